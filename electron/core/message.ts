@@ -1,0 +1,220 @@
+/**
+ * Immutable HTTP messages that keep what was on the wire.
+ *
+ * Headers are an ordered list of `[name, value]` pairs: order, case and duplicates are kept exactly as
+ * received. Case-insensitive lookup is a helper (`header`), never the storage.
+ *
+ * A body is bytes, or a stream with a length that may be unknown. Beware: a stream body can be read once;
+ * a filter that needs the bytes calls `bufferBody` and passes the buffered message on.
+ */
+import type { Duplex, Readable } from 'node:stream'
+
+export type Header = readonly [name: string, value: string]
+export type Headers = readonly Header[]
+
+export type Body =
+  | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
+  | { readonly kind: 'stream'; readonly stream: Readable; readonly length: number | undefined }
+
+/** Why a response was made by Nanoscope rather than the upstream (http4k's "client generated" statuses). */
+export type FailureCause =
+  | 'refused' | 'unknown-host' | 'timeout' | 'reset' | 'tls' | 'bad-request' | 'bad-gateway' | 'internal'
+
+/** Present on responses Nanoscope made itself, so the UI can say "upstream refused" instead of "502". */
+export interface Generated { readonly cause: FailureCause; readonly message: string }
+
+/** What a tunnel (CONNECT or an Upgrade) moved, reported when it closes. */
+export interface TunnelStats { readonly bytesUp: number; readonly bytesDown: number; readonly error?: string }
+
+/** Takes over the client's socket after the response head is written (CONNECT, websocket upgrades). */
+export type Tunnel = (client: Duplex, head: Buffer) => Promise<TunnelStats>
+
+export interface Request {
+  readonly method: string
+  /** The request-target exactly as sent: origin-form `/a?b`, absolute-form `http://h/a`, or authority-form `h:443`. */
+  readonly target: string
+  readonly version: string
+  readonly headers: Headers
+  readonly body: Body
+  /** Aborts when the client goes away before the exchange completes. */
+  readonly signal?: AbortSignal
+  /** For CONNECT and Upgrade requests: the client's raw socket and any bytes already read past the head. */
+  readonly connection?: { readonly socket: Duplex; readonly head: Buffer }
+  /** Who sent it (set by the server adapter). */
+  readonly peer?: { readonly address: string; readonly port: number }
+}
+
+export interface Response {
+  readonly status: number
+  readonly reason: string
+  readonly version: string
+  readonly headers: Headers
+  readonly body: Body
+  readonly generated?: Generated
+  /** Labels for the inspector: 'chaos', 'recorded', 'replayed', 'websocket', … */
+  readonly tags?: readonly string[]
+  readonly tunnel?: Tunnel
+}
+
+export const emptyBody: Body = Object.freeze({ kind: 'bytes', bytes: new Uint8Array(0) })
+
+export function bytesBody(content: string | Uint8Array): Body {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content
+  return Object.freeze({ kind: 'bytes', bytes })
+}
+
+export function streamBody(stream: Readable, length?: number): Body {
+  return Object.freeze({ kind: 'stream', stream, length })
+}
+
+/** The body's length in bytes, or undefined for a stream of unknown length. */
+export function bodyLength(body: Body): number | undefined {
+  return body.kind === 'bytes' ? body.bytes.byteLength : body.length
+}
+
+/** Reads a body into memory. Beware: this consumes a stream body; use the returned bytes afterwards. */
+export async function bodyBytes(body: Body): Promise<Buffer> {
+  if (body.kind === 'bytes') return Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.byteLength)
+  const chunks: Buffer[] = []
+  for await (const chunk of body.stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk))
+  return Buffer.concat(chunks)
+}
+
+export async function bodyText(body: Body): Promise<string> {
+  return (await bodyBytes(body)).toString('utf8')
+}
+
+/** Returns the message with its body held in memory, so it can be read more than once. */
+export async function bufferBody<M extends Request | Response>(message: M): Promise<M> {
+  if (message.body.kind === 'bytes') return message
+  return freeze({ ...message, body: bytesBody(await bodyBytes(message.body)) })
+}
+
+export interface RequestInit {
+  method?: string
+  target: string
+  version?: string
+  headers?: Headers
+  body?: Body | string | Uint8Array
+}
+
+export function request(init: RequestInit): Request {
+  return freeze({
+    method: init.method ?? 'GET',
+    target: init.target,
+    version: init.version ?? '1.1',
+    headers: freezeHeaders(init.headers ?? []),
+    body: toBody(init.body),
+  })
+}
+
+export interface ResponseInit {
+  reason?: string
+  version?: string
+  headers?: Headers
+  body?: Body | string | Uint8Array
+  generated?: Generated
+  tags?: readonly string[]
+}
+
+export function response(status: number, init: ResponseInit = {}): Response {
+  const r: Response = {
+    status,
+    reason: init.reason ?? reasonPhrase(status),
+    version: init.version ?? '1.1',
+    headers: freezeHeaders(init.headers ?? []),
+    body: toBody(init.body),
+    ...(init.generated ? { generated: init.generated } : {}),
+    ...(init.tags ? { tags: init.tags } : {}),
+  }
+  return freeze(r)
+}
+
+/** A response made by Nanoscope itself: plain-text body naming the cause, and a header saying so. */
+export function generatedResponse(status: number, cause: FailureCause, message: string): Response {
+  return response(status, {
+    headers: [['Content-Type', 'text/plain; charset=utf-8'], [GENERATED_HEADER, cause]],
+    body: `${message}\n`,
+    generated: { cause, message },
+  })
+}
+
+/** Marks responses made by Nanoscope rather than an upstream. */
+export const GENERATED_HEADER = 'X-Nanoscope-Generated'
+
+/** First value of a header, by case-insensitive name. */
+export function header(message: { readonly headers: Headers }, name: string): string | undefined {
+  const lower = name.toLowerCase()
+  for (const [n, v] of message.headers) if (n.toLowerCase() === lower) return v
+  return undefined
+}
+
+/** Every value of a header, in order. */
+export function headerValues(message: { readonly headers: Headers }, name: string): string[] {
+  const lower = name.toLowerCase()
+  return message.headers.filter(([n]) => n.toLowerCase() === lower).map(([, v]) => v)
+}
+
+/** Appends a header, keeping any existing ones. */
+export function withHeader<M extends Request | Response>(message: M, name: string, value: string): M {
+  return freeze({ ...message, headers: freezeHeaders([...message.headers, [name, value]]) })
+}
+
+/** Replaces every header of that name with one (placed where the first one was, else appended). */
+export function replaceHeader<M extends Request | Response>(message: M, name: string, value: string): M {
+  const lower = name.toLowerCase()
+  const at = message.headers.findIndex(([n]) => n.toLowerCase() === lower)
+  if (at < 0) return withHeader(message, name, value)
+  const headers = message.headers.filter(([n], i) => i === at || n.toLowerCase() !== lower)
+  return freeze({ ...message, headers: freezeHeaders(headers.map((h, i) => (i === at ? [h[0], value] as const : h))) })
+}
+
+/** Removes every header whose lower-cased name is in the set. */
+export function withoutHeaders<M extends Request | Response>(message: M, lowerNames: ReadonlySet<string>): M {
+  if (!message.headers.some(([n]) => lowerNames.has(n.toLowerCase()))) return message
+  return freeze({ ...message, headers: freezeHeaders(message.headers.filter(([n]) => !lowerNames.has(n.toLowerCase()))) })
+}
+
+export function withHeaders<M extends Request | Response>(message: M, headers: Headers): M {
+  return freeze({ ...message, headers: freezeHeaders(headers) })
+}
+
+export function withBody<M extends Request | Response>(message: M, body: Body | string | Uint8Array): M {
+  return freeze({ ...message, body: toBody(body) })
+}
+
+export function withTarget(req: Request, target: string): Request {
+  return freeze({ ...req, target })
+}
+
+export function withTags(res: Response, ...tags: string[]): Response {
+  return freeze({ ...res, tags: [...(res.tags ?? []), ...tags] })
+}
+
+function toBody(body: Body | string | Uint8Array | undefined): Body {
+  if (body === undefined) return emptyBody
+  if (typeof body === 'string' || body instanceof Uint8Array) return bytesBody(body)
+  return body
+}
+
+function freezeHeaders(headers: Headers): Headers {
+  return Object.isFrozen(headers) ? headers : Object.freeze(headers.map((h) => (Object.isFrozen(h) ? h : Object.freeze(h))))
+}
+
+function freeze<T extends object>(o: T): T {
+  return Object.freeze(o)
+}
+
+const REASONS: Record<number, string> = {
+  100: 'Continue', 101: 'Switching Protocols', 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content',
+  206: 'Partial Content', 301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 304: 'Not Modified',
+  307: 'Temporary Redirect', 308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
+  404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 409: 'Conflict', 413: 'Content Too Large',
+  416: 'Range Not Satisfiable', 418: "I'm a teapot", 429: 'Too Many Requests', 431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+}
+
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? ''
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Runs every check `npm test` promises: the strict type check, then every test file under test/ with
+// node's own test runner (its closing summary is what CI reads). Pass file paths to run only those.
+import { spawnSync } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const only = process.argv.slice(2)
+
+function findTests(dir) {
+  const found = []
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) found.push(...findTests(path))
+    else if (/\.test\.(ts|tsx|mjs)$/.test(name)) found.push(relative(root, path))
+  }
+  return found.sort()
+}
+
+if (only.length === 0) {
+  const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' })
+  if (tsc.status !== 0) {
+    console.error('Type check failed: fix the errors above (npm run typecheck).')
+    process.exit(1)
+  }
+}
+
+const files = only.length > 0 ? only : findTests(join(root, 'test'))
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, NANOSCOPE_TEST: '1' } },
+)
+process.exit(result.status ?? 1)
