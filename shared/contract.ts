@@ -1,0 +1,87 @@
+/**
+ * The one typed contract between the main process and the renderer (GitHub Desktop's ipc-shared idea).
+ *
+ * Commands go renderer → main and return a promise; events go main → renderer. Electron IPC carries it in
+ * the desktop app (the preload exposes one function per command), and a WebSocket carries it in
+ * `nanoscope serve`. Payloads are plain data; main validates every payload with `validateArgs`.
+ */
+import type { ExchangeDetail, ExchangeSummary, ListenerInfo, Settings, StartListenerRequest } from './exchange.ts'
+
+export const CONTRACT_VERSION = 1
+
+export interface Snapshot {
+  readonly version: number
+  readonly exchanges: readonly ExchangeSummary[]
+  readonly listeners: readonly ListenerInfo[]
+  readonly capturing: boolean
+  readonly settings: Settings
+}
+
+/** Commands: name → [argument, result]. */
+export interface Commands {
+  /** Everything captured so far; live events follow with no gap and no duplicate. */
+  subscribe: [Record<string, never>, Snapshot]
+  listListeners: [Record<string, never>, ListenerInfo[]]
+  startListener: [StartListenerRequest, ListenerInfo]
+  stopListener: [{ id: string }, { stopped: boolean }]
+  getExchange: [{ id: string }, ExchangeDetail | null]
+  clear: [Record<string, never>, { cleared: number }]
+  pauseCapture: [Record<string, never>, { capturing: boolean }]
+  resumeCapture: [Record<string, never>, { capturing: boolean }]
+  getSettings: [Record<string, never>, Settings]
+  updateSettings: [Partial<Settings>, Settings]
+  /** Sends a captured request through its proxy again; it appears as a new exchange. */
+  resend: [{ id: string }, { status: number }]
+  /** Launches Chromium through a proxy with a fresh profile, where Chromium is installed. */
+  launchBrowser: [{ listenerId: string }, { launched: boolean; message: string }]
+}
+
+/** Events: name → payload. */
+export interface Events {
+  exchanges: { exchanges: ExchangeSummary[] }
+  listeners: { listeners: ListenerInfo[] }
+  capture: { capturing: boolean }
+  cleared: Record<string, never>
+  settings: Settings
+}
+
+export type CommandName = keyof Commands
+export type EventName = keyof Events
+export type ArgsOf<K extends CommandName> = Commands[K][0]
+export type ResultOf<K extends CommandName> = Commands[K][1]
+
+export const COMMAND_NAMES: readonly CommandName[] = [
+  'subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'clear', 'pauseCapture',
+  'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser',
+]
+export const EVENT_NAMES: readonly EventName[] = ['exchanges', 'listeners', 'capture', 'cleared', 'settings']
+
+/** What the renderer talks to, whichever transport carries it. */
+export interface Transport {
+  invoke<K extends CommandName>(name: K, args: ArgsOf<K>): Promise<ResultOf<K>>
+  on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void
+}
+
+/** Messages on the `serve` WebSocket. */
+export type WireMessage =
+  | { readonly type: 'command'; readonly id: number; readonly name: string; readonly args: unknown }
+  | { readonly type: 'result'; readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly type: 'result'; readonly id: number; readonly ok: false; readonly error: string }
+  | { readonly type: 'event'; readonly name: EventName; readonly payload: unknown }
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && (COMMAND_NAMES as readonly string[]).includes(name)
+}
+
+/**
+ * What the Electron preload exposes on `window.nanoscope`: one function per command and one subscription
+ * function per event (`onExchanges`, `onListeners`, …) — never `ipcRenderer` or a generic invoke.
+ */
+export type PreloadApi = { readonly [K in CommandName]: (args: ArgsOf<K>) => Promise<ResultOf<K>> } & {
+  readonly [K in EventName as `on${Capitalize<K>}`]: (listener: (payload: Events[K]) => void) => () => void
+}
+
+/** The IPC channel names used by the Electron transport. */
+export const commandChannel = (name: CommandName): string => `nanoscope:command:${name}`
+export const eventChannel = (name: EventName): string => `nanoscope:event:${name}`
+export const eventSubscriberName = (name: EventName): string => `on${name[0]!.toUpperCase()}${name.slice(1)}`

@@ -1,0 +1,105 @@
+/**
+ * The data shapes that cross from main to renderer. Plain serialisable data only: no classes, no Buffers.
+ */
+
+/** How an exchange ended. */
+export type Outcome =
+  | { readonly kind: 'pending' }
+  | { readonly kind: 'completed' }
+  | { readonly kind: 'aborted'; readonly message: string }
+  | { readonly kind: 'failed'; readonly cause: string; readonly message: string }
+
+/** Milliseconds after `startedAt`, each present once reached. */
+export interface Timings {
+  readonly requestBodyDone?: number
+  readonly responseHeaders?: number
+  readonly responseDone?: number
+}
+
+/** One exchange without bodies or headers: what the traffic table needs. */
+export interface ExchangeSummary {
+  readonly id: string
+  readonly seq: number
+  readonly listenerId: string
+  /** Epoch milliseconds. */
+  readonly startedAt: number
+  readonly method: string
+  readonly url: string
+  readonly host: string
+  readonly path: string
+  readonly httpVersion: string
+  readonly status?: number
+  readonly reason?: string
+  readonly contentType?: string
+  /** Real body sizes in bytes (not capped), when known. */
+  readonly requestSize?: number
+  readonly responseSize?: number
+  readonly timings: Timings
+  readonly durationMs?: number
+  readonly outcome: Outcome
+  /** 'recorded', 'replayed', 'chaos', 'websocket', 'tunnel', 'generated', … */
+  readonly tags: readonly string[]
+  /** What a chaos behaviour did, when one did. */
+  readonly note?: string
+}
+
+export type RawHeaderList = ReadonlyArray<readonly [string, string]>
+
+/** A captured body: bytes as base64, up to the cap; `size` is the real length. */
+export interface BodyData {
+  readonly base64: string
+  readonly size: number
+  readonly truncated: boolean
+}
+
+export interface ExchangeDetail extends ExchangeSummary {
+  readonly target: string
+  readonly requestHeaders: RawHeaderList
+  readonly responseHeaders: RawHeaderList
+  readonly requestBody: BodyData | null
+  readonly responseBody: BodyData | null
+  /** For CONNECT tunnels and websockets. */
+  readonly tunnel?: { readonly bytesUp: number; readonly bytesDown: number; readonly error?: string }
+}
+
+export type ListenerKind = 'proxy' | 'latency' | 'sniff'
+export type ProxyMode = 'forward' | 'reverse'
+
+export interface ListenerInfo {
+  readonly id: string
+  readonly kind: ListenerKind
+  readonly mode: ProxyMode
+  readonly host: string
+  readonly port: number
+  /** http://host:port */
+  readonly url: string
+  readonly target?: string
+  readonly httpsUpstream: boolean
+  /** The composed pipeline, one English line per filter, outermost first. */
+  readonly pipeline: readonly string[]
+  readonly startedAt: number
+  /** E.g. "port 8080 was taken, so this proxy took 41235". */
+  readonly note?: string
+}
+
+export interface StartListenerRequest {
+  readonly kind: ListenerKind
+  readonly mode: ProxyMode
+  readonly target?: string
+  readonly httpsUpstream?: boolean
+  readonly host?: string
+  readonly port?: number
+}
+
+export interface Settings {
+  /** Bytes kept per body; beyond it the body is truncated and marked with its real length. */
+  readonly bodyCapBytes: number
+  readonly maxExchanges: number
+  readonly maxTotalBodyBytes: number
+}
+
+export const DEFAULT_SETTINGS: Settings = Object.freeze({
+  bodyCapBytes: 1024 * 1024,
+  maxExchanges: 100_000,
+  maxTotalBodyBytes: 256 * 1024 * 1024,
+})
