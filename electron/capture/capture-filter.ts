@@ -1,0 +1,264 @@
+/**
+ * Capture as a filter plus a sink (STYLE.md §8, http4k `TrafficFilters.RecordTo`). The filter tees both bodies
+ * through a capped `BodyTap` and hands one `CapturedExchange` to the sink when the exchange is over.
+ */
+import { finished, pipeline } from 'node:stream'
+import { randomBytes } from 'node:crypto'
+import { describe, type Filter } from '../core/http.ts'
+import { header, streamBody, type Body, type Request, type Response, type Tunnel, type TunnelStats } from '../core/message.ts'
+import type { Clock } from '../core/clock.ts'
+import type { Outcome } from '../../shared/exchange.ts'
+import { BodyTap, storeBytes } from './body-tap.ts'
+import type { CapturedExchange, CaptureSink, StoredBody } from './captured-exchange.ts'
+import { locate } from './request-location.ts'
+
+export interface CaptureOptions {
+  readonly listenerId: string
+  readonly clock: Clock
+  /** Bytes kept per body; read once per exchange, so a settings change applies to the next exchange. */
+  readonly bodyCap: () => number
+  /** Read once per exchange; when false the exchange passes straight through and nothing is recorded. */
+  readonly enabled: () => boolean
+  /** Makes exchange ids; defaults to a per-process prefix plus a counter. */
+  readonly newId?: () => string
+}
+
+const ID_PREFIX = randomBytes(4).toString('hex')
+let idCounter = 0
+const nextId = (): string => `${ID_PREFIX}-${(++idCounter).toString(36)}`
+
+/**
+ * Records every exchange that passes, delivering it to `sink` once, when the response body has ended, failed
+ * or been abandoned. A response with a `tunnel` is delivered when its head comes back (outcome pending) and
+ * again, with the same id, when the tunnel closes. Capture never throws into the request path: its own
+ * failures are swallowed, and errors from `next` are recorded and rethrown unchanged.
+ */
+export function captureTo(sink: CaptureSink, options: CaptureOptions): Filter {
+  return describe(`records each exchange for the inspector (listener ${options.listenerId})`, (next) =>
+    async function captureExchange(req: Request): Promise<Response> {
+      if (!options.enabled()) return next(req)
+      let capture: Capture
+      try {
+        capture = new Capture(sink, options, req)
+      } catch {
+        return next(req)
+      }
+      let res: Response
+      try {
+        res = await next(capture.request)
+      } catch (error) {
+        capture.threw(error)
+        throw error
+      }
+      return capture.responded(res)
+    })
+}
+
+const noop = (): void => {}
+const PREMATURE_CLOSE = 'ERR_STREAM_PREMATURE_CLOSE'
+
+/** The state of one exchange being captured. */
+class Capture {
+  readonly request: Request
+  private readonly id: string
+  private readonly startedAt: number
+  private readonly start: number
+  private readonly cap: number
+  private readonly requestTap: BodyTap | undefined
+  private requestComplete = false
+  private requestBodyDone: number | undefined
+  private responseHeaders: number | undefined
+  private responseDone: number | undefined
+  private res: Response | undefined
+  private responseTap: BodyTap | undefined
+  private responseComplete = false
+  private delivered = false
+  private readonly onAbort: (() => void) | undefined
+
+  constructor(
+    private readonly sink: CaptureSink,
+    private readonly options: CaptureOptions,
+    private readonly original: Request,
+  ) {
+    this.id = (options.newId ?? nextId)()
+    this.startedAt = options.clock.now()
+    this.start = options.clock.monotonic()
+    this.cap = Math.max(0, Math.floor(options.bodyCap()))
+    if (original.body.kind === 'stream') {
+      const tap = new BodyTap(this.cap)
+      this.requestTap = tap
+      pipeline(original.body.stream, tap, noop)
+      finished(tap, (error) => {
+        this.requestComplete = !error
+        if (!error) this.requestBodyDone = this.elapsed()
+      })
+      this.request = Object.freeze({ ...original, body: streamBody(tap, original.body.length) })
+    } else {
+      this.requestTap = undefined
+      this.requestComplete = true
+      this.requestBodyDone = 0
+      this.request = original
+    }
+    const signal = original.signal
+    if (signal) {
+      if (signal.aborted) this.onAbort = undefined
+      else {
+        this.onAbort = () => this.finish(abortedByClient)
+        signal.addEventListener('abort', this.onAbort, { once: true })
+      }
+    } else this.onAbort = undefined
+  }
+
+  threw(error: unknown): void {
+    this.finish(this.original.signal?.aborted
+      ? abortedByClient
+      : { kind: 'failed', cause: 'internal', message: messageOf(error) })
+  }
+
+  responded(res: Response): Response {
+    if (this.delivered) return res
+    this.res = res
+    this.responseHeaders = this.elapsed()
+    if (res.tunnel) return this.tunnelOpened(res, res.tunnel)
+    if (res.body.kind === 'bytes') {
+      this.responseComplete = true
+      this.responseDone = this.responseHeaders
+      this.finish(outcomeOf(res))
+      return res
+    }
+    const tap = new BodyTap(this.cap)
+    this.responseTap = tap
+    pipeline(res.body.stream, tap, noop)
+    finished(tap, (error) => this.responseEnded(error))
+    return Object.freeze({ ...res, body: streamBody(tap, res.body.length) })
+  }
+
+  private responseEnded(error: (Error & { code?: string }) | null | undefined): void {
+    this.responseDone = this.elapsed()
+    if (!error) {
+      this.responseComplete = true
+      this.finish(outcomeOf(this.res!))
+    } else if (this.original.signal?.aborted || error.code === PREMATURE_CLOSE) {
+      this.finish(abortedByClient)
+    } else {
+      this.finish({ kind: 'failed', cause: 'reset', message: error.message })
+    }
+  }
+
+  private tunnelOpened(res: Response, open: Tunnel): Response {
+    this.finish({ kind: 'pending' })
+    const tunnel: Tunnel = async (client, head) => {
+      let stats: TunnelStats
+      try {
+        stats = await open(client, head)
+      } catch (error) {
+        this.tunnelClosed({ bytesUp: 0, bytesDown: 0, error: messageOf(error) })
+        throw error
+      }
+      this.tunnelClosed(stats)
+      return stats
+    }
+    return Object.freeze({ ...res, tunnel })
+  }
+
+  private tunnelClosed(stats: TunnelStats): void {
+    this.responseDone = this.elapsed()
+    const outcome: Outcome = stats.error === undefined
+      ? { kind: 'completed' }
+      : { kind: 'failed', cause: 'reset', message: stats.error }
+    this.deliver(outcome, stats)
+  }
+
+  private finish(outcome: Outcome): void {
+    if (this.delivered) return
+    this.delivered = true
+    if (this.onAbort) this.original.signal?.removeEventListener('abort', this.onAbort)
+    this.deliver(outcome, undefined)
+  }
+
+  private deliver(outcome: Outcome, tunnel: TunnelStats | undefined): void {
+    try {
+      this.sink.exchangeCompleted(this.record(outcome, tunnel))
+    } catch {
+      // Capture must never break the exchange it watches.
+    }
+  }
+
+  private record(outcome: Outcome, tunnel: TunnelStats | undefined): CapturedExchange {
+    const req = this.original
+    const res = this.res
+    const where = locate(req)
+    const requestBody = this.requestTap
+      ? this.requestTap.stored(bodyLengthOf(req.body), this.requestComplete)
+      : storeBytes((req.body as Extract<Body, { kind: 'bytes' }>).bytes, this.cap)
+    const responseBody = this.responseBodyOf(res)
+    const contentType = res ? header(res, 'Content-Type') : undefined
+    const tags = res ? tagsOf(res) : []
+    return {
+      id: this.id,
+      listenerId: this.options.listenerId,
+      startedAt: this.startedAt,
+      method: req.method,
+      target: req.target,
+      url: where.url,
+      host: where.host,
+      path: where.path,
+      httpVersion: req.version,
+      requestHeaders: req.headers,
+      responseHeaders: res?.headers ?? [],
+      ...(res ? { status: res.status, reason: res.reason } : {}),
+      ...(contentType !== undefined ? { contentType } : {}),
+      ...(sizeOf(requestBody, this.requestComplete) !== undefined ? { requestSize: requestBody.size } : {}),
+      ...(responseBody && sizeOf(responseBody, this.responseComplete) !== undefined ? { responseSize: responseBody.size } : {}),
+      timings: {
+        ...(this.requestBodyDone !== undefined ? { requestBodyDone: this.requestBodyDone } : {}),
+        ...(this.responseHeaders !== undefined ? { responseHeaders: this.responseHeaders } : {}),
+        ...(this.responseDone !== undefined ? { responseDone: this.responseDone } : {}),
+      },
+      ...(outcome.kind === 'pending' ? {} : { durationMs: this.elapsed() }),
+      outcome,
+      tags,
+      requestBody,
+      responseBody,
+      ...(tunnel ? { tunnel } : {}),
+    }
+  }
+
+  private responseBodyOf(res: Response | undefined): StoredBody | null {
+    if (!res) return null
+    if (this.responseTap) return this.responseTap.stored(bodyLengthOf(res.body), this.responseComplete)
+    if (res.body.kind === 'bytes') return storeBytes(res.body.bytes, this.cap)
+    return null
+  }
+
+  private elapsed(): number {
+    return this.options.clock.monotonic() - this.start
+  }
+}
+
+const abortedByClient: Outcome = Object.freeze({ kind: 'aborted', message: 'the client went away before the response ended' })
+
+function outcomeOf(res: Response): Outcome {
+  return res.generated ? { kind: 'failed', cause: res.generated.cause, message: res.generated.message } : { kind: 'completed' }
+}
+
+function tagsOf(res: Response): readonly string[] {
+  if (!res.generated && !res.tunnel) return res.tags ?? []
+  const tags = [...(res.tags ?? [])]
+  if (res.generated && !tags.includes('generated')) tags.push('generated')
+  if (res.tunnel && !tags.includes('tunnel')) tags.push('tunnel')
+  return tags
+}
+
+function bodyLengthOf(body: Body): number | undefined {
+  return body.kind === 'bytes' ? body.bytes.byteLength : body.length
+}
+
+/** The size worth reporting: the real one when the body was read to the end, or a declared one. */
+function sizeOf(body: StoredBody, complete: boolean): number | undefined {
+  return complete || body.size > 0 ? body.size : undefined
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

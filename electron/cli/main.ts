@@ -1,0 +1,52 @@
+/**
+ * The `nanoscope` command line: every nanoservice runs headless from here.
+ * Exit codes: 0 after a clean stop on SIGINT/SIGTERM, 1 for a runtime failure (a port in use), 2 for usage.
+ */
+import { UsageError } from './args.ts'
+import { USAGE } from './usage.ts'
+import { runProxyCommand } from './proxy-commands.ts'
+import type { Running } from './running.ts'
+
+type Command = (argv: readonly string[]) => Promise<Running>
+
+const COMMANDS: Record<string, Command> = {
+  proxy: (a) => runProxyCommand('proxy', a),
+  latency: (a) => runProxyCommand('latency', a),
+  sniff: (a) => runProxyCommand('sniff', a),
+  serve: async (a) => (await import('../web/serve-command.ts')).runServeCommand(a),
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process[name === undefined ? 'stderr' : 'stdout'].write(USAGE)
+    process.exitCode = name === undefined ? 2 : 0
+    return
+  }
+  const command = COMMANDS[name]
+  if (!command) return usageError(`unknown command "${name}"`)
+  let running: Running
+  try {
+    running = await command(rest)
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(error.message)
+    const e = error as NodeJS.ErrnoException
+    process.stderr.write(`nanoscope ${name}: ${e.message}\n`)
+    process.exit(1)
+  }
+  let stopping = false
+  const stop = () => {
+    if (stopping) return
+    stopping = true
+    const force = setTimeout(() => process.exit(0), 3000)
+    force.unref()
+    running.stop().finally(() => process.exit(0))
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+function usageError(message: string): void {
+  process.stderr.write(`nanoscope: ${message}\n\n${USAGE}`)
+  process.exitCode = 2
+}

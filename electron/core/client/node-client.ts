@@ -1,0 +1,158 @@
+/**
+ * The client adapter: an HttpHandler that sends a request to the upstream named in its absolute-form target,
+ * over node:http / node:https with keep-alive pooling.
+ *
+ * It is wire-faithful: headers go out in the request's order and case (plus Host, and framing headers only
+ * when the request lacks them), redirects are never followed, and bodies are never decoded. Failures before
+ * the response head come back as generated responses (STYLE.md §5); a reset after the head makes the body
+ * stream error, so the server adapter cuts its client off rather than pretend the body was complete.
+ */
+import http from 'node:http'
+import https from 'node:https'
+import type net from 'node:net'
+import { pipeline } from 'node:stream'
+import { emptyBody, generatedResponse, header, response, streamBody, type Header, type Request, type Response, type Tunnel } from '../message.ts'
+import { pipeSockets } from './pipe-sockets.ts'
+import { contentLength, flatHeaders, headerPairs } from './raw-headers.ts'
+import { upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
+
+export interface ClientOptions {
+  /** No response head within this many milliseconds → 504. Default 30000. */
+  timeoutMs?: number
+  /** Verify upstream certificates. Default true. */
+  rejectUnauthorized?: boolean
+  /** Extra certificate authorities to trust for https upstreams. */
+  ca?: string | Buffer | Array<string | Buffer>
+  /** DNS lookup, injectable for tests. */
+  lookup?: net.LookupFunction
+  /** Per-host connection limit for the pools. Default unlimited. */
+  maxSockets?: number
+}
+
+export interface Client {
+  (request: Request): Promise<Response>
+  /** Destroys the connection pools. */
+  close(): void
+  readonly description: string
+}
+
+export function nodeClient(options: ClientOptions = {}): Client {
+  const timeoutMs = options.timeoutMs ?? 30_000
+  const pool = { keepAlive: true, ...(options.maxSockets ? { maxSockets: options.maxSockets } : {}) }
+  const httpAgent = new http.Agent(pool)
+  const httpsAgent = new https.Agent({
+    ...pool,
+    rejectUnauthorized: options.rejectUnauthorized ?? true,
+    ...(options.ca ? { ca: options.ca } : {}),
+  })
+
+  function nodeClient(request: Request): Promise<Response> {
+    const upstream = parseTarget(request.target)
+    if (!upstream) return Promise.resolve(generatedResponse(502, 'bad-gateway', `no upstream URL: "${request.target}" is not an absolute http(s) URL`))
+    const { secure, host, port, path } = upstream
+    const where = `${host}:${port}`
+    return new Promise<Response>((resolve) => {
+      let settled = false
+      const settle = (res: Response): void => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        resolve(res)
+      }
+      let req: http.ClientRequest
+      try {
+        req = (secure ? https : http).request({
+          host, port, path, method: request.method,
+          headers: flatHeaders(outgoingHeaders(request, upstream.authority)),
+          agent: secure ? httpsAgent : httpAgent,
+          setHost: false,
+          ...(options.lookup ? { lookup: options.lookup } : {}),
+        })
+      } catch (error) {
+        settle(upstreamFailure(error, where))
+        return
+      }
+      const abort = (): void => {
+        req.destroy()
+        settle(generatedResponse(502, 'reset', `the client went away before ${where} answered`))
+      }
+      const timer = setTimeout(() => { settle(upstreamTimeout(where, timeoutMs)); req.destroy() }, timeoutMs)
+      request.signal?.addEventListener('abort', abort, { once: true })
+      const release = (): void => request.signal?.removeEventListener('abort', abort)
+
+      req.on('error', (error) => { release(); settle(upstreamFailure(error, where)) })
+      req.on('response', (res) => {
+        // Consumers see a mid-body reset through the stream (pipeline, for-await); this listener only keeps an
+        // unread errored body from crashing the process.
+        res.on('error', () => {})
+        res.once('close', release)
+        const raw = headerPairs(res.rawHeaders)
+        const status = res.statusCode ?? 502
+        const bodiless = request.method === 'HEAD' || status === 204 || status === 304
+        if (bodiless) res.resume()
+        settle(response(status, {
+          reason: res.statusMessage ?? '',
+          version: res.httpVersion,
+          headers: raw,
+          body: bodiless ? emptyBody : streamBody(res, contentLength(raw)),
+        }))
+      })
+      req.on('upgrade', (res, socket, head) => {
+        release()
+        socket.on('error', () => {}) // pipeSockets records errors once the tunnel starts
+        const tunnel: Tunnel = (client, clientHead) => pipeSockets(client, socket, { up: clientHead, down: head })
+        const switched = response(res.statusCode ?? 101, { reason: res.statusMessage ?? '', version: res.httpVersion, headers: headerPairs(res.rawHeaders), tags: ['upgrade'] })
+        settle(Object.freeze({ ...switched, tunnel }))
+      })
+
+      if (request.signal?.aborted) { abort(); return }
+      const body = request.body
+      if (body.kind === 'bytes') req.end(body.bytes)
+      else pipeline(body.stream, req, () => {}) // a failed upload destroys req, which reports through 'error'
+    })
+  }
+
+  return Object.assign(nodeClient, {
+    close(): void { httpAgent.destroy(); httpsAgent.destroy() },
+    description: `forwards to the upstream named in the request (keep-alive, head timeout ${timeoutMs} ms)`,
+  })
+}
+
+interface Upstream { secure: boolean; host: string; port: number; authority: string; path: string }
+
+/** Splits an absolute-form target (RFC 9112 §3.2.2) without normalising its path, which goes out as sent. */
+export function parseTarget(target: string): Upstream | undefined {
+  const match = /^(https?):\/\/([^/?#]*)([^#]*)/i.exec(target)
+  if (!match) return undefined
+  const scheme = (match[1] ?? 'http').toLowerCase()
+  let url: URL
+  try { url = new URL(`${scheme}://${match[2] ?? ''}/`) } catch { return undefined }
+  if (!url.hostname) return undefined
+  const rest = match[3] ?? ''
+  return {
+    secure: scheme === 'https',
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : scheme === 'https' ? 443 : 80,
+    authority: url.host,
+    path: rest === '' ? '/' : rest.startsWith('/') ? rest : `/${rest}`,
+  }
+}
+
+/**
+ * The request's headers as sent, plus what the wire strictly needs: Host (RFC 9112 §3.2) when absent, and a
+ * framing header (RFC 9112 §6) when the body has none. Node fixes framing when the request is created from a
+ * raw header list, so this decides up front: a bodiless request that needs no framing header gets none.
+ */
+function outgoingHeaders(request: Request, authority: string): Header[] {
+  const headers: Header[] = [...request.headers]
+  if (header(request, 'host') === undefined) headers.unshift(['Host', authority])
+  if (header(request, 'content-length') !== undefined || header(request, 'transfer-encoding') !== undefined) return headers
+  const body = request.body
+  const length = body.kind === 'bytes' ? body.bytes.byteLength : body.length
+  if (length === undefined) headers.push(['Transfer-Encoding', 'chunked'])
+  else if (length > 0 || PAYLOAD_METHODS.has(request.method)) headers.push(['Content-Length', String(length)])
+  return headers
+}
+
+/** Methods Node would otherwise send chunked with an empty body; Content-Length: 0 is the plainer framing. */
+const PAYLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH'])

@@ -1,0 +1,40 @@
+import { describe, type Filter } from '../http.ts'
+import { generatedResponse, replaceHeader, withTarget } from '../message.ts'
+import { targetPathAndQuery } from './request-target.ts'
+
+/**
+ * Forwards every request under one base URL, as a reverse proxy does: `reverseProxyTo('https://api.example.com/v1')`
+ * sends `GET /users?page=2` to `https://api.example.com/v1/users?page=2` with `Host: api.example.com`.
+ *
+ * The path of an absolute-form target is used the same way (its own host is ignored). Path and query are kept
+ * as sent. Requests with no path (CONNECT's authority-form, OPTIONS `*`) get a generated 400.
+ * Throws at construction when `base` is not an absolute http(s) URL without query or fragment.
+ */
+export function reverseProxyTo(base: string): Filter {
+  const url = parseBase(base)
+  const basePath = url.pathname.replace(/\/+$/, '')
+  const prefix = `${url.protocol}//${url.host}${basePath}`
+  return describe(`forwards every request under ${prefix}`, (next) => async function forwardUnderBase(req) {
+    const pathAndQuery = targetPathAndQuery(req.target)
+    if (pathAndQuery === undefined) {
+      return generatedResponse(400, 'bad-request', `a reverse proxy to ${base} cannot forward the target ${req.target}`)
+    }
+    return next(replaceHeader(withTarget(req, prefix + pathAndQuery), 'Host', url.host))
+  })
+}
+
+function parseBase(base: string): URL {
+  let url: URL | undefined
+  try {
+    url = new URL(base)
+  } catch {
+    url = undefined
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.host === '' || url.search || url.hash || url.username) {
+    throw new Error(
+      `reverseProxyTo needs an absolute http or https URL with no query, fragment or user info, ` +
+        `such as 'https://api.example.com/v1'; got ${JSON.stringify(base)}`,
+    )
+  }
+  return url
+}

@@ -1,0 +1,156 @@
+/**
+ * The server adapter: mounts an HttpHandler on node:http.
+ *
+ * Requests arrive wire-faithful (target exactly as sent, raw headers in order and case, body streamed) with a
+ * `signal` that aborts when the client leaves early. CONNECT and Upgrade requests carry the client's raw
+ * socket; a response with a `tunnel` takes it over after its head is written. Nothing a client or handler
+ * does can crash the process: a throw becomes a generated 500, garbage on the socket a 400.
+ */
+import http from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { HttpHandler } from '../http.ts'
+import { emptyBody, generatedResponse, streamBody, type Request, type Response } from '../message.ts'
+import { contentLength, headerPairs } from '../client/raw-headers.ts'
+import { discardBody, messageOf, responseHead, writeRawResponse, writeResponse } from './write-response.ts'
+
+export interface ServerOptions {
+  /** Default '127.0.0.1'. */
+  host?: string
+  /** Default 0: any free port (see `RunningServer.port`). */
+  port?: number
+  /** Node's `headersTimeout`: how long a client may take to send the request head. */
+  headersTimeoutMs?: number
+  /** Node's `requestTimeout`: how long a client may take to send the whole request. Beware long uploads. */
+  requestTimeoutMs?: number
+}
+
+export interface RunningServer {
+  readonly host: string
+  readonly port: number
+  /** `http://host:port` */
+  readonly url: string
+  /** Stops accepting, closes idle connections now and busy ones after a short grace. */
+  stop(): Promise<void>
+}
+
+/** How long `stop()` lets in-flight exchanges and tunnels finish before cutting them. */
+export const STOP_GRACE_MS = 1000
+
+export async function startServer(handler: HttpHandler, options: ServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1'
+  const server = http.createServer({
+    ...(options.headersTimeoutMs !== undefined ? { headersTimeout: options.headersTimeoutMs } : {}),
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeout: options.requestTimeoutMs } : {}),
+  })
+  const tunnels = new Set<Duplex>()
+  const takeOver = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
+    tunnels.add(socket)
+    socket.once('close', () => tunnels.delete(socket))
+    void takeOverSocket(handler, req, socket, head)
+  }
+  server.on('request', (req, res) => void exchange(handler, req, res))
+  server.on('connect', takeOver)
+  server.on('upgrade', takeOver)
+  server.on('clientError', answerClientError)
+
+  await listen(server, host, options.port ?? 0)
+  server.on('error', () => {}) // after listening, nothing on the server itself is worth dying for
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : options.port ?? 0
+  let stopping: Promise<void> | undefined
+  return Object.freeze({
+    host,
+    port,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    stop: () => (stopping ??= stop(server, tunnels)),
+  })
+}
+
+function listen(server: http.Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException): void => {
+      const message = error.code === 'EADDRINUSE'
+        ? `port ${port} on ${host} is already in use`
+        : `could not listen on ${host}:${port}: ${error.message}`
+      reject(Object.assign(new Error(message, { cause: error }), { code: error.code }))
+    }
+    server.once('error', failed)
+    server.listen(port, host, () => { server.off('error', failed); resolve() })
+  })
+}
+
+function stop(server: http.Server, tunnels: Set<Duplex>): Promise<void> {
+  return new Promise((resolve) => {
+    const grace = setTimeout(() => {
+      server.closeAllConnections()
+      for (const socket of tunnels) socket.destroy()
+    }, STOP_GRACE_MS)
+    server.close(() => { clearTimeout(grace); resolve() })
+    server.closeIdleConnections()
+  })
+}
+
+async function exchange(handler: HttpHandler, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const aborter = new AbortController()
+  res.once('close', () => { if (!res.writableFinished) aborter.abort() })
+  req.on('error', () => {}) // whoever reads the body sees the error; this only keeps an unread one quiet
+  const response = await respond(handler, incomingRequest(req, aborter.signal))
+  if (aborter.signal.aborted || res.destroyed) { discardBody(response.body); return }
+  writeResponse(req.method ?? 'GET', res, response)
+}
+
+async function takeOverSocket(handler: HttpHandler, req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  socket.on('error', () => {}) // Node removed its own handler when it gave us the socket
+  const aborter = new AbortController()
+  socket.once('close', () => aborter.abort())
+  const response = await respond(handler, incomingRequest(req, aborter.signal, { socket, head }))
+  if (socket.destroyed) { discardBody(response.body); return }
+  const method = req.method ?? 'GET'
+  if (!response.tunnel) { writeRawResponse(method, socket, response); return }
+  try {
+    socket.write(responseHead(response, false))
+    await response.tunnel(socket, head)
+  } catch {
+    socket.destroy()
+  }
+}
+
+/** Calls the handler; a throw becomes a generated 500 (the last-resort catch-all). */
+async function respond(handler: HttpHandler, request: Request): Promise<Response> {
+  try {
+    return await handler(request)
+  } catch (error) {
+    return generatedResponse(500, 'internal', `the handler failed: ${messageOf(error)}`)
+  }
+}
+
+function incomingRequest(req: http.IncomingMessage, signal: AbortSignal, connection?: Request['connection']): Request {
+  const headers = headerPairs(req.rawHeaders)
+  const length = contentLength(headers)
+  const hasBody = !connection && (req.headers['transfer-encoding'] !== undefined || (length ?? 0) > 0)
+  return Object.freeze({
+    method: req.method ?? 'GET',
+    target: req.url ?? '',
+    version: req.httpVersion,
+    headers,
+    body: hasBody ? streamBody(req, req.headers['transfer-encoding'] !== undefined ? undefined : length) : emptyBody,
+    signal,
+    ...(connection ? { connection } : {}),
+    peer: { address: req.socket.remoteAddress ?? '', port: req.socket.remotePort ?? 0 },
+  })
+}
+
+/** Node's 'clientError': the bytes were not HTTP. Answer briefly and close (RFC 9112 §2.2). */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) { socket.destroy(); return }
+  const [status, reason, text] =
+    error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'request headers too large']
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'request took too long']
+    : [400, 'Bad Request', `malformed request (${error.code ?? 'parse error'})`]
+  const body = `${text}\n`
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
+}

@@ -1,0 +1,134 @@
+/**
+ * The host: runs apps on demand, captures every exchange, and serves the UI contract to any number of
+ * windows (Electron IPC or the `serve` WebSocket). Each window gets a session: its own live stream of
+ * exchange batches after a snapshot, plus the host-wide events.
+ */
+import { CONTRACT_VERSION, isCommandName, type ArgsOf, type CommandName, type ResultOf } from '../../shared/contract.ts'
+import type { Settings, StartListenerRequest } from '../../shared/exchange.ts'
+import { validateArgs } from '../../shared/validate.ts'
+import { systemClock, type Clock } from '../core/clock.ts'
+import { bodyBytes, request as makeRequest } from '../core/message.ts'
+import { CaptureHub } from '../capture/capture-hub.ts'
+import { captureTo } from '../capture/capture-filter.ts'
+import { EventBus, type EventSink } from './event-bus.ts'
+import { Listeners } from './listeners.ts'
+import { launchBrowser } from './launch-browser.ts'
+
+export interface HostOptions {
+  readonly clock?: Clock
+  readonly settings?: Partial<Settings>
+}
+
+export interface HostSession {
+  /** Validates and runs one command from this window. Throws an Error whose message says what was wrong. */
+  dispatch(name: unknown, args: unknown): Promise<unknown>
+  close(): void
+}
+
+type Handlers = { [K in CommandName]: (args: ArgsOf<K>) => Promise<ResultOf<K>> }
+
+export class Host {
+  readonly clock: Clock
+  readonly hub: CaptureHub
+  readonly listeners: Listeners
+  readonly events = new EventBus()
+
+  constructor(options: HostOptions = {}) {
+    this.clock = options.clock ?? systemClock
+    this.hub = new CaptureHub(options.settings)
+    this.listeners = new Listeners({
+      clock: this.clock,
+      innerFilters: (listenerId) => [captureTo(this.hub, {
+        listenerId, clock: this.clock, bodyCap: () => this.hub.settings.bodyCapBytes, enabled: () => this.hub.capturing,
+      })],
+    })
+    this.hub.onCleared(() => this.events.emit('cleared', {}))
+    this.hub.onSettings((settings) => this.events.emit('settings', settings))
+  }
+
+  /** Starts a listener and tells every window. */
+  async startListener(request: StartListenerRequest, fallbackToFreePort = false) {
+    const info = await this.listeners.start(request, fallbackToFreePort)
+    this.events.emit('listeners', { listeners: this.listeners.list() })
+    return info
+  }
+
+  async stopListener(id: string): Promise<boolean> {
+    const stopped = await this.listeners.stop(id)
+    if (stopped) this.events.emit('listeners', { listeners: this.listeners.list() })
+    return stopped
+  }
+
+  async stop(): Promise<void> {
+    await this.listeners.stopAll()
+  }
+
+  openSession(sink: EventSink, backedUp: () => boolean = () => false): HostSession {
+    const removeSink = this.events.add(sink)
+    let unsubscribe: (() => void) | undefined
+    const handlers: Handlers = {
+      subscribe: async () => {
+        unsubscribe?.()
+        const { snapshot, unsubscribe: stop } = this.hub.subscribe({
+          deliver: (exchanges) => sink('exchanges', { exchanges }),
+          backedUp,
+        })
+        unsubscribe = stop
+        return {
+          version: CONTRACT_VERSION, exchanges: snapshot, listeners: this.listeners.list(),
+          capturing: this.hub.capturing, settings: this.hub.settings,
+        }
+      },
+      listListeners: async () => this.listeners.list(),
+      startListener: async (args) => this.startListener(args),
+      stopListener: async ({ id }) => ({ stopped: await this.stopListener(id) }),
+      getExchange: async ({ id }) => this.hub.detail(id),
+      clear: async () => ({ cleared: this.hub.clear() }),
+      pauseCapture: async () => this.setCapturing(false),
+      resumeCapture: async () => this.setCapturing(true),
+      getSettings: async () => this.hub.settings,
+      updateSettings: async (changes) => this.hub.updateSettings(changes),
+      resend: async ({ id }) => this.resend(id),
+      launchBrowser: async ({ listenerId }) => {
+        const listener = this.listeners.get(listenerId)
+        if (!listener) throw new Error(`launchBrowser: no listener "${listenerId}"`)
+        return launchBrowser(listener.info.url)
+      },
+    }
+    return {
+      dispatch: async (name, args) => {
+        if (!isCommandName(name)) throw new Error(`unknown command "${String(name)}"`)
+        const problem = validateArgs(name, args)
+        if (problem) throw new Error(problem)
+        return (handlers[name] as (a: unknown) => Promise<unknown>)(args)
+      },
+      close: () => {
+        unsubscribe?.()
+        removeSink()
+      },
+    }
+  }
+
+  private setCapturing(capturing: boolean) {
+    if (capturing) this.hub.resume()
+    else this.hub.pause()
+    this.events.emit('capture', { capturing: this.hub.capturing })
+    return { capturing: this.hub.capturing }
+  }
+
+  /** Sends a captured request through its listener's pipeline again, so it shows up as a new exchange. */
+  private async resend(id: string): Promise<{ status: number }> {
+    const detail = this.hub.detail(id)
+    if (!detail) throw new Error(`resend: no exchange "${id}" (it may have been cleared or evicted)`)
+    if (detail.requestBody?.truncated) throw new Error('resend: the request body was larger than the capture cap, so it cannot be sent again exactly')
+    const listener = this.listeners.get(detail.listenerId) ?? this.listeners.get(this.listeners.list()[0]?.id ?? '')
+    if (!listener) throw new Error('resend: no proxy is running to send it through')
+    const body = detail.requestBody ? Buffer.from(detail.requestBody.base64, 'base64') : undefined
+    const res = await listener.handler(makeRequest({
+      method: detail.method, target: detail.method === 'CONNECT' ? detail.target : detail.url,
+      headers: detail.requestHeaders.map(([n, v]) => [n, v] as const), ...(body ? { body } : {}),
+    }))
+    await bodyBytes(res.body).catch(() => undefined)
+    return { status: res.status }
+  }
+}

@@ -1,0 +1,91 @@
+import type { ListenerInfo, StartListenerRequest } from '../../shared/exchange.ts'
+import type { Clock } from '../core/clock.ts'
+import type { Filter, HttpHandler } from '../core/http.ts'
+import { pipeline } from '../core/http.ts'
+import { simpleProxy } from '../apps/simple-proxy.ts'
+import { latencyProxy } from '../apps/latency-proxy.ts'
+import { sniffProxy } from '../apps/sniff-proxy.ts'
+import { mountApp, type MountedApp } from '../proxy/mount-app.ts'
+import type { App, ProxyOptions } from '../proxy/proxy-options.ts'
+
+const APPS: Record<StartListenerRequest['kind'], (o: ProxyOptions) => App> = {
+  proxy: simpleProxy, latency: latencyProxy, sniff: sniffProxy,
+}
+
+export interface RunningListener {
+  readonly info: ListenerInfo
+  /** The composed pipeline as a function, for sending a request through it in memory (resend). */
+  readonly handler: HttpHandler
+  readonly mounted: MountedApp
+}
+
+export interface ListenerOptions {
+  readonly clock: Clock
+  /** Filters the host puts into every proxy's pipeline for a listener id (capture). */
+  readonly innerFilters: (listenerId: string) => Filter[]
+  /** Where latency and sniff lines go when run inside the app. */
+  readonly out?: { write(text: string): unknown }
+}
+
+/** Starts, stops and lists the running apps. Each has an id, its address and its pipeline in English. */
+export class Listeners {
+  readonly #running = new Map<string, RunningListener>()
+  #next = 1
+
+  constructor(private readonly options: ListenerOptions) {}
+
+  list(): ListenerInfo[] {
+    return [...this.#running.values()].map((l) => l.info)
+  }
+
+  get(id: string): RunningListener | undefined {
+    return this.#running.get(id)
+  }
+
+  /** Starts a listener. With `fallbackToFreePort`, a taken port is replaced by a free one and the info says so. */
+  async start(request: StartListenerRequest, fallbackToFreePort = false): Promise<ListenerInfo> {
+    const id = `L${this.#next++}`
+    const o: ProxyOptions = {
+      target: request.target,
+      httpsUpstream: request.httpsUpstream ?? false,
+      clock: this.options.clock,
+      out: this.options.out ?? { write: () => true },
+      inner: this.options.innerFilters(id),
+    }
+    const app = APPS[request.kind](o)
+    const host = request.host ?? '127.0.0.1'
+    const port = request.port ?? 8080
+    let mounted: MountedApp
+    let note: string | undefined
+    try {
+      mounted = await mountApp(app, { host, port })
+    } catch (error) {
+      if (!fallbackToFreePort || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') {
+        app.close()
+        throw error
+      }
+      mounted = await mountApp(app, { host, port: 0 })
+      note = `port ${port} was taken, so this proxy took ${mounted.server.port}`
+    }
+    const info: ListenerInfo = {
+      id, kind: request.kind, mode: request.mode, host: mounted.server.host, port: mounted.server.port,
+      url: mounted.server.url, httpsUpstream: o.httpsUpstream ?? false, pipeline: mounted.pipeline,
+      startedAt: this.options.clock.now(),
+      ...(request.target ? { target: request.target } : {}), ...(note ? { note } : {}),
+    }
+    this.#running.set(id, { info, handler: pipeline(app.filters, app.handler), mounted })
+    return info
+  }
+
+  async stop(id: string): Promise<boolean> {
+    const listener = this.#running.get(id)
+    if (!listener) return false
+    this.#running.delete(id)
+    await listener.mounted.stop()
+    return true
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.#running.keys()].map((id) => this.stop(id)))
+  }
+}

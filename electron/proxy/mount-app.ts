@@ -1,0 +1,23 @@
+import { describePipeline, pipeline } from '../core/http.ts'
+import { startServer, type RunningServer, type ServerOptions } from '../core/server/node-server.ts'
+import type { App } from './proxy-options.ts'
+
+export interface MountedApp {
+  readonly server: RunningServer
+  /** One English line per filter, outermost first, then the handler. */
+  readonly pipeline: readonly string[]
+  stop(): Promise<void>
+}
+
+/** A proxy is a client mounted as a server: composes the app's filters over its handler and listens. */
+export async function mountApp(app: App, options: ServerOptions): Promise<MountedApp> {
+  const server = await startServer(pipeline(app.filters, app.handler), options)
+  return {
+    server,
+    pipeline: describePipeline(app.filters, app.handler.description ?? 'the app'),
+    async stop() {
+      await server.stop()
+      app.close()
+    },
+  }
+}

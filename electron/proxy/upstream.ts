@@ -1,0 +1,32 @@
+import { describe, type Filter, type HttpHandler } from '../core/http.ts'
+import { nodeClient } from '../core/client/node-client.ts'
+import { connectTunnel } from '../core/client/connect-tunnel.ts'
+import { proxyHost } from '../core/filters/proxy-host.ts'
+import { reverseProxyTo } from '../core/filters/reverse-proxy.ts'
+import type { ProxyOptions } from './proxy-options.ts'
+
+/** Where requests go: the reverse-proxy target if one is set, else the forward-proxy rule. */
+export function routeUpstream(options: ProxyOptions): Filter {
+  return options.target ? reverseProxyTo(options.target) : proxyHost({ https: options.httpsUpstream ?? false })
+}
+
+/**
+ * The proxy's innermost handler: CONNECT requests become raw TCP tunnels; everything else goes to the
+ * pooled Node client. Returns the handler with `close` to free pooled sockets.
+ */
+export function upstream(options: ProxyOptions = {}): HttpHandler & { description: string; close(): void } {
+  const client = nodeClient({ timeoutMs: options.timeoutMs })
+  const tunnel = connectTunnel({ timeoutMs: options.timeoutMs })
+  const handler = async function sendUpstream(req: Parameters<HttpHandler>[0]) {
+    return req.method === 'CONNECT' ? tunnel(req) : client(req)
+  }
+  return Object.assign(handler, {
+    description: 'sends the request upstream (keep-alive pool, no redirects followed, bytes untouched); tunnels CONNECT as raw TCP',
+    close: () => client.close(),
+  })
+}
+
+/** Marks a filter list position for filters the host inserts. */
+export const insertInner = (options: ProxyOptions): Filter[] => [...(options.inner ?? [])]
+
+export { describe }

@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Host } from '../host/host.ts'
+import { parseFlags } from '../cli/args.ts'
+import { warnIfNotLoopback, type Running } from '../cli/running.ts'
+import { startWebUi } from './serve.ts'
+import { ensureRendererBuilt } from './renderer-build.ts'
+
+const STATIC_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url))
+
+/** `nanoscope serve`: the desktop app's UI in any browser, with a forward proxy already running. */
+export async function runServeCommand(argv: readonly string[]): Promise<Running> {
+  const flags = parseFlags(argv, { host: 'string', port: 'port', 'proxy-port': 'port' })
+  const host = (flags.host as string | undefined) ?? '127.0.0.1'
+  await ensureRendererBuilt(STATIC_DIR)
+  const app = new Host()
+  const proxyPort = flags['proxy-port'] as number | undefined
+  const proxy = await app.startListener({ kind: 'proxy', mode: 'forward', port: proxyPort ?? 8080 }, proxyPort === undefined)
+  const ui = await startWebUi(app, { host, port: (flags.port as number | undefined) ?? 0, staticDir: STATIC_DIR })
+  process.stdout.write(`nanoscope serve listening on ${ui.url}\n`)
+  process.stdout.write(`proxy listening on ${proxy.url}${proxy.note ? ` (${proxy.note})` : ''}: try curl -x ${proxy.url} http://example.com/\n`)
+  warnIfNotLoopback(host)
+  if (!existsSync(STATIC_DIR)) process.stderr.write('warning: the UI is not built; run npm run build\n')
+  return { stop: async () => { await ui.stop(); await app.stop() } }
+}

@@ -1,0 +1,76 @@
+/**
+ * The traffic table's columns and how each sorts. Every comparator breaks ties by `seq`, so the order is
+ * total: the store relies on that to find and move rows by binary search.
+ */
+import type { ExchangeSummary } from '../../../shared/exchange.ts'
+
+export type ColumnId = 'seq' | 'time' | 'method' | 'host' | 'path' | 'status' | 'type' | 'size' | 'duration'
+
+export interface ColumnDef {
+  readonly id: ColumnId
+  readonly label: string
+  readonly width: number
+  readonly align: 'start' | 'end'
+  /** The column that takes the spare width. */
+  readonly flexible?: boolean
+}
+
+export const COLUMNS: readonly ColumnDef[] = [
+  { id: 'seq', label: '#', width: 56, align: 'end' },
+  { id: 'time', label: 'Time', width: 96, align: 'start' },
+  { id: 'method', label: 'Method', width: 72, align: 'start' },
+  { id: 'host', label: 'Host', width: 180, align: 'start' },
+  { id: 'path', label: 'Path', width: 280, align: 'start', flexible: true },
+  { id: 'status', label: 'Status', width: 64, align: 'end' },
+  { id: 'type', label: 'Type', width: 120, align: 'start' },
+  { id: 'size', label: 'Size', width: 76, align: 'end' },
+  { id: 'duration', label: 'Duration', width: 84, align: 'end' },
+]
+
+export const MIN_COLUMN_WIDTH = 36
+
+export interface SortSpec {
+  readonly column: ColumnId
+  readonly direction: 'asc' | 'desc'
+}
+
+export const DEFAULT_SORT: SortSpec = { column: 'seq', direction: 'asc' }
+
+type Key = (e: ExchangeSummary) => string | number | undefined
+
+const KEYS: Record<ColumnId, Key> = {
+  seq: (e) => e.seq,
+  time: (e) => e.startedAt,
+  method: (e) => e.method,
+  host: (e) => e.host,
+  path: (e) => e.path,
+  status: (e) => e.status,
+  type: (e) => e.contentType,
+  size: (e) => e.responseSize,
+  duration: (e) => e.durationMs,
+}
+
+export type Comparator = (a: ExchangeSummary, b: ExchangeSummary) => number
+
+/** Missing values sort last in both directions; ties fall back to `seq` ascending. */
+export function comparatorFor(sort: SortSpec): Comparator {
+  const key = KEYS[sort.column]
+  const dir = sort.direction === 'asc' ? 1 : -1
+  return function compareExchanges(a, b) {
+    const ka = key(a)
+    const kb = key(b)
+    if (ka !== kb) {
+      if (ka === undefined) return 1
+      if (kb === undefined) return -1
+      if (ka < kb) return -dir
+      if (ka > kb) return dir
+    }
+    return a.seq - b.seq
+  }
+}
+
+/** Clicking a header: a new column sorts ascending, the same column flips. */
+export function nextSort(current: SortSpec, column: ColumnId): SortSpec {
+  if (current.column !== column) return { column, direction: 'asc' }
+  return { column, direction: current.direction === 'asc' ? 'desc' : 'asc' }
+}
