@@ -1,0 +1,117 @@
+/**
+ * The link to main: connection state, the snapshot on every (re)connect, events, listeners, capture state,
+ * settings, and commands with their errors shown as dismissible notices.
+ */
+import type { StateCreator } from 'zustand/vanilla'
+import type { ArgsOf, CommandName, ResultOf, Snapshot, Transport } from '../../../shared/contract.ts'
+import { DEFAULT_SETTINGS, type ListenerInfo, type Settings } from '../../../shared/exchange.ts'
+import { hasConnection, type ConnectionState } from '../transport/connection.ts'
+import type { AppState } from './app-store.ts'
+
+export interface Notice {
+  readonly id: number
+  readonly message: string
+}
+
+export interface SessionSlice {
+  readonly connection: ConnectionState
+  /** True once a snapshot arrived on the current connection. */
+  readonly synced: boolean
+  readonly listeners: readonly ListenerInfo[]
+  readonly capturing: boolean
+  readonly settings: Settings
+  readonly notices: readonly Notice[]
+  /** Wires events and connection changes to the store; returns the function that unwires them. */
+  start(): () => void
+  /** Sends a command; rejects with the server's message. */
+  command<K extends CommandName>(name: K, args: ArgsOf<K>): Promise<ResultOf<K>>
+  /** Sends a command; on failure shows a notice and resolves undefined. */
+  run<K extends CommandName>(name: K, args: ArgsOf<K>): Promise<ResultOf<K> | undefined>
+  applySnapshot(snapshot: Snapshot): void
+  notify(message: string): void
+  dismissNotice(id: number): void
+  reconnect(): void
+  setCapturing(on: boolean): Promise<void>
+  /** Asks main to clear; the table empties when the `cleared` event arrives. */
+  clearAll(): Promise<void>
+}
+
+export const createSessionSlice = (transport: Transport): StateCreator<AppState, [], [], SessionSlice> => (set, get) => {
+  let nextNotice = 1
+  let generation = 0
+
+  const resync = async (): Promise<void> => {
+    const mine = ++generation
+    try {
+      const snapshot = await transport.invoke('subscribe', {})
+      if (mine === generation) get().applySnapshot(snapshot)
+    } catch (error) {
+      if (mine === generation) get().notify(`Could not load the traffic: ${messageOf(error)}`)
+    }
+  }
+
+  return {
+    connection: hasConnection(transport) ? { status: 'connecting', attempt: 1 } : { status: 'open' },
+    synced: false,
+    listeners: [],
+    capturing: true,
+    settings: DEFAULT_SETTINGS,
+    notices: [],
+
+    start() {
+      const offs = [
+        transport.on('exchanges', (p) => get().ingest(p.exchanges)),
+        transport.on('listeners', (p) => set({ listeners: p.listeners })),
+        transport.on('capture', (p) => set({ capturing: p.capturing })),
+        transport.on('cleared', () => get().clearTraffic()),
+        transport.on('settings', (settings) => set({ settings })),
+      ]
+      if (hasConnection(transport)) {
+        offs.push(transport.onConnection((connection) => {
+          set({ connection, ...(connection.status === 'open' ? {} : { synced: false }) })
+          if (connection.status === 'open') void resync()
+          else generation++
+        }))
+      } else {
+        void resync()
+      }
+      return () => { for (const off of offs) off() }
+    },
+
+    command(name, args) { return transport.invoke(name, args) },
+
+    async run(name, args) {
+      try {
+        return await transport.invoke(name, args)
+      } catch (error) {
+        get().notify(messageOf(error))
+        return undefined
+      }
+    },
+
+    applySnapshot(snapshot) {
+      set({ listeners: snapshot.listeners, capturing: snapshot.capturing, settings: snapshot.settings, synced: true })
+      get().replaceTraffic(snapshot.exchanges)
+    },
+
+    notify(message) {
+      const notices = [...get().notices, { id: nextNotice++, message }]
+      set({ notices: notices.slice(-5) })
+    },
+
+    dismissNotice(id) { set({ notices: get().notices.filter((n) => n.id !== id) }) },
+
+    reconnect() { if (hasConnection(transport)) transport.reconnect() },
+
+    async setCapturing(on) {
+      const result = await get().run(on ? 'resumeCapture' : 'pauseCapture', {})
+      if (result) set({ capturing: result.capturing })
+    },
+
+    async clearAll() { await get().run('clear', {}) },
+  }
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

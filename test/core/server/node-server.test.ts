@@ -1,0 +1,4 @@
+import { startServer } from '../../../electron/core/server/node-server.ts'
+import { serverContract } from './server-contract.ts'
+
+serverContract('node server', startServer)
