@@ -1,0 +1,196 @@
+/**
+ * Streams exchange summaries to subscribers in batches (STYLE.md §10, HTTP Toolkit's event queue).
+ *
+ * `push` only appends to an array (and does nothing at all with no subscribers); delivery happens later, on a
+ * timer or, once FLUSH_MAX_ITEMS are pending, on the next turn of the event loop, never on the request path.
+ * Each subscriber gets a snapshot when it subscribes and then every later push exactly once, in order: pushes
+ * are numbered, and a subscriber only receives those numbered after its snapshot was taken.
+ */
+import type { ExchangeSummary } from '../../shared/exchange.ts'
+import type { ExchangeStore } from './exchange-store.ts'
+
+/** Longest a pending summary waits before it is sent. */
+export const FLUSH_INTERVAL_MS = 50
+/** Most summaries in one batch; reaching it flushes straight away. */
+export const FLUSH_MAX_ITEMS = 500
+
+export interface Subscriber {
+  /** Receives a batch. It may throw; the error goes to `onError` and other subscribers are unaffected. */
+  deliver(batch: ExchangeSummary[]): void
+  /**
+   * True while this subscriber cannot keep up (a full socket, a busy window). Batches are then skipped, and
+   * when it reports false again it is sent what it missed that is still in the store, in seq order, once.
+   */
+  backedUp?(): boolean
+}
+
+export interface Subscription {
+  /** Everything in the store when subscribing, in seq order. */
+  readonly snapshot: ExchangeSummary[]
+  unsubscribe(): void
+}
+
+export interface BroadcasterOptions {
+  readonly intervalMs?: number
+  readonly maxItems?: number
+  readonly onError?: (error: unknown) => void
+}
+
+interface Subscribed {
+  readonly subscriber: Subscriber
+  /** Pushes numbered above this are live for this subscriber; the rest were in its snapshot. */
+  readonly afterPush: number
+  /** The highest seq it has been given. */
+  lastSeq: number
+  /** Set while it is backed up: ids of already-sent exchanges that were updated meanwhile. */
+  missed: Set<string> | undefined
+}
+
+export class Broadcaster {
+  private readonly subscribed = new Set<Subscribed>()
+  private pending: ExchangeSummary[] = []
+  /** How many summaries have ever been queued; `pending[i]` is push number `pushes - pending.length + i + 1`. */
+  private pushes = 0
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private immediate: ReturnType<typeof setImmediate> | undefined
+  private readonly intervalMs: number
+  private readonly maxItems: number
+  private readonly flushNow = (): void => this.flush()
+
+  constructor(private readonly store: ExchangeStore, private readonly options: BroadcasterOptions = {}) {
+    this.intervalMs = options.intervalMs ?? FLUSH_INTERVAL_MS
+    this.maxItems = options.maxItems ?? FLUSH_MAX_ITEMS
+  }
+
+  get subscriberCount(): number {
+    return this.subscribed.size
+  }
+
+  /** Queues a summary the store has just taken (new or updated). Free when nobody is subscribed. */
+  push(summary: ExchangeSummary): void {
+    if (this.subscribed.size === 0) return
+    this.pending.push(summary)
+    this.pushes++
+    if (this.pending.length >= this.maxItems) this.schedule(true)
+    else this.schedule(false)
+  }
+
+  /**
+   * Takes a snapshot of the store and starts live delivery after it. Beware: the store must already hold
+   * everything pushed so far (push after upsert), or the snapshot and the live stream would not join up.
+   */
+  subscribe(subscriber: Subscriber): Subscription {
+    const snapshot = this.store.summaries()
+    const entry: Subscribed = { subscriber, afterPush: this.pushes, lastSeq: this.store.latestSeq, missed: undefined }
+    this.subscribed.add(entry)
+    return {
+      snapshot,
+      unsubscribe: () => {
+        this.subscribed.delete(entry)
+        if (this.subscribed.size === 0) this.dropPending()
+      },
+    }
+  }
+
+  /** Drops what is pending (after the store was cleared) and what backed-up subscribers were owed. */
+  clear(): void {
+    this.pending = []
+    for (const s of this.subscribed) s.missed?.clear()
+  }
+
+  /** Stops the timers; pending summaries are dropped. */
+  close(): void {
+    this.subscribed.clear()
+    this.dropPending()
+  }
+
+  /** Sends what is pending now (normally the timer does this). */
+  flush(): void {
+    this.cancelTimers()
+    const batch = this.pending
+    const firstPush = this.pushes - batch.length + 1
+    this.pending = []
+    let resyncing = false
+    for (const s of this.subscribed) {
+      if (s.missed) {
+        if (this.isBackedUp(s)) this.noteMissed(s, batch, firstPush)
+        else this.catchUp(s)
+        resyncing ||= s.missed !== undefined
+        continue
+      }
+      const from = Math.max(0, s.afterPush - firstPush + 1)
+      if (from >= batch.length) continue
+      if (this.isBackedUp(s)) {
+        s.missed = new Set()
+        this.noteMissed(s, batch, firstPush)
+        resyncing = true
+        continue
+      }
+      this.send(s, from === 0 ? batch : batch.slice(from))
+    }
+    if (resyncing) this.schedule(false)
+  }
+
+  private noteMissed(s: Subscribed, batch: readonly ExchangeSummary[], firstPush: number): void {
+    for (let i = Math.max(0, s.afterPush - firstPush + 1); i < batch.length; i++) {
+      const summary = batch[i]!
+      if (summary.seq <= s.lastSeq) s.missed!.add(summary.id)
+    }
+  }
+
+  /** What it missed: updates to exchanges it already had, then everything newer, as the store holds them now. */
+  private catchUp(s: Subscribed): void {
+    const updated: ExchangeSummary[] = []
+    for (const id of s.missed!) {
+      const summary = this.store.get(id)
+      if (summary) updated.push(summary)
+    }
+    updated.sort((a, b) => a.seq - b.seq)
+    s.missed = undefined
+    const all = updated.concat(this.store.summariesAfter(s.lastSeq))
+    if (all.length > 0) this.send(s, all)
+  }
+
+  private send(s: Subscribed, items: ExchangeSummary[]): void {
+    for (let at = 0; at < items.length; at += this.maxItems) {
+      const batch = items.length <= this.maxItems ? items : items.slice(at, at + this.maxItems)
+      for (const summary of batch) if (summary.seq > s.lastSeq) s.lastSeq = summary.seq
+      try {
+        s.subscriber.deliver(batch)
+      } catch (error) {
+        this.options.onError?.(error)
+      }
+    }
+  }
+
+  private isBackedUp(s: Subscribed): boolean {
+    try {
+      return s.subscriber.backedUp?.() ?? false
+    } catch {
+      return false
+    }
+  }
+
+  private schedule(soon: boolean): void {
+    if (this.immediate) return
+    if (soon) {
+      if (this.timer) clearTimeout(this.timer)
+      this.timer = undefined
+      this.immediate = setImmediate(this.flushNow)
+    } else if (!this.timer) {
+      this.timer = setTimeout(this.flushNow, this.intervalMs)
+    }
+  }
+
+  private cancelTimers(): void {
+    if (this.timer) clearTimeout(this.timer)
+    if (this.immediate) clearImmediate(this.immediate)
+    this.timer = undefined
+    this.immediate = undefined
+  }
+
+  private dropPending(): void {
+    this.pending = []
+    this.cancelTimers()
+  }
+}

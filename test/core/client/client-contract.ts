@@ -1,0 +1,176 @@
+/**
+ * What every client adapter must do: wire-faithful requests and responses, and upstream failures as
+ * generated responses, never throws. A client adapter file runs `clientContract('name', makeClient)`.
+ */
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { gzipSync } from 'node:zlib'
+import type net from 'node:net'
+import { bodyBytes, bodyText, request, type Response } from '../../../electron/core/message.ts'
+import type { Client, ClientOptions } from '../../../electron/core/client/node-client.ts'
+import { closedPort, hasHead, httpUpstream, tcpServer, within, type Listening } from '../server/net-fixtures.ts'
+
+export type MakeClient = (options?: ClientOptions) => Client
+
+/** A raw upstream that records each request head it reads and answers with `reply`. */
+async function rawUpstream(reply: string | Buffer): Promise<Listening & { heads: string[] }> {
+  const heads: string[] = []
+  const server = await tcpServer((socket) => {
+    let buffer = Buffer.alloc(0)
+    socket.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk])
+      while (hasHead(buffer)) {
+        const end = buffer.indexOf('\r\n\r\n')
+        heads.push(buffer.subarray(0, end).toString('latin1'))
+        buffer = buffer.subarray(end + 4)
+        socket.write(reply)
+      }
+    })
+  })
+  return Object.assign(server, { heads })
+}
+
+export function clientContract(adapter: string, makeClient: MakeClient): void {
+  const name = (sentence: string): string => `${adapter}: ${sentence}`
+  async function withClient(options: ClientOptions, use: (client: Client) => Promise<void>): Promise<void> {
+    const client = makeClient(options)
+    try { await use(client) } finally { client.close() }
+  }
+  function assertGenerated(res: Response, status: number, cause: string, message: RegExp): void {
+    assert.equal(res.status, status)
+    assert.equal(res.generated?.cause, cause)
+    assert.match(res.generated?.message ?? '', message)
+  }
+
+  test(name('sends headers in order, case and duplicates and returns the raw response headers'), async () => {
+    const upstream = await rawUpstream('HTTP/1.1 200 Fine Thanks\r\nX-Z: 1\r\nset-cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\n\r\nok')
+    try {
+      await withClient({}, async (client) => {
+        const res = await client(request({
+          target: `${upstream.url}/a/../b?x=%7e`,
+          headers: [['Host', 'example.test'], ['X-Dup', '1'], ['x-dup', '2'], ['accept', '*/*']],
+        }))
+        assert.equal(res.status, 200)
+        assert.equal(res.reason, 'Fine Thanks')
+        assert.deepEqual(res.headers, [['X-Z', '1'], ['set-cookie', 'a=1'], ['Set-Cookie', 'b=2'], ['Content-Length', '2']])
+        assert.equal(await bodyText(res.body), 'ok')
+        const lines = upstream.heads[0]?.split('\r\n') ?? []
+        assert.equal(lines[0], 'GET /a/../b?x=%7e HTTP/1.1')
+        assert.deepEqual(lines.slice(1, 5), ['Host: example.test', 'X-Dup: 1', 'x-dup: 2', 'accept: */*'])
+      })
+    } finally { await upstream.close() }
+  })
+
+  test(name('adds Host from the URL when the request has none, and framing only when the body needs it'), async () => {
+    const upstream = await rawUpstream('HTTP/1.1 204 No Content\r\n\r\n')
+    try {
+      await withClient({}, async (client) => {
+        await client(request({ target: `${upstream.url}/p` }))
+        await client(request({ method: 'POST', target: `${upstream.url}/p`, headers: [['Host', 'h']], body: 'abc' }))
+        const [get, post] = upstream.heads
+        assert.match(get ?? '', new RegExp(`^GET /p HTTP/1.1\r\nHost: 127.0.0.1:${upstream.port}\r\n`))
+        assert.doesNotMatch(get ?? '', /Content-Length|Transfer-Encoding/i)
+        assert.match(post ?? '', /\r\nContent-Length: 3(\r\n|$)/)
+      })
+    } finally { await upstream.close() }
+  })
+
+  test(name('never decodes content and never follows redirects'), async () => {
+    const gzipped = gzipSync('hello')
+    const upstream = await httpUpstream((req, res) => {
+      if (req.url === '/moved') { res.writeHead(302, { Location: '/gz' }); res.end(); return }
+      res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Length': gzipped.length }).end(gzipped)
+    })
+    try {
+      await withClient({}, async (client) => {
+        const moved = await client(request({ target: `${upstream.url}/moved` }))
+        assert.equal(moved.status, 302)
+        const gz = await client(request({ target: `${upstream.url}/gz`, headers: [['Accept-Encoding', 'gzip']] }))
+        assert.deepEqual(await bodyBytes(gz.body), gzipped)
+      })
+    } finally { await upstream.close() }
+  })
+
+  test(name('a target that is not an absolute URL is a generated 502'), async () => {
+    await withClient({}, async (client) => {
+      assertGenerated(await client(request({ target: '/relative' })), 502, 'bad-gateway', /no upstream URL/)
+    })
+  })
+
+  test(name('reuses a keep-alive connection for sequential requests'), async () => {
+    const upstream = await httpUpstream((_, res) => res.end('ok'))
+    try {
+      await withClient({}, async (client) => {
+        for (let i = 0; i < 5; i++) assert.equal(await bodyText((await client(request({ target: `${upstream.url}/${i}` }))).body), 'ok')
+        assert.equal(upstream.connections, 1)
+      })
+    } finally { await upstream.close() }
+  })
+
+  test(name('a refused connection is a generated 502 naming host and port'), async () => {
+    const port = await closedPort()
+    await withClient({}, async (client) => {
+      assertGenerated(await client(request({ target: `http://127.0.0.1:${port}/` })), 502, 'refused',
+        new RegExp(`upstream refused the connection: 127\\.0\\.0\\.1:${port}`))
+    })
+  })
+
+  test(name('an unknown host is a generated 502'), async () => {
+    const lookup = ((hostname: string, _options: unknown, callback: (error: Error) => void) => {
+      callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }))
+    }) as unknown as net.LookupFunction
+    await withClient({ lookup }, async (client) => {
+      assertGenerated(await client(request({ target: 'http://nowhere.invalid/' })), 502, 'unknown-host', /nowhere\.invalid/)
+    })
+  })
+
+  test(name('an upstream that never answers is a generated 504 after the timeout'), async () => {
+    const upstream = await tcpServer(() => {})
+    try {
+      await withClient({ timeoutMs: 200 }, async (client) => {
+        const res = await within(2000, client(request({ target: `${upstream.url}/` })), 'the timeout')
+        assertGenerated(res, 504, 'timeout', /did not respond within 200 ms/)
+      })
+    } finally { await upstream.close() }
+  })
+
+  test(name('an upstream that hangs up before the head is a generated 502 reset'), async () => {
+    const upstream = await tcpServer((socket) => socket.once('data', () => socket.destroy()))
+    try {
+      await withClient({}, async (client) => {
+        assertGenerated(await client(request({ target: `${upstream.url}/` })), 502, 'reset', /reset/)
+      })
+    } finally { await upstream.close() }
+  })
+
+  test(name('a reset after the head makes the body stream fail'), async () => {
+    const upstream = await tcpServer((socket) => socket.once('data', () => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial', () => setTimeout(() => socket.destroy(), 20))
+    }))
+    try {
+      await withClient({}, async (client) => {
+        const res = await client(request({ target: `${upstream.url}/` }))
+        assert.equal(res.status, 200)
+        await within(2000, assert.rejects(bodyBytes(res.body)), 'the body to fail')
+      })
+    } finally { await upstream.close() }
+  })
+
+  test(name('an aborted request signal closes the upstream request'), async () => {
+    let upstreamClosed!: () => void
+    const closed = new Promise<void>((resolve) => { upstreamClosed = resolve })
+    let arrived!: () => void
+    const arrival = new Promise<void>((resolve) => { arrived = resolve })
+    const upstream = await httpUpstream((req) => { req.socket.once('close', () => upstreamClosed()); arrived() })
+    try {
+      await withClient({}, async (client) => {
+        const aborter = new AbortController()
+        const pending = client({ ...request({ target: `${upstream.url}/` }), signal: aborter.signal })
+        await within(2000, arrival, 'the request to arrive')
+        aborter.abort()
+        await within(2000, closed, 'the upstream to see its request closed')
+        assert.equal((await pending).generated?.cause, 'reset')
+      })
+    } finally { await upstream.close() }
+  })
+}

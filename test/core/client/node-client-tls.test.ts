@@ -1,0 +1,69 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import https from 'node:https'
+import type net from 'node:net'
+import { nodeClient, type ClientOptions } from '../../../electron/core/client/node-client.ts'
+import { bodyText, request, type Response } from '../../../electron/core/message.ts'
+import { cert, expiredCert, key } from './tls-fixture.ts'
+
+async function withHttpsUpstream(certificate: string, use: (port: number) => Promise<void>): Promise<void> {
+  const server = https.createServer({ key, cert: certificate }, (_, res) => res.end('secure'))
+  server.on('tlsClientError', () => {})
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  try { await use((server.address() as net.AddressInfo).port) } finally {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  }
+}
+
+/** Resolves every name to 127.0.0.1, so `https://localhost` reaches the test upstream without real DNS. */
+const loopback = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+  if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }])
+  else callback(null, '127.0.0.1', 4)
+}) as unknown as net.LookupFunction
+
+async function fetchWith(options: ClientOptions, target: string): Promise<Response> {
+  const client = nodeClient({ lookup: loopback, ...options })
+  try { return await client(request({ target })) } finally { client.close() }
+}
+
+test('an upstream certificate from an unknown issuer is a generated 502 tls', async () => {
+  await withHttpsUpstream(cert, async (port) => {
+    const res = await fetchWith({}, `https://localhost:${port}/`)
+    assert.equal(res.status, 502)
+    assert.equal(res.generated?.cause, 'tls')
+    assert.match(res.generated?.message ?? '', /unknown issuer/)
+  })
+})
+
+test('a trusted CA lets the request through over https', async () => {
+  await withHttpsUpstream(cert, async (port) => {
+    const res = await fetchWith({ ca: cert }, `https://localhost:${port}/`)
+    assert.equal(res.status, 200)
+    assert.equal(await bodyText(res.body), 'secure')
+  })
+})
+
+test('a certificate for another host is a generated 502 tls naming the wrong host', async () => {
+  await withHttpsUpstream(cert, async (port) => {
+    const res = await fetchWith({ ca: cert }, `https://127.0.0.1:${port}/`)
+    assert.equal(res.generated?.cause, 'tls')
+    assert.match(res.generated?.message ?? '', /wrong host/)
+  })
+})
+
+test('an expired certificate is a generated 502 tls saying so', async () => {
+  await withHttpsUpstream(expiredCert, async (port) => {
+    const res = await fetchWith({ ca: expiredCert }, `https://localhost:${port}/`)
+    assert.equal(res.generated?.cause, 'tls')
+    assert.match(res.generated?.message ?? '', /expired/)
+  })
+})
+
+test('rejectUnauthorized: false accepts any certificate', async () => {
+  await withHttpsUpstream(expiredCert, async (port) => {
+    const res = await fetchWith({ rejectUnauthorized: false }, `https://localhost:${port}/`)
+    assert.equal(res.status, 200)
+    await bodyText(res.body)
+  })
+})
