@@ -66,6 +66,11 @@ export class Broadcaster {
     return this.subscribed.size
   }
 
+  /** Summaries queued and not yet sent. */
+  get pendingCount(): number {
+    return this.pending.length
+  }
+
   /** Queues a summary the store has just taken (new or updated). Free when nobody is subscribed. */
   push(summary: ExchangeSummary): void {
     if (this.subscribed.size === 0) return

@@ -124,9 +124,10 @@ export class ExchangeStore {
     return dropped
   }
 
-  /** Changes the bounds, evicting the oldest straight away if they shrank. */
-  updateBounds(bounds: Partial<StoreBounds>): void {
-    this.bounds = { ...this.bounds, ...definedOnly(bounds) }
+  /** Changes the bounds (other settings are ignored), evicting the oldest straight away if they shrank. */
+  updateSettings(settings: Partial<Settings>): void {
+    const { maxExchanges, maxTotalBodyBytes } = settings
+    this.bounds = { ...this.bounds, ...definedOnly({ maxExchanges, maxTotalBodyBytes }) }
     this.evict()
   }
 

@@ -7,7 +7,8 @@ import { USAGE } from './usage.ts'
 import { runProxyCommand } from './proxy-commands.ts'
 import type { Running } from './running.ts'
 
-type Command = (argv: readonly string[]) => Promise<Running>
+/** A server command resolves with what SIGINT/SIGTERM stops; a one-shot command resolves with nothing. */
+type Command = (argv: readonly string[]) => Promise<Running | void>
 
 const COMMANDS: Record<string, Command> = {
   proxy: (a) => runProxyCommand('proxy', a),
@@ -25,7 +26,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
   const command = COMMANDS[name]
   if (!command) return usageError(`unknown command "${name}"`)
-  let running: Running
+  let running: Running | void
   try {
     running = await command(rest)
   } catch (error) {
@@ -34,13 +35,15 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write(`nanoscope ${name}: ${e.message}\n`)
     process.exit(1)
   }
+  if (!running) return
+  const server = running
   let stopping = false
   const stop = () => {
     if (stopping) return
     stopping = true
     const force = setTimeout(() => process.exit(0), 3000)
     force.unref()
-    running.stop().finally(() => process.exit(0))
+    server.stop().finally(() => process.exit(0))
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)

@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream'
 import { emptyBody, generatedResponse, header, response, streamBody, type Header, type Request, type Response, type Tunnel } from '../message.ts'
 import { pipeSockets } from './pipe-sockets.ts'
 import { contentLength, flatHeaders, headerPairs } from './raw-headers.ts'
-import { upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
+import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
 
 export interface ClientOptions {
   /** No response head within this many milliseconds → 504. Default 30000. */
@@ -51,8 +51,9 @@ export function nodeClient(options: ClientOptions = {}): Client {
     if (!upstream) return Promise.resolve(generatedResponse(502, 'bad-gateway', `no upstream URL: "${request.target}" is not an absolute http(s) URL`))
     const { secure, host, port, path } = upstream
     const where = `${host}:${port}`
-    return new Promise<Response>((resolve) => {
+    const send = (retries: number): Promise<Response> => new Promise<Response>((resolve) => {
       let settled = false
+      let timer: NodeJS.Timeout | undefined
       const settle = (res: Response): void => {
         if (settled) return
         settled = true
@@ -76,11 +77,22 @@ export function nodeClient(options: ClientOptions = {}): Client {
         req.destroy()
         settle(generatedResponse(502, 'reset', `the client went away before ${where} answered`))
       }
-      const timer = setTimeout(() => { settle(upstreamTimeout(where, timeoutMs)); req.destroy() }, timeoutMs)
+      timer = setTimeout(() => { settle(upstreamTimeout(where, timeoutMs)); req.destroy() }, timeoutMs)
       request.signal?.addEventListener('abort', abort, { once: true })
       const release = (): void => request.signal?.removeEventListener('abort', abort)
 
-      req.on('error', (error) => { release(); settle(upstreamFailure(error, where)) })
+      req.on('error', (error) => {
+        release()
+        // A pooled connection the upstream closed while idle fails on reuse; one fresh attempt is safe while
+        // nothing came back and the body is in memory (RFC 9112 §9.3.1).
+        if (!settled && retries > 0 && req.reusedSocket && errorCode(error) === 'ECONNRESET' && request.body.kind === 'bytes') {
+          settled = true
+          clearTimeout(timer)
+          resolve(send(retries - 1))
+          return
+        }
+        settle(upstreamFailure(error, where))
+      })
       req.on('response', (res) => {
         // Consumers see a mid-body reset through the stream (pipeline, for-await); this listener only keeps an
         // unread errored body from crashing the process.
@@ -110,6 +122,7 @@ export function nodeClient(options: ClientOptions = {}): Client {
       if (body.kind === 'bytes') req.end(body.bytes)
       else pipeline(body.stream, req, () => {}) // a failed upload destroys req, which reports through 'error'
     })
+    return send(1)
   }
 
   return Object.assign(nodeClient, {

@@ -46,9 +46,9 @@ export async function startServer(handler: HttpHandler, options: ServerOptions =
   const takeOver = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     tunnels.add(socket)
     socket.once('close', () => tunnels.delete(socket))
-    void takeOverSocket(handler, req, socket, head)
+    takeOverSocket(handler, req, socket, head).catch(() => socket.destroy())
   }
-  server.on('request', (req, res) => void exchange(handler, req, res))
+  server.on('request', (req, res) => { exchange(handler, req, res).catch(() => res.destroy()) })
   server.on('connect', takeOver)
   server.on('upgrade', takeOver)
   server.on('clientError', answerClientError)
@@ -108,7 +108,7 @@ async function takeOverSocket(handler: HttpHandler, req: http.IncomingMessage, s
   const method = req.method ?? 'GET'
   if (!response.tunnel) { writeRawResponse(method, socket, response); return }
   try {
-    socket.write(responseHead(response, false))
+    socket.write(responseHead(response, false), 'latin1')
     await response.tunnel(socket, head)
   } catch {
     socket.destroy()

@@ -52,14 +52,14 @@ export function writeRawResponse(method: string, socket: Duplex, response: Respo
     writeRawResponse(method, socket, generatedResponse(500, 'internal', `the response could not be written: ${messageOf(error)}`))
     return
   }
-  if (!withBody) { discardBody(body); socket.end(head); return }
-  socket.write(head)
+  if (!withBody) { discardBody(body); socket.end(head, 'latin1'); return }
+  socket.write(head, 'latin1')
   if (body.kind === 'bytes') { socket.end(body.bytes); return }
   pipeline(body.stream, socket, (error) => { if (error) socket.destroy() })
 }
 
 /**
- * The status line and header block, validated so a value cannot smuggle CR/LF onto the wire. When the body is
+ * The status line and header block (write it as latin1, as Node does, so header bytes round-trip), validated so a value cannot smuggle CR/LF onto the wire. When the body is
  * sent and the headers do not frame it, a known length is added as Content-Length; otherwise the body ends
  * when the connection closes (RFC 9112 §6.3, rule 8).
  */

@@ -97,12 +97,40 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
     })
   })
 
+  test(name('a header Node refuses to send is a generated 502, not a throw'), async () => {
+    await withClient({}, async (client) => {
+      const res = await client(request({ target: 'http://127.0.0.1:9/', headers: [['X-Bad', 'a\r\nInjected: yes']] }))
+      assertGenerated(res, 502, 'bad-gateway', /ERR_INVALID_CHAR/)
+    })
+  })
+
   test(name('reuses a keep-alive connection for sequential requests'), async () => {
     const upstream = await httpUpstream((_, res) => res.end('ok'))
     try {
       await withClient({}, async (client) => {
         for (let i = 0; i < 5; i++) assert.equal(await bodyText((await client(request({ target: `${upstream.url}/${i}` }))).body), 'ok')
         assert.equal(upstream.connections, 1)
+      })
+    } finally { await upstream.close() }
+  })
+
+  test(name('a pooled connection the upstream dropped while idle is retried once on a fresh one'), async () => {
+    let answered = 0
+    const upstream = await tcpServer((socket) => {
+      const first = upstream.connections === 1
+      socket.on('data', () => {
+        if (first && answered > 0) { socket.destroy(); return } // the stale connection hangs up on reuse
+        answered += 1
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')
+      })
+    })
+    try {
+      await withClient({}, async (client) => {
+        assert.equal(await bodyText((await client(request({ target: `${upstream.url}/1` }))).body), 'ok')
+        const second = await client(request({ target: `${upstream.url}/2` }))
+        assert.equal(second.status, 200)
+        assert.equal(await bodyText(second.body), 'ok')
+        assert.equal(upstream.connections, 2)
       })
     } finally { await upstream.close() }
   })

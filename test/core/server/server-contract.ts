@@ -109,6 +109,14 @@ export function serverContract(adapter: string, start: StartServer): void {
     })
   })
 
+  test(name('a response header Node refuses to write becomes a generated 500, never an injected header'), async () => {
+    await withServer(async () => response(200, { headers: [['X-Bad', 'a\r\nInjected: yes']], body: 'x' }), async (server) => {
+      const { received } = await rawExchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+      assert.match(received.toString(), /^HTTP\/1\.1 500 /)
+      assert.doesNotMatch(received.toString(), /\r\nInjected/)
+    })
+  })
+
   test(name('a body stream that fails mid-way cuts the client off and the server keeps serving'), async () => {
     const handler: HttpHandler = async (req) => {
       if (req.target === '/ok') return ok(req)

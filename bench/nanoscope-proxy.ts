@@ -1,0 +1,69 @@
+/**
+ * Nanoscope's proxy under test, run as its own process in reverse mode (`--target`), so autocannon talks to it
+ * directly. argv: `<variant> <target>`, where the variant is
+ *
+ * - `plain`: the seed proxy app (`simpleProxy`), no capture;
+ * - `capture`: the latency and sniff filters writing to a no-op Writable, and the capture filter recording into
+ *   an in-memory CaptureHub (default settings) with nobody subscribed;
+ * - `subscribed`: as `capture`, but the hub is a Host's, and the Host's web UI (`startWebUi`) serves the
+ *   contract over a WebSocket, so one live subscriber (bench/ws-subscriber.ts) gets every batch.
+ *
+ * Tells its parent `{ port, ws?, pipeline }` once listening; answers `{ captured }` to `'captured?'`.
+ */
+import { Writable } from 'node:stream'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { systemClock } from '../electron/core/clock.ts'
+import { formatLatency, reportLatency } from '../electron/core/filters/report-latency.ts'
+import { simpleProxy } from '../electron/apps/simple-proxy.ts'
+import { sniffProxy } from '../electron/apps/sniff-proxy.ts'
+import { mountApp } from '../electron/proxy/mount-app.ts'
+import type { App, ProxyOptions } from '../electron/proxy/proxy-options.ts'
+import { CaptureHub } from '../electron/capture/capture-hub.ts'
+import { Host } from '../electron/host/host.ts'
+import { startWebUi } from '../electron/web/serve.ts'
+
+export type ProxyVariant = 'plain' | 'capture' | 'subscribed'
+
+const [variant = 'plain', target = ''] = process.argv.slice(2) as [ProxyVariant?, string?]
+
+/** Where the latency and sniff lines go: a real Writable that throws everything away. */
+const nullSink = new Writable({ write(_chunk, _encoding, callback) { callback() } })
+
+/** The `latency` app's reporting wrapped around the `sniff` app, with capture as the inner filter. */
+function capturingApp(hub: CaptureHub): App {
+  const o: ProxyOptions = { target, out: nullSink, clock: systemClock, inner: [hub.captureFilter('bench', systemClock)] }
+  const sniff = sniffProxy(o)
+  const report = reportLatency((r) => nullSink.write(formatLatency(r) + '\n'), systemClock)
+  return { ...sniff, filters: [report, ...sniff.filters] }
+}
+
+async function main(): Promise<void> {
+  let hub: CaptureHub | undefined
+  let ws: string | undefined
+  let app: App
+  if (variant === 'plain') {
+    app = simpleProxy({ target, clock: systemClock })
+  } else if (variant === 'capture') {
+    hub = new CaptureHub()
+    app = capturingApp(hub)
+  } else {
+    const host = new Host({ clock: systemClock })
+    hub = host.hub
+    app = capturingApp(hub)
+    const ui = await startWebUi(host, { host: '127.0.0.1', port: 0, staticDir: mkdtempSync(join(tmpdir(), 'nanoscope-bench-')) })
+    ws = `ws://127.0.0.1:${ui.port}/api/ws?token=${ui.token}`
+  }
+  const mounted = await mountApp(app, { host: '127.0.0.1', port: 0 })
+  process.on('message', (message) => {
+    if (message === 'captured?') process.send?.({ captured: hub?.store.latestSeq ?? 0 })
+  })
+  process.send?.({ port: mounted.server.port, pipeline: mounted.pipeline, ...(ws ? { ws } : {}) })
+}
+
+process.on('disconnect', () => process.exit(0))
+main().catch((error: unknown) => {
+  console.error(`nanoscope-proxy (${variant}) failed to start:`, error)
+  process.exit(1)
+})

@@ -1,0 +1,182 @@
+/**
+ * `npm run bench`: benchmarks Nanoscope's proxy against anchors measured in the same run (direct to the upstream,
+ * and a bare Node pipe proxy), then the capture path on its own. Prints a table, ratios with PASS/MISS against
+ * the targets, and writes bench/results/latest.json. Always exits 0: benchmarks report, they do not gate.
+ *
+ * Env: BENCH_DURATION seconds per measurement (default 5), BENCH_WARMUP seconds (default 1), BENCH_ROUNDS
+ * (default 1; with more, each cell is the median by req/s and scenarios are interleaved per round),
+ * BENCH_CONNECTIONS (default 32), BENCH_ONLY (comma-separated scenario names), BENCH_SKIP_MICRO=1.
+ */
+import os from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { startChild } from './child.ts'
+import { measure, warmUp, type LoadSettings, type Measurement } from './load.ts'
+import { SCENARIOS, startScenario, type ScenarioName } from './scenarios.ts'
+import { find, medianOf, ratio, table, target, targetLine, type Cell, type Size, type Target } from './report.ts'
+
+const env = (name: string, fallback: number): number => {
+  const v = Number(process.env[name])
+  return Number.isFinite(v) && v > 0 ? v : fallback
+}
+const load: LoadSettings = { connections: env('BENCH_CONNECTIONS', 32), pipelining: 1, durationS: env('BENCH_DURATION', 5) }
+const warmupS = env('BENCH_WARMUP', 1)
+const rounds = Math.floor(env('BENCH_ROUNDS', 1))
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean)
+const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name) || s.name === 'bare-pipe')
+const SIZES: readonly Size[] = ['1k', '64k']
+
+const cpus = os.cpus()
+const ARRANGEMENT =
+  'upstream (node:http) in its own process; the proxy under test in its own process; autocannon (programmatic, ' +
+  'one event loop) in the orchestrating process; the WebSocket subscriber, when there is one, in a fourth process. ' +
+  `So 2 processes compete for ${cpus.length} cores for "direct", 3 for the proxies, 4 with a subscriber.`
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`)
+}
+
+async function proxyBenchmarks(upstreamUrl: string): Promise<{ cells: Cell[]; deliveries: Record<string, unknown>[]; pipelines: Record<string, readonly string[]> }> {
+  const byCell = new Map<string, Measurement[]>()
+  const deliveries: Record<string, unknown>[] = []
+  const pipelines: Record<string, readonly string[]> = {}
+  for (let round = 1; round <= rounds; round++) {
+    for (const scenario of scenarios) {
+      const running = await startScenario(scenario.name, upstreamUrl)
+      if (running.pipeline) pipelines[scenario.name] = running.pipeline
+      try {
+        for (const size of SIZES) {
+          const url = `${running.url}/${size}`
+          await warmUp(url, load, warmupS)
+          const m = await measure(url, load)
+          const key = `${scenario.name}|${size}`
+          byCell.set(key, [...(byCell.get(key) ?? []), m])
+          say(`  round ${round} ${scenario.name.padEnd(20)} ${size.padEnd(3)} ${m.reqPerS.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms.toFixed(1)} ms  p99 ${m.p99Ms.toFixed(1)} ms${m.errors || m.non2xx ? `  errors ${m.errors} non-2xx ${m.non2xx}` : ''}`)
+        }
+        if (running.deliveryCheck) {
+          const d = await running.deliveryCheck()
+          deliveries.push({ round, scenario: scenario.name, ...d, lost: d.captured - d.delivered })
+          say(`  round ${round} ${scenario.name}: subscriber was sent ${d.delivered} of ${d.captured} captured exchanges in ${d.batches} batches`)
+        }
+      } finally {
+        await running.stop()
+      }
+    }
+  }
+  const cells: Cell[] = []
+  for (const scenario of scenarios) {
+    for (const size of SIZES) {
+      const measured = byCell.get(`${scenario.name}|${size}`) ?? []
+      if (measured.length > 0) cells.push({ scenario: scenario.name, size, median: medianOf(measured), rounds: measured })
+    }
+  }
+  return { cells, deliveries, pipelines }
+}
+
+interface ThroughputResult { exchanges: number; received: number; lost: number; perS: number; ms: number }
+interface MemoryResult { exchanges: number; held: number; rssMb: number; baselineRssMb: number; heapUsedMb: number; arrayBuffersMb: number }
+
+async function captureMicro(): Promise<{ targets: Target[]; throughput?: { plain: ThroughputResult; encoded: ThroughputResult }; memory?: MemoryResult; skipped?: string }> {
+  try {
+    const t = await startChild<{ plain: ThroughputResult; encoded: ThroughputResult }>('./capture-micro.ts', { args: ['throughput', '200000'], nodeFlags: ['--expose-gc'], readyTimeoutMs: 60_000 })
+    await t.stop()
+    const m = await startChild<MemoryResult>('./capture-micro.ts', { args: ['memory', '100000'], nodeFlags: ['--expose-gc'], readyTimeoutMs: 60_000 })
+    await m.stop()
+    const { plain, encoded } = t.ready
+    const mem = m.ready
+    return {
+      throughput: t.ready,
+      memory: mem,
+      targets: [
+        target('capture hub → 1 subscriber, exchanges/s', plain.perS, '>=', 50_000, '/s', `${plain.received} of ${plain.exchanges} delivered`),
+        target('capture hub → 1 subscriber, exchanges lost', plain.lost, '<=', 0),
+        target('same, subscriber JSON-encodes each batch (as the WebSocket does), exchanges/s', encoded.perS, '>=', 50_000, '/s', `${encoded.received} of ${encoded.exchanges} delivered`),
+        target(`RSS after ${mem.exchanges} captured exchanges with 1 KiB bodies`, mem.rssMb, '<=', 400, 'MB',
+          `${mem.held} held; baseline ${mem.baselineRssMb.toFixed(0)} MB, heap used ${mem.heapUsedMb.toFixed(0)} MB, array buffers ${mem.arrayBuffersMb.toFixed(0)} MB`),
+      ],
+    }
+  } catch (error) {
+    return { targets: [], skipped: `skipped: capture micro-benchmark could not run (${(error as Error).message})` }
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now()
+  say(`machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${os.totalmem() >> 20} MiB RAM, Node ${process.version}, ${process.platform}/${process.arch}; ` +
+    `load: ${load.connections} connections, pipelining ${load.pipelining}, keep-alive, ${warmupS}s warm-up + ${load.durationS}s measured per cell, ${rounds} round(s); ` +
+    `arrangement: ${ARRANGEMENT}`)
+  for (const s of scenarios) say(`  ${s.name}: ${s.what}`)
+
+  const upstream = await startChild<{ port: number }>('./upstream.ts')
+  const upstreamUrl = `http://127.0.0.1:${upstream.ready.port}`
+  let proxies: Awaited<ReturnType<typeof proxyBenchmarks>>
+  try {
+    proxies = await proxyBenchmarks(upstreamUrl)
+  } finally {
+    await upstream.stop()
+  }
+  const { cells, deliveries, pipelines } = proxies
+
+  const rps = (s: ScenarioName, size: Size): number | undefined => find(cells, s, size)?.reqPerS
+  const p99 = (s: ScenarioName, size: Size): number | undefined => find(cells, s, size)?.p99Ms
+  const lost = deliveries.reduce<number | undefined>((sum, d) => (sum ?? 0) + Number(d.lost), undefined)
+  const proxyTargets: Target[] = [
+    target('nanoscope-capture ÷ bare-pipe req/s, 1 KiB', ratio(rps('nanoscope-capture', '1k'), rps('bare-pipe', '1k')), '>=', 0.8),
+    target('nanoscope-capture ÷ bare-pipe p99, 1 KiB', ratio(p99('nanoscope-capture', '1k'), p99('bare-pipe', '1k')), '<=', 1.5),
+    target('nanoscope-subscribed ÷ bare-pipe req/s, 1 KiB', ratio(rps('nanoscope-subscribed', '1k'), rps('bare-pipe', '1k')), '>=', 0.75),
+    target('live subscriber: exchanges captured but not delivered', lost, '<=', 0),
+  ]
+  const info = [
+    ['nanoscope-capture ÷ bare-pipe req/s, 64 KiB', ratio(rps('nanoscope-capture', '64k'), rps('bare-pipe', '64k'))],
+    ['nanoscope-capture ÷ bare-pipe p99, 64 KiB', ratio(p99('nanoscope-capture', '64k'), p99('bare-pipe', '64k'))],
+    ['nanoscope-subscribed ÷ bare-pipe req/s, 64 KiB', ratio(rps('nanoscope-subscribed', '64k'), rps('bare-pipe', '64k'))],
+    ['nanoscope-plain ÷ bare-pipe req/s, 1 KiB', ratio(rps('nanoscope-plain', '1k'), rps('bare-pipe', '1k'))],
+    ['nanoscope-plain ÷ bare-pipe req/s, 64 KiB', ratio(rps('nanoscope-plain', '64k'), rps('bare-pipe', '64k'))],
+    ['bare-pipe ÷ direct req/s, 1 KiB', ratio(rps('bare-pipe', '1k'), rps('direct', '1k'))],
+  ] as const
+
+  say('')
+  say(table(cells))
+  say('')
+  say('targets (ratios against anchors from this run):')
+  for (const t of proxyTargets) say(`  ${targetLine(t)}`)
+  say('for reference:')
+  for (const [name, value] of info) say(`  ${name}: ${value === undefined ? 'n/a' : value.toFixed(2)}`)
+
+  say('')
+  say('capture path micro-benchmark:')
+  const micro = process.env.BENCH_SKIP_MICRO === '1'
+    ? { targets: [] as Target[], skipped: 'skipped: BENCH_SKIP_MICRO=1' }
+    : await captureMicro()
+  if ('skipped' in micro && micro.skipped) say(`  ${micro.skipped}`)
+  for (const t of micro.targets) say(`  ${targetLine(t)}`)
+
+  const seconds = (Date.now() - started) / 1000
+  say('')
+  say(`done in ${seconds.toFixed(0)} s; results in bench/results/latest.json`)
+
+  const results = {
+    when: new Date().toISOString(),
+    machine: { cores: cpus.length, cpu: cpus[0]?.model.trim(), memMiB: os.totalmem() >> 20, node: process.version, platform: `${process.platform}/${process.arch}`, loadAverage: os.loadavg() },
+    arrangement: ARRANGEMENT,
+    load: { ...load, warmupS, rounds, keepAlive: true },
+    scenarios: scenarios.map((s) => ({ ...s, ...(pipelines[s.name] ? { pipeline: pipelines[s.name] } : {}) })),
+    cells,
+    deliveries,
+    targets: [...proxyTargets, ...micro.targets],
+    reference: Object.fromEntries(info),
+    micro,
+    seconds,
+  }
+  const dir = fileURLToPath(new URL('./results/', import.meta.url))
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(`${dir}latest.json`, `${JSON.stringify(results, null, 2)}\n`)
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('bench failed:', error)
+    process.exit(0) // benchmarks report; they do not gate
+  },
+)

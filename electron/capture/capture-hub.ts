@@ -1,0 +1,127 @@
+/**
+ * What the host talks to: the exchange store, the broadcaster, the capture switch and the settings, behind
+ * one object that is also the capture filter's sink (STYLE.md §8: IPC is just another sink).
+ */
+import type { Filter } from '../core/http.ts'
+import type { Clock } from '../core/clock.ts'
+import { DEFAULT_SETTINGS, type ExchangeDetail, type ExchangeSummary, type Settings } from '../../shared/exchange.ts'
+import { Broadcaster, type BroadcasterOptions, type Subscriber, type Subscription } from './broadcaster.ts'
+import { captureTo } from './capture-filter.ts'
+import type { CapturedExchange, CaptureSink } from './captured-exchange.ts'
+import { ExchangeStore } from './exchange-store.ts'
+
+export class CaptureHub implements CaptureSink {
+  readonly store: ExchangeStore
+  readonly broadcaster: Broadcaster
+  private current: Settings
+  private isCapturing = true
+  private readonly clearedListeners = new Set<() => void>()
+  private readonly settingsListeners = new Set<(settings: Settings) => void>()
+  private readonly capturingListeners = new Set<(capturing: boolean) => void>()
+
+  constructor(settings: Partial<Settings> = {}, options: BroadcasterOptions = {}) {
+    this.current = Object.freeze({ ...DEFAULT_SETTINGS, ...definedOnly(settings) })
+    this.store = new ExchangeStore(this.current)
+    this.broadcaster = new Broadcaster(this.store, options)
+  }
+
+  /** Stores the record (new, or an update by id) and queues its summary for subscribers. */
+  exchangeCompleted(record: CapturedExchange): void {
+    this.broadcaster.push(this.store.upsert(record))
+  }
+
+  /** The capture filter for one listener, reading the body cap and the capture switch from this hub. */
+  captureFilter(listenerId: string, clock: Clock): Filter {
+    return captureTo(this, {
+      listenerId, clock, bodyCap: () => this.current.bodyCapBytes, enabled: () => this.isCapturing,
+    })
+  }
+
+  /** A snapshot of the store, then live batches with no gap and no duplicate. */
+  subscribe(subscriber: Subscriber): Subscription {
+    return this.broadcaster.subscribe(subscriber)
+  }
+
+  summaries(): ExchangeSummary[] {
+    return this.store.summaries()
+  }
+
+  detail(id: string): ExchangeDetail | null {
+    return this.store.detail(id)
+  }
+
+  /** Forgets every exchange (and any batch not yet sent), then tells the `onCleared` listeners. */
+  clear(): number {
+    this.broadcaster.clear()
+    const cleared = this.store.clear()
+    notify(this.clearedListeners, undefined)
+    return cleared
+  }
+
+  get settings(): Settings {
+    return this.current
+  }
+
+  /** Applies the given settings (undefined fields are ignored), evicting at once if bounds shrank. */
+  updateSettings(changes: Partial<Settings>): Settings {
+    this.current = Object.freeze({ ...this.current, ...definedOnly(changes) })
+    this.store.updateSettings(this.current)
+    notify(this.settingsListeners, this.current)
+    return this.current
+  }
+
+  get capturing(): boolean {
+    return this.isCapturing
+  }
+
+  /** Stops recording new exchanges; ones already in flight still complete (and tunnels still report closing). */
+  pause(): void {
+    this.setCapturing(false)
+  }
+
+  resume(): void {
+    this.setCapturing(true)
+  }
+
+  onCleared(listener: () => void): () => void {
+    return listen(this.clearedListeners, listener)
+  }
+
+  onSettings(listener: (settings: Settings) => void): () => void {
+    return listen(this.settingsListeners, listener)
+  }
+
+  onCapturing(listener: (capturing: boolean) => void): () => void {
+    return listen(this.capturingListeners, listener)
+  }
+
+  /** Stops the broadcaster's timers. */
+  close(): void {
+    this.broadcaster.close()
+  }
+
+  private setCapturing(capturing: boolean): void {
+    if (this.isCapturing === capturing) return
+    this.isCapturing = capturing
+    notify(this.capturingListeners, capturing)
+  }
+}
+
+function listen<T>(listeners: Set<T>, listener: T): () => void {
+  listeners.add(listener)
+  return () => { listeners.delete(listener) }
+}
+
+function notify<A>(listeners: ReadonlySet<(arg: A) => void>, arg: A): void {
+  for (const listener of listeners) {
+    try {
+      listener(arg)
+    } catch {
+      // One listener's failure must not stop the others.
+    }
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}

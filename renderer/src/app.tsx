@@ -1,0 +1,67 @@
+/** The window: toolbar on top, navigation on the left, the current view, and status banners. */
+import { useEffect } from 'react'
+import { ConnectionBanner } from './components/connection-banner.tsx'
+import { Nav } from './components/nav.tsx'
+import { Notices } from './components/notices.tsx'
+import { Toolbar } from './components/toolbar.tsx'
+import { useApp, useAppStore } from './store/use-app.ts'
+import { ComingSoonView } from './views/coming-soon-view.tsx'
+import { LatencyView } from './views/latency-view.tsx'
+import { PipelinesView } from './views/pipelines-view.tsx'
+import { SetupView } from './views/setup-view.tsx'
+import { TrafficView } from './views/traffic-view.tsx'
+
+export function App() {
+  const view = useApp((s) => s.view)
+  useGlobalKeys()
+  return (
+    <div className="app">
+      <Toolbar />
+      <ConnectionBanner />
+      <Notices />
+      <div className="app-body">
+        <Nav />
+        <main className="view" data-view={view}>
+          {view === 'traffic' && <TrafficView />}
+          {view === 'latency' && <LatencyView />}
+          {view === 'pipelines' && <PipelinesView />}
+          {view === 'setup' && <SetupView />}
+          {(view === 'sessions' || view === 'chaos' || view === 'clock') && <ComingSoonView view={view} />}
+        </main>
+      </div>
+    </div>
+  )
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null
+  if (!el) return false
+  return el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable
+}
+
+/** `/` focuses the filter, Ctrl/Cmd+K clears the traffic, Esc closes the detail pane. */
+function useGlobalKeys(): void {
+  const store = useAppStore()
+  useEffect(() => {
+    const onKey = (ev: KeyboardEvent): void => {
+      if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === 'k') {
+        ev.preventDefault()
+        void store.getState().clearAll()
+        return
+      }
+      if (ev.key === '/' && !isTyping(ev.target) && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+        ev.preventDefault()
+        if (store.getState().view !== 'traffic') store.getState().setView('traffic')
+        requestAnimationFrame(() => document.querySelector<HTMLInputElement>('[data-testid="filter"]')?.focus())
+        return
+      }
+      if (ev.key === 'Escape' && store.getState().detailOpen && !ev.defaultPrevented) {
+        const el = ev.target as HTMLElement | null
+        if (el?.tagName === 'INPUT') return
+        store.getState().closeDetail()
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [store])
+}

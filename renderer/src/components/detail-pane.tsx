@@ -1,0 +1,135 @@
+/**
+ * The open exchange, fetched on demand with `getExchange` (and again when its summary changes): overview,
+ * timing, actions, and Request / Response tabs with wire-exact headers and a body viewer.
+ */
+import { useEffect, useState } from 'react'
+import type { ExchangeDetail, ExchangeSummary } from '../../../shared/exchange.ts'
+import { copyText } from '../lib/clipboard.ts'
+import { toCurl } from '../lib/curl.ts'
+import { formatBytes, formatClock, statusText, statusTone } from '../lib/format.ts'
+import { messageOf } from '../store/session-slice.ts'
+import { useApp, useAppStore } from '../store/use-app.ts'
+import { BodyViewer } from './body-viewer.tsx'
+import { HeadersTable } from './headers-table.tsx'
+import { TimingBar } from './timing-bar.tsx'
+
+type Loaded =
+  | { readonly status: 'loading'; readonly id: string }
+  | { readonly status: 'ready'; readonly id: string; readonly detail: ExchangeDetail }
+  | { readonly status: 'missing'; readonly id: string }
+  | { readonly status: 'error'; readonly id: string; readonly message: string }
+
+export function DetailPane() {
+  const store = useAppStore()
+  const id = useApp((s) => s.selectedId)
+  const summary = useApp((s) => (s.selectedId === undefined ? undefined : s.byId.get(s.selectedId)))
+  const [loaded, setLoaded] = useState<Loaded | undefined>(undefined)
+  const [tab, setTab] = useState<'request' | 'response'>('response')
+
+  useEffect(() => {
+    if (id === undefined) return
+    let live = true
+    setLoaded((prev) => (prev && prev.id === id && prev.status === 'ready' ? prev : { status: 'loading', id }))
+    store.getState().command('getExchange', { id }).then(
+      (detail) => { if (live) setLoaded(detail ? { status: 'ready', id, detail } : { status: 'missing', id }) },
+      (error: unknown) => { if (live) setLoaded({ status: 'error', id, message: messageOf(error) }) },
+    )
+    return () => { live = false }
+  }, [id, summary, store])
+
+  if (id === undefined) return null
+  const detail = loaded?.status === 'ready' && loaded.id === id ? loaded.detail : undefined
+  const head = summary ?? detail
+  return (
+    <section className="detail" data-testid="detail" aria-label="Exchange detail">
+      <header className="detail-head">
+        {head && (
+          <div className="detail-title">
+            <span className="method">{head.method}</span>
+            <span className={`status tone-${statusTone(head)}`}>{statusText(head)}{head.reason ? ` ${head.reason}` : ''}</span>
+            <span className="detail-url mono" title={head.url}>{head.url}</span>
+          </div>
+        )}
+        <button type="button" className="btn btn-small" aria-label="Close detail (Esc)" data-testid="detail-close"
+          onClick={() => store.getState().closeDetail()}>✕</button>
+      </header>
+      {head && <Overview exchange={head} detail={detail} />}
+      <div className="tabs" role="tablist" aria-label="Message">
+        {(['request', 'response'] as const).map((t) => (
+          <button key={t} type="button" role="tab" id={`tab-${t}`} aria-selected={tab === t} aria-controls={`panel-${t}`}
+            data-testid={`tab-${t}`} className="tab" onClick={() => setTab(t)}>
+            {t === 'request' ? 'Request' : 'Response'}
+          </button>
+        ))}
+      </div>
+      <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} data-testid={`panel-${tab}`}>
+        {loaded?.status === 'error' && loaded.id === id && <p className="error-text">Could not load this exchange: {loaded.message}</p>}
+        {loaded?.status === 'missing' && loaded.id === id && <p className="muted">This exchange is no longer kept (cleared or evicted).</p>}
+        {!detail && loaded?.status === 'loading' && <p className="muted">Loading…</p>}
+        {detail && tab === 'request' && (
+          <>
+            <p className="start-line mono">{detail.method} {detail.target} {detail.httpVersion}</p>
+            <HeadersTable headers={detail.requestHeaders} label="Request headers" />
+            <BodyViewer key={`${detail.id}-req`} body={detail.requestBody} headers={detail.requestHeaders} label="Request body" />
+          </>
+        )}
+        {detail && tab === 'response' && (
+          detail.status === undefined && detail.responseHeaders.length === 0 ? (
+            <p className="muted">{detail.outcome.kind === 'pending' ? 'Waiting for the response…' : 'No response was received.'}</p>
+          ) : (
+            <>
+              <p className="start-line mono">{detail.httpVersion} {detail.status ?? ''} {detail.reason ?? ''}</p>
+              <HeadersTable headers={detail.responseHeaders} label="Response headers" />
+              <BodyViewer key={`${detail.id}-res`} body={detail.responseBody} headers={detail.responseHeaders} label="Response body" />
+            </>
+          )
+        )}
+      </div>
+    </section>
+  )
+}
+
+function Overview({ exchange: e, detail }: { exchange: ExchangeSummary; detail: ExchangeDetail | undefined }) {
+  const store = useAppStore()
+  const listener = useApp((s) => s.listeners.find((l) => l.id === e.listenerId))
+  const [done, setDone] = useState('')
+  const flash = (text: string): void => { setDone(text); setTimeout(() => setDone(''), 1500) }
+  return (
+    <div className="overview">
+      {e.outcome.kind === 'failed' && (
+        <div className="outcome outcome-failed" data-testid="outcome">
+          <strong>Failed: {e.outcome.cause}</strong> — {e.outcome.message}
+          {e.tags.includes('generated') && <span className="muted"> (the response was made by the proxy)</span>}
+        </div>
+      )}
+      {e.outcome.kind === 'aborted' && (
+        <div className="outcome outcome-aborted" data-testid="outcome"><strong>Aborted</strong> — {e.outcome.message}</div>
+      )}
+      {e.tags.includes('chaos') && <div className="outcome outcome-chaos">⚡ Chaos{e.note ? `: ${e.note}` : ''}</div>}
+      <dl className="facts">
+        <div><dt>Started</dt><dd className="num">{formatClock(e.startedAt)}</dd></div>
+        <div><dt>Host</dt><dd className="mono">{e.host}</dd></div>
+        <div><dt>Sent</dt><dd className="num">{formatBytes(e.requestSize) || '—'}</dd></div>
+        <div><dt>Received</dt><dd className="num">{formatBytes(e.responseSize) || '—'}</dd></div>
+        {e.tags.length > 0 && <div><dt>Tags</dt><dd>{e.tags.join(', ')}</dd></div>}
+        {detail?.tunnel && (
+          <div><dt>Tunnel</dt><dd className="num">↑ {formatBytes(detail.tunnel.bytesUp)} ↓ {formatBytes(detail.tunnel.bytesDown)}{detail.tunnel.error ? ` — ${detail.tunnel.error}` : ''}</dd></div>
+        )}
+      </dl>
+      <TimingBar exchange={e} />
+      <div className="actions">
+        <button type="button" className="btn btn-small" disabled={!detail} data-testid="copy-curl"
+          onClick={() => { if (detail) void copyText(toCurl(detail, listener)).then((ok) => flash(ok ? 'Copied curl' : 'Copy failed')) }}>
+          Copy as curl
+        </button>
+        <button type="button" className="btn btn-small" data-testid="copy-url"
+          onClick={() => void copyText(e.url).then((ok) => flash(ok ? 'Copied URL' : 'Copy failed'))}>Copy URL</button>
+        <button type="button" className="btn btn-small" data-testid="resend"
+          onClick={() => void store.getState().run('resend', { id: e.id }).then((r) => { if (r) flash(`Resent: ${r.status}`) })}>
+          Resend
+        </button>
+        <span className="flash" role="status">{done}</span>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,60 @@
+/** One traffic row. Selects its own summary by id, so a batch re-renders only rows that changed. */
+import { memo, type ReactNode } from 'react'
+import type { ExchangeSummary } from '../../../shared/exchange.ts'
+import type { ColumnDef, ColumnId } from '../store/columns.ts'
+import { formatBytes, formatClock, formatMs, shortType, statusText, statusTone } from '../lib/format.ts'
+import { useApp } from '../store/use-app.ts'
+
+export const ROW_HEIGHT = 28
+
+interface RowProps {
+  readonly id: string
+  readonly index: number
+  readonly top: number
+  readonly columns: readonly ColumnDef[]
+  readonly onActivate: (id: string) => void
+}
+
+export const GridRow = memo(function GridRow({ id, index, top, columns, onActivate }: RowProps) {
+  const e = useApp((s) => s.byId.get(id))
+  const selected = useApp((s) => s.selectedId === id)
+  if (!e) return null
+  const tone = statusTone(e)
+  const chaos = e.tags.includes('chaos')
+  const classes = ['grid-row', `tone-${tone}`, chaos ? 'is-chaos' : '', selected ? 'is-selected' : '', index % 2 ? 'odd' : '']
+  return (
+    <div role="row" className={classes.join(' ')} data-testid="row" data-id={id} data-status={e.status ?? ''}
+      aria-rowindex={index + 2} aria-selected={selected} id={`row-${id}`}
+      style={{ transform: `translateY(${top}px)` }} onClick={() => onActivate(id)}>
+      {columns.map((c) => (
+        <div key={c.id} role="gridcell" className={`cell cell-${c.id} ${c.align === 'end' ? 'num' : ''}`}>
+          {cellContent(c.id, e, chaos)}
+        </div>
+      ))}
+    </div>
+  )
+})
+
+function cellContent(column: ColumnId, e: ExchangeSummary, chaos: boolean): ReactNode {
+  switch (column) {
+    case 'seq': return e.seq
+    case 'time': return formatClock(e.startedAt)
+    case 'method': return <span className="method">{e.method}</span>
+    case 'host': return <span title={e.host}>{e.host}</span>
+    case 'path': return (
+      <span className="path" title={e.note ? `${e.url}\n${e.note}` : e.url}>
+        {chaos && <span className="chaos-icon" aria-label="chaos" title={e.note ?? 'chaos'}>⚡</span>}
+        {e.tags.includes('tunnel') && <span className="tag">tunnel</span>}
+        {e.tags.includes('websocket') && <span className="tag">ws</span>}
+        {e.path}
+      </span>
+    )
+    case 'status': return (
+      <span className="status" title={e.outcome.kind === 'failed' ? `${e.outcome.cause}: ${e.outcome.message}`
+        : e.outcome.kind === 'aborted' ? `aborted: ${e.outcome.message}` : e.reason}>{statusText(e)}</span>
+    )
+    case 'type': return shortType(e.contentType)
+    case 'size': return formatBytes(e.responseSize)
+    case 'duration': return e.outcome.kind === 'pending' ? <span className="muted">pending</span> : formatMs(e.durationMs)
+  }
+}

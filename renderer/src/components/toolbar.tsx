@@ -1,0 +1,73 @@
+/** Capture on/off, clear, the proxy address, the filter box and the live count. */
+import { useEffect, useRef, useState } from 'react'
+import { useApp } from '../store/use-app.ts'
+import { CopyButton } from './copy-button.tsx'
+
+export function Toolbar() {
+  const capturing = useApp((s) => s.capturing)
+  const setCapturing = useApp((s) => s.setCapturing)
+  const clearAll = useApp((s) => s.clearAll)
+  const proxyUrl = useApp((s) => s.listeners[0]?.url)
+  return (
+    <header className="toolbar" role="toolbar" aria-label="Capture">
+      <span className="brand" aria-hidden="true">◎ Nanoscope</span>
+      <button type="button" className={`btn capture-toggle ${capturing ? 'is-on' : 'is-off'}`} aria-pressed={capturing}
+        data-testid="capture-toggle" title={capturing ? 'Pause capture' : 'Resume capture'}
+        onClick={() => void setCapturing(!capturing)}>
+        <span className="dot" aria-hidden="true" />
+        {capturing ? 'Capturing' : 'Paused'}
+      </button>
+      <button type="button" className="btn" data-testid="clear" title="Clear traffic (Ctrl/Cmd+K)" onClick={() => void clearAll()}>
+        Clear
+      </button>
+      <div className="proxy-address" data-testid="proxy-address">
+        {proxyUrl ? (
+          <>
+            <span className="muted">Proxy</span> <code>{proxyUrl}</code>
+            <CopyButton text={proxyUrl} title="Copy the proxy address" />
+          </>
+        ) : <span className="muted">No proxy running</span>}
+      </div>
+      <FilterBox />
+      <LiveCount />
+    </header>
+  )
+}
+
+function FilterBox() {
+  const filterText = useApp((s) => s.filterText)
+  const setFilter = useApp((s) => s.setFilter)
+  const [text, setText] = useState(filterText)
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
+  useEffect(() => { setText(filterText) }, [filterText])
+  const change = (value: string): void => {
+    setText(value)
+    clearTimeout(timer.current)
+    timer.current = setTimeout(() => setFilter(value), 60)
+  }
+  return (
+    <div className="filter">
+      <input type="search" className="filter-input" data-testid="filter" aria-label="Filter traffic" spellCheck={false}
+        placeholder="Filter  ( / )   e.g. status:5xx -method:GET host:api dur>500 size>10k"
+        value={text} onChange={(e) => change(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') { e.preventDefault(); if (text) change(''); else e.currentTarget.blur() }
+          if (e.key === 'Enter' || e.key === 'ArrowDown') {
+            e.preventDefault(); clearTimeout(timer.current); setFilter(text)
+            document.querySelector<HTMLElement>('[data-testid="grid"]')?.focus()
+          }
+        }} />
+    </div>
+  )
+}
+
+function LiveCount() {
+  const shown = useApp((s) => s.visibleIds.length)
+  const total = useApp((s) => s.ids.length)
+  const filtered = useApp((s) => s.filterText.trim() !== '')
+  return (
+    <span className="live-count num" data-testid="live-count" aria-live="off">
+      {filtered ? `${shown.toLocaleString()} of ${total.toLocaleString()}` : `${total.toLocaleString()}`} {total === 1 ? 'exchange' : 'exchanges'}
+    </span>
+  )
+}

@@ -1,0 +1,140 @@
+/**
+ * The traffic table: an ARIA grid, virtualised (only the rows in view exist in the DOM), following the tail
+ * until the user scrolls up, sortable by header, with hideable and resizable columns.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useCallback, useLayoutEffect, useMemo, useRef, type KeyboardEvent, type PointerEvent } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import { COLUMNS, type ColumnDef, type ColumnId } from '../store/columns.ts'
+import { useApp, useAppStore } from '../store/use-app.ts'
+import { ColumnMenu } from './column-menu.tsx'
+import { EmptyTraffic } from './empty-traffic.tsx'
+import { GridRow, ROW_HEIGHT } from './grid-row.tsx'
+
+const HEADER_HEIGHT = 28
+
+export function TrafficGrid() {
+  const store = useAppStore()
+  const visibleIds = useApp((s) => s.visibleIds)
+  const total = useApp((s) => s.ids.length)
+  const hidden = useApp(useShallow((s) => s.hiddenColumns))
+  const widths = useApp((s) => s.columnWidths)
+  const selectedId = useApp((s) => s.selectedId)
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const following = useRef(true)
+
+  const columns = useMemo(() => COLUMNS.filter((c) => !hidden.includes(c.id)), [hidden])
+  const template = columns.map((c) => (c.flexible ? `minmax(${widths[c.id]}px, 1fr)` : `${widths[c.id]}px`)).join(' ')
+  const minWidth = columns.reduce((n, c) => n + widths[c.id], 0)
+
+  const virtualizer = useVirtualizer({
+    count: visibleIds.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    scrollMargin: HEADER_HEIGHT,
+  })
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current
+    if (el && following.current) el.scrollTop = el.scrollHeight
+  }, [visibleIds.length])
+
+  const onScroll = (): void => {
+    const el = scrollRef.current
+    if (el) following.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT
+  }
+
+  const activate = useCallback((id: string) => { store.getState().openDetail(id) }, [store])
+
+  const reveal = (): void => {
+    const s = store.getState()
+    const i = s.selectedId === undefined ? -1 : s.visibleIds.indexOf(s.selectedId)
+    if (i >= 0) virtualizer.scrollToIndex(i, { align: 'auto' })
+  }
+
+  const onKeyDown = (ev: KeyboardEvent<HTMLDivElement>): void => {
+    const s = store.getState()
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 280) / ROW_HEIGHT) - 1)
+    const moves: Record<string, () => void> = {
+      ArrowDown: () => s.moveSelection(1), ArrowUp: () => s.moveSelection(-1),
+      PageDown: () => s.moveSelection(page), PageUp: () => s.moveSelection(-page),
+      Home: () => s.selectEdge('first'), End: () => s.selectEdge('last'),
+    }
+    const move = moves[ev.key]
+    if (move) { ev.preventDefault(); move(); reveal(); return }
+    if (ev.key === 'Enter') { ev.preventDefault(); s.openDetail() }
+    if (ev.key === 'Escape' && s.detailOpen) { ev.preventDefault(); s.closeDetail() }
+  }
+
+  const items = virtualizer.getVirtualItems()
+  return (
+    <div className="grid-wrap">
+      <div className="grid-tools">
+        <ColumnMenu />
+      </div>
+      <div ref={scrollRef} className="grid" role="grid" data-testid="grid" aria-label="Traffic"
+        aria-rowcount={visibleIds.length + 1} aria-colcount={columns.length} tabIndex={0}
+        aria-activedescendant={selectedId && visibleIds.length > 0 ? `row-${selectedId}` : undefined}
+        style={{ ['--cols' as string]: template, ['--min-width' as string]: `${minWidth}px` }}
+        onScroll={onScroll} onKeyDown={onKeyDown}>
+        <div role="rowgroup" className="grid-head">
+          <div role="row" className="grid-row head-row" aria-rowindex={1}>
+            {columns.map((c) => <HeaderCell key={c.id} column={c} />)}
+          </div>
+        </div>
+        <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const id = visibleIds[item.index]
+            return id === undefined ? null : (
+              <GridRow key={id} id={id} index={item.index} top={item.start - HEADER_HEIGHT} columns={columns} onActivate={activate} />
+            )
+          })}
+        </div>
+        {visibleIds.length === 0 && (total === 0 ? <EmptyTraffic /> : (
+          <div className="empty-state compact" data-testid="no-match">
+            <p>No exchanges match the filter.</p>
+            <button type="button" className="btn" onClick={() => store.getState().setFilter('')}>Clear the filter</button>
+          </div>
+        ))}
+      </div>
+    </div>
+  )
+}
+
+function HeaderCell({ column }: { column: ColumnDef }) {
+  const sort = useApp((s) => s.sort)
+  const toggleSort = useApp((s) => s.toggleSort)
+  const sorted = sort.column === column.id
+  const ariaSort = sorted ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'
+  return (
+    <div role="columnheader" aria-sort={ariaSort} className={`cell head-cell ${column.align === 'end' ? 'num' : ''}`}
+      data-column={column.id}>
+      <button type="button" className="sort-button" onClick={() => toggleSort(column.id)}
+        title={`Sort by ${column.label}`}>
+        {column.label}
+        <span className="sort-mark" aria-hidden="true">{sorted ? (sort.direction === 'asc' ? '▲' : '▼') : ''}</span>
+      </button>
+      <ResizeHandle column={column.id} label={column.label} />
+    </div>
+  )
+}
+
+function ResizeHandle({ column, label }: { column: ColumnId; label: string }) {
+  const store = useAppStore()
+  const drag = useRef<{ x: number; width: number } | null>(null)
+  const down = (ev: PointerEvent<HTMLDivElement>): void => {
+    ev.preventDefault()
+    ev.currentTarget.setPointerCapture(ev.pointerId)
+    drag.current = { x: ev.clientX, width: store.getState().columnWidths[column] }
+  }
+  const move = (ev: PointerEvent<HTMLDivElement>): void => {
+    if (drag.current) store.getState().setColumnWidth(column, drag.current.width + ev.clientX - drag.current.x)
+  }
+  const up = (): void => { drag.current = null }
+  return (
+    <div className="resize-handle" role="separator" aria-orientation="vertical" aria-label={`Resize ${label}`}
+      onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={up}
+      onClick={(e) => e.stopPropagation()} />
+  )
+}
