@@ -1,0 +1,69 @@
+/** Body surgery for the chaos behaviours: cutting, resetting and dribbling, streaming where possible. */
+import { Readable, Transform } from 'node:stream'
+import { bodyBytes, bodyLength, bytesBody, header, replaceHeader, streamBody, type Body, type Request, type Response } from '../core/message.ts'
+
+/** The message with its body cut to at most `limit` bytes and any Content-Length made to match. */
+export function cutBody<M extends Request | Response>(message: M, limit: number): M {
+  const body = message.body
+  const cut: Body = body.kind === 'bytes'
+    ? bytesBody(body.bytes.subarray(0, limit))
+    : streamBody(limitStream(body.stream, limit), body.length === undefined ? undefined : Math.min(body.length, limit))
+  const withCut = { ...message, body: cut } as M
+  const length = bodyLength(cut)
+  return header(message, 'content-length') !== undefined && length !== undefined
+    ? replaceHeader(withCut, 'Content-Length', String(length))
+    : Object.freeze(withCut)
+}
+
+/** Passes the first `limit` bytes, then ends and lets go of the source. */
+function limitStream(source: Readable, limit: number): Readable {
+  let left = limit
+  let ended = false
+  const out = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      if (ended) { callback(); return }
+      if (left > 0) {
+        const part = chunk.subarray(0, left)
+        left -= part.byteLength
+        this.push(part)
+      }
+      if (left <= 0) { ended = true; this.push(null); source.unpipe(out); source.destroy() }
+      callback()
+    },
+  })
+  if (limit <= 0) { source.destroy(); out.end(); return out }
+  source.on('error', (e) => out.destroy(e))
+  return source.pipe(out)
+}
+
+/** A body whose stream fails at once: the server adapter then destroys the client's socket (a reset). */
+export function resettingBody(): Body {
+  return streamBody(new Readable({ read() { this.destroy(new Error('connection reset by chaos')) } }))
+}
+
+/** How often a dribbled body sends its next piece. */
+export const DRIBBLE_TICK_MS = 100
+
+/** Re-sends `bytes` in evenly spaced pieces so the last arrives after `periodMs`. Stops if the reader goes away. */
+export function dribbledBody(bytes: Uint8Array, periodMs: number): Body {
+  const steps = Math.max(1, Math.min(bytes.byteLength, Math.ceil(periodMs / DRIBBLE_TICK_MS)))
+  const size = Math.ceil(bytes.byteLength / steps)
+  let sent = 0
+  let timer: NodeJS.Timeout | undefined
+  const stream = new Readable({
+    read() {
+      if (timer) return
+      timer = setTimeout(() => {
+        timer = undefined
+        const piece = bytes.subarray(sent, sent + size)
+        sent += piece.byteLength
+        if (piece.byteLength > 0) this.push(piece)
+        if (sent >= bytes.byteLength) this.push(null)
+      }, periodMs / steps)
+    },
+    destroy(error, callback) { clearTimeout(timer); callback(error) },
+  })
+  return streamBody(stream, bytes.byteLength)
+}
+
+export { bodyBytes }

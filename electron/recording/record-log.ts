@@ -1,0 +1,201 @@
+/**
+ * The session log format (FORMAT.md): an append-only sequence of records, each
+ *
+ *   NSR1 <json-length> <request-body-length> <response-body-length> <crc32-hex>\n
+ *   <json header>\n<request body bytes><response body bytes>\n
+ *
+ * where the CRC-32 covers the json, request body and response body bytes. Encoding and decoding are pure
+ * functions over buffers, so the format can be tested without files.
+ */
+import { crc32 } from 'node:zlib'
+import type { Headers } from '../core/message.ts'
+import type { RecordedExchange } from './recorded-exchange.ts'
+
+export const RECORD_MAGIC = 'NSR1'
+/** A frame line is never longer than this (magic, three lengths up to 2^53, CRC, spaces, newline). */
+export const MAX_FRAME_LINE = 96
+
+/** A session that cannot be read: names the file and the byte offset where the problem is. */
+export class SessionError extends Error {
+  constructor(readonly file: string, readonly offset: number, readonly problem: string) {
+    super(`${file} at byte ${offset}: ${problem}`)
+    this.name = 'SessionError'
+  }
+}
+
+/** A torn record at the end of a log (a crash mid-write): what recovery skipped. */
+export interface TornTail {
+  readonly file: string
+  readonly offset: number
+  readonly bytes: number
+  readonly reason: string
+}
+
+interface RecordHead {
+  v: 1
+  startedAt: number
+  durationMs: number
+  waitMs?: number
+  request: { method: string; url: string; version: string; headers: Array<[string, string]> }
+  response: { status: number; reason: string; version: string; headers: Array<[string, string]> }
+  truncated?: { request?: number; response?: number }
+  tags?: string[]
+  note?: string
+}
+
+export function encodeRecord(x: RecordedExchange): Buffer {
+  const head: RecordHead = {
+    v: 1,
+    startedAt: x.startedAt,
+    durationMs: x.durationMs,
+    ...(x.waitMs !== undefined ? { waitMs: x.waitMs } : {}),
+    request: { method: x.request.method, url: x.request.url, version: x.request.version, headers: pairs(x.request.headers) },
+    response: { status: x.response.status, reason: x.response.reason, version: x.response.version, headers: pairs(x.response.headers) },
+    ...(x.truncated ? { truncated: { ...x.truncated } } : {}),
+    ...(x.tags && x.tags.length > 0 ? { tags: [...x.tags] } : {}),
+    ...(x.note !== undefined ? { note: x.note } : {}),
+  }
+  const json = Buffer.from(JSON.stringify(head), 'utf8')
+  const req = Buffer.from(x.request.body.buffer, x.request.body.byteOffset, x.request.body.byteLength)
+  const res = Buffer.from(x.response.body.buffer, x.response.body.byteOffset, x.response.body.byteLength)
+  let crc = crc32(json)
+  crc = crc32(req, crc)
+  crc = crc32(res, crc)
+  const frame = `${RECORD_MAGIC} ${json.byteLength} ${req.byteLength} ${res.byteLength} ${crc.toString(16).padStart(8, '0')}\n`
+  return Buffer.concat([Buffer.from(frame, 'latin1'), json, NL, req, res, NL])
+}
+
+const NL = Buffer.from('\n')
+
+export interface Frame {
+  readonly jsonLength: number
+  readonly requestLength: number
+  readonly responseLength: number
+  readonly crc: number
+  /** Bytes of the frame line, newline included. */
+  readonly lineLength: number
+  /** Bytes of the whole record, frame line included. */
+  readonly recordLength: number
+}
+
+const FRAME = /^NSR1 (\d{1,16}) (\d{1,16}) (\d{1,16}) ([0-9a-f]{8})$/
+
+/**
+ * Reads a frame line at the start of `bytes`. Returns 'short' when the bytes end before the line does (a
+ * torn tail if the file ends there), or a string saying what is wrong with it.
+ */
+export function parseFrame(bytes: Uint8Array): Frame | 'short' | string {
+  const limit = Math.min(bytes.byteLength, MAX_FRAME_LINE)
+  let end = -1
+  for (let i = 0; i < limit; i++) if (bytes[i] === 0x0a) { end = i; break }
+  if (end < 0) {
+    if (bytes.byteLength < MAX_FRAME_LINE && isFramePrefix(bytes)) return 'short'
+    return `expected a record frame line "${RECORD_MAGIC} <json-length> <request-length> <response-length> <crc32>"`
+  }
+  const line = Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('latin1')
+  const m = FRAME.exec(line)
+  if (!m) return `expected a record frame line "${RECORD_MAGIC} <json-length> <request-length> <response-length> <crc32>", found ${JSON.stringify(line.slice(0, 40))}`
+  const jsonLength = Number(m[1]), requestLength = Number(m[2]), responseLength = Number(m[3])
+  const lineLength = end + 1
+  return {
+    jsonLength, requestLength, responseLength, crc: parseInt(m[4]!, 16), lineLength,
+    recordLength: lineLength + jsonLength + 1 + requestLength + responseLength + 1,
+  }
+}
+
+function isFramePrefix(bytes: Uint8Array): boolean {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+  const magic = `${RECORD_MAGIC} `
+  return text.length <= magic.length ? magic.startsWith(text) : text.startsWith(magic) && /^[0-9a-f ]*$/.test(text.slice(magic.length))
+}
+
+/** Decodes one whole record (frame line included), checking its CRC and layout; a string says what is wrong. */
+export function decodeRecord(record: Uint8Array, frame: Frame): RecordedExchange | string {
+  const buf = Buffer.from(record.buffer, record.byteOffset, record.byteLength)
+  const jsonStart = frame.lineLength
+  const jsonEnd = jsonStart + frame.jsonLength
+  const reqStart = jsonEnd + 1
+  const resStart = reqStart + frame.requestLength
+  const resEnd = resStart + frame.responseLength
+  if (buf[jsonEnd] !== 0x0a || buf[resEnd] !== 0x0a) return 'record is not terminated where its frame line says (wrong lengths)'
+  const json = buf.subarray(jsonStart, jsonEnd)
+  const req = buf.subarray(reqStart, resStart)
+  const res = buf.subarray(resStart, resEnd)
+  let crc = crc32(json)
+  crc = crc32(req, crc)
+  crc = crc32(res, crc)
+  if (crc !== frame.crc) return `checksum mismatch (frame says ${frame.crc.toString(16).padStart(8, '0')}, bytes give ${crc.toString(16).padStart(8, '0')})`
+  let head: RecordHead
+  try {
+    head = JSON.parse(json.toString('utf8')) as RecordHead
+  } catch (error) {
+    return `record header is not JSON: ${(error as Error).message}`
+  }
+  const problem = checkHead(head)
+  if (problem) return problem
+  return {
+    startedAt: head.startedAt,
+    durationMs: head.durationMs,
+    ...(head.waitMs !== undefined ? { waitMs: head.waitMs } : {}),
+    request: { ...head.request, headers: head.request.headers, body: Buffer.from(req) },
+    response: { ...head.response, headers: head.response.headers, body: Buffer.from(res) },
+    ...(head.truncated ? { truncated: head.truncated } : {}),
+    ...(head.tags ? { tags: head.tags } : {}),
+    ...(head.note !== undefined ? { note: head.note } : {}),
+  }
+}
+
+function checkHead(h: RecordHead): string | undefined {
+  if (typeof h !== 'object' || h === null || h.v !== 1) return 'record header has no "v": 1 (a newer or foreign format)'
+  if (typeof h.startedAt !== 'number' || typeof h.durationMs !== 'number') return 'record header lacks startedAt or durationMs'
+  const q = h.request, s = h.response
+  if (!q || typeof q.method !== 'string' || typeof q.url !== 'string' || typeof q.version !== 'string' || !isHeaders(q.headers)) return 'record header has a malformed request'
+  if (!s || typeof s.status !== 'number' || typeof s.reason !== 'string' || typeof s.version !== 'string' || !isHeaders(s.headers)) return 'record header has a malformed response'
+  return undefined
+}
+
+function isHeaders(h: unknown): boolean {
+  return Array.isArray(h) && h.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string')
+}
+
+function pairs(headers: Headers): Array<[string, string]> {
+  return headers.map(([n, v]) => [n, v])
+}
+
+export interface DecodedLog {
+  readonly records: RecordedExchange[]
+  /** Byte offset where the valid records end (the file length unless the tail is torn). */
+  readonly validEnd: number
+  readonly torn?: TornTail
+}
+
+/**
+ * Decodes a whole log held in memory. A last record that is incomplete or fails its checksum is a torn tail:
+ * everything before it is returned and `torn` says what was skipped. Damage anywhere else throws a
+ * `SessionError` naming the file and offset.
+ */
+export function decodeLog(bytes: Uint8Array, file: string): DecodedLog {
+  const records: RecordedExchange[] = []
+  let offset = 0
+  while (offset < bytes.byteLength) {
+    const rest = bytes.subarray(offset)
+    const frame = parseFrame(rest)
+    if (frame === 'short') return tornAt(records, file, offset, rest.byteLength, 'the frame line is incomplete')
+    if (typeof frame === 'string') throw new SessionError(file, offset, frame)
+    if (frame.recordLength > rest.byteLength) {
+      return tornAt(records, file, offset, rest.byteLength, `the record needs ${frame.recordLength} bytes but the file ends after ${rest.byteLength}`)
+    }
+    const decoded = decodeRecord(rest.subarray(0, frame.recordLength), frame)
+    if (typeof decoded === 'string') {
+      if (frame.recordLength === rest.byteLength) return tornAt(records, file, offset, rest.byteLength, decoded)
+      throw new SessionError(file, offset, decoded)
+    }
+    records.push(decoded)
+    offset += frame.recordLength
+  }
+  return { records, validEnd: offset }
+}
+
+function tornAt(records: RecordedExchange[], file: string, offset: number, bytes: number, reason: string): DecodedLog {
+  return { records, validEnd: offset, torn: { file, offset, bytes, reason } }
+}

@@ -1,0 +1,45 @@
+/**
+ * One recorded exchange, as a session stores it: the request as it went upstream (absolute URL, headers as
+ * sent) and the response as it came back, with both bodies as exact bytes. Plain data: no streams, no classes.
+ */
+import type { Headers } from '../core/message.ts'
+
+export interface RecordedRequest {
+  readonly method: string
+  /** Absolute URL (`http://host/path?query`) as the request went upstream. */
+  readonly url: string
+  /** `1.1`, `2.0`, … (no `HTTP/` prefix). */
+  readonly version: string
+  readonly headers: Headers
+  readonly body: Uint8Array
+}
+
+export interface RecordedResponse {
+  readonly status: number
+  readonly reason: string
+  readonly version: string
+  readonly headers: Headers
+  readonly body: Uint8Array
+}
+
+export interface RecordedExchange {
+  /** Epoch milliseconds when the request arrived. */
+  readonly startedAt: number
+  /** Milliseconds from the request's arrival to the end of the response body. */
+  readonly durationMs: number
+  /** Milliseconds from the request's arrival to the response head, when known. */
+  readonly waitMs?: number
+  readonly request: RecordedRequest
+  readonly response: RecordedResponse
+  /** Real body lengths when a body was longer than the recording cap and `body` holds only its start. */
+  readonly truncated?: { readonly request?: number; readonly response?: number }
+  readonly tags?: readonly string[]
+  readonly note?: string
+}
+
+/** Where recorded exchanges go (a session writer, or anything else that keeps them). */
+export interface ExchangeWriter {
+  /** Must not throw on the request path; a failure is reported through the returned promise. */
+  append(exchange: RecordedExchange): Promise<void>
+  readonly description?: string
+}
