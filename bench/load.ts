@@ -16,6 +16,8 @@ export interface Measurement {
   readonly errors: number
   readonly non2xx: number
   readonly mbPerS: number
+  /** CPU microseconds per request spent by each process (measured with `process.cpuUsage()` around the run). */
+  readonly cpuUsPerReq?: { readonly proxy?: number; readonly upstream: number; readonly loadGenerator: number }
 }
 
 export async function measure(url: string, load: LoadSettings): Promise<Measurement> {

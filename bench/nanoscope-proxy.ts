@@ -8,7 +8,8 @@
  * - `subscribed`: as `capture`, but the hub is a Host's, and the Host's web UI (`startWebUi`) serves the
  *   contract over a WebSocket, so one live subscriber (bench/ws-subscriber.ts) gets every batch.
  *
- * Tells its parent `{ port, ws?, pipeline }` once listening; answers `{ captured }` to `'captured?'`.
+ * Tells its parent `{ port, ws?, pipeline }` once listening; answers `{ captured }` to `'captured?'` and its
+ * `process.cpuUsage()` to `'cpu?'`.
  */
 import { Writable } from 'node:stream'
 import { mkdtempSync } from 'node:fs'
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   const mounted = await mountApp(app, { host: '127.0.0.1', port: 0 })
   process.on('message', (message) => {
     if (message === 'captured?') process.send?.({ captured: hub?.store.latestSeq ?? 0 })
+    else if (message === 'cpu?') process.send?.(process.cpuUsage())
   })
   process.send?.({ port: mounted.server.port, pipeline: mounted.pipeline, ...(ws ? { ws } : {}) })
 }

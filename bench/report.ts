@@ -43,12 +43,14 @@ export function ratio(a: number | undefined, b: number | undefined): number | un
 }
 
 export function table(cells: readonly Cell[]): string {
-  const header = ['scenario', 'size', 'req/s', 'p50 ms', 'p99 ms', 'MB/s', '÷ bare req/s', '÷ bare p99', 'errors', 'non-2xx']
+  const header = ['scenario', 'size', 'req/s', 'p50 ms', 'p99 ms', 'MB/s', '÷ bare req/s', '÷ bare p99', 'proxy CPU µs/req', '÷ bare CPU', 'errors', 'non-2xx']
   const rows = cells.map((c) => {
     const bare = find(cells, 'bare-pipe', c.size)
     const m = c.median
     return [c.scenario, c.size, m.reqPerS.toFixed(0), m.p50Ms.toFixed(1), m.p99Ms.toFixed(1), m.mbPerS.toFixed(1),
-      fmt(ratio(m.reqPerS, bare?.reqPerS)), fmt(ratio(m.p99Ms, bare?.p99Ms)), String(m.errors), String(m.non2xx)]
+      fmt(ratio(m.reqPerS, bare?.reqPerS)), fmt(ratio(m.p99Ms, bare?.p99Ms)),
+      m.cpuUsPerReq?.proxy === undefined ? '-' : m.cpuUsPerReq.proxy.toFixed(0), fmt(ratio(m.cpuUsPerReq?.proxy, bare?.cpuUsPerReq?.proxy)),
+      String(m.errors), String(m.non2xx)]
   })
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   const line = (r: string[]): string => r.map((v, i) => (i < 2 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ')

@@ -10,9 +10,9 @@
 import os from 'node:os'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { startChild } from './child.ts'
+import { startChild, type Child } from './child.ts'
 import { measure, warmUp, type LoadSettings, type Measurement } from './load.ts'
-import { SCENARIOS, startScenario, type ScenarioName } from './scenarios.ts'
+import { SCENARIOS, cpuOf, startScenario, type ScenarioName } from './scenarios.ts'
 import { find, medianOf, ratio, table, target, targetLine, type Cell, type Size, type Target } from './report.ts'
 
 const env = (name: string, fallback: number): number => {
@@ -36,22 +36,33 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`)
 }
 
-async function proxyBenchmarks(upstreamUrl: string): Promise<{ cells: Cell[]; deliveries: Record<string, unknown>[]; pipelines: Record<string, readonly string[]> }> {
+async function proxyBenchmarks(upstream: Child<{ port: number }>): Promise<{ cells: Cell[]; deliveries: Record<string, unknown>[]; pipelines: Record<string, readonly string[]> }> {
   const byCell = new Map<string, Measurement[]>()
   const deliveries: Record<string, unknown>[] = []
   const pipelines: Record<string, readonly string[]> = {}
   for (let round = 1; round <= rounds; round++) {
     for (const scenario of scenarios) {
-      const running = await startScenario(scenario.name, upstreamUrl)
+      const running = await startScenario(scenario.name, `http://127.0.0.1:${upstream.ready.port}`)
       if (running.pipeline) pipelines[scenario.name] = running.pipeline
       try {
         for (const size of SIZES) {
           const url = `${running.url}/${size}`
           await warmUp(url, load, warmupS)
-          const m = await measure(url, load)
+          const proxyBefore = await running.cpuMicros?.()
+          const upstreamBefore = await cpuOf(upstream)
+          const loaderBefore = process.cpuUsage()
+          const measured = await measure(url, load)
+          const loader = process.cpuUsage(loaderBefore)
+          const upstreamUsed = (await cpuOf(upstream)) - upstreamBefore
+          const proxyUsed = proxyBefore === undefined ? undefined : (await running.cpuMicros!()) - proxyBefore
+          const per = (us: number): number => us / Math.max(1, measured.requests)
+          const m: Measurement = {
+            ...measured,
+            cpuUsPerReq: { ...(proxyUsed === undefined ? {} : { proxy: per(proxyUsed) }), upstream: per(upstreamUsed), loadGenerator: per(loader.user + loader.system) },
+          }
           const key = `${scenario.name}|${size}`
           byCell.set(key, [...(byCell.get(key) ?? []), m])
-          say(`  round ${round} ${scenario.name.padEnd(20)} ${size.padEnd(3)} ${m.reqPerS.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms.toFixed(1)} ms  p99 ${m.p99Ms.toFixed(1)} ms${m.errors || m.non2xx ? `  errors ${m.errors} non-2xx ${m.non2xx}` : ''}`)
+          say(`  round ${round} ${scenario.name.padEnd(20)} ${size.padEnd(3)} ${m.reqPerS.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms.toFixed(1)} ms  p99 ${m.p99Ms.toFixed(1)} ms  proxy CPU ${m.cpuUsPerReq?.proxy?.toFixed(0) ?? '-'} µs/req${m.errors || m.non2xx ? `  errors ${m.errors} non-2xx ${m.non2xx}` : ''}`)
         }
         if (running.deliveryCheck) {
           const d = await running.deliveryCheck()
@@ -108,10 +119,9 @@ async function main(): Promise<void> {
   for (const s of scenarios) say(`  ${s.name}: ${s.what}`)
 
   const upstream = await startChild<{ port: number }>('./upstream.ts')
-  const upstreamUrl = `http://127.0.0.1:${upstream.ready.port}`
   let proxies: Awaited<ReturnType<typeof proxyBenchmarks>>
   try {
-    proxies = await proxyBenchmarks(upstreamUrl)
+    proxies = await proxyBenchmarks(upstream)
   } finally {
     await upstream.stop()
   }

@@ -24,6 +24,8 @@ export interface RunningScenario {
   readonly pipeline?: readonly string[]
   /** For the subscribed scenario: exchanges captured vs exchanges the subscriber was sent, once they agree (bounded wait). */
   deliveryCheck?(): Promise<{ captured: number; delivered: number; batches: number }>
+  /** CPU microseconds (user + system) the proxy process has used so far; absent for `direct`. */
+  cpuMicros?(): Promise<number>
   stop(): Promise<void>
 }
 
@@ -33,7 +35,7 @@ export async function startScenario(name: ScenarioName, upstreamUrl: string, nod
   if (name === 'direct') return { url: upstreamUrl, stop: async () => {} }
   if (name === 'bare-pipe') {
     const child = await startChild<{ port: number }>('./bare-proxy.ts', { args: [upstreamUrl], nodeFlags })
-    return { url: `http://127.0.0.1:${child.ready.port}`, stop: () => child.stop() }
+    return { url: `http://127.0.0.1:${child.ready.port}`, cpuMicros: () => cpuOf(child), stop: () => child.stop() }
   }
   const variant = name === 'nanoscope-plain' ? 'plain' : name === 'nanoscope-capture' ? 'capture' : 'subscribed'
   const proxy = await startChild<ProxyReady>('./nanoscope-proxy.ts', { args: [variant, upstreamUrl], nodeFlags })
@@ -50,6 +52,7 @@ export async function startScenario(name: ScenarioName, upstreamUrl: string, nod
   return {
     url: `http://127.0.0.1:${proxy.ready.port}`,
     pipeline: proxy.ready.pipeline,
+    cpuMicros: () => cpuOf(proxy),
     ...(sub ? {
       deliveryCheck: async () => {
         const deadline = Date.now() + 5000
@@ -66,4 +69,10 @@ export async function startScenario(name: ScenarioName, upstreamUrl: string, nod
       await proxy.stop()
     },
   }
+}
+
+/** CPU microseconds (user + system) a bench child has used so far. */
+export async function cpuOf(child: Child<unknown>): Promise<number> {
+  const { user, system } = await child.ask<NodeJS.CpuUsage>('cpu?')
+  return user + system
 }

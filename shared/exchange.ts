@@ -103,3 +103,30 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   maxExchanges: 100_000,
   maxTotalBodyBytes: 256 * 1024 * 1024,
 })
+
+/**
+ * One websocket frame seen through the proxy, in the order it crossed (RFC 6455 §5). Payloads are capped like
+ * bodies: `size` is the real payload length, `base64`/`text` hold at most the stored part (`truncated` says
+ * so). Compressed frames (permessage-deflate, RFC 7692) are shown as their raw bytes with `compressed`.
+ */
+export interface WebsocketFrame {
+  /** 'client': browser → server (masked on the wire); 'server': server → browser. */
+  readonly direction: 'client' | 'server'
+  /** Epoch milliseconds when the frame's last byte went past. */
+  readonly at: number
+  /** 0 continuation, 1 text, 2 binary, 8 close, 9 ping, 10 pong. */
+  readonly opcode: number
+  /** What the frame carries; a continuation frame carries its message's kind. */
+  readonly kind: 'text' | 'binary' | 'close' | 'ping' | 'pong'
+  /** False for every fragment of a message but its last. */
+  readonly fin: boolean
+  readonly compressed: boolean
+  /** Real payload length in bytes. */
+  readonly size: number
+  /** Text frames (not compressed): the stored payload decoded as UTF-8. */
+  readonly text?: string
+  /** Binary, ping/pong and compressed frames: the stored payload bytes. */
+  readonly base64?: string
+  readonly truncated: boolean
+  readonly close?: { readonly code: number; readonly reason: string }
+}

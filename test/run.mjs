@@ -25,6 +25,12 @@ if (only.length === 0) {
     console.error('Type check failed: fix the errors above (npm run typecheck).')
     process.exit(1)
   }
+  // The browser tests open the built UI: build it fresh so they never test a stale bundle.
+  const build = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
+  if (build.status !== 0) {
+    console.error('Building the UI failed: see above (npm run build).')
+    process.exit(1)
+  }
 }
 
 const files = only.length > 0 ? only : findTests(join(root, 'test'))

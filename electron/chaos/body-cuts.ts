@@ -1,6 +1,6 @@
 /** Body surgery for the chaos behaviours: cutting, resetting and dribbling, streaming where possible. */
 import { Readable, Transform } from 'node:stream'
-import { bodyBytes, bodyLength, bytesBody, header, replaceHeader, streamBody, type Body, type Request, type Response } from '../core/message.ts'
+import { bodyLength, bytesBody, header, replaceHeader, streamBody, type Body, type Request, type Response } from '../core/message.ts'
 
 /** The message with its body cut to at most `limit` bytes and any Content-Length made to match. */
 export function cutBody<M extends Request | Response>(message: M, limit: number): M {
@@ -66,4 +66,3 @@ export function dribbledBody(bytes: Uint8Array, periodMs: number): Body {
   return streamBody(stream, bytes.byteLength)
 }
 
-export { bodyBytes }

@@ -3,6 +3,8 @@ import { nodeClient } from '../core/client/node-client.ts'
 import { connectTunnel } from '../core/client/connect-tunnel.ts'
 import { proxyHost } from '../core/filters/proxy-host.ts'
 import { reverseProxyTo } from '../core/filters/reverse-proxy.ts'
+import { isWebsocketUpgrade } from '../core/websocket/handshake.ts'
+import { websocketUpstream } from './websocket-upstream.ts'
 import type { ProxyOptions } from './proxy-options.ts'
 
 /** Where requests go: the reverse-proxy target if one is set, else the forward-proxy rule. */
@@ -11,17 +13,18 @@ export function routeUpstream(options: ProxyOptions): Filter {
 }
 
 /**
- * The proxy's innermost handler: CONNECT requests become raw TCP tunnels; everything else goes to the
- * pooled Node client. Returns the handler with `close` to free pooled sockets.
+ * The proxy's innermost handler: CONNECT requests become raw TCP tunnels; websocket handshakes go through
+ * `websocketUpstream` (a 101 becomes a tunnel tagged `websocket`); everything else goes to the pooled Node client. Returns the handler with `close` to free pooled sockets.
  */
 export function upstream(options: ProxyOptions = {}): HttpHandler & { description: string; close(): void } {
   const client = nodeClient({ timeoutMs: options.timeoutMs })
   const tunnel = connectTunnel({ timeoutMs: options.timeoutMs })
+  const websocket = websocketUpstream(client)
   const handler = async function sendUpstream(req: Parameters<HttpHandler>[0]) {
-    return req.method === 'CONNECT' ? tunnel(req) : client(req)
+    return req.method === 'CONNECT' ? tunnel(req) : isWebsocketUpgrade(req) ? websocket(req) : client(req)
   }
   return Object.assign(handler, {
-    description: 'sends the request upstream (keep-alive pool, no redirects followed, bytes untouched); tunnels CONNECT as raw TCP',
+    description: 'sends the request upstream (keep-alive pool, no redirects followed, bytes untouched); tunnels CONNECT as raw TCP and websockets after their 101',
     close: () => client.close(),
   })
 }

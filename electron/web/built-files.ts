@@ -1,5 +1,5 @@
 import { createReadStream, statSync } from 'node:fs'
-import { extname, join, normalize, sep } from 'node:path'
+import { extname, join, resolve, sep } from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 const TYPES: Record<string, string> = {
@@ -16,8 +16,9 @@ export function serveBuiltFile(root: string, req: IncomingMessage, res: ServerRe
   let path: string
   try { path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname) } catch { path = '/' }
   if (path === '/' || path === '') path = '/index.html'
-  const full = normalize(join(root, path))
-  if (!full.startsWith(normalize(root) + sep) || path.includes('\0')) return notFound(res)
+  const base = resolve(root)
+  const full = resolve(join(base, path))
+  if (!full.startsWith(base + sep) || path.includes('\0')) return notFound(res)
   let size: number
   try {
     const stat = statSync(full)

@@ -18,7 +18,7 @@ export async function runServeCommand(argv: readonly string[]): Promise<Running>
   const proxy = await app.startListener({ kind: 'proxy', mode: 'forward', port: proxyPort ?? 8080 }, proxyPort === undefined)
   const ui = await startWebUi(app, { host, port: (flags.port as number | undefined) ?? 0, staticDir: STATIC_DIR })
   process.stdout.write(`nanoscope serve listening on ${ui.url}\n`)
-  process.stdout.write(`proxy listening on ${proxy.url}${proxy.note ? ` (${proxy.note})` : ''}: try curl -x ${proxy.url} http://example.com/\n`)
+  process.stdout.write(`proxy listening on ${proxy.url}${proxy.note ? ` (${proxy.note})` : ''}; try: curl -x ${proxy.url} http://example.com/\n`)
   warnIfNotLoopback(host)
   if (!existsSync(STATIC_DIR)) process.stderr.write('warning: the UI is not built; run npm run build\n')
   return { stop: async () => { await ui.stop(); await app.stop() } }

@@ -52,7 +52,7 @@ function useGlobalKeys(): void {
       if (ev.key === '/' && !isTyping(ev.target) && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
         ev.preventDefault()
         if (store.getState().view !== 'traffic') store.getState().setView('traffic')
-        requestAnimationFrame(() => document.querySelector<HTMLInputElement>('[data-testid="filter"]')?.focus())
+        document.querySelector<HTMLInputElement>('[data-testid="filter"]')?.focus()
         return
       }
       if (ev.key === 'Escape' && store.getState().detailOpen && !ev.defaultPrevented) {

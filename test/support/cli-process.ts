@@ -56,7 +56,7 @@ export function runCli(args: string[]): CliProcess {
 }
 
 export function listeningUrl(line: string): string {
-  const match = /listening on (http:\/\/\S+)/.exec(line)
+  const match = /listening on (http:\/\/[^\s;]+)/.exec(line)
   if (!match) throw new Error(`not a listening line: ${line}`)
   return match[1]!
 }

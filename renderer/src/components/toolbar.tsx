@@ -1,6 +1,7 @@
 /** Capture on/off, clear, the proxy address, the filter box and the live count. */
 import { useEffect, useRef, useState } from 'react'
 import { useApp } from '../store/use-app.ts'
+import { ColumnMenu } from './column-menu.tsx'
 import { CopyButton } from './copy-button.tsx'
 
 export function Toolbar() {
@@ -29,6 +30,7 @@ export function Toolbar() {
         ) : <span className="muted">No proxy running</span>}
       </div>
       <FilterBox />
+      <ColumnMenu />
       <LiveCount />
     </header>
   )

@@ -7,7 +7,6 @@ import { useCallback, useLayoutEffect, useMemo, useRef, type KeyboardEvent, type
 import { useShallow } from 'zustand/react/shallow'
 import { COLUMNS, type ColumnDef, type ColumnId } from '../store/columns.ts'
 import { useApp, useAppStore } from '../store/use-app.ts'
-import { ColumnMenu } from './column-menu.tsx'
 import { EmptyTraffic } from './empty-traffic.tsx'
 import { GridRow, ROW_HEIGHT } from './grid-row.tsx'
 
@@ -70,9 +69,6 @@ export function TrafficGrid() {
   const items = virtualizer.getVirtualItems()
   return (
     <div className="grid-wrap">
-      <div className="grid-tools">
-        <ColumnMenu />
-      </div>
       <div ref={scrollRef} className="grid" role="grid" data-testid="grid" aria-label="Traffic"
         aria-rowcount={visibleIds.length + 1} aria-colcount={columns.length} tabIndex={0}
         aria-activedescendant={selectedId && visibleIds.length > 0 ? `row-${selectedId}` : undefined}

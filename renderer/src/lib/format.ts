@@ -11,6 +11,7 @@ export function formatBytes(n: number | undefined): string {
 
 export function formatMs(ms: number | undefined): string {
   if (ms === undefined || Number.isNaN(ms)) return ''
+  if (ms === 0) return '0 ms'
   if (ms < 1) return `${ms.toFixed(2)} ms`
   if (ms < 1000) return `${Math.round(ms)} ms`
   if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`

@@ -11,17 +11,17 @@ export interface ColumnDef {
   readonly label: string
   readonly width: number
   readonly align: 'start' | 'end'
-  /** The column that takes the spare width. */
+  /** The column that takes the spare width; its width is its minimum. */
   readonly flexible?: boolean
 }
 
 export const COLUMNS: readonly ColumnDef[] = [
   { id: 'seq', label: '#', width: 56, align: 'end' },
-  { id: 'time', label: 'Time', width: 96, align: 'start' },
+  { id: 'time', label: 'Time', width: 108, align: 'start' },
   { id: 'method', label: 'Method', width: 72, align: 'start' },
-  { id: 'host', label: 'Host', width: 180, align: 'start' },
-  { id: 'path', label: 'Path', width: 280, align: 'start', flexible: true },
-  { id: 'status', label: 'Status', width: 64, align: 'end' },
+  { id: 'host', label: 'Host', width: 170, align: 'start' },
+  { id: 'path', label: 'Path', width: 160, align: 'start', flexible: true },
+  { id: 'status', label: 'Status', width: 76, align: 'end' },
   { id: 'type', label: 'Type', width: 120, align: 'start' },
   { id: 'size', label: 'Size', width: 76, align: 'end' },
   { id: 'duration', label: 'Duration', width: 84, align: 'end' },

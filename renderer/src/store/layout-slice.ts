@@ -19,11 +19,16 @@ export interface LayoutSlice {
   readonly view: ViewId
   readonly hiddenColumns: readonly ColumnId[]
   readonly columnWidths: Readonly<Record<ColumnId, number>>
+  /** Width of the detail pane in px when it sits beside the table. */
+  readonly detailWidth: number
   setView(view: ViewId): void
   /** Hides or shows a column; the last visible column cannot be hidden. */
   toggleColumn(id: ColumnId): void
   setColumnWidth(id: ColumnId, width: number): void
+  setDetailWidth(width: number): void
 }
+
+export const MIN_DETAIL_WIDTH = 320
 
 const DEFAULT_WIDTHS = Object.fromEntries(COLUMNS.map((c) => [c.id, c.width])) as Record<ColumnId, number>
 
@@ -31,6 +36,7 @@ export const createLayoutSlice: StateCreator<AppState, [], [], LayoutSlice> = (s
   view: 'traffic',
   hiddenColumns: [],
   columnWidths: DEFAULT_WIDTHS,
+  detailWidth: 520,
   setView(view) { set({ view }) },
   toggleColumn(id) {
     const hidden = get().hiddenColumns
@@ -40,4 +46,5 @@ export const createLayoutSlice: StateCreator<AppState, [], [], LayoutSlice> = (s
   setColumnWidth(id, width) {
     set({ columnWidths: { ...get().columnWidths, [id]: Math.max(MIN_COLUMN_WIDTH, Math.round(width)) } })
   },
+  setDetailWidth(width) { set({ detailWidth: Math.max(MIN_DETAIL_WIDTH, Math.round(width)) }) },
 })

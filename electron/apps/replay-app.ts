@@ -1,0 +1,10 @@
+import { catchAll } from '../core/filters/catch-all.ts'
+import { removeHopByHop } from '../core/filters/hop-by-hop.ts'
+import { nodeClient } from '../core/client/node-client.ts'
+import { tagResponses } from '../recording/tag-responses.ts'
+import type { App } from '../proxy/proxy-options.ts'
+
+export const replayApp = (o: { timeoutMs?: number } = {}): App => {
+  const client = nodeClient({ timeoutMs: o.timeoutMs })
+  return { filters: [catchAll(), tagResponses('replayed'), removeHopByHop()], handler: client, close: client.close }
+}

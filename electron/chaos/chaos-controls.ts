@@ -1,0 +1,34 @@
+import { describe, type Filter } from '../core/http.ts'
+import { targetPath } from '../core/filters/request-target.ts'
+import type { ProxyOptions } from '../proxy/proxy-options.ts'
+import { chaosControlApi } from './control-api.ts'
+import type { ChaosEngine } from './engine.ts'
+import type { SelfAddress } from './self-address.ts'
+
+/** What the chaos proxy needs besides the ordinary proxy options. */
+export interface ChaosProxyOptions extends ProxyOptions {
+  readonly engine: ChaosEngine
+  /** The proxy's own address, so it can answer the control API; leave it out to serve it only elsewhere. */
+  readonly self?: SelfAddress
+  /** Where the control API lives. Default '/chaos'. */
+  readonly basePath?: string
+}
+
+/**
+ * Answers the chaos control API for requests addressed to the proxy itself under `/chaos`; everything else,
+ * including a proxied `http://example.com/chaos/status`, goes on to the upstream. A reverse proxy (`target`)
+ * forwards every request, so there the controls are only on the control port.
+ */
+export function serveChaosControls(o: ChaosProxyOptions): Filter {
+  const basePath = o.basePath ?? '/chaos'
+  const api = chaosControlApi(o.engine, basePath)
+  const self = o.target ? undefined : o.self
+  return describe(
+    self ? `answers the chaos control API at ${basePath} for requests addressed to this proxy` : 'passes every request on (chaos controls are on the control port)',
+    (next) => async function chaosControlsOrNext(req) {
+      const path = targetPath(req.target)
+      const forUs = self?.addresses(req) && path !== undefined && (path === basePath || path.startsWith(`${basePath}/`))
+      return forUs ? api.handler(req) : next(req)
+    },
+  )
+}

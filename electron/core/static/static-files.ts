@@ -1,0 +1,122 @@
+/**
+ * Seed app 5's handler (http4k `static(ResourceLoader.Directory(dir))`): serves the files under a directory
+ * over GET and HEAD.
+ *
+ * - A folder is served by its `index.html`; `/dir` is first redirected to `/dir/` so relative links work.
+ * - Content-Type by extension, `ETag`/`Last-Modified` with 304s, one byte range per request (206/416).
+ * - Files stream from disk with a known length: a 1 GiB file costs a read buffer, not a gigabyte.
+ * - There is no way out of the root: `..` and its percent-encodings, encoded slashes, backslashes and NUL are
+ *   refused (see `request-path.ts`), and every path is resolved with `realpath` and must stay under the
+ *   root's real path, so a symlink pointing outside is a 404. Error bodies never name a path.
+ *
+ * Beware: a directory swapped for a symlink between the check and the open could still be followed; serve
+ * trees that untrusted users cannot write to.
+ */
+import { open, realpath, type FileHandle } from 'node:fs/promises'
+import path from 'node:path'
+import type { HttpHandler } from '../http.ts'
+import { emptyBody, response, streamBody, type Header, type Request, type Response } from '../message.ts'
+import { parseTarget } from '../filters/request-target.ts'
+import { contentTypeFor } from './content-types.ts'
+import { etagOf, lastModifiedOf, notModified, rangeOf, type FileFacts } from './conditional.ts'
+import { requestPath } from './request-path.ts'
+
+export interface StaticFilesOptions {
+  /** The file that answers for a folder. Default `index.html`. */
+  readonly index?: string
+}
+
+export function staticFiles(root: string, options: StaticFilesOptions = {}): HttpHandler & { readonly description: string } {
+  const base = path.resolve(root)
+  const index = options.index ?? 'index.html'
+  const serve = async function serveStaticFile(req: Request): Promise<Response> {
+    const method = req.method.toUpperCase()
+    if (method !== 'GET' && method !== 'HEAD') return plain(405, [['Allow', 'GET, HEAD']])
+    const target = parseTarget(req.target)
+    if (!target || (target.form !== 'origin' && target.form !== 'absolute')) return plain(400)
+    const q = target.pathAndQuery.indexOf('?')
+    const rawPath = q < 0 ? target.pathAndQuery : target.pathAndQuery.slice(0, q)
+    const parsed = requestPath(rawPath)
+    if (parsed.kind === 'malformed') return plain(400)
+    if (parsed.kind === 'refused') return plain(404)
+    const rootReal = await realpath(base).catch(() => undefined)
+    if (rootReal === undefined) return plain(404)
+    const found = await openInside(rootReal, path.join(rootReal, ...parsed.segments))
+    if (!found) return plain(404)
+    if (found.directory) {
+      if (!parsed.directory) {
+        return response(301, { headers: [['Location', `${rawPath}/${q < 0 ? '' : target.pathAndQuery.slice(q)}`], ['Content-Length', '0']] })
+      }
+      const indexFile = await openInside(rootReal, path.join(found.path, index))
+      if (!indexFile || indexFile.directory) return plain(404)
+      return fileResponse(req, method, indexFile)
+    }
+    if (parsed.directory) return plain(404)
+    return fileResponse(req, method, found)
+  }
+  return Object.assign(serve, {
+    description: `serves the files under ${base} (GET and HEAD; index.html for folders; nothing outside it)`,
+  })
+}
+
+interface Found { readonly path: string; readonly directory: boolean; readonly handle?: FileHandle; readonly facts: FileFacts }
+
+/** Resolves symlinks and opens a regular file (or notes a folder) only when its real path is under the root. */
+async function openInside(rootReal: string, candidate: string): Promise<Found | undefined> {
+  let real: string
+  try {
+    real = await realpath(candidate)
+  } catch {
+    return undefined
+  }
+  if (real !== rootReal && !real.startsWith(rootReal.endsWith(path.sep) ? rootReal : rootReal + path.sep)) return undefined
+  let handle: FileHandle | undefined
+  try {
+    handle = await open(real, 'r')
+    const stat = await handle.stat()
+    if (stat.isDirectory()) {
+      await handle.close()
+      return { path: real, directory: true, facts: stat }
+    }
+    if (!stat.isFile()) { await handle.close(); return undefined }
+    return { path: real, directory: false, handle, facts: { size: stat.size, mtimeMs: stat.mtimeMs } }
+  } catch {
+    await handle?.close().catch(() => {})
+    return undefined
+  }
+}
+
+async function fileResponse(req: Request, method: string, file: Found): Promise<Response> {
+  const handle = file.handle!
+  const { size } = file.facts
+  const validators: Header[] = [['ETag', etagOf(file.facts)], ['Last-Modified', lastModifiedOf(file.facts)]]
+  if (notModified(req, file.facts)) {
+    await handle.close()
+    return response(304, { headers: validators })
+  }
+  const type: Header = ['Content-Type', contentTypeFor(file.path)]
+  const common: Header[] = [type, ...validators, ['Accept-Ranges', 'bytes'], ['X-Content-Type-Options', 'nosniff']]
+  const range = method === 'GET' ? rangeOf(req, file.facts) : { kind: 'full' as const }
+  if (range.kind === 'unsatisfiable') {
+    await handle.close()
+    return plain(416, [['Content-Range', `bytes */${size}`]])
+  }
+  const [status, start, end] = range.kind === 'partial' ? [206, range.start, range.end] : [200, 0, size - 1]
+  const length = end - start + 1
+  const headers: Header[] = [...common, ['Content-Length', String(length)]]
+  if (status === 206) headers.push(['Content-Range', `bytes ${start}-${end}/${size}`])
+  if (method === 'HEAD' || length === 0) {
+    await handle.close()
+    return response(status, { headers, body: emptyBody })
+  }
+  return response(status, { headers, body: streamBody(handle.createReadStream({ start, end, highWaterMark: 64 * 1024 }), length) })
+}
+
+function plain(status: number, extra: Header[] = []): Response {
+  const res = response(status)
+  const text = `${status} ${res.reason}\n`
+  return response(status, {
+    headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(Buffer.byteLength(text))], ...extra],
+    body: text,
+  })
+}

@@ -1,0 +1,92 @@
+/**
+ * How the stand-in recognises a request (REFERENCE.md §4.10, after mitmproxy's server playback): method,
+ * scheme, host, path and query (a sorted multiset, minus an ignore list), optionally the body bytes and chosen
+ * headers. A normalised key gives O(1) lookup; misses are explained by comparing against every recording.
+ */
+import { createHash } from 'node:crypto'
+import { headerValues, type Headers } from '../core/message.ts'
+import { normaliseAuthority } from '../core/filters/request-target.ts'
+
+export interface MatchOptions {
+  /** Also require the same body bytes. */
+  readonly matchBody?: boolean
+  /** Also require these headers' values (case-insensitive names). */
+  readonly matchHeaders?: readonly string[]
+  /** Query parameters to leave out of matching (cache-busters such as `_` or `ts`). */
+  readonly ignoreQuery?: readonly string[]
+}
+
+/** The parts of a request matching looks at. */
+export interface RequestShape {
+  readonly method: string
+  readonly scheme: string
+  readonly host: string
+  readonly path: string
+  readonly query: ReadonlyArray<readonly [string, string]>
+  readonly headers: Headers
+  readonly body: Uint8Array
+}
+
+/** Splits an absolute URL without normalising its path; undefined when it is not absolute http(s). */
+export function splitUrl(url: string): { scheme: string; host: string; path: string; query: string } | undefined {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/.exec(url)
+  if (!m) return undefined
+  const scheme = m[1]!.toLowerCase()
+  const host = normaliseAuthority(scheme, m[2] ?? '')?.toLowerCase()
+  if (host === undefined) return undefined
+  return { scheme, host, path: m[3] || '/', query: m[4] ?? '' }
+}
+
+/** Query pairs, decoded (`+` is a space), sorted by name then value so order does not matter. */
+export function parseQuery(query: string, ignore: ReadonlySet<string> = new Set()): Array<[string, string]> {
+  if (query === '') return []
+  return query.split('&').filter((p) => p !== '').map((p) => {
+    const eq = p.indexOf('=')
+    return [decode(eq < 0 ? p : p.slice(0, eq)), decode(eq < 0 ? '' : p.slice(eq + 1))] as [string, string]
+  }).filter(([n]) => !ignore.has(n)).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
+}
+
+function decode(s: string): string {
+  try { return decodeURIComponent(s.replace(/\+/g, ' ')) } catch { return s }
+}
+
+export function matchKey(shape: RequestShape, options: MatchOptions): string {
+  const parts: unknown[] = [shape.method.toUpperCase(), shape.scheme, shape.host, shape.path, shape.query]
+  if (options.matchBody) parts.push(createHash('sha256').update(shape.body).digest('base64'))
+  for (const name of options.matchHeaders ?? []) parts.push(headerValues({ headers: shape.headers }, name))
+  return JSON.stringify(parts)
+}
+
+/** What differs between a request and a recorded one, in words, in the order matching checks them. */
+export function differences(request: RequestShape, recorded: RequestShape, options: MatchOptions, compareHost: boolean): string[] {
+  const found: string[] = []
+  if (request.method.toUpperCase() !== recorded.method.toUpperCase()) found.push(`method ${request.method} is not ${recorded.method}`)
+  if (compareHost && request.scheme !== recorded.scheme) found.push(`scheme ${request.scheme} is not ${recorded.scheme}`)
+  if (compareHost && request.host !== recorded.host) found.push(`host ${request.host} is not ${recorded.host}`)
+  if (request.path !== recorded.path) found.push(`path ${request.path} is not ${recorded.path}`)
+  found.push(...queryDifferences(request.query, recorded.query))
+  if (options.matchBody && !Buffer.from(request.body).equals(Buffer.from(recorded.body))) {
+    found.push(`body differs (${request.body.byteLength} bytes, recorded ${recorded.body.byteLength})`)
+  }
+  for (const name of options.matchHeaders ?? []) {
+    const a = headerValues({ headers: request.headers }, name), b = headerValues({ headers: recorded.headers }, name)
+    if (JSON.stringify(a) !== JSON.stringify(b)) found.push(`header ${name} is ${JSON.stringify(a)}, recorded ${JSON.stringify(b)}`)
+  }
+  return found
+}
+
+function queryDifferences(a: ReadonlyArray<readonly [string, string]>, b: ReadonlyArray<readonly [string, string]>): string[] {
+  const left = a.map(([n, v]) => `${n}=${v}`), right = b.map(([n, v]) => `${n}=${v}`)
+  const extra = multisetMinus(left, right), missing = multisetMinus(right, left)
+  return [...extra.map((p) => `query has ${p}, not recorded`), ...missing.map((p) => `query lacks recorded ${p}`)]
+}
+
+function multisetMinus(a: string[], b: string[]): string[] {
+  const rest = [...b]
+  return a.filter((x) => {
+    const i = rest.indexOf(x)
+    if (i < 0) return true
+    rest.splice(i, 1)
+    return false
+  })
+}

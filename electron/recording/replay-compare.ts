@@ -1,0 +1,76 @@
+/**
+ * Comparing a replayed response with the recorded one. Some headers change on every response and are left
+ * out of the comparison (VOLATILE_HEADERS); Set-Cookie is compared without its expiry attributes.
+ */
+import type { Headers } from '../core/message.ts'
+import { HOP_BY_HOP_HEADERS } from '../core/filters/hop-by-hop.ts'
+
+/**
+ * Headers whose values are expected to differ between two answers to the same request: times (Date, Age,
+ * Expires, Last-Modified), per-response ids and validators (X-Request-Id, X-Correlation-Id, ETag), timing
+ * reports (Server-Timing), what a proxy adds (Via, X-Nanoscope-Generated) and hop-by-hop framing.
+ * Content-Length is compared only when the bodies are the same (a different body already says it).
+ */
+export const VOLATILE_HEADERS: ReadonlySet<string> = new Set([
+  'date', 'age', 'expires', 'last-modified', 'x-request-id', 'x-correlation-id', 'etag', 'server-timing', 'via',
+  'x-nanoscope-generated', ...HOP_BY_HOP_HEADERS,
+])
+
+export interface HeaderDifference {
+  /** Lower-cased name. */
+  readonly name: string
+  readonly recorded: readonly string[]
+  readonly replayed: readonly string[]
+}
+
+export interface BodyDifference {
+  readonly recordedSize: number
+  readonly size: number
+  /** Byte offset of the first difference (the shorter length when one is a prefix of the other). */
+  readonly firstDifferenceAt: number
+}
+
+export function compareBodies(recorded: Uint8Array, replayed: Uint8Array): BodyDifference | undefined {
+  const a = Buffer.from(recorded.buffer, recorded.byteOffset, recorded.byteLength)
+  const b = Buffer.from(replayed.buffer, replayed.byteOffset, replayed.byteLength)
+  if (a.equals(b)) return undefined
+  const n = Math.min(a.byteLength, b.byteLength)
+  let i = 0
+  while (i < n && a[i] === b[i]) i++
+  return { recordedSize: a.byteLength, size: b.byteLength, firstDifferenceAt: i }
+}
+
+export function compareHeaders(recorded: Headers, replayed: Headers, bodyDiffers: boolean): HeaderDifference[] {
+  const ignore = (name: string) => VOLATILE_HEADERS.has(name) || (bodyDiffers && name === 'content-length')
+  const a = grouped(recorded, ignore), b = grouped(replayed, ignore)
+  const names = [...new Set([...a.keys(), ...b.keys()])]
+  return names.flatMap((name) => {
+    const x = a.get(name) ?? [], y = b.get(name) ?? []
+    const norm = name === 'set-cookie' ? (v: string[]) => v.map(withoutExpiry) : (v: string[]) => v
+    return JSON.stringify(norm(x)) === JSON.stringify(norm(y)) ? [] : [{ name, recorded: x, replayed: y }]
+  })
+}
+
+function grouped(headers: Headers, ignore: (name: string) => boolean): Map<string, string[]> {
+  const map = new Map<string, string[]>()
+  for (const [n, v] of headers) {
+    const name = n.toLowerCase()
+    if (!ignore(name)) map.set(name, [...(map.get(name) ?? []), v])
+  }
+  return map
+}
+
+/** A Set-Cookie value without Expires and Max-Age, which move with the clock. */
+export function withoutExpiry(cookie: string): string {
+  return cookie.split(';').map((p) => p.trim()).filter((p) => !/^(expires|max-age)\s*=/i.test(p)).join('; ')
+}
+
+export interface LatencyStats { readonly count: number; readonly p50: number; readonly p95: number; readonly max: number }
+
+/** Nearest-rank percentiles, in milliseconds rounded to 0.1. */
+export function latencyStats(values: readonly number[]): LatencyStats {
+  const sorted = [...values].sort((a, b) => a - b)
+  const rank = (p: number) => sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!
+  const r = (x: number) => Math.round(x * 10) / 10
+  return { count: sorted.length, p50: r(rank(0.5)), p95: r(rank(0.95)), max: r(sorted[sorted.length - 1] ?? 0) }
+}

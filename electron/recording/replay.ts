@@ -1,0 +1,230 @@
+/**
+ * Replay against a server: sends a recording's requests again, in recorded order, keeping the recorded gaps
+ * divided by the speed (Infinity: back to back), at most `concurrency` at a time, then compares each answer
+ * with the recording. Always bounded: by `limit` (count) and `timeoutMs` (the whole run); whatever the
+ * deadline cuts off is reported as not sent or failed, never waited for.
+ */
+import { pipeline, type HttpHandler } from '../core/http.ts'
+import { bodyBytes, replaceHeader, request, type Response } from '../core/message.ts'
+import { systemClock, type Clock } from '../core/clock.ts'
+import { replayApp } from '../apps/replay-app.ts'
+import type { RecordedExchange } from './recorded-exchange.ts'
+import { compareBodies, compareHeaders, latencyStats, VOLATILE_HEADERS, type BodyDifference, type HeaderDifference, type LatencyStats } from './replay-compare.ts'
+import { splitUrl } from './match.ts'
+
+export interface ReplayOptions {
+  /** Send every request under this base URL instead of its recorded one (path and query kept). */
+  readonly target?: string
+  /** 1 keeps the recorded gaps, 2 halves them, Infinity sends as fast as possible. Default 1. */
+  readonly speed?: number
+  /** Requests in flight at once. Default 1, which also keeps the server's arrival order. */
+  readonly concurrency?: number
+  /** Send at most this many (the first ones). */
+  readonly limit?: number
+  /** The whole run's deadline in milliseconds. Default 300000. */
+  readonly timeoutMs?: number
+  /** Each request's response-head timeout. Default the smaller of 30000 and `timeoutMs`. */
+  readonly requestTimeoutMs?: number
+  /** What sends the requests. Default: the replay app (Node client, responses tagged 'replayed'). */
+  readonly send?: HttpHandler
+  readonly clock?: Clock
+  readonly onProgress?: (progress: ReplayProgress) => void
+  /** Stops the run early: unsent requests are reported as not sent. */
+  readonly signal?: AbortSignal
+}
+
+export interface ReplayProgress {
+  readonly done: number
+  readonly total: number
+  readonly result: ReplayResult
+}
+
+export type ReplayOutcome = 'same' | 'changed' | 'failed' | 'not-sent'
+
+export interface ReplayResult {
+  /** Position in the recording (0-based). */
+  readonly index: number
+  readonly method: string
+  /** The URL it was sent to. */
+  readonly url: string
+  readonly outcome: ReplayOutcome
+  readonly recordedStatus: number
+  readonly status?: number
+  readonly statusChanged: boolean
+  readonly body?: BodyDifference
+  readonly headers: readonly HeaderDifference[]
+  readonly recordedMs: number
+  readonly replayedMs?: number
+  readonly tags: readonly string[]
+  /** Why it failed or was not sent. */
+  readonly error?: string
+}
+
+export interface ReplayReport {
+  readonly target?: string
+  readonly speed: number | 'max'
+  readonly total: number
+  readonly counts: Readonly<Record<ReplayOutcome, number>>
+  readonly results: readonly ReplayResult[]
+  readonly latency: { readonly recorded: LatencyStats; readonly replayed: LatencyStats }
+  readonly elapsedMs: number
+  /** Headers left out of the comparison. */
+  readonly ignoredHeaders: readonly string[]
+}
+
+export const DEFAULT_REPLAY_TIMEOUT_MS = 300_000
+
+export async function replay(records: readonly RecordedExchange[], options: ReplayOptions = {}): Promise<ReplayReport> {
+  const clock = options.clock ?? systemClock
+  const speed = options.speed ?? 1
+  if (!(speed > 0)) throw new Error(`replay speed must be above 0 (Infinity for as fast as possible), got ${speed}`)
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1))
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REPLAY_TIMEOUT_MS
+  const list = records.slice(0, options.limit ?? records.length)
+  const app = options.send ? undefined : replayApp({ timeoutMs: Math.min(options.requestTimeoutMs ?? 30_000, timeoutMs) })
+  const send = options.send ?? pipeline(app!.filters, app!.handler)
+  const rebase = options.target ? rebaser(options.target) : undefined
+
+  const stop = new AbortController()
+  const deadline = setTimeout(() => stop.abort(new Error(`the replay deadline of ${timeoutMs} ms passed`)), timeoutMs)
+  const outer = options.signal
+  const onOuter = () => stop.abort(new Error('the replay was stopped'))
+  outer?.addEventListener('abort', onOuter, { once: true })
+  if (outer?.aborted) onOuter()
+
+  const results: ReplayResult[] = new Array(list.length)
+  let done = 0
+  const finish = (result: ReplayResult) => {
+    results[result.index] = result
+    done++
+    options.onProgress?.({ done, total: list.length, result })
+  }
+  const start = clock.monotonic()
+  const first = list[0]?.startedAt ?? 0
+  const inFlight = new Set<Promise<void>>()
+  try {
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i]!
+      const url = rebase ? rebase(x.request.url) : x.request.url
+      while (inFlight.size >= concurrency && !stop.signal.aborted) await Promise.race([...inFlight, aborted(stop.signal)])
+      const due = start + (speed === Infinity ? 0 : Math.max(0, x.startedAt - first) / speed)
+      await sleep(due - clock.monotonic(), stop.signal)
+      if (stop.signal.aborted) {
+        for (let j = i; j < list.length; j++) finish(notSent(j, list[j]!, rebase, reasonOf(stop.signal)))
+        break
+      }
+      const p = sendOne(i, x, url).then(finish)
+      inFlight.add(p)
+      void p.finally(() => inFlight.delete(p))
+    }
+    await Promise.all(inFlight)
+  } finally {
+    clearTimeout(deadline)
+    outer?.removeEventListener('abort', onOuter)
+    app?.close()
+  }
+
+  async function sendOne(index: number, x: RecordedExchange, url: string): Promise<ReplayResult> {
+    const t0 = clock.monotonic()
+    const base = { index, method: x.request.method, url, recordedStatus: x.response.status, recordedMs: x.durationMs }
+    try {
+      let req = request({ method: x.request.method, target: url, version: x.request.version, headers: x.request.headers, body: x.request.body })
+      if (rebase) req = replaceHeader(req, 'Host', splitUrl(url)?.host ?? '')
+      if (x.truncated?.request !== undefined) req = replaceHeader(req, 'Content-Length', String(x.request.body.byteLength))
+      req = Object.freeze({ ...req, signal: stop.signal })
+      const res: Response = await send(req)
+      const body = await bodyBytes(res.body)
+      const replayedMs = round(clock.monotonic() - t0)
+      if (res.generated) return { ...base, outcome: 'failed', status: res.status, statusChanged: true, headers: [], replayedMs, tags: res.tags ?? [], error: res.generated.message }
+      const bodyDiff = x.truncated?.response !== undefined ? undefined : compareBodies(x.response.body, body)
+      const headers = compareHeaders(x.response.headers, res.headers, bodyDiff !== undefined)
+      const statusChanged = res.status !== x.response.status
+      const outcome = statusChanged || bodyDiff || headers.length > 0 ? 'changed' : 'same'
+      return { ...base, outcome, status: res.status, statusChanged, ...(bodyDiff ? { body: bodyDiff } : {}), headers, replayedMs, tags: res.tags ?? [] }
+    } catch (error) {
+      const message = stop.signal.aborted ? reasonOf(stop.signal) : (error as Error).message
+      return { ...base, outcome: 'failed', statusChanged: true, headers: [], replayedMs: round(clock.monotonic() - t0), tags: [], error: message }
+    }
+  }
+
+  const counts = { same: 0, changed: 0, failed: 0, 'not-sent': 0 }
+  for (const r of results) counts[r.outcome]++
+  const sent = results.filter((r) => r.outcome !== 'not-sent')
+  return {
+    ...(options.target ? { target: options.target } : {}),
+    speed: speed === Infinity ? 'max' : speed,
+    total: list.length,
+    counts,
+    results,
+    latency: {
+      recorded: latencyStats(sent.map((r) => r.recordedMs)),
+      replayed: latencyStats(sent.flatMap((r) => (r.outcome === 'failed' || r.replayedMs === undefined ? [] : [r.replayedMs]))),
+    },
+    elapsedMs: round(clock.monotonic() - start),
+    ignoredHeaders: [...VOLATILE_HEADERS, 'content-length (when the body differs)'],
+  }
+}
+
+function notSent(index: number, x: RecordedExchange, rebase: ((u: string) => string) | undefined, why: string): ReplayResult {
+  return {
+    index, method: x.request.method, url: rebase ? rebase(x.request.url) : x.request.url, outcome: 'not-sent',
+    recordedStatus: x.response.status, statusChanged: false, headers: [], recordedMs: x.durationMs, tags: [], error: why,
+  }
+}
+
+/** Puts a recorded URL's path and query under another base URL: `http://new:1/base` + `/a?b`. */
+export function rebaser(target: string): (url: string) => string {
+  const base = new URL(target)
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error(`the replay target must be an http(s) URL, got ${target}`)
+  const prefix = `${base.protocol}//${base.host}${base.pathname.replace(/\/+$/, '')}`
+  return (url) => {
+    const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*([^#]*)/.exec(url)
+    const rest = m?.[1] ?? '/'
+    return prefix + (rest.startsWith('/') ? rest : `/${rest}`)
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(timer); signal.removeEventListener('abort', done); resolve() }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
+}
+
+function reasonOf(signal: AbortSignal): string {
+  const r: unknown = signal.reason
+  return r instanceof Error ? r.message : 'stopped'
+}
+
+const round = (ms: number): number => Math.round(ms * 10) / 10
+
+/** The report in words: one line per request, then totals and latency. */
+export function formatReport(report: ReplayReport): string {
+  const lines = report.results.map((r) => {
+    const status = r.status === undefined ? '---' : String(r.status)
+    const what = r.outcome === 'same' ? 'same'
+      : r.outcome === 'not-sent' ? `not sent: ${r.error ?? ''}`
+      : r.outcome === 'failed' ? `failed: ${r.error ?? ''}`
+      : [
+          r.statusChanged ? `status ${r.recordedStatus} → ${status}` : '',
+          r.body ? `body differs (${r.body.recordedSize} → ${r.body.size} bytes, first at byte ${r.body.firstDifferenceAt})` : '',
+          ...r.headers.map((h) => `${h.name}: ${JSON.stringify(h.recorded)} → ${JSON.stringify(h.replayed)}`),
+        ].filter(Boolean).join('; ')
+    const ms = r.replayedMs === undefined ? '' : ` ${r.replayedMs} ms (recorded ${r.recordedMs} ms)`
+    return `#${r.index + 1} ${r.method} ${r.url} → ${status}${ms}: ${what}`
+  })
+  const c = report.counts
+  const l = report.latency
+  return [
+    ...lines,
+    `${report.total} requests: ${c.same} same, ${c.changed} changed, ${c.failed} failed, ${c['not-sent']} not sent (${report.elapsedMs} ms, speed ${report.speed === 'max' ? 'max' : `${report.speed}x`})`,
+    `latency p50/p95/max: recorded ${l.recorded.p50}/${l.recorded.p95}/${l.recorded.max} ms, replayed ${l.replayed.p50}/${l.replayed.p95}/${l.replayed.max} ms`,
+    `not compared: ${report.ignoredHeaders.join(', ')}`,
+  ].join('\n') + '\n'
+}
