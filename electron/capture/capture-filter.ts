@@ -141,8 +141,16 @@ class Capture {
     } else if (this.original.signal?.aborted || error.code === PREMATURE_CLOSE) {
       this.finish(abortedByClient)
     } else {
-      this.finish({ kind: 'failed', cause: 'reset', message: error.message })
+      this.finish({ kind: 'failed', cause: 'reset', message: this.brokenBodyMessage(error) })
     }
+  }
+
+  /** Node says only "aborted" when an upstream closes mid-body; say what that means, with the byte counts. */
+  private brokenBodyMessage(error: Error): string {
+    if (error.message !== 'aborted') return error.message
+    const declared = bodyLengthOf(this.res!.body)
+    const of = declared === undefined ? '' : ` of ${declared}`
+    return `the upstream connection closed before the response body ended (${this.responseTap?.seen ?? 0}${of} bytes arrived)`
   }
 
   private tunnelOpened(res: Response, open: Tunnel): Response {

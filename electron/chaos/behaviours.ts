@@ -26,12 +26,13 @@ export function markChaotic(res: Response, note: string): Response {
 
 const behaviour = (describe: string, apply: Behaviour['apply']): Behaviour => ({ apply, describe: () => describe })
 
-/** Waits a random time in [min, max) (exactly `min` when they are equal) before calling next. */
+/** Waits a random time in [min, max) (exactly `min` when they are equal) before calling next, unless the client left. */
 export function latency(minMs: number, maxMs: number, env: ChaosEnv): Behaviour {
   const line = minMs === maxMs ? `Latency (${formatDuration(minMs)})` : `Latency (range = ${formatDuration(minMs)} to ${formatDuration(maxMs)})`
   return behaviour(line, async (req, next) => {
     const ms = maxMs > minMs ? minMs + env.random.nextInt(maxMs - minMs) : minMs
     await env.sleep(ms, req.signal)
+    if (req.signal?.aborted) return markChaotic(response(200, { body: resettingBody() }), `Latency (${ms}ms, client left)`)
     return markChaotic(await next(req), `Latency (${ms}ms)`)
   })
 }

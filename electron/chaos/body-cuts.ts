@@ -2,12 +2,17 @@
 import { Readable, Transform } from 'node:stream'
 import { bodyLength, bytesBody, header, replaceHeader, streamBody, type Body, type Request, type Response } from '../core/message.ts'
 
-/** The message with its body cut to at most `limit` bytes and any Content-Length made to match. */
+/**
+ * The message with its body cut to at most `limit` bytes and any Content-Length made to match. The rest of a
+ * streamed request body is read and dropped (destroying it would cut the client off); the rest of a streamed
+ * response body is let go, freeing its upstream connection.
+ */
 export function cutBody<M extends Request | Response>(message: M, limit: number): M {
   const body = message.body
+  const rest = 'method' in message ? 'drain' : 'destroy'
   const cut: Body = body.kind === 'bytes'
     ? bytesBody(body.bytes.subarray(0, limit))
-    : streamBody(limitStream(body.stream, limit), body.length === undefined ? undefined : Math.min(body.length, limit))
+    : streamBody(limitStream(body.stream, limit, rest), body.length === undefined ? undefined : Math.min(body.length, limit))
   const withCut = { ...message, body: cut } as M
   const length = bodyLength(cut)
   return header(message, 'content-length') !== undefined && length !== undefined
@@ -15,8 +20,9 @@ export function cutBody<M extends Request | Response>(message: M, limit: number)
     : Object.freeze(withCut)
 }
 
-/** Passes the first `limit` bytes, then ends and lets go of the source. */
-function limitStream(source: Readable, limit: number): Readable {
+/** Passes the first `limit` bytes, then ends; the source's rest is drained or destroyed. */
+function limitStream(source: Readable, limit: number, rest: 'drain' | 'destroy'): Readable {
+  const letGo = (): void => { if (rest === 'destroy') source.destroy(); else source.resume() }
   let left = limit
   let ended = false
   const out = new Transform({
@@ -27,11 +33,11 @@ function limitStream(source: Readable, limit: number): Readable {
         left -= part.byteLength
         this.push(part)
       }
-      if (left <= 0) { ended = true; this.push(null); source.unpipe(out); source.destroy() }
+      if (left <= 0) { ended = true; this.push(null); source.unpipe(out); letGo() }
       callback()
     },
   })
-  if (limit <= 0) { source.destroy(); out.end(); return out }
+  if (limit <= 0) { letGo(); out.end(); return out }
   source.on('error', (e) => out.destroy(e))
   return source.pipe(out)
 }

@@ -27,7 +27,7 @@ const byteCount: Schema = { type: 'integer', minimum: 0, description: 'A number 
 export const CHAOS_SCHEMAS: Components = {
   Duration: { type: 'string', format: 'duration', description: 'An ISO-8601 duration such as PT0.5S.', example: 'PT0.5S' },
   Instant: { type: 'string', format: 'date-time', description: 'An ISO-8601 instant such as 2030-01-01T00:00:00Z.', example: '2030-01-01T00:00:00Z' },
-  Regex: { type: 'string', format: 'regex', description: 'A regular expression that must match the whole value.', example: '.*bob' },
+  Regex: { type: 'string', format: 'regex', description: 'A regular expression, matched against the whole value.', example: '.*bob' },
 
   Behaviour: union('behaviour', {
     latency: 'LatencyBehaviour', status: 'StatusBehaviour', response: 'ResponseBehaviour', body: 'NoBodyBehaviour',

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, Command> = {
   proxy: (a) => runProxyCommand('proxy', a),
   latency: (a) => runProxyCommand('latency', a),
   sniff: (a) => runProxyCommand('sniff', a),
+  chaos: async (a) => (await import('./chaos-command.ts')).runChaosCommand(a),
   serve: async (a) => (await import('../web/serve-command.ts')).runServeCommand(a),
 }
 

@@ -4,6 +4,7 @@ Commands:
   proxy     simple proxy (seed app 1): forwards plain-HTTP requests upstream
   latency   latency-reporting proxy (seed app 2): one line per exchange with its timing
   sniff     wire-sniffing proxy (seed app 3): prints each request and response as on the wire
+  chaos     chaos proxy (seed app 7): the proxy plus a chaos engine with an OpenAPI-documented control API
   serve     the inspector UI in a browser, with a forward proxy (same UI as the desktop app)
   help      this text
 
@@ -12,6 +13,11 @@ Proxy options (proxy, latency, sniff):
   --port N            port to listen on (default 8080; 0 picks a free one)
   --target URL        reverse proxy: send every request under this base URL
   --https-upstream    switch the upstream protocol from http to https
+
+Chaos options (the proxy options, plus):
+  --control-port N    port for the control API (default: a free one); the second line gives its URL
+  --seed N            makes random decisions reproducible
+  --active            start with chaos on (Always Latency 100-500 ms, as http4k's example)
 
 Serve options:
   --host H            address for the UI (default 127.0.0.1)

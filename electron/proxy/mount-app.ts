@@ -11,7 +11,9 @@ export interface MountedApp {
 
 /** A proxy is a client mounted as a server: composes the app's filters over its handler and listens. */
 export async function mountApp(app: App, options: ServerOptions): Promise<MountedApp> {
-  const server = await startServer(pipeline(app.filters, app.handler), options)
+  const composed = pipeline(app.filters, app.handler)
+  app.handler.reenter?.(composed)
+  const server = await startServer(composed, options)
   return {
     server,
     pipeline: describePipeline(app.filters, app.handler.description ?? 'the app'),

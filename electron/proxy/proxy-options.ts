@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.ts'
 import type { Filter, HttpHandler } from '../core/http.ts'
+import type { TlsInterception } from '../tls/intercept-connect.ts'
 
 /** How a proxy app is set up, from the CLI flags or the Pipelines pane. */
 export interface ProxyOptions {
@@ -14,12 +15,22 @@ export interface ProxyOptions {
   readonly inner?: readonly Filter[]
   /** Upstream response-head timeout in milliseconds. */
   readonly timeoutMs?: number
+  /** Decrypt HTTPS inside CONNECT with the Nanoscope CA (see `electron/tls`). Absent: CONNECT is tunnelled raw. */
+  readonly tls?: TlsInterception
+  /** Skip verifying upstream certificates (`--insecure-upstream`). Default false: a bad certificate is a 502. */
+  readonly insecureUpstream?: boolean
+  /** Extra PEM certificate authorities trusted for https upstreams (`--upstream-ca FILE`). */
+  readonly upstreamCa?: readonly string[]
 }
 
 /** A runnable app: its filters (outermost first) and the handler they wrap, each able to explain itself. */
 export interface App {
   readonly filters: readonly Filter[]
-  readonly handler: HttpHandler & { readonly description?: string }
+  readonly handler: HttpHandler & {
+    readonly description?: string
+    /** Takes the composed pipeline, for requests the handler finds inside tunnels (decrypted HTTPS); mountApp calls it. */
+    readonly reenter?: (pipeline: HttpHandler) => void
+  }
   /** Frees what the handler holds (the client's pooled sockets). */
   readonly close: () => void
 }

@@ -6,6 +6,7 @@ import { reverseProxyTo } from '../core/filters/reverse-proxy.ts'
 import { isWebsocketUpgrade } from '../core/websocket/handshake.ts'
 import { websocketUpstream } from './websocket-upstream.ts'
 import type { ProxyOptions } from './proxy-options.ts'
+import { interceptConnect } from '../tls/intercept-connect.ts'
 
 /** Where requests go: the reverse-proxy target if one is set, else the forward-proxy rule. */
 export function routeUpstream(options: ProxyOptions): Filter {
@@ -14,18 +15,30 @@ export function routeUpstream(options: ProxyOptions): Filter {
 
 /**
  * The proxy's innermost handler: CONNECT requests become raw TCP tunnels; websocket handshakes go through
- * `websocketUpstream` (a 101 becomes a tunnel tagged `websocket`); everything else goes to the pooled Node client. Returns the handler with `close` to free pooled sockets.
+ * `websocketUpstream` (a 101 becomes a tunnel tagged `websocket`); everything else goes to the pooled Node
+ * client. Returns the handler with `close` to free pooled sockets.
  */
-export function upstream(options: ProxyOptions = {}): HttpHandler & { description: string; close(): void } {
-  const client = nodeClient({ timeoutMs: options.timeoutMs })
-  const tunnel = connectTunnel({ timeoutMs: options.timeoutMs })
+export function upstream(options: ProxyOptions = {}): HttpHandler & { description: string; close(): void; reenter(pipeline: HttpHandler): void } {
+  const client = nodeClient({
+    timeoutMs: options.timeoutMs,
+    ...(options.insecureUpstream ? { rejectUnauthorized: false } : {}),
+    ...(options.upstreamCa?.length ? { ca: [...options.upstreamCa] } : {}),
+  })
+  // Decrypted HTTPS re-enters the whole pipeline (mountApp binds it); until then it goes straight to the client.
+  let whole: HttpHandler = client
+  const tunnel = options.tls
+    ? interceptConnect({ tls: options.tls, decrypted: (req) => whole(req), timeoutMs: options.timeoutMs })
+    : connectTunnel({ timeoutMs: options.timeoutMs })
   const websocket = websocketUpstream(client)
   const handler = async function sendUpstream(req: Parameters<HttpHandler>[0]) {
     return req.method === 'CONNECT' ? tunnel(req) : isWebsocketUpgrade(req) ? websocket(req) : client(req)
   }
   return Object.assign(handler, {
-    description: 'sends the request upstream (keep-alive pool, no redirects followed, bytes untouched); tunnels CONNECT as raw TCP and websockets after their 101',
+    description: options.tls
+      ? 'sends the request upstream (keep-alive pool, no redirects followed, bytes untouched); decrypts HTTPS inside CONNECT with the Nanoscope CA and sends it through this pipeline again, tunnelling other CONNECT streams raw; tunnels websockets after their 101'
+      : 'sends the request upstream (keep-alive pool, no redirects followed, bytes untouched); tunnels CONNECT as raw TCP and websockets after their 101',
     close: () => client.close(),
+    reenter: (pipeline: HttpHandler) => { whole = pipeline },
   })
 }
 

@@ -58,14 +58,19 @@ export function encodeRecord(x: RecordedExchange): Buffer {
   const json = Buffer.from(JSON.stringify(head), 'utf8')
   const req = Buffer.from(x.request.body.buffer, x.request.body.byteOffset, x.request.body.byteLength)
   const res = Buffer.from(x.response.body.buffer, x.response.body.byteOffset, x.response.body.byteLength)
-  let crc = crc32(json)
-  crc = crc32(req, crc)
-  crc = crc32(res, crc)
+  const crc = checksum(json, req, res)
   const frame = `${RECORD_MAGIC} ${json.byteLength} ${req.byteLength} ${res.byteLength} ${crc.toString(16).padStart(8, '0')}\n`
   return Buffer.concat([Buffer.from(frame, 'latin1'), json, NL, req, res, NL])
 }
 
 const NL = Buffer.from('\n')
+
+/** CRC-32 of the parts in order. Empty parts are skipped: Node's `crc32(empty, value)` returns 0, not `value`. */
+function checksum(...parts: Uint8Array[]): number {
+  let crc = 0
+  for (const p of parts) if (p.byteLength > 0) crc = crc32(p, crc)
+  return crc
+}
 
 export interface Frame {
   readonly jsonLength: number
@@ -121,9 +126,7 @@ export function decodeRecord(record: Uint8Array, frame: Frame): RecordedExchange
   const json = buf.subarray(jsonStart, jsonEnd)
   const req = buf.subarray(reqStart, resStart)
   const res = buf.subarray(resStart, resEnd)
-  let crc = crc32(json)
-  crc = crc32(req, crc)
-  crc = crc32(res, crc)
+  const crc = checksum(json, req, res)
   if (crc !== frame.crc) return `checksum mismatch (frame says ${frame.crc.toString(16).padStart(8, '0')}, bytes give ${crc.toString(16).padStart(8, '0')})`
   let head: RecordHead
   try {

@@ -9,7 +9,8 @@ import { HOP_BY_HOP_HEADERS } from '../core/filters/hop-by-hop.ts'
  * Headers whose values are expected to differ between two answers to the same request: times (Date, Age,
  * Expires, Last-Modified), per-response ids and validators (X-Request-Id, X-Correlation-Id, ETag), timing
  * reports (Server-Timing), what a proxy adds (Via, X-Nanoscope-Generated) and hop-by-hop framing.
- * Content-Length is compared only when the bodies are the same (a different body already says it).
+ * Content-Length is compared only when the bodies are the same (a different body already says it) and both
+ * sides have one (chunked on one side and a length on the other is a framing change, not a difference).
  */
 export const VOLATILE_HEADERS: ReadonlySet<string> = new Set([
   'date', 'age', 'expires', 'last-modified', 'x-request-id', 'x-correlation-id', 'etag', 'server-timing', 'via',
@@ -41,7 +42,8 @@ export function compareBodies(recorded: Uint8Array, replayed: Uint8Array): BodyD
 }
 
 export function compareHeaders(recorded: Headers, replayed: Headers, bodyDiffers: boolean): HeaderDifference[] {
-  const ignore = (name: string) => VOLATILE_HEADERS.has(name) || (bodyDiffers && name === 'content-length')
+  const framingOnly = !bodyDiffers && (hasHeader(recorded, 'content-length') !== hasHeader(replayed, 'content-length'))
+  const ignore = (name: string) => VOLATILE_HEADERS.has(name) || ((bodyDiffers || framingOnly) && name === 'content-length')
   const a = grouped(recorded, ignore), b = grouped(replayed, ignore)
   const names = [...new Set([...a.keys(), ...b.keys()])]
   return names.flatMap((name) => {
@@ -49,6 +51,10 @@ export function compareHeaders(recorded: Headers, replayed: Headers, bodyDiffers
     const norm = name === 'set-cookie' ? (v: string[]) => v.map(withoutExpiry) : (v: string[]) => v
     return JSON.stringify(norm(x)) === JSON.stringify(norm(y)) ? [] : [{ name, recorded: x, replayed: y }]
   })
+}
+
+function hasHeader(headers: Headers, lower: string): boolean {
+  return headers.some(([n]) => n.toLowerCase() === lower)
 }
 
 function grouped(headers: Headers, ignore: (name: string) => boolean): Map<string, string[]> {

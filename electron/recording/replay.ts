@@ -161,7 +161,7 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
       replayed: latencyStats(sent.flatMap((r) => (r.outcome === 'failed' || r.replayedMs === undefined ? [] : [r.replayedMs]))),
     },
     elapsedMs: round(clock.monotonic() - start),
-    ignoredHeaders: [...VOLATILE_HEADERS, 'content-length (when the body differs)'],
+    ignoredHeaders: [...VOLATILE_HEADERS, 'content-length (when the body differs or only one side has it)'],
   }
 }
 

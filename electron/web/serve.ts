@@ -55,9 +55,10 @@ export async function startWebUi(host: Host, options: WebUiOptions): Promise<Run
       () => ws.bufferedAmount > BACKED_UP_BYTES,
     )
     ws.on('message', async (data) => {
-      let message: { type?: unknown; id?: unknown; name?: unknown; args?: unknown }
+      let message: { type?: unknown; id?: unknown; name?: unknown; args?: unknown } | null
       try { message = JSON.parse(String(data)) } catch { return ws.close(1003, 'messages must be JSON') }
-      if (message.type !== 'command' || typeof message.id !== 'number') return
+      // `null`, numbers and arrays are JSON too; only a command object is acted on.
+      if (typeof message !== 'object' || message === null || message.type !== 'command' || typeof message.id !== 'number') return
       const id = message.id
       try {
         const value = await session.dispatch(message.name, message.args ?? {})

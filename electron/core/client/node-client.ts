@@ -49,6 +49,8 @@ export function nodeClient(options: ClientOptions = {}): Client {
   function nodeClient(request: Request): Promise<Response> {
     const upstream = parseTarget(request.target)
     if (!upstream) return Promise.resolve(generatedResponse(502, 'bad-gateway', `no upstream URL: "${request.target}" is not an absolute http(s) URL`))
+    const hops = viaHops(request)
+    if (hops > MAX_VIA_HOPS) return Promise.resolve(loopDetected(hops))
     const { secure, host, port, path } = upstream
     const where = `${host}:${port}`
     const send = (retries: number): Promise<Response> => new Promise<Response>((resolve) => {
@@ -165,6 +167,29 @@ function outgoingHeaders(request: Request, authority: string): Header[] {
   if (length === undefined) headers.push(['Transfer-Encoding', 'chunked'])
   else if (length > 0 || PAYLOAD_METHODS.has(request.method)) headers.push(['Content-Length', String(length)])
   return headers
+}
+
+/**
+ * More proxies than this in a request's `Via` chain means it is going round in circles: a proxy sent to its own
+ * address (forward mode with the proxy as the target host, or a reverse proxy whose target is itself). Each lap
+ * adds a `Via` entry (RFC 9110 §7.6.3 names loop detection as one of its uses), so refusing here bounds the
+ * lap count, and the connections one request can open, to this number.
+ */
+export const MAX_VIA_HOPS = 16
+
+function viaHops(request: Request): number {
+  let hops = 0
+  for (const [name, value] of request.headers) {
+    if (name.toLowerCase() === 'via') hops += value.split(',').filter((entry) => entry.trim() !== '').length
+  }
+  return hops
+}
+
+function loopDetected(hops: number): Response {
+  const generated = generatedResponse(508, 'bad-gateway',
+    `refused to forward: the request has already passed through ${hops} proxies (its Via header), so it is ` +
+    'probably going round in a loop; is the proxy sending requests to its own address?')
+  return Object.freeze({ ...generated, reason: 'Loop Detected' })
 }
 
 /** Methods Node would otherwise send chunked with an empty body; Content-Length: 0 is the plainer framing. */

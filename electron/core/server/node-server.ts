@@ -18,7 +18,10 @@ export interface ServerOptions {
   host?: string
   /** Default 0: any free port (see `RunningServer.port`). */
   port?: number
-  /** Node's `headersTimeout`: how long a client may take to send the request head. */
+  /**
+   * How long a client may take to send the request head (Node's `headersTimeout`); past it the client gets a
+   * 408 and is closed, so a slowloris cannot hold a socket. Default `DEFAULT_HEADERS_TIMEOUT_MS`.
+   */
   headersTimeoutMs?: number
   /** Node's `requestTimeout`: how long a client may take to send the whole request. Beware long uploads. */
   requestTimeoutMs?: number
@@ -36,11 +39,20 @@ export interface RunningServer {
 /** How long `stop()` lets in-flight exchanges and tunnels finish before cutting them. */
 export const STOP_GRACE_MS = 1000
 
+/** The default time a client has to send a whole request head. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000
+
 export async function startServer(handler: HttpHandler, options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1'
+  const requestTimeout = options.requestTimeoutMs
+  const headersTimeout = options.headersTimeoutMs ??
+    (requestTimeout ? Math.min(DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout) : DEFAULT_HEADERS_TIMEOUT_MS)
   const server = http.createServer({
-    ...(options.headersTimeoutMs !== undefined ? { headersTimeout: options.headersTimeoutMs } : {}),
-    ...(options.requestTimeoutMs !== undefined ? { requestTimeout: options.requestTimeoutMs } : {}),
+    headersTimeout,
+    ...(requestTimeout !== undefined ? { requestTimeout } : {}),
+    // Node only checks those timeouts every `connectionsCheckingInterval` (30 s by default), so a short timeout
+    // would otherwise be enforced late.
+    connectionsCheckingInterval: checkingInterval(headersTimeout, requestTimeout),
   })
   const tunnels = new Set<Duplex>()
   const takeOver = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -64,6 +76,12 @@ export async function startServer(handler: HttpHandler, options: ServerOptions =
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     stop: () => (stopping ??= stop(server, tunnels)),
   })
+}
+
+/** Often enough to enforce the shorter timeout to within a quarter of it; never more often than every 50 ms. */
+function checkingInterval(headersTimeout: number, requestTimeout: number | undefined): number {
+  const shortest = Math.min(...[headersTimeout, requestTimeout ?? 0].filter((t) => t > 0), 120_000)
+  return Math.max(50, Math.min(30_000, Math.floor(shortest / 4)))
 }
 
 function listen(server: http.Server, host: string, port: number): Promise<void> {
@@ -153,4 +171,22 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   )
+}
+
+/**
+ * Serves HTTP/1.1 on connections that are already open, such as a TLS socket Nanoscope terminated inside a
+ * CONNECT tunnel: the same requests, CONNECT/Upgrade take-over and error answers as `startServer`, without
+ * listening anywhere. Call the returned function once per connection. Beware: nothing here stops those
+ * connections on shutdown; whoever owns the underlying socket closes it (for a tunnel, `startServer`'s stop).
+ */
+export function serveConnections(handler: HttpHandler): (socket: Duplex) => void {
+  const server = http.createServer()
+  const takeOver = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
+    takeOverSocket(handler, req, socket, head).catch(() => socket.destroy())
+  }
+  server.on('request', (req, res) => { exchange(handler, req, res).catch(() => res.destroy()) })
+  server.on('connect', takeOver)
+  server.on('upgrade', takeOver)
+  server.on('clientError', answerClientError)
+  return function serveConnection(socket: Duplex): void { server.emit('connection', socket) }
 }

@@ -72,7 +72,7 @@ function BodyBytes({ bytes, contentType }: { bytes: Uint8Array; contentType: str
     <div className="body-view">
       <div className="segmented" role="group" aria-label="Body view">
         {modes.map((m) => (
-          <button key={m} type="button" className="seg" aria-pressed={mode === m} data-testid={`body-${m}`} onClick={() => setMode(m)}>
+          <button key={m} type="button" className="seg" aria-pressed={mode === m} data-testid={`body-mode-${m}`} onClick={() => setMode(m)}>
             {m === 'raw' ? 'Raw' : m === 'pretty' ? 'Pretty' : m === 'hex' ? 'Hex' : 'Preview'}
           </button>
         ))}

@@ -1,0 +1,157 @@
+/**
+ * `nanoscope record | replay | standin | har`: seed app 4 (record and replay) on the command line.
+ * Server commands print "nanoscope <command> listening on <url>" first and return what SIGINT stops;
+ * one-shot commands set `process.exitCode`. Sessions are given as a directory or a name under the data directory.
+ */
+import { recordProxy } from '../apps/record-proxy.ts'
+import { standinApp } from '../apps/standin-app.ts'
+import { mountApp } from '../proxy/mount-app.ts'
+import { createSession, newSessionDir, openSession, resolveSession } from '../recording/session-store.ts'
+import { formatReport, replay } from '../recording/replay.ts'
+import { exportSessionHar, importHarFile } from '../recording/sessions-api.ts'
+import type { TornTail } from '../recording/record-log.ts'
+import { checkUrl, parseFlags, UsageError, type FlagSpec } from './args.ts'
+import { PROXY_FLAGS } from './proxy-commands.ts'
+import { warnIfNotLoopback, type Running } from './running.ts'
+
+const say = (line: string): void => { process.stderr.write(`${line}\n`) }
+const sayTorn = (t: TornTail | undefined): void => {
+  if (t) say(`recovered: skipped a torn last record of ${t.bytes} bytes at byte ${t.offset} of ${t.file} (${t.reason})`)
+}
+
+/** `nanoscope record --dir D [--name N] [--host H] [--port N] [--target URL] [--https-upstream]` */
+export async function runRecordCommand(argv: readonly string[]): Promise<Running> {
+  const flags = parseFlags(argv, { ...PROXY_FLAGS, dir: 'string', name: 'string' })
+  const host = (flags.host as string | undefined) ?? '127.0.0.1'
+  const target = checkUrl('target', flags.target as string | undefined)
+  const name = flags.name as string | undefined
+  const dir = (flags.dir as string | undefined) ?? newSessionDir(name, Date.now())
+  const mode = target ? `reverse proxy to ${target}` : 'forward proxy'
+  const writer = await createSession(dir, { ...(name ? { name } : {}), source: `nanoscope record (${mode})` })
+  sayTorn(writer.torn)
+  const app = recordProxy({ target, httpsUpstream: flags['https-upstream'] === true, session: writer, out: process.stdout })
+  let mounted
+  try {
+    mounted = await mountApp(app, { host, port: (flags.port as number | undefined) ?? 8080 })
+  } catch (error) {
+    app.close()
+    await writer.close()
+    throw error
+  }
+  process.stdout.write(`nanoscope record listening on ${mounted.server.url}\n`)
+  say(`recording to ${dir}${writer.count > 0 ? ` (appending after ${writer.count} exchanges)` : ''}`)
+  warnIfNotLoopback(host)
+  const server = mounted
+  return {
+    async stop() {
+      await server.stop()
+      await new Promise((resolve) => setTimeout(resolve, 20)) // lets the last finished exchanges reach the writer
+      const info = await writer.close()
+      say(`recorded ${info.count} exchanges to ${dir}${writer.failures > 0 ? ` (${writer.failures} could not be written: ${writer.lastError ?? ''})` : ''}`)
+    },
+  }
+}
+
+const REPLAY_FLAGS: FlagSpec = {
+  session: 'string', target: 'string', speed: 'string', concurrency: 'int', limit: 'int', 'timeout-ms': 'int', json: 'boolean',
+}
+
+/** `nanoscope replay --session D [--target URL] [--speed 1x|2x|max] [--concurrency N] [--limit N] [--timeout-ms N] [--json]` */
+export async function runReplayCommand(argv: readonly string[]): Promise<void> {
+  const flags = parseFlags(argv, REPLAY_FLAGS)
+  const ref = flags.session as string | undefined
+  if (!ref) throw new UsageError('replay needs --session DIR (a session directory or name)')
+  const target = checkUrl('target', flags.target as string | undefined)
+  const speed = parseSpeed(flags.speed as string | undefined)
+  const concurrency = flags.concurrency as number | undefined
+  if (concurrency === 0) throw new UsageError('--concurrency must be at least 1')
+  const session = await openSession(await resolveSession(ref))
+  sayTorn(session.torn)
+  const report = await replay(session.records, {
+    ...(target ? { target } : {}),
+    speed,
+    ...(concurrency ? { concurrency } : {}),
+    ...(flags.limit !== undefined ? { limit: flags.limit as number } : {}),
+    ...(flags['timeout-ms'] !== undefined ? { timeoutMs: flags['timeout-ms'] as number } : {}),
+    onProgress: ({ done, total, result }) => say(`[${done}/${total}] ${result.method} ${result.url} → ${result.status ?? result.outcome}${result.replayedMs !== undefined ? ` (${result.replayedMs} ms)` : ''}`),
+  })
+  process.stdout.write(flags.json === true ? JSON.stringify(report, null, 2) + '\n' : formatReport(report))
+  process.exitCode = report.counts.same === report.total ? 0 : 1
+}
+
+/** `1x`, `2`, `0.5x`, `max`. */
+export function parseSpeed(value: string | undefined): number {
+  if (value === undefined) return 1
+  if (value === 'max') return Infinity
+  const n = Number(value.replace(/x$/i, ''))
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--speed must be like 1x, 2x, 0.5x or max, got "${value}"`)
+  return n
+}
+
+/** `nanoscope standin --session D [--host H] [--port N] [--match-body] [--match-header NAME ...] [--ignore-query NAME ...]` */
+export async function runStandinCommand(argv: readonly string[]): Promise<Running> {
+  const { rest, lists } = takeLists(argv, ['match-header', 'ignore-query'])
+  const flags = parseFlags(rest, { session: 'string', host: 'string', port: 'port', 'match-body': 'boolean' })
+  const ref = flags.session as string | undefined
+  if (!ref) throw new UsageError('standin needs --session DIR (a session directory or name)')
+  const host = (flags.host as string | undefined) ?? '127.0.0.1'
+  const dir = await resolveSession(ref)
+  const session = await openSession(dir)
+  sayTorn(session.torn)
+  const app = standinApp(session.records, {
+    matchBody: flags['match-body'] === true,
+    matchHeaders: lists['match-header'] ?? [],
+    ignoreQuery: lists['ignore-query'] ?? [],
+  })
+  const mounted = await mountApp(app, { host, port: (flags.port as number | undefined) ?? 8080 })
+  process.stdout.write(`nanoscope standin listening on ${mounted.server.url}\n`)
+  say(`answering from ${session.records.length} recorded exchanges in ${dir}; misses get a 404 and never reach the server`)
+  warnIfNotLoopback(host)
+  return { stop: () => mounted.stop() }
+}
+
+/** Pulls repeatable `--name value` flags (each value may also be comma-separated) out of argv. */
+function takeLists(argv: readonly string[], names: readonly string[]): { rest: string[]; lists: Record<string, string[]> } {
+  const rest: string[] = []
+  const lists: Record<string, string[]> = {}
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    const name = names.find((n) => arg === `--${n}` || arg.startsWith(`--${n}=`))
+    if (!name) { rest.push(arg); continue }
+    const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i]
+    if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`--${name} needs a value`)
+    ;(lists[name] ??= []).push(...value.split(',').map((v) => v.trim()).filter(Boolean))
+  }
+  return { rest, lists }
+}
+
+/** `nanoscope har export --session D [--out FILE]` | `nanoscope har import FILE --dir D [--name N]` */
+export async function runHarCommand(argv: readonly string[]): Promise<void> {
+  const [action, ...rest] = argv
+  if (action === 'export') {
+    const flags = parseFlags(rest, { session: 'string', out: 'string' })
+    const ref = flags.session as string | undefined
+    if (!ref) throw new UsageError('har export needs --session DIR')
+    const out = flags.out as string | undefined
+    const { har, torn } = await exportSessionHar(await resolveSession(ref), out)
+    sayTorn(torn)
+    if (out === undefined) process.stdout.write(JSON.stringify(har, null, 1) + '\n')
+    else say(`wrote ${har.log.entries.length} entries to ${out}`)
+    process.exitCode = 0
+    return
+  }
+  if (action === 'import') {
+    const file = rest[0]
+    if (file === undefined || file.startsWith('--')) throw new UsageError('har import needs a FILE: nanoscope har import FILE --dir DIR')
+    const flags = parseFlags(rest.slice(1), { dir: 'string', name: 'string' })
+    const name = flags.name as string | undefined
+    const dir = (flags.dir as string | undefined) ?? newSessionDir(name ?? 'har-import', Date.now())
+    const result = await importHarFile(file, dir, name)
+    for (const w of result.warnings) say(`adjusted: ${w}`)
+    for (const s of result.skipped) say(`not imported: entry ${s.entry}: ${s.reason}`)
+    process.stdout.write(`imported ${result.imported} entries into ${dir}${result.skipped.length > 0 ? `; ${result.skipped.length} could not be imported` : ''}\n`)
+    process.exitCode = result.imported === 0 && result.skipped.length > 0 ? 1 : 0
+    return
+  }
+  throw new UsageError(`har needs "export" or "import", got ${action === undefined ? 'nothing' : `"${action}"`}`)
+}
