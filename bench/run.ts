@@ -3,8 +3,11 @@
  * and a bare Node pipe proxy), then the capture path on its own. Prints a table, ratios with PASS/MISS against
  * the targets, and writes bench/results/latest.json. Always exits 0: benchmarks report, they do not gate.
  *
+ * Besides req/s and latency, each cell reports the CPU time (user + system, from `process.cpuUsage()` in each
+ * process) spent per request: on a shared 2-core machine it moves far less with the neighbours than req/s does.
+ *
  * Env: BENCH_DURATION seconds per measurement (default 5), BENCH_WARMUP seconds (default 1), BENCH_ROUNDS
- * (default 1; with more, each cell is the median by req/s and scenarios are interleaved per round),
+ * (default 2; each cell is the median by req/s, and every round runs all scenarios in turn, so drift hits all alike),
  * BENCH_CONNECTIONS (default 32), BENCH_ONLY (comma-separated scenario names), BENCH_SKIP_MICRO=1.
  */
 import os from 'node:os'
@@ -21,7 +24,7 @@ const env = (name: string, fallback: number): number => {
 }
 const load: LoadSettings = { connections: env('BENCH_CONNECTIONS', 32), pipelining: 1, durationS: env('BENCH_DURATION', 5) }
 const warmupS = env('BENCH_WARMUP', 1)
-const rounds = Math.floor(env('BENCH_ROUNDS', 1))
+const rounds = Math.floor(env('BENCH_ROUNDS', 2))
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean)
 const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name) || s.name === 'bare-pipe')
 const SIZES: readonly Size[] = ['1k', '64k']
@@ -147,6 +150,7 @@ async function main(): Promise<void> {
 
   say('')
   say(table(cells))
+  say('(proxy CPU µs/req: user + system CPU of the proxy process ÷ requests served; steadier than req/s when the machine is shared)')
   say('')
   say('targets (ratios against anchors from this run):')
   for (const t of proxyTargets) say(`  ${targetLine(t)}`)

@@ -5,7 +5,7 @@
  * the desktop app (the preload exposes one function per command), and a WebSocket carries it in
  * `nanoscope serve`. Payloads are plain data; main validates every payload with `validateArgs`.
  */
-import type { ExchangeDetail, ExchangeSummary, ListenerInfo, Settings, StartListenerRequest } from './exchange.ts'
+import type { ChaosInfo, ChaosPreset, ExchangeDetail, ExchangeSummary, ListenerInfo, Settings, StartListenerRequest } from './exchange.ts'
 
 export const CONTRACT_VERSION = 1
 
@@ -34,6 +34,10 @@ export interface Commands {
   resend: [{ id: string }, { status: number }]
   /** Launches Chromium through a proxy with a fresh profile, where Chromium is installed. */
   launchBrowser: [{ listenerId: string }, { launched: boolean; message: string }]
+  /** A listener's chaos engine and the presets the pane offers. */
+  getChaos: [{ listenerId: string }, { chaos: ChaosInfo; presets: ChaosPreset[] }]
+  /** Switches chaos on or off and/or replaces its stages (http4k chaos JSON); a bad field is an error naming it. */
+  setChaos: [{ listenerId: string; active?: boolean; stages?: unknown }, ChaosInfo]
 }
 
 /** Events: name → payload. */
@@ -43,6 +47,7 @@ export interface Events {
   capture: { capturing: boolean }
   cleared: Record<string, never>
   settings: Settings
+  chaos: ChaosInfo
 }
 
 export type CommandName = keyof Commands
@@ -52,9 +57,9 @@ export type ResultOf<K extends CommandName> = Commands[K][1]
 
 export const COMMAND_NAMES: readonly CommandName[] = [
   'subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'clear', 'pauseCapture',
-  'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser',
+  'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos',
 ]
-export const EVENT_NAMES: readonly EventName[] = ['exchanges', 'listeners', 'capture', 'cleared', 'settings']
+export const EVENT_NAMES: readonly EventName[] = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos']
 
 /** What the renderer talks to, whichever transport carries it. */
 export interface Transport {

@@ -130,3 +130,19 @@ export interface WebsocketFrame {
   readonly truncated: boolean
   readonly close?: { readonly code: number; readonly reason: string }
 }
+
+/** A listener's chaos engine, as the Chaos pane shows it. */
+export interface ChaosInfo {
+  readonly listenerId: string
+  readonly active: boolean
+  /** The engine's own one-line description of its stages, e.g. "Always Latency (range = PT0.1S to PT0.5S)". */
+  readonly description: string
+  /** The stages as http4k-compatible chaos JSON. */
+  readonly stages: readonly unknown[]
+  readonly chaoticCount: number
+  /** Where the same engine's control API answers (GET /chaos/status, POST /chaos/activate, …). */
+  readonly controlUrl?: string
+}
+
+/** A ready-made stage the Chaos pane offers as a toggle. */
+export interface ChaosPreset { readonly id: string; readonly label: string; readonly stage: unknown }

@@ -41,6 +41,8 @@ const CHECKS: Record<CommandName, Check> = {
     int('maxTotalBodyBytes', 0, 64 * 1024 ** 3)),
   resend: str('id'),
   launchBrowser: str('listenerId'),
+  getChaos: str('listenerId'),
+  setChaos: all(str('listenerId'), bool('active')),
 }
 
 export function validateArgs(name: CommandName, args: unknown): string | undefined {

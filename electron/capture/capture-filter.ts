@@ -202,6 +202,7 @@ class Capture {
     const responseBody = this.responseBodyOf(res)
     const contentType = res ? header(res, 'Content-Type') : undefined
     const tags = res ? tagsOf(res) : []
+    const note = res && tags.includes('chaos') ? header(res, CHAOS_NOTE_HEADER) : undefined
     return {
       id: this.id,
       listenerId: this.options.listenerId,
@@ -226,6 +227,7 @@ class Capture {
       ...(outcome.kind === 'pending' ? {} : { durationMs: this.elapsed() }),
       outcome,
       tags,
+      ...(note !== undefined ? { note } : {}),
       requestBody,
       responseBody,
       ...(tunnel ? { tunnel } : {}),
@@ -249,6 +251,9 @@ const abortedByClient: Outcome = Object.freeze({ kind: 'aborted', message: 'the 
 function outcomeOf(res: Response): Outcome {
   return res.generated ? { kind: 'failed', cause: res.generated.cause, message: res.generated.message } : { kind: 'completed' }
 }
+
+/** Chaos behaviours name what they did in this response header; the inspector shows it as the exchange's note. */
+const CHAOS_NOTE_HEADER = 'X-Nanoscope-Chaos'
 
 function tagsOf(res: Response): readonly string[] {
   if (!res.generated && !res.tunnel) return res.tags ?? []

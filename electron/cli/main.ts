@@ -15,6 +15,8 @@ const COMMANDS: Record<string, Command> = {
   latency: (a) => runProxyCommand('latency', a),
   sniff: (a) => runProxyCommand('sniff', a),
   chaos: async (a) => (await import('./chaos-command.ts')).runChaosCommand(a),
+  static: async (a) => (await import('./static-command.ts')).runStaticCommand(a),
+  clock: async (a) => (await import('./clock-command.ts')).runClockCommand(a),
   serve: async (a) => (await import('../web/serve-command.ts')).runServeCommand(a),
 }
 

@@ -4,7 +4,8 @@
  * exchange batches after a snapshot, plus the host-wide events.
  */
 import { CONTRACT_VERSION, isCommandName, type ArgsOf, type CommandName, type ResultOf } from '../../shared/contract.ts'
-import type { Settings, StartListenerRequest } from '../../shared/exchange.ts'
+import type { ChaosInfo, Settings, StartListenerRequest } from '../../shared/exchange.ts'
+import { CHAOS_PRESETS } from '../chaos/presets.ts'
 import { validateArgs } from '../../shared/validate.ts'
 import { systemClock, type Clock } from '../core/clock.ts'
 import { bodyBytes, request as makeRequest } from '../core/message.ts'
@@ -49,6 +50,8 @@ export class Host {
   /** Starts a listener and tells every window. */
   async startListener(request: StartListenerRequest, fallbackToFreePort = false) {
     const info = await this.listeners.start(request, fallbackToFreePort)
+    const chaos = this.listeners.get(info.id)?.chaos
+    chaos?.subscribe(() => this.events.emit('chaos', this.chaosInfo(info.id)))
     this.events.emit('listeners', { listeners: this.listeners.list() })
     return info
   }
@@ -94,6 +97,17 @@ export class Host {
         if (!listener) throw new Error(`launchBrowser: no listener "${listenerId}"`)
         return launchBrowser(listener.info.url)
       },
+      getChaos: async ({ listenerId }) => ({ chaos: this.chaosInfo(listenerId), presets: CHAOS_PRESETS.map((p) => ({ ...p })) }),
+      setChaos: async ({ listenerId, active, stages }) => {
+        const engine = this.listenerOrThrow(listenerId).chaos
+        if (stages !== undefined) {
+          const parsed = engine.setStages(stages, { activate: false })
+          if (!parsed.ok) throw new Error(`setChaos: ${parsed.problem.field}: ${parsed.problem.message}`)
+        }
+        if (active === true) engine.activate()
+        if (active === false) engine.deactivate()
+        return this.chaosInfo(listenerId)
+      },
     }
     return {
       dispatch: async (name, args) => {
@@ -107,6 +121,23 @@ export class Host {
         removeSink()
       },
     }
+  }
+
+  /** A listener's chaos engine as the UI shows it; the control API on its own address drives the same engine. */
+  chaosInfo(listenerId: string): ChaosInfo {
+    const listener = this.listenerOrThrow(listenerId)
+    const state = listener.chaos.state()
+    return {
+      listenerId, active: state.active, description: state.description, stages: [...state.stages],
+      chaoticCount: state.chaoticCount,
+      ...(listener.info.mode === 'forward' ? { controlUrl: `${listener.info.url}/chaos` } : {}),
+    }
+  }
+
+  private listenerOrThrow(id: string) {
+    const listener = this.listeners.get(id)
+    if (!listener) throw new Error(`no listener "${id}"`)
+    return listener
   }
 
   private setCapturing(capturing: boolean) {

@@ -7,6 +7,9 @@ import { latencyProxy } from '../apps/latency-proxy.ts'
 import { sniffProxy } from '../apps/sniff-proxy.ts'
 import { mountApp, type MountedApp } from '../proxy/mount-app.ts'
 import type { App, ProxyOptions } from '../proxy/proxy-options.ts'
+import { createChaosEngine, type ChaosEngine } from '../chaos/engine.ts'
+import { serveChaosControls } from '../chaos/chaos-controls.ts'
+import { selfAddress } from '../chaos/self-address.ts'
 
 const APPS: Record<StartListenerRequest['kind'], (o: ProxyOptions) => App> = {
   proxy: simpleProxy, latency: latencyProxy, sniff: sniffProxy,
@@ -17,6 +20,8 @@ export interface RunningListener {
   /** The composed pipeline as a function, for sending a request through it in memory (resend). */
   readonly handler: HttpHandler
   readonly mounted: MountedApp
+  /** Every proxy carries a chaos engine, off until switched on from the Chaos pane or its control API. */
+  readonly chaos: ChaosEngine
 }
 
 export interface ListenerOptions {
@@ -45,14 +50,18 @@ export class Listeners {
   /** Starts a listener. With `fallbackToFreePort`, a taken port is replaced by a free one and the info says so. */
   async start(request: StartListenerRequest, fallbackToFreePort = false): Promise<ListenerInfo> {
     const id = `L${this.#next++}`
+    const chaos = createChaosEngine({ clock: this.options.clock })
+    const self = selfAddress()
     const o: ProxyOptions = {
       target: request.target,
       httpsUpstream: request.httpsUpstream ?? false,
       clock: this.options.clock,
       out: this.options.out ?? { write: () => true },
-      inner: this.options.innerFilters(id),
+      inner: [...this.options.innerFilters(id), chaos.filter],
     }
-    const app = APPS[request.kind](o)
+    const plain = APPS[request.kind](o)
+    const [outermost, ...rest] = plain.filters
+    const app: App = { ...plain, filters: [outermost!, serveChaosControls({ ...o, engine: chaos, self }), ...rest] }
     const host = request.host ?? '127.0.0.1'
     const port = request.port ?? 8080
     let mounted: MountedApp
@@ -67,13 +76,14 @@ export class Listeners {
       mounted = await mountApp(app, { host, port: 0 })
       note = `port ${port} was taken, so this proxy took ${mounted.server.port}`
     }
+    self.listeningOn(mounted.server.url)
     const info: ListenerInfo = {
       id, kind: request.kind, mode: request.mode, host: mounted.server.host, port: mounted.server.port,
       url: mounted.server.url, httpsUpstream: o.httpsUpstream ?? false, pipeline: mounted.pipeline,
       startedAt: this.options.clock.now(),
       ...(request.target ? { target: request.target } : {}), ...(note ? { note } : {}),
     }
-    this.#running.set(id, { info, handler: pipeline(app.filters, app.handler), mounted })
+    this.#running.set(id, { info, handler: pipeline(app.filters, app.handler), mounted, chaos })
     return info
   }
 

@@ -102,11 +102,12 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
   const start = clock.monotonic()
   const first = list[0]?.startedAt ?? 0
   const inFlight = new Set<Promise<void>>()
+  const stopped = aborted(stop.signal)
   try {
     for (let i = 0; i < list.length; i++) {
       const x = list[i]!
       const url = rebase ? rebase(x.request.url) : x.request.url
-      while (inFlight.size >= concurrency && !stop.signal.aborted) await Promise.race([...inFlight, aborted(stop.signal)])
+      while (inFlight.size >= concurrency && !stop.signal.aborted) await Promise.race([...inFlight, stopped])
       const due = start + (speed === Infinity ? 0 : Math.max(0, x.startedAt - first) / speed)
       await sleep(due - clock.monotonic(), stop.signal)
       if (stop.signal.aborted) {
@@ -135,7 +136,10 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
       const res: Response = await send(req)
       const body = await bodyBytes(res.body)
       const replayedMs = round(clock.monotonic() - t0)
-      if (res.generated) return { ...base, outcome: 'failed', status: res.status, statusChanged: true, headers: [], replayedMs, tags: res.tags ?? [], error: res.generated.message }
+      if (res.generated) {
+        const error = stop.signal.aborted ? reasonOf(stop.signal) : res.generated.message
+        return { ...base, outcome: 'failed', status: res.status, statusChanged: true, headers: [], replayedMs, tags: res.tags ?? [], error }
+      }
       const bodyDiff = x.truncated?.response !== undefined ? undefined : compareBodies(x.response.body, body)
       const headers = compareHeaders(x.response.headers, res.headers, bodyDiff !== undefined)
       const statusChanged = res.status !== x.response.status

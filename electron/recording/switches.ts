@@ -36,7 +36,7 @@ export function recordingSwitch(options: { clock?: Clock; onSkip?: (reason: stri
     current = undefined
     return c?.writer.close()
   }
-  return Object.assign(filter, {
+  return withGetter(Object.assign(filter, {
     async start(o: { dir?: string; name?: string; source?: string; root?: string } = {}) {
       await stop()
       const dir = o.dir ?? newSessionDir(o.name, (options.clock ?? { now: Date.now }).now(), o.root)
@@ -45,11 +45,15 @@ export function recordingSwitch(options: { clock?: Clock; onSkip?: (reason: stri
       return { dir, ...(writer.torn ? { torn: writer.torn } : {}) }
     },
     stop,
-    get active() {
-      const c = current
-      return c ? { dir: c.writer.dir, count: c.writer.count, failures: c.writer.failures } : undefined
-    },
-  })
+  }), 'active', () => {
+    const c = current
+    return c ? { dir: c.writer.dir, count: c.writer.count, failures: c.writer.failures } : undefined
+  }) as RecordingSwitch
+}
+
+/** Adds a live getter (`Object.assign` would copy a getter's value once instead). */
+function withGetter<O extends object>(o: O, name: string, get: () => unknown): O {
+  return Object.defineProperty(o, name, { get, enumerable: true })
 }
 
 export interface StandInSwitch extends Filter {
@@ -70,7 +74,7 @@ export function standInSwitch(): StandInSwitch {
       const c = current
       return c ? c.handler(req) : next(req)
     })
-  return Object.assign(filter, {
+  return withGetter(Object.assign(filter, {
     async use(dir: string, options: StandInOptions = {}) {
       const session = await openSession(dir)
       current = { dir, count: session.records.length, handler: standIn(session.records, options) }
@@ -80,9 +84,8 @@ export function standInSwitch(): StandInSwitch {
       current = { count: records.length, handler: standIn(records, options) }
     },
     off() { current = undefined },
-    get active() {
-      const c = current
-      return c ? { ...(c.dir ? { dir: c.dir } : {}), count: c.count } : undefined
-    },
-  })
+  }), 'active', () => {
+    const c = current
+    return c ? { ...(c.dir ? { dir: c.dir } : {}), count: c.count } : undefined
+  }) as StandInSwitch
 }

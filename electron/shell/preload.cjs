@@ -4,8 +4,8 @@
 const { contextBridge, ipcRenderer } = require('electron')
 
 const COMMANDS = ['subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'clear',
-  'pauseCapture', 'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser']
-const EVENTS = ['exchanges', 'listeners', 'capture', 'cleared', 'settings']
+  'pauseCapture', 'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos']
+const EVENTS = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos']
 
 const api = {}
 for (const name of COMMANDS) {

@@ -35,8 +35,8 @@ test('a recording proxy killed with SIGKILL after some exchanges keeps every exc
     const url = /listening on (http:\/\/\S+)/.exec(line)?.[1]
     assert.ok(url, line)
     for (const path of ['/one', '/two', '/three']) {
-      const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(5000) })
-      assert.equal(await res.text(), `answer to ${path}`)
+      const text: string = await (await fetch(`${url}${path}`, { signal: AbortSignal.timeout(5000) })).text()
+      assert.equal(text, `answer to ${path}`)
     }
     await waitFor(async () => (await sessionInfo(t.dir)).count === 3, 5000, 'three records on disk')
     assert.equal(await child.kill(), 'SIGKILL')

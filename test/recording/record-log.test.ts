@@ -66,7 +66,8 @@ test('a corrupted record before the last one is an error naming the file and its
   const log = Buffer.concat(parts)
   const second = parts[0]!.byteLength
   const flipped = Buffer.from(log)
-  flipped[second + parts[1]!.byteLength - 3] ^= 0xff // a body byte of the second record
+  const at = second + parts[1]!.byteLength - 3 // a body byte of the second record
+  flipped[at] = flipped[at]! ^ 0xff
   assert.throws(() => decodeLog(flipped, '/s/exchanges.log'), (e: unknown) => {
     assert.ok(e instanceof SessionError)
     assert.equal(e.offset, second)

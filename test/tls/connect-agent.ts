@@ -50,11 +50,24 @@ export class ConnectAgent extends https.Agent {
       if (head.length > 0) socket.unshift(head)
       const secure = tls.connect({ ...options, socket, servername: options.servername ?? (isIpLike(host) ? undefined : host) } as tls.ConnectionOptions)
       secure.once('secureConnect', () => { if (!done) { done = true; reply(null, secure) } })
-      secure.once('error', fail)
+      secure.once('error', (error) => { socket.destroy(); fail(error) })
     })
     req.end()
     return undefined
   }
+}
+
+/** Opens a CONNECT tunnel to `host:port` through the proxy and does TLS inside it (bounded by `timeoutMs`). */
+export function connectThrough(proxy: string, host: string, port: number, options: tls.ConnectionOptions = {}, timeoutMs = 10_000): Promise<tls.TLSSocket> {
+  const agent = new ConnectAgent({ proxy, connectTimeoutMs: timeoutMs })
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`TLS through the proxy to ${host}:${port} took over ${timeoutMs} ms`)), timeoutMs)
+    agent.createConnection({ ...options, host, port }, (error, socket) => {
+      clearTimeout(timer)
+      if (error) reject(error)
+      else resolve(socket as tls.TLSSocket)
+    })
+  })
 }
 
 function isIpLike(host: string): boolean {
