@@ -5,7 +5,7 @@
  * the desktop app (the preload exposes one function per command), and a WebSocket carries it in
  * `nanoscope serve`. Payloads are plain data; main validates every payload with `validateArgs`.
  */
-import type { ChaosInfo, ChaosPreset, ExchangeDetail, ExchangeSummary, ListenerInfo, Settings, StartListenerRequest } from './exchange.ts'
+import type { WebsocketFrame, ChaosInfo, ChaosPreset, ExchangeDetail, ExchangeSummary, ListenerInfo, Settings, StartListenerRequest } from './exchange.ts'
 
 export const CONTRACT_VERSION = 1
 
@@ -48,6 +48,8 @@ export interface Events {
   cleared: Record<string, never>
   settings: Settings
   chaos: ChaosInfo
+  /** Websocket frames as they pass, coalesced per exchange. */
+  frames: { exchangeId: string; frames: WebsocketFrame[] }
 }
 
 export type CommandName = keyof Commands
@@ -59,7 +61,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'clear', 'pauseCapture',
   'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos',
 ]
-export const EVENT_NAMES: readonly EventName[] = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos']
+export const EVENT_NAMES: readonly EventName[] = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames']
 
 /** What the renderer talks to, whichever transport carries it. */
 export interface Transport {

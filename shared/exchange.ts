@@ -60,6 +60,9 @@ export interface ExchangeDetail extends ExchangeSummary {
   readonly responseBody: BodyData | null
   /** For CONNECT tunnels and websockets. */
   readonly tunnel?: { readonly bytesUp: number; readonly bytesDown: number; readonly error?: string }
+  /** For websockets: every frame seen, in order, up to the bounds; `framesDropped` counts those beyond. */
+  readonly frames?: readonly WebsocketFrame[]
+  readonly framesDropped?: number
 }
 
 export type ListenerKind = 'proxy' | 'latency' | 'sniff'

@@ -6,6 +6,7 @@ import { finished, pipeline } from 'node:stream'
 import { randomBytes } from 'node:crypto'
 import { describe, type Filter } from '../core/http.ts'
 import { header, streamBody, type Body, type Request, type Response, type Tunnel, type TunnelStats } from '../core/message.ts'
+import { frameForUi, tapWebsocket } from '../proxy/websocket-observer.ts'
 import type { Clock } from '../core/clock.ts'
 import type { Outcome } from '../../shared/exchange.ts'
 import { BodyTap, storeBytes } from './body-tap.ts'
@@ -153,8 +154,13 @@ class Capture {
     return `the upstream connection closed before the response body ended (${this.responseTap?.seen ?? 0}${of} bytes arrived)`
   }
 
-  private tunnelOpened(res: Response, open: Tunnel): Response {
+  private tunnelOpened(plain: Response, plainTunnel: Tunnel): Response {
     this.finish({ kind: 'pending' })
+    const sink = this.sink
+    const res = sink.websocketFrame
+      ? tapWebsocket(plain, (frame) => sink.websocketFrame!(this.id, frameForUi(frame)), { clock: this.options.clock, maxExchangeBytes: this.cap })
+      : plain
+    const open = res.tunnel ?? plainTunnel
     const tunnel: Tunnel = async (client, head) => {
       let stats: TunnelStats
       try {

@@ -9,10 +9,13 @@ import { Broadcaster, type BroadcasterOptions, type Subscriber, type Subscriptio
 import { captureTo } from './capture-filter.ts'
 import type { CapturedExchange, CaptureSink } from './captured-exchange.ts'
 import { ExchangeStore } from './exchange-store.ts'
+import { FrameStore } from './frame-store.ts'
+import type { WebsocketFrame } from '../../shared/exchange.ts'
 
 export class CaptureHub implements CaptureSink {
   readonly store: ExchangeStore
   readonly broadcaster: Broadcaster
+  readonly frames = new FrameStore()
   private current: Settings
   private isCapturing = true
   private readonly clearedListeners = new Set<() => void>()
@@ -28,6 +31,10 @@ export class CaptureHub implements CaptureSink {
   /** Stores the record (new, or an update by id) and queues its summary for subscribers. */
   exchangeCompleted(record: CapturedExchange): void {
     this.broadcaster.push(this.store.upsert(record))
+  }
+
+  websocketFrame(exchangeId: string, frame: WebsocketFrame): void {
+    this.frames.add(exchangeId, frame)
   }
 
   /** The capture filter for one listener, reading the body cap and the capture switch from this hub. */
@@ -47,12 +54,15 @@ export class CaptureHub implements CaptureSink {
   }
 
   detail(id: string): ExchangeDetail | null {
-    return this.store.detail(id)
+    const detail = this.store.detail(id)
+    const frames = detail && this.frames.frames(id)
+    return detail && frames ? { ...detail, frames: [...frames.frames], framesDropped: frames.dropped } : detail
   }
 
   /** Forgets every exchange (and any batch not yet sent), then tells the `onCleared` listeners. */
   clear(): number {
     this.broadcaster.clear()
+    this.frames.clear()
     const cleared = this.store.clear()
     notify(this.clearedListeners, undefined)
     return cleared

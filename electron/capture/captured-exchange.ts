@@ -1,3 +1,4 @@
+import type { WebsocketFrame } from '../../shared/exchange.ts'
 /**
  * What capture records about one exchange, in main-process form (bodies as bytes, headers as sent). The store
  * turns it into the plain `ExchangeSummary` / `ExchangeDetail` shapes the UI gets (shared/exchange.ts).
@@ -51,4 +52,6 @@ export interface CapturedExchange {
  */
 export interface CaptureSink {
   exchangeCompleted(record: CapturedExchange): void
+  /** Each websocket frame seen in an upgraded exchange, as it passes (optional: sinks that ignore frames omit it). */
+  websocketFrame?(exchangeId: string, frame: WebsocketFrame): void
 }

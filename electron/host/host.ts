@@ -44,6 +44,7 @@ export class Host {
       })],
     })
     this.hub.onCleared(() => this.events.emit('cleared', {}))
+    this.hub.frames.onFrames((exchangeId, frames) => this.events.emit('frames', { exchangeId, frames }))
     this.hub.onSettings((settings) => this.events.emit('settings', settings))
   }
 

@@ -5,7 +5,7 @@ const { contextBridge, ipcRenderer } = require('electron')
 
 const COMMANDS = ['subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'clear',
   'pauseCapture', 'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos']
-const EVENTS = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos']
+const EVENTS = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames']
 
 const api = {}
 for (const name of COMMANDS) {

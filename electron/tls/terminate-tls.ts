@@ -70,6 +70,8 @@ export async function terminateTls(client: Duplex, first: Buffer, options: Termi
     handshakeAt = performance.now()
     serveConnections(decrypted)(secure)
   })
+  // A client that hangs up mid-handshake leaves the TLS socket half-open, waiting for a handshake that will never finish.
+  secure.once('end', () => { if (handshakeAt === undefined) secure.destroy() })
   secure.on('error', (error: NodeJS.ErrnoException) => {
     problem ??= handshakeAt === undefined ? handshakeProblem(error) : `client: ${error.code ?? error.message}`
   })
