@@ -65,7 +65,8 @@ export interface ExchangeDetail extends ExchangeSummary {
   readonly framesDropped?: number
 }
 
-export type ListenerKind = 'proxy' | 'latency' | 'sniff'
+/** Proxies (seed apps 1–3, each with chaos) and the apps they can front: static files (5) and the clock (6). */
+export type ListenerKind = 'proxy' | 'latency' | 'sniff' | 'static' | 'clock'
 export type ProxyMode = 'forward' | 'reverse'
 
 export interface ListenerInfo {
@@ -73,6 +74,8 @@ export interface ListenerInfo {
   readonly kind: ListenerKind
   readonly mode: ProxyMode
   readonly host: string
+  /** Static listeners: the folder served. */
+  readonly dir?: string
   readonly port: number
   /** http://host:port */
   readonly url: string
@@ -87,7 +90,12 @@ export interface ListenerInfo {
 
 export interface StartListenerRequest {
   readonly kind: ListenerKind
-  readonly mode: ProxyMode
+  /** Proxies only: forward, or reverse with `target`. */
+  readonly mode?: ProxyMode
+  /** Static only: the folder to serve. */
+  readonly dir?: string
+  /** Clock only: milliseconds between ticks (default 1000). */
+  readonly intervalMs?: number
   readonly target?: string
   readonly httpsUpstream?: boolean
   readonly host?: string

@@ -28,7 +28,10 @@ const all = (...checks: Check[]): Check => (a) => {
 const CHECKS: Record<CommandName, Check> = {
   subscribe: none,
   listListeners: none,
-  startListener: all(oneOf('kind', ['proxy', 'latency', 'sniff']), oneOf('mode', ['forward', 'reverse']),
+  startListener: all(oneOf('kind', ['proxy', 'latency', 'sniff', 'static', 'clock']),
+    (a) => (a.kind === 'static' || a.kind === 'clock' ? undefined : oneOf('mode', ['forward', 'reverse'])(a)),
+    (a) => (a.kind === 'static' && typeof a.dir !== 'string' ? '"dir" is required for a static file server' : str('dir', true)(a)),
+    int('intervalMs', 1, 3_600_000),
     str('target', true), bool('httpsUpstream'), str('host', true), int('port', 0, 65535),
     (a) => (a.mode === 'reverse' && typeof a.target !== 'string' ? '"target" is required for a reverse proxy' : undefined)),
   stopListener: str('id'),

@@ -17,6 +17,10 @@ const COMMANDS: Record<string, Command> = {
   chaos: async (a) => (await import('./chaos-command.ts')).runChaosCommand(a),
   static: async (a) => (await import('./static-command.ts')).runStaticCommand(a),
   clock: async (a) => (await import('./clock-command.ts')).runClockCommand(a),
+  record: async (a) => (await import('./record-commands.ts')).runRecordCommand(a),
+  replay: async (a) => (await import('./record-commands.ts')).runReplayCommand(a),
+  standin: async (a) => (await import('./record-commands.ts')).runStandinCommand(a),
+  har: async (a) => (await import('./record-commands.ts')).runHarCommand(a),
   serve: async (a) => (await import('../web/serve-command.ts')).runServeCommand(a),
 }
 

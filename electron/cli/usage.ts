@@ -7,6 +7,10 @@ Commands:
   chaos     chaos proxy (seed app 7): the proxy plus a chaos engine with an OpenAPI-documented control API
   static    static file server (seed app 5): serves a folder
   clock     websocket clock (seed app 6): the time every interval to each client
+  record    recording proxy (seed app 4): every exchange appended to a session directory
+  replay    sends a recorded session's requests to a server again and compares the answers
+  standin   answers from a recorded session in place of the server
+  har       export a session as HAR 1.2, or import a HAR file as a session
   serve     the inspector UI in a browser, with a forward proxy (same UI as the desktop app)
   help      this text
 
@@ -20,6 +24,31 @@ Chaos options (the proxy options, plus):
   --control-port N    port for the control API (default: a free one); the second line gives its URL
   --seed N            makes random decisions reproducible
   --active            start with chaos on (Always Latency 100-500 ms, as http4k's example)
+
+Record options (the proxy options, plus):
+  --dir D             the session directory (default: a new one under the data directory)
+  --name N            the session's name
+
+Replay options:
+  --session D         a session directory, or a session's name under the data directory
+  --target URL        send the requests under this base URL instead of the recorded one
+  --speed S           1x (default), 2x, 0.5x, … keeps recorded gaps scaled; max sends back to back
+  --concurrency N     requests in flight at once (default 1)
+  --limit N           send at most N requests
+  --timeout-ms N      stop the whole run after N ms (default 300000)
+  --json              print the comparison report as JSON
+  Exits 0 when every answer matched the recording, 1 otherwise.
+
+Stand-in options:
+  --session D         the recording to answer from
+  --host H, --port N  where to listen (default 127.0.0.1:8080)
+  --match-body        requests must also match the recorded body
+  --match-header H    requests must also match this header (repeatable)
+  --ignore-query Q    ignore this query parameter when matching (repeatable)
+
+HAR:
+  nanoscope har export --session D [--out FILE]    (stdout without --out)
+  nanoscope har import FILE --dir D [--name N]
 
 Static options:
   --dir D             folder to serve (default .)

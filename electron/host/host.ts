@@ -100,7 +100,7 @@ export class Host {
       },
       getChaos: async ({ listenerId }) => ({ chaos: this.chaosInfo(listenerId), presets: CHAOS_PRESETS.map((p) => ({ ...p })) }),
       setChaos: async ({ listenerId, active, stages }) => {
-        const engine = this.listenerOrThrow(listenerId).chaos
+        const engine = this.chaosOf(listenerId)
         if (stages !== undefined) {
           const parsed = engine.setStages(stages, { activate: false })
           if (!parsed.ok) throw new Error(`setChaos: ${parsed.problem.field}: ${parsed.problem.message}`)
@@ -127,12 +127,18 @@ export class Host {
   /** A listener's chaos engine as the UI shows it; the control API on its own address drives the same engine. */
   chaosInfo(listenerId: string): ChaosInfo {
     const listener = this.listenerOrThrow(listenerId)
-    const state = listener.chaos.state()
+    const state = this.chaosOf(listenerId).state()
     return {
       listenerId, active: state.active, description: state.description, stages: [...state.stages],
       chaoticCount: state.chaoticCount,
       ...(listener.info.mode === 'forward' ? { controlUrl: `${listener.info.url}/chaos` } : {}),
     }
+  }
+
+  private chaosOf(id: string) {
+    const chaos = this.listenerOrThrow(id).chaos
+    if (!chaos) throw new Error(`listener "${id}" is not a proxy, so it has no chaos engine`)
+    return chaos
   }
 
   private listenerOrThrow(id: string) {

@@ -11,7 +11,11 @@ import { createChaosEngine, type ChaosEngine } from '../chaos/engine.ts'
 import { serveChaosControls } from '../chaos/chaos-controls.ts'
 import { selfAddress } from '../chaos/self-address.ts'
 
-const APPS: Record<StartListenerRequest['kind'], (o: ProxyOptions) => App> = {
+import { staticServer } from '../apps/static-server.ts'
+import { websocketClock } from '../apps/websocket-clock.ts'
+import { existsSync, statSync } from 'node:fs'
+
+const APPS: Record<'proxy' | 'latency' | 'sniff', (o: ProxyOptions) => App> = {
   proxy: simpleProxy, latency: latencyProxy, sniff: sniffProxy,
 }
 
@@ -21,7 +25,7 @@ export interface RunningListener {
   readonly handler: HttpHandler
   readonly mounted: MountedApp
   /** Every proxy carries a chaos engine, off until switched on from the Chaos pane or its control API. */
-  readonly chaos: ChaosEngine
+  readonly chaos?: ChaosEngine
 }
 
 export interface ListenerOptions {
@@ -50,6 +54,7 @@ export class Listeners {
   /** Starts a listener. With `fallbackToFreePort`, a taken port is replaced by a free one and the info says so. */
   async start(request: StartListenerRequest, fallbackToFreePort = false): Promise<ListenerInfo> {
     const id = `L${this.#next++}`
+    if (request.kind === 'static' || request.kind === 'clock') return this.startApp(id, request)
     const chaos = createChaosEngine({ clock: this.options.clock })
     const self = selfAddress()
     const o: ProxyOptions = {
@@ -59,7 +64,7 @@ export class Listeners {
       out: this.options.out ?? { write: () => true },
       inner: [...this.options.innerFilters(id), chaos.filter],
     }
-    const plain = APPS[request.kind](o)
+    const plain = APPS[request.kind as keyof typeof APPS](o)
     const [outermost, ...rest] = plain.filters
     const app: App = { ...plain, filters: [outermost!, serveChaosControls({ ...o, engine: chaos, self }), ...rest] }
     const host = request.host ?? '127.0.0.1'
@@ -78,12 +83,29 @@ export class Listeners {
     }
     self.listeningOn(mounted.server.url)
     const info: ListenerInfo = {
-      id, kind: request.kind, mode: request.mode, host: mounted.server.host, port: mounted.server.port,
+      id, kind: request.kind, mode: request.mode ?? 'forward', host: mounted.server.host, port: mounted.server.port,
       url: mounted.server.url, httpsUpstream: o.httpsUpstream ?? false, pipeline: mounted.pipeline,
       startedAt: this.options.clock.now(),
       ...(request.target ? { target: request.target } : {}), ...(note ? { note } : {}),
     }
     this.#running.set(id, { info, handler: pipeline(app.filters, app.handler), mounted, chaos })
+    return info
+  }
+
+  /** Static files or the clock, with capture in front so their traffic shows too. */
+  private async startApp(id: string, request: StartListenerRequest): Promise<ListenerInfo> {
+    if (request.kind === 'static' && !(request.dir && existsSync(request.dir) && statSync(request.dir).isDirectory())) {
+      throw new Error(`startListener: "${request.dir}" is not a folder`)
+    }
+    const plain = request.kind === 'static' ? staticServer(request.dir) : websocketClock(request.intervalMs ?? 1000, this.options.clock)
+    const app: App = { ...plain, filters: [...this.options.innerFilters(id), ...plain.filters] }
+    const mounted = await mountApp(app, { host: request.host ?? '127.0.0.1', port: request.port ?? 0 })
+    const info: ListenerInfo = {
+      id, kind: request.kind, mode: 'reverse', host: mounted.server.host, port: mounted.server.port, url: mounted.server.url,
+      httpsUpstream: false, pipeline: mounted.pipeline, startedAt: this.options.clock.now(),
+      ...(request.dir ? { dir: request.dir } : {}),
+    }
+    this.#running.set(id, { info, handler: pipeline(app.filters, app.handler), mounted })
     return info
   }
 
