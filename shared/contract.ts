@@ -5,7 +5,7 @@
  * the desktop app (the preload exposes one function per command), and a WebSocket carries it in
  * `nanoscope serve`. Payloads are plain data; main validates every payload with `validateArgs`.
  */
-import type { WebsocketFrame, ChaosInfo, ChaosPreset, ExchangeDetail, ExchangeSummary, ListenerInfo, Settings, StartListenerRequest } from './exchange.ts'
+import type { RecordingInfo, ReplayReportData, SessionInfo, StartReplayRequest, WebsocketFrame, ChaosInfo, ChaosPreset, ExchangeDetail, ExchangeSummary, ListenerInfo, Settings, StartListenerRequest } from './exchange.ts'
 
 export const CONTRACT_VERSION = 1
 
@@ -38,6 +38,20 @@ export interface Commands {
   getChaos: [{ listenerId: string }, { chaos: ChaosInfo; presets: ChaosPreset[] }]
   /** Switches chaos on or off and/or replaces its stages (http4k chaos JSON); a bad field is an error naming it. */
   setChaos: [{ listenerId: string; active?: boolean; stages?: unknown }, ChaosInfo]
+  listSessions: [Record<string, never>, SessionInfo[]]
+  /** A listener's recording and stand-in state. */
+  getRecording: [{ listenerId: string }, RecordingInfo]
+  startRecording: [{ listenerId: string; name?: string }, RecordingInfo]
+  stopRecording: [{ listenerId: string }, RecordingInfo]
+  /** Answers a listener's requests from a session (never contacting the server), or stops (sessionId absent). */
+  setStandIn: [{ listenerId: string; sessionId?: string }, RecordingInfo]
+  renameSession: [{ sessionId: string; name: string }, SessionInfo]
+  deleteSession: [{ sessionId: string }, { deleted: boolean }]
+  /** HAR 1.2 of a session, or of the current traffic when sessionId is absent. */
+  exportHar: [{ sessionId?: string }, { fileName: string; har: string }]
+  importHar: [{ fileName: string; content: string }, { session: SessionInfo; imported: number; warnings: string[]; skipped: string[] }]
+  /** Replays a session through a listener (its exchanges show in Traffic tagged 'replayed'); progress arrives as events. */
+  replaySession: [StartReplayRequest & { listenerId: string }, ReplayReportData]
 }
 
 /** Events: name → payload. */
@@ -48,6 +62,9 @@ export interface Events {
   cleared: Record<string, never>
   settings: Settings
   chaos: ChaosInfo
+  recording: RecordingInfo
+  sessions: Record<string, never>
+  replayProgress: { sessionId: string; done: number; total: number }
   /** Websocket frames as they pass, coalesced per exchange. */
   frames: { exchangeId: string; frames: WebsocketFrame[] }
 }
@@ -60,8 +77,10 @@ export type ResultOf<K extends CommandName> = Commands[K][1]
 export const COMMAND_NAMES: readonly CommandName[] = [
   'subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'clear', 'pauseCapture',
   'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos',
+  'listSessions', 'getRecording', 'startRecording', 'stopRecording', 'setStandIn', 'renameSession', 'deleteSession',
+  'exportHar', 'importHar', 'replaySession',
 ]
-export const EVENT_NAMES: readonly EventName[] = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames']
+export const EVENT_NAMES: readonly EventName[] = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames', 'recording', 'sessions', 'replayProgress']
 
 /** What the renderer talks to, whichever transport carries it. */
 export interface Transport {

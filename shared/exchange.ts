@@ -157,3 +157,72 @@ export interface ChaosInfo {
 
 /** A ready-made stage the Chaos pane offers as a toggle. */
 export interface ChaosPreset { readonly id: string; readonly label: string; readonly stage: unknown }
+
+/** A recorded session on disk, as the Sessions pane lists it. */
+export interface SessionInfo {
+  /** The directory's name: stable while the display name changes. */
+  readonly id: string
+  readonly dir: string
+  readonly name: string
+  readonly created: string
+  readonly updated: string
+  readonly source: string
+  readonly count: number
+  readonly sizeBytes: number
+  /** Why the session cannot be fully read (damage), or what a reader would skip (a torn tail). */
+  readonly problem?: string
+}
+
+/** A listener's recording and stand-in switches. */
+export interface RecordingInfo {
+  readonly listenerId: string
+  readonly recording: boolean
+  readonly sessionId?: string
+  readonly name?: string
+  /** Exchanges written to the session so far. */
+  readonly count: number
+  /** Why recording stopped by itself (a disk error), if it did. */
+  readonly stoppedBecause?: string
+  /** The session the stand-in answers from, when it is on. */
+  readonly standInSessionId?: string
+}
+
+export type ReplayOutcome = 'same' | 'changed' | 'failed' | 'not-sent'
+
+export interface ReplayResultData {
+  readonly index: number
+  readonly method: string
+  readonly url: string
+  readonly outcome: ReplayOutcome
+  readonly recordedStatus: number
+  readonly status?: number
+  readonly statusChanged: boolean
+  readonly body?: unknown
+  readonly headers: readonly unknown[]
+  readonly recordedMs: number
+  readonly replayedMs?: number
+  readonly error?: string
+}
+
+export interface LatencyStatsData { readonly count: number; readonly p50: number; readonly p95: number; readonly max: number }
+
+export interface ReplayReportData {
+  readonly target?: string
+  readonly speed: number | 'max'
+  readonly total: number
+  readonly counts: Readonly<Record<ReplayOutcome, number>>
+  readonly results: readonly ReplayResultData[]
+  readonly latency: { readonly recorded: LatencyStatsData; readonly replayed: LatencyStatsData }
+  readonly elapsedMs: number
+  readonly ignoredHeaders: readonly string[]
+}
+
+export interface StartReplayRequest {
+  readonly sessionId: string
+  /** Send under this base URL instead of the recorded one. */
+  readonly target?: string
+  /** 1, 2, 0.5, … or 'max'. */
+  readonly speed?: number | 'max'
+  readonly concurrency?: number
+  readonly limit?: number
+}

@@ -46,6 +46,17 @@ const CHECKS: Record<CommandName, Check> = {
   launchBrowser: str('listenerId'),
   getChaos: str('listenerId'),
   setChaos: all(str('listenerId'), bool('active')),
+  listSessions: none,
+  getRecording: str('listenerId'),
+  startRecording: all(str('listenerId'), str('name', true)),
+  stopRecording: str('listenerId'),
+  setStandIn: all(str('listenerId'), str('sessionId', true)),
+  renameSession: all(str('sessionId'), str('name')),
+  deleteSession: str('sessionId'),
+  exportHar: str('sessionId', true),
+  importHar: all(str('fileName'), (a) => (typeof a.content === 'string' ? undefined : '"content" must be the HAR file\'s text')),
+  replaySession: all(str('listenerId'), str('sessionId'), str('target', true), int('concurrency', 1, 256), int('limit', 1, 10_000_000),
+    (a) => (a.speed === undefined || a.speed === 'max' || (typeof a.speed === 'number' && a.speed > 0 && a.speed <= 1000) ? undefined : '"speed" must be a positive number or "max"')),
 }
 
 export function validateArgs(name: CommandName, args: unknown): string | undefined {

@@ -207,7 +207,7 @@ class Capture {
       : storeBytes((req.body as Extract<Body, { kind: 'bytes' }>).bytes, this.cap)
     const responseBody = this.responseBodyOf(res)
     const contentType = res ? header(res, 'Content-Type') : undefined
-    const tags = res ? tagsOf(res) : []
+    const tags = mergeTags(req.tags, res ? tagsOf(res) : [])
     const note = res && tags.includes('chaos') ? header(res, CHAOS_NOTE_HEADER) : undefined
     return {
       id: this.id,
@@ -256,6 +256,11 @@ const abortedByClient: Outcome = Object.freeze({ kind: 'aborted', message: 'the 
 
 function outcomeOf(res: Response): Outcome {
   return res.generated ? { kind: 'failed', cause: res.generated.cause, message: res.generated.message } : { kind: 'completed' }
+}
+
+function mergeTags(fromRequest: readonly string[] | undefined, fromResponse: readonly string[]): readonly string[] {
+  if (!fromRequest?.length) return fromResponse
+  return [...new Set([...fromRequest, ...fromResponse])]
 }
 
 /** Chaos behaviours name what they did in this response header; the inspector shows it as the exchange's note. */

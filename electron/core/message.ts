@@ -42,6 +42,8 @@ export interface Request {
   readonly connection?: { readonly socket: Duplex; readonly head: Buffer }
   /** Who sent it (set by the server adapter). */
   readonly peer?: { readonly address: string; readonly port: number }
+  /** Labels from whoever made the request inside Nanoscope ('replayed', 'resent'); never sent on the wire. */
+  readonly tags?: readonly string[]
 }
 
 export interface Response {

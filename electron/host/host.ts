@@ -14,9 +14,12 @@ import { captureTo } from '../capture/capture-filter.ts'
 import { EventBus, type EventSink } from './event-bus.ts'
 import { Listeners } from './listeners.ts'
 import { launchBrowser } from './launch-browser.ts'
+import { SessionsController } from './sessions.ts'
 
 export interface HostOptions {
   readonly clock?: Clock
+  /** Where recorded sessions live (default: the user's data directory). */
+  readonly sessionsRoot?: string
   readonly settings?: Partial<Settings>
 }
 
@@ -33,6 +36,7 @@ export class Host {
   readonly hub: CaptureHub
   readonly listeners: Listeners
   readonly events = new EventBus()
+  readonly sessions: SessionsController
 
   constructor(options: HostOptions = {}) {
     this.clock = options.clock ?? systemClock
@@ -42,6 +46,18 @@ export class Host {
       innerFilters: (listenerId) => [captureTo(this.hub, {
         listenerId, clock: this.clock, bodyCap: () => this.hub.settings.bodyCapBytes, enabled: () => this.hub.capturing,
       })],
+    })
+    this.sessions = new SessionsController({
+      ...(options.sessionsRoot ? { root: options.sessionsRoot } : {}),
+      switchesOf: (id) => {
+        const switches = this.listenerOrThrow(id).switches
+        if (!switches) throw new Error(`listener "${id}" is not a proxy, so it cannot record or stand in`)
+        return switches
+      },
+      handlerOf: (id) => this.listenerOrThrow(id).handler,
+      onRecording: (info) => this.events.emit('recording', info),
+      onSessions: () => this.events.emit('sessions', {}),
+      onReplayProgress: (progress) => this.events.emit('replayProgress', progress),
     })
     this.hub.onCleared(() => this.events.emit('cleared', {}))
     this.hub.frames.onFrames((exchangeId, frames) => this.events.emit('frames', { exchangeId, frames }))
@@ -64,6 +80,7 @@ export class Host {
   }
 
   async stop(): Promise<void> {
+    await this.sessions.stopAll(this.listeners.list().filter((l) => this.listeners.get(l.id)?.switches).map((l) => l.id))
     await this.listeners.stopAll()
   }
 
@@ -109,6 +126,17 @@ export class Host {
         if (active === false) engine.deactivate()
         return this.chaosInfo(listenerId)
       },
+      listSessions: async () => this.sessions.list(),
+      getRecording: async ({ listenerId }) => this.sessions.info(listenerId),
+      startRecording: async ({ listenerId, name }) => this.sessions.startRecording(listenerId, name),
+      stopRecording: async ({ listenerId }) => this.sessions.stopRecording(listenerId),
+      setStandIn: async ({ listenerId, sessionId }) => this.sessions.setStandIn(listenerId, sessionId),
+      renameSession: async ({ sessionId, name }) => this.sessions.rename(sessionId, name),
+      deleteSession: async ({ sessionId }) => this.sessions.remove(sessionId),
+      exportHar: async ({ sessionId }) => this.sessions.exportHar(sessionId, () =>
+        this.hub.summaries().map((s) => this.hub.detail(s.id)).filter((d): d is NonNullable<typeof d> => d !== null)),
+      importHar: async ({ fileName, content }) => this.sessions.importHar(fileName, content),
+      replaySession: async ({ listenerId, ...request }) => this.sessions.replay(listenerId, request),
     }
     return {
       dispatch: async (name, args) => {
@@ -162,10 +190,11 @@ export class Host {
     const listener = this.listeners.get(detail.listenerId) ?? this.listeners.get(this.listeners.list()[0]?.id ?? '')
     if (!listener) throw new Error('resend: no proxy is running to send it through')
     const body = detail.requestBody ? Buffer.from(detail.requestBody.base64, 'base64') : undefined
-    const res = await listener.handler(makeRequest({
+    const req = makeRequest({
       method: detail.method, target: detail.method === 'CONNECT' ? detail.target : detail.url,
       headers: detail.requestHeaders.map(([n, v]) => [n, v] as const), ...(body ? { body } : {}),
-    }))
+    })
+    const res = await listener.handler(Object.freeze({ ...req, tags: ['resent'] }))
     await bodyBytes(res.body).catch(() => undefined)
     return { status: res.status }
   }

@@ -10,6 +10,8 @@ import type { App, ProxyOptions } from '../proxy/proxy-options.ts'
 import { createChaosEngine, type ChaosEngine } from '../chaos/engine.ts'
 import { serveChaosControls } from '../chaos/chaos-controls.ts'
 import { selfAddress } from '../chaos/self-address.ts'
+import { recordingSwitch, standInSwitch } from '../recording/switches.ts'
+import type { ListenerSwitches } from './sessions.ts'
 
 import { staticServer } from '../apps/static-server.ts'
 import { websocketClock } from '../apps/websocket-clock.ts'
@@ -26,6 +28,8 @@ export interface RunningListener {
   readonly mounted: MountedApp
   /** Every proxy carries a chaos engine, off until switched on from the Chaos pane or its control API. */
   readonly chaos?: ChaosEngine
+  /** Proxies only: recording into a session, and answering from one instead of the server. */
+  readonly switches?: ListenerSwitches
 }
 
 export interface ListenerOptions {
@@ -56,13 +60,14 @@ export class Listeners {
     const id = `L${this.#next++}`
     if (request.kind === 'static' || request.kind === 'clock') return this.startApp(id, request)
     const chaos = createChaosEngine({ clock: this.options.clock })
+    const switches: ListenerSwitches = { recording: recordingSwitch({ clock: this.options.clock }), standIn: standInSwitch() }
     const self = selfAddress()
     const o: ProxyOptions = {
       target: request.target,
       httpsUpstream: request.httpsUpstream ?? false,
       clock: this.options.clock,
       out: this.options.out ?? { write: () => true },
-      inner: [...this.options.innerFilters(id), chaos.filter],
+      inner: [...this.options.innerFilters(id), chaos.filter, switches.recording, switches.standIn],
     }
     const plain = APPS[request.kind as keyof typeof APPS](o)
     const [outermost, ...rest] = plain.filters
@@ -88,7 +93,7 @@ export class Listeners {
       startedAt: this.options.clock.now(),
       ...(request.target ? { target: request.target } : {}), ...(note ? { note } : {}),
     }
-    this.#running.set(id, { info, handler: pipeline(app.filters, app.handler), mounted, chaos })
+    this.#running.set(id, { info, handler: pipeline(app.filters, app.handler), mounted, chaos, switches })
     return info
   }
 

@@ -16,7 +16,7 @@ export interface RecordingSwitch extends Filter {
   /** Stops recording; resolves with the closed session, or undefined when nothing was recording. */
   stop(): Promise<SessionInfo | undefined>
   /** The session being recorded, if any. */
-  readonly active: { readonly dir: string; readonly count: number; readonly failures: number } | undefined
+  readonly active: { readonly dir: string; readonly count: number; readonly failures: number; readonly lastError?: string } | undefined
 }
 
 export function recordingSwitch(options: { clock?: Clock; onSkip?: (reason: string) => void } = {}): RecordingSwitch {
@@ -47,7 +47,7 @@ export function recordingSwitch(options: { clock?: Clock; onSkip?: (reason: stri
     stop,
   }), 'active', () => {
     const c = current
-    return c ? { dir: c.writer.dir, count: c.writer.count, failures: c.writer.failures } : undefined
+    return c ? { dir: c.writer.dir, count: c.writer.count, failures: c.writer.failures, ...(c.writer.lastError ? { lastError: c.writer.lastError } : {}) } : undefined
   }) as RecordingSwitch
 }
 

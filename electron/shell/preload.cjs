@@ -4,8 +4,10 @@
 const { contextBridge, ipcRenderer } = require('electron')
 
 const COMMANDS = ['subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'clear',
-  'pauseCapture', 'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos']
-const EVENTS = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames']
+  'pauseCapture', 'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos',
+  'listSessions', 'getRecording', 'startRecording', 'stopRecording', 'setStandIn', 'renameSession', 'deleteSession',
+  'exportHar', 'importHar', 'replaySession']
+const EVENTS = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames', 'recording', 'sessions', 'replayProgress']
 
 const api = {}
 for (const name of COMMANDS) {

@@ -10,11 +10,11 @@ import fc from 'fast-check'
 import type net from 'node:net'
 import { listeningUrl, runCli, type CliProcess } from '../support/cli-process.ts'
 import { httpUpstream } from '../core/server/net-fixtures.ts'
-import { collect, connectRaw, rawExchange, sleep, tcpServer, within } from './fixtures.ts'
+import { connectRaw, rawExchange, sleep, tcpServer, within } from './fixtures.ts'
 import { hostileRequest, hostileResponse, type UpstreamEnding } from './wire-fuzz.ts'
 
-const REQUEST_RUNS = 150
-const UPSTREAM_RUNS = 100
+const REQUEST_RUNS = Number(process.env.FUZZ_RUNS ?? 150)
+const UPSTREAM_RUNS = Number(process.env.FUZZ_RUNS ?? 100)
 /** How long the fuzzing client waits for an answer before it gives up and hangs up. */
 const CLIENT_PATIENCE_MS = 250
 
@@ -45,13 +45,22 @@ function steadyTraffic(proxyPort: number, upstreamUrl: string, upstreamPort: num
   return { counts, stop: async () => { running = false; await done } }
 }
 
-/** Writes the bytes, maybe half-closes, reads until the proxy closes or patience runs out, then hangs up. */
+/**
+ * Writes the bytes, maybe half-closes, and reads until the proxy closes, goes quiet for a moment after
+ * answering, or patience runs out; then hangs up.
+ */
 async function fire(port: number, bytes: Buffer, halfClose: boolean): Promise<void> {
   const socket = await connectRaw(port)
-  const answer = collect(socket, CLIENT_PATIENCE_MS)
-  socket.write(bytes)
-  if (halfClose) socket.end()
-  await answer
+  await new Promise<void>((resolve) => {
+    let quiet: NodeJS.Timeout | undefined
+    const patience = setTimeout(done, CLIENT_PATIENCE_MS)
+    function done(): void { clearTimeout(patience); clearTimeout(quiet); resolve() }
+    socket.on('error', () => {})
+    socket.on('data', () => { clearTimeout(quiet); quiet = setTimeout(done, 25) })
+    socket.once('close', done)
+    socket.write(bytes)
+    if (halfClose) socket.end()
+  })
   socket.destroy()
 }
 
@@ -117,6 +126,7 @@ test('a non-loopback --host prints a warning on stderr that anyone who can reach
   await within(5000, (async () => { while (!cli.stderr().includes('\n')) await sleep(10) })(), 'the warning')
   assert.equal(cli.stderr(),
     'warning: listening on 0.0.0.0, which is reachable from other machines; anyone who can reach it can use this proxy\n')
+  await sleep(150)
   assert.equal(await cli.stop('SIGTERM'), 0)
 })
 
@@ -126,6 +136,7 @@ test('the default and explicit loopback binds print no warning', async (t) => {
     t.after(() => cli.stop('SIGKILL'))
     const first = await cli.firstLine()
     assert.match(first, /listening on http:\/\/(127\.0\.0\.1|localhost):\d+$/)
+    await sleep(150) // the CLI installs its SIGTERM handler just after printing that line
     assert.equal(await cli.stop('SIGTERM'), 0)
     assert.equal(cli.stderr(), '', `no warning for ${args.join(' ') || 'the default'}`)
   }
