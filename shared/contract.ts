@@ -52,6 +52,8 @@ export interface Commands {
   importHar: [{ fileName: string; content: string }, { session: SessionInfo; imported: number; warnings: string[]; skipped: string[] }]
   /** Replays a session through a listener (its exchanges show in Traffic tagged 'replayed'); progress arrives as events. */
   replaySession: [StartReplayRequest & { listenerId: string }, ReplayReportData]
+  /** Starts (or reuses) the websocket clock app behind a reverse proxy; the Clock pane connects to `url`. */
+  startClockDemo: [{ intervalMs?: number }, { url: string; clockListenerId: string; proxyListenerId: string }]
 }
 
 /** Events: name → payload. */
@@ -78,7 +80,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'clear', 'pauseCapture',
   'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos',
   'listSessions', 'getRecording', 'startRecording', 'stopRecording', 'setStandIn', 'renameSession', 'deleteSession',
-  'exportHar', 'importHar', 'replaySession',
+  'exportHar', 'importHar', 'replaySession', 'startClockDemo',
 ]
 export const EVENT_NAMES: readonly EventName[] = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames', 'recording', 'sessions', 'replayProgress']
 

@@ -137,6 +137,7 @@ export class Host {
         this.hub.summaries().map((s) => this.hub.detail(s.id)).filter((d): d is NonNullable<typeof d> => d !== null)),
       importHar: async ({ fileName, content }) => this.sessions.importHar(fileName, content),
       replaySession: async ({ listenerId, ...request }) => this.sessions.replay(listenerId, request),
+      startClockDemo: async ({ intervalMs }) => this.startClockDemo(intervalMs),
     }
     return {
       dispatch: async (name, args) => {
@@ -151,6 +152,21 @@ export class Host {
       },
     }
   }
+
+  /**
+   * The Clock pane's demo: the websocket clock (seed app 6) behind a reverse proxy, so its frames are captured
+   * like any other traffic. Reused while both listeners run.
+   */
+  async startClockDemo(intervalMs = 1000): Promise<{ url: string; clockListenerId: string; proxyListenerId: string }> {
+    const running = this.clockDemo && this.listeners.get(this.clockDemo.clockListenerId) && this.listeners.get(this.clockDemo.proxyListenerId)
+    if (running && this.clockDemo) return this.clockDemo
+    const clock = await this.startListener({ kind: 'clock', intervalMs, port: 0 })
+    const proxy = await this.startListener({ kind: 'proxy', mode: 'reverse', target: clock.url, port: 0 })
+    this.clockDemo = { url: `${proxy.url.replace(/^http/, 'ws')}/clock`, clockListenerId: clock.id, proxyListenerId: proxy.id }
+    return this.clockDemo
+  }
+
+  private clockDemo: { url: string; clockListenerId: string; proxyListenerId: string } | undefined
 
   /** A listener's chaos engine as the UI shows it; the control API on its own address drives the same engine. */
   chaosInfo(listenerId: string): ChaosInfo {
