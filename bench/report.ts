@@ -8,7 +8,7 @@ export interface Cell {
   readonly scenario: ScenarioName
   readonly size: Size
   /** The best round by req/s (noise on a shared machine only ever slows a run); every round is in `rounds`. */
-  readonly median: Measurement
+  readonly best: Measurement
   readonly rounds: readonly Measurement[]
 }
 
@@ -34,7 +34,7 @@ export function bestOf(rounds: readonly Measurement[]): Measurement {
 }
 
 export function find(cells: readonly Cell[], scenario: ScenarioName, size: Size): Measurement | undefined {
-  return cells.find((c) => c.scenario === scenario && c.size === size)?.median
+  return cells.find((c) => c.scenario === scenario && c.size === size)?.best
 }
 
 export function ratio(a: number | undefined, b: number | undefined): number | undefined {
@@ -45,7 +45,7 @@ export function table(cells: readonly Cell[]): string {
   const header = ['scenario', 'size', 'req/s', 'p50 ms', 'p99 ms', 'MB/s', '÷ bare req/s', '÷ bare p99', 'proxy CPU µs/req', '÷ bare CPU', 'errors', 'non-2xx']
   const rows = cells.map((c) => {
     const bare = find(cells, 'bare-pipe', c.size)
-    const m = c.median
+    const m = c.best
     return [c.scenario, c.size, m.reqPerS.toFixed(0), m.p50Ms.toFixed(1), m.p99Ms.toFixed(1), m.mbPerS.toFixed(1),
       fmt(ratio(m.reqPerS, bare?.reqPerS)), fmt(ratio(m.p99Ms, bare?.p99Ms)),
       m.cpuUsPerReq?.proxy === undefined ? '-' : m.cpuUsPerReq.proxy.toFixed(0), fmt(ratio(m.cpuUsPerReq?.proxy, bare?.cpuUsPerReq?.proxy)),

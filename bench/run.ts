@@ -81,7 +81,7 @@ async function proxyBenchmarks(upstream: Child<{ port: number }>): Promise<{ cel
   for (const scenario of scenarios) {
     for (const size of SIZES) {
       const measured = byCell.get(`${scenario.name}|${size}`) ?? []
-      if (measured.length > 0) cells.push({ scenario: scenario.name, size, median: bestOf(measured), rounds: measured })
+      if (measured.length > 0) cells.push({ scenario: scenario.name, size, best: bestOf(measured), rounds: measured })
     }
   }
   return { cells, deliveries, pipelines }

@@ -55,9 +55,17 @@ export async function tlsBench(settings: TlsBenchSettings = {}): Promise<TlsBenc
       const secure = (): Promise<void> => fetchBody(https.request(`https://localhost:${upstream.ready.httpsPort}/1k`, { agent: secureAgent }))
       try {
         await drive(plain, connections, warmupS)
-        const plainRun = await drive(plain, connections, durationS)
         await drive(secure, connections, warmupS)
-        const httpsRun = await drive(secure, connections, durationS)
+        // Interleaved slices, so a load change on the machine hits both sides alike.
+        const slices = Math.max(1, Math.round(durationS))
+        const plainSlices: Run[] = []
+        const httpsSlices: Run[] = []
+        for (let i = 0; i < slices; i++) {
+          plainSlices.push(await drive(plain, connections, durationS / slices))
+          httpsSlices.push(await drive(secure, connections, durationS / slices))
+        }
+        const plainRun = combine(plainSlices)
+        const httpsRun = combine(httpsSlices)
         const medianMintMs = await mintMedian(join(dir, 'mint-ca'), settings.mints ?? 200)
         const ratio = httpsRun.reqPerS / plainRun.reqPerS
         return {
@@ -84,8 +92,16 @@ export async function tlsBench(settings: TlsBenchSettings = {}): Promise<TlsBenc
   }
 }
 
+interface Run { readonly reqPerS: number; readonly errors: number; readonly seconds: number }
+
+function combine(runs: readonly Run[]): Run {
+  const seconds = runs.reduce((t, r) => t + r.seconds, 0)
+  const requests = runs.reduce((t, r) => t + r.reqPerS * r.seconds, 0)
+  return { reqPerS: requests / seconds, errors: runs.reduce((t, r) => t + r.errors, 0), seconds }
+}
+
 /** Runs `send` back to back on `connections` lanes for `seconds`; every request is bounded by the agent timeout. */
-async function drive(send: () => Promise<void>, connections: number, seconds: number): Promise<{ reqPerS: number; errors: number }> {
+async function drive(send: () => Promise<void>, connections: number, seconds: number): Promise<Run> {
   const start = performance.now()
   const end = start + seconds * 1000
   let done = 0
@@ -95,7 +111,8 @@ async function drive(send: () => Promise<void>, connections: number, seconds: nu
       try { await send(); done++ } catch { errors++ }
     }
   }))
-  return { reqPerS: done / ((performance.now() - start) / 1000), errors }
+  const elapsed = (performance.now() - start) / 1000
+  return { reqPerS: done / elapsed, errors, seconds: elapsed }
 }
 
 function fetchBody(req: http.ClientRequest, timeoutMs = 10_000): Promise<void> {

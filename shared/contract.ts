@@ -54,6 +54,8 @@ export interface Commands {
   replaySession: [StartReplayRequest & { listenerId: string }, ReplayReportData]
   /** Starts (or reuses) the websocket clock app behind a reverse proxy; the Clock pane connects to `url`. */
   startClockDemo: [{ intervalMs?: number }, { url: string; clockListenerId: string; proxyListenerId: string }]
+  /** The local CA that HTTPS interception signs with (made on first use), for the Setup pane. */
+  getCa: [Record<string, never>, { certPath: string; sha256: string; spki: string; pem: string; chromiumFlag: string; intercepting: boolean }]
 }
 
 /** Events: name → payload. */
@@ -80,7 +82,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'clear', 'pauseCapture',
   'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos',
   'listSessions', 'getRecording', 'startRecording', 'stopRecording', 'setStandIn', 'renameSession', 'deleteSession',
-  'exportHar', 'importHar', 'replaySession', 'startClockDemo',
+  'exportHar', 'importHar', 'replaySession', 'startClockDemo', 'getCa',
 ]
 export const EVENT_NAMES: readonly EventName[] = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames', 'recording', 'sessions', 'replayProgress']
 

@@ -58,6 +58,7 @@ const CHECKS: Record<CommandName, Check> = {
   replaySession: all(str('listenerId'), str('sessionId'), str('target', true), int('concurrency', 1, 256), int('limit', 1, 10_000_000),
     (a) => (a.speed === undefined || a.speed === 'max' || (typeof a.speed === 'number' && a.speed > 0 && a.speed <= 1000) ? undefined : '"speed" must be a positive number or "max"')),
   startClockDemo: int('intervalMs', 10, 60_000),
+  getCa: none,
 }
 
 export function validateArgs(name: CommandName, args: unknown): string | undefined {

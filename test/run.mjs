@@ -2,7 +2,8 @@
 // Runs every check `npm test` promises: the strict type check, then every test file under test/ with
 // node's own test runner (its closing summary is what CI reads). Pass file paths to run only those.
 import { spawnSync } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -34,9 +35,12 @@ if (only.length === 0) {
 }
 
 const files = only.length > 0 ? only : findTests(join(root, 'test'))
+// Tests never touch the user's real data directory (sessions, the CA): they get a fresh one.
+const home = mkdtempSync(join(tmpdir(), 'nanoscope-test-home-'))
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, NANOSCOPE_TEST: '1' } },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, NANOSCOPE_TEST: '1', NANOSCOPE_HOME: home } },
 )
+rmSync(home, { recursive: true, force: true })
 process.exit(result.status ?? 1)

@@ -23,7 +23,7 @@ export class CaptureHub implements CaptureSink {
   private readonly capturingListeners = new Set<(capturing: boolean) => void>()
 
   constructor(settings: Partial<Settings> = {}, options: BroadcasterOptions = {}) {
-    this.current = Object.freeze({ ...DEFAULT_SETTINGS, ...definedOnly(settings) })
+    this.current = Object.freeze({ ...DEFAULT_SETTINGS, ...knownSettings(settings) })
     this.store = new ExchangeStore(this.current)
     this.broadcaster = new Broadcaster(this.store, options)
   }
@@ -72,9 +72,12 @@ export class CaptureHub implements CaptureSink {
     return this.current
   }
 
-  /** Applies the given settings (undefined fields are ignored), evicting at once if bounds shrank. */
+  /**
+   * Applies the given settings, evicting at once if bounds shrank. Undefined fields, and fields that are not
+   * settings (a payload from a window may carry anything), are ignored.
+   */
   updateSettings(changes: Partial<Settings>): Settings {
-    this.current = Object.freeze({ ...this.current, ...definedOnly(changes) })
+    this.current = Object.freeze({ ...this.current, ...knownSettings(changes) })
     this.store.updateSettings(this.current)
     notify(this.settingsListeners, this.current)
     return this.current
@@ -132,6 +135,12 @@ function notify<A>(listeners: ReadonlySet<(arg: A) => void>, arg: A): void {
   }
 }
 
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+/** Only the fields `Settings` has, and only those that are defined. */
+function knownSettings(o: Partial<Settings>): Partial<Settings> {
+  const known: Partial<Record<keyof Settings, number>> = {}
+  for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof Settings>) {
+    const value = o[key]
+    if (value !== undefined) known[key] = value
+  }
+  return known
 }

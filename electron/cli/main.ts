@@ -21,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   replay: async (a) => (await import('./record-commands.ts')).runReplayCommand(a),
   standin: async (a) => (await import('./record-commands.ts')).runStandinCommand(a),
   har: async (a) => (await import('./record-commands.ts')).runHarCommand(a),
+  ca: async (a) => (await import('./ca-command.ts')).runCaCommand(a),
   serve: async (a) => (await import('../web/serve-command.ts')).runServeCommand(a),
 }
 

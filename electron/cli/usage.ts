@@ -1,3 +1,6 @@
+import { TLS_USAGE } from './tls-flags.ts'
+import { CA_USAGE } from './ca-command.ts'
+
 export const USAGE = `Usage: nanoscope <command> [options]
 
 Commands:
@@ -11,6 +14,7 @@ Commands:
   replay    sends a recorded session's requests to a server again and compares the answers
   standin   answers from a recorded session in place of the server
   har       export a session as HAR 1.2, or import a HAR file as a session
+  ca        the local certificate authority for HTTPS interception: path and fingerprints, or --export FILE
   serve     the inspector UI in a browser, with a forward proxy (same UI as the desktop app)
   help      this text
 
@@ -25,6 +29,8 @@ Chaos options (the proxy options, plus):
   --seed N            makes random decisions reproducible
   --active            start with chaos on (Always Latency 100-500 ms, as http4k's example)
 
+${TLS_USAGE}
+${CA_USAGE}
 Record options (the proxy options, plus):
   --dir D             the session directory (default: a new one under the data directory)
   --name N            the session's name
@@ -62,6 +68,7 @@ Serve options:
   --host H            address for the UI (default 127.0.0.1)
   --port N            port for the UI (default 0: a free one)
   --proxy-port N      port for the forward proxy it starts (default 8080, or a free one if taken)
+  --no-intercept      tunnel HTTPS untouched instead of decrypting it with the Nanoscope CA
 
 Every server command prints "nanoscope <command> listening on <url>" as its first line and exits 0 on
 SIGINT or SIGTERM. Usage errors exit 2; a port in use exits 1.

@@ -15,11 +15,16 @@ import { EventBus, type EventSink } from './event-bus.ts'
 import { Listeners } from './listeners.ts'
 import { launchBrowser } from './launch-browser.ts'
 import { SessionsController } from './sessions.ts'
+import { tlsInterception } from '../tls/interception.ts'
+import { caInfo } from '../tls/certificate-authority.ts'
+import { chromiumTrustArgs } from '../tls/fingerprints.ts'
 
 export interface HostOptions {
   readonly clock?: Clock
   /** Where recorded sessions live (default: the user's data directory). */
   readonly sessionsRoot?: string
+  /** Decrypt HTTPS through CONNECT with the local CA (made on first use). Default off; the app and `serve` turn it on. */
+  readonly interceptHttps?: boolean | { readonly caDir?: string }
   readonly settings?: Partial<Settings>
 }
 
@@ -37,12 +42,19 @@ export class Host {
   readonly listeners: Listeners
   readonly events = new EventBus()
   readonly sessions: SessionsController
+  private readonly caDir: string | undefined
+  /** Whether proxies decrypt HTTPS (see HostOptions.interceptHttps). */
+  readonly intercepting: boolean
 
   constructor(options: HostOptions = {}) {
     this.clock = options.clock ?? systemClock
     this.hub = new CaptureHub(options.settings)
+    const intercept = options.interceptHttps
+    this.caDir = typeof intercept === 'object' ? intercept.caDir : undefined
+    this.intercepting = !!intercept
     this.listeners = new Listeners({
       clock: this.clock,
+      ...(intercept ? { tls: () => tlsInterception(this.caDir ? { caDir: this.caDir } : {}) } : {}),
       innerFilters: (listenerId) => [captureTo(this.hub, {
         listenerId, clock: this.clock, bodyCap: () => this.hub.settings.bodyCapBytes, enabled: () => this.hub.capturing,
       })],
@@ -113,7 +125,9 @@ export class Host {
       launchBrowser: async ({ listenerId }) => {
         const listener = this.listeners.get(listenerId)
         if (!listener) throw new Error(`launchBrowser: no listener "${listenerId}"`)
-        return launchBrowser(listener.info.url)
+        const trust = listener.info.kind !== 'static' && listener.info.kind !== 'clock'
+          ? chromiumTrustArgs((await caInfo(this.caDir ? { dir: this.caDir } : {})).spki) : []
+        return launchBrowser(listener.info.url, trust)
       },
       getChaos: async ({ listenerId }) => ({ chaos: this.chaosInfo(listenerId), presets: CHAOS_PRESETS.map((p) => ({ ...p })) }),
       setChaos: async ({ listenerId, active, stages }) => {
@@ -138,6 +152,10 @@ export class Host {
       importHar: async ({ fileName, content }) => this.sessions.importHar(fileName, content),
       replaySession: async ({ listenerId, ...request }) => this.sessions.replay(listenerId, request),
       startClockDemo: async ({ intervalMs }) => this.startClockDemo(intervalMs),
+      getCa: async () => {
+        const info = await caInfo(this.caDir ? { dir: this.caDir } : {})
+        return { ...info, chromiumFlag: chromiumTrustArgs(info.spki).join(' '), intercepting: this.intercepting }
+      },
     }
     return {
       dispatch: async (name, args) => {

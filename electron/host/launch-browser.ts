@@ -17,11 +17,12 @@ export function chromiumProxyArgs(proxyUrl: string, profileDir: string): string[
 }
 
 /** Launches Chromium through the proxy with a fresh profile, where Chromium is installed. */
-export async function launchBrowser(proxyUrl: string): Promise<{ launched: boolean; message: string }> {
+/** `trustArgs` trusts the Nanoscope CA for this browser only (by SPKI fingerprint); nothing is installed system-wide. */
+export async function launchBrowser(proxyUrl: string, trustArgs: readonly string[] = []): Promise<{ launched: boolean; message: string }> {
   const binary = findChromium()
   if (!binary) return { launched: false, message: 'Chromium was not found (install it, or set NANOSCOPE_CHROMIUM to its path)' }
   const profile = mkdtempSync(join(tmpdir(), 'nanoscope-chromium-'))
-  const child = spawn(binary, [...chromiumProxyArgs(proxyUrl, profile), 'about:blank'], { detached: true, stdio: 'ignore' })
+  const child = spawn(binary, [...chromiumProxyArgs(proxyUrl, profile), ...trustArgs, 'about:blank'], { detached: true, stdio: 'ignore' })
   const exited = await new Promise<string | undefined>((resolve) => {
     const timer = setTimeout(() => resolve(undefined), 1500)
     child.once('error', (e) => { clearTimeout(timer); resolve(e.message) })

@@ -12,6 +12,7 @@ import { serveChaosControls } from '../chaos/chaos-controls.ts'
 import { selfAddress } from '../chaos/self-address.ts'
 import { recordingSwitch, standInSwitch } from '../recording/switches.ts'
 import type { ListenerSwitches } from './sessions.ts'
+import type { TlsInterception } from '../tls/intercept-connect.ts'
 
 import { staticServer } from '../apps/static-server.ts'
 import { websocketClock } from '../apps/websocket-clock.ts'
@@ -36,6 +37,8 @@ export interface ListenerOptions {
   readonly clock: Clock
   /** Filters the host puts into every proxy's pipeline for a listener id (capture). */
   readonly innerFilters: (listenerId: string) => Filter[]
+  /** HTTPS interception for proxies (absent: CONNECT is tunnelled raw). */
+  readonly tls?: () => Promise<TlsInterception>
   /** Where latency and sniff lines go when run inside the app. */
   readonly out?: { write(text: string): unknown }
 }
@@ -68,6 +71,7 @@ export class Listeners {
       clock: this.options.clock,
       out: this.options.out ?? { write: () => true },
       inner: [...this.options.innerFilters(id), chaos.filter, switches.recording, switches.standIn],
+      ...(this.options.tls ? { tls: await this.options.tls() } : {}),
     }
     const plain = APPS[request.kind as keyof typeof APPS](o)
     const [outermost, ...rest] = plain.filters

@@ -7,7 +7,7 @@ import { createMainWindow, RENDERER_INDEX, RENDERER_URL } from './window.ts'
 import { dirname } from 'node:path'
 
 app.enableSandbox()
-const host = new Host()
+const host = new Host({ interceptHttps: true })
 
 app.whenReady().then(async () => {
   await ensureRendererBuilt(dirname(RENDERER_INDEX))

@@ -6,7 +6,7 @@ const { contextBridge, ipcRenderer } = require('electron')
 const COMMANDS = ['subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'clear',
   'pauseCapture', 'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos',
   'listSessions', 'getRecording', 'startRecording', 'stopRecording', 'setStandIn', 'renameSession', 'deleteSession',
-  'exportHar', 'importHar', 'replaySession', 'startClockDemo']
+  'exportHar', 'importHar', 'replaySession', 'startClockDemo', 'getCa']
 const EVENTS = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames', 'recording', 'sessions', 'replayProgress']
 
 const api = {}

@@ -10,10 +10,10 @@ const STATIC_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url
 
 /** `nanoscope serve`: the desktop app's UI in any browser, with a forward proxy already running. */
 export async function runServeCommand(argv: readonly string[]): Promise<Running> {
-  const flags = parseFlags(argv, { host: 'string', port: 'port', 'proxy-port': 'port' })
+  const flags = parseFlags(argv, { host: 'string', port: 'port', 'proxy-port': 'port', 'no-intercept': 'boolean' })
   const host = (flags.host as string | undefined) ?? '127.0.0.1'
   await ensureRendererBuilt(STATIC_DIR)
-  const app = new Host()
+  const app = new Host({ interceptHttps: flags['no-intercept'] !== true })
   const proxyPort = flags['proxy-port'] as number | undefined
   const proxy = await app.startListener({ kind: 'proxy', mode: 'forward', port: proxyPort ?? 8080 }, proxyPort === undefined)
   const ui = await startWebUi(app, { host, port: (flags.port as number | undefined) ?? 0, staticDir: STATIC_DIR })

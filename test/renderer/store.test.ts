@@ -149,7 +149,7 @@ test('the cleared event empties the traffic and the latency figures', async () =
   assert.equal(s.latency.total, 0)
 })
 
-test('traffic beyond maxExchanges drops the oldest rows', async () => {
+test('traffic beyond maxExchanges drops the oldest rows, in chunks of 2% of the cap', async () => {
   const { store, transport } = await started()
   transport.emit('settings', { ...store.getState().settings, maxExchanges: 3 })
   transport.emit('exchanges', { exchanges: [summary(1), summary(2)] })
@@ -195,4 +195,44 @@ test('100,000 rows in batches of 100 ingest in well under a few seconds', async 
   const ms = performance.now() - started_
   assert.equal(store.getState().visibleIds.length, 100_000)
   assert.ok(ms < 5000, `took ${ms.toFixed(0)} ms`)
+})
+
+test('with a flush scheduler, a burst of exchanges events is applied in one set', async () => {
+  const transport = new FakeTransport()
+  let pendingFlush: (() => void) | undefined
+  const store = createAppStore(transport, { scheduleFlush: (f) => { pendingFlush = f } })
+  store.getState().start()
+  await tick()
+  let sets = 0
+  store.subscribe(() => { sets++ })
+  transport.emit('exchanges', { exchanges: [pending(1)] })
+  transport.emit('exchanges', { exchanges: [summary(2)] })
+  transport.emit('exchanges', { exchanges: [summary(1)] })
+  assert.equal(sets, 0)
+  pendingFlush?.()
+  assert.equal(sets, 1)
+  assert.deepEqual(store.getState().ids, ['x1', 'x2'])
+  assert.equal(store.getState().byId.get('x1')?.outcome.kind, 'completed')
+})
+
+test('a clear drops exchanges still waiting to be flushed', async () => {
+  const transport = new FakeTransport()
+  let pendingFlush: (() => void) | undefined
+  const store = createAppStore(transport, { scheduleFlush: (f) => { pendingFlush = f } })
+  store.getState().start()
+  await tick()
+  transport.emit('exchanges', { exchanges: [summary(1)] })
+  transport.emit('cleared', {})
+  pendingFlush?.()
+  assert.deepEqual(store.getState().ids, [])
+})
+
+test('a full table evicts in chunks, not on every batch', async () => {
+  const { store, transport } = await started()
+  transport.emit('settings', { ...store.getState().settings, maxExchanges: 100 })
+  transport.emit('exchanges', { exchanges: Array.from({ length: 102 }, (_, i) => summary(i + 1)) })
+  assert.equal(store.getState().ids.length, 102, 'within 2% slack')
+  transport.emit('exchanges', { exchanges: [summary(103)] })
+  assert.equal(store.getState().ids.length, 100)
+  assert.equal(store.getState().ids[0], 'x4')
 })

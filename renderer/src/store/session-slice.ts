@@ -4,7 +4,7 @@
  */
 import type { StateCreator } from 'zustand/vanilla'
 import type { ArgsOf, CommandName, ResultOf, Snapshot, Transport } from '../../../shared/contract.ts'
-import { DEFAULT_SETTINGS, type ListenerInfo, type Settings } from '../../../shared/exchange.ts'
+import { DEFAULT_SETTINGS, type ExchangeSummary, type ListenerInfo, type Settings } from '../../../shared/exchange.ts'
 import { hasConnection, type ConnectionState } from '../transport/connection.ts'
 import type { AppState } from './app-store.ts'
 
@@ -36,9 +36,31 @@ export interface SessionSlice {
   clearAll(): Promise<void>
 }
 
-export const createSessionSlice = (transport: Transport): StateCreator<AppState, [], [], SessionSlice> => (set, get) => {
+export interface StoreOptions {
+  /**
+   * Coalesces `exchanges` events: called with a flush function when the first event of a burst arrives; the
+   * events queued by then are applied in one `set`. Without it every event is applied at once.
+   */
+  readonly scheduleFlush?: (flush: () => void) => void
+}
+
+export const createSessionSlice = (transport: Transport, options: StoreOptions = {}): StateCreator<AppState, [], [], SessionSlice> => (set, get) => {
   let nextNotice = 1
   let generation = 0
+  let queued: ExchangeSummary[][] = []
+
+  const flush = (): void => {
+    if (queued.length === 0) return
+    const batch = queued.length === 1 ? queued[0]! : queued.flat()
+    queued = []
+    get().ingest(batch)
+  }
+
+  const receive = (exchanges: ExchangeSummary[]): void => {
+    if (!options.scheduleFlush) { get().ingest(exchanges); return }
+    queued.push(exchanges)
+    if (queued.length === 1) options.scheduleFlush(flush)
+  }
 
   const resync = async (): Promise<void> => {
     const mine = ++generation
@@ -60,10 +82,10 @@ export const createSessionSlice = (transport: Transport): StateCreator<AppState,
 
     start() {
       const offs = [
-        transport.on('exchanges', (p) => get().ingest(p.exchanges)),
+        transport.on('exchanges', (p) => receive(p.exchanges)),
         transport.on('listeners', (p) => set({ listeners: p.listeners })),
         transport.on('capture', (p) => set({ capturing: p.capturing })),
-        transport.on('cleared', () => get().clearTraffic()),
+        transport.on('cleared', () => { queued = []; get().clearTraffic() }),
         transport.on('settings', (settings) => set({ settings })),
       ]
       if (hasConnection(transport)) {
@@ -90,6 +112,7 @@ export const createSessionSlice = (transport: Transport): StateCreator<AppState,
     },
 
     applySnapshot(snapshot) {
+      queued = []
       set({ listeners: snapshot.listeners, capturing: snapshot.capturing, settings: snapshot.settings, synced: true })
       get().replaceTraffic(snapshot.exchanges)
     },
