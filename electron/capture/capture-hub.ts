@@ -28,8 +28,13 @@ export class CaptureHub implements CaptureSink {
     this.broadcaster = new Broadcaster(this.store, options)
   }
 
-  /** Stores the record (new, or an update by id) and queues its summary for subscribers. */
+  /**
+   * Stores the record (new, or an update by id) and queues its summary for subscribers. A tunnel's closing
+   * record (the one carrying `tunnel` stats) updates its opening one; if that was cleared or evicted meanwhile,
+   * the close is dropped rather than bringing the exchange back as a new one after the user cleared it.
+   */
   exchangeCompleted(record: CapturedExchange): void {
+    if (record.tunnel && !this.store.get(record.id)) return
     this.broadcaster.push(this.store.upsert(record))
   }
 

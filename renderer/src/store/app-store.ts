@@ -4,15 +4,22 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { Transport } from '../../../shared/contract.ts'
+import { createChaosSlice, type ChaosSlice } from './chaos-slice.ts'
+import { createClockSlice, type ClockOptions, type ClockSlice } from './clock-slice.ts'
+import { createFramesSlice, type FramesSlice } from './frames-slice.ts'
 import { createLatencySlice, type LatencySlice } from './latency-slice.ts'
 import { createLayoutSlice, type LayoutSlice } from './layout-slice.ts'
-import { createSessionSlice, type SessionSlice, type StoreOptions } from './session-slice.ts'
+import { createRecordingSlice, type RecordingSlice } from './recording-slice.ts'
+import { createSessionSlice, type SessionSlice, type StoreOptions as SessionOptions } from './session-slice.ts'
 import { createTrafficSlice, type TrafficSlice } from './traffic-slice.ts'
 
-export type AppState = TrafficSlice & LayoutSlice & SessionSlice & LatencySlice
+export type AppState = TrafficSlice & LayoutSlice & SessionSlice & LatencySlice & RecordingSlice & ChaosSlice & FramesSlice & ClockSlice
 export type AppStore = StoreApi<AppState>
 
-export type { StoreOptions }
+export interface StoreOptions extends SessionOptions {
+  /** The Clock pane's socket and time source (tests pass fakes). */
+  readonly clock?: ClockOptions
+}
 
 /** Creates the store; call `getState().start()` to begin listening to the transport. */
 export function createAppStore(transport: Transport, options: StoreOptions = {}): AppStore {
@@ -21,5 +28,9 @@ export function createAppStore(transport: Transport, options: StoreOptions = {})
     ...createTrafficSlice(...a),
     ...createLayoutSlice(...a),
     ...createSessionSlice(transport, options)(...a),
+    ...createRecordingSlice(transport)(...a),
+    ...createChaosSlice(transport)(...a),
+    ...createFramesSlice(transport)(...a),
+    ...createClockSlice(transport, options.clock)(...a),
   }))
 }

@@ -28,6 +28,11 @@ export interface SessionSlice {
   /** Sends a command; on failure shows a notice and resolves undefined. */
   run<K extends CommandName>(name: K, args: ArgsOf<K>): Promise<ResultOf<K> | undefined>
   applySnapshot(snapshot: Snapshot): void
+  /**
+   * Fetches the recording and chaos state of proxies (all of them after a snapshot, since events may have been
+   * missed while disconnected; only new ones on a `listeners` event) and forgets listeners that stopped.
+   */
+  syncListenerState(listeners: readonly ListenerInfo[], all: boolean): void
   notify(message: string): void
   dismissNotice(id: number): void
   reconnect(): void
@@ -83,10 +88,13 @@ export const createSessionSlice = (transport: Transport, options: StoreOptions =
     start() {
       const offs = [
         transport.on('exchanges', (p) => receive(p.exchanges)),
-        transport.on('listeners', (p) => set({ listeners: p.listeners })),
+        transport.on('listeners', (p) => { set({ listeners: p.listeners }); get().syncListenerState(p.listeners, false) }),
         transport.on('capture', (p) => set({ capturing: p.capturing })),
         transport.on('cleared', () => { queued = []; get().clearTraffic() }),
         transport.on('settings', (settings) => set({ settings })),
+        get().listenRecording(),
+        get().listenChaos(),
+        get().listenFrames(),
       ]
       if (hasConnection(transport)) {
         offs.push(transport.onConnection((connection) => {
@@ -115,6 +123,13 @@ export const createSessionSlice = (transport: Transport, options: StoreOptions =
       queued = []
       set({ listeners: snapshot.listeners, capturing: snapshot.capturing, settings: snapshot.settings, synced: true })
       get().replaceTraffic(snapshot.exchanges)
+      get().syncListenerState(snapshot.listeners, true)
+      if (get().sessionsLoad !== 'idle') void get().loadSessions()
+    },
+
+    syncListenerState(listeners, all) {
+      void get().refreshRecordings(listeners, all)
+      void get().refreshChaos(listeners, all)
     },
 
     notify(message) {
