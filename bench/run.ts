@@ -12,6 +12,8 @@
  */
 import os from 'node:os'
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { tlsBench } from './tls-bench.ts'
+import { uiBench } from './ui-bench.ts'
 import { fileURLToPath } from 'node:url'
 import { startChild, type Child } from './child.ts'
 import { measure, warmUp, type LoadSettings, type Measurement } from './load.ts'
@@ -168,6 +170,19 @@ async function main(): Promise<void> {
     say(`  for reference: with the subscriber JSON-encoding each batch as the WebSocket does, ${e.perS.toFixed(0)} exchanges/s, ${e.received} of ${e.exchanges} delivered`)
   }
 
+  say('')
+  say('HTTPS interception (plain HTTP through the proxy is the anchor):')
+  const tls = process.env.BENCH_SKIP_TLS === '1' ? undefined
+    : await tlsBench({ durationS: load.durationS }).catch((e: unknown) => { say(`  skipped: ${(e as Error).message}`); return undefined })
+  if (tls) say(`  plain ${tls.plainReqPerS.toFixed(0)} req/s, https ${tls.httpsReqPerS.toFixed(0)} req/s, median mint ${tls.medianMintMs.toFixed(1)} ms`)
+  for (const t of tls?.targets ?? []) say(`  ${targetLine(t)}`)
+
+  say('')
+  say('the UI in Chromium (synthetic exchanges pushed into the host at 5,000/s):')
+  const ui = process.env.BENCH_SKIP_UI === '1' ? undefined
+    : await uiBench((l) => say(`  ${l}`)).catch((e: unknown) => { say(`  skipped: ${(e as Error).message}`); return undefined })
+  for (const t of ui?.targets ?? []) say(`  ${targetLine(t)}`)
+
   const seconds = (Date.now() - started) / 1000
   say('')
   say(`done in ${seconds.toFixed(0)} s; results in bench/results/latest.json`)
@@ -180,7 +195,9 @@ async function main(): Promise<void> {
     scenarios: scenarios.map((s) => ({ ...s, ...(pipelines[s.name] ? { pipeline: pipelines[s.name] } : {}) })),
     cells,
     deliveries,
-    targets: [...proxyTargets, ...micro.targets],
+    targets: [...proxyTargets, ...micro.targets, ...(tls?.targets ?? []), ...(ui?.targets ?? [])],
+    tls,
+    ui,
     reference: Object.fromEntries(info),
     micro,
     seconds,

@@ -1,15 +1,17 @@
 /**
- * Capture as a filter plus a sink (STYLE.md §8, http4k `TrafficFilters.RecordTo`). The filter tees both bodies
- * through a capped `BodyTap` and hands one `CapturedExchange` to the sink when the exchange is over.
+ * Capture as a filter plus a sink (STYLE.md §8, http4k `TrafficFilters.RecordTo`). The filter keeps up to a cap
+ * of both bodies (the request through a `BodyTap` stream, the response by watching its own stream) and hands one
+ * `CapturedExchange` to the sink when the exchange is over.
  */
-import { finished, pipeline } from 'node:stream'
+import { finished } from 'node:stream'
 import { randomBytes } from 'node:crypto'
 import { describe, type Filter } from '../core/http.ts'
 import { header, streamBody, type Body, type Request, type Response, type Tunnel, type TunnelStats } from '../core/message.ts'
+import { observeStream, pipeBody, PREMATURE_CLOSE } from '../core/stream-plumbing.ts'
 import { frameForUi, tapWebsocket } from '../proxy/websocket-observer.ts'
 import type { Clock } from '../core/clock.ts'
-import type { Outcome } from '../../shared/exchange.ts'
-import { BodyTap, storeBytes } from './body-tap.ts'
+import type { Outcome, Timings } from '../../shared/exchange.ts'
+import { BodyKeeper, BodyTap, storeBytes } from './body-tap.ts'
 import type { CapturedExchange, CaptureSink, StoredBody } from './captured-exchange.ts'
 import { locate } from './request-location.ts'
 
@@ -55,8 +57,6 @@ export function captureTo(sink: CaptureSink, options: CaptureOptions): Filter {
     })
 }
 
-const noop = (): void => {}
-const PREMATURE_CLOSE = 'ERR_STREAM_PREMATURE_CLOSE'
 
 /** The state of one exchange being captured. */
 class Capture {
@@ -71,7 +71,7 @@ class Capture {
   private responseHeaders: number | undefined
   private responseDone: number | undefined
   private res: Response | undefined
-  private responseTap: BodyTap | undefined
+  private responseTap: BodyKeeper | undefined
   private responseComplete = false
   private delivered = false
   private readonly onAbort: (() => void) | undefined
@@ -88,7 +88,7 @@ class Capture {
     if (original.body.kind === 'stream') {
       const tap = new BodyTap(this.cap)
       this.requestTap = tap
-      pipeline(original.body.stream, tap, noop)
+      pipeBody(original.body.stream, tap, (error) => tap.destroy(error))
       finished(tap, (error) => {
         this.requestComplete = !error
         if (!error) this.requestBodyDone = this.elapsed()
@@ -127,14 +127,17 @@ class Capture {
       this.finish(outcomeOf(res))
       return res
     }
-    const tap = new BodyTap(this.cap)
-    this.responseTap = tap
-    pipeline(res.body.stream, tap, noop)
-    finished(tap, (error) => this.responseEnded(error))
-    return Object.freeze({ ...res, body: streamBody(tap, res.body.length) })
+    // The server always reads or destroys a response body, so it is watched as it goes, with no extra stream.
+    const keeper = new BodyKeeper(this.cap)
+    this.responseTap = keeper
+    observeStream(res.body.stream, {
+      data: (chunk) => keeper.keep(chunk),
+      ended: (error) => this.responseEnded(error),
+    })
+    return res
   }
 
-  private responseEnded(error: (Error & { code?: string }) | null | undefined): void {
+  private responseEnded(error: (Error & { code?: string }) | undefined): void {
     this.responseDone = this.elapsed()
     if (!error) {
       this.responseComplete = true
@@ -209,7 +212,8 @@ class Capture {
     const contentType = res ? header(res, 'Content-Type') : undefined
     const tags = mergeTags(req.tags, res ? tagsOf(res) : [])
     const note = res && tags.includes('chaos') ? header(res, CHAOS_NOTE_HEADER) : undefined
-    return {
+    // Optional fields are assigned, not spread: one object per record, keys in the order the UI reads them.
+    const record: Mutable<CapturedExchange> = {
       id: this.id,
       listenerId: this.options.listenerId,
       startedAt: this.startedAt,
@@ -221,23 +225,24 @@ class Capture {
       httpVersion: req.version,
       requestHeaders: req.headers,
       responseHeaders: res?.headers ?? [],
-      ...(res ? { status: res.status, reason: res.reason } : {}),
-      ...(contentType !== undefined ? { contentType } : {}),
-      ...(sizeOf(requestBody, this.requestComplete) !== undefined ? { requestSize: requestBody.size } : {}),
-      ...(responseBody && sizeOf(responseBody, this.responseComplete) !== undefined ? { responseSize: responseBody.size } : {}),
-      timings: {
-        ...(this.requestBodyDone !== undefined ? { requestBodyDone: this.requestBodyDone } : {}),
-        ...(this.responseHeaders !== undefined ? { responseHeaders: this.responseHeaders } : {}),
-        ...(this.responseDone !== undefined ? { responseDone: this.responseDone } : {}),
-      },
-      ...(outcome.kind === 'pending' ? {} : { durationMs: this.elapsed() }),
-      outcome,
-      tags,
-      ...(note !== undefined ? { note } : {}),
-      requestBody,
-      responseBody,
-      ...(tunnel ? { tunnel } : {}),
-    }
+    } as Mutable<CapturedExchange>
+    if (res) { record.status = res.status; record.reason = res.reason }
+    if (contentType !== undefined) record.contentType = contentType
+    if (sizeOf(requestBody, this.requestComplete) !== undefined) record.requestSize = requestBody.size
+    if (responseBody && sizeOf(responseBody, this.responseComplete) !== undefined) record.responseSize = responseBody.size
+    const timings: Mutable<Timings> = {}
+    if (this.requestBodyDone !== undefined) timings.requestBodyDone = this.requestBodyDone
+    if (this.responseHeaders !== undefined) timings.responseHeaders = this.responseHeaders
+    if (this.responseDone !== undefined) timings.responseDone = this.responseDone
+    record.timings = timings
+    if (outcome.kind !== 'pending') record.durationMs = this.elapsed()
+    record.outcome = outcome
+    record.tags = tags
+    if (note !== undefined) record.note = note
+    record.requestBody = requestBody
+    record.responseBody = responseBody
+    if (tunnel) record.tunnel = tunnel
+    return record
   }
 
   private responseBodyOf(res: Response | undefined): StoredBody | null {
@@ -282,6 +287,8 @@ function bodyLengthOf(body: Body): number | undefined {
 function sizeOf(body: StoredBody, complete: boolean): number | undefined {
   return complete || body.size > 0 ? body.size : undefined
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)

@@ -148,9 +148,9 @@ export class ExchangeStore {
   }
 }
 
-/** What the traffic table shows: no headers, no bodies. */
+/** What the traffic table shows: no headers, no bodies. Optional fields are assigned, not spread (one object). */
 export function summarise(record: CapturedExchange, seq: number): ExchangeSummary {
-  return {
+  const summary: Mutable<ExchangeSummary> = {
     id: record.id,
     seq,
     listenerId: record.listenerId,
@@ -160,18 +160,21 @@ export function summarise(record: CapturedExchange, seq: number): ExchangeSummar
     host: record.host,
     path: record.path,
     httpVersion: record.httpVersion,
-    ...(record.status !== undefined ? { status: record.status } : {}),
-    ...(record.reason !== undefined ? { reason: record.reason } : {}),
-    ...(record.contentType !== undefined ? { contentType: record.contentType } : {}),
-    ...(record.requestSize !== undefined ? { requestSize: record.requestSize } : {}),
-    ...(record.responseSize !== undefined ? { responseSize: record.responseSize } : {}),
-    timings: record.timings,
-    ...(record.durationMs !== undefined ? { durationMs: record.durationMs } : {}),
-    outcome: record.outcome,
-    tags: record.tags,
-    ...(record.note !== undefined ? { note: record.note } : {}),
-  }
+  } as Mutable<ExchangeSummary>
+  if (record.status !== undefined) summary.status = record.status
+  if (record.reason !== undefined) summary.reason = record.reason
+  if (record.contentType !== undefined) summary.contentType = record.contentType
+  if (record.requestSize !== undefined) summary.requestSize = record.requestSize
+  if (record.responseSize !== undefined) summary.responseSize = record.responseSize
+  summary.timings = record.timings
+  if (record.durationMs !== undefined) summary.durationMs = record.durationMs
+  summary.outcome = record.outcome
+  summary.tags = record.tags
+  if (record.note !== undefined) summary.note = record.note
+  return summary
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 function bodyBytesOf(record: CapturedExchange): number {
   return (record.requestBody?.bytes.byteLength ?? 0) + (record.responseBody?.bytes.byteLength ?? 0)

@@ -5,9 +5,12 @@ import { Nav } from './components/nav.tsx'
 import { Notices } from './components/notices.tsx'
 import { Toolbar } from './components/toolbar.tsx'
 import { useApp, useAppStore } from './store/use-app.ts'
-import { ComingSoonView } from './views/coming-soon-view.tsx'
+import { LiveBanners } from './components/live-banners.tsx'
+import { ChaosView } from './views/chaos-view.tsx'
+import { ClockView } from './views/clock-view.tsx'
 import { LatencyView } from './views/latency-view.tsx'
 import { PipelinesView } from './views/pipelines-view.tsx'
+import { SessionsView } from './views/sessions-view.tsx'
 import { SetupView } from './views/setup-view.tsx'
 import { TrafficView } from './views/traffic-view.tsx'
 
@@ -18,6 +21,7 @@ export function App() {
     <div className="app">
       <Toolbar />
       <ConnectionBanner />
+      <LiveBanners />
       <Notices />
       <div className="app-body">
         <Nav />
@@ -26,7 +30,9 @@ export function App() {
           {view === 'latency' && <LatencyView />}
           {view === 'pipelines' && <PipelinesView />}
           {view === 'setup' && <SetupView />}
-          {(view === 'sessions' || view === 'chaos' || view === 'clock') && <ComingSoonView view={view} />}
+          {view === 'sessions' && <SessionsView />}
+          {view === 'chaos' && <ChaosView />}
+          {view === 'clock' && <ClockView />}
         </main>
       </div>
     </div>

@@ -171,6 +171,10 @@ test('traffic UI: 1,000 live exchanges, filter, detail, resend, keyboard and lat
   const [r, g, b] = (red.match(/\d+/g) ?? []).map(Number)
   assert.ok(r! > 150 && g! < 90 && b! < 90, `the proxy-made 502 is red, not ${red}`)
   await page.screenshot({ path: join(SCREENSHOTS, 'traffic.png') })
+  await deadRow.click()
+  const outcome = page.getByTestId('detail').getByTestId('outcome')
+  await outcome.waitFor()
+  assert.match(await outcome.innerText(), /Failed[\s\S]*made by the proxy/, 'the 502 says the proxy made it')
 
   // The POST's detail: request headers exactly as sent (order, case, duplicates), its body raw and pretty.
   await page.getByTestId('filter').fill('/orders/special')

@@ -10,8 +10,8 @@
 import http from 'node:http'
 import https from 'node:https'
 import type net from 'node:net'
-import { pipeline } from 'node:stream'
 import { emptyBody, generatedResponse, header, response, streamBody, type Header, type Request, type Response, type Tunnel } from '../message.ts'
+import { pipeBody } from '../stream-plumbing.ts'
 import { pipeSockets } from './pipe-sockets.ts'
 import { contentLength, flatHeaders, headerPairs } from './raw-headers.ts'
 import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
@@ -122,7 +122,7 @@ export function nodeClient(options: ClientOptions = {}): Client {
       if (request.signal?.aborted) { abort(); return }
       const body = request.body
       if (body.kind === 'bytes') req.end(body.bytes)
-      else pipeline(body.stream, req, () => {}) // a failed upload destroys req, which reports through 'error'
+      else pipeBody(body.stream, req, (error) => req.destroy(error)) // req then reports through 'error'
     })
     return send(1)
   }

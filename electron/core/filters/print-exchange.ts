@@ -17,6 +17,9 @@ export const EXCHANGE_SEPARATOR = `${'='.repeat(72)}\n`
  * `bodyCap` bytes are kept for printing. The text is written in one `out.write` once the response body has
  * gone by, so concurrent exchanges never interleave.
  *
+ * The response body is watched as its consumer reads it (no extra stream): it prints once the body has been read
+ * to its end, failed, or been destroyed; a response nobody reads or destroys never prints.
+ *
  * Beware: a response that streams forever (server-sent events) prints only when it ends. A request body nobody
  * read by then prints what went by, marked `<<body still streaming>>`. When `next` throws, the request prints
  * with a line saying there was no response, and the error goes on.
@@ -34,7 +37,7 @@ export function printExchange(out: { write(s: string): unknown }, options: Print
       void requestTee.captured.then((captured) => out.write(`${requestText(req, captured)}<<no response: ${why}>>\n${EXCHANGE_SEPARATOR}`))
       throw error
     }
-    const responseTee = teeBody(res.body, cap)
+    const responseTee = teeBody(res.body, cap, { watch: 'as-read' })
     void responseTee.captured.then(async (captured) => {
       const requestCaptured = await settledOrCurrent(requestTee)
       out.write(`${requestText(req, requestCaptured)}${responseHead(res)}${bodyText(res, captured)}${EXCHANGE_SEPARATOR}`)

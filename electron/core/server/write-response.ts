@@ -7,10 +7,10 @@
  * rather than a complete-looking one.
  */
 import http from 'node:http'
-import { pipeline } from 'node:stream'
 import type { Duplex } from 'node:stream'
 import { generatedResponse, header, type Body, type Response } from '../message.ts'
 import { flatHeaders } from '../client/raw-headers.ts'
+import { pipeBody } from '../stream-plumbing.ts'
 
 /** HEAD responses, 1xx, 204 and 304 never carry a body (RFC 9110 §6.4.1). */
 export function mayHaveBody(method: string, status: number): boolean {
@@ -37,7 +37,7 @@ export function writeResponse(method: string, res: http.ServerResponse, response
   const body = response.body
   if (!mayHaveBody(method, response.status)) { discardBody(body); res.end(); return }
   if (body.kind === 'bytes') { res.end(body.bytes); return }
-  pipeline(body.stream, res, (error) => { if (error) res.socket?.destroy() })
+  pipeBody(body.stream, res, () => res.destroy())
 }
 
 /** Writes a whole response onto a raw socket and ends it. */
@@ -55,7 +55,7 @@ export function writeRawResponse(method: string, socket: Duplex, response: Respo
   if (!withBody) { discardBody(body); socket.end(head, 'latin1'); return }
   socket.write(head, 'latin1')
   if (body.kind === 'bytes') { socket.end(body.bytes); return }
-  pipeline(body.stream, socket, (error) => { if (error) socket.destroy() })
+  pipeBody(body.stream, socket, () => socket.destroy())
 }
 
 /**

@@ -10,6 +10,7 @@ import { formatBytes, formatClock, statusText, statusTone } from '../lib/format.
 import { messageOf } from '../store/session-slice.ts'
 import { useApp, useAppStore } from '../store/use-app.ts'
 import { BodyViewer } from './body-viewer.tsx'
+import { FramesPanel } from './frames-panel.tsx'
 import { HeadersTable } from './headers-table.tsx'
 import { TimingBar } from './timing-bar.tsx'
 
@@ -19,19 +20,26 @@ type Loaded =
   | { readonly status: 'missing'; readonly id: string }
   | { readonly status: 'error'; readonly id: string; readonly message: string }
 
+type Tab = 'request' | 'response' | 'frames'
+const TAB_LABELS: Record<Tab, string> = { request: 'Request', response: 'Response', frames: 'Frames' }
+
 export function DetailPane() {
   const store = useAppStore()
   const id = useApp((s) => s.selectedId)
   const summary = useApp((s) => (s.selectedId === undefined ? undefined : s.byId.get(s.selectedId)))
   const [loaded, setLoaded] = useState<Loaded | undefined>(undefined)
-  const [tab, setTab] = useState<'request' | 'response'>('response')
+  const [tab, setTab] = useState<Tab>('response')
 
   useEffect(() => {
     if (id === undefined) return
     let live = true
     setLoaded((prev) => (prev && prev.id === id && prev.status === 'ready' ? prev : { status: 'loading', id }))
     store.getState().command('getExchange', { id }).then(
-      (detail) => { if (live) setLoaded(detail ? { status: 'ready', id, detail } : { status: 'missing', id }) },
+      (detail) => {
+        if (!live) return
+        setLoaded(detail ? { status: 'ready', id, detail } : { status: 'missing', id })
+        if (detail && (detail.frames || detail.tags.includes('websocket'))) store.getState().loadFrames(id, detail.frames ?? [], detail.framesDropped ?? 0)
+      },
       (error: unknown) => { if (live) setLoaded({ status: 'error', id, message: messageOf(error) }) },
     )
     return () => { live = false }
@@ -40,6 +48,9 @@ export function DetailPane() {
   if (id === undefined) return null
   const detail = loaded?.status === 'ready' && loaded.id === id ? loaded.detail : undefined
   const head = summary ?? detail
+  const websocket = head?.tags.includes('websocket') === true
+  const tabs: readonly Tab[] = websocket ? ['request', 'response', 'frames'] : ['request', 'response']
+  const shownTab: Tab = tabs.includes(tab) ? tab : 'response'
   return (
     <section className="detail" data-testid="detail" aria-label="Exchange detail">
       <header className="detail-head">
@@ -55,25 +66,26 @@ export function DetailPane() {
       </header>
       {head && <Overview exchange={head} detail={detail} />}
       <div className="tabs" role="tablist" aria-label="Message">
-        {(['request', 'response'] as const).map((t) => (
-          <button key={t} type="button" role="tab" id={`tab-${t}`} aria-selected={tab === t} aria-controls={`panel-${t}`}
+        {tabs.map((t) => (
+          <button key={t} type="button" role="tab" id={`tab-${t}`} aria-selected={shownTab === t} aria-controls={`panel-${t}`}
             data-testid={`tab-${t}`} className="tab" onClick={() => setTab(t)}>
-            {t === 'request' ? 'Request' : 'Response'}
+            {TAB_LABELS[t]}
           </button>
         ))}
       </div>
-      <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} data-testid={`panel-${tab}`}>
+      <div className="tab-panel" role="tabpanel" id={`panel-${shownTab}`} aria-labelledby={`tab-${shownTab}`} data-testid={`panel-${shownTab}`}>
         {loaded?.status === 'error' && loaded.id === id && <p className="error-text">Could not load this exchange: {loaded.message}</p>}
         {loaded?.status === 'missing' && loaded.id === id && <p className="muted">This exchange is no longer kept (cleared or evicted).</p>}
         {!detail && loaded?.status === 'loading' && <p className="muted">Loading…</p>}
-        {detail && tab === 'request' && (
+        {detail && shownTab === 'frames' && <FramesPanel exchangeId={detail.id} />}
+        {detail && shownTab === 'request' && (
           <>
             <p className="start-line mono">{detail.method} {detail.target} {detail.httpVersion}</p>
             <HeadersTable headers={detail.requestHeaders} label="Request headers" />
             <BodyViewer key={`${detail.id}-req`} body={detail.requestBody} headers={detail.requestHeaders} label="Request body" />
           </>
         )}
-        {detail && tab === 'response' && (
+        {detail && shownTab === 'response' && (
           detail.status === undefined && detail.responseHeaders.length === 0 ? (
             <p className="muted">{detail.outcome.kind === 'pending' ? 'Waiting for the response…' : 'No response was received.'}</p>
           ) : (
@@ -105,7 +117,8 @@ function Overview({ exchange: e, detail }: { exchange: ExchangeSummary; detail: 
       {e.outcome.kind === 'aborted' && (
         <div className="outcome outcome-aborted" data-testid="outcome"><strong>Aborted</strong> — {e.outcome.message}</div>
       )}
-      {e.tags.includes('chaos') && <div className="outcome outcome-chaos">⚡ Chaos{e.note ? `: ${e.note}` : ''}</div>}
+      {e.tags.includes('chaos') && <div className="outcome outcome-chaos" data-testid="chaos-note">⚡ Chaos{e.note ? `: ${e.note}` : ''}</div>}
+      {!e.tags.includes('chaos') && e.note && <div className="outcome outcome-note" data-testid="note">{e.note}</div>}
       <dl className="facts">
         <div><dt>Started</dt><dd className="num">{formatClock(e.startedAt)}</dd></div>
         <div><dt>Host</dt><dd className="mono">{e.host}</dd></div>

@@ -7,6 +7,14 @@ import { useApp } from '../store/use-app.ts'
 
 export const ROW_HEIGHT = 28
 
+/** Tags that say where an exchange came from, shown as small badges before the path. */
+const BADGES: readonly { tag: string; label: string; title: string }[] = [
+  { tag: 'replayed', label: 'replay', title: 'Sent by a session replay' },
+  { tag: 'stand-in', label: 'stand-in', title: 'Answered from a recorded session; the server was not contacted' },
+  { tag: 'stand-in-miss', label: 'no match', title: 'The stand-in had no recorded answer for this request' },
+  { tag: 'resent', label: 'resent', title: 'Sent again with Resend' },
+]
+
 interface RowProps {
   readonly id: string
   readonly index: number
@@ -46,6 +54,7 @@ function cellContent(column: ColumnId, e: ExchangeSummary, chaos: boolean): Reac
         {chaos && <span className="chaos-icon" aria-label="chaos" title={e.note ?? 'chaos'}>⚡</span>}
         {e.tags.includes('tunnel') && <span className="tag">tunnel</span>}
         {e.tags.includes('websocket') && <span className="tag">ws</span>}
+        {BADGES.map((b) => e.tags.includes(b.tag) && <span key={b.tag} className={`tag tag-${b.tag}`} title={b.title} data-testid={`tag-${b.tag}`}>{b.label}</span>)}
         {e.path}
       </span>
     )

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react'
 import { useApp } from '../store/use-app.ts'
 import { ColumnMenu } from './column-menu.tsx'
 import { CopyButton } from './copy-button.tsx'
+import { RecordingIndicator } from './recording-indicator.tsx'
 
 export function Toolbar() {
   const capturing = useApp((s) => s.capturing)
@@ -21,6 +22,7 @@ export function Toolbar() {
       <button type="button" className="btn" data-testid="clear" title="Clear traffic (Ctrl/Cmd+K)" onClick={() => void clearAll()}>
         Clear
       </button>
+      <RecordingIndicator />
       <div className="proxy-address" data-testid="proxy-address">
         {proxyUrl ? (
           <>

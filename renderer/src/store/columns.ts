@@ -16,7 +16,7 @@ export interface ColumnDef {
 }
 
 export const COLUMNS: readonly ColumnDef[] = [
-  { id: 'seq', label: '#', width: 56, align: 'end' },
+  { id: 'seq', label: '#', width: 72, align: 'end' }, // seven digits: seq keeps counting past the 100,000 kept
   { id: 'time', label: 'Time', width: 108, align: 'start' },
   { id: 'method', label: 'Method', width: 72, align: 'start' },
   { id: 'host', label: 'Host', width: 170, align: 'start' },

@@ -1,17 +1,22 @@
 /** How to point clients at the proxy, each line copyable, and a browser launched through it. */
 import { useState } from 'react'
 import { CopyButton } from '../components/copy-button.tsx'
+import { HttpsSetup } from '../components/https-setup.tsx'
+import { isProxyListener } from '../store/listener-kinds.ts'
 import { useApp, useAppStore } from '../store/use-app.ts'
 
 export function SetupView() {
-  const listener = useApp((s) => s.listeners[0])
+  const listener = useApp((s) => s.listeners.find(isProxyListener) ?? s.listeners[0])
+  const [intercepting, setIntercepting] = useState<boolean | undefined>(undefined)
   const store = useAppStore()
   const [launch, setLaunch] = useState<{ busy: boolean; message?: string; ok?: boolean }>({ busy: false })
   const url = listener?.url ?? 'http://127.0.0.1:8080'
   const lines = [
     { id: 'http', label: 'Shell: plain HTTP through the proxy', text: `export HTTP_PROXY=${url}` },
     { id: 'https', label: 'Shell: HTTPS through the proxy', text: `export HTTPS_PROXY=${url}`,
-      note: 'HTTPS interception arrives later: for now HTTPS is tunnelled with CONNECT, so you see the tunnel (host, bytes, timing) but not what is inside.' },
+      note: intercepting === undefined ? undefined : intercepting
+        ? 'HTTPS is intercepted: clients that trust the Nanoscope CA (below) show their HTTPS requests and responses in full; others see a certificate error.'
+        : 'HTTPS interception is off (started with --no-intercept): HTTPS is tunnelled with CONNECT, so you see the tunnel (host, bytes, timing) but not what is inside.' },
     { id: 'curl', label: 'One request with curl', text: `curl -x ${url} http://example.com/` },
   ]
   return (
@@ -25,9 +30,10 @@ export function SetupView() {
           {l.note && <p className="muted small">{l.note}</p>}
         </section>
       ))}
+      <HttpsSetup proxyUrl={url} onIntercepting={setIntercepting} />
       <section className="card setup-line">
         <h3>A browser through the proxy</h3>
-        <p className="muted small">Launches Chromium with a fresh profile that uses the proxy, where Chromium is installed.</p>
+        <p className="muted small">Launches Chromium with a fresh profile that uses the proxy, where Chromium is installed. It trusts the Nanoscope CA by its public key for that browser only.</p>
         <button type="button" className="btn btn-primary" disabled={!listener || launch.busy} data-testid="launch-browser"
           onClick={() => {
             if (!listener) return

@@ -1,0 +1,75 @@
+/**
+ * Cheap plumbing for body streams on the hot path (STYLE.md §4).
+ *
+ * `stream.pipeline()` costs an AbortController, an abort (a DOMException with a stack) and end-of-stream
+ * listeners per call, and every pass-through Transform adds a stream, its buffers and its ticks. A proxy moves a
+ * body per exchange, so these two do it by hand: `pipeBody` pipes with explicit failure handling both ways,
+ * and `observeStream` watches a stream go by without putting another stream in its way.
+ */
+import type { Readable, Writable } from 'node:stream'
+
+/** What `observeStream` reports. */
+export interface StreamObserver {
+  /** Each chunk, as the stream hands it to its consumer, in order. */
+  data(chunk: Buffer | string): void
+  /** Once: undefined after 'end'; the error on 'error'; a premature-close error on 'close' before 'end'. */
+  ended(error: Error | undefined): void
+}
+
+/**
+ * Watches what a stream hands its consumer (every 'data' chunk, whether read by `pipe`, a 'data' listener or an
+ * async iterator) and how it ends, by wrapping the stream's own `emit`: no listener, no extra stream, so the
+ * consumer keeps the very same stream and its backpressure. Several observers can watch one stream.
+ *
+ * Beware: it sees only what is read from now on, and only what the consumer reads: a stream nobody reads never
+ * reports. Use it where a consumer is certain (a response body, which the server sends or destroys); where the
+ * body may go unread, a pass-through stream that reads ahead is the right tool (`teeBody`'s default).
+ */
+export function observeStream(stream: Readable, observer: StreamObserver): void {
+  let done = false
+  const end = (error: Error | undefined): void => {
+    if (done) return
+    done = true
+    observer.ended(error)
+  }
+  if (stream.readableEnded) { process.nextTick(end, undefined); return }
+  if (stream.destroyed) { process.nextTick(end, stream.errored ?? prematureClose()); return }
+  const emit = stream.emit
+  stream.emit = function observedEmit(this: Readable, event: string | symbol, arg?: unknown): boolean {
+    if (!done) {
+      if (event === 'data') observer.data(arg as Buffer | string)
+      else if (event === 'end') end(undefined)
+      else if (event === 'error') end(arg as Error)
+      else if (event === 'close') end(prematureClose())
+    }
+    // eslint-disable-next-line prefer-rest-params
+    return emit.apply(this, arguments as unknown as [string | symbol, ...unknown[]])
+  }
+}
+
+/**
+ * Pipes `source` into `destination` (backpressure by `pipe`) and handles what `pipe` leaves alone: when the
+ * source fails or closes before its end, `failed` hears why (it should destroy the destination); when the
+ * destination closes or fails before the source has ended, the source is destroyed so its producer is freed.
+ */
+export function pipeBody(source: Readable, destination: Writable, failed: (error: Error) => void): void {
+  let over = false
+  const fail = (error: Error): void => {
+    if (over) return
+    over = true
+    failed(error)
+  }
+  const stopSource = (): void => { if (!source.readableEnded && !source.destroyed) source.destroy() }
+  source.on('error', fail)
+  source.once('close', () => { if (!source.readableEnded) fail(source.errored ?? prematureClose()) })
+  destination.once('close', stopSource)
+  destination.on('error', stopSource)
+  source.pipe(destination)
+}
+
+/** The error Node's stream utilities give a stream that closed before it ended. */
+export function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: PREMATURE_CLOSE })
+}
+
+export const PREMATURE_CLOSE = 'ERR_STREAM_PREMATURE_CLOSE'
