@@ -76,9 +76,9 @@ export class Host {
     this.hub.onSettings((settings) => this.events.emit('settings', settings))
   }
 
-  /** Starts a listener and tells every window. */
-  async startListener(request: StartListenerRequest, fallbackToFreePort = false) {
-    const info = await this.listeners.start(request, fallbackToFreePort)
+  /** Starts a listener and tells every window. `captured: false` keeps an app's own traffic out of Traffic. */
+  async startListener(request: StartListenerRequest, fallbackToFreePort = false, captured = true) {
+    const info = await this.listeners.start(request, fallbackToFreePort, captured)
     const chaos = this.listeners.get(info.id)?.chaos
     chaos?.subscribe(() => this.events.emit('chaos', this.chaosInfo(info.id)))
     this.events.emit('listeners', { listeners: this.listeners.list() })
@@ -178,7 +178,8 @@ export class Host {
   async startClockDemo(intervalMs = 1000): Promise<{ url: string; clockListenerId: string; proxyListenerId: string }> {
     const running = this.clockDemo && this.listeners.get(this.clockDemo.clockListenerId) && this.listeners.get(this.clockDemo.proxyListenerId)
     if (running && this.clockDemo) return this.clockDemo
-    const clock = await this.startListener({ kind: 'clock', intervalMs, port: 0 })
+    // Only the proxy in front captures, so each tick shows once.
+    const clock = await this.startListener({ kind: 'clock', intervalMs, port: 0 }, false, false)
     const proxy = await this.startListener({ kind: 'proxy', mode: 'reverse', target: clock.url, port: 0 })
     this.clockDemo = { url: `${proxy.url.replace(/^http/, 'ws')}/clock`, clockListenerId: clock.id, proxyListenerId: proxy.id }
     return this.clockDemo

@@ -59,9 +59,9 @@ export class Listeners {
   }
 
   /** Starts a listener. With `fallbackToFreePort`, a taken port is replaced by a free one and the info says so. */
-  async start(request: StartListenerRequest, fallbackToFreePort = false): Promise<ListenerInfo> {
+  async start(request: StartListenerRequest, fallbackToFreePort = false, captured = true): Promise<ListenerInfo> {
     const id = `L${this.#next++}`
-    if (request.kind === 'static' || request.kind === 'clock') return this.startApp(id, request)
+    if (request.kind === 'static' || request.kind === 'clock') return this.startApp(id, request, captured)
     const chaos = createChaosEngine({ clock: this.options.clock })
     const switches: ListenerSwitches = { recording: recordingSwitch({ clock: this.options.clock }), standIn: standInSwitch() }
     const self = selfAddress()
@@ -102,12 +102,12 @@ export class Listeners {
   }
 
   /** Static files or the clock, with capture in front so their traffic shows too. */
-  private async startApp(id: string, request: StartListenerRequest): Promise<ListenerInfo> {
+  private async startApp(id: string, request: StartListenerRequest, captured: boolean): Promise<ListenerInfo> {
     if (request.kind === 'static' && !(request.dir && existsSync(request.dir) && statSync(request.dir).isDirectory())) {
       throw new Error(`startListener: "${request.dir}" is not a folder`)
     }
     const plain = request.kind === 'static' ? staticServer(request.dir) : websocketClock(request.intervalMs ?? 1000, this.options.clock)
-    const app: App = { ...plain, filters: [...this.options.innerFilters(id), ...plain.filters] }
+    const app: App = captured ? { ...plain, filters: [...this.options.innerFilters(id), ...plain.filters] } : plain
     const mounted = await mountApp(app, { host: request.host ?? '127.0.0.1', port: request.port ?? 0 })
     const info: ListenerInfo = {
       id, kind: request.kind, mode: 'reverse', host: mounted.server.host, port: mounted.server.port, url: mounted.server.url,

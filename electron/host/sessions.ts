@@ -35,6 +35,7 @@ export interface SessionsOptions {
 
 export class SessionsController {
   readonly #stopped = new Map<string, string>()
+  readonly #names = new Map<string, string>()
   readonly #timers = new Map<string, NodeJS.Timeout>()
 
   constructor(private readonly options: SessionsOptions) {}
@@ -55,6 +56,7 @@ export class SessionsController {
     return {
       listenerId, recording: active !== undefined, count: active?.count ?? 0,
       ...(active ? { sessionId: idOf(active.dir) } : {}),
+      ...(active && this.#names.has(listenerId) ? { name: this.#names.get(listenerId)! } : {}),
       ...(stoppedBecause ? { stoppedBecause } : {}),
       ...(standInDir ? { standInSessionId: idOf(standInDir) } : {}),
     }
@@ -63,6 +65,8 @@ export class SessionsController {
   async startRecording(listenerId: string, name: string | undefined): Promise<RecordingInfo> {
     const { recording } = this.options.switchesOf(listenerId)
     this.#stopped.delete(listenerId)
+    if (name) this.#names.set(listenerId, name)
+    else this.#names.delete(listenerId)
     await recording.start({ root: this.root, source: listenerId, ...(name ? { name } : {}) })
     let last = -1
     clearInterval(this.#timers.get(listenerId))
@@ -149,7 +153,8 @@ export class SessionsController {
       ...(request.limit ? { limit: request.limit } : {}),
       onProgress: ({ done, total }) => this.options.onReplayProgress({ sessionId: request.sessionId, done, total }),
     })
-    return JSON.parse(JSON.stringify(report)) as ReplayReportData
+    // Infinity ("as fast as possible") does not survive JSON: name it.
+    return JSON.parse(JSON.stringify({ ...report, speed: report.speed === Infinity ? 'max' : report.speed })) as ReplayReportData
   }
 
   async stopAll(listenerIds: readonly string[]): Promise<void> {
