@@ -147,34 +147,66 @@ export const GENERATED_HEADER = 'X-Nanoscope-Generated'
 /** First value of a header, by case-insensitive name. */
 export function header(message: { readonly headers: Headers }, name: string): string | undefined {
   const lower = name.toLowerCase()
-  for (const [n, v] of message.headers) if (n.toLowerCase() === lower) return v
+  const headers = message.headers
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
+    if (sameName(h[0], lower)) return h[1]
+  }
   return undefined
 }
 
 /** Every value of a header, in order. */
 export function headerValues(message: { readonly headers: Headers }, name: string): string[] {
   const lower = name.toLowerCase()
-  return message.headers.filter(([n]) => n.toLowerCase() === lower).map(([, v]) => v)
+  const values: string[] = []
+  for (const h of message.headers) if (sameName(h[0], lower)) values.push(h[1])
+  return values
+}
+
+/**
+ * Whether a header name is `lower` (already lower-cased), ignoring case. Header names are tokens (ASCII,
+ * RFC 9110 §5.1), so names of another length are not compared at all: most lookups lower-case nothing.
+ */
+export function sameName(name: string, lower: string): boolean {
+  return name.length === lower.length && (name === lower || name.toLowerCase() === lower)
 }
 
 /** Appends a header, keeping any existing ones. */
 export function withHeader<M extends Request | Response>(message: M, name: string, value: string): M {
-  return freeze({ ...message, headers: freezeHeaders([...message.headers, [name, value]]) })
+  const headers: Header[] = message.headers.slice()
+  headers.push([name, value])
+  return freeze({ ...message, headers: freezeFresh(headers) })
 }
 
 /** Replaces every header of that name with one (placed where the first one was, else appended). */
 export function replaceHeader<M extends Request | Response>(message: M, name: string, value: string): M {
+  return freeze({ ...message, headers: replacedHeaders(message.headers, name, value) })
+}
+
+/** The header list with every `name` header replaced by one (where the first was, else appended), frozen. */
+export function replacedHeaders(headers: Headers, name: string, value: string): Headers {
   const lower = name.toLowerCase()
-  const at = message.headers.findIndex(([n]) => n.toLowerCase() === lower)
-  if (at < 0) return withHeader(message, name, value)
-  const headers = message.headers.filter(([n], i) => i === at || n.toLowerCase() !== lower)
-  return freeze({ ...message, headers: freezeHeaders(headers.map((h, i) => (i === at ? [h[0], value] as const : h))) })
+  const out: Header[] = []
+  let placed = false
+  for (const h of headers) {
+    if (!sameName(h[0], lower)) out.push(h)
+    else if (!placed) { out.push(Object.freeze([h[0], value] as const)); placed = true }
+  }
+  if (!placed) out.push(Object.freeze([name, value] as const))
+  return freezeFresh(out)
 }
 
 /** Removes every header whose lower-cased name is in the set. */
 export function withoutHeaders<M extends Request | Response>(message: M, lowerNames: ReadonlySet<string>): M {
-  if (!message.headers.some(([n]) => lowerNames.has(n.toLowerCase()))) return message
-  return freeze({ ...message, headers: freezeHeaders(message.headers.filter(([n]) => !lowerNames.has(n.toLowerCase()))) })
+  const headers = message.headers
+  let kept: Header[] | undefined
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
+    const drop = lowerNames.has(h[0].toLowerCase())
+    if (drop && !kept) kept = headers.slice(0, i)
+    else if (!drop && kept) kept.push(h)
+  }
+  return kept ? freeze({ ...message, headers: freezeFresh(kept) }) : message
 }
 
 export function withHeaders<M extends Request | Response>(message: M, headers: Headers): M {
@@ -200,7 +232,13 @@ function toBody(body: Body | string | Uint8Array | undefined): Body {
 }
 
 function freezeHeaders(headers: Headers): Headers {
-  return Object.isFrozen(headers) ? headers : Object.freeze(headers.map((h) => (Object.isFrozen(h) ? h : Object.freeze(h))))
+  return Object.isFrozen(headers) ? headers : freezeFresh(headers.slice())
+}
+
+/** Freezes a header list nobody else holds, and each pair in it, in place. */
+function freezeFresh(headers: Header[]): Headers {
+  for (const h of headers) if (!Object.isFrozen(h)) Object.freeze(h)
+  return Object.freeze(headers)
 }
 
 function freeze<T extends object>(o: T): T {

@@ -121,7 +121,7 @@ export function nodeClient(options: ClientOptions = {}): Client {
 
       if (request.signal?.aborted) { abort(); return }
       const body = request.body
-      if (body.kind === 'bytes') req.end(body.bytes)
+      if (body.kind === 'bytes') body.bytes.byteLength === 0 ? req.end() : req.end(body.bytes)
       else pipeBody(body.stream, req, (error) => req.destroy(error)) // req then reports through 'error'
     })
     return send(1)
@@ -137,20 +137,38 @@ interface Upstream { secure: boolean; host: string; port: number; authority: str
 
 /** Splits an absolute-form target (RFC 9112 §3.2.2) without normalising its path, which goes out as sent. */
 export function parseTarget(target: string): Upstream | undefined {
-  const match = /^(https?):\/\/([^/?#]*)([^#]*)/i.exec(target)
+  const match = ABSOLUTE_TARGET.exec(target)
   if (!match) return undefined
-  const scheme = (match[1] ?? 'http').toLowerCase()
+  const origin = match[1] ?? ''
+  let where = origins.get(origin)
+  if (where === undefined) {
+    where = parseOrigin(origin)
+    if (origins.size >= MAX_ORIGINS) origins.clear()
+    origins.set(origin, where)
+  }
+  if (where === null) return undefined
+  const rest = match[2] ?? ''
+  return { ...where, path: rest === '' ? '/' : rest.startsWith('/') ? rest : `/${rest}` }
+}
+
+const ABSOLUTE_TARGET = /^(https?:\/\/[^/?#]*)([^#]*)/i
+
+/** Parsed `scheme://authority` prefixes, so a proxy sending to a few upstreams parses each once. */
+const origins = new Map<string, Omit<Upstream, 'path'> | null>()
+const MAX_ORIGINS = 1024
+
+function parseOrigin(origin: string): Omit<Upstream, 'path'> | null {
+  const at = origin.indexOf('://')
+  const scheme = origin.slice(0, at).toLowerCase()
   let url: URL
-  try { url = new URL(`${scheme}://${match[2] ?? ''}/`) } catch { return undefined }
-  if (!url.hostname) return undefined
-  const rest = match[3] ?? ''
-  return {
+  try { url = new URL(`${scheme}://${origin.slice(at + 3)}/`) } catch { return null }
+  if (!url.hostname) return null
+  return Object.freeze({
     secure: scheme === 'https',
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: url.port ? Number(url.port) : scheme === 'https' ? 443 : 80,
     authority: url.host,
-    path: rest === '' ? '/' : rest.startsWith('/') ? rest : `/${rest}`,
-  }
+  })
 }
 
 /**
@@ -180,7 +198,7 @@ export const MAX_VIA_HOPS = 16
 function viaHops(request: Request): number {
   let hops = 0
   for (const [name, value] of request.headers) {
-    if (name.toLowerCase() === 'via') hops += value.split(',').filter((entry) => entry.trim() !== '').length
+    if (name.length === 3 && name.toLowerCase() === 'via') hops += value.split(',').filter((entry) => entry.trim() !== '').length
   }
   return hops
 }

@@ -8,13 +8,24 @@ export function headerPairs(raw: readonly string[]): Headers {
 }
 
 export function flatHeaders(headers: Headers): string[] {
-  return headers.flatMap(([name, value]) => [name, value])
+  const flat = new Array<string>(headers.length * 2)
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
+    flat[2 * i] = h[0]
+    flat[2 * i + 1] = h[1]
+  }
+  return flat
 }
 
 /** The Content-Length as a number when it is a single valid value, else undefined. */
 export function contentLength(headers: Headers): number | undefined {
-  const values = headers.filter(([n]) => n.toLowerCase() === 'content-length').map(([, v]) => v.trim())
-  const first = values[0]
-  if (first === undefined || !/^\d+$/.test(first) || values.some((v) => v !== first)) return undefined
+  let first: string | undefined
+  for (const [n, v] of headers) {
+    if (n.length !== 14 || n.toLowerCase() !== 'content-length') continue
+    const value = v.trim()
+    if (first === undefined) first = value
+    else if (value !== first) return undefined
+  }
+  if (first === undefined || !/^\d+$/.test(first)) return undefined
   return Number(first)
 }

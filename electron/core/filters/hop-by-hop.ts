@@ -1,5 +1,5 @@
 import { describe, type Filter } from '../http.ts'
-import { headerValues, withoutHeaders, type Request, type Response } from '../message.ts'
+import { header, withoutHeaders, type Request, type Response } from '../message.ts'
 
 /**
  * Header fields that describe one connection, not the message (RFC 9110 §7.6.1): a proxy must not forward
@@ -25,18 +25,40 @@ export function removeHopByHop(): Filter {
   })
 }
 
-/** The message without `Connection`, the fields it names, and the other hop-by-hop fields. */
+/**
+ * The message without `Connection`, the fields it names, and the other hop-by-hop fields. One pass looks for
+ * them (names of no hop-by-hop length are not even lower-cased); the message comes back as it is when there
+ * are none.
+ */
 export function withoutHopByHop<M extends Request | Response>(message: M): M {
-  const named = connectionTokens(message)
-  if (named.length === 0) return withoutHeaders(message, HOP_BY_HOP_HEADERS)
+  let found = false
+  let named: string[] | undefined
+  for (const [name, value] of message.headers) {
+    if (!HOP_BY_HOP_LENGTHS.has(name.length)) continue
+    const lower = name.toLowerCase()
+    if (!HOP_BY_HOP_HEADERS.has(lower)) continue
+    found = true
+    if (lower === 'connection') (named ??= []).push(...tokens(value))
+  }
+  if (!found) return message
+  if (!named || named.length === 0) return withoutHeaders(message, HOP_BY_HOP_HEADERS)
   return withoutHeaders(message, new Set([...HOP_BY_HOP_HEADERS, ...named]))
 }
 
+const HOP_BY_HOP_LENGTHS: ReadonlySet<number> = new Set([...HOP_BY_HOP_HEADERS].map((n) => n.length))
+
 /** A websocket (or other protocol) upgrade handshake: GET, `Connection` naming `upgrade`, and `Upgrade`. */
 export function isUpgradeRequest(req: Request): boolean {
-  return req.method.toUpperCase() === 'GET' && connectionTokens(req).includes('upgrade') && headerValues(req, 'Upgrade').length > 0
+  return (req.method === 'GET' || req.method.toUpperCase() === 'GET') && header(req, 'Upgrade') !== undefined &&
+    connectionTokens(req).includes('upgrade')
 }
 
 function connectionTokens(message: Request | Response): string[] {
-  return headerValues(message, 'Connection').flatMap((v) => v.split(',')).map((t) => t.trim().toLowerCase()).filter((t) => t !== '')
+  const found: string[] = []
+  for (const [name, value] of message.headers) if (name.length === 10 && name.toLowerCase() === 'connection') found.push(...tokens(value))
+  return found
+}
+
+function tokens(value: string): string[] {
+  return value.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '')
 }

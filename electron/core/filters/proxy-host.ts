@@ -1,5 +1,5 @@
 import { describe, type Filter } from '../http.ts'
-import { generatedResponse, header, replaceHeader, withTarget } from '../message.ts'
+import { generatedResponse, header, replacedHeaders } from '../message.ts'
 import { normaliseAuthority, parseTarget } from './request-target.ts'
 
 export interface ProxyHostOptions {
@@ -49,7 +49,7 @@ export function proxyHost(options: ProxyHostOptions = {}): Filter {
         scheme = scheme === 'ws' || scheme === 'wss' ? 'wss' : 'https'
         upstream = normaliseAuthority(scheme, upstream) ?? upstream
       }
-      return next(replaceHeader(withTarget(req, `${scheme}://${upstream}${pathAndQuery}`), 'Host', upstream))
+      return next(Object.freeze({ ...req, target: `${scheme}://${upstream}${pathAndQuery}`, headers: replacedHeaders(req.headers, 'Host', upstream) }))
     },
   )
 }

@@ -1,5 +1,5 @@
 import { describe, type Filter } from '../http.ts'
-import { generatedResponse, replaceHeader, withTarget } from '../message.ts'
+import { generatedResponse, replacedHeaders } from '../message.ts'
 import { targetPathAndQuery } from './request-target.ts'
 
 /**
@@ -14,12 +14,14 @@ export function reverseProxyTo(base: string): Filter {
   const url = parseBase(base)
   const basePath = url.pathname.replace(/\/+$/, '')
   const prefix = `${url.protocol}//${url.host}${basePath}`
+  const host = url.host
   return describe(`forwards every request under ${prefix}`, (next) => async function forwardUnderBase(req) {
     const pathAndQuery = targetPathAndQuery(req.target)
     if (pathAndQuery === undefined) {
       return generatedResponse(400, 'bad-request', `a reverse proxy to ${base} cannot forward the target ${req.target}`)
     }
-    return next(replaceHeader(withTarget(req, prefix + pathAndQuery), 'Host', url.host))
+    // One copy of the request: the new target and the Host header together.
+    return next(Object.freeze({ ...req, target: prefix + pathAndQuery, headers: replacedHeaders(req.headers, 'Host', host) }))
   })
 }
 

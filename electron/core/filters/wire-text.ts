@@ -3,6 +3,7 @@
  * duplicates), a blank line, then the body. Lines end in `\n`, not CRLF, since this text is for terminals and
  * files, not for sockets.
  */
+import { isUtf8 } from 'node:buffer'
 import { header, type Headers, type Request, type Response } from '../message.ts'
 import type { CapturedBody } from './tee-body.ts'
 
@@ -22,12 +23,12 @@ export function responseHead(res: Response): string {
 export function bodyText(message: { readonly headers: Headers }, captured: CapturedBody): string {
   let text = ''
   if (captured.total > 0) {
-    const decoded = isBinary(message, captured.bytes) ? undefined : decodeText(captured.bytes)
+    const decoded = binaryByHeaders(message) ? undefined : decodeText(captured.bytes)
     if (decoded === undefined) {
       text = `<<${captured.total} bytes of binary body>>\n`
     } else {
       text = decoded.endsWith('\n') || decoded === '' ? decoded : `${decoded}\n`
-      const more = captured.total - Buffer.byteLength(decoded)
+      const more = captured.total - (decoded.length === captured.bytes.byteLength ? decoded.length : Buffer.byteLength(decoded))
       if (more > 0) text += `<<${more} more bytes not shown>>\n`
     }
   }
@@ -40,10 +41,13 @@ const BINARY_TYPES = /^(image\/(?!svg)|audio\/|video\/|font\/|application\/(octe
 
 /** Binary by its headers (a binary content type, or any content coding such as gzip), else by its bytes. */
 export function isBinary(message: { readonly headers: Headers }, bytes: Uint8Array): boolean {
+  return binaryByHeaders(message) || decodeText(bytes) === undefined
+}
+
+function binaryByHeaders(message: { readonly headers: Headers }): boolean {
   const encoding = header(message, 'Content-Encoding')?.trim().toLowerCase()
   if (encoding && encoding !== 'identity') return true
-  if (BINARY_TYPES.test(header(message, 'Content-Type')?.trim() ?? '')) return true
-  return decodeText(bytes) === undefined
+  return BINARY_TYPES.test(header(message, 'Content-Type')?.trim() ?? '')
 }
 
 /**
@@ -52,10 +56,15 @@ export function isBinary(message: { readonly headers: Headers }, bytes: Uint8Arr
  */
 function decodeText(bytes: Uint8Array): string | undefined {
   let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes, { stream: true })
-  } catch {
-    return undefined
+  if (isUtf8(bytes)) {
+    // The common case, checked natively; the same text TextDecoder gives (BOM kept), without one per call.
+    text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+  } else {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes, { stream: true })
+    } catch {
+      return undefined
+    }
   }
   return /[\u0000-\u0008\u000b\u000e-\u001a\u001c-\u001f\u007f]/.test(text) ? undefined : text
 }
