@@ -128,13 +128,19 @@ class Capture {
       return res
     }
     // The server always reads or destroys a response body, so it is watched as it goes, with no extra stream.
-    const keeper = new BodyKeeper(this.cap)
-    this.responseTap = keeper
-    observeStream(res.body.stream, {
-      data: (chunk) => keeper.keep(chunk),
-      ended: (error) => this.responseEnded(error),
-    })
+    this.responseTap = new BodyKeeper(this.cap)
+    observeStream(res.body.stream, this)
     return res
+  }
+
+  /** Each response body chunk, as the server reads it (this is the response stream's observer). */
+  data(chunk: Buffer | string): void {
+    this.responseTap?.keep(chunk)
+  }
+
+  /** The response body ended, failed or was destroyed. */
+  ended(error: Error | undefined): void {
+    this.responseEnded(error)
   }
 
   private responseEnded(error: (Error & { code?: string }) | undefined): void {

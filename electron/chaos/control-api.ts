@@ -5,6 +5,7 @@
  * Every control answer is `{"chaos":"<description>"}`, or `{"chaos":"none"}` when off; a bad body is a 400
  * naming the field. Unlike http4k there is no CORS: any web page could otherwise switch a local proxy's chaos.
  */
+import { refuseCrossSite } from '../core/filters/refuse-cross-site.ts'
 import type { HttpHandler } from '../core/http.ts'
 import { bodyLength, bodyText, response, type Request, type Response } from '../core/message.ts'
 import { route, routes, type Route } from '../core/routing.ts'
@@ -71,7 +72,7 @@ export function chaosControlApi(engine: ChaosEngine, basePath = '/chaos'): Contr
   ]
   const document = (): Record<string, unknown> => openApiDocument(operations, basePath, CHAOS_SCHEMAS)
   const all = operations.map((o) => route(o.method, basePath + o.path, o.handle))
-  return { handler: routes(...all), routes: all, operations, basePath, openApi: document }
+  return { handler: refuseCrossSite()(routes(...all)), routes: all, operations, basePath, openApi: document }
 }
 
 function op(method: 'GET' | 'POST', path: string, operationId: string, summary: string, description: string,

@@ -34,7 +34,19 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
   const command = COMMANDS[name]
   if (!command) return usageError(`unknown command "${name}"`)
+  // Signals are handled from the start, so a SIGTERM right after the "listening" line still exits 0 cleanly.
   let running: Running | void
+  let stopRequested = false
+  const stop = () => {
+    if (stopRequested) return
+    stopRequested = true
+    if (running === undefined) return // the command is still starting: it stops as soon as it has started
+    const force = setTimeout(() => process.exit(0), 3000)
+    force.unref()
+    running.stop().finally(() => process.exit(0))
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
   try {
     running = await command(rest)
   } catch (error) {
@@ -43,18 +55,15 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write(`nanoscope ${name}: ${e.message}\n`)
     process.exit(1)
   }
-  if (!running) return
-  const server = running
-  let stopping = false
-  const stop = () => {
-    if (stopping) return
-    stopping = true
-    const force = setTimeout(() => process.exit(0), 3000)
-    force.unref()
-    server.stop().finally(() => process.exit(0))
+  if (!running) {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+    return
   }
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
+  if (stopRequested) {
+    stopRequested = false
+    stop()
+  }
 }
 
 function usageError(message: string): void {

@@ -198,13 +198,18 @@ export function replacedHeaders(headers: Headers, name: string, value: string): 
 
 /** Removes every header whose lower-cased name is in the set. */
 export function withoutHeaders<M extends Request | Response>(message: M, lowerNames: ReadonlySet<string>): M {
+  return withoutHeadersWhere(message, (name) => lowerNames.has(name.toLowerCase()))
+}
+
+/** Removes every header whose name `drop` picks; the message comes back as it is when none is picked. */
+export function withoutHeadersWhere<M extends Request | Response>(message: M, drop: (name: string) => boolean): M {
   const headers = message.headers
   let kept: Header[] | undefined
   for (let i = 0; i < headers.length; i++) {
     const h = headers[i]!
-    const drop = lowerNames.has(h[0].toLowerCase())
-    if (drop && !kept) kept = headers.slice(0, i)
-    else if (!drop && kept) kept.push(h)
+    const dropped = drop(h[0])
+    if (dropped && !kept) kept = headers.slice(0, i)
+    else if (!dropped && kept) kept.push(h)
   }
   return kept ? freeze({ ...message, headers: freezeFresh(kept) }) : message
 }

@@ -26,24 +26,34 @@ export interface StreamObserver {
  * body may go unread, a pass-through stream that reads ahead is the right tool (`teeBody`'s default).
  */
 export function observeStream(stream: Readable, observer: StreamObserver): void {
-  let done = false
-  const end = (error: Error | undefined): void => {
-    if (done) return
-    done = true
-    observer.ended(error)
-  }
-  if (stream.readableEnded) { process.nextTick(end, undefined); return }
-  if (stream.destroyed) { process.nextTick(end, stream.errored ?? prematureClose()); return }
+  const watch = new Watch(observer)
+  if (stream.readableEnded) { process.nextTick(() => watch.end(undefined)); return }
+  if (stream.destroyed) { process.nextTick(() => watch.end(stream.errored ?? prematureClose())); return }
   const emit = stream.emit
-  stream.emit = function observedEmit(this: Readable, event: string | symbol, arg?: unknown): boolean {
-    if (!done) {
-      if (event === 'data') observer.data(arg as Buffer | string)
-      else if (event === 'end') end(undefined)
-      else if (event === 'error') end(arg as Error)
-      else if (event === 'close') end(prematureClose())
-    }
+  // Anonymous on purpose: a named per-stream closure costs a defineProperty under `tsx` (keepNames).
+  stream.emit = function (this: Readable, event: string | symbol, arg?: unknown): boolean {
+    if (!watch.done) watch.saw(event, arg)
     // eslint-disable-next-line prefer-rest-params
     return emit.apply(this, arguments as unknown as [string | symbol, ...unknown[]])
+  }
+}
+
+/** One observed stream's state (a class, so the hot path creates no named closures). */
+class Watch {
+  done = false
+  constructor(private readonly observer: StreamObserver) {}
+
+  saw(event: string | symbol, arg: unknown): void {
+    if (event === 'data') this.observer.data(arg as Buffer | string)
+    else if (event === 'end') this.end(undefined)
+    else if (event === 'error') this.end(arg as Error)
+    else if (event === 'close') this.end(prematureClose())
+  }
+
+  end(error: Error | undefined): void {
+    if (this.done) return
+    this.done = true
+    this.observer.ended(error)
   }
 }
 
@@ -53,18 +63,27 @@ export function observeStream(stream: Readable, observer: StreamObserver): void 
  * destination closes or fails before the source has ended, the source is destroyed so its producer is freed.
  */
 export function pipeBody(source: Readable, destination: Writable, failed: (error: Error) => void): void {
-  let over = false
-  const fail = (error: Error): void => {
-    if (over) return
-    over = true
-    failed(error)
-  }
-  const stopSource = (): void => { if (!source.readableEnded && !source.destroyed) source.destroy() }
-  source.on('error', fail)
-  source.once('close', () => { if (!source.readableEnded) fail(source.errored ?? prematureClose()) })
-  destination.once('close', stopSource)
-  destination.on('error', stopSource)
+  const pipe = new BodyPipe(source, failed)
+  source.on('error', (error) => pipe.fail(error))
+  source.once('close', () => { if (!source.readableEnded) pipe.fail(source.errored ?? prematureClose()) })
+  destination.once('close', () => pipe.stopSource())
+  destination.on('error', () => pipe.stopSource())
   source.pipe(destination)
+}
+
+class BodyPipe {
+  private over = false
+  constructor(private readonly source: Readable, private readonly failed: (error: Error) => void) {}
+
+  fail(error: Error): void {
+    if (this.over) return
+    this.over = true
+    this.failed(error)
+  }
+
+  stopSource(): void {
+    if (!this.source.readableEnded && !this.source.destroyed) this.source.destroy()
+  }
 }
 
 /** The error Node's stream utilities give a stream that closed before it ended. */

@@ -102,6 +102,9 @@ async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
   await rename(temp, file)
 }
 
+/** Most bytes written in one go when appends queue up behind a write. */
+const MAX_BATCH_BYTES = 8 * 1024 * 1024
+
 export interface SessionWriter extends ExchangeWriter {
   readonly dir: string
   /** Records in the log, including those written before this writer opened it. */
@@ -147,10 +150,44 @@ export async function createSession(dir: string, options: CreateSessionOptions =
     await writeManifest(dir, manifest)
   }
   const handle: FileHandle = await open(logFile, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT)
-  let queue: Promise<void> = Promise.resolve()
+  // Appends waiting for the disk are written together, one write per batch (group commit): one write per
+  // record cannot keep up under load, since each waits its turn on a busy event loop, and the backlog grows
+  // without bound. A batch that fails is cut off again, so the log always ends with a whole record.
+  let length = (await handle.stat()).size
+  let waiting: Array<{ bytes: Buffer; done(error?: unknown): void }> = []
+  let writing: Promise<void> | undefined
   let failures = 0
   let lastError: string | undefined
   let closing: Promise<SessionInfo> | undefined
+
+  const writeWaiting = async (): Promise<void> => {
+    while (waiting.length > 0) {
+      let take = 0
+      let bytes = 0
+      while (take < waiting.length && (take === 0 || bytes + waiting[take]!.bytes.byteLength <= MAX_BATCH_BYTES)) bytes += waiting[take++]!.bytes.byteLength
+      const batch = waiting.slice(0, take)
+      waiting = waiting.slice(take)
+      const data = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((b) => b.bytes), bytes)
+      try {
+        // A short write (a file size limit, a nearly full disk) is not an error to the OS: write the rest, so the
+        // next try meets the error instead of leaving a torn record that later records would follow.
+        for (let at = 0; at < data.byteLength;) {
+          const { bytesWritten } = await handle.write(data, at, data.byteLength - at)
+          if (bytesWritten <= 0) throw new Error(`writing to ${logFile} made no progress`)
+          at += bytesWritten
+        }
+        length += data.byteLength
+        count += batch.length
+        for (const b of batch) b.done()
+      } catch (error) {
+        await handle.truncate(length).catch(() => {})
+        failures += batch.length
+        lastError = (error as Error).message
+        for (const b of batch) b.done(error)
+      }
+    }
+    writing = undefined
+  }
 
   const writer: SessionWriter = {
     dir,
@@ -162,16 +199,15 @@ export async function createSession(dir: string, options: CreateSessionOptions =
     append(exchange) {
       if (closing) return Promise.reject(new Error(`the session in ${dir} is closed`))
       const bytes = encodeRecord(exchange)
-      const written = queue.then(async () => {
-        await handle.write(bytes, 0, bytes.byteLength)
-        count++
+      const written = new Promise<void>((resolve, reject) => {
+        waiting.push({ bytes, done: (error) => (error === undefined ? resolve() : reject(error)) })
       })
-      queue = written.catch((error: unknown) => { failures++; lastError = (error as Error).message })
+      writing ??= writeWaiting()
       return written
     },
     close() {
       return (closing ??= (async () => {
-        await queue
+        while (writing) await writing
         await handle.sync().catch(() => {})
         await handle.close()
         manifest = { ...manifest, count, updated: new Date(clock.now()).toISOString() }

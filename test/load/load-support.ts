@@ -141,6 +141,7 @@ export async function connectLiveSubscriber(url: string, timeoutMs = 10_000): Pr
       else p?.reject(new Error(message.error))
       return
     }
+    if (message.type !== 'event') return
     if (message.name === 'exchanges') for (const e of (message.payload as { exchanges: ExchangeSummary[] }).exchanges) take(e)
     if (message.name === 'recording') recordingEvents.push(message.payload as RecordingInfo)
     for (const w of waiters) w()
@@ -188,6 +189,18 @@ export function forceGc(): void {
 export function heapAfterGc(): number {
   forceGc()
   return process.memoryUsage().heapUsed / 1024 / 1024
+}
+
+/**
+ * Cleanup that runs in reverse order of registration (the last thing started stops first), after the test.
+ * Each step is bounded by the step itself; one failing step does not skip the others.
+ */
+export function cleanupStack(t: { after(fn: () => unknown): void }): (step: () => unknown) => void {
+  const steps: Array<() => unknown> = []
+  t.after(async () => {
+    for (const step of steps.reverse()) await Promise.resolve().then(step).catch(() => {})
+  })
+  return (step) => { steps.push(step) }
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))

@@ -37,9 +37,7 @@ test('the server adapter, every kind of proxy listener and the serve UI bind 127
   assert.match(ui.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{48}$/)
 })
 
-test('the chaos control API on the proxy refuses a cross-site POST (a page in the browser cannot switch chaos on)', {
-  todo: 'electron/chaos/chaos-controls.ts answers any Origin; see SECURITY.md "Known gaps"',
-}, async (t) => {
+test('the chaos control API on the proxy refuses a cross-site POST (a page in the browser cannot switch chaos on)', async (t) => {
   const host = new Host({ sessionsRoot: scratch(t, 'nanoscope-sec-') })
   t.after(() => host.stop())
   const proxy = await host.startListener({ kind: 'proxy', mode: 'forward', port: 0 })
@@ -47,4 +45,19 @@ test('the chaos control API on the proxy refuses a cross-site POST (a page in th
     'Origin: https://evil.example\r\nContent-Type: text/plain\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
   socket.destroy()
   assert.equal(host.chaosInfo(proxy.id).active, false, `a foreign page switched chaos on: ${received.toString().split('\r\n')[0]}`)
+  assert.match(received.toString(), /^HTTP\/1\.1 403/)
+})
+
+test('the chaos control API refuses a rebinding host name but answers its own page and plain clients', async (t) => {
+  const host = new Host({ sessionsRoot: scratch(t, 'nanoscope-sec-') })
+  t.after(() => host.stop())
+  const proxy = await host.startListener({ kind: 'proxy', mode: 'forward', port: 0 })
+  const ask = async (headers: string) => {
+    const { received, socket } = await rawExchange(proxy.port, `GET /chaos/status HTTP/1.1\r\nHost: 127.0.0.1:${proxy.port}\r\n${headers}Connection: close\r\n\r\n`)
+    socket.destroy()
+    return received.toString().split('\r\n')[0] ?? ''
+  }
+  assert.match(await ask(''), / 200 /)
+  assert.match(await ask(`Origin: http://127.0.0.1:${proxy.port}\r\n`), / 200 /)
+  assert.match(await ask('Sec-Fetch-Site: cross-site\r\n'), / 403 /)
 })

@@ -56,15 +56,15 @@ describe('minting leaf certificates', () => {
     assert.equal(a, b)
   })
 
-  it('mints a new host in well under 50 ms (median of 20)', async () => {
-    const times: number[] = []
+  it('mints a distinct certificate for each new host (minting speed is measured by npm run bench)', async () => {
+    const serials = new Set<string>()
     for (let i = 0; i < 20; i++) {
-      const start = performance.now()
-      await fixture.minter.mint(`host-${i}.speed.example`)
-      times.push(performance.now() - start)
+      const leaf = await fixture.minter.mint(`host-${i}.speed.example`)
+      const cert = new X509Certificate(leaf.certPem)
+      assert.ok(cert.checkHost(`host-${i}.speed.example`))
+      serials.add(cert.serialNumber)
     }
-    times.sort((a, b) => a - b)
-    assert.ok(times[10]! < 50, `median ${times[10]!.toFixed(1)} ms`)
+    assert.equal(serials.size, 20)
   })
 
   it('shares one key pair across every leaf', async () => {

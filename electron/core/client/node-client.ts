@@ -46,85 +46,14 @@ export function nodeClient(options: ClientOptions = {}): Client {
     ...(options.ca ? { ca: options.ca } : {}),
   })
 
+  const pools: Pools = { http: httpAgent, https: httpsAgent, timeoutMs, lookup: options.lookup }
+
   function nodeClient(request: Request): Promise<Response> {
     const upstream = parseTarget(request.target)
     if (!upstream) return Promise.resolve(generatedResponse(502, 'bad-gateway', `no upstream URL: "${request.target}" is not an absolute http(s) URL`))
     const hops = viaHops(request)
     if (hops > MAX_VIA_HOPS) return Promise.resolve(loopDetected(hops))
-    const { secure, host, port, path } = upstream
-    const where = `${host}:${port}`
-    const send = (retries: number): Promise<Response> => new Promise<Response>((resolve) => {
-      let settled = false
-      let timer: NodeJS.Timeout | undefined
-      const settle = (res: Response): void => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        resolve(res)
-      }
-      let req: http.ClientRequest
-      try {
-        req = (secure ? https : http).request({
-          host, port, path, method: request.method,
-          headers: flatHeaders(outgoingHeaders(request, upstream.authority)),
-          agent: secure ? httpsAgent : httpAgent,
-          setHost: false,
-          ...(options.lookup ? { lookup: options.lookup } : {}),
-        })
-      } catch (error) {
-        settle(upstreamFailure(error, where))
-        return
-      }
-      const abort = (): void => {
-        req.destroy()
-        settle(generatedResponse(502, 'reset', `the client went away before ${where} answered`))
-      }
-      timer = setTimeout(() => { settle(upstreamTimeout(where, timeoutMs)); req.destroy() }, timeoutMs)
-      request.signal?.addEventListener('abort', abort, { once: true })
-      const release = (): void => request.signal?.removeEventListener('abort', abort)
-
-      req.on('error', (error) => {
-        release()
-        // A pooled connection the upstream closed while idle fails on reuse; one fresh attempt is safe while
-        // nothing came back and the body is in memory (RFC 9112 §9.3.1).
-        if (!settled && retries > 0 && req.reusedSocket && errorCode(error) === 'ECONNRESET' && request.body.kind === 'bytes') {
-          settled = true
-          clearTimeout(timer)
-          resolve(send(retries - 1))
-          return
-        }
-        settle(upstreamFailure(error, where))
-      })
-      req.on('response', (res) => {
-        // Consumers see a mid-body reset through the stream (pipeline, for-await); this listener only keeps an
-        // unread errored body from crashing the process.
-        res.on('error', () => {})
-        res.once('close', release)
-        const raw = headerPairs(res.rawHeaders)
-        const status = res.statusCode ?? 502
-        const bodiless = request.method === 'HEAD' || status === 204 || status === 304
-        if (bodiless) res.resume()
-        settle(response(status, {
-          reason: res.statusMessage ?? '',
-          version: res.httpVersion,
-          headers: raw,
-          body: bodiless ? emptyBody : streamBody(res, contentLength(raw)),
-        }))
-      })
-      req.on('upgrade', (res, socket, head) => {
-        release()
-        socket.on('error', () => {}) // pipeSockets records errors once the tunnel starts
-        const tunnel: Tunnel = (client, clientHead) => pipeSockets(client, socket, { up: clientHead, down: head })
-        const switched = response(res.statusCode ?? 101, { reason: res.statusMessage ?? '', version: res.httpVersion, headers: headerPairs(res.rawHeaders), tags: ['upgrade'] })
-        settle(Object.freeze({ ...switched, tunnel }))
-      })
-
-      if (request.signal?.aborted) { abort(); return }
-      const body = request.body
-      if (body.kind === 'bytes') body.bytes.byteLength === 0 ? req.end() : req.end(body.bytes)
-      else pipeBody(body.stream, req, (error) => req.destroy(error)) // req then reports through 'error'
-    })
-    return send(1)
+    return send(pools, request, upstream, 1)
   }
 
   return Object.assign(nodeClient, {
@@ -132,6 +61,134 @@ export function nodeClient(options: ClientOptions = {}): Client {
     description: `forwards to the upstream named in the request (keep-alive, head timeout ${timeoutMs} ms)`,
   })
 }
+
+interface Pools {
+  readonly http: http.Agent
+  readonly https: https.Agent
+  readonly timeoutMs: number
+  readonly lookup: net.LookupFunction | undefined
+}
+
+function send(pools: Pools, request: Request, upstream: Upstream, retries: number): Promise<Response> {
+  return new Promise<Response>((resolve) => new Attempt(pools, request, upstream, retries, resolve).start())
+}
+
+/**
+ * One try at an exchange with the upstream. A class rather than closures, so a request makes no named functions
+ * (each costs a defineProperty under `tsx`); it is also the `abort` listener on the request's signal.
+ */
+class Attempt {
+  private settled = false
+  private timer: NodeJS.Timeout | undefined
+  private req: http.ClientRequest | undefined
+  private readonly where: string
+
+  constructor(
+    private readonly pools: Pools,
+    private readonly request: Request,
+    private readonly upstream: Upstream,
+    private readonly retries: number,
+    private readonly resolve: (res: Response | Promise<Response>) => void,
+  ) {
+    this.where = `${upstream.host}:${upstream.port}`
+  }
+
+  start(): void {
+    const { pools, request, upstream } = this
+    const options: http.RequestOptions = {
+      host: upstream.host, port: upstream.port, path: upstream.path, method: request.method,
+      headers: flatHeaders(outgoingHeaders(request, upstream.authority)),
+      agent: upstream.secure ? pools.https : pools.http,
+      setHost: false,
+    }
+    if (pools.lookup) options.lookup = pools.lookup
+    let req: http.ClientRequest
+    try {
+      req = (upstream.secure ? https : http).request(options)
+    } catch (error) {
+      this.settle(upstreamFailure(error, this.where))
+      return
+    }
+    this.req = req
+    this.timer = setTimeout(attemptTimedOut, pools.timeoutMs, this)
+    request.signal?.addEventListener('abort', this, { once: true })
+    req.on('error', (error) => this.failed(error))
+    req.on('response', (res) => this.responded(res))
+    req.on('upgrade', (res, socket, head) => this.upgraded(res, socket, head))
+
+    if (request.signal?.aborted) { this.handleEvent(); return }
+    const body = request.body
+    if (body.kind === 'bytes') body.bytes.byteLength === 0 ? req.end() : req.end(body.bytes)
+    else pipeBody(body.stream, req, (error) => req.destroy(error)) // req then reports through 'error'
+  }
+
+  /** The request's signal aborted: the client went away before the upstream answered. */
+  handleEvent(): void {
+    this.req?.destroy()
+    this.settle(generatedResponse(502, 'reset', `the client went away before ${this.where} answered`))
+  }
+
+  timedOut(): void {
+    this.settle(upstreamTimeout(this.where, this.pools.timeoutMs))
+    this.req?.destroy()
+  }
+
+  private failed(error: Error): void {
+    this.release()
+    // A pooled connection the upstream closed while idle fails on reuse; one fresh attempt is safe while
+    // nothing came back and the body is in memory (RFC 9112 §9.3.1).
+    const { request } = this
+    if (!this.settled && this.retries > 0 && this.req?.reusedSocket && errorCode(error) === 'ECONNRESET' && request.body.kind === 'bytes') {
+      this.settled = true
+      clearTimeout(this.timer)
+      this.resolve(send(this.pools, request, this.upstream, this.retries - 1))
+      return
+    }
+    this.settle(upstreamFailure(error, this.where))
+  }
+
+  private responded(res: http.IncomingMessage): void {
+    // Consumers see a mid-body reset through the stream (pipe, for-await); this listener only keeps an unread
+    // errored body from crashing the process.
+    res.on('error', ignore)
+    res.once('close', () => this.release())
+    const raw = headerPairs(res.rawHeaders)
+    const status = res.statusCode ?? 502
+    const bodiless = this.request.method === 'HEAD' || status === 204 || status === 304
+    if (bodiless) res.resume()
+    this.settle(response(status, {
+      reason: res.statusMessage ?? '',
+      version: res.httpVersion,
+      headers: raw,
+      body: bodiless ? emptyBody : streamBody(res, contentLength(raw)),
+    }))
+  }
+
+  private upgraded(res: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
+    this.release()
+    socket.on('error', ignore) // pipeSockets records errors once the tunnel starts
+    const tunnel: Tunnel = (client, clientHead) => pipeSockets(client, socket, { up: clientHead, down: head })
+    const switched = response(res.statusCode ?? 101, { reason: res.statusMessage ?? '', version: res.httpVersion, headers: headerPairs(res.rawHeaders), tags: ['upgrade'] })
+    this.settle(Object.freeze({ ...switched, tunnel }))
+  }
+
+  private release(): void {
+    this.request.signal?.removeEventListener('abort', this)
+  }
+
+  private settle(res: Response): void {
+    if (this.settled) return
+    this.settled = true
+    clearTimeout(this.timer)
+    this.resolve(res)
+  }
+}
+
+function attemptTimedOut(attempt: Attempt): void {
+  attempt.timedOut()
+}
+
+function ignore(): void {}
 
 interface Upstream { secure: boolean; host: string; port: number; authority: string; path: string }
 

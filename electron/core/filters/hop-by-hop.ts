@@ -1,5 +1,5 @@
 import { describe, type Filter } from '../http.ts'
-import { header, withoutHeaders, type Request, type Response } from '../message.ts'
+import { header, withoutHeadersWhere, type Request, type Response } from '../message.ts'
 
 /**
  * Header fields that describe one connection, not the message (RFC 9110 §7.6.1): a proxy must not forward
@@ -34,15 +34,19 @@ export function withoutHopByHop<M extends Request | Response>(message: M): M {
   let found = false
   let named: string[] | undefined
   for (const [name, value] of message.headers) {
-    if (!HOP_BY_HOP_LENGTHS.has(name.length)) continue
-    const lower = name.toLowerCase()
-    if (!HOP_BY_HOP_HEADERS.has(lower)) continue
+    if (!isHopByHopName(name)) continue
     found = true
-    if (lower === 'connection') (named ??= []).push(...tokens(value))
+    if (name.length === 10 && name.toLowerCase() === 'connection') named = (named ?? []).concat(tokens(value))
   }
   if (!found) return message
-  if (!named || named.length === 0) return withoutHeaders(message, HOP_BY_HOP_HEADERS)
-  return withoutHeaders(message, new Set([...HOP_BY_HOP_HEADERS, ...named]))
+  const extra = named?.filter((n) => !HOP_BY_HOP_HEADERS.has(n))
+  if (!extra || extra.length === 0) return withoutHeadersWhere(message, isHopByHopName)
+  return withoutHeadersWhere(message, (name) => isHopByHopName(name) || extra.includes(name.toLowerCase()))
+}
+
+/** One of `HOP_BY_HOP_HEADERS`, in any case; names of another length are not lower-cased. */
+function isHopByHopName(name: string): boolean {
+  return HOP_BY_HOP_LENGTHS.has(name.length) && HOP_BY_HOP_HEADERS.has(name.toLowerCase())
 }
 
 const HOP_BY_HOP_LENGTHS: ReadonlySet<number> = new Set([...HOP_BY_HOP_HEADERS].map((n) => n.length))

@@ -52,6 +52,8 @@ function requestText(req: Request, captured: CapturedBody): string {
 
 /** The request as captured if it has finished (giving pending stream callbacks one turn), else what went by so far. */
 async function settledOrCurrent(tee: TeedBody): Promise<CapturedBody> {
+  const now = tee.current()
+  if (now.state !== 'streaming') return now
   const notYet = Symbol('not yet')
   const settled = await Promise.race([tee.captured, new Promise<typeof notYet>((resolve) => setImmediate(resolve, notYet))])
   return settled === notYet ? tee.current() : settled

@@ -22,13 +22,9 @@ export function reportLatency(report: (line: LatencyReport) => void, clock: Cloc
     const started = clock.monotonic()
     const res = await next(req)
     const ms = clock.monotonic() - started
-    report({
-      method: req.method,
-      url: req.target,
-      status: res.status,
-      ms,
-      ...(res.generated ? { generated: res.generated.cause } : {}),
-    })
+    report(res.generated
+      ? { method: req.method, url: req.target, status: res.status, ms, generated: res.generated.cause }
+      : { method: req.method, url: req.target, status: res.status, ms })
     return res
   })
 }

@@ -1,5 +1,5 @@
 import { Transform } from 'node:stream'
-import { streamBody, type Body } from '../message.ts'
+import { emptyBody, streamBody, type Body } from '../message.ts'
 import { observeStream, pipeBody, prematureClose } from '../stream-plumbing.ts'
 
 /** What a tee saw of a body: the first `cap` bytes, how many bytes went by in all, and how it ended. */
@@ -40,56 +40,86 @@ export interface TeeOptions {
 export function teeBody(body: Body, cap: number, options: TeeOptions = {}): TeedBody {
   if (body.kind === 'bytes') {
     const all = Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.byteLength)
-    const captured: CapturedBody = { bytes: all.subarray(0, cap), total: all.byteLength, state: 'complete' }
-    return { body, captured: Promise.resolve(captured), current: () => captured }
+    return new BytesTee(body, { bytes: all.subarray(0, cap), total: all.byteLength, state: 'complete' })
   }
-  const kept: Buffer[] = []
-  let keptBytes = 0
-  let total = 0
-  let state: CapturedBody['state'] = 'streaming'
-  let error: string | undefined
-  const current = (): CapturedBody => {
-    const bytes = kept.length === 1 ? kept[0]! : Buffer.concat(kept, keptBytes)
-    return error === undefined ? { bytes, total, state } : { bytes, total, state, error }
-  }
-  let settle: (c: CapturedBody) => void = () => {}
-  const captured = new Promise<CapturedBody>((resolve) => { settle = resolve })
-  const keep = (chunk: Buffer | string): void => {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
-    total += b.byteLength
-    if (keptBytes < cap) {
-      const part = b.byteLength <= cap - keptBytes ? b : b.subarray(0, cap - keptBytes)
-      kept.push(part)
-      keptBytes += part.byteLength
-    }
-  }
-  const complete = (): void => {
-    if (state !== 'streaming') return
-    state = 'complete'
-    settle(current())
-  }
-  const fail = (err: Error | undefined): void => {
-    if (state !== 'streaming') return
-    state = 'aborted'
-    error = err ? err.message : 'stream closed before its end'
-    settle(current())
-  }
+  const tee = new StreamTee(cap)
   if (options.watch === 'as-read') {
-    observeStream(body.stream, { data: keep, ended: (err) => (err ? fail(err) : complete()) })
-    return { body, captured, current }
+    observeStream(body.stream, tee)
+    tee.body = body
+    return tee
   }
-  const tee = new Transform({
+  const through = new Transform({
     transform(chunk: Buffer | string, _encoding, callback) {
-      keep(chunk)
+      tee.data(chunk)
       callback(null, chunk)
     },
     flush(callback) {
-      complete()
+      tee.ended(undefined)
       callback()
     },
   })
-  tee.on('error', fail)
-  tee.once('close', () => fail(prematureClose()))
-  pipeBody(body.stream, tee, (err) => tee.destroy(err))
-  return { body: streamBody(tee, body.length), captured, current }
+  through.on('error', (error) => tee.ended(error))
+  through.once('close', () => tee.ended(prematureClose()))
+  pipeBody(body.stream, through, (error) => through.destroy(error))
+  tee.body = streamBody(through, body.length)
+  return tee
 }
+
+class BytesTee implements TeedBody {
+  readonly captured: Promise<CapturedBody>
+  constructor(readonly body: Body, private readonly all: CapturedBody) {
+    this.captured = Promise.resolve(all)
+  }
+
+  current(): CapturedBody {
+    return this.all
+  }
+}
+
+/** Keeps chunks by reference up to the cap (classes, not closures: nothing named is made per body). */
+class StreamTee implements TeedBody {
+  body: Body = emptyBody
+  readonly captured: Promise<CapturedBody>
+  private settle: (c: CapturedBody) => void = noop
+  private readonly kept: Buffer[] = []
+  private keptBytes = 0
+  private total = 0
+  private state: CapturedBody['state'] = 'streaming'
+  private error: string | undefined
+
+  constructor(private readonly cap: number) {
+    this.captured = new Promise<CapturedBody>((resolve) => { this.settle = resolve })
+  }
+
+  current(): CapturedBody {
+    const bytes = this.kept.length === 1 ? this.kept[0]! : Buffer.concat(this.kept, this.keptBytes)
+    const { total, state, error } = this
+    return error === undefined ? { bytes, total, state } : { bytes, total, state, error }
+  }
+
+  /** Each chunk as it goes by. */
+  data(chunk: Buffer | string): void {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    this.total += b.byteLength
+    const room = this.cap - this.keptBytes
+    if (room > 0) {
+      const part = b.byteLength <= room ? b : b.subarray(0, room)
+      this.kept.push(part)
+      this.keptBytes += part.byteLength
+    }
+  }
+
+  /** The body ended (no error) or failed; only the first call counts. */
+  ended(error: Error | undefined): void {
+    if (this.state !== 'streaming') return
+    if (error) {
+      this.state = 'aborted'
+      this.error = error.message
+    } else {
+      this.state = 'complete'
+    }
+    this.settle(this.current())
+  }
+}
+
+function noop(): void {}

@@ -57,7 +57,7 @@ function binaryByHeaders(message: { readonly headers: Headers }): boolean {
 function decodeText(bytes: Uint8Array): string | undefined {
   let text: string
   if (isUtf8(bytes)) {
-    // The common case, checked natively; the same text TextDecoder gives (BOM kept), without one per call.
+    // The common case, checked natively: the same text TextDecoder gives (BOM kept), several times faster.
     text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
   } else {
     try {
@@ -66,8 +66,10 @@ function decodeText(bytes: Uint8Array): string | undefined {
       return undefined
     }
   }
-  return /[\u0000-\u0008\u000b\u000e-\u001a\u001c-\u001f\u007f]/.test(text) ? undefined : text
+  return CONTROL_CHARACTERS.test(text) ? undefined : text
 }
+
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000e-\u001a\u001c-\u001f\u007f]/
 
 function headerLines(headers: Headers): string {
   return headers.map(([name, value]) => `${name}: ${value}\n`).join('')
