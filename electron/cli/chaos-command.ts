@@ -6,9 +6,10 @@ import { startServer } from '../core/server/node-server.ts'
 import { mountApp } from '../proxy/mount-app.ts'
 import { checkUrl, parseFlags, type FlagSpec } from './args.ts'
 import { PROXY_FLAGS } from './proxy-commands.ts'
+import { TLS_FLAGS, tlsOptionsFromFlags } from './tls-flags.ts'
 import { warnIfNotLoopback, type Running } from './running.ts'
 
-export const CHAOS_FLAGS: FlagSpec = { ...PROXY_FLAGS, 'control-port': 'port', seed: 'int', active: 'boolean' }
+export const CHAOS_FLAGS: FlagSpec = { ...PROXY_FLAGS, ...TLS_FLAGS, 'control-port': 'port', seed: 'int', active: 'boolean' }
 
 /**
  * `nanoscope chaos [--host H] [--port N] [--target URL] [--https-upstream] [--control-port N] [--seed N] [--active]`:
@@ -22,7 +23,8 @@ export async function runChaosCommand(argv: readonly string[]): Promise<Running>
   const seed = flags.seed as number | undefined
   const engine = createChaosEngine({ ...(seed !== undefined ? { seed } : {}), active: flags.active === true })
   const self = selfAddress()
-  const app = chaosProxy({ target, httpsUpstream: flags['https-upstream'] === true, out: process.stdout, engine, self })
+  const tls = await tlsOptionsFromFlags(flags)
+  const app = chaosProxy({ ...tls, target, httpsUpstream: flags['https-upstream'] === true, out: process.stdout, engine, self })
   const mounted = await mountApp(app, { host, port: (flags.port as number | undefined) ?? 8080 })
   self.listeningOn(mounted.server.url)
   const api = chaosControlApi(engine)

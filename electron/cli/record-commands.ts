@@ -12,6 +12,7 @@ import { exportSessionHar, importHarFile } from '../recording/sessions-api.ts'
 import type { TornTail } from '../recording/record-log.ts'
 import { checkUrl, parseFlags, UsageError, type FlagSpec } from './args.ts'
 import { PROXY_FLAGS } from './proxy-commands.ts'
+import { TLS_FLAGS, tlsOptionsFromFlags } from './tls-flags.ts'
 import { warnIfNotLoopback, type Running } from './running.ts'
 
 const say = (line: string): void => { process.stderr.write(`${line}\n`) }
@@ -21,7 +22,7 @@ const sayTorn = (t: TornTail | undefined): void => {
 
 /** `nanoscope record --dir D [--name N] [--host H] [--port N] [--target URL] [--https-upstream]` */
 export async function runRecordCommand(argv: readonly string[]): Promise<Running> {
-  const flags = parseFlags(argv, { ...PROXY_FLAGS, dir: 'string', name: 'string' })
+  const flags = parseFlags(argv, { ...PROXY_FLAGS, ...TLS_FLAGS, dir: 'string', name: 'string' })
   const host = (flags.host as string | undefined) ?? '127.0.0.1'
   const target = checkUrl('target', flags.target as string | undefined)
   const name = flags.name as string | undefined
@@ -29,7 +30,8 @@ export async function runRecordCommand(argv: readonly string[]): Promise<Running
   const mode = target ? `reverse proxy to ${target}` : 'forward proxy'
   const writer = await createSession(dir, { ...(name ? { name } : {}), source: `nanoscope record (${mode})` })
   sayTorn(writer.torn)
-  const app = recordProxy({ target, httpsUpstream: flags['https-upstream'] === true, session: writer, out: process.stdout })
+  const tls = await tlsOptionsFromFlags(flags)
+  const app = recordProxy({ ...tls, target, httpsUpstream: flags['https-upstream'] === true, session: writer, out: process.stdout })
   let mounted
   try {
     mounted = await mountApp(app, { host, port: (flags.port as number | undefined) ?? 8080 })

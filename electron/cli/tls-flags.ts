@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import type { ProxyOptions } from '../proxy/proxy-options.ts'
-import { parseHostList } from '../tls/host-patterns.ts'
+import { parseHostList } from '../core/host-patterns.ts'
 import { tlsInterception } from '../tls/interception.ts'
 import { UsageError, type FlagSpec, type Flags } from './args.ts'
 
@@ -15,17 +15,19 @@ export const TLS_FLAGS: FlagSpec = {
   'insecure-upstream': 'boolean',
   'upstream-ca': 'string',
   'ca-dir': 'string',
+  'allow-hosts': 'string',
 }
 
-export const TLS_USAGE = `HTTPS options (proxy, latency, sniff):
+export const TLS_USAGE = `HTTPS options (proxy, latency, sniff, chaos, record, serve):
   --no-intercept        tunnel CONNECT untouched instead of decrypting HTTPS with the Nanoscope CA
   --passthrough LIST    hosts whose TLS is left alone, comma-separated (example.com,*.example.org)
   --insecure-upstream   do not verify upstream certificates (default: verified; a bad one is a 502)
   --upstream-ca FILES   extra CA certificates (PEM) to trust for upstreams, comma-separated
   --ca-dir DIR          where the Nanoscope CA lives (default: <data dir>/ca; see "nanoscope ca")
+  --allow-hosts LIST    forward only to these hosts (comma-separated patterns); others get a 403
 `
 
-export type TlsProxyOptions = Pick<ProxyOptions, 'tls' | 'insecureUpstream' | 'upstreamCa'>
+export type TlsProxyOptions = Pick<ProxyOptions, 'tls' | 'insecureUpstream' | 'upstreamCa' | 'allowHosts'>
 
 /** Reads the HTTPS flags; loads or makes the CA unless `--no-intercept`. Unreadable CA files are usage errors. */
 export async function tlsOptionsFromFlags(flags: Flags): Promise<TlsProxyOptions> {
@@ -36,10 +38,12 @@ export async function tlsOptionsFromFlags(flags: Flags): Promise<TlsProxyOptions
     ...(flags['no-intercept'] === true ? {} : { tls: await tlsInterception({ passthrough, ...(caDir ? { caDir } : {}) }) }),
     ...(flags['insecure-upstream'] === true ? { insecureUpstream: true } : {}),
     ...(upstreamCa ? { upstreamCa } : {}),
+    ...(typeof flags['allow-hosts'] === 'string' ? { allowHosts: parseHostList(flags['allow-hosts']) } : {}),
   }
 }
 
-function readCaFiles(list: string): string[] {
+/** Reads `--upstream-ca FILE[,FILE]`; an unreadable or non-PEM file is a usage error. */
+export function readCaFiles(list: string): string[] {
   return list.split(',').map((s) => s.trim()).filter(Boolean).map((path) => {
     let pem: string
     try {

@@ -68,7 +68,7 @@ Serve options:
   --host H            address for the UI (default 127.0.0.1)
   --port N            port for the UI (default 0: a free one)
   --proxy-port N      port for the forward proxy it starts (default 8080, or a free one if taken)
-  --no-intercept      tunnel HTTPS untouched instead of decrypting it with the Nanoscope CA
+  (and the HTTPS options above)
 
 Every server command prints "nanoscope <command> listening on <url>" as its first line and exits 0 on
 SIGINT or SIGTERM. Usage errors exit 2; a port in use exits 1.

@@ -24,7 +24,13 @@ export interface HostOptions {
   /** Where recorded sessions live (default: the user's data directory). */
   readonly sessionsRoot?: string
   /** Decrypt HTTPS through CONNECT with the local CA (made on first use). Default off; the app and `serve` turn it on. */
-  readonly interceptHttps?: boolean | { readonly caDir?: string }
+  readonly interceptHttps?: boolean | { readonly caDir?: string; readonly passthrough?: readonly string[] }
+  /** Skip upstream certificate checks (local development only). */
+  readonly insecureUpstream?: boolean
+  /** Extra CA certificates (PEM) to trust for upstreams. */
+  readonly upstreamCa?: readonly string[]
+  /** Proxies forward only to these hosts (see `allowHosts`). */
+  readonly allowHosts?: readonly string[]
   readonly settings?: Partial<Settings>
 }
 
@@ -54,7 +60,15 @@ export class Host {
     this.intercepting = !!intercept
     this.listeners = new Listeners({
       clock: this.clock,
-      ...(intercept ? { tls: () => tlsInterception(this.caDir ? { caDir: this.caDir } : {}) } : {}),
+      ...(intercept ? { tls: () => tlsInterception({
+        ...(this.caDir ? { caDir: this.caDir } : {}),
+        ...(typeof intercept === 'object' && intercept.passthrough ? { passthrough: [...intercept.passthrough] } : {}),
+      }) } : {}),
+      upstream: {
+        ...(options.insecureUpstream ? { insecureUpstream: true } : {}),
+        ...(options.upstreamCa?.length ? { upstreamCa: options.upstreamCa } : {}),
+        ...(options.allowHosts?.length ? { allowHosts: options.allowHosts } : {}),
+      },
       innerFilters: (listenerId) => [captureTo(this.hub, {
         listenerId, clock: this.clock, bodyCap: () => this.hub.settings.bodyCapBytes, enabled: () => this.hub.capturing,
       })],

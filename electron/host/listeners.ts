@@ -37,6 +37,8 @@ export interface ListenerOptions {
   readonly clock: Clock
   /** Filters the host puts into every proxy's pipeline for a listener id (capture). */
   readonly innerFilters: (listenerId: string) => Filter[]
+  /** How proxies treat upstream TLS (certificate checks, extra trusted CAs). */
+  readonly upstream?: Pick<ProxyOptions, 'insecureUpstream' | 'upstreamCa' | 'allowHosts'>
   /** HTTPS interception for proxies (absent: CONNECT is tunnelled raw). */
   readonly tls?: () => Promise<TlsInterception>
   /** Where latency and sniff lines go when run inside the app. */
@@ -72,6 +74,7 @@ export class Listeners {
       out: this.options.out ?? { write: () => true },
       inner: [...this.options.innerFilters(id), chaos.filter, switches.recording, switches.standIn],
       ...(this.options.tls ? { tls: await this.options.tls() } : {}),
+      ...this.options.upstream,
     }
     const plain = APPS[request.kind as keyof typeof APPS](o)
     const [outermost, ...rest] = plain.filters

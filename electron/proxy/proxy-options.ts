@@ -13,6 +13,8 @@ export interface ProxyOptions {
   readonly clock?: Clock
   /** Filters placed just after the proxy has decided where a request goes (capture, recording, chaos). */
   readonly inner?: readonly Filter[]
+  /** Forward only to these hosts (patterns like `*.example.com`); others get a 403 from Nanoscope. */
+  readonly allowHosts?: readonly string[]
   /** Upstream response-head timeout in milliseconds. */
   readonly timeoutMs?: number
   /** Decrypt HTTPS inside CONNECT with the Nanoscope CA (see `electron/tls`). Absent: CONNECT is tunnelled raw. */

@@ -3,6 +3,7 @@ import { nodeClient } from '../core/client/node-client.ts'
 import { connectTunnel } from '../core/client/connect-tunnel.ts'
 import { proxyHost } from '../core/filters/proxy-host.ts'
 import { reverseProxyTo } from '../core/filters/reverse-proxy.ts'
+import { allowHosts } from '../core/filters/allow-hosts.ts'
 import { isWebsocketUpgrade } from '../core/websocket/handshake.ts'
 import { websocketUpstream } from './websocket-upstream.ts'
 import type { ProxyOptions } from './proxy-options.ts'
@@ -42,7 +43,10 @@ export function upstream(options: ProxyOptions = {}): HttpHandler & { descriptio
   })
 }
 
-/** Marks a filter list position for filters the host inserts. */
-export const insertInner = (options: ProxyOptions): Filter[] => [...(options.inner ?? [])]
+/** The filters placed after routing: the host's (capture, chaos, recording), then the allowed-hosts gate. */
+export const insertInner = (options: ProxyOptions): Filter[] => [
+  ...(options.inner ?? []),
+  ...(options.allowHosts?.length ? [allowHosts(options.allowHosts)] : []),
+]
 
 export { describe }

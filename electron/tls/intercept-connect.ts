@@ -17,7 +17,7 @@ import type { Duplex } from 'node:stream'
 import type { HttpHandler } from '../core/http.ts'
 import { generatedResponse, response, withTags, withTarget, type Request, type Response, type Tunnel, type TunnelStats } from '../core/message.ts'
 import { connectTunnel, parseAuthority } from '../core/client/connect-tunnel.ts'
-import { hostMatcher } from './host-patterns.ts'
+import { hostMatcher } from '../core/host-patterns.ts'
 import type { LeafMinter } from './leaf-minter.ts'
 import { terminateTls } from './terminate-tls.ts'
 

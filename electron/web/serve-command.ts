@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Host } from '../host/host.ts'
 import { parseFlags } from '../cli/args.ts'
+import { TLS_FLAGS, readCaFiles } from '../cli/tls-flags.ts'
+import { parseHostList } from '../core/host-patterns.ts'
 import { warnIfNotLoopback, type Running } from '../cli/running.ts'
 import { startWebUi } from './serve.ts'
 import { ensureRendererBuilt } from './renderer-build.ts'
@@ -10,10 +12,17 @@ const STATIC_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url
 
 /** `nanoscope serve`: the desktop app's UI in any browser, with a forward proxy already running. */
 export async function runServeCommand(argv: readonly string[]): Promise<Running> {
-  const flags = parseFlags(argv, { host: 'string', port: 'port', 'proxy-port': 'port', 'no-intercept': 'boolean' })
+  const flags = parseFlags(argv, { host: 'string', port: 'port', 'proxy-port': 'port', ...TLS_FLAGS })
   const host = (flags.host as string | undefined) ?? '127.0.0.1'
   await ensureRendererBuilt(STATIC_DIR)
-  const app = new Host({ interceptHttps: flags['no-intercept'] !== true })
+  const caDir = flags['ca-dir'] as string | undefined
+  const passthrough = typeof flags.passthrough === 'string' ? parseHostList(flags.passthrough) : []
+  const app = new Host({
+    interceptHttps: flags['no-intercept'] === true ? false : { ...(caDir ? { caDir } : {}), passthrough },
+    insecureUpstream: flags['insecure-upstream'] === true,
+    ...(typeof flags['allow-hosts'] === 'string' ? { allowHosts: parseHostList(flags['allow-hosts']) } : {}),
+    ...(typeof flags['upstream-ca'] === 'string' ? { upstreamCa: readCaFiles(flags['upstream-ca']) } : {}),
+  })
   const proxyPort = flags['proxy-port'] as number | undefined
   const proxy = await app.startListener({ kind: 'proxy', mode: 'forward', port: proxyPort ?? 8080 }, proxyPort === undefined)
   const ui = await startWebUi(app, { host, port: (flags.port as number | undefined) ?? 0, staticDir: STATIC_DIR })

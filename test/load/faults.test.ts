@@ -42,20 +42,21 @@ test('when the upstream is killed mid-load and restarted on its port, the proxy 
   later(() => window.close())
   await window.invoke('subscribe', {})
 
-  const load = startLoad({ proxyPort: proxy.port, target: upstream.url, connections: 50, durationMs: 7_000, requestTimeoutMs: 5_000, reportEveryMs: 100 })
+  // Steps follow the generator's own reports, so a slow start (a busy machine) only stretches the run.
+  const load = startLoad({ proxyPort: proxy.port, target: upstream.url, connections: 50, durationMs: 40_000, requestTimeoutMs: 5_000, reportEveryMs: 100 })
   later(() => load.stop())
-  await sleep(1_500)
-  const beforeKill = load.latest()
+  const beforeKill = await load.until((l) => count(l, 200) >= 500, 15_000, '500 requests served before the kill')
   await upstream.kill()
-  await sleep(1_500)
-  const duringGap = load.latest()
+  const duringGap = await load.until((l) => count(l, 502) >= 200, 10_000, '200 requests answered during the gap')
   upstream = await startUpstreamProcess(upstream.port)
-  const restarted = load.latest()
-  await sleep(1_000)
-  const settled = load.latest()
-  const tally = await load.finished
+  const restarted = load.latest()!
+  // Up to a report interval of requests may have been sent before the upstream was listening again.
+  await sleep(500)
+  const settled = load.latest()!
+  await load.until((l) => count(l, 200) - count(settled, 200) >= 500, 15_000, '500 requests served after the restart')
+  const tally = await load.finish()
 
-  t.diagnostic(`upstream killed at ${beforeKill?.elapsedMs} ms (${beforeKill?.completed} done), back at ${restarted?.elapsedMs} ms; final ${JSON.stringify(tally.statuses)}, generated ${JSON.stringify(tally.generated)}, socket errors ${tally.errors}`)
+  t.diagnostic(`upstream killed at ${beforeKill.elapsedMs} ms (${beforeKill.completed} done), back at ${restarted.elapsedMs} ms; final ${JSON.stringify(tally.statuses)}, generated ${JSON.stringify(tally.generated)}, socket errors ${tally.errors}`)
 
   assert.equal(tally.errors, 0, `no client connection broke: ${tally.errorSamples.join('; ')}`)
   assert.deepEqual(Object.keys(tally.statuses).sort(), ['200', '502'], 'every answer was a 200 or a 502')
@@ -138,6 +139,8 @@ test('when the disk fills up while recording, the proxy keeps serving, the recor
   assert.ok(statuses.every((s) => s === 200) && after.every((s) => s === 200), 'every request was answered by the upstream')
   assert.equal(window.distinct, total, 'and captured')
   assert.ok(session.records.length > 0 && session.records.length < total, 'the session holds what was written before the disk filled up')
+  const toldWritten = Math.max(0, ...window.recordingEvents.filter((e) => e.recording).map((e) => e.count))
+  assert.ok(session.records.length >= toldWritten, `including the ${toldWritten} records the window was told were written`)
   assert.equal(session.torn, undefined, 'ending with a whole record')
   assert.equal(session.manifest.count, session.records.length, 'and its manifest says how many')
   assert.ok(session.records.every((r) => r.request.method === 'POST' && r.request.body.byteLength === body.byteLength && r.response.status === 200))

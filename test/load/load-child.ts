@@ -5,7 +5,7 @@
  * (autocannon destroys its sockets at the end, leaving up to one request per connection half done).
  *
  * Started with one JSON argument (LoadPlan); reports LoadTally over IPC every `reportEveryMs` and once more,
- * with `done: true`, at the end.
+ * with `done: true`, at the end. The message 'finish' ends the run before `durationMs`.
  */
 import http from 'node:http'
 
@@ -39,7 +39,9 @@ export interface LoadTally {
 const plan = JSON.parse(process.argv[2] ?? '{}') as LoadPlan
 const agent = new http.Agent({ keepAlive: true, maxSockets: plan.connections, maxFreeSockets: plan.connections })
 const started = performance.now()
-const deadline = started + plan.durationMs
+let deadline = started + plan.durationMs
+// 'finish' from the parent ends the run early, the same way the deadline does.
+process.on('message', (m) => { if (m === 'finish') deadline = 0 })
 const statuses: Record<string, number> = {}
 const generated: Record<string, number> = {}
 const errorSamples: string[] = []

@@ -56,6 +56,10 @@ export interface LoadRun {
   latest(): LoadTally | undefined
   /** The final tally; rejects if the generator dies or overruns its plan by `graceMs`. */
   readonly finished: Promise<LoadTally>
+  /** Ends the run now: each connection finishes its request in flight, then the final tally comes. */
+  finish(): Promise<LoadTally>
+  /** Waits until the generator has reported a tally for which `predicate` holds. */
+  until(predicate: (tally: LoadTally) => boolean, timeoutMs: number, what: string): Promise<LoadTally>
   stop(): Promise<void>
 }
 
@@ -64,10 +68,12 @@ export function startLoad(plan: Omit<LoadPlan, 'reportEveryMs'> & { reportEveryM
   const full: LoadPlan = { reportEveryMs: 250, ...plan }
   const child = tsChild(LOAD_CHILD, [JSON.stringify(full)])
   let latest: LoadTally | undefined
+  const watchers = new Set<() => void>()
   const finished = new Promise<LoadTally>((resolve, reject) => {
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`the load generator overran ${full.durationMs} ms by ${graceMs} ms`)) }, full.durationMs + graceMs)
     child.on('message', (m) => {
       latest = m as LoadTally
+      for (const w of watchers) w()
       if (latest.done) { clearTimeout(timer); resolve(latest) }
     })
     child.once('exit', (code) => {
@@ -76,7 +82,24 @@ export function startLoad(plan: Omit<LoadPlan, 'reportEveryMs'> & { reportEveryM
     })
   })
   finished.catch(() => {})
-  return { latest: () => latest, finished, stop: async () => { if (child.exitCode === null) child.kill('SIGKILL'); await exited(child) } }
+  return {
+    latest: () => latest,
+    finished,
+    finish: () => {
+      if (child.connected) child.send('finish')
+      return finished
+    },
+    until: (predicate, timeoutMs, what) => new Promise<LoadTally>((resolve, reject) => {
+      const check = () => {
+        if (latest && predicate(latest)) { cleanup(); resolve(latest) } else if (latest?.done) { cleanup(); reject(new Error(`${what}: the load ended first`)) }
+      }
+      const timer = setTimeout(() => { cleanup(); reject(new Error(`${what}: not within ${timeoutMs} ms`)) }, timeoutMs)
+      const cleanup = () => { clearTimeout(timer); watchers.delete(check) }
+      watchers.add(check)
+      check()
+    }),
+    stop: async () => { if (child.exitCode === null) child.kill('SIGKILL'); await exited(child) },
+  }
 }
 
 /**
@@ -189,6 +212,11 @@ export function forceGc(): void {
 export function heapAfterGc(): number {
   forceGc()
   return process.memoryUsage().heapUsed / 1024 / 1024
+}
+
+/** Buffer memory (outside the heap: bodies, sockets) in MiB, as of the last collection. */
+export function buffersMiB(): number {
+  return process.memoryUsage().arrayBuffers / 1024 / 1024
 }
 
 /**

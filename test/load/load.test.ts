@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import { Host } from '../../electron/host/host.ts'
 import { startWebUi } from '../../electron/web/serve.ts'
 import { openSession } from '../../electron/recording/session-store.ts'
-import { cleanupStack, connectLiveSubscriber, heapAfterGc, sleep, startLoad, startUpstreamProcess, sum } from './load-support.ts'
+import { buffersMiB, cleanupStack, connectLiveSubscriber, heapAfterGc, sleep, startLoad, startUpstreamProcess, sum } from './load-support.ts'
 
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 30)
 const CONNECTIONS = 200
@@ -53,14 +53,17 @@ test(`${CONNECTIONS} keep-alive connections for ${LOAD_SECONDS} s are all served
   while ((host.hub.store.size < MAX_EXCHANGES || Date.now() < warmUntil) && !load.latest()?.done && Date.now() < warmUntil + 10_000) await sleep(100)
   assert.equal(host.hub.store.size, MAX_EXCHANGES, 'the store reaches its bound during warm-up')
   const warmHeap = heapAfterGc()
+  const warmBuffers = buffersMiB()
   const samples: number[] = []
   const backlogs: number[] = []
+  const bufferSamples: number[] = []
   const recorder = host.listeners.get(proxy.id)!.switches!.recording
   const sampling = (async () => {
     while (!load.latest()?.done) {
       await Promise.race([sleep(Math.max(1000, LOAD_SECONDS * 150)), load.finished.catch(() => {})])
       if (load.latest()?.done) break
       samples.push(heapAfterGc())
+      bufferSamples.push(buffersMiB())
       backlogs.push(host.hub.store.latestSeq - (recorder.active?.count ?? 0))
     }
   })()
@@ -72,6 +75,7 @@ test(`${CONNECTIONS} keep-alive connections for ${LOAD_SECONDS} s are all served
   // The live stream trails the responses by at most a flush interval or two.
   await window.waitFor(() => window.distinct >= completed, 15_000, `the subscriber seeing ${completed} exchanges (saw ${window.distinct})`).catch(() => {})
   const settledHeap = heapAfterGc()
+  const settledBuffers = buffersMiB()
   const rss = process.memoryUsage().rss / 1024 / 1024
 
   const stopped = await window.invoke('stopRecording', { listenerId: proxy.id }, 30_000)
@@ -89,6 +93,7 @@ test(`${CONNECTIONS} keep-alive connections for ${LOAD_SECONDS} s are all served
   t.diagnostic(`lost: ${completed - window.distinct} from the live stream, ${completed - recorded} from the recording`)
   t.diagnostic(`recording backlog (captured, not yet on disk) while loaded: ${backlogs.join(' ')}`)
   t.diagnostic(`heap after gc (MiB): idle ${idleHeap.toFixed(1)}, after warm-up ${warmHeap.toFixed(1)}, during load ${samples.map((s) => s.toFixed(1)).join(' ')}, settled ${settledHeap.toFixed(1)}; rss ${rss.toFixed(0)}`)
+  t.diagnostic(`buffers (MiB): after warm-up ${warmBuffers.toFixed(1)}, during load ${bufferSamples.map((s) => s.toFixed(1)).join(' ')}, settled ${settledBuffers.toFixed(1)}`)
 
   assert.equal(tally.errors, 0, `socket errors: ${tally.errorSamples.join('; ')}`)
   assert.deepEqual(tally.statuses, { 200: completed }, 'every response is a 200')
@@ -109,5 +114,8 @@ test(`${CONNECTIONS} keep-alive connections for ${LOAD_SECONDS} s are all served
   for (const backlog of backlogs) assert.ok(backlog <= MAX_EXCHANGES, `the recording keeps up with the traffic (${backlog} exchanges waiting for the disk)`)
   for (const heap of [...samples, settledHeap]) {
     assert.ok(heap <= warmHeap + HEAP_MARGIN_MIB, `heap ${heap.toFixed(1)} MiB stays within ${HEAP_MARGIN_MIB} MiB of its warm-up level ${warmHeap.toFixed(1)} MiB`)
+  }
+  for (const buffers of [...bufferSamples, settledBuffers]) {
+    assert.ok(buffers <= warmBuffers + HEAP_MARGIN_MIB, `buffers ${buffers.toFixed(1)} MiB stay within ${HEAP_MARGIN_MIB} MiB of their warm-up level ${warmBuffers.toFixed(1)} MiB`)
   }
 })

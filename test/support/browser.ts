@@ -14,3 +14,4 @@ export async function launchChromium(options: { proxy?: string; extraArgs?: stri
   if (options.proxy) args.push(`--proxy-server=${options.proxy}`, '--proxy-bypass-list=<-loopback>')
   return chromium.launch({ executablePath: CHROMIUM, args, timeout: 30_000 })
 }
+

@@ -43,7 +43,7 @@ describe('Chromium through the intercepting proxy', { skip: existsSync(CHROMIUM)
     } finally {
       await browser.close()
     }
-    const failed = await proxy.waitFor((e) => proxy.captured.indexOf(e) >= before && e.method === 'CONNECT' && e.outcome.kind === 'failed')
+    const failed = await proxy.waitFor((e) => proxy.captured.indexOf(e) >= before && e.method === 'CONNECT' && e.url === `localhost:${upstream.port}` && e.outcome.kind === 'failed')
     assert.match(failed.outcome.kind === 'failed' ? failed.outcome.message : '', /^tls handshake failed/)
   })
 })

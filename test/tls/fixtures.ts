@@ -74,7 +74,8 @@ export async function startInterceptingProxy(options: ProxyOptions): Promise<Int
   const capture = captureTo({ exchangeCompleted: (e) => { captured.push(e); for (const w of waiters) w() } }, {
     listenerId: 'T1', clock: systemClock, bodyCap: () => 1 << 20, enabled: () => true,
   })
-  const mounted = await mountApp(simpleProxy({ ...options, inner: [capture] }), { host: '127.0.0.1', port: 0 })
+  // Only loopback upstreams: a browser's own background requests through this proxy never leave the machine.
+  const mounted = await mountApp(simpleProxy({ allowHosts: ['localhost', '127.0.0.1', '::1'], ...options, inner: [capture] }), { host: '127.0.0.1', port: 0 })
   return {
     url: mounted.server.url,
     mounted,
