@@ -12,7 +12,7 @@ export interface CapturedBody {
 }
 
 export interface TeedBody {
-  /** The body to pass on: the same bytes, or a stream that yields every byte of the original, unbuffered. */
+  /** The body to pass on: the same bytes, the same stream (`as-read`), or a stream that yields every byte of the original, unbuffered. */
   readonly body: Body
   /** Settles (never rejects) once the body has gone by or failed. */
   readonly captured: Promise<CapturedBody>
