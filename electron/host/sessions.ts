@@ -45,7 +45,7 @@ export class SessionsController {
   }
 
   async list(): Promise<SessionInfo[]> {
-    return (await listSessions(this.root)).map(plain)
+    return listSessions(this.root)
   }
 
   info(listenerId: string): RecordingInfo {
@@ -107,7 +107,7 @@ export class SessionsController {
   async rename(sessionId: string, name: string): Promise<SessionInfo> {
     const info = await renameSession(await resolveSession(sessionId, this.root), name)
     this.options.onSessions()
-    return plain(info)
+    return info
   }
 
   async remove(sessionId: string): Promise<{ deleted: boolean }> {
@@ -135,7 +135,7 @@ export class SessionsController {
       const dir = join(this.root, `${new Date().toISOString().replace(/[:.]/g, '-')}-${slug(name)}`)
       const result = await importHarFile(file, dir, name)
       this.options.onSessions()
-      return { session: plain(result.session), imported: result.imported, warnings: [...result.warnings], skipped: result.skipped.map((x) => `entry ${x.entry}: ${x.reason}`) }
+      return { session: result.session, imported: result.imported, warnings: [...result.warnings], skipped: result.skipped.map((x) => `entry ${x.entry}: ${x.reason}`) }
     } finally {
       rmSync(scratch, { recursive: true, force: true })
     }
@@ -176,9 +176,4 @@ function idOf(dir: string): string {
 
 function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'session'
-}
-
-function plain(info: SessionInfo): SessionInfo {
-  return { id: info.id, dir: info.dir, name: info.name, created: info.created, updated: info.updated, source: info.source,
-    count: info.count, sizeBytes: info.sizeBytes, ...(info.problem ? { problem: info.problem } : {}) }
 }

@@ -4,6 +4,7 @@
  * replaced atomically (write to a temporary file, then rename) on create and close, so a `kill -9` loses at
  * most the record being written, which the next open skips and reports.
  */
+import type { SessionInfo } from '../../shared/exchange.ts'
 import { constants } from 'node:fs'
 import { mkdir, open, readFile, readdir, rename, rm, stat, truncate, writeFile, type FileHandle } from 'node:fs/promises'
 import { basename, join } from 'node:path'
@@ -38,20 +39,8 @@ export interface Session {
   readonly torn?: TornTail
 }
 
-/** What a listing shows of a session, without reading its bodies. */
-export interface SessionInfo {
-  readonly dir: string
-  /** The directory's name: stable while the display name changes. */
-  readonly id: string
-  readonly name: string
-  readonly created: string
-  readonly updated: string
-  readonly source: string
-  readonly count: number
-  readonly sizeBytes: number
-  /** Why the session cannot be fully read (damage), or what a reader would skip (a torn tail). */
-  readonly problem?: string
-}
+/** What a listing shows of a session, without reading its bodies: the same shape the Sessions pane receives. */
+export type { SessionInfo } from '../../shared/exchange.ts'
 
 /** Reads a session, recovering from a torn last record. Throws `SessionError` naming file and offset otherwise. */
 export async function openSession(dir: string): Promise<Session> {

@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { request as httpRequest } from 'node:http'
 import { Host } from '../../electron/host/host.ts'
+import { until } from '../support/wait.ts'
 import type { ChaosInfo, ExchangeSummary } from '../../shared/exchange.ts'
 import { startUpstream } from '../support/upstream.ts'
 
@@ -14,13 +15,6 @@ function send(port: number, method: string, path: string, hostHeader: string, bo
   })
 }
 
-async function until(check: () => boolean, ms = 5000) {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 
 test('chaos switched on through the control API shows in the window, and switched off from the window shows in the API', async (t) => {
   const upstream = await startUpstream()

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request as httpRequest } from 'node:http'
 import { Host } from '../../electron/host/host.ts'
+import { until } from '../support/wait.ts'
 import type { ExchangeSummary, RecordingInfo, ReplayReportData, SessionInfo } from '../../shared/exchange.ts'
 import { startUpstream } from '../support/upstream.ts'
 
@@ -17,13 +18,6 @@ function viaProxy(port: number, url: string, body?: string): Promise<{ status: n
   })
 }
 
-async function until(check: () => boolean, ms = 5000) {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 
 test('a window records a session from the live proxy, replays it into Traffic, exports it and stands in with it', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'nanoscope-sessions-'))

@@ -2,15 +2,9 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import WebSocket, { WebSocketServer } from 'ws'
 import { Host } from '../../electron/host/host.ts'
+import { until } from '../support/wait.ts'
 import type { ExchangeDetail, ExchangeSummary, WebsocketFrame } from '../../shared/exchange.ts'
 
-async function until(check: () => boolean, ms = 5000) {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 
 test('websocket frames through a host proxy stream to the window and show in the exchange detail', async (t) => {
   const echo = new WebSocketServer({ host: '127.0.0.1', port: 0 })
