@@ -5,6 +5,7 @@ import { bodyText, header, request, type Response } from '../../electron/core/me
 import { chaosControlApi } from '../../electron/chaos/control-api.ts'
 import { createChaosEngine } from '../../electron/chaos/engine.ts'
 import { openApiProblems } from './openapi-check.ts'
+import { Validator } from '@seriousme/openapi-schema-validator'
 
 function api() {
   const engine = createChaosEngine()
@@ -68,6 +69,18 @@ test('the OpenAPI document is structurally valid OpenAPI 3', async () => {
   const doc = await json(await call(control.handler, 'GET', '/chaos/openapi.json')) as Record<string, unknown>
   assert.deepEqual(openApiProblems(doc), [])
   assert.deepEqual(await json(await call(control.handler, 'GET', '/chaos')), doc, "also served at http4k's location")
+})
+
+test('the OpenAPI document passes an OpenAPI validator (the official OpenAPI 3.1 JSON Schema)', async () => {
+  const { control } = api()
+  const doc = await json(await call(control.handler, 'GET', '/chaos/openapi.json')) as Record<string, unknown>
+  const validator = new Validator()
+  const result = await validator.validate(doc)
+  assert.equal(validator.version, '3.1')
+  assert.deepEqual(result.errors ?? [], [], JSON.stringify(result.errors))
+  assert.equal(result.valid, true)
+  const broken = await new Validator().validate({ ...doc, paths: { '/chaos/status': { get: { responses: 'none' } } } })
+  assert.equal(broken.valid, false, 'the validator does reject a broken document')
 })
 
 test('every path and method in the OpenAPI document is served, and every served route is documented', async () => {

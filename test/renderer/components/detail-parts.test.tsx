@@ -1,0 +1,47 @@
+import './dom.ts'
+import { test, afterEach } from 'node:test'
+import assert from 'node:assert/strict'
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { HeadersTable } from '../../../renderer/src/components/headers-table.tsx'
+import { BodyViewer, SIZE_GUARD_BYTES } from '../../../renderer/src/components/body-viewer.tsx'
+
+afterEach(() => cleanup())
+
+const b64 = (text: string) => Buffer.from(text).toString('base64')
+
+test('the headers table shows headers exactly as on the wire: order, case and duplicates', () => {
+  render(<HeadersTable label="Request headers" headers={[['Host', 'a.test'], ['x-dup', '1'], ['X-Dup', '2'], ['content-type', 'text/plain']]} />)
+  const rows = screen.getByRole('table', { name: 'Request headers' }).querySelectorAll('tr')
+  assert.deepEqual([...rows].map((r) => [r.querySelector('th')?.textContent, r.querySelector('td')?.textContent]),
+    [['Host', 'a.test'], ['x-dup', '1'], ['X-Dup', '2'], ['content-type', 'text/plain']])
+})
+
+test('a JSON body shows raw first, and the Pretty view says it is prettified', async () => {
+  render(<BodyViewer label="Response body" headers={[['Content-Type', 'application/json']]} body={{ base64: b64('{"a":1,"b":[2]}'), size: 15, truncated: false }} />)
+  await waitFor(() => screen.getByTestId('body-text'))
+  assert.equal(screen.getByTestId('body-text').textContent, '{"a":1,"b":[2]}')
+  fireEvent.click(screen.getByTestId('body-mode-pretty'))
+  assert.match(screen.getByTestId('pretty-label').textContent ?? '', /prettified/i)
+  assert.match(screen.getByTestId('body-pretty').textContent ?? '', /"a": 1/)
+})
+
+test('a binary body opens as hex', async () => {
+  render(<BodyViewer label="Response body" headers={[['Content-Type', 'application/octet-stream']]} body={{ base64: Buffer.from([0, 1, 2, 0xff]).toString('base64'), size: 4, truncated: false }} />)
+  await waitFor(() => screen.getByTestId('body-hex'))
+  assert.match(screen.getByTestId('body-hex').textContent ?? '', /00 01 02 ff/i)
+})
+
+test('a truncated body names its real size, and a huge one waits for "Show anyway"', async () => {
+  const { unmount } = render(<BodyViewer label="Response body" headers={[]} body={{ base64: b64('abc'), size: 3_000_000, truncated: true }} />)
+  assert.match(screen.getByTestId('truncated').textContent ?? '', /3,000,000 bytes/)
+  assert.ok(3_000_000 > SIZE_GUARD_BYTES)
+  assert.equal(screen.queryByTestId('body-text'), null)
+  fireEvent.click(screen.getByRole('button', { name: 'Show anyway' }))
+  await waitFor(() => screen.getByTestId('body-text'))
+  unmount()
+})
+
+test('no body says so instead of showing an empty box', () => {
+  render(<BodyViewer label="Request body" headers={[]} body={null} />)
+  assert.equal(screen.getByTestId('request-body').textContent, 'Request bodyNo body.')
+})
