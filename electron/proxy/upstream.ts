@@ -1,4 +1,4 @@
-import { describe, type Filter, type HttpHandler } from '../core/http.ts'
+import type { Filter, HttpHandler } from '../core/http.ts'
 import { nodeClient } from '../core/client/node-client.ts'
 import { connectTunnel } from '../core/client/connect-tunnel.ts'
 import { proxyHost } from '../core/filters/proxy-host.ts'
@@ -49,4 +49,3 @@ export const insertInner = (options: ProxyOptions): Filter[] => [
   ...(options.allowHosts?.length ? [allowHosts(options.allowHosts)] : []),
 ]
 
-export { describe }
