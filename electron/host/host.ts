@@ -10,7 +10,6 @@ import { validateArgs } from '../../shared/validate.ts'
 import { systemClock, type Clock } from '../core/clock.ts'
 import { bodyBytes, request as makeRequest } from '../core/message.ts'
 import { CaptureHub } from '../capture/capture-hub.ts'
-import { captureTo } from '../capture/capture-filter.ts'
 import { EventBus, type EventSink } from './event-bus.ts'
 import { Listeners } from './listeners.ts'
 import { launchBrowser } from './launch-browser.ts'
@@ -69,9 +68,7 @@ export class Host {
         ...(options.upstreamCa?.length ? { upstreamCa: options.upstreamCa } : {}),
         ...(options.allowHosts?.length ? { allowHosts: options.allowHosts } : {}),
       },
-      innerFilters: (listenerId) => [captureTo(this.hub, {
-        listenerId, clock: this.clock, bodyCap: () => this.hub.settings.bodyCapBytes, enabled: () => this.hub.capturing,
-      })],
+      innerFilters: (listenerId) => [this.hub.captureFilter(listenerId, this.clock)],
     })
     this.sessions = new SessionsController({
       ...(options.sessionsRoot ? { root: options.sessionsRoot } : {}),
