@@ -55,21 +55,60 @@ function binaryByHeaders(message: { readonly headers: Headers }): boolean {
  * undefined. A multi-byte character cut by the capture cap is left out rather than counted as binary.
  */
 function decodeText(bytes: Uint8Array): string | undefined {
-  let text: string
+  // Checked on the bytes, before decoding: in UTF-8 a code point below U+0080 is that one byte, and such bytes
+  // never occur inside a multi-byte sequence, so the bytes hold a control byte exactly when the text would.
+  if (hasControlBytes(bytes)) return undefined
   if (isUtf8(bytes)) {
     // The common case, checked natively: the same text TextDecoder gives (BOM kept), several times faster.
-    text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
-  } else {
-    try {
-      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes, { stream: true })
-    } catch {
-      return undefined
-    }
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
   }
-  return CONTROL_CHARACTERS.test(text) ? undefined : text
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes, { stream: true })
+  } catch {
+    return undefined
+  }
 }
 
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000e-\u001a\u001c-\u001f\u007f]/
+/** Bytes that make a body binary: C0 controls other than tab, LF, FF, CR and ESC; and DEL. */
+const CONTROL_BYTE = new Uint8Array(256)
+for (let b = 0; b < 0x20; b++) CONTROL_BYTE[b] = 1
+for (const allowed of [0x09, 0x0a, 0x0c, 0x0d, 0x1b]) CONTROL_BYTE[allowed] = 0
+CONTROL_BYTE[0x7f] = 1
+
+/**
+ * Whether any byte is a `CONTROL_BYTE`. A whole body is checked (up to the print cap), so it goes four bytes at
+ * a time (SWAR: per-byte arithmetic inside a 32-bit word, about twice as fast as a regular expression over the
+ * decoded text). Each byte's low 7 bits `t` plus a constant below 0x80 never carries into the next byte, and
+ * sets the byte's top bit exactly when `t` reaches 0x80 minus the constant; bytes with their own top bit set are
+ * masked out at the end (they are never control bytes).
+ */
+function hasControlBytes(bytes: Uint8Array): boolean {
+  const n = bytes.byteLength
+  const head = Math.min(n, (4 - (bytes.byteOffset & 3)) & 3)
+  for (let i = 0; i < head; i++) if (CONTROL_BYTE[bytes[i]!] === 1) return true
+  const count = (n - head) >>> 2
+  if (count === 0) {
+    for (let i = head; i < n; i++) if (CONTROL_BYTE[bytes[i]!] === 1) return true
+    return false
+  }
+  const words = new Int32Array(bytes.buffer, bytes.byteOffset + head, count)
+  let found = 0
+  for (let j = 0; j < count; j++) {
+    const x = words[j]!
+    const t = x & 0x7f7f7f7f
+    const below09 = ~((t + 0x77777777) | 0)
+    const is0b = ~(((t ^ 0x0b0b0b0b) + 0x7f7f7f7f) | 0)
+    const above0d = (t + 0x72727272) | 0
+    const below20 = ~((t + 0x60606060) | 0)
+    const not1b = ((t ^ 0x1b1b1b1b) + 0x7f7f7f7f) | 0
+    const is7f = ~(((t ^ 0x7f7f7f7f) + 0x7f7f7f7f) | 0)
+    found |= (below09 | is0b | (above0d & below20 & not1b) | is7f) & ~x
+    if ((j & 1023) === 1023 && (found & 0x80808080) !== 0) return true
+  }
+  if ((found & 0x80808080) !== 0) return true
+  for (let i = head + count * 4; i < n; i++) if (CONTROL_BYTE[bytes[i]!] === 1) return true
+  return false
+}
 
 function headerLines(headers: Headers): string {
   return headers.map(([name, value]) => `${name}: ${value}\n`).join('')

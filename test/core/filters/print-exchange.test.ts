@@ -6,6 +6,7 @@ import { compose, type HttpHandler } from '../../../electron/core/http.ts'
 import { bodyBytes, bodyText, request, response, streamBody } from '../../../electron/core/message.ts'
 import { EXCHANGE_SEPARATOR, printExchange } from '../../../electron/core/filters/print-exchange.ts'
 import { proxyHost } from '../../../electron/core/filters/proxy-host.ts'
+import { isBinary } from '../../../electron/core/filters/wire-text.ts'
 
 /** Collects writes; `written(n)` waits (at most two seconds) until n writes have arrived. */
 function collector() {
@@ -153,4 +154,19 @@ test('the wire printer keeps a multi-byte character cut by the cap out of the te
   await printExchange(out, { bodyCap: 4 })(async () => response(200, { body: 'abcé and more' }))(request({ target: '/' }))
   const [printed = ''] = await out.written(1)
   assert.ok(printed.includes('\n\nabc\n<<11 more bytes not shown>>\n'), printed)
+})
+
+test('the wire printer calls a body binary for each control byte (not tab, LF, FF, CR, ESC) wherever it sits', () => {
+  const allowed = new Set([0x09, 0x0a, 0x0c, 0x0d, 0x1b])
+  const text = Buffer.alloc(40, 'plain text\n')
+  for (let byte = 0; byte < 0x80; byte++) {
+    const control = (byte < 0x20 && !allowed.has(byte)) || byte === 0x7f
+    for (const start of [0, 1, 2, 3]) {
+      for (const at of [0, 1, 5, 16, 30, 35]) {
+        const body = Buffer.from(text)
+        body[start + at] = byte
+        assert.equal(isBinary({ headers: [] }, body.subarray(start, start + 36)), control, `byte ${byte} at ${at}, offset ${start}`)
+      }
+    }
+  }
 })
