@@ -189,22 +189,43 @@ export interface RecordingInfo {
 
 export type ReplayOutcome = 'same' | 'changed' | 'failed' | 'not-sent'
 
+/** A header whose values differ between the recording and the replay. */
+export interface HeaderDifference {
+  /** Lower-cased name. */
+  readonly name: string
+  readonly recorded: readonly string[]
+  readonly replayed: readonly string[]
+}
+
+export interface BodyDifference {
+  readonly recordedSize: number
+  readonly size: number
+  /** Byte offset of the first difference (the shorter length when one is a prefix of the other). */
+  readonly firstDifferenceAt: number
+}
+
+/** Nearest-rank latency statistics in milliseconds. */
+export interface LatencyStatsData { readonly count: number; readonly p50: number; readonly p95: number; readonly max: number }
+
+/** One replayed request compared with its recording. */
 export interface ReplayResultData {
+  /** Position in the recording (0-based). */
   readonly index: number
   readonly method: string
+  /** The URL it was sent to. */
   readonly url: string
   readonly outcome: ReplayOutcome
   readonly recordedStatus: number
   readonly status?: number
   readonly statusChanged: boolean
-  readonly body?: unknown
-  readonly headers: readonly unknown[]
+  readonly body?: BodyDifference
+  readonly headers: readonly HeaderDifference[]
   readonly recordedMs: number
   readonly replayedMs?: number
+  readonly tags: readonly string[]
+  /** Why it failed or was not sent. */
   readonly error?: string
 }
-
-export interface LatencyStatsData { readonly count: number; readonly p50: number; readonly p95: number; readonly max: number }
 
 export interface ReplayReportData {
   readonly target?: string
@@ -214,6 +235,7 @@ export interface ReplayReportData {
   readonly results: readonly ReplayResultData[]
   readonly latency: { readonly recorded: LatencyStatsData; readonly replayed: LatencyStatsData }
   readonly elapsedMs: number
+  /** Headers left out of the comparison. */
   readonly ignoredHeaders: readonly string[]
 }
 

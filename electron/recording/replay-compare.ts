@@ -2,6 +2,8 @@
  * Comparing a replayed response with the recorded one. Some headers change on every response and are left
  * out of the comparison (VOLATILE_HEADERS); Set-Cookie is compared without its expiry attributes.
  */
+import type { BodyDifference, HeaderDifference } from '../../shared/exchange.ts'
+import type { LatencyStatsData as LatencyStats } from '../../shared/exchange.ts'
 import type { Headers } from '../core/message.ts'
 import { HOP_BY_HOP_HEADERS } from '../core/filters/hop-by-hop.ts'
 
@@ -17,19 +19,7 @@ export const VOLATILE_HEADERS: ReadonlySet<string> = new Set([
   'x-nanoscope-generated', ...HOP_BY_HOP_HEADERS,
 ])
 
-export interface HeaderDifference {
-  /** Lower-cased name. */
-  readonly name: string
-  readonly recorded: readonly string[]
-  readonly replayed: readonly string[]
-}
-
-export interface BodyDifference {
-  readonly recordedSize: number
-  readonly size: number
-  /** Byte offset of the first difference (the shorter length when one is a prefix of the other). */
-  readonly firstDifferenceAt: number
-}
+export type { BodyDifference, HeaderDifference } from '../../shared/exchange.ts'
 
 export function compareBodies(recorded: Uint8Array, replayed: Uint8Array): BodyDifference | undefined {
   const a = Buffer.from(recorded.buffer, recorded.byteOffset, recorded.byteLength)
@@ -71,7 +61,7 @@ export function withoutExpiry(cookie: string): string {
   return cookie.split(';').map((p) => p.trim()).filter((p) => !/^(expires|max-age)\s*=/i.test(p)).join('; ')
 }
 
-export interface LatencyStats { readonly count: number; readonly p50: number; readonly p95: number; readonly max: number }
+export type { LatencyStatsData as LatencyStats } from '../../shared/exchange.ts'
 
 /** Nearest-rank percentiles, in milliseconds rounded to 0.1. */
 export function latencyStats(values: readonly number[]): LatencyStats {

@@ -4,6 +4,7 @@
  * with the recording. Always bounded: by `limit` (count) and `timeoutMs` (the whole run); whatever the
  * deadline cuts off is reported as not sent or failed, never waited for.
  */
+import type { ReplayOutcome, ReplayResultData as ReplayResult, ReplayReportData as ReplayReport } from '../../shared/exchange.ts'
 import { pipeline, type HttpHandler } from '../core/http.ts'
 import { bodyBytes, replaceHeader, request, type Response } from '../core/message.ts'
 import { systemClock, type Clock } from '../core/clock.ts'
@@ -39,38 +40,8 @@ export interface ReplayProgress {
   readonly result: ReplayResult
 }
 
-export type ReplayOutcome = 'same' | 'changed' | 'failed' | 'not-sent'
-
-export interface ReplayResult {
-  /** Position in the recording (0-based). */
-  readonly index: number
-  readonly method: string
-  /** The URL it was sent to. */
-  readonly url: string
-  readonly outcome: ReplayOutcome
-  readonly recordedStatus: number
-  readonly status?: number
-  readonly statusChanged: boolean
-  readonly body?: BodyDifference
-  readonly headers: readonly HeaderDifference[]
-  readonly recordedMs: number
-  readonly replayedMs?: number
-  readonly tags: readonly string[]
-  /** Why it failed or was not sent. */
-  readonly error?: string
-}
-
-export interface ReplayReport {
-  readonly target?: string
-  readonly speed: number | 'max'
-  readonly total: number
-  readonly counts: Readonly<Record<ReplayOutcome, number>>
-  readonly results: readonly ReplayResult[]
-  readonly latency: { readonly recorded: LatencyStats; readonly replayed: LatencyStats }
-  readonly elapsedMs: number
-  /** Headers left out of the comparison. */
-  readonly ignoredHeaders: readonly string[]
-}
+/** The report's shapes are the ones the Sessions pane receives (shared/exchange.ts). */
+export type { ReplayOutcome, ReplayResultData as ReplayResult, ReplayReportData as ReplayReport } from '../../shared/exchange.ts'
 
 export const DEFAULT_REPLAY_TIMEOUT_MS = 300_000
 

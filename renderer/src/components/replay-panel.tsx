@@ -159,17 +159,14 @@ function LatencyRow({ label, stats }: { label: string; stats: LatencyStatsData }
   )
 }
 
-interface BodyDiff { recordedSize: number; size: number; firstDifferenceAt: number }
-interface HeaderDiff { name: string }
-
 /** One line: what differed between the recorded and the replayed response. */
 export function differences(r: ReplayResultData): string {
   if (r.error) return r.error
   const parts: string[] = []
   if (r.statusChanged && r.status !== undefined) parts.push(`status ${r.recordedStatus} → ${r.status}`)
-  const body = r.body as BodyDiff | undefined
-  if (body && typeof body.size === 'number') parts.push(`body ${body.recordedSize} → ${body.size} B, first difference at byte ${body.firstDifferenceAt}`)
-  const headers = (r.headers as HeaderDiff[]).map((h) => h?.name).filter(Boolean)
+  const body = r.body
+  if (body) parts.push(`body ${body.recordedSize} → ${body.size} B, first difference at byte ${body.firstDifferenceAt}`)
+  const headers = r.headers.map((h) => h.name)
   if (headers.length > 0) parts.push(`headers: ${headers.join(', ')}`)
   return parts.length > 0 ? parts.join('; ') : '—'
 }
