@@ -1,10 +1,9 @@
-import type { WebsocketFrame } from '../../shared/exchange.ts'
 /**
  * What capture records about one exchange, in main-process form (bodies as bytes, headers as sent). The store
  * turns it into the plain `ExchangeSummary` / `ExchangeDetail` shapes the UI gets (shared/exchange.ts).
  */
 import type { Headers, TunnelStats } from '../core/message.ts'
-import type { Outcome, Timings } from '../../shared/exchange.ts'
+import type { ExchangeSummary, WebsocketFrame } from '../../shared/exchange.ts'
 
 /** A captured body: up to the cap, with the real length. `bytes` is never larger than the cap it was taken at. */
 export interface StoredBody {
@@ -14,32 +13,15 @@ export interface StoredBody {
   readonly truncated: boolean
 }
 
-export interface CapturedExchange {
-  readonly id: string
-  readonly listenerId: string
-  /** Epoch milliseconds, from the injected clock. */
-  readonly startedAt: number
-  readonly method: string
+/**
+ * The summary's fields (shared/exchange.ts) without the store-assigned `seq`, plus what only main holds:
+ * the target as sent, headers as sent, bodies as bytes, tunnel statistics.
+ */
+export interface CapturedExchange extends Omit<ExchangeSummary, 'seq'> {
   /** The request-target exactly as the client sent it. */
   readonly target: string
-  /** Absolute URL: the absolute-form target, else `http://<Host><target>`; `host:port` for CONNECT. */
-  readonly url: string
-  readonly host: string
-  /** Path and query as sent (empty for authority-form CONNECT). */
-  readonly path: string
-  readonly httpVersion: string
   readonly requestHeaders: Headers
   readonly responseHeaders: Headers
-  readonly status?: number
-  readonly reason?: string
-  readonly contentType?: string
-  readonly requestSize?: number
-  readonly responseSize?: number
-  readonly timings: Timings
-  readonly durationMs?: number
-  readonly outcome: Outcome
-  readonly tags: readonly string[]
-  readonly note?: string
   readonly requestBody: StoredBody | null
   readonly responseBody: StoredBody | null
   readonly tunnel?: TunnelStats
