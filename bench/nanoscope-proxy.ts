@@ -6,7 +6,9 @@
  * - `capture`: the latency and sniff filters writing to a no-op Writable, and the capture filter recording into
  *   an in-memory CaptureHub (default settings) with nobody subscribed;
  * - `subscribed`: as `capture`, but the hub is a Host's, and the Host's web UI (`startWebUi`) serves the
- *   contract over a WebSocket, so one live subscriber (bench/ws-subscriber.ts) gets every batch.
+ *   contract over a WebSocket, so one live subscriber (bench/ws-subscriber.ts) gets every batch;
+ * - `recording`: the seed's recording proxy (`recordProxy`), appending every exchange to a session in a temp
+ *   directory — compared with `plain`, the same proxy without recording.
  *
  * Tells its parent `{ port, ws?, pipeline }` once listening; answers `{ captured }` to `'captured?'` and its
  * `process.cpuUsage()` to `'cpu?'`.
@@ -23,9 +25,11 @@ import { mountApp } from '../electron/proxy/mount-app.ts'
 import type { App, ProxyOptions } from '../electron/proxy/proxy-options.ts'
 import { CaptureHub } from '../electron/capture/capture-hub.ts'
 import { Host } from '../electron/host/host.ts'
+import { recordProxy } from '../electron/apps/record-proxy.ts'
+import { createSession } from '../electron/recording/session-store.ts'
 import { startWebUi } from '../electron/web/serve.ts'
 
-export type ProxyVariant = 'plain' | 'capture' | 'subscribed'
+export type ProxyVariant = 'plain' | 'capture' | 'subscribed' | 'recording'
 
 const [variant = 'plain', target = ''] = process.argv.slice(2) as [ProxyVariant?, string?]
 
@@ -46,6 +50,9 @@ async function main(): Promise<void> {
   let app: App
   if (variant === 'plain') {
     app = simpleProxy({ target, clock: systemClock })
+  } else if (variant === 'recording') {
+    const session = await createSession(mkdtempSync(join(tmpdir(), 'nanoscope-bench-session-')), { name: 'bench' })
+    app = recordProxy({ target, clock: systemClock, session })
   } else if (variant === 'capture') {
     hub = new CaptureHub()
     app = capturingApp(hub)

@@ -14,6 +14,7 @@ import os from 'node:os'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { tlsBench } from './tls-bench.ts'
 import { uiBench } from './ui-bench.ts'
+import { replayBench } from './replay-bench.ts'
 import { fileURLToPath } from 'node:url'
 import { startChild, type Child } from './child.ts'
 import { measure, warmUp, type LoadSettings, type Measurement } from './load.ts'
@@ -124,8 +125,11 @@ async function main(): Promise<void> {
 
   const upstream = await startChild<{ port: number }>('./upstream.ts')
   let proxies: Awaited<ReturnType<typeof proxyBenchmarks>>
+  let replay: Awaited<ReturnType<typeof replayBench>> | undefined
   try {
     proxies = await proxyBenchmarks(upstream)
+    replay = process.env.BENCH_SKIP_REPLAY === '1' ? undefined
+      : await replayBench(`http://127.0.0.1:${upstream.ready.port}`).catch((e: unknown) => { say(`replay: skipped: ${(e as Error).message}`); return undefined })
   } finally {
     await upstream.stop()
   }
@@ -139,6 +143,7 @@ async function main(): Promise<void> {
     target('nanoscope-capture ÷ bare-pipe p99, 1 KiB', ratio(p99('nanoscope-capture', '1k'), p99('bare-pipe', '1k')), '<=', 1.5),
     target('nanoscope-subscribed ÷ bare-pipe req/s, 1 KiB', ratio(rps('nanoscope-subscribed', '1k'), rps('bare-pipe', '1k')), '>=', 0.75),
     target('live subscriber: exchanges captured but not delivered', lost, '<=', 0),
+    target('nanoscope-recording ÷ nanoscope-plain req/s, 1 KiB (recording on vs off)', ratio(rps('nanoscope-recording', '1k'), rps('nanoscope-plain', '1k')), '>=', 0.8),
   ]
   const info = [
     ['nanoscope-capture ÷ bare-pipe req/s, 64 KiB', ratio(rps('nanoscope-capture', '64k'), rps('bare-pipe', '64k'))],
@@ -171,6 +176,11 @@ async function main(): Promise<void> {
   }
 
   say('')
+  say('replay of a recorded session at max speed to the local upstream:')
+  if (replay) say(`  ${replay.sent} requests in ${replay.elapsedMs.toFixed(0)} ms, ${replay.same} answered the same, concurrency ${replay.concurrency}`)
+  for (const t of replay?.targets ?? []) say(`  ${targetLine(t)}`)
+
+  say('')
   say('HTTPS interception (plain HTTP through the proxy is the anchor):')
   const tls = process.env.BENCH_SKIP_TLS === '1' ? undefined
     : await tlsBench({ durationS: load.durationS }).catch((e: unknown) => { say(`  skipped: ${(e as Error).message}`); return undefined })
@@ -195,7 +205,8 @@ async function main(): Promise<void> {
     scenarios: scenarios.map((s) => ({ ...s, ...(pipelines[s.name] ? { pipeline: pipelines[s.name] } : {}) })),
     cells,
     deliveries,
-    targets: [...proxyTargets, ...micro.targets, ...(tls?.targets ?? []), ...(ui?.targets ?? [])],
+    targets: [...proxyTargets, ...micro.targets, ...(replay?.targets ?? []), ...(tls?.targets ?? []), ...(ui?.targets ?? [])],
+    replay,
     tls,
     ui,
     reference: Object.fromEntries(info),

@@ -4,7 +4,7 @@
  */
 import { startChild, type Child } from './child.ts'
 
-export type ScenarioName = 'direct' | 'bare-pipe' | 'nanoscope-plain' | 'nanoscope-capture' | 'nanoscope-subscribed'
+export type ScenarioName = 'direct' | 'bare-pipe' | 'nanoscope-plain' | 'nanoscope-capture' | 'nanoscope-subscribed' | 'nanoscope-recording'
 
 export interface Scenario {
   readonly name: ScenarioName
@@ -17,6 +17,7 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'nanoscope-plain', what: 'Nanoscope reverse proxy, seed app (simpleProxy), no capture' },
   { name: 'nanoscope-capture', what: 'Nanoscope reverse proxy + latency and sniff filters to a no-op Writable + capture into an in-memory CaptureHub' },
   { name: 'nanoscope-subscribed', what: 'as nanoscope-capture, hub owned by a Host, plus one live WebSocket subscriber (startWebUi) in its own process' },
+  { name: 'nanoscope-recording', what: 'the seed recording proxy (recordProxy): nanoscope-plain plus every exchange appended to a session on disk' },
 ]
 
 export interface RunningScenario {
@@ -37,7 +38,7 @@ export async function startScenario(name: ScenarioName, upstreamUrl: string, nod
     const child = await startChild<{ port: number }>('./bare-proxy.ts', { args: [upstreamUrl], nodeFlags })
     return { url: `http://127.0.0.1:${child.ready.port}`, cpuMicros: () => cpuOf(child), stop: () => child.stop() }
   }
-  const variant = name === 'nanoscope-plain' ? 'plain' : name === 'nanoscope-capture' ? 'capture' : 'subscribed'
+  const variant = name === 'nanoscope-plain' ? 'plain' : name === 'nanoscope-capture' ? 'capture' : name === 'nanoscope-recording' ? 'recording' : 'subscribed'
   const proxy = await startChild<ProxyReady>('./nanoscope-proxy.ts', { args: [variant, upstreamUrl], nodeFlags })
   let subscriber: Child<{ ready: boolean }> | undefined
   if (proxy.ready.ws) {

@@ -72,22 +72,25 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
   }
   const start = clock.monotonic()
   const first = list[0]?.startedAt ?? 0
+  // In flight, bounded by `concurrency`: a finished request (or the stop) wakes the loop waiting for a slot.
+  // (Racing every in-flight promise per request would cost O(concurrency) reactions each time.)
   const inFlight = new Set<Promise<void>>()
-  const stopped = aborted(stop.signal)
+  let wake: (() => void) | undefined
+  const slotFreed = () => { const w = wake; wake = undefined; w?.() }
+  stop.signal.addEventListener('abort', slotFreed, { once: true })
   try {
     for (let i = 0; i < list.length; i++) {
       const x = list[i]!
       const url = rebase ? rebase(x.request.url) : x.request.url
-      while (inFlight.size >= concurrency && !stop.signal.aborted) await Promise.race([...inFlight, stopped])
-      const due = start + (speed === Infinity ? 0 : Math.max(0, x.startedAt - first) / speed)
-      await sleep(due - clock.monotonic(), stop.signal)
+      while (inFlight.size >= concurrency && !stop.signal.aborted) await new Promise<void>((resolve) => { wake = resolve })
+      if (speed !== Infinity) await sleep(start + Math.max(0, x.startedAt - first) / speed - clock.monotonic(), stop.signal)
       if (stop.signal.aborted) {
         for (let j = i; j < list.length; j++) finish(notSent(j, list[j]!, rebase, reasonOf(stop.signal)))
         break
       }
       const p = sendOne(i, x, url).then(finish)
       inFlight.add(p)
-      void p.finally(() => inFlight.delete(p))
+      void p.finally(() => { inFlight.delete(p); slotFreed() })
     }
     await Promise.all(inFlight)
   } finally {
@@ -166,10 +169,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms)
     signal.addEventListener('abort', done, { once: true })
   })
-}
-
-function aborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
 }
 
 function reasonOf(signal: AbortSignal): string {
