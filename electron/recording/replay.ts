@@ -4,6 +4,7 @@
  * with the recording. Always bounded: by `limit` (count) and `timeoutMs` (the whole run); whatever the
  * deadline cuts off is reported as not sent or failed, never waited for.
  */
+import { setMaxListeners } from 'node:events'
 import type { ReplayOutcome, ReplayResultData as ReplayResult, ReplayReportData as ReplayReport } from '../../shared/exchange.ts'
 import { pipeline, type HttpHandler } from '../core/http.ts'
 import { bodyBytes, replaceHeader, request, type Response } from '../core/message.ts'
@@ -57,6 +58,8 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
   const rebase = options.target ? rebaser(options.target) : undefined
 
   const stop = new AbortController()
+  // Every request in flight listens to the one stop signal: `concurrency` listeners is expected, not a leak.
+  setMaxListeners(concurrency + 8, stop.signal)
   const deadline = setTimeout(() => stop.abort(new Error(`the replay deadline of ${timeoutMs} ms passed`)), timeoutMs)
   const outer = options.signal
   const onOuter = () => stop.abort(new Error('the replay was stopped'))
