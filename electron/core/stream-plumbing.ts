@@ -47,7 +47,7 @@ class Watch {
     if (event === 'data') this.observer.data(arg as Buffer | string)
     else if (event === 'end') this.end(undefined)
     else if (event === 'error') this.end(arg as Error)
-    else if (event === 'close') this.end(prematureClose())
+    else if (event === 'close' && !this.done) this.end(prematureClose())
   }
 
   end(error: Error | undefined): void {

@@ -40,7 +40,8 @@ export function recordTo(writer: ExchangeWriter, options: RecordToOptions = {}):
       return res
     }
     const waitMs = clock.monotonic() - start
-    const responseTee = teeBody(res.body, cap)
+    // The server always sends or destroys a response body, so it is watched as it is read: no extra stream.
+    const responseTee = teeBody(res.body, cap, { watch: 'as-read' })
     void responseTee.captured.then(async (response) => {
       const durationMs = clock.monotonic() - start
       const request = await settleWithin(requestTee.captured, REQUEST_BODY_GRACE_MS, requestTee.current)

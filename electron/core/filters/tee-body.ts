@@ -59,7 +59,7 @@ export function teeBody(body: Body, cap: number, options: TeeOptions = {}): Teed
     },
   })
   through.on('error', (error) => tee.ended(error))
-  through.once('close', () => tee.ended(prematureClose()))
+  through.once('close', () => { if (tee.streaming) tee.ended(prematureClose()) })
   pipeBody(body.stream, through, (error) => through.destroy(error))
   tee.body = streamBody(through, body.length)
   return tee
@@ -107,6 +107,10 @@ class StreamTee implements TeedBody {
       this.kept.push(part)
       this.keptBytes += part.byteLength
     }
+  }
+
+  get streaming(): boolean {
+    return this.state === 'streaming'
   }
 
   /** The body ended (no error) or failed; only the first call counts. */
