@@ -44,7 +44,9 @@ export function recordTo(writer: ExchangeWriter, options: RecordToOptions = {}):
     const responseTee = teeBody(res.body, cap, { watch: 'as-read' })
     void responseTee.captured.then(async (response) => {
       const durationMs = clock.monotonic() - start
-      const request = await settleWithin(requestTee.captured, REQUEST_BODY_GRACE_MS, requestTee.current)
+      // Usually the request body has long finished (always, for a bytes body): then no grace timer is needed.
+      const now = requestTee.current()
+      const request = now.state !== 'streaming' ? now : await settleWithin(requestTee.captured, REQUEST_BODY_GRACE_MS, () => requestTee.current())
       if (response.state !== 'complete') return skip(`${req.method} ${req.target}: the response body did not finish (${response.error ?? response.state})`)
       if (request.state !== 'complete') return skip(`${req.method} ${req.target}: the request body did not finish (${request.error ?? request.state})`)
       const truncated = {
