@@ -4,32 +4,12 @@
  */
 import { Transform, type TransformCallback } from 'node:stream'
 import type { StoredBody } from './captured-exchange.ts'
+import { ChunkKeeper } from '../core/stream-plumbing.ts'
 
 /**
- * Keeps the first `cap` bytes of the chunks it is given and counts them all. Per chunk it does one addition
- * and, until the cap is reached, one array push (the chunk is referenced, not copied); the copy happens once,
- * in `stored()`. Beware: a consumer that mutates a chunk after reading it would change the kept copy before
- * `stored()`.
+ * A `ChunkKeeper` that can hand over what it kept as a stored body. The copy happens once, in `stored()`.
  */
-export class BodyKeeper {
-  /** Bytes given so far: the real length once the stream has ended. */
-  seen = 0
-  private readonly kept: Buffer[] = []
-  private keptBytes = 0
-
-  constructor(private readonly cap: number) {}
-
-  keep(chunk: Buffer | string): void {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
-    this.seen += b.length
-    const room = this.cap - this.keptBytes
-    if (room > 0) {
-      const part = b.length <= room ? b : b.subarray(0, room)
-      this.kept.push(part)
-      this.keptBytes += part.length
-    }
-  }
-
+export class BodyKeeper extends ChunkKeeper {
   /**
    * What was kept, copied into one compact buffer (so a small cap never pins a large chunk's memory).
    * `size` is the declared length when the stream has not been read to the end, else what was seen.

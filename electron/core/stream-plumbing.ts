@@ -92,3 +92,33 @@ export function prematureClose(): Error {
 }
 
 export const PREMATURE_CLOSE = 'ERR_STREAM_PREMATURE_CLOSE'
+
+/**
+ * Keeps the first `cap` bytes of the chunks it is given and counts them all: per chunk one addition and, until
+ * the cap is reached, one push of a reference (no copy); `joined()` makes the one buffer when asked. Beware: a
+ * consumer that mutates a chunk after reading it changes what was kept.
+ */
+export class ChunkKeeper {
+  /** Bytes given so far: the real length once the stream has ended. */
+  seen = 0
+  protected readonly kept: Buffer[] = []
+  protected keptBytes = 0
+
+  constructor(protected readonly cap: number) {}
+
+  keep(chunk: Buffer | string): void {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    this.seen += b.byteLength
+    const room = this.cap - this.keptBytes
+    if (room > 0) {
+      const part = b.byteLength <= room ? b : b.subarray(0, room)
+      this.kept.push(part)
+      this.keptBytes += part.byteLength
+    }
+  }
+
+  /** The kept bytes as one buffer: the chunk itself when there is one, else a copy. */
+  joined(): Buffer {
+    return this.kept.length === 1 ? this.kept[0]! : Buffer.concat(this.kept, this.keptBytes)
+  }
+}

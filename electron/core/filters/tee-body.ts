@@ -1,6 +1,6 @@
 import { Transform } from 'node:stream'
 import { emptyBody, streamBody, type Body } from '../message.ts'
-import { observeStream, pipeBody, prematureClose } from '../stream-plumbing.ts'
+import { ChunkKeeper, observeStream, pipeBody, prematureClose } from '../stream-plumbing.ts'
 
 /** What a tee saw of a body: the first `cap` bytes, how many bytes went by in all, and how it ended. */
 export interface CapturedBody {
@@ -81,32 +81,25 @@ class StreamTee implements TeedBody {
   body: Body = emptyBody
   readonly captured: Promise<CapturedBody>
   private settle: (c: CapturedBody) => void = noop
-  private readonly kept: Buffer[] = []
-  private keptBytes = 0
-  private total = 0
+  private readonly keeper: ChunkKeeper
   private state: CapturedBody['state'] = 'streaming'
   private error: string | undefined
 
-  constructor(private readonly cap: number) {
+  constructor(cap: number) {
+    this.keeper = new ChunkKeeper(cap)
     this.captured = new Promise<CapturedBody>((resolve) => { this.settle = resolve })
   }
 
   current(): CapturedBody {
-    const bytes = this.kept.length === 1 ? this.kept[0]! : Buffer.concat(this.kept, this.keptBytes)
-    const { total, state, error } = this
+    const bytes = this.keeper.joined()
+    const total = this.keeper.seen
+    const { state, error } = this
     return error === undefined ? { bytes, total, state } : { bytes, total, state, error }
   }
 
   /** Each chunk as it goes by. */
   data(chunk: Buffer | string): void {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
-    this.total += b.byteLength
-    const room = this.cap - this.keptBytes
-    if (room > 0) {
-      const part = b.byteLength <= room ? b : b.subarray(0, room)
-      this.kept.push(part)
-      this.keptBytes += part.byteLength
-    }
+    this.keeper.keep(chunk)
   }
 
   get streaming(): boolean {
