@@ -1,19 +1,14 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { launchChromium, SCREENSHOTS } from '../support/browser.ts'
-import { startServe } from '../support/serve-process.ts'
+import { SCREENSHOTS } from '../support/browser.ts'
 import { startUpstream } from '../support/upstream.ts'
-import { openUi, toProxyItself, viaProxy } from './ui-helpers.ts'
+import { servedUi, toProxyItself, viaProxy } from './ui-helpers.ts'
 
 test('chaos switched on in the pane answers 503, and the HTTP control API switches it off and on again within a second', async (t) => {
   const upstream = await startUpstream()
   t.after(() => upstream.stop())
-  const app = await startServe()
-  t.after(() => app.stop())
-  const browser = await launchChromium()
-  t.after(() => browser.close())
-  const page = await openUi(browser, app.uiUrl)
+  const { app, page } = await servedUi(t)
 
   await page.getByTestId('nav-chaos').click()
   const engine = page.getByTestId('chaos-engine').first()

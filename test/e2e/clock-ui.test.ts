@@ -1,16 +1,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { launchChromium, SCREENSHOTS } from '../support/browser.ts'
-import { startServe } from '../support/serve-process.ts'
-import { openUi } from './ui-helpers.ts'
+import { SCREENSHOTS } from '../support/browser.ts'
+import { servedUi } from './ui-helpers.ts'
 
 test('the Clock pane ticks over a captured websocket whose frames show in the exchange\'s Frames tab', async (t) => {
-  const app = await startServe()
-  t.after(() => app.stop())
-  const browser = await launchChromium()
-  t.after(() => browser.close())
-  const page = await openUi(browser, app.uiUrl)
+  const { page } = await servedUi(t)
 
   await page.getByTestId('nav-clock').click()
   await page.getByTestId('clock-connect').click()

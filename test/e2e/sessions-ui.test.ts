@@ -3,10 +3,9 @@ import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { launchChromium, SCREENSHOTS } from '../support/browser.ts'
-import { startServe } from '../support/serve-process.ts'
+import { SCREENSHOTS } from '../support/browser.ts'
 import { startUpstream } from '../support/upstream.ts'
-import { openUi, viaProxy } from './ui-helpers.ts'
+import { servedUi, viaProxy } from './ui-helpers.ts'
 
 test('a session recorded from the Sessions pane replays at max speed with every request the same, and the replays show in Traffic', async (t) => {
   const upstream = await startUpstream((req, res) => {
@@ -14,11 +13,7 @@ test('a session recorded from the Sessions pane replays at max speed with every 
     res.end(JSON.stringify({ path: req.url }))
   })
   t.after(() => upstream.stop())
-  const app = await startServe()
-  t.after(() => app.stop())
-  const browser = await launchChromium()
-  t.after(() => browser.close())
-  const page = await openUi(browser, app.uiUrl)
+  const { app, page } = await servedUi(t)
 
   await page.getByTestId('nav-sessions').click()
   const recorder = page.getByTestId('recorder').first()
@@ -55,11 +50,7 @@ test('a session recorded from the Sessions pane replays at max speed with every 
 })
 
 test('a HAR file picked in the Sessions pane imports as a session, saying what it imported, warned about and skipped', async (t) => {
-  const app = await startServe()
-  t.after(() => app.stop())
-  const browser = await launchChromium()
-  t.after(() => browser.close())
-  const page = await openUi(browser, app.uiUrl)
+  const { page } = await servedUi(t)
   await page.getByTestId('nav-sessions').click()
   await page.getByTestId('sessions-table').or(page.getByTestId('sessions-empty')).waitFor()
   const har = await readFile(fileURLToPath(new URL('../recording/fixtures/chrome.har', import.meta.url)))

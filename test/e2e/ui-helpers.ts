@@ -1,6 +1,8 @@
 // Helpers shared by the Sessions, Chaos and Clock end-to-end tests: requests through the proxy, and opening the UI.
 import { request as httpRequest } from 'node:http'
 import type { Browser, Page } from 'playwright-core'
+import { launchChromium } from '../support/browser.ts'
+import { startServe, type ServedApp } from '../support/serve-process.ts'
 
 export interface Answer { readonly status: number; readonly body: string }
 
@@ -38,4 +40,13 @@ export async function openUi(browser: Browser, uiUrl: string): Promise<Page> {
   await page.goto(uiUrl, { timeout: 20_000 })
   await page.getByTestId('empty-traffic').waitFor({ timeout: 20_000 })
   return page
+}
+
+/** `nanoscope serve`, a headless Chromium and the UI open in it, all stopped when the test ends. */
+export async function servedUi(t: { after(fn: () => unknown): void }): Promise<{ app: ServedApp; page: Page }> {
+  const app = await startServe()
+  t.after(() => app.stop())
+  const browser = await launchChromium()
+  t.after(() => browser.close())
+  return { app, page: await openUi(browser, app.uiUrl) }
 }
