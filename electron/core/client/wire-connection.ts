@@ -1,0 +1,216 @@
+/**
+ * One keep-alive connection to an upstream that speaks HTTP/1.1 itself: the request head goes out as written by
+ * `wire-request.ts`, and the response is read by llhttp, the parser node:http itself uses (reached through
+ * `_http_common`, as node:http's own client reaches it). What the upstream sent comes back as it was (raw header
+ * names, values and order), without ClientRequest, IncomingMessage and Agent's per-exchange bookkeeping, which
+ * is most of what node:http costs a proxy.
+ *
+ * The connection carries one exchange at a time (no pipelining) and hands the parser's events to it; the
+ * exchange (`wire-exchange.ts`) decides what they mean for its request.
+ */
+import { createRequire } from 'node:module'
+import type net from 'node:net'
+import { Readable } from 'node:stream'
+
+/** What a connection reports to the exchange it is carrying. */
+export interface ExchangeOnWire {
+  /** The final response head (1xx informational heads are skipped). Returns true to skip the body (HEAD). */
+  head(status: number, reason: string, version: string, rawHeaders: string[], keepAlive: boolean): boolean
+  /** A body chunk. */
+  data(chunk: Buffer): void
+  /** The response is complete. */
+  complete(): void
+  /** The connection failed (error, hang-up, parse error) before the response completed. */
+  failed(error: Error): void
+}
+
+/** What the pool hears from its connections. */
+export interface ConnectionOwner {
+  /** The exchange is over and the connection can carry another. */
+  idle(connection: WireConnection): void
+  /** The connection is closed for good. */
+  gone(connection: WireConnection): void
+}
+
+interface Parser {
+  initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void
+  execute(chunk: Buffer): number | Error
+  finish(): number | Error | undefined
+  close(): void
+  [callback: number]: unknown
+  connection?: WireConnection
+}
+interface ParserClass {
+  new (): Parser
+  RESPONSE: number
+  kOnHeaders: number; kOnHeadersComplete: number; kOnBody: number; kOnMessageComplete: number
+}
+
+const { HTTPParser } = createRequire(import.meta.url)('_http_common') as { HTTPParser: ParserClass }
+
+export class WireConnection {
+  /** The exchange being carried, if any. */
+  exchange: ExchangeOnWire | undefined
+  /** Exchanges this connection has completed: a connection with none is fresh (a failure on it is not stale reuse). */
+  completed = 0
+  /** When it last became idle (Date.now()), for the pool's idle expiry. */
+  idleSince = 0
+  closed = false
+  private readonly parser: Parser
+  private partialHeaders: string[] | undefined
+  private informational = false
+  private done = false
+  private headSeen = false
+  private socketError: Error | undefined
+
+  constructor(readonly key: string, readonly socket: net.Socket, private readonly owner: ConnectionOwner) {
+    const parser = new HTTPParser()
+    parser.initialize(HTTPParser.RESPONSE, {}, 0, 0)
+    parser.connection = this
+    parser[HTTPParser.kOnHeaders] = onHeaders
+    parser[HTTPParser.kOnHeadersComplete] = onHeadersComplete
+    parser[HTTPParser.kOnBody] = onBody
+    parser[HTTPParser.kOnMessageComplete] = onMessageComplete
+    this.parser = parser
+    socket.setNoDelay(true)
+    socket.on('data', (chunk: Buffer) => this.read(chunk))
+    socket.on('end', () => this.ended())
+    socket.on('error', (error) => { this.socketError ??= error })
+    socket.on('close', () => this.lost())
+  }
+
+  /** Starts carrying an exchange; its request is written by the caller. */
+  carry(exchange: ExchangeOnWire): void {
+    this.exchange = exchange
+    this.done = false
+    this.headSeen = false
+  }
+
+  /** The exchange's body reader wants more: undo any pause its backpressure asked for. */
+  resume(): void {
+    if (!this.closed) this.socket.resume()
+  }
+
+  pause(): void {
+    this.socket.pause()
+  }
+
+  /** Ends the connection now (the exchange is abandoned, or the connection cannot be reused). */
+  destroy(): void {
+    this.socket.destroy()
+  }
+
+  private read(chunk: Buffer): void {
+    if (!this.exchange) { this.socket.destroy(); return } // bytes nobody asked for: the connection is unusable
+    const result = this.parser.execute(chunk)
+    if (result instanceof Error) { this.fail(result); return }
+    if (this.done) this.finishExchange()
+  }
+
+  private ended(): void {
+    if (this.exchange && !this.done) {
+      // A response delimited by the connection closing (RFC 9112 §6.3 rule 8) completes here.
+      this.parser.finish()
+      if (this.done) { this.finishExchange(); return }
+      // As node:http says it: a hang-up before the head, an aborted response after it.
+      this.fail(this.headSeen ? Object.assign(new Error('aborted'), { code: 'ECONNRESET' }) : hangUp())
+    }
+  }
+
+  private lost(): void {
+    this.closed = true
+    if (this.exchange && !this.done) this.fail(this.socketError ?? hangUp())
+    this.exchange = undefined
+    this.parser.close()
+    this.owner.gone(this)
+  }
+
+  private fail(error: Error): void {
+    const exchange = this.exchange
+    this.exchange = undefined
+    this.socket.destroy()
+    exchange?.failed(error)
+  }
+
+  private finishExchange(): void {
+    const exchange = this.exchange
+    if (!exchange) return
+    this.exchange = undefined
+    this.completed += 1
+    exchange.complete()
+  }
+
+  /** Called by the exchange once it knows whether the connection may carry another: back to the pool, or closed. */
+  release(reusable: boolean): void {
+    if (!reusable || this.closed) { this.socket.destroy(); return }
+    this.socket.resume() // a pause for the last body's backpressure no longer applies
+    this.owner.idle(this)
+  }
+
+  headers(chunk: string[]): void {
+    this.partialHeaders = this.partialHeaders ? this.partialHeaders.concat(chunk) : chunk
+  }
+
+  headersComplete(major: number, minor: number, raw: string[] | undefined, status: number, reason: string, keepAlive: boolean): number {
+    const headers = raw ?? this.partialHeaders ?? []
+    this.partialHeaders = undefined
+    if (status >= 100 && status < 200 && status !== 101) { this.informational = true; return 0 }
+    const exchange = this.exchange
+    if (!exchange) return 1
+    if (status === 101) {
+      exchange.failed(Object.assign(new Error('the upstream switched protocols (101) though the request asked for no upgrade'), { code: 'HPE_UNEXPECTED_101' }))
+      this.exchange = undefined
+      this.socket.destroy()
+      return 1
+    }
+    this.headSeen = true
+    return exchange.head(status, reason, `${major}.${minor}`, headers, keepAlive) ? 1 : 0
+  }
+
+  body(chunk: Buffer): void {
+    this.exchange?.data(chunk)
+  }
+
+  messageComplete(): void {
+    if (this.informational) { this.informational = false; return }
+    this.done = true
+  }
+}
+
+// The parser calls these with itself as `this`; plain functions keep the per-connection set-up to assignments.
+function onHeaders(this: Parser, headers: string[]): void {
+  this.connection?.headers(headers)
+}
+function onHeadersComplete(this: Parser, major: number, minor: number, headers: string[] | undefined, _method: unknown, _url: unknown, status: number, reason: string, _upgrade: boolean, keepAlive: boolean): number {
+  return this.connection?.headersComplete(major, minor, headers, status, reason ?? '', keepAlive) ?? 1
+}
+function onBody(this: Parser, chunk: Buffer): void {
+  this.connection?.body(chunk)
+}
+function onMessageComplete(this: Parser): void {
+  this.connection?.messageComplete()
+}
+
+/** What node:http reports when the upstream closes the connection before the response is complete. */
+export function hangUp(): Error {
+  return Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+}
+
+/**
+ * A response body read off a connection: chunks are pushed as the parser finds them; when the reader falls
+ * behind, the connection stops reading until it asks for more. Destroying it early closes the connection.
+ */
+export class UpstreamBody extends Readable {
+  constructor(private readonly connection: WireConnection, private readonly abandoned: () => void) {
+    super()
+  }
+
+  override _read(): void {
+    this.connection.resume()
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (!this.readableEnded) this.abandoned()
+    callback(error)
+  }
+}

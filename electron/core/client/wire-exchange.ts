@@ -1,0 +1,151 @@
+/**
+ * One request sent on a pooled `WireConnection` and its response read back, with the client adapter's rules:
+ * failures before the response head become generated responses (refused, reset, timeout, TLS: STYLE.md §5), a
+ * failure after the head makes the body stream fail, the client going away closes the upstream request, and a
+ * pooled connection the upstream had dropped while idle is retried once on a fresh one.
+ */
+import { emptyBody, generatedResponse, response, streamBody, type Request, type Response } from '../message.ts'
+import { contentLength, headerPairs } from './raw-headers.ts'
+import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
+import { LAST_CHUNK, sendBodyStream, writeChunk } from './wire-request.ts'
+import { UpstreamBody, type ExchangeOnWire, type WireConnection } from './wire-connection.ts'
+
+/** Where the exchange goes and how long it may wait for the response head. */
+export interface WireTarget {
+  /** `host:port`, for messages. */
+  readonly where: string
+  readonly timeoutMs: number
+}
+
+export class WireExchange implements ExchangeOnWire {
+  private settled = false
+  private headSeen = false
+  private responseDone = false
+  private sentAll = false
+  private keepAlive = false
+  private body: UpstreamBody | undefined
+  private timer: NodeJS.Timeout | undefined
+  private stopSending: (() => void) | undefined
+
+  constructor(
+    private readonly request: Request,
+    private readonly target: WireTarget,
+    private readonly connection: WireConnection,
+    private readonly resolve: (res: Response | Promise<Response>) => void,
+    /** Sends the request again on a fresh connection; present while a retry is still allowed. */
+    private readonly retry: (() => Promise<Response>) | undefined,
+  ) {}
+
+  /** Writes the request (head, then body) and waits for the answer. */
+  start(head: string, chunked: boolean): void {
+    const { request, connection } = this
+    const signal = request.signal
+    if (signal?.aborted) { this.handleEvent(); connection.release(false); return }
+    connection.carry(this)
+    this.timer = setTimeout(exchangeTimedOut, this.target.timeoutMs, this)
+    signal?.addEventListener('abort', this, { once: true })
+    const socket = connection.socket
+    const body = request.body
+    if (body.kind === 'bytes') {
+      const bytes = body.bytes
+      if (bytes.byteLength === 0 && !chunked) socket.write(head, 'latin1')
+      else {
+        socket.cork()
+        socket.write(head, 'latin1')
+        if (chunked) { writeChunk(socket, bytes); socket.write(LAST_CHUNK, 'latin1') } else socket.write(bytes)
+        socket.uncork()
+      }
+      this.sentAll = true
+      return
+    }
+    socket.write(head, 'latin1')
+    this.stopSending = sendBodyStream(body.stream, socket, chunked, (error) => this.bodySent(error))
+  }
+
+  head(status: number, reason: string, version: string, rawHeaders: string[], keepAlive: boolean): boolean {
+    this.headSeen = true
+    this.keepAlive = keepAlive
+    const headers = headerPairs(rawHeaders)
+    const bodiless = this.request.method === 'HEAD' || status === 204 || status === 304
+    if (!bodiless) this.body = new UpstreamBody(this.connection, () => this.abandoned())
+    this.settle(response(status, {
+      reason,
+      version,
+      headers,
+      body: this.body ? streamBody(this.body, contentLength(headers)) : emptyBody,
+    }))
+    return this.request.method === 'HEAD'
+  }
+
+  data(chunk: Buffer): void {
+    if (this.body && !this.body.push(chunk)) this.connection.pause()
+  }
+
+  complete(): void {
+    this.responseDone = true
+    this.body?.push(null)
+    this.over()
+    if (!this.sentAll) this.stopSending?.() // the upstream answered before taking the whole body
+    this.connection.release(this.sentAll && this.keepAlive)
+  }
+
+  failed(error: Error): void {
+    this.over()
+    this.stopSending?.()
+    if (this.headSeen) { this.body?.destroy(error); return }
+    if (this.settled) return
+    // A pooled connection the upstream closed while idle fails on reuse; one fresh attempt is safe while
+    // nothing came back and the body is in memory (RFC 9112 §9.3.1).
+    if (this.retry && this.connection.completed > 0 && this.request.body.kind === 'bytes' && STALE.has(errorCode(error) ?? '')) {
+      this.settled = true
+      this.resolve(this.retry())
+      return
+    }
+    this.settle(upstreamFailure(error, this.target.where))
+  }
+
+  /** The request's signal aborted: the client went away before the exchange was over. */
+  handleEvent(): void {
+    this.settle(generatedResponse(502, 'reset', `the client went away before ${this.target.where} answered`))
+    this.over()
+    this.stopSending?.()
+    this.connection.destroy()
+  }
+
+  timedOut(): void {
+    this.settle(upstreamTimeout(this.target.where, this.target.timeoutMs))
+    this.over()
+    this.stopSending?.()
+    this.connection.destroy()
+  }
+
+  private bodySent(error: Error | undefined): void {
+    if (error) { this.failed(error); this.connection.destroy(); return }
+    this.sentAll = true
+  }
+
+  /** The response body was destroyed before it ended: the upstream's bytes have nowhere to go. */
+  private abandoned(): void {
+    if (!this.responseDone) this.connection.destroy()
+  }
+
+  /** No more timeouts or aborts apply. */
+  private over(): void {
+    clearTimeout(this.timer)
+    this.request.signal?.removeEventListener('abort', this)
+  }
+
+  private settle(res: Response): void {
+    if (this.settled) return
+    this.settled = true
+    clearTimeout(this.timer)
+    this.resolve(res)
+  }
+}
+
+/** Errors a stale pooled connection gives on reuse. */
+const STALE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
+
+function exchangeTimedOut(exchange: WireExchange): void {
+  exchange.timedOut()
+}

@@ -1,0 +1,128 @@
+/**
+ * A request as the bytes that go upstream: the head exactly as the message has it (order, case, duplicates),
+ * plus only what the wire strictly needs, and the body written with the framing the head promises.
+ *
+ * Node's ClientRequest checks names, values and the path before sending; so does this, with Node's own errors
+ * (`ERR_INVALID_CHAR`, `ERR_INVALID_HTTP_TOKEN`, `ERR_UNESCAPED_CHARACTERS`), so a bad header is refused
+ * rather than smuggled onto the wire.
+ */
+import http from 'node:http'
+import type { Readable, Writable } from 'node:stream'
+import { header, type Header, type Request } from '../message.ts'
+import { prematureClose } from '../stream-plumbing.ts'
+
+/** The start line and header block, ready to write as latin1 (so header bytes round-trip). */
+export function requestHead(method: string, path: string, headers: readonly Header[]): string {
+  if (!TOKEN.test(method)) throw Object.assign(new TypeError(`Method must be a valid HTTP token ["${method}"]`), { code: 'ERR_INVALID_HTTP_TOKEN' })
+  if (UNESCAPED_PATH.test(path)) throw Object.assign(new TypeError('Request path contains unescaped characters'), { code: 'ERR_UNESCAPED_CHARACTERS' })
+  let head = `${method} ${path} HTTP/1.1\r\n`
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!
+    if (!TOKEN.test(name)) http.validateHeaderName(name) // throws Node's own error
+    if (INVALID_VALUE.test(value)) http.validateHeaderValue(name, value)
+    head += `${name}: ${value}\r\n`
+  }
+  return `${head}\r\n`
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/
+/** What Node's ClientRequest refuses in a path: anything outside U+0021..U+00FF. */
+const UNESCAPED_PATH = /[^\u0021-\u00ff]/
+
+/**
+ * The request's headers as sent, plus what the wire strictly needs: Host (RFC 9112 §3.2) when absent, and a
+ * framing header (RFC 9112 §6) when the body has none. A bodiless request that needs no framing header gets none.
+ */
+export function outgoingHeaders(request: Request, authority: string): Header[] {
+  const headers: Header[] = request.headers.slice()
+  if (header(request, 'host') === undefined) headers.unshift(['Host', authority])
+  if (header(request, 'content-length') !== undefined || header(request, 'transfer-encoding') !== undefined) return headers
+  const body = request.body
+  const length = body.kind === 'bytes' ? body.bytes.byteLength : body.length
+  if (length === undefined) headers.push(['Transfer-Encoding', 'chunked'])
+  else if (length > 0 || PAYLOAD_METHODS.has(request.method)) headers.push(['Content-Length', String(length)])
+  return headers
+}
+
+/** Methods a server expects a body framing for; Content-Length: 0 is the plainest framing of an empty one. */
+const PAYLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH'])
+
+/** Whether the head promises a chunked body: its last Transfer-Encoding coding is `chunked` (RFC 9112 §6.1). */
+export function isChunked(headers: readonly Header[]): boolean {
+  let last: string | undefined
+  for (const [name, value] of headers) if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') last = value
+  if (last === undefined) return false
+  const codings = last.split(',')
+  return codings[codings.length - 1]!.trim().toLowerCase() === 'chunked'
+}
+
+/** Writes one chunk in chunked framing; false when the socket asks to wait for 'drain'. */
+export function writeChunk(socket: Writable, chunk: Buffer | Uint8Array): boolean {
+  if (chunk.byteLength === 0) return true
+  socket.write(`${chunk.byteLength.toString(16)}\r\n`, 'latin1')
+  socket.write(chunk)
+  return socket.write('\r\n', 'latin1')
+}
+
+export const LAST_CHUNK = '0\r\n\r\n'
+
+/**
+ * Streams a request body onto the upstream socket with backpressure, chunk-framed when `chunked`, without
+ * ending the socket (it is kept for the next exchange). `done` hears once: undefined when the body ended, else
+ * why it failed. Returns a function that stops sending (the response came back before the body was all sent).
+ */
+export function sendBodyStream(source: Readable, socket: Writable, chunked: boolean, done: (error: Error | undefined) => void): () => void {
+  const sender = new BodySender(source, socket, chunked, done)
+  source.on('data', sender.data)
+  source.once('end', sender.end)
+  source.once('error', sender.fail)
+  source.once('close', sender.closed)
+  return sender.stop
+}
+
+class BodySender {
+  private over = false
+  constructor(
+    private readonly source: Readable,
+    private readonly socket: Writable,
+    private readonly chunked: boolean,
+    private readonly done: (error: Error | undefined) => void,
+  ) {}
+
+  readonly data = (chunk: Buffer): void => {
+    const ok = this.chunked ? writeChunk(this.socket, chunk) : this.socket.write(chunk)
+    if (!ok) {
+      this.source.pause()
+      this.socket.once('drain', this.resume)
+    }
+  }
+
+  private readonly resume = (): void => { if (!this.over) this.source.resume() }
+
+  readonly end = (): void => {
+    if (this.over) return
+    if (this.chunked) this.socket.write(LAST_CHUNK, 'latin1')
+    this.finish(undefined)
+  }
+
+  readonly fail = (error: Error): void => this.finish(error)
+
+  readonly closed = (): void => { if (!this.source.readableEnded) this.finish(this.source.errored ?? prematureClose()) }
+
+  readonly stop = (): void => { this.finish(undefined, false) }
+
+  private finish(error: Error | undefined, tell = true): void {
+    if (this.over) return
+    this.over = true
+    this.source.off('data', this.data)
+    this.source.off('end', this.end)
+    this.source.off('error', this.fail)
+    this.source.off('close', this.closed)
+    this.source.on('error', ignore) // an unread source that fails later must not crash the process
+    this.socket.off('drain', this.resume)
+    if (tell) this.done(error)
+  }
+}
+
+function ignore(): void {}
