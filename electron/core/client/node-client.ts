@@ -75,10 +75,7 @@ function sendOnWire(pool: WirePool, request: Request, upstream: Upstream, timeou
   }
   const target = { where: upstream.where, timeoutMs }
   return new Promise<Response>((resolve) => {
-    const retry = (): Promise<Response> => new Promise<Response>((again) => {
-      new WireExchange(request, target, pool.acquire(upstream, true), again, undefined).start(head, chunked)
-    })
-    new WireExchange(request, target, pool.acquire(upstream), resolve, retry).start(head, chunked)
+    new WireExchange(request, target, pool.acquire(upstream), resolve, { pool, origin: upstream, head, chunked }).start(head, chunked)
   })
 }
 

@@ -9,6 +9,7 @@ import { contentLength, headerPairs } from './raw-headers.ts'
 import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
 import { LAST_CHUNK, sendBodyStream, writeChunk } from './wire-request.ts'
 import { UpstreamBody, type ExchangeOnWire, type WireConnection } from './wire-connection.ts'
+import type { Origin, WirePool } from './wire-pool.ts'
 
 /** Where the exchange goes and how long it may wait for the response head. */
 export interface WireTarget {
@@ -32,8 +33,8 @@ export class WireExchange implements ExchangeOnWire {
     private readonly target: WireTarget,
     private readonly connection: WireConnection,
     private readonly resolve: (res: Response | Promise<Response>) => void,
-    /** Sends the request again on a fresh connection; present while a retry is still allowed. */
-    private readonly retry: (() => Promise<Response>) | undefined,
+    /** How to send the request again on a fresh connection; present while a retry is still allowed. */
+    private readonly again: Resend | undefined,
   ) {}
 
   /** Writes the request (head, then body) and waits for the answer. */
@@ -96,9 +97,12 @@ export class WireExchange implements ExchangeOnWire {
     if (this.settled) return
     // A pooled connection the upstream closed while idle fails on reuse; one fresh attempt is safe while
     // nothing came back and the body is in memory (RFC 9112 §9.3.1).
-    if (this.retry && this.connection.completed > 0 && this.request.body.kind === 'bytes' && STALE.has(errorCode(error) ?? '')) {
+    const again = this.again
+    if (again && this.connection.completed > 0 && this.request.body.kind === 'bytes' && STALE.has(errorCode(error) ?? '')) {
       this.settled = true
-      this.resolve(this.retry())
+      this.resolve(new Promise<Response>((resolve) => {
+        new WireExchange(this.request, this.target, again.pool.acquire(again.origin, true), resolve, undefined).start(again.head, again.chunked)
+      }))
       return
     }
     this.settle(upstreamFailure(error, this.target.where))
@@ -141,6 +145,14 @@ export class WireExchange implements ExchangeOnWire {
     clearTimeout(this.timer)
     this.resolve(res)
   }
+}
+
+/** What a retry needs: where to get a fresh connection, and the request's head and framing. */
+export interface Resend {
+  readonly pool: WirePool
+  readonly origin: Origin
+  readonly head: string
+  readonly chunked: boolean
 }
 
 /** Errors a stale pooled connection gives on reuse. */

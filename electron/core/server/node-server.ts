@@ -109,13 +109,32 @@ function stop(server: http.Server, tunnels: Set<Duplex>): Promise<void> {
 }
 
 async function exchange(handler: HttpHandler, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  const aborter = new AbortController()
-  res.once('close', () => { if (!res.writableFinished) aborter.abort() })
-  req.on('error', () => {}) // whoever reads the body sees the error; this only keeps an unread one quiet
-  const response = await respond(handler, incomingRequest(req, aborter.signal))
-  if (aborter.signal.aborted || res.destroyed) { discardBody(response.body); return }
+  const signal = connectionSignal(req.socket)
+  req.on('error', ignore) // whoever reads the body sees the error; this only keeps an unread one quiet
+  const response = await respond(handler, incomingRequest(req, signal))
+  if (signal.aborted || res.destroyed) { discardBody(response.body); return }
   writeResponse(req.method ?? 'GET', res, response)
 }
+
+/**
+ * The signal a request carries: it aborts when the client's connection closes. One per connection rather than
+ * per exchange (an AbortController is a measurable part of a proxied exchange's cost): HTTP/1.1 answers one
+ * request at a time per connection, and a response Node is still writing ends only with its connection.
+ */
+function connectionSignal(socket: Duplex): AbortSignal {
+  const holder = socket as Duplex & { [CONNECTION_SIGNAL]?: AbortSignal }
+  let signal = holder[CONNECTION_SIGNAL]
+  if (!signal) {
+    const aborter = new AbortController()
+    signal = holder[CONNECTION_SIGNAL] = aborter.signal
+    socket.once('close', () => aborter.abort())
+  }
+  return signal
+}
+
+const CONNECTION_SIGNAL = Symbol('nanoscope.connectionSignal')
+
+function ignore(): void {}
 
 async function takeOverSocket(handler: HttpHandler, req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   socket.on('error', () => {}) // Node removed its own handler when it gave us the socket
