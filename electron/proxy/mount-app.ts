@@ -1,5 +1,6 @@
 import { describePipeline, pipeline } from '../core/http.ts'
-import { startServer, type RunningServer, type ServerOptions } from '../core/server/node-server.ts'
+import type { RunningServer, ServerOptions } from '../core/server/node-server.ts'
+import { startWireServer } from '../core/server/wire-server.ts'
 import type { App } from './proxy-options.ts'
 
 export interface MountedApp {
@@ -13,7 +14,7 @@ export interface MountedApp {
 export async function mountApp(app: App, options: ServerOptions): Promise<MountedApp> {
   const composed = pipeline(app.filters, app.handler)
   app.handler.reenter?.(composed)
-  const server = await startServer(composed, options)
+  const server = await startWireServer(composed, options)
   return {
     server,
     pipeline: describePipeline(app.filters, app.handler.description ?? 'the app'),

@@ -1,7 +1,7 @@
 /**
  * The TLS end of an intercepted CONNECT tunnel: Nanoscope completes the client's handshake with a leaf minted
  * for the host it asked for (SNI, else the CONNECT target), offers only http/1.1 by ALPN (RFC 7301), then
- * serves the decrypted HTTP/1.1 with `serveConnections`, so each request goes through the proxy's pipeline.
+ * serves the decrypted HTTP/1.1 with `serveWireConnections`, so each request goes through the proxy's pipeline.
  *
  * The tunnel's stats count the encrypted bytes on the client's socket. A handshake that does not complete
  * becomes `stats.error = 'tls handshake failed: …'` (capture records it as a failed exchange), naming a
@@ -12,7 +12,7 @@ import tls from 'node:tls'
 import type { Duplex } from 'node:stream'
 import type { HttpHandler } from '../core/http.ts'
 import type { TunnelStats } from '../core/message.ts'
-import { serveConnections } from '../core/server/node-server.ts'
+import { serveWireConnections } from '../core/server/wire-server.ts'
 import type { LeafMinter } from './leaf-minter.ts'
 
 export interface TerminateOptions {
@@ -68,7 +68,7 @@ export async function terminateTls(client: Duplex, first: Buffer, options: Termi
   secure.once('secure', () => {
     clearTimeout(timer)
     handshakeAt = performance.now()
-    serveConnections(decrypted)(secure)
+    serveWireConnections(decrypted)(secure)
   })
   // A client that hangs up mid-handshake leaves the TLS socket half-open, waiting for a handshake that will never finish.
   secure.once('end', () => { if (handshakeAt === undefined) secure.destroy() })

@@ -29,6 +29,15 @@ after(async () => {
  * request for `path` through the proxy, and returns what the client got, the capture record and the upstream
  * sockets (so a test can check they were let go).
  */
+/** True once `raw` holds a whole response: its Content-Length of body bytes, or a chunked body's last chunk. */
+function wholeResponse(raw: Buffer): boolean {
+  const text = raw.toString('latin1')
+  const end = text.indexOf('\r\n\r\n')
+  if (end < 0) return false
+  const length = /\r\ncontent-length: *(\d+)/i.exec(text.slice(0, end))
+  return length ? raw.length - end - 4 >= Number(length[1]) : text.endsWith('\r\n0\r\n\r\n')
+}
+
 async function through(path: string, misbehave: (socket: net.Socket) => void, clientMs = 2000) {
   const sockets: net.Socket[] = []
   const upstream = await tcpServer((socket) => {
@@ -43,7 +52,7 @@ async function through(path: string, misbehave: (socket: net.Socket) => void, cl
   })
   try {
     const answer = await rawExchange(proxy.port, `GET ${upstream.url}${path} HTTP/1.1\r\nHost: 127.0.0.1:${upstream.port}\r\n\r\n`,
-      { ms: clientMs, until: (r) => r.toString('latin1').endsWith('\r\n0\r\n\r\n') })
+      { ms: clientMs, until: wholeResponse })
     answer.socket.destroy()
     const captured = await proxy.captured((s) => s.path === path)
     await within(2000, Promise.all(sockets.map((s) => closedWithin(s, 2000, 'the proxy to let go of the upstream socket'))), 'upstream sockets')

@@ -9,9 +9,10 @@
 import http from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { HttpHandler } from '../http.ts'
-import { emptyBody, generatedResponse, streamBody, type Request, type Response } from '../message.ts'
+import { emptyBody, streamBody, type Request } from '../message.ts'
 import { contentLength, headerPairs } from '../client/raw-headers.ts'
-import { discardBody, messageOf, responseHead, writeRawResponse, writeResponse } from './write-response.ts'
+import { discardBody, writeResponse } from './write-response.ts'
+import { respond, takeOver } from './take-over.ts'
 
 export interface ServerOptions {
   /** Default '127.0.0.1'. */
@@ -58,7 +59,7 @@ export async function startServer(handler: HttpHandler, options: ServerOptions =
   const takeOver = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     tunnels.add(socket)
     socket.once('close', () => tunnels.delete(socket))
-    takeOverSocket(handler, req, socket, head).catch(() => socket.destroy())
+    takeOverSocket(handler, req, socket, head)
   }
   server.on('request', (req, res) => { exchange(handler, req, res).catch(() => res.destroy()) })
   server.on('connect', takeOver)
@@ -136,29 +137,11 @@ const CONNECTION_SIGNAL = Symbol('nanoscope.connectionSignal')
 
 function ignore(): void {}
 
-async function takeOverSocket(handler: HttpHandler, req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-  socket.on('error', () => {}) // Node removed its own handler when it gave us the socket
+/** Node hands over CONNECT and Upgrade requests with the socket; the request carries it on. */
+function takeOverSocket(handler: HttpHandler, req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
   const aborter = new AbortController()
   socket.once('close', () => aborter.abort())
-  const response = await respond(handler, incomingRequest(req, aborter.signal, { socket, head }))
-  if (socket.destroyed) { discardBody(response.body); return }
-  const method = req.method ?? 'GET'
-  if (!response.tunnel) { writeRawResponse(method, socket, response); return }
-  try {
-    socket.write(responseHead(response, false), 'latin1')
-    await response.tunnel(socket, head)
-  } catch {
-    socket.destroy()
-  }
-}
-
-/** Calls the handler; a throw becomes a generated 500 (the last-resort catch-all). */
-async function respond(handler: HttpHandler, request: Request): Promise<Response> {
-  try {
-    return await handler(request)
-  } catch (error) {
-    return generatedResponse(500, 'internal', `the handler failed: ${messageOf(error)}`)
-  }
+  takeOver(handler, incomingRequest(req, aborter.signal, { socket, head }), socket, head)
 }
 
 function incomingRequest(req: http.IncomingMessage, signal: AbortSignal, connection?: Request['connection']): Request {
@@ -201,7 +184,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
 export function serveConnections(handler: HttpHandler): (socket: Duplex) => void {
   const server = http.createServer()
   const takeOver = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
-    takeOverSocket(handler, req, socket, head).catch(() => socket.destroy())
+    takeOverSocket(handler, req, socket, head)
   }
   server.on('request', (req, res) => { exchange(handler, req, res).catch(() => res.destroy()) })
   server.on('connect', takeOver)

@@ -1,0 +1,294 @@
+/**
+ * One client connection served by the wire server: requests are read by llhttp (node:http's own parser, in its
+ * strict mode, so smuggling shapes such as Content-Length with Transfer-Encoding are refused), handed to the
+ * handler one at a time in arrival order (pipelined requests wait their turn), and answered by
+ * `writeWireResponse`. CONNECT and Upgrade requests hand the socket over (`takeOver`).
+ *
+ * States, for the server's timeout sweep: `head` (a request head is due or arriving: the headers timeout
+ * applies), `busy` (an exchange is in progress), `idle` (kept alive between requests: the keep-alive timeout
+ * applies).
+ */
+import { createRequire } from 'node:module'
+import type { Socket } from 'node:net'
+import { Readable } from 'node:stream'
+import type { HttpHandler } from '../http.ts'
+import { emptyBody, streamBody, type Header, type Request, type Response } from '../message.ts'
+import { contentLength } from '../client/raw-headers.ts'
+import { writeWireResponse } from './wire-response.ts'
+import { discardBody } from './write-response.ts'
+import { respond, takeOver } from './take-over.ts'
+
+interface Parser {
+  initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void
+  execute(chunk: Buffer): number | Error
+  finish(): number | Error | undefined
+  close(): void
+  [callback: number]: unknown
+  connection?: ServerConnection
+}
+interface ParserClass {
+  new (): Parser
+  REQUEST: number
+  kOnMessageBegin: number; kOnHeaders: number; kOnHeadersComplete: number; kOnBody: number; kOnMessageComplete: number
+}
+
+const common = createRequire(import.meta.url)('_http_common') as { HTTPParser: ParserClass; methods: string[] }
+const { HTTPParser, methods } = common
+
+/** What the connection needs from its server. */
+export interface ConnectionHost {
+  readonly handler: HttpHandler
+  /** The server is stopping: close after the exchange in progress. */
+  readonly stopping: boolean
+  /** The connection is done with (closed, or handed over to a tunnel). */
+  forget(connection: ServerConnection): void
+  /** The socket now belongs to a tunnel. */
+  tunnelled(socket: Socket): void
+}
+
+/** One parsed request waiting for its turn, and how to answer it. */
+interface Pending {
+  readonly request: Request
+  readonly body: RequestBody | undefined
+  readonly keepAlive: boolean
+  readonly expectsContinue: boolean
+}
+
+export class ServerConnection {
+  state: 'head' | 'busy' | 'idle' = 'head'
+  /** When the current state began (Date.now()). */
+  since = Date.now()
+  /** When the request being received began, until it has all arrived (for the request timeout). */
+  receivingSince: number | undefined = this.since
+  private readonly parser: Parser
+  private readonly signal: AbortSignal
+  private readonly peer: { readonly address: string; readonly port: number }
+  private readonly queue: Pending[] = []
+  private active: Pending | undefined
+  /** The request whose body the parser is reading, if any. */
+  private reading: RequestBody | undefined
+  private partialHeaders: string[] = []
+  private partialUrl = ''
+  private upgrade: Request | undefined
+  private clientEnded = false
+  private closed = false
+  /** A response head has gone out for the active exchange (a parse error can then only cut the connection). */
+  private responding = false
+  /** The connection was answered with an error and is closing: nothing more is written. */
+  private refused = false
+
+  constructor(readonly socket: Socket, private readonly host: ConnectionHost) {
+    const parser = new HTTPParser()
+    parser.initialize(HTTPParser.REQUEST, {}, 0, 0)
+    parser.connection = this
+    parser[HTTPParser.kOnMessageBegin] = onMessageBegin
+    parser[HTTPParser.kOnHeaders] = onHeaders
+    parser[HTTPParser.kOnHeadersComplete] = onHeadersComplete
+    parser[HTTPParser.kOnBody] = onBody
+    parser[HTTPParser.kOnMessageComplete] = onMessageComplete
+    this.parser = parser
+    const aborter = new AbortController()
+    this.signal = aborter.signal
+    this.peer = Object.freeze({ address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 })
+    socket.setNoDelay(true)
+    socket.on('data', this.onData)
+    socket.on('end', this.onEnd)
+    socket.on('error', ignore)
+    socket.once('close', () => {
+      this.closed = true
+      aborter.abort()
+      this.reading?.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }))
+      this.parser.close()
+      this.host.forget(this)
+    })
+  }
+
+  /** The server is stopping: an idle connection closes now, a busy one after its exchange. */
+  closeIfIdle(): void {
+    if (this.state !== 'busy') this.socket.destroy()
+  }
+
+  /** Past the headers (or request) timeout with the request still arriving: a 408, then close. */
+  timedOut(): void {
+    this.refuse(408, 'Request Timeout', 'request took too long')
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    const result = this.parser.execute(chunk)
+    if (result instanceof Error) { this.parseError(result); return }
+    if (this.upgrade) this.handOver(chunk.subarray(result))
+  }
+
+  /** The client closed its side: as with node:http, the connection closes (sockets here are not half-open). */
+  private readonly onEnd = (): void => {
+    this.clientEnded = true
+  }
+
+  // Parser events (see the functions below the class).
+
+  messageBegin(): void {
+    const now = Date.now()
+    this.receivingSince = now
+    if (this.state === 'idle') { this.state = 'head'; this.since = now }
+  }
+
+  headers(headers: string[], url: string): void {
+    for (let i = 0; i < headers.length; i++) this.partialHeaders.push(headers[i]!)
+    this.partialUrl += url
+  }
+
+  headersComplete(major: number, minor: number, raw: string[] | undefined, methodIndex: number, url: string | undefined, upgrade: boolean, keepAlive: boolean): number {
+    let flat = raw
+    if (!flat) { flat = this.partialHeaders; this.partialHeaders = [] }
+    if (!url) { url = this.partialUrl; this.partialUrl = '' }
+    const headers: Header[] = new Array(flat.length >> 1)
+    let expectsContinue = false
+    let chunked = false
+    for (let i = 0, j = 0; i < flat.length; i += 2, j++) {
+      const name = flat[i]!
+      const value = flat[i + 1]!
+      headers[j] = Object.freeze([name, value] as const)
+      if (name.length === 6 && name.toLowerCase() === 'expect') expectsContinue = value.trim().toLowerCase() === '100-continue'
+      else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true
+    }
+    Object.freeze(headers)
+    const method = methods[methodIndex] ?? 'GET'
+    const version = `${major}.${minor}`
+    if (upgrade) {
+      this.upgrade = Object.freeze({ method, target: url, version, headers, body: emptyBody, signal: this.signal, peer: this.peer })
+      return 0
+    }
+    const length = chunked ? undefined : contentLength(headers)
+    const body = chunked || (length ?? 0) > 0 ? new RequestBody(this.socket) : undefined
+    this.reading = body
+    const request: Request = Object.freeze({
+      method, target: url, version, headers,
+      body: body ? streamBody(body, length) : emptyBody,
+      signal: this.signal,
+      peer: this.peer,
+    })
+    this.queue.push({ request, body, keepAlive, expectsContinue: expectsContinue && major === 1 && minor >= 1 })
+    if (!this.active) this.next()
+    return 0
+  }
+
+  body(chunk: Buffer): void {
+    const body = this.reading
+    if (!body || body.destroyed) return // nobody will read it: dropped as it arrives
+    if (!body.push(chunk)) this.socket.pause()
+  }
+
+  messageComplete(): void {
+    this.receivingSince = undefined
+    const body = this.reading
+    this.reading = undefined
+    if (!body) return
+    body.push(null)
+    this.socket.resume() // a pause for this body's backpressure no longer applies: it has all arrived
+  }
+
+  /** Starts the next queued exchange, if any. */
+  private next(): void {
+    const pending = this.queue.shift()
+    if (!pending) {
+      if (this.clientEnded || this.host.stopping) { this.socket.end(); return }
+      this.state = 'idle'
+      this.since = Date.now()
+      return
+    }
+    this.active = pending
+    this.state = 'busy'
+    if (pending.expectsContinue) this.socket.write('HTTP/1.1 100 Continue\r\n\r\n', 'latin1')
+    respond(this.host.handler, pending.request).then((response) => this.answer(pending, response), ignore)
+  }
+
+  private answer(pending: Pending, response: Response): void {
+    if (this.closed || this.refused || this.socket.destroyed) { discardBody(response.body); return }
+    const request = pending.request
+    this.responding = true
+    writeWireResponse(this.socket, response, {
+      method: request.method,
+      chunkedOk: request.version === '1.1',
+      keepAlive: pending.keepAlive && !this.host.stopping,
+      sayKeepAlive: pending.keepAlive && request.version === '1.0',
+    }, (reusable) => this.answered(pending, reusable))
+  }
+
+  private answered(pending: Pending, reusable: boolean): void {
+    this.active = undefined
+    this.responding = false
+    const body = pending.body
+    // A body the handler never read is read to its end and dropped, so the next request can be parsed.
+    if (body && !body.readableEnded && !body.destroyed) { if (reusable) body.resume(); else body.destroy() }
+    if (!reusable) {
+      if (!this.socket.destroyed) this.socket.end()
+      return
+    }
+    this.socket.resume()
+    this.next()
+  }
+
+  private parseError(error: Error & { code?: string }): void {
+    this.reading?.destroy(error)
+    if (this.responding) { this.socket.destroy(); return }
+    const code = error.code ?? 'parse error'
+    if (code === 'HPE_HEADER_OVERFLOW') this.refuse(431, 'Request Header Fields Too Large', 'request headers too large')
+    else this.refuse(400, 'Bad Request', `malformed request (${code})`)
+  }
+
+  /** Answers briefly and closes (RFC 9112 §2.2): the bytes were not a request this server will read. */
+  private refuse(status: number, reason: string, text: string): void {
+    const socket = this.socket
+    if (!socket.writable || this.responding || this.refused) { socket.destroy(); return }
+    this.refused = true
+    socket.off('data', this.onData)
+    const body = `${text}\n`
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+
+  /** CONNECT or Upgrade: the socket leaves this server's HTTP handling and goes to the handler's tunnel. */
+  private handOver(head: Buffer): void {
+    const request = this.upgrade!
+    this.upgrade = undefined
+    const socket = this.socket
+    if (this.active || this.queue.length > 0) { socket.destroy(); return } // an upgrade pipelined behind another request
+    socket.off('data', this.onData)
+    socket.off('end', this.onEnd)
+    this.host.forget(this)
+    this.host.tunnelled(socket)
+    takeOver(this.host.handler, Object.freeze({ ...request, connection: { socket, head } }), socket, head)
+  }
+}
+
+/** A request body read off the connection: the parser pushes, a slow reader pauses the socket. */
+class RequestBody extends Readable {
+  constructor(private readonly socket: Socket) {
+    super()
+  }
+
+  override _read(): void {
+    this.socket.resume()
+  }
+}
+
+// The parser calls these with itself as `this`.
+function onMessageBegin(this: Parser): void {
+  this.connection?.messageBegin()
+}
+function onHeaders(this: Parser, headers: string[], url: string): void {
+  this.connection?.headers(headers, url)
+}
+function onHeadersComplete(this: Parser, major: number, minor: number, headers: string[] | undefined, method: number, url: string | undefined, _status: unknown, _reason: unknown, upgrade: boolean, keepAlive: boolean): number {
+  return this.connection?.headersComplete(major, minor, headers, method, url, upgrade, keepAlive) ?? 0
+}
+function onBody(this: Parser, chunk: Buffer): void {
+  this.connection?.body(chunk)
+}
+function onMessageComplete(this: Parser): void {
+  this.connection?.messageComplete()
+}
+
+function ignore(): void {}

@@ -1,0 +1,199 @@
+/**
+ * A Response written onto a client's socket by the wire server: the head exactly as the message has it, plus
+ * only framing (Content-Length for a known length, chunked for an unknown one, or a close-delimited body for an
+ * HTTP/1.0 client) and `Connection: close` when the connection ends after it.
+ *
+ * The head waits for the body's first chunk so both leave in one write, as node:http does. A body stream that
+ * fails mid-way destroys the socket, so the client sees a truncated response rather than a complete-looking one.
+ */
+import http from 'node:http'
+import type { Socket } from 'node:net'
+import type { Readable } from 'node:stream'
+import { bodyLength, generatedResponse, type Response } from '../message.ts'
+import { LAST_CHUNK, isChunked, writeChunk } from '../client/wire-request.ts'
+import { prematureClose } from '../stream-plumbing.ts'
+import { discardBody, mayHaveBody, messageOf } from './write-response.ts'
+
+/** How the response goes out on this connection. */
+export interface WireFraming {
+  /** The request method (HEAD responses carry no body). */
+  readonly method: string
+  /** The client can be sent a chunked body (it spoke HTTP/1.1). */
+  readonly chunkedOk: boolean
+  /** The client and the server both want the connection kept open after this response. */
+  readonly keepAlive: boolean
+  /** The client spoke HTTP/1.0 and asked for keep-alive, so it must hear `Connection: keep-alive` back. */
+  readonly sayKeepAlive: boolean
+}
+
+/**
+ * Writes the response; `done(reusable)` hears once the last byte is handed to the socket (reusable: the
+ * connection can carry the next exchange) or, with false, when the body failed and the socket was destroyed.
+ */
+export function writeWireResponse(socket: Socket, response: Response, framing: WireFraming, done: (reusable: boolean) => void): void {
+  let head: WireHead
+  try {
+    head = wireHead(response, framing)
+  } catch (error) {
+    discardBody(response.body)
+    const fallback = generatedResponse(500, 'internal', `the response could not be written: ${messageOf(error)}`)
+    head = wireHead(fallback, framing)
+    response = fallback
+  }
+  const body = response.body
+  if (!head.withBody) {
+    discardBody(body)
+    socket.write(head.text, 'latin1')
+    done(head.keepAlive)
+    return
+  }
+  if (body.kind === 'bytes') {
+    socket.cork()
+    socket.write(head.text, 'latin1')
+    if (head.chunked) { writeChunk(socket, body.bytes); socket.write(LAST_CHUNK, 'latin1') } else socket.write(body.bytes)
+    socket.uncork()
+    done(head.keepAlive)
+    return
+  }
+  new BodyWriter(socket, body.stream, head, done).start()
+}
+
+interface WireHead {
+  readonly text: string
+  readonly withBody: boolean
+  readonly chunked: boolean
+  readonly keepAlive: boolean
+}
+
+function wireHead(response: Response, framing: WireFraming): WireHead {
+  const status = response.status
+  if (!Number.isInteger(status) || status < 100 || status > 999) throw new RangeError(`invalid status code ${status}`)
+  if (CR_OR_LF.test(response.reason)) throw new TypeError('the reason phrase contains CR or LF')
+  const withBody = mayHaveBody(framing.method, status)
+  let text = `HTTP/1.1 ${status} ${response.reason}\r\n`
+  let length = false
+  let encoded = false
+  let connectionClose = false
+  const headers = response.headers
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!
+    if (!TOKEN.test(name)) http.validateHeaderName(name) // throws Node's own error
+    if (INVALID_VALUE.test(value)) http.validateHeaderValue(name, value)
+    text += `${name}: ${value}\r\n`
+    const n = name.length
+    if (n === 14 && name.toLowerCase() === 'content-length') length = true
+    else if (n === 17 && name.toLowerCase() === 'transfer-encoding') encoded = true
+    else if (n === 10 && name.toLowerCase() === 'connection' && /(?:^|,)\s*close\s*(?:,|$)/i.test(value)) connectionClose = true
+  }
+  let chunked = false
+  let delimitedByClose = false
+  if (withBody) {
+    if (encoded) {
+      chunked = isChunked(headers)
+      delimitedByClose = !chunked
+    } else if (!length) {
+      const known = bodyLength(response.body)
+      if (known !== undefined) text += `Content-Length: ${known}\r\n`
+      else if (framing.chunkedOk) { text += 'Transfer-Encoding: chunked\r\n'; chunked = true }
+      else delimitedByClose = true
+    }
+  }
+  const keepAlive = framing.keepAlive && !connectionClose && !delimitedByClose
+  if (!keepAlive && !connectionClose) text += 'Connection: close\r\n'
+  else if (keepAlive && framing.sayKeepAlive) text += 'Connection: keep-alive\r\n'
+  return { text: `${text}\r\n`, withBody, chunked, keepAlive }
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/
+const CR_OR_LF = /[\r\n]/
+
+/** Streams a body after its head, framed, with backpressure; the head goes out with the first chunk. */
+class BodyWriter {
+  private headSent = false
+  private over = false
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly source: Readable,
+    private readonly head: WireHead,
+    private readonly done: (reusable: boolean) => void,
+  ) {}
+
+  // Listeners made in start() as unnamed arrows: a named per-response closure costs a defineProperty under tsx.
+  private onData: (chunk: Buffer) => void = ignore
+  private onEnd: () => void = ignore
+  private onClose: () => void = ignore
+  private onSocketClose: () => void = ignore
+  private onDrain: () => void = ignore
+
+  start(): void {
+    const { source, socket } = this
+    this.onData = (chunk) => this.data(chunk)
+    this.onEnd = () => this.end()
+    this.onClose = () => { if (!this.source.readableEnded) this.fail() }
+    this.onSocketClose = () => this.socketClosed()
+    this.onDrain = () => { if (!this.over) this.source.resume() }
+    source.on('data', this.onData)
+    source.once('end', this.onEnd)
+    source.on('error', () => this.fail())
+    source.once('close', this.onClose)
+    socket.once('close', this.onSocketClose)
+  }
+
+  private data(chunk: Buffer): void {
+    const socket = this.socket
+    if (!this.headSent) {
+      this.headSent = true
+      socket.cork()
+      socket.write(this.head.text, 'latin1')
+      process.nextTick(uncork, socket)
+    }
+    const ok = this.head.chunked ? writeChunk(socket, chunk) : socket.write(chunk)
+    if (!ok) {
+      this.source.pause()
+      socket.once('drain', this.onDrain)
+    }
+  }
+
+  private end(): void {
+    if (this.over) return
+    const socket = this.socket
+    if (!this.headSent) { this.headSent = true; socket.write(this.head.text, 'latin1') }
+    if (this.head.chunked) socket.write(LAST_CHUNK, 'latin1')
+    this.finish()
+    this.done(this.head.keepAlive)
+  }
+
+  private fail(): void {
+    if (this.over) return
+    this.finish()
+    this.socket.destroy()
+    this.done(false)
+  }
+
+  /** The client went away: the body's producer is freed. */
+  private socketClosed(): void {
+    if (this.over) return
+    this.finish()
+    if (!this.source.destroyed) this.source.destroy(prematureClose())
+    this.done(false)
+  }
+
+  private finish(): void {
+    this.over = true
+    const { source, socket } = this
+    source.off('data', this.onData)
+    source.off('end', this.onEnd)
+    source.off('close', this.onClose)
+    socket.off('close', this.onSocketClose)
+    socket.off('drain', this.onDrain)
+    // the 'error' listener stays: a source that fails after this must not crash the process
+  }
+}
+
+function uncork(socket: Socket): void {
+  socket.uncork()
+}
+
+function ignore(): void {}
