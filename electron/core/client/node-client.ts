@@ -19,7 +19,7 @@ import { upstreamFailure } from './upstream-failure.ts'
 import { sendUpgrade, type Pools } from './upgrade-attempt.ts'
 import { WireExchange } from './wire-exchange.ts'
 import { WirePool, type Origin } from './wire-pool.ts'
-import { isChunked, outgoingHeaders, requestHead } from './wire-request.ts'
+import { requestFacts, requestHead, type RequestFacts } from './wire-request.ts'
 
 export interface ClientOptions {
   /** No response head within this many milliseconds → 504. Default 30000. */
@@ -51,10 +51,10 @@ export function nodeClient(options: ClientOptions = {}): Client {
   function nodeClient(request: Request): Promise<Response> {
     const upstream = parseTarget(request.target)
     if (!upstream) return Promise.resolve(generatedResponse(502, 'bad-gateway', `no upstream URL: "${request.target}" is not an absolute http(s) URL`))
-    const hops = viaHops(request)
-    if (hops > MAX_VIA_HOPS) return Promise.resolve(loopDetected(hops))
-    if (asksToUpgrade(request)) return sendUpgrade(pools, request, upstream, 1)
-    return sendOnWire(wire, request, upstream, timeoutMs)
+    const facts = requestFacts(request.headers)
+    if (facts.viaHops > MAX_VIA_HOPS) return Promise.resolve(loopDetected(facts.viaHops))
+    if (facts.upgrade) return sendUpgrade(pools, request, upstream, 1)
+    return sendOnWire(wire, request, upstream, facts, timeoutMs)
   }
 
   return Object.assign(nodeClient, {
@@ -63,26 +63,17 @@ export function nodeClient(options: ClientOptions = {}): Client {
   })
 }
 
-function sendOnWire(pool: WirePool, request: Request, upstream: Upstream, timeoutMs: number): Promise<Response> {
-  let head: string
-  let chunked: boolean
+function sendOnWire(pool: WirePool, request: Request, upstream: Upstream, facts: RequestFacts, timeoutMs: number): Promise<Response> {
+  let head: { text: string; chunked: boolean }
   try {
-    const headers = outgoingHeaders(request, upstream.authority)
-    chunked = isChunked(headers)
-    head = requestHead(request.method, upstream.path, headers)
+    head = requestHead(request, upstream.path, upstream.authority, facts)
   } catch (error) {
     return Promise.resolve(upstreamFailure(error, upstream.where))
   }
   const target = { where: upstream.where, timeoutMs }
   return new Promise<Response>((resolve) => {
-    new WireExchange(request, target, pool.acquire(upstream), resolve, { pool, origin: upstream, head, chunked }).start(head, chunked)
+    new WireExchange(request, target, pool.acquire(upstream), resolve, { pool, origin: upstream, head: head.text, chunked: head.chunked }).start(head.text, head.chunked)
   })
-}
-
-/** A request with an `Upgrade` header: node:http's path, which can hand over the socket after a 101. */
-function asksToUpgrade(request: Request): boolean {
-  for (const [name] of request.headers) if (name.length === 7 && name.toLowerCase() === 'upgrade') return true
-  return false
 }
 
 /** A request's upstream: its origin (the pool's key) and the path and query to send, as sent to us. */
@@ -135,14 +126,6 @@ function parseOrigin(origin: string): Omit<Upstream, 'path'> | null {
  * lap count, and the connections one request can open, to this number.
  */
 export const MAX_VIA_HOPS = 16
-
-function viaHops(request: Request): number {
-  let hops = 0
-  for (const [name, value] of request.headers) {
-    if (name.length === 3 && name.toLowerCase() === 'via') hops += value.split(',').filter((entry) => entry.trim() !== '').length
-  }
-  return hops
-}
 
 function loopDetected(hops: number): Response {
   const generated = generatedResponse(508, 'bad-gateway',

@@ -7,6 +7,13 @@ export function headerPairs(raw: readonly string[]): Headers {
   return pairs
 }
 
+/** Header pairs from a flat list, frozen as messages keep them (so building a message copies nothing). */
+export function frozenPairs(raw: readonly string[]): Headers {
+  const pairs: Header[] = new Array(raw.length >> 1)
+  for (let i = 0, j = 0; i + 1 < raw.length; i += 2, j++) pairs[j] = Object.freeze([raw[i]!, raw[i + 1]!] as const)
+  return Object.freeze(pairs)
+}
+
 export function flatHeaders(headers: Headers): string[] {
   const flat = new Array<string>(headers.length * 2)
   for (let i = 0; i < headers.length; i++) {

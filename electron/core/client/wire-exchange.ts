@@ -5,7 +5,7 @@
  * pooled connection the upstream had dropped while idle is retried once on a fresh one.
  */
 import { emptyBody, generatedResponse, response, streamBody, type Request, type Response } from '../message.ts'
-import { contentLength, headerPairs } from './raw-headers.ts'
+import { contentLength, frozenPairs } from './raw-headers.ts'
 import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
 import { LAST_CHUNK, sendBodyStream, writeChunk } from './wire-request.ts'
 import { UpstreamBody, type ExchangeOnWire, type WireConnection } from './wire-connection.ts'
@@ -66,7 +66,7 @@ export class WireExchange implements ExchangeOnWire {
   head(status: number, reason: string, version: string, rawHeaders: string[], keepAlive: boolean): boolean {
     this.headSeen = true
     this.keepAlive = keepAlive
-    const headers = headerPairs(rawHeaders)
+    const headers = frozenPairs(rawHeaders)
     const bodiless = this.request.method === 'HEAD' || status === 204 || status === 304
     if (!bodiless) this.body = new UpstreamBody(this.connection, () => this.abandoned())
     this.settle(response(status, {

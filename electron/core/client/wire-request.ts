@@ -8,21 +8,66 @@
  */
 import http from 'node:http'
 import type { Readable, Writable } from 'node:stream'
-import { header, type Header, type Request } from '../message.ts'
+import { bodyLength, type Header, type Request } from '../message.ts'
 import { prematureClose } from '../stream-plumbing.ts'
 
-/** The start line and header block, ready to write as latin1 (so header bytes round-trip). */
-export function requestHead(method: string, path: string, headers: readonly Header[]): string {
+/** What the client needs to know of a request's headers, found in one pass. */
+export interface RequestFacts {
+  readonly host: boolean
+  readonly contentLength: boolean
+  /** The last Transfer-Encoding value, if any. */
+  readonly transferEncoding: string | undefined
+  /** Proxies the request has passed through, by its Via entries. */
+  readonly viaHops: number
+  /** It has an Upgrade header (a websocket or other protocol switch is asked for). */
+  readonly upgrade: boolean
+}
+
+export function requestFacts(headers: readonly Header[]): RequestFacts {
+  let host = false
+  let contentLength = false
+  let transferEncoding: string | undefined
+  let viaHops = 0
+  let upgrade = false
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!
+    switch (name.length) {
+      case 3: if (name.toLowerCase() === 'via') viaHops += value.split(',').filter((entry) => entry.trim() !== '').length; break
+      case 4: if (name.toLowerCase() === 'host') host = true; break
+      case 7: if (name.toLowerCase() === 'upgrade') upgrade = true; break
+      case 14: if (name.toLowerCase() === 'content-length') contentLength = true; break
+      case 17: if (name.toLowerCase() === 'transfer-encoding') transferEncoding = value; break
+    }
+  }
+  return { host, contentLength, transferEncoding, viaHops, upgrade }
+}
+
+/**
+ * The start line and header block, ready to write as latin1 (so header bytes round-trip): the request's headers
+ * as sent, plus what the wire strictly needs: Host first when absent (RFC 9112 §3.2), and a framing header
+ * (RFC 9112 §6) when the body has none; a bodiless request that needs no framing header gets none.
+ * `chunked` says whether the body must be sent chunk-framed.
+ */
+export function requestHead(request: Request, path: string, authority: string, facts: RequestFacts): { text: string; chunked: boolean } {
+  const method = request.method
   if (!TOKEN.test(method)) throw Object.assign(new TypeError(`Method must be a valid HTTP token ["${method}"]`), { code: 'ERR_INVALID_HTTP_TOKEN' })
   if (UNESCAPED_PATH.test(path)) throw Object.assign(new TypeError('Request path contains unescaped characters'), { code: 'ERR_UNESCAPED_CHARACTERS' })
-  let head = `${method} ${path} HTTP/1.1\r\n`
+  let text = `${method} ${path} HTTP/1.1\r\n`
+  if (!facts.host) text += `Host: ${authority}\r\n`
+  const headers = request.headers
   for (let i = 0; i < headers.length; i++) {
     const [name, value] = headers[i]!
     if (!TOKEN.test(name)) http.validateHeaderName(name) // throws Node's own error
     if (INVALID_VALUE.test(value)) http.validateHeaderValue(name, value)
-    head += `${name}: ${value}\r\n`
+    text += `${name}: ${value}\r\n`
   }
-  return `${head}\r\n`
+  let chunked = facts.transferEncoding !== undefined && lastCodingIsChunked(facts.transferEncoding)
+  if (!facts.contentLength && facts.transferEncoding === undefined) {
+    const length = bodyLength(request.body)
+    if (length === undefined) { text += 'Transfer-Encoding: chunked\r\n'; chunked = true }
+    else if (length > 0 || PAYLOAD_METHODS.has(method)) text += `Content-Length: ${length}\r\n`
+  }
+  return { text: `${text}\r\n`, chunked }
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -31,15 +76,15 @@ const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/
 const UNESCAPED_PATH = /[^\u0021-\u00ff]/
 
 /**
- * The request's headers as sent, plus what the wire strictly needs: Host (RFC 9112 §3.2) when absent, and a
- * framing header (RFC 9112 §6) when the body has none. A bodiless request that needs no framing header gets none.
+ * The request's headers as sent plus Host and framing as `requestHead` adds them, as a list (for node:http,
+ * which writes the head itself on the upgrade path).
  */
 export function outgoingHeaders(request: Request, authority: string): Header[] {
+  const facts = requestFacts(request.headers)
   const headers: Header[] = request.headers.slice()
-  if (header(request, 'host') === undefined) headers.unshift(['Host', authority])
-  if (header(request, 'content-length') !== undefined || header(request, 'transfer-encoding') !== undefined) return headers
-  const body = request.body
-  const length = body.kind === 'bytes' ? body.bytes.byteLength : body.length
+  if (!facts.host) headers.unshift(['Host', authority])
+  if (facts.contentLength || facts.transferEncoding !== undefined) return headers
+  const length = bodyLength(request.body)
   if (length === undefined) headers.push(['Transfer-Encoding', 'chunked'])
   else if (length > 0 || PAYLOAD_METHODS.has(request.method)) headers.push(['Content-Length', String(length)])
   return headers
@@ -48,13 +93,16 @@ export function outgoingHeaders(request: Request, authority: string): Header[] {
 /** Methods a server expects a body framing for; Content-Length: 0 is the plainest framing of an empty one. */
 const PAYLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH'])
 
-/** Whether the head promises a chunked body: its last Transfer-Encoding coding is `chunked` (RFC 9112 §6.1). */
+/** Whether a Transfer-Encoding value ends in `chunked` (RFC 9112 §6.1). */
+function lastCodingIsChunked(value: string): boolean {
+  const at = value.lastIndexOf(',')
+  return value.slice(at + 1).trim().toLowerCase() === 'chunked'
+}
+
+/** Whether the head promises a chunked body: its last Transfer-Encoding coding is `chunked`. */
 export function isChunked(headers: readonly Header[]): boolean {
-  let last: string | undefined
-  for (const [name, value] of headers) if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') last = value
-  if (last === undefined) return false
-  const codings = last.split(',')
-  return codings[codings.length - 1]!.trim().toLowerCase() === 'chunked'
+  const last = requestFacts(headers).transferEncoding
+  return last !== undefined && lastCodingIsChunked(last)
 }
 
 /** Writes one chunk in chunked framing; false when the socket asks to wait for 'drain'. */

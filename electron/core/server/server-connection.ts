@@ -12,8 +12,8 @@ import { createRequire } from 'node:module'
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
 import type { HttpHandler } from '../http.ts'
-import { emptyBody, streamBody, type Header, type Request, type Response } from '../message.ts'
-import { contentLength } from '../client/raw-headers.ts'
+import { emptyBody, streamBody, type Request, type Response } from '../message.ts'
+import { contentLength, frozenPairs } from '../client/raw-headers.ts'
 import { writeWireResponse } from './wire-response.ts'
 import { discardBody } from './write-response.ts'
 import { respond, takeOver } from './take-over.ts'
@@ -141,17 +141,14 @@ export class ServerConnection {
     let flat = raw
     if (!flat) { flat = this.partialHeaders; this.partialHeaders = [] }
     if (!url) { url = this.partialUrl; this.partialUrl = '' }
-    const headers: Header[] = new Array(flat.length >> 1)
+    const headers = frozenPairs(flat)
     let expectsContinue = false
     let chunked = false
-    for (let i = 0, j = 0; i < flat.length; i += 2, j++) {
+    for (let i = 0; i < flat.length; i += 2) {
       const name = flat[i]!
-      const value = flat[i + 1]!
-      headers[j] = Object.freeze([name, value] as const)
-      if (name.length === 6 && name.toLowerCase() === 'expect') expectsContinue = value.trim().toLowerCase() === '100-continue'
+      if (name.length === 6 && name.toLowerCase() === 'expect') expectsContinue = flat[i + 1]!.trim().toLowerCase() === '100-continue'
       else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true
     }
-    Object.freeze(headers)
     const method = methods[methodIndex] ?? 'GET'
     const version = `${major}.${minor}`
     if (upgrade) {

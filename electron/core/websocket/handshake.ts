@@ -11,7 +11,8 @@ export function acceptKey(key: string): string {
 
 /** A GET whose `Connection` names `upgrade` and whose `Upgrade` names `websocket` (§4.2.1). */
 export function isWebsocketUpgrade(req: Request): boolean {
-  if (req.method.toUpperCase() !== 'GET') return false
+  if (req.method !== 'GET' && req.method.toUpperCase() !== 'GET') return false
+  if (header(req, 'Upgrade') === undefined) return false // the common case, without splitting any value
   const connection = tokens(headerValues(req, 'Connection'))
   return connection.includes('upgrade') && tokens(headerValues(req, 'Upgrade')).includes('websocket')
 }
