@@ -31,7 +31,7 @@ export function upstream(options: ProxyOptions = {}): HttpHandler & { descriptio
     ? interceptConnect({ tls: options.tls, decrypted: (req) => whole(req), timeoutMs: options.timeoutMs })
     : connectTunnel({ timeoutMs: options.timeoutMs })
   const websocket = websocketUpstream(client)
-  const handler = async function sendUpstream(req: Parameters<HttpHandler>[0]) {
+  const handler = function sendUpstream(req: Parameters<HttpHandler>[0]): ReturnType<HttpHandler> {
     return req.method === 'CONNECT' ? tunnel(req) : isWebsocketUpgrade(req) ? websocket(req) : client(req)
   }
   return Object.assign(handler, {
