@@ -96,6 +96,34 @@ export function serverContract(adapter: string, start: StartServer): void {
     })
   })
 
+  test(name('a client that sends Expect: 100-continue hears 100 Continue, then the answer'), async () => {
+    await withServer(async (req) => response(200, { body: `got ${await bodyText(req.body)}` }), async (server) => {
+      const { received } = await rawExchange(server.port,
+        'POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi')
+      assert.match(received.toString(), /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n[^]*got hi/)
+    })
+  })
+
+  test(name('an HTTP/1.0 client gets a body of unknown length delimited by the connection closing'), async () => {
+    const handler: HttpHandler = async () => response(200, { body: streamBody(Readable.from([Buffer.from('ab'), Buffer.from('cd')])) })
+    await withServer(handler, async (server) => {
+      const { received, closed } = await rawExchange(server.port, 'GET / HTTP/1.0\r\nHost: x\r\n\r\n')
+      assert.ok(closed)
+      const { lines, body } = splitResponse(received)
+      assert.ok(!lines.some((l) => /^transfer-encoding/i.test(l)), 'no chunked framing for HTTP/1.0')
+      assert.equal(body.toString(), 'abcd')
+    })
+  })
+
+  test(name('a request body the handler never reads is skipped, and the next request on the connection is answered'), async () => {
+    await withServer(async (req) => response(200, { headers: [['Content-Length', '2']], body: req.target === '/second' ? 'ok' : 'no' }), async (server) => {
+      const { received } = await rawExchange(server.port,
+        `POST /first HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n${'x'.repeat(5000)}GET /second HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)
+      const text = received.toString()
+      assert.match(text, /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nnoHTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nok$/)
+    })
+  })
+
   test(name('a handler that throws gets a generated 500 and the server keeps serving'), async () => {
     let calls = 0
     const handler: HttpHandler = async () => { calls += 1; if (calls === 1) throw new Error('boom'); return response(200, { body: 'fine' }) }
