@@ -7,11 +7,12 @@
  * does can crash the process: a throw becomes a generated 500, garbage on the socket a 400.
  */
 import http from 'node:http'
+import type net from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { HttpHandler } from '../http.ts'
 import { emptyBody, streamBody, type Request } from '../message.ts'
 import { contentLength, headerPairs } from '../client/raw-headers.ts'
-import { discardBody, writeResponse } from './write-response.ts'
+import { clientErrorAnswer, discardBody, writeResponse } from './write-response.ts'
 import { respond, takeOver } from './take-over.ts'
 
 export interface ServerOptions {
@@ -85,7 +86,8 @@ function checkingInterval(headersTimeout: number, requestTimeout: number | undef
   return Math.max(50, Math.min(30_000, Math.floor(shortest / 4)))
 }
 
-function listen(server: http.Server, host: string, port: number): Promise<void> {
+/** Listens, turning EADDRINUSE and other failures into errors that name the host and port. */
+export function listen(server: net.Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const failed = (error: NodeJS.ErrnoException): void => {
       const message = error.code === 'EADDRINUSE'
@@ -164,31 +166,5 @@ function incomingRequest(req: http.IncomingMessage, signal: AbortSignal, connect
 function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage
   if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) { socket.destroy(); return }
-  const [status, reason, text] =
-    error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'request headers too large']
-    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'request took too long']
-    : [400, 'Bad Request', `malformed request (${error.code ?? 'parse error'})`]
-  const body = `${text}\n`
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  )
-}
-
-/**
- * Serves HTTP/1.1 on connections that are already open, such as a TLS socket Nanoscope terminated inside a
- * CONNECT tunnel: the same requests, CONNECT/Upgrade take-over and error answers as `startServer`, without
- * listening anywhere. Call the returned function once per connection. Beware: nothing here stops those
- * connections on shutdown; whoever owns the underlying socket closes it (for a tunnel, `startServer`'s stop).
- */
-export function serveConnections(handler: HttpHandler): (socket: Duplex) => void {
-  const server = http.createServer()
-  const takeOver = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
-    takeOverSocket(handler, req, socket, head)
-  }
-  server.on('request', (req, res) => { exchange(handler, req, res).catch(() => res.destroy()) })
-  server.on('connect', takeOver)
-  server.on('upgrade', takeOver)
-  server.on('clientError', answerClientError)
-  return function serveConnection(socket: Duplex): void { server.emit('connection', socket) }
+  socket.end(clientErrorAnswer(error.code))
 }

@@ -15,7 +15,7 @@ import type { HttpHandler } from '../http.ts'
 import { emptyBody, streamBody, type Request, type Response } from '../message.ts'
 import { contentLength, frozenPairs } from '../client/raw-headers.ts'
 import { writeWireResponse } from './wire-response.ts'
-import { discardBody } from './write-response.ts'
+import { clientErrorAnswer, discardBody } from './write-response.ts'
 import { respond, takeOver } from './take-over.ts'
 
 interface Parser {
@@ -110,7 +110,7 @@ export class ServerConnection {
 
   /** Past the headers (or request) timeout with the request still arriving: a 408, then close. */
   timedOut(): void {
-    this.refuse(408, 'Request Timeout', 'request took too long')
+    this.refuse('ERR_HTTP_REQUEST_TIMEOUT')
   }
 
   private readonly onData = (chunk: Buffer): void => {
@@ -228,22 +228,16 @@ export class ServerConnection {
   private parseError(error: Error & { code?: string }): void {
     this.reading?.destroy(error)
     if (this.responding) { this.socket.destroy(); return }
-    const code = error.code ?? 'parse error'
-    if (code === 'HPE_HEADER_OVERFLOW') this.refuse(431, 'Request Header Fields Too Large', 'request headers too large')
-    else this.refuse(400, 'Bad Request', `malformed request (${code})`)
+    this.refuse(error.code)
   }
 
-  /** Answers briefly and closes (RFC 9112 §2.2): the bytes were not a request this server will read. */
-  private refuse(status: number, reason: string, text: string): void {
+  /** Answers briefly and closes: the bytes were not a request this server will read. */
+  private refuse(code: string | undefined): void {
     const socket = this.socket
     if (!socket.writable || this.responding || this.refused) { socket.destroy(); return }
     this.refused = true
     socket.off('data', this.onData)
-    const body = `${text}\n`
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    )
+    socket.end(clientErrorAnswer(code))
   }
 
   /** CONNECT or Upgrade: the socket leaves this server's HTTP handling and goes to the handler's tunnel. */

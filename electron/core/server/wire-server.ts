@@ -13,7 +13,7 @@ import net from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { HttpHandler } from '../http.ts'
 import { ServerConnection, type ConnectionHost } from './server-connection.ts'
-import { DEFAULT_HEADERS_TIMEOUT_MS, STOP_GRACE_MS, type RunningServer, type ServerOptions } from './node-server.ts'
+import { DEFAULT_HEADERS_TIMEOUT_MS, STOP_GRACE_MS, listen, type RunningServer, type ServerOptions } from './node-server.ts'
 
 /** How long a kept-alive connection may sit idle between requests (node:http's default). */
 export const KEEP_ALIVE_TIMEOUT_MS = 5000
@@ -102,17 +102,4 @@ class WireConnections implements ConnectionHost {
 /** Often enough to enforce the shortest timeout to within a quarter of it; never more often than every 50 ms. */
 function sweepInterval(shortestMs: number): number {
   return Math.max(50, Math.min(KEEP_ALIVE_TIMEOUT_MS / 2, Math.floor(shortestMs / 4)))
-}
-
-function listen(server: net.Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const failed = (error: NodeJS.ErrnoException): void => {
-      const message = error.code === 'EADDRINUSE'
-        ? `port ${port} on ${host} is already in use`
-        : `could not listen on ${host}:${port}: ${error.message}`
-      reject(Object.assign(new Error(message, { cause: error }), { code: error.code }))
-    }
-    server.once('error', failed)
-    server.listen(port, host, () => { server.off('error', failed); resolve() })
-  })
 }

@@ -81,6 +81,20 @@ export function responseHead(response: Response, withBody = true): string {
   return `${head}\r\n`
 }
 
+/**
+ * The short answer to a client whose bytes will not be read (RFC 9112 §2.2): 400 for what is not HTTP, 431 for
+ * headers past the limit, 408 for a request too slow to arrive; plain text, then the connection closes.
+ */
+export function clientErrorAnswer(code: string | undefined): string {
+  const [status, reason, text] =
+    code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'request headers too large']
+    : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'request took too long']
+    : [400, 'Bad Request', `malformed request (${code ?? 'parse error'})`]
+  const body = `${text}\n`
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+}
+
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
