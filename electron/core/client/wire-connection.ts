@@ -22,6 +22,8 @@ export interface ExchangeOnWire {
   complete(): void
   /** The connection failed (error, hang-up, parse error) before the response completed. */
   failed(error: Error): void
+  /** The response body was destroyed before it ended. */
+  abandoned(): void
 }
 
 /** What the pool hears from its connections. */
@@ -61,6 +63,8 @@ export class WireConnection {
   private informational = false
   private done = false
   private headSeen = false
+  /** The upstream sent another response after the one asked for. */
+  private unsolicited = false
   private socketError: Error | undefined
 
   constructor(readonly key: string, readonly socket: net.Socket, private readonly owner: ConnectionOwner) {
@@ -84,6 +88,7 @@ export class WireConnection {
     this.exchange = exchange
     this.done = false
     this.headSeen = false
+    this.unsolicited = false
   }
 
   /** The exchange's body reader wants more: undo any pause its backpressure asked for. */
@@ -103,8 +108,12 @@ export class WireConnection {
   private read(chunk: Buffer): void {
     if (!this.exchange) { this.socket.destroy(); return } // bytes nobody asked for: the connection is unusable
     const result = this.parser.execute(chunk)
-    if (result instanceof Error) { this.fail(result); return }
-    if (this.done) this.finishExchange()
+    if (result instanceof Error && !this.done) { this.fail(result); return }
+    if (result instanceof Error) this.unsolicited = true // garbage after a complete response
+    if (this.done) {
+      this.finishExchange()
+      if (this.unsolicited) this.socket.destroy() // bytes after the response: the connection cannot be trusted
+    }
   }
 
   private ended(): void {
@@ -156,7 +165,7 @@ export class WireConnection {
     this.partialHeaders = undefined
     if (status >= 100 && status < 200 && status !== 101) { this.informational = true; return 0 }
     const exchange = this.exchange
-    if (!exchange) return 1
+    if (!exchange || this.done) { this.unsolicited = true; return 1 }
     if (status === 101) {
       exchange.failed(Object.assign(new Error('the upstream switched protocols (101) though the request asked for no upgrade'), { code: 'HPE_UNEXPECTED_101' }))
       this.exchange = undefined
@@ -168,12 +177,17 @@ export class WireConnection {
   }
 
   body(chunk: Buffer): void {
-    this.exchange?.data(chunk)
+    if (!this.done) this.exchange?.data(chunk)
   }
 
   messageComplete(): void {
     if (this.informational) { this.informational = false; return }
     this.done = true
+  }
+
+  /** The exchange's body reader wants more: undo a pause its backpressure asked for, unless another exchange has the connection now. */
+  readMore(exchange: ExchangeOnWire): void {
+    if (this.exchange === exchange) this.resume()
   }
 }
 
@@ -201,16 +215,21 @@ export function hangUp(): Error {
  * behind, the connection stops reading until it asks for more. Destroying it early closes the connection.
  */
 export class UpstreamBody extends Readable {
-  constructor(private readonly connection: WireConnection, private readonly abandoned: () => void) {
+  constructor(private readonly connection: WireConnection, private readonly exchange: ExchangeOnWire) {
     super()
+    // Readers see a failure through their own listeners (pipe, for-await); this one only keeps a body that
+    // failed before anyone read it from crashing the process.
+    this.on('error', ignore)
   }
 
   override _read(): void {
-    this.connection.resume()
+    this.connection.readMore(this.exchange)
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (!this.readableEnded) this.abandoned()
+    if (!this.readableEnded) this.exchange.abandoned()
     callback(error)
   }
 }
+
+function ignore(): void {}

@@ -68,7 +68,7 @@ export class WireExchange implements ExchangeOnWire {
     this.keepAlive = keepAlive
     const headers = frozenPairs(rawHeaders)
     const bodiless = this.request.method === 'HEAD' || status === 204 || status === 304
-    if (!bodiless) this.body = new UpstreamBody(this.connection, () => this.abandoned())
+    if (!bodiless) this.body = new UpstreamBody(this.connection, this)
     this.settle(response(status, {
       reason,
       version,
@@ -129,7 +129,7 @@ export class WireExchange implements ExchangeOnWire {
   }
 
   /** The response body was destroyed before it ended: the upstream's bytes have nowhere to go. */
-  private abandoned(): void {
+  abandoned(): void {
     if (!this.responseDone) this.connection.destroy()
   }
 

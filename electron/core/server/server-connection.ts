@@ -258,6 +258,7 @@ export class ServerConnection {
 class RequestBody extends Readable {
   constructor(private readonly socket: Socket) {
     super()
+    this.on('error', ignore) // whoever reads the body sees the error; this only keeps an unread one quiet
   }
 
   override _read(): void {

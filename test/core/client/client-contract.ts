@@ -134,6 +134,21 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
     } finally { await upstream.close() }
   })
 
+  test(name('a response followed by bytes nobody asked for is delivered, and that connection is not reused'), async () => {
+    const upstream = await tcpServer((socket) => {
+      const first = upstream.connections === 1
+      socket.on('data', () => socket.write(first
+        ? 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nextra'
+        : 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'))
+    })
+    try {
+      await withClient({}, async (client) => {
+        for (const path of ['/1', '/2']) assert.equal(await bodyText((await client(request({ target: `${upstream.url}${path}` }))).body), 'ok')
+        assert.equal(upstream.connections, 2)
+      })
+    } finally { await upstream.close() }
+  })
+
   test(name('a refused connection is a generated 502 naming host and port'), async () => {
     const port = await closedPort()
     await withClient({}, async (client) => {

@@ -124,6 +124,24 @@ export function serverContract(adapter: string, start: StartServer): void {
     })
   })
 
+  test(name('a client that leaves mid-body, with the body unread, costs only that exchange'), async () => {
+    let arrived!: () => void
+    const arrival = new Promise<void>((resolve) => { arrived = resolve })
+    const handler: HttpHandler = (req) => {
+      if (req.target === '/ok') return ok(req)
+      arrived()
+      return new Promise((resolve) => setTimeout(() => resolve(response(200, { body: 'late' })), 100))
+    }
+    await withServer(handler, async (server) => {
+      const exchange = rawExchange(server.port, 'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npartial', { ms: 200 })
+      await within(2000, arrival, 'the request to arrive')
+      ;(await exchange).socket.destroy()
+      await new Promise((resolve) => setTimeout(resolve, 150))
+      const after = await rawExchange(server.port, 'GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+      assert.match(after.received.toString(), /ok$/)
+    })
+  })
+
   test(name('a handler that throws gets a generated 500 and the server keeps serving'), async () => {
     let calls = 0
     const handler: HttpHandler = async () => { calls += 1; if (calls === 1) throw new Error('boom'); return response(200, { body: 'fine' }) }
