@@ -4,9 +4,10 @@
  * nothing on the hot path waits for the disk; the exchange is appended when its response body has finished.
  */
 import { describe, type Filter } from '../core/http.ts'
-import { header, withTags, type Request } from '../core/message.ts'
+import { header, type Request, type Response } from '../core/message.ts'
 import { systemClock, type Clock } from '../core/clock.ts'
-import { teeBody, type CapturedBody } from '../core/filters/tee-body.ts'
+import { teeBody, type CapturedBody, type TeedBody } from '../core/filters/tee-body.ts'
+import { ChunkKeeper, observeStream, type StreamObserver } from '../core/stream-plumbing.ts'
 import type { ExchangeWriter, RecordedExchange } from './recorded-exchange.ts'
 
 export interface RecordToOptions {
@@ -27,44 +28,136 @@ const REQUEST_BODY_GRACE_MS = 1000
  * off (client or upstream went away) and tunnels (CONNECT, websockets) are not recorded: `onSkip` hears why.
  */
 export function recordTo(writer: ExchangeWriter, options: RecordToOptions = {}): Filter {
-  const clock = options.clock ?? systemClock
-  const cap = options.maxBodyBytes ?? DEFAULT_MAX_RECORDED_BODY
-  const skip = options.onSkip ?? (() => {})
+  const recorder: Recorder = {
+    writer,
+    clock: options.clock ?? systemClock,
+    cap: options.maxBodyBytes ?? DEFAULT_MAX_RECORDED_BODY,
+    skip: options.onSkip ?? noop,
+    settled: noop,
+  }
+  recorder.settled = (error) => { if (error) recorder.skip(`recording failed: ${error.message}`) }
   return describe(writer.description ?? 'records each exchange', (next) => async function recordExchange(req) {
+    const { clock } = recorder
     const startedAt = clock.now()
     const start = clock.monotonic()
-    const requestTee = teeBody(req.body, cap)
-    const res = await next(Object.freeze({ ...req, body: requestTee.body }))
-    if (res.tunnel || req.method.toUpperCase() === 'CONNECT') {
-      skip(`${req.method} ${req.target}: tunnels are not recorded`)
+    // A bytes body (every GET, as the server gives it) is recorded as it is; a stream is teed as it goes by.
+    const requestTee = req.body.kind === 'bytes' ? undefined : teeBody(req.body, recorder.cap)
+    const res = await next(requestTee ? Object.freeze({ ...req, body: requestTee.body }) : req)
+    if (res.tunnel || isConnect(req.method)) {
+      recorder.skip(`${req.method} ${req.target}: tunnels are not recorded`)
       return res
     }
-    const waitMs = clock.monotonic() - start
+    const recording = new ExchangeRecording(recorder, req, requestTee, res, startedAt, start, clock.monotonic() - start)
     // The server always sends or destroys a response body, so it is watched as it is read: no extra stream.
-    const responseTee = teeBody(res.body, cap, { watch: 'as-read' })
-    void responseTee.captured.then(async (response) => {
-      const durationMs = clock.monotonic() - start
-      // Usually the request body has long finished (always, for a bytes body): then no grace timer is needed.
-      const now = requestTee.current()
-      const request = now.state !== 'streaming' ? now : await settleWithin(requestTee.captured, REQUEST_BODY_GRACE_MS, () => requestTee.current())
-      if (response.state !== 'complete') return skip(`${req.method} ${req.target}: the response body did not finish (${response.error ?? response.state})`)
-      if (request.state !== 'complete') return skip(`${req.method} ${req.target}: the request body did not finish (${request.error ?? request.state})`)
-      const truncated = {
-        ...(request.total > request.bytes.byteLength ? { request: request.total } : {}),
-        ...(response.total > response.bytes.byteLength ? { response: response.total } : {}),
-      }
-      const exchange: RecordedExchange = {
-        startedAt, durationMs: round(durationMs), waitMs: round(waitMs),
-        request: { method: req.method, url: absoluteUrl(req), version: req.version, headers: req.headers, body: request.bytes },
-        response: { status: res.status, reason: res.reason, version: res.version, headers: res.headers, body: response.bytes },
-        ...(Object.keys(truncated).length > 0 ? { truncated } : {}),
-        ...(res.tags && res.tags.length > 0 ? { tags: res.tags } : {}),
-      }
-      await writer.append(exchange)
-    }).catch((error: unknown) => skip(`recording failed: ${(error as Error).message}`))
-    return withTags(Object.freeze({ ...res, body: responseTee.body }), 'recorded')
+    if (res.body.kind === 'bytes') recording.ended(undefined)
+    else observeStream(res.body.stream, recording)
+    return Object.freeze({ ...res, tags: res.tags && res.tags.length > 0 ? [...res.tags, 'recorded'] : RECORDED })
   })
 }
+
+const RECORDED: readonly string[] = Object.freeze(['recorded'])
+const EMPTY = Buffer.alloc(0)
+
+/** What every exchange of one filter shares (one object per filter, so an exchange makes no closures). */
+interface Recorder {
+  readonly writer: ExchangeWriter
+  readonly clock: Clock
+  readonly cap: number
+  readonly skip: (reason: string) => void
+  settled: (error: Error | undefined) => void
+}
+
+/** One exchange being recorded: watches its response body go by, then hands the record to the writer. */
+class ExchangeRecording implements StreamObserver {
+  /** The response body's first chunk, kept without a ChunkKeeper: most bodies of a proxied exchange are one chunk. */
+  private first: Buffer | undefined
+  private more: ChunkKeeper | undefined
+
+  constructor(
+    private readonly recorder: Recorder,
+    private readonly req: Request,
+    private readonly requestTee: TeedBody | undefined,
+    private readonly res: Response,
+    private readonly startedAt: number,
+    private readonly start: number,
+    private readonly waitMs: number,
+  ) {}
+
+  data(chunk: Buffer | string): void {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    if (this.more) this.more.keep(b)
+    else if (this.first === undefined && b.byteLength <= this.recorder.cap) this.first = b
+    else {
+      this.more = new ChunkKeeper(this.recorder.cap)
+      if (this.first) this.more.keep(this.first)
+      this.more.keep(b)
+    }
+  }
+
+  ended(error: Error | undefined): void {
+    const { req, recorder } = this
+    const durationMs = recorder.clock.monotonic() - this.start
+    if (error) return recorder.skip(`${req.method} ${req.target}: the response body did not finish (${error.message})`)
+    const body = this.res.body
+    const response = body.kind === 'bytes' ? bytesCaptured(body.bytes, recorder.cap)
+      : this.more ? { bytes: this.more.joined(), total: this.more.seen }
+      : bytesCaptured(this.first ?? EMPTY, recorder.cap)
+    const tee = this.requestTee
+    if (!tee) return this.write(bytesCaptured((req.body as { bytes: Uint8Array }).bytes, recorder.cap), response, durationMs)
+    // Usually the request body has long finished: then no grace timer is needed.
+    const now = tee.current()
+    if (now.state !== 'streaming') return this.requestEnded(now, response, durationMs)
+    void settleWithin(tee.captured, REQUEST_BODY_GRACE_MS, () => tee.current()).then((later) => this.requestEnded(later, response, durationMs))
+  }
+
+  private requestEnded(request: CapturedBody, response: Kept, durationMs: number): void {
+    const { req, recorder } = this
+    if (request.state !== 'complete') return recorder.skip(`${req.method} ${req.target}: the request body did not finish (${request.error ?? request.state})`)
+    this.write(request, response, durationMs)
+  }
+
+  private write(request: Kept, response: Kept, durationMs: number): void {
+    const { req, res, recorder } = this
+    const cut = request.total > request.bytes.byteLength || response.total > response.bytes.byteLength
+    const tagged = res.tags !== undefined && res.tags.length > 0
+    const recorded: RecordedExchange = {
+      startedAt: this.startedAt, durationMs: round(durationMs), waitMs: round(this.waitMs),
+      request: { method: req.method, url: absoluteUrl(req), version: req.version, headers: req.headers, body: request.bytes },
+      response: { status: res.status, reason: res.reason, version: res.version, headers: res.headers, body: response.bytes },
+    }
+    // A plain literal on the common path: spreads of optional parts cost an object clone each.
+    const exchange: RecordedExchange = cut || tagged
+      ? { ...recorded, ...(cut ? { truncated: truncation(request, response) } : {}), ...(tagged ? { tags: res.tags } : {}) }
+      : recorded
+    const writer = recorder.writer
+    try {
+      if (writer.enqueue) writer.enqueue(exchange, recorder.settled)
+      else writer.append(exchange).then(noop, recorder.settled)
+    } catch (error) {
+      recorder.settled(error as Error)
+    }
+  }
+}
+
+/** A body's kept bytes and its real length. */
+interface Kept { readonly bytes: Uint8Array; readonly total: number }
+
+function bytesCaptured(bytes: Uint8Array, cap: number): Kept {
+  return { bytes: bytes.byteLength > cap ? bytes.subarray(0, cap) : bytes, total: bytes.byteLength }
+}
+
+function truncation(request: Kept, response: Kept): RecordedExchange['truncated'] {
+  return {
+    ...(request.total > request.bytes.byteLength ? { request: request.total } : {}),
+    ...(response.total > response.bytes.byteLength ? { response: response.total } : {}),
+  }
+}
+
+function isConnect(method: string): boolean {
+  return method.length === 7 && method.toUpperCase() === 'CONNECT'
+}
+
+function noop(): void {}
 
 function settleWithin(p: Promise<CapturedBody>, ms: number, current: () => CapturedBody): Promise<CapturedBody> {
   return new Promise((resolve) => {

@@ -7,7 +7,8 @@
 import { setMaxListeners } from 'node:events'
 import type { ReplayOutcome, ReplayResultData as ReplayResult, ReplayReportData as ReplayReport } from '../../shared/exchange.ts'
 import { pipeline, type HttpHandler } from '../core/http.ts'
-import { bodyBytes, replaceHeader, request, type Response } from '../core/message.ts'
+import { bodyBytes, bytesBody, replacedHeaders, type Body, type Headers, type Request, type Response } from '../core/message.ts'
+import { prematureClose } from '../core/stream-plumbing.ts'
 import { systemClock, type Clock } from '../core/clock.ts'
 import { replayApp } from '../apps/replay-app.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'
@@ -77,54 +78,52 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
   const first = list[0]?.startedAt ?? 0
   // In flight, bounded by `concurrency`: a finished request (or the stop) wakes the loop waiting for a slot.
   // (Racing every in-flight promise per request would cost O(concurrency) reactions each time.)
-  const inFlight = new Set<Promise<void>>()
+  let active = 0
+  let progressError: unknown
   let wake: (() => void) | undefined
   const slotFreed = () => { const w = wake; wake = undefined; w?.() }
+  const settled = (result: ReplayResult) => {
+    try {
+      finish(result)
+    } catch (error) {
+      progressError ??= error
+    }
+    active--
+    slotFreed()
+  }
+  const slot = () => new Promise<void>((resolve) => { wake = resolve })
   stop.signal.addEventListener('abort', slotFreed, { once: true })
   try {
     for (let i = 0; i < list.length; i++) {
       const x = list[i]!
       const url = rebase ? rebase(x.request.url) : x.request.url
-      while (inFlight.size >= concurrency && !stop.signal.aborted) await new Promise<void>((resolve) => { wake = resolve })
+      while (active >= concurrency && !stop.signal.aborted) await slot()
       if (speed !== Infinity) await sleep(start + Math.max(0, x.startedAt - first) / speed - clock.monotonic(), stop.signal)
       if (stop.signal.aborted) {
         for (let j = i; j < list.length; j++) finish(notSent(j, list[j]!, rebase, reasonOf(stop.signal)))
         break
       }
-      const p = sendOne(i, x, url).then(finish)
-      inFlight.add(p)
-      void p.finally(() => { inFlight.delete(p); slotFreed() })
+      active++
+      void sendOne(i, x, url).then(settled)
     }
-    await Promise.all(inFlight)
+    while (active > 0) await slot()
   } finally {
     clearTimeout(deadline)
     outer?.removeEventListener('abort', onOuter)
     app?.close()
   }
+  if (progressError !== undefined) throw progressError
 
   async function sendOne(index: number, x: RecordedExchange, url: string): Promise<ReplayResult> {
     const t0 = clock.monotonic()
-    const base = { index, method: x.request.method, url, recordedStatus: x.response.status, recordedMs: x.durationMs }
     try {
-      let req = request({ method: x.request.method, target: url, version: x.request.version, headers: x.request.headers, body: x.request.body })
-      if (rebase) req = replaceHeader(req, 'Host', splitUrl(url)?.host ?? '')
-      if (x.truncated?.request !== undefined) req = replaceHeader(req, 'Content-Length', String(x.request.body.byteLength))
-      req = Object.freeze({ ...req, signal: stop.signal })
-      const res: Response = await send(req)
-      const body = await bodyBytes(res.body)
+      const res: Response = await send(replayRequest(x, url, rebase !== undefined, stop.signal))
+      const body = await readBody(res.body)
       const replayedMs = round(clock.monotonic() - t0)
-      if (res.generated) {
-        const error = stop.signal.aborted ? reasonOf(stop.signal) : res.generated.message
-        return { ...base, outcome: 'failed', status: res.status, statusChanged: true, headers: [], replayedMs, tags: res.tags ?? [], error }
-      }
-      const bodyDiff = x.truncated?.response !== undefined ? undefined : compareBodies(x.response.body, body)
-      const headers = compareHeaders(x.response.headers, res.headers, bodyDiff !== undefined)
-      const statusChanged = res.status !== x.response.status
-      const outcome = statusChanged || bodyDiff || headers.length > 0 ? 'changed' : 'same'
-      return { ...base, outcome, status: res.status, statusChanged, ...(bodyDiff ? { body: bodyDiff } : {}), headers, replayedMs, tags: res.tags ?? [] }
+      if (res.generated) return failed(index, x, url, stop.signal.aborted ? reasonOf(stop.signal) : res.generated.message, replayedMs, res.status, res.tags ?? NO_TAGS)
+      return compared(index, x, url, res, body, replayedMs)
     } catch (error) {
-      const message = stop.signal.aborted ? reasonOf(stop.signal) : (error as Error).message
-      return { ...base, outcome: 'failed', statusChanged: true, headers: [], replayedMs: round(clock.monotonic() - t0), tags: [], error: message }
+      return failed(index, x, url, stop.signal.aborted ? reasonOf(stop.signal) : (error as Error).message, round(clock.monotonic() - t0))
     }
   }
 
@@ -145,6 +144,59 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
     ignoredHeaders: [...VOLATILE_HEADERS, 'content-length (when the body differs or only one side has it)'],
   }
 }
+
+/** The recorded request, to be sent to `url`: Host follows a rebased URL, and a truncated body gets its real length. */
+function replayRequest(x: RecordedExchange, url: string, rebased: boolean, signal: AbortSignal): Request {
+  let headers = x.request.headers
+  if (rebased) headers = replacedHeaders(headers, 'Host', splitUrl(url)?.host ?? '')
+  if (x.truncated?.request !== undefined) headers = replacedHeaders(headers, 'Content-Length', String(x.request.body.byteLength))
+  return Object.freeze({ method: x.request.method, target: url, version: x.request.version, headers: frozenHeaders(headers), body: bytesBody(x.request.body), signal })
+}
+
+/** The header list itself when frozen (as sessions read from disk give it), else a frozen copy. */
+function frozenHeaders(headers: Headers): Headers {
+  return Object.isFrozen(headers) ? headers : Object.freeze(headers.map((h) => Object.freeze([h[0], h[1]] as const)))
+}
+
+/** Reads a body whole with listeners: `bodyBytes`' `for await` makes an async iterator (and a copy) per body. */
+function readBody(body: Body): Promise<Buffer> {
+  if (body.kind === 'bytes') return Promise.resolve(Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.byteLength))
+  const stream = body.stream
+  if (stream.readableEnded || stream.destroyed) return bodyBytes(body)
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let length = 0
+    stream.on('data', (chunk: Buffer | string) => {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+      chunks.push(b)
+      length += b.byteLength
+    })
+    stream.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length)))
+    stream.once('error', reject)
+    stream.once('close', () => { if (!stream.readableEnded) reject(stream.errored ?? prematureClose()) })
+  })
+}
+
+/** The result of an answer that came back: what differs from the recording. */
+function compared(index: number, x: RecordedExchange, url: string, res: Response, body: Buffer, replayedMs: number): ReplayResult {
+  const bodyDiff = x.truncated?.response !== undefined ? undefined : compareBodies(x.response.body, body)
+  const headers = compareHeaders(x.response.headers, res.headers, bodyDiff !== undefined)
+  const statusChanged = res.status !== x.response.status
+  const outcome = statusChanged || bodyDiff || headers.length > 0 ? 'changed' : 'same'
+  const tags = res.tags ?? NO_TAGS
+  return bodyDiff
+    ? { index, method: x.request.method, url, recordedStatus: x.response.status, recordedMs: x.durationMs, outcome, status: res.status, statusChanged, body: bodyDiff, headers, replayedMs, tags }
+    : { index, method: x.request.method, url, recordedStatus: x.response.status, recordedMs: x.durationMs, outcome, status: res.status, statusChanged, headers, replayedMs, tags }
+}
+
+function failed(index: number, x: RecordedExchange, url: string, error: string, replayedMs: number, status?: number, tags: readonly string[] = NO_TAGS): ReplayResult {
+  const base = { index, method: x.request.method, url, recordedStatus: x.response.status, recordedMs: x.durationMs, outcome: 'failed' as const }
+  return status === undefined
+    ? { ...base, statusChanged: true, headers: [], replayedMs, tags, error }
+    : { ...base, status, statusChanged: true, headers: [], replayedMs, tags, error }
+}
+
+const NO_TAGS: readonly string[] = Object.freeze([])
 
 function notSent(index: number, x: RecordedExchange, rebase: ((u: string) => string) | undefined, why: string): ReplayResult {
   return {

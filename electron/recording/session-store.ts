@@ -1,16 +1,18 @@
 /**
  * Sessions on disk (FORMAT.md): a directory holding `session.json` (the manifest) and `exchanges.log` (the
- * append-only record log). Writing appends one record per exchange in a single write; the manifest is
- * replaced atomically (write to a temporary file, then rename) on create and close, so a `kill -9` loses at
- * most the record being written, which the next open skips and reports.
+ * append-only record log). Writing appends whole records, a few milliseconds' worth in one write
+ * (log-appender.ts); the manifest is replaced atomically (write to a temporary file, then rename) on create and
+ * close, so a `kill -9` loses at most the last few milliseconds' records, of which only the last can be torn:
+ * the next open skips and reports it.
  */
 import type { SessionInfo } from '../../shared/exchange.ts'
 import { constants } from 'node:fs'
 import { mkdir, open, readFile, readdir, rename, rm, stat, truncate, writeFile, type FileHandle } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { systemClock, type Clock } from '../core/clock.ts'
-import { decodeLog, encodeRecord, MAX_FRAME_LINE, parseFrame, SessionError, type TornTail } from './record-log.ts'
+import { decodeLog, MAX_FRAME_LINE, parseFrame, SessionError, type TornTail } from './record-log.ts'
 import type { ExchangeWriter, RecordedExchange } from './recorded-exchange.ts'
+import { LogAppender } from './log-appender.ts'
 import { sessionsRoot } from './data-dir.ts'
 
 export const MANIFEST_FILE = 'session.json'
@@ -91,9 +93,6 @@ async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
   await rename(temp, file)
 }
 
-/** Most bytes written in one go when appends queue up behind a write. */
-const MAX_BATCH_BYTES = 8 * 1024 * 1024
-
 export interface SessionWriter extends ExchangeWriter {
   readonly dir: string
   /** Records in the log, including those written before this writer opened it. */
@@ -139,67 +138,33 @@ export async function createSession(dir: string, options: CreateSessionOptions =
     await writeManifest(dir, manifest)
   }
   const handle: FileHandle = await open(logFile, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT)
-  // Appends waiting for the disk are written together, one write per batch (group commit): one write per
-  // record cannot keep up under load, since each waits its turn on a busy event loop, and the backlog grows
-  // without bound. A batch that fails is cut off again, so the log always ends with a whole record.
-  let length = (await handle.stat()).size
-  let waiting: Array<{ bytes: Buffer; done(error?: unknown): void }> = []
-  let writing: Promise<void> | undefined
-  let failures = 0
-  let lastError: string | undefined
+  // Records are written in batches, a few milliseconds' worth per write (log-appender.ts says what a crash can
+  // lose): one write per record cannot keep up under load, and costs a syscall per exchange.
+  const appender = new LogAppender(handle.fd, (await handle.stat()).size, count)
   let closing: Promise<SessionInfo> | undefined
-
-  const writeWaiting = async (): Promise<void> => {
-    while (waiting.length > 0) {
-      let take = 0
-      let bytes = 0
-      while (take < waiting.length && (take === 0 || bytes + waiting[take]!.bytes.byteLength <= MAX_BATCH_BYTES)) bytes += waiting[take++]!.bytes.byteLength
-      const batch = waiting.slice(0, take)
-      waiting = waiting.slice(take)
-      const data = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((b) => b.bytes), bytes)
-      try {
-        // A short write (a file size limit, a nearly full disk) is not an error to the OS: write the rest, so the
-        // next try meets the error instead of leaving a torn record that later records would follow.
-        for (let at = 0; at < data.byteLength;) {
-          const { bytesWritten } = await handle.write(data, at, data.byteLength - at)
-          if (bytesWritten <= 0) throw new Error(`writing to ${logFile} made no progress`)
-          at += bytesWritten
-        }
-        length += data.byteLength
-        count += batch.length
-        for (const b of batch) b.done()
-      } catch (error) {
-        await handle.truncate(length).catch(() => {})
-        failures += batch.length
-        lastError = (error as Error).message
-        for (const b of batch) b.done(error)
-      }
-    }
-    writing = undefined
-  }
+  const closed = () => new Error(`the session in ${dir} is closed`)
 
   const writer: SessionWriter = {
     dir,
-    get count() { return count },
-    get failures() { return failures },
-    get lastError() { return lastError },
+    get count() { return appender.count },
+    get failures() { return appender.failures },
+    get lastError() { return appender.lastError },
     ...(torn ? { torn } : {}),
     description: `records each exchange to the session in ${dir}`,
     append(exchange) {
-      if (closing) return Promise.reject(new Error(`the session in ${dir} is closed`))
-      const bytes = encodeRecord(exchange)
-      const written = new Promise<void>((resolve, reject) => {
-        waiting.push({ bytes, done: (error) => (error === undefined ? resolve() : reject(error)) })
-      })
-      writing ??= writeWaiting()
-      return written
+      if (closing) return Promise.reject(closed())
+      return new Promise<void>((resolve, reject) => appender.add(exchange, (error) => (error === undefined ? resolve() : reject(error)), true))
+    },
+    enqueue(exchange, settled) {
+      if (closing) settled(closed())
+      else appender.add(exchange, settled)
     },
     close() {
       return (closing ??= (async () => {
-        while (writing) await writing
+        await appender.flushAll()
         await handle.sync().catch(() => {})
         await handle.close()
-        manifest = { ...manifest, count, updated: new Date(clock.now()).toISOString() }
+        manifest = { ...manifest, count: appender.count, updated: new Date(clock.now()).toISOString() }
         await writeManifest(dir, manifest)
         return sessionInfo(dir)
       })())
@@ -222,6 +187,8 @@ export async function sessionInfo(dir: string): Promise<SessionInfo> {
   }
 }
 
+const SCAN_WINDOW_BYTES = 64 * 1024
+
 /** Counts records by their frame lines, skipping bodies, so listing a large session stays cheap. */
 async function scanLog(file: string): Promise<{ count: number; mtime?: number; problem?: string }> {
   let handle: FileHandle
@@ -232,12 +199,18 @@ async function scanLog(file: string): Promise<{ count: number; mtime?: number; p
   }
   try {
     const { size, mtimeMs } = await handle.stat()
-    const buf = Buffer.alloc(MAX_FRAME_LINE)
+    // Frame lines are read through a window, so a log of small records costs one read per many records.
+    const buf = Buffer.alloc(SCAN_WINDOW_BYTES)
+    let from = 0, to = 0
     let offset = 0
     let count = 0
     while (offset < size) {
-      const { bytesRead } = await handle.read(buf, 0, MAX_FRAME_LINE, offset)
-      const frame = parseFrame(buf.subarray(0, bytesRead))
+      if (offset < from || Math.min(offset + MAX_FRAME_LINE, size) > to) {
+        const { bytesRead } = await handle.read(buf, 0, SCAN_WINDOW_BYTES, offset)
+        from = offset
+        to = offset + bytesRead
+      }
+      const frame = parseFrame(buf.subarray(offset - from, to - from))
       if (frame === 'short' || (typeof frame !== 'string' && offset + frame.recordLength > size)) {
         return { count, mtime: mtimeMs, problem: `the last record (at byte ${offset} of ${file}) is torn and will be skipped` }
       }
