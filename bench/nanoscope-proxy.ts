@@ -14,7 +14,7 @@
  * `process.cpuUsage()` to `'cpu?'`.
  */
 import { Writable } from 'node:stream'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { systemClock } from '../electron/core/clock.ts'
@@ -51,7 +51,9 @@ async function main(): Promise<void> {
   if (variant === 'plain') {
     app = simpleProxy({ target, clock: systemClock })
   } else if (variant === 'recording') {
-    const session = await createSession(mkdtempSync(join(tmpdir(), 'nanoscope-bench-session-')), { name: 'bench' })
+    const dir = mkdtempSync(join(tmpdir(), 'nanoscope-bench-session-'))
+    temporary.push(dir)
+    const session = await createSession(dir, { name: 'bench' })
     app = recordProxy({ target, clock: systemClock, session })
   } else if (variant === 'capture') {
     hub = new CaptureHub()
@@ -60,7 +62,9 @@ async function main(): Promise<void> {
     const host = new Host({ clock: systemClock })
     hub = host.hub
     app = capturingApp(hub)
-    const ui = await startWebUi(host, { host: '127.0.0.1', port: 0, staticDir: mkdtempSync(join(tmpdir(), 'nanoscope-bench-')) })
+    const staticDir = mkdtempSync(join(tmpdir(), 'nanoscope-bench-'))
+    temporary.push(staticDir)
+    const ui = await startWebUi(host, { host: '127.0.0.1', port: 0, staticDir })
     ws = `ws://127.0.0.1:${ui.port}/api/ws?token=${ui.token}`
   }
   const mounted = await mountApp(app, { host: '127.0.0.1', port: 0 })
@@ -71,7 +75,13 @@ async function main(): Promise<void> {
   process.send?.({ port: mounted.server.port, pipeline: mounted.pipeline, ...(ws ? { ws } : {}) })
 }
 
-process.on('disconnect', () => process.exit(0))
+/** Directories this run made (a recording session is large after a benchmark), removed on the way out. */
+const temporary: string[] = []
+
+process.on('disconnect', () => {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true })
+  process.exit(0)
+})
 main().catch((error: unknown) => {
   console.error(`nanoscope-proxy (${variant}) failed to start:`, error)
   process.exit(1)

@@ -27,7 +27,8 @@ function startChild(args: string[]) {
 }
 
 test('a recording proxy killed with SIGKILL after some exchanges keeps every exchange it finished', async () => {
-  const t = await tempDir()
+  const parent = await tempDir() // listed below: a parent of its own, not the whole temp directory
+  const t = { dir: join(parent.dir, 'session') }
   const upstream = await startUpstream((req, res) => res.end(`answer to ${req.url}`))
   const child = startChild(['record', '--dir', t.dir, '--port', '0', '--target', upstream.url])
   try {
@@ -44,11 +45,11 @@ test('a recording proxy killed with SIGKILL after some exchanges keeps every exc
     assert.equal(session.torn, undefined)
     assert.deepEqual(session.records.map((r) => new URL(r.request.url).pathname), ['/one', '/two', '/three'])
     assert.equal((await readManifest(t.dir)).count, 0, 'the manifest count is stale after a kill…')
-    assert.equal((await listSessions(join(t.dir, '..'))).find((s) => s.dir === t.dir)?.count, 3, '…but listing counts the log')
+    assert.equal((await listSessions(parent.dir)).find((s) => s.dir === t.dir)?.count, 3, '…but listing counts the log')
   } finally {
     await child.kill()
     await upstream.stop()
-    await t.remove()
+    await parent.remove()
   }
 })
 
