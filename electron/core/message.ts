@@ -8,6 +8,7 @@
  * a filter that needs the bytes calls `bufferBody` and passes the buffered message on.
  */
 import type { Duplex, Readable } from 'node:stream'
+import { prematureClose } from './stream-plumbing.ts'
 
 export type Header = readonly [name: string, value: string]
 export type Headers = readonly Header[]
@@ -75,11 +76,28 @@ export function bodyLength(body: Body): number | undefined {
 }
 
 /** Reads a body into memory. Beware: this consumes a stream body; use the returned bytes afterwards. */
-export async function bodyBytes(body: Body): Promise<Buffer> {
-  if (body.kind === 'bytes') return Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.byteLength)
-  const chunks: Buffer[] = []
-  for await (const chunk of body.stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk))
-  return Buffer.concat(chunks)
+export function bodyBytes(body: Body): Promise<Buffer> {
+  if (body.kind === 'bytes') return Promise.resolve(Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.byteLength))
+  return readAll(body.stream)
+}
+
+/** Reads a stream to its end with plain listeners (cheaper than `for await`); rejects if it fails or closes early. */
+function readAll(stream: Readable): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let length = 0
+    if (stream.readableEnded) { resolve(Buffer.alloc(0)); return }
+    if (stream.destroyed) { reject(stream.errored ?? prematureClose()); return }
+    stream.on('data', (chunk: Buffer | string) => {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+      chunks.push(b)
+      length += b.byteLength
+    })
+    stream.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length)))
+    stream.once('error', reject)
+    stream.once('close', () => { if (!stream.readableEnded) reject(stream.errored ?? prematureClose()) })
+    stream.resume() // in case it was paused: a 'data' listener alone does not restart a paused stream
+  })
 }
 
 export async function bodyText(body: Body): Promise<string> {
