@@ -7,18 +7,30 @@ import type { StoredBody } from './captured-exchange.ts'
 import { ChunkKeeper } from '../core/stream-plumbing.ts'
 
 /**
- * A `ChunkKeeper` that can hand over what it kept as a stored body. The copy happens once, in `stored()`.
+ * A `ChunkKeeper` that can hand over what it kept as a stored body, which may be kept for a long time. A body
+ * kept as one chunk that has its memory to itself (as Node's HTTP parser gives them) is stored by reference;
+ * otherwise the kept bytes are copied, once, into memory of their own, so a small cap never pins a large
+ * chunk's memory, nor a stored body a slab of Node's shared buffer pool.
  */
 export class BodyKeeper extends ChunkKeeper {
-  /**
-   * What was kept, copied into one compact buffer (so a small cap never pins a large chunk's memory).
-   * `size` is the declared length when the stream has not been read to the end, else what was seen.
-   */
+  /** What was kept. `size` is the declared length when the stream has not been read to the end, else what was seen. */
   stored(declaredLength: number | undefined, complete: boolean): StoredBody {
-    const bytes = Buffer.concat(this.kept, this.keptBytes)
+    const bytes = this.kept.length === 1 && ownsItsMemory(this.kept[0]!) ? this.kept[0]! : this.copied()
     const size = complete ? this.seen : Math.max(this.seen, declaredLength ?? 0)
     return { bytes, size, truncated: bytes.byteLength < size }
   }
+
+  private copied(): Buffer {
+    const bytes = Buffer.allocUnsafeSlow(this.keptBytes)
+    let at = 0
+    for (const part of this.kept) at += part.copy(bytes, at)
+    return bytes
+  }
+}
+
+/** Whether a buffer spans (nearly) all of its ArrayBuffer: an eighth more, or 64 bytes more, at most. */
+function ownsItsMemory(b: Buffer): boolean {
+  return b.buffer.byteLength - b.byteLength <= Math.max(64, b.byteLength >>> 3)
 }
 
 /**
@@ -49,9 +61,13 @@ export class BodyTap extends Transform {
   }
 }
 
+/** An empty body, stored: one shared object, since most requests have no body. */
+const noBytes: StoredBody = Object.freeze({ bytes: new Uint8Array(0), size: 0, truncated: false })
+
 /** Keeps a bytes body by reference when it fits the cap, else a copy of its first `cap` bytes. */
 export function storeBytes(bytes: Uint8Array, cap: number): StoredBody {
   const size = bytes.byteLength
+  if (size === 0) return noBytes
   if (size <= cap) return { bytes, size, truncated: false }
   return { bytes: new Uint8Array(bytes.subarray(0, Math.max(0, cap))), size, truncated: true }
 }

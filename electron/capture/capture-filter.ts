@@ -6,14 +6,15 @@
 import { finished } from 'node:stream'
 import { randomBytes } from 'node:crypto'
 import { describe, type Filter } from '../core/http.ts'
-import { header, streamBody, type Body, type Request, type Response, type Tunnel, type TunnelStats } from '../core/message.ts'
+import { streamBody, type Body, type Request, type Response, type Tunnel, type TunnelStats } from '../core/message.ts'
 import { observeStream, pipeBody, PREMATURE_CLOSE } from '../core/stream-plumbing.ts'
 import { frameForUi, tapWebsocket } from '../proxy/websocket-observer.ts'
 import type { Clock } from '../core/clock.ts'
 import type { Outcome, Timings } from '../../shared/exchange.ts'
 import { BodyKeeper, BodyTap, storeBytes } from './body-tap.ts'
 import type { CapturedExchange, CaptureSink, StoredBody } from './captured-exchange.ts'
-import { locate } from './request-location.ts'
+import { ExchangeRecord } from './exchange-record.ts'
+import { watchOf, type AbortWatch, type AbortWatcher } from '../core/abort-watch.ts'
 
 export interface CaptureOptions {
   readonly listenerId: string
@@ -59,7 +60,7 @@ export function captureTo(sink: CaptureSink, options: CaptureOptions): Filter {
 
 
 /** The state of one exchange being captured. */
-class Capture {
+class Capture implements AbortWatcher {
   readonly request: Request
   private readonly id: string
   private readonly startedAt: number
@@ -74,7 +75,8 @@ class Capture {
   private responseTap: BodyKeeper | undefined
   private responseComplete = false
   private delivered = false
-  private readonly onAbort: (() => void) | undefined
+  /** Set while this capture waits to hear that the client went away. */
+  private watch: AbortWatch | undefined
 
   constructor(
     private readonly sink: CaptureSink,
@@ -101,13 +103,15 @@ class Capture {
       this.request = original
     }
     const signal = original.signal
-    if (signal) {
-      if (signal.aborted) this.onAbort = undefined
-      else {
-        this.onAbort = () => this.finish(abortedByClient)
-        signal.addEventListener('abort', this.onAbort, { once: true })
-      }
-    } else this.onAbort = undefined
+    if (signal && !signal.aborted) {
+      this.watch = watchOf(signal)
+      this.watch.watchers.add(this)
+    }
+  }
+
+  /** The client went away (the request's signal aborted). */
+  clientWentAway(): void {
+    this.finish(abortedByClient)
   }
 
   threw(error: unknown): void {
@@ -195,7 +199,10 @@ class Capture {
   private finish(outcome: Outcome): void {
     if (this.delivered) return
     this.delivered = true
-    if (this.onAbort) this.original.signal?.removeEventListener('abort', this.onAbort)
+    if (this.watch) {
+      this.watch.watchers.delete(this)
+      this.watch = undefined
+    }
     this.deliver(outcome, undefined)
   }
 
@@ -209,46 +216,29 @@ class Capture {
 
   private record(outcome: Outcome, tunnel: TunnelStats | undefined): CapturedExchange {
     const req = this.original
-    const res = this.res
-    const where = locate(req)
     const requestBody = this.requestTap
       ? this.requestTap.stored(bodyLengthOf(req.body), this.requestComplete)
       : storeBytes((req.body as Extract<Body, { kind: 'bytes' }>).bytes, this.cap)
-    const responseBody = this.responseBodyOf(res)
-    const contentType = res ? header(res, 'Content-Type') : undefined
-    const tags = mergeTags(req.tags, res ? tagsOf(res) : [])
-    const note = res && tags.includes('chaos') ? header(res, CHAOS_NOTE_HEADER) : undefined
-    // Optional fields are assigned, not spread: one object per record, keys in the order the UI reads them.
-    const record: Mutable<CapturedExchange> = {
-      id: this.id,
-      listenerId: this.options.listenerId,
-      startedAt: this.startedAt,
-      method: req.method,
-      target: req.target,
-      url: where.url,
-      host: where.host,
-      path: where.path,
-      httpVersion: req.version,
-      requestHeaders: req.headers,
-      responseHeaders: res?.headers ?? [],
-    } as Mutable<CapturedExchange>
-    if (res) { record.status = res.status; record.reason = res.reason }
-    if (contentType !== undefined) record.contentType = contentType
-    if (sizeOf(requestBody, this.requestComplete) !== undefined) record.requestSize = requestBody.size
-    if (responseBody && sizeOf(responseBody, this.responseComplete) !== undefined) record.responseSize = responseBody.size
     const timings: Mutable<Timings> = {}
     if (this.requestBodyDone !== undefined) timings.requestBodyDone = this.requestBodyDone
     if (this.responseHeaders !== undefined) timings.responseHeaders = this.responseHeaders
     if (this.responseDone !== undefined) timings.responseDone = this.responseDone
-    record.timings = timings
-    if (outcome.kind !== 'pending') record.durationMs = this.elapsed()
-    record.outcome = outcome
-    record.tags = tags
-    if (note !== undefined) record.note = note
-    record.requestBody = requestBody
-    record.responseBody = responseBody
-    if (tunnel) record.tunnel = tunnel
-    return record
+    return new ExchangeRecord({
+      id: this.id,
+      listenerId: this.options.listenerId,
+      startedAt: this.startedAt,
+      req,
+      res: this.res,
+      requestBody,
+      requestComplete: this.requestComplete,
+      responseBody: this.responseBodyOf(this.res),
+      responseComplete: this.responseComplete,
+      timings,
+      // Every outcome but a response's end is decided now; at a response's end, `responseDone` is now.
+      durationMs: outcome.kind === 'pending' ? undefined : this.responseDone ?? this.elapsed(),
+      outcome,
+      tunnel,
+    })
   }
 
   private responseBodyOf(res: Response | undefined): StoredBody | null {
@@ -265,33 +255,14 @@ class Capture {
 
 const abortedByClient: Outcome = Object.freeze({ kind: 'aborted', message: 'the client went away before the response ended' })
 
+const completed: Outcome = Object.freeze({ kind: 'completed' })
+
 function outcomeOf(res: Response): Outcome {
-  return res.generated ? { kind: 'failed', cause: res.generated.cause, message: res.generated.message } : { kind: 'completed' }
-}
-
-function mergeTags(fromRequest: readonly string[] | undefined, fromResponse: readonly string[]): readonly string[] {
-  if (!fromRequest?.length) return fromResponse
-  return [...new Set([...fromRequest, ...fromResponse])]
-}
-
-/** Chaos behaviours name what they did in this response header; the inspector shows it as the exchange's note. */
-const CHAOS_NOTE_HEADER = 'X-Nanoscope-Chaos'
-
-function tagsOf(res: Response): readonly string[] {
-  if (!res.generated && !res.tunnel) return res.tags ?? []
-  const tags = [...(res.tags ?? [])]
-  if (res.generated && !tags.includes('generated')) tags.push('generated')
-  if (res.tunnel && !tags.includes('tunnel')) tags.push('tunnel')
-  return tags
+  return res.generated ? { kind: 'failed', cause: res.generated.cause, message: res.generated.message } : completed
 }
 
 function bodyLengthOf(body: Body): number | undefined {
   return body.kind === 'bytes' ? body.bytes.byteLength : body.length
-}
-
-/** The size worth reporting: the real one when the body was read to the end, or a declared one. */
-function sizeOf(body: StoredBody, complete: boolean): number | undefined {
-  return complete || body.size > 0 ? body.size : undefined
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }

@@ -34,8 +34,10 @@ export class CaptureHub implements CaptureSink {
    * the close is dropped rather than bringing the exchange back as a new one after the user cleared it.
    */
   exchangeCompleted(record: CapturedExchange): void {
-    if (record.tunnel && !this.store.get(record.id)) return
-    this.broadcaster.push(this.store.upsert(record))
+    if (record.tunnel && !this.store.has(record.id)) return
+    // With nobody subscribed there is nobody to push to, so the summary is left to be made when first asked for.
+    if (this.broadcaster.subscriberCount === 0) this.store.put(record)
+    else this.broadcaster.push(this.store.upsert(record))
   }
 
   websocketFrame(exchangeId: string, frame: WebsocketFrame): void {

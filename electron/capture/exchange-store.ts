@@ -1,26 +1,29 @@
 /**
  * The captured exchanges, bounded by count and by total stored body bytes, oldest evicted first.
  *
- * Records live in a `Map` keyed by id, and their ids in a FIFO array (`order`, read from `head`), so evicting the
- * oldest is O(1) amortised. (Not "the Map's first key": V8 leaves deleted Map slots as holes until it rehashes,
- * so taking the first key after many front deletions scans the holes, and 400k inserts at a 100k bound took
- * seconds.) An update (a tunnel's close) replaces the Map entry and keeps its seq and place in `order`, so
- * seq order and `order` are the same.
+ * Entries live in a `Map` keyed by id, and in a FIFO array (`order`, read from `head`), so evicting the oldest is
+ * O(1) amortised. (Not "the Map's first key": V8 leaves deleted Map slots as holes until it rehashes, so taking
+ * the first key after many front deletions scans the holes, and 400k inserts at a 100k bound took seconds.) An
+ * update (a tunnel's close) changes the entry in place, keeping its seq and place in `order`, so seq order and
+ * `order` are the same.
+ *
+ * A summary is made when first asked for (by `upsert`, `get`, `summaries`), then kept: with nobody subscribed,
+ * `put` stores a record without making one, so a capture nobody watches costs one entry per exchange.
  */
 import { DEFAULT_SETTINGS, type BodyData, type ExchangeDetail, type ExchangeSummary, type Settings } from '../../shared/exchange.ts'
 import type { CapturedExchange, StoredBody } from './captured-exchange.ts'
 
 export type StoreBounds = Pick<Settings, 'maxExchanges' | 'maxTotalBodyBytes'>
 
-interface Entry {
-  readonly record: CapturedExchange
-  readonly summary: ExchangeSummary
-  readonly bodyBytes: number
+/** One stored exchange (a class, so every entry has one shape). */
+class Entry {
+  summary: ExchangeSummary | undefined = undefined
+  constructor(public record: CapturedExchange, readonly seq: number, public bodyBytes: number) {}
 }
 
 export class ExchangeStore {
   private readonly entries = new Map<string, Entry>()
-  private order: (string | undefined)[] = []
+  private order: (Entry | undefined)[] = []
   private head = 0
   private bounds: StoreBounds
   private bodyBytes = 0
@@ -54,31 +57,53 @@ export class ExchangeStore {
    * by its own insertion.
    */
   upsert(record: CapturedExchange): ExchangeSummary {
-    const previous = this.entries.get(record.id)
-    if (previous) this.bodyBytes -= previous.bodyBytes
+    return summaryOf(this.enter(record))
+  }
+
+  /** As `upsert`, without making the summary now (for when nobody is waiting for it). */
+  put(record: CapturedExchange): void {
+    this.enter(record)
+  }
+
+  private enter(record: CapturedExchange): Entry {
     let kept = record
     let bytes = bodyBytesOf(record)
     if (bytes > this.bounds.maxTotalBodyBytes) {
       kept = { ...record, requestBody: emptied(record.requestBody), responseBody: emptied(record.responseBody) }
       bytes = 0
     }
-    const summary = summarise(kept, previous ? previous.summary.seq : ++this.lastSeq)
-    this.entries.set(record.id, { record: kept, summary, bodyBytes: bytes })
-    if (!previous) this.order.push(record.id)
-    this.bodyBytes += bytes
+    let entry = this.entries.get(record.id)
+    if (entry) {
+      this.bodyBytes += bytes - entry.bodyBytes
+      entry.record = kept
+      entry.bodyBytes = bytes
+      entry.summary = undefined
+    } else {
+      entry = new Entry(kept, ++this.lastSeq, bytes)
+      this.entries.set(record.id, entry)
+      this.order.push(entry)
+      this.bodyBytes += bytes
+    }
     this.evict()
-    return summary
+    return entry
   }
 
   get(id: string): ExchangeSummary | undefined {
-    return this.entries.get(id)?.summary
+    const entry = this.entries.get(id)
+    return entry && summaryOf(entry)
+  }
+
+  /** Whether an exchange with this id is stored. */
+  has(id: string): boolean {
+    return this.entries.has(id)
   }
 
   /** The exchange with headers and bodies (base64), or null when it is unknown, cleared or evicted. */
   detail(id: string): ExchangeDetail | null {
     const entry = this.entries.get(id)
     if (!entry) return null
-    const { record, summary } = entry
+    const record = entry.record
+    const summary = summaryOf(entry)
     return {
       ...summary,
       target: record.target,
@@ -106,12 +131,12 @@ export class ExchangeStore {
       if (this.seqAt(mid) > seq) hi = mid
       else lo = mid + 1
     }
-    for (let i = lo; i < this.order.length; i++) out.push(this.entries.get(this.order[i]!)!.summary)
+    for (let i = lo; i < this.order.length; i++) out.push(summaryOf(this.order[i]!))
     return out
   }
 
   private seqAt(index: number): number {
-    return this.entries.get(this.order[index]!)!.summary.seq
+    return this.order[index]!.seq
   }
 
   /** Forgets everything; returns how many exchanges were dropped. */
@@ -134,11 +159,10 @@ export class ExchangeStore {
   private evict(): void {
     const { maxExchanges, maxTotalBodyBytes } = this.bounds
     while (this.entries.size > maxExchanges || this.bodyBytes > maxTotalBodyBytes) {
-      const id = this.order[this.head]
-      if (id === undefined) break
+      const entry = this.order[this.head]
+      if (entry === undefined) break
       this.order[this.head++] = undefined
-      const entry = this.entries.get(id)!
-      this.entries.delete(id)
+      this.entries.delete(entry.record.id)
       this.bodyBytes -= entry.bodyBytes
     }
     if (this.head > 1024 && this.head * 2 > this.order.length) {
@@ -175,6 +199,10 @@ export function summarise(record: CapturedExchange, seq: number): ExchangeSummar
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+function summaryOf(entry: Entry): ExchangeSummary {
+  return entry.summary ??= summarise(entry.record, entry.seq)
+}
 
 function bodyBytesOf(record: CapturedExchange): number {
   return (record.requestBody?.bytes.byteLength ?? 0) + (record.responseBody?.bytes.byteLength ?? 0)

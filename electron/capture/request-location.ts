@@ -20,6 +20,8 @@ export function locate(req: Request): RequestLocation {
     const host = header(req, 'Host') ?? ''
     return { url: host === '' ? target : `http://${host}${target}`, host, path: target }
   }
+  const authority = target.startsWith('http://') ? 7 : target.startsWith('https://') ? 8 : -1
+  if (authority > 0) return absoluteForm(target, authority)
   const absolute = ABSOLUTE.exec(target)
   if (absolute) {
     const [, host = '', rest = ''] = absolute
@@ -31,4 +33,16 @@ export function locate(req: Request): RequestLocation {
   }
   // authority-form (CONNECT host:port), or something unparseable: shown as sent.
   return { url: target, host: target, path: '' }
+}
+
+/** `ABSOLUTE` for the usual schemes, by hand: the host runs to the first `/`, `?` or `#`, the path to the first `#`. */
+function absoluteForm(target: string, authority: number): RequestLocation {
+  let end = authority
+  for (; end < target.length; end++) {
+    const c = target.charCodeAt(end)
+    if (c === 0x2f || c === 0x3f || c === 0x23) break
+  }
+  const hash = target.indexOf('#', end)
+  const rest = hash < 0 ? target.slice(end) : target.slice(end, hash)
+  return { url: target, host: target.slice(authority, end), path: rest === '' ? '/' : rest }
 }

@@ -10,6 +10,7 @@ import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.
 import { LAST_CHUNK, sendBodyStream, writeChunk } from './wire-request.ts'
 import { UpstreamBody, type ExchangeOnWire, type WireConnection } from './wire-connection.ts'
 import type { Origin, WirePool } from './wire-pool.ts'
+import { watchOf, type AbortWatch, type AbortWatcher } from '../abort-watch.ts'
 
 /** Where the exchange goes and how long it may wait for the response head. */
 export interface WireTarget {
@@ -18,7 +19,8 @@ export interface WireTarget {
   readonly timeoutMs: number
 }
 
-export class WireExchange implements ExchangeOnWire {
+export class WireExchange implements ExchangeOnWire, AbortWatcher {
+  private watch: AbortWatch | undefined
   private settled = false
   private headSeen = false
   private responseDone = false
@@ -41,10 +43,10 @@ export class WireExchange implements ExchangeOnWire {
   start(head: string, chunked: boolean): void {
     const { request, connection } = this
     const signal = request.signal
-    if (signal?.aborted) { this.handleEvent(); connection.release(false); return }
+    if (signal?.aborted) { this.clientWentAway(); connection.release(false); return }
     connection.carry(this)
     this.timer = setTimeout(exchangeTimedOut, this.target.timeoutMs, this)
-    signal?.addEventListener('abort', this, { once: true })
+    if (signal) (this.watch = watchOf(signal)).watchers.add(this)
     const socket = connection.socket
     const body = request.body
     if (body.kind === 'bytes') {
@@ -109,7 +111,7 @@ export class WireExchange implements ExchangeOnWire {
   }
 
   /** The request's signal aborted: the client went away before the exchange was over. */
-  handleEvent(): void {
+  clientWentAway(): void {
     this.settle(generatedResponse(502, 'reset', `the client went away before ${this.target.where} answered`))
     this.over()
     this.stopSending?.()
@@ -136,7 +138,7 @@ export class WireExchange implements ExchangeOnWire {
   /** No more timeouts or aborts apply. */
   private over(): void {
     clearTimeout(this.timer)
-    this.request.signal?.removeEventListener('abort', this)
+    this.watch?.watchers.delete(this)
   }
 
   private settle(res: Response): void {

@@ -1,5 +1,6 @@
 import { describe, type Filter } from '../http.ts'
 import { withBody, type Request, type Response } from '../message.ts'
+import { ChunkKeeper, observeStream, type StreamObserver } from '../stream-plumbing.ts'
 import { teeBody, type CapturedBody, type TeedBody } from './tee-body.ts'
 import { bodyText, requestHead, responseHead } from './wire-text.ts'
 
@@ -10,6 +11,8 @@ export interface PrintExchangeOptions {
 
 /** Printed after each exchange. */
 export const EXCHANGE_SEPARATOR = `${'='.repeat(72)}\n`
+
+type Out = { write(s: string): unknown }
 
 /**
  * Prints each request, then its response, as on the wire (http4k `PrintRequestAndResponse`): see `wire-text.ts`
@@ -24,7 +27,7 @@ export const EXCHANGE_SEPARATOR = `${'='.repeat(72)}\n`
  * read by then prints what went by, marked `<<body still streaming>>`. When `next` throws, the request prints
  * with a line saying there was no response, and the error goes on.
  */
-export function printExchange(out: { write(s: string): unknown }, options: PrintExchangeOptions = {}): Filter {
+export function printExchange(out: Out, options: PrintExchangeOptions = {}): Filter {
   const cap = options.bodyCap ?? 64 * 1024
   if (!Number.isInteger(cap) || cap < 0) throw new Error(`printExchange needs a bodyCap that is a whole number of bytes, got ${cap}`)
   return describe('prints each request and response as on the wire', (next) => async function printRequestAndResponse(req) {
@@ -37,13 +40,56 @@ export function printExchange(out: { write(s: string): unknown }, options: Print
       void requestTee.captured.then((captured) => out.write(`${requestText(req, captured)}<<no response: ${why}>>\n${EXCHANGE_SEPARATOR}`))
       throw error
     }
-    const responseTee = teeBody(res.body, cap, { watch: 'as-read' })
-    void responseTee.captured.then(async (captured) => {
-      const requestCaptured = await settledOrCurrent(requestTee)
-      out.write(`${requestText(req, requestCaptured)}${responseHead(res)}${bodyText(res, captured)}${EXCHANGE_SEPARATOR}`)
-    })
-    return responseTee.body === res.body ? res : withBody(res, responseTee.body)
+    const printing = new ExchangePrint(out, req, requestTee, res, cap)
+    // The server always sends or destroys a response body, so it is watched as it is read: no extra stream.
+    if (res.body.kind === 'bytes') printing.ended(undefined)
+    else observeStream(res.body.stream, printing)
+    return res
   })
+}
+
+/**
+ * One exchange being printed: keeps the response body's first bytes as they are read, and writes the text when
+ * the body has ended or failed (a class, not closures and promises: one object per exchange).
+ */
+class ExchangePrint implements StreamObserver {
+  private readonly keeper: ChunkKeeper | undefined
+
+  constructor(
+    private readonly out: Out,
+    private readonly req: Request,
+    private readonly requestTee: TeedBody,
+    private readonly res: Response,
+    private readonly cap: number,
+  ) {
+    this.keeper = res.body.kind === 'stream' ? new ChunkKeeper(cap) : undefined
+  }
+
+  data(chunk: Buffer | string): void {
+    this.keeper?.keep(chunk)
+  }
+
+  ended(error: Error | undefined): void {
+    const response = this.responseCaptured(error)
+    const request = this.requestTee.current()
+    if (request.state !== 'streaming') this.print(request, response)
+    else void settledOrCurrent(this.requestTee).then((settled) => this.print(settled, response))
+  }
+
+  private responseCaptured(error: Error | undefined): CapturedBody {
+    const body = this.res.body
+    if (body.kind === 'bytes') {
+      const all = Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.byteLength)
+      return { bytes: all.subarray(0, this.cap), total: all.byteLength, state: 'complete' }
+    }
+    const keeper = this.keeper!
+    const bytes = keeper.joined()
+    return error ? { bytes, total: keeper.seen, state: 'aborted', error: error.message } : { bytes, total: keeper.seen, state: 'complete' }
+  }
+
+  private print(request: CapturedBody, response: CapturedBody): void {
+    this.out.write(`${requestText(this.req, request)}${responseHead(this.res)}${bodyText(this.res, response)}${EXCHANGE_SEPARATOR}`)
+  }
 }
 
 function requestText(req: Request, captured: CapturedBody): string {

@@ -38,6 +38,7 @@ export interface TeeOptions {
  * Beware: a consumer that mutates a chunk after reading it changes the kept bytes too.
  */
 export function teeBody(body: Body, cap: number, options: TeeOptions = {}): TeedBody {
+  if (body === emptyBody) return emptyTee
   if (body.kind === 'bytes') {
     const all = Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.byteLength)
     return new BytesTee(body, { bytes: all.subarray(0, cap), total: all.byteLength, state: 'complete' })
@@ -65,10 +66,13 @@ export function teeBody(body: Body, cap: number, options: TeeOptions = {}): Teed
   return tee
 }
 
+/** A bytes body's tee: captured at once. The promise is made only if asked for. */
 class BytesTee implements TeedBody {
-  readonly captured: Promise<CapturedBody>
-  constructor(readonly body: Body, private readonly all: CapturedBody) {
-    this.captured = Promise.resolve(all)
+  private promise: Promise<CapturedBody> | undefined
+  constructor(readonly body: Body, private readonly all: CapturedBody) {}
+
+  get captured(): Promise<CapturedBody> {
+    return this.promise ??= Promise.resolve(this.all)
   }
 
   current(): CapturedBody {
@@ -76,18 +80,33 @@ class BytesTee implements TeedBody {
   }
 }
 
-/** Keeps chunks by reference up to the cap (classes, not closures: nothing named is made per body). */
+/** The tee of `emptyBody` (every GET, as the server gives it): one, shared. */
+const emptyTee: TeedBody = new BytesTee(emptyBody, Object.freeze({ bytes: Buffer.alloc(0), total: 0, state: 'complete' }))
+
+/**
+ * Keeps chunks by reference up to the cap (classes, not closures: nothing named is made per body). The
+ * `captured` promise is made only if asked for.
+ */
 class StreamTee implements TeedBody {
   body: Body = emptyBody
-  readonly captured: Promise<CapturedBody>
+  private promise: Promise<CapturedBody> | undefined
   private settle: (c: CapturedBody) => void = noop
+  private settledAs: CapturedBody | undefined
   private readonly keeper: ChunkKeeper
   private state: CapturedBody['state'] = 'streaming'
   private error: string | undefined
 
   constructor(cap: number) {
     this.keeper = new ChunkKeeper(cap)
-    this.captured = new Promise<CapturedBody>((resolve) => { this.settle = resolve })
+  }
+
+  get captured(): Promise<CapturedBody> {
+    if (!this.promise) {
+      this.promise = this.settledAs
+        ? Promise.resolve(this.settledAs)
+        : new Promise<CapturedBody>((resolve) => { this.settle = resolve })
+    }
+    return this.promise
   }
 
   current(): CapturedBody {
@@ -115,7 +134,8 @@ class StreamTee implements TeedBody {
     } else {
       this.state = 'complete'
     }
-    this.settle(this.current())
+    this.settledAs = this.current()
+    this.settle(this.settledAs)
   }
 }
 

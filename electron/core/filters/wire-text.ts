@@ -111,5 +111,10 @@ function hasControlBytes(bytes: Uint8Array): boolean {
 }
 
 function headerLines(headers: Headers): string {
-  return headers.map(([name, value]) => `${name}: ${value}\n`).join('')
+  let lines = ''
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
+    lines += `${h[0]}: ${h[1]}\n`
+  }
+  return lines
 }
