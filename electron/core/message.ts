@@ -191,9 +191,20 @@ export function sameName(name: string, lower: string): boolean {
 
 /** Appends a header, keeping any existing ones. */
 export function withHeader<M extends Request | Response>(message: M, name: string, value: string): M {
-  const headers: Header[] = message.headers.slice()
-  headers.push([name, value])
+  const headers = copyOf(message.headers, message.headers.length, 1)
+  headers[headers.length - 1] = [name, value]
   return freeze({ ...message, headers: freezeFresh(headers) })
+}
+
+/**
+ * The first `count` pairs in a new array with `room` more slots. A loop, not `slice()`: slicing a frozen array
+ * takes V8's slow path (about a microsecond for a dozen headers), and filters copy headers on every exchange.
+ * The pairs are shared (`freezeFresh` makes sure they are frozen).
+ */
+function copyOf(headers: Headers, count: number, room = 0): Header[] {
+  const copy = new Array<Header>(count + room)
+  for (let i = 0; i < count; i++) copy[i] = headers[i]!
+  return copy
 }
 
 /** Replaces every header of that name with one (placed where the first one was, else appended). */
@@ -226,7 +237,7 @@ export function withoutHeadersWhere<M extends Request | Response>(message: M, dr
   for (let i = 0; i < headers.length; i++) {
     const h = headers[i]!
     const dropped = drop(h[0])
-    if (dropped && !kept) kept = headers.slice(0, i)
+    if (dropped && !kept) kept = copyOf(headers, i)
     else if (!dropped && kept) kept.push(h)
   }
   return kept ? freeze({ ...message, headers: freezeFresh(kept) }) : message
