@@ -64,5 +64,9 @@ function connectionTokens(message: Request | Response): string[] {
 }
 
 function tokens(value: string): string[] {
+  if (!value.includes(',')) { // the usual `keep-alive` or `close`: no split, no intermediate arrays
+    const token = value.trim().toLowerCase()
+    return token === '' ? [] : [token]
+  }
   return value.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '')
 }
