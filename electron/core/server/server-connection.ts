@@ -166,6 +166,7 @@ export class ServerConnection {
     })
     this.queue.push({ request, body, keepAlive, expectsContinue: expectsContinue && major === 1 && minor >= 1 })
     if (!this.active) this.next()
+    else if (this.queue.length >= MAX_PIPELINED) this.socket.pause() // read on once the queue has room
     return 0
   }
 
@@ -195,6 +196,7 @@ export class ServerConnection {
     }
     this.active = pending
     this.state = 'busy'
+    if (this.queue.length === MAX_PIPELINED - 1) this.socket.resume()
     if (pending.expectsContinue) this.socket.write('HTTP/1.1 100 Continue\r\n\r\n', 'latin1')
     respond(this.host.handler, pending.request).then((response) => this.answer(pending, response), ignore)
   }
@@ -253,6 +255,12 @@ export class ServerConnection {
     takeOver(this.host.handler, Object.freeze({ ...request, connection: { socket, head } }), socket, head)
   }
 }
+
+/**
+ * Pipelined requests waiting behind the one being answered, at most: past it the connection stops reading until
+ * one is answered, so a client that pipelines without reading answers cannot grow the queue without bound.
+ */
+export const MAX_PIPELINED = 64
 
 /** A request body read off the connection: the parser pushes, a slow reader pauses the socket. */
 class RequestBody extends Readable {
