@@ -8,9 +8,9 @@
  * The connection carries one exchange at a time (no pipelining) and hands the parser's events to it; the
  * exchange (`wire-exchange.ts`) decides what they mean for its request.
  */
-import { createRequire } from 'node:module'
 import type net from 'node:net'
 import { Readable } from 'node:stream'
+import { HTTPParser, strictParser, type Parser } from '../llhttp.ts'
 
 /** What a connection reports to the exchange it is carrying. */
 export interface ExchangeOnWire {
@@ -34,22 +34,6 @@ export interface ConnectionOwner {
   gone(connection: WireConnection): void
 }
 
-interface Parser {
-  initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void
-  execute(chunk: Buffer): number | Error
-  finish(): number | Error | undefined
-  close(): void
-  [callback: number]: unknown
-  connection?: WireConnection
-}
-interface ParserClass {
-  new (): Parser
-  RESPONSE: number
-  kOnHeaders: number; kOnHeadersComplete: number; kOnBody: number; kOnMessageComplete: number
-}
-
-const { HTTPParser } = createRequire(import.meta.url)('_http_common') as { HTTPParser: ParserClass }
-
 export class WireConnection {
   /** The exchange being carried, if any. */
   exchange: ExchangeOnWire | undefined
@@ -58,7 +42,7 @@ export class WireConnection {
   /** When it last became idle (Date.now()), for the pool's idle expiry. */
   idleSince = 0
   closed = false
-  private readonly parser: Parser
+  private readonly parser: Parser<WireConnection>
   private partialHeaders: string[] | undefined
   private informational = false
   private done = false
@@ -68,9 +52,7 @@ export class WireConnection {
   private socketError: Error | undefined
 
   constructor(readonly key: string, readonly socket: net.Socket, private readonly owner: ConnectionOwner) {
-    const parser = new HTTPParser()
-    parser.initialize(HTTPParser.RESPONSE, {}, 0, 0)
-    parser.connection = this
+    const parser = strictParser('response', this)
     parser[HTTPParser.kOnHeaders] = onHeaders
     parser[HTTPParser.kOnHeadersComplete] = onHeadersComplete
     parser[HTTPParser.kOnBody] = onBody
@@ -192,17 +174,17 @@ export class WireConnection {
 }
 
 // The parser calls these with itself as `this`; plain functions keep the per-connection set-up to assignments.
-function onHeaders(this: Parser, headers: string[]): void {
-  this.connection?.headers(headers)
+function onHeaders(this: Parser<WireConnection>, headers: string[]): void {
+  this.owner?.headers(headers)
 }
-function onHeadersComplete(this: Parser, major: number, minor: number, headers: string[] | undefined, _method: unknown, _url: unknown, status: number, reason: string, _upgrade: boolean, keepAlive: boolean): number {
-  return this.connection?.headersComplete(major, minor, headers, status, reason ?? '', keepAlive) ?? 1
+function onHeadersComplete(this: Parser<WireConnection>, major: number, minor: number, headers: string[] | undefined, _method: unknown, _url: unknown, status: number, reason: string, _upgrade: boolean, keepAlive: boolean): number {
+  return this.owner?.headersComplete(major, minor, headers, status, reason ?? '', keepAlive) ?? 1
 }
-function onBody(this: Parser, chunk: Buffer): void {
-  this.connection?.body(chunk)
+function onBody(this: Parser<WireConnection>, chunk: Buffer): void {
+  this.owner?.body(chunk)
 }
-function onMessageComplete(this: Parser): void {
-  this.connection?.messageComplete()
+function onMessageComplete(this: Parser<WireConnection>): void {
+  this.owner?.messageComplete()
 }
 
 /** What node:http reports when the upstream closes the connection before the response is complete. */

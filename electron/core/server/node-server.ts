@@ -67,16 +67,21 @@ export async function startServer(handler: HttpHandler, options: ServerOptions =
   server.on('upgrade', takeOver)
   server.on('clientError', answerClientError)
 
-  await listen(server, host, options.port ?? 0)
+  return listening(server, host, options.port ?? 0, () => stop(server, tunnels))
+}
+
+/** Listens, then describes the running server; `stop` runs once however often it is called. */
+export async function listening(server: net.Server, host: string, port: number, stop: () => Promise<void>): Promise<RunningServer> {
+  await listen(server, host, port)
   server.on('error', () => {}) // after listening, nothing on the server itself is worth dying for
   const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : options.port ?? 0
+  const bound = typeof address === 'object' && address ? address.port : port
   let stopping: Promise<void> | undefined
   return Object.freeze({
     host,
-    port,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    stop: () => (stopping ??= stop(server, tunnels)),
+    port: bound,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    stop: () => (stopping ??= stop()),
   })
 }
 
@@ -87,7 +92,7 @@ function checkingInterval(headersTimeout: number, requestTimeout: number | undef
 }
 
 /** Listens, turning EADDRINUSE and other failures into errors that name the host and port. */
-export function listen(server: net.Server, host: string, port: number): Promise<void> {
+function listen(server: net.Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const failed = (error: NodeJS.ErrnoException): void => {
       const message = error.code === 'EADDRINUSE'

@@ -8,32 +8,15 @@
  * applies), `busy` (an exchange is in progress), `idle` (kept alive between requests: the keep-alive timeout
  * applies).
  */
-import { createRequire } from 'node:module'
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
+import { HTTPParser, methods, strictParser, type Parser } from '../llhttp.ts'
 import type { HttpHandler } from '../http.ts'
 import { emptyBody, streamBody, type Request, type Response } from '../message.ts'
 import { contentLength, frozenPairs } from '../client/raw-headers.ts'
 import { writeWireResponse } from './wire-response.ts'
 import { clientErrorAnswer, discardBody } from './write-response.ts'
 import { respond, takeOver } from './take-over.ts'
-
-interface Parser {
-  initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void
-  execute(chunk: Buffer): number | Error
-  finish(): number | Error | undefined
-  close(): void
-  [callback: number]: unknown
-  connection?: ServerConnection
-}
-interface ParserClass {
-  new (): Parser
-  REQUEST: number
-  kOnMessageBegin: number; kOnHeaders: number; kOnHeadersComplete: number; kOnBody: number; kOnMessageComplete: number
-}
-
-const common = createRequire(import.meta.url)('_http_common') as { HTTPParser: ParserClass; methods: string[] }
-const { HTTPParser, methods } = common
 
 /** What the connection needs from its server. */
 export interface ConnectionHost {
@@ -60,7 +43,7 @@ export class ServerConnection {
   since = Date.now()
   /** When the request being received began, until it has all arrived (for the request timeout). */
   receivingSince: number | undefined = this.since
-  private readonly parser: Parser
+  private readonly parser: Parser<ServerConnection>
   private readonly signal: AbortSignal
   private readonly peer: { readonly address: string; readonly port: number }
   private readonly queue: Pending[] = []
@@ -78,9 +61,7 @@ export class ServerConnection {
   private refused = false
 
   constructor(readonly socket: Socket, private readonly host: ConnectionHost) {
-    const parser = new HTTPParser()
-    parser.initialize(HTTPParser.REQUEST, {}, 0, 0)
-    parser.connection = this
+    const parser = strictParser('request', this)
     parser[HTTPParser.kOnMessageBegin] = onMessageBegin
     parser[HTTPParser.kOnHeaders] = onHeaders
     parser[HTTPParser.kOnHeadersComplete] = onHeadersComplete
@@ -275,20 +256,20 @@ class RequestBody extends Readable {
 }
 
 // The parser calls these with itself as `this`.
-function onMessageBegin(this: Parser): void {
-  this.connection?.messageBegin()
+function onMessageBegin(this: Parser<ServerConnection>): void {
+  this.owner?.messageBegin()
 }
-function onHeaders(this: Parser, headers: string[], url: string): void {
-  this.connection?.headers(headers, url)
+function onHeaders(this: Parser<ServerConnection>, headers: string[], url: string): void {
+  this.owner?.headers(headers, url)
 }
-function onHeadersComplete(this: Parser, major: number, minor: number, headers: string[] | undefined, method: number, url: string | undefined, _status: unknown, _reason: unknown, upgrade: boolean, keepAlive: boolean): number {
-  return this.connection?.headersComplete(major, minor, headers, method, url, upgrade, keepAlive) ?? 0
+function onHeadersComplete(this: Parser<ServerConnection>, major: number, minor: number, headers: string[] | undefined, method: number, url: string | undefined, _status: unknown, _reason: unknown, upgrade: boolean, keepAlive: boolean): number {
+  return this.owner?.headersComplete(major, minor, headers, method, url, upgrade, keepAlive) ?? 0
 }
-function onBody(this: Parser, chunk: Buffer): void {
-  this.connection?.body(chunk)
+function onBody(this: Parser<ServerConnection>, chunk: Buffer): void {
+  this.owner?.body(chunk)
 }
-function onMessageComplete(this: Parser): void {
-  this.connection?.messageComplete()
+function onMessageComplete(this: Parser<ServerConnection>): void {
+  this.owner?.messageComplete()
 }
 
 function ignore(): void {}

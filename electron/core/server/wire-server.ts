@@ -13,7 +13,7 @@ import net from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { HttpHandler } from '../http.ts'
 import { ServerConnection, type ConnectionHost } from './server-connection.ts'
-import { DEFAULT_HEADERS_TIMEOUT_MS, STOP_GRACE_MS, listen, type RunningServer, type ServerOptions } from './node-server.ts'
+import { DEFAULT_HEADERS_TIMEOUT_MS, STOP_GRACE_MS, listening, type RunningServer, type ServerOptions } from './node-server.ts'
 
 /** How long a kept-alive connection may sit idle between requests (node:http's default). */
 export const KEEP_ALIVE_TIMEOUT_MS = 5000
@@ -22,17 +22,7 @@ export async function startWireServer(handler: HttpHandler, options: ServerOptio
   const host = options.host ?? '127.0.0.1'
   const connections = new WireConnections(handler, options)
   const server = net.createServer((socket) => connections.accept(socket))
-  await listen(server, host, options.port ?? 0)
-  server.on('error', () => {}) // after listening, nothing on the server itself is worth dying for
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : options.port ?? 0
-  let stopping: Promise<void> | undefined
-  return Object.freeze({
-    host,
-    port,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    stop: () => (stopping ??= connections.stop(server)),
-  })
+  return listening(server, host, options.port ?? 0, () => connections.stop(server))
 }
 
 /**
