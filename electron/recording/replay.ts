@@ -7,8 +7,7 @@
 import { setMaxListeners } from 'node:events'
 import type { ReplayOutcome, ReplayResultData as ReplayResult, ReplayReportData as ReplayReport } from '../../shared/exchange.ts'
 import { pipeline, type HttpHandler } from '../core/http.ts'
-import { bodyBytes, bytesBody, replacedHeaders, type Body, type Headers, type Request, type Response } from '../core/message.ts'
-import { prematureClose } from '../core/stream-plumbing.ts'
+import { bodyBytes, bytesBody, replacedHeaders, type Headers, type Request, type Response } from '../core/message.ts'
 import { systemClock, type Clock } from '../core/clock.ts'
 import { replayApp } from '../apps/replay-app.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'
@@ -118,7 +117,7 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
     const t0 = clock.monotonic()
     try {
       const res: Response = await send(replayRequest(x, url, rebase !== undefined, stop.signal))
-      const body = await readBody(res.body)
+      const body = await bodyBytes(res.body)
       const replayedMs = round(clock.monotonic() - t0)
       if (res.generated) return failed(index, x, url, stop.signal.aborted ? reasonOf(stop.signal) : res.generated.message, replayedMs, res.status, res.tags ?? NO_TAGS)
       return compared(index, x, url, res, body, replayedMs)
@@ -156,25 +155,6 @@ function replayRequest(x: RecordedExchange, url: string, rebased: boolean, signa
 /** The header list itself when frozen (as sessions read from disk give it), else a frozen copy. */
 function frozenHeaders(headers: Headers): Headers {
   return Object.isFrozen(headers) ? headers : Object.freeze(headers.map((h) => Object.freeze([h[0], h[1]] as const)))
-}
-
-/** Reads a body whole with listeners: `bodyBytes`' `for await` makes an async iterator (and a copy) per body. */
-function readBody(body: Body): Promise<Buffer> {
-  if (body.kind === 'bytes') return Promise.resolve(Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.byteLength))
-  const stream = body.stream
-  if (stream.readableEnded || stream.destroyed) return bodyBytes(body)
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let length = 0
-    stream.on('data', (chunk: Buffer | string) => {
-      const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
-      chunks.push(b)
-      length += b.byteLength
-    })
-    stream.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length)))
-    stream.once('error', reject)
-    stream.once('close', () => { if (!stream.readableEnded) reject(stream.errored ?? prematureClose()) })
-  })
 }
 
 /** The result of an answer that came back: what differs from the recording. */

@@ -55,12 +55,7 @@ export function requestHead(request: Request, path: string, authority: string, f
   let text = `${method} ${path} HTTP/1.1\r\n`
   if (!facts.host) text += `Host: ${authority}\r\n`
   const headers = request.headers
-  for (let i = 0; i < headers.length; i++) {
-    const [name, value] = headers[i]!
-    if (!TOKEN.test(name)) http.validateHeaderName(name) // throws Node's own error
-    if (INVALID_VALUE.test(value)) http.validateHeaderValue(name, value)
-    text += `${name}: ${value}\r\n`
-  }
+  for (let i = 0; i < headers.length; i++) text += headerLine(headers[i]!)
   let chunked = facts.transferEncoding !== undefined && lastCodingIsChunked(facts.transferEncoding)
   if (!facts.contentLength && facts.transferEncoding === undefined) {
     const length = bodyLength(request.body)
@@ -68,6 +63,17 @@ export function requestHead(request: Request, path: string, authority: string, f
     else if (length > 0 || PAYLOAD_METHODS.has(method)) text += `Content-Length: ${length}\r\n`
   }
   return { text: `${text}\r\n`, chunked }
+}
+
+/**
+ * One header as a wire line, checked as node:http checks it: a name that is not a token or a value with a
+ * control character (CR, LF, NUL…) throws Node's own error (`ERR_INVALID_HTTP_TOKEN`, `ERR_INVALID_CHAR`), so
+ * nothing can be smuggled onto the wire.
+ */
+export function headerLine([name, value]: Header): string {
+  if (!TOKEN.test(name)) http.validateHeaderName(name)
+  if (INVALID_VALUE.test(value)) http.validateHeaderValue(name, value)
+  return `${name}: ${value}\r\n`
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/

@@ -6,11 +6,10 @@
  * The head waits for the body's first chunk so both leave in one write, as node:http does. A body stream that
  * fails mid-way destroys the socket, so the client sees a truncated response rather than a complete-looking one.
  */
-import http from 'node:http'
 import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import { bodyLength, generatedResponse, type Response } from '../message.ts'
-import { LAST_CHUNK, isChunked, writeChunk } from '../client/wire-request.ts'
+import { LAST_CHUNK, headerLine, isChunked, writeChunk } from '../client/wire-request.ts'
 import { prematureClose } from '../stream-plumbing.ts'
 import { discardBody, mayHaveBody, messageOf } from './write-response.ts'
 
@@ -77,9 +76,7 @@ function wireHead(response: Response, framing: WireFraming): WireHead {
   const headers = response.headers
   for (let i = 0; i < headers.length; i++) {
     const [name, value] = headers[i]!
-    if (!TOKEN.test(name)) http.validateHeaderName(name) // throws Node's own error
-    if (INVALID_VALUE.test(value)) http.validateHeaderValue(name, value)
-    text += `${name}: ${value}\r\n`
+    text += headerLine(headers[i]!)
     const n = name.length
     if (n === 14 && name.toLowerCase() === 'content-length') length = true
     else if (n === 17 && name.toLowerCase() === 'transfer-encoding') encoded = true
@@ -104,8 +101,6 @@ function wireHead(response: Response, framing: WireFraming): WireHead {
   return { text: `${text}\r\n`, withBody, chunked, keepAlive }
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/
 const CR_OR_LF = /[\r\n]/
 
 /** Streams a body after its head, framed, with backpressure; the head goes out with the first chunk. */
