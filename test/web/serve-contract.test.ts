@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request as httpRequest } from 'node:http'
@@ -16,7 +16,7 @@ async function setUp(t: { after(fn: () => unknown): void }) {
   const host = new Host()
   const proxy = await host.startListener({ kind: 'proxy', mode: 'forward', port: 0 })
   const ui = await startWebUi(host, { staticDir })
-  t.after(async () => { await ui.stop(); await host.stop(); await upstream.stop() })
+  t.after(async () => { await ui.stop(); await host.stop(); await upstream.stop(); rmSync(staticDir, { recursive: true, force: true }) })
   return { host, proxy, ui, upstream, wsUrl: wsUrlOf(ui) }
 }
 
