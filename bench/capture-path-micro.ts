@@ -12,11 +12,11 @@
  * (default 32, one signal each), MICRO_BREAKDOWN=1 to also run plain plus each feature alone (`latency`,
  * `sniff`, `record`), MICRO_ONLY=<variant> to run one (for `--cpu-prof`).
  */
-import { Readable, Writable } from 'node:stream'
+import { Writable } from 'node:stream'
 import { PerformanceObserver, constants } from 'node:perf_hooks'
 import { systemClock } from '../electron/core/clock.ts'
 import { pipeline, type Filter, type HttpHandler } from '../electron/core/http.ts'
-import { emptyBody, streamBody, type Request, type Response } from '../electron/core/message.ts'
+import { emptyBody, type Request } from '../electron/core/message.ts'
 import { pipeBody } from '../electron/core/stream-plumbing.ts'
 import { catchAll } from '../electron/core/filters/catch-all.ts'
 import { reverseProxyTo } from '../electron/core/filters/reverse-proxy.ts'
@@ -25,41 +25,19 @@ import { addVia } from '../electron/core/filters/via.ts'
 import { printExchange } from '../electron/core/filters/print-exchange.ts'
 import { formatLatency, reportLatency } from '../electron/core/filters/report-latency.ts'
 import { CaptureHub } from '../electron/capture/capture-hub.ts'
+import { oneKiBAnswer } from './fake-upstream.ts'
 
 const n = Number(process.argv[2]) || 50_000
 const concurrency = Number(process.env.MICRO_CONCURRENCY) || 32
 const rounds = Number(process.env.MICRO_ROUNDS) || 3
 const TARGET = 'http://127.0.0.1:9/'
-const BODY = Buffer.alloc(1024, 'abcdefghijklmnopqrstuvwxyz0123456789\n')
 
 /** Where the latency and sniff lines go, as in nanoscope-proxy.ts. */
 const nullSink = new Writable({ write(_chunk, _encoding, callback) { callback() } })
 
-/** The upstream: a 200 with the headers node:http sends for bench/upstream.ts, and a fresh 1 KiB stream. */
+/** The upstream: bench/upstream.ts's `/1k`, in process. */
 const fakeUpstream: HttpHandler = async function fakeUpstream() {
-  return Object.freeze({
-    status: 200,
-    reason: 'OK',
-    version: '1.1',
-    headers: Object.freeze([
-      Object.freeze(['Content-Type', 'text/plain; charset=utf-8'] as const),
-      Object.freeze(['Content-Length', '1024'] as const),
-      Object.freeze(['Date', 'Mon, 01 Jan 2024 00:00:00 GMT'] as const),
-      Object.freeze(['Connection', 'keep-alive'] as const),
-      Object.freeze(['Keep-Alive', 'timeout=60'] as const),
-    ]),
-    body: streamBody(new OneChunk(BODY), BODY.byteLength),
-  }) satisfies Response
-}
-
-/** A Readable that yields one buffer (cheaper than Readable.from, so the stream itself weighs less). */
-class OneChunk extends Readable {
-  constructor(private chunk: Buffer | null) { super() }
-  override _read(): void {
-    const c = this.chunk
-    this.chunk = null
-    this.push(c)
-  }
+  return oneKiBAnswer()
 }
 
 function plainFilters(): Filter[] {

@@ -8,31 +8,20 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import type { HttpHandler } from '../electron/core/http.ts'
-import { request, response, streamBody, type Response } from '../electron/core/message.ts'
+import { request, type Response } from '../electron/core/message.ts'
 import { systemClock } from '../electron/core/clock.ts'
 import { recordTo } from '../electron/recording/record-to.ts'
 import { createSession } from '../electron/recording/session-store.ts'
+import { oneKiBAnswer } from './fake-upstream.ts'
 
 const N = Number(process.argv[2] ?? 50_000)
 const ROUNDS = Number(process.argv[3] ?? 3)
 const IN_FLIGHT = 32
-const BODY = Buffer.alloc(1024, 'abcdefghijklmnopqrstuvwxyz0123456789\n')
-
-class OneChunk extends Readable {
-  override _read(): void {
-    this.push(BODY)
-    this.push(null)
-  }
-}
 
 /** An upstream answering like bench/upstream.ts's `/1k`. */
 const upstream: HttpHandler = async function fakeUpstream() {
-  return response(200, {
-    headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', '1024'], ['Date', 'Sat, 28 Nov 2026 03:40:00 GMT'], ['Connection', 'keep-alive'], ['Keep-Alive', 'timeout=5']],
-    body: streamBody(new OneChunk(), BODY.byteLength),
-  })
+  return oneKiBAnswer()
 }
 
 /** Reads the body as the server's pipe does, resolving at its end. */

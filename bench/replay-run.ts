@@ -11,39 +11,27 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createSession, openSession } from '../electron/recording/session-store.ts'
 import { replay } from '../electron/recording/replay.ts'
-import { Readable } from 'node:stream'
-import { response, streamBody } from '../electron/core/message.ts'
 import type { HttpHandler } from '../electron/core/http.ts'
 import { startChild } from './child.ts'
+import { ONE_KIB, oneKiBAnswer } from './fake-upstream.ts'
 
 const rounds = Number(process.argv[2] ?? 3)
 const count = Number(process.argv[3] ?? 20_000)
 const concurrency = Number(process.env.BENCH_REPLAY_CONCURRENCY ?? 16)
 const micro = process.argv[4] === 'micro'
-const BODY = Buffer.alloc(1024, 'abcdefghijklmnopqrstuvwxyz0123456789\n')
-
-class OneChunk extends Readable {
-  override _read(): void {
-    this.push(BODY)
-    this.push(null)
-  }
-}
-
 /** Answers as bench/upstream.ts does (node:http's headers), after a turn of the event loop. */
 const inMemory: HttpHandler = async function answerInMemory() {
   await new Promise((resolve) => setImmediate(resolve))
-  return response(200, {
-    headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', '1024'], ['Date', new Date().toUTCString()], ['Connection', 'keep-alive'], ['Keep-Alive', 'timeout=60']],
-    body: streamBody(new OneChunk(), BODY.byteLength),
-  })
+  return oneKiBAnswer()
 }
+
 
 const upstream = await startChild<{ port: number }>('./upstream.ts')
 const url = `http://127.0.0.1:${upstream.ready.port}`
 const dir = mkdtempSync(join(tmpdir(), 'nanoscope-replay-run-'))
 try {
   const writer = await createSession(dir, { name: 'replay run' })
-  const body = BODY
+  const body = ONE_KIB
   for (let i = 0; i < count; i++) {
     void writer.append({
       startedAt: 1_700_000_000_000 + i, durationMs: 1, waitMs: 1,
