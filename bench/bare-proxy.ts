@@ -1,9 +1,14 @@
 /**
  * The floor: a reverse proxy in bare Node (http.createServer + http.request with a keep-alive agent, bodies
  * piped), run as its own process. Forwards everything to `--target` (argv[2]) and tells its parent `{ port }`.
- * No header rewriting beyond what Node does itself: this is what Node's own HTTP costs, nothing more.
+ * No header rewriting beyond what Node does itself: this is what Node's own HTTP costs, nothing more. It runs
+ * with the same V8 setting as Nanoscope's proxies (`tuneGarbageCollection`), so the comparison is of code, not of
+ * runtime flags (measured: the bare pipe promotes nothing either way).
  */
 import http from 'node:http'
+import { tuneGarbageCollection } from '../electron/proxy/gc-tuning.ts'
+
+tuneGarbageCollection()
 
 const target = new URL(process.argv[2] ?? 'http://127.0.0.1:1')
 const agent = new http.Agent({ keepAlive: true })

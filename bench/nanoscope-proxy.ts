@@ -22,6 +22,7 @@ import { formatLatency, reportLatency } from '../electron/core/filters/report-la
 import { simpleProxy } from '../electron/apps/simple-proxy.ts'
 import { sniffProxy } from '../electron/apps/sniff-proxy.ts'
 import { mountApp } from '../electron/proxy/mount-app.ts'
+import { tuneGarbageCollection } from '../electron/proxy/gc-tuning.ts'
 import type { App, ProxyOptions } from '../electron/proxy/proxy-options.ts'
 import { CaptureHub } from '../electron/capture/capture-hub.ts'
 import { Host } from '../electron/host/host.ts'
@@ -45,6 +46,7 @@ function capturingApp(hub: CaptureHub): App {
 }
 
 async function main(): Promise<void> {
+  tuneGarbageCollection() // as the CLI does
   let hub: CaptureHub | undefined
   let ws: string | undefined
   let app: App

@@ -15,6 +15,7 @@ import { leafMinter } from '../electron/tls/leaf-minter.ts'
 import { tlsInterception } from '../electron/tls/interception.ts'
 import { simpleProxy } from '../electron/apps/simple-proxy.ts'
 import { mountApp } from '../electron/proxy/mount-app.ts'
+import { tuneGarbageCollection } from '../electron/proxy/gc-tuning.ts'
 import { systemClock } from '../electron/core/clock.ts'
 
 const [role = 'upstream', dir = '.', upstreamCaFile = ''] = process.argv.slice(2)
@@ -33,6 +34,7 @@ async function listen(server: http.Server): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  tuneGarbageCollection() // as the CLI does
   if (role === 'upstream') {
     const ca = await loadOrCreateCa({ dir: join(dir, 'upstream-ca') })
     const minter = await leafMinter(ca)

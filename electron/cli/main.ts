@@ -6,6 +6,7 @@ import { UsageError } from './args.ts'
 import { USAGE } from './usage.ts'
 import { runProxyCommand } from './proxy-commands.ts'
 import type { Running } from './running.ts'
+import { tuneGarbageCollection } from '../proxy/gc-tuning.ts'
 
 /** A server command resolves with what SIGINT/SIGTERM stops; a one-shot command resolves with nothing. */
 type Command = (argv: readonly string[]) => Promise<Running | void>
@@ -34,6 +35,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
   const command = COMMANDS[name]
   if (!command) return usageError(`unknown command "${name}"`)
+  tuneGarbageCollection()
   // Signals are handled from the start, so a SIGTERM right after the "listening" line still exits 0 cleanly.
   let running: Running | void
   let stopRequested = false

@@ -5,7 +5,9 @@ import { ensureRendererBuilt } from '../web/renderer-build.ts'
 import { registerIpc } from './ipc.ts'
 import { createMainWindow, RENDERER_INDEX, RENDERER_URL } from './window.ts'
 import { dirname } from 'node:path'
+import { tuneGarbageCollection } from '../proxy/gc-tuning.ts'
 
+tuneGarbageCollection()
 app.enableSandbox()
 const host = new Host({ interceptHttps: true })
 

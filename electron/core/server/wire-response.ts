@@ -121,6 +121,7 @@ class BodyWriter {
   private onClose: () => void = ignore
   private onSocketClose: () => void = ignore
   private onDrain: () => void = ignore
+  private onError: () => void = ignore
 
   start(): void {
     const { source, socket } = this
@@ -129,9 +130,10 @@ class BodyWriter {
     this.onClose = () => { if (!this.source.readableEnded) this.fail() }
     this.onSocketClose = () => this.socketClosed()
     this.onDrain = () => { if (!this.over) this.source.resume() }
+    this.onError = () => this.fail()
     source.on('data', this.onData)
     source.once('end', this.onEnd)
-    source.on('error', () => this.fail())
+    source.on('error', this.onError)
     source.once('close', this.onClose)
     socket.once('close', this.onSocketClose)
   }
@@ -183,7 +185,11 @@ class BodyWriter {
     source.off('close', this.onClose)
     socket.off('close', this.onSocketClose)
     socket.off('drain', this.onDrain)
-    // the 'error' listener stays: a source that fails after this must not crash the process
+    // A source that fails after this must not crash the process, so a listener stays, but one that holds nothing:
+    // a finished stream still pointing at this writer kept the whole exchange alive when the stream had been
+    // allocated in the old generation (electron/proxy/gc-tuning.ts).
+    source.on('error', ignore)
+    source.off('error', this.onError)
   }
 }
 
