@@ -32,6 +32,9 @@ test('a session recorded from the Sessions pane replays at max speed with every 
   await page.getByTestId('recording-indicator').waitFor({ state: 'detached' })
   const row = page.getByTestId('session-row').filter({ hasText: 'checkout flow' })
   await row.waitFor()
+  // The recording indicator goes before the session list is sent again, so the row may still show its old count.
+  const deadline = Date.now() + 5_000
+  while (!/checkout flow[\s\S]*\b3\b/.test(await row.innerText()) && Date.now() < deadline) await page.waitForTimeout(50)
   assert.match(await row.innerText(), /checkout flow[\s\S]*\b3\b/)
 
   await row.getByTestId('replay-session').click()
