@@ -12,38 +12,41 @@
 import { systemClock } from '../electron/core/clock.ts'
 import { CaptureHub } from '../electron/capture/capture-hub.ts'
 import type { CapturedExchange } from '../electron/capture/captured-exchange.ts'
+import { ExchangeRecord } from '../electron/capture/exchange-record.ts'
+import { request, response } from '../electron/core/message.ts'
 import type { ExchangeSummary } from '../shared/exchange.ts'
 
 const BODY = Buffer.alloc(1024, 'abcdefghijklmnopqrstuvwxyz0123456789\n')
 const PER_TURN = 100
 
-/** A record shaped like the capture filter's: fresh header strings, and a body copied as `BodyTap.stored` does. */
+/**
+ * A record made as the capture filter makes it (an `ExchangeRecord` from the request and response), with fresh
+ * header strings, and a body copied as `BodyKeeper.stored` does.
+ */
 function syntheticExchange(i: number): CapturedExchange {
   const now = systemClock.now()
-  return {
+  const req = request({
+    target: `/items/${i}?page=2`,
+    headers: [['Host', `127.0.0.1:${8080}`], ['User-Agent', `bench/${1}`], ['Accept', '*/*'], ['X-Request', `${i}`]],
+  })
+  const res = response(200, {
+    headers: [['Content-Type', `text/plain; charset=${'utf-8'}`], ['Content-Length', `${BODY.byteLength}`], ['Date', new Date(now).toUTCString()]],
+  })
+  return new ExchangeRecord({
     id: `bench-${i.toString(36)}`,
     listenerId: 'L1',
     startedAt: now,
-    method: 'GET',
-    target: `/items/${i}?page=2`,
-    url: `http://127.0.0.1:8080/items/${i}?page=2`,
-    host: '127.0.0.1:8080',
-    path: `/items/${i}?page=2`,
-    httpVersion: '1.1',
-    requestHeaders: [['Host', `127.0.0.1:${8080}`], ['User-Agent', `bench/${1}`], ['Accept', '*/*'], ['X-Request', `${i}`]],
-    responseHeaders: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', `${BODY.byteLength}`], ['Date', new Date(now).toUTCString()]],
-    status: 200,
-    reason: 'OK',
-    contentType: 'text/plain; charset=utf-8',
-    requestSize: 0,
-    responseSize: BODY.byteLength,
+    req,
+    res,
+    requestBody: { bytes: Buffer.alloc(0), size: 0, truncated: false },
+    requestComplete: true,
+    responseBody: { bytes: Buffer.concat([BODY], BODY.byteLength), size: BODY.byteLength, truncated: false },
+    responseComplete: true,
     timings: { requestBodyDone: 0, responseHeaders: 0.4, responseDone: 0.5 },
     durationMs: 0.5,
     outcome: { kind: 'completed' },
-    tags: [],
-    requestBody: { bytes: Buffer.alloc(0), size: 0, truncated: false },
-    responseBody: { bytes: Buffer.concat([BODY], BODY.byteLength), size: BODY.byteLength, truncated: false },
-  }
+    tunnel: undefined,
+  })
 }
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))

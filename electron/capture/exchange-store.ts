@@ -7,8 +7,9 @@
  * update (a tunnel's close) changes the entry in place, keeping its seq and place in `order`, so seq order and
  * `order` are the same.
  *
- * A summary is made when first asked for (by `upsert`, `get`, `summaries`), then kept: with nobody subscribed,
- * `put` stores a record without making one, so a capture nobody watches costs one entry per exchange.
+ * A summary is made each time one is asked for (by `upsert`, `get`, `summaries`) and not kept: it is sent and
+ * dropped, so a stored exchange costs its record and one entry, watched or not. `put` stores a record without
+ * making a summary at all, for when nobody is subscribed.
  */
 import { DEFAULT_SETTINGS, type BodyData, type ExchangeDetail, type ExchangeSummary, type Settings } from '../../shared/exchange.ts'
 import type { CapturedExchange, StoredBody } from './captured-exchange.ts'
@@ -17,7 +18,6 @@ export type StoreBounds = Pick<Settings, 'maxExchanges' | 'maxTotalBodyBytes'>
 
 /** One stored exchange (a class, so every entry has one shape). */
 class Entry {
-  summary: ExchangeSummary | undefined = undefined
   constructor(public record: CapturedExchange, readonly seq: number, public bodyBytes: number) {}
 }
 
@@ -69,7 +69,7 @@ export class ExchangeStore {
     let kept = record
     let bytes = bodyBytesOf(record)
     if (bytes > this.bounds.maxTotalBodyBytes) {
-      kept = { ...record, requestBody: emptied(record.requestBody), responseBody: emptied(record.responseBody) }
+      kept = withBodies(record, emptied(record.requestBody), emptied(record.responseBody))
       bytes = 0
     }
     let entry = this.entries.get(record.id)
@@ -77,7 +77,6 @@ export class ExchangeStore {
       this.bodyBytes += bytes - entry.bodyBytes
       entry.record = kept
       entry.bodyBytes = bytes
-      entry.summary = undefined
     } else {
       entry = new Entry(kept, ++this.lastSeq, bytes)
       this.entries.set(record.id, entry)
@@ -201,7 +200,12 @@ export function summarise(record: CapturedExchange, seq: number): ExchangeSummar
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 function summaryOf(entry: Entry): ExchangeSummary {
-  return entry.summary ??= summarise(entry.record, entry.seq)
+  return summarise(entry.record, entry.seq)
+}
+
+/** A copy of a record with other bodies; a record whose fields are worked out on its prototype keeps that prototype. */
+function withBodies(record: CapturedExchange, requestBody: StoredBody | null, responseBody: StoredBody | null): CapturedExchange {
+  return Object.assign(Object.create(Object.getPrototypeOf(record) as object) as CapturedExchange, record, { requestBody, responseBody })
 }
 
 function bodyBytesOf(record: CapturedExchange): number {

@@ -15,9 +15,17 @@ export interface RequestLocation {
 const ABSOLUTE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)([^#]*)/
 
 export function locate(req: Request): RequestLocation {
-  const target = req.target
+  return locateTarget(req.target, hostOf, req)
+}
+
+function hostOf(req: Request): string | undefined {
+  return header(req, 'Host')
+}
+
+/** `locate` for a target, reading the Host header through `hostHeader(from)` only when the target needs it. */
+export function locateTarget<T>(target: string, hostHeader: (from: T) => string | undefined, from: T): RequestLocation {
   if (target.startsWith('/')) {
-    const host = header(req, 'Host') ?? ''
+    const host = hostHeader(from) ?? ''
     return { url: host === '' ? target : `http://${host}${target}`, host, path: target }
   }
   const authority = target.startsWith('http://') ? 7 : target.startsWith('https://') ? 8 : -1
@@ -28,7 +36,7 @@ export function locate(req: Request): RequestLocation {
     return { url: target, host, path: rest === '' ? '/' : rest }
   }
   if (target === '*') {
-    const host = header(req, 'Host') ?? ''
+    const host = hostHeader(from) ?? ''
     return { url: host === '' ? '*' : `http://${host}`, host, path: '*' }
   }
   // authority-form (CONNECT host:port), or something unparseable: shown as sent.
