@@ -248,8 +248,9 @@ class Capture implements AbortWatcher {
     return null
   }
 
+  /** Milliseconds since the exchange began, to the microsecond (finer is noise, and makes every summary longer). */
   private elapsed(): number {
-    return this.options.clock.monotonic() - this.start
+    return Math.round((this.options.clock.monotonic() - this.start) * 1000) / 1000
   }
 }
 
