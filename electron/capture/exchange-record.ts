@@ -7,6 +7,7 @@ import { header, type Header, type Headers, type Request, type Response, type Tu
 import type { Outcome, Timings } from '../../shared/exchange.ts'
 import type { CapturedExchange, StoredBody } from './captured-exchange.ts'
 import { locateTarget, type RequestLocation } from './request-location.ts'
+import { slabFor, slabTaken, slabUsed } from './record-slab.ts'
 
 /** What capture knows when an exchange is delivered. */
 export interface RecordParts {
@@ -29,10 +30,11 @@ export interface RecordParts {
 /**
  * Fields are set in the order the UI reads them; absent optional fields are left out, as in a literal.
  *
- * Kept small, because a store holds up to 100,000 of these and each one outlives many young-generation
- * collections: headers are packed into one string per message (unpacked when asked for), and the location
- * (url, host, path) and content type are worked out when asked for. Packed, a record is about half the objects
- * and bytes it was with header pairs, and the collector copies each record once before it settles.
+ * Kept small, because a store holds up to 100,000 of these and each one outlives young-generation collections,
+ * which copy every surviving object: headers are packed into one string per message, and that text and bodies
+ * up to `SLAB_BODY_MAX` bytes are copied into a shared slab outside the JS heap (`record-slab.ts`), read back
+ * when asked for; the location (url, host, path) and content type are worked out when asked for. A record is
+ * then one object with a few numbers, where it was some fifty objects with header pairs and body buffers.
  */
 export class ExchangeRecord implements CapturedExchange {
   declare readonly id: string
@@ -50,13 +52,25 @@ export class ExchangeRecord implements CapturedExchange {
   declare readonly outcome: Outcome
   declare readonly tags: readonly string[]
   declare readonly note?: string
-  declare readonly requestBody: StoredBody | null
-  declare readonly responseBody: StoredBody | null
   declare readonly tunnel?: TunnelStats
-  /** The request's headers, packed (see `packed`). */
-  declare readonly packedRequestHeaders: PackedHeaders
-  /** The response's headers, packed; none when there was no response. */
-  declare readonly packedResponseHeaders: PackedHeaders
+  /**
+   * The bulk, in this order from `at` in `slab`: request headers, response headers (packed text, latin1), request
+   * body, response body. A length of -1 means that part is held in its `held…` field instead (headers that are
+   * not plain ASCII, a body larger than `SLAB_BODY_MAX`, no response body).
+   */
+  declare private readonly slab: Buffer
+  declare private readonly at: number
+  declare private readonly requestHeadersLength: number
+  declare private readonly responseHeadersLength: number
+  declare private readonly requestBodyLength: number
+  declare private readonly responseBodyLength: number
+  /** The real body sizes (what went over the wire), which may exceed what was kept. */
+  declare private readonly requestBodySize: number
+  declare private readonly responseBodySize: number
+  declare private readonly heldRequestHeaders: PackedHeaders | undefined
+  declare private readonly heldResponseHeaders: PackedHeaders | undefined
+  declare private readonly heldRequestBody: StoredBody | null | undefined
+  declare private readonly heldResponseBody: StoredBody | null | undefined
 
   constructor(p: RecordParts) {
     const { req, res, requestBody, responseBody } = p
@@ -76,11 +90,34 @@ export class ExchangeRecord implements CapturedExchange {
     this.outcome = p.outcome
     this.tags = tags
     if (note !== undefined) this.note = note
-    this.requestBody = requestBody
-    this.responseBody = responseBody
     if (p.tunnel) this.tunnel = p.tunnel
-    this.packedRequestHeaders = packed(req.headers)
-    this.packedResponseHeaders = res ? packed(res.headers) : ''
+
+    const requestHeaders = packed(req.headers)
+    const responseHeaders = res ? packed(res.headers) : ''
+    const qh = slabTextLength(requestHeaders)
+    const sh = slabTextLength(responseHeaders)
+    const qb = slabBodyLength(requestBody)
+    const sb = slabBodyLength(responseBody)
+    const slab = slabFor(Math.max(0, qh) + Math.max(0, sh) + Math.max(0, qb) + Math.max(0, sb))
+    const start = slabUsed()
+    let at = start
+    if (qh > 0) at += slab.write(requestHeaders as string, at, qh, 'latin1')
+    if (sh > 0) at += slab.write(responseHeaders as string, at, sh, 'latin1')
+    if (qb > 0) { slab.set(requestBody.bytes, at); at += qb }
+    if (sb > 0) { slab.set(responseBody!.bytes, at); at += sb }
+    slabTaken(at - start)
+    this.slab = slab
+    this.at = start
+    this.requestHeadersLength = qh
+    this.responseHeadersLength = sh
+    this.requestBodyLength = qb
+    this.responseBodyLength = sb
+    this.requestBodySize = requestBody.size
+    this.responseBodySize = responseBody ? responseBody.size : 0
+    this.heldRequestHeaders = qh < 0 ? requestHeaders : undefined
+    this.heldResponseHeaders = sh < 0 ? responseHeaders : undefined
+    this.heldRequestBody = qb < 0 ? requestBody : undefined
+    this.heldResponseBody = sb < 0 ? responseBody : undefined
   }
 
   get requestHeaders(): Headers {
@@ -89,6 +126,33 @@ export class ExchangeRecord implements CapturedExchange {
 
   get responseHeaders(): Headers {
     return unpacked(this.packedResponseHeaders)
+  }
+
+  get requestBody(): StoredBody {
+    const n = this.requestBodyLength
+    if (n < 0) return this.heldRequestBody!
+    return storedBody(this.slab, this.at + Math.max(0, this.requestHeadersLength) + Math.max(0, this.responseHeadersLength), n, this.requestBodySize)
+  }
+
+  get responseBody(): StoredBody | null {
+    const n = this.responseBodyLength
+    if (n < 0) return this.heldResponseBody!
+    const from = this.at + Math.max(0, this.requestHeadersLength) + Math.max(0, this.responseHeadersLength) + Math.max(0, this.requestBodyLength)
+    return storedBody(this.slab, from, n, this.responseBodySize)
+  }
+
+  /** The request's header list, packed (see `packed`). */
+  get packedRequestHeaders(): PackedHeaders {
+    const n = this.requestHeadersLength
+    return n < 0 ? this.heldRequestHeaders! : this.slab.toString('latin1', this.at, this.at + n)
+  }
+
+  /** The response's header list, packed; empty when there was no response. */
+  get packedResponseHeaders(): PackedHeaders {
+    const n = this.responseHeadersLength
+    if (n < 0) return this.heldResponseHeaders!
+    const from = this.at + Math.max(0, this.requestHeadersLength)
+    return this.slab.toString('latin1', from, from + n)
   }
 
   get url(): string {
@@ -115,6 +179,26 @@ export class ExchangeRecord implements CapturedExchange {
     }
     return lastLocation!
   }
+}
+
+/** Bodies up to this many bytes are copied into the slab; longer ones are kept as they came (by reference). */
+export const SLAB_BODY_MAX = 16 * 1024
+
+/** Packed header text goes into the slab when it is plain ASCII (one byte per character either way), else -1. */
+function slabTextLength(text: PackedHeaders): number {
+  if (typeof text !== 'string') return -1
+  return Buffer.byteLength(text, 'utf8') === text.length ? text.length : -1
+}
+
+function slabBodyLength(body: StoredBody | null): number {
+  return body && body.bytes.byteLength <= SLAB_BODY_MAX ? body.bytes.byteLength : -1
+}
+
+const noBody: StoredBody = Object.freeze({ bytes: new Uint8Array(0), size: 0, truncated: false })
+
+function storedBody(slab: Buffer, from: number, length: number, size: number): StoredBody {
+  if (length === 0 && size === 0) return noBody
+  return { bytes: slab.subarray(from, from + length), size, truncated: length < size }
 }
 
 function hostOf(record: ExchangeRecord): string | undefined {

@@ -205,7 +205,12 @@ function summaryOf(entry: Entry): ExchangeSummary {
 
 /** A copy of a record with other bodies; a record whose fields are worked out on its prototype keeps that prototype. */
 function withBodies(record: CapturedExchange, requestBody: StoredBody | null, responseBody: StoredBody | null): CapturedExchange {
-  return Object.assign(Object.create(Object.getPrototypeOf(record) as object) as CapturedExchange, record, { requestBody, responseBody })
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(record) as object) as CapturedExchange, record)
+  // Defined, not assigned: on a record whose bodies are getters, these shadow them.
+  return Object.defineProperties(copy, {
+    requestBody: { value: requestBody, enumerable: true },
+    responseBody: { value: responseBody, enumerable: true },
+  })
 }
 
 function bodyBytesOf(record: CapturedExchange): number {

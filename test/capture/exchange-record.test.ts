@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ExchangeRecord, type RecordParts } from '../../electron/capture/exchange-record.ts'
+import { ExchangeRecord, SLAB_BODY_MAX, type RecordParts } from '../../electron/capture/exchange-record.ts'
 import { ExchangeStore } from '../../electron/capture/exchange-store.ts'
 import { request, response, type Headers } from '../../electron/core/message.ts'
 
@@ -58,4 +58,42 @@ test('a record stored without its bodies (over the byte bound) keeps its headers
   assert.deepEqual(detail.responseHeaders, [['Content-Type', 'text/plain']])
   assert.equal(detail.responseBody?.base64, '')
   assert.equal(detail.responseBody?.truncated, true)
+})
+
+test('bodies come back byte for byte, with their real size and truncation, whether copied aside or kept as they came', () => {
+  const sizes = [0, 1, 1024, SLAB_BODY_MAX, SLAB_BODY_MAX + 1, 300 * 1024]
+  const records = sizes.map((n, i) => {
+    const bytes = new Uint8Array(n).map((_, j) => (j * 31 + i) & 0xff)
+    const p = parts([['Host', 'h']], [['Content-Type', 'application/octet-stream']])
+    return { bytes, record: new ExchangeRecord({ ...p, id: `r${i}`, requestBody: { bytes, size: n, truncated: false }, responseBody: { bytes: bytes.subarray(0, n >> 1), size: n + 5, truncated: true } }) }
+  })
+  for (const { bytes, record } of records) {
+    assert.deepEqual(Buffer.from(record.requestBody.bytes), Buffer.from(bytes))
+    assert.equal(record.requestBody.size, bytes.byteLength)
+    assert.equal(record.requestBody.truncated, false)
+    assert.deepEqual(Buffer.from(record.responseBody!.bytes), Buffer.from(bytes.subarray(0, bytes.byteLength >> 1)))
+    assert.equal(record.responseBody!.size, bytes.byteLength + 5)
+    assert.equal(record.responseBody!.truncated, true)
+  }
+})
+
+test('thousands of records spanning many slabs each read back their own headers and body', () => {
+  const records = Array.from({ length: 3000 }, (_, i) => {
+    const body = Buffer.from(`body ${i} `.repeat(20 + (i % 50)))
+    const p = parts([['Host', `h${i}.test`], ['X-I', String(i)]], [['Content-Type', `text/t${i}`]])
+    return new ExchangeRecord({ ...p, id: `r${i}`, responseBody: { bytes: body, size: body.byteLength, truncated: false } })
+  })
+  records.forEach((record, i) => {
+    assert.equal(record.host, `h${i}.test`)
+    assert.deepEqual(record.requestHeaders, [['Host', `h${i}.test`], ['X-I', String(i)]])
+    assert.equal(record.contentType, `text/t${i}`)
+    assert.equal(Buffer.from(record.responseBody!.bytes).toString(), `body ${i} `.repeat(20 + (i % 50)))
+  })
+})
+
+test('header text that is not plain ASCII (obs-text bytes, or characters set in code) comes back unchanged', () => {
+  const odd: Headers = [['Host', 'h'], ['X-Latin', 'caf\u00e9'], ['X-Arrow', 'a \u2192 b']]
+  const record = new ExchangeRecord(parts(odd, [['X-Emoji', '\u{1F600}']]))
+  assert.deepEqual(record.requestHeaders, odd)
+  assert.deepEqual(record.responseHeaders, [['X-Emoji', '\u{1F600}']])
 })
