@@ -1,21 +1,21 @@
 /**
- * Appends records to an open log file in batches (group commit), for the session writer.
+ * Appends records to an open log file, for the session writer.
  *
- * `add` encodes a record at once, into a slab shared by the records of the batch (frame line, header JSON and
- * bodies copied in; a body of `referenceBytes` or more is written from its own buffer instead), and the batch
- * goes to the file in one write FLUSH_DELAY_MS after its first record (one write per exchange would cost a
- * syscall and a threadpool round trip each, as much as the rest of recording). A record someone waits for
- * (`soon`), or a batch past MAX_BATCH_BYTES, goes at the end of the event-loop turn instead. One write at a
- * time: what is added meanwhile waits for it. A write that fails is cut off again, so the log always ends with
- * a whole record (FORMAT.md).
+ * `add` encodes a record at once, into a slab shared by consecutive records (frame line, header JSON and bodies
+ * copied in; a body of `referenceBytes` or more is written from its own buffer instead), then, by default
+ * (`writeThrough`), writes it straight away with one synchronous `write`: a write of a record to the OS's cache
+ * takes microseconds, far less than handing it to the threadpool, and when `add` returns the record is in the
+ * file. So a crash or `kill -9` loses at most the exchange in flight, never one that had finished, and can leave
+ * only that last record torn (FORMAT.md).
  *
- * Crash guarantee: a record reaches the file (the OS's cache; fsync is the caller's) within FLUSH_DELAY_MS of
- * being added, plus the time the write ahead of it takes. A crash or `kill -9` therefore loses at most the
- * exchanges that finished in the last few milliseconds (never earlier ones), and can leave only the last
- * record torn.
+ * With `writeThrough: false`, records are batched instead (group commit): the batch goes in one asynchronous
+ * write FLUSH_DELAY_MS after its first record, or at the end of the event-loop turn for a record someone waits
+ * for (`soon`) or a batch past MAX_BATCH_BYTES; a crash then loses the last few milliseconds' records. One write
+ * at a time either way: what is added during an asynchronous write waits for it. A write that fails is cut off
+ * again, so the log always ends with a whole record.
  */
 import { crc32 } from 'node:zlib'
-import { ftruncate, write, writev } from 'node:fs'
+import { ftruncate, ftruncateSync, write, writeSync, writev, writevSync } from 'node:fs'
 import { FRAME_CRC_BYTES, framePrefix, headJson, NL, writeFrameCrc } from './record-log.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'
 
@@ -35,7 +35,9 @@ export interface LogAppenderOptions {
   readonly slabBytes?: number
   /** Bodies at least this long are written from their own buffer, not copied. Default 64 KiB. */
   readonly referenceBytes?: number
-  /** Default FLUSH_DELAY_MS; 0 writes at the end of each event-loop turn. */
+  /** Write each record as it is added, synchronously (the default), rather than in batches. */
+  readonly writeThrough?: boolean
+  /** For batches: default FLUSH_DELAY_MS; 0 writes at the end of each event-loop turn. */
   readonly flushDelayMs?: number
 }
 
@@ -48,6 +50,7 @@ export class LogAppender {
   private readonly slabBytes: number
   private readonly referenceBytes: number
   private readonly delayMs: number
+  private readonly writeThrough: boolean
   private slab: Buffer
   /** Bytes of the slab in use, and where the part not yet handed to `parts` starts. */
   private used = 0
@@ -73,6 +76,7 @@ export class LogAppender {
     this.slabBytes = options.slabBytes ?? 256 * 1024
     this.referenceBytes = options.referenceBytes ?? 64 * 1024
     this.delayMs = options.flushDelayMs ?? FLUSH_DELAY_MS
+    this.writeThrough = options.writeThrough ?? true
     this.slab = Buffer.allocUnsafe(this.slabBytes)
   }
 
@@ -111,8 +115,40 @@ export class LogAppender {
     this.used = at
     this.records++
     if (settled) this.settlers.push(settled)
+    if (this.writeThrough && !this.inFlight) { this.writeNow(); return }
     if (soon) this.urgent = true
     this.schedule()
+  }
+
+  /** Writes everything added so far with synchronous writes (write-through), then tells its settlers. */
+  private writeNow(): void {
+    this.seal()
+    const parts = this.parts
+    const bytes = this.pendingBytes
+    const records = this.records
+    const settlers = this.settlers
+    this.parts = []
+    this.pendingBytes = 0
+    this.records = 0
+    this.settlers = []
+    // The slab's written bytes are spent; reuse it from the start (nothing refers to it once written).
+    this.used = 0
+    this.sealed = 0
+    let error: Error | undefined
+    try {
+      let done = 0
+      while (done < bytes) {
+        const rest = done === 0 ? parts : remainingParts(parts, done)
+        const n = rest.length === 1 ? writeSync(this.fd, rest[0]!, 0, rest[0]!.byteLength, null) : writevSync(this.fd, rest)
+        if (n <= 0) throw new Error('writing to the session log made no progress')
+        done += n
+      }
+      this.length += bytes
+    } catch (caught) {
+      error = caught as Error
+      try { ftruncateSync(this.fd, this.length) } catch { /* the next open reports a torn tail instead */ }
+    }
+    this.finish({ parts, bytes, done: bytes, records, settlers }, error)
   }
 
   /** Writes everything added so far without waiting for the delay; resolves once it is written or has failed. */
@@ -183,14 +219,7 @@ export class LogAppender {
   private writeRest(): void {
     const w = this.inFlight!
     let parts = w.parts
-    if (w.done > 0) {
-      // A short write (a file size limit, a nearly full disk) is not an error to the OS: write the rest, so the
-      // next try meets the error instead of leaving a torn record that later records would follow.
-      let skip = w.done
-      let i = 0
-      while (skip >= parts[i]!.byteLength) skip -= parts[i++]!.byteLength
-      parts = [parts[i]!.subarray(skip), ...parts.slice(i + 1)]
-    }
+    if (w.done > 0) parts = remainingParts(parts, w.done)
     if (parts.length === 1) write(this.fd, parts[0]!, 0, parts[0]!.byteLength, null, this.onWritten)
     else writev(this.fd, parts, null, this.onWritten)
   }
@@ -225,4 +254,16 @@ export class LogAppender {
     this.idle = []
     for (const resolve of idle) resolve()
   }
+}
+
+/**
+ * The parts after the first `done` bytes. A short write (a file size limit, a nearly full disk) is not an error
+ * to the OS: the rest is written, so the next try meets the error instead of leaving a torn record that later
+ * records would follow.
+ */
+function remainingParts(parts: Buffer[], done: number): Buffer[] {
+  let skip = done
+  let i = 0
+  while (skip >= parts[i]!.byteLength) skip -= parts[i++]!.byteLength
+  return [parts[i]!.subarray(skip), ...parts.slice(i + 1)]
 }

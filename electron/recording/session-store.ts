@@ -1,9 +1,9 @@
 /**
  * Sessions on disk (FORMAT.md): a directory holding `session.json` (the manifest) and `exchanges.log` (the
- * append-only record log). Writing appends whole records, a few milliseconds' worth in one write
+ * append-only record log). Writing appends each whole record with one write as its exchange ends
  * (log-appender.ts); the manifest is replaced atomically (write to a temporary file, then rename) on create and
- * close, so a `kill -9` loses at most the last few milliseconds' records, of which only the last can be torn:
- * the next open skips and reports it.
+ * close, so a `kill -9` loses at most the exchange in flight, whose record alone can be torn: the next open
+ * skips and reports it.
  */
 import type { SessionInfo } from '../../shared/exchange.ts'
 import { constants } from 'node:fs'
@@ -138,8 +138,7 @@ export async function createSession(dir: string, options: CreateSessionOptions =
     await writeManifest(dir, manifest)
   }
   const handle: FileHandle = await open(logFile, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT)
-  // Records are written in batches, a few milliseconds' worth per write (log-appender.ts says what a crash can
-  // lose): one write per record cannot keep up under load, and costs a syscall per exchange.
+  // One synchronous write per record (log-appender.ts): a finished exchange is in the file before the next starts.
   const appender = new LogAppender(handle.fd, (await handle.stat()).size, count)
   let closing: Promise<SessionInfo> | undefined
   const closed = () => new Error(`the session in ${dir} is closed`)

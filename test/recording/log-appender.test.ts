@@ -6,14 +6,15 @@ import { LogAppender } from '../../electron/recording/log-appender.ts'
 import { decodeLog, encodeRecord } from '../../electron/recording/record-log.ts'
 import { exchange, tempDir } from './support.ts'
 
-test('records appended in batches are the same bytes as records encoded one by one, whatever their body sizes', async () => {
+for (const writeThrough of [true, false]) {
+test(`records appended ${writeThrough ? 'one write each' : 'in batches'} are the same bytes as records encoded one by one, whatever their body sizes`, async () => {
   const t = await tempDir()
   const file = join(t.dir, 'exchanges.log')
   writeFileSync(file, '')
   const fd = openSync(file, 'a')
   try {
     // A tiny slab and reference size, so records span new slabs and some bodies are written from their own buffers.
-    const appender = new LogAppender(fd, 0, 0, { slabBytes: 300, referenceBytes: 100 })
+    const appender = new LogAppender(fd, 0, 0, { slabBytes: 300, referenceBytes: 100, writeThrough })
     const sizes = [0, 5, 99, 100, 250, 1000, 3, 0, 4000, 64]
     const xs = sizes.map((n, i) => exchange({ url: `http://example.com/${i}`, requestBody: Buffer.alloc(sizes[sizes.length - 1 - i]!, 65 + i), responseBody: Buffer.alloc(n, 97 + i) }))
     const heard: Array<Error | undefined> = []
@@ -25,6 +26,29 @@ test('records appended in batches are the same bytes as records encoded one by o
     assert.deepEqual(heard, xs.map(() => undefined))
     assert.equal(appender.count, xs.length)
     assert.equal(decodeLog(readFileSync(file), file).records.length, xs.length)
+  } finally {
+    closeSync(fd)
+    await t.remove()
+  }
+})
+}
+
+test('with write-through (the default) a record is in the file, whole, by the time add returns', async () => {
+  const t = await tempDir()
+  const file = join(t.dir, 'exchanges.log')
+  writeFileSync(file, '')
+  const fd = openSync(file, 'a')
+  try {
+    const appender = new LogAppender(fd, 0, 0)
+    const xs = [0, 10, 70_000].map((n, i) => exchange({ url: `http://example.com/${i}`, responseBody: Buffer.alloc(n, 97 + i) }))
+    xs.forEach((x, i) => {
+      let heard: Error | undefined | 'nothing' = 'nothing'
+      appender.add(x, (e) => { heard = e })
+      // No await: what a kill -9 right now would leave on disk.
+      assert.deepEqual(readFileSync(file), Buffer.concat(xs.slice(0, i + 1).map(encodeRecord)))
+      assert.equal(heard, undefined)
+      assert.equal(appender.count, i + 1)
+    })
   } finally {
     closeSync(fd)
     await t.remove()
