@@ -7,7 +7,7 @@
  * process) spent per request: on a shared 2-core machine it moves far less with the neighbours than req/s does.
  *
  * Env: BENCH_DURATION seconds per measurement (default 5), BENCH_WARMUP seconds (default 1), BENCH_ROUNDS
- * (default 2; each cell is the best round by req/s, and every round runs all scenarios in turn, so drift hits all alike),
+ * (default 3; each cell is the best round by req/s, and every round runs all scenarios in turn, so drift hits all alike),
  * BENCH_CONNECTIONS (default 32), BENCH_ONLY (comma-separated scenario names), BENCH_SKIP_MICRO=1.
  */
 import os from 'node:os'
@@ -27,7 +27,7 @@ const env = (name: string, fallback: number): number => {
 }
 const load: LoadSettings = { connections: env('BENCH_CONNECTIONS', 32), pipelining: 1, durationS: env('BENCH_DURATION', 5) }
 const warmupS = env('BENCH_WARMUP', 1)
-const rounds = Math.floor(env('BENCH_ROUNDS', 2))
+const rounds = Math.floor(env('BENCH_ROUNDS', 3))
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean)
 const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name) || s.name === 'bare-pipe')
 const SIZES: readonly Size[] = ['1k', '64k']
