@@ -6,39 +6,41 @@ import { LogAppender } from '../../electron/recording/log-appender.ts'
 import { decodeLog, encodeRecord } from '../../electron/recording/record-log.ts'
 import { exchange, tempDir } from './support.ts'
 
-for (const writeThrough of [true, false]) {
-test(`records appended ${writeThrough ? 'one write each' : 'in batches'} are the same bytes as records encoded one by one, whatever their body sizes`, async () => {
+/** Runs `body` with an empty log file opened with `flags` ('a' to append; 'r' makes every write fail), then cleans up. */
+async function withLogFile(flags: 'a' | 'r', body: (fd: number, file: string) => Promise<void> | void): Promise<void> {
   const t = await tempDir()
   const file = join(t.dir, 'exchanges.log')
   writeFileSync(file, '')
-  const fd = openSync(file, 'a')
+  const fd = openSync(file, flags)
   try {
-    // A tiny slab and reference size, so records span new slabs and some bodies are written from their own buffers.
-    const appender = new LogAppender(fd, 0, 0, { slabBytes: 300, referenceBytes: 100, writeThrough })
-    const sizes = [0, 5, 99, 100, 250, 1000, 3, 0, 4000, 64]
-    const xs = sizes.map((n, i) => exchange({ url: `http://example.com/${i}`, requestBody: Buffer.alloc(sizes[sizes.length - 1 - i]!, 65 + i), responseBody: Buffer.alloc(n, 97 + i) }))
-    const heard: Array<Error | undefined> = []
-    xs.slice(0, 4).forEach((x) => appender.add(x, (e) => heard.push(e)))
-    await appender.flushAll()
-    xs.slice(4).forEach((x) => appender.add(x, (e) => heard.push(e)))
-    await appender.flushAll()
-    assert.deepEqual(readFileSync(file), Buffer.concat(xs.map(encodeRecord)))
-    assert.deepEqual(heard, xs.map(() => undefined))
-    assert.equal(appender.count, xs.length)
-    assert.equal(decodeLog(readFileSync(file), file).records.length, xs.length)
+    await body(fd, file)
   } finally {
     closeSync(fd)
     await t.remove()
   }
-})
 }
 
-test('with write-through (the default) a record is in the file, whole, by the time add returns', async () => {
-  const t = await tempDir()
-  const file = join(t.dir, 'exchanges.log')
-  writeFileSync(file, '')
-  const fd = openSync(file, 'a')
-  try {
+for (const writeThrough of [true, false]) {
+  test(`records appended ${writeThrough ? 'one write each' : 'in batches'} are the same bytes as records encoded one by one, whatever their body sizes`, () =>
+    withLogFile('a', async (fd, file) => {
+      // A tiny slab and reference size, so records span new slabs and some bodies are written from their own buffers.
+      const appender = new LogAppender(fd, 0, 0, { slabBytes: 300, referenceBytes: 100, writeThrough })
+      const sizes = [0, 5, 99, 100, 250, 1000, 3, 0, 4000, 64]
+      const xs = sizes.map((n, i) => exchange({ url: `http://example.com/${i}`, requestBody: Buffer.alloc(sizes[sizes.length - 1 - i]!, 65 + i), responseBody: Buffer.alloc(n, 97 + i) }))
+      const heard: Array<Error | undefined> = []
+      xs.slice(0, 4).forEach((x) => appender.add(x, (e) => heard.push(e)))
+      await appender.flushAll()
+      xs.slice(4).forEach((x) => appender.add(x, (e) => heard.push(e)))
+      await appender.flushAll()
+      assert.deepEqual(readFileSync(file), Buffer.concat(xs.map(encodeRecord)))
+      assert.deepEqual(heard, xs.map(() => undefined))
+      assert.equal(appender.count, xs.length)
+      assert.equal(decodeLog(readFileSync(file), file).records.length, xs.length)
+    }))
+}
+
+test('with write-through (the default) a record is in the file, whole, by the time add returns', () =>
+  withLogFile('a', (fd, file) => {
     const appender = new LogAppender(fd, 0, 0)
     const xs = [0, 10, 70_000].map((n, i) => exchange({ url: `http://example.com/${i}`, responseBody: Buffer.alloc(n, 97 + i) }))
     xs.forEach((x, i) => {
@@ -49,29 +51,19 @@ test('with write-through (the default) a record is in the file, whole, by the ti
       assert.equal(heard, undefined)
       assert.equal(appender.count, i + 1)
     })
-  } finally {
-    closeSync(fd)
-    await t.remove()
-  }
-})
+  }))
 
-test('a batch that cannot be written is reported to each of its records and counted as failures', async () => {
-  const t = await tempDir()
-  const file = join(t.dir, 'exchanges.log')
-  writeFileSync(file, '')
-  const fd = openSync(file, 'r')
-  try {
-    const appender = new LogAppender(fd, 0, 0)
-    const heard: Array<Error | undefined> = []
-    for (let i = 0; i < 3; i++) appender.add(exchange(), (e) => heard.push(e))
-    await appender.flushAll()
-    assert.equal(heard.length, 3)
-    for (const e of heard) assert.ok(e instanceof Error, 'each record hears the error')
-    assert.equal(appender.failures, 3)
-    assert.equal(appender.count, 0)
-    assert.match(appender.lastError ?? '', /EBADF/)
-  } finally {
-    closeSync(fd)
-    await t.remove()
-  }
-})
+for (const writeThrough of [true, false]) {
+  test(`records that cannot be written (${writeThrough ? 'one write each' : 'in a batch'}) are each told so and counted as failures`, () =>
+    withLogFile('r', async (fd) => {
+      const appender = new LogAppender(fd, 0, 0, { writeThrough })
+      const heard: Array<Error | undefined> = []
+      for (let i = 0; i < 3; i++) appender.add(exchange(), (e) => heard.push(e))
+      await appender.flushAll()
+      assert.equal(heard.length, 3)
+      for (const e of heard) assert.ok(e instanceof Error, 'each record hears the error')
+      assert.equal(appender.failures, 3)
+      assert.equal(appender.count, 0)
+      assert.match(appender.lastError ?? '', /EBADF/)
+    }))
+}
