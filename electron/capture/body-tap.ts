@@ -7,30 +7,17 @@ import type { StoredBody } from './captured-exchange.ts'
 import { ChunkKeeper } from '../core/stream-plumbing.ts'
 
 /**
- * A `ChunkKeeper` that can hand over what it kept as a stored body, which may be kept for a long time. A body
- * kept as one chunk that has its memory to itself (as Node's HTTP parser gives them) is stored by reference;
- * otherwise the kept bytes are copied, once, into memory of their own, so a small cap never pins a large
- * chunk's memory, nor a stored body a slab of Node's shared buffer pool.
+ * A `ChunkKeeper` that can hand over what it kept as a stored body. Beware: the bytes handed over may share memory
+ * with a larger chunk (a socket read holding the head too): whoever keeps them for long copies them first, as
+ * `ExchangeRecord` does (into its slab, or into memory of their own).
  */
 export class BodyKeeper extends ChunkKeeper {
   /** What was kept. `size` is the declared length when the stream has not been read to the end, else what was seen. */
   stored(declaredLength: number | undefined, complete: boolean): StoredBody {
-    const bytes = this.kept.length === 1 && ownsItsMemory(this.kept[0]!) ? this.kept[0]! : this.copied()
+    const bytes = this.joined()
     const size = complete ? this.seen : Math.max(this.seen, declaredLength ?? 0)
     return { bytes, size, truncated: bytes.byteLength < size }
   }
-
-  private copied(): Buffer {
-    const bytes = Buffer.allocUnsafeSlow(this.keptBytes)
-    let at = 0
-    for (const part of this.kept) at += part.copy(bytes, at)
-    return bytes
-  }
-}
-
-/** Whether a buffer spans (nearly) all of its ArrayBuffer: an eighth more, or 64 bytes more, at most. */
-function ownsItsMemory(b: Buffer): boolean {
-  return b.buffer.byteLength - b.byteLength <= Math.max(64, b.byteLength >>> 3)
 }
 
 /**

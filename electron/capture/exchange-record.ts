@@ -116,8 +116,8 @@ export class ExchangeRecord implements CapturedExchange {
     this.responseBodySize = responseBody ? responseBody.size : 0
     this.heldRequestHeaders = qh < 0 ? requestHeaders : undefined
     this.heldResponseHeaders = sh < 0 ? responseHeaders : undefined
-    this.heldRequestBody = qb < 0 ? requestBody : undefined
-    this.heldResponseBody = sb < 0 ? responseBody : undefined
+    this.heldRequestBody = qb < 0 ? owned(requestBody) : undefined
+    this.heldResponseBody = sb < 0 ? owned(responseBody) : undefined
   }
 
   get requestHeaders(): Headers {
@@ -192,6 +192,20 @@ function slabTextLength(text: PackedHeaders): number {
 
 function slabBodyLength(body: StoredBody | null): number {
   return body && body.bytes.byteLength <= SLAB_BODY_MAX ? body.bytes.byteLength : -1
+}
+
+/**
+ * A body kept outside the slab, in memory of its own: a body that is part of a larger buffer (a socket read, or
+ * Node's shared pool) is copied once, so keeping it never pins the rest.
+ */
+function owned(body: StoredBody | null): StoredBody | null {
+  if (!body || ownsItsMemory(body.bytes)) return body
+  return { bytes: new Uint8Array(body.bytes), size: body.size, truncated: body.truncated }
+}
+
+/** Whether bytes span (nearly) all of their ArrayBuffer: an eighth more, or 64 bytes more, at most. */
+function ownsItsMemory(b: Uint8Array): boolean {
+  return b.buffer.byteLength - b.byteLength <= Math.max(64, b.byteLength >>> 3)
 }
 
 const noBody: StoredBody = Object.freeze({ bytes: new Uint8Array(0), size: 0, truncated: false })

@@ -97,3 +97,16 @@ test('header text that is not plain ASCII (obs-text bytes, or characters set in 
   assert.deepEqual(record.requestHeaders, odd)
   assert.deepEqual(record.responseHeaders, [['X-Emoji', '\u{1F600}']])
 })
+
+test('a large body that is part of a bigger buffer is kept as a copy of its own, never pinning the rest', () => {
+  const big = Buffer.alloc(SLAB_BODY_MAX * 8, 7)
+  const part = big.subarray(100, 100 + SLAB_BODY_MAX * 2)
+  const alone = new Uint8Array(SLAB_BODY_MAX * 2).fill(9)
+  const p = parts([['Host', 'h']], [['Content-Type', 'application/octet-stream']])
+  const shared = new ExchangeRecord({ ...p, responseBody: { bytes: part, size: part.byteLength, truncated: false } })
+  const own = new ExchangeRecord({ ...p, responseBody: { bytes: alone, size: alone.byteLength, truncated: false } })
+  assert.notEqual(shared.responseBody!.bytes.buffer, big.buffer)
+  assert.equal(shared.responseBody!.bytes.buffer.byteLength, part.byteLength)
+  assert.deepEqual(Buffer.from(shared.responseBody!.bytes), part)
+  assert.equal(own.responseBody!.bytes, alone, 'a body with its memory to itself is kept as it is')
+})
