@@ -152,7 +152,7 @@ export async function createSession(dir: string, options: CreateSessionOptions =
     description: `records each exchange to the session in ${dir}`,
     append(exchange) {
       if (closing) return Promise.reject(closed())
-      return new Promise<void>((resolve, reject) => appender.add(exchange, (error) => (error === undefined ? resolve() : reject(error)), true))
+      return new Promise<void>((resolve, reject) => appender.add(exchange, (error) => (error === undefined ? resolve() : reject(error))))
     },
     enqueue(exchange, settled) {
       if (closing) settled(closed())
@@ -160,7 +160,6 @@ export async function createSession(dir: string, options: CreateSessionOptions =
     },
     close() {
       return (closing ??= (async () => {
-        await appender.flushAll()
         await handle.sync().catch(() => {})
         await handle.close()
         manifest = { ...manifest, count: appender.count, updated: new Date(clock.now()).toISOString() }

@@ -20,26 +20,21 @@ async function withLogFile(flags: 'a' | 'r', body: (fd: number, file: string) =>
   }
 }
 
-for (const writeThrough of [true, false]) {
-  test(`records appended ${writeThrough ? 'one write each' : 'in batches'} are the same bytes as records encoded one by one, whatever their body sizes`, () =>
-    withLogFile('a', async (fd, file) => {
-      // A tiny slab and reference size, so records span new slabs and some bodies are written from their own buffers.
-      const appender = new LogAppender(fd, 0, 0, { slabBytes: 300, referenceBytes: 100, writeThrough })
-      const sizes = [0, 5, 99, 100, 250, 1000, 3, 0, 4000, 64]
-      const xs = sizes.map((n, i) => exchange({ url: `http://example.com/${i}`, requestBody: Buffer.alloc(sizes[sizes.length - 1 - i]!, 65 + i), responseBody: Buffer.alloc(n, 97 + i) }))
-      const heard: Array<Error | undefined> = []
-      xs.slice(0, 4).forEach((x) => appender.add(x, (e) => heard.push(e)))
-      await appender.flushAll()
-      xs.slice(4).forEach((x) => appender.add(x, (e) => heard.push(e)))
-      await appender.flushAll()
-      assert.deepEqual(readFileSync(file), Buffer.concat(xs.map(encodeRecord)))
-      assert.deepEqual(heard, xs.map(() => undefined))
-      assert.equal(appender.count, xs.length)
-      assert.equal(decodeLog(readFileSync(file), file).records.length, xs.length)
-    }))
-}
+test('records appended are the same bytes as records encoded one by one, whatever their body sizes', () =>
+  withLogFile('a', (fd, file) => {
+    // A tiny slab and reference size, so records outgrow the slab and some bodies are written from their own buffers.
+    const appender = new LogAppender(fd, 0, 0, { slabBytes: 300, referenceBytes: 100 })
+    const sizes = [0, 5, 99, 100, 250, 1000, 3, 0, 4000, 64]
+    const xs = sizes.map((n, i) => exchange({ url: `http://example.com/${i}`, requestBody: Buffer.alloc(sizes[sizes.length - 1 - i]!, 65 + i), responseBody: Buffer.alloc(n, 97 + i) }))
+    const heard: Array<Error | undefined> = []
+    xs.forEach((x) => appender.add(x, (e) => heard.push(e)))
+    assert.deepEqual(readFileSync(file), Buffer.concat(xs.map(encodeRecord)))
+    assert.deepEqual(heard, xs.map(() => undefined))
+    assert.equal(appender.count, xs.length)
+    assert.equal(decodeLog(readFileSync(file), file).records.length, xs.length)
+  }))
 
-test('with write-through (the default) a record is in the file, whole, by the time add returns', () =>
+test('a record is in the file, whole, by the time add returns', () =>
   withLogFile('a', (fd, file) => {
     const appender = new LogAppender(fd, 0, 0)
     const xs = [0, 10, 70_000].map((n, i) => exchange({ url: `http://example.com/${i}`, responseBody: Buffer.alloc(n, 97 + i) }))
@@ -53,17 +48,14 @@ test('with write-through (the default) a record is in the file, whole, by the ti
     })
   }))
 
-for (const writeThrough of [true, false]) {
-  test(`records that cannot be written (${writeThrough ? 'one write each' : 'in a batch'}) are each told so and counted as failures`, () =>
-    withLogFile('r', async (fd) => {
-      const appender = new LogAppender(fd, 0, 0, { writeThrough })
-      const heard: Array<Error | undefined> = []
-      for (let i = 0; i < 3; i++) appender.add(exchange(), (e) => heard.push(e))
-      await appender.flushAll()
-      assert.equal(heard.length, 3)
-      for (const e of heard) assert.ok(e instanceof Error, 'each record hears the error')
-      assert.equal(appender.failures, 3)
-      assert.equal(appender.count, 0)
-      assert.match(appender.lastError ?? '', /EBADF/)
-    }))
-}
+test('records that cannot be written are each told so and counted as failures', () =>
+  withLogFile('r', (fd) => {
+    const appender = new LogAppender(fd, 0, 0)
+    const heard: Array<Error | undefined> = []
+    for (let i = 0; i < 3; i++) appender.add(exchange(), (e) => heard.push(e))
+    assert.equal(heard.length, 3)
+    for (const e of heard) assert.ok(e instanceof Error, 'each record hears the error')
+    assert.equal(appender.failures, 3)
+    assert.equal(appender.count, 0)
+    assert.match(appender.lastError ?? '', /EBADF/)
+  }))
