@@ -56,4 +56,8 @@ test('electron-builder packages only the built output, and starts the app from t
   // dist/main sits as deep as electron/shell, so ../../dist/renderer from the bundle is the built renderer.
   assert.equal(resolve(root, 'dist/main', '../../dist/renderer/index.html'), join(root, 'dist/renderer/index.html'))
   for (const target of ['AppImage', 'deb', 'dmg', 'nsis']) assert.match(config, new RegExp(`\\b${target}\\b`))
+  assert.match(config, /^ {2}maintainer: .+<.+@.+>$/m, 'a .deb needs a maintainer with an email address')
+  // electron-builder refuses to package when these are production dependencies.
+  const dependencies = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies
+  for (const name of ['electron', 'electron-builder']) assert.equal(name in dependencies, false, `${name} belongs in devDependencies`)
 })
