@@ -130,15 +130,12 @@ export class ExchangeRecord implements CapturedExchange {
 
   get requestBody(): StoredBody {
     const n = this.requestBodyLength
-    if (n < 0) return this.heldRequestBody!
-    return storedBody(this.slab, this.at + Math.max(0, this.requestHeadersLength) + Math.max(0, this.responseHeadersLength), n, this.requestBodySize)
+    return n < 0 ? this.heldRequestBody! : storedBody(this.slab, this.startOf(REQUEST_BODY), n, this.requestBodySize)
   }
 
   get responseBody(): StoredBody | null {
     const n = this.responseBodyLength
-    if (n < 0) return this.heldResponseBody!
-    const from = this.at + Math.max(0, this.requestHeadersLength) + Math.max(0, this.responseHeadersLength) + Math.max(0, this.requestBodyLength)
-    return storedBody(this.slab, from, n, this.responseBodySize)
+    return n < 0 ? this.heldResponseBody! : storedBody(this.slab, this.startOf(RESPONSE_BODY), n, this.responseBodySize)
   }
 
   /** The request's header list, packed (see `packed`). */
@@ -150,9 +147,17 @@ export class ExchangeRecord implements CapturedExchange {
   /** The response's header list, packed; empty when there was no response. */
   get packedResponseHeaders(): PackedHeaders {
     const n = this.responseHeadersLength
-    if (n < 0) return this.heldResponseHeaders!
-    const from = this.at + Math.max(0, this.requestHeadersLength)
-    return this.slab.toString('latin1', from, from + n)
+    const from = this.startOf(RESPONSE_HEADERS)
+    return n < 0 ? this.heldResponseHeaders! : this.slab.toString('latin1', from, from + n)
+  }
+
+  /** Where a part of the bulk starts in the slab: after the parts before it that are there. */
+  private startOf(part: number): number {
+    let at = this.at
+    if (part > REQUEST_HEADERS) at += Math.max(0, this.requestHeadersLength)
+    if (part > RESPONSE_HEADERS) at += Math.max(0, this.responseHeadersLength)
+    if (part > REQUEST_BODY) at += Math.max(0, this.requestBodyLength)
+    return at
   }
 
   get url(): string {
@@ -180,6 +185,12 @@ export class ExchangeRecord implements CapturedExchange {
     return lastLocation!
   }
 }
+
+/** The parts of a record's bulk, in their order in the slab. */
+const REQUEST_HEADERS = 0
+const RESPONSE_HEADERS = 1
+const REQUEST_BODY = 2
+const RESPONSE_BODY = 3
 
 /** Bodies up to this many bytes are copied into the slab; longer ones are kept as they came (by reference). */
 export const SLAB_BODY_MAX = 16 * 1024
