@@ -1,14 +1,16 @@
 /**
  * The captured exchanges, bounded by count and by total stored body bytes, oldest evicted first.
  *
- * Entries live in a `Map` keyed by id, and in a FIFO array (`order`, read from `head`), so evicting the oldest is
- * O(1) amortised. (Not "the Map's first key": V8 leaves deleted Map slots as holes until it rehashes, so taking
- * the first key after many front deletions scans the holes, and 400k inserts at a 100k bound took seconds.) An
- * update (a tunnel's close) changes the entry in place, keeping its seq and place in `order`, so seq order and
- * `order` are the same.
+ * Records sit in a FIFO array (`records`, read from `head`) with their kept body bytes beside them (`bytes`), and
+ * a `Map` from id to seq finds them: seqs are handed out one by one as records arrive and the oldest go first, so
+ * a record's place in the arrays is its seq less the seq of the array's first slot (`firstSeq`). Evicting the
+ * oldest is O(1) amortised (not "the Map's first key": V8 leaves deleted Map slots as holes until it rehashes, so
+ * taking the first key after many front deletions scans the holes, and 400k inserts at a 100k bound took
+ * seconds). An update (a tunnel's close) replaces the record in place, keeping its seq and place. Nothing is
+ * allocated per record beyond the Map's slot: no entry object.
  *
  * A summary is made each time one is asked for (by `upsert`, `get`, `summaries`) and not kept: it is sent and
- * dropped, so a stored exchange costs its record and one entry, watched or not. `put` stores a record without
+ * dropped, so a stored exchange costs its record and one slot, watched or not. `put` stores a record without
  * making a summary at all, for when nobody is subscribed.
  */
 import { DEFAULT_SETTINGS, type BodyData, type ExchangeDetail, type ExchangeSummary, type Settings } from '../../shared/exchange.ts'
@@ -16,15 +18,16 @@ import type { CapturedExchange, StoredBody } from './captured-exchange.ts'
 
 export type StoreBounds = Pick<Settings, 'maxExchanges' | 'maxTotalBodyBytes'>
 
-/** One stored exchange (a class, so every entry has one shape). */
-class Entry {
-  constructor(public record: CapturedExchange, readonly seq: number, public bodyBytes: number) {}
-}
-
 export class ExchangeStore {
-  private readonly entries = new Map<string, Entry>()
-  private order: (Entry | undefined)[] = []
+  /** Id to seq. */
+  private readonly seqs = new Map<string, number>()
+  /** Records in seq order from `head`; slots before `head` are evicted (undefined). */
+  private records: (CapturedExchange | undefined)[] = []
+  /** Each record's kept body bytes, beside it. */
+  private bytes: number[] = []
   private head = 0
+  /** The seq of the record in slot 0. */
+  private firstSeq = 1
   private bounds: StoreBounds
   private bodyBytes = 0
   private lastSeq = 0
@@ -37,7 +40,7 @@ export class ExchangeStore {
   }
 
   get size(): number {
-    return this.entries.size
+    return this.seqs.size
   }
 
   /** Bytes of body kept across every stored exchange (capped bodies, not real sizes). */
@@ -57,7 +60,8 @@ export class ExchangeStore {
    * by its own insertion.
    */
   upsert(record: CapturedExchange): ExchangeSummary {
-    return summaryOf(this.enter(record))
+    const seq = this.enter(record)
+    return summarise(this.records[seq - this.firstSeq]!, seq)
   }
 
   /** As `upsert`, without making the summary now (for when nobody is waiting for it). */
@@ -65,44 +69,47 @@ export class ExchangeStore {
     this.enter(record)
   }
 
-  private enter(record: CapturedExchange): Entry {
+  /** Stores the record and returns its seq. */
+  private enter(record: CapturedExchange): number {
     let kept = record
     let bytes = bodyBytesOf(record)
     if (bytes > this.bounds.maxTotalBodyBytes) {
       kept = withBodies(record, emptied(record.requestBody), emptied(record.responseBody))
       bytes = 0
     }
-    let entry = this.entries.get(record.id)
-    if (entry) {
-      this.bodyBytes += bytes - entry.bodyBytes
-      entry.record = kept
-      entry.bodyBytes = bytes
+    let seq = this.seqs.get(record.id)
+    if (seq !== undefined) {
+      const slot = seq - this.firstSeq
+      this.bodyBytes += bytes - this.bytes[slot]!
+      this.records[slot] = kept
+      this.bytes[slot] = bytes
     } else {
-      entry = new Entry(kept, ++this.lastSeq, bytes)
-      this.entries.set(record.id, entry)
-      this.order.push(entry)
+      seq = ++this.lastSeq
+      this.seqs.set(record.id, seq)
+      this.records.push(kept)
+      this.bytes.push(bytes)
       this.bodyBytes += bytes
     }
     this.evict()
-    return entry
+    return seq
   }
 
   get(id: string): ExchangeSummary | undefined {
-    const entry = this.entries.get(id)
-    return entry && summaryOf(entry)
+    const seq = this.seqs.get(id)
+    return seq === undefined ? undefined : summarise(this.records[seq - this.firstSeq]!, seq)
   }
 
   /** Whether an exchange with this id is stored. */
   has(id: string): boolean {
-    return this.entries.has(id)
+    return this.seqs.has(id)
   }
 
   /** The exchange with headers and bodies (base64), or null when it is unknown, cleared or evicted. */
   detail(id: string): ExchangeDetail | null {
-    const entry = this.entries.get(id)
-    if (!entry) return null
-    const record = entry.record
-    const summary = summaryOf(entry)
+    const seq = this.seqs.get(id)
+    if (seq === undefined) return null
+    const record = this.records[seq - this.firstSeq]!
+    const summary = summarise(record, seq)
     return {
       ...summary,
       target: record.target,
@@ -119,31 +126,22 @@ export class ExchangeStore {
     return this.summariesAfter(0)
   }
 
-  /** Stored summaries with a seq above `seq`, in seq order (a binary search, then one step per result). */
+  /** Stored summaries with a seq above `seq`, in seq order (straight to the slot after it, then one step per result). */
   summariesAfter(seq: number): ExchangeSummary[] {
     const out: ExchangeSummary[] = []
-    if (seq >= this.lastSeq) return out
-    let lo = this.head
-    let hi = this.order.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (this.seqAt(mid) > seq) hi = mid
-      else lo = mid + 1
-    }
-    for (let i = lo; i < this.order.length; i++) out.push(summaryOf(this.order[i]!))
+    const records = this.records
+    for (let i = Math.max(this.head, seq + 1 - this.firstSeq); i < records.length; i++) out.push(summarise(records[i]!, this.firstSeq + i))
     return out
-  }
-
-  private seqAt(index: number): number {
-    return this.order[index]!.seq
   }
 
   /** Forgets everything; returns how many exchanges were dropped. */
   clear(): number {
-    const dropped = this.entries.size
-    this.entries.clear()
-    this.order = []
+    const dropped = this.seqs.size
+    this.seqs.clear()
+    this.records = []
+    this.bytes = []
     this.head = 0
+    this.firstSeq = this.lastSeq + 1
     this.bodyBytes = 0
     return dropped
   }
@@ -157,15 +155,18 @@ export class ExchangeStore {
 
   private evict(): void {
     const { maxExchanges, maxTotalBodyBytes } = this.bounds
-    while (this.entries.size > maxExchanges || this.bodyBytes > maxTotalBodyBytes) {
-      const entry = this.order[this.head]
-      if (entry === undefined) break
-      this.order[this.head++] = undefined
-      this.entries.delete(entry.record.id)
-      this.bodyBytes -= entry.bodyBytes
+    const { records, bytes, seqs } = this
+    while (seqs.size > maxExchanges || this.bodyBytes > maxTotalBodyBytes) {
+      const record = records[this.head]
+      if (record === undefined) break
+      records[this.head] = undefined
+      seqs.delete(record.id)
+      this.bodyBytes -= bytes[this.head++]!
     }
-    if (this.head > 1024 && this.head * 2 > this.order.length) {
-      this.order = this.order.slice(this.head)
+    if (this.head > 1024 && this.head * 2 > records.length) {
+      this.records = records.slice(this.head)
+      this.bytes = bytes.slice(this.head)
+      this.firstSeq += this.head
       this.head = 0
     }
   }
@@ -198,10 +199,6 @@ export function summarise(record: CapturedExchange, seq: number): ExchangeSummar
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
-
-function summaryOf(entry: Entry): ExchangeSummary {
-  return summarise(entry.record, entry.seq)
-}
 
 /** A copy of a record with other bodies; a record whose fields are worked out on its prototype keeps that prototype. */
 function withBodies(record: CapturedExchange, requestBody: StoredBody | null, responseBody: StoredBody | null): CapturedExchange {
