@@ -4,6 +4,7 @@
  * failure after the head makes the body stream fail, the client going away closes the upstream request, and a
  * pooled connection the upstream had dropped while idle is retried once on a fresh one.
  */
+import { holdWritesForTurn } from '../turn-writes.ts'
 import { emptyBody, generatedResponse, response, streamBody, type Request, type Response } from '../message.ts'
 import { contentLength, frozenPairs } from './raw-headers.ts'
 import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
@@ -51,12 +52,10 @@ export class WireExchange implements ExchangeOnWire, AbortWatcher {
     const body = request.body
     if (body.kind === 'bytes') {
       const bytes = body.bytes
-      if (bytes.byteLength === 0 && !chunked) socket.write(head, 'latin1')
-      else {
-        socket.cork()
-        socket.write(head, 'latin1')
+      holdWritesForTurn(socket)
+      socket.write(head, 'latin1')
+      if (bytes.byteLength > 0 || chunked) {
         if (chunked) { writeChunk(socket, bytes); socket.write(LAST_CHUNK, 'latin1') } else socket.write(bytes)
-        socket.uncork()
       }
       this.sentAll = true
       return

@@ -10,6 +10,7 @@ import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import { bodyLength, generatedResponse, type Response } from '../message.ts'
 import { LAST_CHUNK, headerLine, isChunked, writeChunk } from '../client/wire-request.ts'
+import { holdWritesForTurn } from '../turn-writes.ts'
 import { prematureClose } from '../stream-plumbing.ts'
 import { discardBody, mayHaveBody, messageOf } from './write-response.ts'
 
@@ -42,15 +43,15 @@ export function writeWireResponse(socket: Socket, response: Response, framing: W
   const body = response.body
   if (!head.withBody) {
     discardBody(body)
+    holdWritesForTurn(socket)
     socket.write(head.text, 'latin1')
     done(head.keepAlive)
     return
   }
   if (body.kind === 'bytes') {
-    socket.cork()
+    holdWritesForTurn(socket)
     socket.write(head.text, 'latin1')
     if (head.chunked) { writeChunk(socket, body.bytes); socket.write(LAST_CHUNK, 'latin1') } else socket.write(body.bytes)
-    socket.uncork()
     done(head.keepAlive)
     return
   }
@@ -142,9 +143,8 @@ class BodyWriter {
     const socket = this.socket
     if (!this.headSent) {
       this.headSent = true
-      socket.cork()
+      holdWritesForTurn(socket)
       socket.write(this.head.text, 'latin1')
-      process.nextTick(uncork, socket)
     }
     const ok = this.head.chunked ? writeChunk(socket, chunk) : socket.write(chunk)
     if (!ok) {
@@ -191,10 +191,6 @@ class BodyWriter {
     source.on('error', ignore)
     source.off('error', this.onError)
   }
-}
-
-function uncork(socket: Socket): void {
-  socket.uncork()
 }
 
 function ignore(): void {}
