@@ -1,15 +1,21 @@
 /**
  * Appends records to an open log file, for the session writer.
  *
- * `add` encodes a record into a reusable slab (frame line, header JSON and bodies copied in; a body of
- * `referenceBytes` or more is written from its own buffer instead) and writes it straight away with one
- * synchronous `write`: a record written to the OS's cache takes microseconds (a large body longer), far less
- * than handing each write to the threadpool, and when `add` returns the record is in the file. So a crash or
- * `kill -9` loses at most the exchange in flight, never one that had finished, and can leave only that last
- * record torn (FORMAT.md). A write that fails is cut off again, so the log always ends with a whole record.
+ * `add` encodes a record at once into a slab shared by the records of the current turn of the event loop (frame
+ * line, header JSON and bodies copied in; a body of `referenceBytes` or more is written from its own buffer
+ * instead). At the end of the turn, before the turn's held socket writes leave (core/turn-writes.ts), the turn's
+ * records go to the file in one synchronous write. A response's last bytes are held in the same turn as its
+ * record is added, so **a record is in the file before its response has fully left the proxy**: a crash or
+ * `kill -9` loses only exchanges whose clients had not received the whole answer, never one they had, and can
+ * leave only the last record torn (FORMAT.md). One write per turn, not per record, costs the proxy a system call
+ * per busy turn instead of per exchange.
+ *
+ * `flush()` writes what is pending at once (the writer calls it before closing). A write that fails is cut off
+ * again, so the log always ends with a whole record; every record in it hears the error.
  */
 import { crc32 } from 'node:zlib'
 import { ftruncateSync, writeSync, writevSync } from 'node:fs'
+import { beforeHeldWritesLeave } from '../core/turn-writes.ts'
 import { FRAME_CRC_BYTES, framePrefix, headJson, NL, writeFrameCrc } from './record-log.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'
 
@@ -17,7 +23,7 @@ import type { RecordedExchange } from './recorded-exchange.ts'
 export type Settled = (error: Error | undefined) => void
 
 export interface LogAppenderOptions {
-  /** Size of the buffer records are encoded into (a larger record gets a larger one). Default 256 KiB. */
+  /** Size of the buffers records are encoded into (a larger record gets a larger one). Default 256 KiB. */
   readonly slabBytes?: number
   /** Bodies at least this long are written from their own buffer, not copied. Default 64 KiB. */
   readonly referenceBytes?: number
@@ -29,36 +35,68 @@ export class LogAppender {
   /** Records whose write failed, and the last failure. */
   failures = 0
   lastError: string | undefined
+  private readonly slabBytes: number
   private readonly referenceBytes: number
   private slab: Buffer
-  /** The record's write: slab bytes and referenced bodies, in order. */
+  /** The pending write: slab bytes and referenced bodies, in order, and its length. */
   private parts: Buffer[] = []
+  private pendingBytes = 0
+  /** Who hears about each pending record (undefined for nobody). */
+  private settlers: Array<Settled | undefined> = []
   /** Bytes of the slab in use, and where the part not yet handed to `parts` starts. */
   private used = 0
   private sealed = 0
+  private flushScheduled = false
+  private readonly flushAtTurnEnd = (): void => {
+    this.flushScheduled = false
+    this.flush()
+  }
 
   /** `fd` is open for appending; `length` is its size, where a failed write is cut back to. */
   constructor(private readonly fd: number, private length: number, count: number, options: LogAppenderOptions = {}) {
     this.count = count
+    this.slabBytes = options.slabBytes ?? 256 * 1024
     this.referenceBytes = options.referenceBytes ?? 64 * 1024
-    this.slab = Buffer.allocUnsafe(options.slabBytes ?? 256 * 1024)
+    this.slab = Buffer.allocUnsafe(this.slabBytes)
   }
 
-  /** Encodes the record and writes it; `settled` hears how that went before `add` returns. */
+  /** Records encoded and not yet written. */
+  get pending(): number {
+    return this.settlers.length
+  }
+
+  /**
+   * Encodes the record and queues it for the write at the end of this turn; `settled` hears how that went. Throws
+   * (having queued nothing) for a record that cannot be encoded.
+   */
   add(x: RecordedExchange, settled?: Settled): void {
     const json = headJson(x)
-    const j = Buffer.byteLength(json, 'utf8')
     const req = x.request.body, res = x.response.body
     // Checked before anything is written: a record half-encoded would corrupt the log.
     if (!(req instanceof Uint8Array) || !(res instanceof Uint8Array)) throw new TypeError('a recorded exchange needs both bodies as bytes (Uint8Array)')
     const q = req.byteLength, s = res.byteLength
-    const prefix = framePrefix(j, q, s)
+    // The JSON's length in bytes is taken to be its length in characters (so it is plain ASCII, as it nearly always
+    // is) and checked once written: measuring it first would read the whole text one more time.
+    let prefix = framePrefix(json.length, q, s)
     const copyReq = q < this.referenceBytes, copyRes = s < this.referenceBytes
-    const copied = prefix.length + FRAME_CRC_BYTES + j + 1 + (copyReq ? q : 0) + (copyRes ? s : 0) + 1
-    if (this.slab.byteLength < copied) this.slab = Buffer.allocUnsafe(copied)
+    // Room for the longest the JSON can be (3 bytes per UTF-16 unit) and its frame line a digit longer.
+    const room = prefix.length + 1 + FRAME_CRC_BYTES + 3 * json.length + 1 + (copyReq ? q : 0) + (copyRes ? s : 0) + 1
+    if (this.slab.byteLength - this.used < room) this.freshSlab(room)
     const slab = this.slab
-    const jsonAt = prefix.length + FRAME_CRC_BYTES
-    let at = jsonAt + slab.write(json, jsonAt, 'utf8')
+    const start = this.used
+    let jsonAt = start + prefix.length + FRAME_CRC_BYTES
+    const j = slab.write(json, jsonAt, 'utf8')
+    if (j !== json.length) {
+      // Not ASCII: the frame line says the byte length, and if that has more digits the JSON moves along for it.
+      const longer = framePrefix(j, q, s)
+      if (longer.length !== prefix.length) {
+        const movedTo = start + longer.length + FRAME_CRC_BYTES
+        slab.copyWithin(movedTo, jsonAt, jsonAt + j)
+        jsonAt = movedTo
+      }
+      prefix = longer
+    }
+    let at = jsonAt + j
     let crc = j > 0 ? crc32(slab.subarray(jsonAt, at)) : 0
     slab[at++] = NL
     // The bodies: copied next to each other (one checksum call for both), or referenced as parts of the write.
@@ -69,19 +107,29 @@ export class LogAppender {
     else { crc = this.crcOfSlab(crc, bodiesAt, at); this.reference(at, res); crc = crc32(res, crc); bodiesAt = at }
     crc = this.crcOfSlab(crc, bodiesAt, at)
     slab[at++] = NL
-    slab.write(prefix, 0, 'latin1')
-    writeFrameCrc(slab, prefix.length, crc)
+    slab.write(prefix, start, 'latin1')
+    writeFrameCrc(slab, start + prefix.length, crc)
     this.used = at
-    this.write(at + (copyReq ? 0 : q) + (copyRes ? 0 : s), settled)
+    this.pendingBytes += at - start + (copyReq ? 0 : q) + (copyRes ? 0 : s)
+    this.settlers.push(settled)
+    if (!this.flushScheduled) {
+      this.flushScheduled = true
+      beforeHeldWritesLeave(this.flushAtTurnEnd)
+    }
   }
 
-  /** Writes the record's parts (`bytes` in all) with synchronous writes, then tells `settled`. */
-  private write(bytes: number, settled: Settled | undefined): void {
+  /** Writes the pending records now, with synchronous writes, then tells each one's listener how it went. */
+  flush(): void {
     this.seal()
     const parts = this.parts
+    const bytes = this.pendingBytes
+    const settlers = this.settlers
     this.parts = []
+    this.pendingBytes = 0
+    this.settlers = []
     this.used = 0
     this.sealed = 0
+    if (settlers.length === 0) return
     let error: Error | undefined
     try {
       let done = 0
@@ -92,14 +140,24 @@ export class LogAppender {
         done += n
       }
       this.length += bytes
-      this.count++
+      this.count += settlers.length
     } catch (caught) {
       error = caught as Error
-      this.failures++
+      this.failures += settlers.length
       this.lastError = error.message
       try { ftruncateSync(this.fd, this.length) } catch { /* the next open reports a torn tail instead */ }
     }
-    try { settled?.(error) } catch { /* a listener's failure is its own; the log carries on */ }
+    for (const settled of settlers) {
+      try { settled?.(error) } catch { /* a listener's failure is its own; the log carries on */ }
+    }
+  }
+
+  /** Hands what is in the slab to the pending write and starts a new slab with room for `bytes`. */
+  private freshSlab(bytes: number): void {
+    this.seal()
+    this.slab = Buffer.allocUnsafe(Math.max(this.slabBytes, bytes))
+    this.used = 0
+    this.sealed = 0
   }
 
   /** Continues `crc` over the slab bytes [from, to). */

@@ -1,9 +1,9 @@
 /**
  * Sessions on disk (FORMAT.md): a directory holding `session.json` (the manifest) and `exchanges.log` (the
- * append-only record log). Writing appends each whole record with one write as its exchange ends
- * (log-appender.ts); the manifest is replaced atomically (write to a temporary file, then rename) on create and
- * close, so a `kill -9` loses at most the exchange in flight, whose record alone can be torn: the next open
- * skips and reports it.
+ * append-only record log). Writing appends whole records, each turn's in one write, before the responses that
+ * finish their exchanges leave (log-appender.ts); the manifest is replaced atomically (write to a temporary file,
+ * then rename) on create and close. So a `kill -9` loses only exchanges whose answers had not fully left, and
+ * can tear only the last record: the next open skips and reports it.
  */
 import type { SessionInfo } from '../../shared/exchange.ts'
 import { constants } from 'node:fs'
@@ -138,7 +138,7 @@ export async function createSession(dir: string, options: CreateSessionOptions =
     await writeManifest(dir, manifest)
   }
   const handle: FileHandle = await open(logFile, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT)
-  // One synchronous write per record (log-appender.ts): a finished exchange is in the file before the next starts.
+  // The records of each event-loop turn in one synchronous write, before that turn's answers leave (log-appender.ts).
   const appender = new LogAppender(handle.fd, (await handle.stat()).size, count)
   let closing: Promise<SessionInfo> | undefined
   const closed = () => new Error(`the session in ${dir} is closed`)
@@ -160,6 +160,7 @@ export async function createSession(dir: string, options: CreateSessionOptions =
     },
     close() {
       return (closing ??= (async () => {
+        appender.flush()
         await handle.sync().catch(() => {})
         await handle.close()
         manifest = { ...manifest, count: appender.count, updated: new Date(clock.now()).toISOString() }

@@ -1,28 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer, connect, type Socket } from 'node:net'
 import { once } from 'node:events'
-import { holdWritesForTurn } from '../../electron/core/turn-writes.ts'
-
-/** A loopback socket pair: `client` writes, `peer` (the server side) receives. Both are closed by `close`. */
-async function socketPair(): Promise<{ client: Socket; peer: Socket; close: () => Promise<void> }> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  const accepted = once(server, 'connection') as Promise<[Socket]>
-  const client = connect(port, '127.0.0.1')
-  await once(client, 'connect')
-  const [peer] = await accepted
-  return {
-    client, peer,
-    close: async () => {
-      client.destroy()
-      peer.destroy()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    },
-  }
-}
+import { beforeHeldWritesLeave, holdWritesForTurn } from '../../electron/core/turn-writes.ts'
+import { socketPair } from './socket-pair.ts'
 
 test('writes made after holdWritesForTurn stay in the socket until the turn ends, then leave together', async () => {
   const { client, peer, close } = await socketPair()
@@ -75,6 +55,23 @@ test('ending a held socket sends what was written before the end', async () => {
     client.end()
     await Promise.race([ended, new Promise((_, reject) => setTimeout(() => reject(new Error('no end within 2 s')), 2000))])
     assert.equal(Buffer.concat(received).toString(), 'last words')
+  } finally {
+    await close()
+  }
+})
+
+test('work registered with beforeHeldWritesLeave runs at the end of the turn, before the held writes leave', async () => {
+  const { client, close } = await socketPair()
+  try {
+    const seen: string[] = []
+    holdWritesForTurn(client)
+    client.write('held')
+    beforeHeldWritesLeave(() => seen.push(`work ran with ${client.writableLength} bytes still held`))
+    beforeHeldWritesLeave(() => { throw new Error('a failing piece of work') })
+    assert.deepEqual(seen, [], 'not straight away')
+    await new Promise((resolve) => setImmediate(resolve))
+    assert.deepEqual(seen, ['work ran with 4 bytes still held'])
+    assert.equal(client.writableLength, 0, 'and the writes left after it, despite the work that threw')
   } finally {
     await close()
   }

@@ -3,8 +3,11 @@ import assert from 'node:assert/strict'
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { LogAppender } from '../../electron/recording/log-appender.ts'
-import { decodeLog, encodeRecord } from '../../electron/recording/record-log.ts'
+import { decodeLog, encodeRecord, headJson } from '../../electron/recording/record-log.ts'
 import { exchange, tempDir } from './support.ts'
+import { holdWritesForTurn } from '../../electron/core/turn-writes.ts'
+import { socketPair } from '../core/socket-pair.ts'
+import { within } from '../core/server/net-fixtures.ts'
 
 /** Runs `body` with an empty log file opened with `flags` ('a' to append; 'r' makes every write fail), then cleans up. */
 async function withLogFile(flags: 'a' | 'r', body: (fd: number, file: string) => Promise<void> | void): Promise<void> {
@@ -28,31 +31,71 @@ test('records appended are the same bytes as records encoded one by one, whateve
     const xs = sizes.map((n, i) => exchange({ url: `http://example.com/${i}`, requestBody: Buffer.alloc(sizes[sizes.length - 1 - i]!, 65 + i), responseBody: Buffer.alloc(n, 97 + i) }))
     const heard: Array<Error | undefined> = []
     xs.forEach((x) => appender.add(x, (e) => heard.push(e)))
+    appender.flush()
     assert.deepEqual(readFileSync(file), Buffer.concat(xs.map(encodeRecord)))
     assert.deepEqual(heard, xs.map(() => undefined))
     assert.equal(appender.count, xs.length)
     assert.equal(decodeLog(readFileSync(file), file).records.length, xs.length)
   }))
 
-test('a record is in the file, whole, by the time add returns', () =>
+test('records whose header JSON is not ASCII are the same bytes as records encoded one by one, even when its byte length has a digit more than its length in characters', () =>
   withLogFile('a', (fd, file) => {
     const appender = new LogAppender(fd, 0, 0)
-    const xs = [0, 10, 70_000].map((n, i) => exchange({ url: `http://example.com/${i}`, responseBody: Buffer.alloc(n, 97 + i) }))
-    xs.forEach((x, i) => {
-      let heard: Error | undefined | 'nothing' = 'nothing'
-      appender.add(x, (e) => { heard = e })
-      // No await: what a kill -9 right now would leave on disk.
-      assert.deepEqual(readFileSync(file), Buffer.concat(xs.slice(0, i + 1).map(encodeRecord)))
-      assert.equal(heard, undefined)
-      assert.equal(appender.count, i + 1)
-    })
+    const withPath = (path: string) => exchange({ url: `http://example.com/${path}`, responseBody: Buffer.from('ok') })
+    // Grow a path of two-byte characters until the JSON is under 1000 characters but 1000 bytes or more.
+    let m = 1
+    while (!(headJson(withPath('é'.repeat(m))).length < 1000 && Buffer.byteLength(headJson(withPath('é'.repeat(m)))) >= 1000)) m++
+    const xs = [withPath('é'.repeat(m)), withPath('plain'), withPath('日本語'), withPath('é'.repeat(m))]
+    assert.equal(String(headJson(xs[0]!).length).length + 1, String(Buffer.byteLength(headJson(xs[0]!))).length, 'the case the test is for')
+    xs.forEach((x) => appender.add(x))
+    appender.flush()
+    assert.deepEqual(readFileSync(file), Buffer.concat(xs.map(encodeRecord)))
+    assert.deepEqual(decodeLog(readFileSync(file), file).records.map((r) => r.request.url), xs.map((x) => x.request.url))
   }))
+
+test("a turn's records are in the file, whole, at the end of the turn, before the writes it held leave", async () => {
+  await withLogFile('a', async (fd, file) => {
+    const appender = new LogAppender(fd, 0, 0)
+    const { client, peer, close } = await socketPair()
+    try {
+      const xs = [0, 10, 70_000].map((n, i) => exchange({ url: `http://example.com/${i}`, responseBody: Buffer.alloc(n, 97 + i) }))
+      const heard: Array<Error | undefined> = []
+      // As the server does: the answer's bytes are held for the turn, and the exchange's record is added.
+      holdWritesForTurn(client)
+      client.write('the answer')
+      xs.forEach((x) => appender.add(x, (e) => heard.push(e)))
+      assert.equal(readFileSync(file).byteLength, 0, 'not written record by record')
+      assert.equal(appender.pending, 3)
+      const onDisk = new Promise<Buffer>((resolve) => peer.once('data', () => resolve(readFileSync(file))))
+      await new Promise((resolve) => setImmediate(resolve))
+      assert.deepEqual(readFileSync(file), Buffer.concat(xs.map(encodeRecord)), 'all of them, at the end of the turn')
+      assert.deepEqual(heard, [undefined, undefined, undefined])
+      assert.equal(appender.count, 3)
+      // What a kill -9 the moment the client has its answer would leave on disk: every record of that turn.
+      assert.deepEqual(await within(2000, onDisk, 'the held answer to arrive'), Buffer.concat(xs.map(encodeRecord)))
+    } finally {
+      await close()
+    }
+  })
+})
+
+test('a record added with no socket writes held is still written at the end of its turn', async () => {
+  await withLogFile('a', async (fd, file) => {
+    const appender = new LogAppender(fd, 0, 0)
+    const x = exchange({ responseBody: Buffer.from('alone') })
+    appender.add(x)
+    await new Promise((resolve) => setImmediate(resolve))
+    assert.deepEqual(readFileSync(file), encodeRecord(x))
+    assert.equal(appender.pending, 0)
+  })
+})
 
 test('records that cannot be written are each told so and counted as failures', () =>
   withLogFile('r', (fd) => {
     const appender = new LogAppender(fd, 0, 0)
     const heard: Array<Error | undefined> = []
     for (let i = 0; i < 3; i++) appender.add(exchange(), (e) => heard.push(e))
+    appender.flush()
     assert.equal(heard.length, 3)
     for (const e of heard) assert.ok(e instanceof Error, 'each record hears the error')
     assert.equal(appender.failures, 3)

@@ -3,8 +3,9 @@
  * only framing (Content-Length for a known length, chunked for an unknown one, or a close-delimited body for an
  * HTTP/1.0 client) and `Connection: close` when the connection ends after it.
  *
- * The head waits for the body's first chunk so both leave in one write, as node:http does. A body stream that
- * fails mid-way destroys the socket, so the client sees a truncated response rather than a complete-looking one.
+ * The head waits for the body's first chunk so both leave in one write, as node:http does, and every write is
+ * held to the end of its event-loop turn (turn-writes.ts). A body stream that fails mid-way destroys the socket,
+ * so the client sees a truncated response rather than a complete-looking one.
  */
 import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
@@ -141,9 +142,11 @@ class BodyWriter {
 
   private data(chunk: Buffer): void {
     const socket = this.socket
+    // Every chunk is held to the end of the turn, not only the first with the head: so whatever must happen before
+    // a response's last bytes leave (its record written, turn-writes.ts) happens in the turn they are written.
+    holdWritesForTurn(socket)
     if (!this.headSent) {
       this.headSent = true
-      holdWritesForTurn(socket)
       socket.write(this.head.text, 'latin1')
     }
     const ok = this.head.chunked ? writeChunk(socket, chunk) : socket.write(chunk)
@@ -156,6 +159,7 @@ class BodyWriter {
   private end(): void {
     if (this.over) return
     const socket = this.socket
+    if (!this.headSent || this.head.chunked) holdWritesForTurn(socket)
     if (!this.headSent) { this.headSent = true; socket.write(this.head.text, 'latin1') }
     if (this.head.chunked) socket.write(LAST_CHUNK, 'latin1')
     this.finish()
