@@ -7,7 +7,9 @@
  * process) spent per request: on a shared 2-core machine it moves far less with the neighbours than req/s does.
  *
  * Env: BENCH_DURATION seconds per measurement (default 5), BENCH_WARMUP seconds (default 1), BENCH_ROUNDS
- * (default 3; each cell is the best round by req/s, and every round runs all scenarios in turn, so drift hits all alike),
+ * (default 5; each cell is the best round by req/s: noise on a shared machine only ever slows a run, and this one's
+ * speed drifts by a third and more from minute to minute). Every round runs each size's scenarios in turn, a fresh
+ * proxy process per cell, in SCENARIOS order, which puts each scenario next to its anchor, so drift hits both alike.
  * BENCH_CONNECTIONS (default 32), BENCH_ONLY (comma-separated scenario names), BENCH_SKIP_MICRO=1.
  */
 import os from 'node:os'
@@ -27,7 +29,7 @@ const env = (name: string, fallback: number): number => {
 }
 const load: LoadSettings = { connections: env('BENCH_CONNECTIONS', 32), pipelining: 1, durationS: env('BENCH_DURATION', 5) }
 const warmupS = env('BENCH_WARMUP', 1)
-const rounds = Math.floor(env('BENCH_ROUNDS', 3))
+const rounds = Math.floor(env('BENCH_ROUNDS', 5))
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean)
 const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name) || s.name === 'bare-pipe')
 const SIZES: readonly Size[] = ['1k', '64k']
@@ -47,11 +49,11 @@ async function proxyBenchmarks(upstream: Child<{ port: number }>): Promise<{ cel
   const deliveries: Record<string, unknown>[] = []
   const pipelines: Record<string, readonly string[]> = {}
   for (let round = 1; round <= rounds; round++) {
-    for (const scenario of scenarios) {
-      const running = await startScenario(scenario.name, `http://127.0.0.1:${upstream.ready.port}`)
-      if (running.pipeline) pipelines[scenario.name] = running.pipeline
-      try {
-        for (const size of SIZES) {
+    for (const size of SIZES) {
+      for (const scenario of scenarios) {
+        const running = await startScenario(scenario.name, `http://127.0.0.1:${upstream.ready.port}`)
+        if (running.pipeline) pipelines[scenario.name] = running.pipeline
+        try {
           const url = `${running.url}/${size}`
           await warmUp(url, load, warmupS)
           const proxyBefore = await running.cpuMicros?.()
@@ -69,14 +71,14 @@ async function proxyBenchmarks(upstream: Child<{ port: number }>): Promise<{ cel
           const key = `${scenario.name}|${size}`
           byCell.set(key, [...(byCell.get(key) ?? []), m])
           say(`  round ${round} ${scenario.name.padEnd(20)} ${size.padEnd(3)} ${m.reqPerS.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms.toFixed(1)} ms  p99 ${m.p99Ms.toFixed(1)} ms  proxy CPU ${m.cpuUsPerReq?.proxy?.toFixed(0) ?? '-'} µs/req${m.errors || m.non2xx ? `  errors ${m.errors} non-2xx ${m.non2xx}` : ''}`)
+          if (running.deliveryCheck) {
+            const d = await running.deliveryCheck()
+            deliveries.push({ round, scenario: scenario.name, size, ...d, lost: d.captured - d.delivered })
+            say(`  round ${round} ${scenario.name} ${size}: subscriber was sent ${d.delivered} of ${d.captured} captured exchanges in ${d.batches} batches`)
+          }
+        } finally {
+          await running.stop()
         }
-        if (running.deliveryCheck) {
-          const d = await running.deliveryCheck()
-          deliveries.push({ round, scenario: scenario.name, ...d, lost: d.captured - d.delivered })
-          say(`  round ${round} ${scenario.name}: subscriber was sent ${d.delivered} of ${d.captured} captured exchanges in ${d.batches} batches`)
-        }
-      } finally {
-        await running.stop()
       }
     }
   }
