@@ -1,13 +1,17 @@
 /**
  * Streams exchange summaries to subscribers in batches (STYLE.md §10, HTTP Toolkit's event queue).
  *
- * `push` only appends to an array (and does nothing at all with no subscribers); delivery happens later, on a
- * timer or, once FLUSH_MAX_ITEMS are pending, on the next turn of the event loop, never on the request path.
+ * `push` only appends a record and its seq to two arrays (and does nothing at all with no subscribers); delivery
+ * happens later, on a timer or, once FLUSH_MAX_ITEMS are pending, on the next turn of the event loop, never on the
+ * request path. The summaries are made then, from the records, and dropped once sent: made at push time, each
+ * would wait up to FLUSH_INTERVAL_MS, outlive young-generation collections and be copied into the old generation,
+ * which then has to be collected too.
  * Each subscriber gets a snapshot when it subscribes and then every later push exactly once, in order: pushes
  * are numbered, and a subscriber only receives those numbered after its snapshot was taken.
  */
 import type { ExchangeSummary } from '../../shared/exchange.ts'
-import type { ExchangeStore } from './exchange-store.ts'
+import type { CapturedExchange } from './captured-exchange.ts'
+import { summarise, type ExchangeStore } from './exchange-store.ts'
 
 /** Longest a pending summary waits before it is sent. */
 export const FLUSH_INTERVAL_MS = 50
@@ -48,8 +52,10 @@ interface Subscribed {
 
 export class Broadcaster {
   private readonly subscribed = new Set<Subscribed>()
-  private pending: ExchangeSummary[] = []
-  /** How many summaries have ever been queued; `pending[i]` is push number `pushes - pending.length + i + 1`. */
+  /** Records pushed and not yet sent, with their seqs beside them. */
+  private pending: CapturedExchange[] = []
+  private pendingSeqs: number[] = []
+  /** How many records have ever been queued; `pending[i]` is push number `pushes - pending.length + i + 1`. */
   private pushes = 0
   private timer: ReturnType<typeof setTimeout> | undefined
   private immediate: ReturnType<typeof setImmediate> | undefined
@@ -71,10 +77,11 @@ export class Broadcaster {
     return this.pending.length
   }
 
-  /** Queues a summary the store has just taken (new or updated). Free when nobody is subscribed. */
-  push(summary: ExchangeSummary): void {
+  /** Queues a record the store has just taken (new or updated) under its seq. Free when nobody is subscribed. */
+  push(record: CapturedExchange, seq: number): void {
     if (this.subscribed.size === 0) return
-    this.pending.push(summary)
+    this.pending.push(record)
+    this.pendingSeqs.push(seq)
     this.pushes++
     if (this.pending.length >= this.maxItems) this.schedule(true)
     else this.schedule(false)
@@ -100,6 +107,7 @@ export class Broadcaster {
   /** Drops what is pending (after the store was cleared) and what backed-up subscribers were owed. */
   clear(): void {
     this.pending = []
+    this.pendingSeqs = []
     for (const s of this.subscribed) s.missed?.clear()
   }
 
@@ -112,9 +120,13 @@ export class Broadcaster {
   /** Sends what is pending now (normally the timer does this). */
   flush(): void {
     this.cancelTimers()
-    const batch = this.pending
-    const firstPush = this.pushes - batch.length + 1
+    const records = this.pending
+    const seqs = this.pendingSeqs
+    const firstPush = this.pushes - records.length + 1
     this.pending = []
+    this.pendingSeqs = []
+    const batch = new Array<ExchangeSummary>(records.length)
+    for (let i = 0; i < records.length; i++) batch[i] = summarise(records[i]!, seqs[i]!)
     let resyncing = false
     for (const s of this.subscribed) {
       if (s.missed) {
@@ -196,6 +208,7 @@ export class Broadcaster {
 
   private dropPending(): void {
     this.pending = []
+    this.pendingSeqs = []
     this.cancelTimers()
   }
 }

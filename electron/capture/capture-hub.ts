@@ -35,9 +35,9 @@ export class CaptureHub implements CaptureSink {
    */
   exchangeCompleted(record: CapturedExchange): void {
     if (record.tunnel && !this.store.has(record.id)) return
-    // With nobody subscribed there is nobody to push to, so the summary is left to be made when first asked for.
-    if (this.broadcaster.subscriberCount === 0) this.store.put(record)
-    else this.broadcaster.push(this.store.upsert(record))
+    // Summaries are made when a batch is sent (or when first asked for), not here on the request path.
+    const seq = this.store.put(record)
+    this.broadcaster.push(record, seq)
   }
 
   websocketFrame(exchangeId: string, frame: WebsocketFrame): void {

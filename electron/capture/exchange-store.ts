@@ -11,7 +11,7 @@
  *
  * A summary is made each time one is asked for (by `upsert`, `get`, `summaries`) and not kept: it is sent and
  * dropped, so a stored exchange costs its record and one slot, watched or not. `put` stores a record without
- * making a summary at all, for when nobody is subscribed.
+ * making a summary at all (the broadcaster makes one when it sends the batch).
  */
 import { DEFAULT_SETTINGS, type BodyData, type ExchangeDetail, type ExchangeSummary, type Settings } from '../../shared/exchange.ts'
 import type { CapturedExchange, StoredBody } from './captured-exchange.ts'
@@ -64,9 +64,9 @@ export class ExchangeStore {
     return summarise(this.records[seq - this.firstSeq]!, seq)
   }
 
-  /** As `upsert`, without making the summary now (for when nobody is waiting for it). */
-  put(record: CapturedExchange): void {
-    this.enter(record)
+  /** As `upsert`, without making the summary: returns the record's seq. */
+  put(record: CapturedExchange): number {
+    return this.enter(record)
   }
 
   /** Stores the record and returns its seq. */

@@ -10,7 +10,7 @@ function setup(options: BroadcasterOptions = {}) {
   const store = new ExchangeStore()
   const broadcaster = new Broadcaster(store, options)
   let n = 0
-  const capture = (record: CapturedExchange = makeRecord(++n)) => broadcaster.push(store.upsert(record))
+  const capture = (record: CapturedExchange = makeRecord(++n)) => broadcaster.push(record, store.put(record))
   return { store, broadcaster, capture }
 }
 
