@@ -15,6 +15,7 @@ import type { CapturedExchange } from '../electron/capture/captured-exchange.ts'
 import { ExchangeRecord } from '../electron/capture/exchange-record.ts'
 import { request, response } from '../electron/core/message.ts'
 import type { ExchangeSummary } from '../shared/exchange.ts'
+import { eventToWire } from '../shared/wire-events.ts'
 
 const BODY = Buffer.alloc(1024, 'abcdefghijklmnopqrstuvwxyz0123456789\n')
 const PER_TURN = 100
@@ -57,7 +58,7 @@ async function throughput(n: number, encode: boolean): Promise<{ exchanges: numb
   let lastDelivery = 0
   const sub = hub.subscribe({
     deliver(batch: ExchangeSummary[]) {
-      if (encode) JSON.stringify({ type: 'event', name: 'exchanges', payload: { exchanges: batch } })
+      if (encode) JSON.stringify({ type: 'event', name: 'exchanges', payload: eventToWire('exchanges', { exchanges: batch }) })
       received += batch.length
       lastDelivery = performance.now()
     },

@@ -1,9 +1,11 @@
 /**
  * One live subscriber, as a browser tab would be, in its own process: connects to the web UI's WebSocket
- * (argv[2]), sends `subscribe`, parses every message and counts the exchanges it is sent (snapshot plus live
- * batches). Tells its parent `{ ready: true }` once subscribed and answers `'count?'` with `{ count, batches }`.
+ * (argv[2]), sends `subscribe`, parses every message (exchange batches back into summaries, as the renderer does)
+ * and counts the exchanges it is sent (snapshot plus live batches). Tells its parent `{ ready: true }` once
+ * subscribed and answers `'count?'` with `{ count, batches }`.
  */
 import WebSocket from 'ws'
+import { eventFromWire } from '../shared/wire-events.ts'
 
 const url = process.argv[2] ?? ''
 let count = 0
@@ -17,7 +19,9 @@ ws.on('message', (data) => {
     count += message.value?.exchanges?.length ?? 0
     process.send?.({ ready: true })
   } else if (message.type === 'event' && message.name === 'exchanges') {
-    count += message.payload?.exchanges?.length ?? 0
+    // Rows back into summaries, as the renderer's transport does.
+    const { exchanges } = eventFromWire('exchanges', message.payload) as { exchanges: unknown[] }
+    count += exchanges.length
     batches++
   }
 })

@@ -11,6 +11,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { Host } from '../host/host.ts'
 import type { WireMessage } from '../../shared/contract.ts'
+import { eventToWire } from '../../shared/wire-events.ts'
 import { serveBuiltFile } from './built-files.ts'
 import { isOurHost, isOurOrigin } from './origin-check.ts'
 
@@ -51,7 +52,7 @@ export async function startWebUi(host: Host, options: WebUiOptions): Promise<Run
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
     }
     const session = host.openSession(
-      (name, payload) => send({ type: 'event', name, payload }),
+      (name, payload) => send({ type: 'event', name, payload: eventToWire(name, payload) }),
       () => ws.bufferedAmount > BACKED_UP_BYTES,
     )
     ws.on('message', async (data) => {

@@ -9,6 +9,7 @@ import vm from 'node:vm'
 import WebSocket from 'ws'
 import type { ArgsOf, CommandName, ResultOf, WireMessage } from '../../shared/contract.ts'
 import type { ExchangeSummary, RecordingInfo } from '../../shared/exchange.ts'
+import { eventFromWire } from '../../shared/wire-events.ts'
 import type { LoadPlan, LoadTally } from './load-child.ts'
 
 export type { LoadPlan, LoadTally }
@@ -165,7 +166,7 @@ export async function connectLiveSubscriber(url: string, timeoutMs = 10_000): Pr
       return
     }
     if (message.type !== 'event') return
-    if (message.name === 'exchanges') for (const e of (message.payload as { exchanges: ExchangeSummary[] }).exchanges) take(e)
+    if (message.name === 'exchanges') for (const e of (eventFromWire(message.name, message.payload) as { exchanges: ExchangeSummary[] }).exchanges) take(e)
     if (message.name === 'recording') recordingEvents.push(message.payload as RecordingInfo)
     for (const w of waiters) w()
   })

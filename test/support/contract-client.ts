@@ -1,5 +1,6 @@
 import WebSocket from 'ws'
 import type { ArgsOf, CommandName, EventName, Events, ResultOf, WireMessage } from '../../shared/contract.ts'
+import { eventFromWire } from '../../shared/wire-events.ts'
 
 /** A Node client for the `serve` WebSocket contract, as the renderer's transport speaks it. */
 export interface ContractClient {
@@ -30,7 +31,7 @@ export async function connectContract(url: string, options: { origin?: string } 
       if (message.ok) p?.resolve(message.value)
       else p?.reject(new Error(message.error))
     } else if (message.type === 'event') {
-      events.push({ name: message.name, payload: message.payload })
+      events.push({ name: message.name, payload: eventFromWire(message.name, message.payload) })
       for (const w of waiters) w()
     }
   })

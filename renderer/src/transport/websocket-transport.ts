@@ -1,10 +1,12 @@
 /**
- * The browser transport for `nanoscope serve`: the contract as JSON `WireMessage`s over one WebSocket.
+ * The browser transport for `nanoscope serve`: the contract as JSON `WireMessage`s over one WebSocket (exchange
+ * batches as rows, shared/wire-events.ts).
  * Reconnects with exponential backoff; the store resubscribes on every open to get a fresh snapshot.
  * The server closes with 4401 when the token is missing or wrong: that is final, no retry.
  */
 import type { CommandName, EventName, Events, WireMessage } from '../../../shared/contract.ts'
 import type { AppTransport, ConnectionState } from './connection.ts'
+import { eventFromWire } from '../../../shared/wire-events.ts'
 
 export const UNAUTHORISED_CLOSE_CODE = 4401
 const FIRST_RETRY_MS = 500
@@ -83,7 +85,10 @@ export function websocketTransport(options: WebsocketOptions): AppTransport {
       if (msg.ok) p.resolve(msg.value)
       else p.reject(new Error(msg.error))
     } else if (msg.type === 'event') {
-      for (const l of listeners.get(msg.name) ?? []) l(msg.payload)
+      const subscribed = listeners.get(msg.name)
+      if (!subscribed?.size) return
+      const payload = eventFromWire(msg.name, msg.payload)
+      for (const l of subscribed) l(payload)
     }
   }
 

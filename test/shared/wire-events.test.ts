@@ -1,0 +1,42 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import type { ExchangeSummary } from '../../shared/exchange.ts'
+import { SUMMARY_FIELDS, eventFromWire, eventToWire, summariesFromRows, summaryRows } from '../../shared/wire-events.ts'
+
+const full: ExchangeSummary = {
+  id: 'a-1', seq: 1, listenerId: 'l1', startedAt: 1764316800123.5, method: 'POST', url: 'http://x.test/a?b=1', host: 'x.test',
+  path: '/a?b=1', httpVersion: '1.1', status: 503, reason: 'Service Unavailable', contentType: 'text/plain', requestSize: 0,
+  responseSize: 12, timings: { requestBodyDone: 0.1, responseHeaders: 2.5, responseDone: 3 }, durationMs: 3,
+  outcome: { kind: 'failed', cause: 'refused', message: 'no' }, tags: ['chaos', 'recorded'], note: 'latency 100 ms',
+}
+const sparse: ExchangeSummary = {
+  id: 'a-2', seq: 2, listenerId: 'l1', startedAt: 1, method: 'CONNECT', url: 'x.test:443', host: 'x.test:443', path: '',
+  httpVersion: '1.1', timings: {}, outcome: { kind: 'pending' }, tags: [],
+}
+
+test('an exchange batch crosses the wire as rows and comes back as the same summaries, absent fields still absent', () => {
+  const wire = JSON.parse(JSON.stringify(eventToWire('exchanges', { exchanges: [full, sparse] })))
+  const back = eventFromWire('exchanges', wire) as { exchanges: ExchangeSummary[] }
+  assert.deepEqual(back.exchanges, [full, sparse])
+  assert.equal('status' in back.exchanges[1]!, false, 'no status key at all, as JSON leaves an undefined one out')
+})
+
+test('rows are about half the bytes of the objects they stand for', () => {
+  const batch = Array.from({ length: 500 }, (_, i) => ({ ...full, id: `a-${i}`, seq: i }))
+  const rows = JSON.stringify(summaryRows(batch)).length
+  const objects = JSON.stringify(batch).length
+  assert.ok(rows < objects * 0.65, `${rows} bytes as rows against ${objects} as objects`)
+})
+
+test('rows are read by the field names they came with, so an older or newer order still reads right', () => {
+  const rows = summaryRows([full])
+  const reversed = { fields: [...rows.fields].reverse(), rows: rows.rows.map((r) => [...r].reverse()) }
+  assert.deepEqual(summariesFromRows(reversed), [full])
+})
+
+test('every summary field has a column, and other events pass as they are', () => {
+  assert.deepEqual([...SUMMARY_FIELDS].sort(), Object.keys(full).sort())
+  const listeners = { listeners: [] }
+  assert.equal(eventToWire('listeners', listeners), listeners)
+  assert.equal(eventFromWire('listeners', listeners), listeners)
+})
