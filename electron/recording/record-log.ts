@@ -137,11 +137,11 @@ function thousandths(v: number): string | undefined {
   const i = Math.round(v * 1000)
   if (i / 1000 !== v) return undefined
   const whole = Math.floor(i / 1000)
-  let fraction = i - whole * 1000
-  let digits = 3
-  while (fraction % 10 === 0) { fraction /= 10; digits-- } // never all three: v is not an integer
-  return `${whole}.${String(fraction).padStart(digits, '0')}`
+  return `${whole}${FRACTION_TEXT[i - whole * 1000]!}` // the fraction is never 0: v is not an integer
 }
+
+/** `.001` … `.999` without trailing zeros (`.12` for 120), by thousandths: looked up, not formatted, per number. */
+const FRACTION_TEXT = Array.from({ length: 1000 }, (_, f) => `.${String(f).padStart(3, '0')}`.replace(/\.?0+$/, ''))
 
 function headerList(headers: Headers): string {
   let out = '['
