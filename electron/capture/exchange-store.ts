@@ -60,8 +60,8 @@ export class ExchangeStore {
    * by its own insertion.
    */
   upsert(record: CapturedExchange): ExchangeSummary {
-    const seq = this.enter(record)
-    return summarise(this.records[seq - this.firstSeq]!, seq)
+    // From the record given, not the slot: a store bounded to nothing has already evicted it again.
+    return summarise(record, this.enter(record))
   }
 
   /** As `upsert`, without making the summary: returns the record's seq. */

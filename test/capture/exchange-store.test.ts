@@ -82,3 +82,10 @@ test('summariesAfter returns the stored summaries above a seq, in order', () => 
   assert.deepEqual(store.summariesAfter(6).map((s) => s.seq), [7, 8])
   assert.deepEqual(store.summariesAfter(8), [])
 })
+
+test('a store bounded to no exchanges still answers an upsert with its summary, and keeps nothing', () => {
+  const store = new ExchangeStore({ maxExchanges: 0 })
+  assert.equal(store.upsert(makeRecord(1)).seq, 1)
+  assert.equal(store.size, 0)
+  assert.deepEqual(store.summaries(), [])
+})
