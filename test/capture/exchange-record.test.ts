@@ -110,3 +110,17 @@ test('a large body that is part of a bigger buffer is kept as a copy of its own,
   assert.deepEqual(Buffer.from(shared.responseBody!.bytes), part)
   assert.equal(own.responseBody!.bytes, alone, 'a body with its memory to itself is kept as it is')
 })
+
+test('start time, duration, timing marks and target come back as given, absent marks absent, a non-ASCII target too', () => {
+  const base = parts([['Host', 'h']], [['Content-Type', 'text/plain']], '/caf\u00e9?q=\u2192')
+  const record = new ExchangeRecord({ ...base, startedAt: 1_764_316_800_123.456, durationMs: 12.345, timings: { responseHeaders: 3.5, responseDone: 12.345 } })
+  assert.equal(record.startedAt, 1_764_316_800_123.456)
+  assert.equal(record.durationMs, 12.345)
+  assert.deepEqual(record.timings, { responseHeaders: 3.5, responseDone: 12.345 })
+  assert.equal(record.target, '/caf\u00e9?q=\u2192')
+  assert.equal(record.path, '/caf\u00e9?q=\u2192')
+  const pending = new ExchangeRecord({ ...base, durationMs: undefined, timings: {} })
+  assert.equal(pending.durationMs, undefined)
+  assert.deepEqual(pending.timings, {})
+  assert.equal(pending.target, '/caf\u00e9?q=\u2192')
+})
