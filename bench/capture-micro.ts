@@ -2,7 +2,7 @@
  * The capture path without sockets, run as its own process (with `--expose-gc`). argv[2] picks the part:
  *
  * - `throughput`: N synthetic exchanges (GET, 1 KiB response body) go through `CaptureHub.exchangeCompleted`
- *   (store upsert, summary, broadcaster) to one subscriber, a hundred per event-loop turn as a busy proxy would
+ *   (store put, summary made at send, broadcaster) to one subscriber, a hundred per event-loop turn as a busy proxy would
  *   complete them. Reports exchanges/s from the first push to the last delivery, and how many never arrived.
  *   A second run has the subscriber JSON-encode every batch as the WebSocket transport does.
  * - `memory`: RSS (after GC) once 100,000 such exchanges are held in a hub with default settings.

@@ -89,7 +89,7 @@ export class Broadcaster {
 
   /**
    * Takes a snapshot of the store and starts live delivery after it. Beware: the store must already hold
-   * everything pushed so far (push after upsert), or the snapshot and the live stream would not join up.
+   * everything pushed so far (push after put), or the snapshot and the live stream would not join up.
    */
   subscribe(subscriber: Subscriber): Subscription {
     const snapshot = this.store.summaries()

@@ -12,7 +12,7 @@ import { frameForUi, tapWebsocket } from '../proxy/websocket-observer.ts'
 import type { Clock } from '../core/clock.ts'
 import type { Outcome, Timings } from '../../shared/exchange.ts'
 import { BodyKeeper, BodyTap, storeBytes } from './body-tap.ts'
-import type { CapturedExchange, CaptureSink, StoredBody } from './captured-exchange.ts'
+import type { CapturedExchange, CaptureSink, Mutable, StoredBody } from './captured-exchange.ts'
 import { ExchangeRecord } from './exchange-record.ts'
 import { watchOf, type AbortWatch, type AbortWatcher } from '../core/abort-watch.ts'
 
@@ -265,8 +265,6 @@ function outcomeOf(res: Response): Outcome {
 function bodyLengthOf(body: Body): number | undefined {
   return body.kind === 'bytes' ? body.bytes.byteLength : body.length
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)

@@ -37,3 +37,6 @@ export interface CaptureSink {
   /** Each websocket frame seen in an upgraded exchange, as it passes (optional: sinks that ignore frames omit it). */
   websocketFrame?(exchangeId: string, frame: WebsocketFrame): void
 }
+
+/** A shape with its readonly fields writable, for building a value field by field before handing it on. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] }

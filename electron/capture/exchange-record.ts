@@ -6,7 +6,7 @@
 import { STATUS_CODES } from 'node:http'
 import { header, type Header, type Headers, type Request, type Response, type TunnelStats } from '../core/message.ts'
 import type { Outcome, Timings } from '../../shared/exchange.ts'
-import type { CapturedExchange, StoredBody } from './captured-exchange.ts'
+import type { CapturedExchange, Mutable, StoredBody } from './captured-exchange.ts'
 import { locateTarget, type RequestLocation } from './request-location.ts'
 import { slabFor, slabTaken, slabUsed } from './record-slab.ts'
 
@@ -248,8 +248,6 @@ function sharedReason(status: number, reason: string): string {
   const standard = STATUS_CODES[status]
   return standard === reason ? standard : reason
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 /** The parts of a record's bulk, in their order in the slab. */
 const TARGET = 0

@@ -14,7 +14,7 @@
  * making a summary at all (the broadcaster makes one when it sends the batch).
  */
 import { DEFAULT_SETTINGS, type BodyData, type ExchangeDetail, type ExchangeSummary, type Settings } from '../../shared/exchange.ts'
-import type { CapturedExchange, StoredBody } from './captured-exchange.ts'
+import type { CapturedExchange, Mutable, StoredBody } from './captured-exchange.ts'
 
 export type StoreBounds = Pick<Settings, 'maxExchanges' | 'maxTotalBodyBytes'>
 
@@ -197,8 +197,6 @@ export function summarise(record: CapturedExchange, seq: number): ExchangeSummar
   if (record.note !== undefined) summary.note = record.note
   return summary
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 /** A copy of a record with other bodies; a record whose fields are worked out on its prototype keeps that prototype. */
 function withBodies(record: CapturedExchange, requestBody: StoredBody | null, responseBody: StoredBody | null): CapturedExchange {

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { LogAppender } from '../../electron/recording/log-appender.ts'
 import { decodeLog, encodeRecord, headJson } from '../../electron/recording/record-log.ts'
 import { exchange, tempDir } from './support.ts'
-import { holdWritesForTurn } from '../../electron/core/turn-writes.ts'
+import { beforeHeldWritesLeave, holdWritesForTurn } from '../../electron/core/turn-writes.ts'
 import { socketPair } from '../core/socket-pair.ts'
 import { within } from '../core/server/net-fixtures.ts'
 
@@ -67,7 +67,12 @@ test("a turn's records are in the file, whole, at the end of the turn, before th
       assert.equal(readFileSync(file).byteLength, 0, 'not written record by record')
       assert.equal(appender.pending, 3)
       const onDisk = new Promise<Buffer>((resolve) => peer.once('data', () => resolve(readFileSync(file))))
+      // Registered after the appender's flush, so it runs after it and before the held answer is released.
+      let atRelease: { fileBytes: number; heldBytes: number } | undefined
+      beforeHeldWritesLeave(() => { atRelease = { fileBytes: readFileSync(file).byteLength, heldBytes: client.writableLength } })
       await new Promise((resolve) => setImmediate(resolve))
+      assert.deepEqual(atRelease, { fileBytes: Buffer.concat(xs.map(encodeRecord)).byteLength, heldBytes: 'the answer'.length },
+        'the records were written while the answer was still held')
       assert.deepEqual(readFileSync(file), Buffer.concat(xs.map(encodeRecord)), 'all of them, at the end of the turn')
       assert.deepEqual(heard, [undefined, undefined, undefined])
       assert.equal(appender.count, 3)
