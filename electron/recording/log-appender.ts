@@ -16,7 +16,8 @@
 import { crc32 } from 'node:zlib'
 import { ftruncateSync, writeSync, writevSync } from 'node:fs'
 import { beforeHeldWritesLeave } from '../core/turn-writes.ts'
-import { FRAME_CRC_BYTES, framePrefix, headJson, NL, writeFrameCrc } from './record-log.ts'
+import { maxHeadBytes, writeHead } from './head-bytes.ts'
+import { frameLineBytes, MAX_FRAME_LINE, NL, writeFrameLine } from './record-log.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'
 
 /** Hears once whether a record was written (undefined) or not (the error). */
@@ -28,6 +29,11 @@ export interface LogAppenderOptions {
   /** Bodies at least this long are written from their own buffer, not copied. Default 64 KiB. */
   readonly referenceBytes?: number
 }
+
+/** A header JSON longer than this may start a new slab before it is written (most are well under 1 KiB). */
+const USUAL_HEAD_BYTES = 2048
+/** How far the JSON can move for a frame line longer than guessed: a length has at most 16 digits. */
+const MAX_JSON_SHIFT = 16
 
 export class LogAppender {
   /** Records written (the caller gives the count already in the file). */
@@ -47,6 +53,8 @@ export class LogAppender {
   private used = 0
   private sealed = 0
   private flushScheduled = false
+  /** The last record's header JSON length: where the next one's JSON is first written (see `add`). */
+  private lastJsonBytes = 999
   private readonly flushAtTurnEnd = (): void => {
     this.flushScheduled = false
     this.flush()
@@ -70,45 +78,59 @@ export class LogAppender {
    * (having queued nothing) for a record that cannot be encoded.
    */
   add(x: RecordedExchange, settled?: Settled): void {
-    const json = headJson(x)
     const req = x.request.body, res = x.response.body
     // Checked before anything is written: a record half-encoded would corrupt the log.
     if (!(req instanceof Uint8Array) || !(res instanceof Uint8Array)) throw new TypeError('a recorded exchange needs both bodies as bytes (Uint8Array)')
     const q = req.byteLength, s = res.byteLength
-    // The JSON's length in bytes is taken to be its length in characters (so it is plain ASCII, as it nearly always
-    // is) and checked once written: measuring it first would read the whole text one more time.
-    let prefix = framePrefix(json.length, q, s)
     const copyReq = q < this.referenceBytes, copyRes = s < this.referenceBytes
-    // Room for the longest the JSON can be (3 bytes per UTF-16 unit) and its frame line a digit longer.
-    const room = prefix.length + 1 + FRAME_CRC_BYTES + 3 * json.length + 1 + (copyReq ? q : 0) + (copyRes ? s : 0) + 1
-    if (this.slab.byteLength - this.used < room) this.freshSlab(room)
-    const slab = this.slab
-    const start = this.used
-    let jsonAt = start + prefix.length + FRAME_CRC_BYTES
-    const j = slab.write(json, jsonAt, 'utf8')
-    if (j !== json.length) {
-      // Not ASCII: the frame line says the byte length, and if that has more digits the JSON moves along for it.
-      const longer = framePrefix(j, q, s)
-      if (longer.length !== prefix.length) {
-        const movedTo = start + longer.length + FRAME_CRC_BYTES
-        slab.copyWithin(movedTo, jsonAt, jsonAt + j)
-        jsonAt = movedTo
-      }
-      prefix = longer
+    // After the JSON: its newline, the bodies copied in and the record's newline.
+    const tail = 1 + (copyReq ? q : 0) + (copyRes ? s : 0) + 1
+    if (this.slab.byteLength - this.used < MAX_FRAME_LINE + USUAL_HEAD_BYTES + tail) this.freshSlab(MAX_FRAME_LINE + USUAL_HEAD_BYTES + tail)
+    // The frame line comes first and says the JSON's length, known once it is written: the JSON goes where the line
+    // would end if it were as long as the last record's, and moves in the rare case its length has other digits.
+    let start = this.used
+    let jsonAt = start + frameLineBytes(this.lastJsonBytes, q, s)
+    let at = writeHead(x, this.slab, jsonAt, this.slab.byteLength - tail - MAX_JSON_SHIFT)
+    if (at < 0) {
+      // Not enough room left in this slab (or a head larger than usual): a new one, with room for the largest it can be.
+      this.freshSlab(MAX_FRAME_LINE + maxHeadBytes(x) + tail)
+      start = 0
+      jsonAt = frameLineBytes(this.lastJsonBytes, q, s)
+      at = writeHead(x, this.slab, jsonAt, this.slab.byteLength - tail - MAX_JSON_SHIFT)
+      if (at < 0) throw new Error('a record header did not fit in its largest possible size') // never: maxHeadBytes bounds it
     }
-    let at = jsonAt + j
-    let crc = j > 0 ? crc32(slab.subarray(jsonAt, at)) : 0
+    const slab = this.slab
+    const j = at - jsonAt
+    const lineEnd = start + frameLineBytes(j, q, s)
+    if (lineEnd !== jsonAt) {
+      slab.copyWithin(lineEnd, jsonAt, at)
+      jsonAt = lineEnd
+      at = lineEnd + j
+    }
+    this.lastJsonBytes = j
+    let crc: number
+    if (copyReq && copyRes) {
+      // The usual case: the bodies go right after the JSON for one checksum call over all three, then move along a
+      // byte for the newline between.
+      slab.set(req, at)
+      slab.set(res, at + q)
+      crc = crc32(slab.subarray(jsonAt, at + q + s))
+      if (q + s > 0) slab.copyWithin(at + 1, at, at + q + s)
+      slab[at] = NL
+      at += 1 + q + s
+    } else {
+      crc = crc32(slab.subarray(jsonAt, at))
+      slab[at++] = NL
+      // A large body is referenced as a part of the write, not copied.
+      let bodiesAt = at
+      if (copyReq) { slab.set(req, at); at += q }
+      else { crc = this.crcOfSlab(crc, bodiesAt, at); this.reference(at, req); crc = crc32(req, crc); bodiesAt = at }
+      if (copyRes) { slab.set(res, at); at += s }
+      else { crc = this.crcOfSlab(crc, bodiesAt, at); this.reference(at, res); crc = crc32(res, crc); bodiesAt = at }
+      crc = this.crcOfSlab(crc, bodiesAt, at)
+    }
     slab[at++] = NL
-    // The bodies: copied next to each other (one checksum call for both), or referenced as parts of the write.
-    let bodiesAt = at
-    if (copyReq) { slab.set(req, at); at += q }
-    else { crc = this.crcOfSlab(crc, bodiesAt, at); this.reference(at, req); crc = crc32(req, crc); bodiesAt = at }
-    if (copyRes) { slab.set(res, at); at += s }
-    else { crc = this.crcOfSlab(crc, bodiesAt, at); this.reference(at, res); crc = crc32(res, crc); bodiesAt = at }
-    crc = this.crcOfSlab(crc, bodiesAt, at)
-    slab[at++] = NL
-    slab.write(prefix, start, 'latin1')
-    writeFrameCrc(slab, start + prefix.length, crc)
+    writeFrameLine(slab, start, j, q, s, crc)
     this.used = at
     this.pendingBytes += at - start + (copyReq ? 0 : q) + (copyRes ? 0 : s)
     this.settlers.push(settled)
@@ -189,3 +211,4 @@ function remainingParts(parts: Buffer[], done: number): Buffer[] {
   while (skip >= parts[i]!.byteLength) skip -= parts[i++]!.byteLength
   return [parts[i]!.subarray(skip), ...parts.slice(i + 1)]
 }
+

@@ -9,6 +9,7 @@
  */
 import { crc32 } from 'node:zlib'
 import type { Headers } from '../core/message.ts'
+import { digitCount, maxHeadBytes, writeDigits, writeHead } from './head-bytes.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'
 
 export const RECORD_MAGIC = 'NSR1'
@@ -45,111 +46,55 @@ interface RecordHead {
 
 /** One record as bytes (frame line, header JSON, bodies), for writers that write records one at a time. */
 export function encodeRecord(x: RecordedExchange): Buffer {
-  const json = headJson(x)
-  const j = Buffer.byteLength(json, 'utf8')
   const req = x.request.body, res = x.response.body
-  const prefix = framePrefix(j, req.byteLength, res.byteLength)
-  const jsonAt = prefix.length + FRAME_CRC_BYTES
-  const bodiesAt = jsonAt + j + 1
-  const out = Buffer.allocUnsafe(bodiesAt + req.byteLength + res.byteLength + 1)
-  out.write(json, jsonAt, 'utf8')
+  const head = Buffer.allocUnsafe(maxHeadBytes(x))
+  const j = writeHead(x, head, 0, head.byteLength)
+  const lineLength = frameLineBytes(j, req.byteLength, res.byteLength)
+  const out = Buffer.allocUnsafe(lineLength + j + 1 + req.byteLength + res.byteLength + 1)
+  head.copy(out, lineLength, 0, j)
+  const bodiesAt = lineLength + j + 1
   out[bodiesAt - 1] = NL
   out.set(req, bodiesAt)
   out.set(res, bodiesAt + req.byteLength)
   out[out.byteLength - 1] = NL
-  out.write(prefix, 0, 'latin1')
-  writeFrameCrc(out, prefix.length, checksum(out.subarray(jsonAt, jsonAt + j), out.subarray(bodiesAt, out.byteLength - 1)))
+  writeFrameLine(out, 0, j, req.byteLength, res.byteLength, checksum(head.subarray(0, j), req, res))
   return out
 }
 
 /** The newline that ends a frame line, the header JSON and a record. */
 export const NL = 0x0a
 
-/**
- * The frame line up to its CRC: `NSR1 <J> <Q> <S> `. The line is this, then FRAME_CRC_BYTES more (8 hex digits
- * and a newline, `writeFrameCrc`), so a writer knows where the JSON goes before it knows the checksum.
- */
-export function framePrefix(jsonLength: number, requestLength: number, responseLength: number): string {
-  return `${RECORD_MAGIC} ${jsonLength} ${requestLength} ${responseLength} `
+/** Bytes of the frame line `NSR1 <J> <Q> <S> <crc32-hex>\n` for these lengths. */
+export function frameLineBytes(jsonLength: number, requestLength: number, responseLength: number): number {
+  return MAGIC_BYTES.length + 1 + digitCount(jsonLength) + 1 + digitCount(requestLength) + 1 + digitCount(responseLength) + 1 + 9
 }
 
-export const FRAME_CRC_BYTES = 9
-
-const HEX = Buffer.from('0123456789abcdef', 'latin1')
-
-/** Writes the CRC as 8 lower-case hex digits and the frame line's newline at `at`. */
-export function writeFrameCrc(buf: Uint8Array, at: number, crc: number): void {
+/** Writes the frame line at `at` (`frameLineBytes` long, up to 2^53 per length); returns where it ends. */
+export function writeFrameLine(out: Uint8Array, at: number, jsonLength: number, requestLength: number, responseLength: number, crc: number): number {
+  out.set(MAGIC_BYTES, at)
+  at += MAGIC_BYTES.length
+  out[at++] = SPACE
+  at = writeDigits(out, at, jsonLength)
+  out[at++] = SPACE
+  at = writeDigits(out, at, requestLength)
+  out[at++] = SPACE
+  at = writeDigits(out, at, responseLength)
+  out[at++] = SPACE
   let v = crc >>> 0
-  for (let i = 7; i >= 0; i--) { buf[at + i] = HEX[v & 15]!; v >>>= 4 }
-  buf[at + 8] = NL
+  for (let i = 7; i >= 0; i--) { out[at + i] = HEX[v & 15]!; v >>>= 4 }
+  out[at + 8] = NL
+  return at + 9
 }
+
+const MAGIC_BYTES = Buffer.from(RECORD_MAGIC, 'latin1')
+const SPACE = 0x20
+const HEX = Buffer.from('0123456789abcdef', 'latin1')
 
 /** CRC-32 of the parts in order. Empty parts are skipped: some Node versions' `crc32(empty, value)` return 0, not `value`. */
 export function checksum(...parts: Uint8Array[]): number {
   let crc = 0
   for (const p of parts) if (p.byteLength > 0) crc = crc32(p, crc)
   return crc
-}
-
-/**
- * The record's header JSON: exactly the text `JSON.stringify` gives for the head object (FORMAT.md), written by
- * hand because it runs for every recorded exchange. About twice as fast, and it builds no head object nor
- * copies of the header lists. test/recording/record-head.test.ts pins the equality for any input.
- */
-export function headJson(x: RecordedExchange): string {
-  const q = x.request, s = x.response
-  let out = `{"v":1,"startedAt":${num(x.startedAt)},"durationMs":${num(x.durationMs)}`
-  if (x.waitMs !== undefined) out += `,"waitMs":${num(x.waitMs)}`
-  out += `,"request":{"method":${str(q.method)},"url":${str(q.url)},"version":${str(q.version)},"headers":${headerList(q.headers)}}`
-  out += `,"response":{"status":${num(s.status)},"reason":${str(s.reason)},"version":${str(s.version)},"headers":${headerList(s.headers)}}`
-  const t = x.truncated
-  if (t) {
-    const parts: string[] = []
-    if (t.request !== undefined) parts.push(`"request":${num(t.request)}`)
-    if (t.response !== undefined) parts.push(`"response":${num(t.response)}`)
-    out += `,"truncated":{${parts.join(',')}}`
-  }
-  if (x.tags && x.tags.length > 0) out += `,"tags":[${x.tags.map(str).join(',')}]`
-  if (x.note !== undefined) out += `,"note":${str(x.note)}`
-  return `${out}}`
-}
-
-/** What JSON.stringify escapes in a string (RFC 8259 §7, and lone surrogates since ES2019). */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
-
-function str(v: string): string {
-  return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`
-}
-
-function num(v: number): string {
-  if (Number.isInteger(v) || !Number.isFinite(v)) return Number.isFinite(v) ? String(v) : 'null'
-  return thousandths(v) ?? String(v)
-}
-
-/**
- * A time in milliseconds held to the microsecond (as timings are rounded) written by integer arithmetic, which is
- * several times cheaper than the general shortest-digits conversion. Below 2^42 (about 139 years of
- * milliseconds) a double's spacing is under a thousandth, so when `v` is exactly `i / 1000` no shorter decimal
- * names the same double, and these digits are the ones `String(v)` writes. Anything else is left to `String`.
- */
-function thousandths(v: number): string | undefined {
-  if (!(v > 0 && v < 4_398_046_511_104)) return undefined
-  const i = Math.round(v * 1000)
-  if (i / 1000 !== v) return undefined
-  const whole = Math.floor(i / 1000)
-  return `${whole}${FRACTION_TEXT[i - whole * 1000]!}` // the fraction is never 0: v is not an integer
-}
-
-/** `.001` … `.999` without trailing zeros (`.12` for 120), by thousandths: looked up, not formatted, per number. */
-const FRACTION_TEXT = Array.from({ length: 1000 }, (_, f) => `.${String(f).padStart(3, '0')}`.replace(/\.?0+$/, ''))
-
-function headerList(headers: Headers): string {
-  let out = '['
-  for (let i = 0; i < headers.length; i++) {
-    const h = headers[i]!
-    out += `${i === 0 ? '' : ','}[${str(h[0])},${str(h[1])}]`
-  }
-  return `${out}]`
 }
 
 export interface Frame {

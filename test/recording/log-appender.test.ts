@@ -3,7 +3,8 @@ import assert from 'node:assert/strict'
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { LogAppender } from '../../electron/recording/log-appender.ts'
-import { decodeLog, encodeRecord, headJson } from '../../electron/recording/record-log.ts'
+import { decodeLog, encodeRecord } from '../../electron/recording/record-log.ts'
+import { headJson } from '../../electron/recording/head-bytes.ts'
 import { exchange, tempDir } from './support.ts'
 import { beforeHeldWritesLeave, holdWritesForTurn } from '../../electron/core/turn-writes.ts'
 import { socketPair } from '../core/socket-pair.ts'
@@ -38,19 +39,28 @@ test('records appended are the same bytes as records encoded one by one, whateve
     assert.equal(decodeLog(readFileSync(file), file).records.length, xs.length)
   }))
 
-test('records whose header JSON is not ASCII are the same bytes as records encoded one by one, even when its byte length has a digit more than its length in characters', () =>
+test('records whose header JSON has more or fewer digits of length than the record before it, or is not ASCII, are the same bytes as records encoded one by one', () =>
   withLogFile('a', (fd, file) => {
     const appender = new LogAppender(fd, 0, 0)
     const withPath = (path: string) => exchange({ url: `http://example.com/${path}`, responseBody: Buffer.from('ok') })
-    // Grow a path of two-byte characters until the JSON is under 1000 characters but 1000 bytes or more.
-    let m = 1
-    while (!(headJson(withPath('é'.repeat(m))).length < 1000 && Buffer.byteLength(headJson(withPath('é'.repeat(m)))) >= 1000)) m++
-    const xs = [withPath('é'.repeat(m)), withPath('plain'), withPath('日本語'), withPath('é'.repeat(m))]
-    assert.equal(String(headJson(xs[0]!).length).length + 1, String(Buffer.byteLength(headJson(xs[0]!))).length, 'the case the test is for')
+    const xs = [withPath('a'.repeat(2000)), withPath('plain'), withPath('é'.repeat(600)), withPath('日本語'), withPath('x'.repeat(10_000)), withPath('')]
+    const lengths = xs.map((x) => String(Buffer.byteLength(headJson(x))).length)
+    assert.deepEqual(lengths, [4, 3, 4, 3, 5, 3], 'the cases the test is for')
     xs.forEach((x) => appender.add(x))
     appender.flush()
     assert.deepEqual(readFileSync(file), Buffer.concat(xs.map(encodeRecord)))
     assert.deepEqual(decodeLog(readFileSync(file), file).records.map((r) => r.request.url), xs.map((x) => x.request.url))
+  }))
+
+test('records whose header JSON outgrows what is left of a slab, or a whole slab, even with strings to escape, are the same bytes as records encoded one by one', () =>
+  withLogFile('a', (fd, file) => {
+    const appender = new LogAppender(fd, 0, 0, { slabBytes: 4096 })
+    const withHeader = (value: string) => exchange({ requestHeaders: [['Host', 'example.com'], ['X-Big', value]], responseBody: Buffer.from('ok') })
+    const xs = [withHeader('small'), withHeader('a'.repeat(1500)), withHeader('a'.repeat(1900)), withHeader('\u0001'.repeat(3000)), withHeader('é'.repeat(5000)), withHeader('"\\'.repeat(700)), withHeader('small')]
+    xs.forEach((x) => appender.add(x))
+    appender.flush()
+    assert.deepEqual(readFileSync(file), Buffer.concat(xs.map(encodeRecord)))
+    assert.deepEqual(decodeLog(readFileSync(file), file).records.map((r) => r.request.headers), xs.map((x) => x.request.headers))
   }))
 
 test("a turn's records are in the file, whole, at the end of the turn, before the writes it held leave", async () => {

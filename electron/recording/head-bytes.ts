@@ -1,0 +1,232 @@
+/**
+ * A record's header JSON (FORMAT.md) written straight into bytes: the UTF-8 of exactly the text `JSON.stringify`
+ * gives for the head object, without building that text. It runs for every recorded exchange, so it builds no
+ * head object, no copies of the header lists and no strings: a plain ASCII string (nearly every method, URL and
+ * header) is checked and copied one character at a time; any other string, and any number off the fast paths, is
+ * written as the text `JSON.stringify` / `String` gives. test/recording/record-head.test.ts pins the equality for
+ * any input.
+ */
+import type { Headers } from '../core/message.ts'
+import type { RecordedExchange } from './recorded-exchange.ts'
+
+/**
+ * The most bytes `writeHead` can write for `x`: the fixed text and numbers, and six bytes per UTF-16 unit of each
+ * string (an escape such as `\u001f` is six; a character is at most three bytes of UTF-8). For a retry after
+ * `writeHead` ran out of room: the usual record is written without measuring it first.
+ */
+export function maxHeadBytes(x: RecordedExchange): number {
+  const q = x.request, s = x.response
+  let units = q.method.length + q.url.length + q.version.length + s.reason.length + s.version.length
+  for (const h of q.headers) units += h[0].length + h[1].length + 6
+  for (const h of s.headers) units += h[0].length + h[1].length + 6
+  if (x.tags) for (const t of x.tags) units += t.length + 3
+  if (x.note !== undefined) units += x.note.length
+  return FIXED_BYTES + 6 * units
+}
+
+/** The keys, punctuation and up to seven numbers (a number's text is at most 24 characters), with room to spare. */
+const FIXED_BYTES = 512
+
+/**
+ * Writes the header JSON of `x` at `at` and returns where it ends, or -1 when it would pass `end` (≤ the buffer's
+ * length): then the bytes from `at` to the buffer's end are garbage. Nothing is measured beforehand; stores past
+ * the buffer's end are dropped, as typed arrays do.
+ */
+export function writeHead(x: RecordedExchange, out: Buffer, at: number, end: number): number {
+  const q = x.request, s = x.response
+  at = put(out, at, START)
+  at = num(out, at, x.startedAt)
+  at = put(out, at, DURATION)
+  at = num(out, at, x.durationMs)
+  if (x.waitMs !== undefined) {
+    at = put(out, at, WAIT)
+    at = num(out, at, x.waitMs)
+  }
+  at = put(out, at, REQUEST)
+  at = str(out, at, q.method)
+  at = put(out, at, URL_KEY)
+  at = str(out, at, q.url)
+  at = put(out, at, VERSION)
+  at = str(out, at, q.version)
+  at = put(out, at, HEADERS)
+  at = headerList(out, at, q.headers)
+  at = put(out, at, RESPONSE)
+  at = num(out, at, s.status)
+  at = put(out, at, REASON)
+  at = str(out, at, s.reason)
+  at = put(out, at, VERSION)
+  at = str(out, at, s.version)
+  at = put(out, at, HEADERS)
+  at = headerList(out, at, s.headers)
+  out[at++] = CLOSE_BRACE
+  const t = x.truncated
+  if (t) {
+    at = put(out, at, TRUNCATED)
+    if (t.request !== undefined) {
+      at = put(out, at, TRUNCATED_REQUEST)
+      at = num(out, at, t.request)
+    }
+    if (t.response !== undefined) {
+      at = put(out, at, t.request !== undefined ? COMMA_TRUNCATED_RESPONSE : TRUNCATED_RESPONSE)
+      at = num(out, at, t.response)
+    }
+    out[at++] = CLOSE_BRACE
+  }
+  if (x.tags && x.tags.length > 0) {
+    at = put(out, at, TAGS)
+    for (let i = 0; i < x.tags.length; i++) {
+      if (i > 0) out[at++] = COMMA
+      at = str(out, at, x.tags[i]!)
+    }
+    out[at++] = CLOSE_BRACKET
+  }
+  if (x.note !== undefined) {
+    at = put(out, at, NOTE)
+    at = str(out, at, x.note)
+  }
+  out[at++] = CLOSE_BRACE
+  return at <= end ? at : -1
+}
+
+/** The header JSON as text (for tools and tests; writers use `writeHead`). */
+export function headJson(x: RecordedExchange): string {
+  const out = Buffer.allocUnsafe(maxHeadBytes(x))
+  return out.toString('utf8', 0, writeHead(x, out, 0, out.byteLength))
+}
+
+/** The keys and punctuation, as bytes. */
+const START = ascii('{"v":1,"startedAt":')
+const DURATION = ascii(',"durationMs":')
+const WAIT = ascii(',"waitMs":')
+const REQUEST = ascii(',"request":{"method":')
+const URL_KEY = ascii(',"url":')
+const VERSION = ascii(',"version":')
+const HEADERS = ascii(',"headers":')
+const RESPONSE = ascii('},"response":{"status":')
+const REASON = ascii(',"reason":')
+const TRUNCATED = ascii(',"truncated":{')
+const TRUNCATED_REQUEST = ascii('"request":')
+const TAGS = ascii(',"tags":[')
+const NOTE = ascii(',"note":')
+const TRUNCATED_RESPONSE = ascii('"response":')
+const COMMA_TRUNCATED_RESPONSE = ascii(',"response":')
+
+function ascii(t: string): Uint8Array {
+  return Uint8Array.from(t, (c) => c.charCodeAt(0))
+}
+
+/** Copies bytes known to fit (or past the buffer's end, where they are dropped: `writeHead` then answers -1). */
+function put(out: Buffer, at: number, bytes: Uint8Array): number {
+  if (at + bytes.length <= out.length) out.set(bytes, at)
+  return at + bytes.length
+}
+
+const QUOTE = 0x22, COMMA = 0x2c, BACKSLASH = 0x5c, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d, CLOSE_BRACE = 0x7d, ZERO = 0x30
+
+function headerList(out: Buffer, at: number, headers: Headers): number {
+  out[at++] = OPEN_BRACKET
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
+    if (i > 0) out[at++] = COMMA
+    out[at++] = OPEN_BRACKET
+    at = str(out, at, h[0])
+    out[at++] = COMMA
+    at = str(out, at, h[1])
+    out[at++] = CLOSE_BRACKET
+  }
+  out[at++] = CLOSE_BRACKET
+  return at
+}
+
+/** Text known to be ASCII (the keys and punctuation, a number's digits). */
+function text(out: Buffer, at: number, t: string): number {
+  for (let i = 0; i < t.length; i++) out[at++] = t.charCodeAt(i)
+  return at
+}
+
+/**
+ * A JSON string. Printable ASCII without `"` or `\` is copied as it is; a string with anything else (what JSON
+ * escapes, or what UTF-8 writes in more than one byte) is written as JSON.stringify's text, from where it began.
+ */
+function str(out: Buffer, at: number, s: string): number {
+  const start = at
+  out[at++] = QUOTE
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) return escaped(out, start, s)
+    out[at++] = c
+  }
+  out[at++] = QUOTE
+  return at
+}
+
+/** JSON.stringify's text for `s` as UTF-8 at `at`, or, if it does not fit, where it would end. */
+function escaped(out: Buffer, at: number, s: string): number {
+  const t = JSON.stringify(s)
+  const bytes = Buffer.byteLength(t, 'utf8')
+  if (at + bytes <= out.byteLength) out.write(t, at, 'utf8')
+  return at + bytes
+}
+
+/** A number as JSON.stringify writes it: integers and times held to the microsecond by arithmetic, the rest by `String`. */
+function num(out: Buffer, at: number, v: number): number {
+  if (v >= 0 && v < MAX_EXACT) {
+    if (Number.isInteger(v)) return writeDigits(out, at, v)
+    if (v < MAX_THOUSANDTHS) {
+      const i = Math.round(v * 1000)
+      if (i / 1000 === v) {
+        const whole = Math.floor(i / 1000)
+        return text(out, writeDigits(out, at, whole), FRACTION_TEXT[i - whole * 1000]!) // never empty: v is not an integer
+      }
+    }
+  }
+  return text(out, at, Number.isFinite(v) ? String(v) : 'null')
+}
+
+const MAX_EXACT = 2 ** 53
+
+/**
+ * Below 2^42 (about 139 years of milliseconds) a double's spacing is under a thousandth, so when `v` is exactly
+ * `i / 1000` no shorter decimal names the same double, and whole digits, a point and the thousandths without
+ * trailing zeros are the digits `String(v)` writes.
+ */
+const MAX_THOUSANDTHS = 2 ** 42
+
+/** `.001` … `.999` without trailing zeros (`.12` for 120), by thousandths: looked up, not formatted, per number. */
+const FRACTION_TEXT = Array.from({ length: 1000 }, (_, f) => `.${String(f).padStart(3, '0')}`.replace(/\.?0+$/, ''))
+
+/** Writes the decimal digits of an integer 0 ≤ v < 2^53 at `at`; returns where they end. */
+export function writeDigits(out: Uint8Array, at: number, v: number): number {
+  if (v < BILLION) return smallDigits(out, at, v)
+  // Nine digits at a time in 32-bit arithmetic (a double's % is a slow library call). Every step here is exact.
+  let high = Math.floor(v / BILLION)
+  let low = v - high * BILLION
+  if (low < 0) { high--; low += BILLION } else if (low >= BILLION) { high++; low -= BILLION }
+  at = writeDigits(out, at, high)
+  for (let k = at + 8; k >= at; k--) {
+    const q = (low / 10) | 0
+    out[k] = ZERO + low - q * 10
+    low = q
+  }
+  return at + 9
+}
+
+const BILLION = 1e9
+
+function smallDigits(out: Uint8Array, at: number, v: number): number {
+  const end = at + digitCount(v)
+  let k = end
+  do {
+    const q = (v / 10) | 0
+    out[--k] = ZERO + v - q * 10
+    v = q
+  } while (v > 0)
+  return end
+}
+
+/** How many decimal digits an integer 0 ≤ v < 2^53 has. */
+export function digitCount(v: number): number {
+  let n = 1
+  for (let p = 10; p <= v; p *= 10) n++
+  return n
+}
