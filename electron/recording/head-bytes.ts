@@ -121,7 +121,7 @@ function put(out: Buffer, at: number, bytes: Uint8Array): number {
   return at + bytes.length
 }
 
-const QUOTE = 0x22, COMMA = 0x2c, BACKSLASH = 0x5c, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d, CLOSE_BRACE = 0x7d, ZERO = 0x30
+const QUOTE = 0x22, COMMA = 0x2c, BACKSLASH = 0x5c, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d, CLOSE_BRACE = 0x7d, ZERO = 0x30, DOT = 0x2e
 
 function headerList(out: Buffer, at: number, headers: Headers): number {
   out[at++] = OPEN_BRACKET
@@ -176,7 +176,7 @@ function num(out: Buffer, at: number, v: number): number {
       const i = Math.round(v * 1000)
       if (i / 1000 === v) {
         const whole = Math.floor(i / 1000)
-        return text(out, writeDigits(out, at, whole), FRACTION_TEXT[i - whole * 1000]!) // never empty: v is not an integer
+        return thousandths(out, writeDigits(out, at, whole), i - whole * 1000)
       }
     }
   }
@@ -192,8 +192,18 @@ const MAX_EXACT = 2 ** 53
  */
 const MAX_THOUSANDTHS = 2 ** 42
 
-/** `.001` … `.999` without trailing zeros (`.12` for 120), by thousandths: looked up, not formatted, per number. */
-const FRACTION_TEXT = Array.from({ length: 1000 }, (_, f) => `.${String(f).padStart(3, '0')}`.replace(/\.?0+$/, ''))
+/** `.001` … `.999` for 1 ≤ f ≤ 999 thousandths, without trailing zeros (`.12` for 120). */
+function thousandths(out: Uint8Array, at: number, f: number): number {
+  const d1 = (f / 100) | 0
+  const rest = f - d1 * 100
+  const d2 = (rest / 10) | 0
+  const d3 = rest - d2 * 10
+  out[at++] = DOT
+  out[at++] = ZERO + d1
+  if (d2 !== 0 || d3 !== 0) out[at++] = ZERO + d2
+  if (d3 !== 0) out[at++] = ZERO + d3
+  return at
+}
 
 /** Writes the decimal digits of an integer 0 ≤ v < 2^53 at `at`; returns where they end. */
 export function writeDigits(out: Uint8Array, at: number, v: number): number {

@@ -4,7 +4,7 @@
  * nothing on the hot path waits for the disk; the exchange is appended when its response body has finished.
  */
 import { describe, type Filter } from '../core/http.ts'
-import { header, type Request, type Response } from '../core/message.ts'
+import { header, withTagList, type Request, type Response } from '../core/message.ts'
 import { systemClock, type Clock } from '../core/clock.ts'
 import { teeBody, type CapturedBody, type TeedBody } from '../core/filters/tee-body.ts'
 import { ChunkKeeper, observeStream, type StreamObserver } from '../core/stream-plumbing.ts'
@@ -51,7 +51,7 @@ export function recordTo(writer: ExchangeWriter, options: RecordToOptions = {}):
     // The server always sends or destroys a response body, so it is watched as it is read: no extra stream.
     if (res.body.kind === 'bytes') recording.ended(undefined)
     else observeStream(res.body.stream, recording)
-    return Object.freeze({ ...res, tags: res.tags && res.tags.length > 0 ? [...res.tags, 'recorded'] : RECORDED })
+    return withTagList(res, res.tags && res.tags.length > 0 ? [...res.tags, 'recorded'] : RECORDED)
   })
 }
 

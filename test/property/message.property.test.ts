@@ -6,8 +6,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import {
-  header, headerValues, replaceHeader, request, response, withBody, withHeader, withHeaders, withTags, withTarget, withoutHeaders,
-  type Headers, type Request,
+  header, headerValues, replaceHeader, request, response, withBody, withHeader, withHeaders, withTagList, withTags, withTarget, withoutHeaders,
+  type Headers, type Request, type Response,
 } from '../../electron/core/message.ts'
 
 /** Names drawn from a small pool in mixed case, so duplicates and case variants are common. */
@@ -77,6 +77,18 @@ test('the other helpers never mutate their input and return frozen messages', ()
     assert.deepEqual(res.tags, ['a'])
     assert.deepEqual(tagged.tags, ['a', ...tags])
   }))
+})
+
+test('tagging a response keeps every other field as it was, whether or not it has the optional ones', () => {
+  const tunnel: Response['tunnel'] = async () => ({ bytesUp: 0, bytesDown: 0 })
+  const plain = response(201, { headers: [['X-A', '1']], body: 'hi' })
+  const all: Response = Object.freeze({ ...response(502), generated: { cause: 'refused' as const, message: 'connection refused' }, tunnel, tags: ['x'] })
+  for (const res of [plain, all]) {
+    const tagged = withTagList(res, ['recorded'])
+    assert.ok(Object.isFrozen(tagged))
+    assert.deepEqual(tagged, { ...res, tags: ['recorded'] })
+    assert.deepEqual(Object.keys(tagged).sort(), [...new Set([...Object.keys(res), 'tags'])].sort())
+  }
 })
 
 test('a frozen message cannot be changed in place', () => {
