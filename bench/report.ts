@@ -37,6 +37,42 @@ export function find(cells: readonly Cell[], scenario: ScenarioName, size: Size)
   return cells.find((c) => c.scenario === scenario && c.size === size)?.best
 }
 
+/** A scenario compared with its anchor round by round (see `paired`). */
+export interface Paired {
+  /** The median of the rounds' ratios: the value the target is judged on. */
+  readonly median: number
+  readonly perRound: readonly number[]
+  /** The scenario's best round over the anchor's best round, which may be rounds minutes apart. */
+  readonly bestOverBest: number
+}
+
+/**
+ * `metric(scenario) ÷ metric(anchor)` round by round. Every round measures a scenario right after its anchor, so
+ * the machine's drift between rounds (a third and more here) cancels within each round's ratio, and the median
+ * leaves out a round in which either cell met a noisy neighbour. The ratio of the two cells' best rounds pairs
+ * measurements minutes apart, and one lucky anchor round decides it: it is reported alongside.
+ */
+export function paired(cells: readonly Cell[], scenario: ScenarioName, anchor: ScenarioName, size: Size, metric: (m: Measurement) => number): Paired | undefined {
+  const s = cells.find((c) => c.scenario === scenario && c.size === size)
+  const a = cells.find((c) => c.scenario === anchor && c.size === size)
+  if (!s || !a) return undefined
+  const n = Math.min(s.rounds.length, a.rounds.length)
+  const perRound = Array.from({ length: n }, (_, i) => metric(s.rounds[i]!) / metric(a.rounds[i]!)).filter(Number.isFinite)
+  if (perRound.length === 0) return undefined
+  return { median: median(perRound), perRound, bestOverBest: metric(s.best) / metric(a.best) }
+}
+
+export function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((x, y) => x - y)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/** The target line's note for a paired comparison: every round's ratio and the best-over-best one. */
+export function pairedNote(p: Paired | undefined): string | undefined {
+  return p && `median of ${p.perRound.length} rounds (${p.perRound.map((r) => r.toFixed(2)).join(', ')}); best ÷ best ${p.bestOverBest.toFixed(2)}`
+}
+
 export function ratio(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined || b === undefined || b === 0 ? undefined : a / b
 }

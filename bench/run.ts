@@ -7,9 +7,10 @@
  * process) spent per request: on a shared 2-core machine it moves far less with the neighbours than req/s does.
  *
  * Env: BENCH_DURATION seconds per measurement (default 5), BENCH_WARMUP seconds (default 1), BENCH_ROUNDS
- * (default 5; each cell is the best round by req/s: noise on a shared machine only ever slows a run, and this one's
- * speed drifts by a third and more from minute to minute). Every round runs each size's scenarios in turn, a fresh
- * proxy process per cell, in SCENARIOS order, which puts each scenario next to its anchor, so drift hits both alike.
+ * (default 5). Every round runs each size's scenarios in turn, a fresh proxy process per cell, in SCENARIOS order,
+ * which puts each scenario right after its anchor, so the machine's drift (its speed moves by a third and more from
+ * minute to minute) hits both alike. A target comparing a scenario with its anchor is the median of the rounds'
+ * ratios (`paired` in report.ts); the table shows each cell's best round by req/s.
  * BENCH_CONNECTIONS (default 32), BENCH_ONLY (comma-separated scenario names), BENCH_SKIP_MICRO=1.
  */
 import os from 'node:os'
@@ -21,7 +22,7 @@ import { fileURLToPath } from 'node:url'
 import { startChild, type Child } from './child.ts'
 import { measure, warmUp, type LoadSettings, type Measurement } from './load.ts'
 import { SCENARIOS, cpuOf, startScenario, type ScenarioName } from './scenarios.ts'
-import { find, bestOf, ratio, table, target, targetLine, type Cell, type Size, type Target } from './report.ts'
+import { find, bestOf, paired, pairedNote, ratio, table, target, targetLine, type Cell, type Size, type Target } from './report.ts'
 
 const env = (name: string, fallback: number): number => {
   const v = Number(process.env[name])
@@ -140,12 +141,18 @@ async function main(): Promise<void> {
   const rps = (s: ScenarioName, size: Size): number | undefined => find(cells, s, size)?.reqPerS
   const p99 = (s: ScenarioName, size: Size): number | undefined => find(cells, s, size)?.p99Ms
   const lost = deliveries.reduce<number | undefined>((sum, d) => (sum ?? 0) + Number(d.lost), undefined)
+  const reqPerS = (m: Measurement): number => m.reqPerS
+  const p99Of = (m: Measurement): number => m.p99Ms
+  const pairedTarget = (name: string, scenario: ScenarioName, anchor: ScenarioName, metric: (m: Measurement) => number, comparison: '>=' | '<=', threshold: number): Target => {
+    const p = paired(cells, scenario, anchor, '1k', metric)
+    return target(name, p?.median, comparison, threshold, undefined, pairedNote(p))
+  }
   const proxyTargets: Target[] = [
-    target('nanoscope-capture ÷ bare-pipe req/s, 1 KiB', ratio(rps('nanoscope-capture', '1k'), rps('bare-pipe', '1k')), '>=', 0.8),
-    target('nanoscope-capture ÷ bare-pipe p99, 1 KiB', ratio(p99('nanoscope-capture', '1k'), p99('bare-pipe', '1k')), '<=', 1.5),
-    target('nanoscope-subscribed ÷ bare-pipe req/s, 1 KiB', ratio(rps('nanoscope-subscribed', '1k'), rps('bare-pipe', '1k')), '>=', 0.75),
+    pairedTarget('nanoscope-capture ÷ bare-pipe req/s, 1 KiB', 'nanoscope-capture', 'bare-pipe', reqPerS, '>=', 0.8),
+    pairedTarget('nanoscope-capture ÷ bare-pipe p99, 1 KiB', 'nanoscope-capture', 'bare-pipe', p99Of, '<=', 1.5),
+    pairedTarget('nanoscope-subscribed ÷ bare-pipe req/s, 1 KiB', 'nanoscope-subscribed', 'bare-pipe', reqPerS, '>=', 0.75),
     target('live subscriber: exchanges captured but not delivered', lost, '<=', 0),
-    target('nanoscope-recording ÷ nanoscope-plain req/s, 1 KiB (recording on vs off)', ratio(rps('nanoscope-recording', '1k'), rps('nanoscope-plain', '1k')), '>=', 0.8),
+    pairedTarget('nanoscope-recording ÷ nanoscope-plain req/s, 1 KiB (recording on vs off)', 'nanoscope-recording', 'nanoscope-plain', reqPerS, '>=', 0.8),
   ]
   const info = [
     ['nanoscope-capture ÷ bare-pipe req/s, 64 KiB', ratio(rps('nanoscope-capture', '64k'), rps('bare-pipe', '64k'))],
@@ -160,7 +167,7 @@ async function main(): Promise<void> {
   say(table(cells))
   say('(proxy CPU µs/req: user + system CPU of the proxy process ÷ requests served; steadier than req/s when the machine is shared)')
   say('')
-  say('targets (ratios against anchors from this run):')
+  say('targets (ratios against anchors from this run; a scenario against its anchor is the median of the rounds\' ratios):')
   for (const t of proxyTargets) say(`  ${targetLine(t)}`)
   say('for reference:')
   for (const [name, value] of info) say(`  ${name}: ${value === undefined ? 'n/a' : value.toFixed(2)}`)
