@@ -26,23 +26,51 @@ export interface Measurement {
  * proxy at 4 or 6, and nothing between. Like autocannon's own figures, only 2xx responses count.
  */
 export async function measure(url: string, load: LoadSettings): Promise<Measurement> {
-  const instance = autocannon({ url, connections: load.connections, pipelining: load.pipelining, duration: load.durationS, timeout: 10 })
-  const latencies = new LatencyLog()
-  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-    if (statusCode >= 200 && statusCode < 300) latencies.add(responseTime)
-  })
-  const r = await instance
-  const seconds = r.duration > 0 ? r.duration : load.durationS
-  const sorted = latencies.sorted()
-  return {
-    reqPerS: r.requests.total / seconds,
-    p50Ms: percentile(sorted, 0.5) ?? r.latency.p50,
-    p99Ms: percentile(sorted, 0.99) ?? r.latency.p99,
-    meanMs: r.latency.mean,
-    requests: r.requests.total,
-    errors: r.errors + r.timeouts,
-    non2xx: r.non2xx,
-    mbPerS: r.throughput.average / 1e6,
+  const sliced = new SlicedMeasurement()
+  await sliced.slice(url, load)
+  return sliced.result()
+}
+
+/**
+ * One measurement made of several runs (slices) of the same load against one URL, between which other URLs are
+ * measured: the bench interleaves a scenario with its anchor second by second, so the machine's speed, which drifts
+ * over seconds, is shared by both. Requests, time, bytes and every response time add up across slices.
+ */
+export class SlicedMeasurement {
+  private readonly latencies = new LatencyLog()
+  private requests = 0
+  private seconds = 0
+  private bytes = 0
+  private errors = 0
+  private non2xx = 0
+
+  /** Runs `load` against `url` for `load.durationS` seconds and adds the run to this measurement. */
+  async slice(url: string, load: LoadSettings): Promise<void> {
+    const instance = autocannon({ url, connections: load.connections, pipelining: load.pipelining, duration: load.durationS, timeout: 10 })
+    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      if (statusCode >= 200 && statusCode < 300) this.latencies.add(responseTime)
+    })
+    const r = await instance
+    this.requests += r.requests.total
+    this.seconds += r.duration > 0 ? r.duration : load.durationS
+    this.bytes += r.throughput.total
+    this.errors += r.errors + r.timeouts
+    this.non2xx += r.non2xx
+  }
+
+  result(): Measurement {
+    const sorted = this.latencies.sorted()
+    const seconds = Math.max(this.seconds, 1e-9)
+    return {
+      reqPerS: this.requests / seconds,
+      p50Ms: percentile(sorted, 0.5) ?? 0,
+      p99Ms: percentile(sorted, 0.99) ?? 0,
+      meanMs: sorted.length === 0 ? 0 : Math.round((sorted.reduce((sum, v) => sum + v, 0) / sorted.length) * 1000) / 1000,
+      requests: this.requests,
+      errors: this.errors,
+      non2xx: this.non2xx,
+      mbPerS: this.bytes / seconds / 1e6,
+    }
   }
 }
 

@@ -6,11 +6,13 @@
  * Besides req/s and latency, each cell reports the CPU time (user + system, from `process.cpuUsage()` in each
  * process) spent per request: on a shared 2-core machine it moves far less with the neighbours than req/s does.
  *
- * Env: BENCH_DURATION seconds per measurement (default 5), BENCH_WARMUP seconds (default 1), BENCH_ROUNDS
- * (default 5). Every round runs each size's scenarios in turn, a fresh proxy process per cell, in SCENARIOS order,
- * which puts each scenario right after its anchor, so the machine's drift (its speed moves by a third and more from
- * minute to minute) hits both alike. A target comparing a scenario with its anchor is the median of the rounds'
- * ratios (`paired` in report.ts); the table shows each cell's best round by req/s.
+ * Env: BENCH_DURATION seconds measured per cell (default 5), BENCH_WARMUP seconds (default 1), BENCH_ROUNDS
+ * (default 5), BENCH_SLICES (default 5). Each round runs each size's scenarios in groups, an anchor with the
+ * scenarios compared against it (SCENARIOS' `against`), every process fresh for the round: the group's proxies run
+ * side by side and are measured in turn, slice by slice (five one-second slices each, each after a quarter second of
+ * unmeasured load, as the process was idle meanwhile), so the machine's speed, which
+ * drifts by a third and more over seconds to minutes, is shared by a scenario and its anchor. A target comparing the
+ * two is the median of the rounds' ratios (`paired` in report.ts); the table shows each cell's best round by req/s.
  * BENCH_CONNECTIONS (default 32), BENCH_ONLY (comma-separated scenario names), BENCH_SKIP_MICRO=1.
  */
 import os from 'node:os'
@@ -20,8 +22,8 @@ import { uiBench } from './ui-bench.ts'
 import { replayBench } from './replay-bench.ts'
 import { fileURLToPath } from 'node:url'
 import { startChild, type Child } from './child.ts'
-import { measure, warmUp, type LoadSettings, type Measurement } from './load.ts'
-import { SCENARIOS, cpuOf, startScenario, type ScenarioName } from './scenarios.ts'
+import { SlicedMeasurement, warmUp, type LoadSettings, type Measurement } from './load.ts'
+import { SCENARIOS, cpuOf, startScenario, type RunningScenario, type Scenario, type ScenarioName } from './scenarios.ts'
 import { find, bestOf, paired, pairedNote, ratio, table, target, targetLine, type Cell, type Size, type Target } from './report.ts'
 
 const env = (name: string, fallback: number): number => {
@@ -31,6 +33,9 @@ const env = (name: string, fallback: number): number => {
 const load: LoadSettings = { connections: env('BENCH_CONNECTIONS', 32), pipelining: 1, durationS: env('BENCH_DURATION', 5) }
 const warmupS = env('BENCH_WARMUP', 1)
 const rounds = Math.floor(env('BENCH_ROUNDS', 5))
+const slices = Math.floor(env('BENCH_SLICES', 5))
+/** Unmeasured load before each slice (seconds). */
+const sliceWarmupS = 0.25
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean)
 const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name) || s.name === 'bare-pipe')
 const SIZES: readonly Size[] = ['1k', '64k']
@@ -45,40 +50,72 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`)
 }
 
+/** Each anchor with the scenarios compared against it, in SCENARIOS order; a scenario whose anchor is not run runs alone. */
+function groups(list: readonly Scenario[]): Scenario[][] {
+  const out: Scenario[][] = []
+  for (const s of list) {
+    const withAnchor = s.against === undefined ? undefined : out.find((g) => g[0]!.name === s.against)
+    if (withAnchor) withAnchor.push(s)
+    else out.push([s])
+  }
+  return out
+}
+
 async function proxyBenchmarks(upstream: Child<{ port: number }>): Promise<{ cells: Cell[]; deliveries: Record<string, unknown>[]; pipelines: Record<string, readonly string[]> }> {
   const byCell = new Map<string, Measurement[]>()
   const deliveries: Record<string, unknown>[] = []
   const pipelines: Record<string, readonly string[]> = {}
   for (let round = 1; round <= rounds; round++) {
     for (const size of SIZES) {
-      for (const scenario of scenarios) {
-        const running = await startScenario(scenario.name, `http://127.0.0.1:${upstream.ready.port}`)
-        if (running.pipeline) pipelines[scenario.name] = running.pipeline
+      for (const group of groups(scenarios)) {
+        // Fresh processes for every scenario of the group, all running at once; only the one being measured has load.
+        const running: RunningScenario[] = []
         try {
-          const url = `${running.url}/${size}`
-          await warmUp(url, load, warmupS)
-          const proxyBefore = await running.cpuMicros?.()
-          const upstreamBefore = await cpuOf(upstream)
-          const loaderBefore = process.cpuUsage()
-          const measured = await measure(url, load)
-          const loader = process.cpuUsage(loaderBefore)
-          const upstreamUsed = (await cpuOf(upstream)) - upstreamBefore
-          const proxyUsed = proxyBefore === undefined ? undefined : (await running.cpuMicros!()) - proxyBefore
-          const per = (us: number): number => us / Math.max(1, measured.requests)
-          const m: Measurement = {
-            ...measured,
-            cpuUsPerReq: { ...(proxyUsed === undefined ? {} : { proxy: per(proxyUsed) }), upstream: per(upstreamUsed), loadGenerator: per(loader.user + loader.system) },
+          for (const scenario of group) {
+            const r = await startScenario(scenario.name, `http://127.0.0.1:${upstream.ready.port}`)
+            running.push(r)
+            if (r.pipeline) pipelines[scenario.name] = r.pipeline
           }
-          const key = `${scenario.name}|${size}`
-          byCell.set(key, [...(byCell.get(key) ?? []), m])
-          say(`  round ${round} ${scenario.name.padEnd(20)} ${size.padEnd(3)} ${m.reqPerS.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms.toFixed(1)} ms  p99 ${m.p99Ms.toFixed(1)} ms  proxy CPU ${m.cpuUsPerReq?.proxy?.toFixed(0) ?? '-'} µs/req${m.errors || m.non2xx ? `  errors ${m.errors} non-2xx ${m.non2xx}` : ''}`)
-          if (running.deliveryCheck) {
-            const d = await running.deliveryCheck()
-            deliveries.push({ round, scenario: scenario.name, size, ...d, lost: d.captured - d.delivered })
-            say(`  round ${round} ${scenario.name} ${size}: subscriber was sent ${d.delivered} of ${d.captured} captured exchanges in ${d.batches} batches`)
+          const urls = running.map((r) => `${r.url}/${size}`)
+          for (const url of urls) await warmUp(url, load, warmupS)
+          const sliced = group.map(() => ({ load: new SlicedMeasurement(), proxyUs: 0, upstreamUs: 0, loaderUs: 0 }))
+          const slice = { ...load, durationS: load.durationS / slices }
+          for (let k = 0; k < slices; k++) {
+            // Each slice measures every scenario of the group in turn, in the opposite order the next time.
+            for (const i of k % 2 === 0 ? group.keys() : [...group.keys()].reverse()) {
+              const acc = sliced[i]!
+              // A moment of unmeasured load first: the process was idle while the others were measured.
+              await warmUp(urls[i]!, load, sliceWarmupS)
+              const proxyBefore = await running[i]!.cpuMicros?.()
+              const upstreamBefore = await cpuOf(upstream)
+              const loaderBefore = process.cpuUsage()
+              await acc.load.slice(urls[i]!, slice)
+              const loader = process.cpuUsage(loaderBefore)
+              acc.loaderUs += loader.user + loader.system
+              acc.upstreamUs += (await cpuOf(upstream)) - upstreamBefore
+              acc.proxyUs = proxyBefore === undefined ? NaN : acc.proxyUs + (await running[i]!.cpuMicros!()) - proxyBefore
+            }
+          }
+          for (const [i, scenario] of group.entries()) {
+            const measured = sliced[i]!.load.result()
+            const per = (us: number): number => us / Math.max(1, measured.requests)
+            const { proxyUs, upstreamUs, loaderUs } = sliced[i]!
+            const m: Measurement = {
+              ...measured,
+              cpuUsPerReq: { ...(Number.isNaN(proxyUs) ? {} : { proxy: per(proxyUs) }), upstream: per(upstreamUs), loadGenerator: per(loaderUs) },
+            }
+            const key = `${scenario.name}|${size}`
+            byCell.set(key, [...(byCell.get(key) ?? []), m])
+            say(`  round ${round} ${scenario.name.padEnd(20)} ${size.padEnd(3)} ${m.reqPerS.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms.toFixed(1)} ms  p99 ${m.p99Ms.toFixed(1)} ms  proxy CPU ${m.cpuUsPerReq?.proxy?.toFixed(0) ?? '-'} µs/req${m.errors || m.non2xx ? `  errors ${m.errors} non-2xx ${m.non2xx}` : ''}`)
+            const check = running[i]!.deliveryCheck
+            if (check) {
+              const d = await check()
+              deliveries.push({ round, scenario: scenario.name, size, ...d, lost: d.captured - d.delivered })
+              say(`  round ${round} ${scenario.name} ${size}: subscriber was sent ${d.delivered} of ${d.captured} captured exchanges in ${d.batches} batches`)
+            }
           }
         } finally {
-          await running.stop()
+          for (const r of running) await r.stop()
         }
       }
     }

@@ -9,19 +9,21 @@ export type ScenarioName = 'direct' | 'bare-pipe' | 'nanoscope-plain' | 'nanosco
 export interface Scenario {
   readonly name: ScenarioName
   readonly what: string
+  /** The anchor it is compared with: the bench runs both side by side and measures them in alternating slices. */
+  readonly against?: ScenarioName
 }
 
 /**
- * In the order they run within a round: each scenario right after the anchor it is compared with (bare pipe, then
- * capture and subscribed; plain, then recording), so the machine has the least time to drift between the two.
+ * In the order they run within a round. A scenario with an anchor (`against`) runs in a group with it: bare pipe
+ * with capture and subscribed, plain with recording, their measurements interleaved slice by slice.
  */
 export const SCENARIOS: readonly Scenario[] = [
   { name: 'direct', what: 'autocannon straight to the upstream (no proxy)' },
   { name: 'bare-pipe', what: 'bare Node pipe proxy: http.createServer + http.request, keep-alive agent, bodies piped' },
-  { name: 'nanoscope-capture', what: 'Nanoscope reverse proxy + latency and sniff filters to a no-op Writable + capture into an in-memory CaptureHub' },
-  { name: 'nanoscope-subscribed', what: 'as nanoscope-capture, hub owned by a Host, plus one live WebSocket subscriber (startWebUi) in its own process' },
+  { name: 'nanoscope-capture', against: 'bare-pipe', what: 'Nanoscope reverse proxy + latency and sniff filters to a no-op Writable + capture into an in-memory CaptureHub' },
+  { name: 'nanoscope-subscribed', against: 'bare-pipe', what: 'as nanoscope-capture, hub owned by a Host, plus one live WebSocket subscriber (startWebUi) in its own process' },
   { name: 'nanoscope-plain', what: 'Nanoscope reverse proxy, seed app (simpleProxy), no capture' },
-  { name: 'nanoscope-recording', what: 'the seed recording proxy (recordProxy): nanoscope-plain plus every exchange appended to a session on disk' },
+  { name: 'nanoscope-recording', against: 'nanoscope-plain', what: 'the seed recording proxy (recordProxy): nanoscope-plain plus every exchange appended to a session on disk' },
 ]
 
 export interface RunningScenario {
