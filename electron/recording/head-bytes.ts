@@ -1,9 +1,10 @@
 /**
  * A record's header JSON (FORMAT.md) written straight into bytes: the UTF-8 of exactly the text `JSON.stringify`
  * gives for the head object, without building that text. It runs for every recorded exchange, so it builds no
- * head object, no copies of the header lists and no strings: a plain ASCII string (nearly every method, URL and
- * header) is checked and copied one character at a time; any other string, and any number off the fast paths, is
- * written as the text `JSON.stringify` / `String` gives. test/recording/record-head.test.ts pins the equality for
+ * head object, no copies of the header lists and no strings: keys and punctuation are copied from bytes made once, a
+ * plain ASCII string (nearly every method, URL and header) is checked and copied one character at a time, numbers are
+ * written by integer arithmetic; any other string, and any number off the fast paths, is written as the text
+ * `JSON.stringify` / `String` gives. test/recording/record-head.test.ts pins the equality for
  * any input.
  */
 import type { Headers } from '../core/message.ts'
@@ -34,42 +35,21 @@ const FIXED_BYTES = 512
  */
 export function writeHead(x: RecordedExchange, out: Buffer, at: number, end: number): number {
   const q = x.request, s = x.response
-  at = put(out, at, START)
-  at = num(out, at, x.startedAt)
-  at = put(out, at, DURATION)
-  at = num(out, at, x.durationMs)
-  if (x.waitMs !== undefined) {
-    at = put(out, at, WAIT)
-    at = num(out, at, x.waitMs)
-  }
-  at = put(out, at, REQUEST)
-  at = str(out, at, q.method)
-  at = put(out, at, URL_KEY)
-  at = str(out, at, q.url)
-  at = put(out, at, VERSION)
-  at = str(out, at, q.version)
-  at = put(out, at, HEADERS)
-  at = headerList(out, at, q.headers)
-  at = put(out, at, RESPONSE)
-  at = num(out, at, s.status)
-  at = put(out, at, REASON)
-  at = str(out, at, s.reason)
-  at = put(out, at, VERSION)
-  at = str(out, at, s.version)
-  at = put(out, at, HEADERS)
-  at = headerList(out, at, s.headers)
+  at = numField(out, at, START, x.startedAt)
+  at = numField(out, at, DURATION, x.durationMs)
+  if (x.waitMs !== undefined) at = numField(out, at, WAIT, x.waitMs)
+  at = strField(out, at, REQUEST, q.method)
+  at = strField(out, at, URL_KEY, q.url)
+  at = versionAndHeaders(out, at, q.version, q.headers)
+  at = numField(out, at, RESPONSE, s.status)
+  at = strField(out, at, REASON, s.reason)
+  at = versionAndHeaders(out, at, s.version, s.headers)
   out[at++] = CLOSE_BRACE
   const t = x.truncated
   if (t) {
     at = put(out, at, TRUNCATED)
-    if (t.request !== undefined) {
-      at = put(out, at, TRUNCATED_REQUEST)
-      at = num(out, at, t.request)
-    }
-    if (t.response !== undefined) {
-      at = put(out, at, t.request !== undefined ? COMMA_TRUNCATED_RESPONSE : TRUNCATED_RESPONSE)
-      at = num(out, at, t.response)
-    }
+    if (t.request !== undefined) at = numField(out, at, TRUNCATED_REQUEST, t.request)
+    if (t.response !== undefined) at = numField(out, at, t.request !== undefined ? COMMA_TRUNCATED_RESPONSE : TRUNCATED_RESPONSE, t.response)
     out[at++] = CLOSE_BRACE
   }
   if (x.tags && x.tags.length > 0) {
@@ -80,10 +60,7 @@ export function writeHead(x: RecordedExchange, out: Buffer, at: number, end: num
     }
     out[at++] = CLOSE_BRACKET
   }
-  if (x.note !== undefined) {
-    at = put(out, at, NOTE)
-    at = str(out, at, x.note)
-  }
+  if (x.note !== undefined) at = strField(out, at, NOTE, x.note)
   out[at++] = CLOSE_BRACE
   return at <= end ? at : -1
 }
@@ -123,6 +100,21 @@ function put(out: Buffer, at: number, bytes: Uint8Array): number {
 
 const QUOTE = 0x22, COMMA = 0x2c, BACKSLASH = 0x5c, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d, CLOSE_BRACE = 0x7d, ZERO = 0x30, DOT = 0x2e
 
+/** A key (with the punctuation before it) and a string value. */
+function strField(out: Buffer, at: number, key: Uint8Array, value: string): number {
+  return str(out, put(out, at, key), value)
+}
+
+/** A key (with the punctuation before it) and a number value. */
+function numField(out: Buffer, at: number, key: Uint8Array, value: number): number {
+  return num(out, put(out, at, key), value)
+}
+
+/** `,"version":…,"headers":[…]`, the end of the request and of the response. */
+function versionAndHeaders(out: Buffer, at: number, version: string, headers: Headers): number {
+  return headerList(out, put(out, strField(out, at, VERSION, version), HEADERS), headers)
+}
+
 function headerList(out: Buffer, at: number, headers: Headers): number {
   out[at++] = OPEN_BRACKET
   for (let i = 0; i < headers.length; i++) {
@@ -138,7 +130,7 @@ function headerList(out: Buffer, at: number, headers: Headers): number {
   return at
 }
 
-/** Text known to be ASCII (the keys and punctuation, a number's digits). */
+/** Text known to be ASCII (`String` of a number off the fast paths, or `null`). */
 function text(out: Buffer, at: number, t: string): number {
   for (let i = 0; i < t.length; i++) out[at++] = t.charCodeAt(i)
   return at

@@ -211,4 +211,3 @@ function remainingParts(parts: Buffer[], done: number): Buffer[] {
   while (skip >= parts[i]!.byteLength) skip -= parts[i++]!.byteLength
   return [parts[i]!.subarray(skip), ...parts.slice(i + 1)]
 }
-
