@@ -47,9 +47,9 @@ export interface Paired {
 }
 
 /**
- * `metric(scenario) ÷ metric(anchor)` round by round. Every round measures a scenario right after its anchor, so
- * the machine's drift between rounds (a third and more here) cancels within each round's ratio, and the median
- * leaves out a round in which either cell met a noisy neighbour. The ratio of the two cells' best rounds pairs
+ * `metric(scenario) ÷ metric(anchor)` round by round. Every round measures a scenario and its anchor in alternating
+ * slices, so the machine's drift (a third and more here) cancels within each round's ratio, and the median leaves
+ * out a round in which either cell met a noisy neighbour. The ratio of the two cells' best rounds pairs
  * measurements minutes apart, and one lucky anchor round decides it: it is reported alongside.
  */
 export function paired(cells: readonly Cell[], scenario: ScenarioName, anchor: ScenarioName, size: Size, metric: (m: Measurement) => number): Paired | undefined {

@@ -10,9 +10,9 @@
  * (default 5), BENCH_SLICES (default 5). Each round runs each size's scenarios in groups, an anchor with the
  * scenarios compared against it (SCENARIOS' `against`), every process fresh for the round: the group's proxies run
  * side by side and are measured in turn, slice by slice (five one-second slices each, each after a quarter second of
- * unmeasured load, as the process was idle meanwhile), so the machine's speed, which
- * drifts by a third and more over seconds to minutes, is shared by a scenario and its anchor. A target comparing the
- * two is the median of the rounds' ratios (`paired` in report.ts); the table shows each cell's best round by req/s.
+ * unmeasured load, as the process was idle meanwhile), so the machine's speed, which drifts by a third and more over
+ * seconds to minutes, is shared by a scenario and its anchor. A target comparing the two is the median of the
+ * rounds' ratios (`paired` in report.ts); the table shows each cell's best round by req/s.
  * BENCH_CONNECTIONS (default 32), BENCH_ONLY (comma-separated scenario names), BENCH_SKIP_MICRO=1.
  */
 import os from 'node:os'
