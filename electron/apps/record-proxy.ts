@@ -1,7 +1,5 @@
-import { recordTo } from '../recording/record-to.ts'
-import { simpleProxy } from './simple-proxy.ts'
+import { proxyApp } from '../pipeline/builder.ts'
 import type { App, ProxyOptions } from '../proxy/proxy-options.ts'
-import type { ExchangeWriter } from '../recording/recorded-exchange.ts'
+import type { SessionWriter } from '../recording/session-store.ts'
 
-export const recordProxy = (o: ProxyOptions & { session: ExchangeWriter }): App =>
-  simpleProxy({ ...o, inner: [recordTo(o.session, { clock: o.clock }), ...(o.inner ?? [])] })
+export const recordProxy = (o: ProxyOptions & { session: SessionWriter }): App => proxyApp([{ use: 'record', dir: o.session.dir }], o)

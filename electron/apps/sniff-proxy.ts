@@ -1,9 +1,4 @@
-import { printExchange } from '../core/filters/print-exchange.ts'
-import { simpleProxy } from './simple-proxy.ts'
+import { proxyApp } from '../pipeline/builder.ts'
 import type { App, ProxyOptions } from '../proxy/proxy-options.ts'
 
-export const sniffProxy = (o: ProxyOptions): App => {
-  const app = simpleProxy(o)
-  const [outermost, route, ...rest] = app.filters
-  return { ...app, filters: [outermost!, route!, printExchange(o.out ?? process.stdout), ...rest] }
-}
+export const sniffProxy = (o: ProxyOptions): App => proxyApp([{ use: 'sniff' }], o)

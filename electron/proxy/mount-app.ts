@@ -7,6 +7,8 @@ export interface MountedApp {
   readonly server: RunningServer
   /** One English line per filter, outermost first, then the handler. */
   readonly pipeline: readonly string[]
+  /** What the app said as it started (where it records, where a control API listens). */
+  readonly said: readonly string[]
   stop(): Promise<void>
 }
 
@@ -14,13 +16,24 @@ export interface MountedApp {
 export async function mountApp(app: App, options: ServerOptions): Promise<MountedApp> {
   const composed = pipeline(app.filters, app.handler)
   app.handler.reenter?.(composed)
-  const server = await startWireServer(composed, options)
+  let server: RunningServer
+  let said: string[] = []
+  try {
+    server = await startWireServer(composed, options)
+    app.listeningOn?.(server.url)
+    said = (await app.start?.()) ?? []
+  } catch (error) {
+    await server!?.stop()
+    await app.close()
+    throw error
+  }
   return {
     server,
+    said,
     pipeline: describePipeline(app.filters, app.handler.description ?? 'the app'),
     async stop() {
       await server.stop()
-      app.close()
+      await app.close()
     },
   }
 }

@@ -33,6 +33,10 @@ export interface App {
     /** Takes the composed pipeline, for requests the handler finds inside tunnels (decrypted HTTPS); mountApp calls it. */
     readonly reenter?: (pipeline: HttpHandler) => void
   }
-  /** Frees what the handler holds (the client's pooled sockets). */
-  readonly close: () => void
+  /** Frees what the handler and the filters hold (pooled sockets, an open session). */
+  readonly close: () => void | Promise<void>
+  /** Opens what the filters need before the app serves; resolves with lines worth telling the user. */
+  readonly start?: () => Promise<string[]>
+  /** Told the app's own URL once it listens (the chaos control API answers requests addressed to it). */
+  readonly listeningOn?: (url: string) => void
 }
