@@ -5,7 +5,7 @@
  * the desktop app (the preload exposes one function per command), and a WebSocket carries it in
  * `nanoscope serve`. Payloads are plain data; main validates every payload with `validateArgs`.
  */
-import type { RecordingInfo, ReplayReportData, SessionInfo, StartReplayRequest, WebsocketFrame, ChaosInfo, ChaosPreset, ExchangeDetail, ExchangeSummary, ListenerInfo, Settings, StartListenerRequest } from './exchange.ts'
+import type { BlockKindInfo, RecordingInfo, ReplayReportData, SessionInfo, StartReplayRequest, WebsocketFrame, ChaosInfo, ChaosPreset, ExchangeDetail, ExchangeSummary, ListenerInfo, Settings, StartListenerRequest } from './exchange.ts'
 
 export const CONTRACT_VERSION = 1
 
@@ -56,6 +56,14 @@ export interface Commands {
   startClockDemo: [{ intervalMs?: number }, { url: string; clockListenerId: string; proxyListenerId: string }]
   /** The local CA that HTTPS interception signs with (made on first use), for the Setup pane. */
   getCa: [Record<string, never>, { certPath: string; sha256: string; spki: string; pem: string; chromiumFlag: string; intercepting: boolean }]
+  /** The block kinds a pipeline can hold, for the Pipelines pane's "add block" menu. */
+  listBlockKinds: [Record<string, never>, BlockKindInfo[]]
+  /** Checks blocks without applying them: every problem, named by its path (`pipeline[1].respond.status: …`). */
+  checkPipeline: [{ listenerId: string; pipeline: unknown[] }, { problems: string[] }]
+  /** Replaces a proxy's blocks while it serves (in-flight exchanges finish on the old ones); an error lists every problem. */
+  setPipeline: [{ listenerId: string; pipeline: unknown[] }, ListenerInfo]
+  /** The running proxies (or one) as a pipeline file that `nanoscope run` runs to the same effect. */
+  exportPipeline: [{ listenerId?: string }, { fileName: string; content: string }]
 }
 
 /** Events: name → payload. */
@@ -82,7 +90,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'clear', 'pauseCapture',
   'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos',
   'listSessions', 'getRecording', 'startRecording', 'stopRecording', 'setStandIn', 'renameSession', 'deleteSession',
-  'exportHar', 'importHar', 'replaySession', 'startClockDemo', 'getCa',
+  'exportHar', 'importHar', 'replaySession', 'startClockDemo', 'getCa', 'listBlockKinds', 'checkPipeline', 'setPipeline',
+  'exportPipeline',
 ]
 export const EVENT_NAMES: readonly EventName[] = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames', 'recording', 'sessions', 'replayProgress']
 

@@ -71,6 +71,8 @@ export type ProxyMode = 'forward' | 'reverse'
 
 export interface ListenerInfo {
   readonly id: string
+  /** Shown in the window and on the marks of exchanges its blocks acted on. */
+  readonly name: string
   readonly kind: ListenerKind
   readonly mode: ProxyMode
   readonly host: string
@@ -83,13 +85,30 @@ export interface ListenerInfo {
   readonly httpsUpstream: boolean
   /** The composed pipeline, one English line per filter, outermost first. */
   readonly pipeline: readonly string[]
+  /** Proxies: the blocks of the pipeline, as a pipeline file holds them (the Pipelines pane edits them). */
+  readonly blocks?: readonly BlockData[]
   readonly startedAt: number
   /** E.g. "port 8080 was taken, so this proxy took 41235". */
   readonly note?: string
 }
 
+/** One pipeline block as plain JSON: `{ "use": "mock", "match": {…}, … }` (see `nanoscope run --schema`). */
+export type BlockData = { readonly use: string; readonly [option: string]: unknown }
+
+/** What the Pipelines pane offers to add: each block kind, what it does and a block to start from. */
+export interface BlockKindInfo {
+  readonly use: string
+  readonly summary: string
+  readonly example: BlockData
+}
+
 export interface StartListenerRequest {
   readonly kind: ListenerKind
+  /** Proxies: the blocks (default: the kind's seed-app preset). A chaos block is added if none is given. */
+  readonly pipeline?: readonly unknown[]
+  readonly name?: string
+  /** Where relative paths in the blocks point (a pipeline file's folder); default the host's working directory. */
+  readonly baseDir?: string
   /** Proxies only: forward, or reverse with `target`. */
   readonly mode?: ProxyMode
   /** Static only: the folder to serve. */

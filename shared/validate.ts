@@ -20,6 +20,8 @@ const int = (field: string, min: number, max: number): Check => (a) => {
 }
 const oneOf = (field: string, values: readonly string[]): Check => (a) =>
   values.includes(a[field] as string) ? undefined : `"${field}" must be one of ${values.join(', ')}`
+const list = (field: string): Check => (a) =>
+  Array.isArray(a[field]) && (a[field] as unknown[]).length <= 1000 ? undefined : `"${field}" must be a list of at most 1000 blocks`
 const all = (...checks: Check[]): Check => (a) => {
   for (const c of checks) { const e = c(a); if (e) return e }
   return undefined
@@ -29,6 +31,8 @@ const CHECKS: Record<CommandName, Check> = {
   subscribe: none,
   listListeners: none,
   startListener: all(oneOf('kind', ['proxy', 'latency', 'sniff', 'static', 'clock']),
+    (a) => (a.pipeline === undefined || a.kind === 'static' || a.kind === 'clock' ? undefined : list('pipeline')(a)),
+    str('name', true), str('baseDir', true),
     (a) => (a.kind === 'static' || a.kind === 'clock' ? undefined : oneOf('mode', ['forward', 'reverse'])(a)),
     (a) => (a.kind === 'static' && typeof a.dir !== 'string' ? '"dir" is required for a static file server' : str('dir', true)(a)),
     int('intervalMs', 1, 3_600_000),
@@ -59,6 +63,10 @@ const CHECKS: Record<CommandName, Check> = {
     (a) => (a.speed === undefined || a.speed === 'max' || (typeof a.speed === 'number' && a.speed > 0 && a.speed <= 1000) ? undefined : '"speed" must be a positive number or "max"')),
   startClockDemo: int('intervalMs', 10, 60_000),
   getCa: none,
+  listBlockKinds: none,
+  checkPipeline: all(str('listenerId'), list('pipeline')),
+  setPipeline: all(str('listenerId'), list('pipeline')),
+  exportPipeline: str('listenerId', true),
 }
 
 export function validateArgs(name: CommandName, args: unknown): string | undefined {

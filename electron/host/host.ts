@@ -17,6 +17,10 @@ import { SessionsController } from './sessions.ts'
 import { tlsInterception } from '../tls/interception.ts'
 import { caInfo } from '../tls/certificate-authority.ts'
 import { chromiumTrustArgs } from '../tls/fingerprints.ts'
+import { BLOCK_KINDS } from '../pipeline/registry.ts'
+import { checkBlocks } from '../pipeline/pipeline-file.ts'
+import { pipelineFileText } from '../pipeline/print-pipeline.ts'
+import type { BlockSpec } from '../pipeline/block.ts'
 
 export interface HostOptions {
   readonly clock?: Clock
@@ -163,6 +167,25 @@ export class Host {
       importHar: async ({ fileName, content }) => this.sessions.importHar(fileName, content),
       replaySession: async ({ listenerId, ...request }) => this.sessions.replay(listenerId, request),
       startClockDemo: async ({ intervalMs }) => this.startClockDemo(intervalMs),
+      listBlockKinds: async () => BLOCK_KINDS.map((k) => ({ use: k.use, summary: k.summary, example: { ...k.example } })),
+      checkPipeline: async ({ listenerId, pipeline }) => {
+        const checked = checkBlocks(pipeline, this.listenerOrThrow(listenerId).baseDir ?? process.cwd(), ['pipeline'])
+        return { problems: checked.ok ? [] : [...checked.problems] }
+      },
+      setPipeline: async ({ listenerId, pipeline }) => {
+        const info = await this.listeners.setPipeline(listenerId, pipeline)
+        this.events.emit('listeners', { listeners: this.listeners.list() })
+        return info
+      },
+      exportPipeline: async ({ listenerId }) => {
+        const proxies = this.listeners.list().filter((l) => l.blocks && (listenerId === undefined || l.id === listenerId))
+        if (listenerId !== undefined && proxies.length === 0) throw new Error(`exportPipeline: no proxy listener "${listenerId}"`)
+        const content = pipelineFileText(proxies.map((l) => ({
+          name: l.name, host: l.host, port: l.port, ...(l.target ? { target: l.target } : {}),
+          ...(l.httpsUpstream ? { httpsUpstream: true } : {}), pipeline: (l.blocks ?? []) as BlockSpec[],
+        })))
+        return { fileName: `${listenerId ? proxies[0]!.name.replace(/[^\w.-]+/g, '-') : 'nanoscope'}.pipeline.json`, content }
+      },
       getCa: async () => {
         const info = await caInfo(this.caDir ? { dir: this.caDir } : {})
         return { ...info, chromiumFlag: chromiumTrustArgs(info.spki).join(' '), intercepting: this.intercepting }

@@ -2,14 +2,13 @@ import type { ListenerInfo, StartListenerRequest } from '../../shared/exchange.t
 import type { Clock } from '../core/clock.ts'
 import type { Filter, HttpHandler } from '../core/http.ts'
 import { pipeline } from '../core/http.ts'
-import { simpleProxy } from '../apps/simple-proxy.ts'
-import { latencyProxy } from '../apps/latency-proxy.ts'
-import { sniffProxy } from '../apps/sniff-proxy.ts'
-import { mountApp, type MountedApp } from '../proxy/mount-app.ts'
+import { mountApp } from '../proxy/mount-app.ts'
 import type { App, ProxyOptions } from '../proxy/proxy-options.ts'
 import { createChaosEngine, type ChaosEngine } from '../chaos/engine.ts'
-import { serveChaosControls } from '../chaos/chaos-controls.ts'
-import { selfAddress } from '../chaos/self-address.ts'
+import type { BlockSpec } from '../pipeline/block.ts'
+import type { BuildOptions } from '../pipeline/builder.ts'
+import { checkBlocks } from '../pipeline/pipeline-file.ts'
+import { startLiveListener, type LiveListener } from '../pipeline/live-listener.ts'
 import { recordingSwitch, standInSwitch } from '../recording/switches.ts'
 import type { ListenerSwitches } from './sessions.ts'
 import type { TlsInterception } from '../tls/intercept-connect.ts'
@@ -18,15 +17,27 @@ import { staticServer } from '../apps/static-server.ts'
 import { websocketClock } from '../apps/websocket-clock.ts'
 import { existsSync, statSync } from 'node:fs'
 
-const APPS: Record<'proxy' | 'latency' | 'sniff', (o: ProxyOptions) => App> = {
-  proxy: simpleProxy, latency: latencyProxy, sniff: sniffProxy,
+/** The window's seed-app presets: each kind is a block list (every proxy the window starts carries a chaos block). */
+export const PRESET_BLOCKS: Record<'proxy' | 'latency' | 'sniff', readonly BlockSpec[]> = {
+  proxy: [{ use: 'chaos' }],
+  latency: [{ use: 'latency' }, { use: 'chaos' }],
+  sniff: [{ use: 'sniff' }, { use: 'chaos' }],
+}
+
+/** A listener in the window always has a chaos block (the Chaos pane drives it): one is added at the end if missing. */
+export function withChaosBlock(blocks: readonly BlockSpec[]): BlockSpec[] {
+  return blocks.some((b) => b.use === 'chaos') ? [...blocks] : [...blocks, { use: 'chaos' }]
 }
 
 export interface RunningListener {
   readonly info: ListenerInfo
   /** The composed pipeline as a function, for sending a request through it in memory (resend). */
   readonly handler: HttpHandler
-  readonly mounted: MountedApp
+  readonly mounted: { stop(): Promise<void> }
+  /** Proxies: the pipeline, which can be swapped while it serves. */
+  readonly live?: LiveListener
+  /** Where the blocks' relative paths point. */
+  readonly baseDir?: string
   /** Every proxy carries a chaos engine, off until switched on from the Chaos pane or its control API. */
   readonly chaos?: ChaosEngine
   /** Proxies only: recording into a session, and answering from one instead of the server. */
@@ -66,43 +77,62 @@ export class Listeners {
     if (request.kind === 'static' || request.kind === 'clock') return this.startApp(id, request, captured)
     const chaos = createChaosEngine({ clock: this.options.clock })
     const switches: ListenerSwitches = { recording: recordingSwitch({ clock: this.options.clock }), standIn: standInSwitch() }
-    const self = selfAddress()
-    const o: ProxyOptions = {
+    const name = request.name ?? `listener ${id.slice(1)}`
+    const baseDir = request.baseDir ?? process.cwd()
+    const blocks = withChaosBlock(this.checked(request.pipeline ?? PRESET_BLOCKS[request.kind as keyof typeof PRESET_BLOCKS], baseDir))
+    const o: BuildOptions = {
       target: request.target,
       httpsUpstream: request.httpsUpstream ?? false,
       clock: this.options.clock,
       out: this.options.out ?? { write: () => true },
-      inner: [...this.options.innerFilters(id), chaos.filter, switches.recording, switches.standIn],
+      inner: this.options.innerFilters(id),
+      innermost: [switches.recording, switches.standIn],
+      engine: chaos,
+      listenerName: name,
+      baseDir,
       ...(this.options.tls ? { tls: await this.options.tls() } : {}),
       ...this.options.upstream,
     }
-    const plain = APPS[request.kind as keyof typeof APPS](o)
-    const [outermost, ...rest] = plain.filters
-    const app: App = { ...plain, filters: [outermost!, serveChaosControls({ ...o, engine: chaos, self }), ...rest] }
     const host = request.host ?? '127.0.0.1'
     const port = request.port ?? 8080
-    let mounted: MountedApp
+    let live: LiveListener
     let note: string | undefined
     try {
-      mounted = await mountApp(app, { host, port })
+      live = await startLiveListener(blocks, o, { host, port })
     } catch (error) {
-      if (!fallbackToFreePort || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') {
-        app.close()
-        throw error
-      }
-      mounted = await mountApp(app, { host, port: 0 })
-      note = `port ${port} was taken, so this proxy took ${mounted.server.port}`
+      if (!fallbackToFreePort || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error
+      live = await startLiveListener(blocks, o, { host, port: 0 })
+      note = `port ${port} was taken, so this proxy took ${live.server.port}`
     }
-    self.listeningOn(mounted.server.url)
-    const info: ListenerInfo = {
-      id, kind: request.kind, mode: request.mode ?? 'forward', host: mounted.server.host, port: mounted.server.port,
-      url: mounted.server.url, httpsUpstream: o.httpsUpstream ?? false, pipeline: mounted.pipeline,
-      startedAt: this.options.clock.now(),
+    const info = (): ListenerInfo => ({
+      id, name, kind: request.kind, mode: request.target ? 'reverse' : (request.mode ?? 'forward'), host: live.server.host, port: live.server.port,
+      url: live.server.url, httpsUpstream: o.httpsUpstream ?? false, pipeline: live.pipeline,
+      blocks: live.blocks.map((b) => ({ ...b })), startedAt: this.options.clock.now(),
       ...(request.target ? { target: request.target } : {}), ...(note ? { note } : {}),
-    }
-    this.#running.set(id, { info, handler: pipeline(app.filters, app.handler), mounted, chaos, switches })
+    })
+    this.#running.set(id, { info: info(), handler: live.handler, mounted: live, live, chaos, switches, baseDir })
+    this.#infos.set(id, info)
+    return this.#running.get(id)!.info
+  }
+
+  /** Replaces a proxy's blocks while it serves; in-flight exchanges finish on the old ones. Throws naming every problem. */
+  async setPipeline(id: string, raw: readonly unknown[]): Promise<ListenerInfo> {
+    const listener = this.#running.get(id)
+    if (!listener?.live) throw new Error(`setPipeline: no proxy listener "${id}"`)
+    const blocks = withChaosBlock(this.checked(raw, listener.baseDir ?? process.cwd()))
+    await listener.live.swap(blocks)
+    const info = this.#infos.get(id)!()
+    this.#running.set(id, { ...listener, info })
     return info
   }
+
+  private checked(raw: readonly unknown[], baseDir: string): BlockSpec[] {
+    const checked = checkBlocks(raw, baseDir, ['pipeline'])
+    if (!checked.ok) throw new Error(checked.problems.join('\n'))
+    return checked.value as BlockSpec[]
+  }
+
+  readonly #infos = new Map<string, () => ListenerInfo>()
 
   /** Static files or the clock, with capture in front so their traffic shows too. */
   private async startApp(id: string, request: StartListenerRequest, captured: boolean): Promise<ListenerInfo> {
@@ -113,7 +143,7 @@ export class Listeners {
     const app: App = captured ? { ...plain, filters: [...this.options.innerFilters(id), ...plain.filters] } : plain
     const mounted = await mountApp(app, { host: request.host ?? '127.0.0.1', port: request.port ?? 0 })
     const info: ListenerInfo = {
-      id, kind: request.kind, mode: 'reverse', host: mounted.server.host, port: mounted.server.port, url: mounted.server.url,
+      id, name: request.name ?? `${request.kind} ${id.slice(1)}`, kind: request.kind, mode: 'reverse', host: mounted.server.host, port: mounted.server.port, url: mounted.server.url,
       httpsUpstream: false, pipeline: mounted.pipeline, startedAt: this.options.clock.now(),
       ...(request.dir ? { dir: request.dir } : {}),
     }

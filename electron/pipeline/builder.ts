@@ -32,6 +32,10 @@ export interface BuildOptions extends ProxyOptions {
   readonly engine?: ChaosEngine
   /** A session the caller opened, used by the record block instead of opening `dir` itself (`nanoscope record`). */
   readonly session?: ExchangeWriter
+  /** Filters the caller places after the blocks (the host's recording and stand-in switches). */
+  readonly innermost?: readonly Filter[]
+  /** An upstream handler the caller owns and closes (a live listener's, shared by every swap). */
+  readonly upstream?: ReturnType<typeof upstream>
 }
 
 /** A proxy app built from blocks: what `mountApp` runs, plus what the blocks expose. */
@@ -56,13 +60,14 @@ export function proxyApp(blocks: readonly BlockSpec[], o: BuildOptions = {}): Pi
     if (!kind) throw new Error(`unknown block "${spec.use}": check block lists with checkBlocks before building them`)
     built.push(kind.build(spec, context))
   }
-  const handler = upstream(o)
+  const handler = o.upstream ?? upstream(o)
   const filters: Filter[] = [
     catchAll(),
     ...built.flatMap((b) => (b.outer ? [b.outer] : [])),
     routeUpstream(o),
     ...(o.inner ?? []),
     ...built.map((b) => b.filter),
+    ...(o.innermost ?? []),
     ...(o.allowHosts?.length ? [allowHosts(o.allowHosts)] : []),
     removeHopByHop(),
     addVia(),
@@ -77,7 +82,7 @@ export function proxyApp(blocks: readonly BlockSpec[], o: BuildOptions = {}): Pi
       return said
     },
     async close() {
-      handler.close()
+      if (!o.upstream) handler.close()
       await Promise.all(built.map((b) => b.close?.()))
     },
   }

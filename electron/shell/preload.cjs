@@ -6,7 +6,8 @@ const { contextBridge, ipcRenderer } = require('electron')
 const COMMANDS = ['subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'clear',
   'pauseCapture', 'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos',
   'listSessions', 'getRecording', 'startRecording', 'stopRecording', 'setStandIn', 'renameSession', 'deleteSession',
-  'exportHar', 'importHar', 'replaySession', 'startClockDemo', 'getCa']
+  'exportHar', 'importHar', 'replaySession', 'startClockDemo', 'getCa', 'listBlockKinds', 'checkPipeline', 'setPipeline',
+  'exportPipeline']
 const EVENTS = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames', 'recording', 'sessions', 'replayProgress']
 
 const api = {}

@@ -9,7 +9,7 @@ import { activeRecordings } from '../../renderer/src/store/recording-slice.ts'
 import { FakeTransport, summary, tick } from './fixtures.ts'
 
 const proxy = (id: string, over: Partial<ListenerInfo> = {}): ListenerInfo => ({
-  id, kind: 'proxy', mode: 'forward', host: '127.0.0.1', port: 8080, url: 'http://127.0.0.1:8080', httpsUpstream: false,
+  id, name: id, kind: 'proxy', mode: 'forward', host: '127.0.0.1', port: 8080, url: 'http://127.0.0.1:8080', httpsUpstream: false,
   pipeline: [], startedAt: 0, ...over,
 })
 const rec = (over: Partial<RecordingInfo> = {}): RecordingInfo => ({ listenerId: 'l1', recording: false, count: 0, ...over })

@@ -161,7 +161,7 @@ test('traffic beyond maxExchanges drops the oldest rows, in chunks of 2% of the 
 
 test('listener, capture and settings events update the store', async () => {
   const { store, transport } = await started()
-  const listener = { id: 'l1', kind: 'proxy' as const, mode: 'forward' as const, host: '127.0.0.1', port: 8080,
+  const listener = { id: 'l1', name: 'l1', kind: 'proxy' as const, mode: 'forward' as const, host: '127.0.0.1', port: 8080,
     url: 'http://127.0.0.1:8080', httpsUpstream: false, pipeline: ['forwards'], startedAt: 0 }
   transport.emit('listeners', { listeners: [listener] })
   transport.emit('capture', { capturing: false })
