@@ -1,4 +1,5 @@
 import { proxyApp } from '../pipeline/builder.ts'
+import { seedPipelines } from '../pipeline/seed-pipelines.ts'
 import type { App, ProxyOptions } from '../proxy/proxy-options.ts'
 
-export const latencyProxy = (o: ProxyOptions): App => proxyApp([{ use: 'latency' }], o)
+export const latencyProxy = (o: ProxyOptions): App => proxyApp(seedPipelines.latency(), o)

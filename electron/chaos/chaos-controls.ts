@@ -7,7 +7,10 @@ import type { SelfAddress } from './self-address.ts'
 
 /** What the chaos proxy needs besides the ordinary proxy options. */
 export interface ChaosProxyOptions extends ProxyOptions {
-  readonly engine: ChaosEngine
+  /** An engine the caller owns; absent, the chaos block makes its own (from `active`, `seed`). */
+  readonly engine?: ChaosEngine
+  readonly active?: boolean
+  readonly seed?: number
   /** The proxy's own address, so it can answer the control API; leave it out to serve it only elsewhere. */
   readonly self?: SelfAddress
   /** Where the control API lives. Default '/chaos'. */
@@ -21,6 +24,7 @@ export interface ChaosProxyOptions extends ProxyOptions {
  */
 export function serveChaosControls(o: ChaosProxyOptions): Filter {
   const basePath = o.basePath ?? '/chaos'
+  if (!o.engine) throw new Error('serveChaosControls needs the engine it controls')
   const api = chaosControlApi(o.engine, basePath)
   const self = o.target ? undefined : o.self
   return describe(

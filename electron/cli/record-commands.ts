@@ -11,7 +11,9 @@ import { formatReport, replay } from '../recording/replay.ts'
 import { exportSessionHar, importHarFile } from '../recording/sessions-api.ts'
 import type { TornTail } from '../recording/record-log.ts'
 import { checkUrl, parseFlags, UsageError, type FlagSpec } from './args.ts'
-import { PROXY_FLAGS } from './proxy-commands.ts'
+import { PROXY_FLAGS, printPipelineIfAsked } from './proxy-commands.ts'
+import { seedPipelines } from '../pipeline/seed-pipelines.ts'
+import path from 'node:path'
 import { TLS_FLAGS, tlsOptionsFromFlags } from './tls-flags.ts'
 import { warnIfNotLoopback, type Running } from './running.ts'
 
@@ -21,12 +23,13 @@ const sayTorn = (t: TornTail | undefined): void => {
 }
 
 /** `nanoscope record --dir D [--name N] [--host H] [--port N] [--target URL] [--https-upstream]` */
-export async function runRecordCommand(argv: readonly string[]): Promise<Running> {
+export async function runRecordCommand(argv: readonly string[]): Promise<Running | void> {
   const flags = parseFlags(argv, { ...PROXY_FLAGS, ...TLS_FLAGS, dir: 'string', name: 'string' })
   const host = (flags.host as string | undefined) ?? '127.0.0.1'
   const target = checkUrl('target', flags.target as string | undefined)
   const name = flags.name as string | undefined
   const dir = (flags.dir as string | undefined) ?? newSessionDir(name, Date.now())
+  if (printPipelineIfAsked('record', flags, seedPipelines.record(path.resolve(dir), name))) return
   const mode = target ? `reverse proxy to ${target}` : 'forward proxy'
   const writer = await createSession(dir, { ...(name ? { name } : {}), source: `nanoscope record (${mode})` })
   sayTorn(writer.torn)

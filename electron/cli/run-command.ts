@@ -1,0 +1,86 @@
+/**
+ * `nanoscope run FILE`: starts every listener of a pipeline file and follows the file as it is saved.
+ * `run --check FILE` validates without starting anything; `run --schema` prints the file's JSON Schema.
+ */
+import { watch, type FSWatcher } from 'node:fs'
+import path from 'node:path'
+import { loadPipelineFile, PipelineRunner } from '../pipeline/pipeline-runner.ts'
+import { pipelineJsonSchema } from '../pipeline/pipeline-file.ts'
+import { parseArgs } from 'node:util'
+import { UsageError } from './args.ts'
+import { warnIfNotLoopback, type Running } from './running.ts'
+
+/** A save is applied once the file has been quiet this long (editors write in several steps). */
+export const RELOAD_SETTLE_MS = 150
+
+const say = (line: string): void => { process.stderr.write(`${line}\n`) }
+
+export async function runRunCommand(argv: readonly string[]): Promise<Running | void> {
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] }
+  try {
+    parsed = parseArgs({
+      args: [...argv], allowPositionals: true, strict: true,
+      options: { check: { type: 'boolean' }, schema: { type: 'boolean' }, 'no-watch': { type: 'boolean' }, 'ca-dir': { type: 'string' } },
+    })
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  const flags = parsed.values
+  if (flags.schema === true) {
+    process.stdout.write(`${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`)
+    return
+  }
+  const caDir = flags['ca-dir'] as string | undefined
+  const file = parsed.positionals
+  if (file.length !== 1) throw new UsageError('run needs one pipeline file: nanoscope run [--check] FILE (nanoscope run --schema prints its format)')
+  const fileName = file[0]!
+  const loaded = loadPipelineFile(fileName)
+  if (!loaded.ok) {
+    for (const problem of loaded.problems) process.stderr.write(`${problem}\n`)
+    process.exitCode = 2
+    return
+  }
+  if (flags.check === true) {
+    const blocks = loaded.value.listeners.reduce((n, l) => n + l.pipeline.length, 0)
+    process.stdout.write(`${fileName}: ok (${loaded.value.listeners.length} listener${loaded.value.listeners.length === 1 ? '' : 's'}, ${blocks} block${blocks === 1 ? '' : 's'})\n`)
+    return
+  }
+  const runner = new PipelineRunner({ baseDir: path.dirname(path.resolve(fileName)), ...(caDir ? { caDir } : {}) })
+  const said: string[] = []
+  await runner.start(loaded.value, (line) => said.push(line))
+  for (const l of runner.listeners) {
+    process.stdout.write(`nanoscope run listening on ${l.live.server.url} (${l.name})\n`)
+    warnIfNotLoopback(l.live.server.host)
+  }
+  for (const line of said) say(line)
+  const watcher = flags['no-watch'] === true ? undefined : watchFile(fileName, async () => {
+    const next = loadPipelineFile(fileName)
+    if (!next.ok) {
+      say(`${fileName}: not applied; the running pipeline stays:`)
+      for (const problem of next.problems) say(problem)
+      return
+    }
+    const changes = await runner.reload(next.value, say)
+    say(`${fileName}: reloaded${changes.length ? `: ${changes.join('; ')}` : ' (no change)'}`)
+  })
+  return {
+    async stop() {
+      watcher?.close()
+      await runner.stop()
+    },
+  }
+}
+
+/** Calls `changed` after each save settles. Watches the folder, since many editors save by replacing the file. */
+export function watchFile(file: string, changed: () => Promise<void>): FSWatcher {
+  const full = path.resolve(file)
+  let timer: NodeJS.Timeout | undefined
+  let running = Promise.resolve()
+  const watcher = watch(path.dirname(full), (_event, name) => {
+    if (name !== null && name !== path.basename(full)) return
+    clearTimeout(timer)
+    timer = setTimeout(() => { running = running.then(changed).catch((error: Error) => say(`${file}: reload failed: ${error.message}`)) }, RELOAD_SETTLE_MS)
+  })
+  watcher.unref()
+  return watcher
+}
