@@ -2,16 +2,13 @@
  * `nanoscope run FILE`: starts every listener of a pipeline file and follows the file as it is saved.
  * `run --check FILE` validates without starting anything; `run --schema` prints the file's JSON Schema.
  */
-import { watch, type FSWatcher } from 'node:fs'
 import path from 'node:path'
 import { loadPipelineFile, PipelineRunner } from '../pipeline/pipeline-runner.ts'
+import { watchFile } from '../pipeline/watch-file.ts'
 import { pipelineJsonSchema } from '../pipeline/pipeline-file.ts'
 import { parseArgs } from 'node:util'
 import { UsageError } from './args.ts'
 import { warnIfNotLoopback, type Running } from './running.ts'
-
-/** A save is applied once the file has been quiet this long (editors write in several steps). */
-export const RELOAD_SETTLE_MS = 150
 
 const say = (line: string): void => { process.stderr.write(`${line}\n`) }
 
@@ -53,7 +50,7 @@ export async function runRunCommand(argv: readonly string[]): Promise<Running | 
     warnIfNotLoopback(l.live.server.host)
   }
   for (const line of said) say(line)
-  const watcher = flags['no-watch'] === true ? undefined : watchFile(fileName, async () => {
+  const watcher = flags['no-watch'] === true ? undefined : watchFile(fileName, say, async () => {
     const next = loadPipelineFile(fileName)
     if (!next.ok) {
       say(`${fileName}: not applied; the running pipeline stays:`)
@@ -69,18 +66,4 @@ export async function runRunCommand(argv: readonly string[]): Promise<Running | 
       await runner.stop()
     },
   }
-}
-
-/** Calls `changed` after each save settles. Watches the folder, since many editors save by replacing the file. */
-export function watchFile(file: string, changed: () => Promise<void>): FSWatcher {
-  const full = path.resolve(file)
-  let timer: NodeJS.Timeout | undefined
-  let running = Promise.resolve()
-  const watcher = watch(path.dirname(full), (_event, name) => {
-    if (name !== null && name !== path.basename(full)) return
-    clearTimeout(timer)
-    timer = setTimeout(() => { running = running.then(changed).catch((error: Error) => say(`${file}: reload failed: ${error.message}`)) }, RELOAD_SETTLE_MS)
-  })
-  watcher.unref()
-  return watcher
 }

@@ -100,6 +100,13 @@ export class Host {
     return info
   }
 
+  /** Replaces a proxy's blocks while it serves and tells every window. Throws listing every problem. */
+  async setPipelineOf(id: string, pipeline: readonly unknown[]) {
+    const info = await this.listeners.setPipeline(id, pipeline)
+    this.events.emit('listeners', { listeners: this.listeners.list() })
+    return info
+  }
+
   async stopListener(id: string): Promise<boolean> {
     const stopped = await this.listeners.stop(id)
     if (stopped) this.events.emit('listeners', { listeners: this.listeners.list() })
@@ -172,11 +179,7 @@ export class Host {
         const checked = checkBlocks(pipeline, this.listenerOrThrow(listenerId).baseDir ?? process.cwd(), ['pipeline'])
         return { problems: checked.ok ? [] : [...checked.problems] }
       },
-      setPipeline: async ({ listenerId, pipeline }) => {
-        const info = await this.listeners.setPipeline(listenerId, pipeline)
-        this.events.emit('listeners', { listeners: this.listeners.list() })
-        return info
-      },
+      setPipeline: async ({ listenerId, pipeline }) => this.setPipelineOf(listenerId, pipeline),
       exportPipeline: async ({ listenerId }) => {
         const proxies = this.listeners.list().filter((l) => l.blocks && (listenerId === undefined || l.id === listenerId))
         if (listenerId !== undefined && proxies.length === 0) throw new Error(`exportPipeline: no proxy listener "${listenerId}"`)

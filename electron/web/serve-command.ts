@@ -7,12 +7,22 @@ import { parseHostList } from '../core/host-patterns.ts'
 import { warnIfNotLoopback, type Running } from '../cli/running.ts'
 import { startWebUi } from './serve.ts'
 import { ensureRendererBuilt } from './renderer-build.ts'
+import { loadPipelineFile } from '../pipeline/pipeline-runner.ts'
+import { watchFile } from '../pipeline/watch-file.ts'
+import { FileListeners } from '../host/file-listeners.ts'
 
 const STATIC_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url))
 
 /** `nanoscope serve`: the desktop app's UI in any browser, with a forward proxy already running. */
-export async function runServeCommand(argv: readonly string[]): Promise<Running> {
-  const flags = parseFlags(argv, { host: 'string', port: 'port', 'proxy-port': 'port', ...TLS_FLAGS })
+export async function runServeCommand(argv: readonly string[]): Promise<Running | void> {
+  const flags = parseFlags(argv, { host: 'string', port: 'port', 'proxy-port': 'port', pipeline: 'string', ...TLS_FLAGS })
+  const pipelineFile = flags.pipeline as string | undefined
+  const contents = pipelineFile === undefined ? undefined : loadPipelineFile(pipelineFile)
+  if (contents && !contents.ok) {
+    for (const problem of contents.problems) process.stderr.write(`${problem}\n`)
+    process.exitCode = 2
+    return
+  }
   const host = (flags.host as string | undefined) ?? '127.0.0.1'
   await ensureRendererBuilt(STATIC_DIR)
   const caDir = flags['ca-dir'] as string | undefined
@@ -25,10 +35,30 @@ export async function runServeCommand(argv: readonly string[]): Promise<Running>
   })
   const proxyPort = flags['proxy-port'] as number | undefined
   const proxy = await app.startListener({ kind: 'proxy', mode: 'forward', port: proxyPort ?? 8080 }, proxyPort === undefined)
+  const fromFile = pipelineFile === undefined ? undefined : new FileListeners(app, pipelineFile)
+  let fileUrls: string[] = []
+  try {
+    if (fromFile && contents?.ok) fileUrls = await fromFile.start(contents.value)
+  } catch (error) {
+    await app.stop()
+    throw error
+  }
   const ui = await startWebUi(app, { host, port: (flags.port as number | undefined) ?? 0, staticDir: STATIC_DIR })
   process.stdout.write(`nanoscope serve listening on ${ui.url}\n`)
   process.stdout.write(`proxy listening on ${proxy.url}${proxy.note ? ` (${proxy.note})` : ''}; try: curl -x ${proxy.url} http://example.com/\n`)
+  for (const url of fileUrls) process.stdout.write(`pipeline listening on ${url}\n`)
+  const say = (line: string): void => { process.stderr.write(`${line}\n`) }
+  const watcher = fromFile && pipelineFile ? watchFile(pipelineFile, say, async () => {
+    const next = loadPipelineFile(pipelineFile)
+    if (!next.ok) {
+      say(`${pipelineFile}: not applied; the running pipeline stays:`)
+      for (const problem of next.problems) say(problem)
+      return
+    }
+    const changes = await fromFile.reload(next.value)
+    say(`${pipelineFile}: reloaded${changes.length ? `: ${changes.join('; ')}` : ' (no change)'}`)
+  }) : undefined
   warnIfNotLoopback(host)
   if (!existsSync(STATIC_DIR)) process.stderr.write('warning: the UI is not built; run npm run build\n')
-  return { stop: async () => { await ui.stop(); await app.stop() } }
+  return { stop: async () => { watcher?.close(); await ui.stop(); await app.stop() } }
 }
