@@ -50,6 +50,7 @@ export function checkPipelineFile(json: unknown, baseDir: string): Checked<Pipel
   const top = fileSchema.safeParse(json)
   if (!top.success) return { ok: false, problems: issues(top.error, []) }
   const listeners: Listener[] = []
+  const indices: number[] = []
   top.data.listeners.forEach((raw, i) => {
     const where: (string | number)[] = ['listeners', i]
     const parsed = listenerSchema.safeParse(raw)
@@ -63,9 +64,11 @@ export function checkPipelineFile(json: unknown, baseDir: string): Checked<Pipel
       } catch { problems.push(`${jsonPath([...where, 'upstreamCa', j])}: cannot read ${full}`) }
     }
     listeners.push({ ...parsed.data, pipeline: blocks.value })
+    indices.push(i)
   })
   const seen = new Map<string, number>()
-  listeners.forEach((l, i) => {
+  listeners.forEach((l, k) => {
+    const i = indices[k]!
     const port = l.port ?? 8080
     if (port === 0) return
     const key = `${l.host ?? '127.0.0.1'}:${port}`

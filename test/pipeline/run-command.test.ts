@@ -1,0 +1,129 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync, writeFileSync, renameSync } from 'node:fs'
+import net from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { runCli, listeningUrl } from '../support/cli-process.ts'
+import { startUpstream } from '../support/upstream.ts'
+import { until } from '../support/wait.ts'
+import { send } from './fixtures.ts'
+
+function tempDir(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nanoscope-run-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** Writes the file the way editors often do: a new file renamed over the old one. */
+function save(file: string, json: unknown): void {
+  writeFileSync(`${file}.tmp`, JSON.stringify(json, null, 2))
+  renameSync(`${file}.tmp`, file)
+}
+
+test('run --check names every problem by its JSON path and exits 2, without starting anything', async (t) => {
+  const dir = tempDir(t)
+  const file = path.join(dir, 'bad.json')
+  save(file, { listeners: [
+    { name: 'api', port: 0, pipeline: [{ use: 'latency' }, { use: 'mock', respond: { status: 700 } }, { use: 'nosuchblock' }, { use: 'mapLocal', dir: './missing' }, { use: 'mapRemote', to: 'not a url' }] },
+    { port: 9555, pipeline: [] }, { port: 9555, pipeline: [] },
+  ] })
+  const cli = runCli(['run', '--check', file])
+  assert.equal(await cli.exited(), 2)
+  const lines = cli.stderr().trim().split('\n')
+  assert.deepEqual(lines, [
+    'listeners[0].pipeline[1].respond.status: must be between 100 and 599',
+    'listeners[0].pipeline[2].use: unknown block "nosuchblock" (known: block, chaos, latency, mapLocal, mapRemote, mock, record, rewrite, sniff, throttle)',
+    `listeners[0].pipeline[3].dir: no folder at ${path.join(dir, 'missing')}`,
+    'listeners[0].pipeline[4].to: must be an http:// or https:// URL without query or fragment, such as "http://127.0.0.1:3000"',
+    'listeners[2].port: 127.0.0.1:9555 is also listeners[1]\'s address',
+  ])
+  assert.equal(cli.stdout(), '')
+})
+
+test('run --check passes a good file with exit 0, and a file that is not JSON is one clear line', async (t) => {
+  const dir = tempDir(t)
+  const good = path.join(dir, 'good.json')
+  save(good, { listeners: [{ port: 0, pipeline: [{ use: 'mock', match: { path: '/health' }, respond: { body: 'ok' } }] }] })
+  const ok = runCli(['run', '--check', good])
+  assert.equal(await ok.exited(), 0)
+  assert.match(ok.stdout(), /ok \(1 listener, 1 block\)/)
+  const broken = path.join(dir, 'broken.json')
+  writeFileSync(broken, '{ "listeners": [ ')
+  const bad = runCli(['run', '--check', broken])
+  assert.equal(await bad.exited(), 2)
+  assert.match(bad.stderr(), /^\$: not valid JSON/)
+})
+
+test('run --schema prints a JSON Schema that names every block', async () => {
+  const cli = runCli(['run', '--schema'])
+  assert.equal(await cli.exited(), 0)
+  const schema = JSON.parse(cli.stdout())
+  const blocks = schema.properties.listeners.items.properties.pipeline.items.anyOf as { properties: { use: { const: string } } }[]
+  assert.deepEqual(blocks.map((b) => b.properties.use.const).sort(), ['block', 'chaos', 'latency', 'mapLocal', 'mapRemote', 'mock', 'record', 'rewrite', 'sniff', 'throttle'])
+})
+
+for (const app of ['proxy', 'latency', 'sniff', 'record', 'chaos']) {
+  test(`nanoscope ${app} --print-pipeline writes a file that passes --check`, async (t) => {
+    const dir = tempDir(t)
+    const printed = runCli([app, '--port', '0', '--target', 'http://127.0.0.1:1', '--print-pipeline', ...(app === 'record' ? ['--dir', path.join(dir, 's')] : [])])
+    assert.equal(await printed.exited(), 0)
+    const file = path.join(dir, 'app.json')
+    writeFileSync(file, printed.stdout())
+    const parsed = JSON.parse(printed.stdout())
+    assert.equal(parsed.listeners[0].target, 'http://127.0.0.1:1')
+    const checked = runCli(['run', '--check', file])
+    assert.equal(await checked.exited(), 0, checked.stderr())
+  })
+}
+
+test('the latency app\'s printed pipeline, run, behaves as the app: the same answer and one latency line per exchange', async (t) => {
+  const dir = tempDir(t)
+  const upstream = await startUpstream((req, res) => res.end(`hello ${req.url}`))
+  t.after(() => upstream.stop())
+  const printed = runCli(['latency', '--port', '0', '--target', upstream.url, '--no-intercept', '--print-pipeline'])
+  assert.equal(await printed.exited(), 0)
+  const file = path.join(dir, 'latency.json')
+  writeFileSync(file, printed.stdout())
+  const run = runCli(['run', file])
+  t.after(() => run.stop())
+  const first = await run.firstLine(20_000)
+  assert.match(first, /^nanoscope run listening on http:\/\/127\.0\.0\.1:\d+ \(latency\)$/)
+  const a = await send(listeningUrl(first), { path: '/x' })
+  assert.equal(a.body.toString(), 'hello /x')
+  assert.match(await run.line(2), /^GET http:\/\/127\.0\.0\.1:\d+\/x 200 [\d.]+ms$/)
+})
+
+test('run follows the file: a good save applies to new exchanges, a bad save keeps the old pipeline and says why', async (t) => {
+  const dir = tempDir(t)
+  const upstream = await startUpstream((_req, res) => res.end('from upstream'))
+  t.after(() => upstream.stop())
+  const file = path.join(dir, 'live.json')
+  const listener = { name: 'api', port: 0, noIntercept: true, target: upstream.url }
+  save(file, { listeners: [{ ...listener, pipeline: [] }] })
+  const run = runCli(['run', file])
+  t.after(() => run.stop())
+  const url = listeningUrl(await run.firstLine(20_000))
+  assert.equal((await send(url)).body.toString(), 'from upstream')
+  save(file, { listeners: [{ ...listener, pipeline: [{ use: 'mock', respond: { body: 'from the mock' } }] }] })
+  await until(() => run.stderr().includes('reloaded'), 5000, 'the reload')
+  assert.equal((await send(url)).body.toString(), 'from the mock')
+  save(file, { listeners: [{ ...listener, pipeline: [{ use: 'mock', respond: { status: 1000 } }] }] })
+  await until(() => run.stderr().includes('not applied'), 5000, 'the refusal')
+  assert.match(run.stderr(), /listeners\[0\]\.pipeline\[0\]\.respond\.status: must be between 100 and 599/)
+  assert.equal((await send(url)).body.toString(), 'from the mock', 'the old pipeline still runs')
+})
+
+test('run with a port in use exits 1 with one line, and closes the listeners it had started', async (t) => {
+  const dir = tempDir(t)
+  const blocker = net.createServer()
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+  t.after(() => blocker.close())
+  const taken = (blocker.address() as net.AddressInfo).port
+  const file = path.join(dir, 'busy.json')
+  save(file, { listeners: [{ name: 'first', port: 0, noIntercept: true, pipeline: [] }, { name: 'second', port: taken, noIntercept: true, pipeline: [] }] })
+  const run = runCli(['run', file])
+  assert.equal(await run.exited(20_000), 1)
+  assert.equal(run.stderr().trim().split('\n').length, 1)
+  assert.match(run.stderr(), new RegExp(String(taken)))
+})
