@@ -87,6 +87,8 @@ export interface ListenerInfo {
   readonly pipeline: readonly string[]
   /** Proxies: the blocks of the pipeline, as a pipeline file holds them (the Pipelines pane edits them). */
   readonly blocks?: readonly BlockData[]
+  /** Each block in one English line, in the same order as `blocks`. */
+  readonly blockLines?: readonly string[]
   readonly startedAt: number
   /** E.g. "port 8080 was taken, so this proxy took 41235". */
   readonly note?: string

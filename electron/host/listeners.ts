@@ -8,6 +8,7 @@ import { createChaosEngine, type ChaosEngine } from '../chaos/engine.ts'
 import type { BlockSpec } from '../pipeline/block.ts'
 import type { BuildOptions } from '../pipeline/builder.ts'
 import { checkBlocks } from '../pipeline/pipeline-file.ts'
+import { blockKind } from '../pipeline/registry.ts'
 import { startLiveListener, type LiveListener } from '../pipeline/live-listener.ts'
 import { recordingSwitch, standInSwitch } from '../recording/switches.ts'
 import type { ListenerSwitches } from './sessions.ts'
@@ -107,7 +108,9 @@ export class Listeners {
     const info = (): ListenerInfo => ({
       id, name, kind: request.kind, mode: request.target ? 'reverse' : (request.mode ?? 'forward'), host: live.server.host, port: live.server.port,
       url: live.server.url, httpsUpstream: o.httpsUpstream ?? false, pipeline: live.pipeline,
-      blocks: live.blocks.map((b) => ({ ...b })), startedAt: this.options.clock.now(),
+      blocks: live.blocks.map((b) => ({ ...b })),
+      blockLines: live.blocks.map((b) => `${blockKind(b.use)?.describe(b as never) ?? b.use}${b.enabled === false ? ' (switched off)' : ''}`),
+      startedAt: this.options.clock.now(),
       ...(request.target ? { target: request.target } : {}), ...(note ? { note } : {}),
     })
     this.#running.set(id, { info: info(), handler: live.handler, mounted: live, live, chaos, switches, baseDir })

@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react'
 import type { ListenerKind, ProxyMode, StartListenerRequest } from '../../../shared/exchange.ts'
 import { CopyButton } from '../components/copy-button.tsx'
+import { BlockEditor } from '../components/block-editor.tsx'
 import { messageOf } from '../store/session-slice.ts'
 import { useApp, useAppStore } from '../store/use-app.ts'
 
@@ -19,6 +20,7 @@ export function PipelinesView() {
           {listeners.map((l) => (
             <li key={l.id} className="card listener" data-testid="listener" data-id={l.id}>
               <div className="listener-head">
+                <strong className="listener-name">{l.name}</strong>
                 <span className="badge">{l.kind}</span>
                 <span className="badge badge-muted">{l.mode}{l.httpsUpstream ? ' · https upstream' : ''}</span>
                 <code className="listener-url">{l.url}</code>
@@ -32,14 +34,19 @@ export function PipelinesView() {
                 </button>
               </div>
               {l.note && <p className="label label-info">{l.note}</p>}
-              <ol className="pipeline" aria-label="Pipeline, outermost first">
-                {l.pipeline.map((line, i) => <li key={i} className="mono">{line}</li>)}
-              </ol>
+              {l.blocks && <BlockEditor listener={l} />}
+              <details className="pipeline-details">
+                <summary>Every filter it runs, outermost first</summary>
+                <ol className="pipeline" aria-label={`Pipeline of ${l.name}, outermost first`}>
+                  {l.pipeline.map((line, i) => <li key={i} className="mono">{line}</li>)}
+                </ol>
+              </details>
             </li>
           ))}
         </ul>
       )}
       <StartForm />
+      <StartFromFile />
     </div>
   )
 }
@@ -110,5 +117,40 @@ function StartForm() {
       {error && <p className="error-text" role="alert" data-testid="start-error">{error}</p>}
       {started && <p className="ok-text" role="status">{started}</p>}
     </form>
+  )
+}
+
+/** Starts every listener of a pipeline file (as `nanoscope serve --pipeline FILE` would, without following saves). */
+function StartFromFile() {
+  const store = useAppStore()
+  const [said, setSaid] = useState<{ ok: boolean; text: string } | undefined>(undefined)
+  const load = async (file: File): Promise<void> => {
+    let parsed: { listeners?: unknown }
+    try { parsed = JSON.parse(await file.text()) as { listeners?: unknown } } catch (e) { setSaid({ ok: false, text: `${file.name}: not valid JSON (${messageOf(e)})` }); return }
+    if (!Array.isArray(parsed.listeners)) { setSaid({ ok: false, text: `${file.name}: listeners: must be a list` }); return }
+    const started: string[] = []
+    try {
+      for (const [i, l] of (parsed.listeners as Record<string, unknown>[]).entries()) {
+        const target = typeof l.target === 'string' ? l.target : undefined
+        const info = await store.getState().command('startListener', {
+          kind: 'proxy', mode: target ? 'reverse' : 'forward', ...(target ? { target } : {}),
+          name: typeof l.name === 'string' ? l.name : `${file.name.replace(/\.json$/, '')} ${i + 1}`,
+          pipeline: Array.isArray(l.pipeline) ? l.pipeline : [], port: typeof l.port === 'number' ? l.port : 0,
+          ...(l.httpsUpstream === true ? { httpsUpstream: true } : {}),
+        })
+        started.push(`${info.name} on ${info.url}`)
+      }
+      setSaid({ ok: true, text: `Started ${started.join(', ')}` })
+    } catch (e) {
+      setSaid({ ok: false, text: `${started.length ? `Started ${started.join(', ')}; then: ` : ''}${messageOf(e)}` })
+    }
+  }
+  return (
+    <div className="card start-form">
+      <h2>Start from a pipeline file</h2>
+      <label>Pipeline file <input type="file" accept=".json,application/json" onChange={(e) => { const f = e.target.files?.[0]; if (f) void load(f); e.target.value = '' }} /></label>
+      <p className="muted">Relative paths in the file's blocks point at the app's working folder here; use <code>nanoscope serve --pipeline FILE</code> to follow a file as it is saved.</p>
+      {said && <p className={said.ok ? 'ok-text' : 'error-text'} role={said.ok ? 'status' : 'alert'}>{said.text}</p>}
+    </div>
   )
 }
