@@ -66,6 +66,10 @@ test('a mock block added in the Pipelines pane answers curl through a listener s
   const mocked = await curl(`${apiUrl}/health`)
   assert.deepEqual(mocked, { status: 200, body: 'mocked in the window' })
   assert.equal((await curl(`${apiUrl}/other`)).body, 'upstream /other')
+  // Traffic says which exchanges a block acted on, and on which listener.
+  await page.getByTestId('nav-traffic').click()
+  await page.locator('[data-testid="row"] .cell-rule', { hasText: 'mocked · api' }).first().waitFor()
+  await page.getByTestId('nav-pipelines').click()
 
   // A bad edit is refused, named by its field, and the running pipeline stays.
   await card.getByRole('button', { name: 'Edit block 3 (mock)' }).click()

@@ -8,6 +8,7 @@ import { copyText } from '../lib/clipboard.ts'
 import { toCurl } from '../lib/curl.ts'
 import { formatBytes, formatClock, statusText, statusTone } from '../lib/format.ts'
 import { messageOf } from '../store/session-slice.ts'
+import { ruleText, rulesOf } from '../lib/rules.ts'
 import { useApp, useAppStore } from '../store/use-app.ts'
 import { BodyViewer } from './body-viewer.tsx'
 import { FramesPanel } from './frames-panel.tsx'
@@ -124,7 +125,10 @@ function Overview({ exchange: e, detail }: { exchange: ExchangeSummary; detail: 
         <div><dt>Host</dt><dd className="mono">{e.host}</dd></div>
         <div><dt>Sent</dt><dd className="num">{formatBytes(e.requestSize) || '—'}</dd></div>
         <div><dt>Received</dt><dd className="num">{formatBytes(e.responseSize) || '—'}</dd></div>
-        {e.tags.length > 0 && <div><dt>Tags</dt><dd>{e.tags.join(', ')}</dd></div>}
+        {rulesOf(e).length > 0 && (
+          <div><dt>Blocks</dt><dd data-testid="detail-rules">{rulesOf(e).map((r) => `${r.block} on ${r.listener}`).join(', ')} ({ruleText(e).split(' · ')[0]})</dd></div>
+        )}
+        {e.tags.length > 0 && <div><dt>Tags</dt><dd>{e.tags.filter((t) => !t.startsWith('rule:')).join(', ')}</dd></div>}
         {detail?.tunnel && (
           <div><dt>Tunnel</dt><dd className="num">↑ {formatBytes(detail.tunnel.bytesUp)} ↓ {formatBytes(detail.tunnel.bytesDown)}{detail.tunnel.error ? ` — ${detail.tunnel.error}` : ''}</dd></div>
         )}

@@ -4,6 +4,7 @@ import type { ExchangeSummary } from '../../../shared/exchange.ts'
 import type { ColumnDef, ColumnId } from '../store/columns.ts'
 import { formatBytes, formatClock, formatMs, shortType, statusText, statusTone } from '../lib/format.ts'
 import { useApp } from '../store/use-app.ts'
+import { ruleText, rulesOf } from '../lib/rules.ts'
 
 export const ROW_HEIGHT = 28
 
@@ -64,6 +65,10 @@ function cellContent(column: ColumnId, e: ExchangeSummary, chaos: boolean): Reac
     )
     case 'type': return shortType(e.contentType)
     case 'size': return formatBytes(e.responseSize)
+    case 'rule': {
+      const text = ruleText(e)
+      return text ? <span className="rule" title={rulesOf(e).map((r) => `${r.listener}: ${r.block}`).join('\n')}>{text}</span> : null
+    }
     case 'duration': return e.outcome.kind === 'pending' ? <span className="muted">pending</span> : formatMs(e.durationMs)
   }
 }

@@ -3,8 +3,9 @@
  * total: the store relies on that to find and move rows by binary search.
  */
 import type { ExchangeSummary } from '../../../shared/exchange.ts'
+import { ruleText } from '../lib/rules.ts'
 
-export type ColumnId = 'seq' | 'time' | 'method' | 'host' | 'path' | 'status' | 'type' | 'size' | 'duration'
+export type ColumnId = 'seq' | 'time' | 'method' | 'host' | 'path' | 'status' | 'type' | 'size' | 'duration' | 'rule'
 
 export interface ColumnDef {
   readonly id: ColumnId
@@ -25,6 +26,7 @@ export const COLUMNS: readonly ColumnDef[] = [
   { id: 'type', label: 'Type', width: 120, align: 'start' },
   { id: 'size', label: 'Size', width: 76, align: 'end' },
   { id: 'duration', label: 'Duration', width: 84, align: 'end' },
+  { id: 'rule', label: 'Rule', width: 110, align: 'start' }, // what a pipeline block did: "mocked · api"
 ]
 
 export const MIN_COLUMN_WIDTH = 36
@@ -48,6 +50,7 @@ const KEYS: Record<ColumnId, Key> = {
   type: (e) => e.contentType,
   size: (e) => e.responseSize,
   duration: (e) => e.durationMs,
+  rule: (e) => ruleText(e) || undefined,
 }
 
 export type Comparator = (a: ExchangeSummary, b: ExchangeSummary) => number
