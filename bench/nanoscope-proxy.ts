@@ -7,6 +7,7 @@
  *   an in-memory CaptureHub (default settings) with nobody subscribed;
  * - `subscribed`: as `capture`, but the hub is a Host's, and the Host's web UI (`startWebUi`) serves the
  *   contract over a WebSocket, so one live subscriber (bench/ws-subscriber.ts) gets every batch;
+ * - `pipeline`: `plain` plus six pipeline blocks that match none of the bench's requests (the cost of matching);
  * - `recording`: the seed's recording proxy (`recordProxy`), appending every exchange to a session in a temp
  *   directory — compared with `plain`, the same proxy without recording.
  *
@@ -29,8 +30,20 @@ import { Host } from '../electron/host/host.ts'
 import { recordProxy } from '../electron/apps/record-proxy.ts'
 import { createSession } from '../electron/recording/session-store.ts'
 import { startWebUi } from '../electron/web/serve.ts'
+import { proxyApp } from '../electron/pipeline/builder.ts'
+import type { BlockSpec } from '../electron/pipeline/block.ts'
 
-export type ProxyVariant = 'plain' | 'capture' | 'subscribed' | 'recording'
+export type ProxyVariant = 'plain' | 'capture' | 'subscribed' | 'recording' | 'pipeline'
+
+/** Six blocks, one of each kind that acts on traffic, none of which matches the bench's requests (GET /…). */
+export const UNMATCHED_BLOCKS = (dir: string): BlockSpec[] => [
+  { use: 'mock', match: { path: '/never/mock' }, respond: { status: 200, body: 'x' } },
+  { use: 'block', match: { host: 'blocked.invalid' } },
+  { use: 'mapRemote', match: { path: '/never/**' }, to: 'http://127.0.0.1:9' },
+  { use: 'mapLocal', match: { path: '/static/**' }, dir },
+  { use: 'rewrite', match: { method: 'DELETE' }, request: { setHeaders: { 'X-Never': '1' } } },
+  { use: 'throttle', match: { header: { 'x-slow': true } }, downBytesPerSecond: 1024 },
+]
 
 const [variant = 'plain', target = ''] = process.argv.slice(2) as [ProxyVariant?, string?]
 
@@ -52,6 +65,10 @@ async function main(): Promise<void> {
   let app: App
   if (variant === 'plain') {
     app = simpleProxy({ target, clock: systemClock })
+  } else if (variant === 'pipeline') {
+    const dir = mkdtempSync(join(tmpdir(), 'nanoscope-bench-local-'))
+    temporary.push(dir)
+    app = proxyApp(UNMATCHED_BLOCKS(dir), { target, clock: systemClock })
   } else if (variant === 'recording') {
     const dir = mkdtempSync(join(tmpdir(), 'nanoscope-bench-session-'))
     temporary.push(dir)

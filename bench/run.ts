@@ -190,6 +190,7 @@ async function main(): Promise<void> {
     pairedTarget('nanoscope-subscribed ÷ bare-pipe req/s, 1 KiB', 'nanoscope-subscribed', 'bare-pipe', reqPerS, '>=', 0.75),
     target('live subscriber: exchanges captured but not delivered', lost, '<=', 0),
     pairedTarget('nanoscope-recording ÷ nanoscope-plain req/s, 1 KiB (recording on vs off)', 'nanoscope-recording', 'nanoscope-plain', reqPerS, '>=', 0.8),
+    pairedTarget('nanoscope-pipeline ÷ nanoscope-plain req/s, 1 KiB (six blocks that match nothing)', 'nanoscope-pipeline', 'nanoscope-plain', reqPerS, '>=', 0.95),
   ]
   const info = [
     ['nanoscope-capture ÷ bare-pipe req/s, 64 KiB', ratio(rps('nanoscope-capture', '64k'), rps('bare-pipe', '64k'))],

@@ -4,7 +4,7 @@
  */
 import { startChild, type Child } from './child.ts'
 
-export type ScenarioName = 'direct' | 'bare-pipe' | 'nanoscope-plain' | 'nanoscope-capture' | 'nanoscope-subscribed' | 'nanoscope-recording'
+export type ScenarioName = 'direct' | 'bare-pipe' | 'nanoscope-plain' | 'nanoscope-capture' | 'nanoscope-subscribed' | 'nanoscope-recording' | 'nanoscope-pipeline'
 
 export interface Scenario {
   readonly name: ScenarioName
@@ -24,6 +24,7 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'nanoscope-subscribed', against: 'bare-pipe', what: 'as nanoscope-capture, hub owned by a Host, plus one live WebSocket subscriber (startWebUi) in its own process' },
   { name: 'nanoscope-plain', what: 'Nanoscope reverse proxy, seed app (simpleProxy), no capture' },
   { name: 'nanoscope-recording', against: 'nanoscope-plain', what: 'the seed recording proxy (recordProxy): nanoscope-plain plus every exchange appended to a session on disk' },
+  { name: 'nanoscope-pipeline', against: 'nanoscope-plain', what: 'nanoscope-plain plus six pipeline blocks that match nothing (mock, block, mapRemote, mapLocal, rewrite, throttle)' },
 ]
 
 export interface RunningScenario {
@@ -44,7 +45,8 @@ export async function startScenario(name: ScenarioName, upstreamUrl: string, nod
     const child = await startChild<{ port: number }>('./bare-proxy.ts', { args: [upstreamUrl], nodeFlags })
     return { url: `http://127.0.0.1:${child.ready.port}`, cpuMicros: () => cpuOf(child), stop: () => child.stop() }
   }
-  const variant = name === 'nanoscope-plain' ? 'plain' : name === 'nanoscope-capture' ? 'capture' : name === 'nanoscope-recording' ? 'recording' : 'subscribed'
+  const variant = name === 'nanoscope-plain' ? 'plain' : name === 'nanoscope-capture' ? 'capture' : name === 'nanoscope-recording' ? 'recording'
+    : name === 'nanoscope-pipeline' ? 'pipeline' : 'subscribed'
   const proxy = await startChild<ProxyReady>('./nanoscope-proxy.ts', { args: [variant, upstreamUrl], nodeFlags })
   let subscriber: Child<{ ready: boolean }> | undefined
   if (proxy.ready.ws) {

@@ -16,6 +16,7 @@ Commands:
   har       export a session as HAR 1.2, or import a HAR file as a session
   ca        the local certificate authority for HTTPS interception: path and fingerprints, or --export FILE
   serve     the inspector UI in a browser, with a forward proxy (same UI as the desktop app)
+  run       runs a pipeline file's listeners and follows its saves (run --check FILE, run --schema)
   help      this text
 
 Proxy options (proxy, latency, sniff):
@@ -23,6 +24,8 @@ Proxy options (proxy, latency, sniff):
   --port N            port to listen on (default 8080; 0 picks a free one)
   --target URL        reverse proxy: send every request under this base URL
   --https-upstream    switch the upstream protocol from http to https
+  --print-pipeline    print the pipeline file that "nanoscope run" runs to the same effect, start nothing
+                      (proxy, latency, sniff, record, chaos)
 
 Chaos options (the proxy options, plus):
   --control-port N    port for the control API (default: a free one); the second line gives its URL
@@ -68,7 +71,14 @@ Serve options:
   --host H            address for the UI (default 127.0.0.1)
   --port N            port for the UI (default 0: a free one)
   --proxy-port N      port for the forward proxy it starts (default 8080, or a free one if taken)
+  --pipeline FILE     also start the listeners of a pipeline file, following its saves
   (and the HTTPS options above)
+
+Run options:
+  nanoscope run FILE          start every listener of the file; follow its saves (--no-watch: don't)
+  nanoscope run --check FILE  validate only: exit 0, or exit 2 with every problem named by its JSON path
+  nanoscope run --schema      print the pipeline file's JSON Schema
+  --ca-dir DIR                where the Nanoscope CA lives, for listeners that intercept HTTPS
 
 Every server command prints "nanoscope <command> listening on <url>" as its first line and exits 0 on
 SIGINT or SIGTERM. Usage errors exit 2; a port in use exits 1.
