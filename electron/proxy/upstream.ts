@@ -43,9 +43,3 @@ export function upstream(options: ProxyOptions = {}): HttpHandler & { descriptio
   })
 }
 
-/** The filters placed after routing: the host's (capture, chaos, recording), then the allowed-hosts gate. */
-export const insertInner = (options: ProxyOptions): Filter[] => [
-  ...(options.inner ?? []),
-  ...(options.allowHosts?.length ? [allowHosts(options.allowHosts)] : []),
-]
-
