@@ -1,76 +1,93 @@
 /**
- * Checks command arguments at the process boundary. Returns an error message naming the bad field, or
- * undefined when the arguments fit. Main runs this on every command before acting on it.
+ * Checks command arguments at the process boundary, one zod schema per command of the contract. Returns an
+ * error message naming the bad field (`getExchange: "id" must be a non-empty string`), or undefined when the
+ * arguments fit. Main runs this on every command before acting on it. Only main imports it (zod stays out of
+ * the renderer's bundle).
  */
+import { z } from 'zod'
 import type { CommandName } from './contract.ts'
 
-type Check = (args: Record<string, unknown>) => string | undefined
+const none = z.strictObject({})
+const text = z.string().min(1)
+const whole = (min: number, max: number) => z.number().int().min(min).max(max)
+const list = z.array(z.unknown()).max(1000)
+const ids = <K extends string>(...keys: K[]) => z.strictObject(Object.fromEntries(keys.map((k) => [k, text])) as Record<K, typeof text>)
 
-const none: Check = (a) => (Object.keys(a).length === 0 ? undefined : `takes no arguments, got ${Object.keys(a).join(', ')}`)
-const str = (field: string, optional = false): Check => (a) =>
-  (a[field] === undefined && optional) || (typeof a[field] === 'string' && (a[field] as string).length > 0)
-    ? undefined : `"${field}" must be a non-empty string`
-const bool = (field: string): Check => (a) =>
-  a[field] === undefined || typeof a[field] === 'boolean' ? undefined : `"${field}" must be true or false`
-const int = (field: string, min: number, max: number): Check => (a) => {
-  const v = a[field]
-  if (v === undefined) return undefined
-  return Number.isInteger(v) && (v as number) >= min && (v as number) <= max
-    ? undefined : `"${field}" must be a whole number from ${min} to ${max}`
-}
-const oneOf = (field: string, values: readonly string[]): Check => (a) =>
-  values.includes(a[field] as string) ? undefined : `"${field}" must be one of ${values.join(', ')}`
-const list = (field: string): Check => (a) =>
-  Array.isArray(a[field]) && (a[field] as unknown[]).length <= 1000 ? undefined : `"${field}" must be a list of at most 1000 blocks`
-const all = (...checks: Check[]): Check => (a) => {
-  for (const c of checks) { const e = c(a); if (e) return e }
-  return undefined
-}
+const startListener = z.object({
+  kind: z.enum(['proxy', 'latency', 'sniff', 'static', 'clock']),
+  mode: z.enum(['forward', 'reverse']).optional(),
+  dir: text.optional(),
+  intervalMs: whole(1, 3_600_000).optional(),
+  target: text.optional(),
+  httpsUpstream: z.boolean().optional(),
+  host: text.optional(),
+  port: whole(0, 65535).optional(),
+  pipeline: list.optional(),
+  name: text.optional(),
+  baseDir: text.optional(),
+}).superRefine((a, ctx) => {
+  const proxy = a.kind !== 'static' && a.kind !== 'clock'
+  if (proxy && a.mode === undefined) ctx.addIssue({ code: 'custom', path: ['mode'], message: 'must be one of forward, reverse' })
+  if (a.kind === 'static' && a.dir === undefined) ctx.addIssue({ code: 'custom', path: ['dir'], message: 'is required for a static file server' })
+  if (a.mode === 'reverse' && a.target === undefined) ctx.addIssue({ code: 'custom', path: ['target'], message: 'is required for a reverse proxy' })
+})
 
-const CHECKS: Record<CommandName, Check> = {
+export const COMMAND_SCHEMAS: Record<CommandName, z.ZodType> = {
   subscribe: none,
   listListeners: none,
-  startListener: all(oneOf('kind', ['proxy', 'latency', 'sniff', 'static', 'clock']),
-    (a) => (a.pipeline === undefined || a.kind === 'static' || a.kind === 'clock' ? undefined : list('pipeline')(a)),
-    str('name', true), str('baseDir', true),
-    (a) => (a.kind === 'static' || a.kind === 'clock' ? undefined : oneOf('mode', ['forward', 'reverse'])(a)),
-    (a) => (a.kind === 'static' && typeof a.dir !== 'string' ? '"dir" is required for a static file server' : str('dir', true)(a)),
-    int('intervalMs', 1, 3_600_000),
-    str('target', true), bool('httpsUpstream'), str('host', true), int('port', 0, 65535),
-    (a) => (a.mode === 'reverse' && typeof a.target !== 'string' ? '"target" is required for a reverse proxy' : undefined)),
-  stopListener: str('id'),
-  getExchange: str('id'),
+  startListener,
+  stopListener: ids('id'),
+  getExchange: ids('id'),
   clear: none,
   pauseCapture: none,
   resumeCapture: none,
   getSettings: none,
-  updateSettings: all(int('bodyCapBytes', 0, 1024 ** 3), int('maxExchanges', 1, 10_000_000),
-    int('maxTotalBodyBytes', 0, 64 * 1024 ** 3)),
-  resend: str('id'),
-  launchBrowser: str('listenerId'),
-  getChaos: str('listenerId'),
-  setChaos: all(str('listenerId'), bool('active')),
+  updateSettings: z.strictObject({
+    bodyCapBytes: whole(0, 1024 ** 3).optional(),
+    maxExchanges: whole(1, 10_000_000).optional(),
+    maxTotalBodyBytes: whole(0, 64 * 1024 ** 3).optional(),
+  }),
+  resend: ids('id'),
+  launchBrowser: ids('listenerId'),
+  getChaos: ids('listenerId'),
+  setChaos: z.strictObject({ listenerId: text, active: z.boolean().optional(), stages: z.unknown().optional() }),
   listSessions: none,
-  getRecording: str('listenerId'),
-  startRecording: all(str('listenerId'), str('name', true)),
-  stopRecording: str('listenerId'),
-  setStandIn: all(str('listenerId'), str('sessionId', true)),
-  renameSession: all(str('sessionId'), str('name')),
-  deleteSession: str('sessionId'),
-  exportHar: str('sessionId', true),
-  importHar: all(str('fileName'), (a) => (typeof a.content === 'string' ? undefined : '"content" must be the HAR file\'s text')),
-  replaySession: all(str('listenerId'), str('sessionId'), str('target', true), int('concurrency', 1, 256), int('limit', 1, 10_000_000),
-    (a) => (a.speed === undefined || a.speed === 'max' || (typeof a.speed === 'number' && a.speed > 0 && a.speed <= 1000) ? undefined : '"speed" must be a positive number or "max"')),
-  startClockDemo: int('intervalMs', 10, 60_000),
+  getRecording: ids('listenerId'),
+  startRecording: z.strictObject({ listenerId: text, name: text.optional() }),
+  stopRecording: ids('listenerId'),
+  setStandIn: z.strictObject({ listenerId: text, sessionId: text.optional() }),
+  renameSession: ids('sessionId', 'name'),
+  deleteSession: ids('sessionId'),
+  exportHar: z.strictObject({ sessionId: text.optional() }),
+  importHar: z.strictObject({ fileName: text, content: z.string() }),
+  replaySession: z.strictObject({
+    listenerId: text, sessionId: text, target: text.optional(), concurrency: whole(1, 256).optional(), limit: whole(1, 10_000_000).optional(),
+    speed: z.union([z.literal('max'), z.number().gt(0).max(1000)]).optional(),
+  }),
+  startClockDemo: z.strictObject({ intervalMs: whole(10, 60_000).optional() }),
   getCa: none,
   listBlockKinds: none,
-  checkPipeline: all(str('listenerId'), list('pipeline')),
-  setPipeline: all(str('listenerId'), list('pipeline')),
-  exportPipeline: str('listenerId', true),
+  checkPipeline: z.strictObject({ listenerId: text, pipeline: list }),
+  setPipeline: z.strictObject({ listenerId: text, pipeline: list }),
+  exportPipeline: z.strictObject({ listenerId: text.optional() }),
 }
 
 export function validateArgs(name: CommandName, args: unknown): string | undefined {
   if (typeof args !== 'object' || args === null || Array.isArray(args)) return `${name}: arguments must be an object`
-  const problem = CHECKS[name](args as Record<string, unknown>)
-  return problem ? `${name}: ${problem}` : undefined
+  const parsed = COMMAND_SCHEMAS[name].safeParse(args)
+  if (parsed.success) return undefined
+  const issue = parsed.error.issues[0]!
+  const field = issue.path.length ? `"${issue.path.map(String).join('.')}"` : 'the arguments'
+  return `${name}: ${field} ${describeIssue(issue)}`
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'unrecognized_keys': return `have unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
+    case 'invalid_type': return issue.expected === 'string' ? 'must be a non-empty string' : `must be ${issue.expected === 'number' ? 'a number' : issue.expected === 'boolean' ? 'true or false' : `a${/^[aeiou]/.test(issue.expected) ? 'n' : ''} ${issue.expected}`}`
+    case 'too_small': return issue.origin === 'string' ? 'must be a non-empty string' : issue.origin === 'array' ? 'must not be empty' : `must be ${issue.inclusive === false ? 'more than' : 'at least'} ${issue.minimum}`
+    case 'too_big': return issue.origin === 'array' ? `must hold at most ${issue.maximum} items` : `must be at most ${issue.maximum}`
+    case 'invalid_value': return `must be one of ${issue.values.map(String).join(', ')}`
+    default: return issue.message.replace(/^Invalid input: ?/, 'is not valid: ')
+  }
 }
