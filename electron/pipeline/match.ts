@@ -52,8 +52,19 @@ export function globRegExp(glob: string, segment = '/'): RegExp {
   return new RegExp(`^${out}$`, segment === '/' ? '' : 'i')
 }
 
+export interface RequestParts { readonly host: string; readonly path: string; readonly query: URLSearchParams }
+
+/** Parsed once per request, however many blocks look at it (requests are immutable, so the parts cannot change). */
+const partsOf = new WeakMap<Request, RequestParts>()
+
 /** Where a request is going, as matching sees it. */
-export function requestParts(req: Request): { host: string; path: string; query: URLSearchParams } {
+export function requestParts(req: Request): RequestParts {
+  let parts = partsOf.get(req)
+  if (!parts) { parts = parseParts(req); partsOf.set(req, parts) }
+  return parts
+}
+
+function parseParts(req: Request): RequestParts {
   const target = parseTarget(req.target)
   let host = header(req, 'Host') ?? ''
   let pathAndQuery = '/'
@@ -61,10 +72,12 @@ export function requestParts(req: Request): { host: string; path: string; query:
   else if (target?.form === 'origin') pathAndQuery = target.pathAndQuery
   else if (target?.form === 'authority') host = target.authority
   const q = pathAndQuery.indexOf('?')
+  let query: URLSearchParams | undefined
   return {
     host: host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1').toLowerCase(),
     path: q < 0 ? pathAndQuery : pathAndQuery.slice(0, q),
-    query: new URLSearchParams(q < 0 ? '' : pathAndQuery.slice(q + 1)),
+    // Most blocks never look at the query: parse it the first time one does.
+    get query() { return (query ??= new URLSearchParams(q < 0 ? '' : pathAndQuery.slice(q + 1))) },
   }
 }
 
@@ -91,7 +104,7 @@ function matchesWithBody(spec: MatchSpec, req: Request, text: string): boolean {
 }
 
 function compileHead(spec: MatchSpec): (req: Request) => boolean {
-  const tests: ((req: Request, parts: ReturnType<typeof requestParts>) => boolean)[] = []
+  const tests: ((req: Request, parts: RequestParts) => boolean)[] = []
   if (spec.method !== undefined) {
     const methods = new Set((typeof spec.method === 'string' ? [spec.method] : spec.method).map((m) => m.toUpperCase()))
     tests.push((req) => methods.has(req.method.toUpperCase()))
@@ -116,8 +129,9 @@ function compileHead(spec: MatchSpec): (req: Request) => boolean {
     })
   }
   const not = spec.not && !needsBody(spec.not) ? compileHead(spec.not) : undefined
+  const needsParts = spec.host !== undefined || spec.path !== undefined || spec.query !== undefined
   return function matches(req) {
-    const parts = requestParts(req)
+    const parts = needsParts ? requestParts(req) : (undefined as unknown as RequestParts)
     for (const t of tests) if (!t(req, parts)) return false
     return not ? !not(req) : true
   }
