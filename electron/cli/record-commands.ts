@@ -20,9 +20,11 @@ const sayTorn = (t: TornTail | undefined): void => {
   if (t) say(`recovered: skipped a torn last record of ${t.bytes} bytes at byte ${t.offset} of ${t.file} (${t.reason})`)
 }
 
+export const RECORD_FLAGS: FlagSpec = { ...PROXY_FLAGS, ...TLS_FLAGS, dir: 'string', name: 'string' }
+
 /** `nanoscope record --dir D [--name N] [--host H] [--port N] [--target URL] [--https-upstream]` */
 export async function runRecordCommand(argv: readonly string[]): Promise<Running> {
-  const flags = parseFlags(argv, { ...PROXY_FLAGS, ...TLS_FLAGS, dir: 'string', name: 'string' })
+  const flags = parseFlags(argv, RECORD_FLAGS)
   const host = (flags.host as string | undefined) ?? '127.0.0.1'
   const target = checkUrl('target', flags.target as string | undefined)
   const name = flags.name as string | undefined
@@ -54,7 +56,7 @@ export async function runRecordCommand(argv: readonly string[]): Promise<Running
   }
 }
 
-const REPLAY_FLAGS: FlagSpec = {
+export const REPLAY_FLAGS: FlagSpec = {
   session: 'string', target: 'string', speed: 'string', concurrency: 'int', limit: 'int', 'timeout-ms': 'int', json: 'boolean',
 }
 
@@ -90,10 +92,13 @@ export function parseSpeed(value: string | undefined): number {
   return n
 }
 
+export const STANDIN_FLAGS: FlagSpec = {
+  session: 'string', host: 'string', port: 'port', 'match-body': 'boolean', 'match-header': 'list', 'ignore-query': 'list',
+}
+
 /** `nanoscope standin --session D [--host H] [--port N] [--match-body] [--match-header NAME ...] [--ignore-query NAME ...]` */
 export async function runStandinCommand(argv: readonly string[]): Promise<Running> {
-  const { rest, lists } = takeLists(argv, ['match-header', 'ignore-query'])
-  const flags = parseFlags(rest, { session: 'string', host: 'string', port: 'port', 'match-body': 'boolean' })
+  const flags = parseFlags(argv, STANDIN_FLAGS)
   const ref = flags.session as string | undefined
   if (!ref) throw new UsageError('standin needs --session DIR (a session directory or name)')
   const host = (flags.host as string | undefined) ?? '127.0.0.1'
@@ -102,8 +107,8 @@ export async function runStandinCommand(argv: readonly string[]): Promise<Runnin
   sayTorn(session.torn)
   const app = standinApp(session.records, {
     matchBody: flags['match-body'] === true,
-    matchHeaders: lists['match-header'] ?? [],
-    ignoreQuery: lists['ignore-query'] ?? [],
+    matchHeaders: (flags['match-header'] as string[] | undefined) ?? [],
+    ignoreQuery: (flags['ignore-query'] as string[] | undefined) ?? [],
   })
   const mounted = await mountApp(app, { host, port: (flags.port as number | undefined) ?? 8080 })
   process.stdout.write(`nanoscope standin listening on ${mounted.server.url}\n`)
@@ -112,26 +117,14 @@ export async function runStandinCommand(argv: readonly string[]): Promise<Runnin
   return { stop: () => mounted.stop() }
 }
 
-/** Pulls repeatable `--name value` flags (each value may also be comma-separated) out of argv. */
-function takeLists(argv: readonly string[], names: readonly string[]): { rest: string[]; lists: Record<string, string[]> } {
-  const rest: string[] = []
-  const lists: Record<string, string[]> = {}
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!
-    const name = names.find((n) => arg === `--${n}` || arg.startsWith(`--${n}=`))
-    if (!name) { rest.push(arg); continue }
-    const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i]
-    if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`--${name} needs a value`)
-    ;(lists[name] ??= []).push(...value.split(',').map((v) => v.trim()).filter(Boolean))
-  }
-  return { rest, lists }
-}
+export const HAR_EXPORT_FLAGS: FlagSpec = { session: 'string', out: 'string' }
+export const HAR_IMPORT_FLAGS: FlagSpec = { dir: 'string', name: 'string' }
 
 /** `nanoscope har export --session D [--out FILE]` | `nanoscope har import FILE --dir D [--name N]` */
 export async function runHarCommand(argv: readonly string[]): Promise<void> {
   const [action, ...rest] = argv
   if (action === 'export') {
-    const flags = parseFlags(rest, { session: 'string', out: 'string' })
+    const flags = parseFlags(rest, HAR_EXPORT_FLAGS)
     const ref = flags.session as string | undefined
     if (!ref) throw new UsageError('har export needs --session DIR')
     const out = flags.out as string | undefined
@@ -145,7 +138,7 @@ export async function runHarCommand(argv: readonly string[]): Promise<void> {
   if (action === 'import') {
     const file = rest[0]
     if (file === undefined || file.startsWith('--')) throw new UsageError('har import needs a FILE: nanoscope har import FILE --dir DIR')
-    const flags = parseFlags(rest.slice(1), { dir: 'string', name: 'string' })
+    const flags = parseFlags(rest.slice(1), HAR_IMPORT_FLAGS)
     const name = flags.name as string | undefined
     const dir = (flags.dir as string | undefined) ?? newSessionDir(name ?? 'har-import', Date.now())
     const result = await importHarFile(file, dir, name)
