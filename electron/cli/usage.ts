@@ -99,6 +99,8 @@ Seed app 5: serves a folder (index.html for folders, content types by extension,
 
 Options:
   --dir D               folder to serve (default .)
+  --dotfiles deny|allow deny answers 404 for /.env, /.git/config and every other dot-path but
+                        /.well-known/; allow serves them (default deny)
 ${LISTEN('8000')}
 `,
   },
