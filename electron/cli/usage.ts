@@ -21,6 +21,9 @@ const PROXY_OPTIONS = `${LISTEN('8080')}
                         (default: none, a forward proxy for HTTP_PROXY / curl -x, and CONNECT)
   --https-upstream      the seed's protocol switch: plain HTTP in, HTTPS out (default off)`
 
+const OUT = `
+  --out FILE            write the printed text to FILE (replaced) instead of stdout (default: stdout)`
+
 const proxyHelp = (command: string, summary: string, description: string, extra = ''): CommandHelp => ({
   summary,
   usage: `Usage: nanoscope ${command} [options]
@@ -35,9 +38,9 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   proxy: proxyHelp('proxy', 'simple proxy (seed app 1): forwards plain-HTTP requests upstream',
     'Seed app 1, the simple proxy: every request is forwarded upstream and its answer passed back.'),
   latency: proxyHelp('latency', 'latency-reporting proxy (seed app 2): one line per exchange with its timing',
-    'Seed app 2: the proxy, plus one line per exchange on stdout: GET http://h/p 200 12.3ms'),
+    'Seed app 2: the proxy, plus one line per exchange on stdout: GET http://h/p 200 12.3ms', OUT),
   sniff: proxyHelp('sniff', 'wire-sniffing proxy (seed app 3): prints each request and response as on the wire',
-    'Seed app 3: the proxy, plus every request and response printed on stdout as they crossed the wire.'),
+    'Seed app 3: the proxy, plus what crossed the wire upstream, printed on stdout: each request as it was sent\n(hop-by-hop headers gone, Via added), the response as it came back, and websocket frames one line each.', OUT),
   chaos: proxyHelp('chaos', 'chaos proxy (seed app 7): the proxy plus a chaos engine with an OpenAPI-documented control API',
     'Seed app 7: the proxy plus a chaos engine (off unless --active), switched through its control API\n(http4k\'s /chaos/status, /activate, ...), served on the proxy\'s own address and on a control port.',
     `

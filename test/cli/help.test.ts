@@ -4,8 +4,7 @@ import { readFileSync } from 'node:fs'
 import { runCli } from '../support/cli-process.ts'
 import { COMMAND_HELP, helpFor, OVERVIEW } from '../../electron/cli/usage.ts'
 import type { FlagSpec } from '../../electron/cli/args.ts'
-import { PROXY_FLAGS } from '../../electron/cli/proxy-commands.ts'
-import { TLS_FLAGS } from '../../electron/cli/tls-flags.ts'
+import { proxyCommandFlags } from '../../electron/cli/proxy-commands.ts'
 import { CHAOS_FLAGS } from '../../electron/cli/chaos-command.ts'
 import { STATIC_FLAGS } from '../../electron/cli/static-command.ts'
 import { CLOCK_FLAGS } from '../../electron/cli/clock-command.ts'
@@ -15,9 +14,9 @@ import { SERVE_FLAGS } from '../../electron/web/serve-command.ts'
 
 /** What each command parses, to hold its usage to. */
 const SPECS: Record<string, FlagSpec> = {
-  proxy: { ...PROXY_FLAGS, ...TLS_FLAGS },
-  latency: { ...PROXY_FLAGS, ...TLS_FLAGS },
-  sniff: { ...PROXY_FLAGS, ...TLS_FLAGS },
+  proxy: proxyCommandFlags('proxy'),
+  latency: proxyCommandFlags('latency'),
+  sniff: proxyCommandFlags('sniff'),
   chaos: CHAOS_FLAGS,
   record: RECORD_FLAGS,
   replay: REPLAY_FLAGS,
