@@ -3,6 +3,8 @@
  * Server commands print "nanoscope <command> listening on <url>" first and return what SIGINT stops;
  * one-shot commands set `process.exitCode`. Sessions are given as a directory or a name under the data directory.
  */
+import { existsSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { recordProxy } from '../apps/record-proxy.ts'
 import { standinApp } from '../apps/standin-app.ts'
 import { mountApp } from '../proxy/mount-app.ts'
@@ -30,9 +32,10 @@ export async function runRecordCommand(argv: readonly string[]): Promise<Running
   const name = flags.name as string | undefined
   const dir = (flags.dir as string | undefined) ?? newSessionDir(name, Date.now())
   const mode = target ? `reverse proxy to ${target}` : 'forward proxy'
+  const tls = await tlsOptionsFromFlags(flags)
+  const isNew = !existsSync(dir)
   const writer = await createSession(dir, { ...(name ? { name } : {}), source: `nanoscope record (${mode})` })
   sayTorn(writer.torn)
-  const tls = await tlsOptionsFromFlags(flags)
   const app = recordProxy({ ...tls, target, httpsUpstream: flags['https-upstream'] === true, session: writer, out: process.stdout })
   let mounted
   try {
@@ -40,6 +43,8 @@ export async function runRecordCommand(argv: readonly string[]): Promise<Running
   } catch (error) {
     app.close()
     await writer.close()
+    // A session that never recorded anything is not left behind to be mistaken for one.
+    if (isNew) await rm(dir, { recursive: true, force: true })
     throw error
   }
   process.stdout.write(`nanoscope record listening on ${mounted.server.url}\n`)
