@@ -14,7 +14,7 @@ import { exportSessionHar, importHarFile } from '../recording/sessions-api.ts'
 import type { TornTail } from '../recording/record-log.ts'
 import { checkUrl, parseFlags, UsageError, type FlagSpec } from './args.ts'
 import { PROXY_FLAGS } from './proxy-commands.ts'
-import { TLS_FLAGS, tlsOptionsFromFlags } from './tls-flags.ts'
+import { readCaFiles, TLS_FLAGS, tlsOptionsFromFlags } from './tls-flags.ts'
 import { warnIfNotLoopback, type Running } from './running.ts'
 
 const say = (line: string): void => { process.stderr.write(`${line}\n`) }
@@ -63,9 +63,10 @@ export async function runRecordCommand(argv: readonly string[]): Promise<Running
 
 export const REPLAY_FLAGS: FlagSpec = {
   session: 'string', target: 'string', speed: 'string', concurrency: 'int', limit: 'int', 'timeout-ms': 'int', json: 'boolean',
+  'insecure-upstream': 'boolean', 'upstream-ca': 'string',
 }
 
-/** `nanoscope replay --session D [--target URL] [--speed 1x|2x|max] [--concurrency N] [--limit N] [--timeout-ms N] [--json]` */
+/** `nanoscope replay --session D [--target URL] [--speed 1x|2x|max] [--concurrency N] [--limit N] [--timeout-ms N] [--json] [--insecure-upstream] [--upstream-ca FILES]` */
 export async function runReplayCommand(argv: readonly string[]): Promise<void> {
   const flags = parseFlags(argv, REPLAY_FLAGS)
   const ref = flags.session as string | undefined
@@ -82,6 +83,8 @@ export async function runReplayCommand(argv: readonly string[]): Promise<void> {
     ...(concurrency ? { concurrency } : {}),
     ...(flags.limit !== undefined ? { limit: flags.limit as number } : {}),
     ...(flags['timeout-ms'] !== undefined ? { timeoutMs: flags['timeout-ms'] as number } : {}),
+    ...(flags['insecure-upstream'] === true ? { insecureUpstream: true } : {}),
+    ...(typeof flags['upstream-ca'] === 'string' ? { upstreamCa: readCaFiles(flags['upstream-ca']) } : {}),
     onProgress: ({ done, total, result }) => say(`[${done}/${total}] ${result.method} ${result.url} → ${result.status ?? result.outcome}${result.replayedMs !== undefined ? ` (${result.replayedMs} ms)` : ''}`),
   })
   process.stdout.write(flags.json === true ? JSON.stringify(report, null, 2) + '\n' : formatReport(report))

@@ -66,6 +66,8 @@ Options:
   --limit N             send at most N requests (default: all)
   --timeout-ms N        stop the whole run after N ms (default 300000)
   --json                print the comparison report as JSON (default: text)
+  --upstream-ca FILES   extra CA certificates (PEM) to trust for https servers, comma-separated (default none)
+  --insecure-upstream   do not verify https servers' certificates (default: verified; a bad one fails that request)
 `,
   },
   standin: {
