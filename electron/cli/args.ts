@@ -5,6 +5,7 @@
  * silently does something else. A value starting with `-` is written `--seed=-5`.
  */
 import { parseArgs } from 'node:util'
+import { editDistance } from '../core/edit-distance.ts'
 
 export class UsageError extends Error {}
 
@@ -72,20 +73,10 @@ function explain(error: NodeJS.ErrnoException, spec: FlagSpec): string {
 export function nearest(word: string, names: readonly string[]): string | undefined {
   let best: { name: string; d: number } | undefined
   for (const name of names) {
-    const d = name.startsWith(word) && word.length >= 2 ? 1 : distance(word, name)
+    const d = name.startsWith(word) && word.length >= 2 ? 1 : editDistance(word, name)
     if (d <= 2 && (!best || d < best.d)) best = { name, d }
   }
   return best?.name
-}
-
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i]
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(next[j - 1]! + 1, row[j]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    row = next
-  }
-  return row[b.length]!
 }
 
 export function checkUrl(flag: string, value: string | undefined): string | undefined {

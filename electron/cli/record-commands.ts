@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { recordProxy } from '../apps/record-proxy.ts'
 import { standinApp } from '../apps/standin-app.ts'
+import { tlsInterception } from '../tls/interception.ts'
 import { mountApp } from '../proxy/mount-app.ts'
 import { createSession, newSessionDir, openSession, resolveSession } from '../recording/session-store.ts'
 import { formatReport, replay } from '../recording/replay.ts'
@@ -102,9 +103,10 @@ export function parseSpeed(value: string | undefined): number {
 
 export const STANDIN_FLAGS: FlagSpec = {
   session: 'string', host: 'string', port: 'port', 'match-body': 'boolean', 'match-header': 'list', 'ignore-query': 'list',
+  'no-intercept': 'boolean', 'ca-dir': 'string',
 }
 
-/** `nanoscope standin --session D [--host H] [--port N] [--match-body] [--match-header NAME ...] [--ignore-query NAME ...]` */
+/** `nanoscope standin --session D [--host H] [--port N] [--match-body] [--match-header NAME ...] [--ignore-query NAME ...] [--no-intercept] [--ca-dir DIR]` */
 export async function runStandinCommand(argv: readonly string[]): Promise<Running> {
   const flags = parseFlags(argv, STANDIN_FLAGS)
   const ref = flags.session as string | undefined
@@ -113,14 +115,17 @@ export async function runStandinCommand(argv: readonly string[]): Promise<Runnin
   const dir = await resolveSession(ref)
   const session = await openSession(dir)
   sayTorn(session.torn)
+  const caDir = flags['ca-dir'] as string | undefined
+  const tls = flags['no-intercept'] === true ? undefined : await tlsInterception(caDir ? { caDir } : {})
   const app = standinApp(session.records, {
+    ...(tls ? { tls } : {}),
     matchBody: flags['match-body'] === true,
     matchHeaders: (flags['match-header'] as string[] | undefined) ?? [],
     ignoreQuery: (flags['ignore-query'] as string[] | undefined) ?? [],
   })
   const mounted = await mountApp(app, { host, port: (flags.port as number | undefined) ?? 8080 })
   process.stdout.write(`nanoscope standin listening on ${mounted.server.url}\n`)
-  say(`answering from ${session.records.length} recorded exchanges in ${dir}; misses get a 404 and never reach the server`)
+  say(`answering from ${session.records.length} recorded exchanges in ${dir}${tls ? ', HTTPS included (CONNECT decrypted with the Nanoscope CA)' : ''}; misses get a 404 and never reach the server`)
   warnIfNotLoopback(host)
   return { stop: () => mounted.stop() }
 }

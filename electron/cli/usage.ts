@@ -73,7 +73,10 @@ Options:
   standin: {
     summary: 'answers from a recorded session in place of the server',
     usage: `Usage: nanoscope standin --session D [options]
-Answers from a recording in place of the server; a miss is a 404 naming the nearest recordings.
+Answers from a recording in place of the server, as a server or as a forward proxy (HTTP_PROXY, curl -x),
+HTTPS included: a CONNECT is decrypted with the Nanoscope CA and answered from the recording; nothing is
+ever sent to a server. A request matches a recording made over either scheme (same scheme first). A miss
+is a 404 naming the nearest recordings, by how alike the path is, then method and query.
 
 Options:
   --session D           the recording to answer from: a directory or a session's name (required)
@@ -81,6 +84,8 @@ ${LISTEN('8080')}
   --match-body          requests must also match the recorded body (default off)
   --match-header H      requests must also match this header (repeatable or comma-separated; default none)
   --ignore-query Q      ignore this query parameter when matching (repeatable or comma-separated; default none)
+  --no-intercept        answer CONNECT with a 404 instead of decrypting it (default: decrypt, as the proxies do)
+  --ca-dir DIR          where the Nanoscope CA lives (default <data dir>/ca; see "nanoscope ca")
 `,
   },
   har: {
