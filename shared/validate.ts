@@ -36,6 +36,7 @@ const CHECKS: Record<CommandName, Check> = {
     (a) => (a.mode === 'reverse' && typeof a.target !== 'string' ? '"target" is required for a reverse proxy' : undefined)),
   stopListener: str('id'),
   getExchange: str('id'),
+  searchExchanges: (a) => searchTermsProblem(a.terms),
   clear: none,
   pauseCapture: none,
   resumeCapture: none,
@@ -59,6 +60,19 @@ const CHECKS: Record<CommandName, Check> = {
     (a) => (a.speed === undefined || a.speed === 'max' || (typeof a.speed === 'number' && a.speed > 0 && a.speed <= 1000) ? undefined : '"speed" must be a positive number or "max"')),
   startClockDemo: int('intervalMs', 10, 60_000),
   getCa: none,
+}
+
+/** At most 16 terms, each a header name (and value) or a body text, none longer than 1,000 characters. */
+function searchTermsProblem(terms: unknown): string | undefined {
+  if (!Array.isArray(terms) || terms.length > 16) return '"terms" must be a list of at most 16 search terms'
+  const text = (v: unknown, optional = false) => (v === undefined && optional) || (typeof v === 'string' && v.length > 0 && v.length <= 1000)
+  for (const [i, t] of terms.entries()) {
+    const term = t as Record<string, unknown> | null
+    const ok = typeof term === 'object' && term !== null && (
+      (term.kind === 'header' && text(term.name) && text(term.value, true)) || (term.kind === 'body' && text(term.text)))
+    if (!ok) return `"terms[${i}]" must be { kind: "header", name, value? } or { kind: "body", text } with texts of 1 to 1000 characters`
+  }
+  return undefined
 }
 
 export function validateArgs(name: CommandName, args: unknown): string | undefined {

@@ -8,7 +8,7 @@ import { useEffect, useState } from 'react'
 import type { ExchangeDetail, ExchangeSummary } from '../../../shared/exchange.ts'
 import { copyText } from '../lib/clipboard.ts'
 import { toCurl } from '../lib/curl.ts'
-import { formatBytes, formatClock, statusText, statusTone } from '../lib/format.ts'
+import { formatBytes, formatClock, protocolText, statusText, statusTone } from '../lib/format.ts'
 import { messageOf } from '../store/session-slice.ts'
 import { useApp, useAppStore } from '../store/use-app.ts'
 import { BodyViewer } from './body-viewer.tsx'
@@ -83,7 +83,7 @@ export function DetailPane() {
         {detail && shownTab === 'headers' && <BothHeads detail={detail} />}
         {detail && shownTab === 'request' && (
           <>
-            <p className="start-line mono">{detail.method} {detail.target} {detail.httpVersion}</p>
+            <p className="start-line mono">{detail.method} {detail.target} {protocolText(detail.httpVersion)}</p>
             <HeadersTable headers={detail.requestHeaders} label="Request headers" />
             <BodyViewer key={`${detail.id}-req`} body={detail.requestBody} headers={detail.requestHeaders} label="Request body" />
           </>
@@ -91,7 +91,7 @@ export function DetailPane() {
         {detail && shownTab === 'response' && (
           !hasResponse(detail) ? <NoResponse detail={detail} /> : (
             <>
-              <p className="start-line mono">{detail.httpVersion} {detail.status ?? ''} {detail.reason ?? ''}</p>
+              <p className="start-line mono">{protocolText(detail.httpVersion)} {detail.status ?? ''} {detail.reason ?? ''}</p>
               <HeadersTable headers={detail.responseHeaders} label="Response headers" />
               <BodyViewer key={`${detail.id}-res`} body={detail.responseBody} headers={detail.responseHeaders} label="Response body" />
             </>
@@ -113,12 +113,12 @@ function BothHeads({ detail }: { detail: ExchangeDetail }) {
   return (
     <>
       <h3 className="message-title">Request</h3>
-      <p className="start-line mono" data-testid="request-line">{detail.method} {detail.url} {detail.httpVersion}</p>
+      <p className="start-line mono" data-testid="request-line">{detail.method} {detail.url} {protocolText(detail.httpVersion)}</p>
       <HeadersTable headers={detail.requestHeaders} label="Request headers" />
       <h3 className="message-title">Response</h3>
       {hasResponse(detail) ? (
         <>
-          <p className="start-line mono" data-testid="status-line">{detail.httpVersion} {detail.status ?? ''} {detail.reason ?? ''}</p>
+          <p className="start-line mono" data-testid="status-line">{protocolText(detail.httpVersion)} {detail.status ?? ''} {detail.reason ?? ''}</p>
           <HeadersTable headers={detail.responseHeaders} label="Response headers" />
         </>
       ) : <NoResponse detail={detail} />}

@@ -11,7 +11,7 @@ import { FakeTransport, summary, tick } from '../fixtures.ts'
 afterEach(() => cleanup())
 
 const detail: ExchangeDetail = {
-  ...summary(1, { method: 'POST', url: 'http://api.test/orders?x=1', host: 'api.test', path: '/orders' }),
+  ...summary(1, { method: 'POST', url: 'http://api.test/orders?x=1', host: 'api.test', path: '/orders', httpVersion: '1.1' }),
   target: 'http://api.test/orders?x=1',
   requestHeaders: [['Host', 'api.test'], ['X-Request-Id', 'abc-123'], ['content-type', 'application/json']],
   responseHeaders: [['Content-Type', 'application/json'], ['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']],
