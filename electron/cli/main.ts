@@ -27,9 +27,17 @@ const COMMANDS: Record<string, Command> = {
   serve: async (a) => (await import('../web/serve-command.ts')).runServeCommand(a),
 }
 
+/** Every command's name; each has a usage entry in usage.ts (a test checks). */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS)
+
 export async function main(argv: readonly string[]): Promise<void> {
   const [name, ...rest] = argv
-  if (name === undefined) return usageError(undefined, 'no command given')
+  if (name === undefined) {
+    // A bare `nanoscope` is how many first meet the tool: the list of commands, on stderr, exit 2.
+    process.stderr.write(OVERVIEW)
+    process.exitCode = 2
+    return
+  }
   if (name === '--version' || name === '-v' || name === 'version') {
     process.stdout.write(`nanoscope ${version()}\n`)
     return

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { runCli } from '../support/cli-process.ts'
 import { COMMAND_HELP, helpFor, OVERVIEW } from '../../electron/cli/usage.ts'
+import { COMMAND_NAMES } from '../../electron/cli/main.ts'
 import type { FlagSpec } from '../../electron/cli/args.ts'
 import { proxyCommandFlags } from '../../electron/cli/proxy-commands.ts'
 import { CHAOS_FLAGS } from '../../electron/cli/chaos-command.ts'
@@ -29,7 +30,8 @@ const SPECS: Record<string, FlagSpec> = {
 }
 
 test('every command has a usage entry, and every entry is a command the CLI knows', () => {
-  assert.deepEqual(Object.keys(COMMAND_HELP).sort(), Object.keys(SPECS).sort())
+  assert.deepEqual(Object.keys(COMMAND_HELP).sort(), [...COMMAND_NAMES].sort())
+  assert.deepEqual(Object.keys(SPECS).sort(), [...COMMAND_NAMES].sort(), 'this test knows what flags each command takes (add new ones to SPECS)')
 })
 
 test('each command\'s usage names every flag it takes, each with its default (or says it is required)', () => {
@@ -60,9 +62,12 @@ test('nanoscope <command> --help and nanoscope help <command> print that command
   assert.doesNotMatch(helpFor('sniff')!, /nanoscope replay|--interval/)
 })
 
-test('nanoscope help lists the commands and exits 0; nanoscope --version prints the package version', async () => {
+test('nanoscope help lists the commands and exits 0 (bare nanoscope lists them on stderr, exit 2); nanoscope --version prints the package version', async () => {
   const help = runCli(['help'])
+  const bare = runCli([])
   const version = runCli(['--version'])
+  assert.equal(await bare.exited(), 2)
+  assert.equal(bare.stderr(), OVERVIEW)
   assert.equal(await help.exited(), 0)
   assert.equal(help.stdout(), OVERVIEW)
   for (const command of Object.keys(SPECS)) assert.match(OVERVIEW, new RegExp(`^ {2}${command} +\\S`, 'm'))
