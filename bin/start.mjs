@@ -1,24 +1,34 @@
 #!/usr/bin/env node
 // `npm start`: the desktop app where Electron's runtime is available, else the same UI in a browser
-// (`nanoscope serve`), saying why.
+// (`nanoscope serve`), saying why in one line.
 import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-
-// require('electron') starts a download in the background when the binary is missing; its failure is
-// expected here and must not take this launcher down.
-process.on('unhandledRejection', () => {})
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const args = process.argv.slice(2)
+/** How long Electron gets to fail before its output is passed through as that of a running app. */
+const STARTUP_MS = 5000
 
+// Finds Electron's binary the way the electron package does (path.txt names it under dist/), without
+// require('electron'): when the binary is missing, that require starts a download from outside the registry
+// and prints its stack trace on failure.
 function electronBinary() {
+  let dir
   try {
-    const path = createRequire(import.meta.url)('electron')
-    return typeof path === 'string' ? { path } : { why: 'the electron package did not give a binary path' }
-  } catch (error) {
-    return { why: `Electron's runtime is not available here (${String(error?.message ?? error).split('\n')[0]})` }
+    dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'))
+  } catch {
+    return { why: 'the electron package is not installed' }
   }
+  const pathFile = join(dir, 'path.txt')
+  const name = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : undefined
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH
+  if (override) return { path: join(override, name || 'electron') }
+  if (!name) return { why: 'Electron\'s runtime was never downloaded (it comes from outside the npm registry)' }
+  const path = join(dir, 'dist', name)
+  return existsSync(path) ? { path } : { why: `Electron's runtime is missing (${path})` }
 }
 
 function serve(why) {
@@ -32,12 +42,23 @@ const electron = electronBinary()
 if (!electron.path) serve(electron.why)
 else {
   const child = spawn(electron.path, [root, ...args], { stdio: ['inherit', 'inherit', 'pipe'], cwd: root })
+  // Electron's stderr is held back for its first seconds: if it cannot start (no display, missing
+  // libraries), the fallback says why in one line instead of repeating Electron's own output.
   let stderr = ''
-  child.stderr.on('data', (d) => { stderr += d; process.stderr.write(d) })
-  child.on('error', (error) => serve(`Electron could not start (${error.message})`))
+  let passing = false
+  const startedFine = setTimeout(() => { passing = true; process.stderr.write(stderr) }, STARTUP_MS)
+  child.stderr.on('data', (d) => { if (passing) process.stderr.write(d); else stderr += d })
+  child.on('error', (error) => { clearTimeout(startedFine); serve(`Electron could not start (${error.message})`) })
   child.on('exit', (code, signal) => {
-    if (code !== 0 && signal === null && /cannot open display|Missing X server|libnss|error while loading/i.test(stderr)) {
-      serve(`Electron exited (${stderr.split('\n')[0]})`)
-    } else process.exit(code ?? 0)
+    clearTimeout(startedFine)
+    if (!passing && code !== 0 && signal === null) serve(`Electron could not start (${firstLine(stderr) || `exit code ${code}`})`)
+    else {
+      if (!passing) process.stderr.write(stderr)
+      process.exit(code ?? 0)
+    }
   })
+}
+
+function firstLine(text) {
+  return text.split('\n').map((l) => l.trim()).find(Boolean) ?? ''
 }

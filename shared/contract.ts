@@ -5,7 +5,7 @@
  * the desktop app (the preload exposes one function per command), and a WebSocket carries it in
  * `nanoscope serve`. Payloads are plain data; main validates every payload with `validateArgs`.
  */
-import type { BlockKindInfo, RecordingInfo, ReplayReportData, SessionInfo, StartReplayRequest, WebsocketFrame, ChaosInfo, ChaosPreset, ExchangeDetail, ExchangeSummary, ListenerInfo, Settings, StartListenerRequest } from './exchange.ts'
+import type { BlockKindInfo, ContentSearchTerm, RecordingInfo, ReplayReportData, SessionInfo, StartReplayRequest, WebsocketFrame, ChaosInfo, ChaosPreset, ExchangeDetail, ExchangeSummary, ListenerInfo, Settings, StartListenerRequest } from './exchange.ts'
 
 export const CONTRACT_VERSION = 1
 
@@ -25,6 +25,8 @@ export interface Commands {
   startListener: [StartListenerRequest, ListenerInfo]
   stopListener: [{ id: string }, { stopped: boolean }]
   getExchange: [{ id: string }, ExchangeDetail | null]
+  /** The ids of the stored exchanges matching each term (one list per term, in order), for the Traffic filter. */
+  searchExchanges: [{ terms: ContentSearchTerm[] }, { matches: string[][]; searched: number }]
   clear: [Record<string, never>, { cleared: number }]
   pauseCapture: [Record<string, never>, { capturing: boolean }]
   resumeCapture: [Record<string, never>, { capturing: boolean }]
@@ -87,7 +89,7 @@ export type ArgsOf<K extends CommandName> = Commands[K][0]
 export type ResultOf<K extends CommandName> = Commands[K][1]
 
 export const COMMAND_NAMES: readonly CommandName[] = [
-  'subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'clear', 'pauseCapture',
+  'subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'searchExchanges', 'clear', 'pauseCapture',
   'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos',
   'listSessions', 'getRecording', 'startRecording', 'stopRecording', 'setStandIn', 'renameSession', 'deleteSession',
   'exportHar', 'importHar', 'replaySession', 'startClockDemo', 'getCa', 'listBlockKinds', 'checkPipeline', 'setPipeline',

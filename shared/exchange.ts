@@ -269,3 +269,13 @@ export interface StartReplayRequest {
   readonly concurrency?: number
   readonly limit?: number
 }
+
+/**
+ * A Traffic filter term that needs headers or bodies, which only main holds: `header:name` (the header is
+ * present, in the request or the response), `header:name=value` (and its value contains `value`, ignoring
+ * case), `body:"text"` (the request or response body, decoded as the detail pane shows it, contains `text`,
+ * ignoring case).
+ */
+export type ContentSearchTerm =
+  | { readonly kind: 'header'; readonly name: string; readonly value?: string }
+  | { readonly kind: 'body'; readonly text: string }

@@ -38,6 +38,12 @@ export const COMMAND_SCHEMAS: Record<CommandName, z.ZodType> = {
   startListener,
   stopListener: ids('id'),
   getExchange: ids('id'),
+  searchExchanges: z.strictObject({
+    terms: z.array(z.union([
+      z.strictObject({ kind: z.literal('header'), name: z.string().min(1).max(1000), value: z.string().min(1).max(1000).optional() }),
+      z.strictObject({ kind: z.literal('body'), text: z.string().min(1).max(1000) }),
+    ])).max(16),
+  }),
   clear: none,
   pauseCapture: none,
   resumeCapture: none,

@@ -4,7 +4,8 @@
  */
 import type { Filter } from '../core/http.ts'
 import type { Clock } from '../core/clock.ts'
-import { DEFAULT_SETTINGS, type ExchangeDetail, type ExchangeSummary, type Settings } from '../../shared/exchange.ts'
+import { searchExchanges, type SearchResult } from './exchange-search.ts'
+import { DEFAULT_SETTINGS, type ContentSearchTerm, type ExchangeDetail, type ExchangeSummary, type Settings } from '../../shared/exchange.ts'
 import { Broadcaster, type BroadcasterOptions, type Subscriber, type Subscription } from './broadcaster.ts'
 import { captureTo } from './capture-filter.ts'
 import type { CapturedExchange, CaptureSink } from './captured-exchange.ts'
@@ -54,6 +55,11 @@ export class CaptureHub implements CaptureSink {
   /** A snapshot of the store, then live batches with no gap and no duplicate. */
   subscribe(subscriber: Subscriber): Subscription {
     return this.broadcaster.subscribe(subscriber)
+  }
+
+  /** The Traffic filter's header and body terms, over what is stored now (see exchange-search.ts). */
+  search(terms: readonly ContentSearchTerm[]): Promise<SearchResult> {
+    return searchExchanges(this.store.storedRecords(), terms)
   }
 
   summaries(): ExchangeSummary[] {

@@ -134,6 +134,11 @@ export class ExchangeStore {
     return out
   }
 
+  /** The stored records, oldest first: a copy of the list, so it stays put while the store changes. */
+  storedRecords(): CapturedExchange[] {
+    return this.records.slice(this.head) as CapturedExchange[]
+  }
+
   /** Forgets everything; returns how many exchanges were dropped. */
   clear(): number {
     const dropped = this.seqs.size

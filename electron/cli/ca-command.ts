@@ -11,11 +11,6 @@ import { parseFlags, type FlagSpec } from './args.ts'
 
 export const CA_FLAGS: FlagSpec = { dir: 'string', export: 'string' }
 
-export const CA_USAGE = `CA options (ca):
-  --dir D             the CA's folder (default: <data dir>/ca, where the proxies look for it)
-  --export FILE       also write the CA certificate (PEM) to FILE, to import into a browser or OS
-`
-
 export async function runCaCommand(argv: readonly string[], out: { write(text: string): unknown } = process.stdout): Promise<void> {
   const flags = parseFlags(argv, CA_FLAGS)
   const dir = (flags.dir as string | undefined) ?? defaultCaDir()

@@ -1,3 +1,5 @@
+import { createWriteStream, type WriteStream } from 'node:fs'
+import { once } from 'node:events'
 import path from 'node:path'
 import type { App, ProxyOptions } from '../proxy/proxy-options.ts'
 import { simpleProxy } from '../apps/simple-proxy.ts'
@@ -17,18 +19,47 @@ export const PROXY_FLAGS: FlagSpec = { host: 'string', port: 'port', target: 'st
 const APPS: Record<string, (o: ProxyOptions) => App> = { proxy: simpleProxy, latency: latencyProxy, sniff: sniffProxy }
 const BLOCKS: Record<string, () => BlockSpec[]> = { proxy: seedPipelines.proxy, latency: seedPipelines.latency, sniff: seedPipelines.sniff }
 
+/** The flags of `proxy`, `latency` and `sniff`: the two that print take `--out FILE` too. */
+export const proxyCommandFlags = (command: string): FlagSpec =>
+  ({ ...PROXY_FLAGS, ...TLS_FLAGS, ...(command === 'proxy' ? {} : { out: 'string' as const }) })
+
 /** `nanoscope proxy|latency|sniff`: mounts the seed app on a server and says where it listens. */
 export async function runProxyCommand(command: string, argv: readonly string[]): Promise<Running | void> {
-  const flags = parseFlags(argv, { ...PROXY_FLAGS, ...TLS_FLAGS })
+  const flags = parseFlags(argv, proxyCommandFlags(command))
   const host = (flags.host as string | undefined) ?? '127.0.0.1'
   const target = checkUrl('target', flags.target as string | undefined)
   if (printPipelineIfAsked(command, flags, BLOCKS[command]!())) return
   const tls = await tlsOptionsFromFlags(flags)
-  const app = APPS[command]!({ target, httpsUpstream: flags['https-upstream'] === true, out: process.stdout, ...tls })
-  const mounted = await mountApp(app, { host, port: (flags.port as number | undefined) ?? 8080 })
+  const file = typeof flags.out === 'string' ? await openOut(flags.out) : undefined
+  const app = APPS[command]!({ target, httpsUpstream: flags['https-upstream'] === true, out: file ?? process.stdout, ...tls })
+  let mounted
+  try {
+    mounted = await mountApp(app, { host, port: (flags.port as number | undefined) ?? 8080 })
+  } catch (error) {
+    file?.end()
+    throw error
+  }
   process.stdout.write(`nanoscope ${command} listening on ${mounted.server.url}\n`)
+  if (file) process.stderr.write(`writing what it prints to ${flags.out as string}\n`)
   warnIfNotLoopback(host)
-  return { stop: () => mounted.stop() }
+  const server = mounted
+  return {
+    async stop() {
+      await server.stop()
+      if (file) { file.end(); await once(file, 'close') }
+    },
+  }
+}
+
+/** Opens `--out FILE` for writing (replacing it); a file that cannot be opened fails the command at once. */
+async function openOut(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path)
+  try {
+    await once(stream, 'open')
+  } catch (error) {
+    throw new Error(`--out: cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+  return stream
 }
 
 /**
@@ -37,7 +68,10 @@ export async function runProxyCommand(command: string, argv: readonly string[]):
  */
 export function printPipelineIfAsked(command: string, flags: Flags, pipeline: readonly BlockSpec[]): boolean {
   if (flags['print-pipeline'] !== true) return false
-  const list = (flag: string) => (typeof flags[flag] === 'string' ? parseHostList(flags[flag] as string) : undefined)
+  const list = (flag: string): string[] | undefined => {
+    const v = flags[flag]
+    return typeof v === 'string' ? parseHostList(v) : Array.isArray(v) ? v : undefined
+  }
   process.stdout.write(pipelineFileText([{
     name: command,
     host: (flags.host as string | undefined) ?? '127.0.0.1',

@@ -3,8 +3,11 @@
  * Server commands print "nanoscope <command> listening on <url>" first and return what SIGINT stops;
  * one-shot commands set `process.exitCode`. Sessions are given as a directory or a name under the data directory.
  */
+import { existsSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { recordProxy } from '../apps/record-proxy.ts'
 import { standinApp } from '../apps/standin-app.ts'
+import { tlsInterception } from '../tls/interception.ts'
 import { mountApp } from '../proxy/mount-app.ts'
 import { createSession, newSessionDir, openSession, resolveSession } from '../recording/session-store.ts'
 import { formatReport, replay } from '../recording/replay.ts'
@@ -14,7 +17,7 @@ import { checkUrl, parseFlags, UsageError, type FlagSpec } from './args.ts'
 import { PROXY_FLAGS, printPipelineIfAsked } from './proxy-commands.ts'
 import { seedPipelines } from '../pipeline/seed-pipelines.ts'
 import path from 'node:path'
-import { TLS_FLAGS, tlsOptionsFromFlags } from './tls-flags.ts'
+import { readCaFiles, TLS_FLAGS, tlsOptionsFromFlags } from './tls-flags.ts'
 import { warnIfNotLoopback, type Running } from './running.ts'
 
 const say = (line: string): void => { process.stderr.write(`${line}\n`) }
@@ -22,18 +25,21 @@ const sayTorn = (t: TornTail | undefined): void => {
   if (t) say(`recovered: skipped a torn last record of ${t.bytes} bytes at byte ${t.offset} of ${t.file} (${t.reason})`)
 }
 
+export const RECORD_FLAGS: FlagSpec = { ...PROXY_FLAGS, ...TLS_FLAGS, dir: 'string', name: 'string' }
+
 /** `nanoscope record --dir D [--name N] [--host H] [--port N] [--target URL] [--https-upstream]` */
 export async function runRecordCommand(argv: readonly string[]): Promise<Running | void> {
-  const flags = parseFlags(argv, { ...PROXY_FLAGS, ...TLS_FLAGS, dir: 'string', name: 'string' })
+  const flags = parseFlags(argv, RECORD_FLAGS)
   const host = (flags.host as string | undefined) ?? '127.0.0.1'
   const target = checkUrl('target', flags.target as string | undefined)
   const name = flags.name as string | undefined
   const dir = (flags.dir as string | undefined) ?? newSessionDir(name, Date.now())
   if (printPipelineIfAsked('record', flags, seedPipelines.record(path.resolve(dir), name))) return
   const mode = target ? `reverse proxy to ${target}` : 'forward proxy'
+  const tls = await tlsOptionsFromFlags(flags)
+  const isNew = !existsSync(dir)
   const writer = await createSession(dir, { ...(name ? { name } : {}), source: `nanoscope record (${mode})` })
   sayTorn(writer.torn)
-  const tls = await tlsOptionsFromFlags(flags)
   const app = recordProxy({ ...tls, target, httpsUpstream: flags['https-upstream'] === true, session: writer, out: process.stdout })
   let mounted
   try {
@@ -41,6 +47,8 @@ export async function runRecordCommand(argv: readonly string[]): Promise<Running
   } catch (error) {
     app.close()
     await writer.close()
+    // A session that never recorded anything is not left behind to be mistaken for one.
+    if (isNew) await rm(dir, { recursive: true, force: true })
     throw error
   }
   process.stdout.write(`nanoscope record listening on ${mounted.server.url}\n`)
@@ -57,11 +65,12 @@ export async function runRecordCommand(argv: readonly string[]): Promise<Running
   }
 }
 
-const REPLAY_FLAGS: FlagSpec = {
+export const REPLAY_FLAGS: FlagSpec = {
   session: 'string', target: 'string', speed: 'string', concurrency: 'int', limit: 'int', 'timeout-ms': 'int', json: 'boolean',
+  'insecure-upstream': 'boolean', 'upstream-ca': 'string',
 }
 
-/** `nanoscope replay --session D [--target URL] [--speed 1x|2x|max] [--concurrency N] [--limit N] [--timeout-ms N] [--json]` */
+/** `nanoscope replay --session D [--target URL] [--speed 1x|2x|max] [--concurrency N] [--limit N] [--timeout-ms N] [--json] [--insecure-upstream] [--upstream-ca FILES]` */
 export async function runReplayCommand(argv: readonly string[]): Promise<void> {
   const flags = parseFlags(argv, REPLAY_FLAGS)
   const ref = flags.session as string | undefined
@@ -78,6 +87,8 @@ export async function runReplayCommand(argv: readonly string[]): Promise<void> {
     ...(concurrency ? { concurrency } : {}),
     ...(flags.limit !== undefined ? { limit: flags.limit as number } : {}),
     ...(flags['timeout-ms'] !== undefined ? { timeoutMs: flags['timeout-ms'] as number } : {}),
+    ...(flags['insecure-upstream'] === true ? { insecureUpstream: true } : {}),
+    ...(typeof flags['upstream-ca'] === 'string' ? { upstreamCa: readCaFiles(flags['upstream-ca']) } : {}),
     onProgress: ({ done, total, result }) => say(`[${done}/${total}] ${result.method} ${result.url} → ${result.status ?? result.outcome}${result.replayedMs !== undefined ? ` (${result.replayedMs} ms)` : ''}`),
   })
   process.stdout.write(flags.json === true ? JSON.stringify(report, null, 2) + '\n' : formatReport(report))
@@ -93,48 +104,43 @@ export function parseSpeed(value: string | undefined): number {
   return n
 }
 
-/** `nanoscope standin --session D [--host H] [--port N] [--match-body] [--match-header NAME ...] [--ignore-query NAME ...]` */
+export const STANDIN_FLAGS: FlagSpec = {
+  session: 'string', host: 'string', port: 'port', 'match-body': 'boolean', 'match-header': 'list', 'ignore-query': 'list',
+  'no-intercept': 'boolean', 'ca-dir': 'string',
+}
+
+/** `nanoscope standin --session D [--host H] [--port N] [--match-body] [--match-header NAME ...] [--ignore-query NAME ...] [--no-intercept] [--ca-dir DIR]` */
 export async function runStandinCommand(argv: readonly string[]): Promise<Running> {
-  const { rest, lists } = takeLists(argv, ['match-header', 'ignore-query'])
-  const flags = parseFlags(rest, { session: 'string', host: 'string', port: 'port', 'match-body': 'boolean' })
+  const flags = parseFlags(argv, STANDIN_FLAGS)
   const ref = flags.session as string | undefined
   if (!ref) throw new UsageError('standin needs --session DIR (a session directory or name)')
   const host = (flags.host as string | undefined) ?? '127.0.0.1'
   const dir = await resolveSession(ref)
   const session = await openSession(dir)
   sayTorn(session.torn)
+  const caDir = flags['ca-dir'] as string | undefined
+  const tls = flags['no-intercept'] === true ? undefined : await tlsInterception(caDir ? { caDir } : {})
   const app = standinApp(session.records, {
+    ...(tls ? { tls } : {}),
     matchBody: flags['match-body'] === true,
-    matchHeaders: lists['match-header'] ?? [],
-    ignoreQuery: lists['ignore-query'] ?? [],
+    matchHeaders: (flags['match-header'] as string[] | undefined) ?? [],
+    ignoreQuery: (flags['ignore-query'] as string[] | undefined) ?? [],
   })
   const mounted = await mountApp(app, { host, port: (flags.port as number | undefined) ?? 8080 })
   process.stdout.write(`nanoscope standin listening on ${mounted.server.url}\n`)
-  say(`answering from ${session.records.length} recorded exchanges in ${dir}; misses get a 404 and never reach the server`)
+  say(`answering from ${session.records.length} recorded exchanges in ${dir}${tls ? ', HTTPS included (CONNECT decrypted with the Nanoscope CA)' : ''}; misses get a 404 and never reach the server`)
   warnIfNotLoopback(host)
   return { stop: () => mounted.stop() }
 }
 
-/** Pulls repeatable `--name value` flags (each value may also be comma-separated) out of argv. */
-function takeLists(argv: readonly string[], names: readonly string[]): { rest: string[]; lists: Record<string, string[]> } {
-  const rest: string[] = []
-  const lists: Record<string, string[]> = {}
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!
-    const name = names.find((n) => arg === `--${n}` || arg.startsWith(`--${n}=`))
-    if (!name) { rest.push(arg); continue }
-    const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i]
-    if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`--${name} needs a value`)
-    ;(lists[name] ??= []).push(...value.split(',').map((v) => v.trim()).filter(Boolean))
-  }
-  return { rest, lists }
-}
+export const HAR_EXPORT_FLAGS: FlagSpec = { session: 'string', out: 'string' }
+export const HAR_IMPORT_FLAGS: FlagSpec = { dir: 'string', name: 'string' }
 
 /** `nanoscope har export --session D [--out FILE]` | `nanoscope har import FILE --dir D [--name N]` */
 export async function runHarCommand(argv: readonly string[]): Promise<void> {
   const [action, ...rest] = argv
   if (action === 'export') {
-    const flags = parseFlags(rest, { session: 'string', out: 'string' })
+    const flags = parseFlags(rest, HAR_EXPORT_FLAGS)
     const ref = flags.session as string | undefined
     if (!ref) throw new UsageError('har export needs --session DIR')
     const out = flags.out as string | undefined
@@ -148,7 +154,7 @@ export async function runHarCommand(argv: readonly string[]): Promise<void> {
   if (action === 'import') {
     const file = rest[0]
     if (file === undefined || file.startsWith('--')) throw new UsageError('har import needs a FILE: nanoscope har import FILE --dir DIR')
-    const flags = parseFlags(rest.slice(1), { dir: 'string', name: 'string' })
+    const flags = parseFlags(rest.slice(1), HAR_IMPORT_FLAGS)
     const name = flags.name as string | undefined
     const dir = (flags.dir as string | undefined) ?? newSessionDir(name ?? 'har-import', Date.now())
     const result = await importHarFile(file, dir, name)

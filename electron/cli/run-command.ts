@@ -7,17 +7,20 @@ import { loadPipelineFile, PipelineRunner } from '../pipeline/pipeline-runner.ts
 import { watchFile } from '../pipeline/watch-file.ts'
 import { pipelineJsonSchema } from '../pipeline/pipeline-file.ts'
 import { parseArgs } from 'node:util'
-import { UsageError } from './args.ts'
+import { UsageError, type FlagSpec } from './args.ts'
 import { warnIfNotLoopback, type Running } from './running.ts'
 
 const say = (line: string): void => { process.stderr.write(`${line}\n`) }
+
+/** `run`'s flags (FILE is positional, so they are read with util.parseArgs here rather than parseFlags). */
+export const RUN_FLAGS: FlagSpec = { check: 'boolean', schema: 'boolean', 'no-watch': 'boolean', 'ca-dir': 'string' }
 
 export async function runRunCommand(argv: readonly string[]): Promise<Running | void> {
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] }
   try {
     parsed = parseArgs({
       args: [...argv], allowPositionals: true, strict: true,
-      options: { check: { type: 'boolean' }, schema: { type: 'boolean' }, 'no-watch': { type: 'boolean' }, 'ca-dir': { type: 'string' } },
+      options: Object.fromEntries(Object.entries(RUN_FLAGS).map(([name, kind]) => [name, { type: kind === 'boolean' ? 'boolean' as const : 'string' as const }])),
     })
   } catch (error) {
     throw new UsageError((error as Error).message)

@@ -18,13 +18,13 @@ export const TLS_FLAGS: FlagSpec = {
   'allow-hosts': 'string',
 }
 
-export const TLS_USAGE = `HTTPS options (proxy, latency, sniff, chaos, record, serve):
-  --no-intercept        tunnel CONNECT untouched instead of decrypting HTTPS with the Nanoscope CA
-  --passthrough LIST    hosts whose TLS is left alone, comma-separated (example.com,*.example.org)
+export const TLS_USAGE = `HTTPS options:
+  --no-intercept        tunnel CONNECT untouched (default: decrypt HTTPS with the Nanoscope CA)
+  --passthrough LIST    hosts whose TLS is left alone, comma-separated: example.com,*.example.org (default none)
   --insecure-upstream   do not verify upstream certificates (default: verified; a bad one is a 502)
-  --upstream-ca FILES   extra CA certificates (PEM) to trust for upstreams, comma-separated
-  --ca-dir DIR          where the Nanoscope CA lives (default: <data dir>/ca; see "nanoscope ca")
-  --allow-hosts LIST    forward only to these hosts (comma-separated patterns); others get a 403
+  --upstream-ca FILES   extra CA certificates (PEM) to trust for upstreams, comma-separated (default none)
+  --ca-dir DIR          where the Nanoscope CA lives (default <data dir>/ca; see "nanoscope ca")
+  --allow-hosts LIST    forward only to these hosts (comma-separated patterns); others get a 403 (default: all)
 `
 
 export type TlsProxyOptions = Pick<ProxyOptions, 'tls' | 'insecureUpstream' | 'upstreamCa' | 'allowHosts'>

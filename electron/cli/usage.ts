@@ -1,85 +1,186 @@
+/**
+ * What `nanoscope help`, `nanoscope help <command>` and `nanoscope <command> --help` print: one entry per
+ * command in COMMAND_HELP (a summary line for the overview, and the usage with every option and its
+ * default). A new command adds one entry here and one in main.ts's COMMANDS; a test checks that every flag a
+ * command parses is named in its usage.
+ */
 import { TLS_USAGE } from './tls-flags.ts'
-import { CA_USAGE } from './ca-command.ts'
 
-export const USAGE = `Usage: nanoscope <command> [options]
+export interface CommandHelp {
+  /** One line for the overview. */
+  readonly summary: string
+  /** The synopsis and description, then the options, each with its default. */
+  readonly usage: string
+}
+
+const LISTEN = (port: string) => `  --host H              address to listen on (default 127.0.0.1; anything else is reachable from the network)
+  --port N              port to listen on (default ${port}; 0 picks a free one)`
+
+const PROXY_OPTIONS = `${LISTEN('8080')}
+  --target URL          reverse proxy: send every request under this base URL
+                        (default: none, a forward proxy for HTTP_PROXY / curl -x, and CONNECT)
+  --https-upstream      the seed's protocol switch: plain HTTP in, HTTPS out (default off)
+  --print-pipeline      print the pipeline file that "nanoscope run" runs to the same effect; start nothing
+                        (default off)`
+
+const OUT = `
+  --out FILE            write the printed text to FILE (replaced) instead of stdout (default: stdout)`
+
+const proxyHelp = (command: string, summary: string, description: string, extra = ''): CommandHelp => ({
+  summary,
+  usage: `Usage: nanoscope ${command} [options]
+${description}
+
+Options:
+${PROXY_OPTIONS}${extra}
+${TLS_USAGE}`,
+})
+
+export const COMMAND_HELP: Record<string, CommandHelp> = {
+  proxy: proxyHelp('proxy', 'simple proxy (seed app 1): forwards plain-HTTP requests upstream',
+    'Seed app 1, the simple proxy: every request is forwarded upstream and its answer passed back.'),
+  latency: proxyHelp('latency', 'latency-reporting proxy (seed app 2): one line per exchange with its timing',
+    'Seed app 2: the proxy, plus one line per exchange on stdout: GET http://h/p 200 12.3ms', OUT),
+  sniff: proxyHelp('sniff', 'wire-sniffing proxy (seed app 3): prints each request and response as on the wire',
+    'Seed app 3: the proxy, plus what crossed the wire upstream, printed on stdout: each request as it was sent\n(hop-by-hop headers gone, Via added), the response as it came back, and websocket frames one line each.', OUT),
+  chaos: proxyHelp('chaos', 'chaos proxy (seed app 7): the proxy plus a chaos engine with an OpenAPI-documented control API',
+    'Seed app 7: the proxy plus a chaos engine (off unless --active), switched through its control API\n(http4k\'s /chaos/status, /activate, ...), served on the proxy\'s own address and on a control port.',
+    `
+  --control-port N      port for the control API (default 0: a free one; the second line gives its URL)
+  --seed N              makes random decisions reproducible (default: random)
+  --active              start with chaos on: Always Latency 100-500 ms, as http4k's example (default off)`),
+  record: proxyHelp('record', 'recording proxy (seed app 4): every exchange appended to a session directory',
+    'Seed app 4, record: the proxy, with every exchange appended to a session directory.',
+    `
+  --dir D               the session directory (default: a new one under <data dir>/sessions)
+  --name N              the session's name (default: none; the directory's name is used)`),
+  replay: {
+    summary: 'sends a recorded session\'s requests to a server again and compares the answers',
+    usage: `Usage: nanoscope replay --session D [options]
+Sends the recorded requests again, in order, and compares each answer with the recorded one.
+Exits 0 when every answer matched the recording, 1 otherwise.
+
+Options:
+  --session D           a session directory, or a session's name under the data directory (required)
+  --target URL          send the requests under this base URL (default: each request's recorded URL)
+  --speed S             1x, 2x, 0.5x, ... keeps the recorded gaps scaled; max sends back to back (default 1x)
+  --concurrency N       requests in flight at once (default 1)
+  --limit N             send at most N requests (default: all)
+  --timeout-ms N        stop the whole run after N ms (default 300000)
+  --json                print the comparison report as JSON (default: text)
+  --upstream-ca FILES   extra CA certificates (PEM) to trust for https servers, comma-separated (default none)
+  --insecure-upstream   do not verify https servers' certificates (default: verified; a bad one fails that request)
+`,
+  },
+  standin: {
+    summary: 'answers from a recorded session in place of the server',
+    usage: `Usage: nanoscope standin --session D [options]
+Answers from a recording in place of the server, as a server or as a forward proxy (HTTP_PROXY, curl -x),
+HTTPS included: a CONNECT is decrypted with the Nanoscope CA and answered from the recording; nothing is
+ever sent to a server. A request matches a recording made over either scheme (same scheme first). A miss
+is a 404 naming the nearest recordings, by how alike the path is, then method and query.
+
+Options:
+  --session D           the recording to answer from: a directory or a session's name (required)
+${LISTEN('8080')}
+  --match-body          requests must also match the recorded body (default off)
+  --match-header H      requests must also match this header (repeatable or comma-separated; default none)
+  --ignore-query Q      ignore this query parameter when matching (repeatable or comma-separated; default none)
+  --no-intercept        answer CONNECT with a 404 instead of decrypting it (default: decrypt, as the proxies do)
+  --ca-dir DIR          where the Nanoscope CA lives (default <data dir>/ca; see "nanoscope ca")
+`,
+  },
+  har: {
+    summary: 'export a session as HAR 1.2, or import a HAR file as a session',
+    usage: `Usage: nanoscope har export --session D [--out FILE]
+       nanoscope har import FILE [--dir D] [--name N]
+HAR 1.2 out of a session, or a HAR file into a new session.
+
+Options (export):
+  --session D           the session to export: a directory or a session's name (required)
+  --out FILE            where to write the HAR (default: stdout)
+Options (import):
+  --dir D               the session directory to write (default: a new one under <data dir>/sessions)
+  --name N              the session's name (default: har-import)
+`,
+  },
+  static: {
+    summary: 'static file server (seed app 5): serves a folder',
+    usage: `Usage: nanoscope static [options]
+Seed app 5: serves a folder (index.html for folders, content types by extension, nothing outside it).
+
+Options:
+  --dir D               folder to serve (default .)
+  --dotfiles deny|allow deny answers 404 for /.env, /.git/config and every other dot-path but
+                        /.well-known/; allow serves them (default deny)
+${LISTEN('8000')}
+`,
+  },
+  clock: {
+    summary: 'websocket clock (seed app 6): the time every interval to each client',
+    usage: `Usage: nanoscope clock [options]
+Seed app 6: a websocket app sending the current time to each client every interval.
+
+Options:
+  --interval MS         milliseconds between ticks (default 1000)
+${LISTEN('8001')}
+`,
+  },
+  ca: {
+    summary: 'the local certificate authority for HTTPS interception: path and fingerprints, or --export FILE',
+    usage: `Usage: nanoscope ca [options]
+Makes the local CA if there is none, then prints where its certificate is and its fingerprints.
+
+Options:
+  --dir D               the CA's folder (default: <data dir>/ca, where the proxies look for it)
+  --export FILE         also write the CA certificate (PEM) to FILE, to import into a browser or OS (default: none)
+`,
+  },
+  serve: {
+    summary: 'the inspector UI in a browser, with a forward proxy (same UI as the desktop app)',
+    usage: `Usage: nanoscope serve [options]
+The inspector UI in any browser (line 1 gives its URL with a token), with a forward proxy running (line 2).
+
+Options:
+  --host H              address for the UI (default 127.0.0.1)
+  --port N              port for the UI (default 0: a free one)
+  --proxy-port N        port for the forward proxy (default 8080, or a free one if 8080 is taken)
+  --pipeline FILE       also start the listeners of a pipeline file, and follow its saves (default none)
+${TLS_USAGE}`,
+  },
+  run: {
+    summary: 'runs a pipeline file\'s listeners and follows its saves (run --check FILE, run --schema)',
+    usage: `Usage: nanoscope run [options] FILE
+Starts every listener of a pipeline file (one line each: nanoscope run listening on http://HOST:PORT (NAME)),
+and follows the file: a save that validates applies to new exchanges; one that does not is refused, with why.
+
+Options:
+  --check               validate FILE only: exit 0, or exit 2 with every problem named by its JSON path (default off)
+  --schema              print the pipeline file's JSON Schema and exit (no FILE) (default off)
+  --no-watch            do not follow saves (default: follow them)
+  --ca-dir DIR          where the Nanoscope CA lives, for listeners that intercept HTTPS (default: <data dir>/ca)
+`,
+  },
+}
+
+const COMMON = `Every server command prints "nanoscope <command> listening on <url>" as its first line and exits 0 on
+SIGINT or SIGTERM. Usage errors exit 2; a runtime failure (a port in use) exits 1.
+`
+
+export const OVERVIEW = `Usage: nanoscope <command> [options]
 
 Commands:
-  proxy     simple proxy (seed app 1): forwards plain-HTTP requests upstream
-  latency   latency-reporting proxy (seed app 2): one line per exchange with its timing
-  sniff     wire-sniffing proxy (seed app 3): prints each request and response as on the wire
-  chaos     chaos proxy (seed app 7): the proxy plus a chaos engine with an OpenAPI-documented control API
-  static    static file server (seed app 5): serves a folder
-  clock     websocket clock (seed app 6): the time every interval to each client
-  record    recording proxy (seed app 4): every exchange appended to a session directory
-  replay    sends a recorded session's requests to a server again and compares the answers
-  standin   answers from a recorded session in place of the server
-  har       export a session as HAR 1.2, or import a HAR file as a session
-  ca        the local certificate authority for HTTPS interception: path and fingerprints, or --export FILE
-  serve     the inspector UI in a browser, with a forward proxy (same UI as the desktop app)
-  run       runs a pipeline file's listeners and follows its saves (run --check FILE, run --schema)
-  help      this text
+${Object.entries(COMMAND_HELP).map(([name, h]) => `  ${name.padEnd(9)} ${h.summary}`).join('\n')}
+  help      this text; "nanoscope help <command>" (or "nanoscope <command> --help") for a command's options
 
-Proxy options (proxy, latency, sniff):
-  --host H            address to listen on (default 127.0.0.1)
-  --port N            port to listen on (default 8080; 0 picks a free one)
-  --target URL        reverse proxy: send every request under this base URL
-  --https-upstream    switch the upstream protocol from http to https
-  --print-pipeline    print the pipeline file that "nanoscope run" runs to the same effect, start nothing
-                      (proxy, latency, sniff, record, chaos)
+Options: --help (-h) this text, --version (-v) the version.
+${COMMON}`
 
-Chaos options (the proxy options, plus):
-  --control-port N    port for the control API (default: a free one); the second line gives its URL
-  --seed N            makes random decisions reproducible
-  --active            start with chaos on (Always Latency 100-500 ms, as http4k's example)
+/** The usage of one command, as `--help` prints it; undefined for an unknown command. */
+export function helpFor(command: string): string | undefined {
+  const help = Object.hasOwn(COMMAND_HELP, command) ? COMMAND_HELP[command] : undefined
+  return help && `${help.usage}  -h, --help            this text\n`
+}
 
-${TLS_USAGE}
-${CA_USAGE}
-Record options (the proxy options, plus):
-  --dir D             the session directory (default: a new one under the data directory)
-  --name N            the session's name
-
-Replay options:
-  --session D         a session directory, or a session's name under the data directory
-  --target URL        send the requests under this base URL instead of the recorded one
-  --speed S           1x (default), 2x, 0.5x, … keeps recorded gaps scaled; max sends back to back
-  --concurrency N     requests in flight at once (default 1)
-  --limit N           send at most N requests
-  --timeout-ms N      stop the whole run after N ms (default 300000)
-  --json              print the comparison report as JSON
-  Exits 0 when every answer matched the recording, 1 otherwise.
-
-Stand-in options:
-  --session D         the recording to answer from
-  --host H, --port N  where to listen (default 127.0.0.1:8080)
-  --match-body        requests must also match the recorded body
-  --match-header H    requests must also match this header (repeatable)
-  --ignore-query Q    ignore this query parameter when matching (repeatable)
-
-HAR:
-  nanoscope har export --session D [--out FILE]    (stdout without --out)
-  nanoscope har import FILE --dir D [--name N]
-
-Static options:
-  --dir D             folder to serve (default .)
-  --host H, --port N  where to listen (default 127.0.0.1:8000)
-
-Clock options:
-  --interval MS       milliseconds between ticks (default 1000)
-  --host H, --port N  where to listen (default 127.0.0.1:8001)
-
-Serve options:
-  --host H            address for the UI (default 127.0.0.1)
-  --port N            port for the UI (default 0: a free one)
-  --proxy-port N      port for the forward proxy it starts (default 8080, or a free one if taken)
-  --pipeline FILE     also start the listeners of a pipeline file, following its saves
-  (and the HTTPS options above)
-
-Run options:
-  nanoscope run FILE          start every listener of the file; follow its saves (--no-watch: don't)
-  nanoscope run --check FILE  validate only: exit 0, or exit 2 with every problem named by its JSON path
-  nanoscope run --schema      print the pipeline file's JSON Schema
-  --ca-dir DIR                where the Nanoscope CA lives, for listeners that intercept HTTPS
-
-Every server command prints "nanoscope <command> listening on <url>" as its first line and exits 0 on
-SIGINT or SIGTERM. Usage errors exit 2; a port in use exits 1.
-`
+/** The whole reference: the overview, then every command's usage (`nanoscope help all`). */
+export const USAGE = `${OVERVIEW}\n${Object.keys(COMMAND_HELP).map((name) => helpFor(name)).join('\n')}`

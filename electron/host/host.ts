@@ -138,6 +138,7 @@ export class Host {
       startListener: async (args) => this.startListener(args),
       stopListener: async ({ id }) => ({ stopped: await this.stopListener(id) }),
       getExchange: async ({ id }) => this.hub.detail(id),
+      searchExchanges: async ({ terms }) => this.hub.search(terms),
       clear: async () => ({ cleared: this.hub.clear() }),
       pauseCapture: async () => this.setCapturing(false),
       resumeCapture: async () => this.setCapturing(true),

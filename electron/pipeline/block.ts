@@ -51,6 +51,8 @@ export interface BuiltBlock {
   readonly filter: Filter
   /** Placed before routing (the chaos control API answers requests addressed to the proxy itself). */
   readonly outer?: Filter
+  /** Placed last, after hop-by-hop headers are removed and Via added: sees what crosses the wire (the sniffer). */
+  readonly innermost?: Filter
   /** The chaos block's engine, so the window and the control API can drive it. */
   readonly chaos?: ChaosEngine
   /** Opens what the block needs (a session to record into, a control port) before the listener serves. */

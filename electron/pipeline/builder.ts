@@ -3,7 +3,8 @@
  * listeners, `serve`'s proxy and every listener the window starts are assembled here, in one fixed frame:
  *
  *   catch-all → blocks' outer parts (the chaos control API) → routing → the caller's own filters (capture)
- *   → the blocks, in order → allowed hosts → hop-by-hop headers removed → Via → upstream
+ *   → the blocks, in order → allowed hosts → hop-by-hop headers removed → Via → the blocks' innermost parts
+ *   (the sniffer, which prints what crosses the wire) → upstream
  *
  * Blocks sit after routing, so they see the request as it will go upstream, and after capture, so what they
  * do (a mock, a block) shows in Traffic like any exchange.
@@ -71,6 +72,7 @@ export function proxyApp(blocks: readonly BlockSpec[], o: BuildOptions = {}): Pi
     ...(o.allowHosts?.length ? [allowHosts(o.allowHosts)] : []),
     removeHopByHop(),
     addVia(),
+    ...built.flatMap((b) => (b.innermost ? [b.innermost] : [])),
   ]
   const chaos = built.find((b) => b.chaos)?.chaos
   return {

@@ -1,11 +1,14 @@
 /**
  * How the stand-in recognises a request (REFERENCE.md §4.10, after mitmproxy's server playback): method,
  * scheme, host, path and query (a sorted multiset, minus an ignore list), optionally the body bytes and chosen
- * headers. A normalised key gives O(1) lookup; misses are explained by comparing against every recording.
+ * headers. A normalised key gives O(1) lookup; a second key without the scheme lets a request match a
+ * recording made over the other scheme (recorded through HTTPS interception or `--https-upstream`, asked over
+ * plain HTTP, or the reverse). Misses are explained by comparing against every recording, nearest first.
  */
 import { createHash } from 'node:crypto'
 import { headerValues, type Headers } from '../core/message.ts'
 import { normaliseAuthority } from '../core/filters/request-target.ts'
+import { editDistance } from '../core/edit-distance.ts'
 
 export interface MatchOptions {
   /** Also require the same body bytes. */
@@ -50,18 +53,21 @@ function decode(s: string): string {
   try { return decodeURIComponent(s.replace(/\+/g, ' ')) } catch { return s }
 }
 
-export function matchKey(shape: RequestShape, options: MatchOptions): string {
-  const parts: unknown[] = [shape.method.toUpperCase(), shape.scheme, shape.host, shape.path, shape.query]
+/** The lookup key; `anyScheme` leaves the scheme out (the host keeps its port, default ports dropped). */
+export function matchKey(shape: RequestShape, options: MatchOptions, anyScheme = false): string {
+  const parts: unknown[] = [shape.method.toUpperCase(), anyScheme ? '*' : shape.scheme, shape.host, shape.path, shape.query]
   if (options.matchBody) parts.push(createHash('sha256').update(shape.body).digest('base64'))
   for (const name of options.matchHeaders ?? []) parts.push(headerValues({ headers: shape.headers }, name))
   return JSON.stringify(parts)
 }
 
-/** What differs between a request and a recorded one, in words, in the order matching checks them. */
+/**
+ * What differs between a request and a recorded one, in words, in the order matching checks them. The scheme
+ * is not among them: it never stops a match.
+ */
 export function differences(request: RequestShape, recorded: RequestShape, options: MatchOptions, compareHost: boolean): string[] {
   const found: string[] = []
   if (request.method.toUpperCase() !== recorded.method.toUpperCase()) found.push(`method ${request.method} is not ${recorded.method}`)
-  if (compareHost && request.scheme !== recorded.scheme) found.push(`scheme ${request.scheme} is not ${recorded.scheme}`)
   if (compareHost && request.host !== recorded.host) found.push(`host ${request.host} is not ${recorded.host}`)
   if (request.path !== recorded.path) found.push(`path ${request.path} is not ${recorded.path}`)
   found.push(...queryDifferences(request.query, recorded.query))
@@ -73,6 +79,28 @@ export function differences(request: RequestShape, recorded: RequestShape, optio
     if (JSON.stringify(a) !== JSON.stringify(b)) found.push(`header ${name} is ${JSON.stringify(a)}, recorded ${JSON.stringify(b)}`)
   }
   return found
+}
+
+/**
+ * Orders recordings for a miss's "nearest" list: by how alike the path is (edit distance), then a matching
+ * method, then how few query parameters differ, then the host, then anything else (body, headers). So a miss
+ * on `/a.tx` names `/a.txt` before `/`.
+ */
+export function nearness(request: RequestShape, recorded: RequestShape, diff: readonly string[]): number[] {
+  const count = (prefix: string) => diff.filter((d) => d.startsWith(prefix)).length
+  return [
+    request.path === recorded.path ? 0 : editDistance(request.path, recorded.path),
+    count('method'),
+    count('query'),
+    count('host'),
+    diff.length,
+  ]
+}
+
+/** Lexicographic order of two `nearness` tuples. */
+export function compareNearness(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!
+  return 0
 }
 
 function queryDifferences(a: ReadonlyArray<readonly [string, string]>, b: ReadonlyArray<readonly [string, string]>): string[] {

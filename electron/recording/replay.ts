@@ -27,6 +27,10 @@ export interface ReplayOptions {
   readonly timeoutMs?: number
   /** Each request's response-head timeout. Default the smaller of 30000 and `timeoutMs`. */
   readonly requestTimeoutMs?: number
+  /** Skip verifying https servers' certificates (`--insecure-upstream`). Default false. */
+  readonly insecureUpstream?: boolean
+  /** Extra PEM certificate authorities trusted for https servers (`--upstream-ca FILE`). */
+  readonly upstreamCa?: readonly string[]
   /** What sends the requests. Default: the replay app (Node client, responses tagged 'replayed'). */
   readonly send?: HttpHandler
   readonly clock?: Clock
@@ -53,7 +57,11 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1))
   const timeoutMs = options.timeoutMs ?? DEFAULT_REPLAY_TIMEOUT_MS
   const list = records.slice(0, options.limit ?? records.length)
-  const app = options.send ? undefined : replayApp({ timeoutMs: Math.min(options.requestTimeoutMs ?? 30_000, timeoutMs) })
+  const app = options.send ? undefined : replayApp({
+    timeoutMs: Math.min(options.requestTimeoutMs ?? 30_000, timeoutMs),
+    ...(options.insecureUpstream ? { rejectUnauthorized: false } : {}),
+    ...(options.upstreamCa?.length ? { ca: [...options.upstreamCa] } : {}),
+  })
   const send = options.send ?? pipeline(app!.filters, app!.handler)
   const rebase = options.target ? rebaser(options.target) : undefined
 
@@ -230,10 +238,14 @@ export function formatReport(report: ReplayReport): string {
   })
   const c = report.counts
   const l = report.latency
+  const answered = c.same + c.changed
+  const firstFailure = report.results.find((r) => r.outcome === 'failed' || r.outcome === 'not-sent')
   return [
     ...lines,
     `${report.total} requests: ${c.same} same, ${c.changed} changed, ${c.failed} failed, ${c['not-sent']} not sent (${report.elapsedMs} ms, speed ${report.speed === 'max' ? 'max' : `${report.speed}x`})`,
-    `latency p50/p95/max: recorded ${l.recorded.p50}/${l.recorded.p95}/${l.recorded.max} ms, replayed ${l.replayed.p50}/${l.replayed.p95}/${l.replayed.max} ms`,
+    report.total === 0 ? 'the session holds no requests: nothing was sent'
+      : answered === 0 ? `every request failed, so there is no latency to compare; the first: ${firstFailure?.error ?? 'no answer'}`
+      : `latency p50/p95/max: recorded ${l.recorded.p50}/${l.recorded.p95}/${l.recorded.max} ms, replayed ${l.replayed.p50}/${l.replayed.p95}/${l.replayed.max} ms${answered < report.total ? ` (the ${answered} answered)` : ''}`,
     `not compared: ${report.ignoredHeaders.join(', ')}`,
   ].join('\n') + '\n'
 }

@@ -3,7 +3,7 @@
 // shared/contract.ts.
 const { contextBridge, ipcRenderer } = require('electron')
 
-const COMMANDS = ['subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'clear',
+const COMMANDS = ['subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'searchExchanges', 'clear',
   'pauseCapture', 'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos',
   'listSessions', 'getRecording', 'startRecording', 'stopRecording', 'setStandIn', 'renameSession', 'deleteSession',
   'exportHar', 'importHar', 'replaySession', 'startClockDemo', 'getCa', 'listBlockKinds', 'checkPipeline', 'setPipeline',

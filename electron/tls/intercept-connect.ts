@@ -37,6 +37,11 @@ export interface InterceptOptions {
   readonly tls: TlsInterception
   /** Where decrypted requests go; called per request, so it may be bound late. */
   readonly decrypted: HttpHandler
+  /**
+   * Opens the CONNECT streams that are not decrypted (passthrough hosts, non-TLS streams); default a real TCP
+   * tunnel. The stand-in gives one that refuses, since it never contacts a server.
+   */
+  readonly raw?: HttpHandler
   /** How long to wait for a TCP connection when tunnelling raw; default 30000 ms. */
   readonly timeoutMs?: number
   readonly lookup?: net.LookupFunction
@@ -45,7 +50,7 @@ export interface InterceptOptions {
 const TLS_HANDSHAKE_RECORD = 0x16
 
 export function interceptConnect(options: InterceptOptions): HttpHandler {
-  const raw = connectTunnel({ ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.lookup ? { lookup: options.lookup } : {}) })
+  const raw = options.raw ?? connectTunnel({ ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.lookup ? { lookup: options.lookup } : {}) })
   const passthrough = hostMatcher(options.tls.passthrough ?? [])
   const handshakeTimeoutMs = options.tls.handshakeTimeoutMs ?? 10_000
   const clientFirstMs = options.tls.clientFirstMs ?? 2000

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Host } from '../host/host.ts'
-import { parseFlags } from '../cli/args.ts'
+import { parseFlags, type FlagSpec } from '../cli/args.ts'
 import { TLS_FLAGS, readCaFiles } from '../cli/tls-flags.ts'
 import { parseHostList } from '../core/host-patterns.ts'
 import { warnIfNotLoopback, type Running } from '../cli/running.ts'
@@ -13,9 +13,11 @@ import { FileListeners } from '../host/file-listeners.ts'
 
 const STATIC_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url))
 
+export const SERVE_FLAGS: FlagSpec = { host: 'string', port: 'port', 'proxy-port': 'port', pipeline: 'string', ...TLS_FLAGS }
+
 /** `nanoscope serve`: the desktop app's UI in any browser, with a forward proxy already running. */
 export async function runServeCommand(argv: readonly string[]): Promise<Running | void> {
-  const flags = parseFlags(argv, { host: 'string', port: 'port', 'proxy-port': 'port', pipeline: 'string', ...TLS_FLAGS })
+  const flags = parseFlags(argv, SERVE_FLAGS)
   const pipelineFile = flags.pipeline as string | undefined
   const contents = pipelineFile === undefined ? undefined : loadPipelineFile(pipelineFile)
   if (contents && !contents.ok) {

@@ -43,19 +43,37 @@ test('nanoscope proxy --target is a reverse proxy that curl can use directly', a
   assert.equal(await curl([`${url}/thing?q=1`]), 'you asked for /base/thing?q=1')
 })
 
-test('an unknown command prints usage on stderr and exits 2', async () => {
-  const cli = runCli(['frobnicate'])
+test('an unknown command is a short usage error naming the nearest command, exit 2', async () => {
+  const cli = runCli(['prxy'])
   assert.equal(await cli.exited(), 2)
-  assert.match(cli.stderr(), /unknown command "frobnicate"/)
-  assert.match(cli.stderr(), /Usage: nanoscope/)
+  assert.equal(cli.stderr(), 'nanoscope: unknown command "prxy" (did you mean "proxy"?)\nsee nanoscope --help\n')
+  assert.equal(cli.stdout(), '')
 })
 
-test('a bad flag prints usage on stderr and exits 2', async () => {
-  for (const args of [['proxy', '--bogus'], ['proxy', '--port', 'eighty'], ['proxy', '--target', 'not a url']]) {
+test('a bad flag prints what was wrong and where to look, not the whole reference, exit 2', async () => {
+  const cases: [string[], RegExp][] = [
+    [['proxy', '--bogus'], /^nanoscope proxy: unknown flag --bogus$/],
+    [['proxy', '--prot', '1'], /^nanoscope proxy: unknown flag --prot \(did you mean --port\?\)$/],
+    [['proxy', '--port', 'eighty'], /^nanoscope proxy: --port must be a whole number from 0 to 65535, got "eighty"$/],
+    [['proxy', '--port'], /^nanoscope proxy: --port needs a value$/],
+    [['proxy', '--port', '--target', 'http://a'], /^nanoscope proxy: --port needs a value, not another flag/],
+    [['proxy', '--https-upstream=yes'], /^nanoscope proxy: --https-upstream takes no value$/],
+    [['proxy', '--target', 'not a url'], /^nanoscope proxy: --target must be an http:\/\/ or https:\/\/ URL/],
+    [['replay', 'stray'], /^nanoscope replay: unexpected argument "stray"$/],
+  ]
+  await Promise.all(cases.map(async ([args, first]) => {
     const cli = runCli(args)
     assert.equal(await cli.exited(), 2, args.join(' '))
-    assert.match(cli.stderr(), /Usage: nanoscope/)
-  }
+    const lines = cli.stderr().trimEnd().split('\n')
+    assert.match(lines[0]!, first)
+    assert.deepEqual(lines.slice(1), [`see nanoscope ${args[0]} --help`], args.join(' '))
+  }))
+})
+
+test('--flag=value is read like --flag value', async (t) => {
+  const cli = runCli(['proxy', '--port=0', '--host=127.0.0.1'])
+  t.after(() => cli.stop('SIGKILL'))
+  assert.match(await cli.firstLine(), /^nanoscope proxy listening on http:\/\/127\.0\.0\.1:\d+$/)
 })
 
 test('a port in use is a one-line error naming the port, exit 1', async (t) => {

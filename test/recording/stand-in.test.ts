@@ -100,3 +100,34 @@ test('the stand-in app answers over a real socket both as a server (origin-form)
     await mounted.stop()
   }
 })
+
+test('a request matches a recording made over the other scheme, and one over its own scheme first', async () => {
+  const handler = standIn([
+    exchange({ url: 'https://secure.test/only-https', responseBody: 'recorded over https' }),
+    exchange({ url: 'http://api.test:8080/only-http', responseBody: 'recorded over http' }),
+    exchange({ url: 'http://both.test/x', responseBody: 'http one' }),
+    exchange({ url: 'https://both.test/x', responseBody: 'https one' }),
+  ])
+  const text = async (target: string) => bodyText((await handler(get(target))).body)
+  assert.equal(await text('http://secure.test/only-https'), 'recorded over https')
+  assert.equal(await text('https://api.test:8080/only-http'), 'recorded over http')
+  assert.equal(await text('https://both.test/x'), 'https one')
+  assert.equal(await text('http://both.test/x'), 'http one')
+  assert.equal((await handler(get('https://secure.test:8443/only-https'))).status, 404, 'the port still counts')
+})
+
+test('a miss names the nearest recordings by how alike the path is, then method, then query', async () => {
+  const handler = standIn([
+    exchange({ url: 'http://api.test/' }),
+    exchange({ method: 'POST', url: 'http://api.test/a.txt' }),
+    exchange({ url: 'http://api.test/a.txt?v=2' }),
+    exchange({ url: 'http://api.test/a.txt' }),
+    exchange({ url: 'http://api.test/b.txt' }),
+  ])
+  const miss = await handler(get('http://api.test/a.tx'))
+  assert.equal(miss.status, 404)
+  const { nearest } = JSON.parse(await bodyText(miss.body)) as { nearest: Array<{ method: string; url: string }> }
+  assert.deepEqual(nearest.map((n) => `${n.method} ${n.url}`), ['GET http://api.test/a.txt', 'GET http://api.test/a.txt?v=2', 'POST http://api.test/a.txt'])
+  const root = JSON.parse(await bodyText((await handler(get('http://api.test/?q=1'))).body)) as { nearest: Array<{ url: string }> }
+  assert.equal(root.nearest[0]!.url, 'http://api.test/')
+})

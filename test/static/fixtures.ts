@@ -6,6 +6,7 @@ import net from 'node:net'
 /**
  * A served tree and, beside it, a secret it must never reveal:
  *   <base>/root/{index.html, styles.css, ..., sub/index.html, empty/, inside-link -> styles.css,
+ *                .env, .git/config, sub/.hidden/x.txt, .well-known/security.txt,
  *                out-file -> ../secret/passwd, out-dir -> ../secret}
  *   <base>/secret/passwd
  */
@@ -24,6 +25,13 @@ export function makeTree(): { base: string; root: string; remove(): void } {
     'app.js.map': '{}', 'notes.txt': 'hello', 'doc.pdf': '%PDF', 'blob.bin': 'b', 'README': 'r', 'digits.txt': '0123456789',
   }
   for (const [name, content] of Object.entries(files)) writeFileSync(join(root, name), content)
+  mkdirSync(join(root, '.git'))
+  mkdirSync(join(root, '.well-known'))
+  mkdirSync(join(root, 'sub', '.hidden'))
+  writeFileSync(join(root, '.env'), 'API_KEY=secret\n')
+  writeFileSync(join(root, '.git', 'config'), '[core]\n')
+  writeFileSync(join(root, 'sub', '.hidden', 'x.txt'), 'x')
+  writeFileSync(join(root, '.well-known', 'security.txt'), 'Contact: mailto:a@b\n')
   symlinkSync('styles.css', join(root, 'inside-link.css'))
   symlinkSync(join(base, 'secret', 'passwd'), join(root, 'out-file'))
   symlinkSync(join(base, 'secret'), join(root, 'out-dir'))

@@ -33,6 +33,27 @@ test('nanoscope static prints where it listens first, serves --dir, and stops cl
   await running.stop()
 })
 
+test('nanoscope static answers 404 for /.env and /.git/config over a socket unless --dotfiles allow', async (t) => {
+  const tree = makeTree()
+  t.after(() => tree.remove())
+  const statuses = async (args: string[]): Promise<number[]> => {
+    const { result: running, lines } = await capturing(t, () => runStaticCommand(['--dir', tree.root, '--port', '0', ...args]))
+    try {
+      const url = /listening on (\S+)/.exec(lines[0]!)![1]!
+      return await Promise.all(['/.env', '/.git/config', '/notes.txt'].map(async (p) => {
+        const res = await fetch(url + p, { signal: AbortSignal.timeout(5000) })
+        await res.arrayBuffer()
+        return res.status
+      }))
+    } finally {
+      await running.stop()
+    }
+  }
+  assert.deepEqual(await statuses([]), [404, 404, 200])
+  assert.deepEqual(await statuses(['--dotfiles', 'allow']), [200, 200, 200])
+  await assert.rejects(runStaticCommand(['--dir', tree.root, '--dotfiles', 'maybe']), /--dotfiles must be deny or allow/)
+})
+
 test('nanoscope static refuses a --dir that is not a folder, and unknown flags, as usage errors', async () => {
   await assert.rejects(runStaticCommand(['--dir', '/definitely/not/here', '--port', '0']), UsageError)
   await assert.rejects(runStaticCommand(['--bogus']), UsageError)

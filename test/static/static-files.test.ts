@@ -151,5 +151,14 @@ test('every way out of the root is refused without revealing anything', async ()
 })
 
 test('the static server explains itself in one line', () => {
-  assert.match(staticServer('.').handler.description ?? '', /^serves the files under .+ \(GET and HEAD; index.html for folders; nothing outside it\)$/)
+  assert.match(staticServer('.').handler.description ?? '', /^serves the files under .+ \(GET and HEAD; index.html for folders; nothing outside it, no dotfiles\)$/)
+})
+
+test('dotfiles and dot-folders answer 404 by default, /.well-known/ aside; dotfiles: allow serves them', async () => {
+  const hidden = ['/.env', '/.git/config', '/.git/', '/sub/.hidden/x.txt', '/%2eenv']
+  for (const path of hidden) assert.equal(await statusOf(call(path)), 404, path)
+  assert.equal(await bodyText((await call('/.well-known/security.txt')).body), 'Contact: mailto:a@b\n')
+  const open = staticFiles(tree.root, { dotfiles: 'allow' })
+  assert.equal(await bodyText((await open(request({ method: 'GET', target: '/.env' }))).body), 'API_KEY=secret\n')
+  assert.equal(await bodyText((await open(request({ method: 'GET', target: '/.git/config' }))).body), '[core]\n')
 })

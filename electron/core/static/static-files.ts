@@ -8,6 +8,9 @@
  * - There is no way out of the root: `..` and its percent-encodings, encoded slashes, backslashes and NUL are
  *   refused (see `request-path.ts`), and every path is resolved with `realpath` and must stay under the
  *   root's real path, so a symlink pointing outside is a 404. Error bodies never name a path.
+ * - Dotfiles and dot-folders (`/.env`, `/.git/config`) are 404 unless `dotfiles: 'allow'`: they hold secrets
+ *   far more often than content (the default of Express's serve-static and of nginx setups). `/.well-known/`
+ *   (RFC 8615) is the exception and is served.
  *
  * Beware: a directory swapped for a symlink between the check and the open could still be followed; serve
  * trees that untrusted users cannot write to.
@@ -24,11 +27,14 @@ import { requestPath } from './request-path.ts'
 export interface StaticFilesOptions {
   /** The file that answers for a folder. Default `index.html`. */
   readonly index?: string
+  /** `deny` (the default) answers 404 for any path with a segment starting with `.`; `allow` serves them. */
+  readonly dotfiles?: 'deny' | 'allow'
 }
 
 export function staticFiles(root: string, options: StaticFilesOptions = {}): HttpHandler & { readonly description: string } {
   const base = path.resolve(root)
   const index = options.index ?? 'index.html'
+  const dotfiles = options.dotfiles ?? 'deny'
   const serve = async function serveStaticFile(req: Request): Promise<Response> {
     const method = req.method.toUpperCase()
     if (method !== 'GET' && method !== 'HEAD') return plain(405, [['Allow', 'GET, HEAD']])
@@ -39,6 +45,7 @@ export function staticFiles(root: string, options: StaticFilesOptions = {}): Htt
     const parsed = requestPath(rawPath)
     if (parsed.kind === 'malformed') return plain(400)
     if (parsed.kind === 'refused') return plain(404)
+    if (dotfiles === 'deny' && parsed.segments.some(isHidden)) return plain(404)
     const rootReal = await realpath(base).catch(() => undefined)
     if (rootReal === undefined) return plain(404)
     const found = await openInside(rootReal, path.join(rootReal, ...parsed.segments))
@@ -55,9 +62,12 @@ export function staticFiles(root: string, options: StaticFilesOptions = {}): Htt
     return fileResponse(req, method, found)
   }
   return Object.assign(serve, {
-    description: `serves the files under ${base} (GET and HEAD; index.html for folders; nothing outside it)`,
+    description: `serves the files under ${base} (GET and HEAD; index.html for folders; nothing outside it${dotfiles === 'deny' ? ', no dotfiles' : ''})`,
   })
 }
+
+/** A dotfile or dot-folder, other than RFC 8615's `.well-known`. */
+const isHidden = (segment: string): boolean => segment.startsWith('.') && segment !== '.well-known'
 
 interface Found { readonly path: string; readonly directory: boolean; readonly handle?: FileHandle; readonly facts: FileFacts }
 

@@ -1,6 +1,8 @@
 /**
  * A WsHandler that sends every connected client the same message on one shared timer (seed app 6's clock,
  * without a thread per client): the timer starts with the first client and stops when the last one leaves.
+ * A client gets its first message at once on joining, as the seed's clock does, then each shared tick (so its
+ * second message comes at most one interval later).
  */
 import type { WsHandler, Websocket } from './websocket.ts'
 
@@ -21,7 +23,7 @@ const nodeTimers: Timers = {
   clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
 }
 
-/** Every `intervalMs`, sends `message()` (computed once per tick) to each open client. */
+/** Sends `message()` to each client as it joins, then every `intervalMs` (computed once per tick) to all. */
 export function broadcastEvery(intervalMs: number, message: () => string | Uint8Array, timers: Timers = nodeTimers): Broadcast {
   if (!(intervalMs > 0)) throw new Error(`broadcastEvery needs an interval above 0 ms, such as 1000; got ${intervalMs}`)
   const clients = new Set<Websocket>()
@@ -37,10 +39,11 @@ export function broadcastEvery(intervalMs: number, message: () => string | Uint8
       if (clients.size === 0 && timer !== undefined) { timers.clearInterval(timer); timer = undefined }
     })
     timer ??= timers.setInterval(tick, intervalMs)
+    ws.send(message())
   }
   // Object.assign would copy the getters' current values, so the live ones are defined in place.
   return Object.defineProperties(join, {
-    description: { value: `sends each client a message every ${intervalMs} ms on one shared timer` },
+    description: { value: `sends each client a message when it joins, then every ${intervalMs} ms on one shared timer` },
     clients: { get: () => clients.size },
     ticking: { get: () => timer !== undefined },
   }) as Broadcast

@@ -1,7 +1,13 @@
-/** `sniff`: seed app 3's filter as a block: every request and response printed as on the wire. */
+/**
+ * `sniff`: seed app 3's filter as a block: what crossed the wire upstream, printed: each request as it was sent
+ * (hop-by-hop headers gone, Via added), the response as it came back, and websocket frames one line each. It
+ * sits last in the pipeline whatever its place in the list, so it sees the wire; an exchange a block answered
+ * without going upstream (a mock, a block) never crossed it and is not printed.
+ */
 import { z } from 'zod'
 import { printExchange } from '../../core/filters/print-exchange.ts'
-import { describe } from '../../core/http.ts'
+import { compose, describe, type HttpHandler } from '../../core/http.ts'
+import { printFrames } from '../../proxy/print-frames.ts'
 import type { BlockKind } from '../block.ts'
 import { describeMatch } from '../match.ts'
 import { commonFields, whenMatched } from './common.ts'
@@ -9,15 +15,19 @@ import { commonFields, whenMatched } from './common.ts'
 const schema = z.strictObject({ use: z.literal('sniff'), ...commonFields })
 export type SniffBlock = z.infer<typeof schema>
 
+const passOn = describe('prints what crosses the wire (the sniffer sits last in the pipeline)', (next: HttpHandler) => next)
+
 export const sniffBlock: BlockKind<SniffBlock> = {
   use: 'sniff',
-  summary: 'prints every request and response as on the wire (seed app 3)',
+  summary: 'prints every request and response as it crossed the wire, and websocket frames (seed app 3)',
   schema,
   example: { use: 'sniff' },
   describe: (b) => b.match ? `prints ${describeMatch(b.match)} as on the wire` : 'prints every request and response as on the wire',
   build: (b, context) => {
-    const print = printExchange(context.out)
-    if (!b.match) return { filter: print }
-    return { filter: describe(sniffBlock.describe(b), whenMatched(b.match, 'printMatchedExchange', (req, next) => print(next)(req))) }
+    const print = compose(printExchange(context.out), printFrames(context.out))
+    const innermost = b.match
+      ? describe(sniffBlock.describe(b), whenMatched(b.match, 'printMatchedExchange', (req, next) => print(next)(req)))
+      : print
+    return { filter: passOn, innermost }
   },
 }

@@ -1,12 +1,14 @@
 /**
  * The open exchange, fetched on demand with `getExchange` (and again when its summary changes): overview,
- * timing, actions, and Request / Response tabs with wire-exact headers and a body viewer.
+ * timing, actions, and tabs. The first, Headers, shows what was sent and what came back together (request
+ * line and headers, status line and headers, as on the wire, like DevTools' Headers tab); Request and
+ * Response add each message's body.
  */
 import { useEffect, useState } from 'react'
 import type { ExchangeDetail, ExchangeSummary } from '../../../shared/exchange.ts'
 import { copyText } from '../lib/clipboard.ts'
 import { toCurl } from '../lib/curl.ts'
-import { formatBytes, formatClock, statusText, statusTone } from '../lib/format.ts'
+import { formatBytes, formatClock, protocolText, statusText, statusTone } from '../lib/format.ts'
 import { messageOf } from '../store/session-slice.ts'
 import { ruleText, rulesOf } from '../lib/rules.ts'
 import { useApp, useAppStore } from '../store/use-app.ts'
@@ -21,15 +23,15 @@ type Loaded =
   | { readonly status: 'missing'; readonly id: string }
   | { readonly status: 'error'; readonly id: string; readonly message: string }
 
-type Tab = 'request' | 'response' | 'frames'
-const TAB_LABELS: Record<Tab, string> = { request: 'Request', response: 'Response', frames: 'Frames' }
+type Tab = 'headers' | 'request' | 'response' | 'frames'
+const TAB_LABELS: Record<Tab, string> = { headers: 'Headers', request: 'Request', response: 'Response', frames: 'Frames' }
 
 export function DetailPane() {
   const store = useAppStore()
   const id = useApp((s) => s.selectedId)
   const summary = useApp((s) => (s.selectedId === undefined ? undefined : s.byId.get(s.selectedId)))
   const [loaded, setLoaded] = useState<Loaded | undefined>(undefined)
-  const [tab, setTab] = useState<Tab>('response')
+  const [tab, setTab] = useState<Tab>('headers')
 
   useEffect(() => {
     if (id === undefined) return
@@ -50,8 +52,8 @@ export function DetailPane() {
   const detail = loaded?.status === 'ready' && loaded.id === id ? loaded.detail : undefined
   const head = summary ?? detail
   const websocket = head?.tags.includes('websocket') === true
-  const tabs: readonly Tab[] = websocket ? ['request', 'response', 'frames'] : ['request', 'response']
-  const shownTab: Tab = tabs.includes(tab) ? tab : 'response'
+  const tabs: readonly Tab[] = websocket ? ['headers', 'request', 'response', 'frames'] : ['headers', 'request', 'response']
+  const shownTab: Tab = tabs.includes(tab) ? tab : 'headers'
   return (
     <section className="detail" data-testid="detail" aria-label="Exchange detail">
       <header className="detail-head">
@@ -79,19 +81,18 @@ export function DetailPane() {
         {loaded?.status === 'missing' && loaded.id === id && <p className="muted">This exchange is no longer kept (cleared or evicted).</p>}
         {!detail && loaded?.status === 'loading' && <p className="muted">Loading…</p>}
         {detail && shownTab === 'frames' && <FramesPanel exchangeId={detail.id} />}
+        {detail && shownTab === 'headers' && <BothHeads detail={detail} />}
         {detail && shownTab === 'request' && (
           <>
-            <p className="start-line mono">{detail.method} {detail.target} {detail.httpVersion}</p>
+            <p className="start-line mono">{detail.method} {detail.target} {protocolText(detail.httpVersion)}</p>
             <HeadersTable headers={detail.requestHeaders} label="Request headers" />
             <BodyViewer key={`${detail.id}-req`} body={detail.requestBody} headers={detail.requestHeaders} label="Request body" />
           </>
         )}
         {detail && shownTab === 'response' && (
-          detail.status === undefined && detail.responseHeaders.length === 0 ? (
-            <p className="muted">{detail.outcome.kind === 'pending' ? 'Waiting for the response…' : 'No response was received.'}</p>
-          ) : (
+          !hasResponse(detail) ? <NoResponse detail={detail} /> : (
             <>
-              <p className="start-line mono">{detail.httpVersion} {detail.status ?? ''} {detail.reason ?? ''}</p>
+              <p className="start-line mono">{protocolText(detail.httpVersion)} {detail.status ?? ''} {detail.reason ?? ''}</p>
               <HeadersTable headers={detail.responseHeaders} label="Response headers" />
               <BodyViewer key={`${detail.id}-res`} body={detail.responseBody} headers={detail.responseHeaders} label="Response body" />
             </>
@@ -99,6 +100,30 @@ export function DetailPane() {
         )}
       </div>
     </section>
+  )
+}
+
+const hasResponse = (d: ExchangeDetail): boolean => d.status !== undefined || d.responseHeaders.length > 0
+
+function NoResponse({ detail }: { detail: ExchangeDetail }) {
+  return <p className="muted">{detail.outcome.kind === 'pending' ? 'Waiting for the response…' : 'No response was received.'}</p>
+}
+
+/** The Headers tab: the request's method, URL and headers, then the response's status line and headers. */
+function BothHeads({ detail }: { detail: ExchangeDetail }) {
+  return (
+    <>
+      <h3 className="message-title">Request</h3>
+      <p className="start-line mono" data-testid="request-line">{detail.method} {detail.url} {protocolText(detail.httpVersion)}</p>
+      <HeadersTable headers={detail.requestHeaders} label="Request headers" />
+      <h3 className="message-title">Response</h3>
+      {hasResponse(detail) ? (
+        <>
+          <p className="start-line mono" data-testid="status-line">{protocolText(detail.httpVersion)} {detail.status ?? ''} {detail.reason ?? ''}</p>
+          <HeadersTable headers={detail.responseHeaders} label="Response headers" />
+        </>
+      ) : <NoResponse detail={detail} />}
+    </>
   )
 }
 

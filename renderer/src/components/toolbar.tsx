@@ -52,7 +52,7 @@ function FilterBox() {
   return (
     <div className="filter">
       <input type="search" className="filter-input" data-testid="filter" aria-label="Filter traffic" spellCheck={false}
-        placeholder="Filter  ( / )   e.g. status:5xx -method:GET host:api dur>500 size>10k"
+        placeholder='Filter  ( / )   e.g. status:5xx -method:GET host:api dur>500 size>10k header:x-id=abc body:"text"'
         value={text} onChange={(e) => change(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === 'Escape') { e.preventDefault(); if (text) change(''); else e.currentTarget.blur() }

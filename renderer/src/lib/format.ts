@@ -59,3 +59,8 @@ export function shortType(contentType: string | undefined): string {
   if (sub === 'octet-stream') return 'binary'
   return sub
 }
+
+/** The protocol as a start line writes it: `HTTP/1.1` (capture stores the bare version, `1.1`). */
+export function protocolText(version: string): string {
+  return /^HTTP\//i.test(version) ? version : `HTTP/${version}`
+}

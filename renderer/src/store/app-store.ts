@@ -10,10 +10,11 @@ import { createFramesSlice, type FramesSlice } from './frames-slice.ts'
 import { createLatencySlice, type LatencySlice } from './latency-slice.ts'
 import { createLayoutSlice, type LayoutSlice } from './layout-slice.ts'
 import { createRecordingSlice, type RecordingSlice } from './recording-slice.ts'
+import { createSearchSlice, type SearchSlice } from './search-slice.ts'
 import { createSessionSlice, type SessionSlice, type StoreOptions as SessionOptions } from './session-slice.ts'
 import { createTrafficSlice, type TrafficSlice } from './traffic-slice.ts'
 
-export type AppState = TrafficSlice & LayoutSlice & SessionSlice & LatencySlice & RecordingSlice & ChaosSlice & FramesSlice & ClockSlice
+export type AppState = TrafficSlice & LayoutSlice & SessionSlice & LatencySlice & RecordingSlice & ChaosSlice & FramesSlice & ClockSlice & SearchSlice
 export type AppStore = StoreApi<AppState>
 
 export interface StoreOptions extends SessionOptions {
@@ -32,5 +33,6 @@ export function createAppStore(transport: Transport, options: StoreOptions = {})
     ...createChaosSlice(transport)(...a),
     ...createFramesSlice(transport)(...a),
     ...createClockSlice(transport, options.clock)(...a),
+    ...createSearchSlice(transport)(...a),
   }))
 }

@@ -7,11 +7,18 @@
  *   host:api.dev    the host contains it
  *   dur>500         duration in ms (also <, >=, <=, =; `s` suffix for seconds: dur>1.5s)
  *   size>10k        response size in bytes (k = KiB, m = MiB)
+ *   header:x-id     a request or response header of that name is present
+ *   header:x-id=abc ... and its value contains `abc` (ignoring case)
+ *   body:"a text"   the request or response body (decoded as shown) contains it (ignoring ASCII case)
  *
  * A `key:value` with an unknown key, or a known key with a value that does not parse, is plain text.
- * Double quotes keep spaces inside one text term: "hello world".
+ * Double quotes keep spaces inside one text term ("hello world") or one value (body:"hello world").
+ *
+ * `header:` and `body:` look at what only main holds: they are content terms, searched there
+ * (`searchExchanges`); the predicate takes the ids each one matched. Until those arrive, a content term
+ * matches nothing.
  */
-import type { ExchangeSummary } from '../../../shared/exchange.ts'
+import type { ContentSearchTerm, ExchangeSummary } from '../../../shared/exchange.ts'
 
 export type ExchangePredicate = (e: ExchangeSummary) => boolean
 
@@ -21,24 +28,40 @@ export type FilterTerm =
   | { readonly kind: 'status'; readonly negated: boolean; readonly patterns: readonly RegExp[] }
   | { readonly kind: 'host'; readonly negated: boolean; readonly host: string }
   | { readonly kind: 'dur' | 'size'; readonly negated: boolean; readonly op: Comparison; readonly value: number }
+  /** `index` is the term's place among the content terms: the ids it matched are `matches[index]`. */
+  | { readonly kind: 'content'; readonly negated: boolean; readonly search: ContentSearchTerm; readonly index: number }
+
+/** Per content term, in order: the ids of the exchanges main found it in. */
+export type ContentMatches = readonly ReadonlySet<string>[]
 
 type Comparison = '>' | '<' | '>=' | '<=' | '='
 
 export const matchAll: ExchangePredicate = () => true
 
-/** Splits on spaces, keeping double-quoted runs together (quotes removed). */
+/**
+ * Splits on spaces, keeping double-quoted runs together: a quoted text term keeps its opening quote as a
+ * marker (`"a b` for `"a b"`), a quoted value loses its quotes (`body:a b` for `body:"a b"`).
+ */
 export function tokenize(text: string): string[] {
   const tokens: string[] = []
-  const re = /(-?)"([^"]*)"?|(\S+)/g
+  const re = /(-?)"([^"]*)"?|(-?[A-Za-z]+:)"([^"]*)"?|(\S+)/g
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    if (m[3] !== undefined) tokens.push(m[3])
+    if (m[5] !== undefined) tokens.push(m[5])
+    else if (m[3] !== undefined) tokens.push(`${m[3]}${m[4] ?? ''}`)
     else if (m[2]) tokens.push(`${m[1] ?? ''}"${m[2]}`)
   }
   return tokens
 }
 
 export function parseTerms(text: string): FilterTerm[] {
+  let index = 0
   return tokenize(text).map(parseTerm).filter((t): t is FilterTerm => t !== undefined)
+    .map((t) => (t.kind === 'content' ? { ...t, index: index++ } : t))
+}
+
+/** The content terms of a filter, in order, as `searchExchanges` takes them (none: no search needed). */
+export function contentTerms(text: string): ContentSearchTerm[] {
+  return parseTerms(text).flatMap((t) => (t.kind === 'content' ? [t.search] : []))
 }
 
 function parseTerm(token: string): FilterTerm | undefined {
@@ -62,6 +85,14 @@ function parseKeyed(body: string, negated: boolean): FilterTerm | undefined {
   const key = body.slice(0, colon).toLowerCase()
   const value = body.slice(colon + 1)
   switch (key) {
+    case 'header': {
+      const eq = value.indexOf('=')
+      const name = (eq < 0 ? value : value.slice(0, eq)).trim()
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return undefined
+      const wanted = eq < 0 ? undefined : value.slice(eq + 1)
+      return { kind: 'content', negated, index: 0, search: wanted ? { kind: 'header', name, value: wanted } : { kind: 'header', name } }
+    }
+    case 'body': return { kind: 'content', negated, index: 0, search: { kind: 'body', text: value } }
     case 'method': return { kind: 'method', negated, methods: value.toUpperCase().split(',').filter(Boolean) }
     case 'host': return { kind: 'host', negated, host: value.toLowerCase() }
     case 'status': {
@@ -99,8 +130,9 @@ function compare(actual: number | undefined, op: Comparison, value: number): boo
   }
 }
 
-function termMatches(term: FilterTerm, e: ExchangeSummary): boolean {
+function termMatches(term: FilterTerm, e: ExchangeSummary, content: ContentMatches | undefined): boolean {
   switch (term.kind) {
+    case 'content': return content?.[term.index]?.has(e.id) ?? false
     case 'text': return e.url.toLowerCase().includes(term.text)
     case 'method': return term.methods.includes(e.method.toUpperCase())
     case 'host': return e.host.toLowerCase().includes(term.host)
@@ -114,12 +146,15 @@ function termMatches(term: FilterTerm, e: ExchangeSummary): boolean {
   }
 }
 
-/** Compiles filter text to a predicate; blank text gives `matchAll` (so callers can test identity). */
-export function parseFilter(text: string): ExchangePredicate {
+/**
+ * Compiles filter text to a predicate; blank text gives `matchAll` (so callers can test identity).
+ * `content` holds what main found for the content terms (see `contentTerms`), once it has answered.
+ */
+export function parseFilter(text: string, content?: ContentMatches): ExchangePredicate {
   const terms = parseTerms(text)
   if (terms.length === 0) return matchAll
   return function matchesFilter(e) {
-    for (const t of terms) if (termMatches(t, e) === t.negated) return false
+    for (const t of terms) if (termMatches(t, e, content) === t.negated) return false
     return true
   }
 }

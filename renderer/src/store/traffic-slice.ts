@@ -8,6 +8,7 @@ import type { AppState } from './app-store.ts'
 import { comparatorFor, DEFAULT_SORT, nextSort, type ColumnId, type Comparator, type SortSpec } from './columns.ts'
 import { matchAll, parseFilter, type ExchangePredicate } from './filter.ts'
 import { applyBatch, indexOfRow, rebuildVisible, type ById } from './traffic-index.ts'
+import { contentKeyOf } from './search-slice.ts'
 
 export interface TrafficSlice {
   readonly ids: readonly string[]
@@ -64,6 +65,7 @@ export const createTrafficSlice: StateCreator<AppState, [], [], TrafficSlice> = 
       ...(result.finished.length > 0 ? { latencyRevision: s.latencyRevision + 1 } : {}),
       ...(lostSelection ? { selectedId: undefined, detailOpen: false } : {}),
     })
+    if (s.contentKey !== '') s.contentChanged()
   },
 
   replaceTraffic(exchanges) {
@@ -92,8 +94,12 @@ export const createTrafficSlice: StateCreator<AppState, [], [], TrafficSlice> = 
   setFilter(text) {
     const s = get()
     if (text === s.filterText) return
-    const predicate = parseFilter(text)
-    set({ filterText: text, predicate, visibleIds: rebuildVisible(s.ids, s.byId, predicate, s.comparator) })
+    // header: and body: terms are searched in main: matches already found still apply if those terms did not change.
+    const key = contentKeyOf(text)
+    const known = key !== '' && key === s.contentKey ? s.contentMatches : undefined
+    const predicate = parseFilter(text, known)
+    set({ filterText: text, predicate, visibleIds: rebuildVisible(s.ids, s.byId, predicate, s.comparator), ...(known ? {} : { contentKey: '', contentMatches: undefined }) })
+    if (key !== s.contentKey || key === '') get().searchContent()
   },
 
   setSort(sort) {

@@ -1,0 +1,31 @@
+/**
+ * The stand-in for HTTPS clients: a CONNECT is answered 200 and its TLS terminated with a leaf from the local
+ * CA (as the intercepting proxy does, `interceptConnect`); the decrypted requests, given absolute
+ * `https://host:port/path` targets, go through the app's whole pipeline and are answered from the recording.
+ * Nothing is ever sent to a server: a CONNECT stream that is not TLS is closed, not tunnelled.
+ */
+import type { HttpHandler } from '../core/http.ts'
+import { generatedResponse, type Request, type Response } from '../core/message.ts'
+import { interceptConnect, type TlsInterception } from '../tls/intercept-connect.ts'
+import type { StandIn } from './stand-in.ts'
+
+export type StandInHandler = StandIn & { readonly reenter?: (pipeline: HttpHandler) => void }
+
+/** The stand-in answering HTTPS through CONNECT too; without `tls`, the stand-in unchanged (a CONNECT is a miss). */
+export function answerHttps(standIn: StandIn, tls: TlsInterception | undefined): StandInHandler {
+  if (!tls) return standIn
+  let whole: HttpHandler = standIn
+  const connect = interceptConnect({ tls: { ...tls, passthrough: [] }, decrypted: (req) => whole(req), raw: refuseTunnel })
+  const handler = function answerFromRecordingOrDecrypt(req: Request): Promise<Response> {
+    return req.method === 'CONNECT' ? connect(req) : standIn(req)
+  }
+  return Object.assign(handler, {
+    description: `${standIn.description}; decrypts HTTPS inside CONNECT with the Nanoscope CA and answers it from the recording too`,
+    reset: standIn.reset,
+    reenter: (pipeline: HttpHandler) => { whole = pipeline },
+  })
+}
+
+async function refuseTunnel(req: Request): Promise<Response> {
+  return generatedResponse(502, 'bad-gateway', `the stand-in never contacts servers, and the stream to ${req.target} is not TLS it could answer`)
+}

@@ -1,0 +1,69 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { gzipSync } from 'node:zlib'
+import { searchExchanges } from '../../electron/capture/exchange-search.ts'
+import { CaptureHub } from '../../electron/capture/capture-hub.ts'
+import type { CapturedExchange } from '../../electron/capture/captured-exchange.ts'
+import { makeRecord } from './fixtures.ts'
+
+const body = (text: string | Uint8Array) => {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text
+  return { bytes, size: bytes.byteLength, truncated: false }
+}
+
+function record(n: number, over: Partial<CapturedExchange>): CapturedExchange {
+  return { ...makeRecord(n), ...over }
+}
+
+const records = [
+  record(1, { requestHeaders: [['Host', 'h'], ['X-Request-Id', 'abc-123']], responseBody: body('{"status":"Ready"}') }),
+  record(2, { responseHeaders: [['x-request-id', 'ABC-999'], ['Content-Encoding', 'gzip']], responseBody: body(gzipSync('an Error happened deep inside')) }),
+  record(3, { requestBody: body('order=some text&x=1'), responseHeaders: [['Content-Type', 'text/plain']] }),
+  record(4, {}),
+]
+
+test('header terms match a header by name, or by name and a value it contains, in the request or the response, ignoring case', async () => {
+  const { matches } = await searchExchanges(records, [
+    { kind: 'header', name: 'x-request-id' },
+    { kind: 'header', name: 'X-REQUEST-ID', value: 'abc-1' },
+    { kind: 'header', name: 'content-type', value: 'text' },
+  ])
+  assert.deepEqual(matches, [['x1', 'x2'], ['x1'], ['x3']])
+})
+
+test('body terms match the request or response body as shown (gzip decoded), ignoring case', async () => {
+  const { matches, searched } = await searchExchanges(records, [
+    { kind: 'body', text: 'error happened' },
+    { kind: 'body', text: 'some text' },
+    { kind: 'body', text: 'READY' },
+    { kind: 'body', text: 'absent' },
+  ])
+  assert.deepEqual(matches, [['x2'], ['x3'], ['x1'], []])
+  assert.equal(searched, 4)
+})
+
+test('searching the bodies of 100,000 stored exchanges yields to the event loop after every few milliseconds of work', async () => {
+  const hub = new CaptureHub({ maxExchanges: 100_000 })
+  const filler = Buffer.alloc(2048, 'lorem ipsum dolor sit amet ')
+  for (let n = 1; n <= 100_000; n++) {
+    hub.exchangeCompleted(record(n, { responseBody: body(n === 77_777 ? Buffer.concat([filler, Buffer.from('the Needle')]) : filler) }))
+  }
+  const records = hub.store.storedRecords()
+  // Work between yields is measured in CPU time, which a busy shared machine's preemption does not inflate.
+  const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
+  let sliceStart = cpuMs()
+  const slices: number[] = []
+  const yieldTo = async () => {
+    slices.push(cpuMs() - sliceStart)
+    await new Promise((resolve) => setImmediate(resolve))
+    sliceStart = cpuMs()
+  }
+  const { matches, searched } = await searchExchanges(records, [{ kind: 'body', text: 'needle' }], { yieldTo })
+  slices.push(cpuMs() - sliceStart)
+  assert.equal(searched, 100_000)
+  assert.deepEqual(matches, [['x77777']])
+  assert.ok(slices.length >= 5, `it yielded ${slices.length - 1} times`)
+  const sorted = [...slices].sort((a, b) => a - b)
+  const p95 = sorted[Math.floor(sorted.length * 0.95)]!
+  assert.ok(p95 < 30, `95% of its slices of work take under 30 ms of CPU, not ${p95.toFixed(1)} (longest ${sorted.at(-1)!.toFixed(1)}, ${slices.length} slices)`)
+})
