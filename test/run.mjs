@@ -37,10 +37,15 @@ if (only.length === 0) {
 const files = only.length > 0 ? only : findTests(join(root, 'test'))
 // Tests never touch the user's real data directory (sessions, the CA): they get a fresh one.
 const home = mkdtempSync(join(tmpdir(), 'nanoscope-test-home-'))
+// Any deprecation warning fails the run: --throw-deprecation turns it into an uncaught exception in the process
+// that printed it, so the test file that caused it fails with a stack. It is passed in NODE_OPTIONS rather than
+// as a flag so that every process the suite starts (each test file, the CLI children) inherits it; scanning the
+// output instead would miss the children whose stderr a test captures.
+const nodeOptions = [process.env.NODE_OPTIONS, '--throw-deprecation'].filter(Boolean).join(' ')
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, NANOSCOPE_TEST: '1', NANOSCOPE_HOME: home } },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: nodeOptions, NANOSCOPE_TEST: '1', NANOSCOPE_HOME: home } },
 )
 rmSync(home, { recursive: true, force: true })
 process.exit(result.status ?? 1)
