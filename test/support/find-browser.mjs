@@ -52,7 +52,7 @@ function sparticuz() {
   }
   const { version } = JSON.parse(readFileSync(manifest, 'utf8'))
   const dir = join(root, 'node_modules', '.cache', 'nanoscope-chromium', version)
-  const found = { path: join(dir, 'chromium'), source: `@sparticuz/chromium ${version}`, env: { LD_LIBRARY_PATH: join(dir, 'al2023', 'lib'), ...POSIX_LOCALE_FIX } }
+  const found = { path: join(dir, 'chromium'), source: `@sparticuz/chromium ${version}`, env: { LD_LIBRARY_PATH: [join(dir, 'al2023', 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), ...POSIX_LOCALE_FIX } }
   if (existsSync(found.path)) return found
   // Unpacked beside the final folder, then renamed into place, so concurrent test files never see half of it.
   mkdirSync(dirname(dir), { recursive: true })
