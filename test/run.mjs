@@ -62,12 +62,15 @@ const result = spawnSync(
 )
 const skipped = existsSync(skips) ? readFileSync(skips, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)) : []
 rmSync(home, { recursive: true, force: true })
-// Only when something was skipped (never under NANOSCOPE_REQUIRE_ALL=1, where a missing counterpart fails instead),
-// one line after the runner's own summary: how many, and why.
+// Only when something was skipped (under NANOSCOPE_REQUIRE_ALL=1 a missing counterpart fails instead, so CI has
+// none), one line after the runner's own summary: how many, and why. Tests are counted as the runner counts them;
+// a skipped suite counts apart, since the runner does not list the tests inside it.
 if (skipped.length > 0) {
   const reasons = new Map()
   for (const { reason } of skipped) reasons.set(reason, (reasons.get(reason) ?? 0) + 1)
   const why = [...reasons].map(([reason, count]) => `${count} × ${reason}`).join('; ')
-  console.log(`skipped ${skipped.length}: ${why}`)
+  const suites = skipped.filter((s) => s.suite).length
+  const tests = skipped.length - suites
+  console.log(`skipped ${tests} ${tests === 1 ? 'test' : 'tests'}${suites ? ` and ${suites} ${suites === 1 ? 'suite' : 'suites'}` : ''}: ${why}`)
 }
 process.exit(result.status ?? 1)
