@@ -16,7 +16,7 @@
  * trace (it attributes long tasks and measures their main-thread CPU time), NANOSCOPE_CHROMIUM.
  */
 import os from 'node:os'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core'
@@ -26,10 +26,13 @@ import { Host } from '../electron/host/host.ts'
 import { startWebUi, type RunningWebUi } from '../electron/web/serve.ts'
 import { ensureRendererBuilt } from '../electron/web/renderer-build.ts'
 import { target, targetLine, type Target } from './report.ts'
+import { findBrowser } from '../test/support/find-browser.mjs'
 
 const STATIC_DIR = fileURLToPath(new URL('../dist/renderer/', import.meta.url))
 const SCREENSHOT = fileURLToPath(new URL('../test-output/screenshots/ui-bench.png', import.meta.url))
-const CHROMIUM = process.env.NANOSCOPE_CHROMIUM ?? '/usr/bin/chromium'
+// The browser the tests use, found the same way (NANOSCOPE_CHROMIUM, a system one, then @sparticuz/chromium).
+const BROWSER = findBrowser()
+const CHROMIUM = 'path' in BROWSER ? `${BROWSER.path} (${BROWSER.source})` : 'none'
 
 const envNumber = (name: string, fallback: number): number => {
   const v = Number(process.env[name])
@@ -168,9 +171,9 @@ async function heapUsage(cdp: CDPSession): Promise<{ usedMb: number; totalMb: nu
 }
 
 function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set NANOSCOPE_CHROMIUM)`)
+  if (!('path' in BROWSER)) throw new Error(`no Chromium for the UI bench: ${BROWSER.missing} (set NANOSCOPE_CHROMIUM, or npm install)`)
   return chromium.launch({
-    executablePath: CHROMIUM, timeout: 30_000,
+    executablePath: BROWSER.path, timeout: 30_000, ...(BROWSER.env ? { env: { ...process.env, ...BROWSER.env } as Record<string, string> } : {}),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   })

@@ -139,7 +139,8 @@ export async function createSession(dir: string, options: CreateSessionOptions =
   }
   const handle: FileHandle = await open(logFile, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT)
   // The records of each event-loop turn in one synchronous write, before that turn's answers leave (log-appender.ts).
-  const appender = new LogAppender(handle.fd, (await handle.stat()).size, count)
+  const size = await handle.stat().then((s) => s.size, async (error: unknown) => { await handle.close(); throw error })
+  const appender = new LogAppender(handle.fd, size, count)
   let closing: Promise<SessionInfo> | undefined
   const closed = () => new Error(`the session in ${dir} is closed`)
 

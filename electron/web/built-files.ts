@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from 'node:fs'
 import { extname, join, resolve, sep } from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { pipeBody } from '../core/stream-plumbing.ts'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
@@ -11,7 +12,10 @@ const TYPES: Record<string, string> = {
 /** Matches the renderer's own meta CSP; sent as a header too so it holds even if the page is altered. */
 export const UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
-/** Serves the built renderer; `/` is index.html; nothing outside the folder is reachable. */
+/**
+ * Serves the built renderer; `/` is index.html; nothing outside the folder is reachable. A client that leaves
+ * mid-download has the file closed at once (`pipe` alone would leave it open, paused, for good).
+ */
 export function serveBuiltFile(root: string, req: IncomingMessage, res: ServerResponse): void {
   let path: string
   try { path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname) } catch { path = '/' }
@@ -35,7 +39,7 @@ export function serveBuiltFile(root: string, req: IncomingMessage, res: ServerRe
     'Cache-Control': 'no-cache',
   })
   if (req.method === 'HEAD') return void res.end()
-  createReadStream(full).on('error', () => res.destroy()).pipe(res)
+  pipeBody(createReadStream(full), res, () => res.destroy())
 }
 
 function notFound(res: ServerResponse): void {

@@ -5,6 +5,7 @@ import { promisify } from 'node:util'
 import { createServer } from 'node:net'
 import { listeningUrl, runCli } from '../support/cli-process.ts'
 import { startUpstream } from '../support/upstream.ts'
+import { needs } from '../support/counterparts.ts'
 
 const run = promisify(execFile)
 
@@ -14,7 +15,7 @@ async function curl(args: string[]): Promise<string> {
 }
 
 for (const command of ['proxy', 'latency', 'sniff']) {
-  test(`nanoscope ${command} prints where it listens first and exits 0 on SIGTERM`, async (t) => {
+  test(`nanoscope ${command} prints where it listens first and exits 0 on SIGTERM`, { skip: needs('curl') }, async (t) => {
     const upstream = await startUpstream((_req, res) => res.end(`hi from upstream`))
     t.after(() => upstream.stop())
     const cli = runCli([command, '--port', '0'])
@@ -34,7 +35,7 @@ for (const command of ['proxy', 'latency', 'sniff']) {
   })
 }
 
-test('nanoscope proxy --target is a reverse proxy that curl can use directly', async (t) => {
+test('nanoscope proxy --target is a reverse proxy that curl can use directly', { skip: needs('curl') }, async (t) => {
   const upstream = await startUpstream((req, res) => res.end(`you asked for ${req.url}`))
   t.after(() => upstream.stop())
   const cli = runCli(['proxy', '--port', '0', '--target', `${upstream.url}/base`])

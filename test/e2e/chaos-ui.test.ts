@@ -1,11 +1,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { SCREENSHOTS } from '../support/browser.ts'
+import { SCREENSHOTS, needsBrowser } from '../support/browser.ts'
 import { startUpstream } from '../support/upstream.ts'
 import { servedUi, toProxyItself, viaProxy } from './ui-helpers.ts'
 
-test('chaos switched on in the pane answers 503, and the HTTP control API switches it off and on again within a second', async (t) => {
+test('chaos switched on in the pane answers 503, and the HTTP control API switches it off and on again within a second', { skip: needsBrowser() }, async (t) => {
   const upstream = await startUpstream()
   t.after(() => upstream.stop())
   const { app, page } = await servedUi(t)

@@ -1,10 +1,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { SCREENSHOTS } from '../support/browser.ts'
+import { SCREENSHOTS, needsBrowser } from '../support/browser.ts'
 import { servedUi } from './ui-helpers.ts'
 
-test('the Clock pane ticks over a captured websocket whose frames show in the exchange\'s Frames tab', async (t) => {
+test('the Clock pane ticks over a captured websocket whose frames show in the exchange\'s Frames tab', { skip: needsBrowser() }, async (t) => {
   const { page } = await servedUi(t)
 
   await page.getByTestId('nav-clock').click()

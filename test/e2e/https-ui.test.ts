@@ -4,13 +4,13 @@ import { createServer } from 'node:https'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { launchChromium, SCREENSHOTS } from '../support/browser.ts'
+import { launchChromium, SCREENSHOTS, needsBrowser } from '../support/browser.ts'
 import { startServe } from '../support/serve-process.ts'
 import { caInfo } from '../../electron/tls/certificate-authority.ts'
 import { chromiumTrustArgs } from '../../electron/tls/fingerprints.ts'
 import { cert, key } from '../core/client/tls-fixture.ts'
 
-test('Chromium trusting the CA by SPKI loads an https page through the proxy, and the decrypted exchange shows in the UI', async (t) => {
+test('Chromium trusting the CA by SPKI loads an https page through the proxy, and the decrypted exchange shows in the UI', { skip: needsBrowser() }, async (t) => {
   const scratch = mkdtempSync(join(tmpdir(), 'nanoscope-https-ui-'))
   t.after(() => rmSync(scratch, { recursive: true, force: true }))
   const upstreamCa = join(scratch, 'upstream-ca.pem')

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
-import { launchChromium, SCREENSHOTS } from '../support/browser.ts'
+import { launchChromium, SCREENSHOTS, needsBrowser } from '../support/browser.ts'
 import { startServe } from '../support/serve-process.ts'
 import { startUpstream } from '../support/upstream.ts'
 
@@ -15,7 +15,7 @@ function viaProxy(proxyUrl: string, url: string): Promise<number> {
   })
 }
 
-test('the served UI in headless Chromium shows an exchange made through the proxy', async (t) => {
+test('the served UI in headless Chromium shows an exchange made through the proxy', { skip: needsBrowser() }, async (t) => {
   const upstream = await startUpstream((_req, res) => { res.setHeader('Content-Type', 'application/json'); res.end('{"hello":"nanoscope"}') })
   t.after(() => upstream.stop())
   const app = await startServe()

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { SCREENSHOTS } from '../support/browser.ts'
+import { SCREENSHOTS, needsBrowser } from '../support/browser.ts'
 import { startUpstream } from '../support/upstream.ts'
 import { servedUi, viaProxy } from './ui-helpers.ts'
 
-test('a session recorded from the Sessions pane replays at max speed with every request the same, and the replays show in Traffic', async (t) => {
+test('a session recorded from the Sessions pane replays at max speed with every request the same, and the replays show in Traffic', { skip: needsBrowser() }, async (t) => {
   const upstream = await startUpstream((req, res) => {
     res.setHeader('Content-Type', 'application/json')
     res.end(JSON.stringify({ path: req.url }))
@@ -52,7 +52,7 @@ test('a session recorded from the Sessions pane replays at max speed with every 
   await page.screenshot({ path: join(SCREENSHOTS, 'sessions-replayed-traffic.png') })
 })
 
-test('a HAR file picked in the Sessions pane imports as a session, saying what it imported, warned about and skipped', async (t) => {
+test('a HAR file picked in the Sessions pane imports as a session, saying what it imported, warned about and skipped', { skip: needsBrowser() }, async (t) => {
   const { page } = await servedUi(t)
   await page.getByTestId('nav-sessions').click()
   await page.getByTestId('sessions-table').or(page.getByTestId('sessions-empty')).waitFor()

@@ -13,7 +13,7 @@ import { Agent, request as httpRequest } from 'node:http'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { launchChromium, SCREENSHOTS } from '../support/browser.ts'
+import { launchChromium, SCREENSHOTS, needsBrowser } from '../support/browser.ts'
 import { startServe } from '../support/serve-process.ts'
 import { startUpstream } from '../support/upstream.ts'
 
@@ -98,7 +98,7 @@ function colouredPixels(page: Page, testid: string): Promise<{ width: number; he
   }, testid)
 }
 
-test('traffic UI: 1,000 live exchanges, filter, detail, resend, keyboard and latency charts', async (t) => {
+test('traffic UI: 1,000 live exchanges, filter, detail, resend, keyboard and latency charts', { skip: needsBrowser() }, async (t) => {
   const started = Date.now()
   const upstream = await startUpstream((req, res, body) => {
     if (req.url?.startsWith('/fail/')) { res.statusCode = 500; res.setHeader('Content-Type', 'text/plain'); res.end('upstream broke'); return }

@@ -9,6 +9,7 @@ import { chromiumTrustArgs } from '../../electron/tls/fingerprints.ts'
 import { x509 } from '../../electron/tls/x509.ts'
 import { runCaCommand } from '../../electron/cli/ca-command.ts'
 import { tempDir } from './fixtures.ts'
+import { needs } from '../support/counterparts.ts'
 
 describe('the Nanoscope certificate authority', () => {
   it('is made on first use with a private key only its owner can read, and reused afterwards', async () => {
@@ -41,7 +42,7 @@ describe('the Nanoscope certificate authority', () => {
     } finally { dir.remove() }
   })
 
-  it('reports the SHA-256 and SPKI fingerprints that openssl computes', async () => {
+  it('reports the SHA-256 and SPKI fingerprints that openssl computes', { skip: needs('openssl') }, async () => {
     const dir = tempDir()
     try {
       const info = await caInfo({ dir: dir.path })

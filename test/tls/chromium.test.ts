@@ -1,11 +1,10 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
-import { CHROMIUM, launchChromium } from '../support/browser.ts'
+import { launchChromium, needsBrowser } from '../support/browser.ts'
 import { chromiumTrustArgs, spkiFingerprint } from '../../electron/tls/fingerprints.ts'
 import { startHttpsUpstream, startInterceptingProxy, testCa, type HttpsUpstream, type InterceptingProxy } from './fixtures.ts'
 
-describe('Chromium through the intercepting proxy', { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}` }, () => {
+describe('Chromium through the intercepting proxy', { skip: needsBrowser() }, () => {
   let fixture: Awaited<ReturnType<typeof testCa>>
   let upstream: HttpsUpstream
   let proxy: InterceptingProxy

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { X509Certificate } from 'node:crypto'
 import { startUpstream } from '../support/upstream.ts'
+import { needs } from '../support/counterparts.ts'
 import { ConnectAgent, connectThrough, getVia } from './connect-agent.ts'
 import { startHttpsUpstream, startInterceptingProxy, tempDir, testCa, type HttpsUpstream, type InterceptingProxy } from './fixtures.ts'
 import type { CapturedExchange } from '../../electron/capture/captured-exchange.ts'
@@ -43,7 +44,7 @@ describe('HTTPS interception through CONNECT', () => {
     try { await run(proxy) } finally { await proxy.stop() }
   }
 
-  it('lets curl fetch an https page through the proxy when it trusts the exported CA, and captures the decrypted exchange', async () => {
+  it('lets curl fetch an https page through the proxy when it trusts the exported CA, and captures the decrypted exchange', { skip: needs('curl') }, async () => {
     await withProxy({ tls: { certificates: fixture.minter }, upstreamCa: [upstream.caPem] }, async (proxy) => {
       const result = await curl(['--cacert', caFile, '-x', proxy.url, `https://localhost:${upstream.port}/inside?q=1`])
       assert.equal(result.stderr, '')
@@ -118,7 +119,7 @@ describe('HTTPS interception through CONNECT', () => {
     })
   })
 
-  it('accepts an untrusted upstream certificate when told the upstream may be insecure', async () => {
+  it('accepts an untrusted upstream certificate when told the upstream may be insecure', { skip: needs('curl') }, async () => {
     await withProxy({ tls: { certificates: fixture.minter }, insecureUpstream: true }, async (proxy) => {
       const result = await curl(['--cacert', caFile, '-x', proxy.url, `https://localhost:${upstream.port}/anyway`])
       assert.equal(result.stdout, 'hello over https /anyway')
@@ -137,7 +138,7 @@ describe('HTTPS interception through CONNECT', () => {
     })
   })
 
-  it('records a client that rejects our certificate as a failed TLS handshake, and keeps serving', async () => {
+  it('records a client that rejects our certificate as a failed TLS handshake, and keeps serving', { skip: needs('curl') }, async () => {
     await withProxy({ tls: { certificates: fixture.minter }, upstreamCa: [upstream.caPem] }, async (proxy) => {
       const rejected = await curl(['-x', proxy.url, `https://localhost:${upstream.port}/`])
       assert.equal(rejected.code, 60, rejected.stderr)

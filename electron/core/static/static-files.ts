@@ -58,7 +58,7 @@ export function staticFiles(root: string, options: StaticFilesOptions = {}): Htt
       if (!indexFile || indexFile.directory) return plain(404)
       return fileResponse(req, method, indexFile)
     }
-    if (parsed.directory) return plain(404)
+    if (parsed.directory) { await found.handle?.close(); return plain(404) } // a file is not a folder
     return fileResponse(req, method, found)
   }
   return Object.assign(serve, {
@@ -96,30 +96,42 @@ async function openInside(rootReal: string, candidate: string): Promise<Found | 
   }
 }
 
+/**
+ * The answer for an open file, which this owns: every answer but a streamed body closes the handle before it is
+ * returned (or thrown), and a streamed body's stream closes it when it ends or is destroyed, which the server
+ * adapters do for a body they cannot send (client gone, HEAD, 304). A handle left to the garbage collector is
+ * a descriptor held until some GC, a DEP0137 warning, and since Node 26 an uncaught exception.
+ */
 async function fileResponse(req: Request, method: string, file: Found): Promise<Response> {
   const handle = file.handle!
+  let streaming = false
+  try {
+    const answer = answerFor(req, method, file)
+    if (answer.range === undefined) return answer.response
+    const { start, end } = answer.range
+    const stream = handle.createReadStream({ start, end, highWaterMark: 64 * 1024 })
+    streaming = true
+    return response(answer.response.status, { headers: answer.response.headers, body: streamBody(stream, end - start + 1) })
+  } finally {
+    if (!streaming) await handle.close()
+  }
+}
+
+/** What to answer for a file, without touching its handle: the head, and the bytes to stream, if any. */
+function answerFor(req: Request, method: string, file: Found): { response: Response; range?: { start: number; end: number } } {
   const { size } = file.facts
   const validators: Header[] = [['ETag', etagOf(file.facts)], ['Last-Modified', lastModifiedOf(file.facts)]]
-  if (notModified(req, file.facts)) {
-    await handle.close()
-    return response(304, { headers: validators })
-  }
+  if (notModified(req, file.facts)) return { response: response(304, { headers: validators }) }
   const type: Header = ['Content-Type', contentTypeFor(file.path)]
   const common: Header[] = [type, ...validators, ['Accept-Ranges', 'bytes'], ['X-Content-Type-Options', 'nosniff']]
   const range = method === 'GET' ? rangeOf(req, file.facts) : { kind: 'full' as const }
-  if (range.kind === 'unsatisfiable') {
-    await handle.close()
-    return plain(416, [['Content-Range', `bytes */${size}`]])
-  }
+  if (range.kind === 'unsatisfiable') return { response: plain(416, [['Content-Range', `bytes */${size}`]]) }
   const [status, start, end] = range.kind === 'partial' ? [206, range.start, range.end] : [200, 0, size - 1]
   const length = end - start + 1
   const headers: Header[] = [...common, ['Content-Length', String(length)]]
   if (status === 206) headers.push(['Content-Range', `bytes ${start}-${end}/${size}`])
-  if (method === 'HEAD' || length === 0) {
-    await handle.close()
-    return response(status, { headers, body: emptyBody })
-  }
-  return response(status, { headers, body: streamBody(handle.createReadStream({ start, end, highWaterMark: 64 * 1024 }), length) })
+  if (method === 'HEAD' || length === 0) return { response: response(status, { headers, body: emptyBody }) }
+  return { response: response(status, { headers }), range: { start, end } }
 }
 
 function plain(status: number, extra: Header[] = []): Response {

@@ -9,6 +9,7 @@ import type { HttpHandler } from '../../../electron/core/http.ts'
 import { bodyText, response, streamBody, type Request } from '../../../electron/core/message.ts'
 import type { RunningServer, ServerOptions } from '../../../electron/core/server/node-server.ts'
 import { rawExchange, splitResponse, within } from './net-fixtures.ts'
+import { decodeChunked } from '../../support/chunked.ts'
 
 export type StartServer = (handler: HttpHandler, options?: ServerOptions) => Promise<RunningServer>
 
@@ -92,7 +93,9 @@ export function serverContract(adapter: string, start: StartServer): void {
       const { received } = await rawExchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
       const { lines, body } = splitResponse(received)
       assert.ok(lines.includes('Transfer-Encoding: chunked'))
-      assert.equal(body.toString(), '2\r\nab\r\n2\r\ncd\r\n0\r\n\r\n')
+      assert.ok(!lines.some((l) => /^content-length:/i.test(l)), 'no Content-Length beside chunked (RFC 9112 §6.2)')
+      // Where the chunks are cut is the sender's choice (Node 24 joins the two writes into one): only the bytes count.
+      assert.equal(decodeChunked(body).body.toString(), 'abcd')
     })
   })
 
