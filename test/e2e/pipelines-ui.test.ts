@@ -15,6 +15,7 @@ import { launchChromium, SCREENSHOTS } from '../support/browser.ts'
 import { startServe } from '../support/serve-process.ts'
 import { startUpstream } from '../support/upstream.ts'
 import { listeningUrl } from '../support/cli-process.ts'
+import { needs } from '../support/counterparts.ts'
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
@@ -37,7 +38,7 @@ async function axeViolations(page: Page): Promise<string[]> {
   })
 }
 
-test('a mock block added in the Pipelines pane answers curl through a listener started from a pipeline file', async (t) => {
+test('a mock block added in the Pipelines pane answers curl through a listener started from a pipeline file', { skip: needs('curl') }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'nanoscope-pipelines-ui-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   const upstream = await startUpstream((req, res) => res.end(`upstream ${req.url}`))
