@@ -102,6 +102,8 @@ export interface BlockKindInfo {
   readonly use: string
   readonly summary: string
   readonly example: BlockData
+  /** The block's JSON Schema (generated from the schema that checks it), from which the window draws its form. */
+  readonly schema: Record<string, unknown>
 }
 
 export interface StartListenerRequest {

@@ -18,7 +18,7 @@ import { tlsInterception } from '../tls/interception.ts'
 import { caInfo } from '../tls/certificate-authority.ts'
 import { chromiumTrustArgs } from '../tls/fingerprints.ts'
 import { BLOCK_KINDS } from '../pipeline/registry.ts'
-import { checkBlocks } from '../pipeline/pipeline-file.ts'
+import { blockJsonSchema, checkBlocks } from '../pipeline/pipeline-file.ts'
 import { pipelineFileText } from '../pipeline/print-pipeline.ts'
 import type { BlockSpec } from '../pipeline/block.ts'
 
@@ -175,7 +175,7 @@ export class Host {
       importHar: async ({ fileName, content }) => this.sessions.importHar(fileName, content),
       replaySession: async ({ listenerId, ...request }) => this.sessions.replay(listenerId, request),
       startClockDemo: async ({ intervalMs }) => this.startClockDemo(intervalMs),
-      listBlockKinds: async () => BLOCK_KINDS.map((k) => ({ use: k.use, summary: k.summary, example: { ...k.example } })),
+      listBlockKinds: async () => BLOCK_KINDS.map((k) => ({ use: k.use, summary: k.summary, example: { ...k.example }, schema: blockJsonSchema(k) })),
       checkPipeline: async ({ listenerId, pipeline }) => {
         const checked = checkBlocks(pipeline, this.listenerOrThrow(listenerId).baseDir ?? process.cwd(), ['pipeline'])
         return { problems: checked.ok ? [] : [...checked.problems] }

@@ -116,6 +116,11 @@ export function jsonPath(parts: readonly (string | number)[]): string {
   return out || '$'
 }
 
+/** One block kind's JSON Schema (the window draws a block's form from it). */
+export function blockJsonSchema(kind: { readonly schema: z.ZodType }): Record<string, unknown> {
+  return z.toJSONSchema(kind.schema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>
+}
+
 /** The file's JSON Schema (`nanoscope run --schema`), generated from the same schemas that validate it. */
 export function pipelineJsonSchema(): Record<string, unknown> {
   const block = z.union(BLOCK_KINDS.map((k) => k.schema) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]])

@@ -61,7 +61,12 @@ test('a mock block added in the Pipelines pane answers curl through a listener s
   const card = page.getByRole('region', { name: 'Blocks of api', exact: true })
   await card.getByRole('button', { name: 'Add a block to api' }).click()
   await card.getByLabel('Block kind').selectOption('mock')
-  await card.getByLabel('New block (JSON)').fill(JSON.stringify({ use: 'mock', match: { path: '/health' }, respond: { status: 200, body: 'mocked in the window' } }))
+  // The form is drawn from the block's schema and starts from the kind's example.
+  assert.equal(await card.getByLabel('match › path', { exact: true }).inputValue(), '/health')
+  await card.getByLabel('respond › status', { exact: true }).fill('200')
+  await card.getByLabel('respond › body', { exact: true }).fill('mocked in the window')
+  assert.deepEqual(await axeViolations(page), [], 'the block form has no WCAG 2 A/AA violations')
+  await page.screenshot({ path: join(SCREENSHOTS, 'pipelines-block-form.png'), fullPage: true })
   await card.getByRole('button', { name: 'Add block', exact: true }).click()
   await card.getByTestId('block').getByText('answers requests for /health with 200').waitFor()
   const mocked = await curl(`${apiUrl}/health`)
@@ -74,6 +79,7 @@ test('a mock block added in the Pipelines pane answers curl through a listener s
 
   // A bad edit is refused, named by its field, and the running pipeline stays.
   await card.getByRole('button', { name: 'Edit block 3 (mock)' }).click()
+  await card.getByRole('button', { name: 'JSON' }).click()
   await card.getByLabel('Options of block 3 (mock) (JSON)').fill(JSON.stringify({ use: 'mock', respond: { status: 700 } }))
   await card.getByRole('button', { name: 'Apply' }).click()
   const alert = card.getByRole('alert')

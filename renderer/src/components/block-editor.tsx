@@ -9,6 +9,7 @@ import type { BlockData, BlockKindInfo, ListenerInfo } from '../../../shared/exc
 import { downloadText } from '../lib/download.ts'
 import { messageOf } from '../store/session-slice.ts'
 import { useAppStore } from '../store/use-app.ts'
+import { SchemaForm, type JsonSchema } from './schema-form.tsx'
 
 export function BlockEditor({ listener }: { listener: ListenerInfo }) {
   const store = useAppStore()
@@ -17,6 +18,7 @@ export function BlockEditor({ listener }: { listener: ListenerInfo }) {
   const [editing, setEditing] = useState<number | undefined>(undefined)
   const [busy, setBusy] = useState(false)
   const label = listener.name
+  const kinds = useBlockKinds(editing !== undefined)
 
   const apply = async (next: readonly unknown[]): Promise<boolean> => {
     setBusy(true)
@@ -79,7 +81,7 @@ export function BlockEditor({ listener }: { listener: ListenerInfo }) {
                 <button type="button" className="btn btn-small btn-danger" disabled={busy} aria-label={`Remove ${name}`} onClick={() => void apply(blocks.filter((_, j) => j !== i))}>Remove</button>
               </div>
               {editing === i && (
-                <JsonForm label={`Options of ${name} (JSON)`} initial={b} submitLabel="Apply" busy={busy}
+                <BlockForm label={`Options of ${name}`} initial={b} schema={kinds.find((k) => k.use === b.use)?.schema as JsonSchema | undefined} submitLabel="Apply" busy={busy}
                   onCancel={() => { setEditing(undefined); setProblems([]) }}
                   onSubmit={async (value) => { if (await apply(blocks.map((x, j) => (j === i ? value : x)))) setEditing(undefined) }}
                   onInvalid={setProblems} />
@@ -96,15 +98,10 @@ export function BlockEditor({ listener }: { listener: ListenerInfo }) {
 function AddBlock({ busy, onAdd, onInvalid, listenerName }: {
   busy: boolean; onAdd: (block: unknown) => Promise<boolean>; onInvalid: (problems: string[]) => void; listenerName: string
 }) {
-  const store = useAppStore()
-  const [kinds, setKinds] = useState<BlockKindInfo[]>([])
-  const [use, setUse] = useState('')
+  const [use, setUse] = useState('mock')
   const [open, setOpen] = useState(false)
   const selectId = useId()
-  useEffect(() => {
-    if (!open || kinds.length > 0) return
-    void store.getState().command('listBlockKinds', {}).then((k) => { setKinds(k); setUse(k.find((x) => x.use === 'mock')?.use ?? k[0]?.use ?? '') }, () => undefined)
-  }, [open, kinds.length, store])
+  const kinds = useBlockKinds(open)
   const kind = kinds.find((k) => k.use === use)
   if (!open) return <button type="button" className="btn btn-small" onClick={() => setOpen(true)} aria-label={`Add a block to ${listenerName}`}>Add block</button>
   return (
@@ -115,7 +112,7 @@ function AddBlock({ busy, onAdd, onInvalid, listenerName }: {
       </select>
       {kind && <p className="muted">{kind.summary}</p>}
       {kind && (
-        <JsonForm key={kind.use} label="New block (JSON)" initial={kind.example} submitLabel="Add block" busy={busy}
+        <BlockForm key={kind.use} label="New block" initial={kind.example} schema={kind.schema as JsonSchema} submitLabel="Add block" busy={busy}
           onCancel={() => { setOpen(false); onInvalid([]) }} onInvalid={onInvalid}
           onSubmit={async (value) => { if (await onAdd(value)) setOpen(false) }} />
       )}
@@ -123,25 +120,61 @@ function AddBlock({ busy, onAdd, onInvalid, listenerName }: {
   )
 }
 
-function JsonForm({ label, initial, submitLabel, busy, onSubmit, onCancel, onInvalid }: {
-  label: string; initial: BlockData; submitLabel: string; busy: boolean
+/**
+ * A block's options as a form drawn from its schema, or as JSON (one click apart, kept in step). Enter on
+ * the submit button applies; Escape cancels.
+ */
+function BlockForm({ label, initial, schema, submitLabel, busy, onSubmit, onCancel, onInvalid }: {
+  label: string; initial: BlockData; schema: JsonSchema | undefined; submitLabel: string; busy: boolean
   onSubmit: (value: unknown) => Promise<void>; onCancel: () => void; onInvalid: (problems: string[]) => void
 }) {
+  const [value, setValue] = useState<Record<string, unknown>>({ ...initial })
+  const [mode, setMode] = useState<'form' | 'json'>(schema ? 'form' : 'json')
   const [text, setText] = useState(() => JSON.stringify(initial, null, 2))
   const id = useId()
+  const toJson = () => { setText(JSON.stringify(value, null, 2)); setMode('json') }
+  const toForm = () => {
+    try { setValue(JSON.parse(text) as Record<string, unknown>); setMode('form') } catch (error) { onInvalid([`$: not valid JSON (${(error as Error).message})`]) }
+  }
   return (
-    <form className="json-form" onSubmit={(e) => {
+    <form className="json-form" aria-label={label} onSubmit={(e) => {
       e.preventDefault()
-      let value: unknown
-      try { value = JSON.parse(text) } catch (error) { onInvalid([`$: not valid JSON (${(error as Error).message})`]); return }
-      void onSubmit(value)
+      if (mode === 'form') { void onSubmit(value); return }
+      let parsed: unknown
+      try { parsed = JSON.parse(text) } catch (error) { onInvalid([`$: not valid JSON (${(error as Error).message})`]); return }
+      void onSubmit(parsed)
     }} onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); onCancel() } }}>
-      <label htmlFor={id}>{label}</label>
-      <textarea id={id} className="mono" rows={Math.min(16, text.split('\n').length + 1)} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />
+      <div className="form-row">
+        <span className="muted">{label}</span>
+        <span className="spacer" />
+        <button type="button" className="btn btn-small" aria-pressed={mode === 'form'} disabled={!schema} onClick={toForm}>Form</button>
+        <button type="button" className="btn btn-small" aria-pressed={mode === 'json'} onClick={toJson}>JSON</button>
+      </div>
+      {mode === 'form' && schema
+        ? <SchemaForm schema={schema} value={value} onChange={setValue} />
+        : (
+          <>
+            <label htmlFor={id}>{`${label} (JSON)`}</label>
+            <textarea id={id} className="mono" rows={Math.min(16, text.split('\n').length + 1)} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />
+          </>
+        )}
       <div className="form-row">
         <button type="submit" className="btn btn-primary btn-small" disabled={busy}>{submitLabel}</button>
         <button type="button" className="btn btn-small" onClick={onCancel}>Cancel</button>
       </div>
     </form>
   )
+}
+
+/** The block kinds (with their schemas), asked of the host once, when first needed. */
+let kindsOnce: Promise<BlockKindInfo[]> | undefined
+function useBlockKinds(wanted: boolean): BlockKindInfo[] {
+  const store = useAppStore()
+  const [kinds, setKinds] = useState<BlockKindInfo[]>([])
+  useEffect(() => {
+    if (!wanted || kinds.length > 0) return
+    kindsOnce ??= store.getState().command('listBlockKinds', {})
+    kindsOnce.then(setKinds, () => { kindsOnce = undefined })
+  }, [wanted, kinds.length, store])
+  return kinds
 }
