@@ -8,7 +8,7 @@
  * no encoding for postData). Header sizes are -1 (unknown); `timings.send` is 0.
  */
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib'
-import { header, headerValues, type Headers } from '../core/message.ts'
+import { GENERATED_HEADER, header, headerValues, type Headers } from '../core/message.ts'
 import type { ExchangeDetail } from '../../shared/exchange.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'
 import type { Har, HarCookie, HarEntry, HarNameValue } from './har-types.ts'
@@ -46,6 +46,8 @@ export function detailToRecorded(d: ExchangeDetail): RecordedExchange {
     ...(d.responseBody?.truncated ? { response: d.responseBody.size } : {}),
   }
   const note = d.outcome.kind === 'failed' || d.outcome.kind === 'aborted' ? d.outcome.message : d.note
+  const generated = d.outcome.kind === 'failed' && d.responseHeaders.some(([name]) => name.toLowerCase() === GENERATED_HEADER.toLowerCase())
+    ? { cause: d.outcome.cause, message: d.outcome.message } : undefined
   return {
     startedAt: d.startedAt,
     durationMs: d.durationMs ?? d.timings.responseDone ?? 0,
@@ -53,6 +55,7 @@ export function detailToRecorded(d: ExchangeDetail): RecordedExchange {
     request: { method: d.method, url: d.url, version: d.httpVersion, headers: d.requestHeaders, body: reqBody },
     response: { status: d.status ?? 0, reason: d.reason ?? '', version: d.httpVersion, headers: d.responseHeaders, body: resBody },
     ...(Object.keys(truncated).length > 0 ? { truncated } : {}),
+    ...(generated ? { generated } : {}),
     ...(d.tags.length > 0 ? { tags: d.tags } : {}),
     ...(note !== undefined ? { note } : {}),
   }
@@ -69,6 +72,8 @@ function harEntry(x: RecordedExchange): HarEntry {
   const extra = {
     ...(x.tags && x.tags.length > 0 ? { tags: [...x.tags] } : {}),
     ...(x.truncated ? { truncated: { ...x.truncated } } : {}),
+    ...(x.incomplete ? { incomplete: { ...x.incomplete } } : {}),
+    ...(x.generated ? { generated: { ...x.generated } } : {}),
     ...(x.note !== undefined ? { note: x.note } : {}),
   }
   const postText = x.request.body.byteLength > 0 ? bodyText(x.request.body) : undefined

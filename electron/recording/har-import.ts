@@ -117,6 +117,9 @@ function importEntry(raw: unknown, note: (what: string) => void, previousStart: 
   const ours = (e._nanoscope ?? {}) as Json
   const tags = Array.isArray(ours.tags) ? ours.tags.filter((t): t is string => typeof t === 'string') : undefined
   const truncated = ours.truncated && typeof ours.truncated === 'object' ? ours.truncated as RecordedExchange['truncated'] : undefined
+  const incomplete = ours.incomplete && typeof ours.incomplete === 'object' ? ours.incomplete as RecordedExchange['incomplete'] : undefined
+  const made = ours.generated as { cause?: unknown; message?: unknown } | undefined
+  const generated = made && typeof made.cause === 'string' && typeof made.message === 'string' ? { cause: made.cause, message: made.message } : undefined
   return {
     startedAt,
     durationMs,
@@ -124,6 +127,8 @@ function importEntry(raw: unknown, note: (what: string) => void, previousStart: 
     request: { method, url, version: version(req.httpVersion), headers: reqHeaders, body: requestBody },
     response: { status, reason: typeof res.statusText === 'string' ? res.statusText : '', version: version(res.httpVersion), headers: responseHeaders, body: responseBody },
     ...(truncated ? { truncated } : {}),
+    ...(incomplete ? { incomplete } : {}),
+    ...(generated ? { generated } : {}),
     ...(tags && tags.length > 0 ? { tags } : {}),
     ...(typeof ours.note === 'string' ? { note: ours.note } : {}),
   }

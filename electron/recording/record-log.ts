@@ -40,6 +40,8 @@ interface RecordHead {
   request: { method: string; url: string; version: string; headers: Array<[string, string]> }
   response: { status: number; reason: string; version: string; headers: Array<[string, string]> }
   truncated?: { request?: number; response?: number }
+  incomplete?: { request?: number | null; response?: number | null }
+  generated?: { cause: string; message: string }
   tags?: string[]
   note?: string
 }
@@ -168,6 +170,8 @@ export function decodeRecord(record: Uint8Array, frame: Frame): RecordedExchange
     request: { ...head.request, headers: frozenPairs(head.request.headers), body: Buffer.from(req) },
     response: { ...head.response, headers: frozenPairs(head.response.headers), body: Buffer.from(res) },
     ...(head.truncated ? { truncated: head.truncated } : {}),
+    ...(head.incomplete ? { incomplete: head.incomplete } : {}),
+    ...(head.generated ? { generated: head.generated } : {}),
     ...(head.tags ? { tags: head.tags } : {}),
     ...(head.note !== undefined ? { note: head.note } : {}),
   }
