@@ -41,9 +41,14 @@ export function exchangesToHar(exchanges: readonly ExchangeDetail[], options: Ha
 export function detailToRecorded(d: ExchangeDetail): RecordedExchange {
   const reqBody = Buffer.from(d.requestBody?.base64 ?? '', 'base64')
   const resBody = Buffer.from(d.responseBody?.base64 ?? '', 'base64')
+  // `truncated` is what the cap cut off of what went by; `incomplete` what never went by at all.
   const truncated = {
-    ...(d.requestBody?.truncated ? { request: d.requestBody.size } : {}),
-    ...(d.responseBody?.truncated ? { response: d.responseBody.size } : {}),
+    ...(d.requestBody && capped(d.requestBody, reqBody) ? { request: d.requestBody.size - (d.requestBody.missing ?? 0) } : {}),
+    ...(d.responseBody && capped(d.responseBody, resBody) ? { response: d.responseBody.size - (d.responseBody.missing ?? 0) } : {}),
+  }
+  const incomplete = {
+    ...(d.requestBody?.missing !== undefined ? { request: d.requestBody.missing } : {}),
+    ...(d.responseBody?.missing !== undefined ? { response: d.responseBody.missing } : {}),
   }
   const note = d.outcome.kind === 'failed' || d.outcome.kind === 'aborted' ? d.outcome.message : d.note
   const generated = d.outcome.kind === 'failed' && d.responseHeaders.some(([name]) => name.toLowerCase() === GENERATED_HEADER.toLowerCase())
@@ -55,10 +60,16 @@ export function detailToRecorded(d: ExchangeDetail): RecordedExchange {
     request: { method: d.method, url: d.url, version: d.httpVersion, headers: d.requestHeaders, body: reqBody },
     response: { status: d.status ?? 0, reason: d.reason ?? '', version: d.httpVersion, headers: d.responseHeaders, body: resBody },
     ...(Object.keys(truncated).length > 0 ? { truncated } : {}),
+    ...(Object.keys(incomplete).length > 0 ? { incomplete } : {}),
     ...(generated ? { generated } : {}),
     ...(d.tags.length > 0 ? { tags: d.tags } : {}),
     ...(note !== undefined ? { note } : {}),
   }
+}
+
+/** Whether the cap kept fewer bytes than went by. */
+function capped(body: { readonly size: number; readonly truncated: boolean; readonly missing?: number | null }, kept: Uint8Array): boolean {
+  return body.truncated && kept.byteLength < body.size - (body.missing ?? 0)
 }
 
 function harEntry(x: RecordedExchange): HarEntry {

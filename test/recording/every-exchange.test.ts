@@ -5,7 +5,9 @@ import net from 'node:net'
 import { recordProxy } from '../../electron/apps/record-proxy.ts'
 import { mountApp } from '../../electron/proxy/mount-app.ts'
 import { createSession, openSession } from '../../electron/recording/session-store.ts'
-import { toHar } from '../../electron/recording/har-export.ts'
+import { detailToRecorded, toHar } from '../../electron/recording/har-export.ts'
+import { ExchangeStore } from '../../electron/capture/exchange-store.ts'
+import { startInterceptingProxy } from '../tls/fixtures.ts'
 import { earlyAnswerServer } from '../support/early-servers.ts'
 import { tempDir, waitFor } from './support.ts'
 
@@ -96,5 +98,36 @@ test('3 MB uploads an upstream answers with an early 413 are each recorded with 
     await proxy.stop()
     await upstream.stop()
     await t.remove()
+  }
+})
+
+test('the Traffic capture and its HAR keep a 1 MB POST to a dead upstream: the 502 made by Nanoscope, and how much of the upload never arrived', async () => {
+  const proxy = await startInterceptingProxy({})
+  try {
+    const port = await deadPort()
+    const status = await new Promise<number>((resolve) => {
+      const req = http.request(proxy.url, { method: 'POST', path: `http://127.0.0.1:${port}/upload`, agent: false, headers: { 'Content-Length': 1_000_000 } }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)) })
+      req.on('error', () => resolve(0))
+      req.end(Buffer.alloc(1_000_000, 5))
+    })
+    assert.equal(status, 502)
+    const seen = await proxy.waitFor((e) => e.method === 'POST')
+    assert.equal(seen.status, 502)
+    assert.deepEqual(seen.outcome.kind === 'failed' && seen.outcome.cause, 'refused')
+    const body = seen.requestBody!
+    assert.equal(body.size, 1_000_000)
+    const arrived = body.bytes.byteLength
+    assert.ok(arrived < 1_000_000, `the proxy answered without waiting for the whole upload (${arrived} bytes arrived)`)
+    assert.equal(body.missing, 1_000_000 - arrived)
+    const store = new ExchangeStore()
+    store.upsert(seen)
+    const detail = store.detail(seen.id)!
+    assert.deepEqual(detail.requestBody?.missing, body.missing, 'the detail the Traffic pane shows says so too')
+    const recorded = detailToRecorded(detail)
+    assert.equal(recorded.generated?.cause, 'refused')
+    assert.deepEqual(recorded.incomplete, { request: 1_000_000 - arrived })
+    assert.equal(recorded.truncated, undefined, 'nothing was cut by the cap: what arrived was kept')
+  } finally {
+    await proxy.stop()
   }
 })
