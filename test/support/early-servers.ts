@@ -28,8 +28,11 @@ export function earlyAnswerServer(status: number, tls?: { certFile: string; keyF
   return started(spawn('python3', args, { stdio: ['pipe', 'pipe', 'pipe'] }), /^(\d+)/m)
 }
 
-/** nginx (single process, in the foreground) with a 1 MiB upload limit; undefined when nginx is not installed. */
-export async function nginxWithBodyLimit(dir: string): Promise<RealServer | undefined> {
+/**
+ * nginx (single process, in the foreground) with a 1 MiB upload limit, over TLS when given a certificate and key
+ * file; undefined when nginx is not installed.
+ */
+export async function nginxWithBodyLimit(dir: string, tls?: { certFile: string; keyFile: string }): Promise<RealServer | undefined> {
   if (!existsSync(NGINX)) return undefined
   const port = await freePort()
   mkdirSync(join(dir, 'logs'), { recursive: true })
@@ -39,7 +42,9 @@ export async function nginxWithBodyLimit(dir: string): Promise<RealServer | unde
     'events { worker_connections 64; }',
     'http {', '  access_log off;', `  client_body_temp_path ${join(dir, 'body')};`, `  proxy_temp_path ${join(dir, 'proxy')};`,
     `  fastcgi_temp_path ${join(dir, 'fastcgi')};`, `  uwsgi_temp_path ${join(dir, 'uwsgi')};`, `  scgi_temp_path ${join(dir, 'scgi')};`,
-    `  server { listen 127.0.0.1:${port}; client_max_body_size 1m; location / { return 200 "accepted\\n"; } }`, '}', '',
+    `  server { listen 127.0.0.1:${port}${tls ? ' ssl' : ''}; client_max_body_size 1m; location / { return 200 "accepted\\n"; }`,
+    ...(tls ? [`    ssl_certificate ${tls.certFile};`, `    ssl_certificate_key ${tls.keyFile};`] : []),
+    '  }', '}', '',
   ].join('\n'))
   const child = spawn(NGINX, ['-p', dir, '-c', conf, '-e', join(dir, 'logs', 'error.log')], { stdio: ['ignore', 'pipe', 'pipe'] })
   await untilListening(port, child)

@@ -107,15 +107,19 @@ describe('a server that answers before reading the whole upload, through the pro
       assert.equal(seen.status, 401)
     })
 
-    it(`gives curl the 413 of nginx with client_max_body_size, plain and intercepted as far as nginx serves (${how})`, async (t) => {
-      const upstream = await server(nginxWithBodyLimit(join(dir.path, `nginx-${expect}`)).then((s) => s ?? { port: 0, stop: async () => {} }))
-      if (upstream.port === 0) { t.skip(`${NGINX} is not installed`); return }
+    it(`gives curl the 413 of nginx with client_max_body_size, plain and intercepted (${how})`, async (t) => {
+      const plain = await nginxWithBodyLimit(join(dir.path, `nginx-${expect}`))
+      if (!plain) { t.skip(`${NGINX} is not installed`); return }
+      servers.push(plain)
+      const secure = await server(nginxWithBodyLimit(join(dir.path, `nginx-tls-${expect}`), upstreamTls).then((s) => s!))
       const through = await proxy()
-      const result = await curl([...expectArgs, '-x', through.url, '--data-binary', `@${upload}`, `http://127.0.0.1:${upstream.port}/upload`])
-      assert.equal(result.status, 413, `${result.body} ${result.stderr}`)
-      assert.match(result.body, /413 Request Entity Too Large/)
-      const small = await curl(['-x', through.url, '--data-binary', 'ok', `http://127.0.0.1:${upstream.port}/upload`])
-      assert.equal(small.status, 200)
+      for (const url of [`http://127.0.0.1:${plain.port}/upload`, `https://localhost:${secure.port}/upload`]) {
+        const result = await curl([...expectArgs, '--cacert', caFile, '-x', through.url, '--data-binary', `@${upload}`, url])
+        assert.equal(result.status, 413, `${url}: ${result.body} ${result.stderr}`)
+        assert.match(result.body, /413 Request Entity Too Large/)
+        const small = await curl(['--cacert', caFile, '-x', through.url, '--data-binary', 'ok', url])
+        assert.equal(small.status, 200, `${url}: ${small.body} ${small.stderr}`)
+      }
     })
   }
 })
