@@ -215,15 +215,38 @@ function keepReadingAfterWriteErrors(socket: net.Socket, connection: WireConnect
   const writable = socket as unknown as WriteMethods
   const write = writable._write
   const writev = writable._writev
+  const report = new WriteReport(connection)
   writable._write = function writeOrReport(chunk, encoding, callback) {
-    write.call(this, chunk, encoding, (error) => { if (error) connection.writeFailed(error); callback() })
+    write.call(this, chunk, encoding, report.around(callback))
   }
   if (writev) {
     writable._writev = function writevOrReport(chunks, callback) {
-      writev.call(this, chunks, (error) => { if (error) connection.writeFailed(error); callback() })
+      writev.call(this, chunks, report.around(callback))
     }
   }
 }
+
+/**
+ * Wraps a write's callback so an error goes to the connection and the stream hears success. Node's Writable passes
+ * the same callback to every `_write` of a stream, so the wrapper is made once, not per write.
+ */
+class WriteReport {
+  private given: WriteCallback | undefined
+  private wrapped: WriteCallback = ignoreWrite
+
+  constructor(private readonly connection: WireConnection) {}
+
+  around(callback: WriteCallback): WriteCallback {
+    if (callback !== this.given) {
+      const connection = this.connection
+      this.given = callback
+      this.wrapped = (error) => { if (error) connection.writeFailed(error); callback() }
+    }
+    return this.wrapped
+  }
+}
+
+function ignoreWrite(): void {}
 
 type WriteCallback = (error?: Error | null) => void
 interface WriteMethods {
