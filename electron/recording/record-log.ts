@@ -187,9 +187,12 @@ export function decodeRecord(record: Uint8Array, frame: Frame): RecordedExchange
 function checkHead(h: RecordHead): string | undefined {
   if (typeof h !== 'object' || h === null || h.v !== 1) return 'record header has no "v": 1 (a newer or foreign format)'
   if (typeof h.startedAt !== 'number' || typeof h.durationMs !== 'number') return 'record header lacks startedAt or durationMs'
+  if (h.waitMs !== undefined && typeof h.waitMs !== 'number') return 'record header has a malformed "waitMs"'
   const q = h.request, s = h.response
   if (!q || typeof q.method !== 'string' || typeof q.url !== 'string' || typeof q.version !== 'string' || !isHeaders(q.headers)) return 'record header has a malformed request'
   if (!s || typeof s.status !== 'number' || typeof s.reason !== 'string' || typeof s.version !== 'string' || !isHeaders(s.headers)) return 'record header has a malformed response'
+  if (h.tags !== undefined && !(Array.isArray(h.tags) && h.tags.every((t) => typeof t === 'string'))) return 'record header has malformed "tags"'
+  if (h.note !== undefined && typeof h.note !== 'string') return 'record header has a malformed "note"'
   if (!lengthsOrNull(h.truncated, false)) return 'record header has a malformed "truncated"'
   if (!lengthsOrNull(h.incomplete, true)) return 'record header has a malformed "incomplete"'
   const g = h.generated

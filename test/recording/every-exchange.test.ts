@@ -131,3 +131,30 @@ test('the Traffic capture and its HAR keep a 1 MB POST to a dead upstream: the 5
     await proxy.stop()
   }
 })
+
+test('3 MB uploads an upstream resets without answering are each recorded with the proxy-made 502 the client saw', async () => {
+  const t = await tempDir()
+  const upstream = await earlyAnswerServer(0)
+  const writer = await createSession(t.dir, { name: 'reset uploads' })
+  const proxy = await mountApp(recordProxy({ target: `http://127.0.0.1:${upstream.port}`, session: writer }), { port: 0 })
+  try {
+    const size = 3 * 1024 * 1024
+    const statuses: number[] = []
+    for (let i = 0; i < 4; i++) statuses.push(await post(proxy.server.url, size))
+    assert.deepEqual(statuses, [502, 502, 502, 502])
+    await waitFor(() => writer.count === 4, 5000, 'four exchanges recorded')
+    await writer.close()
+    const { records } = await openSession(t.dir)
+    assert.equal(records.length, 4)
+    for (const r of records) {
+      assert.equal(r.response.status, 502)
+      assert.equal(r.generated?.cause, 'reset')
+      const read = r.request.body.byteLength
+      assert.deepEqual(r.incomplete, read < size ? { request: size - read } : undefined, `read ${read}`)
+    }
+  } finally {
+    await proxy.stop()
+    await upstream.stop()
+    await t.remove()
+  }
+})

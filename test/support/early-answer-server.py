@@ -2,6 +2,7 @@
 does. Reads each request's head only, sends one response (status from argv[1]) and closes the socket with the
 body unread, so the client's writes meet a reset. It lets the answer leave before closing (a close with unread
 bytes resets the connection and drops whatever it had not yet sent, which would test the server, not the client). Plain HTTP, or TLS with argv[2] (cert) and argv[3] (key).
+Status 0 closes without answering at all (a server that resets an upload it will not take).
 Prints its port on the first line of stdout. Used by the early-response tests; stops when its stdin closes."""
 import socket, ssl, sys, threading, time
 
@@ -27,6 +28,8 @@ def answer(conn):
             if not more:
                 return
             data += more
+        if status == 0:
+            return
         body = b'refused early by the test server\n'
         conn.sendall(b'HTTP/1.1 %d Early\r\nContent-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s'
                      % (status, len(body), body))

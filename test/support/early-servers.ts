@@ -22,7 +22,10 @@ export function pythonHttpServer(): Promise<RealServer> {
   return started(spawn('python3', ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '0'], { stdio: ['ignore', 'pipe', 'pipe'] }), /port (\d+)/)
 }
 
-/** Answers `status` after the request head, with the body unread, and closes; TLS when given a certificate and key file. */
+/**
+ * Answers `status` after the request head, with the body unread, and closes (status 0: closes without answering);
+ * TLS when given a certificate and key file.
+ */
 export function earlyAnswerServer(status: number, tls?: { certFile: string; keyFile: string }): Promise<RealServer> {
   const args = [EARLY_ANSWER, String(status), ...(tls ? [tls.certFile, tls.keyFile] : [])]
   return started(spawn('python3', args, { stdio: ['pipe', 'pipe', 'pipe'] }), /^(\d+)/m)

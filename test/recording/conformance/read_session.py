@@ -78,6 +78,10 @@ def record_of(head, req, res):
         'tags': head.get('tags'),
         'note': head.get('note'),
     }
+    if out['tags'] is not None and not (isinstance(out['tags'], list) and all(isinstance(t, str) for t in out['tags'])):
+        raise ValueError('tags are not strings')
+    if out['note'] is not None and not isinstance(out['note'], str):
+        raise ValueError('note is not a string')
     g = head.get('generated')
     if g is not None:
         if not isinstance(g, dict) or not isinstance(g.get('cause'), str) or not isinstance(g.get('message'), str):
@@ -117,7 +121,7 @@ def read_log(data):
             raise Damage(offset, 'record fails its checks')
         try:
             records.append(record_of(json.loads(json_bytes.decode('utf-8')), req, res))
-        except (ValueError, KeyError, TypeError, UnicodeError) as error:
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeError) as error:
             raise Damage(offset, 'bad record header: %s' % error)
         offset += total
     return records, None
