@@ -8,8 +8,11 @@ import { createSession, openSession } from '../../electron/recording/session-sto
 import { detailToRecorded, toHar } from '../../electron/recording/har-export.ts'
 import { ExchangeStore } from '../../electron/capture/exchange-store.ts'
 import { startInterceptingProxy } from '../tls/fixtures.ts'
+import { replay } from '../../electron/recording/replay.ts'
+import type { RecordedExchange } from '../../electron/recording/recorded-exchange.ts'
 import { earlyAnswerServer } from '../support/early-servers.ts'
-import { tempDir, waitFor } from './support.ts'
+import { startUpstream } from '../support/upstream.ts'
+import { exchange, tempDir, waitFor } from './support.ts'
 
 /** POSTs `bytes` through the proxy with Node's client; resolves with the status the client saw (0: no response). */
 function post(proxyUrl: string, bytes: number): Promise<number> {
@@ -156,5 +159,21 @@ test('3 MB uploads an upstream resets without answering are each recorded with t
     await proxy.stop()
     await upstream.stop()
     await t.remove()
+  }
+})
+
+test('a recorded upload that did not all arrive replays with the bytes that did, and its Content-Length says so', async () => {
+  const got: number[] = []
+  const upstream = await startUpstream((req, res, body) => { got.push(body.byteLength); res.end(`got ${body.byteLength}`) })
+  try {
+    const partial: RecordedExchange = {
+      ...exchange({ method: 'POST', url: `${upstream.url}/upload`, requestBody: Buffer.alloc(1000, 1), requestHeaders: [['Host', `127.0.0.1:${upstream.port}`], ['Content-Length', '5000']] }),
+      incomplete: { request: 4000 },
+    }
+    const report = await replay([partial], { timeoutMs: 5000 })
+    assert.deepEqual(got, [1000])
+    assert.equal(report.results[0]?.status, 200)
+  } finally {
+    await upstream.stop()
   }
 })
