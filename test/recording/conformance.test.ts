@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import net from 'node:net'
 import { join } from 'node:path'
@@ -148,6 +148,11 @@ test('a Python reader written from FORMAT.md reads a recorded session exactly as
     assert.deepEqual((await agree(copy, 'a partial frame line at the end')).torn, { offset: log.byteLength, bytes: 10 })
     await writeFile(join(copy, LOG_FILE), Buffer.alloc(0))
     assert.deepEqual(await agree(copy, 'an empty log'), { records: [], torn: null })
+    await rm(join(copy, LOG_FILE))
+    assert.deepEqual(await agree(copy, 'a missing log'), { records: [], torn: null })
+    const manifest = JSON.parse(await readFile(join(dir, 'session.json'), 'utf8')) as Record<string, unknown>
+    await writeFile(join(copy, 'session.json'), JSON.stringify({ ...manifest, version: 2 }))
+    assert.deepEqual(await agree(copy, 'a manifest of version 2'), { error: { offset: 0 } })
   } finally {
     await proxy.stop()
     await upstream.stop()
