@@ -50,6 +50,11 @@ export interface BodyData {
   readonly base64: string
   readonly size: number
   readonly truncated: boolean
+  /**
+   * Present when the body did not all arrive (an upload answered before it was sent, a response cut off): the
+   * bytes that never did, or null when its length was unknown. `size` is then the declared length.
+   */
+  readonly missing?: number | null
 }
 
 export interface ExchangeDetail extends ExchangeSummary {

@@ -15,8 +15,10 @@ export class BodyKeeper extends ChunkKeeper {
   /** What was kept. `size` is the declared length when the stream has not been read to the end, else what was seen. */
   stored(declaredLength: number | undefined, complete: boolean): StoredBody {
     const bytes = this.joined()
-    const size = complete ? this.seen : Math.max(this.seen, declaredLength ?? 0)
-    return { bytes, size, truncated: bytes.byteLength < size }
+    const seen = this.seen
+    if (complete || seen === declaredLength) return { bytes, size: seen, truncated: bytes.byteLength < seen }
+    const size = Math.max(seen, declaredLength ?? 0)
+    return { bytes, size, truncated: bytes.byteLength < size, missing: declaredLength === undefined ? null : size - seen }
   }
 }
 

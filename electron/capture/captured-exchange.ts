@@ -11,6 +11,11 @@ export interface StoredBody {
   /** The real length in bytes (what went over the wire), even when `bytes` is shorter. */
   readonly size: number
   readonly truncated: boolean
+  /**
+   * Present when the body did not all go by (answered before the upload was sent, cut off mid-way): the bytes that
+   * never did, by its declared length, or null when the length was unknown. `size` is then the declared length.
+   */
+  readonly missing?: number | null
 }
 
 /**

@@ -68,6 +68,9 @@ export class ExchangeRecord implements CapturedExchange {
   declare private readonly responseBodySize: number
   /** The parts not in the slab; undefined (no object at all) when every part is there, as it mostly is. */
   declare private readonly held: Held | undefined
+  /** Set only for a body that did not all go by (`StoredBody.missing`), which is rare. */
+  declare private readonly requestMissing?: number | null
+  declare private readonly responseMissing?: number | null
 
   constructor(p: RecordParts) {
     const { req, res, requestBody, responseBody } = p
@@ -117,6 +120,8 @@ export class ExchangeRecord implements CapturedExchange {
     this.responseBodyLength = sb
     this.requestBodySize = requestBody.size
     this.responseBodySize = responseBody ? responseBody.size : 0
+    if (requestBody.missing !== undefined) this.requestMissing = requestBody.missing
+    if (responseBody?.missing !== undefined) this.responseMissing = responseBody.missing
     this.held = tl < 0 || qh < 0 || sh < 0 || qb < 0 || sb < 0
       ? {
           target: tl < 0 ? target : undefined,
@@ -164,12 +169,14 @@ export class ExchangeRecord implements CapturedExchange {
 
   get requestBody(): StoredBody {
     const n = this.requestBodyLength
-    return n < 0 ? this.held!.requestBody! : storedBody(this.slab, this.startOf(REQUEST_BODY), n, this.requestBodySize)
+    const body = n < 0 ? this.held!.requestBody! : storedBody(this.slab, this.startOf(REQUEST_BODY), n, this.requestBodySize)
+    return this.requestMissing === undefined ? body : { ...body, missing: this.requestMissing }
   }
 
   get responseBody(): StoredBody | null {
     const n = this.responseBodyLength
-    return n < 0 ? this.held!.responseBody! : storedBody(this.slab, this.startOf(RESPONSE_BODY), n, this.responseBodySize)
+    const body = n < 0 ? this.held!.responseBody! : storedBody(this.slab, this.startOf(RESPONSE_BODY), n, this.responseBodySize)
+    return this.responseMissing === undefined || !body ? body : { ...body, missing: this.responseMissing }
   }
 
   /** The request's header list, packed (see `packed`). */

@@ -218,7 +218,7 @@ function bodyBytesOf(record: CapturedExchange): number {
 }
 
 function emptied(body: StoredBody | null): StoredBody | null {
-  return body && body.bytes.byteLength > 0 ? { bytes: new Uint8Array(0), size: body.size, truncated: true } : body
+  return body && body.bytes.byteLength > 0 ? { bytes: new Uint8Array(0), size: body.size, truncated: true, ...(body.missing !== undefined ? { missing: body.missing } : {}) } : body
 }
 
 function bodyData(body: StoredBody | null): BodyData | null {
@@ -228,6 +228,7 @@ function bodyData(body: StoredBody | null): BodyData | null {
     base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
     size: body.size,
     truncated: body.truncated,
+    ...(body.missing !== undefined ? { missing: body.missing } : {}),
   }
 }
 

@@ -259,6 +259,7 @@ export class Host {
   private async resend(id: string): Promise<{ status: number }> {
     const detail = this.hub.detail(id)
     if (!detail) throw new Error(`resend: no exchange "${id}" (it may have been cleared or evicted)`)
+    if (detail.requestBody?.missing !== undefined) throw new Error('resend: the request body did not all arrive (it was answered before the client sent it all), so it cannot be sent again exactly')
     if (detail.requestBody?.truncated) throw new Error('resend: the request body was larger than the capture cap, so it cannot be sent again exactly')
     const listener = this.listeners.get(detail.listenerId) ?? this.listeners.get(this.listeners.list()[0]?.id ?? '')
     if (!listener) throw new Error('resend: no proxy is running to send it through')

@@ -8,7 +8,7 @@
  * no encoding for postData). Header sizes are -1 (unknown); `timings.send` is 0.
  */
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib'
-import { header, headerValues, type Headers } from '../core/message.ts'
+import { GENERATED_HEADER, header, headerValues, type Headers } from '../core/message.ts'
 import type { ExchangeDetail } from '../../shared/exchange.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'
 import type { Har, HarCookie, HarEntry, HarNameValue } from './har-types.ts'
@@ -41,11 +41,18 @@ export function exchangesToHar(exchanges: readonly ExchangeDetail[], options: Ha
 export function detailToRecorded(d: ExchangeDetail): RecordedExchange {
   const reqBody = Buffer.from(d.requestBody?.base64 ?? '', 'base64')
   const resBody = Buffer.from(d.responseBody?.base64 ?? '', 'base64')
+  // `truncated` is what the cap cut off of what went by; `incomplete` what never went by at all.
   const truncated = {
-    ...(d.requestBody?.truncated ? { request: d.requestBody.size } : {}),
-    ...(d.responseBody?.truncated ? { response: d.responseBody.size } : {}),
+    ...(d.requestBody && capped(d.requestBody, reqBody) ? { request: d.requestBody.size - (d.requestBody.missing ?? 0) } : {}),
+    ...(d.responseBody && capped(d.responseBody, resBody) ? { response: d.responseBody.size - (d.responseBody.missing ?? 0) } : {}),
+  }
+  const incomplete = {
+    ...(d.requestBody?.missing !== undefined ? { request: d.requestBody.missing } : {}),
+    ...(d.responseBody?.missing !== undefined ? { response: d.responseBody.missing } : {}),
   }
   const note = d.outcome.kind === 'failed' || d.outcome.kind === 'aborted' ? d.outcome.message : d.note
+  const generated = d.outcome.kind === 'failed' && d.responseHeaders.some(([name]) => name.toLowerCase() === GENERATED_HEADER.toLowerCase())
+    ? { cause: d.outcome.cause, message: d.outcome.message } : undefined
   return {
     startedAt: d.startedAt,
     durationMs: d.durationMs ?? d.timings.responseDone ?? 0,
@@ -53,9 +60,16 @@ export function detailToRecorded(d: ExchangeDetail): RecordedExchange {
     request: { method: d.method, url: d.url, version: d.httpVersion, headers: d.requestHeaders, body: reqBody },
     response: { status: d.status ?? 0, reason: d.reason ?? '', version: d.httpVersion, headers: d.responseHeaders, body: resBody },
     ...(Object.keys(truncated).length > 0 ? { truncated } : {}),
+    ...(Object.keys(incomplete).length > 0 ? { incomplete } : {}),
+    ...(generated ? { generated } : {}),
     ...(d.tags.length > 0 ? { tags: d.tags } : {}),
     ...(note !== undefined ? { note } : {}),
   }
+}
+
+/** Whether the cap kept fewer bytes than went by. */
+function capped(body: { readonly size: number; readonly truncated: boolean; readonly missing?: number | null }, kept: Uint8Array): boolean {
+  return body.truncated && kept.byteLength < body.size - (body.missing ?? 0)
 }
 
 function harEntry(x: RecordedExchange): HarEntry {
@@ -69,6 +83,8 @@ function harEntry(x: RecordedExchange): HarEntry {
   const extra = {
     ...(x.tags && x.tags.length > 0 ? { tags: [...x.tags] } : {}),
     ...(x.truncated ? { truncated: { ...x.truncated } } : {}),
+    ...(x.incomplete ? { incomplete: { ...x.incomplete } } : {}),
+    ...(x.generated ? { generated: { ...x.generated } } : {}),
     ...(x.note !== undefined ? { note: x.note } : {}),
   }
   const postText = x.request.body.byteLength > 0 ? bodyText(x.request.body) : undefined

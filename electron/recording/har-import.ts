@@ -116,7 +116,10 @@ function importEntry(raw: unknown, note: (what: string) => void, previousStart: 
   const wait = Number(timings.wait)
   const ours = (e._nanoscope ?? {}) as Json
   const tags = Array.isArray(ours.tags) ? ours.tags.filter((t): t is string => typeof t === 'string') : undefined
-  const truncated = ours.truncated && typeof ours.truncated === 'object' ? ours.truncated as RecordedExchange['truncated'] : undefined
+  const truncated = byteCounts(ours.truncated, false) as RecordedExchange['truncated']
+  const incomplete = byteCounts(ours.incomplete, true)
+  const made = ours.generated as { cause?: unknown; message?: unknown } | undefined
+  const generated = made && typeof made.cause === 'string' && typeof made.message === 'string' ? { cause: made.cause, message: made.message } : undefined
   return {
     startedAt,
     durationMs,
@@ -124,6 +127,8 @@ function importEntry(raw: unknown, note: (what: string) => void, previousStart: 
     request: { method, url, version: version(req.httpVersion), headers: reqHeaders, body: requestBody },
     response: { status, reason: typeof res.statusText === 'string' ? res.statusText : '', version: version(res.httpVersion), headers: responseHeaders, body: responseBody },
     ...(truncated ? { truncated } : {}),
+    ...(incomplete ? { incomplete } : {}),
+    ...(generated ? { generated } : {}),
     ...(tags && tags.length > 0 ? { tags } : {}),
     ...(typeof ours.note === 'string' ? { note: ours.note } : {}),
   }
@@ -192,4 +197,18 @@ function version(raw: unknown): string {
   if (major === '3') return '3'
   if (major === '2') return '2.0'
   return `${major}.${m[2] ?? (major === '1' ? '1' : '0')}`
+}
+
+/**
+ * `request`/`response` byte counts (or null, where allowed) from a HAR's `_nanoscope` object; anything else is
+ * dropped, so an odd HAR cannot write a record that readers refuse (FORMAT.md).
+ */
+function byteCounts(o: unknown, nullable: boolean): { request?: number | null; response?: number | null } | undefined {
+  if (!o || typeof o !== 'object') return undefined
+  const out: { request?: number | null; response?: number | null } = {}
+  for (const key of ['request', 'response'] as const) {
+    const v = (o as Record<string, unknown>)[key]
+    if ((nullable && v === null) || (typeof v === 'number' && Number.isInteger(v) && v >= 0)) out[key] = v
+  }
+  return Object.keys(out).length > 0 ? out : undefined
 }

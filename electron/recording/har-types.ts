@@ -27,5 +27,11 @@ export interface HarEntry {
   cache: Record<string, never>
   timings: { send: number; wait: number; receive: number; blocked?: number; dns?: number; connect?: number; ssl?: number }
   comment?: string
-  _nanoscope?: { tags?: string[]; truncated?: { request?: number; response?: number }; note?: string }
+  _nanoscope?: {
+    tags?: string[]
+    truncated?: { request?: number; response?: number }
+    incomplete?: { request?: number | null; response?: number | null }
+    generated?: { cause: string; message: string }
+    note?: string
+  }
 }

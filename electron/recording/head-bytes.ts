@@ -21,12 +21,13 @@ export function maxHeadBytes(x: RecordedExchange): number {
   for (const h of q.headers) units += h[0].length + h[1].length + 6
   for (const h of s.headers) units += h[0].length + h[1].length + 6
   if (x.tags) for (const t of x.tags) units += t.length + 3
+  if (x.generated) units += x.generated.cause.length + x.generated.message.length
   if (x.note !== undefined) units += x.note.length
   return FIXED_BYTES + 6 * units
 }
 
-/** The keys, punctuation and up to seven numbers (a number's text is at most 24 characters), with room to spare. */
-const FIXED_BYTES = 512
+/** The keys, punctuation and up to nine numbers (a number's text is at most 24 characters), with room to spare. */
+const FIXED_BYTES = 768
 
 /**
  * Writes the header JSON of `x` at `at` and returns where it ends, or -1 when it would pass `end` (≤ the buffer's
@@ -50,6 +51,19 @@ export function writeHead(x: RecordedExchange, out: Buffer, at: number, end: num
     at = put(out, at, TRUNCATED)
     if (t.request !== undefined) at = numField(out, at, TRUNCATED_REQUEST, t.request)
     if (t.response !== undefined) at = numField(out, at, t.request !== undefined ? COMMA_TRUNCATED_RESPONSE : TRUNCATED_RESPONSE, t.response)
+    out[at++] = CLOSE_BRACE
+  }
+  const cut = x.incomplete
+  if (cut) {
+    at = put(out, at, INCOMPLETE)
+    if (cut.request !== undefined) at = nullableField(out, at, TRUNCATED_REQUEST, cut.request)
+    if (cut.response !== undefined) at = nullableField(out, at, cut.request !== undefined ? COMMA_TRUNCATED_RESPONSE : TRUNCATED_RESPONSE, cut.response)
+    out[at++] = CLOSE_BRACE
+  }
+  const made = x.generated
+  if (made) {
+    at = strField(out, at, GENERATED, made.cause)
+    at = strField(out, at, MESSAGE, made.message)
     out[at++] = CLOSE_BRACE
   }
   if (x.tags && x.tags.length > 0) {
@@ -84,12 +98,22 @@ const REASON = ascii(',"reason":')
 const TRUNCATED = ascii(',"truncated":{')
 const TRUNCATED_REQUEST = ascii('"request":')
 const TAGS = ascii(',"tags":[')
+const INCOMPLETE = ascii(',"incomplete":{')
+const GENERATED = ascii(',"generated":{"cause":')
+const MESSAGE = ascii(',"message":')
+const NULL = ascii('null')
 const NOTE = ascii(',"note":')
 const TRUNCATED_RESPONSE = ascii('"response":')
 const COMMA_TRUNCATED_RESPONSE = ascii(',"response":')
 
 function ascii(t: string): Uint8Array {
   return Uint8Array.from(t, (c) => c.charCodeAt(0))
+}
+
+/** A key and a number, or null. */
+function nullableField(out: Buffer, at: number, key: Uint8Array, value: number | null): number {
+  if (value !== null) return numField(out, at, key, value)
+  return put(out, put(out, at, key), NULL)
 }
 
 /** Copies bytes known to fit (or past the buffer's end, where they are dropped: `writeHead` then answers -1). */

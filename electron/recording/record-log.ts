@@ -40,6 +40,8 @@ interface RecordHead {
   request: { method: string; url: string; version: string; headers: Array<[string, string]> }
   response: { status: number; reason: string; version: string; headers: Array<[string, string]> }
   truncated?: { request?: number; response?: number }
+  incomplete?: { request?: number | null; response?: number | null }
+  generated?: { cause: string; message: string }
   tags?: string[]
   note?: string
 }
@@ -139,28 +141,35 @@ function isFramePrefix(bytes: Uint8Array): boolean {
   return text.length <= magic.length ? magic.startsWith(text) : text.startsWith(magic) && /^[0-9a-f ]*$/.test(text.slice(magic.length))
 }
 
-/** Decodes one whole record (frame line included), checking its CRC and layout; a string says what is wrong. */
-export function decodeRecord(record: Uint8Array, frame: Frame): RecordedExchange | string {
+/**
+ * What is wrong with a record: `torn` when its bytes are not what was written (wrong newlines or CRC: a write
+ * cut short), false when they are intact but say something this reader does not accept (not JSON, not version 1,
+ * malformed fields), which is never a torn write.
+ */
+export interface RecordProblem { readonly problem: string; readonly torn: boolean }
+
+/** Decodes one whole record (frame line included), checking its layout, CRC and header. */
+export function decodeRecord(record: Uint8Array, frame: Frame): RecordedExchange | RecordProblem {
   const buf = Buffer.from(record.buffer, record.byteOffset, record.byteLength)
   const jsonStart = frame.lineLength
   const jsonEnd = jsonStart + frame.jsonLength
   const reqStart = jsonEnd + 1
   const resStart = reqStart + frame.requestLength
   const resEnd = resStart + frame.responseLength
-  if (buf[jsonEnd] !== 0x0a || buf[resEnd] !== 0x0a) return 'record is not terminated where its frame line says (wrong lengths)'
+  if (buf[jsonEnd] !== 0x0a || buf[resEnd] !== 0x0a) return { problem: 'record is not terminated where its frame line says (wrong lengths)', torn: true }
   const json = buf.subarray(jsonStart, jsonEnd)
   const req = buf.subarray(reqStart, resStart)
   const res = buf.subarray(resStart, resEnd)
   const crc = checksum(json, req, res)
-  if (crc !== frame.crc) return `checksum mismatch (frame says ${frame.crc.toString(16).padStart(8, '0')}, bytes give ${crc.toString(16).padStart(8, '0')})`
+  if (crc !== frame.crc) return { problem: `checksum mismatch (frame says ${frame.crc.toString(16).padStart(8, '0')}, bytes give ${crc.toString(16).padStart(8, '0')})`, torn: true }
   let head: RecordHead
   try {
     head = JSON.parse(json.toString('utf8')) as RecordHead
   } catch (error) {
-    return `record header is not JSON: ${(error as Error).message}`
+    return { problem: `record header is not JSON: ${(error as Error).message}`, torn: false }
   }
   const problem = checkHead(head)
-  if (problem) return problem
+  if (problem) return { problem, torn: false }
   return {
     startedAt: head.startedAt,
     durationMs: head.durationMs,
@@ -168,6 +177,8 @@ export function decodeRecord(record: Uint8Array, frame: Frame): RecordedExchange
     request: { ...head.request, headers: frozenPairs(head.request.headers), body: Buffer.from(req) },
     response: { ...head.response, headers: frozenPairs(head.response.headers), body: Buffer.from(res) },
     ...(head.truncated ? { truncated: head.truncated } : {}),
+    ...(head.incomplete ? { incomplete: head.incomplete } : {}),
+    ...(head.generated ? { generated: head.generated } : {}),
     ...(head.tags ? { tags: head.tags } : {}),
     ...(head.note !== undefined ? { note: head.note } : {}),
   }
@@ -176,10 +187,29 @@ export function decodeRecord(record: Uint8Array, frame: Frame): RecordedExchange
 function checkHead(h: RecordHead): string | undefined {
   if (typeof h !== 'object' || h === null || h.v !== 1) return 'record header has no "v": 1 (a newer or foreign format)'
   if (typeof h.startedAt !== 'number' || typeof h.durationMs !== 'number') return 'record header lacks startedAt or durationMs'
+  if (h.waitMs !== undefined && typeof h.waitMs !== 'number') return 'record header has a malformed "waitMs"'
   const q = h.request, s = h.response
   if (!q || typeof q.method !== 'string' || typeof q.url !== 'string' || typeof q.version !== 'string' || !isHeaders(q.headers)) return 'record header has a malformed request'
   if (!s || typeof s.status !== 'number' || typeof s.reason !== 'string' || typeof s.version !== 'string' || !isHeaders(s.headers)) return 'record header has a malformed response'
+  if (h.tags !== undefined && !(Array.isArray(h.tags) && h.tags.every((t) => typeof t === 'string'))) return 'record header has malformed "tags"'
+  if (h.note !== undefined && typeof h.note !== 'string') return 'record header has a malformed "note"'
+  if (!lengthsOrNull(h.truncated, false)) return 'record header has a malformed "truncated"'
+  if (!lengthsOrNull(h.incomplete, true)) return 'record header has a malformed "incomplete"'
+  const g = h.generated
+  if (g !== undefined && (typeof g !== 'object' || g === null || typeof g.cause !== 'string' || typeof g.message !== 'string')) return 'record header has a malformed "generated"'
   return undefined
+}
+
+/** Absent, or an object whose `request` and `response` keys, when present, are byte counts (or null, where allowed). */
+function lengthsOrNull(o: unknown, nullable: boolean): boolean {
+  if (o === undefined) return true
+  if (typeof o !== 'object' || o === null) return false
+  for (const key of ['request', 'response'] as const) {
+    const v = (o as Record<string, unknown>)[key]
+    if (v === undefined || (nullable && v === null)) continue
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return false
+  }
+  return true
 }
 
 /** Freezes the parsed header list in place, so requests built from the record can use it as it is. */
@@ -216,9 +246,10 @@ export function decodeLog(bytes: Uint8Array, file: string): DecodedLog {
       return tornAt(records, file, offset, rest.byteLength, `the record needs ${frame.recordLength} bytes but the file ends after ${rest.byteLength}`)
     }
     const decoded = decodeRecord(rest.subarray(0, frame.recordLength), frame)
-    if (typeof decoded === 'string') {
-      if (frame.recordLength === rest.byteLength) return tornAt(records, file, offset, rest.byteLength, decoded)
-      throw new SessionError(file, offset, decoded)
+    if ('problem' in decoded) {
+      // Only a write cut short is a torn tail; an intact record this reader cannot accept is damage wherever it is.
+      if (decoded.torn && frame.recordLength === rest.byteLength) return tornAt(records, file, offset, rest.byteLength, decoded.problem)
+      throw new SessionError(file, offset, decoded.problem)
     }
     records.push(decoded)
     offset += frame.recordLength

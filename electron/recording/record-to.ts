@@ -4,17 +4,17 @@
  * nothing on the hot path waits for the disk; the exchange is appended when its response body has finished.
  */
 import { describe, type Filter } from '../core/http.ts'
-import { header, withTagList, type Request, type Response } from '../core/message.ts'
+import { header, withTagList, type Body, type Request, type Response } from '../core/message.ts'
 import { systemClock, type Clock } from '../core/clock.ts'
 import { teeBody, type CapturedBody, type TeedBody } from '../core/filters/tee-body.ts'
-import { ChunkKeeper, observeStream, type StreamObserver } from '../core/stream-plumbing.ts'
+import { ChunkKeeper, observeStream, PREMATURE_CLOSE, type StreamObserver } from '../core/stream-plumbing.ts'
 import type { ExchangeWriter, RecordedExchange } from './recorded-exchange.ts'
 
 export interface RecordToOptions {
   readonly clock?: Clock
   /** Bytes kept per body; longer bodies are recorded truncated, with their real length. Default 32 MiB. */
   readonly maxBodyBytes?: number
-  /** Told about exchanges not recorded (aborted bodies, tunnels) and failed appends. */
+  /** Told about exchanges not recorded (the client went away, tunnels) and failed appends. */
   readonly onSkip?: (reason: string) => void
 }
 
@@ -24,8 +24,11 @@ export const DEFAULT_MAX_RECORDED_BODY = 32 * 1024 * 1024
 const REQUEST_BODY_GRACE_MS = 1000
 
 /**
- * Records each exchange through `writer` and tags the response `recorded`. Exchanges whose bodies were cut
- * off (client or upstream went away) and tunnels (CONNECT, websockets) are not recorded: `onSkip` hears why.
+ * Records each exchange the client saw through `writer` and tags the response `recorded`: with the status the
+ * client got, `generated` when Nanoscope made the response (upstream refused, reset, timed out…), and a body that
+ * did not all arrive (an upload answered before it was sent, a response the upstream broke off) recorded as far
+ * as it went, with `incomplete` saying how much never came. Exchanges the client went away from before the
+ * response ended, and tunnels (CONNECT, websockets), are not recorded: `onSkip` hears why.
  */
 export function recordTo(writer: ExchangeWriter, options: RecordToOptions = {}): Filter {
   const recorder: Recorder = {
@@ -97,11 +100,15 @@ class ExchangeRecording implements StreamObserver {
   ended(error: Error | undefined): void {
     const { req, recorder } = this
     const durationMs = recorder.clock.monotonic() - this.start
-    if (error) return recorder.skip(`${req.method} ${req.target}: the response body did not finish (${error.message})`)
+    if (error && (req.signal?.aborted || (error as { code?: string }).code === PREMATURE_CLOSE)) {
+      return recorder.skip(`${req.method} ${req.target}: the client went away before the response ended`)
+    }
     const body = this.res.body
-    const response = body.kind === 'bytes' ? bytesCaptured(body.bytes, recorder.cap)
+    const seen: Kept = body.kind === 'bytes' ? bytesCaptured(body.bytes, recorder.cap)
       : this.more ? { bytes: this.more.joined(), total: this.more.seen }
       : bytesCaptured(this.first ?? EMPTY, recorder.cap)
+    const missing = error ? missingBytes(body, seen.total) : 0
+    const response: Kept = missing === 0 ? seen : { ...seen, missing }
     const tee = this.requestTee
     if (!tee) return this.write(bytesCaptured((req.body as { bytes: Uint8Array }).bytes, recorder.cap), response, durationMs)
     // Usually the request body has long finished: then no grace timer is needed.
@@ -111,23 +118,31 @@ class ExchangeRecording implements StreamObserver {
   }
 
   private requestEnded(request: CapturedBody, response: Kept, durationMs: number): void {
-    const { req, recorder } = this
-    if (request.state !== 'complete') return recorder.skip(`${req.method} ${req.target}: the request body did not finish (${request.error ?? request.state})`)
-    this.write(request, response, durationMs)
+    // A body that did not all arrive (answered early, or the client stopped sending) is recorded as far as it went.
+    const missing = request.state === 'complete' ? 0 : missingBytes(this.req.body, request.total)
+    this.write(missing === 0 ? request : { ...request, missing }, response, durationMs)
   }
 
   private write(request: Kept, response: Kept, durationMs: number): void {
     const { req, res, recorder } = this
     const cut = request.total > request.bytes.byteLength || response.total > response.bytes.byteLength
     const tagged = res.tags !== undefined && res.tags.length > 0
+    const incomplete = request.missing !== undefined || response.missing !== undefined
+    const generated = res.generated
     const recorded: RecordedExchange = {
       startedAt: this.startedAt, durationMs: round(durationMs), waitMs: round(this.waitMs),
       request: { method: req.method, url: absoluteUrl(req), version: req.version, headers: req.headers, body: request.bytes },
       response: { status: res.status, reason: res.reason, version: res.version, headers: res.headers, body: response.bytes },
     }
     // A plain literal on the common path: spreads of optional parts cost an object clone each.
-    const exchange: RecordedExchange = cut || tagged
-      ? { ...recorded, ...(cut ? { truncated: truncation(request, response) } : {}), ...(tagged ? { tags: res.tags } : {}) }
+    const exchange: RecordedExchange = cut || tagged || incomplete || generated
+      ? {
+          ...recorded,
+          ...(cut ? { truncated: truncation(request, response) } : {}),
+          ...(incomplete ? { incomplete: incompletion(request, response) } : {}),
+          ...(generated ? { generated: { cause: generated.cause, message: generated.message } } : {}),
+          ...(tagged ? { tags: res.tags } : {}),
+        }
       : recorded
     const writer = recorder.writer
     try {
@@ -139,8 +154,21 @@ class ExchangeRecording implements StreamObserver {
   }
 }
 
-/** A body's kept bytes and its real length. */
-interface Kept { readonly bytes: Uint8Array; readonly total: number }
+/** A body's kept bytes and how many went by; `missing` when it did not all arrive (null: its length was unknown). */
+interface Kept { readonly bytes: Uint8Array; readonly total: number; readonly missing?: number | null }
+
+/** Bytes of a body that never arrived, by its declared length; null when it had none. */
+function missingBytes(body: Body, seen: number): number | null {
+  const declared = body.kind === 'bytes' ? body.bytes.byteLength : body.length
+  return declared === undefined ? null : Math.max(0, declared - seen)
+}
+
+function incompletion(request: Kept, response: Kept): RecordedExchange['incomplete'] {
+  return {
+    ...(request.missing !== undefined ? { request: request.missing } : {}),
+    ...(response.missing !== undefined ? { response: response.missing } : {}),
+  }
+}
 
 function bytesCaptured(bytes: Uint8Array, cap: number): Kept {
   return { bytes: bytes.byteLength > cap ? bytes.subarray(0, cap) : bytes, total: bytes.byteLength }

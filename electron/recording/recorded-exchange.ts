@@ -33,6 +33,14 @@ export interface RecordedExchange {
   readonly response: RecordedResponse
   /** Real body lengths when a body was longer than the recording cap and `body` holds only its start. */
   readonly truncated?: { readonly request?: number; readonly response?: number }
+  /**
+   * A body that did not all arrive: the request's when the exchange was answered before the client had sent it
+   * all, the response's when the upstream's connection broke mid-body. The value is how many bytes never
+   * arrived, by the message's Content-Length, or null when its length was not known (chunked).
+   */
+  readonly incomplete?: { readonly request?: number | null; readonly response?: number | null }
+  /** Present when Nanoscope made the response itself (the upstream refused, timed out, reset…): why. */
+  readonly generated?: { readonly cause: string; readonly message: string }
   readonly tags?: readonly string[]
   readonly note?: string
 }

@@ -7,7 +7,7 @@
 import { setMaxListeners } from 'node:events'
 import type { ReplayOutcome, ReplayResultData as ReplayResult, ReplayReportData as ReplayReport } from '../../shared/exchange.ts'
 import { pipeline, type HttpHandler } from '../core/http.ts'
-import { bodyBytes, bytesBody, replacedHeaders, type Headers, type Request, type Response } from '../core/message.ts'
+import { bodyBytes, bytesBody, header, replacedHeaders, type Headers, type Request, type Response } from '../core/message.ts'
 import { systemClock, type Clock } from '../core/clock.ts'
 import { replayApp } from '../apps/replay-app.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'
@@ -152,11 +152,13 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
   }
 }
 
-/** The recorded request, to be sent to `url`: Host follows a rebased URL, and a truncated body gets its real length. */
+/** The recorded request, to be sent to `url`: Host follows a rebased URL, and a truncated or incomplete body the length of what was kept. */
 function replayRequest(x: RecordedExchange, url: string, rebased: boolean, signal: AbortSignal): Request {
   let headers = x.request.headers
   if (rebased) headers = replacedHeaders(headers, 'Host', splitUrl(url)?.host ?? '')
-  if (x.truncated?.request !== undefined) headers = replacedHeaders(headers, 'Content-Length', String(x.request.body.byteLength))
+  // A chunked body needs no length (the client frames what there is); a declared one must say what is sent.
+  const cut = x.truncated?.request !== undefined || x.incomplete?.request !== undefined
+  if (cut && header(x.request, 'Content-Length') !== undefined) headers = replacedHeaders(headers, 'Content-Length', String(x.request.body.byteLength))
   return Object.freeze({ method: x.request.method, target: url, version: x.request.version, headers: frozenHeaders(headers), body: bytesBody(x.request.body), signal })
 }
 
@@ -167,7 +169,7 @@ function frozenHeaders(headers: Headers): Headers {
 
 /** The result of an answer that came back: what differs from the recording. */
 function compared(index: number, x: RecordedExchange, url: string, res: Response, body: Buffer, replayedMs: number): ReplayResult {
-  const bodyDiff = x.truncated?.response !== undefined ? undefined : compareBodies(x.response.body, body)
+  const bodyDiff = x.truncated?.response !== undefined || x.incomplete?.response !== undefined ? undefined : compareBodies(x.response.body, body)
   const headers = compareHeaders(x.response.headers, res.headers, bodyDiff !== undefined)
   const statusChanged = res.status !== x.response.status
   const outcome = statusChanged || bodyDiff || headers.length > 0 ? 'changed' : 'same'

@@ -95,10 +95,10 @@ function shapeOfRecorded(x: RecordedExchange, ignore: ReadonlySet<string>): Requ
   return { method: x.request.method, scheme: url.scheme, host: url.host, path: url.path, query: parseQuery(url.query, ignore), headers: x.request.headers, body: x.request.body }
 }
 
-/** The recorded response, without hop-by-hop headers, its length fixed if the recording was truncated. */
+/** The recorded response, without hop-by-hop headers, its length fixed if the recording was truncated or incomplete. */
 export function recordedResponse(x: RecordedExchange): Response {
   let headers = withoutHopByHop(response(x.response.status, { headers: x.response.headers })).headers
-  if (x.truncated?.response !== undefined) headers = headers.map(([n, v]) => (n.toLowerCase() === 'content-length' ? [n, String(x.response.body.byteLength)] as const : [n, v] as const))
+  if (x.truncated?.response !== undefined || x.incomplete?.response !== undefined) headers = headers.map(([n, v]) => (n.toLowerCase() === 'content-length' ? [n, String(x.response.body.byteLength)] as const : [n, v] as const))
   return response(x.response.status, { reason: x.response.reason, headers, body: x.response.body, tags: ['replayed', 'stand-in'] })
 }
 

@@ -19,6 +19,8 @@ const exchange: fc.Arbitrary<RecordedExchange> = fc.record({
   request: fc.record({ method: text, url: text, version: text, headers, body: fc.constant(new Uint8Array(0)) }),
   response: fc.record({ status: number, reason: text, version: text, headers, body: fc.constant(new Uint8Array(0)) }),
   truncated: fc.option(fc.record({ request: fc.option(number, { nil: undefined }), response: fc.option(number, { nil: undefined }) }), { nil: undefined }),
+  incomplete: fc.option(fc.record({ request: fc.option(fc.option(number, { nil: null }), { nil: undefined }), response: fc.option(fc.option(number, { nil: null }), { nil: undefined }) }), { nil: undefined }),
+  generated: fc.option(fc.record({ cause: text, message: text }), { nil: undefined }),
   tags: fc.option(fc.array(text, { maxLength: 3 }), { nil: undefined }),
   note: fc.option(text, { nil: undefined }),
 }, { requiredKeys: ['startedAt', 'durationMs', 'request', 'response'] })
@@ -33,6 +35,8 @@ function reference(x: RecordedExchange): string {
     request: { method: x.request.method, url: x.request.url, version: x.request.version, headers: x.request.headers },
     response: { status: x.response.status, reason: x.response.reason, version: x.response.version, headers: x.response.headers },
     ...(x.truncated ? { truncated: { request: x.truncated.request, response: x.truncated.response } } : {}),
+    ...(x.incomplete ? { incomplete: { request: x.incomplete.request, response: x.incomplete.response } } : {}),
+    ...(x.generated ? { generated: { cause: x.generated.cause, message: x.generated.message } } : {}),
     ...(x.tags && x.tags.length > 0 ? { tags: x.tags } : {}),
     ...(x.note !== undefined ? { note: x.note } : {}),
   })

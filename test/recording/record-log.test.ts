@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { appendFile, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { decodeLog, encodeRecord, SessionError } from '../../electron/recording/record-log.ts'
+import { checksum, decodeLog, encodeRecord, SessionError } from '../../electron/recording/record-log.ts'
 import { createSession, LOG_FILE, MANIFEST_FILE, openSession } from '../../electron/recording/session-store.ts'
 import type { RecordedExchange } from '../../electron/recording/recorded-exchange.ts'
 import { exchange, tempDir } from './support.ts'
@@ -130,4 +130,23 @@ test('a session damaged in the middle of its log fails to open with the log file
     await writeFile(file, bytes)
     await assert.rejects(openSession(t.dir), (e: unknown) => e instanceof SessionError && e.file === file && e.offset === at)
   } finally { await t.remove() }
+})
+
+test('an intact last record that is not version 1 is damage, not a torn tail, while a last record failing its checksum is torn', () => {
+  const first = encodeRecord(exchange({ url: 'http://example.com/first' }))
+  const last = encodeRecord(exchange({ url: 'http://example.com/last' }))
+  // The same record with its header saying v 2 and a checksum recomputed for it: written that way, not torn.
+  const nl = last.indexOf(0x0a)
+  const [, j, q, s] = last.subarray(0, nl).toString('latin1').split(' ')
+  const json = Buffer.from(last.subarray(nl + 1, nl + 1 + Number(j)).toString('latin1').replace('{"v":1,', '{"v":2,'), 'latin1')
+  const bodies = last.subarray(nl + 1 + Number(j) + 1, last.byteLength - 1)
+  const crc = checksum(json, bodies).toString(16).padStart(8, '0')
+  const foreign = Buffer.concat([Buffer.from(`NSR1 ${j} ${q} ${s} ${crc}\n`, 'latin1'), json, Buffer.from('\n'), bodies, Buffer.from('\n')])
+  assert.throws(() => decodeLog(Buffer.concat([first, foreign]), 'exchanges.log'), (error: unknown) =>
+    error instanceof SessionError && error.offset === first.byteLength && /"v": 1/.test(error.problem))
+  const corrupt = Buffer.from(last)
+  corrupt[nl + 5] = corrupt[nl + 5]! ^ 1 // a byte of the header JSON changed: the checksum fails
+  const torn = decodeLog(Buffer.concat([first, corrupt]), 'exchanges.log')
+  assert.equal(torn.records.length, 1)
+  assert.equal(torn.torn?.offset, first.byteLength)
 })

@@ -22,6 +22,11 @@ export interface ExchangeOnWire {
   complete(): void
   /** The connection failed (error, hang-up, parse error) before the response completed. */
   failed(error: Error): void
+  /**
+   * Writing the request failed (the upstream closed or reset its side): the rest of the request has nowhere to go,
+   * but the connection is still read, since an upstream may answer before it has read the whole body and close.
+   */
+  sendFailed(error: Error): void
   /** The response body was destroyed before it ended. */
   abandoned(): void
 }
@@ -50,6 +55,8 @@ export class WireConnection {
   /** The upstream sent another response after the one asked for. */
   private unsolicited = false
   private socketError: Error | undefined
+  /** Writing to the upstream failed: what the exchange hears as the cause if no response comes. */
+  private writeError: Error | undefined
 
   constructor(readonly key: string, readonly socket: net.Socket, private readonly owner: ConnectionOwner) {
     const parser = strictParser('response', this)
@@ -63,6 +70,7 @@ export class WireConnection {
     socket.on('end', () => this.ended())
     socket.on('error', (error) => { this.socketError ??= error })
     socket.on('close', () => this.lost())
+    keepReadingAfterWriteErrors(socket, this)
   }
 
   /** Starts carrying an exchange; its request is written by the caller. */
@@ -104,13 +112,13 @@ export class WireConnection {
       this.parser.finish()
       if (this.done) { this.finishExchange(); return }
       // As node:http says it: a hang-up before the head, an aborted response after it.
-      this.fail(this.headSeen ? Object.assign(new Error('aborted'), { code: 'ECONNRESET' }) : hangUp())
+      this.fail(this.headSeen ? Object.assign(new Error('aborted'), { code: 'ECONNRESET' }) : this.writeError ?? hangUp())
     }
   }
 
   private lost(): void {
     this.closed = true
-    if (this.exchange && !this.done) this.fail(this.socketError ?? hangUp())
+    if (this.exchange && !this.done) this.fail(this.headSeen ? this.socketError ?? hangUp() : this.writeError ?? this.socketError ?? hangUp())
     this.exchange = undefined
     this.parser.close()
     this.owner.gone(this)
@@ -129,6 +137,13 @@ export class WireConnection {
     this.exchange = undefined
     this.completed += 1
     exchange.complete()
+  }
+
+  /** A write to the upstream failed (see `keepReadingAfterWriteErrors`): told to the exchange once. */
+  writeFailed(error: Error): void {
+    if (this.writeError) return
+    this.writeError = error
+    if (this.exchange && !this.done) this.exchange.sendFailed(error)
   }
 
   /** Called by the exchange once it knows whether the connection may carry another: back to the pool, or closed. */
@@ -185,6 +200,58 @@ function onBody(this: Parser<WireConnection>, chunk: Buffer): void {
 }
 function onMessageComplete(this: Parser<WireConnection>): void {
   this.owner?.messageComplete()
+}
+
+/**
+ * A net.Socket destroys itself when a write fails, and with it the bytes the upstream sent before it closed: a
+ * server may answer a request before reading its body (a 413 for an upload too large, a 401) and close
+ * (RFC 9112 §9.6), so the proxy's write of the rest of the body meets EPIPE or a reset while the answer waits,
+ * unread, in the socket. Here a failed write is reported to the connection instead, and the socket goes on
+ * reading until the upstream's side ends, so the answer is read and relayed. Later writes on it fail the same
+ * way, quietly; the connection is never reused (the exchange stops sending and releases it as not reusable).
+ * Beware: this wraps the socket's `_write` and `_writev`, the stream implementer's methods net.Socket defines.
+ */
+function keepReadingAfterWriteErrors(socket: net.Socket, connection: WireConnection): void {
+  const writable = socket as unknown as WriteMethods
+  const write = writable._write
+  const writev = writable._writev
+  const report = new WriteReport(connection)
+  writable._write = function writeOrReport(chunk, encoding, callback) {
+    write.call(this, chunk, encoding, report.around(callback))
+  }
+  if (writev) {
+    writable._writev = function writevOrReport(chunks, callback) {
+      writev.call(this, chunks, report.around(callback))
+    }
+  }
+}
+
+/**
+ * Wraps a write's callback so an error goes to the connection and the stream hears success. Node's Writable passes
+ * the same callback to every `_write` of a stream, so the wrapper is made once, not per write.
+ */
+class WriteReport {
+  private given: WriteCallback | undefined
+  private wrapped: WriteCallback = ignoreWrite
+
+  constructor(private readonly connection: WireConnection) {}
+
+  around(callback: WriteCallback): WriteCallback {
+    if (callback !== this.given) {
+      const connection = this.connection
+      this.given = callback
+      this.wrapped = (error) => { if (error) connection.writeFailed(error); callback() }
+    }
+    return this.wrapped
+  }
+}
+
+function ignoreWrite(): void {}
+
+type WriteCallback = (error?: Error | null) => void
+interface WriteMethods {
+  _write(this: unknown, chunk: unknown, encoding: BufferEncoding, callback: WriteCallback): void
+  _writev?(this: unknown, chunks: unknown, callback: WriteCallback): void
 }
 
 /** What node:http reports when the upstream closes the connection before the response is complete. */

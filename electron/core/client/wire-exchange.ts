@@ -30,6 +30,8 @@ export class WireExchange implements ExchangeOnWire, AbortWatcher {
   private body: UpstreamBody | undefined
   private timer: NodeJS.Timeout | undefined
   private stopSending: (() => void) | undefined
+  /** A write to the upstream failed: the connection cannot carry another exchange. */
+  private sendBroken = false
 
   constructor(
     private readonly request: Request,
@@ -61,6 +63,7 @@ export class WireExchange implements ExchangeOnWire, AbortWatcher {
       return
     }
     socket.write(head, 'latin1')
+    if (this.sendBroken) return
     this.stopSending = sendBodyStream(body.stream, socket, chunked, (error) => this.bodySent(error))
   }
 
@@ -88,7 +91,7 @@ export class WireExchange implements ExchangeOnWire, AbortWatcher {
     this.body?.push(null)
     this.over()
     if (!this.sentAll) this.stopSending?.() // the upstream answered before taking the whole body
-    this.connection.release(this.sentAll && this.keepAlive)
+    this.connection.release(this.sentAll && this.keepAlive && !this.sendBroken)
   }
 
   failed(error: Error): void {
@@ -107,6 +110,12 @@ export class WireExchange implements ExchangeOnWire, AbortWatcher {
       return
     }
     this.settle(upstreamFailure(error, this.target.where))
+  }
+
+  sendFailed(): void {
+    // The rest of the body is not wanted; what the upstream said, if it said anything, is still read.
+    this.sendBroken = true
+    this.stopSending?.()
   }
 
   /** The request's signal aborted: the client went away before the exchange was over. */

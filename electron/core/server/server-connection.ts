@@ -50,6 +50,9 @@ export class ServerConnection {
   private active: Pending | undefined
   /** The request whose body the parser is reading, if any. */
   private reading: RequestBody | undefined
+  /** Bytes of that body arrived so far, and its Content-Length (undefined when chunked). */
+  private arrived = 0
+  private expected: number | undefined
   private partialHeaders: string[] = []
   private partialUrl = ''
   private upgrade: Request | undefined
@@ -139,6 +142,8 @@ export class ServerConnection {
     const length = chunked ? undefined : contentLength(headers)
     const body = chunked || (length ?? 0) > 0 ? new RequestBody(this.socket) : undefined
     this.reading = body
+    this.arrived = 0
+    this.expected = length
     const request: Request = Object.freeze({
       method, target: url, version, headers,
       body: body ? streamBody(body, length) : emptyBody,
@@ -153,6 +158,7 @@ export class ServerConnection {
 
   body(chunk: Buffer): void {
     const body = this.reading
+    this.arrived += chunk.byteLength
     if (!body || body.destroyed) return // nobody will read it: dropped as it arrives
     if (!body.push(chunk)) this.socket.pause()
   }
@@ -198,6 +204,7 @@ export class ServerConnection {
     this.active = undefined
     this.responding = false
     const body = pending.body
+    if (body && this.reading === body && !this.worthDraining()) { body.destroy(); this.closeUnread(); return }
     // A body the handler never read is read to its end and dropped, so the next request can be parsed.
     if (body && !body.readableEnded && !body.destroyed) { if (reusable) body.resume(); else body.destroy() }
     if (!reusable) {
@@ -206,6 +213,31 @@ export class ServerConnection {
     }
     this.socket.resume()
     this.next()
+  }
+
+  /** Whether the rest of a request body still arriving is small enough to read and drop, keeping the connection. */
+  private worthDraining(): boolean {
+    return this.expected !== undefined && this.expected - this.arrived <= MAX_DRAIN_BYTES
+  }
+
+  /**
+   * The exchange was answered before its request body had arrived (an upstream's early 413 or 401), and the rest
+   * is not wanted: close without reading it, cleanly (RFC 9112 §9.6). Our side ends after the answer, and what the
+   * client still sends is read and dropped until it closes its side, so it is never reset before it has read the
+   * answer (a reset can discard it); a client that goes on sending is cut off by the keep-alive sweep.
+   */
+  private closeUnread(): void {
+    const socket = this.socket
+    this.reading = undefined
+    this.receivingSince = undefined
+    this.queue.length = 0
+    this.state = 'idle'
+    this.since = Date.now()
+    if (socket.destroyed) return
+    socket.off('data', this.onData)
+    socket.on('data', ignore)
+    socket.resume()
+    socket.end()
   }
 
   private parseError(error: Error & { code?: string }): void {
@@ -242,6 +274,13 @@ export class ServerConnection {
  * one is answered, so a client that pipelines without reading answers cannot grow the queue without bound.
  */
 export const MAX_PIPELINED = 64
+
+/**
+ * An exchange answered while more than this much of its request body is still to come closes its connection
+ * rather than read the rest (Go's net/http draws the line at 256 KiB too); less is read and dropped, keeping
+ * the connection for the next request.
+ */
+export const MAX_DRAIN_BYTES = 256 * 1024
 
 /** A request body read off the connection: the parser pushes, a slow reader pauses the socket. */
 class RequestBody extends Readable {

@@ -20,7 +20,14 @@ export function BodyViewer({ body, headers, label }: { body: BodyData | null; he
   return (
     <section className="body" data-testid={testid} aria-label={label}>
       <h3>{label} <span className="muted small num">{formatBytes(body.size)}</span></h3>
-      {body.truncated && (
+      {body.missing !== undefined && (
+        <p className="label label-warn" data-testid="incomplete">
+          {body.missing === null
+            ? 'Incomplete: the body did not all arrive (its length was not declared)'
+            : `Incomplete: ${formatBytes(body.size - body.missing)} of ${formatBytes(body.size)} arrived; ${body.missing.toLocaleString()} bytes never did`}
+        </p>
+      )}
+      {body.truncated && Math.floor((body.base64.length * 3) / 4) < body.size - (body.missing ?? 0) && (
         <p className="label label-warn" data-testid="truncated">
           Truncated: captured {formatBytes(Math.floor((body.base64.length * 3) / 4))} of {formatBytes(body.size)} ({body.size.toLocaleString()} bytes)
         </p>

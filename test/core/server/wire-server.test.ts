@@ -1,5 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import net from 'node:net'
 import { response } from '../../../electron/core/message.ts'
 import { startWireServer } from '../../../electron/core/server/wire-server.ts'
 import { MAX_PIPELINED } from '../../../electron/core/server/server-connection.ts'
@@ -22,6 +23,35 @@ test('wire server: three times more pipelined requests than it queues are all an
     assert.ok(closed, 'the connection closes after the last answer')
     const bodies = [...received.toString('latin1').matchAll(/\r\n\r\n(\d+)/g)].map((m) => Number(m[1]))
     assert.deepEqual(bodies, Array.from({ length: count }, (_, i) => i))
+  } finally {
+    await within(3000, server.stop(), 'the server to stop')
+  }
+})
+
+test('wire server: answered with most of a large upload still to come, it ends its side after the answer and reads on until the client closes, never resetting it', async () => {
+  const server = await startWireServer(async () => response(413, { headers: [['Content-Length', '9']], body: 'too large' }))
+  try {
+    // Half-open allowed: like a client still busy sending, it does not end its side when the server ends its own.
+    const socket = net.connect({ port: server.port, host: '127.0.0.1', allowHalfOpen: true })
+    let received = ''
+    let resetError: Error | undefined
+    socket.on('data', (chunk: Buffer) => { received += chunk.toString('latin1') })
+    socket.on('error', (error) => { resetError = error })
+    const ended = new Promise<void>((resolve) => socket.once('end', () => resolve()))
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+    socket.write(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`)
+    const chunk = Buffer.alloc(64 * 1024, 1)
+    for (let i = 0; i < 4; i++) socket.write(chunk)
+    await within(3000, ended, 'the server to end its side after the answer')
+    assert.match(received, /^HTTP\/1\.1 413 [^]*\r\n\r\ntoo large$/)
+    // The client goes on sending for a while (it has not noticed yet): the server reads and drops it.
+    for (let i = 0; i < 8; i++) socket.write(chunk)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    assert.equal(resetError, undefined, 'the client is never reset')
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+    socket.end()
+    await within(3000, closed, 'the connection to close once the client ends too')
+    assert.equal(resetError, undefined)
   } finally {
     await within(3000, server.stop(), 'the server to stop')
   }
