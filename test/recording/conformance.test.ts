@@ -1,3 +1,4 @@
+import { needs } from '../support/counterparts.ts'
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
@@ -91,7 +92,7 @@ function post(url: string, target: string, bytes: number): Promise<void> {
   })
 }
 
-test('a Python reader written from FORMAT.md reads a recorded session exactly as Nanoscope does, and every cut copy of it', async () => {
+test('a Python reader written from FORMAT.md reads a recorded session exactly as Nanoscope does, and every cut copy of it', { skip: needs('python3') }, async () => {
   const t = await tempDir()
   const upstream = await startUpstream((req, res) => {
     if (req.url === '/gzip') { res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(gzipSync('squeezed')); return }
@@ -160,7 +161,7 @@ test('a Python reader written from FORMAT.md reads a recorded session exactly as
   }
 })
 
-test('the Python reader agrees with Nanoscope on a session whose recorder was killed with SIGKILL under load', async () => {
+test('the Python reader agrees with Nanoscope on a session whose recorder was killed with SIGKILL under load', { skip: needs('python3') }, async () => {
   const t = await tempDir()
   const dir = join(t.dir, 'killed')
   const upstream = await startUpstream((req, res) => res.end(Buffer.alloc(20_000, req.url?.length ?? 1)))

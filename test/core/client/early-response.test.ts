@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startInterceptingProxy, tempDir, testCa, type InterceptingProxy } from '../../tls/fixtures.ts'
+import { needs } from '../../support/counterparts.ts'
 import { earlyAnswerServer, nginxWithBodyLimit, pythonHttpServer, NGINX, type RealServer } from '../../support/early-servers.ts'
 
 /** curl's exit code, the status it got and the body; `-w` puts the status on the last line. */
@@ -24,7 +25,7 @@ function curl(args: string[]): Promise<{ code: number; status: number; body: str
 
 const UPLOAD_BYTES = 3 * 1024 * 1024
 
-describe('a server that answers before reading the whole upload, through the proxy', () => {
+describe('a server that answers before reading the whole upload, through the proxy', { skip: needs('curl') || needs('python3') }, () => {
   let dir: ReturnType<typeof tempDir>
   let upload: string
   let fixture: Awaited<ReturnType<typeof testCa>>
@@ -109,7 +110,7 @@ describe('a server that answers before reading the whole upload, through the pro
 
     it(`gives curl the 413 of nginx with client_max_body_size, plain and intercepted (${how})`, async (t) => {
       const plain = await nginxWithBodyLimit(join(dir.path, `nginx-${expect}`))
-      if (!plain) { t.skip(`${NGINX} is not installed`); return }
+      if (!plain) { t.skip(needs('nginx') || `${NGINX} is not installed`); return }
       servers.push(plain)
       const secure = await server(nginxWithBodyLimit(join(dir.path, `nginx-tls-${expect}`), upstreamTls).then((s) => s!))
       const through = await proxy()
