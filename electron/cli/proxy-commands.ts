@@ -17,7 +17,7 @@ import { TLS_FLAGS, tlsOptionsFromFlags } from './tls-flags.ts'
 export const PROXY_FLAGS: FlagSpec = { host: 'string', port: 'port', target: 'string', 'https-upstream': 'boolean', 'print-pipeline': 'boolean' }
 
 const APPS: Record<string, (o: ProxyOptions) => App> = { proxy: simpleProxy, latency: latencyProxy, sniff: sniffProxy }
-const BLOCKS: Record<string, () => BlockSpec[]> = { proxy: seedPipelines.proxy, latency: seedPipelines.latency, sniff: seedPipelines.sniff }
+const BLOCKS: Record<string, (out?: string) => BlockSpec[]> = { proxy: seedPipelines.proxy, latency: seedPipelines.latency, sniff: seedPipelines.sniff }
 
 /** The flags of `proxy`, `latency` and `sniff`: the two that print take `--out FILE` too. */
 export const proxyCommandFlags = (command: string): FlagSpec =>
@@ -28,7 +28,8 @@ export async function runProxyCommand(command: string, argv: readonly string[]):
   const flags = parseFlags(argv, proxyCommandFlags(command))
   const host = (flags.host as string | undefined) ?? '127.0.0.1'
   const target = checkUrl('target', flags.target as string | undefined)
-  if (printPipelineIfAsked(command, flags, BLOCKS[command]!())) return
+  const out = typeof flags.out === 'string' ? path.resolve(flags.out) : undefined
+  if (printPipelineIfAsked(command, flags, BLOCKS[command]!(out))) return
   const tls = await tlsOptionsFromFlags(flags)
   const file = typeof flags.out === 'string' ? await openOut(flags.out) : undefined
   const app = APPS[command]!({ target, httpsUpstream: flags['https-upstream'] === true, out: file ?? process.stdout, ...tls })

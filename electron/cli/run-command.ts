@@ -56,8 +56,7 @@ export async function runRunCommand(argv: readonly string[]): Promise<Running | 
   const watcher = flags['no-watch'] === true ? undefined : watchFile(fileName, say, async () => {
     const next = loadPipelineFile(fileName)
     if (!next.ok) {
-      say(`${fileName}: not applied; the running pipeline stays:`)
-      for (const problem of next.problems) say(problem)
+      say([`${fileName}: not applied; the running pipeline stays:`, ...next.problems].join('\n'))
       return
     }
     const changes = await runner.reload(next.value, say)

@@ -6,8 +6,8 @@ import type { BlockSpec } from './block.ts'
 
 export const seedPipelines = {
   proxy: (): BlockSpec[] => [],
-  latency: (): BlockSpec[] => [{ use: 'latency' }],
-  sniff: (): BlockSpec[] => [{ use: 'sniff' }],
+  latency: (out?: string): BlockSpec[] => [{ use: 'latency', ...(out ? { out } : {}) }],
+  sniff: (out?: string): BlockSpec[] => [{ use: 'sniff', ...(out ? { out } : {}) }],
   record: (dir: string, sessionName?: string): BlockSpec[] => [{ use: 'record', dir, ...(sessionName ? { sessionName } : {}) }],
   chaos: (o: { active?: boolean; seed?: number; controlPort?: number } = {}): BlockSpec[] => [{
     use: 'chaos', ...(o.active ? { active: true } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}),

@@ -53,8 +53,7 @@ export async function runServeCommand(argv: readonly string[]): Promise<Running 
   const watcher = fromFile && pipelineFile ? watchFile(pipelineFile, say, async () => {
     const next = loadPipelineFile(pipelineFile)
     if (!next.ok) {
-      say(`${pipelineFile}: not applied; the running pipeline stays:`)
-      for (const problem of next.problems) say(problem)
+      say([`${pipelineFile}: not applied; the running pipeline stays:`, ...next.problems].join('\n'))
       return
     }
     const changes = await fromFile.reload(next.value)

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync, renameSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -109,7 +109,7 @@ test('run follows the file: a good save applies to new exchanges, a bad save kee
   await until(() => run.stderr().includes('reloaded'), 5000, 'the reload')
   assert.equal((await send(url)).body.toString(), 'from the mock')
   save(file, { listeners: [{ ...listener, pipeline: [{ use: 'mock', respond: { status: 1000 } }] }] })
-  await until(() => run.stderr().includes('not applied'), 5000, 'the refusal')
+  await until(() => run.stderr().includes('respond.status'), 5000, 'the refusal')
   assert.match(run.stderr(), /listeners\[0\]\.pipeline\[0\]\.respond\.status: must be between 100 and 599/)
   assert.equal((await send(url)).body.toString(), 'from the mock', 'the old pipeline still runs')
 })
@@ -126,4 +126,24 @@ test('run with a port in use exits 1 with one line, and closes the listeners it 
   assert.equal(await run.exited(20_000), 1)
   assert.equal(run.stderr().trim().split('\n').length, 1)
   assert.match(run.stderr(), new RegExp(String(taken)))
+})
+
+test('the sniff app\'s printed pipeline with --out, run, writes what crossed the wire to that file', async (t) => {
+  const dir = tempDir(t)
+  const upstream = await startUpstream((req, res) => res.end(`hello ${req.url}`))
+  t.after(() => upstream.stop())
+  const outFile = path.join(dir, 'wire.txt')
+  const printed = runCli(['sniff', '--port', '0', '--target', upstream.url, '--no-intercept', '--out', outFile, '--print-pipeline'])
+  assert.equal(await printed.exited(), 0)
+  assert.deepEqual(JSON.parse(printed.stdout()).listeners[0].pipeline, [{ use: 'sniff', out: outFile }])
+  const file = path.join(dir, 'sniff.json')
+  writeFileSync(file, printed.stdout())
+  const run = runCli(['run', file])
+  const url = listeningUrl(await run.firstLine(20_000))
+  assert.equal((await send(url, { path: '/wire' })).body.toString(), 'hello /wire')
+  assert.equal(await run.stop(), 0)
+  const text = readFileSync(outFile, 'utf8')
+  assert.match(text, /^GET http:\/\/127\.0\.0\.1:\d+\/wire HTTP\/1\.1\n/)
+  assert.match(text, /Via: 1\.1 nanoscope/)
+  assert.match(text, /hello \/wire/)
 })

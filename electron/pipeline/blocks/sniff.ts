@@ -11,8 +11,9 @@ import { printFrames } from '../../proxy/print-frames.ts'
 import type { BlockKind } from '../block.ts'
 import { describeMatch } from '../match.ts'
 import { commonFields, whenMatched } from './common.ts'
+import { outField, outTarget } from './out-file.ts'
 
-const schema = z.strictObject({ use: z.literal('sniff'), ...commonFields })
+const schema = z.strictObject({ use: z.literal('sniff'), ...commonFields, ...outField })
 export type SniffBlock = z.infer<typeof schema>
 
 const passOn = describe('prints what crosses the wire (the sniffer sits last in the pipeline)', (next: HttpHandler) => next)
@@ -24,10 +25,11 @@ export const sniffBlock: BlockKind<SniffBlock> = {
   example: { use: 'sniff' },
   describe: (b) => b.match ? `prints ${describeMatch(b.match)} as on the wire` : 'prints every request and response as on the wire',
   build: (b, context) => {
-    const print = compose(printExchange(context.out), printFrames(context.out))
+    const target = outTarget(b.out, context)
+    const print = compose(printExchange(target.out), printFrames(target.out))
     const innermost = b.match
       ? describe(sniffBlock.describe(b), whenMatched(b.match, 'printMatchedExchange', (req, next) => print(next)(req)))
       : print
-    return { filter: passOn, innermost }
+    return { filter: passOn, innermost, start: target.start, close: target.close }
   },
 }
