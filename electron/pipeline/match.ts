@@ -6,8 +6,7 @@
  * `body` reads the request body into memory first (and hands the buffered request on).
  */
 import { z } from 'zod'
-import { bufferBody, bodyBytes, header, type Request } from '../core/message.ts'
-import { parseTarget } from '../core/filters/request-target.ts'
+import { bufferBody, bodyBytes, header, sameName, type Request } from '../core/message.ts'
 
 const stringOrList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])
 
@@ -54,31 +53,62 @@ export function globRegExp(glob: string, segment = '/'): RegExp {
 
 export interface RequestParts { readonly host: string; readonly path: string; readonly query: URLSearchParams }
 
-/** Parsed once per request, however many blocks look at it (requests are immutable, so the parts cannot change). */
-const partsOf = new WeakMap<Request, RequestParts>()
+/**
+ * The last request parsed and its parts: the blocks of a pipeline look at one request after another, each
+ * synchronously, so remembering one is enough for "parsed once per request" (requests are immutable).
+ */
+let lastRequest: Request | undefined
+let lastParts: RequestParts | undefined
 
 /** Where a request is going, as matching sees it. */
 export function requestParts(req: Request): RequestParts {
-  let parts = partsOf.get(req)
-  if (!parts) { parts = parseParts(req); partsOf.set(req, parts) }
-  return parts
+  if (req === lastRequest) return lastParts!
+  lastParts = new TargetParts(req)
+  lastRequest = req
+  return lastParts
 }
 
-function parseParts(req: Request): RequestParts {
-  const target = parseTarget(req.target)
-  let host = header(req, 'Host') ?? ''
-  let pathAndQuery = '/'
-  if (target?.form === 'absolute') { host = target.authority; pathAndQuery = target.pathAndQuery }
-  else if (target?.form === 'origin') pathAndQuery = target.pathAndQuery
-  else if (target?.form === 'authority') host = target.authority
-  const q = pathAndQuery.indexOf('?')
-  let query: URLSearchParams | undefined
-  return {
-    host: host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1').toLowerCase(),
-    path: q < 0 ? pathAndQuery : pathAndQuery.slice(0, q),
-    // Most blocks never look at the query: parse it the first time one does.
-    get query() { return (query ??= new URLSearchParams(q < 0 ? '' : pathAndQuery.slice(q + 1))) },
+/** Reads host, path and query from the target by index (no regular expression), host and query only when asked. */
+class TargetParts implements RequestParts {
+  readonly path: string
+  #rawHost: string
+  #rawQuery: string
+  #host: string | undefined
+  #query: URLSearchParams | undefined
+
+  constructor(req: Request) {
+    const t = req.target
+    let pathAndQuery: string
+    const scheme = t.charCodeAt(0) === 47 /* "/" */ ? -1 : t.indexOf('://')
+    if (scheme < 0 && t.charCodeAt(0) === 47) {
+      this.#rawHost = header(req, 'Host') ?? ''
+      pathAndQuery = t
+    } else if (scheme > 0) {
+      const slash = t.indexOf('/', scheme + 3)
+      const question = t.indexOf('?', scheme + 3)
+      const end = slash < 0 ? (question < 0 ? t.length : question) : question < 0 || slash < question ? slash : question
+      this.#rawHost = t.slice(scheme + 3, end)
+      pathAndQuery = end === t.length ? '/' : t[end] === '?' ? `/${t.slice(end)}` : t.slice(end)
+    } else {
+      this.#rawHost = t // authority-form (CONNECT host:port)
+      pathAndQuery = '/'
+    }
+    const q = pathAndQuery.indexOf('?')
+    this.path = q < 0 ? pathAndQuery : pathAndQuery.slice(0, q)
+    this.#rawQuery = q < 0 ? '' : pathAndQuery.slice(q + 1)
   }
+
+  get host(): string { return (this.#host ??= normaliseHost(this.#rawHost)) }
+  get query(): URLSearchParams { return (this.#query ??= new URLSearchParams(this.#rawQuery)) }
+}
+
+/** `API.Example.com:8443` → `api.example.com`; `[::1]:80` → `::1`. */
+function normaliseHost(authority: string): string {
+  const at = authority.lastIndexOf('@')
+  let host = at < 0 ? authority : authority.slice(at + 1)
+  if (host.startsWith('[')) host = host.slice(1, host.indexOf(']') < 0 ? undefined : host.indexOf(']'))
+  else { const colon = host.lastIndexOf(':'); if (colon >= 0) host = host.slice(0, colon) }
+  return host.toLowerCase()
 }
 
 /** Compiles a match once; the returned function is what runs per exchange. No match: every request. */
@@ -123,9 +153,14 @@ function compileHead(spec: MatchSpec): (req: Request) => boolean {
   }
   for (const [name, value] of Object.entries(spec.header ?? {})) {
     const re = value === true ? undefined : globRegExp(value, '')
+    const lower = name.toLowerCase()
     tests.push((req) => {
-      const lower = name.toLowerCase()
-      return req.headers.some(([n, v]) => n.toLowerCase() === lower && (re === undefined || re.test(v)))
+      const headers = req.headers
+      for (let i = 0; i < headers.length; i++) {
+        const h = headers[i]!
+        if (sameName(h[0], lower) && (re === undefined || re.test(h[1]))) return true
+      }
+      return false
     })
   }
   const not = spec.not && !needsBody(spec.not) ? compileHead(spec.not) : undefined
