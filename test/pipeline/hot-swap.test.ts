@@ -25,12 +25,16 @@ test('swapping the pipeline under 32 connections of load loses no exchange, and 
     req.setTimeout(5000, () => req.destroy(new Error('timed out')))
     req.on('error', (e) => { results.failed.push(e.message); resolve() })
   })
-  const deadline = Date.now() + 2000
-  const clients = Array.from({ length: 32 }, async () => { while (Date.now() < deadline) await one() })
+  // The clients keep the load on until the last swap has happened (bounded: at most 20 s, however slow the machine).
+  let swapping = true
+  const deadline = Date.now() + 20_000
+  const clients = Array.from({ length: 32 }, async () => { while (swapping && Date.now() < deadline) await one() })
   for (let generation = 1; generation <= 10; generation++) {
     await new Promise((resolve) => setTimeout(resolve, 150))
     await r.listener.swap([{ use: 'rewrite', response: { setHeaders: { 'X-Generation': String(generation) } } }])
   }
+  await new Promise((resolve) => setTimeout(resolve, 200)) // some exchanges on the last pipeline too
+  swapping = false
   await Promise.all(clients)
   assert.deepEqual(results.failed, [])
   assert.ok(results.ok > 200, `only ${results.ok} exchanges`)
