@@ -9,6 +9,7 @@
  * exchange (`wire-exchange.ts`) decides what they mean for its request.
  */
 import type net from 'node:net'
+import { TLSSocket } from 'node:tls'
 import { Readable } from 'node:stream'
 import { HTTPParser, strictParser, type Parser } from '../llhttp.ts'
 
@@ -216,6 +217,13 @@ function keepReadingAfterWriteErrors(socket: net.Socket, connection: WireConnect
   const write = writable._write
   const writev = writable._writev
   const report = new WriteReport(connection)
+  // Before a TLS handshake completes the server cannot have answered, and a failed write there is the handshake's
+  // failure (a bad certificate), which the socket reports itself: such errors go to the stream as usual. (Node 22
+  // fails the writes queued behind a refused handshake with EBADF before the certificate error is seen.)
+  if (socket instanceof TLSSocket) {
+    report.established = false
+    socket.once('secureConnect', () => { report.established = true })
+  }
   writable._write = function writeOrReport(chunk, encoding, callback) {
     write.call(this, chunk, encoding, report.around(callback))
   }
@@ -233,6 +241,8 @@ function keepReadingAfterWriteErrors(socket: net.Socket, connection: WireConnect
 class WriteReport {
   private given: WriteCallback | undefined
   private wrapped: WriteCallback = ignoreWrite
+  /** False while a TLS handshake is under way: write errors then go to the stream unchanged. */
+  established = true
 
   constructor(private readonly connection: WireConnection) {}
 
@@ -240,7 +250,11 @@ class WriteReport {
     if (callback !== this.given) {
       const connection = this.connection
       this.given = callback
-      this.wrapped = (error) => { if (error) connection.writeFailed(error); callback() }
+      this.wrapped = (error) => {
+        if (error && !this.established) { callback(error); return }
+        if (error) connection.writeFailed(error)
+        callback()
+      }
     }
     return this.wrapped
   }
