@@ -25,7 +25,8 @@ export interface Commands {
   startListener: [StartListenerRequest, ListenerInfo]
   stopListener: [{ id: string }, { stopped: boolean }]
   getExchange: [{ id: string }, ExchangeDetail | null]
-  clear: [Record<string, never>, { cleared: number }]
+  /** Forgets the captured traffic; with `upToSeq`, only exchanges numbered up to it (newer traffic stays). */
+  clear: [{ upToSeq?: number }, { cleared: number }]
   pauseCapture: [Record<string, never>, { capturing: boolean }]
   resumeCapture: [Record<string, never>, { capturing: boolean }]
   getSettings: [Record<string, never>, Settings]
@@ -63,7 +64,8 @@ export interface Events {
   exchanges: { exchanges: ExchangeSummary[] }
   listeners: { listeners: ListenerInfo[] }
   capture: { capturing: boolean }
-  cleared: Record<string, never>
+  /** `upToSeq` absent: everything was cleared; else the exchanges numbered up to it. */
+  cleared: { upToSeq?: number }
   settings: Settings
   chaos: ChaosInfo
   recording: RecordingInfo

@@ -146,6 +146,24 @@ export class ExchangeStore {
     return dropped
   }
 
+  /** Forgets the exchanges numbered up to `seq` (the oldest ones); returns how many were dropped. */
+  clearThrough(seq: number): number {
+    if (seq >= this.lastSeq) return this.clear()
+    const { records, bytes, seqs } = this
+    const end = Math.min(records.length, seq + 1 - this.firstSeq)
+    let dropped = 0
+    for (; this.head < end; this.head++) {
+      const record = records[this.head]
+      if (record === undefined) continue
+      records[this.head] = undefined
+      seqs.delete(record.id)
+      this.bodyBytes -= bytes[this.head]!
+      dropped++
+    }
+    this.evict()
+    return dropped
+  }
+
   /** Changes the bounds (other settings are ignored), evicting the oldest straight away if they shrank. */
   updateSettings(settings: Partial<Settings>): void {
     const { maxExchanges, maxTotalBodyBytes } = settings

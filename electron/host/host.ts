@@ -82,7 +82,7 @@ export class Host {
       onSessions: () => this.events.emit('sessions', {}),
       onReplayProgress: (progress) => this.events.emit('replayProgress', progress),
     })
-    this.hub.onCleared(() => this.events.emit('cleared', {}))
+    this.hub.onCleared((upToSeq) => this.events.emit('cleared', upToSeq === undefined ? {} : { upToSeq }))
     this.hub.frames.onFrames((exchangeId, frames) => this.events.emit('frames', { exchangeId, frames }))
     this.hub.onSettings((settings) => this.events.emit('settings', settings))
   }
@@ -127,7 +127,7 @@ export class Host {
       startListener: async (args) => this.startListener(args),
       stopListener: async ({ id }) => ({ stopped: await this.stopListener(id) }),
       getExchange: async ({ id }) => this.hub.detail(id),
-      clear: async () => ({ cleared: this.hub.clear() }),
+      clear: async ({ upToSeq }) => ({ cleared: this.hub.clear(upToSeq) }),
       pauseCapture: async () => this.setCapturing(false),
       resumeCapture: async () => this.setCapturing(true),
       getSettings: async () => this.hub.settings,
