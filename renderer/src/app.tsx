@@ -3,6 +3,8 @@ import { useEffect } from 'react'
 import { ConnectionBanner } from './components/connection-banner.tsx'
 import { Nav } from './components/nav.tsx'
 import { Notices } from './components/notices.tsx'
+import { ClearUndo } from './components/clear-undo.tsx'
+import { focusTable } from './lib/focus.ts'
 import { Toolbar } from './components/toolbar.tsx'
 import { useApp, useAppStore } from './store/use-app.ts'
 import { LiveBanners } from './components/live-banners.tsx'
@@ -35,6 +37,7 @@ export function App() {
           {view === 'clock' && <ClockView />}
         </main>
       </div>
+      <ClearUndo />
     </div>
   )
 }
@@ -45,12 +48,17 @@ function isTyping(target: EventTarget | null): boolean {
   return el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable
 }
 
-/** `/` focuses the filter, Ctrl/Cmd+K clears the traffic, Esc closes the detail pane. */
+/**
+ * `/` focuses the filter; Ctrl/Cmd+K clears the filter when typed in the filter box, and clears the traffic
+ * (undoably) only outside text fields; Esc closes the detail pane and gives the table the focus back.
+ */
 function useGlobalKeys(): void {
   const store = useAppStore()
   useEffect(() => {
     const onKey = (ev: KeyboardEvent): void => {
-      if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === 'k') {
+      if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && !ev.shiftKey && ev.key.toLowerCase() === 'k') {
+        // The filter box clears itself (toolbar.tsx); no other text field ever clears the traffic.
+        if (ev.defaultPrevented || isTyping(ev.target)) return
         ev.preventDefault()
         void store.getState().clearAll()
         return
@@ -65,6 +73,7 @@ function useGlobalKeys(): void {
         const el = ev.target as HTMLElement | null
         if (el?.tagName === 'INPUT') return
         store.getState().closeDetail()
+        focusTable()
       }
     }
     window.addEventListener('keydown', onKey)

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react'
 import type { ExchangeDetail, ExchangeSummary } from '../../../shared/exchange.ts'
 import { copyText } from '../lib/clipboard.ts'
+import { focusTable } from '../lib/focus.ts'
 import { toCurl } from '../lib/curl.ts'
 import { formatBytes, formatClock, statusText, statusTone } from '../lib/format.ts'
 import { messageOf } from '../store/session-slice.ts'
@@ -62,7 +63,7 @@ export function DetailPane() {
           </div>
         )}
         <button type="button" className="btn btn-small" aria-label="Close detail (Esc)" data-testid="detail-close"
-          onClick={() => store.getState().closeDetail()}>✕</button>
+          onClick={() => { store.getState().closeDetail(); focusTable() }}>✕</button>
       </header>
       {head && <Overview exchange={head} detail={detail} />}
       <div className="tabs" role="tablist" aria-label="Message">

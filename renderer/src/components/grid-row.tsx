@@ -2,8 +2,9 @@
 import { memo, type ReactNode } from 'react'
 import type { ExchangeSummary } from '../../../shared/exchange.ts'
 import type { ColumnDef, ColumnId } from '../store/columns.ts'
-import { formatBytes, formatClock, formatMs, shortType, statusText, statusTone } from '../lib/format.ts'
+import { formatBytes, formatClock, formatElapsed, formatMs, shortType, statusText, statusTone } from '../lib/format.ts'
 import { useApp } from '../store/use-app.ts'
+import { useNow } from '../lib/ticker.ts'
 
 export const ROW_HEIGHT = 28
 
@@ -31,7 +32,7 @@ export const GridRow = memo(function GridRow({ id, index, top, columns, onActiva
   const chaos = e.tags.includes('chaos')
   const classes = ['grid-row', `tone-${tone}`, chaos ? 'is-chaos' : '', selected ? 'is-selected' : '', index % 2 ? 'odd' : '']
   return (
-    <div role="row" className={classes.join(' ')} data-testid="row" data-id={id} data-status={e.status ?? ''}
+    <div role="row" className={classes.join(' ')} data-testid="row" data-id={id} data-status={e.status ?? ''} data-outcome={e.outcome.kind}
       aria-rowindex={index + 2} aria-selected={selected} id={`row-${id}`}
       style={{ transform: `translateY(${top}px)` }} onClick={() => onActivate(id)}>
       {columns.map((c) => (
@@ -64,6 +65,17 @@ function cellContent(column: ColumnId, e: ExchangeSummary, chaos: boolean): Reac
     )
     case 'type': return shortType(e.contentType)
     case 'size': return formatBytes(e.responseSize)
-    case 'duration': return e.outcome.kind === 'pending' ? <span className="muted">pending</span> : formatMs(e.durationMs)
+    case 'duration': return e.outcome.kind === 'pending' ? <InFlight exchange={e} /> : formatMs(e.durationMs)
   }
+}
+
+/** A request in flight: "pending" (or "open", for a websocket or tunnel) and its elapsed time, ticking. */
+function InFlight({ exchange: e }: { exchange: ExchangeSummary }) {
+  const now = useNow()
+  const open = e.tags.includes('websocket') || e.tags.includes('tunnel')
+  return (
+    <span className="in-flight" data-testid="in-flight" title={open ? 'Open: it closes when either side ends it' : 'Waiting for the response'}>
+      <span className="in-flight-word">{open ? 'open' : 'pending'}</span> {formatElapsed(Math.max(0, now - e.startedAt))}
+    </span>
+  )
 }

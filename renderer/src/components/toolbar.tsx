@@ -19,7 +19,7 @@ export function Toolbar() {
         <span className="dot" aria-hidden="true" />
         {capturing ? 'Capturing' : 'Paused'}
       </button>
-      <button type="button" className="btn" data-testid="clear" title="Clear traffic (Ctrl/Cmd+K)" onClick={() => void clearAll()}>
+      <button type="button" className="btn" data-testid="clear" title="Clear traffic (Ctrl/Cmd+K outside text fields; can be undone)" onClick={() => void clearAll()}>
         Clear
       </button>
       <RecordingIndicator />
@@ -55,6 +55,9 @@ function FilterBox() {
         placeholder="Filter  ( / )   e.g. status:5xx -method:GET host:api dur>500 size>10k"
         value={text} onChange={(e) => change(e.target.value)}
         onKeyDown={(e) => {
+          if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'k') {
+            e.preventDefault(); clearTimeout(timer.current); setText(''); setFilter(''); return
+          }
           if (e.key === 'Escape') { e.preventDefault(); if (text) change(''); else e.currentTarget.blur() }
           if (e.key === 'Enter' || e.key === 'ArrowDown') {
             e.preventDefault(); clearTimeout(timer.current); setFilter(text)

@@ -1,6 +1,7 @@
 /**
- * The traffic table: an ARIA grid, virtualised (only the rows in view exist in the DOM), following the tail
- * until the user scrolls up, sortable by header, with hideable and resizable columns.
+ * The traffic table: an ARIA grid, virtualised (only the rows in view exist in the DOM), following the newest
+ * rows until the user selects a row or scrolls up (then "N new — jump to latest" brings it back), sortable by
+ * header, with hideable and resizable columns that narrow to their minimums when room is short.
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useCallback, useLayoutEffect, useMemo, useRef, type KeyboardEvent, type PointerEvent } from 'react'
@@ -12,19 +13,29 @@ import { GridRow, ROW_HEIGHT } from './grid-row.tsx'
 
 const HEADER_HEIGHT = 28
 
-export function TrafficGrid() {
+export function TrafficGrid({ detailBeside = false }: { detailBeside?: boolean }) {
   const store = useAppStore()
   const visibleIds = useApp((s) => s.visibleIds)
   const total = useApp((s) => s.ids.length)
   const hidden = useApp(useShallow((s) => s.hiddenColumns))
   const widths = useApp((s) => s.columnWidths)
   const selectedId = useApp((s) => s.selectedId)
+  const following = useApp((s) => s.following)
+  const unseen = useApp((s) => (s.following ? 0 : Math.max(0, s.visibleIds.length - s.followStoppedAt)))
   const scrollRef = useRef<HTMLDivElement>(null)
-  const following = useRef(true)
 
-  const columns = useMemo(() => COLUMNS.filter((c) => !hidden.includes(c.id)), [hidden])
-  const template = columns.map((c) => (c.flexible ? `minmax(${widths[c.id]}px, 1fr)` : `${widths[c.id]}px`)).join(' ')
-  const minWidth = columns.reduce((n, c) => n + widths[c.id], 0)
+  const columns = useMemo(() => {
+    const shown = COLUMNS.filter((c) => !hidden.includes(c.id))
+    const compact = detailBeside ? shown.filter((c) => c.besideDetail) : shown
+    return compact.length > 0 ? compact : shown
+  }, [hidden, detailBeside])
+  // Each column gets its width when there is room and shrinks towards its minimum when there is not.
+  const template = columns.map((c) => {
+    const width = widths[c.id]
+    const min = Math.min(c.min, width)
+    return c.flexible ? `minmax(${min}px, 1fr)` : `minmax(${min}px, ${width}px)`
+  }).join(' ')
+  const minWidth = columns.reduce((n, c) => n + Math.min(c.min, widths[c.id]), 0)
 
   const virtualizer = useVirtualizer({
     count: visibleIds.length,
@@ -36,12 +47,22 @@ export function TrafficGrid() {
 
   useLayoutEffect(() => {
     const el = scrollRef.current
-    if (el && following.current) el.scrollTop = el.scrollHeight
-  }, [visibleIds.length])
+    if (el && following) el.scrollTop = el.scrollHeight
+  }, [visibleIds.length, following])
 
   const onScroll = (): void => {
     const el = scrollRef.current
-    if (el) following.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT
+    if (!el) return
+    const atEnd = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT
+    const s = store.getState()
+    // Scrolling back to the end resumes following only with no row selected: a selection stays where it is.
+    if (!atEnd) s.setFollowing(false)
+    else if (s.selectedId === undefined) s.setFollowing(true)
+  }
+
+  const jumpToLatest = (): void => {
+    store.getState().setFollowing(true)
+    scrollRef.current?.focus()
   }
 
   const activate = useCallback((id: string) => { store.getState().openDetail(id) }, [store])
@@ -94,6 +115,11 @@ export function TrafficGrid() {
           </div>
         ))}
       </div>
+      {unseen > 0 && (
+        <button type="button" className="btn jump-latest" data-testid="jump-latest" onClick={jumpToLatest}>
+          {unseen.toLocaleString()} new — jump to latest ↓
+        </button>
+      )}
     </div>
   )
 }

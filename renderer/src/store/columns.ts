@@ -9,22 +9,27 @@ export type ColumnId = 'seq' | 'time' | 'method' | 'host' | 'path' | 'status' | 
 export interface ColumnDef {
   readonly id: ColumnId
   readonly label: string
+  /** The width it gets when there is room (set by the user by dragging). */
   readonly width: number
+  /** The narrowest it gets when the table is short of room (a narrow window, the detail pane open). */
+  readonly min: number
   readonly align: 'start' | 'end'
   /** The column that takes the spare width; its width is its minimum. */
   readonly flexible?: boolean
+  /** Shown while the detail pane sits beside the table (DevTools keeps only the name then; we keep what says what happened). */
+  readonly besideDetail?: boolean
 }
 
 export const COLUMNS: readonly ColumnDef[] = [
-  { id: 'seq', label: '#', width: 72, align: 'end' }, // seven digits: seq keeps counting past the 100,000 kept
-  { id: 'time', label: 'Time', width: 108, align: 'start' },
-  { id: 'method', label: 'Method', width: 72, align: 'start' },
-  { id: 'host', label: 'Host', width: 170, align: 'start' },
-  { id: 'path', label: 'Path', width: 160, align: 'start', flexible: true },
-  { id: 'status', label: 'Status', width: 76, align: 'end' },
-  { id: 'type', label: 'Type', width: 120, align: 'start' },
-  { id: 'size', label: 'Size', width: 76, align: 'end' },
-  { id: 'duration', label: 'Duration', width: 84, align: 'end' },
+  { id: 'seq', label: '#', width: 72, min: 44, align: 'end', besideDetail: true }, // seven digits: seq keeps counting past the 100,000 kept
+  { id: 'time', label: 'Time', width: 108, min: 64, align: 'start' },
+  { id: 'method', label: 'Method', width: 72, min: 56, align: 'start', besideDetail: true },
+  { id: 'host', label: 'Host', width: 170, min: 72, align: 'start', besideDetail: true },
+  { id: 'path', label: 'Path', width: 160, min: 120, align: 'start', flexible: true, besideDetail: true },
+  { id: 'status', label: 'Status', width: 76, min: 52, align: 'end', besideDetail: true },
+  { id: 'type', label: 'Type', width: 120, min: 44, align: 'start' },
+  { id: 'size', label: 'Size', width: 76, min: 52, align: 'end' },
+  { id: 'duration', label: 'Duration', width: 96, min: 76, align: 'end', besideDetail: true },
 ]
 
 export const MIN_COLUMN_WIDTH = 36
