@@ -59,7 +59,7 @@ function cellContent(column: ColumnId, e: ExchangeSummary, chaos: boolean): Reac
         {e.path}
       </span>
     )
-    case 'status': return (
+    case 'status': return e.outcome.kind === 'pending' && e.status === undefined ? <span className="in-flight-word">pending</span> : (
       <span className="status" title={e.outcome.kind === 'failed' ? `${e.outcome.cause}: ${e.outcome.message}`
         : e.outcome.kind === 'aborted' ? `aborted: ${e.outcome.message}` : e.reason}>{statusText(e)}</span>
     )
@@ -69,13 +69,16 @@ function cellContent(column: ColumnId, e: ExchangeSummary, chaos: boolean): Reac
   }
 }
 
-/** A request in flight: "pending" (or "open", for a websocket or tunnel) and its elapsed time, ticking. */
+/**
+ * A request in flight: its elapsed time, ticking (the Status column says "pending"); a websocket or tunnel whose
+ * head has come back reads "open" until it closes.
+ */
 function InFlight({ exchange: e }: { exchange: ExchangeSummary }) {
   const now = useNow()
-  const open = e.tags.includes('websocket') || e.tags.includes('tunnel')
+  const open = e.status !== undefined
   return (
-    <span className="in-flight" data-testid="in-flight" title={open ? 'Open: it closes when either side ends it' : 'Waiting for the response'}>
-      <span className="in-flight-word">{open ? 'open' : 'pending'}</span> {formatElapsed(Math.max(0, now - e.startedAt))}
+    <span className="in-flight" data-testid="in-flight" title={open ? 'Open until either side closes it' : 'Waiting for the response'}>
+      {open && <span className="in-flight-word">open </span>}{formatElapsed(Math.max(0, now - e.startedAt))}
     </span>
   )
 }

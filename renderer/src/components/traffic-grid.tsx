@@ -108,13 +108,18 @@ export function TrafficGrid({ detailBeside = false }: { detailBeside?: boolean }
             )
           })}
         </div>
-        {visibleIds.length === 0 && (total === 0 ? <EmptyTraffic /> : (
-          <div className="empty-state compact" data-testid="no-match">
-            <p>No exchanges match the filter.</p>
-            <button type="button" className="btn" onClick={() => store.getState().setFilter('')}>Clear the filter</button>
-          </div>
-        ))}
       </div>
+      {/* Beside the grid, not in it: a grid may hold only rows (WAI-ARIA). */}
+      {visibleIds.length === 0 && (
+        <div className="grid-empty">
+          {total === 0 ? <EmptyTraffic /> : (
+            <div className="empty-state compact" data-testid="no-match">
+              <p>No exchanges match the filter.</p>
+              <button type="button" className="btn" onClick={() => store.getState().setFilter('')}>Clear the filter</button>
+            </div>
+          )}
+        </div>
+      )}
       {unseen > 0 && (
         <button type="button" className="btn jump-latest" data-testid="jump-latest" onClick={jumpToLatest}>
           {unseen.toLocaleString()} new — jump to latest ↓

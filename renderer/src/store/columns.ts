@@ -22,12 +22,12 @@ export interface ColumnDef {
 
 export const COLUMNS: readonly ColumnDef[] = [
   { id: 'seq', label: '#', width: 72, min: 44, align: 'end', besideDetail: true }, // seven digits: seq keeps counting past the 100,000 kept
-  { id: 'time', label: 'Time', width: 108, min: 64, align: 'start' },
+  { id: 'time', label: 'Time', width: 104, min: 64, align: 'start' },
   { id: 'method', label: 'Method', width: 72, min: 56, align: 'start', besideDetail: true },
-  { id: 'host', label: 'Host', width: 170, min: 72, align: 'start', besideDetail: true },
+  { id: 'host', label: 'Host', width: 150, min: 72, align: 'start', besideDetail: true },
   { id: 'path', label: 'Path', width: 160, min: 120, align: 'start', flexible: true, besideDetail: true },
   { id: 'status', label: 'Status', width: 76, min: 52, align: 'end', besideDetail: true },
-  { id: 'type', label: 'Type', width: 120, min: 44, align: 'start' },
+  { id: 'type', label: 'Type', width: 84, min: 44, align: 'start' },
   { id: 'size', label: 'Size', width: 76, min: 52, align: 'end' },
   { id: 'duration', label: 'Duration', width: 96, min: 76, align: 'end', besideDetail: true },
 ]

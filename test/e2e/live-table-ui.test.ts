@@ -1,0 +1,198 @@
+/**
+ * Issue 24's "must fix" list, driven as a user would in Chromium: `nanoscope serve` in its own process, requests
+ * from Node through its proxy to a local upstream that can hold a request as long as the test likes.
+ *
+ * Steps share one served app: a held request shows at once as pending with its time ticking and completes in
+ * place; Ctrl+K in the filter box clears the filter and never the traffic, while the Clear button empties the
+ * table with an Undo; Path, Status and Duration stay in view with the detail open at 1440 and 1024 px; a
+ * selected row stays put while traffic streams, and "N new — jump to latest" brings the tail back.
+ */
+import { test, type TestContext } from 'node:test'
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { Agent, request as httpRequest } from 'node:http'
+import type { Page } from 'playwright-core'
+import { launchChromium, SCREENSHOTS } from '../support/browser.ts'
+import { startServe } from '../support/serve-process.ts'
+import { startUpstream } from '../support/upstream.ts'
+import { openUi } from './ui-helpers.ts'
+
+/** A GET through the forward proxy; resolves with the status once the response has ended. */
+function get(agent: Agent, proxyUrl: string, url: string): Promise<number> {
+  const proxy = new URL(proxyUrl)
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ agent, host: proxy.hostname, port: proxy.port, path: url, headers: { Host: new URL(url).host }, timeout: 20_000 }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode ?? 0))
+      res.on('error', reject)
+    })
+    req.on('timeout', () => req.destroy(new Error(`timed out: ${url}`)))
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+const rows = (page: Page) => page.getByTestId('row')
+const liveCount = async (page: Page): Promise<string> => (await page.getByTestId('live-count').innerText()).trim()
+
+async function waitForCount(page: Page, text: string): Promise<void> {
+  try {
+    await page.waitForFunction((want) => document.querySelector('[data-testid="live-count"]')?.textContent?.trim() === want,
+      text, { timeout: 10_000, polling: 50 })
+  } catch {
+    assert.fail(`live count should read "${text}" but reads "${await liveCount(page)}"`)
+  }
+}
+
+/** The seconds a pending row's ticking time shows ("1.2 s" → 1.2), checking its Status says "pending". */
+async function elapsedShown(page: Page, id: string): Promise<number> {
+  const row = page.locator(`[data-testid="row"][data-id="${id}"]`)
+  assert.equal((await row.locator('.cell-status').innerText()).trim(), 'pending')
+  const text = await row.locator('[data-testid="in-flight"]').innerText()
+  const match = /^([\d.]+) s$/.exec(text.trim())
+  assert.ok(match, `a pending row's duration should read "N s", read "${text}"`)
+  return Number(match[1])
+}
+
+test('the traffic table as DevTools users expect it: live pending rows, safe shortcuts, room for the detail, a selection that stays', async (t: TestContext) => {
+  const held: Array<() => void> = []
+  const upstream = await startUpstream((req, res) => {
+    const answer = (): void => { res.setHeader('Content-Type', 'application/json'); res.end(JSON.stringify({ path: req.url })) }
+    if (req.url?.startsWith('/hold')) held.push(answer)
+    else answer()
+  })
+  t.after(() => { for (const release of held) release(); return upstream.stop() })
+  const app = await startServe()
+  t.after(() => app.stop())
+  const browser = await launchChromium()
+  t.after(() => browser.close())
+  const agent = new Agent({ keepAlive: true, maxSockets: 8 })
+  t.after(() => agent.destroy())
+  const page = await openUi(browser, app.uiUrl)
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  const send = (path: string): Promise<number> => get(agent, app.proxyUrl, `${upstream.url}${path}`)
+
+  await t.test('a request in flight shows at once as pending, its time ticking, and completes in the same row', async () => {
+    const answered = send('/hold/slow')
+    await page.locator('[data-testid="row"][data-outcome="pending"]').waitFor({ timeout: 5_000 })
+    const id = await page.locator('[data-testid="row"][data-outcome="pending"]').getAttribute('data-id')
+    assert.ok(id)
+    const first = await elapsedShown(page, id)
+    await page.waitForTimeout(1_200)
+    const later = await elapsedShown(page, id)
+    assert.ok(later >= first + 0.9, `the elapsed time should tick: ${first} s, then ${later} s a little over a second later`)
+    await page.screenshot({ path: join(SCREENSHOTS, 'traffic-pending.png') })
+    held.shift()!()
+    assert.equal(await answered, 200)
+    const row = page.locator(`[data-testid="row"][data-id="${id}"]`)
+    await page.waitForFunction((rowId) => document.querySelector(`[data-testid="row"][data-id="${rowId}"]`)?.getAttribute('data-outcome') === 'completed',
+      id, { timeout: 5_000 })
+    assert.equal(await row.getAttribute('data-status'), '200')
+    assert.equal(await rows(page).count(), 1, 'the completed exchange replaced its pending row, not added one')
+  })
+
+  await t.test('Ctrl+K in the filter box clears the filter and leaves every exchange captured', async () => {
+    for (let i = 0; i < 3; i++) assert.equal(await send(`/item/${i}`), 200)
+    await waitForCount(page, '4 exchanges')
+    const filter = page.getByTestId('filter')
+    await filter.click()
+    await filter.fill('status:5xx')
+    await waitForCount(page, '0 of 4 exchanges')
+    await page.keyboard.press('Control+k')
+    assert.equal(await filter.inputValue(), '')
+    await waitForCount(page, '4 exchanges')
+    await page.waitForTimeout(300) // long enough for a clear to have come back from the host
+    assert.equal(await liveCount(page), '4 exchanges')
+    assert.equal(await page.getByTestId('clear-undo').count(), 0, 'no clear happened')
+  })
+
+  await t.test('Clear empties the table with an Undo that brings the exchanges back; the host forgets them only after', async () => {
+    await page.getByTestId('clear').click()
+    await waitForCount(page, '0 exchanges')
+    assert.equal((await page.getByTestId('clear-undo').innerText()).replace(/\s+/g, ' ').trim(), '4 exchanges cleared Undo')
+    await page.getByTestId('undo-clear').click()
+    await waitForCount(page, '4 exchanges')
+    assert.equal(await page.getByTestId('clear-undo').count(), 0)
+
+    // Ctrl+K outside a text field is the shortcut for the same undoable clear.
+    await page.getByTestId('grid').focus()
+    await page.keyboard.press('Control+k')
+    await waitForCount(page, '0 exchanges')
+    await page.getByTestId('clear-undo').waitFor({ state: 'detached', timeout: 10_000 })
+    await page.reload()
+    await page.getByTestId('empty-traffic').waitFor({ timeout: 10_000 })
+    assert.equal(await liveCount(page), '0 exchanges', 'once the undo lapsed, the host forgot them too')
+  })
+
+  await t.test('with the detail open, the Path, Status and Duration headers stay inside the window at 1440 and 1024 px', async () => {
+    for (let i = 0; i < 30; i++) await send(`/api/v1/customers/${i}/orders?include=items`)
+    await waitForCount(page, '30 exchanges')
+    await page.getByTestId('grid').focus()
+    for (const [width, height] of [[1440, 900], [1024, 768]] as const) {
+      await page.setViewportSize({ width, height })
+      await rows(page).first().click()
+      await page.getByTestId('detail').waitFor()
+      // A string, so the bundler's helpers for named functions never reach the page.
+      const boxes = await page.evaluate(`(() => {
+        const box = (selector) => document.querySelector(selector)?.getBoundingClientRect().toJSON()
+        const header = (id) => box('[role="columnheader"][data-column="' + id + '"]')
+        return { grid: box('[data-testid="grid"]'), detail: box('[data-testid="detail"]'),
+          path: header('path'), status: header('status'), duration: header('duration'), innerWidth }
+      })()`) as Record<'grid' | 'detail' | 'path' | 'status' | 'duration', DOMRect | undefined> & { innerWidth: number }
+      await page.screenshot({ path: join(SCREENSHOTS, `traffic-detail-${width}.png`) })
+      for (const name of ['path', 'status', 'duration'] as const) {
+        const b = boxes[name]
+        assert.ok(b, `${width} px: the ${name} column header is shown`)
+        assert.ok(b.left >= boxes.grid!.left && b.right <= boxes.grid!.right + 0.5,
+          `${width} px: the ${name} header (${b.left}–${b.right}) should be inside the table (${boxes.grid!.left}–${boxes.grid!.right})`)
+        assert.ok(b.right <= boxes.innerWidth, `${width} px: the ${name} header should end inside the window`)
+        const d = boxes.detail!
+        const covered = b.right > d.left && b.left < d.right && b.bottom > d.top && b.top < d.bottom
+        assert.ok(!covered, `${width} px: the detail pane must not cover the ${name} header`)
+      }
+      await page.keyboard.press('Escape')
+      await page.getByTestId('detail').waitFor({ state: 'detached' })
+    }
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))
+    assert.equal(focused, 'grid', 'Esc gives the table the focus back')
+    await page.setViewportSize({ width: 1280, height: 860 })
+  })
+
+  await t.test('a selected row stays in view while traffic streams, and "N new — jump to latest" brings the tail back', async () => {
+    const last = rows(page).last()
+    const id = await last.getAttribute('data-id')
+    await last.click()
+    let streaming = true
+    const stream = (async () => {
+      while (streaming) { await send('/stream'); await new Promise((r) => setTimeout(r, 20)) }
+    })()
+    try {
+      await page.waitForFunction(() => Number.parseInt(document.querySelector('[data-testid="live-count"]')?.textContent ?? '0', 10) >= 60,
+        undefined, { timeout: 15_000, polling: 50 })
+    } finally {
+      streaming = false
+      await stream
+    }
+    const selected = page.locator(`[data-testid="row"][data-id="${id}"]`)
+    assert.equal(await selected.getAttribute('aria-selected'), 'true')
+    const inView = await page.evaluate((rowId) => {
+      const row = document.querySelector(`[data-testid="row"][data-id="${rowId}"]`)?.getBoundingClientRect()
+      const grid = document.querySelector('[data-testid="grid"]')!.getBoundingClientRect()
+      return row !== undefined && row.top >= grid.top && row.bottom <= grid.bottom
+    }, id)
+    assert.ok(inView, 'the selected row is still on screen after 30 or more exchanges arrived')
+    const jump = page.getByTestId('jump-latest')
+    assert.match((await jump.innerText()).trim(), /^\d+ new — jump to latest/)
+    const count = Number.parseInt(await liveCount(page), 10)
+    await jump.click()
+    await jump.waitFor({ state: 'detached' })
+    await page.waitForFunction((n) => {
+      const lastRow = document.querySelector(`[data-testid="row"][aria-rowindex="${n + 1}"]`)?.getBoundingClientRect()
+      const grid = document.querySelector('[data-testid="grid"]')!.getBoundingClientRect()
+      return lastRow !== undefined && lastRow.bottom <= grid.bottom + 1 && lastRow.top >= grid.top
+    }, count, { timeout: 5_000 })
+  })
+
+  assert.deepEqual(pageErrors, [])
+})
