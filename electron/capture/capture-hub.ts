@@ -43,10 +43,9 @@ export class CaptureHub implements CaptureSink {
    * meanwhile is dropped, rather than bringing the exchange back as a new one after the user cleared it.
    */
   exchangeCompleted(record: CapturedExchange, started = false): void {
-    if ((started || record.tunnel) && !this.store.has(record.id)) return
     // Summaries are made when a batch is sent (or when first asked for), not here on the request path.
-    const seq = this.store.put(record)
-    this.broadcaster.push(record, seq)
+    const seq = started || record.tunnel ? this.store.replace(record) : this.store.put(record)
+    if (seq !== undefined) this.broadcaster.push(record, seq)
   }
 
   websocketFrame(exchangeId: string, frame: WebsocketFrame): void {

@@ -69,6 +69,11 @@ export class ExchangeStore {
     return this.enter(record)
   }
 
+  /** Replaces the stored record with the same id and returns its seq; undefined (storing nothing) when there is none. */
+  replace(record: CapturedExchange): number | undefined {
+    return this.seqs.has(record.id) ? this.enter(record) : undefined
+  }
+
   /** Stores the record and returns its seq. */
   private enter(record: CapturedExchange): number {
     let kept = record
