@@ -154,9 +154,28 @@ test('the traffic table as DevTools users expect it: live pending rows, safe sho
       await page.keyboard.press('Escape')
       await page.getByTestId('detail').waitFor({ state: 'detached' })
     }
-    const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))
+    const focused = await page.evaluate('document.activeElement?.getAttribute("data-testid")')
     assert.equal(focused, 'grid', 'Esc gives the table the focus back')
     await page.setViewportSize({ width: 1280, height: 860 })
+  })
+
+  await t.test('the raw view shows each head as on the wire, one click from the parsed table', async () => {
+    await rows(page).first().click()
+    await page.getByTestId('tab-response').click()
+    assert.equal((await page.getByTestId('start-line-response').innerText()).trim(), 'HTTP/1.1 200 OK')
+    await page.getByTestId('head-raw').click()
+    const response = (await page.getByTestId('raw-response').innerText()).split('\n')
+    assert.equal(response[0], 'HTTP/1.1 200 OK')
+    assert.equal(response[1], 'Content-Type: application/json', 'headers in the order and case the server sent them')
+    await page.getByTestId('tab-request').click()
+    const request = (await page.getByTestId('raw-request').innerText()).split('\n')
+    assert.match(request[0]!, /^GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/customers\/0\/orders\?include=items HTTP\/1\.1$/)
+    assert.match(request[1]!, /^Host: 127\.0\.0\.1:\d+$/)
+    await page.screenshot({ path: join(SCREENSHOTS, 'raw-view.png') })
+    await page.getByTestId('head-parsed').click()
+    await page.getByTestId('detail-close').click()
+    await page.getByTestId('detail').waitFor({ state: 'detached' })
+    assert.equal(await page.evaluate('document.activeElement?.getAttribute("data-testid")'), 'grid', 'closing the detail gives the table the focus back')
   })
 
   await t.test('a selected row stays in view while traffic streams, and "N new — jump to latest" brings the tail back', async () => {

@@ -3,7 +3,8 @@
  * timing, actions, and Request / Response tabs with wire-exact headers and a body viewer.
  */
 import { useEffect, useState } from 'react'
-import type { ExchangeDetail, ExchangeSummary } from '../../../shared/exchange.ts'
+import type { ExchangeDetail, ExchangeSummary, RawHeaderList } from '../../../shared/exchange.ts'
+import { rawHead, requestLine, statusLine } from '../lib/raw-head.ts'
 import { copyText } from '../lib/clipboard.ts'
 import { focusTable } from '../lib/focus.ts'
 import { toCurl } from '../lib/curl.ts'
@@ -30,6 +31,7 @@ export function DetailPane() {
   const summary = useApp((s) => (s.selectedId === undefined ? undefined : s.byId.get(s.selectedId)))
   const [loaded, setLoaded] = useState<Loaded | undefined>(undefined)
   const [tab, setTab] = useState<Tab>('response')
+  const [headView, setHeadView] = useState<HeadView>('parsed')
 
   useEffect(() => {
     if (id === undefined) return
@@ -79,10 +81,10 @@ export function DetailPane() {
         {loaded?.status === 'missing' && loaded.id === id && <p className="muted">This exchange is no longer kept (cleared or evicted).</p>}
         {!detail && loaded?.status === 'loading' && <p className="muted">Loading…</p>}
         {detail && shownTab === 'frames' && <FramesPanel exchangeId={detail.id} />}
+        {detail && shownTab !== 'frames' && <HeadViewSwitch view={headView} onChange={setHeadView} />}
         {detail && shownTab === 'request' && (
           <>
-            <p className="start-line mono">{detail.method} {detail.target} {detail.httpVersion}</p>
-            <HeadersTable headers={detail.requestHeaders} label="Request headers" />
+            <Head view={headView} which="request" startLine={requestLine(detail.method, detail.target, detail.httpVersion)} headers={detail.requestHeaders} />
             <BodyViewer key={`${detail.id}-req`} body={detail.requestBody} headers={detail.requestHeaders} label="Request body" />
           </>
         )}
@@ -91,8 +93,7 @@ export function DetailPane() {
             <p className="muted">{detail.outcome.kind === 'pending' ? 'Waiting for the response…' : 'No response was received.'}</p>
           ) : (
             <>
-              <p className="start-line mono">{detail.httpVersion} {detail.status ?? ''} {detail.reason ?? ''}</p>
-              <HeadersTable headers={detail.responseHeaders} label="Response headers" />
+              <Head view={headView} which="response" startLine={statusLine(detail.httpVersion, detail.status, detail.reason)} headers={detail.responseHeaders} />
               <BodyViewer key={`${detail.id}-res`} body={detail.responseBody} headers={detail.responseHeaders} label="Response body" />
             </>
           )
@@ -100,6 +101,48 @@ export function DetailPane() {
       </div>
     </section>
   )
+}
+
+type HeadView = 'parsed' | 'raw'
+
+/** Parsed (a table) or raw (the head's text as on the wire): one click apart, kept across tabs. */
+function HeadViewSwitch({ view, onChange }: { view: HeadView; onChange: (view: HeadView) => void }) {
+  return (
+    <div className="segmented head-view" role="group" aria-label="Show the head">
+      {(['parsed', 'raw'] as const).map((v) => (
+        <button key={v} type="button" className={`seg ${view === v ? 'is-on' : ''}`} aria-pressed={view === v}
+          data-testid={`head-${v}`} onClick={() => onChange(v)}>{v === 'parsed' ? 'Parsed' : 'Raw'}</button>
+      ))}
+    </div>
+  )
+}
+
+function Head({ view, which, startLine, headers }: { view: HeadView; which: 'request' | 'response'; startLine: string; headers: RawHeaderList }) {
+  const label = which === 'request' ? 'Request headers' : 'Response headers'
+  if (view === 'raw') {
+    return <pre className="raw-head mono" data-testid={`raw-${which}`} aria-label={`Raw ${which} head`} tabIndex={0}>{rawHead(startLine, headers).replace(/\r\n/g, '\n').replace(/\n\n$/, '\n')}</pre>
+  }
+  return (
+    <>
+      <p className="start-line mono" data-testid={`start-line-${which}`}>{startLine}</p>
+      <HeadersTable headers={headers} label={label} />
+    </>
+  )
+}
+
+/** What a tag says about who did what, in words (the tag itself stays the filter's and the API's name). */
+const TAG_WORDS: Readonly<Record<string, string>> = {
+  generated: 'generated: the response was made by Nanoscope, not the server',
+  chaos: 'chaos: changed by the chaos engine',
+  replayed: 'replayed: sent by a session replay',
+  resent: 'resent: sent again with Resend',
+  'stand-in': 'stand-in: answered from a recorded session',
+  'stand-in-miss': 'stand-in miss: no recorded answer matched',
+  recorded: 'recorded: written to a session',
+}
+
+function tagWords(tag: string): string {
+  return TAG_WORDS[tag] ?? tag
 }
 
 function Overview({ exchange: e, detail }: { exchange: ExchangeSummary; detail: ExchangeDetail | undefined }) {
@@ -125,7 +168,7 @@ function Overview({ exchange: e, detail }: { exchange: ExchangeSummary; detail: 
         <div><dt>Host</dt><dd className="mono">{e.host}</dd></div>
         <div><dt>Sent</dt><dd className="num">{formatBytes(e.requestSize) || '—'}</dd></div>
         <div><dt>Received</dt><dd className="num">{formatBytes(e.responseSize) || '—'}</dd></div>
-        {e.tags.length > 0 && <div><dt>Tags</dt><dd>{e.tags.join(', ')}</dd></div>}
+        {e.tags.length > 0 && <div><dt>Tags</dt><dd data-testid="tags">{e.tags.map(tagWords).join('; ')}</dd></div>}
         {detail?.tunnel && (
           <div><dt>Tunnel</dt><dd className="num">↑ {formatBytes(detail.tunnel.bytesUp)} ↓ {formatBytes(detail.tunnel.bytesDown)}{detail.tunnel.error ? ` — ${detail.tunnel.error}` : ''}</dd></div>
         )}

@@ -22,7 +22,6 @@ export function Toolbar() {
       <button type="button" className="btn" data-testid="clear" title="Clear traffic (Ctrl/Cmd+K outside text fields; can be undone)" onClick={() => void clearAll()}>
         Clear
       </button>
-      <RecordingIndicator />
       <div className="proxy-address" data-testid="proxy-address">
         {proxyUrl ? (
           <>
@@ -34,6 +33,8 @@ export function Toolbar() {
       <FilterBox />
       <ColumnMenu />
       <LiveCount />
+      {/* A slot of its own at the end, so nothing else moves when REC comes and goes. */}
+      <div className="rec-slot"><RecordingIndicator /></div>
     </header>
   )
 }
