@@ -120,7 +120,7 @@ function HeadViewSwitch({ view, onChange }: { view: HeadView; onChange: (view: H
 function Head({ view, which, startLine, headers }: { view: HeadView; which: 'request' | 'response'; startLine: string; headers: RawHeaderList }) {
   const label = which === 'request' ? 'Request headers' : 'Response headers'
   if (view === 'raw') {
-    return <pre className="raw-head mono" data-testid={`raw-${which}`} aria-label={`Raw ${which} head`} tabIndex={0}>{rawHead(startLine, headers).replace(/\r\n/g, '\n').replace(/\n\n$/, '\n')}</pre>
+    return <pre className="raw-head mono" data-testid={`raw-${which}`}>{rawHead(startLine, headers).replace(/\r\n/g, '\n').replace(/\n\n$/, '\n')}</pre>
   }
   return (
     <>
