@@ -20,14 +20,16 @@ export function App() {
   const view = useApp((s) => s.view)
   useGlobalKeys()
   return (
+    // The views come first in the tab order; the grid places the toolbar above them (styles.css).
     <div className="app">
+      <Nav />
       <Toolbar />
-      <ConnectionBanner />
-      <LiveBanners />
-      <Notices />
-      <div className="app-body">
-        <Nav />
-        <main className="view" data-view={view}>
+      <div className="app-banners">
+        <ConnectionBanner />
+        <LiveBanners />
+        <Notices />
+      </div>
+      <main className="view" data-view={view}>
           {view === 'traffic' && <TrafficView />}
           {view === 'latency' && <LatencyView />}
           {view === 'pipelines' && <PipelinesView />}
@@ -35,8 +37,7 @@ export function App() {
           {view === 'sessions' && <SessionsView />}
           {view === 'chaos' && <ChaosView />}
           {view === 'clock' && <ClockView />}
-        </main>
-      </div>
+      </main>
       <ClearUndo />
     </div>
   )
@@ -65,8 +66,9 @@ function useGlobalKeys(): void {
       }
       if (ev.key === '/' && !isTyping(ev.target) && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
         ev.preventDefault()
-        if (store.getState().view !== 'traffic') store.getState().setView('traffic')
-        document.querySelector<HTMLInputElement>('[data-testid="filter"]')?.focus()
+        const focusFilter = (): void => document.querySelector<HTMLInputElement>('[data-testid="filter"]')?.focus()
+        // The filter box is the Traffic pane's: from another pane, it is there once Traffic has drawn.
+        if (store.getState().view !== 'traffic') { store.getState().setView('traffic'); requestAnimationFrame(focusFilter) } else focusFilter()
         return
       }
       if (ev.key === 'Escape' && store.getState().detailOpen && !ev.defaultPrevented) {

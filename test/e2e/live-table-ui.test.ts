@@ -83,6 +83,9 @@ test('the traffic table as DevTools users expect it: live pending rows, safe sho
     const later = await elapsedShown(page, id)
     assert.ok(later >= first + 0.9, `the elapsed time should tick: ${first} s, then ${later} s a little over a second later`)
     await page.screenshot({ path: join(SCREENSHOTS, 'traffic-pending.png') })
+    // The detail of a request still waiting opens on the request (there is no response yet to show).
+    await page.locator(`[data-testid="row"][data-id="${id}"]`).click()
+    assert.equal(await page.getByTestId('tab-request').getAttribute('aria-selected'), 'true')
     held.shift()!()
     assert.equal(await answered, 200)
     const row = page.locator(`[data-testid="row"][data-id="${id}"]`)
@@ -90,6 +93,9 @@ test('the traffic table as DevTools users expect it: live pending rows, safe sho
       id, { timeout: 5_000 })
     assert.equal(await row.getAttribute('data-status'), '200')
     assert.equal(await rows(page).count(), 1, 'the completed exchange replaced its pending row, not added one')
+    await page.locator('[data-testid="tab-response"][aria-selected="true"]').waitFor({ timeout: 5_000 })
+    await page.keyboard.press('Escape')
+    await page.getByTestId('detail').waitFor({ state: 'detached' })
   })
 
   await t.test('Ctrl+K in the filter box clears the filter and leaves every exchange captured', async () => {
@@ -211,6 +217,31 @@ test('the traffic table as DevTools users expect it: live pending rows, safe sho
       const grid = document.querySelector('[data-testid="grid"]')!.getBoundingClientRect()
       return lastRow !== undefined && lastRow.bottom <= grid.bottom + 1 && lastRow.top >= grid.top
     }, count, { timeout: 5_000 })
+  })
+
+  await t.test('the views come first in the Tab order, the filter is the Traffic pane\'s, and REC never moves the toolbar', async () => {
+    await page.reload()
+    await rows(page).first().waitFor()
+    await page.keyboard.press('Tab')
+    assert.equal(await page.evaluate('document.activeElement?.getAttribute("data-testid")'), 'nav-traffic')
+    const x = (testid: string) => page.evaluate(`document.querySelector('[data-testid="${testid}"]').getBoundingClientRect().left`) as Promise<number>
+    const before = [await x('clear'), await x('proxy-address'), await x('filter')]
+    await page.getByTestId('nav-sessions').click()
+    assert.equal(await page.getByTestId('filter').count(), 0, 'no filter box outside Traffic')
+    assert.equal(await page.getByTestId('live-count').count(), 0, 'no traffic count outside Traffic')
+    await page.getByTestId('start-recording').first().click()
+    await page.getByTestId('recording-indicator').waitFor()
+    await page.keyboard.press('/')
+    await page.getByTestId('filter').waitFor()
+    assert.equal(await page.evaluate('document.activeElement?.getAttribute("data-testid")'), 'filter', '/ opens Traffic with the filter focused')
+    assert.deepEqual([await x('clear'), await x('proxy-address'), await x('filter')], before, 'REC appearing moved nothing')
+    const dot = await page.evaluate(`getComputedStyle(document.querySelector('[data-testid="capture-toggle"] .dot')).backgroundColor`) as string
+    const rec = await page.evaluate(`getComputedStyle(document.querySelector('[data-testid="recording-indicator"] .rec-dot')).backgroundColor`) as string
+    assert.notEqual(dot, rec, 'the Capturing dot is not REC\'s red')
+    await page.getByTestId('nav-sessions').click()
+    await page.getByTestId('stop-recording').first().click()
+    await page.getByTestId('recording-indicator').waitFor({ state: 'detached' })
+    await page.getByTestId('nav-traffic').click()
   })
 
   assert.deepEqual(pageErrors, [])

@@ -30,7 +30,8 @@ export function DetailPane() {
   const id = useApp((s) => s.selectedId)
   const summary = useApp((s) => (s.selectedId === undefined ? undefined : s.byId.get(s.selectedId)))
   const [loaded, setLoaded] = useState<Loaded | undefined>(undefined)
-  const [tab, setTab] = useState<Tab>('response')
+  // The tab chosen for this exchange; another exchange opens on its first view, not on the last tab used.
+  const [chosen, setChosen] = useState<{ readonly id: string; readonly tab: Tab } | undefined>(undefined)
   const [headView, setHeadView] = useState<HeadView>('parsed')
 
   useEffect(() => {
@@ -53,6 +54,7 @@ export function DetailPane() {
   const head = summary ?? detail
   const websocket = head?.tags.includes('websocket') === true
   const tabs: readonly Tab[] = websocket ? ['request', 'response', 'frames'] : ['request', 'response']
+  const tab = chosen !== undefined && chosen.id === id ? chosen.tab : firstView(head)
   const shownTab: Tab = tabs.includes(tab) ? tab : 'response'
   return (
     <section className="detail" data-testid="detail" aria-label="Exchange detail">
@@ -71,7 +73,7 @@ export function DetailPane() {
       <div className="tabs" role="tablist" aria-label="Message">
         {tabs.map((t) => (
           <button key={t} type="button" role="tab" id={`tab-${t}`} aria-selected={shownTab === t} aria-controls={`panel-${t}`}
-            data-testid={`tab-${t}`} className="tab" onClick={() => setTab(t)}>
+            data-testid={`tab-${t}`} className="tab" onClick={() => setChosen({ id, tab: t })}>
             {TAB_LABELS[t]}
           </button>
         ))}
@@ -101,6 +103,11 @@ export function DetailPane() {
       </div>
     </section>
   )
+}
+
+/** The response once there is one; a request still waiting, or one that got no answer, opens on the request. */
+function firstView(e: ExchangeSummary | undefined): Tab {
+  return e === undefined || e.status !== undefined ? 'response' : 'request'
 }
 
 type HeadView = 'parsed' | 'raw'

@@ -10,6 +10,7 @@ export function Toolbar() {
   const setCapturing = useApp((s) => s.setCapturing)
   const clearAll = useApp((s) => s.clearAll)
   const proxyUrl = useApp((s) => s.listeners[0]?.url)
+  const traffic = useApp((s) => s.view === 'traffic')
   return (
     <header className="toolbar" role="toolbar" aria-label="Capture">
       <span className="brand" aria-hidden="true">◎ Nanoscope</span>
@@ -30,9 +31,8 @@ export function Toolbar() {
           </>
         ) : <span className="muted">No proxy running</span>}
       </div>
-      <FilterBox />
-      <ColumnMenu />
-      <LiveCount />
+      {/* The filter, columns and count are the Traffic pane's, shown only there. */}
+      {traffic ? <><FilterBox /><ColumnMenu /><LiveCount /></> : <span className="toolbar-spacer" />}
       {/* A slot of its own at the end, so nothing else moves when REC comes and goes. */}
       <div className="rec-slot"><RecordingIndicator /></div>
     </header>
