@@ -59,6 +59,13 @@ test('every pane passes axe\'s WCAG 2 A/AA rules in the light and the dark theme
     await page.getByTestId('head-parsed').click()
     await page.getByTestId('detail-close').click()
 
+    await page.getByTestId('filter').fill('status:abc')
+    await page.getByTestId('filter-problems').filter({ hasText: 'status:abc' }).waitFor()
+    await page.getByTestId('filter-help-button').click()
+    problems.push(...(await violations(page)).map((v) => `traffic, filter help and problem (${scheme}): ${v}`))
+    await page.getByTestId('filter-help-button').click()
+    await page.getByTestId('filter').fill('')
+
     await page.getByTestId('clear').click()
     await page.getByTestId('clear-undo').waitFor()
     problems.push(...(await violations(page)).map((v) => `traffic, cleared with undo (${scheme}): ${v}`))

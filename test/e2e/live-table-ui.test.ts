@@ -113,6 +113,24 @@ test('the traffic table as DevTools users expect it: live pending rows, safe sho
     assert.equal(await page.getByTestId('clear-undo').count(), 0, 'no clear happened')
   })
 
+  await t.test('the filter names a term it did not understand, and its syntax is one click away', async () => {
+    const filter = page.getByTestId('filter')
+    await filter.fill('status:abc')
+    await page.getByTestId('filter-problems').filter({ hasText: 'status:abc' }).waitFor()
+    assert.match(await page.getByTestId('filter-problems').innerText(), /"status:abc": a status is three digits/)
+    await filter.fill('')
+    await page.getByTestId('filter-help-button').click()
+    const help = page.getByTestId('filter-help')
+    assert.match(await help.innerText(), /status:5xx[\s\S]*is:pending/)
+    await help.getByRole('button', { name: 'is:pending' }).click()
+    assert.equal(await filter.inputValue(), 'is:pending')
+    await waitForCount(page, '0 of 4 exchanges')
+    await page.getByTestId('filter-help-button').click()
+    await filter.focus()
+    await page.keyboard.press('Control+k')
+    await waitForCount(page, '4 exchanges')
+  })
+
   await t.test('Clear empties the table with an Undo that brings the exchanges back; the host forgets them only after', async () => {
     await page.getByTestId('clear').click()
     await waitForCount(page, '0 exchanges')

@@ -1,5 +1,6 @@
 /** Capture on/off, clear, the proxy address, the filter box and the live count. */
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { FILTER_HELP, filterProblems } from '../store/filter.ts'
 import { useApp } from '../store/use-app.ts'
 import { ColumnMenu } from './column-menu.tsx'
 import { CopyButton } from './copy-button.tsx'
@@ -50,6 +51,8 @@ function FilterBox() {
     clearTimeout(timer.current)
     timer.current = setTimeout(() => setFilter(value), 60)
   }
+  const problems = useMemo(() => filterProblems(text), [text])
+  const [help, setHelp] = useState(false)
   return (
     <div className="filter">
       <input type="search" className="filter-input" data-testid="filter" aria-label="Filter traffic" spellCheck={false}
@@ -64,7 +67,28 @@ function FilterBox() {
             e.preventDefault(); clearTimeout(timer.current); setFilter(text)
             document.querySelector<HTMLElement>('[data-testid="grid"]')?.focus()
           }
-        }} />
+        }} aria-describedby="filter-problems" aria-invalid={problems.length > 0} />
+      <button type="button" className="btn btn-small filter-help-button" aria-expanded={help} aria-controls="filter-help"
+        data-testid="filter-help-button" title="Filter syntax" aria-label="Filter syntax" onClick={() => setHelp(!help)}>?</button>
+      <div id="filter-problems" className="filter-problems" role="status" data-testid="filter-problems">
+        {problems.length > 0 && problems.join(' · ')}
+      </div>
+      {help && (
+        <div id="filter-help" className="filter-help" data-testid="filter-help" role="region" aria-label="Filter syntax">
+          <p className="small muted">Terms are separated by spaces and must all match. Click an example to add it.</p>
+          <table>
+            <tbody>
+              {FILTER_HELP.map((h) => (
+                <tr key={h.term}>
+                  <td><button type="button" className="link mono" onClick={() => { const next = text.trim() === '' ? h.example : `${text.trim()} ${h.example}`; change(next) }}>{h.example}</button></td>
+                  <td>{h.means}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <button type="button" className="btn btn-small" onClick={() => setHelp(false)}>Close</button>
+        </div>
+      )}
     </div>
   )
 }
