@@ -59,6 +59,11 @@ test('every pane passes axe\'s WCAG 2 A/AA rules in the light and the dark theme
     await page.getByTestId('head-parsed').click()
     await page.getByTestId('detail-close').click()
 
+    await page.getByTestId('row').nth(1).click({ button: 'right' })
+    await page.getByTestId('row-menu').waitFor()
+    problems.push(...(await violations(page)).map((v) => `traffic, row menu (${scheme}): ${v}`))
+    await page.keyboard.press('Escape')
+    await page.getByTestId('row-menu').waitFor({ state: 'detached' })
     await page.getByTestId('filter').fill('status:abc')
     await page.getByTestId('filter-problems').filter({ hasText: 'status:abc' }).waitFor()
     await page.getByTestId('filter-help-button').click()

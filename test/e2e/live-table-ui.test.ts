@@ -237,6 +237,44 @@ test('the traffic table as DevTools users expect it: live pending rows, safe sho
     }, count, { timeout: 5_000 })
   })
 
+  await t.test('a row\'s context menu copies, resends and filters by host, by mouse or keyboard', async () => {
+    // The streaming step's last exchanges may still be arriving: read the count once it has settled.
+    let total = -1
+    for (let settled = Number.parseInt((await liveCount(page)).replace(/,/g, ''), 10); settled !== total;) {
+      total = settled
+      await page.waitForTimeout(300)
+      settled = Number.parseInt((await liveCount(page)).replace(/,/g, ''), 10)
+    }
+    const first = rows(page).first()
+    const host = (await first.locator('.cell-host').innerText()).trim()
+    await first.click({ button: 'right' })
+    const menu = page.getByTestId('row-menu')
+    await menu.waitFor()
+    assert.deepEqual((await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.trim()),
+      ['Copy URL', 'Copy as curl', 'Resend', `Only host ${host}`])
+    assert.equal(await page.evaluate('document.activeElement?.getAttribute("data-testid")'), 'row-menu-copy-url', 'the first item has the focus')
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('Enter')
+    await menu.waitFor({ state: 'detached' })
+    assert.equal(await page.getByTestId('filter').inputValue(), `host:${host}`)
+    await page.getByTestId('filter').fill('')
+    await waitForCount(page, `${total.toLocaleString('en-US')} exchanges`)
+
+    await page.getByTestId('grid').focus()
+    await page.keyboard.press('Shift+F10')
+    await menu.waitFor()
+    await page.getByTestId('row-menu-resend').click()
+    await page.getByTestId('row-menu-said').filter({ hasText: 'Resent: 200' }).waitFor()
+    await waitForCount(page, `${(total + 1).toLocaleString('en-US')} exchanges`)
+    await page.keyboard.press('Shift+F10')
+    await menu.waitFor()
+    await page.keyboard.press('Escape')
+    await menu.waitFor({ state: 'detached' })
+    assert.equal(await page.evaluate('document.activeElement?.getAttribute("data-testid")'), 'grid', 'Esc gives the table the focus back')
+  })
+
   await t.test('the views come first in the Tab order, the filter is the Traffic pane\'s, and REC never moves the toolbar', async () => {
     await page.reload()
     await rows(page).first().waitFor()

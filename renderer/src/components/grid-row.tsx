@@ -22,9 +22,11 @@ interface RowProps {
   readonly top: number
   readonly columns: readonly ColumnDef[]
   readonly onActivate: (id: string) => void
+  /** Right click: the row's menu, at the pointer. */
+  readonly onMenu: (id: string, x: number, y: number) => void
 }
 
-export const GridRow = memo(function GridRow({ id, index, top, columns, onActivate }: RowProps) {
+export const GridRow = memo(function GridRow({ id, index, top, columns, onActivate, onMenu }: RowProps) {
   const e = useApp((s) => s.byId.get(id))
   const selected = useApp((s) => s.selectedId === id)
   if (!e) return null
@@ -34,7 +36,8 @@ export const GridRow = memo(function GridRow({ id, index, top, columns, onActiva
   return (
     <div role="row" className={classes.join(' ')} data-testid="row" data-id={id} data-status={e.status ?? ''} data-outcome={e.outcome.kind}
       aria-rowindex={index + 2} aria-selected={selected} id={`row-${id}`}
-      style={{ transform: `translateY(${top}px)` }} onClick={() => onActivate(id)}>
+      style={{ transform: `translateY(${top}px)` }} onClick={() => onActivate(id)}
+      onContextMenu={(ev) => { ev.preventDefault(); onMenu(id, ev.clientX, ev.clientY) }}>
       {columns.map((c) => (
         <div key={c.id} role="gridcell" className={`cell cell-${c.id} ${c.align === 'end' ? 'num' : ''}`}>
           {cellContent(c.id, e, chaos)}

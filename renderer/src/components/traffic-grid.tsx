@@ -4,7 +4,8 @@
  * header, with hideable and resizable columns that narrow to their minimums when room is short.
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useCallback, useLayoutEffect, useMemo, useRef, type KeyboardEvent, type PointerEvent } from 'react'
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react'
+import { RowMenu, type RowMenuAt } from './row-menu.tsx'
 import { useShallow } from 'zustand/react/shallow'
 import { COLUMNS, type ColumnDef, type ColumnId } from '../store/columns.ts'
 import { useApp, useAppStore } from '../store/use-app.ts'
@@ -66,6 +67,11 @@ export function TrafficGrid({ detailBeside = false }: { detailBeside?: boolean }
   }
 
   const activate = useCallback((id: string) => { store.getState().openDetail(id) }, [store])
+  const [menu, setMenu] = useState<RowMenuAt | undefined>(undefined)
+  const [said, setSaid] = useState('')
+  const openMenu = useCallback((id: string, x: number, y: number) => { store.getState().select(id); setMenu({ id, x, y }) }, [store])
+  const closeMenu = useCallback(() => setMenu(undefined), [])
+  const sayDone = useCallback((message: string) => { setSaid(message); setTimeout(() => setSaid(''), 2000) }, [])
 
   const reveal = (): void => {
     const s = store.getState()
@@ -83,6 +89,12 @@ export function TrafficGrid({ detailBeside = false }: { detailBeside?: boolean }
     }
     const move = moves[ev.key]
     if (move) { ev.preventDefault(); move(); reveal(); return }
+    if ((ev.key === 'ContextMenu' || (ev.key === 'F10' && ev.shiftKey)) && s.selectedId !== undefined) {
+      ev.preventDefault()
+      const box = document.getElementById(`row-${s.selectedId}`)?.getBoundingClientRect()
+      if (box) openMenu(s.selectedId, box.left + 80, box.bottom)
+      return
+    }
     if (ev.key === 'Enter') { ev.preventDefault(); s.openDetail() }
     if (ev.key === 'Escape' && s.detailOpen) { ev.preventDefault(); s.closeDetail() }
   }
@@ -104,7 +116,7 @@ export function TrafficGrid({ detailBeside = false }: { detailBeside?: boolean }
           {items.map((item) => {
             const id = visibleIds[item.index]
             return id === undefined ? null : (
-              <GridRow key={id} id={id} index={item.index} top={item.start - HEADER_HEIGHT} columns={columns} onActivate={activate} />
+              <GridRow key={id} id={id} index={item.index} top={item.start - HEADER_HEIGHT} columns={columns} onActivate={activate} onMenu={openMenu} />
             )
           })}
         </div>
@@ -120,6 +132,8 @@ export function TrafficGrid({ detailBeside = false }: { detailBeside?: boolean }
           )}
         </div>
       )}
+      {menu && <RowMenu at={menu} onClose={closeMenu} onDone={sayDone} />}
+      <div className="grid-said" role="status">{said && <span className="toast" data-testid="row-menu-said">{said}</span>}</div>
       {unseen > 0 && (
         <button type="button" className="btn jump-latest" data-testid="jump-latest" onClick={jumpToLatest}>
           {unseen.toLocaleString()} new — jump to latest ↓
