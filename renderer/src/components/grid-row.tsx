@@ -1,7 +1,8 @@
 /** One traffic row. Selects its own summary by id, so a batch re-renders only rows that changed. */
 import { memo, type ReactNode } from 'react'
 import type { ExchangeSummary } from '../../../shared/exchange.ts'
-import type { ColumnDef, ColumnId } from '../store/columns.ts'
+import { schemeOf, type ColumnDef, type ColumnId } from '../store/columns.ts'
+import { httpVersionText } from '../lib/raw-head.ts'
 import { formatBytes, formatClock, formatElapsed, formatMs, shortType, statusText, statusTone } from '../lib/format.ts'
 import { useApp } from '../store/use-app.ts'
 import { useNow } from '../lib/ticker.ts'
@@ -68,6 +69,10 @@ function cellContent(column: ColumnId, e: ExchangeSummary, chaos: boolean): Reac
     )
     case 'type': return shortType(e.contentType)
     case 'size': return formatBytes(e.responseSize)
+    case 'protocol': return httpVersionText(e.httpVersion)
+    case 'scheme': return schemeOf(e.url)
+    case 'sent': return formatBytes(e.requestSize)
+    case 'mime': return <span title={e.contentType}>{e.contentType ?? ''}</span>
     case 'duration': return e.outcome.kind === 'pending' ? <InFlight exchange={e} /> : formatMs(e.durationMs)
   }
 }

@@ -5,6 +5,7 @@
 import type { ExchangeSummary } from '../../../shared/exchange.ts'
 
 export type ColumnId = 'seq' | 'time' | 'method' | 'host' | 'path' | 'status' | 'type' | 'size' | 'duration'
+  | 'protocol' | 'scheme' | 'sent' | 'mime'
 
 export interface ColumnDef {
   readonly id: ColumnId
@@ -30,7 +31,21 @@ export const COLUMNS: readonly ColumnDef[] = [
   { id: 'type', label: 'Type', width: 84, min: 44, align: 'start' },
   { id: 'size', label: 'Size', width: 76, min: 52, align: 'end' },
   { id: 'duration', label: 'Duration', width: 96, min: 76, align: 'end', besideDetail: true },
+  // Offered in the Columns menu, hidden at first:
+  { id: 'protocol', label: 'Protocol', width: 80, min: 60, align: 'start' },
+  { id: 'scheme', label: 'Scheme', width: 68, min: 48, align: 'start' },
+  { id: 'sent', label: 'Sent', width: 72, min: 52, align: 'end' },
+  { id: 'mime', label: 'Content type', width: 180, min: 80, align: 'start' },
 ]
+
+/** Columns the table starts without (the Columns menu adds them). */
+export const HIDDEN_AT_FIRST: readonly ColumnId[] = ['protocol', 'scheme', 'sent', 'mime']
+
+/** The scheme of an exchange's URL: http, https, ws, wss. */
+export function schemeOf(url: string): string {
+  const colon = url.indexOf('://')
+  return colon > 0 ? url.slice(0, colon).toLowerCase() : ''
+}
 
 export const MIN_COLUMN_WIDTH = 36
 
@@ -53,6 +68,10 @@ const KEYS: Record<ColumnId, Key> = {
   type: (e) => e.contentType,
   size: (e) => e.responseSize,
   duration: (e) => e.durationMs,
+  protocol: (e) => e.httpVersion,
+  scheme: (e) => schemeOf(e.url),
+  sent: (e) => e.requestSize,
+  mime: (e) => e.contentType,
 }
 
 export type Comparator = (a: ExchangeSummary, b: ExchangeSummary) => number

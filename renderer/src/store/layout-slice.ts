@@ -4,7 +4,7 @@
  */
 import type { StateCreator } from 'zustand/vanilla'
 import type { AppState } from './app-store.ts'
-import { COLUMNS, MIN_COLUMN_WIDTH, type ColumnId } from './columns.ts'
+import { COLUMNS, HIDDEN_AT_FIRST, MIN_COLUMN_WIDTH, type ColumnId } from './columns.ts'
 
 export type ViewId = 'traffic' | 'latency' | 'sessions' | 'chaos' | 'clock' | 'pipelines' | 'setup'
 
@@ -91,7 +91,7 @@ export const createLayoutSlice: StateCreator<AppState, [], [], LayoutSlice> = (s
   }
   return {
     view: 'traffic',
-    hiddenColumns: [],
+    hiddenColumns: HIDDEN_AT_FIRST,
     columnWidths: DEFAULT_WIDTHS,
     detailWidth: 520,
     detailHeight: 320,
