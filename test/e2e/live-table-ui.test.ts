@@ -44,6 +44,15 @@ async function waitForCount(page: Page, text: string): Promise<void> {
   }
 }
 
+/** Waits until the element with this test id has the keyboard focus (focus moves after React draws), failing with the message. */
+async function waitForFocus(page: Page, testid: string, message: string): Promise<void> {
+  try {
+    await page.waitForFunction((id) => document.activeElement?.getAttribute('data-testid') === id, testid, { timeout: 3_000, polling: 20 })
+  } catch {
+    assert.fail(`${message}: the focus is on ${await page.evaluate('document.activeElement?.getAttribute("data-testid") ?? document.activeElement?.tagName')}`)
+  }
+}
+
 /** The seconds a pending row's ticking time shows ("1.2 s" → 1.2), checking its Status says "pending". */
 async function elapsedShown(page: Page, id: string): Promise<number> {
   const row = page.locator(`[data-testid="row"][data-id="${id}"]`)
@@ -178,8 +187,7 @@ test('the traffic table as DevTools users expect it: live pending rows, safe sho
       await page.keyboard.press('Escape')
       await page.getByTestId('detail').waitFor({ state: 'detached' })
     }
-    const focused = await page.evaluate('document.activeElement?.getAttribute("data-testid")')
-    assert.equal(focused, 'grid', 'Esc gives the table the focus back')
+    await waitForFocus(page, 'grid', 'Esc gives the table the focus back')
     await page.setViewportSize({ width: 1280, height: 860 })
   })
 
@@ -199,7 +207,7 @@ test('the traffic table as DevTools users expect it: live pending rows, safe sho
     await page.getByTestId('head-parsed').click()
     await page.getByTestId('detail-close').click()
     await page.getByTestId('detail').waitFor({ state: 'detached' })
-    assert.equal(await page.evaluate('document.activeElement?.getAttribute("data-testid")'), 'grid', 'closing the detail gives the table the focus back')
+    await waitForFocus(page, 'grid', 'closing the detail gives the table the focus back')
   })
 
   await t.test('a selected row stays in view while traffic streams, and "N new — jump to latest" brings the tail back', async () => {
@@ -252,13 +260,14 @@ test('the traffic table as DevTools users expect it: live pending rows, safe sho
     await menu.waitFor()
     assert.deepEqual((await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.trim()),
       ['Copy URL', 'Copy as curl', 'Resend', `Only host ${host}`])
-    assert.equal(await page.evaluate('document.activeElement?.getAttribute("data-testid")'), 'row-menu-copy-url', 'the first item has the focus')
-    await page.keyboard.press('ArrowDown')
-    await page.keyboard.press('ArrowDown')
-    await page.keyboard.press('ArrowDown')
+    await waitForFocus(page, 'row-menu-copy-url', 'the first item has the focus')
+    for (const next of ['row-menu-copy-curl', 'row-menu-resend', 'row-menu-filter-host']) {
+      await page.keyboard.press('ArrowDown')
+      assert.equal(await page.evaluate('document.activeElement?.getAttribute("data-testid")'), next, 'ArrowDown moves to the next item')
+    }
     await page.keyboard.press('Enter')
     await menu.waitFor({ state: 'detached' })
-    assert.equal(await page.getByTestId('filter').inputValue(), `host:${host}`)
+    await page.waitForFunction((want) => document.querySelector<HTMLInputElement>('[data-testid="filter"]')?.value === want, `host:${host}`, { timeout: 5_000 })
     await page.getByTestId('filter').fill('')
     await waitForCount(page, `${total.toLocaleString('en-US')} exchanges`)
 
@@ -272,7 +281,26 @@ test('the traffic table as DevTools users expect it: live pending rows, safe sho
     await menu.waitFor()
     await page.keyboard.press('Escape')
     await menu.waitFor({ state: 'detached' })
-    assert.equal(await page.evaluate('document.activeElement?.getAttribute("data-testid")'), 'grid', 'Esc gives the table the focus back')
+    await waitForFocus(page, 'grid', 'Esc gives the table the focus back')
+  })
+
+  await t.test('the Waterfall column, from the Columns menu, places each exchange in time among the rows in view', async () => {
+    if (await page.getByTestId('detail').count() > 0) await page.getByTestId('detail-close').click() // beside it, the table keeps fewer columns
+    await page.getByTestId('columns-button').click()
+    await page.getByRole('menuitemcheckbox', { name: 'Waterfall' }).locator('input').check()
+    await page.keyboard.press('Escape')
+    await page.locator('[role="columnheader"][data-column="waterfall"]').waitFor()
+    const bars = await page.evaluate(`[...document.querySelectorAll('[data-testid="row"] .wf-bar')].map((b) => {
+      const bar = b.getBoundingClientRect(); const cell = b.closest('.cell').getBoundingClientRect()
+      return { left: bar.left - cell.left, width: bar.width, cell: cell.width, top: bar.top }
+    }).filter((b) => b.top > 0)`) as Array<{ left: number; width: number; cell: number }>
+    assert.ok(bars.length > 5, 'rows in view have bars')
+    assert.ok(bars.every((b) => b.width >= 2 && b.left >= 0 && b.left + b.width <= b.cell + 1), 'every bar is drawn inside its cell')
+    const lefts = bars.map((b) => b.left)
+    assert.ok(Math.max(...lefts) - Math.min(...lefts) > 20, 'later exchanges start further right')
+    await page.getByTestId('columns-button').click()
+    await page.getByRole('menuitemcheckbox', { name: 'Waterfall' }).locator('input').uncheck()
+    await page.keyboard.press('Escape')
   })
 
   await t.test('the views come first in the Tab order, the filter is the Traffic pane\'s, and REC never moves the toolbar', async () => {
@@ -289,7 +317,7 @@ test('the traffic table as DevTools users expect it: live pending rows, safe sho
     await page.getByTestId('recording-indicator').waitFor()
     await page.keyboard.press('/')
     await page.getByTestId('filter').waitFor()
-    assert.equal(await page.evaluate('document.activeElement?.getAttribute("data-testid")'), 'filter', '/ opens Traffic with the filter focused')
+    await waitForFocus(page, 'filter', '/ opens Traffic with the filter focused')
     assert.deepEqual([await x('clear'), await x('proxy-address'), await x('filter')], before, 'REC appearing moved nothing')
     const dot = await page.evaluate(`getComputedStyle(document.querySelector('[data-testid="capture-toggle"] .dot')).backgroundColor`) as string
     const rec = await page.evaluate(`getComputedStyle(document.querySelector('[data-testid="recording-indicator"] .rec-dot')).backgroundColor`) as string

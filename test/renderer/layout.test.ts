@@ -29,7 +29,7 @@ test('columns shown, their widths and the detail split come back in the next win
   first.getState().setDetailWidth(640)
   first.getState().setDetailHeight(280)
   const next = createAppStore(new FakeTransport()).getState()
-  assert.deepEqual(next.hiddenColumns, ['scheme', 'sent', 'mime', 'time'])
+  assert.deepEqual(next.hiddenColumns, ['scheme', 'sent', 'mime', 'waterfall', 'time'])
   assert.equal(next.columnWidths.path, 300)
   assert.deepEqual([next.detailWidth, next.detailHeight], [640, 280])
 })

@@ -41,7 +41,7 @@ export const GridRow = memo(function GridRow({ id, index, top, columns, onActiva
       onContextMenu={(ev) => { ev.preventDefault(); onMenu(id, ev.clientX, ev.clientY) }}>
       {columns.map((c) => (
         <div key={c.id} role="gridcell" className={`cell cell-${c.id} ${c.align === 'end' ? 'num' : ''}`}>
-          {cellContent(c.id, e, chaos)}
+          {c.id === 'waterfall' ? <Waterfall exchange={e} /> : cellContent(c.id, e, chaos)}
         </div>
       ))}
     </div>
@@ -73,8 +73,38 @@ function cellContent(column: ColumnId, e: ExchangeSummary, chaos: boolean): Reac
     case 'scheme': return schemeOf(e.url)
     case 'sent': return formatBytes(e.requestSize)
     case 'mime': return <span title={e.contentType}>{e.contentType ?? ''}</span>
+    case 'waterfall': return null
     case 'duration': return e.outcome.kind === 'pending' ? <InFlight exchange={e} /> : formatMs(e.durationMs)
   }
+}
+
+/** Times in the Waterfall's CSS are milliseconds after this (small numbers keep CSS arithmetic exact). */
+export const WATERFALL_BASE = Date.now()
+
+/**
+ * Where the exchange sits in time among the rows in view, in its phases where known: sending the request body,
+ * waiting for the response head, receiving the body. A request in flight runs to the span's end, striped. The
+ * scale is the grid's --wf-from and --wf-span (traffic-grid.tsx), so a new scale re-renders no row.
+ */
+function Waterfall({ exchange: e }: { exchange: ExchangeSummary }) {
+  const start = e.startedAt - WATERFALL_BASE
+  if (e.outcome.kind === 'pending') {
+    return <span className="wf" aria-hidden="true"><span className="wf-bar wf-pending" style={{ ['--s' as string]: start }} /></span>
+  }
+  const t = e.timings
+  const total = Math.max(e.durationMs ?? 0, 0.001)
+  const sent = Math.min(t.requestBodyDone ?? 0, total)
+  const head = Math.min(Math.max(t.responseHeaders ?? sent, sent), total)
+  const title = `${formatMs(sent)} sending, ${formatMs(head - sent)} waiting, ${formatMs(total - head)} receiving`
+  return (
+    <span className="wf" title={title}>
+      <span className="wf-bar" style={{ ['--s' as string]: start, ['--d' as string]: total }}>
+        <span className="timing-send" style={{ width: `${(sent / total) * 100}%` }} />
+        <span className="timing-wait" style={{ width: `${((head - sent) / total) * 100}%` }} />
+        <span className="timing-receive" style={{ width: `${((total - head) / total) * 100}%` }} />
+      </span>
+    </span>
+  )
 }
 
 /**

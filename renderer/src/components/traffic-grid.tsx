@@ -10,7 +10,7 @@ import { useShallow } from 'zustand/react/shallow'
 import { COLUMNS, type ColumnDef, type ColumnId } from '../store/columns.ts'
 import { useApp, useAppStore } from '../store/use-app.ts'
 import { EmptyTraffic } from './empty-traffic.tsx'
-import { GridRow, ROW_HEIGHT } from './grid-row.tsx'
+import { GridRow, ROW_HEIGHT, WATERFALL_BASE } from './grid-row.tsx'
 
 const HEADER_HEIGHT = 28
 
@@ -100,12 +100,32 @@ export function TrafficGrid({ detailBeside = false }: { detailBeside?: boolean }
   }
 
   const items = virtualizer.getVirtualItems()
+  // The Waterfall column's scale: from the first start to the last end among the rows in view.
+  let spanFrom = 0
+  let spanTo = 0
+  if (columns.some((c) => c.id === 'waterfall')) {
+    const byId = store.getState().byId
+    spanFrom = Infinity
+    spanTo = -Infinity
+    for (const item of items) {
+      const e = byId.get(visibleIds[item.index] ?? '')
+      if (!e) continue
+      spanFrom = Math.min(spanFrom, e.startedAt)
+      spanTo = Math.max(spanTo, e.startedAt + (e.durationMs ?? 0), e.outcome.kind === 'pending' ? Date.now() : 0)
+    }
+    if (!Number.isFinite(spanFrom)) { spanFrom = 0; spanTo = 0 }
+  }
+  const waterfallScale = {
+    ['--wf-from' as string]: spanFrom - WATERFALL_BASE,
+    ['--wf-to' as string]: spanTo - WATERFALL_BASE,
+    ['--wf-span' as string]: Math.max(spanTo - spanFrom, 1),
+  }
   return (
     <div className="grid-wrap">
       <div ref={scrollRef} className="grid" role="grid" data-testid="grid" aria-label="Traffic"
         aria-rowcount={visibleIds.length + 1} aria-colcount={columns.length} tabIndex={0}
         aria-activedescendant={selectedId && visibleIds.length > 0 ? `row-${selectedId}` : undefined}
-        style={{ ['--cols' as string]: template, ['--min-width' as string]: `${minWidth}px` }}
+        style={{ ['--cols' as string]: template, ['--min-width' as string]: `${minWidth}px`, ...waterfallScale }}
         onScroll={onScroll} onKeyDown={onKeyDown}>
         <div role="rowgroup" className="grid-head">
           <div role="row" className="grid-row head-row" aria-rowindex={1}>
