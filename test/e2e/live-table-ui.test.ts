@@ -298,6 +298,7 @@ test('the traffic table as DevTools users expect it: live pending rows, safe sho
     assert.ok(bars.every((b) => b.width >= 2 && b.left >= 0 && b.left + b.width <= b.cell + 1), 'every bar is drawn inside its cell')
     const lefts = bars.map((b) => b.left)
     assert.ok(Math.max(...lefts) - Math.min(...lefts) > 20, 'later exchanges start further right')
+    await page.screenshot({ path: join(SCREENSHOTS, 'traffic-waterfall.png') })
     await page.getByTestId('columns-button').click()
     await page.getByRole('menuitemcheckbox', { name: 'Waterfall' }).locator('input').uncheck()
     await page.keyboard.press('Escape')
