@@ -63,6 +63,8 @@ for (const target of ['http', 'ws'] as const) {
     t.after(() => ws.socket.destroy())
     assert.equal(ws.status, 101, ws.head)
     ws.send('hello')
+    // The second message goes once the first echo is back, so the frames' order is fixed (else it is a race).
+    await eventually(() => ws.messages.length === 1, 3000, 'the first echo')
     ws.send(new Uint8Array([1, 2, 3]))
     await eventually(() => ws.messages.length === 2, 3000, 'both echoes')
     assert.deepEqual(ws.messages, [{ text: 'hello' }, { bytes: Buffer.from([1, 2, 3]) }])
