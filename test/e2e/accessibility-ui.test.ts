@@ -26,6 +26,20 @@ async function violations(page: Page): Promise<string[]> {
   return found.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => `${JSON.stringify(n.target)} (${(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 160)})`).join('; ')}`)
 }
 
+/** Pixels of a chart's canvas that are clearly coloured (series; axes and grid lines are grey). */
+function colouredPixels(page: Page, testid: string): Promise<number> {
+  return page.evaluate(`(() => {
+    const canvas = document.querySelector('canvas[data-testid="${testid}"]')
+    if (!canvas) return 0
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height)
+    let coloured = 0
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] > 60 && Math.max(data[i], data[i + 1], data[i + 2]) - Math.min(data[i], data[i + 1], data[i + 2]) > 60) coloured++
+    }
+    return coloured
+  })()`) as Promise<number>
+}
+
 const PANES = ['latency', 'sessions', 'chaos', 'clock', 'pipelines', 'setup'] as const
 
 test('every pane passes axe\'s WCAG 2 A/AA rules in the light and the dark theme', async (t: TestContext) => {
@@ -81,6 +95,12 @@ test('every pane passes axe\'s WCAG 2 A/AA rules in the light and the dark theme
       await page.getByTestId(`nav-${pane}`).click()
       await page.waitForTimeout(300) // its state loads
       problems.push(...(await violations(page)).map((v) => `${pane} (${scheme}): ${v}`))
+      if (pane === 'latency') {
+        // Three exchanges in one second are one sample: a line needs two, so it shows as a point.
+        await page.waitForTimeout(1200)
+        assert.ok(await colouredPixels(page, 'latency-chart-percentiles') > 0, 'the percentile chart shows its one sample')
+        if (scheme === 'light') await page.screenshot({ path: join(SCREENSHOTS, 'latency-one-sample.png') })
+      }
     }
     assert.deepEqual(problems, [], `axe found:\n${problems.join('\n')}`)
   }
