@@ -80,3 +80,17 @@ test('selecting a row stops following new rows and counts those that arrive; fol
   store.getState().moveSelection(1)
   assert.equal(store.getState().following, false)
 })
+
+test('a snapshot from a host that never heard of the clear (restarted, numbering from 1) is shown, not hidden', async (t) => {
+  const transport = new FakeTransport({ clear: () => ({ cleared: 3 }) })
+  const { store, stop } = await started(transport, 10)
+  t.after(stop)
+  transport.emit('exchanges', { exchanges: [summary(1), summary(2), summary(3)] })
+  await store.getState().clearAll()
+  await new Promise((r) => setTimeout(r, 40))
+  transport.snapshot = { ...transport.snapshot, exchanges: [summary(1, { path: '/after-restart' })] }
+  store.getState().applySnapshot(transport.snapshot)
+  assert.deepEqual(store.getState().ids, ['x1'])
+  transport.emit('exchanges', { exchanges: [summary(2)] })
+  assert.deepEqual(store.getState().ids, ['x1', 'x2'])
+})

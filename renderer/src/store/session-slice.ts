@@ -168,6 +168,10 @@ export const createSessionSlice = (transport: Transport, options: StoreOptions =
 
     applySnapshot(snapshot) {
       queued = []
+      // Exchanges the window cleared that main still has, with no undo pending: the clear never reached this
+      // host (it failed, or main restarted and numbers from 1 again), so the window shows what main holds.
+      const through = get().clearedThrough
+      if (through > 0 && !get().pendingClear && snapshot.exchanges.some((e) => e.seq <= through)) set({ clearedThrough: 0 })
       set({ listeners: snapshot.listeners, capturing: snapshot.capturing, settings: snapshot.settings, synced: true })
       get().replaceTraffic(snapshot.exchanges)
       get().syncListenerState(snapshot.listeners, true)
