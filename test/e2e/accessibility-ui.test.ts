@@ -100,6 +100,13 @@ test('every pane passes axe\'s WCAG 2 A/AA rules in the light and the dark theme
         await page.waitForTimeout(1200)
         assert.ok(await colouredPixels(page, 'latency-chart-percentiles') > 0, 'the percentile chart shows its one sample')
         if (scheme === 'light') await page.screenshot({ path: join(SCREENSHOTS, 'latency-one-sample.png') })
+        // The percentile chart of one host: the upstream's, picked from the hosts seen.
+        await page.getByTestId('latency-host').selectOption(new URL(upstream.url).host)
+        await page.waitForTimeout(300)
+        assert.ok(await colouredPixels(page, 'latency-chart-percentiles') > 0, 'the chart of the picked host shows its sample')
+        await page.getByTestId('latency-host').selectOption('127.0.0.1:1', { timeout: 500 })
+          .then(() => assert.fail('only hosts seen are offered'), () => undefined)
+        await page.getByTestId('latency-host').selectOption('')
       }
     }
     assert.deepEqual(problems, [], `axe found:\n${problems.join('\n')}`)

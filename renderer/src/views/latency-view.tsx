@@ -21,12 +21,14 @@ interface Frame {
   readonly lastRate: number
 }
 
-function useFrame(): Frame {
+/** The charts' data, recomputed every second; `host` narrows the percentile chart to one host. */
+function useFrame(host: string | undefined): Frame {
   const store = useAppStore()
   const compute = (): Frame => {
     const agg = store.getState().latency
     const now = Math.floor(Date.now() / 1000)
     const series = agg.series(now)
+    const hostSeries = host === undefined ? series : agg.series(now, WINDOW_SECONDS, host)
     const xs = series.map((p) => p.second)
     const hist = agg.windowHistogram(now)
     let first = hist.bins.findIndex((n) => n > 0)
@@ -38,7 +40,7 @@ function useFrame(): Frame {
     for (let i = Math.max(0, first - 2); i <= Math.min(hist.bins.length - 1, last + 2); i++) { binX.push(i); binY.push(hist.bins[i]!) }
     const prev = series[series.length - 2]
     return {
-      percentiles: [xs, series.map((p) => p.p50 ?? null), series.map((p) => p.p95 ?? null), series.map((p) => p.p99 ?? null)],
+      percentiles: [xs, hostSeries.map((p) => p.p50 ?? null), hostSeries.map((p) => p.p95 ?? null), hostSeries.map((p) => p.p99 ?? null)],
       throughput: [xs, series.map((p) => p.count), series.map((p) => p.errors)],
       histogram: [binX, binY],
       hosts: agg.hostRows().slice(0, 100),
@@ -49,10 +51,11 @@ function useFrame(): Frame {
   }
   const [frame, setFrame] = useState(compute)
   useEffect(() => {
+    setFrame(compute())
     const t = setInterval(() => setFrame(compute()), 1000)
     return () => clearInterval(t)
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [store])
+  }, [store, host])
   return frame
 }
 
@@ -74,7 +77,8 @@ const lonePoints = { show: true, size: 6, filter: isolatedPoints }
 const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000]
 
 export function LatencyView() {
-  const frame = useFrame()
+  const [host, setHost] = useState<string | undefined>(undefined)
+  const frame = useFrame(host)
   const options = useMemo(() => chartOptions(), [])
   return (
     // Focusable, so the keyboard can scroll it when the charts are taller than the window (WCAG 2.1.1).
@@ -88,7 +92,15 @@ export function LatencyView() {
       </div>
       <div className="chart-grid">
         <figure className="card">
-          <figcaption>Latency percentiles, last 5 minutes</figcaption>
+          <figcaption className="caption-with-control">
+            <span>Latency percentiles, last 5 minutes</span>
+            <select aria-label="Host for the percentile chart" data-testid="latency-host" value={host ?? ''}
+              onChange={(e) => setHost(e.target.value === '' ? undefined : e.target.value)}>
+              <option value="">All hosts</option>
+              {host !== undefined && !frame.hosts.some((h) => h.host === host) && <option value={host}>{host}</option>}
+              {frame.hosts.map((h) => <option key={h.host} value={h.host}>{h.host}</option>)}
+            </select>
+          </figcaption>
           <UplotChart options={options.percentiles} data={frame.percentiles} testid="latency-chart-percentiles" label="Latency p50, p95 and p99 per second" />
         </figure>
         <figure className="card">
