@@ -7,8 +7,9 @@
  *
  * Traffic source: SYNTHETIC. Real requests through the proxy reach ~1,400/s on this 2-core machine with
  * capture on (bench/results/latest.json, nanoscope-capture 1 KiB), with Chromium competing for the same cores,
- * so exchange records are pushed straight into the host's CaptureHub (`host.hub.exchangeCompleted(record)`),
- * paced to the rate. Everything after the hub is real: store, broadcaster batches, the WebSocket, the
+ * so exchange records are pushed straight into the host's CaptureHub, paced to the rate, as the capture filter
+ * reports them: pending when started (`exchangeStarted`), then completed (`exchangeCompleted`) UI_BENCH_IN_FLIGHT
+ * pushes later. Everything after the hub is real: store, broadcaster batches, the WebSocket, the
  * renderer's store, the virtualised grid.
  *
  * Run alone: `npm run build && node --import tsx bench/ui-bench.ts`. Always exits 0: it reports, it does not gate.
@@ -23,6 +24,8 @@ import { chromium, type Browser, type CDPSession, type Page } from 'playwright-c
 import type { CapturedExchange } from '../electron/capture/captured-exchange.ts'
 import type { Outcome } from '../shared/exchange.ts'
 import { Host } from '../electron/host/host.ts'
+import { PendingRecord } from '../electron/capture/pending-record.ts'
+import { request } from '../electron/core/message.ts'
 import { startWebUi, type RunningWebUi } from '../electron/web/serve.ts'
 import { ensureRendererBuilt } from '../electron/web/renderer-build.ts'
 import { target, targetLine, type Target } from './report.ts'
@@ -112,16 +115,48 @@ function syntheticExchange(n: number, listenerId: string, now: number): Captured
   }
 }
 
-/** Pushes `count` records into the hub at `rate`/s (catching up on timer drift); resolves with the achieved rate. */
+/** The same exchange as the capture filter first reports it: its request head read, no response yet. */
+function pendingExchange(n: number, listenerId: string, now: number): PendingRecord {
+  const x = syntheticExchange(n, listenerId, now)
+  return new PendingRecord(x.id, listenerId, now, request({ method: x.method, target: x.target, headers: x.requestHeaders }))
+}
+
+/**
+ * Exchanges in flight at once: each is reported pending when pushed and completed this many pushes later (at
+ * 5,000/s, 40 ms: some batches carry a request's start and its end, and the later ones its end alone, as live
+ * traffic does).
+ */
+const IN_FLIGHT = envNumber('UI_BENCH_IN_FLIGHT', 200)
+
+/**
+ * Pushes `count` exchanges into the hub at `rate`/s (catching up on timer drift), each started and completed
+ * IN_FLIGHT pushes later, as the capture filter reports them; resolves with the achieved rate.
+ */
 async function stream(host: Host, listenerId: string, from: number, count: number, rate: number): Promise<number> {
   const started = performance.now()
   let sent = 0
+  let done = 0
+  const inFlight: PendingRecord[] = []
+  const complete = (now: number): void => {
+    // As the capture filter does: the pending record is marked, so a batch holding both sends only the completed one.
+    inFlight.shift()!.superseded = true
+    host.hub.exchangeCompleted(syntheticExchange(from + done++, listenerId, now), true)
+  }
   await new Promise<void>((resolve) => {
     const tick = (): void => {
       const due = Math.min(count, Math.floor(((performance.now() - started) / 1000) * rate))
       const now = Date.now()
-      for (; sent < due; sent++) host.hub.exchangeCompleted(syntheticExchange(from + sent, listenerId, now))
-      if (sent >= count) { clearInterval(timer); resolve() }
+      for (; sent < due; sent++) {
+        const opened = pendingExchange(from + sent, listenerId, now)
+        inFlight.push(opened)
+        host.hub.exchangeStarted(opened)
+        if (sent - done >= IN_FLIGHT) complete(now)
+      }
+      if (sent >= count) {
+        while (done < count) complete(now)
+        clearInterval(timer)
+        resolve()
+      }
     }
     const timer = setInterval(tick, 5)
   })
@@ -339,7 +374,7 @@ export async function uiBench(log: (line: string) => void = () => {}): Promise<U
     if (!matched) log('  note: the page did not show every exchange')
     return {
       source: 'synthetic',
-      sourceNote: 'records pushed into host.hub.exchangeCompleted at the rate; store → broadcaster → WebSocket → renderer are real',
+      sourceNote: `records pushed into host.hub at the rate, each started (pending) and completed ${IN_FLIGHT} pushes later; store → broadcaster → WebSocket → renderer are real`,
       rate, secondsPerPhase: seconds, phases,
       heap: { rows, peakUsedMb, usedAtRowsMb: atRows.usedMb, usedAfterGcMb: afterGc.usedMb, totalAfterGcMb: afterGc.totalMb },
       filterAtRows, observerVerified, targets, seconds: (Date.now() - began) / 1000,

@@ -27,7 +27,8 @@ export interface Commands {
   getExchange: [{ id: string }, ExchangeDetail | null]
   /** The ids of the stored exchanges matching each term (one list per term, in order), for the Traffic filter. */
   searchExchanges: [{ terms: ContentSearchTerm[] }, { matches: string[][]; searched: number }]
-  clear: [Record<string, never>, { cleared: number }]
+  /** Forgets the captured traffic; with `upToSeq`, only exchanges numbered up to it (newer traffic stays). */
+  clear: [{ upToSeq?: number }, { cleared: number }]
   pauseCapture: [Record<string, never>, { capturing: boolean }]
   resumeCapture: [Record<string, never>, { capturing: boolean }]
   getSettings: [Record<string, never>, Settings]
@@ -73,7 +74,8 @@ export interface Events {
   exchanges: { exchanges: ExchangeSummary[] }
   listeners: { listeners: ListenerInfo[] }
   capture: { capturing: boolean }
-  cleared: Record<string, never>
+  /** `upToSeq` absent: everything was cleared; else the exchanges numbered up to it. */
+  cleared: { upToSeq?: number }
   settings: Settings
   chaos: ChaosInfo
   recording: RecordingInfo

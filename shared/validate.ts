@@ -44,7 +44,7 @@ export const COMMAND_SCHEMAS: Record<CommandName, z.ZodType> = {
       z.strictObject({ kind: z.literal('body'), text: z.string().min(1).max(1000) }),
     ])).max(16),
   }),
-  clear: none,
+  clear: z.strictObject({ upToSeq: whole(0, Number.MAX_SAFE_INTEGER).optional() }),
   pauseCapture: none,
   resumeCapture: none,
   getSettings: none,

@@ -12,11 +12,15 @@
 import type { ExchangeSummary } from '../../shared/exchange.ts'
 import type { CapturedExchange } from './captured-exchange.ts'
 import { summarise, type ExchangeStore } from './exchange-store.ts'
+import { PendingRecord } from './pending-record.ts'
 
 /** Longest a pending summary waits before it is sent. */
 export const FLUSH_INTERVAL_MS = 50
 /** Most summaries in one batch; reaching it flushes straight away. */
 export const FLUSH_MAX_ITEMS = 500
+
+/** Stands in the queue for a record cleared before it was sent. */
+const dropped = Object.freeze({}) as CapturedExchange
 
 export interface Subscriber {
   /** Receives a batch. It may throw; the error goes to `onError` and other subscribers are unaffected. */
@@ -104,11 +108,19 @@ export class Broadcaster {
     }
   }
 
-  /** Drops what is pending (after the store was cleared) and what backed-up subscribers were owed. */
-  clear(): void {
-    this.pending = []
-    this.pendingSeqs = []
-    for (const s of this.subscribed) s.missed?.clear()
+  /**
+   * Drops what is pending (after the store was cleared) and what backed-up subscribers were owed; with
+   * `upToSeq`, only what is numbered up to it (the store kept the rest).
+   */
+  clear(upToSeq?: number): void {
+    if (upToSeq === undefined) {
+      this.pending = []
+      this.pendingSeqs = []
+      for (const s of this.subscribed) s.missed?.clear()
+      return
+    }
+    // Kept in the queue with their push numbers (so subscribers' joins stay right), marked to be skipped.
+    for (let i = 0; i < this.pending.length; i++) if (this.pendingSeqs[i]! <= upToSeq) this.pending[i] = dropped
   }
 
   /** Stops the timers; pending summaries are dropped. */
@@ -125,21 +137,38 @@ export class Broadcaster {
     const firstPush = this.pushes - records.length + 1
     this.pending = []
     this.pendingSeqs = []
-    const batch = new Array<ExchangeSummary>(records.length)
-    for (let i = 0; i < records.length; i++) batch[i] = summarise(records[i]!, seqs[i]!)
+    const batch: ExchangeSummary[] = []
+    // Each summary's push number, only once a record was skipped (until then it is firstPush + index).
+    let pushNumbers: number[] | undefined
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!
+      // A pending record whose completed one is queued behind it, or one cleared meanwhile, is not sent.
+      if (record === dropped || (record instanceof PendingRecord && record.superseded)) {
+        pushNumbers ??= Array.from({ length: batch.length }, (_, j) => firstPush + j)
+        continue
+      }
+      batch.push(summarise(record, seqs[i]!))
+      pushNumbers?.push(firstPush + i)
+    }
+    const firstLiveFor = (s: Subscribed): number => {
+      if (!pushNumbers) return Math.max(0, s.afterPush - firstPush + 1)
+      let j = 0
+      while (j < pushNumbers.length && pushNumbers[j]! <= s.afterPush) j++
+      return j
+    }
     let resyncing = false
     for (const s of this.subscribed) {
+      const from = firstLiveFor(s)
       if (s.missed) {
-        if (this.isBackedUp(s)) this.noteMissed(s, batch, firstPush)
+        if (this.isBackedUp(s)) this.noteMissed(s, batch, from)
         else this.catchUp(s)
         resyncing ||= s.missed !== undefined
         continue
       }
-      const from = Math.max(0, s.afterPush - firstPush + 1)
       if (from >= batch.length) continue
       if (this.isBackedUp(s)) {
         s.missed = new Set()
-        this.noteMissed(s, batch, firstPush)
+        this.noteMissed(s, batch, from)
         resyncing = true
         continue
       }
@@ -148,8 +177,8 @@ export class Broadcaster {
     if (resyncing) this.schedule(false)
   }
 
-  private noteMissed(s: Subscribed, batch: readonly ExchangeSummary[], firstPush: number): void {
-    for (let i = Math.max(0, s.afterPush - firstPush + 1); i < batch.length; i++) {
+  private noteMissed(s: Subscribed, batch: readonly ExchangeSummary[], from: number): void {
+    for (let i = from; i < batch.length; i++) {
       const summary = batch[i]!
       if (summary.seq <= s.lastSeq) s.missed!.add(summary.id)
     }

@@ -14,6 +14,7 @@ import type { Outcome, Timings } from '../../shared/exchange.ts'
 import { BodyKeeper, BodyTap, storeBytes } from './body-tap.ts'
 import type { CapturedExchange, CaptureSink, Mutable, StoredBody } from './captured-exchange.ts'
 import { ExchangeRecord } from './exchange-record.ts'
+import { PendingRecord } from './pending-record.ts'
 import { watchOf, type AbortWatch, type AbortWatcher } from '../core/abort-watch.ts'
 
 export interface CaptureOptions {
@@ -33,7 +34,7 @@ const nextId = (): string => `${ID_PREFIX}-${(++idCounter).toString(36)}`
 
 /**
  * Records every exchange that passes, delivering it to `sink` once, when the response body has ended, failed
- * or been abandoned. A response with a `tunnel` is delivered when its head comes back (outcome pending) and
+ * or been abandoned (and, to a sink with `exchangeStarted`, as pending when the request head is read). A response with a `tunnel` is delivered when its head comes back (outcome pending) and
  * again, with the same id, when the tunnel closes. Capture never throws into the request path: its own
  * failures are swallowed, and errors from `next` are recorded and rethrown unchanged.
  */
@@ -77,6 +78,8 @@ class Capture implements AbortWatcher {
   private delivered = false
   /** Set while this capture waits to hear that the client went away. */
   private watch: AbortWatch | undefined
+  /** What the sink was given when the request head was read (sinks with `exchangeStarted` only). */
+  private started: PendingRecord | undefined
 
   constructor(
     private readonly sink: CaptureSink,
@@ -106,6 +109,15 @@ class Capture implements AbortWatcher {
     if (signal && !signal.aborted) {
       this.watch = watchOf(signal)
       this.watch.watchers.add(this)
+    }
+    if (sink.exchangeStarted) {
+      try {
+        const started = new PendingRecord(this.id, options.listenerId, this.startedAt, original)
+        sink.exchangeStarted(started)
+        this.started = started
+      } catch {
+        // Capture must never break the exchange it watches.
+      }
     }
   }
 
@@ -208,7 +220,10 @@ class Capture implements AbortWatcher {
 
   private deliver(outcome: Outcome, tunnel: TunnelStats | undefined): void {
     try {
-      this.sink.exchangeCompleted(this.record(outcome, tunnel))
+      const record = this.record(outcome, tunnel)
+      const started = this.started
+      if (started) started.superseded = true
+      this.sink.exchangeCompleted(record, started !== undefined)
     } catch {
       // Capture must never break the exchange it watches.
     }

@@ -19,7 +19,7 @@ export class CaptureHub implements CaptureSink {
   readonly frames = new FrameStore()
   private current: Settings
   private isCapturing = true
-  private readonly clearedListeners = new Set<() => void>()
+  private readonly clearedListeners = new Set<(upToSeq: number | undefined) => void>()
   private readonly settingsListeners = new Set<(settings: Settings) => void>()
   private readonly capturingListeners = new Set<(capturing: boolean) => void>()
 
@@ -30,15 +30,23 @@ export class CaptureHub implements CaptureSink {
   }
 
   /**
-   * Stores the record (new, or an update by id) and queues its summary for subscribers. A tunnel's closing
-   * record (the one carrying `tunnel` stats) updates its opening one; if that was cleared or evicted meanwhile,
-   * the close is dropped rather than bringing the exchange back as a new one after the user cleared it.
+   * Stores a pending record for an exchange whose request head was just read, and queues its summary: the
+   * window shows a request in flight at once, and its completion later updates the same row.
    */
-  exchangeCompleted(record: CapturedExchange): void {
-    if (record.tunnel && !this.store.has(record.id)) return
-    // Summaries are made when a batch is sent (or when first asked for), not here on the request path.
+  exchangeStarted(record: CapturedExchange): void {
     const seq = this.store.put(record)
     this.broadcaster.push(record, seq)
+  }
+
+  /**
+   * Stores the record (new, or an update by id) and queues its summary for subscribers. A record that updates
+   * an earlier one (`started`, or a tunnel's close carrying `tunnel` stats) whose exchange was cleared or evicted
+   * meanwhile is dropped, rather than bringing the exchange back as a new one after the user cleared it.
+   */
+  exchangeCompleted(record: CapturedExchange, started = false): void {
+    // Summaries are made when a batch is sent (or when first asked for), not here on the request path.
+    const seq = started || record.tunnel ? this.store.replace(record) : this.store.put(record)
+    if (seq !== undefined) this.broadcaster.push(record, seq)
   }
 
   websocketFrame(exchangeId: string, frame: WebsocketFrame): void {
@@ -72,12 +80,23 @@ export class CaptureHub implements CaptureSink {
     return detail && frames ? { ...detail, frames: [...frames.frames], framesDropped: frames.dropped } : detail
   }
 
-  /** Forgets every exchange (and any batch not yet sent), then tells the `onCleared` listeners. */
-  clear(): number {
-    this.broadcaster.clear()
-    this.frames.clear()
-    const cleared = this.store.clear()
-    notify(this.clearedListeners, undefined)
+  /**
+   * Forgets every exchange (and any batch not yet sent), or with `upToSeq` only those numbered up to it (the
+   * window's clear, committed once its undo has lapsed, so traffic since stays), then tells the `onCleared`
+   * listeners.
+   */
+  clear(upToSeq?: number): number {
+    if (upToSeq === undefined || upToSeq >= this.store.latestSeq) {
+      this.broadcaster.clear()
+      this.frames.clear()
+      const cleared = this.store.clear()
+      notify(this.clearedListeners, undefined)
+      return cleared
+    }
+    this.broadcaster.clear(upToSeq)
+    const cleared = this.store.clearThrough(upToSeq)
+    this.frames.retain((id) => this.store.has(id))
+    notify(this.clearedListeners, upToSeq)
     return cleared
   }
 
@@ -109,7 +128,8 @@ export class CaptureHub implements CaptureSink {
     this.setCapturing(true)
   }
 
-  onCleared(listener: () => void): () => void {
+  /** `upToSeq` is undefined when everything was cleared. */
+  onCleared(listener: (upToSeq: number | undefined) => void): () => void {
     return listen(this.clearedListeners, listener)
   }
 

@@ -38,7 +38,13 @@ export interface CapturedExchange extends Omit<ExchangeSummary, 'seq'> {
  * Beware: this is called on the request path, so it must be quick and must not throw (a throw is swallowed).
  */
 export interface CaptureSink {
-  exchangeCompleted(record: CapturedExchange): void
+  /**
+   * Optional: the exchange's request head has just been read; the record is marked pending. Sinks that have it
+   * get `exchangeCompleted` with `started` true for the same id later (sinks without it see only completions).
+   */
+  exchangeStarted?(record: CapturedExchange): void
+  /** `started`: `exchangeStarted` was called for this id, so this record updates that one. */
+  exchangeCompleted(record: CapturedExchange, started?: boolean): void
   /** Each websocket frame seen in an upgraded exchange, as it passes (optional: sinks that ignore frames omit it). */
   websocketFrame?(exchangeId: string, frame: WebsocketFrame): void
 }

@@ -69,6 +69,11 @@ export class ExchangeStore {
     return this.enter(record)
   }
 
+  /** Replaces the stored record with the same id and returns its seq; undefined (storing nothing) when there is none. */
+  replace(record: CapturedExchange): number | undefined {
+    return this.seqs.has(record.id) ? this.enter(record) : undefined
+  }
+
   /** Stores the record and returns its seq. */
   private enter(record: CapturedExchange): number {
     let kept = record
@@ -148,6 +153,24 @@ export class ExchangeStore {
     this.head = 0
     this.firstSeq = this.lastSeq + 1
     this.bodyBytes = 0
+    return dropped
+  }
+
+  /** Forgets the exchanges numbered up to `seq` (the oldest ones); returns how many were dropped. */
+  clearThrough(seq: number): number {
+    if (seq >= this.lastSeq) return this.clear()
+    const { records, bytes, seqs } = this
+    const end = Math.min(records.length, seq + 1 - this.firstSeq)
+    let dropped = 0
+    for (; this.head < end; this.head++) {
+      const record = records[this.head]
+      if (record === undefined) continue
+      records[this.head] = undefined
+      seqs.delete(record.id)
+      this.bodyBytes -= bytes[this.head]!
+      dropped++
+    }
+    this.evict()
     return dropped
   }
 

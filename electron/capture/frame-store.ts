@@ -59,4 +59,10 @@ export class FrameStore {
     this.#frames.clear()
     this.#pending.clear()
   }
+
+  /** Forgets the frames of exchanges `keep` says no to. */
+  retain(keep: (exchangeId: string) => boolean): void {
+    for (const id of [...this.#frames.keys()]) if (!keep(id)) this.#frames.delete(id)
+    for (const id of [...this.#pending.keys()]) if (!keep(id)) this.#pending.delete(id)
+  }
 }

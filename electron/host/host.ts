@@ -86,7 +86,7 @@ export class Host {
       onSessions: () => this.events.emit('sessions', {}),
       onReplayProgress: (progress) => this.events.emit('replayProgress', progress),
     })
-    this.hub.onCleared(() => this.events.emit('cleared', {}))
+    this.hub.onCleared((upToSeq) => this.events.emit('cleared', upToSeq === undefined ? {} : { upToSeq }))
     this.hub.frames.onFrames((exchangeId, frames) => this.events.emit('frames', { exchangeId, frames }))
     this.hub.onSettings((settings) => this.events.emit('settings', settings))
   }
@@ -139,7 +139,7 @@ export class Host {
       stopListener: async ({ id }) => ({ stopped: await this.stopListener(id) }),
       getExchange: async ({ id }) => this.hub.detail(id),
       searchExchanges: async ({ terms }) => this.hub.search(terms),
-      clear: async () => ({ cleared: this.hub.clear() }),
+      clear: async ({ upToSeq }) => ({ cleared: this.hub.clear(upToSeq) }),
       pauseCapture: async () => this.setCapturing(false),
       resumeCapture: async () => this.setCapturing(true),
       getSettings: async () => this.hub.settings,

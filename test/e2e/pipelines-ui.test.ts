@@ -59,7 +59,7 @@ test('a mock block added in the Pipelines pane answers curl through a listener s
   await page.goto(app.uiUrl, { timeout: 20_000 })
   await page.getByTestId('nav-pipelines').click()
   const card = page.getByRole('region', { name: 'Blocks of api', exact: true })
-  await card.getByRole('button', { name: 'Add a block to api' }).click()
+  await card.getByRole('button', { name: 'Add block to api' }).click()
   await card.getByLabel('Block kind').selectOption('mock')
   // The form is drawn from the block's schema and starts from the kind's example.
   assert.equal(await card.getByLabel('match › path', { exact: true }).inputValue(), '/health')

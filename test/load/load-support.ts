@@ -142,6 +142,8 @@ export async function connectLiveSubscriber(url: string, timeoutMs = 10_000): Pr
   const statuses: Record<string, number> = {}
   const recordingEvents: RecordingInfo[] = []
   const take = (e: ExchangeSummary) => {
+    // An exchange also arrives as pending when a batch goes out while it is in flight: counted once, when it ends.
+    if (e.outcome.kind === 'pending' && e.status === undefined) return
     state.received++
     if (e.seq >= seen.length) {
       const grown = new Uint8Array(Math.max(seen.length * 2, e.seq + 1))

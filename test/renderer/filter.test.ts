@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { matchAll, parseFilter, parseSize, tokenize } from '../../renderer/src/store/filter.ts'
-import { summary } from './fixtures.ts'
+import { filterProblems, matchAll, parseFilter, parseSize, tokenize } from '../../renderer/src/store/filter.ts'
+import { pending, summary } from './fixtures.ts'
 
 const rows = [
   summary(1, { method: 'GET', status: 200, host: 'api.example.com', url: 'http://api.example.com/users', durationMs: 40, responseSize: 500 }),
@@ -83,4 +83,22 @@ test('double quotes keep a phrase with spaces together', () => {
   const spaced = summary(10, { url: 'http://x.test/a b' })
   assert.equal(parseFilter('"a b"')(spaced), true)
   assert.equal(parseFilter('-"a b"')(spaced), false)
+})
+
+test('is: picks exchanges in flight, failed, aborted or touched by chaos', () => {
+  const rows = [pending(1), summary(2), summary(3, { outcome: { kind: 'failed', cause: 'refused', message: 'm' } }), summary(4, { tags: ['chaos'] })]
+  const ids = (text: string) => rows.filter(parseFilter(text)).map((e) => e.id)
+  assert.deepEqual(ids('is:pending'), ['x1'])
+  assert.deepEqual(ids('is:failed'), ['x3'])
+  assert.deepEqual(ids('is:chaos'), ['x4'])
+  assert.deepEqual(ids('-is:pending'), ['x2', 'x3', 'x4'])
+})
+
+test('a known key with a value it cannot read is named, with what it takes; text and terms being typed are not', () => {
+  assert.deepEqual(filterProblems('status:abc dur>fast orders is:done'), [
+    '"status:abc": a status is three digits, x for any (status:404, status:5xx); searched for as text',
+    '"dur>fast": a duration is a number of ms, or seconds with s (dur>500, dur<1.5s); searched for as text',
+    '"is:done": is: takes pending, failed, aborted, chaos; searched for as text',
+  ])
+  assert.deepEqual(filterProblems('status: dur> method:GET "status:abc" http://x/'), [])
 })

@@ -170,11 +170,11 @@ test('listener, capture and settings events update the store', async () => {
 })
 
 test('a failing command becomes a dismissible notice', async () => {
-  const { store } = await started(new FakeTransport({ clear: () => { throw new Error('clear: nope') } }))
-  await store.getState().clearAll()
+  const { store } = await started(new FakeTransport({ pauseCapture: () => { throw new Error('pauseCapture: nope') } }))
+  await store.getState().setCapturing(false)
   const notices = store.getState().notices
   assert.equal(notices.length, 1)
-  assert.equal(notices[0]?.message, 'clear: nope')
+  assert.equal(notices[0]?.message, 'pauseCapture: nope')
   store.getState().dismissNotice(notices[0]!.id)
   assert.equal(store.getState().notices.length, 0)
 })

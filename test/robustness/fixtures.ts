@@ -22,7 +22,10 @@ export interface AttackedProxy {
   readonly healthy: Listening
   /** Sends a normal request through the proxy and asserts it is answered 200 `ok`. */
   assertStillServes(): Promise<void>
-  /** Resolves once the hub holds an exchange matching `match`, then returns it. */
+  /**
+   * Resolves once the hub holds an exchange matching `match` that is past its request head (ended, or a tunnel
+   * whose head came back), then returns it; a request still waiting for its response is not yet "captured".
+   */
   captured(match: (s: ExchangeSummary) => boolean, ms?: number): Promise<ExchangeSummary>
   stop(): Promise<void>
 }
@@ -61,7 +64,7 @@ export async function startAttackedProxy(options: AttackOptions = {}): Promise<A
     async captured(match, ms = 3000) {
       const deadline = Date.now() + ms
       for (;;) {
-        const found = hub.summaries().find(match)
+        const found = hub.summaries().find((s) => (s.outcome.kind !== 'pending' || s.status !== undefined) && match(s))
         if (found) return found
         if (Date.now() > deadline) {
           const seen = hub.summaries().map((s) => `${s.method} ${s.url} ${JSON.stringify(s.outcome)}`).join('\n  ')

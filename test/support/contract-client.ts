@@ -50,7 +50,9 @@ export async function connectContract(url: string, options: { origin?: string } 
       waiters.add(check)
     }),
     exchangesSeen: () => events.filter((e) => e.name === 'exchanges')
-      .flatMap((e) => (e.payload as Events['exchanges']).exchanges),
+      .flatMap((e) => (e.payload as Events['exchanges']).exchanges)
+      // Requests in flight (pending, no response yet) are left out: each exchange is counted once, when it ends.
+      .filter((e) => e.outcome.kind !== 'pending' || e.status !== undefined),
     close: () => ws.close(),
   }
 }

@@ -62,8 +62,8 @@ for (const target of ['http', 'ws'] as const) {
     const ws = await rawWebsocket(proxy.mounted.server.port, `${target}://127.0.0.1:${upstream.port}/echo`, `127.0.0.1:${upstream.port}`)
     t.after(() => ws.socket.destroy())
     assert.equal(ws.status, 101, ws.head)
-    // Each frame after the previous echo: sent back to back, the second client frame may pass the first echo (Node 26).
     ws.send('hello')
+    // The second message goes once the first echo is back, so the frames' order is fixed (else it is a race).
     await eventually(() => ws.messages.length === 1, 3000, 'the first echo')
     ws.send(new Uint8Array([1, 2, 3]))
     await eventually(() => ws.messages.length === 2, 3000, 'both echoes')

@@ -52,7 +52,7 @@ export function BlockEditor({ listener }: { listener: ListenerInfo }) {
         <h3>Blocks</h3>
         <span className="muted">in the order a request meets them; changes apply at once</span>
         <span className="spacer" />
-        <button type="button" className="btn btn-small" onClick={() => void exportFile()} aria-label={`Export the pipeline of ${label}`}>Export pipeline</button>
+        <button type="button" className="btn btn-small" onClick={() => void exportFile()} aria-label={`Export pipeline of ${label}`}>Export pipeline</button>
       </div>
       {problems.length > 0 && (
         <div role="alert" className="error-text">
@@ -103,7 +103,7 @@ function AddBlock({ busy, onAdd, onInvalid, listenerName }: {
   const selectId = useId()
   const kinds = useBlockKinds(open)
   const kind = kinds.find((k) => k.use === use)
-  if (!open) return <button type="button" className="btn btn-small" onClick={() => setOpen(true)} aria-label={`Add a block to ${listenerName}`}>Add block</button>
+  if (!open) return <button type="button" className="btn btn-small" onClick={() => setOpen(true)} aria-label={`Add block to ${listenerName}`}>Add block</button>
   return (
     <div className="add-block card">
       <label htmlFor={selectId}>Block kind</label>{' '}

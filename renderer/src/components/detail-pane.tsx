@@ -5,8 +5,10 @@
  * Response add each message's body.
  */
 import { useEffect, useState } from 'react'
-import type { ExchangeDetail, ExchangeSummary } from '../../../shared/exchange.ts'
+import type { ExchangeDetail, ExchangeSummary, RawHeaderList } from '../../../shared/exchange.ts'
+import { rawHead, requestLine, statusLine } from '../lib/raw-head.ts'
 import { copyText } from '../lib/clipboard.ts'
+import { focusTable } from '../lib/focus.ts'
 import { toCurl } from '../lib/curl.ts'
 import { formatBytes, formatClock, protocolText, statusText, statusTone } from '../lib/format.ts'
 import { messageOf } from '../store/session-slice.ts'
@@ -31,7 +33,9 @@ export function DetailPane() {
   const id = useApp((s) => s.selectedId)
   const summary = useApp((s) => (s.selectedId === undefined ? undefined : s.byId.get(s.selectedId)))
   const [loaded, setLoaded] = useState<Loaded | undefined>(undefined)
-  const [tab, setTab] = useState<Tab>('headers')
+  // The tab chosen for this exchange; another exchange opens on its first view (Headers), not on the last tab used.
+  const [chosen, setChosen] = useState<{ readonly id: string; readonly tab: Tab } | undefined>(undefined)
+  const [headView, setHeadView] = useState<HeadView>('parsed')
 
   useEffect(() => {
     if (id === undefined) return
@@ -53,6 +57,7 @@ export function DetailPane() {
   const head = summary ?? detail
   const websocket = head?.tags.includes('websocket') === true
   const tabs: readonly Tab[] = websocket ? ['headers', 'request', 'response', 'frames'] : ['headers', 'request', 'response']
+  const tab = chosen !== undefined && chosen.id === id ? chosen.tab : 'headers'
   const shownTab: Tab = tabs.includes(tab) ? tab : 'headers'
   return (
     <section className="detail" data-testid="detail" aria-label="Exchange detail">
@@ -65,13 +70,13 @@ export function DetailPane() {
           </div>
         )}
         <button type="button" className="btn btn-small" aria-label="Close detail (Esc)" data-testid="detail-close"
-          onClick={() => store.getState().closeDetail()}>✕</button>
+          onClick={() => { store.getState().closeDetail(); focusTable() }}>✕</button>
       </header>
       {head && <Overview exchange={head} detail={detail} />}
       <div className="tabs" role="tablist" aria-label="Message">
         {tabs.map((t) => (
           <button key={t} type="button" role="tab" id={`tab-${t}`} aria-selected={shownTab === t} aria-controls={`panel-${t}`}
-            data-testid={`tab-${t}`} className="tab" onClick={() => setTab(t)}>
+            data-testid={`tab-${t}`} className="tab" onClick={() => setChosen({ id, tab: t })}>
             {TAB_LABELS[t]}
           </button>
         ))}
@@ -81,19 +86,18 @@ export function DetailPane() {
         {loaded?.status === 'missing' && loaded.id === id && <p className="muted">This exchange is no longer kept (cleared or evicted).</p>}
         {!detail && loaded?.status === 'loading' && <p className="muted">Loading…</p>}
         {detail && shownTab === 'frames' && <FramesPanel exchangeId={detail.id} />}
-        {detail && shownTab === 'headers' && <BothHeads detail={detail} />}
+        {detail && shownTab !== 'frames' && <HeadViewSwitch view={headView} onChange={setHeadView} />}
+        {detail && shownTab === 'headers' && <BothHeads detail={detail} view={headView} />}
         {detail && shownTab === 'request' && (
           <>
-            <p className="start-line mono">{detail.method} {detail.target} {protocolText(detail.httpVersion)}</p>
-            <HeadersTable headers={detail.requestHeaders} label="Request headers" />
+            <Head view={headView} which="request" startLine={requestLine(detail.method, detail.target, detail.httpVersion)} headers={detail.requestHeaders} />
             <BodyViewer key={`${detail.id}-req`} body={detail.requestBody} headers={detail.requestHeaders} label="Request body" />
           </>
         )}
         {detail && shownTab === 'response' && (
           !hasResponse(detail) ? <NoResponse detail={detail} /> : (
             <>
-              <p className="start-line mono">{protocolText(detail.httpVersion)} {detail.status ?? ''} {detail.reason ?? ''}</p>
-              <HeadersTable headers={detail.responseHeaders} label="Response headers" />
+              <Head view={headView} which="response" startLine={statusLine(detail.httpVersion, detail.status, detail.reason)} headers={detail.responseHeaders} />
               <BodyViewer key={`${detail.id}-res`} body={detail.responseBody} headers={detail.responseHeaders} label="Response body" />
             </>
           )
@@ -110,21 +114,73 @@ function NoResponse({ detail }: { detail: ExchangeDetail }) {
 }
 
 /** The Headers tab: the request's method, URL and headers, then the response's status line and headers. */
-function BothHeads({ detail }: { detail: ExchangeDetail }) {
+function BothHeads({ detail, view }: { detail: ExchangeDetail; view: HeadView }) {
   return (
     <>
       <h3 className="message-title">Request</h3>
-      <p className="start-line mono" data-testid="request-line">{detail.method} {detail.url} {protocolText(detail.httpVersion)}</p>
-      <HeadersTable headers={detail.requestHeaders} label="Request headers" />
+      {view === 'raw'
+        ? <Head view={view} which="request" startLine={requestLine(detail.method, detail.target, detail.httpVersion)} headers={detail.requestHeaders} />
+        : (
+          <>
+            <p className="start-line mono" data-testid="request-line">{detail.method} {detail.url} {protocolText(detail.httpVersion)}</p>
+            <HeadersTable headers={detail.requestHeaders} label="Request headers" />
+          </>
+        )}
       <h3 className="message-title">Response</h3>
       {hasResponse(detail) ? (
-        <>
-          <p className="start-line mono" data-testid="status-line">{protocolText(detail.httpVersion)} {detail.status ?? ''} {detail.reason ?? ''}</p>
-          <HeadersTable headers={detail.responseHeaders} label="Response headers" />
-        </>
+        view === 'raw'
+          ? <Head view={view} which="response" startLine={statusLine(detail.httpVersion, detail.status, detail.reason)} headers={detail.responseHeaders} />
+          : (
+            <>
+              <p className="start-line mono" data-testid="status-line">{statusLine(detail.httpVersion, detail.status, detail.reason)}</p>
+              <HeadersTable headers={detail.responseHeaders} label="Response headers" />
+            </>
+          )
       ) : <NoResponse detail={detail} />}
     </>
   )
+}
+
+type HeadView = 'parsed' | 'raw'
+
+/** Parsed (a table) or raw (the head's text as on the wire): one click apart, kept across tabs. */
+function HeadViewSwitch({ view, onChange }: { view: HeadView; onChange: (view: HeadView) => void }) {
+  return (
+    <div className="segmented head-view" role="group" aria-label="Show the head">
+      {(['parsed', 'raw'] as const).map((v) => (
+        <button key={v} type="button" className={`seg ${view === v ? 'is-on' : ''}`} aria-pressed={view === v}
+          data-testid={`head-${v}`} onClick={() => onChange(v)}>{v === 'parsed' ? 'Parsed' : 'Raw'}</button>
+      ))}
+    </div>
+  )
+}
+
+function Head({ view, which, startLine, headers }: { view: HeadView; which: 'request' | 'response'; startLine: string; headers: RawHeaderList }) {
+  const label = which === 'request' ? 'Request headers' : 'Response headers'
+  if (view === 'raw') {
+    return <pre className="raw-head mono" data-testid={`raw-${which}`}>{rawHead(startLine, headers).replace(/\r\n/g, '\n').replace(/\n\n$/, '\n')}</pre>
+  }
+  return (
+    <>
+      <p className="start-line mono" data-testid={`start-line-${which}`}>{startLine}</p>
+      <HeadersTable headers={headers} label={label} />
+    </>
+  )
+}
+
+/** What a tag says about who did what, in words (the tag itself stays the filter's and the API's name). */
+const TAG_WORDS: Readonly<Record<string, string>> = {
+  generated: 'generated: the response was made by Nanoscope, not the server',
+  chaos: 'chaos: changed by the chaos engine',
+  replayed: 'replayed: sent by a session replay',
+  resent: 'resent: sent again with Resend',
+  'stand-in': 'stand-in: answered from a recorded session',
+  'stand-in-miss': 'stand-in miss: no recorded answer matched',
+  recorded: 'recorded: written to a session',
+}
+
+function tagWords(tag: string): string {
+  return TAG_WORDS[tag] ?? tag
 }
 
 function Overview({ exchange: e, detail }: { exchange: ExchangeSummary; detail: ExchangeDetail | undefined }) {
@@ -153,7 +209,7 @@ function Overview({ exchange: e, detail }: { exchange: ExchangeSummary; detail: 
         {rulesOf(e).length > 0 && (
           <div><dt>Blocks</dt><dd data-testid="detail-rules">{rulesOf(e).map((r) => `${r.block} on ${r.listener}`).join(', ')} ({ruleText(e).split(' · ')[0]})</dd></div>
         )}
-        {e.tags.length > 0 && <div><dt>Tags</dt><dd>{e.tags.filter((t) => !t.startsWith('rule:')).join(', ')}</dd></div>}
+        {e.tags.some((t) => !t.startsWith('rule:')) && <div><dt>Tags</dt><dd data-testid="tags">{e.tags.filter((t) => !t.startsWith('rule:')).map(tagWords).join('; ')}</dd></div>}
         {detail?.tunnel && (
           <div><dt>Tunnel</dt><dd className="num">↑ {formatBytes(detail.tunnel.bytesUp)} ↓ {formatBytes(detail.tunnel.bytesDown)}{detail.tunnel.error ? ` — ${detail.tunnel.error}` : ''}</dd></div>
         )}

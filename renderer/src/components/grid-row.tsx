@@ -1,10 +1,12 @@
 /** One traffic row. Selects its own summary by id, so a batch re-renders only rows that changed. */
 import { memo, type ReactNode } from 'react'
 import type { ExchangeSummary } from '../../../shared/exchange.ts'
-import type { ColumnDef, ColumnId } from '../store/columns.ts'
-import { formatBytes, formatClock, formatMs, shortType, statusText, statusTone } from '../lib/format.ts'
+import { schemeOf, type ColumnDef, type ColumnId } from '../store/columns.ts'
+import { httpVersionText } from '../lib/raw-head.ts'
+import { formatBytes, formatClock, formatElapsed, formatMs, shortType, statusText, statusTone } from '../lib/format.ts'
 import { useApp } from '../store/use-app.ts'
 import { ruleText, rulesOf } from '../lib/rules.ts'
+import { useNow } from '../lib/ticker.ts'
 
 export const ROW_HEIGHT = 28
 
@@ -22,9 +24,11 @@ interface RowProps {
   readonly top: number
   readonly columns: readonly ColumnDef[]
   readonly onActivate: (id: string) => void
+  /** Right click: the row's menu, at the pointer. */
+  readonly onMenu: (id: string, x: number, y: number) => void
 }
 
-export const GridRow = memo(function GridRow({ id, index, top, columns, onActivate }: RowProps) {
+export const GridRow = memo(function GridRow({ id, index, top, columns, onActivate, onMenu }: RowProps) {
   const e = useApp((s) => s.byId.get(id))
   const selected = useApp((s) => s.selectedId === id)
   if (!e) return null
@@ -32,12 +36,13 @@ export const GridRow = memo(function GridRow({ id, index, top, columns, onActiva
   const chaos = e.tags.includes('chaos')
   const classes = ['grid-row', `tone-${tone}`, chaos ? 'is-chaos' : '', selected ? 'is-selected' : '', index % 2 ? 'odd' : '']
   return (
-    <div role="row" className={classes.join(' ')} data-testid="row" data-id={id} data-status={e.status ?? ''}
+    <div role="row" className={classes.join(' ')} data-testid="row" data-id={id} data-status={e.status ?? ''} data-outcome={e.outcome.kind}
       aria-rowindex={index + 2} aria-selected={selected} id={`row-${id}`}
-      style={{ transform: `translateY(${top}px)` }} onClick={() => onActivate(id)}>
+      style={{ transform: `translateY(${top}px)` }} onClick={() => onActivate(id)}
+      onContextMenu={(ev) => { ev.preventDefault(); onMenu(id, ev.clientX, ev.clientY) }}>
       {columns.map((c) => (
         <div key={c.id} role="gridcell" className={`cell cell-${c.id} ${c.align === 'end' ? 'num' : ''}`}>
-          {cellContent(c.id, e, chaos)}
+          {c.id === 'waterfall' ? <Waterfall exchange={e} /> : cellContent(c.id, e, chaos)}
         </div>
       ))}
     </div>
@@ -59,7 +64,7 @@ function cellContent(column: ColumnId, e: ExchangeSummary, chaos: boolean): Reac
         {e.path}
       </span>
     )
-    case 'status': return (
+    case 'status': return e.outcome.kind === 'pending' && e.status === undefined ? <span className="in-flight-word">pending</span> : (
       <span className="status" title={e.outcome.kind === 'failed' ? `${e.outcome.cause}: ${e.outcome.message}`
         : e.outcome.kind === 'aborted' ? `aborted: ${e.outcome.message}` : e.reason}>{statusText(e)}</span>
     )
@@ -69,6 +74,54 @@ function cellContent(column: ColumnId, e: ExchangeSummary, chaos: boolean): Reac
       const text = ruleText(e)
       return text ? <span className="rule" title={rulesOf(e).map((r) => `${r.listener}: ${r.block}`).join('\n')}>{text}</span> : null
     }
-    case 'duration': return e.outcome.kind === 'pending' ? <span className="muted">pending</span> : formatMs(e.durationMs)
+    case 'protocol': return httpVersionText(e.httpVersion)
+    case 'scheme': return schemeOf(e.url)
+    case 'sent': return formatBytes(e.requestSize)
+    case 'mime': return <span title={e.contentType}>{e.contentType ?? ''}</span>
+    case 'waterfall': return null
+    case 'duration': return e.outcome.kind === 'pending' ? <InFlight exchange={e} /> : formatMs(e.durationMs)
   }
+}
+
+/** Times in the Waterfall's CSS are milliseconds after this (small numbers keep CSS arithmetic exact). */
+export const WATERFALL_BASE = Date.now()
+
+/**
+ * Where the exchange sits in time among the rows in view, in its phases where known: sending the request body,
+ * waiting for the response head, receiving the body. A request in flight runs to the span's end, striped. The
+ * scale is the grid's --wf-from and --wf-span (traffic-grid.tsx), so a new scale re-renders no row.
+ */
+function Waterfall({ exchange: e }: { exchange: ExchangeSummary }) {
+  const start = e.startedAt - WATERFALL_BASE
+  if (e.outcome.kind === 'pending') {
+    return <span className="wf" aria-hidden="true"><span className="wf-bar wf-pending" style={{ ['--s' as string]: start }} /></span>
+  }
+  const t = e.timings
+  const total = Math.max(e.durationMs ?? 0, 0.001)
+  const sent = Math.min(t.requestBodyDone ?? 0, total)
+  const head = Math.min(Math.max(t.responseHeaders ?? sent, sent), total)
+  const title = `${formatMs(sent)} sending, ${formatMs(head - sent)} waiting, ${formatMs(total - head)} receiving`
+  return (
+    <span className="wf" title={title}>
+      <span className="wf-bar" style={{ ['--s' as string]: start, ['--d' as string]: total }}>
+        <span className="timing-send" style={{ width: `${(sent / total) * 100}%` }} />
+        <span className="timing-wait" style={{ width: `${((head - sent) / total) * 100}%` }} />
+        <span className="timing-receive" style={{ width: `${((total - head) / total) * 100}%` }} />
+      </span>
+    </span>
+  )
+}
+
+/**
+ * A request in flight: its elapsed time, ticking (the Status column says "pending"); a websocket or tunnel whose
+ * head has come back reads "open" until it closes.
+ */
+function InFlight({ exchange: e }: { exchange: ExchangeSummary }) {
+  const now = useNow()
+  const open = e.status !== undefined
+  return (
+    <span className="in-flight" data-testid="in-flight" title={open ? 'Open until either side closes it' : 'Waiting for the response'}>
+      {open && <span className="in-flight-word">open </span>}{formatElapsed(Math.max(0, now - e.startedAt))}
+    </span>
+  )
 }

@@ -5,6 +5,7 @@
 import { useMemo, useState } from 'react'
 import type { ChaosInfo } from '../../../shared/exchange.ts'
 import { activeChaos } from '../store/chaos-slice.ts'
+import { describeStages } from '../lib/chaos-words.ts'
 import { stopKey } from '../store/recording-slice.ts'
 import { useApp, useAppStore } from '../store/use-app.ts'
 
@@ -32,7 +33,7 @@ function ChaosBanner({ info }: { info: ChaosInfo }) {
     <div className="banner banner-chaos" role="status" data-testid="chaos-banner" data-listener={info.listenerId}>
       <span className="chaos-icon" aria-hidden="true">⚡</span>
       <span className="banner-text">
-        <strong>Chaos is on</strong>{url ? <> at <code>{url}</code></> : ''}: <span className="mono">{info.description}</span>
+        <strong>Chaos is on</strong>{url ? <> at <code>{url}</code></> : ''}: <span title={info.description}>{describeStages(info.stages, info.description)}</span>
         <span className="muted"> · {info.chaoticCount.toLocaleString()} chaotic</span>
       </span>
       <button type="button" className="btn btn-small" onClick={() => store.getState().setView('chaos')}>Edit</button>

@@ -18,6 +18,13 @@ export function formatMs(ms: number | undefined): string {
   return `${(ms / 60_000).toFixed(1)} min`
 }
 
+/** Time so far for something still going: "0.4 s", "12 s", "2 min 5 s" (tenths only under ten seconds). */
+export function formatElapsed(ms: number): string {
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`
+  if (ms < 60_000) return `${Math.floor(ms / 1000)} s`
+  return `${Math.floor(ms / 60_000)} min ${Math.floor((ms % 60_000) / 1000)} s`
+}
+
 const two = (n: number): string => String(n).padStart(2, '0')
 
 /** hh:mm:ss.mmm in local time. */

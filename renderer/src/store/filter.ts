@@ -10,6 +10,7 @@
  *   header:x-id     a request or response header of that name is present
  *   header:x-id=abc ... and its value contains `abc` (ignoring case)
  *   body:"a text"   the request or response body (decoded as shown) contains it (ignoring ASCII case)
+ *   is:pending      still in flight (also is:failed, is:aborted, is:chaos)
  *
  * A `key:value` with an unknown key, or a known key with a value that does not parse, is plain text.
  * Double quotes keep spaces inside one text term ("hello world") or one value (body:"hello world").
@@ -30,9 +31,54 @@ export type FilterTerm =
   | { readonly kind: 'dur' | 'size'; readonly negated: boolean; readonly op: Comparison; readonly value: number }
   /** `index` is the term's place among the content terms: the ids it matched are `matches[index]`. */
   | { readonly kind: 'content'; readonly negated: boolean; readonly search: ContentSearchTerm; readonly index: number }
+  | { readonly kind: 'is'; readonly negated: boolean; readonly state: IsState }
 
 /** Per content term, in order: the ids of the exchanges main found it in. */
 export type ContentMatches = readonly ReadonlySet<string>[]
+
+const IS_STATES = ['pending', 'failed', 'aborted', 'chaos'] as const
+type IsState = (typeof IS_STATES)[number]
+
+/** Every term with an example, for the filter's help (the window shows these). */
+export const FILTER_HELP: ReadonlyArray<{ readonly term: string; readonly example: string; readonly means: string }> = [
+  { term: 'text', example: 'orders', means: 'the URL contains it (case does not matter); "two words" in quotes' },
+  { term: 'method:', example: 'method:POST,PUT', means: 'the method is one of these' },
+  { term: 'status:', example: 'status:5xx', means: 'the status matches; x is any digit (status:404, status:2xx,3xx)' },
+  { term: 'host:', example: 'host:api', means: 'the host contains it' },
+  { term: 'dur', example: 'dur>500', means: 'took more than 500 ms (also <, >=, <=, =; dur>1.5s)' },
+  { term: 'size', example: 'size>10k', means: 'the response body is over 10 KiB (k, m)' },
+  { term: 'is:', example: 'is:pending', means: 'still in flight (also is:failed, is:aborted, is:chaos)' },
+  { term: 'header:', example: 'header:x-request-id=abc', means: 'a request or response header of that name (and value containing abc) is present' },
+  { term: 'body:', example: 'body:"some text"', means: 'the request or response body, decoded as shown, contains it' },
+  { term: '-', example: '-method:GET', means: 'a leading minus leaves out what the term matches' },
+]
+
+/**
+ * What the filter did not understand: a known key whose value does not parse (it is then searched for as
+ * text, which is rarely what was meant). One message per such term, naming it.
+ */
+export function filterProblems(text: string): string[] {
+  const problems: string[] = []
+  for (const token of tokenize(text)) {
+    const body = token.startsWith('-') ? token.slice(1) : token
+    if (body.startsWith('"') || /[:<>=]$/.test(body)) continue // quoted text, or a term still being typed
+    const keyed = /^(dur|duration|size)(>=|<=|>|<|=|:)|^(method|status|host|is):/i.exec(body)
+    if (!keyed || parseKeyed(body, false) !== undefined) continue
+    const key = (keyed[1] ?? keyed[3])!.toLowerCase()
+    problems.push(`"${token}": ${HINTS[key] ?? 'not understood'}; searched for as text`)
+  }
+  return problems
+}
+
+const HINTS: Record<string, string> = {
+  dur: 'a duration is a number of ms, or seconds with s (dur>500, dur<1.5s)',
+  duration: 'a duration is a number of ms, or seconds with s (dur>500, dur<1.5s)',
+  size: 'a size is a number of bytes, or with k or m (size>10k)',
+  status: 'a status is three digits, x for any (status:404, status:5xx)',
+  method: 'a method is a word (method:POST)',
+  host: 'a host is part of a name (host:api)',
+  is: `is: takes ${IS_STATES.join(', ')}`,
+}
 
 type Comparison = '>' | '<' | '>=' | '<=' | '='
 
@@ -95,6 +141,10 @@ function parseKeyed(body: string, negated: boolean): FilterTerm | undefined {
     case 'body': return { kind: 'content', negated, index: 0, search: { kind: 'body', text: value } }
     case 'method': return { kind: 'method', negated, methods: value.toUpperCase().split(',').filter(Boolean) }
     case 'host': return { kind: 'host', negated, host: value.toLowerCase() }
+    case 'is': {
+      const state = value.toLowerCase()
+      return (IS_STATES as readonly string[]).includes(state) ? { kind: 'is', negated, state: state as IsState } : undefined
+    }
     case 'status': {
       const parts = value.toLowerCase().split(',').filter(Boolean)
       if (parts.length === 0 || !parts.every((p) => /^[1-5x][0-9x]{0,2}$/.test(p))) return undefined
@@ -141,6 +191,8 @@ function termMatches(term: FilterTerm, e: ExchangeSummary, content: ContentMatch
       const s = String(e.status)
       return term.patterns.some((p) => p.test(s))
     }
+    case 'is':
+      return term.state === 'chaos' ? e.tags.includes('chaos') : e.outcome.kind === term.state
     case 'dur': return compare(e.durationMs, term.op, term.value)
     case 'size': return compare(e.responseSize, term.op, term.value)
   }

@@ -52,6 +52,8 @@ export interface SecondBucket {
   count: number
   errors: number
   readonly latency: Histogram
+  /** The same second's latencies per host (for the percentile chart of one host). */
+  readonly byHost: Map<string, Histogram>
 }
 
 export interface HostStats {
@@ -101,8 +103,13 @@ export class LatencyAggregator {
     if (second > this.latest) { this.latest = second; this.prune() }
     if (second > this.latest - WINDOW_SECONDS) {
       let bucket = this.seconds.get(second)
-      if (!bucket) { bucket = { second, count: 0, errors: 0, latency: new Histogram() }; this.seconds.set(second, bucket) }
+      if (!bucket) { bucket = { second, count: 0, errors: 0, latency: new Histogram(), byHost: new Map() }; this.seconds.set(second, bucket) }
       this.record(bucket, e, duration)
+      if (e.durationMs !== undefined) {
+        let hostLatency = bucket.byHost.get(e.host)
+        if (!hostLatency) { hostLatency = new Histogram(); bucket.byHost.set(e.host, hostLatency) }
+        hostLatency.add(duration)
+      }
     }
     let host = this.hosts.get(e.host)
     if (!host) { host = { host: e.host, count: 0, errors: 0, latency: new Histogram() }; this.hosts.set(e.host, host) }
@@ -127,13 +134,17 @@ export class LatencyAggregator {
     this.total = 0
   }
 
-  /** One point per second for the window ending at `nowSecond` (inclusive), oldest first; gaps are zero. */
-  series(nowSecond: number, window = WINDOW_SECONDS): SecondPoint[] {
+  /**
+   * One point per second for the window ending at `nowSecond` (inclusive), oldest first; gaps are zero. With
+   * `host`, the percentiles are that host's (counts stay every host's).
+   */
+  series(nowSecond: number, window = WINDOW_SECONDS, host?: string): SecondPoint[] {
     const out: SecondPoint[] = []
     for (let s = nowSecond - window + 1; s <= nowSecond; s++) {
       const b = this.seconds.get(s)
+      const latency = b && (host === undefined ? b.latency : b.byHost.get(host))
       out.push(b
-        ? { second: s, count: b.count, errors: b.errors, p50: b.latency.quantile(0.5), p95: b.latency.quantile(0.95), p99: b.latency.quantile(0.99) }
+        ? { second: s, count: b.count, errors: b.errors, p50: latency?.quantile(0.5), p95: latency?.quantile(0.95), p99: latency?.quantile(0.99) }
         : { second: s, count: 0, errors: 0, p50: undefined, p95: undefined, p99: undefined })
     }
     return out

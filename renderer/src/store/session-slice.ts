@@ -37,9 +37,26 @@ export interface SessionSlice {
   dismissNotice(id: number): void
   reconnect(): void
   setCapturing(on: boolean): Promise<void>
-  /** Asks main to clear; the table empties when the `cleared` event arrives. */
+  /**
+   * Empties the table at once and tells main to forget those exchanges only once the undo has lapsed
+   * (`undoClearMs`); traffic arriving meanwhile stays. `pendingClear` says how many went, for the Undo bar.
+   */
   clearAll(): Promise<void>
+  /** Brings the cleared exchanges back (main still has them), while the undo bar shows. */
+  undoClear(): void
+  readonly pendingClear: PendingClear | undefined
 }
+
+export interface PendingClear {
+  readonly count: number
+  /** The highest seq cleared. */
+  readonly through: number
+  /** `clearedThrough` before this clear, restored by undo. */
+  readonly before: number
+}
+
+/** How long "N exchanges cleared — Undo" is offered before main is told to forget them. */
+export const UNDO_CLEAR_MS = 6000
 
 export interface StoreOptions {
   /**
@@ -47,12 +64,25 @@ export interface StoreOptions {
    * events queued by then are applied in one `set`. Without it every event is applied at once.
    */
   readonly scheduleFlush?: (flush: () => void) => void
+  /** How long a clear can be undone (tests shorten it). */
+  readonly undoClearMs?: number
 }
 
 export const createSessionSlice = (transport: Transport, options: StoreOptions = {}): StateCreator<AppState, [], [], SessionSlice> => (set, get) => {
   let nextNotice = 1
   let generation = 0
   let queued: ExchangeSummary[][] = []
+  let clearTimer: ReturnType<typeof setTimeout> | undefined
+
+  /** Tells main to forget what the pending clear covers; the undo is over. */
+  const commitClear = (): void => {
+    clearTimeout(clearTimer)
+    clearTimer = undefined
+    const pendingClear = get().pendingClear
+    if (!pendingClear) return
+    set({ pendingClear: undefined })
+    void get().run('clear', { upToSeq: pendingClear.through })
+  }
 
   const flush = (): void => {
     if (queued.length === 0) return
@@ -84,18 +114,35 @@ export const createSessionSlice = (transport: Transport, options: StoreOptions =
     capturing: true,
     settings: DEFAULT_SETTINGS,
     notices: [],
+    pendingClear: undefined,
 
     start() {
       const offs = [
         transport.on('exchanges', (p) => receive(p.exchanges)),
         transport.on('listeners', (p) => { set({ listeners: p.listeners }); get().syncListenerState(p.listeners, false) }),
         transport.on('capture', (p) => set({ capturing: p.capturing })),
-        transport.on('cleared', () => { queued = []; get().clearTraffic() }),
+        transport.on('cleared', ({ upToSeq }) => {
+          if (upToSeq === undefined) {
+            queued = []
+            clearTimeout(clearTimer)
+            set({ pendingClear: undefined })
+            get().clearTraffic()
+            return
+          }
+          flush()
+          set({ clearedThrough: Math.max(get().clearedThrough, upToSeq) })
+          get().dropThrough(upToSeq)
+        }),
         transport.on('settings', (settings) => set({ settings })),
         get().listenRecording(),
         get().listenChaos(),
         get().listenFrames(),
       ]
+      if (typeof window !== 'undefined') {
+        // A window closed during the undo still clears what the user cleared.
+        window.addEventListener('pagehide', commitClear)
+        offs.push(() => window.removeEventListener('pagehide', commitClear))
+      }
       if (hasConnection(transport)) {
         offs.push(transport.onConnection((connection) => {
           set({ connection, ...(connection.status === 'open' ? {} : { synced: false }) })
@@ -121,6 +168,10 @@ export const createSessionSlice = (transport: Transport, options: StoreOptions =
 
     applySnapshot(snapshot) {
       queued = []
+      // Exchanges the window cleared that main still has, with no undo pending: the clear never reached this
+      // host (it failed, or main restarted and numbers from 1 again), so the window shows what main holds.
+      const through = get().clearedThrough
+      if (through > 0 && !get().pendingClear && snapshot.exchanges.some((e) => e.seq <= through)) set({ clearedThrough: 0 })
       set({ listeners: snapshot.listeners, capturing: snapshot.capturing, settings: snapshot.settings, synced: true })
       get().replaceTraffic(snapshot.exchanges)
       get().syncListenerState(snapshot.listeners, true)
@@ -146,7 +197,30 @@ export const createSessionSlice = (transport: Transport, options: StoreOptions =
       if (result) set({ capturing: result.capturing })
     },
 
-    async clearAll() { await get().run('clear', {}) },
+    async clearAll() {
+      flush()
+      const s = get()
+      let through = 0
+      for (const e of s.byId.values()) if (e.seq > through) through = e.seq
+      if (through === 0) return
+      const earlier = s.pendingClear
+      clearTimeout(clearTimer)
+      set({
+        clearedThrough: through,
+        pendingClear: { count: s.ids.length + (earlier?.count ?? 0), through, before: earlier?.before ?? s.clearedThrough },
+      })
+      get().dropThrough(through)
+      clearTimer = setTimeout(commitClear, options.undoClearMs ?? UNDO_CLEAR_MS)
+    },
+
+    undoClear() {
+      const pendingClear = get().pendingClear
+      if (!pendingClear) return
+      clearTimeout(clearTimer)
+      clearTimer = undefined
+      set({ pendingClear: undefined, clearedThrough: pendingClear.before })
+      void resync()
+    },
   }
 }
 

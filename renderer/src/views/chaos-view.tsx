@@ -2,6 +2,7 @@
  * Chaos per proxy: the master switch, the live description and count, the behaviours editor, and the HTTP
  * control API that drives the same engine (changes made there arrive as `chaos` events and show here).
  */
+import { describeStages } from '../lib/chaos-words.ts'
 import { useState } from 'react'
 import type { ChaosInfo, ListenerInfo } from '../../../shared/exchange.ts'
 import { ChaosEditor } from '../components/chaos-editor.tsx'
@@ -60,7 +61,7 @@ function EngineCard({ listener: l }: { listener: ListenerInfo }) {
       {!info ? <p className="muted small"><span className="spinner" aria-hidden="true" /> Loading the chaos engine…</p> : (
         <>
           <dl className="facts chaos-facts">
-            <div><dt>Now</dt><dd data-testid="chaos-description" className="mono">{info.active ? info.description : `off${info.stages.length > 0 ? ` (stages kept: ${info.description})` : ''}`}</dd></div>
+            <div><dt>Now</dt><dd data-testid="chaos-description" title={info.description}>{info.active ? describeStages(info.stages, info.description) : `off${info.stages.length > 0 ? ` (kept for when it is on: ${describeStages(info.stages, info.description)})` : ''}`}</dd></div>
             <div><dt>Chaotic exchanges</dt><dd className="num" data-testid="chaotic-count">{info.chaoticCount.toLocaleString()}</dd></div>
           </dl>
           <ChaosEditor info={info} />

@@ -1,4 +1,4 @@
-/** How to point clients at the proxy, each line copyable, and a browser launched through it. */
+/** A browser launched through the proxy (first: the one-click way), then how to point other clients at it, each line copyable. */
 import { useState } from 'react'
 import { CopyButton } from '../components/copy-button.tsx'
 import { HttpsSetup } from '../components/https-setup.tsx'
@@ -23,16 +23,8 @@ export function SetupView() {
     <div className="page setup" data-testid="setup-view">
       <h2>Send traffic through Nanoscope</h2>
       {!listener && <p className="label label-warn">No proxy is running; these commands assume the default address. Start one under Pipelines.</p>}
-      {lines.map((l) => (
-        <section key={l.id} className="card setup-line">
-          <h3>{l.label}</h3>
-          <div className="snippet" data-testid={`setup-${l.id}`}><code>{l.text}</code><CopyButton text={l.text} /></div>
-          {l.note && <p className="muted small">{l.note}</p>}
-        </section>
-      ))}
-      <HttpsSetup proxyUrl={url} onIntercepting={setIntercepting} />
       <section className="card setup-line">
-        <h3>A browser through the proxy</h3>
+        <h3>The quickest way: a browser through the proxy</h3>
         <p className="muted small">Launches Chromium with a fresh profile that uses the proxy, where Chromium is installed. It trusts the Nanoscope CA by its public key for that browser only.</p>
         <button type="button" className="btn btn-primary" disabled={!listener || launch.busy} data-testid="launch-browser"
           onClick={() => {
@@ -47,6 +39,14 @@ export function SetupView() {
         </button>
         {launch.message && <p className={launch.ok ? 'ok-text' : 'error-text'} role="status" data-testid="launch-message">{launch.message}</p>}
       </section>
+      {lines.map((l) => (
+        <section key={l.id} className="card setup-line">
+          <h3>{l.label}</h3>
+          <div className="snippet" data-testid={`setup-${l.id}`}><code>{l.text}</code><CopyButton text={l.text} /></div>
+          {l.note && <p className="muted small">{l.note}</p>}
+        </section>
+      ))}
+      <HttpsSetup proxyUrl={url} onIntercepting={setIntercepting} />
     </div>
   )
 }

@@ -1,0 +1,71 @@
+/**
+ * A row's context menu (right click, the Menu key or Shift+F10): copy the URL or the request as curl, resend it,
+ * or filter the table to its host. A WAI-ARIA menu: arrow keys move, Esc closes, focus goes back to the table.
+ */
+import { useEffect, useRef, type KeyboardEvent } from 'react'
+import { copyText } from '../lib/clipboard.ts'
+import { toCurl } from '../lib/curl.ts'
+import { focusTable } from '../lib/focus.ts'
+import { useAppStore } from '../store/use-app.ts'
+
+export interface RowMenuAt { readonly id: string; readonly x: number; readonly y: number }
+
+interface Item { readonly id: string; readonly label: string; run(): Promise<string | undefined> }
+
+export function RowMenu({ at, onClose, onDone }: { at: RowMenuAt; onClose: () => void; onDone: (message: string) => void }) {
+  const store = useAppStore()
+  const ref = useRef<HTMLDivElement>(null)
+  const exchange = store.getState().byId.get(at.id)
+
+  useEffect(() => {
+    ref.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus()
+    const outside = (ev: MouseEvent): void => { if (!ref.current?.contains(ev.target as Node)) onClose() }
+    document.addEventListener('mousedown', outside)
+    return () => document.removeEventListener('mousedown', outside)
+  }, [onClose])
+
+  if (!exchange) return null
+  const s = store.getState()
+  const items: Item[] = [
+    { id: 'copy-url', label: 'Copy URL', run: async () => ((await copyText(exchange.url)) ? 'Copied the URL' : 'Copy failed') },
+    {
+      id: 'copy-curl', label: 'Copy as curl', run: async () => {
+        const detail = await s.run('getExchange', { id: at.id })
+        if (!detail) return 'This exchange is no longer kept'
+        const listener = s.listeners.find((l) => l.id === detail.listenerId)
+        return (await copyText(toCurl(detail, listener))) ? 'Copied as curl' : 'Copy failed'
+      },
+    },
+    { id: 'resend', label: 'Resend', run: async () => { const r = await s.run('resend', { id: at.id }); return r ? `Resent: ${r.status}` : undefined } },
+    {
+      id: 'filter-host', label: `Only host ${exchange.host}`, run: async () => {
+        s.setFilter(`host:${exchange.host}`)
+        return undefined
+      },
+    },
+  ]
+
+  const choose = (item: Item): void => {
+    onClose()
+    focusTable()
+    void item.run().then((message) => { if (message) onDone(message) })
+  }
+  const onKeyDown = (ev: KeyboardEvent<HTMLDivElement>): void => {
+    const buttons = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])]
+    const at = buttons.indexOf(document.activeElement as HTMLElement)
+    const to = ev.key === 'ArrowDown' ? at + 1 : ev.key === 'ArrowUp' ? at - 1 : ev.key === 'Home' ? 0 : ev.key === 'End' ? buttons.length - 1 : undefined
+    if (to !== undefined) { ev.preventDefault(); buttons[(to + buttons.length) % buttons.length]?.focus(); return }
+    if (ev.key === 'Escape' || ev.key === 'Tab') { ev.preventDefault(); ev.stopPropagation(); onClose(); focusTable() }
+  }
+  const left = Math.max(4, Math.min(at.x, window.innerWidth - 240))
+  const top = Math.max(4, Math.min(at.y, window.innerHeight - 40 * items.length - 12))
+  return (
+    <div ref={ref} className="menu row-menu" role="menu" aria-label={`${exchange.method} ${exchange.url}`} data-testid="row-menu"
+      style={{ left, top }} onKeyDown={onKeyDown}>
+      {items.map((item) => (
+        <button key={item.id} type="button" role="menuitem" tabIndex={-1} className="menu-item" data-testid={`row-menu-${item.id}`}
+          onClick={() => choose(item)}>{item.label}</button>
+      ))}
+    </div>
+  )
+}
