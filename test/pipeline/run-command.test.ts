@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync, renameSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, renameSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -33,7 +33,7 @@ test('run --check names every problem by its JSON path and exits 2, without star
   const lines = cli.stderr().trim().split('\n')
   assert.deepEqual(lines, [
     'listeners[0].pipeline[1].respond.status: must be between 100 and 599',
-    'listeners[0].pipeline[2].use: unknown block "nosuchblock" (known: block, chaos, latency, mapLocal, mapRemote, mock, record, rewrite, sniff, throttle)',
+    'listeners[0].pipeline[2].use: unknown block "nosuchblock" (known: block, chaos, latency, mapLocal, mapRemote, mock, record, rewrite, script, sniff, throttle)',
     `listeners[0].pipeline[3].dir: no folder at ${path.join(dir, 'missing')}`,
     'listeners[0].pipeline[4].to: must be an http:// or https:// URL without query or fragment, such as "http://127.0.0.1:3000"',
     'listeners[2].port: 127.0.0.1:9555 is also listeners[1]\'s address',
@@ -60,7 +60,7 @@ test('run --schema prints a JSON Schema that names every block', async () => {
   assert.equal(await cli.exited(), 0)
   const schema = JSON.parse(cli.stdout())
   const blocks = schema.properties.listeners.items.properties.pipeline.items.anyOf as { properties: { use: { const: string } } }[]
-  assert.deepEqual(blocks.map((b) => b.properties.use.const).sort(), ['block', 'chaos', 'latency', 'mapLocal', 'mapRemote', 'mock', 'record', 'rewrite', 'sniff', 'throttle'])
+  assert.deepEqual(blocks.map((b) => b.properties.use.const).sort(), ['block', 'chaos', 'latency', 'mapLocal', 'mapRemote', 'mock', 'record', 'rewrite', 'script', 'sniff', 'throttle'])
 })
 
 for (const app of ['proxy', 'latency', 'sniff', 'record', 'chaos']) {
@@ -126,4 +126,29 @@ test('run with a port in use exits 1 with one line, and closes the listeners it 
   assert.equal(await run.exited(20_000), 1)
   assert.equal(run.stderr().trim().split('\n').length, 1)
   assert.match(run.stderr(), new RegExp(String(taken)))
+})
+
+test('run with a script block follows the script\'s saves: a good one applies, a broken one is one stderr line naming the file', async (t) => {
+  const dir = tempDir(t)
+  const upstream = await startUpstream((req, res) => res.end(`tag=${req.headers['x-tag'] ?? '-'}`))
+  t.after(() => upstream.stop())
+  const script = path.join(dir, 'filters', 'tag.ts')
+  const tag = (v: string): string => `import type { Filter } from 'nanoscope'\nconst tag: Filter = (next) => (req) => next({ ...req, headers: [...req.headers, ['x-tag', '${v}']] })\nexport default tag\n`
+  mkdirSync(path.dirname(script))
+  writeFileSync(script, tag('one'))
+  const file = path.join(dir, 'scripted.json')
+  save(file, { listeners: [{ name: 'api', port: 0, noIntercept: true, target: upstream.url, pipeline: [{ use: 'script', file: './filters/tag.ts' }] }] })
+  const run = runCli(['run', file])
+  t.after(() => run.stop())
+  const url = listeningUrl(await run.firstLine(20_000))
+  assert.equal((await send(url)).body.toString(), 'tag=one')
+  writeFileSync(script, tag('two'))
+  await until(() => run.stderr().includes('reloaded'), 5000, 'the script\'s reload')
+  assert.equal((await send(url)).body.toString(), 'tag=two')
+  writeFileSync(script, 'export default (next => \n')
+  await until(() => run.stderr().includes('not reloaded'), 5000, 'the refused save')
+  const lines = run.stderr().trim().split('\n').filter((l) => l.includes('not reloaded'))
+  assert.equal(lines.length, 1)
+  assert.match(lines[0]!, /^script \.\/filters\/tag\.ts: not reloaded, the previous version keeps running: .*tag\.ts:\d+:\d+: ERROR: Unexpected end of file$/)
+  assert.equal((await send(url)).body.toString(), 'tag=two', 'the previous version still runs')
 })
