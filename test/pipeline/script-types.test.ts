@@ -1,12 +1,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type * as Public from '../../types/index.d.ts'
 import type * as Kernel from '../../electron/core/http.ts'
 import type * as Messages from '../../electron/core/message.ts'
 import { REPO_ROOT, scriptDir } from './script-fixtures.ts'
+import { rig, send } from './fixtures.ts'
 
 // The published types and the kernel's agree, both ways: `npm test`'s type check fails here if one drifts.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
@@ -62,4 +63,25 @@ export default wrong
   const bad = typeCheck(s.dir)
   assert.equal(bad.ok, false)
   assert.match(bad.output, /wrong\.ts\(3,/)
+})
+
+test('the README\'s "Write your own filter" example type-checks, loads, and does what it says', async (t) => {
+  const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8')
+  const section = readme.slice(readme.indexOf('## Write your own filter'))
+  const example = /```ts\n\/\/ filters\/trace\.ts\n([\s\S]*?)```/.exec(section)?.[1]
+  const block = /```json\n(\{ "use": "script"[^\n]*)\n```/.exec(section)?.[1]
+  assert.ok(example && block, 'the section has a TypeScript example and its block')
+  const s = scriptDir()
+  t.after(() => s.remove())
+  writeFileSync(path.join(s.dir, 'tsconfig.json'), TSCONFIG.replace('"*.ts"', '"filters/*.ts"'))
+  s.write('filters/trace.ts', example)
+  const checked = typeCheck(s.dir)
+  assert.equal(checked.ok, true, checked.output)
+  const r = await rig([{ ...JSON.parse(block), match: { path: '/**' } }], { dir: s.dir })
+  t.after(() => r.stop())
+  const a = await send(r.url, { path: '/x' })
+  assert.equal(a.status, 200)
+  assert.match(String(a.headers['x-upstream-ms']), /^\d+$/)
+  const raw = r.upstream.requests[0]!.rawHeaders
+  assert.equal(raw[raw.indexOf('x-trace') + 1], 'v2', 'the tag given in with')
 })
