@@ -179,7 +179,8 @@ export class Host {
       listBlockKinds: async () => BLOCK_KINDS.map((k) => ({ use: k.use, summary: k.summary, example: { ...k.example } })),
       checkPipeline: async ({ listenerId, pipeline }) => {
         const checked = checkBlocks(pipeline, this.listenerOrThrow(listenerId).baseDir ?? process.cwd(), ['pipeline'])
-        return { problems: checked.ok ? [] : [...checked.problems] }
+        if (!checked.ok) return { problems: [...checked.problems] }
+        return { problems: this.listeners.scriptProblems(listenerId, checked.value as BlockSpec[]) }
       },
       setPipeline: async ({ listenerId, pipeline }) => this.setPipelineOf(listenerId, pipeline, 'window'),
       exportPipeline: async ({ listenerId }) => {

@@ -158,6 +158,17 @@ export class Listeners {
     this.options.onChange?.(id)
   }
 
+  /** The window's check of a pipeline it has not applied yet: the same refusals `setPipeline` would give. */
+  scriptProblems(id: string, blocks: readonly BlockSpec[]): string[] {
+    const listener = this.#running.get(id)
+    try {
+      this.allowScripts(blocks, listener?.baseDir ?? process.cwd(), 'window', new Set(listener?.scripts))
+      return []
+    } catch (error) {
+      return (error as Error).message.split('\n')
+    }
+  }
+
   /**
    * Script blocks from the host are remembered in `scripts`; from a window, each must name a file the host
    * already gave this listener, else every such block is refused, named by its path.

@@ -34,6 +34,9 @@ test('the window keeps, edits and moves the script blocks its pipeline file gave
   const kept = await session.dispatch('setPipeline', { listenerId: proxy.id, pipeline: [{ use: 'latency' }, { use: 'script', file: 'tag.mjs', name: 'renamed', timeoutMs: 5000 }] }) as ListenerInfo
   assert.deepEqual(kept.blocks?.map((b) => b.use), ['latency', 'script', 'chaos'])
 
+  const checked = await session.dispatch('checkPipeline', { listenerId: proxy.id, pipeline: [{ use: 'script', file: 'tag.mjs' }, { use: 'script', file: './other.mjs' }] }) as { problems: string[] }
+  assert.equal(checked.problems.length, 1)
+  assert.match(checked.problems[0]!, /^pipeline\[1\]\.file: the window cannot add the script .*other\.mjs/)
   await assert.rejects(session.dispatch('setPipeline', { listenerId: proxy.id, pipeline: [{ use: 'script', file: './other.mjs' }] }),
     /^Error: pipeline\[0\]\.file: the window cannot add the script .*other\.mjs: scripts run with your rights/)
   await assert.rejects(session.dispatch('startListener', { kind: 'proxy', mode: 'forward', port: 0, baseDir: s.dir, pipeline: [{ use: 'script', file: './tag.mjs' }] }),

@@ -93,6 +93,12 @@ export const scriptBlock: BlockKind<ScriptBlock> = {
           clearTimeout(settle)
           settle = setTimeout(() => { reloading = reloading.then(reload) }, RELOAD_SETTLE_MS)
         })
+        // The folder going away (or a watch limit) must not take the process down: the last version keeps running.
+        watcher.on('error', (error) => {
+          problem = `no longer follows saves: ${error.message}`
+          say(`script ${b.file}: ${problem}`)
+          context.changed?.()
+        })
         watcher.unref()
       },
       async close() {
