@@ -14,7 +14,6 @@
  */
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { tsImport } from 'tsx/esm/api'
 import type { HttpHandler } from '../../core/http.ts'
 
 /** The shape of a script's default export: a Filter, optionally given its options. */
@@ -34,6 +33,8 @@ export const SCRIPT_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.js', '.mjs
 export async function loadScript(file: string, given: unknown): Promise<LoadedScript> {
   let namespace: Record<string, unknown>
   try {
+    // Imported here, not at the top: tsx is loaded only by a process that runs a script (the packaged app too).
+    const { tsImport } = await import('tsx/esm/api')
     namespace = await tsImport(pathToFileURL(file).href, pathToFileURL(path.join(path.dirname(file), 'nanoscope-loader.js')).href) as Record<string, unknown>
   } catch (error) {
     throw new Error(oneLine(error))
