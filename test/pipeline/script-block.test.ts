@@ -175,3 +175,19 @@ test('a script that does not load stops the listener from starting, naming the f
   await assert.rejects(rig([{ use: 'script', file: 'missing.ts' }], { dir: s.dir }), /file: no file at .*missing\.ts/)
   await assert.rejects(rig([{ use: 'script', file: 'filter.py' }], { dir: s.dir }), /file: must end in \.ts, \.mts, \.js, \.mjs/)
 })
+
+test('an .mts script and the file it imports are both read afresh when the script is saved', async (t) => {
+  const s = scriptDir()
+  s.write('tag-value.ts', 'export const value: string = \'first\'\n')
+  const script = `import { value } from './tag-value.ts'\nexport default (next: (r: any) => Promise<any>) => (req: any) => next({ ...req, headers: [...req.headers, ['x-trace', value]] })\n`
+  s.write('tag.mts', script)
+  const said: string[] = []
+  const r = await rig([{ use: 'script', file: 'tag.mts' }], { dir: s.dir, say: (l) => said.push(l) })
+  t.after(async () => { await r.stop(); s.remove() })
+  await send(r.url)
+  s.write('tag-value.ts', 'export const value: string = \'second\'\n')
+  s.write('tag.mts', `${script}// saved again\n`)
+  await until(() => said.length > 0, 2000, 'the reload')
+  await send(r.url)
+  assert.deepEqual(traces(r.upstream), ['first', 'second'])
+})

@@ -32,8 +32,8 @@ test('the main process builds into one module that imports only electron, Node b
       && !dependencies.some((dep) => name === dep || name.startsWith(`${dep}/`)))
     assert.deepEqual(stray, [], 'everything else is compiled into the bundle')
     // The one use of tsx: a `script` block compiles the user's own filter file, imported only when one is loaded.
-    const scriptLoader = /import\(\s*["']tsx\/esm\/api["']\s*\)/g
-    assert.equal([...code.matchAll(scriptLoader)].length, 1, 'the script block loads tsx on demand')
+    const scriptLoader = /import\(\s*["']tsx\/(?:esm|cjs)\/api["']\s*\)/g
+    assert.equal([...code.matchAll(scriptLoader)].length, 2, 'the script block loads tsx\'s two hooks on demand')
     assert.doesNotMatch(code.replace(scriptLoader, ''), /(?:from\s*|import\(\s*)["'][^"']+\.ts["']|tsx\/esm|tsx\/cjs/, 'no TypeScript source of the app is loaded at run time')
     assert.equal(readFileSync(join(out, 'preload.cjs'), 'utf8'), readFileSync(join(root, 'electron/shell/preload.cjs'), 'utf8'))
     // The window finds the renderer and the preload from the bundle's own place, as it does from the sources.
