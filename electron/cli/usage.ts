@@ -153,6 +153,8 @@ ${TLS_USAGE}`,
     usage: `Usage: nanoscope run [options] FILE
 Starts every listener of a pipeline file (one line each: nanoscope run listening on http://HOST:PORT (NAME)),
 and follows the file: a save that validates applies to new exchanges; one that does not is refused, with why.
+Script blocks' files are followed too: a save that loads applies to new exchanges; one that does not keeps the
+previous version and prints one line on stderr naming the file and the error.
 
 Options:
   --check               validate FILE only: exit 0, or exit 2 with every problem named by its JSON path (default off)
