@@ -19,6 +19,8 @@ export function guardScript(label: string, timeoutMs: number, handler: () => Htt
         settled = true
         resolve(generatedResponse(504, 'timeout', `script ${label} did not answer within ${timeoutMs} ms`))
       }, timeoutMs)
+      // A hanging script must not keep a stopping process alive.
+      timer.unref()
       const finish = (res: Response): void => {
         if (settled) { discard(res); return }
         settled = true
