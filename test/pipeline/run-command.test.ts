@@ -55,6 +55,25 @@ test('run --check passes a good file with exit 0, and a file that is not JSON is
   assert.match(bad.stderr(), /^\$: not valid JSON/)
 })
 
+test('run --check loads each script as starting would: a syntax error or a rejected with is a problem named by its path', async (t) => {
+  const dir = tempDir(t)
+  writeFileSync(path.join(dir, 'good.mjs'), 'export default (next) => next\n')
+  writeFileSync(path.join(dir, 'broken.ts'), 'export default (next => \n')
+  writeFileSync(path.join(dir, 'picky.mjs'), 'export const options = (v) => { if (typeof v?.n !== "number") throw new Error("n must be a number"); return v }\nexport default (next) => next\n')
+  const file = path.join(dir, 'scripts.json')
+  save(file, { listeners: [{ port: 0, pipeline: [{ use: 'script', file: 'good.mjs' }, { use: 'script', file: 'broken.ts' }, { use: 'script', file: 'picky.mjs', with: { n: 'x' } }] }] })
+  const cli = runCli(['run', '--check', file])
+  assert.equal(await cli.exited(), 2)
+  const lines = cli.stderr().trim().split('\n')
+  assert.equal(lines.length, 2)
+  assert.match(lines[0]!, /^listeners\[0\]\.pipeline\[1\]\.file: script broken\.ts: .*broken\.ts:\d+:\d+: ERROR: /)
+  assert.equal(lines[1], 'listeners[0].pipeline[2].file: script picky.mjs: with: n must be a number')
+  save(file, { listeners: [{ port: 0, pipeline: [{ use: 'script', file: 'good.mjs' }, { use: 'script', file: 'picky.mjs', with: { n: 1 } }] }] })
+  const ok = runCli(['run', '--check', file])
+  assert.equal(await ok.exited(), 0)
+  assert.match(ok.stdout(), /ok \(1 listener, 2 blocks\)/)
+})
+
 test('run --schema prints a JSON Schema that names every block', async () => {
   const cli = runCli(['run', '--schema'])
   assert.equal(await cli.exited(), 0)
