@@ -94,6 +94,8 @@ export interface ListenerInfo {
   readonly blocks?: readonly BlockData[]
   /** Each block in one English line, in the same order as `blocks`. */
   readonly blockLines?: readonly string[]
+  /** Present when a block has a problem while it keeps running (a script whose last save did not load): per block, the problem or null. */
+  readonly blockProblems?: readonly (string | null)[]
   readonly startedAt: number
   /** E.g. "port 8080 was taken, so this proxy took 41235". */
   readonly note?: string

@@ -5,7 +5,8 @@
 import path from 'node:path'
 import { loadPipelineFile, PipelineRunner } from '../pipeline/pipeline-runner.ts'
 import { watchFile } from '../pipeline/watch-file.ts'
-import { pipelineJsonSchema } from '../pipeline/pipeline-file.ts'
+import { pipelineJsonSchema, type PipelineFile } from '../pipeline/pipeline-file.ts'
+import { loadScript } from '../pipeline/script/load-script.ts'
 import { parseArgs } from 'node:util'
 import { UsageError, type FlagSpec } from './args.ts'
 import { warnIfNotLoopback, type Running } from './running.ts'
@@ -41,6 +42,12 @@ export async function runRunCommand(argv: readonly string[]): Promise<Running | 
     return
   }
   if (flags.check === true) {
+    const scriptProblems = await checkScripts(loaded.value, path.dirname(path.resolve(fileName)))
+    if (scriptProblems.length) {
+      for (const problem of scriptProblems) process.stderr.write(`${problem}\n`)
+      process.exitCode = 2
+      return
+    }
     const blocks = loaded.value.listeners.reduce((n, l) => n + l.pipeline.length, 0)
     process.stdout.write(`${fileName}: ok (${loaded.value.listeners.length} listener${loaded.value.listeners.length === 1 ? '' : 's'}, ${blocks} block${blocks === 1 ? '' : 's'})\n`)
     return
@@ -68,4 +75,24 @@ export async function runRunCommand(argv: readonly string[]): Promise<Running | 
       await runner.stop()
     },
   }
+}
+
+/**
+ * `--check` also loads each script block's file, as starting would (so its top-level code runs), and checks
+ * its exports and its `with`: a syntax error or a rejected option is found before anything starts.
+ */
+async function checkScripts(file: PipelineFile, baseDir: string): Promise<string[]> {
+  const problems: string[] = []
+  for (const [i, listener] of file.listeners.entries()) {
+    for (const [j, block] of listener.pipeline.entries()) {
+      if (block.use !== 'script') continue
+      const script = block as unknown as { readonly file: string; readonly with?: unknown }
+      try {
+        await loadScript(path.resolve(baseDir, script.file), script.with)
+      } catch (error) {
+        problems.push(`listeners[${i}].pipeline[${j}].file: script ${script.file}: ${(error as Error).message}`)
+      }
+    }
+  }
+  return problems
 }

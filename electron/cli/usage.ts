@@ -153,9 +153,12 @@ ${TLS_USAGE}`,
     usage: `Usage: nanoscope run [options] FILE
 Starts every listener of a pipeline file (one line each: nanoscope run listening on http://HOST:PORT (NAME)),
 and follows the file: a save that validates applies to new exchanges; one that does not is refused, with why.
+Script blocks' files are followed too: a save that loads applies to new exchanges; one that does not keeps the
+previous version and prints one line on stderr naming the file and the error.
 
 Options:
-  --check               validate FILE only: exit 0, or exit 2 with every problem named by its JSON path (default off)
+  --check               validate FILE only: exit 0, or exit 2 with every problem named by its JSON path; script
+                        blocks' files are loaded (their top-level code runs) and checked too (default off)
   --schema              print the pipeline file's JSON Schema and exit (no FILE) (default off)
   --no-watch            do not follow saves (default: follow them)
   --ca-dir DIR          where the Nanoscope CA lives, for listeners that intercept HTTPS (default: <data dir>/ca)

@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../core/clock.ts'
 import { bodyBytes, request as makeRequest } from '../core/message.ts'
 import { CaptureHub } from '../capture/capture-hub.ts'
 import { EventBus, type EventSink } from './event-bus.ts'
-import { Listeners } from './listeners.ts'
+import { Listeners, type PipelineCaller } from './listeners.ts'
 import { launchBrowser } from './launch-browser.ts'
 import { SessionsController } from './sessions.ts'
 import { tlsInterception } from '../tls/interception.ts'
@@ -73,6 +73,7 @@ export class Host {
         ...(options.allowHosts?.length ? { allowHosts: options.allowHosts } : {}),
       },
       innerFilters: (listenerId) => [this.hub.captureFilter(listenerId, this.clock)],
+      onChange: () => this.events.emit('listeners', { listeners: this.listeners.list() }),
     })
     this.sessions = new SessionsController({
       ...(options.sessionsRoot ? { root: options.sessionsRoot } : {}),
@@ -92,8 +93,8 @@ export class Host {
   }
 
   /** Starts a listener and tells every window. `captured: false` keeps an app's own traffic out of Traffic. */
-  async startListener(request: StartListenerRequest, fallbackToFreePort = false, captured = true) {
-    const info = await this.listeners.start(request, fallbackToFreePort, captured)
+  async startListener(request: StartListenerRequest, fallbackToFreePort = false, captured = true, caller: PipelineCaller = 'host') {
+    const info = await this.listeners.start(request, fallbackToFreePort, captured, caller)
     const chaos = this.listeners.get(info.id)?.chaos
     chaos?.subscribe(() => this.events.emit('chaos', this.chaosInfo(info.id)))
     this.events.emit('listeners', { listeners: this.listeners.list() })
@@ -101,8 +102,8 @@ export class Host {
   }
 
   /** Replaces a proxy's blocks while it serves and tells every window. Throws listing every problem. */
-  async setPipelineOf(id: string, pipeline: readonly unknown[]) {
-    const info = await this.listeners.setPipeline(id, pipeline)
+  async setPipelineOf(id: string, pipeline: readonly unknown[], caller: PipelineCaller = 'host') {
+    const info = await this.listeners.setPipeline(id, pipeline, caller)
     this.events.emit('listeners', { listeners: this.listeners.list() })
     return info
   }
@@ -135,7 +136,7 @@ export class Host {
         }
       },
       listListeners: async () => this.listeners.list(),
-      startListener: async (args) => this.startListener(args),
+      startListener: async (args) => this.startListener(args, false, true, 'window'),
       stopListener: async ({ id }) => ({ stopped: await this.stopListener(id) }),
       getExchange: async ({ id }) => this.hub.detail(id),
       searchExchanges: async ({ terms }) => this.hub.search(terms),
@@ -178,9 +179,10 @@ export class Host {
       listBlockKinds: async () => BLOCK_KINDS.map((k) => ({ use: k.use, summary: k.summary, example: { ...k.example }, schema: blockJsonSchema(k) })),
       checkPipeline: async ({ listenerId, pipeline }) => {
         const checked = checkBlocks(pipeline, this.listenerOrThrow(listenerId).baseDir ?? process.cwd(), ['pipeline'])
-        return { problems: checked.ok ? [] : [...checked.problems] }
+        if (!checked.ok) return { problems: [...checked.problems] }
+        return { problems: this.listeners.scriptProblems(listenerId, checked.value as BlockSpec[]) }
       },
-      setPipeline: async ({ listenerId, pipeline }) => this.setPipelineOf(listenerId, pipeline),
+      setPipeline: async ({ listenerId, pipeline }) => this.setPipelineOf(listenerId, pipeline, 'window'),
       exportPipeline: async ({ listenerId }) => {
         const proxies = this.listeners.list().filter((l) => l.blocks && (listenerId === undefined || l.id === listenerId))
         if (listenerId !== undefined && proxies.length === 0) throw new Error(`exportPipeline: no proxy listener "${listenerId}"`)

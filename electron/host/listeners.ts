@@ -17,6 +17,14 @@ import type { TlsInterception } from '../tls/intercept-connect.ts'
 import { staticServer } from '../apps/static-server.ts'
 import { websocketClock } from '../apps/websocket-clock.ts'
 import { existsSync, statSync } from 'node:fs'
+import path from 'node:path'
+
+/**
+ * Who asks for a pipeline: the host itself (a pipeline file given to `serve --pipeline`, the app's own
+ * listeners) or a window through the contract. A window may not name a script the user did not give in a
+ * file: scripts run with the user's rights (SECURITY.md).
+ */
+export type PipelineCaller = 'host' | 'window'
 
 /** The window's seed-app presets: each kind is a block list (every proxy the window starts carries a chaos block). */
 export const PRESET_BLOCKS: Record<'proxy' | 'latency' | 'sniff', readonly BlockSpec[]> = {
@@ -43,6 +51,8 @@ export interface RunningListener {
   readonly chaos?: ChaosEngine
   /** Proxies only: recording into a session, and answering from one instead of the server. */
   readonly switches?: ListenerSwitches
+  /** Script files (absolute) the host gave this listener; the only ones a window may put back in its pipeline. */
+  readonly scripts?: Set<string>
 }
 
 export interface ListenerOptions {
@@ -55,6 +65,8 @@ export interface ListenerOptions {
   readonly tls?: () => Promise<TlsInterception>
   /** Where latency and sniff lines go when run inside the app. */
   readonly out?: { write(text: string): unknown }
+  /** A listener's info changed by itself (a script's reload failed or recovered): tell the windows. */
+  readonly onChange?: (id: string) => void
 }
 
 /** Starts, stops and lists the running apps. Each has an id, its address and its pipeline in English. */
@@ -73,7 +85,7 @@ export class Listeners {
   }
 
   /** Starts a listener. With `fallbackToFreePort`, a taken port is replaced by a free one and the info says so. */
-  async start(request: StartListenerRequest, fallbackToFreePort = false, captured = true): Promise<ListenerInfo> {
+  async start(request: StartListenerRequest, fallbackToFreePort = false, captured = true, caller: PipelineCaller = 'host'): Promise<ListenerInfo> {
     const id = `L${this.#next++}`
     if (request.kind === 'static' || request.kind === 'clock') return this.startApp(id, request, captured)
     const chaos = createChaosEngine({ clock: this.options.clock })
@@ -81,6 +93,8 @@ export class Listeners {
     const name = request.name ?? `listener ${id.slice(1)}`
     const baseDir = request.baseDir ?? process.cwd()
     const blocks = withChaosBlock(this.checked(request.pipeline ?? PRESET_BLOCKS[request.kind as keyof typeof PRESET_BLOCKS], baseDir))
+    const scripts = new Set<string>()
+    this.allowScripts(blocks, baseDir, caller, scripts)
     const o: BuildOptions = {
       target: request.target,
       httpsUpstream: request.httpsUpstream ?? false,
@@ -91,6 +105,7 @@ export class Listeners {
       engine: chaos,
       listenerName: name,
       baseDir,
+      onBlockChange: () => this.refresh(id),
       ...(this.options.tls ? { tls: await this.options.tls() } : {}),
       ...this.options.upstream,
     }
@@ -110,23 +125,65 @@ export class Listeners {
       url: live.server.url, httpsUpstream: o.httpsUpstream ?? false, pipeline: live.pipeline,
       blocks: live.blocks.map((b) => ({ ...b })),
       blockLines: live.blocks.map((b) => `${blockKind(b.use)?.describe(b as never) ?? b.use}${b.enabled === false ? ' (switched off)' : ''}`),
+      ...(live.problems.some((p) => p !== null) ? { blockProblems: [...live.problems] } : {}),
       startedAt: this.options.clock.now(),
       ...(request.target ? { target: request.target } : {}), ...(note ? { note } : {}),
     })
-    this.#running.set(id, { info: info(), handler: live.handler, mounted: live, live, chaos, switches, baseDir })
+    this.#running.set(id, { info: info(), handler: live.handler, mounted: live, live, chaos, switches, baseDir, scripts })
     this.#infos.set(id, info)
     return this.#running.get(id)!.info
   }
 
   /** Replaces a proxy's blocks while it serves; in-flight exchanges finish on the old ones. Throws naming every problem. */
-  async setPipeline(id: string, raw: readonly unknown[]): Promise<ListenerInfo> {
+  async setPipeline(id: string, raw: readonly unknown[], caller: PipelineCaller = 'host'): Promise<ListenerInfo> {
     const listener = this.#running.get(id)
     if (!listener?.live) throw new Error(`setPipeline: no proxy listener "${id}"`)
-    const blocks = withChaosBlock(this.checked(raw, listener.baseDir ?? process.cwd()))
+    const baseDir = listener.baseDir ?? process.cwd()
+    const blocks = withChaosBlock(this.checked(raw, baseDir))
+    const scripts = new Set(listener.scripts)
+    this.allowScripts(blocks, baseDir, caller, scripts)
     await listener.live.swap(blocks)
+    for (const file of scripts) listener.scripts?.add(file)
     const info = this.#infos.get(id)!()
     this.#running.set(id, { ...listener, info })
     return info
+  }
+
+  /** Re-reads a listener's info after a change of its own (a script's reload) and tells the windows. */
+  private refresh(id: string): void {
+    const listener = this.#running.get(id)
+    const info = this.#infos.get(id)
+    if (!listener || !info) return
+    this.#running.set(id, { ...listener, info: info() })
+    this.options.onChange?.(id)
+  }
+
+  /** The window's check of a pipeline it has not applied yet: the same refusals `setPipeline` would give. */
+  scriptProblems(id: string, blocks: readonly BlockSpec[]): string[] {
+    const listener = this.#running.get(id)
+    try {
+      this.allowScripts(blocks, listener?.baseDir ?? process.cwd(), 'window', new Set(listener?.scripts))
+      return []
+    } catch (error) {
+      return (error as Error).message.split('\n')
+    }
+  }
+
+  /**
+   * Script blocks from the host are remembered in `scripts`; from a window, each must name a file the host
+   * already gave this listener, else every such block is refused, named by its path.
+   */
+  private allowScripts(blocks: readonly BlockSpec[], baseDir: string, caller: PipelineCaller, scripts: Set<string>): void {
+    const refused: string[] = []
+    blocks.forEach((b, i) => {
+      if (b.use !== 'script' || typeof b.file !== 'string') return
+      const file = path.resolve(baseDir, b.file)
+      if (caller === 'host') scripts.add(file)
+      else if (!scripts.has(file)) {
+        refused.push(`pipeline[${i}].file: the window cannot add the script ${file}: scripts run with your rights, so a new one must come from a pipeline file (nanoscope serve --pipeline FILE); the window can only keep, move, switch or edit the scripts that file gave this listener`)
+      }
+    })
+    if (refused.length) throw new Error(refused.join('\n'))
   }
 
   private checked(raw: readonly unknown[], baseDir: string): BlockSpec[] {

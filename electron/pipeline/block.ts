@@ -29,6 +29,10 @@ export interface BlockContext {
   readonly clock: Clock
   /** Where latency and sniff lines go. */
   readonly out: { write(text: string): unknown }
+  /** One-line notices for the user while it runs (a script reloaded, or not and why). Default: stderr. */
+  readonly say?: (line: string) => void
+  /** Tells the listener a block's state changed (a script's reload failed), so the window can show it. */
+  readonly changed?: () => void
   /** Relative paths in the block resolve against this folder (the pipeline file's). */
   readonly baseDir: string
   /** The listener's name, for the marks on exchanges. */
@@ -55,6 +59,8 @@ export interface BuiltBlock {
   readonly innermost?: Filter
   /** The chaos block's engine, so the window and the control API can drive it. */
   readonly chaos?: ChaosEngine
+  /** What is wrong with the block right now while it keeps running (a script's failed reload), if anything. */
+  problem?(): string | undefined
   /** Opens what the block needs (a session to record into, a control port) before the listener serves. */
   start?(): Promise<string | void>
   /** Frees it, after the exchanges that used the block have finished. */

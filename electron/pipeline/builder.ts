@@ -35,6 +35,10 @@ export interface BuildOptions extends ProxyOptions {
   readonly session?: ExchangeWriter
   /** Filters the caller places after the blocks (the host's recording and stand-in switches). */
   readonly innermost?: readonly Filter[]
+  /** Where blocks' one-line notices go (a script reloaded or not). Default: stderr. */
+  readonly say?: (line: string) => void
+  /** Called when a block's state changes while it runs (a script's reload failed or recovered). */
+  readonly onBlockChange?: () => void
   /** An upstream handler the caller owns and closes (a live listener's, shared by every swap). */
   readonly upstream?: ReturnType<typeof upstream>
 }
@@ -44,6 +48,8 @@ export interface PipelineApp extends App {
   readonly blocks: readonly BlockSpec[]
   /** The first enabled chaos block's engine, if any. */
   readonly chaos?: ChaosEngine
+  /** What is wrong with each block right now, in the order of `blocks` (null: nothing, or switched off). */
+  problems(): (string | null)[]
 }
 
 /** Builds a proxy from blocks. Blocks must have passed `checkBlocks`; an unknown `use` here is a programmer error. */
@@ -52,14 +58,18 @@ export function proxyApp(blocks: readonly BlockSpec[], o: BuildOptions = {}): Pi
   const context: BlockContext = {
     clock: o.clock ?? systemClock, out: o.out ?? process.stdout, baseDir: o.baseDir ?? process.cwd(),
     listenerName: o.listenerName ?? 'proxy', self, target: o.target,
+    ...(o.say ? { say: o.say } : {}), ...(o.onBlockChange ? { changed: o.onBlockChange } : {}),
     ...(o.engine ? { engine: o.engine } : {}), ...(o.session ? { session: o.session } : {}),
   }
   const built: BuiltBlock[] = []
+  const byIndex: (BuiltBlock | undefined)[] = []
   for (const spec of blocks) {
-    if (spec.enabled === false) continue
+    if (spec.enabled === false) { byIndex.push(undefined); continue }
     const kind = blockKind(spec.use)
     if (!kind) throw new Error(`unknown block "${spec.use}": check block lists with checkBlocks before building them`)
-    built.push(kind.build(spec, context))
+    const b = kind.build(spec, context)
+    built.push(b)
+    byIndex.push(b)
   }
   const handler = o.upstream ?? upstream(o)
   const filters: Filter[] = [
@@ -77,6 +87,7 @@ export function proxyApp(blocks: readonly BlockSpec[], o: BuildOptions = {}): Pi
   const chaos = built.find((b) => b.chaos)?.chaos
   return {
     filters, handler, blocks, ...(chaos ? { chaos } : {}),
+    problems: () => byIndex.map((b) => b?.problem?.() ?? null),
     listeningOn: (url) => self.listeningOn(url),
     async start() {
       const said: string[] = []

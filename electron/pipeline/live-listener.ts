@@ -21,6 +21,8 @@ export interface LiveListener {
   /** The running pipeline. */
   readonly app: PipelineApp
   readonly blocks: readonly BlockSpec[]
+  /** What is wrong with each block right now (a script's failed reload), in the order of `blocks`. */
+  readonly problems: readonly (string | null)[]
   /** One English line per filter, outermost first, then the handler. */
   readonly pipeline: readonly string[]
   /** The composed pipeline as a function (resend sends a request through it in memory). */
@@ -63,6 +65,7 @@ export async function startLiveListener(blocks: readonly BlockSpec[], o: BuildOp
     said,
     get app() { return current.app },
     get blocks() { return current.app.blocks },
+    get problems() { return current.app.problems() },
     get pipeline() { return describePipeline(current.app.filters, current.app.handler.description ?? 'the app') },
     handler: serve,
     async swap(next: readonly BlockSpec[]) {

@@ -8,11 +8,12 @@ import { mapRemoteBlock } from './blocks/map-remote.ts'
 import { mockBlock } from './blocks/mock.ts'
 import { recordBlock } from './blocks/record.ts'
 import { rewriteBlock } from './blocks/rewrite.ts'
+import { scriptBlock } from './blocks/script.ts'
 import { sniffBlock } from './blocks/sniff.ts'
 import { throttleBlock } from './blocks/throttle.ts'
 
 export const BLOCK_KINDS: readonly BlockKind<BlockCommon>[] = [
-  blockBlock, chaosBlock, latencyBlock, mapLocalBlock, mapRemoteBlock, mockBlock, recordBlock, rewriteBlock, sniffBlock, throttleBlock,
+  blockBlock, chaosBlock, latencyBlock, mapLocalBlock, mapRemoteBlock, mockBlock, recordBlock, rewriteBlock, scriptBlock, sniffBlock, throttleBlock,
 ] as unknown as BlockKind<BlockCommon>[]
 
 const BY_USE = new Map(BLOCK_KINDS.map((k) => [k.use, k]))

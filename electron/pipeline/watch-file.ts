@@ -15,6 +15,8 @@ export function watchFile(file: string, say: (line: string) => void, changed: ()
     clearTimeout(timer)
     timer = setTimeout(() => { running = running.then(changed).catch((error: Error) => say(`${file}: reload failed: ${error.message}`)) }, RELOAD_SETTLE_MS)
   })
+  // A folder removed or unreadable ends the watching, not the process.
+  watcher.on('error', (error) => say(`${file}: no longer followed (${error.message})`))
   watcher.unref()
   return watcher
 }

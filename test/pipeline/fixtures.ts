@@ -29,10 +29,17 @@ export async function rig(blocks: unknown[], o: Partial<Omit<BuildOptions, 'upst
     res.end(`upstream saw ${req.method} ${req.url} ${body.length}`)
   })
   const out: string[] = []
-  const listener = await startLiveListener(checked.value as BlockSpec[], {
-    target: upstream.url, baseDir: dir, listenerName: 'test', out: { write: (t: string) => out.push(t) }, timeoutMs: 5000,
-    ...(o.clock ? { clock: o.clock } : {}),
-  }, { port: 0 })
+  let listener: LiveListener
+  try {
+    listener = await startLiveListener(checked.value as BlockSpec[], {
+      target: upstream.url, baseDir: dir, listenerName: 'test', out: { write: (t: string) => out.push(t) }, timeoutMs: 5000,
+      ...(o.clock ? { clock: o.clock } : {}), ...(o.say ? { say: o.say } : {}), ...(o.onBlockChange ? { onBlockChange: o.onBlockChange } : {}),
+    }, { port: 0 })
+  } catch (error) {
+    // A listener that does not start (a script that does not load) leaves nothing running behind it.
+    if (!o.server) await upstream.stop()
+    throw error
+  }
   return {
     upstream, listener, url: listener.server.url, out, dir,
     async stop() { await listener.stop(); await upstream.stop(); if (!o.dir) rmSync(dir, { recursive: true, force: true }) },

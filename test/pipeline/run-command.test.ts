@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -33,7 +33,7 @@ test('run --check names every problem by its JSON path and exits 2, without star
   const lines = cli.stderr().trim().split('\n')
   assert.deepEqual(lines, [
     'listeners[0].pipeline[1].respond.status: must be between 100 and 599',
-    'listeners[0].pipeline[2].use: unknown block "nosuchblock" (known: block, chaos, latency, mapLocal, mapRemote, mock, record, rewrite, sniff, throttle)',
+    'listeners[0].pipeline[2].use: unknown block "nosuchblock" (known: block, chaos, latency, mapLocal, mapRemote, mock, record, rewrite, script, sniff, throttle)',
     `listeners[0].pipeline[3].dir: no folder at ${path.join(dir, 'missing')}`,
     'listeners[0].pipeline[4].to: must be an http:// or https:// URL without query or fragment, such as "http://127.0.0.1:3000"',
     'listeners[2].port: 127.0.0.1:9555 is also listeners[1]\'s address',
@@ -55,12 +55,31 @@ test('run --check passes a good file with exit 0, and a file that is not JSON is
   assert.match(bad.stderr(), /^\$: not valid JSON/)
 })
 
+test('run --check loads each script as starting would: a syntax error or a rejected with is a problem named by its path', async (t) => {
+  const dir = tempDir(t)
+  writeFileSync(path.join(dir, 'good.mjs'), 'export default (next) => next\n')
+  writeFileSync(path.join(dir, 'broken.ts'), 'export default (next => \n')
+  writeFileSync(path.join(dir, 'picky.mjs'), 'export const options = (v) => { if (typeof v?.n !== "number") throw new Error("n must be a number"); return v }\nexport default (next) => next\n')
+  const file = path.join(dir, 'scripts.json')
+  save(file, { listeners: [{ port: 0, pipeline: [{ use: 'script', file: 'good.mjs' }, { use: 'script', file: 'broken.ts' }, { use: 'script', file: 'picky.mjs', with: { n: 'x' } }] }] })
+  const cli = runCli(['run', '--check', file])
+  assert.equal(await cli.exited(), 2)
+  const lines = cli.stderr().trim().split('\n')
+  assert.equal(lines.length, 2)
+  assert.match(lines[0]!, /^listeners\[0\]\.pipeline\[1\]\.file: script broken\.ts: .*broken\.ts:\d+:\d+: ERROR: /)
+  assert.equal(lines[1], 'listeners[0].pipeline[2].file: script picky.mjs: with: n must be a number')
+  save(file, { listeners: [{ port: 0, pipeline: [{ use: 'script', file: 'good.mjs' }, { use: 'script', file: 'picky.mjs', with: { n: 1 } }] }] })
+  const ok = runCli(['run', '--check', file])
+  assert.equal(await ok.exited(), 0)
+  assert.match(ok.stdout(), /ok \(1 listener, 2 blocks\)/)
+})
+
 test('run --schema prints a JSON Schema that names every block', async () => {
   const cli = runCli(['run', '--schema'])
   assert.equal(await cli.exited(), 0)
   const schema = JSON.parse(cli.stdout())
   const blocks = schema.properties.listeners.items.properties.pipeline.items.anyOf as { properties: { use: { const: string } } }[]
-  assert.deepEqual(blocks.map((b) => b.properties.use.const).sort(), ['block', 'chaos', 'latency', 'mapLocal', 'mapRemote', 'mock', 'record', 'rewrite', 'sniff', 'throttle'])
+  assert.deepEqual(blocks.map((b) => b.properties.use.const).sort(), ['block', 'chaos', 'latency', 'mapLocal', 'mapRemote', 'mock', 'record', 'rewrite', 'script', 'sniff', 'throttle'])
 })
 
 for (const app of ['proxy', 'latency', 'sniff', 'record', 'chaos']) {
@@ -146,4 +165,29 @@ test('the sniff app\'s printed pipeline with --out, run, writes what crossed the
   assert.match(text, /^GET http:\/\/127\.0\.0\.1:\d+\/wire HTTP\/1\.1\n/)
   assert.match(text, /Via: 1\.1 nanoscope/)
   assert.match(text, /hello \/wire/)
+})
+
+test('run with a script block follows the script\'s saves: a good one applies, a broken one is one stderr line naming the file', async (t) => {
+  const dir = tempDir(t)
+  const upstream = await startUpstream((req, res) => res.end(`tag=${req.headers['x-tag'] ?? '-'}`))
+  t.after(() => upstream.stop())
+  const script = path.join(dir, 'filters', 'tag.ts')
+  const tag = (v: string): string => `import type { Filter } from 'nanoscope'\nconst tag: Filter = (next) => (req) => next({ ...req, headers: [...req.headers, ['x-tag', '${v}']] })\nexport default tag\n`
+  mkdirSync(path.dirname(script))
+  writeFileSync(script, tag('one'))
+  const file = path.join(dir, 'scripted.json')
+  save(file, { listeners: [{ name: 'api', port: 0, noIntercept: true, target: upstream.url, pipeline: [{ use: 'script', file: './filters/tag.ts' }] }] })
+  const run = runCli(['run', file])
+  t.after(() => run.stop())
+  const url = listeningUrl(await run.firstLine(20_000))
+  assert.equal((await send(url)).body.toString(), 'tag=one')
+  writeFileSync(script, tag('two'))
+  await until(() => run.stderr().includes('reloaded'), 5000, 'the script\'s reload')
+  assert.equal((await send(url)).body.toString(), 'tag=two')
+  writeFileSync(script, 'export default (next => \n')
+  await until(() => run.stderr().includes('not reloaded'), 5000, 'the refused save')
+  const lines = run.stderr().trim().split('\n').filter((l) => l.includes('not reloaded'))
+  assert.equal(lines.length, 1)
+  assert.match(lines[0]!, /^script \.\/filters\/tag\.ts: not reloaded, the previous version keeps running: .*tag\.ts:\d+:\d+: ERROR: Unexpected end of file$/)
+  assert.equal((await send(url)).body.toString(), 'tag=two', 'the previous version still runs')
 })

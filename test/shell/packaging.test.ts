@@ -31,7 +31,10 @@ test('the main process builds into one module that imports only electron, Node b
     const stray = imports.filter((name) => name !== 'electron' && !name.startsWith('node:') && !builtinModules.includes(name)
       && !dependencies.some((dep) => name === dep || name.startsWith(`${dep}/`)))
     assert.deepEqual(stray, [], 'everything else is compiled into the bundle')
-    assert.doesNotMatch(code, /(?:from\s*|import\(\s*)["'][^"']+\.ts["']|tsx\/esm|tsx\/cjs/, 'no TypeScript source is loaded at run time')
+    // The one use of tsx: a `script` block compiles the user's own filter file, imported only when one is loaded.
+    const scriptLoader = /import\(\s*["']tsx\/(?:esm|cjs)\/api["']\s*\)/g
+    assert.equal([...code.matchAll(scriptLoader)].length, 2, 'the script block loads tsx\'s two hooks on demand')
+    assert.doesNotMatch(code.replace(scriptLoader, ''), /(?:from\s*|import\(\s*)["'][^"']+\.ts["']|tsx\/esm|tsx\/cjs/, 'no TypeScript source of the app is loaded at run time')
     assert.equal(readFileSync(join(out, 'preload.cjs'), 'utf8'), readFileSync(join(root, 'electron/shell/preload.cjs'), 'utf8'))
     // The window finds the renderer and the preload from the bundle's own place, as it does from the sources.
     assert.match(code, /new URL\("\.\.\/\.\.\/dist\/renderer\/index\.html", import\.meta\.url\)/)

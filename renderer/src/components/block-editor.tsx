@@ -80,6 +80,9 @@ export function BlockEditor({ listener }: { listener: ListenerInfo }) {
                 <button type="button" className="btn btn-small" aria-expanded={editing === i} aria-label={`Edit ${name}`} onClick={() => setEditing(editing === i ? undefined : i)}>Edit</button>
                 <button type="button" className="btn btn-small btn-danger" disabled={busy} aria-label={`Remove ${name}`} onClick={() => void apply(blocks.filter((_, j) => j !== i))}>Remove</button>
               </div>
+              {listener.blockProblems?.[i] && (
+                <div role="alert" className="error-text block-problem mono" aria-label={`Problem with ${name}`}>{listener.blockProblems[i]}</div>
+              )}
               {editing === i && (
                 <BlockForm label={`Options of ${name}`} initial={b} schema={kinds.find((k) => k.use === b.use)?.schema as JsonSchema | undefined} submitLabel="Apply" busy={busy}
                   onCancel={() => { setEditing(undefined); setProblems([]) }}
