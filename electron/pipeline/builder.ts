@@ -67,7 +67,9 @@ export function proxyApp(blocks: readonly BlockSpec[], o: BuildOptions = {}): Pi
     if (spec.enabled === false) { byIndex.push(undefined); continue }
     const kind = blockKind(spec.use)
     if (!kind) throw new Error(`unknown block "${spec.use}": check block lists with checkBlocks before building them`)
-    const b = kind.build(spec, context)
+    // The caller's engine (the Chaos pane's) drives the first chaos block only; any further one has its own.
+    const engineTaken = spec.use === 'chaos' && built.some((x) => x.chaos === o.engine && o.engine !== undefined)
+    const b = kind.build(spec, engineTaken ? { ...context, engine: undefined } : context)
     built.push(b)
     byIndex.push(b)
   }
