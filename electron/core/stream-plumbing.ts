@@ -33,7 +33,7 @@ export function observeStream(stream: Readable, observer: StreamObserver): void 
   // Anonymous on purpose: a named per-stream closure costs a defineProperty under `tsx` (keepNames).
   stream.emit = function (this: Readable, event: string | symbol, arg?: unknown): boolean {
     if (!watch.done) watch.saw(event, arg)
-    // eslint-disable-next-line prefer-rest-params
+    // biome-ignore lint/complexity/noArguments: passing `arguments` on avoids a rest array per event on the hot path
     return emit.apply(this, arguments as unknown as [string | symbol, ...unknown[]])
   }
 }

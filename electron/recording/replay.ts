@@ -5,13 +5,13 @@
  * deadline cuts off is reported as not sent or failed, never waited for.
  */
 import { setMaxListeners } from 'node:events'
-import type { ReplayOutcome, ReplayResultData as ReplayResult, ReplayReportData as ReplayReport } from '../../shared/exchange.ts'
+import type { ReplayResultData as ReplayResult, ReplayReportData as ReplayReport } from '../../shared/exchange.ts'
 import { pipeline, type HttpHandler } from '../core/http.ts'
 import { bodyBytes, bytesBody, header, replacedHeaders, type Headers, type Request, type Response } from '../core/message.ts'
 import { systemClock, type Clock } from '../core/clock.ts'
 import { replayApp } from '../apps/replay-app.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'
-import { compareBodies, compareHeaders, latencyStats, VOLATILE_HEADERS, type BodyDifference, type HeaderDifference, type LatencyStats } from './replay-compare.ts'
+import { compareBodies, compareHeaders, latencyStats, VOLATILE_HEADERS } from './replay-compare.ts'
 import { splitUrl } from './match.ts'
 
 export interface ReplayOptions {
