@@ -1,5 +1,5 @@
 /**
- * Cheap plumbing for body streams on the hot path (STYLE.md §4).
+ * Cheap plumbing for body streams on the hot path, which streams bodies rather than buffer them.
  *
  * `stream.pipeline()` costs an AbortController, an abort (a DOMException with a stack) and end-of-stream
  * listeners per call, and every pass-through Transform adds a stream, its buffers and its ticks. A proxy moves a
