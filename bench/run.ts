@@ -139,7 +139,7 @@ async function captureMicro(): Promise<{ targets: Target[]; throughput?: { plain
     await t.stop()
     const m = await startChild<MemoryResult>('./capture-micro.ts', { args: ['memory', '100000'], nodeFlags: ['--expose-gc'], readyTimeoutMs: 60_000 })
     await m.stop()
-    const { plain, encoded } = t.ready
+    const { plain } = t.ready
     const mem = m.ready
     return {
       throughput: t.ready,

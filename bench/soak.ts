@@ -152,10 +152,10 @@ async function main(): Promise<void> {
   const ports = { up: upstream.port, echo: echo.port, closed: await closedPort() }
   const host = new Host({ settings: { maxExchanges: MAX_EXCHANGES, maxTotalBodyBytes: 64 * 1024 * 1024 } })
   let delivered = 0
-  const session = host.openSession((name, payload) => {
+  const connection = host.connectWindow((name, payload) => {
     if (name === 'exchanges') delivered += (payload as { exchanges: unknown[] }).exchanges.length
   })
-  await session.dispatch('subscribe', {})
+  await connection.dispatch('subscribe', {})
   const listener = await host.startListener({ kind: 'proxy', mode: 'forward', port: 0 })
 
   gc?.()
@@ -197,7 +197,7 @@ async function main(): Promise<void> {
   if (counts.errors > 0) problems.push(`${counts.errors} exchanges failed in a way the mix did not intend`)
   if (counts.exchanges === 0 || delivered === 0) problems.push('no traffic reached the subscriber')
 
-  session.close()
+  connection.close()
   await host.stop()
   host.hub.close()
   await upstream.close()

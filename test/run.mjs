@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every check `npm test` promises: the strict type check, then every test file under test/ with
+// Runs every check `npm test` promises: the linter (Biome, biome.json), the strict type check, then every test file under test/ with
 // node's own test runner (its closing summary is what CI reads). Pass file paths to run only those.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
@@ -22,6 +22,12 @@ function findTests(dir) {
 }
 
 if (only.length === 0) {
+  // Lint first: a finding (error or warning) fails the run before anything slower starts.
+  const lint = spawnSync('npx', ['biome', 'lint', '--error-on-warnings', '.'], { cwd: root, stdio: 'inherit' })
+  if (lint.status !== 0) {
+    console.error('Lint failed: fix the findings above (npm run lint; biome.json says which rules are off and why in CONTRIBUTING.md).')
+    process.exit(1)
+  }
   const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' })
   if (tsc.status !== 0) {
     console.error('Type check failed: fix the errors above (npm run typecheck).')

@@ -1,6 +1,7 @@
 /**
- * Keeping a body aside as it streams past (STYLE.md §4): the bytes that go on are the same chunk objects, in
- * the same order, with the stream's own backpressure; up to `cap` bytes are kept, and the real length counted.
+ * Keeping a body aside as it streams past, never buffering it whole (bodies may be large or endless): the bytes that
+ * go on are the same chunk objects, in the same order, with the stream's own backpressure; up to `cap` bytes are
+ * kept, and the real length counted.
  */
 import { Transform, type TransformCallback } from 'node:stream'
 import type { StoredBody } from './captured-exchange.ts'

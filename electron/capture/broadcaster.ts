@@ -1,5 +1,6 @@
 /**
- * Streams exchange summaries to subscribers in batches (STYLE.md §10, HTTP Toolkit's event queue).
+ * Streams exchange summaries to subscribers in batches (HTTP Toolkit's event queue): one message per batch, not per
+ * exchange, keeps a busy proxy from flooding the window; bodies are asked for by id only when shown.
  *
  * `push` only appends a record and its seq to two arrays (and does nothing at all with no subscribers); delivery
  * happens later, on a timer or, once FLUSH_MAX_ITEMS are pending, on the next turn of the event loop, never on the

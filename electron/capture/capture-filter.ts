@@ -1,7 +1,8 @@
 /**
- * Capture as a filter plus a sink (STYLE.md §8, http4k `TrafficFilters.RecordTo`). The filter keeps up to a cap
- * of both bodies (the request through a `BodyTap` stream, the response by watching its own stream) and hands one
- * `CapturedExchange` to the sink when the exchange is over.
+ * Capture as a filter plus a sink (http4k `TrafficFilters.RecordTo`), so that the store, the UI and a recording are
+ * just sinks, and the request path never waits on any of them. The filter keeps up to a cap of both bodies (the
+ * request through a `BodyTap` stream, the response by watching its own stream) and hands one `CapturedExchange` to
+ * the sink when the exchange is over.
  */
 import { finished } from 'node:stream'
 import { randomBytes } from 'node:crypto'

@@ -1,6 +1,6 @@
 /**
- * What the host talks to: the exchange store, the broadcaster, the capture switch and the settings, behind
- * one object that is also the capture filter's sink (STYLE.md §8: IPC is just another sink).
+ * What the host talks to: the exchange store, the broadcaster, the capture switch and the settings, behind one object
+ * that is also the capture filter's sink (IPC is just another sink, so the window adds no work to the request path).
  */
 import type { Filter } from '../core/http.ts'
 import type { Clock } from '../core/clock.ts'

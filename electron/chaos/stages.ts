@@ -27,6 +27,7 @@ export const appliedWhen = (behaviour: Behaviour, trigger: Trigger): Stage => ({
 export const wait = (): Stage => ({ behaviourFor: () => NONE, describe: () => 'Wait', needsBody: false })
 
 /** This stage, or when it is finished, the next one for the same request. */
+// biome-ignore lint/suspicious/noThenProperty: http4k's name for it. Beware: this module's namespace is a thenable, so never `await import()` it or return it from an async function; import the names.
 export const then = (first: Stage, next: Stage): Stage => ({
   behaviourFor: (req) => first.behaviourFor(req) ?? next.behaviourFor(req),
   describe: () => `[${first.describe()}] then [${next.describe()}]`,

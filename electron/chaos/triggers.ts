@@ -41,7 +41,11 @@ export const percentage = (n: number, random: Random): Trigger =>
 /** False for the first `n` calls, then true forever: as an `until`, "for the next n requests". */
 export function countdown(n: number): Trigger {
   let remaining = n
-  return trigger(() => (remaining > 0 ? (remaining--, false) : true), () => `Countdown (${remaining} remaining)`)
+  return trigger(() => {
+    if (remaining <= 0) return true
+    remaining--
+    return false
+  }, () => `Countdown (${remaining} remaining)`)
 }
 
 /** True once the clock is past `endTime` (epoch ms). */

@@ -25,7 +25,7 @@ const COMMANDS: Record<string, Command> = {
   har: async (a) => (await import('./record-commands.ts')).runHarCommand(a),
   ca: async (a) => (await import('./ca-command.ts')).runCaCommand(a),
   run: async (a) => (await import('./run-command.ts')).runRunCommand(a),
-  serve: async (a) => (await import('../web/serve-command.ts')).runServeCommand(a),
+  serve: async (a) => (await import('./serve-command.ts')).runServeCommand(a),
 }
 
 /** Every command's name; each has a usage entry in usage.ts (a test checks). */

@@ -33,7 +33,7 @@ export async function runProxyCommand(command: string, argv: readonly string[]):
   const tls = await tlsOptionsFromFlags(flags)
   const file = typeof flags.out === 'string' ? await openOut(flags.out) : undefined
   const app = APPS[command]!({ target, httpsUpstream: flags['https-upstream'] === true, out: file ?? process.stdout, ...tls })
-  let mounted
+  let mounted: Awaited<ReturnType<typeof mountApp>>
   try {
     mounted = await mountApp(app, { host, port: (flags.port as number | undefined) ?? 8080 })
   } catch (error) {

@@ -41,7 +41,7 @@ export async function runRecordCommand(argv: readonly string[]): Promise<Running
   const writer = await createSession(dir, { ...(name ? { name } : {}), source: `nanoscope record (${mode})` })
   sayTorn(writer.torn)
   const app = recordProxy({ ...tls, target, httpsUpstream: flags['https-upstream'] === true, session: writer, out: process.stdout })
-  let mounted
+  let mounted: Awaited<ReturnType<typeof mountApp>>
   try {
     mounted = await mountApp(app, { host, port: (flags.port as number | undefined) ?? 8080 })
   } catch (error) {

@@ -1,5 +1,5 @@
 /**
- * Time, injected. Filters never call `Date.now()` themselves (STYLE.md §8), so tests can drive time.
+ * Time, injected. Filters never call `Date.now()` themselves, so tests can drive time.
  * `now` is wall-clock epoch milliseconds (for timestamps people read); `monotonic` is a high-resolution
  * millisecond counter for durations, unaffected by clock changes.
  */

@@ -4,7 +4,7 @@
  * - `HttpHandler` turns a request into a (promised) response. A server, a client and a proxy all share it.
  * - `Filter` wraps a handler in another handler. Every feature is a filter.
  *
- * Thenable hazard (STYLE.md §2): nothing here has a `.then` method. An object with `.then` is treated as a
+ * Thenable hazard: nothing here has a `.then` method. An object with `.then` is treated as a
  * Promise by `await`, so a filter with `.then` returned from an async function would hang. Composition is
  * done with the plain functions `compose` (filter + filter) and `pipeline` (filters + handler), always
  * synchronously; `test/core/http.test.ts` pins that a filter is not a thenable.

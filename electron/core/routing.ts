@@ -104,10 +104,10 @@ function compile(pattern: string): { regex: RegExp; names: string[] } {
   while (i < pattern.length) {
     const open = pattern.indexOf('{', i)
     if (open < 0) {
-      source += escape(pattern.slice(i))
+      source += escapeRegExp(pattern.slice(i))
       break
     }
-    source += escape(pattern.slice(i, open))
+    source += escapeRegExp(pattern.slice(i, open))
     const close = matchingBrace(pattern, open)
     const inner = pattern.slice(open + 1, close)
     const colon = inner.indexOf(':')
@@ -135,7 +135,7 @@ function matchingBrace(pattern: string, open: number): number {
   throw new Error(`route pattern ${JSON.stringify(pattern)} has an unclosed '{'`)
 }
 
-function escape(literal: string): string {
+function escapeRegExp(literal: string): string {
   return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 

@@ -1,5 +1,5 @@
 /**
- * Cheap plumbing for body streams on the hot path (STYLE.md §4).
+ * Cheap plumbing for body streams on the hot path, which streams bodies rather than buffer them.
  *
  * `stream.pipeline()` costs an AbortController, an abort (a DOMException with a stack) and end-of-stream
  * listeners per call, and every pass-through Transform adds a stream, its buffers and its ticks. A proxy moves a
@@ -33,7 +33,7 @@ export function observeStream(stream: Readable, observer: StreamObserver): void 
   // Anonymous on purpose: a named per-stream closure costs a defineProperty under `tsx` (keepNames).
   stream.emit = function (this: Readable, event: string | symbol, arg?: unknown): boolean {
     if (!watch.done) watch.saw(event, arg)
-    // eslint-disable-next-line prefer-rest-params
+    // biome-ignore lint/complexity/noArguments: passing `arguments` on avoids a rest array per event on the hot path
     return emit.apply(this, arguments as unknown as [string | symbol, ...unknown[]])
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The host: runs apps on demand, captures every exchange, and serves the UI contract to any number of
- * windows (Electron IPC or the `serve` WebSocket). Each window gets a session: its own live stream of
- * exchange batches after a snapshot, plus the host-wide events.
+ * windows (Electron IPC or the `serve` WebSocket). Each window gets a connection (`connectWindow`): its own live
+ * stream of exchange batches after a snapshot, plus the host-wide events. (A "session" is a recording on disk.)
  */
 import { CONTRACT_VERSION, isCommandName, type ArgsOf, type CommandName, type ResultOf } from '../../shared/contract.ts'
 import type { ChaosInfo, Settings, StartListenerRequest } from '../../shared/exchange.ts'
@@ -37,11 +37,15 @@ export interface HostOptions {
   readonly settings?: Partial<Settings>
 }
 
-export interface HostSession {
+/** One window's connection to the host: the commands it sends, and closing it when the window goes. */
+export interface WindowConnection {
   /** Validates and runs one command from this window. Throws an Error whose message says what was wrong. */
   dispatch(name: unknown, args: unknown): Promise<unknown>
   close(): void
 }
+
+/** @deprecated The old name of `WindowConnection`, kept while branches that use it merge; remove after. */
+export type HostSession = WindowConnection
 
 type Handlers = { [K in CommandName]: (args: ArgsOf<K>) => Promise<ResultOf<K>> }
 
@@ -119,7 +123,13 @@ export class Host {
     await this.listeners.stopAll()
   }
 
-  openSession(sink: EventSink, backedUp: () => boolean = () => false): HostSession {
+  /** @deprecated The old name of `connectWindow`, kept while branches that use it merge; remove after. */
+  openSession(sink: EventSink, backedUp: () => boolean = () => false): WindowConnection {
+    return this.connectWindow(sink, backedUp)
+  }
+
+  /** Connects one window: `sink` gets its events; `backedUp` says when its transport is behind (batches wait). */
+  connectWindow(sink: EventSink, backedUp: () => boolean = () => false): WindowConnection {
     const removeSink = this.events.add(sink)
     let unsubscribe: (() => void) | undefined
     const handlers: Handlers = {

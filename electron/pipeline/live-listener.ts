@@ -49,13 +49,13 @@ export async function startLiveListener(blocks: readonly BlockSpec[], o: BuildOp
     return generation.composed(req).then((res) => { settleWhenDone(generation, res); return res }, (error: unknown) => { done(generation); throw error })
   }
   shared.reenter((req) => current.composed(req))
-  let running: RunningServer
+  let running: RunningServer | undefined
   try {
     running = await startWireServer(serve, server)
     self.listeningOn(running.url)
     said = await current.app.start?.() ?? []
   } catch (error) {
-    await running!?.stop()
+    await running?.stop()
     await current.app.close()
     shared.close()
     throw error

@@ -16,14 +16,14 @@ export interface MountedApp {
 export async function mountApp(app: App, options: ServerOptions): Promise<MountedApp> {
   const composed = pipeline(app.filters, app.handler)
   app.handler.reenter?.(composed)
-  let server: RunningServer
+  let server: RunningServer | undefined
   let said: string[] = []
   try {
     server = await startWireServer(composed, options)
     app.listeningOn?.(server.url)
     said = (await app.start?.()) ?? []
   } catch (error) {
-    await server!?.stop()
+    await server?.stop()
     await app.close()
     throw error
   }

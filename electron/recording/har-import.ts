@@ -86,7 +86,7 @@ function importEntry(raw: unknown, note: (what: string) => void, previousStart: 
   const requestBody = readPostData(req.postData, note)
   if (requestBody.byteLength === 0 && Number(req.bodySize) > 0) note('request body missing: imported as empty')
   const content = (res.content ?? {}) as Json
-  let responseBody: Buffer = readText(content.text, content.encoding, note)
+  const responseBody: Buffer = readText(content.text, content.encoding, note)
   const bodiless = method.toUpperCase() === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200)
   if (content.text === undefined && !bodiless && (Number(content.size) > 0 || Number(res.bodySize) > 0)) note('response body missing: imported as empty')
 

@@ -5,13 +5,16 @@
  * deadline cuts off is reported as not sent or failed, never waited for.
  */
 import { setMaxListeners } from 'node:events'
-import type { ReplayOutcome, ReplayResultData as ReplayResult, ReplayReportData as ReplayReport } from '../../shared/exchange.ts'
+import type { ReplayResultData as ReplayResult, ReplayReportData as ReplayReport } from '../../shared/exchange.ts'
 import { pipeline, type HttpHandler } from '../core/http.ts'
 import { bodyBytes, bytesBody, header, replacedHeaders, type Headers, type Request, type Response } from '../core/message.ts'
 import { systemClock, type Clock } from '../core/clock.ts'
-import { replayApp } from '../apps/replay-app.ts'
+import { catchAll } from '../core/filters/catch-all.ts'
+import { removeHopByHop } from '../core/filters/hop-by-hop.ts'
+import { nodeClient, type ClientOptions } from '../core/client/node-client.ts'
+import { tagResponses } from './tag-responses.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'
-import { compareBodies, compareHeaders, latencyStats, VOLATILE_HEADERS, type BodyDifference, type HeaderDifference, type LatencyStats } from './replay-compare.ts'
+import { compareBodies, compareHeaders, latencyStats, VOLATILE_HEADERS } from './replay-compare.ts'
 import { splitUrl } from './match.ts'
 
 export interface ReplayOptions {
@@ -31,7 +34,7 @@ export interface ReplayOptions {
   readonly insecureUpstream?: boolean
   /** Extra PEM certificate authorities trusted for https servers (`--upstream-ca FILE`). */
   readonly upstreamCa?: readonly string[]
-  /** What sends the requests. Default: the replay app (Node client, responses tagged 'replayed'). */
+  /** What sends the requests. Default: `replayClient` (Node client, responses tagged 'replayed'). */
   readonly send?: HttpHandler
   readonly clock?: Clock
   readonly onProgress?: (progress: ReplayProgress) => void
@@ -50,6 +53,12 @@ export type { ReplayOutcome, ReplayResultData as ReplayResult, ReplayReportData 
 
 export const DEFAULT_REPLAY_TIMEOUT_MS = 300_000
 
+/** What replays send through unless told otherwise: the Node client, hop-by-hop headers removed, each answer tagged 'replayed', a throw a 500. */
+export function replayClient(options: ClientOptions = {}): { readonly send: HttpHandler; close(): void } {
+  const client = nodeClient(options)
+  return { send: pipeline([catchAll(), tagResponses('replayed'), removeHopByHop()], client), close: client.close }
+}
+
 export async function replay(records: readonly RecordedExchange[], options: ReplayOptions = {}): Promise<ReplayReport> {
   const clock = options.clock ?? systemClock
   const speed = options.speed ?? 1
@@ -57,12 +66,12 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1))
   const timeoutMs = options.timeoutMs ?? DEFAULT_REPLAY_TIMEOUT_MS
   const list = records.slice(0, options.limit ?? records.length)
-  const app = options.send ? undefined : replayApp({
+  const client = options.send ? undefined : replayClient({
     timeoutMs: Math.min(options.requestTimeoutMs ?? 30_000, timeoutMs),
     ...(options.insecureUpstream ? { rejectUnauthorized: false } : {}),
     ...(options.upstreamCa?.length ? { ca: [...options.upstreamCa] } : {}),
   })
-  const send = options.send ?? pipeline(app!.filters, app!.handler)
+  const send = options.send ?? client!.send
   const rebase = options.target ? rebaser(options.target) : undefined
 
   const stop = new AbortController()
@@ -117,7 +126,7 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
   } finally {
     clearTimeout(deadline)
     outer?.removeEventListener('abort', onOuter)
-    app?.close()
+    client?.close()
   }
   if (progressError !== undefined) throw progressError
 

@@ -8,7 +8,7 @@ import { isTrustedSender } from './sender-check.ts'
  * of every message is checked against the renderer's own URL before anything runs.
  */
 export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, host: Host, contents: Pick<WebContents, 'send' | 'isDestroyed'>, rendererUrl: string): () => void {
-  const session = host.openSession((name, payload) => {
+  const connection = host.connectWindow((name, payload) => {
     if (!contents.isDestroyed()) contents.send(eventChannel(name), payload)
   })
   for (const name of COMMAND_NAMES) {
@@ -16,11 +16,11 @@ export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, 
       if (!isTrustedSender(event.senderFrame?.url, rendererUrl)) {
         throw new Error(`refused ${name}: the sender is not the Nanoscope window`)
       }
-      return session.dispatch(name, args)
+      return connection.dispatch(name, args)
     })
   }
   return () => {
     for (const name of COMMAND_NAMES) ipcMain.removeHandler(commandChannel(name))
-    session.close()
+    connection.close()
   }
 }

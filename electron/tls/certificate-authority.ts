@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { dataDir } from '../recording/data-dir.ts'
+import { dataDir } from '../platform/data-dir.ts'
 import { sha256Fingerprint, spkiFingerprint } from './fingerprints.ts'
 import { EC_KEY, EC_SIGNING, derOf, pemOf, randomSerial, subtle, x509 } from './x509.ts'
 

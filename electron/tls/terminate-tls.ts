@@ -39,7 +39,7 @@ const CERTIFICATE_ALERTS = new Set([
  */
 export async function terminateTls(client: Duplex, first: Buffer, options: TerminateOptions): Promise<TunnelStats> {
   const counter = byteCounter(client, first.length)
-  let leaf
+  let leaf: Awaited<ReturnType<typeof options.certificates.mint>>
   try {
     leaf = await options.certificates.mint(options.host)
   } catch (error) {

@@ -51,7 +51,7 @@ export async function startWebUi(host: Host, options: WebUiOptions): Promise<Run
     const send = (message: WireMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
     }
-    const session = host.openSession(
+    const connection = host.connectWindow(
       (name, payload) => send({ type: 'event', name, payload: eventToWire(name, payload) }),
       () => ws.bufferedAmount > BACKED_UP_BYTES,
     )
@@ -62,14 +62,14 @@ export async function startWebUi(host: Host, options: WebUiOptions): Promise<Run
       if (typeof message !== 'object' || message === null || message.type !== 'command' || typeof message.id !== 'number') return
       const id = message.id
       try {
-        const value = await session.dispatch(message.name, message.args ?? {})
+        const value = await connection.dispatch(message.name, message.args ?? {})
         send({ type: 'result', id, ok: true, value })
       } catch (error) {
         send({ type: 'result', id, ok: false, error: (error as Error).message })
       }
     })
-    ws.on('close', () => session.close())
-    ws.on('error', () => session.close())
+    ws.on('close', () => connection.close())
+    ws.on('error', () => connection.close())
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -12,7 +12,7 @@ import { CLOCK_FLAGS } from '../../electron/cli/clock-command.ts'
 import { CA_FLAGS } from '../../electron/cli/ca-command.ts'
 import { HAR_EXPORT_FLAGS, HAR_IMPORT_FLAGS, RECORD_FLAGS, REPLAY_FLAGS, STANDIN_FLAGS } from '../../electron/cli/record-commands.ts'
 import { RUN_FLAGS } from '../../electron/cli/run-command.ts'
-import { SERVE_FLAGS } from '../../electron/web/serve-command.ts'
+import { SERVE_FLAGS } from '../../electron/cli/serve-command.ts'
 
 /** What each command parses, to hold its usage to. */
 const SPECS: Record<string, FlagSpec> = {

@@ -23,12 +23,12 @@ test('chaos switched on through the control API shows in the window, and switche
   const proxy = await host.startListener({ kind: 'proxy', mode: 'forward', port: 0 })
   const chaosEvents: ChaosInfo[] = []
   const exchanges: ExchangeSummary[] = []
-  const session = host.openSession((name, payload) => {
+  const connection = host.connectWindow((name, payload) => {
     if (name === 'chaos') chaosEvents.push(payload as ChaosInfo)
     if (name === 'exchanges') exchanges.push(...(payload as { exchanges: ExchangeSummary[] }).exchanges.filter((e) => e.outcome.kind !== 'pending'))
   })
-  t.after(() => session.close())
-  await session.dispatch('subscribe', {})
+  t.after(() => connection.close())
+  await connection.dispatch('subscribe', {})
   const self = `127.0.0.1:${proxy.port}`
 
   const activated = await send(proxy.port, 'POST', '/chaos/activate', self, JSON.stringify({ type: 'trigger', trigger: { type: 'always' }, behaviour: { type: 'status', status: 503 } }))
@@ -42,10 +42,10 @@ test('chaos switched on through the control API shows in the window, and switche
   await until(() => exchanges.length === 1)
   assert.ok(exchanges[0]!.tags.includes('chaos'))
   assert.match(exchanges[0]!.note ?? '', /503/)
-  const info = await session.dispatch('getChaos', { listenerId: proxy.id }) as { chaos: ChaosInfo }
+  const info = await connection.dispatch('getChaos', { listenerId: proxy.id }) as { chaos: ChaosInfo }
   assert.equal(info.chaos.chaoticCount, 1)
 
-  await session.dispatch('setChaos', { listenerId: proxy.id, active: false })
+  await connection.dispatch('setChaos', { listenerId: proxy.id, active: false })
   const status = await send(proxy.port, 'GET', '/chaos/status', self)
   assert.deepEqual(JSON.parse(status.text), { chaos: 'none' })
   assert.equal((await send(proxy.port, 'GET', `${upstream.url}/again`, `127.0.0.1:${upstream.port}`)).status, 200)
@@ -55,7 +55,7 @@ test('bad chaos JSON from the window is refused with the field named', async (t)
   const host = new Host()
   t.after(() => host.stop())
   const proxy = await host.startListener({ kind: 'proxy', mode: 'forward', port: 0 })
-  const session = host.openSession(() => {})
-  t.after(() => session.close())
-  await assert.rejects(session.dispatch('setChaos', { listenerId: proxy.id, stages: { type: 'trigger', trigger: { type: 'always' }, behaviour: { type: 'explode' } } }), /behaviour/)
+  const connection = host.connectWindow(() => {})
+  t.after(() => connection.close())
+  await assert.rejects(connection.dispatch('setChaos', { listenerId: proxy.id, stages: { type: 'trigger', trigger: { type: 'always' }, behaviour: { type: 'explode' } } }), /behaviour/)
 })

@@ -8,11 +8,11 @@ test('the clock demo ticks ISO times through a capturing reverse proxy', async (
   const host = new Host()
   t.after(() => host.stop())
   const seen: ExchangeSummary[] = []
-  const session = host.openSession((name, payload) => { if (name === 'exchanges') seen.push(...(payload as { exchanges: ExchangeSummary[] }).exchanges) })
-  t.after(() => session.close())
-  await session.dispatch('subscribe', {})
-  const demo = await session.dispatch('startClockDemo', { intervalMs: 100 }) as { url: string; proxyListenerId: string }
-  assert.deepEqual(await session.dispatch('startClockDemo', { intervalMs: 100 }), demo)
+  const connection = host.connectWindow((name, payload) => { if (name === 'exchanges') seen.push(...(payload as { exchanges: ExchangeSummary[] }).exchanges) })
+  t.after(() => connection.close())
+  await connection.dispatch('subscribe', {})
+  const demo = await connection.dispatch('startClockDemo', { intervalMs: 100 }) as { url: string; proxyListenerId: string }
+  assert.deepEqual(await connection.dispatch('startClockDemo', { intervalMs: 100 }), demo)
   const ws = new WebSocket(demo.url)
   const ticks: string[] = []
   ws.on('message', (d) => ticks.push(String(d)))

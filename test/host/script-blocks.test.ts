@@ -29,23 +29,23 @@ test('the window keeps, edits and moves the script blocks its pipeline file gave
   const proxy = host.listeners.list().find((l) => l.name === 'api')!
   assert.equal((await send(proxy.url)).body.toString(), 'tag=file')
 
-  const session = host.openSession(() => {})
-  t.after(() => session.close())
-  const kept = await session.dispatch('setPipeline', { listenerId: proxy.id, pipeline: [{ use: 'latency' }, { use: 'script', file: 'tag.mjs', name: 'renamed', timeoutMs: 5000 }] }) as ListenerInfo
+  const connection = host.connectWindow(() => {})
+  t.after(() => connection.close())
+  const kept = await connection.dispatch('setPipeline', { listenerId: proxy.id, pipeline: [{ use: 'latency' }, { use: 'script', file: 'tag.mjs', name: 'renamed', timeoutMs: 5000 }] }) as ListenerInfo
   assert.deepEqual(kept.blocks?.map((b) => b.use), ['latency', 'script', 'chaos'])
 
-  const checked = await session.dispatch('checkPipeline', { listenerId: proxy.id, pipeline: [{ use: 'script', file: 'tag.mjs' }, { use: 'script', file: './other.mjs' }] }) as { problems: string[] }
+  const checked = await connection.dispatch('checkPipeline', { listenerId: proxy.id, pipeline: [{ use: 'script', file: 'tag.mjs' }, { use: 'script', file: './other.mjs' }] }) as { problems: string[] }
   assert.equal(checked.problems.length, 1)
   assert.match(checked.problems[0]!, /^pipeline\[1\]\.file: the window cannot add the script .*other\.mjs/)
-  await assert.rejects(session.dispatch('setPipeline', { listenerId: proxy.id, pipeline: [{ use: 'script', file: './other.mjs' }] }),
+  await assert.rejects(connection.dispatch('setPipeline', { listenerId: proxy.id, pipeline: [{ use: 'script', file: './other.mjs' }] }),
     /^Error: pipeline\[0\]\.file: the window cannot add the script .*other\.mjs: scripts run with your rights/)
-  await assert.rejects(session.dispatch('startListener', { kind: 'proxy', mode: 'forward', port: 0, baseDir: s.dir, pipeline: [{ use: 'script', file: './tag.mjs' }] }),
+  await assert.rejects(connection.dispatch('startListener', { kind: 'proxy', mode: 'forward', port: 0, baseDir: s.dir, pipeline: [{ use: 'script', file: './tag.mjs' }] }),
     /pipeline\[0\]\.file: the window cannot add the script .*tag\.mjs/, 'a new listener has no file behind it, so no script at all')
   assert.equal((await send(proxy.url)).body.toString(), 'tag=file', 'the refused pipeline left the running one alone')
 
-  const removed = await session.dispatch('setPipeline', { listenerId: proxy.id, pipeline: [] }) as ListenerInfo
+  const removed = await connection.dispatch('setPipeline', { listenerId: proxy.id, pipeline: [] }) as ListenerInfo
   assert.deepEqual(removed.blocks?.map((b) => b.use), ['chaos'])
-  await session.dispatch('setPipeline', { listenerId: proxy.id, pipeline: [{ use: 'script', file: './tag.mjs' }] })
+  await connection.dispatch('setPipeline', { listenerId: proxy.id, pipeline: [{ use: 'script', file: './tag.mjs' }] })
   assert.equal((await send(proxy.url)).body.toString(), 'tag=file', 'a script the file gave may be put back after the window removed it')
 })
 
@@ -56,10 +56,10 @@ test('a script save that does not load shows on its block in every window, and c
   const host = new Host()
   t.after(async () => { await host.stop(); await upstream.stop(); s.remove() })
   const heard: ListenerInfo[] = []
-  const session = host.openSession((name, payload) => {
+  const connection = host.connectWindow((name, payload) => {
     if (name === 'listeners') heard.push(...(payload as { listeners: ListenerInfo[] }).listeners)
   })
-  t.after(() => session.close())
+  t.after(() => connection.close())
   const proxy = await host.startListener({ kind: 'proxy', mode: 'reverse', target: upstream.url, port: 0, baseDir: s.dir, pipeline: [{ use: 'script', file: 'tag.mjs' }] })
   assert.equal(proxy.blockProblems, undefined)
   s.write('tag.mjs', 'export default {}\n')

@@ -30,48 +30,48 @@ test('a window records a session from the live proxy, replays it into Traffic, e
   const exchanges: ExchangeSummary[] = []
   const recordingEvents: RecordingInfo[] = []
   const progress: number[] = []
-  const session = host.openSession((name, payload) => {
+  const connection = host.connectWindow((name, payload) => {
     if (name === 'exchanges') exchanges.push(...(payload as { exchanges: ExchangeSummary[] }).exchanges.filter((e) => e.outcome.kind !== 'pending'))
     if (name === 'recording') recordingEvents.push(payload as RecordingInfo)
     if (name === 'replayProgress') progress.push((payload as { done: number }).done)
   })
-  t.after(() => session.close())
-  await session.dispatch('subscribe', {})
+  t.after(() => connection.close())
+  await connection.dispatch('subscribe', {})
 
-  const started = await session.dispatch('startRecording', { listenerId: proxy.id, name: 'checkout flow' }) as RecordingInfo
+  const started = await connection.dispatch('startRecording', { listenerId: proxy.id, name: 'checkout flow' }) as RecordingInfo
   assert.equal(started.recording, true)
   await viaProxy(proxy.port, `${upstream.url}/cart`)
   await viaProxy(proxy.port, `${upstream.url}/pay`, 'card=4242')
   await until(() => exchanges.length === 2)
-  const stopped = await session.dispatch('stopRecording', { listenerId: proxy.id }) as RecordingInfo
+  const stopped = await connection.dispatch('stopRecording', { listenerId: proxy.id }) as RecordingInfo
   assert.equal(stopped.recording, false)
-  const sessions = await session.dispatch('listSessions', {}) as SessionInfo[]
+  const sessions = await connection.dispatch('listSessions', {}) as SessionInfo[]
   assert.equal(sessions.length, 1)
   assert.equal(sessions[0]!.name, 'checkout flow')
   assert.equal(sessions[0]!.count, 2)
 
-  const report = await session.dispatch('replaySession', { listenerId: proxy.id, sessionId: sessions[0]!.id, speed: 'max' }) as ReplayReportData
+  const report = await connection.dispatch('replaySession', { listenerId: proxy.id, sessionId: sessions[0]!.id, speed: 'max' }) as ReplayReportData
   assert.equal(report.counts.same, 2)
   assert.deepEqual(progress, [1, 2])
   await until(() => exchanges.length === 4)
   assert.ok(exchanges.slice(2).every((e) => e.tags.includes('replayed')))
   assert.deepEqual(upstream.requests.slice(2).map((r) => [r.method, r.url, r.body.toString()]), [['GET', '/cart', ''], ['POST', '/pay', 'card=4242']])
 
-  const har = await session.dispatch('exportHar', { sessionId: sessions[0]!.id }) as { har: string }
+  const har = await connection.dispatch('exportHar', { sessionId: sessions[0]!.id }) as { har: string }
   assert.equal(JSON.parse(har.har).log.entries.length, 2)
-  const current = await session.dispatch('exportHar', {}) as { har: string }
+  const current = await connection.dispatch('exportHar', {}) as { har: string }
   assert.equal(JSON.parse(current.har).log.entries.length, 4)
-  const imported = await session.dispatch('importHar', { fileName: 'again.har', content: har.har }) as { imported: number }
+  const imported = await connection.dispatch('importHar', { fileName: 'again.har', content: har.har }) as { imported: number }
   assert.equal(imported.imported, 2)
 
-  await session.dispatch('setStandIn', { listenerId: proxy.id, sessionId: sessions[0]!.id })
+  await connection.dispatch('setStandIn', { listenerId: proxy.id, sessionId: sessions[0]!.id })
   const before = hits
   const answered = await viaProxy(proxy.port, `${upstream.url}/cart`)
   assert.equal(answered.text, 'answer to GET /cart (0 bytes)')
   const miss = await viaProxy(proxy.port, `${upstream.url}/unknown`)
   assert.equal(miss.status, 404)
   assert.equal(hits, before)
-  await session.dispatch('setStandIn', { listenerId: proxy.id })
-  assert.deepEqual(await session.dispatch('deleteSession', { sessionId: sessions[0]!.id }), { deleted: true })
-  assert.equal((await session.dispatch('listSessions', {}) as SessionInfo[]).length, 1)
+  await connection.dispatch('setStandIn', { listenerId: proxy.id })
+  assert.deepEqual(await connection.dispatch('deleteSession', { sessionId: sessions[0]!.id }), { deleted: true })
+  assert.equal((await connection.dispatch('listSessions', {}) as SessionInfo[]).length, 1)
 })

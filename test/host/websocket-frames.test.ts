@@ -16,12 +16,12 @@ test('websocket frames through a host proxy stream to the window and show in the
   const proxy = await host.startListener({ kind: 'proxy', mode: 'reverse', target: `http://127.0.0.1:${echoPort}`, port: 0 })
   const live: WebsocketFrame[] = []
   const summaries: ExchangeSummary[] = []
-  const session = host.openSession((name, payload) => {
+  const connection = host.connectWindow((name, payload) => {
     if (name === 'frames') live.push(...(payload as { frames: WebsocketFrame[] }).frames)
     if (name === 'exchanges') summaries.push(...(payload as { exchanges: ExchangeSummary[] }).exchanges)
   })
-  t.after(() => session.close())
-  await session.dispatch('subscribe', {})
+  t.after(() => connection.close())
+  await connection.dispatch('subscribe', {})
 
   const client = new WebSocket(`ws://127.0.0.1:${proxy.port}/echo`)
   await new Promise<void>((resolve, reject) => { client.once('open', () => resolve()); client.once('error', reject) })
@@ -38,7 +38,7 @@ test('websocket frames through a host proxy stream to the window and show in the
   assert.deepEqual(live.find((f) => f.kind === 'close')?.close, { code: 4000, reason: 'done here' })
   await until(() => summaries.some((s) => s.tags.includes('websocket')))
   const id = summaries.find((s) => s.tags.includes('websocket'))!.id
-  const detail = await session.dispatch('getExchange', { id }) as ExchangeDetail
+  const detail = await connection.dispatch('getExchange', { id }) as ExchangeDetail
   assert.equal(detail.status, 101)
   assert.ok((detail.frames?.length ?? 0) >= 5)
 })

@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import { Host } from '../../electron/host/host.ts'
 import { startWebUi } from '../../electron/web/serve.ts'
 import { openSession } from '../../electron/recording/session-store.ts'
-import { buffersMiB, cleanupStack, connectLiveSubscriber, heapAfterGc, sleep, startLoad, startUpstreamProcess, sum } from './load-support.ts'
+import { buffersMiB, cleanupStack, connectLiveSubscriber, heapAfterGc, sleep, startLoad, startUpstreamProcess } from './load-support.ts'
 
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 30)
 const CONNECTIONS = 200

@@ -1,6 +1,7 @@
 /**
- * Properties of the message model (STYLE.md §3): helpers never mutate their inputs, and header order, case and
- * duplicates survive every helper except where the helper's own rule says otherwise.
+ * Properties of the message model, which must stay immutable and show what went over the wire: helpers never mutate
+ * their inputs, and header order, case and duplicates survive every helper except where the helper's own rule says
+ * otherwise.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'

@@ -20,7 +20,7 @@ type Op =
   | { op: 'unsubscribe'; pick: number }
   | { op: 'backUp'; pick: number; backedUp: boolean }
 
-const ops = fc.array(fc.oneof(
+const ops: fc.Arbitrary<Op[]> = fc.array(fc.oneof(
   { weight: 10, arbitrary: fc.record({ op: fc.constant('add' as const), body: fc.integer({ min: 0, max: 300 }) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('update' as const), pick: fc.nat(), body: fc.integer({ min: 0, max: 300 }) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) },

@@ -164,7 +164,7 @@ test('3 MB uploads an upstream resets without answering are each recorded with t
 
 test('a recorded upload that did not all arrive replays with the bytes that did, and its Content-Length says so', async () => {
   const got: number[] = []
-  const upstream = await startUpstream((req, res, body) => { got.push(body.byteLength); res.end(`got ${body.byteLength}`) })
+  const upstream = await startUpstream((_req, res, body) => { got.push(body.byteLength); res.end(`got ${body.byteLength}`) })
   try {
     const partial: RecordedExchange = {
       ...exchange({ method: 'POST', url: `${upstream.url}/upload`, requestBody: Buffer.alloc(1000, 1), requestHeaders: [['Host', `127.0.0.1:${upstream.port}`], ['Content-Length', '5000']] }),

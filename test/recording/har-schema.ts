@@ -6,8 +6,12 @@ type Json = Record<string, unknown>
 
 export function validateHar(doc: unknown): string[] {
   const errors: string[] = []
-  const obj = (v: unknown, path: string): v is Json => (v !== null && typeof v === 'object' && !Array.isArray(v)) || (errors.push(`${path} must be an object`), false)
-  const arr = (v: unknown, path: string): v is unknown[] => Array.isArray(v) || (errors.push(`${path} must be an array`), false)
+  const problem = (message: string): false => {
+    errors.push(message)
+    return false
+  }
+  const obj = (v: unknown, path: string): v is Json => (v !== null && typeof v === 'object' && !Array.isArray(v)) || problem(`${path} must be an object`)
+  const arr = (v: unknown, path: string): v is unknown[] => Array.isArray(v) || problem(`${path} must be an array`)
   const str = (o: Json, k: string, path: string) => { if (typeof o[k] !== 'string') errors.push(`${path}.${k} must be a string`) }
   const num = (o: Json, k: string, path: string, min = -Infinity) => {
     if (typeof o[k] !== 'number' || !Number.isFinite(o[k])) errors.push(`${path}.${k} must be a number`)

@@ -79,8 +79,8 @@ function scratchHost(): Host {
 test(`${RUNS} commands with fuzzed payloads only ever answer or throw an Error with a message, and the host stays sound`, async () => {
   const host = scratchHost()
   const events: Array<{ name: string; payload: unknown }> = []
-  const session = host.openSession((name, payload) => { events.push({ name, payload }) })
-  await session.dispatch('startListener', { kind: 'proxy', mode: 'forward', host: '127.0.0.1', port: 0 }) // L1, for chaos and recording
+  const connection = host.connectWindow((name, payload) => { events.push({ name, payload }) })
+  await connection.dispatch('startListener', { kind: 'proxy', mode: 'forward', host: '127.0.0.1', port: 0 }) // L1, for chaos and recording
   let answered = 0
   let refused = 0
   try {
@@ -88,7 +88,7 @@ test(`${RUNS} commands with fuzzed payloads only ever answer or throw an Error w
       const args = keepItLocal(host, name, raw)
       if (args === SKIP) return
       try {
-        const value = await session.dispatch(name, args)
+        const value = await connection.dispatch(name, args)
         answered += 1
         assert.doesNotThrow(() => JSON.stringify(value), 'a result is plain serialisable data')
       } catch (error) {
@@ -101,7 +101,7 @@ test(`${RUNS} commands with fuzzed payloads only ever answer or throw an Error w
     }), { numRuns: RUNS, endOnFailure: true })
   } finally {
     await host.stop()
-    session.close()
+    connection.close()
     host.hub.close()
   }
   assert.ok(answered > 0 && refused > 0, `both answers (${answered}) and refusals (${refused}) happened`)

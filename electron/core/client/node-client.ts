@@ -2,10 +2,10 @@
  * The client adapter: an HttpHandler that sends a request to the upstream named in its absolute-form target,
  * with keep-alive pooling, over plain TCP or TLS.
  *
- * It is wire-faithful: headers go out in the request's order and case (plus Host, and framing headers only
- * when the request lacks them), redirects are never followed, and bodies are never decoded. Failures before
- * the response head come back as generated responses (STYLE.md §5); a reset after the head makes the body
- * stream error, so the server adapter cuts its client off rather than pretend the body was complete.
+ * It is wire-faithful: headers go out in the request's order and case (plus Host, and framing headers only when the
+ * request lacks them), redirects are never followed, and bodies are never decoded. Failures before the response head
+ * come back as generated responses, marked as made by Nanoscope; a reset after the head makes the body stream error,
+ * so the server adapter cuts its client off rather than pretend the body was complete.
  *
  * Two paths: ordinary exchanges go over Nanoscope's own pooled HTTP/1.1 connections (`wire-exchange.ts`, with
  * Node's llhttp parser), which costs a proxy a fraction of node:http's client; requests that ask to upgrade

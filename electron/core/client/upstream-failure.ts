@@ -1,6 +1,6 @@
 /**
  * Turns a Node socket/TLS error met while reaching an upstream into a response marked as made by Nanoscope
- * (STYLE.md §5), so the UI can say "upstream refused" rather than pretend the upstream sent a 502.
+ * (failures are values, not throws), so the UI can say "upstream refused" rather than pretend the upstream sent a 502.
  */
 import { generatedResponse, type Response } from '../message.ts'
 

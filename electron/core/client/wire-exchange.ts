@@ -1,8 +1,8 @@
 /**
- * One request sent on a pooled `WireConnection` and its response read back, with the client adapter's rules:
- * failures before the response head become generated responses (refused, reset, timeout, TLS: STYLE.md §5), a
- * failure after the head makes the body stream fail, the client going away closes the upstream request, and a
- * pooled connection the upstream had dropped while idle is retried once on a fresh one.
+ * One request sent on a pooled `WireConnection` and its response read back, with the client adapter's rules: failures
+ * before the response head become generated responses (refused, reset, timeout, TLS), so the UI can tell them from
+ * the upstream's own answers, a failure after the head makes the body stream fail, the client going away closes the
+ * upstream request, and a pooled connection the upstream had dropped while idle is retried once on a fresh one.
  */
 import { holdWritesForTurn } from '../turn-writes.ts'
 import { emptyBody, generatedResponse, response, streamBody, type Request, type Response } from '../message.ts'

@@ -32,9 +32,9 @@ export interface TeeOptions {
 }
 
 /**
- * Keeps up to `cap` bytes of a body aside as it goes by (STYLE.md §4). A bytes body is captured at once; a
- * stream body's chunks are passed on unchanged (keeping backpressure) and referenced, not copied, up to the cap;
- * the kept bytes are joined only when asked for. Errors and early destruction propagate both ways.
+ * Keeps up to `cap` bytes of a body aside as it goes by, without holding up or buffering the rest. A bytes body is
+ * captured at once; a stream body's chunks are passed on unchanged (keeping backpressure) and referenced, not copied,
+ * up to the cap; the kept bytes are joined only when asked for. Errors and early destruction propagate both ways.
  * Beware: a consumer that mutates a chunk after reading it changes the kept bytes too.
  */
 export function teeBody(body: Body, cap: number, options: TeeOptions = {}): TeedBody {

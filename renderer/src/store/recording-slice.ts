@@ -105,7 +105,7 @@ export const createRecordingSlice = (transport: Transport): StateCreator<AppStat
 
     applyReplayProgress(p) {
       const r = get().replay
-      if (!r || r.status !== 'running' || r.sessionId !== p.sessionId || p.done < r.done) return
+      if (r?.status !== 'running' || r.sessionId !== p.sessionId || p.done < r.done) return
       set({ replay: { ...r, done: p.done, total: p.total } })
     },
 

@@ -53,7 +53,7 @@ test('the wire printer’s rendering matches the approved text', async () => {
   const logo = await app(request({ target: 'http://cdn.example.com/logo.png', headers: [['Accept', 'image/*']] }))
   await bodyBytes(logo.body)
   const text = (await out.written(2)).join('')
-  if (process.env['APPROVE'] === '1') writeFileSync(APPROVED, text)
+  if (process.env.APPROVE === '1') writeFileSync(APPROVED, text)
   assert.equal(text, readFileSync(APPROVED, 'utf8'))
 })
 
