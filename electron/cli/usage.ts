@@ -104,6 +104,22 @@ Options (import):
   --name N              the session's name (default: har-import)
 `,
   },
+  export: {
+    summary: 'a session as a load script: k6 (JavaScript) or Artillery 2.x (YAML), the recorded requests in order',
+    usage: `Usage: nanoscope export k6 --session S [--out FILE.js] [options]
+       nanoscope export artillery --session S [--out FILE.yml] [options]
+Writes a script that sends the recorded requests in order (method, path and query, headers but hop-by-hop
+ones, Host and Content-Length, bodies), pausing for the recorded idle time between them: run it with
+"k6 run FILE.js" or "artillery run FILE.yml", locally or on their distributed runners. The k6 script is
+written by Grafana's har-to-k6. Bodies a script cannot carry as text go in files in FILE.bodies/ beside it.
+
+Options:
+  --session S           the session to export: a directory or a session's name (required)
+  --out FILE            where to write the script (default: stdout; required when bodies go in files)
+  --target URL          send the requests under this base URL (default: each request's recorded URL)
+  --speed S             1x keeps the recorded pauses, 2x halves them, max drops them (default 1x)
+`,
+  },
   static: {
     summary: 'static file server (seed app 5): serves a folder',
     usage: `Usage: nanoscope static [options]
