@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path'
 import { toArtillery, type LoadScript } from '../recording/artillery-export.ts'
 import { toK6 } from '../recording/k6-export.ts'
 import { bodiesDirFor } from '../recording/load-steps.ts'
-import { openSession, resolveSession } from '../recording/session-store.ts'
+import { openSessionAt } from '../recording/session-location.ts'
 import { checkUrl, parseFlags, UsageError, type FlagSpec } from './args.ts'
 import { parseSpeed } from './record-commands.ts'
 
@@ -27,7 +27,7 @@ export async function runExportCommand(argv: readonly string[]): Promise<void> {
   const target = checkUrl('target', flags.target as string | undefined)
   const speed = parseSpeed(flags.speed as string | undefined)
   const out = flags.out as string | undefined
-  const session = await openSession(await resolveSession(ref))
+  const session = await openSessionAt(ref)
   if (session.torn) process.stderr.write(`recovered: skipped a torn last record of ${session.torn.bytes} bytes at byte ${session.torn.offset} of ${session.torn.file}\n`)
   const bodiesDir = basename(bodiesDirFor(out ?? (engine === 'k6' ? 'load.js' : 'load.yml')))
   const options = { ...(target ? { target } : {}), speed, name: session.manifest.name, bodiesDir }

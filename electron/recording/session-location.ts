@@ -1,0 +1,23 @@
+/**
+ * The one seam between the commands and where a session lives: a local directory (or a name under the data
+ * directory's sessions/), or `s3://bucket/prefix/NAME` in an S3-compatible bucket (s3-session-store.ts, loaded
+ * only when a session is in S3). Nothing named `s3:` is ever made on disk.
+ */
+import { createSession, openSession, resolveSession, type CreateSessionOptions, type Session, type SessionWriter } from './session-store.ts'
+
+/** `s3://…` names a session in a bucket; anything else is a local path or a session's name. */
+export function isS3Ref(ref: string): boolean {
+  return /^s3:\/\//i.test(ref)
+}
+
+/** Reads the session at `ref`: a directory, a session's name, or an `s3://` location. */
+export async function openSessionAt(ref: string): Promise<Session> {
+  if (isS3Ref(ref)) return (await import('./s3-session-store.ts')).openS3Session(ref)
+  return openSession(await resolveSession(ref))
+}
+
+/** Opens the session at `ref` (a directory or an `s3://` location) for recording: new, or appended to. */
+export async function createSessionAt(ref: string, options: CreateSessionOptions & { onProblem?: (line: string) => void } = {}): Promise<SessionWriter> {
+  if (isS3Ref(ref)) return (await import('./s3-session-store.ts')).createS3Session(ref, options)
+  return createSession(ref, options)
+}
