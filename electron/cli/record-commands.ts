@@ -11,7 +11,7 @@ import { standinApp } from '../apps/standin-app.ts'
 import { tlsInterception } from '../tls/interception.ts'
 import { mountApp } from '../proxy/mount-app.ts'
 import { newSessionDir, resolveSession } from '../recording/session-store.ts'
-import { createSessionAt, isS3Ref, openSessionAt } from '../recording/session-location.ts'
+import { createSessionAt, isS3Ref, openSessionAt, uploadSeconds } from '../recording/session-location.ts'
 import { formatReport, replay } from '../recording/replay.ts'
 import { exportSessionHar, importHarFile } from '../recording/sessions-api.ts'
 import type { TornTail } from '../recording/record-log.ts'
@@ -56,6 +56,8 @@ export async function runRecordCommand(argv: readonly string[]): Promise<Running
   }
   process.stdout.write(`nanoscope record listening on ${mounted.server.url}\n`)
   say(`recording to ${dir}${writer.count > 0 ? ` (appending after ${writer.count} exchanges)` : ''}`)
+  const cache = (writer as { cacheDir?: string }).cacheDir
+  if (cache) say(`(through the local folder ${cache}, uploaded every ${uploadSeconds()} s; it is removed once all is uploaded)`)
   warnIfNotLoopback(host)
   const server = mounted
   return {

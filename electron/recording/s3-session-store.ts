@@ -4,7 +4,7 @@
  * whose concatenation in order is the session's `exchanges.log`.
  *
  * Writing records into a local session in a cache folder (the same writer as on disk, session-store.ts) and
- * uploads what the log gained as a new segment every `UPLOAD_INTERVAL_MS` and on close, then the manifest; the
+ * uploads what the log gained as a new segment every `uploadSeconds()` (5 s unless `NANOSCOPE_S3_UPLOAD_SECONDS`) and on close, then the manifest; the
  * cache folder is removed once everything is uploaded. So a `kill -9` loses at most the last interval's
  * exchanges (plus one upload in flight), and whatever was uploaded stays readable. An upload that fails (the
  * network down, the bucket gone) is said once, on `onProblem`; the records stay in the cache and the next
@@ -23,10 +23,9 @@ import { pipeline } from 'node:stream/promises'
 import type { Readable } from 'node:stream'
 import { createSession, LOG_FILE, MANIFEST_FILE, openSession, type CreateSessionOptions, type Session, type SessionInfo, type SessionWriter } from './session-store.ts'
 import { parseFrame, SessionError } from './record-log.ts'
+import { uploadSeconds } from './session-location.ts'
 import { explainS3Error, parseS3Ref, s3Client, s3Ref, type S3Location } from './s3-location.ts'
 
-/** How often a recording uploads what it gained: the most a `kill -9` can lose (`NANOSCOPE_S3_UPLOAD_SECONDS` changes it). */
-export const UPLOAD_INTERVAL_MS = 5000
 
 const SEGMENT_DIGITS = 8
 const segmentKey = (loc: S3Location, n: number) => `${loc.key}/${LOG_FILE}/${String(n).padStart(SEGMENT_DIGITS, '0')}`
@@ -109,6 +108,11 @@ async function put(client: S3Client, bucket: string, key: string, body: Uint8Arr
   }
 }
 
+export interface S3SessionWriter extends SessionWriter {
+  /** The local session the records go to first; it holds them all until close uploads the rest and removes it. */
+  readonly cacheDir: string
+}
+
 export interface CreateS3SessionOptions extends CreateSessionOptions {
   /** Hears a line when an upload fails or recovers (default: stderr). */
   readonly onProblem?: (line: string) => void
@@ -120,7 +124,7 @@ export interface CreateS3SessionOptions extends CreateSessionOptions {
  * Opens `s3://bucket/prefix/NAME` for recording: a new session, or one to append to (its log is downloaded
  * into the cache first). Fails at once, in one line, when the bucket cannot be reached, read or written.
  */
-export async function createS3Session(ref: string, options: CreateS3SessionOptions = {}): Promise<SessionWriter> {
+export async function createS3Session(ref: string, options: CreateS3SessionOptions = {}): Promise<S3SessionWriter> {
   const client = options.client ?? s3Client()
   const loc = parseS3Ref(ref)
   if (loc.key === '') throw new Error(`${ref}: name the session under the bucket: s3://bucket/prefix/NAME`)
@@ -147,7 +151,7 @@ export async function createS3Session(ref: string, options: CreateS3SessionOptio
   }
   const logFile = join(local, LOG_FILE)
   let uploaded = (await stat(logFile)).size
-  const interval = options.uploadIntervalMs ?? (Number(process.env.NANOSCOPE_S3_UPLOAD_SECONDS) * 1000 || UPLOAD_INTERVAL_MS)
+  const interval = options.uploadIntervalMs ?? uploadSeconds() * 1000
   let uploading: Promise<void> | undefined
   let failing: string | undefined
 
@@ -176,6 +180,7 @@ export async function createS3Session(ref: string, options: CreateS3SessionOptio
 
   return {
     dir: where,
+    cacheDir: local,
     get count() { return writer.count },
     get failures() { return writer.failures },
     get lastError() { return writer.lastError ?? failing },

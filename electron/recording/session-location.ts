@@ -21,3 +21,9 @@ export async function createSessionAt(ref: string, options: CreateSessionOptions
   if (isS3Ref(ref)) return (await import('./s3-session-store.ts')).createS3Session(ref, options)
   return createSession(ref, options)
 }
+
+/** Seconds between uploads of a recording to S3: `NANOSCOPE_S3_UPLOAD_SECONDS`, else 5. */
+export function uploadSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.NANOSCOPE_S3_UPLOAD_SECONDS)
+  return Number.isFinite(n) && n > 0 ? n : 5
+}

@@ -128,6 +128,10 @@ test('a recording to s3:// killed with kill -9 keeps every exchange it had uploa
     await send(`${proxy}/three`)
     record.child.kill('SIGKILL')
     await record.exit
+    const cache = /through the local folder (\S+),/.exec(record.err())?.[1]
+    assert.ok(cache, record.err())
+    assert.match(await readFile(join(cache, 'exchanges.log'), 'latin1'), /\/three/, 'the local folder a kill -9 leaves holds every exchange')
+    await rm(join(cache, '..'), { recursive: true, force: true })
     const har = cli(['har', 'export', '--session', session], env, work)
     assert.equal(await har.exit, 0, har.err())
     const paths = (JSON.parse(har.out()) as { log: { entries: Array<{ request: { url: string } }> } }).log.entries.map((e) => new URL(e.request.url).pathname)
