@@ -24,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   standin: async (a) => (await import('./record-commands.ts')).runStandinCommand(a),
   har: async (a) => (await import('./record-commands.ts')).runHarCommand(a),
   export: async (a) => (await import('./export-command.ts')).runExportCommand(a),
+  sessions: async (a) => (await import('./sessions-command.ts')).runSessionsCommand(a),
   ca: async (a) => (await import('./ca-command.ts')).runCaCommand(a),
   run: async (a) => (await import('./run-command.ts')).runRunCommand(a),
   serve: async (a) => (await import('../web/serve-command.ts')).runServeCommand(a),

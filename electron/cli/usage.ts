@@ -120,6 +120,16 @@ Options:
   --speed S             1x keeps the recorded pauses, 2x halves them, max drops them (default 1x)
 `,
   },
+  sessions: {
+    summary: 'lists the sessions in a folder or under an s3://bucket/prefix: location, start, exchanges, size',
+    usage: `Usage: nanoscope sessions list [DIR | s3://bucket/prefix] [--json]
+Lists the sessions in DIR (default: <data dir>/sessions) or directly under an S3 prefix, newest first, one a
+line: where it is, when it started, how many exchanges and how many bytes it holds.
+
+Options:
+  --json                print a JSON array instead (default: text)
+`,
+  },
   static: {
     summary: 'static file server (seed app 5): serves a folder',
     usage: `Usage: nanoscope static [options]

@@ -225,3 +225,60 @@ async function wholeRecordsFrom(file: string, offset: number): Promise<Buffer> {
     await handle.close()
   }
 }
+
+/**
+ * The sessions directly under `s3://bucket/prefix` (each a `NAME/` holding a `session.json`), newest first.
+ * `count` is the manifest's (as of the last close); a session whose log gained segments after that says so in
+ * `problem`, since counting its records would mean reading them.
+ */
+export async function listS3Sessions(ref: string, client: S3Client = s3Client()): Promise<SessionInfo[]> {
+  const loc = parseS3Ref(ref)
+  const where = s3Ref(loc)
+  const prefix = loc.key === '' ? '' : `${loc.key}/`
+  const names: string[] = []
+  let token: string | undefined
+  do {
+    try {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: prefix, Delimiter: '/', ...(token ? { ContinuationToken: token } : {}) }))
+      for (const p of page.CommonPrefixes ?? []) if (p.Prefix) names.push(p.Prefix.slice(prefix.length).replace(/\/$/, ''))
+      token = page.IsTruncated ? page.NextContinuationToken : undefined
+    } catch (error) {
+      throw explainS3Error(error, where)
+    }
+  } while (token)
+  const found: SessionInfo[] = []
+  for (const name of names) {
+    const session: S3Location = { bucket: loc.bucket, key: `${prefix}${name}` }
+    const body = await getObject(client, loc.bucket, `${session.key}/${MANIFEST_FILE}`, where)
+    if (body === undefined) continue
+    const text = Buffer.concat(await body.toArray() as Buffer[]).toString('utf8')
+    let manifest: { name?: unknown; created?: unknown; updated?: unknown; source?: unknown; count?: unknown }
+    try { manifest = JSON.parse(text) as typeof manifest } catch { manifest = {} }
+    const segments = await listSegmentSizes(client, session)
+    const size = Buffer.byteLength(text) + segments.reduce((sum, s) => sum + s.size, 0)
+    const updated = String(manifest.updated ?? manifest.created ?? '')
+    const lastUpload = Math.max(0, ...segments.map((s) => s.modified))
+    const stale = lastUpload > (Date.parse(updated) || 0) + 1000
+    found.push({
+      dir: s3Ref(session), id: name, name: String(manifest.name ?? name), created: String(manifest.created ?? ''), updated,
+      source: String(manifest.source ?? ''), count: Number(manifest.count ?? 0), sizeBytes: size,
+      ...(stale ? { problem: 'the log has grown since the count was written (still recording, or the recorder was killed): replay reads every record' } : {}),
+    })
+  }
+  return found.sort((a, b) => b.created.localeCompare(a.created))
+}
+
+async function listSegmentSizes(client: S3Client, loc: S3Location): Promise<Array<{ size: number; modified: number }>> {
+  const out: Array<{ size: number; modified: number }> = []
+  let token: string | undefined
+  do {
+    try {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: `${loc.key}/${LOG_FILE}/`, ...(token ? { ContinuationToken: token } : {}) }))
+      for (const o of page.Contents ?? []) if (o.Key && /\/\d+$/.test(o.Key)) out.push({ size: o.Size ?? 0, modified: o.LastModified?.getTime() ?? 0 })
+      token = page.IsTruncated ? page.NextContinuationToken : undefined
+    } catch (error) {
+      throw explainS3Error(error, s3Ref(loc))
+    }
+  } while (token)
+  return out
+}

@@ -3,7 +3,7 @@
  * directory's sessions/), or `s3://bucket/prefix/NAME` in an S3-compatible bucket (s3-session-store.ts, loaded
  * only when a session is in S3). Nothing named `s3:` is ever made on disk.
  */
-import { createSession, openSession, resolveSession, type CreateSessionOptions, type Session, type SessionWriter } from './session-store.ts'
+import { createSession, listSessions, openSession, resolveSession, type CreateSessionOptions, type Session, type SessionInfo, type SessionWriter } from './session-store.ts'
 
 /** `s3://…` names a session in a bucket; anything else is a local path or a session's name. */
 export function isS3Ref(ref: string): boolean {
@@ -26,4 +26,10 @@ export async function createSessionAt(ref: string, options: CreateSessionOptions
 export function uploadSeconds(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.NANOSCOPE_S3_UPLOAD_SECONDS)
   return Number.isFinite(n) && n > 0 ? n : 5
+}
+
+/** The sessions under `root`: a folder (default: the data directory's sessions/) or `s3://bucket/prefix`. */
+export async function listSessionsAt(root?: string): Promise<SessionInfo[]> {
+  if (root !== undefined && isS3Ref(root)) return (await import('./s3-session-store.ts')).listS3Sessions(root)
+  return listSessions(root)
 }

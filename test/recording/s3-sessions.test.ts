@@ -6,6 +6,7 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import S3rver from 's3rver'
 import { BIN } from '../support/cli-process.ts'
+import { createSession } from '../../electron/recording/session-store.ts'
 import { startUpstream } from '../support/upstream.ts'
 import { tempDir, waitFor } from './support.ts'
 
@@ -92,6 +93,18 @@ test('a session recorded through the proxy to s3:// is replayed, stood in for, a
     assert.equal(await har.exit, 0, har.err())
     const entries = (JSON.parse(await readFile(join(t.dir, 'out.har'), 'utf8')) as { log: { entries: Array<{ request: { url: string } }> } }).log.entries
     assert.deepEqual(entries.map((e) => new URL(e.request.url).pathname), ['/a', '/b', '/c'])
+
+    const list = cli(['sessions', 'list', 's3://team/shared'], env, work)
+    assert.equal(await list.exit, 0, list.err())
+    assert.match(list.out(), /^s3:\/\/team\/shared\/checkout {2}\d{4}-\d\d-\d\dT[\d:.]+Z {2}3 exchanges {2}\d+(\.\d)? (B|KiB)\n$/)
+    const json = cli(['sessions', 'list', 's3://team/shared', '--json'], env, work)
+    assert.equal(await json.exit, 0, json.err())
+    assert.deepEqual((JSON.parse(json.out()) as Array<{ dir: string; count: number }>).map((x) => [x.dir, x.count]), [[session, 3]])
+    const local = join(t.dir, 'local')
+    await (await createSession(join(local, 'mine'), { name: 'mine' })).close()
+    const localList = cli(['sessions', 'list', local], env, work)
+    assert.equal(await localList.exit, 0, localList.err())
+    assert.match(localList.out(), /local\/mine {2}\S+ {2}0 exchanges {2}\d+ B\n$/)
 
     const k6 = cli(['export', 'k6', '--session', session, '--out', join(t.dir, 'load.js')], env, work)
     assert.equal(await k6.exit, 0, k6.err())
