@@ -54,6 +54,10 @@ async function download(client: S3Client, loc: S3Location, dir: string): Promise
   if (manifest === undefined) throw new SessionError(`${where}/${MANIFEST_FILE}`, 0, 'does not exist, so this is not a Nanoscope session')
   await pipeline(manifest, createWriteStream(join(dir, MANIFEST_FILE)))
   const segments = await listSegments(client, loc)
+  segments.forEach((key, i) => {
+    const n = Number(key.slice(key.lastIndexOf('/') + 1))
+    if (n !== i) throw new SessionError(`${where}/${LOG_FILE}/${String(i).padStart(SEGMENT_DIGITS, '0')}`, 0, `is missing, though segment ${n} is there: the session was only partly uploaded, or partly deleted`)
+  })
   const log = await open(join(dir, LOG_FILE), 'w')
   try {
     for (const key of segments) {

@@ -8,7 +8,9 @@ import S3rver from 's3rver'
 import { BIN } from '../support/cli-process.ts'
 import { createSession } from '../../electron/recording/session-store.ts'
 import { startUpstream } from '../support/upstream.ts'
-import { tempDir, waitFor } from './support.ts'
+import { exchange, tempDir, waitFor } from './support.ts'
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { openS3Session } from '../../electron/recording/s3-session-store.ts'
 
 /** s3rver (an S3-protocol server on a local folder) on 127.0.0.1 with port 0 and the bucket "team". */
 async function startS3(dir: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
@@ -236,6 +238,36 @@ test('a pipeline\'s record block records to s3:// as it does to a folder', async
     assert.deepEqual((await readdir(t.dir)).sort(), ['bucket-store', 'pipeline.json'], 'no folder made beside the pipeline file')
   } finally {
     await upstream.stop()
+    await s3.stop()
+    await t.remove()
+  }
+})
+
+test('a session missing a segment of its log is refused, naming the missing segment, and a torn last segment is recovered', async () => {
+  const t = await tempDir()
+  const s3 = await startS3(join(t.dir, 'bucket-store'))
+  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } })
+  try {
+    const local = join(t.dir, 'local')
+    const writer = await createSession(local, { name: 'parts' })
+    for (const path of ['/a', '/b', '/c']) await writer.append(exchange({ url: `http://h.test${path}` }))
+    await writer.close()
+    const log = await readFile(join(local, 'exchanges.log'))
+    const one = log.byteLength / 3
+    const put = (key: string, body: Uint8Array) => client.send(new PutObjectCommand({ Bucket: 'team', Key: key, Body: body }))
+    for (const prefix of ['gap', 'torn']) await put(`${prefix}/s/session.json`, await readFile(join(local, 'session.json')))
+    await put('gap/s/exchanges.log/00000000', log.subarray(0, one))
+    await put('gap/s/exchanges.log/00000002', log.subarray(2 * one))
+    await assert.rejects(openS3Session('s3://team/gap/s', client), /s3:\/\/team\/gap\/s\/exchanges\.log\/00000001 at byte 0: is missing, though segment 2 is there/)
+
+    await put('torn/s/exchanges.log/00000000', log.subarray(0, 2 * one))
+    await put('torn/s/exchanges.log/00000001', log.subarray(2 * one, 2 * one + 10))
+    const torn = await openS3Session('s3://team/torn/s', client)
+    assert.deepEqual(torn.records.map((r) => new URL(r.request.url).pathname), ['/a', '/b'])
+    assert.equal(torn.torn?.file, 's3://team/torn/s/exchanges.log')
+    assert.equal(torn.torn?.offset, 2 * one)
+  } finally {
+    client.destroy()
     await s3.stop()
     await t.remove()
   }
