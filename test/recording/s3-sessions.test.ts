@@ -96,12 +96,16 @@ test('a session recorded through the proxy to s3:// is replayed, stood in for, a
     const entries = (JSON.parse(await readFile(join(t.dir, 'out.har'), 'utf8')) as { log: { entries: Array<{ request: { url: string } }> } }).log.entries
     assert.deepEqual(entries.map((e) => new URL(e.request.url).pathname), ['/a', '/b', '/c'])
 
+    const imported = cli(['har', 'import', join(t.dir, 'out.har'), '--dir', 's3://team/shared/imported'], env, work)
+    assert.equal(await imported.exit, 0, imported.err())
+    assert.match(imported.out(), /imported 3 entries into s3:\/\/team\/shared\/imported/)
+
     const list = cli(['sessions', 'list', 's3://team/shared'], env, work)
     assert.equal(await list.exit, 0, list.err())
-    assert.match(list.out(), /^s3:\/\/team\/shared\/checkout {2}\d{4}-\d\d-\d\dT[\d:.]+Z {2}3 exchanges {2}\d+(\.\d)? (B|KiB)\n$/)
+    assert.match(list.out(), /^s3:\/\/team\/shared\/checkout {2}\d{4}-\d\d-\d\dT[\d:.]+Z {2}3 exchanges {2}\d+(\.\d)? (B|KiB)$/m)
     const json = cli(['sessions', 'list', 's3://team/shared', '--json'], env, work)
     assert.equal(await json.exit, 0, json.err())
-    assert.deepEqual((JSON.parse(json.out()) as Array<{ dir: string; count: number }>).map((x) => [x.dir, x.count]), [[session, 3]])
+    assert.deepEqual((JSON.parse(json.out()) as Array<{ dir: string; count: number }>).map((x) => [x.dir, x.count]).sort(), [[session, 3], ['s3://team/shared/imported', 3]])
     const local = join(t.dir, 'local')
     await (await createSession(join(local, 'mine'), { name: 'mine' })).close()
     const localList = cli(['sessions', 'list', local], env, work)
