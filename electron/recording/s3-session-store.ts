@@ -147,6 +147,10 @@ export async function createS3Session(ref: string, options: CreateS3SessionOptio
       throw new SessionError(`${where}/${MANIFEST_FILE}`, 0, 'does not exist, and the prefix holds other objects: choose an empty or new prefix for a session')
     }
     writer = await createSession(local, options)
+    if (writer.torn) {
+      await writer.close()
+      throw new SessionError(`${where}/${LOG_FILE}`, writer.torn.offset, `ends inside a record (${writer.torn.reason}); segments are never rewritten, so appending would leave it in the middle: record to a new session`)
+    }
     // Written now, so a session killed before its first upload is still one, and access is checked at once.
     await put(client, loc.bucket, `${loc.key}/${MANIFEST_FILE}`, await readFile(join(local, MANIFEST_FILE)), where)
   } catch (error) {
@@ -188,7 +192,6 @@ export async function createS3Session(ref: string, options: CreateS3SessionOptio
     get count() { return writer.count },
     get failures() { return writer.failures },
     get lastError() { return writer.lastError ?? failing },
-    ...(writer.torn ? { torn: { ...writer.torn, file: `${where}/${LOG_FILE}` } } : {}),
     description: `records each exchange to the session in ${where}`,
     append: (exchange) => writer.append(exchange),
     enqueue: (exchange, settled) => { if (writer.enqueue) writer.enqueue(exchange, settled); else writer.append(exchange).then(() => settled(undefined), settled) },

@@ -9,8 +9,8 @@ import { BIN } from '../support/cli-process.ts'
 import { createSession } from '../../electron/recording/session-store.ts'
 import { startUpstream } from '../support/upstream.ts'
 import { exchange, tempDir, waitFor } from './support.ts'
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import { openS3Session } from '../../electron/recording/s3-session-store.ts'
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { createS3Session, openS3Session } from '../../electron/recording/s3-session-store.ts'
 
 /** s3rver (an S3-protocol server on a local folder) on 127.0.0.1 with port 0 and the bucket "team". */
 async function startS3(dir: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
@@ -270,6 +270,30 @@ test('a session missing a segment of its log is refused, naming the missing segm
     assert.deepEqual(torn.records.map((r) => new URL(r.request.url).pathname), ['/a', '/b'])
     assert.equal(torn.torn?.file, 's3://team/torn/s/exchanges.log')
     assert.equal(torn.torn?.offset, 2 * one)
+    await assert.rejects(createS3Session('s3://team/torn/s', { client }), /s3:\/\/team\/torn\/s\/exchanges\.log at byte \d+: ends inside a record .*record to a new session/)
+  } finally {
+    client.destroy()
+    await s3.stop()
+    await t.remove()
+  }
+})
+
+test('recording again to an s3:// session appends after its records, in a new segment', async () => {
+  const t = await tempDir()
+  const s3 = await startS3(join(t.dir, 'bucket-store'))
+  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } })
+  try {
+    for (const path of ['/first', '/second']) {
+      const writer = await createS3Session('s3://team/again/s', { client, name: 'again' })
+      await writer.append(exchange({ url: `http://h.test${path}` }))
+      const info = await writer.close()
+      assert.equal(info.dir, 's3://team/again/s')
+    }
+    const session = await openS3Session('s3://team/again/s', client)
+    assert.deepEqual(session.records.map((r) => new URL(r.request.url).pathname), ['/first', '/second'])
+    assert.equal(session.manifest.count, 2)
+    const keys = (await client.send(new ListObjectsV2Command({ Bucket: 'team', Prefix: 'again/s/' }))).Contents?.map((o) => o.Key).sort()
+    assert.deepEqual(keys, ['again/s/exchanges.log/00000000', 'again/s/exchanges.log/00000001', 'again/s/session.json'])
   } finally {
     client.destroy()
     await s3.stop()
