@@ -1,7 +1,8 @@
 /**
  * `nanoscope record | replay | standin | har`: seed app 4 (record and replay) on the command line.
  * Server commands print "nanoscope <command> listening on <url>" first and return what SIGINT stops;
- * one-shot commands set `process.exitCode`. Sessions are given as a directory or a name under the data directory.
+ * one-shot commands set `process.exitCode`. Sessions are given as a directory, a name under the data directory,
+ * or an `s3://bucket/prefix/NAME` location (session-location.ts).
  */
 import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
@@ -9,7 +10,8 @@ import { recordProxy } from '../apps/record-proxy.ts'
 import { standinApp } from '../apps/standin-app.ts'
 import { tlsInterception } from '../tls/interception.ts'
 import { mountApp } from '../proxy/mount-app.ts'
-import { createSession, newSessionDir, openSession, resolveSession } from '../recording/session-store.ts'
+import { newSessionDir, resolveSession } from '../recording/session-store.ts'
+import { createSessionAt, isS3Ref, openSessionAt, uploadSeconds } from '../recording/session-location.ts'
 import { formatReport, replay } from '../recording/replay.ts'
 import { exportSessionHar, importHarFile } from '../recording/sessions-api.ts'
 import type { TornTail } from '../recording/record-log.ts'
@@ -34,11 +36,12 @@ export async function runRecordCommand(argv: readonly string[]): Promise<Running
   const target = checkUrl('target', flags.target as string | undefined)
   const name = flags.name as string | undefined
   const dir = (flags.dir as string | undefined) ?? newSessionDir(name, Date.now())
-  if (printPipelineIfAsked('record', flags, seedPipelines.record(path.resolve(dir), name))) return
+  const s3 = isS3Ref(dir)
+  if (printPipelineIfAsked('record', flags, seedPipelines.record(s3 ? dir : path.resolve(dir), name))) return
   const mode = target ? `reverse proxy to ${target}` : 'forward proxy'
   const tls = await tlsOptionsFromFlags(flags)
-  const isNew = !existsSync(dir)
-  const writer = await createSession(dir, { ...(name ? { name } : {}), source: `nanoscope record (${mode})` })
+  const isNew = !s3 && !existsSync(dir)
+  const writer = await createSessionAt(dir, { ...(name ? { name } : {}), source: `nanoscope record (${mode})` })
   sayTorn(writer.torn)
   const app = recordProxy({ ...tls, target, httpsUpstream: flags['https-upstream'] === true, session: writer, out: process.stdout })
   let mounted: Awaited<ReturnType<typeof mountApp>>
@@ -53,13 +56,21 @@ export async function runRecordCommand(argv: readonly string[]): Promise<Running
   }
   process.stdout.write(`nanoscope record listening on ${mounted.server.url}\n`)
   say(`recording to ${dir}${writer.count > 0 ? ` (appending after ${writer.count} exchanges)` : ''}`)
+  const cache = (writer as { cacheDir?: string }).cacheDir
+  if (cache) say(`(through the local folder ${cache}, uploaded every ${uploadSeconds()} s; it is removed once all is uploaded)`)
   warnIfNotLoopback(host)
   const server = mounted
   return {
     async stop() {
       await server.stop()
       await new Promise((resolve) => setTimeout(resolve, 20)) // lets the last finished exchanges reach the writer
-      const info = await writer.close()
+      let info
+      try {
+        info = await writer.close()
+      } catch (error) {
+        say(`nanoscope record: ${(error as Error).message}`)
+        process.exit(1)
+      }
       say(`recorded ${info.count} exchanges to ${dir}${writer.failures > 0 ? ` (${writer.failures} could not be written: ${writer.lastError ?? ''})` : ''}`)
     },
   }
@@ -79,7 +90,7 @@ export async function runReplayCommand(argv: readonly string[]): Promise<void> {
   const speed = parseSpeed(flags.speed as string | undefined)
   const concurrency = flags.concurrency as number | undefined
   if (concurrency === 0) throw new UsageError('--concurrency must be at least 1')
-  const session = await openSession(await resolveSession(ref))
+  const session = await openSessionAt(ref)
   sayTorn(session.torn)
   const report = await replay(session.records, {
     ...(target ? { target } : {}),
@@ -115,8 +126,8 @@ export async function runStandinCommand(argv: readonly string[]): Promise<Runnin
   const ref = flags.session as string | undefined
   if (!ref) throw new UsageError('standin needs --session DIR (a session directory or name)')
   const host = (flags.host as string | undefined) ?? '127.0.0.1'
-  const dir = await resolveSession(ref)
-  const session = await openSession(dir)
+  const session = await openSessionAt(ref)
+  const dir = session.dir
   sayTorn(session.torn)
   const caDir = flags['ca-dir'] as string | undefined
   const tls = flags['no-intercept'] === true ? undefined : await tlsInterception(caDir ? { caDir } : {})

@@ -52,7 +52,8 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   record: proxyHelp('record', 'recording proxy (seed app 4): every exchange appended to a session directory',
     'Seed app 4, record: the proxy, with every exchange appended to a session directory.',
     `
-  --dir D               the session directory (default: a new one under <data dir>/sessions)
+  --dir D               the session directory, or s3://bucket/prefix/NAME (uploaded every 5 s and on stop)
+                        (default: a new one under <data dir>/sessions)
   --name N              the session's name (default: none; the directory's name is used)`),
   replay: {
     summary: 'sends a recorded session\'s requests to a server again and compares the answers',
@@ -61,7 +62,8 @@ Sends the recorded requests again, in order, and compares each answer with the r
 Exits 0 when every answer matched the recording, 1 otherwise.
 
 Options:
-  --session D           a session directory, or a session's name under the data directory (required)
+  --session D           a session directory, a session's name under the data directory, or
+                        s3://bucket/prefix/NAME (required)
   --target URL          send the requests under this base URL (default: each request's recorded URL)
   --speed S             1x, 2x, 0.5x, ... keeps the recorded gaps scaled; max sends back to back (default 1x)
   --concurrency N       requests in flight at once (default 1)
@@ -81,7 +83,7 @@ ever sent to a server. A request matches a recording made over either scheme (sa
 is a 404 naming the nearest recordings, by how alike the path is, then method and query.
 
 Options:
-  --session D           the recording to answer from: a directory or a session's name (required)
+  --session D           the recording to answer from: a directory, a session's name or s3://… (required)
 ${LISTEN('8080')}
   --match-body          requests must also match the recorded body (default off)
   --match-header H      requests must also match this header (repeatable or comma-separated; default none)
@@ -97,11 +99,38 @@ ${LISTEN('8080')}
 HAR 1.2 out of a session, or a HAR file into a new session.
 
 Options (export):
-  --session D           the session to export: a directory or a session's name (required)
+  --session D           the session to export: a directory, a session's name or s3://… (required)
   --out FILE            where to write the HAR (default: stdout)
 Options (import):
-  --dir D               the session directory to write (default: a new one under <data dir>/sessions)
+  --dir D               the session directory to write, or s3://bucket/prefix/NAME
+                        (default: a new one under <data dir>/sessions)
   --name N              the session's name (default: har-import)
+`,
+  },
+  export: {
+    summary: 'a session as a load script: k6 (JavaScript) or Artillery 2.x (YAML), the recorded requests in order',
+    usage: `Usage: nanoscope export k6 --session S [--out FILE.js] [options]
+       nanoscope export artillery --session S [--out FILE.yml] [options]
+Writes a script that sends the recorded requests in order (method, path and query, headers but hop-by-hop
+ones, Host and Content-Length, bodies), pausing for the recorded idle time between them: run it with
+"k6 run FILE.js" or "artillery run FILE.yml", locally or on their distributed runners. The k6 script is
+written by Grafana's har-to-k6. Bodies a script cannot carry as text go in files in FILE.bodies/ beside it.
+
+Options:
+  --session S           the session to export: a directory, a session's name or s3://… (required)
+  --out FILE            where to write the script (default: stdout; required when bodies go in files)
+  --target URL          send the requests under this base URL (default: each request's recorded URL)
+  --speed S             1x keeps the recorded pauses, 2x halves them, max drops them (default 1x)
+`,
+  },
+  sessions: {
+    summary: 'lists the sessions in a folder or under an s3://bucket/prefix: location, start, exchanges, size',
+    usage: `Usage: nanoscope sessions list [DIR | s3://bucket/prefix] [--json]
+Lists the sessions in DIR (default: <data dir>/sessions) or directly under an S3 prefix, newest first, one a
+line: where it is, when it started, how many exchanges and how many bytes it holds.
+
+Options:
+  --json                print a JSON array instead (default: text)
 `,
   },
   static: {

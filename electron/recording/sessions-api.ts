@@ -5,7 +5,8 @@
  * and byte offset) or `HarError`.
  */
 import { readFile, writeFile } from 'node:fs/promises'
-import { openSession, createSession, sessionInfo, type SessionInfo } from './session-store.ts'
+import type { SessionInfo } from './session-store.ts'
+import { createSessionAt, openSessionAt } from './session-location.ts'
 import { replay, type ReplayOptions, type ReplayReport } from './replay.ts'
 import { toHar, type HarExportOptions } from './har-export.ts'
 import { fromHar } from './har-import.ts'
@@ -20,9 +21,9 @@ export { HarError } from './har-import.ts'
 export type { ReplayOptions, ReplayReport, ReplayProgress, ReplayResult } from './replay.ts'
 export { dataDir, sessionsRoot } from './data-dir.ts'
 
-/** HAR 1.2 of a session; written to `out` when given. `torn` says what a torn tail left out. */
+/** HAR 1.2 of a session (a directory, a name or an `s3://` location); written to `out` when given. `torn` says what a torn tail left out. */
 export async function exportSessionHar(dir: string, out?: string, options: HarExportOptions = {}): Promise<{ har: Har; torn?: TornTail }> {
-  const session = await openSession(dir)
+  const session = await openSessionAt(dir)
   const har = toHar(session.records, { comment: `Nanoscope session "${session.manifest.name}"`, ...options })
   if (out !== undefined) await writeFile(out, JSON.stringify(har, null, 1) + '\n')
   return { har, ...(session.torn ? { torn: session.torn } : {}) }
@@ -35,21 +36,22 @@ export interface HarImportResult {
   readonly skipped: ReadonlyArray<{ readonly entry: number; readonly reason: string }>
 }
 
-/** Imports a HAR file into a session in `dir` (created, or appended to). */
+/** Imports a HAR file into a session in `dir` (a directory or an `s3://` location; created, or appended to). */
 export async function importHarFile(file: string, dir: string, name?: string): Promise<HarImportResult> {
   const result = fromHar(await readFile(file))
-  const writer = await createSession(dir, { ...(name ? { name } : {}), source: `HAR import of ${file}` })
+  const writer = await createSessionAt(dir, { ...(name ? { name } : {}), source: `HAR import of ${file}` })
+  let session: SessionInfo
   try {
     for (const x of result.records) await writer.append(x)
   } finally {
-    await writer.close()
+    session = await writer.close()
   }
-  return { session: await sessionInfo(dir), imported: result.records.length, warnings: result.warnings, skipped: result.skipped }
+  return { session, imported: result.records.length, warnings: result.warnings, skipped: result.skipped }
 }
 
 /** Replays a session against its recorded server (or `options.target`), with progress callbacks. */
 export async function replaySession(dir: string, options: ReplayOptions = {}): Promise<ReplayReport & { torn?: TornTail }> {
-  const session = await openSession(dir)
+  const session = await openSessionAt(dir)
   const report = await replay(session.records, options)
   return { ...report, ...(session.torn ? { torn: session.torn } : {}) }
 }

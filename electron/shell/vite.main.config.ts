@@ -21,6 +21,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'node20',
     sourcemap: true,
-    rollupOptions: { output: { format: 'es', entryFileNames: 'desktop.mjs' } },
+    // One module even where the sources import lazily (the S3 session store, loaded only for s3:// sessions).
+    rollupOptions: { output: { format: 'es', entryFileNames: 'desktop.mjs', inlineDynamicImports: true } },
   },
 })

@@ -11,6 +11,8 @@ import { STATIC_FLAGS } from '../../electron/cli/static-command.ts'
 import { CLOCK_FLAGS } from '../../electron/cli/clock-command.ts'
 import { CA_FLAGS } from '../../electron/cli/ca-command.ts'
 import { HAR_EXPORT_FLAGS, HAR_IMPORT_FLAGS, RECORD_FLAGS, REPLAY_FLAGS, STANDIN_FLAGS } from '../../electron/cli/record-commands.ts'
+import { EXPORT_FLAGS } from '../../electron/cli/export-command.ts'
+import { SESSIONS_FLAGS } from '../../electron/cli/sessions-command.ts'
 import { RUN_FLAGS } from '../../electron/cli/run-command.ts'
 import { SERVE_FLAGS } from '../../electron/cli/serve-command.ts'
 
@@ -24,6 +26,8 @@ const SPECS: Record<string, FlagSpec> = {
   replay: REPLAY_FLAGS,
   standin: STANDIN_FLAGS,
   har: { ...HAR_EXPORT_FLAGS, ...HAR_IMPORT_FLAGS },
+  export: EXPORT_FLAGS,
+  sessions: SESSIONS_FLAGS,
   static: STATIC_FLAGS,
   clock: CLOCK_FLAGS,
   ca: CA_FLAGS,

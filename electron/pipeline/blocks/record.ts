@@ -3,7 +3,8 @@ import path from 'node:path'
 import { z } from 'zod'
 import { describe } from '../../core/http.ts'
 import { recordTo } from '../../recording/record-to.ts'
-import { createSession, type SessionWriter } from '../../recording/session-store.ts'
+import type { SessionWriter } from '../../recording/session-store.ts'
+import { createSessionAt, isS3Ref } from '../../recording/session-location.ts'
 import type { ExchangeWriter } from '../../recording/recorded-exchange.ts'
 import type { BlockKind } from '../block.ts'
 import { describeMatch } from '../match.ts'
@@ -12,7 +13,7 @@ import { commonFields, whenMatched } from './common.ts'
 const schema = z.strictObject({
   use: z.literal('record'),
   ...commonFields,
-  dir: z.string().min(1).describe('the session folder, relative to the pipeline file (made if missing; appended to if a session)'),
+  dir: z.string().min(1).describe('the session folder, relative to the pipeline file (made if missing; appended to if a session), or s3://bucket/prefix/NAME'),
   sessionName: z.string().min(1).optional().describe('the session\'s name in its manifest'),
 })
 export type RecordBlock = z.infer<typeof schema>
@@ -24,7 +25,7 @@ export const recordBlock: BlockKind<RecordBlock> = {
   example: { use: 'record', dir: './sessions/today' },
   describe: (b) => `records ${b.match ? describeMatch(b.match) : 'each exchange'} to the session in ${b.dir}`,
   build: (b, context) => {
-    const dir = path.resolve(context.baseDir, b.dir)
+    const dir = isS3Ref(b.dir) ? b.dir : path.resolve(context.baseDir, b.dir)
     if (context.session) {
       const record = recordTo(context.session, { clock: context.clock })
       return { filter: b.match ? describe(recordBlock.describe(b), whenMatched(b.match, 'recordMatched', (req, next) => record(next)(req))) : record }
@@ -45,7 +46,7 @@ export const recordBlock: BlockKind<RecordBlock> = {
     return {
       filter: describe(recordBlock.describe({ ...b, dir }), filter),
       async start() {
-        writer = await createSession(dir, { ...(b.sessionName ? { name: b.sessionName } : {}), source: `nanoscope pipeline (${context.listenerName})`, clock: context.clock })
+        writer = await createSessionAt(dir, { ...(b.sessionName ? { name: b.sessionName } : {}), source: `nanoscope pipeline (${context.listenerName})`, clock: context.clock })
         return `recording to ${dir}${writer.count > 0 ? ` (appending after ${writer.count} exchanges)` : ''}`
       },
       async close() { await writer?.close() },

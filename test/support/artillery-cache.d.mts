@@ -1,0 +1,2 @@
+export function artilleryCache(): string
+export function artilleryBin(dir?: string): string
