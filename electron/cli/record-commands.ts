@@ -64,7 +64,7 @@ export async function runRecordCommand(argv: readonly string[]): Promise<Running
     async stop() {
       await server.stop()
       await new Promise((resolve) => setTimeout(resolve, 20)) // lets the last finished exchanges reach the writer
-      let info
+      let info: Awaited<ReturnType<typeof writer.close>>
       try {
         info = await writer.close()
       } catch (error) {

@@ -28,6 +28,7 @@ async function writeSession(dir: string): Promise<void> {
     requestHeaders: [['Host', 'old.test'], ['Content-Type', 'application/octet-stream']],
   }))
   await writer.append(exchange({
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the body holds ${…} on purpose, to show the exports do not read it as a variable
     method: 'POST', url: 'http://old.test/tmpl', startedAt: t0 + 1410, durationMs: 10, requestBody: 'hello {{ name }} ${name}',
     requestHeaders: [['Host', 'old.test'], ['Content-Type', 'text/plain']],
   }))
@@ -69,6 +70,7 @@ test('nanoscope export artillery writes a script that names each recorded reques
 
     // The processor module sets each file body, byte for byte.
     const processor = createRequire(import.meta.url)(join(t.dir, 'load.bodies', 'processor.cjs')) as Record<string, (p: { body?: unknown }, c: unknown, e: unknown, next: () => void) => void>
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the body holds ${…} on purpose, to show the exports do not read it as a variable
     for (const [r, expected] of [[blob!, BINARY], [tmpl!, Buffer.from('hello {{ name }} ${name}')]] as const) {
       const params: { body?: unknown } = {}
       let called = false
@@ -122,6 +124,7 @@ export default http
     assert.deepEqual(Object.keys(headersOf(get![2])).map((n) => n.toLowerCase()), ['accept'])
     assert.equal(cart![2], '{"sku":"A-1","n":2}')
     assert.deepEqual(Buffer.from(blob![2] as ArrayBuffer), BINARY, 'a binary body is read from its file with open(file, "b")')
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the body holds ${…} on purpose, to show the exports do not read it as a variable
     assert.equal(Buffer.from(tmpl![2] as ArrayBuffer).toString(), 'hello {{ name }} ${name}', 'a body holding ${ is not read as an LI-HAR variable')
     assert.equal(del![2], 'x')
     assert.deepEqual(headersOf(del![3]), {}, 'no Content-Type is added to a body recorded without one')
