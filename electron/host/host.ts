@@ -17,6 +17,7 @@ import { SessionsController } from './sessions.ts'
 import { tlsInterception } from '../tls/interception.ts'
 import { caInfo } from '../tls/certificate-authority.ts'
 import { chromiumTrustArgs } from '../tls/fingerprints.ts'
+import { Breakpoints } from '../pipeline/breakpoints.ts'
 import { BLOCK_KINDS } from '../pipeline/registry.ts'
 import { blockJsonSchema, checkBlocks } from '../pipeline/pipeline-file.ts'
 import { pipelineFileText } from '../pipeline/print-pipeline.ts'
@@ -51,6 +52,9 @@ export class Host {
   readonly listeners: Listeners
   readonly events = new EventBus()
   readonly sessions: SessionsController
+  /** Every exchange a breakpoint block holds; windows see each change as a `paused` event. */
+  readonly breakpoints: Breakpoints
+  #openSessions = 0
   private readonly caDir: string | undefined
   /** Whether proxies decrypt HTTPS (see HostOptions.interceptHttps). */
   readonly intercepting: boolean
@@ -61,8 +65,11 @@ export class Host {
     const intercept = options.interceptHttps
     this.caDir = typeof intercept === 'object' ? intercept.caDir : undefined
     this.intercepting = !!intercept
+    this.breakpoints = new Breakpoints(this.clock)
+    this.breakpoints.onChange((paused) => this.events.emit('paused', { paused: [...paused] }))
     this.listeners = new Listeners({
       clock: this.clock,
+      breakpoints: this.breakpoints,
       ...(intercept ? { tls: () => tlsInterception({
         ...(this.caDir ? { caDir: this.caDir } : {}),
         ...(typeof intercept === 'object' && intercept.passthrough ? { passthrough: [...intercept.passthrough] } : {}),
@@ -115,12 +122,15 @@ export class Host {
   }
 
   async stop(): Promise<void> {
+    // Closing the host continues everything paused, unchanged: nothing hangs.
+    this.breakpoints.releaseAll()
     await this.sessions.stopAll(this.listeners.list().filter((l) => this.listeners.get(l.id)?.switches).map((l) => l.id))
     await this.listeners.stopAll()
   }
 
   openSession(sink: EventSink, backedUp: () => boolean = () => false): HostSession {
     const removeSink = this.events.add(sink)
+    this.#openSessions++
     let unsubscribe: (() => void) | undefined
     const handlers: Handlers = {
       subscribe: async () => {
@@ -192,6 +202,15 @@ export class Host {
         })))
         return { fileName: `${listenerId ? proxies[0]!.name.replace(/[^\w.-]+/g, '-') : 'nanoscope'}.pipeline.json`, content }
       },
+      listPaused: async () => this.breakpoints.list(),
+      continuePaused: async ({ id, edits }) => ({ resolved: this.breakpoints.resolve(id, { kind: 'continue', ...(edits ? { edits } : {}) }) }),
+      abortPaused: async ({ id }) => ({ resolved: this.breakpoints.resolve(id, { kind: 'abort' }) }),
+      respondPaused: async ({ id, status, reason, headers, body }) => ({
+        resolved: this.breakpoints.resolve(id, {
+          kind: 'respond', status, ...(reason ? { reason } : {}), headers: headers ?? [],
+          body: !body ? Buffer.alloc(0) : 'text' in body ? Buffer.from(body.text, 'utf8') : Buffer.from(body.base64, 'base64'),
+        }),
+      }),
       getCa: async () => {
         const info = await caInfo(this.caDir ? { dir: this.caDir } : {})
         return { ...info, chromiumFlag: chromiumTrustArgs(info.spki).join(' '), intercepting: this.intercepting }
@@ -207,6 +226,8 @@ export class Host {
       close: () => {
         unsubscribe?.()
         removeSink()
+        // The last window closing continues everything paused: nobody is left to answer it.
+        if (--this.#openSessions === 0) this.breakpoints.releaseAll()
       },
     }
   }

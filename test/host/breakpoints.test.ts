@@ -1,0 +1,144 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import http from 'node:http'
+import { Host } from '../../electron/host/host.ts'
+import type { ExchangeSummary, PausedExchange } from '../../shared/exchange.ts'
+import { startUpstream, type TestUpstream } from '../support/upstream.ts'
+import { until } from '../support/wait.ts'
+import { send } from '../pipeline/fixtures.ts'
+
+interface Setup { host: Host; upstream: TestUpstream; url: string; paused: () => PausedExchange[]; exchanges: ExchangeSummary[]; dispatch: (name: string, args: unknown) => Promise<unknown> }
+
+async function setup(t: { after(fn: () => Promise<void> | void): void }, block: Record<string, unknown>): Promise<Setup> {
+  const upstream = await startUpstream((req, res, body) => {
+    res.setHeader('Content-Type', 'text/plain')
+    res.end(`upstream saw ${req.method} ${req.url} ${body.toString()}`)
+  })
+  const host = new Host()
+  t.after(async () => { await host.stop(); await upstream.stop() })
+  const proxy = await host.startListener({ kind: 'proxy', mode: 'reverse', target: upstream.url, port: 0, name: 'api', pipeline: [{ use: 'breakpoint', ...block }] })
+  let paused: PausedExchange[] = []
+  const exchanges: ExchangeSummary[] = []
+  const session = host.openSession((name, payload) => {
+    if (name === 'paused') paused = (payload as { paused: PausedExchange[] }).paused
+    if (name === 'exchanges') exchanges.push(...(payload as { exchanges: ExchangeSummary[] }).exchanges)
+  })
+  t.after(() => session.close())
+  await session.dispatch('subscribe', {})
+  return { host, upstream, url: proxy.url, paused: () => paused, exchanges, dispatch: (n, a) => session.dispatch(n, a) }
+}
+
+test('a paused request continues as edited: method, URL, headers in order and case, and a body whose Content-Length follows it', async (t) => {
+  const s = await setup(t, { match: { path: '/api/*' }, on: ['request'] })
+  const answer = send(s.url, { method: 'POST', path: '/api/items', headers: { 'Content-Type': 'text/plain', 'Content-Length': '5' }, body: 'hello' })
+  await until(() => s.paused().length === 1, 5000, 'the request paused')
+  const p = s.paused()[0]!
+  assert.equal(p.phase, 'request')
+  assert.equal(Buffer.from(p.requestBody, 'base64').toString(), 'hello')
+  assert.ok(p.exchangeId, 'the pause names its Traffic row')
+  await until(() => s.exchanges.some((e) => e.id === p.exchangeId && e.outcome.kind === 'pending'), 5000, 'the Traffic row there, pending, while paused')
+  assert.equal(s.upstream.requests.length, 0, 'nothing reached the server while paused')
+  const headers = p.requestHeaders.filter(([n]) => n.toLowerCase() !== 'connection').map(([n, v]) => [n, v] as [string, string])
+  const url = p.url.replace('/api/items', '/api/items?edited=1')
+  const r = await s.dispatch('continuePaused', { id: p.id, edits: { method: 'PUT', url, headers: [['X-First', 'One'], ...headers, ['x-lower', 'kept']], body: { text: 'edited body' } } }) as { resolved: boolean }
+  assert.equal(r.resolved, true)
+  const res = await answer
+  assert.equal(res.body.toString(), 'upstream saw PUT /api/items?edited=1 edited body')
+  const got = s.upstream.requests[0]!
+  assert.equal(got.rawHeaders[0], 'X-First', 'the edited first header arrives first, case kept')
+  assert.ok(got.rawHeaders.includes('x-lower'))
+  assert.equal(got.rawHeaders[got.rawHeaders.indexOf('Content-Length') + 1], '11', 'Content-Length followed the edited body')
+  await until(() => s.paused().length === 0, 2000, 'the paused list emptied for every window')
+  assert.equal(await s.dispatch('continuePaused', { id: p.id }).then((x) => (x as { resolved: boolean }).resolved), false, 'a second answer finds nothing paused')
+})
+
+test('a hand-edited Content-Length stands, even when the body changed', async (t) => {
+  const s = await setup(t, {})
+  const answer = send(s.url, { method: 'POST', path: '/x', body: 'abc' }).catch((e: Error) => e)
+  await until(() => s.paused().length === 1, 5000, 'paused')
+  const p = s.paused()[0]!
+  const headers = p.requestHeaders.map(([n, v]) => [n, n.toLowerCase() === 'content-length' ? '4' : v] as [string, string])
+  await s.dispatch('continuePaused', { id: p.id, edits: { headers, body: { text: 'abcd' } } })
+  await answer
+  assert.equal(s.upstream.requests[0]!.body.toString(), 'abcd')
+})
+
+test('an aborted request never reaches the server and the client\'s connection is closed', async (t) => {
+  const s = await setup(t, {})
+  const answer = send(s.url, { path: '/secret' }).then(() => 'answered', (e: Error) => `failed: ${e.message}`)
+  await until(() => s.paused().length === 1, 5000, 'paused')
+  await s.dispatch('abortPaused', { id: s.paused()[0]!.id })
+  assert.match(await answer, /^failed: /)
+  await new Promise((r) => setTimeout(r, 100))
+  assert.equal(s.upstream.requests.length, 0)
+})
+
+test('Respond answers the client from the editor without going upstream', async (t) => {
+  const s = await setup(t, {})
+  const answer = send(s.url, { path: '/r' })
+  await until(() => s.paused().length === 1, 5000, 'paused')
+  await s.dispatch('respondPaused', { id: s.paused()[0]!.id, status: 418, headers: [['X-From', 'editor']], body: { text: 'short and stout' } })
+  const res = await answer
+  assert.equal(res.status, 418)
+  assert.equal(res.headers['x-from'], 'editor')
+  assert.equal(res.headers['content-length'], '15')
+  assert.equal(res.body.toString(), 'short and stout')
+  assert.equal(s.upstream.requests.length, 0)
+})
+
+test('a paused response is edited before it reaches the client', async (t) => {
+  const s = await setup(t, { on: ['response'] })
+  const answer = send(s.url, { path: '/resp' })
+  await until(() => s.paused().length === 1, 5000, 'paused')
+  const p = s.paused()[0]!
+  assert.equal(p.phase, 'response')
+  assert.equal(p.status, 200)
+  assert.equal(Buffer.from(p.responseBody!, 'base64').toString(), 'upstream saw GET /resp ')
+  await s.dispatch('continuePaused', { id: p.id, edits: { status: 201, headers: p.responseHeaders, body: { text: 'changed' } } })
+  const res = await answer
+  assert.equal(res.status, 201)
+  assert.equal(res.body.toString(), 'changed')
+  assert.equal(res.headers['content-length'], '7')
+})
+
+test('a breakpoint nobody answers continues unchanged after its timeout, and its row says so', async (t) => {
+  const s = await setup(t, { timeoutSeconds: 0.3 })
+  const res = await send(s.url, { method: 'POST', path: '/late', body: 'as sent' })
+  assert.equal(res.body.toString(), 'upstream saw POST /late as sent')
+  await until(() => s.exchanges.some((e) => e.path === '/late' && e.outcome.kind === 'completed'), 5000, 'the row completed')
+  assert.match(s.exchanges.find((e) => e.path === '/late' && e.outcome.kind === 'completed')!.note ?? '', /breakpoint timed out: request continued unchanged/)
+})
+
+test('a client that leaves while paused is marked, and continuing it sends nothing upstream', async (t) => {
+  const s = await setup(t, {})
+  const req = http.request(`${s.url}/gone`, { agent: false })
+  req.on('error', () => undefined)
+  req.end()
+  await until(() => s.paused().length === 1, 5000, 'paused')
+  req.destroy()
+  await until(() => s.paused()[0]?.clientGone === true, 5000, 'the pause marked as client gone')
+  await s.dispatch('continuePaused', { id: s.paused()[0]!.id })
+  await new Promise((r) => setTimeout(r, 200))
+  assert.equal(s.upstream.requests.length, 0)
+})
+
+test('200 requests paused at once are all released on timeout: none lost, none sent twice', async (t) => {
+  const s = await setup(t, { timeoutSeconds: 1 })
+  const answers = Array.from({ length: 200 }, (_, i) => send(s.url, { path: `/many/${i}`, timeoutMs: 15_000 }))
+  await until(() => s.paused().length === 200, 10_000, 'all 200 paused')
+  assert.equal(s.upstream.requests.length, 0)
+  const results = await Promise.all(answers)
+  assert.ok(results.every((r, i) => r.body.toString() === `upstream saw GET /many/${i} `))
+  const paths = s.upstream.requests.map((r) => r.url).sort()
+  assert.equal(paths.length, 200)
+  assert.equal(new Set(paths).size, 200)
+  assert.equal(s.paused().length, 0)
+})
+
+test('stopping the host continues everything paused, unchanged', async (t) => {
+  const s = await setup(t, {})
+  const answer = send(s.url, { path: '/at-close' })
+  await until(() => s.paused().length === 1, 5000, 'paused')
+  s.host.breakpoints.releaseAll()
+  assert.equal((await answer).body.toString(), 'upstream saw GET /at-close ')
+})
