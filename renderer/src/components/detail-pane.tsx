@@ -14,6 +14,7 @@ import { formatBytes, formatClock, protocolText, statusText, statusTone } from '
 import { messageOf } from '../store/session-slice.ts'
 import { ruleText, rulesOf } from '../lib/rules.ts'
 import { useApp, useAppStore } from '../store/use-app.ts'
+import { BreakpointEditor } from './breakpoint-editor.tsx'
 import { BodyViewer } from './body-viewer.tsx'
 import { FramesPanel } from './frames-panel.tsx'
 import { HeadersTable } from './headers-table.tsx'
@@ -32,6 +33,7 @@ export function DetailPane() {
   const store = useAppStore()
   const id = useApp((s) => s.selectedId)
   const summary = useApp((s) => (s.selectedId === undefined ? undefined : s.byId.get(s.selectedId)))
+  const paused = useApp((s) => (s.selectedId === undefined ? undefined : s.pausedByExchange[s.selectedId]))
   const [loaded, setLoaded] = useState<Loaded | undefined>(undefined)
   // The tab chosen for this exchange; another exchange opens on its first view (Headers), not on the last tab used.
   const [chosen, setChosen] = useState<{ readonly id: string; readonly tab: Tab } | undefined>(undefined)
@@ -72,6 +74,7 @@ export function DetailPane() {
         <button type="button" className="btn btn-small" aria-label="Close detail (Esc)" data-testid="detail-close"
           onClick={() => { store.getState().closeDetail(); focusTable() }}>✕</button>
       </header>
+      {paused && <BreakpointEditor key={paused.id} paused={paused} />}
       {head && <Overview exchange={head} detail={detail} />}
       <div className="tabs" role="tablist" aria-label="Message">
         {tabs.map((t) => (

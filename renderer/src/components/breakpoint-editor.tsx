@@ -1,0 +1,150 @@
+/**
+ * The editor of an exchange a breakpoint holds, at the top of the detail pane: the request's Method, URL,
+ * Headers and Body (or the response's Status, Headers and Body), and Continue, Abort and Respond. Headers are
+ * one `Name: value` a line, as on the wire, order and case kept. Only what the user changed is sent, so an
+ * untouched Content-Length follows an edited body (the host does that) and an edited one stands.
+ *
+ * Keyboard: Tab walks the fields then the buttons; Enter on a button acts; Escape leaves a field (focus goes
+ * to the editor, so the next Tab starts at its first field again).
+ */
+import { useId, useRef, useState, type KeyboardEvent } from 'react'
+import type { PausedEdits, PausedExchange, RawHeaderList } from '../../../shared/exchange.ts'
+import { formatClock } from '../lib/format.ts'
+import { messageOf } from '../store/session-slice.ts'
+import { useAppStore } from '../store/use-app.ts'
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+/** Headers as the editor shows them: one `Name: value` a line. */
+export function headersText(headers: RawHeaderList): string {
+  return headers.map(([n, v]) => `${n}: ${v}`).join('\n')
+}
+
+/** The editor's header lines back to pairs; a line that is not `Name: value` is a problem naming its number. */
+export function parseHeaders(text: string): { headers: [string, string][] } | { problem: string } {
+  const headers: [string, string][] = []
+  const lines = text.split(/\r?\n/)
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() === '') continue
+    const colon = line.indexOf(':')
+    const name = colon > 0 ? line.slice(0, colon) : ''
+    if (!TOKEN.test(name)) return { problem: `Headers line ${i + 1} is not "Name: value": ${line.slice(0, 60)}` }
+    headers.push([name, line.slice(colon + 1).replace(/^[ \t]+/, '')])
+  }
+  return { headers }
+}
+
+/** A body as editable text: UTF-8 when it decodes cleanly, else base64 (and the editor says so). */
+function bodyForEditing(base64: string): { text: string; binary: boolean } {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), binary: false }
+  } catch {
+    return { text: base64, binary: true }
+  }
+}
+
+export function BreakpointEditor({ paused }: { paused: PausedExchange }) {
+  const store = useAppStore()
+  const response = paused.phase === 'response'
+  const initialHeaders = headersText((response ? paused.responseHeaders : paused.requestHeaders) ?? [])
+  const initialBody = bodyForEditing((response ? paused.responseBody : paused.requestBody) ?? '')
+  const [method, setMethod] = useState(paused.method)
+  const [url, setUrl] = useState(paused.url)
+  const [status, setStatus] = useState(String(paused.status ?? 200))
+  const [headers, setHeaders] = useState(initialHeaders)
+  const [body, setBody] = useState(initialBody.text)
+  const [problem, setProblem] = useState<string | undefined>(undefined)
+  const [busy, setBusy] = useState(false)
+  const box = useRef<HTMLFormElement>(null)
+  const id = useId()
+
+  const edits = (): PausedEdits | undefined => {
+    const parsed = parseHeaders(headers)
+    if ('problem' in parsed) { setProblem(parsed.problem); return undefined }
+    const code = Number(status)
+    if (response && !(Number.isInteger(code) && code >= 100 && code <= 599)) { setProblem('Status must be a whole number from 100 to 599'); return undefined }
+    return {
+      ...(!response && method !== paused.method ? { method } : {}),
+      ...(!response && url !== paused.url ? { url } : {}),
+      ...(response && code !== paused.status ? { status: code } : {}),
+      ...(headers !== initialHeaders ? { headers: parsed.headers } : {}),
+      ...(body !== initialBody.text ? { body: initialBody.binary ? { base64: body.trim() } : { text: body } } : {}),
+    }
+  }
+
+  const act = async (what: 'continue' | 'abort' | 'respond'): Promise<void> => {
+    setProblem(undefined)
+    const s = store.getState()
+    let call: Promise<boolean>
+    if (what === 'abort') call = s.abortPaused(paused.id)
+    else {
+      const e = edits()
+      if (!e) return
+      if (what === 'continue') call = s.continuePaused({ id: paused.id, ...(Object.keys(e).length ? { edits: e } : {}) })
+      else {
+        const parsed = parseHeaders(headers) as { headers: [string, string][] }
+        const code = response ? Number(status) : 200
+        call = s.respondPaused({
+          id: paused.id, status: code, headers: response ? parsed.headers : [['Content-Type', 'text/plain; charset=utf-8']],
+          body: response ? (initialBody.binary ? { base64: body.trim() } : { text: body }) : { text: '' },
+        })
+      }
+    }
+    setBusy(true)
+    try {
+      if (!await call) s.notify('That exchange is no longer paused (someone else answered it, or it timed out).')
+    } catch (error) {
+      setProblem(messageOf(error))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const leaveField = (e: KeyboardEvent<HTMLElement>): void => {
+    if (e.key !== 'Escape') return
+    e.preventDefault()
+    e.stopPropagation()
+    box.current?.focus()
+  }
+
+  return (
+    <form ref={box} tabIndex={-1} className="breakpoint-editor" aria-label={`Paused ${paused.phase}`} data-testid="breakpoint-editor"
+      onSubmit={(e) => { e.preventDefault(); void act('continue') }}>
+      <p className="breakpoint-title">
+        <strong>Paused {response ? 'response' : 'request'}</strong>
+        {' '}— {response ? 'before it goes to the client' : 'before it goes to the server'}; continues unchanged by itself at {formatClock(paused.timeoutAt)}.
+        {paused.clientGone && <span className="breakpoint-gone" data-testid="client-gone"> The client has gone away: continuing sends nothing upstream.</span>}
+      </p>
+      {!response && (
+        <div className="breakpoint-line">
+          <label htmlFor={`${id}-method`}>Method</label>
+          <input id={`${id}-method`} className="mono breakpoint-method" value={method} spellCheck={false} onChange={(e) => setMethod(e.target.value)} onKeyDown={leaveField} />
+          <label htmlFor={`${id}-url`}>URL</label>
+          <input id={`${id}-url`} className="mono breakpoint-url" value={url} spellCheck={false} onChange={(e) => setUrl(e.target.value)} onKeyDown={leaveField} />
+        </div>
+      )}
+      {response && (
+        <div className="breakpoint-line">
+          <label htmlFor={`${id}-status`}>Status</label>
+          <input id={`${id}-status`} className="mono breakpoint-method" inputMode="numeric" value={status} onChange={(e) => setStatus(e.target.value)} onKeyDown={leaveField} />
+        </div>
+      )}
+      <label htmlFor={`${id}-headers`}>Headers</label>
+      <textarea id={`${id}-headers`} className="mono" rows={Math.min(12, headers.split('\n').length + 1)} spellCheck={false} wrap="off"
+        value={headers} onChange={(e) => setHeaders(e.target.value)} onKeyDown={leaveField} />
+      <label htmlFor={`${id}-body`}>Body</label>
+      {initialBody.binary && <p className="muted" id={`${id}-body-note`}>Binary body, shown and edited as base64.</p>}
+      <textarea id={`${id}-body`} className="mono" rows={Math.min(12, body.split('\n').length + 1)} spellCheck={false}
+        {...(initialBody.binary ? { 'aria-describedby': `${id}-body-note` } : {})}
+        value={body} onChange={(e) => setBody(e.target.value)} onKeyDown={leaveField} />
+      {problem && <p className="error-text" role="alert">{problem}</p>}
+      <div className="form-row">
+        <button type="submit" className="btn btn-primary btn-small" disabled={busy}>Continue</button>
+        <button type="button" className="btn btn-small btn-danger" disabled={busy} onClick={() => void act('abort')}>Abort</button>
+        <button type="button" className="btn btn-small" disabled={busy} onClick={() => void act('respond')}
+          title={response ? 'Send the edited response to the client' : 'Answer the client with an empty 200 without going to the server'}>Respond</button>
+      </div>
+    </form>
+  )
+}
