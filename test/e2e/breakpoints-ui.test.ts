@@ -102,6 +102,19 @@ test('a breakpoint holds curl\'s request in the window, where it is edited and c
   assert.deepEqual(await aborted, { exit: 52 }, 'curl got an empty reply: the connection was closed')
   assert.ok(!upstream.requests.some((r) => r.url === '/api/abort'), 'the server never saw the aborted request')
 
+  // Respond on a paused request: the editor becomes a response to fill in, and the server is never contacted.
+  const instead = curl([`${apiUrl}/api/instead`])
+  await row('/api/instead').getByTestId('paused-word').waitFor()
+  await row('/api/instead').click()
+  await page.getByRole('form', { name: 'Paused request' }).getByRole('button', { name: 'Respond' }).click()
+  const answer = page.getByRole('form', { name: 'Answer the paused request' })
+  await answer.getByLabel('Status', { exact: true }).fill('201')
+  await answer.getByLabel('Body', { exact: true }).fill('from the editor')
+  assert.deepEqual(await axeViolations(page), [], 'the answer form has no WCAG 2 A/AA violations')
+  await answer.getByRole('button', { name: 'Respond' }).click()
+  assert.deepEqual(await instead, { status: 201, body: 'from the editor' })
+  assert.ok(!upstream.requests.some((r) => r.url === '/api/instead'), 'the server never saw the answered request')
+
   // A paused response, answered from the editor.
   const answered = curl([`${apiUrl}/resp/one`])
   await row('/resp/one').getByTestId('paused-word').waitFor()

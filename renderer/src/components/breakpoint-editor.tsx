@@ -44,9 +44,23 @@ function bodyForEditing(base64: string): { text: string; binary: boolean } {
   }
 }
 
+/** What a paused request is answered with when Respond is first pressed: the user fills it in. */
+const BLANK_ANSWER: PausedExchange['requestHeaders'] = [['Content-Type', 'text/plain; charset=utf-8']]
+
+/**
+ * On a paused request, Respond first turns the editor into a response to fill in (Status, Headers, Body);
+ * Respond again sends it to the client, and the server is never contacted.
+ */
 export function BreakpointEditor({ paused }: { paused: PausedExchange }) {
+  const [answering, setAnswering] = useState(false)
+  return answering
+    ? <Editor key="answer" paused={{ ...paused, status: 200, responseHeaders: BLANK_ANSWER, responseBody: '' }} answering onBack={() => setAnswering(false)} />
+    : <Editor key="held" paused={paused} answering={false} onAnswer={() => setAnswering(true)} />
+}
+
+function Editor({ paused, answering, onAnswer, onBack }: { paused: PausedExchange; answering: boolean; onAnswer?: () => void; onBack?: () => void }) {
   const store = useAppStore()
-  const response = paused.phase === 'response'
+  const response = paused.phase === 'response' || answering
   const initialHeaders = headersText((response ? paused.responseHeaders : paused.requestHeaders) ?? [])
   const initialBody = bodyForEditing((response ? paused.responseBody : paused.requestBody) ?? '')
   const [method, setMethod] = useState(paused.method)
@@ -78,16 +92,16 @@ export function BreakpointEditor({ paused }: { paused: PausedExchange }) {
     const s = store.getState()
     let call: Promise<boolean>
     if (what === 'abort') call = s.abortPaused(paused.id)
+    else if (what === 'respond' && !response) { onAnswer?.(); return }
     else {
       const e = edits()
       if (!e) return
       if (what === 'continue') call = s.continuePaused({ id: paused.id, ...(Object.keys(e).length ? { edits: e } : {}) })
       else {
         const parsed = parseHeaders(headers) as { headers: [string, string][] }
-        const code = response ? Number(status) : 200
         call = s.respondPaused({
-          id: paused.id, status: code, headers: response ? parsed.headers : [['Content-Type', 'text/plain; charset=utf-8']],
-          body: response ? (initialBody.binary ? { base64: body.trim() } : { text: body }) : { text: '' },
+          id: paused.id, status: Number(status), headers: parsed.headers,
+          body: initialBody.binary ? { base64: body.trim() } : { text: body },
         })
       }
     }
@@ -109,11 +123,11 @@ export function BreakpointEditor({ paused }: { paused: PausedExchange }) {
   }
 
   return (
-    <form ref={box} tabIndex={-1} className="breakpoint-editor" aria-label={`Paused ${paused.phase}`} data-testid="breakpoint-editor"
-      onSubmit={(e) => { e.preventDefault(); void act('continue') }}>
+    <form ref={box} tabIndex={-1} className="breakpoint-editor" aria-label={answering ? 'Answer the paused request' : `Paused ${paused.phase}`} data-testid="breakpoint-editor"
+      onSubmit={(e) => { e.preventDefault(); void act(answering ? 'respond' : 'continue') }}>
       <p className="breakpoint-title">
-        <strong>Paused {response ? 'response' : 'request'}</strong>
-        {' '}— {response ? 'before it goes to the client' : 'before it goes to the server'}; continues unchanged by itself at {formatClock(paused.timeoutAt)}.
+        <strong>{answering ? 'Answer the paused request' : `Paused ${paused.phase}`}</strong>
+        {' '}— {answering ? 'Respond sends this to the client; the server is never contacted' : response ? 'before it goes to the client' : 'before it goes to the server'}; continues unchanged by itself at {formatClock(paused.timeoutAt)}.
         {paused.clientGone && <span className="breakpoint-gone" data-testid="client-gone"> The client has gone away: continuing sends nothing upstream.</span>}
       </p>
       {!response && (
@@ -140,10 +154,12 @@ export function BreakpointEditor({ paused }: { paused: PausedExchange }) {
         value={body} onChange={(e) => setBody(e.target.value)} onKeyDown={leaveField} />
       {problem && <p className="error-text" role="alert">{problem}</p>}
       <div className="form-row">
-        <button type="submit" className="btn btn-primary btn-small" disabled={busy}>Continue</button>
+        {answering
+          ? <button type="button" className="btn btn-small" disabled={busy} onClick={onBack}>Back to the request</button>
+          : <button type="submit" className="btn btn-primary btn-small" disabled={busy}>Continue</button>}
         <button type="button" className="btn btn-small btn-danger" disabled={busy} onClick={() => void act('abort')}>Abort</button>
-        <button type="button" className="btn btn-small" disabled={busy} onClick={() => void act('respond')}
-          title={response ? 'Send the edited response to the client' : 'Answer the client with an empty 200 without going to the server'}>Respond</button>
+        <button type={answering ? 'submit' : 'button'} className={`btn btn-small${answering ? ' btn-primary' : ''}`} disabled={busy} onClick={answering ? undefined : () => void act('respond')}
+          title={paused.phase === 'response' ? 'Send the edited response to the client' : answering ? 'Send this response to the client' : 'Write a response to send the client instead of going to the server'}>Respond</button>
       </div>
     </form>
   )
