@@ -1,11 +1,12 @@
 /**
- * A row's context menu (right click, the Menu key or Shift+F10): copy the URL or the request as curl, resend it,
- * or filter the table to its host. A WAI-ARIA menu: arrow keys move, Esc closes, focus goes back to the table.
+ * A row's context menu (right click, the Menu key or Shift+F10): copy the URL or the request as curl, break on
+ * requests like it (a breakpoint block in its listener's pipeline), resend it, or filter the table to its host. A WAI-ARIA menu: arrow keys move, Esc closes, focus goes back to the table.
  */
 import { useEffect, useRef, type KeyboardEvent } from 'react'
 import { copyText } from '../lib/clipboard.ts'
 import { toCurl } from '../lib/curl.ts'
 import { focusTable } from '../lib/focus.ts'
+import { breakpointLike, breaksOn, toggledBreakpoint } from '../lib/break-like.ts'
 import { useAppStore } from '../store/use-app.ts'
 
 export interface RowMenuAt { readonly id: string; readonly x: number; readonly y: number }
@@ -36,6 +37,7 @@ export function RowMenu({ at, onClose, onDone }: { at: RowMenuAt; onClose: () =>
         return (await copyText(toCurl(detail, listener))) ? 'Copied as curl' : 'Copy failed'
       },
     },
+    ...breakItem(),
     { id: 'resend', label: 'Resend', run: async () => { const r = await s.run('resend', { id: at.id }); return r ? `Resent: ${r.status}` : undefined } },
     {
       id: 'filter-host', label: `Only host ${exchange.host}`, run: async () => {
@@ -44,6 +46,23 @@ export function RowMenu({ at, onClose, onDone }: { at: RowMenuAt; onClose: () =>
       },
     },
   ]
+
+  /** Adds (or takes out) a breakpoint for requests like this one in its listener's pipeline. */
+  function breakItem(): Item[] {
+    const listener = s.listeners.find((l) => l.id === exchange!.listenerId)
+    const block = breakpointLike(exchange!)
+    if (!listener?.blocks || !block) return []
+    const on = breaksOn(listener.blocks, block)
+    return [{
+      id: 'break-like', label: on ? 'Stop breaking on requests like this' : 'Break on requests like this',
+      run: async () => {
+        const { pipeline, added } = toggledBreakpoint(listener.blocks ?? [], block)
+        const info = await s.run('setPipeline', { listenerId: listener.id, pipeline })
+        if (!info) return undefined
+        return added ? `Requests like this now pause: ${exchange!.method} ${block.match.host}${block.match.path}` : 'Requests like this no longer pause'
+      },
+    }]
+  }
 
   const choose = (item: Item): void => {
     onClose()
