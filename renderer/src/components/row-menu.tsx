@@ -1,13 +1,22 @@
 /**
- * A row's context menu (right click, the Menu key or Shift+F10): copy the URL or the request as curl, break on
+ * A row's context menu (right click, the Menu key or Shift+F10): copy the URL or the request as curl, fetch, HTTPie or
+ * Python requests, break on
  * requests like it (a breakpoint block in its listener's pipeline), resend it, or filter the table to its host. A WAI-ARIA menu: arrow keys move, Esc closes, focus goes back to the table.
  */
 import { useEffect, useRef, type KeyboardEvent } from 'react'
 import { copyText } from '../lib/clipboard.ts'
 import { toCurl } from '../lib/curl.ts'
+import { toFetch, toHttpie, toPythonRequests } from '../lib/code-snippets.ts'
 import { focusTable } from '../lib/focus.ts'
 import { breakpointLike, breaksOn, toggledBreakpoint } from '../lib/break-like.ts'
 import { useAppStore } from '../store/use-app.ts'
+
+/** The other languages a request can be copied as, besides curl. */
+const CODE = [
+  { label: 'fetch', make: toFetch },
+  { label: 'HTTPie', make: toHttpie },
+  { label: 'Python requests', make: toPythonRequests },
+] as const
 
 export interface RowMenuAt { readonly id: string; readonly x: number; readonly y: number }
 
@@ -37,6 +46,14 @@ export function RowMenu({ at, onClose, onDone }: { at: RowMenuAt; onClose: () =>
         return (await copyText(toCurl(detail, listener))) ? 'Copied as curl' : 'Copy failed'
       },
     },
+    ...CODE.map(({ label, make }): Item => ({
+      id: `copy-${label.toLowerCase().replace(/\W+/g, '-')}`, label: `Copy as ${label}`, run: async () => {
+        const detail = await s.run('getExchange', { id: at.id })
+        if (!detail) return 'This exchange is no longer kept'
+        const listener = s.listeners.find((l) => l.id === detail.listenerId)
+        return (await copyText(make(detail, listener))) ? `Copied as ${label}` : 'Copy failed'
+      },
+    })),
     ...breakItem(),
     { id: 'resend', label: 'Resend', run: async () => { const r = await s.run('resend', { id: at.id }); return r ? `Resent: ${r.status}` : undefined } },
     {
