@@ -67,8 +67,10 @@ export interface Commands {
   setPipeline: [{ listenerId: string; pipeline: unknown[] }, ListenerInfo]
   /** The running proxies (or one) as a pipeline file that `nanoscope run` runs to the same effect. */
   exportPipeline: [{ listenerId?: string }, { fileName: string; content: string }]
-  /** The exchanges breakpoint blocks hold right now. */
+  /** The exchanges breakpoint blocks hold right now, without their bodies. */
   listPaused: [Record<string, never>, PausedExchange[]]
+  /** One paused exchange with its bodies (for the editor), or null when it is no longer paused. */
+  getPaused: [{ id: string }, PausedExchange | null]
   /** Sends a paused request on (or a paused response to the client), with the editor's changes; false if no longer paused. */
   continuePaused: [{ id: string; edits?: PausedEdits }, { resolved: boolean }]
   /** Closes the client's connection; a paused request never reaches the server. */
@@ -105,7 +107,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos',
   'listSessions', 'getRecording', 'startRecording', 'stopRecording', 'setStandIn', 'renameSession', 'deleteSession',
   'exportHar', 'importHar', 'replaySession', 'startClockDemo', 'getCa', 'listBlockKinds', 'checkPipeline', 'setPipeline',
-  'exportPipeline', 'listPaused', 'continuePaused', 'abortPaused', 'respondPaused',
+  'exportPipeline', 'listPaused', 'getPaused', 'continuePaused', 'abortPaused', 'respondPaused',
 ]
 export const EVENT_NAMES: readonly EventName[] = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames', 'recording', 'sessions', 'replayProgress', 'paused']
 

@@ -307,11 +307,15 @@ export interface PausedExchange {
   readonly method: string
   readonly url: string
   readonly requestHeaders: RawHeaderList
-  /** The request body as base64 (held whole while paused). */
-  readonly requestBody: string
+  /** The held request body's length in bytes. */
+  readonly requestSize: number
+  /** The request body as base64: only in `getPaused`'s answer (lists and events leave bodies out). */
+  readonly requestBody?: string
   readonly status?: number
   readonly reason?: string
   readonly responseHeaders?: RawHeaderList
+  readonly responseSize?: number
+  /** The response body as base64: only in `getPaused`'s answer. */
   readonly responseBody?: string
 }
 

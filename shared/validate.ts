@@ -85,6 +85,7 @@ export const COMMAND_SCHEMAS: Record<CommandName, z.ZodType> = {
   setPipeline: z.strictObject({ listenerId: text, pipeline: list }),
   exportPipeline: z.strictObject({ listenerId: text.optional() }),
   listPaused: none,
+  getPaused: ids('id'),
   continuePaused: z.strictObject({ id: text, edits: z.strictObject({
     method: z.string().regex(TOKEN, 'must be a method name (a token)').optional(),
     url: text.max(65_536).regex(/^\S+$/, 'must have no spaces or line breaks').optional(),

@@ -203,6 +203,7 @@ export class Host {
         return { fileName: `${listenerId ? proxies[0]!.name.replace(/[^\w.-]+/g, '-') : 'nanoscope'}.pipeline.json`, content }
       },
       listPaused: async () => this.breakpoints.list(),
+      getPaused: async ({ id }) => this.breakpoints.get(id) ?? null,
       continuePaused: async ({ id, edits }) => ({ resolved: this.breakpoints.resolve(id, { kind: 'continue', ...(edits ? { edits } : {}) }) }),
       abortPaused: async ({ id }) => ({ resolved: this.breakpoints.resolve(id, { kind: 'abort' }) }),
       respondPaused: async ({ id, status, reason, headers, body }) => ({

@@ -32,6 +32,11 @@ interface Entry {
   readonly stopWatching: () => void
 }
 
+function withoutBodies(p: PausedExchange): PausedExchange {
+  const { requestBody: _request, responseBody: _response, ...rest } = p
+  return rest
+}
+
 const ID_PREFIX = randomBytes(3).toString('hex')
 
 export class Breakpoints {
@@ -64,10 +69,12 @@ export class Breakpoints {
     })
   }
 
+  /** Every pause without its bodies (which may be megabytes each): what lists and events carry. */
   list(): PausedExchange[] {
-    return [...this.#entries.values()].map((e) => e.info)
+    return [...this.#entries.values()].map((e) => withoutBodies(e.info))
   }
 
+  /** One pause with its bodies, for the editor. */
   get(id: string): PausedExchange | undefined {
     return this.#entries.get(id)?.info
   }

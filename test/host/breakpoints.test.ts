@@ -34,7 +34,10 @@ test('a paused request continues as edited: method, URL, headers in order and ca
   await until(() => s.paused().length === 1, 5000, 'the request paused')
   const p = s.paused()[0]!
   assert.equal(p.phase, 'request')
-  assert.equal(Buffer.from(p.requestBody, 'base64').toString(), 'hello')
+  assert.equal(p.requestBody, undefined, 'events carry no bodies')
+  assert.equal(p.requestSize, 5)
+  const full = await s.dispatch('getPaused', { id: p.id }) as PausedExchange
+  assert.equal(Buffer.from(full.requestBody!, 'base64').toString(), 'hello', 'getPaused gives the body')
   assert.ok(p.exchangeId, 'the pause names its Traffic row')
   await until(() => s.exchanges.some((e) => e.id === p.exchangeId && e.outcome.kind === 'pending'), 5000, 'the Traffic row there, pending, while paused')
   assert.equal(s.upstream.requests.length, 0, 'nothing reached the server while paused')
@@ -93,8 +96,10 @@ test('a paused response is edited before it reaches the client', async (t) => {
   const p = s.paused()[0]!
   assert.equal(p.phase, 'response')
   assert.equal(p.status, 200)
-  assert.equal(Buffer.from(p.responseBody!, 'base64').toString(), 'upstream saw GET /resp ')
+  const full = await s.dispatch('getPaused', { id: p.id }) as PausedExchange
+  assert.equal(Buffer.from(full.responseBody!, 'base64').toString(), 'upstream saw GET /resp ')
   await s.dispatch('continuePaused', { id: p.id, edits: { status: 201, headers: p.responseHeaders, body: { text: 'changed' } } })
+  assert.equal(await s.dispatch('getPaused', { id: p.id }), null, 'a resolved pause is gone')
   const res = await answer
   assert.equal(res.status, 201)
   assert.equal(res.body.toString(), 'changed')

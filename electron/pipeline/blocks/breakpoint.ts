@@ -43,7 +43,7 @@ export const breakpointBlock: BlockKind<BreakpointBlock> = {
         if ('passed' in held) notes.push('breakpoint: request body too large to hold; passed unchanged')
         else {
           req = Object.freeze({ ...req, body: bytesBody(held.held) })
-          const r = await registry.pause({ ...common(req, context, timeoutMs), phase: 'request', requestBody: held.held.toString('base64') })
+          const r = await registry.pause({ ...common(req, context, timeoutMs), phase: 'request', requestSize: held.held.byteLength, requestBody: held.held.toString('base64') })
           if (r.kind === 'abort') return aborted()
           if (r.kind === 'respond') return answered(r)
           if (req.signal?.aborted) return aborted() // the client left while paused: nothing goes upstream
@@ -58,8 +58,8 @@ export const breakpointBlock: BlockKind<BreakpointBlock> = {
         else {
           res = Object.freeze({ ...res, body: bytesBody(held.held) })
           const r = await registry.pause({
-            ...common(req, context, timeoutMs), phase: 'response', requestBody: '',
-            status: res.status, reason: res.reason, responseHeaders: res.headers.map(([n, v]) => [n, v] as const), responseBody: held.held.toString('base64'),
+            ...common(req, context, timeoutMs), phase: 'response', requestSize: 0,
+            status: res.status, reason: res.reason, responseHeaders: res.headers.map(([n, v]) => [n, v] as const), responseSize: held.held.byteLength, responseBody: held.held.toString('base64'),
           })
           if (r.kind === 'abort') return aborted()
           if (r.kind === 'respond') return answered(r)

@@ -7,7 +7,7 @@
  * Keyboard: Tab walks the fields then the buttons; Enter on a button acts; Escape leaves a field (focus goes
  * to the editor, so the next Tab starts at its first field again).
  */
-import { useId, useRef, useState, type KeyboardEvent } from 'react'
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
 import type { PausedEdits, PausedExchange, RawHeaderList } from '../../../shared/exchange.ts'
 import { formatClock } from '../lib/format.ts'
 import { messageOf } from '../store/session-slice.ts'
@@ -51,8 +51,19 @@ const BLANK_ANSWER: PausedExchange['requestHeaders'] = [['Content-Type', 'text/p
  * On a paused request, Respond first turns the editor into a response to fill in (Status, Headers, Body);
  * Respond again sends it to the client, and the server is never contacted.
  */
-export function BreakpointEditor({ paused }: { paused: PausedExchange }) {
+export function BreakpointEditor({ paused: live }: { paused: PausedExchange }) {
+  const store = useAppStore()
   const [answering, setAnswering] = useState(false)
+  // Lists and events leave the bodies out (they may be megabytes); the editor asks for this one's.
+  const [full, setFull] = useState<PausedExchange | null | undefined>(undefined)
+  useEffect(() => {
+    let current = true
+    store.getState().command('getPaused', { id: live.id }).then((p) => { if (current) setFull(p) }, () => { if (current) setFull(null) })
+    return () => { current = false }
+  }, [live.id, store])
+  if (full === undefined) return <p className="muted breakpoint-editor">Loading the paused {live.phase}…</p>
+  if (full === null) return null
+  const paused = { ...full, clientGone: live.clientGone }
   return answering
     ? <Editor key="answer" paused={{ ...paused, status: 200, responseHeaders: BLANK_ANSWER, responseBody: '' }} answering onBack={() => setAnswering(false)} />
     : <Editor key="held" paused={paused} answering={false} onAnswer={() => setAnswering(true)} />
