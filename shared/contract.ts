@@ -15,6 +15,8 @@ export interface Snapshot {
   readonly listeners: readonly ListenerInfo[]
   readonly capturing: boolean
   readonly settings: Settings
+  /** What breakpoints hold right now (without bodies); `paused` events follow. */
+  readonly paused?: readonly PausedExchange[]
 }
 
 /** Commands: name → [argument, result]. */

@@ -116,6 +116,9 @@ export class Host {
   }
 
   async stopListener(id: string): Promise<boolean> {
+    // Its paused exchanges go on unchanged first, so stopping it does not wait on them.
+    const name = this.listeners.get(id)?.info.name
+    if (name !== undefined) this.breakpoints.releaseAll((p) => p.listenerName === name)
     const stopped = await this.listeners.stop(id)
     if (stopped) this.events.emit('listeners', { listeners: this.listeners.list() })
     return stopped
@@ -142,7 +145,7 @@ export class Host {
         unsubscribe = stop
         return {
           version: CONTRACT_VERSION, exchanges: snapshot, listeners: this.listeners.list(),
-          capturing: this.hub.capturing, settings: this.hub.settings,
+          capturing: this.hub.capturing, settings: this.hub.settings, paused: this.breakpoints.list(),
         }
       },
       listListeners: async () => this.listeners.list(),

@@ -91,9 +91,9 @@ export class Breakpoints {
     return true
   }
 
-  /** Continues every pause unchanged (the host or the last window is closing). Returns how many. */
-  releaseAll(): number {
-    const ids = [...this.#entries.keys()]
+  /** Continues every pause unchanged (the host or the last window is closing), or those `which` picks. Returns how many. */
+  releaseAll(which: (p: PausedExchange) => boolean = () => true): number {
+    const ids = [...this.#entries].filter(([, e]) => which(e.info)).map(([id]) => id)
     for (const id of ids) this.resolve(id, { kind: 'continue', why: 'released' })
     return ids.length
   }

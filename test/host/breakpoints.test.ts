@@ -147,3 +147,34 @@ test('stopping the host continues everything paused, unchanged', async (t) => {
   s.host.breakpoints.releaseAll()
   assert.equal((await answer).body.toString(), 'upstream saw GET /at-close ')
 })
+
+test('a chunked response held at a breakpoint reaches the client whole, continued unchanged or with an edited body', async (t) => {
+  const upstream = await startUpstream((_req, res) => { res.write('first '); setTimeout(() => res.end('second'), 20) })
+  const host = new Host()
+  t.after(async () => { await host.stop(); await upstream.stop() })
+  const proxy = await host.startListener({ kind: 'proxy', mode: 'reverse', target: upstream.url, port: 0, pipeline: [{ use: 'breakpoint', on: ['response'] }] })
+  const first = send(proxy.url, { path: '/one' })
+  await until(() => host.breakpoints.list().length === 1, 5000, 'paused')
+  const held = host.breakpoints.list()[0]!
+  // Transfer-Encoding is hop-by-hop, gone before blocks see the response: the client's framing is made afresh.
+  assert.ok(!held.responseHeaders?.some(([n]) => n.toLowerCase() === 'transfer-encoding'))
+  assert.equal(held.responseSize, 12)
+  host.breakpoints.resolve(held.id, { kind: 'continue' })
+  assert.equal((await first).body.toString(), 'first second')
+  const second = send(proxy.url, { path: '/two' })
+  await until(() => host.breakpoints.list().length === 1, 5000, 'paused again')
+  host.breakpoints.resolve(host.breakpoints.list()[0]!.id, { kind: 'continue', edits: { body: { text: 'a new body' } } })
+  assert.equal((await second).body.toString(), 'a new body')
+})
+
+test('stopping a listener continues its paused exchanges, so the stop does not wait on them', async (t) => {
+  const s = await setup(t, {})
+  const answer = send(s.url, { path: '/at-stop' }).then((r) => r.body.toString(), (e: Error) => e.message)
+  await until(() => s.paused().length === 1, 5000, 'paused')
+  const listener = s.host.listeners.list()[0]!
+  const started = Date.now()
+  await s.host.stopListener(listener.id)
+  assert.ok(Date.now() - started < 3000, 'the stop did not wait for a timeout')
+  assert.equal(s.host.breakpoints.list().length, 0)
+  await answer
+})

@@ -180,7 +180,13 @@ const TAG_WORDS: Readonly<Record<string, string>> = {
   'stand-in': 'stand-in: answered from a recorded session',
   'stand-in-miss': 'stand-in miss: no recorded answer matched',
   recorded: 'recorded: written to a session',
+  breakpoint: 'breakpoint: held at a breakpoint',
+  'aborted-at-breakpoint': 'aborted at a breakpoint: the client\'s connection was closed',
+  'answered-at-breakpoint': 'answered at a breakpoint: the response came from the editor',
 }
+
+/** Rules are listed on their own, and a `note:` tag is the exchange's note, shown above. */
+const shownTag = (t: string): boolean => !t.startsWith('rule:') && !t.startsWith('note:')
 
 function tagWords(tag: string): string {
   return TAG_WORDS[tag] ?? tag
@@ -212,7 +218,7 @@ function Overview({ exchange: e, detail }: { exchange: ExchangeSummary; detail: 
         {rulesOf(e).length > 0 && (
           <div><dt>Blocks</dt><dd data-testid="detail-rules">{rulesOf(e).map((r) => `${r.block} on ${r.listener}`).join(', ')} ({ruleText(e).split(' · ')[0]})</dd></div>
         )}
-        {e.tags.some((t) => !t.startsWith('rule:')) && <div><dt>Tags</dt><dd data-testid="tags">{e.tags.filter((t) => !t.startsWith('rule:')).map(tagWords).join('; ')}</dd></div>}
+        {e.tags.some(shownTag) && <div><dt>Tags</dt><dd data-testid="tags">{e.tags.filter(shownTag).map(tagWords).join('; ')}</dd></div>}
         {detail?.tunnel && (
           <div><dt>Tunnel</dt><dd className="num">↑ {formatBytes(detail.tunnel.bytesUp)} ↓ {formatBytes(detail.tunnel.bytesDown)}{detail.tunnel.error ? ` — ${detail.tunnel.error}` : ''}</dd></div>
         )}

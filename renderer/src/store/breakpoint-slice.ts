@@ -1,7 +1,7 @@
 /**
  * The exchanges breakpoint blocks hold, as every window sees them: `paused` events replace the list whole,
  * whoever resolved one (this window, another, or a test through the contract), so each row and editor
- * follows live.
+ * follows live; the subscribe snapshot carries the list as it was, so a window that (re)connects starts right.
  */
 import type { StateCreator } from 'zustand/vanilla'
 import type { ArgsOf, Transport } from '../../../shared/contract.ts'
@@ -13,7 +13,6 @@ export interface BreakpointSlice {
   readonly pausedByExchange: Readonly<Record<string, PausedExchange>>
   readonly pausedList: readonly PausedExchange[]
   listenBreakpoints(): () => void
-  refreshPaused(): Promise<void>
   applyPaused(list: readonly PausedExchange[]): void
   continuePaused(args: ArgsOf<'continuePaused'>): Promise<boolean>
   abortPaused(id: string): Promise<boolean>
@@ -25,10 +24,6 @@ export const createBreakpointSlice = (transport: Transport): StateCreator<AppSta
   pausedList: [],
 
   listenBreakpoints() { return transport.on('paused', (p) => get().applyPaused(p.paused)) },
-
-  async refreshPaused() {
-    try { get().applyPaused(await transport.invoke('listPaused', {})) } catch { /* not connected yet: the next resync asks again */ }
-  },
 
   applyPaused(list) {
     const byExchange: Record<string, PausedExchange> = {}

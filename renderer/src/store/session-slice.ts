@@ -101,8 +101,7 @@ export const createSessionSlice = (transport: Transport, options: StoreOptions =
     const mine = ++generation
     try {
       const snapshot = await transport.invoke('subscribe', {})
-      if (mine === generation) get().applySnapshot(snapshot)
-      if (mine === generation) void get().refreshPaused()
+      if (mine === generation) { get().applySnapshot(snapshot); get().applyPaused(snapshot.paused ?? []) }
     } catch (error) {
       if (mine === generation) get().notify(`Could not load the traffic: ${messageOf(error)}`)
     }
