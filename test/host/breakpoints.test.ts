@@ -178,3 +178,21 @@ test('stopping a listener continues its paused exchanges, so the stop does not w
   assert.equal(s.host.breakpoints.list().length, 0)
   await answer
 })
+
+test('a response larger than a breakpoint holds passes unchanged, and its row says why', async (t) => {
+  const big = Buffer.alloc(9 * 1024 * 1024, 0x61)
+  const upstream = await startUpstream((_req, res) => { res.write(big.subarray(0, 1024)); res.end(big.subarray(1024)) })
+  const host = new Host()
+  t.after(async () => { await host.stop(); await upstream.stop() })
+  const exchanges: ExchangeSummary[] = []
+  const session = host.openSession((name, payload) => { if (name === 'exchanges') exchanges.push(...(payload as { exchanges: ExchangeSummary[] }).exchanges) })
+  t.after(() => session.close())
+  await session.dispatch('subscribe', {})
+  const proxy = await host.startListener({ kind: 'proxy', mode: 'reverse', target: upstream.url, port: 0, pipeline: [{ use: 'breakpoint', on: ['response'] }] })
+  const res = await send(proxy.url, { path: '/big', timeoutMs: 20_000 })
+  assert.equal(host.breakpoints.list().length, 0, 'nothing was paused')
+  assert.equal(res.body.length, big.length)
+  assert.ok(res.body.equals(big))
+  await until(() => exchanges.some((e) => e.path === '/big' && e.outcome.kind === 'completed'), 5000, 'the row completed')
+  assert.equal(exchanges.find((e) => e.path === '/big' && e.outcome.kind === 'completed')!.note, 'breakpoint: response body too large to hold; passed unchanged')
+})
