@@ -35,8 +35,11 @@ export interface Commands {
   resumeCapture: [Record<string, never>, { capturing: boolean }]
   getSettings: [Record<string, never>, Settings]
   updateSettings: [Partial<Settings>, Settings]
-  /** Sends a captured request through its proxy again; it appears as a new exchange. */
-  resend: [{ id: string }, { status: number }]
+  /**
+   * Sends a captured request through its proxy again, changed by `edits` if given (Edit and resend); it appears as a
+   * new exchange tagged `resent` and `resent-from:ID`, the original's id.
+   */
+  resend: [{ id: string; edits?: PausedEdits }, { status: number }]
   /** Launches Chromium through a proxy with a fresh profile, where Chromium is installed. */
   launchBrowser: [{ listenerId: string }, { launched: boolean; message: string }]
   /** A listener's chaos engine and the presets the pane offers. */

@@ -4,7 +4,7 @@
  * exchange batches after a snapshot, plus the host-wide events.
  */
 import { CONTRACT_VERSION, isCommandName, type ArgsOf, type CommandName, type ResultOf } from '../../shared/contract.ts'
-import type { ChaosInfo, Settings, StartListenerRequest } from '../../shared/exchange.ts'
+import type { ChaosInfo, PausedEdits, Settings, StartListenerRequest } from '../../shared/exchange.ts'
 import { CHAOS_PRESETS } from '../chaos/presets.ts'
 import { validateArgs } from '../../shared/validate.ts'
 import { systemClock, type Clock } from '../core/clock.ts'
@@ -18,6 +18,7 @@ import { tlsInterception } from '../tls/interception.ts'
 import { caInfo } from '../tls/certificate-authority.ts'
 import { chromiumTrustArgs } from '../tls/fingerprints.ts'
 import { Breakpoints } from '../pipeline/breakpoints.ts'
+import { editedRequest } from '../pipeline/blocks/breakpoint.ts'
 import { BLOCK_KINDS } from '../pipeline/registry.ts'
 import { blockJsonSchema, checkBlocks } from '../pipeline/pipeline-file.ts'
 import { pipelineFileText } from '../pipeline/print-pipeline.ts'
@@ -158,7 +159,7 @@ export class Host {
       resumeCapture: async () => this.setCapturing(true),
       getSettings: async () => this.hub.settings,
       updateSettings: async (changes) => this.hub.updateSettings(changes),
-      resend: async ({ id }) => this.resend(id),
+      resend: async ({ id, edits }) => this.resend(id, edits),
       launchBrowser: async ({ listenerId }) => {
         const listener = this.listeners.get(listenerId)
         if (!listener) throw new Error(`launchBrowser: no listener "${listenerId}"`)
@@ -282,12 +283,18 @@ export class Host {
     return { capturing: this.hub.capturing }
   }
 
-  /** Sends a captured request through its listener's pipeline again, so it shows up as a new exchange. */
-  private async resend(id: string): Promise<{ status: number }> {
+  /**
+   * Sends a captured request through its listener's pipeline again, changed by `edits` if given (Content-Length
+   * follows an edited body unless the edits set it), so it shows up as a new exchange linked to this one.
+   */
+  private async resend(id: string, edits?: PausedEdits): Promise<{ status: number }> {
     const detail = this.hub.detail(id)
     if (!detail) throw new Error(`resend: no exchange "${id}" (it may have been cleared or evicted)`)
-    if (detail.requestBody?.missing !== undefined) throw new Error('resend: the request body did not all arrive (it was answered before the client sent it all), so it cannot be sent again exactly')
-    if (detail.requestBody?.truncated) throw new Error('resend: the request body was larger than the capture cap, so it cannot be sent again exactly')
+    if (!edits?.body) {
+      // An edited body replaces what was captured; otherwise the capture must hold the body whole.
+      if (detail.requestBody?.missing !== undefined) throw new Error('resend: the request body did not all arrive (it was answered before the client sent it all), so it cannot be sent again exactly')
+      if (detail.requestBody?.truncated) throw new Error('resend: the request body was larger than the capture cap, so it cannot be sent again exactly')
+    }
     const listener = this.listeners.get(detail.listenerId) ?? this.listeners.get(this.listeners.list()[0]?.id ?? '')
     if (!listener) throw new Error('resend: no proxy is running to send it through')
     const body = detail.requestBody ? Buffer.from(detail.requestBody.base64, 'base64') : undefined
@@ -295,7 +302,7 @@ export class Host {
       method: detail.method, target: detail.method === 'CONNECT' ? detail.target : detail.url,
       headers: detail.requestHeaders.map(([n, v]) => [n, v] as const), ...(body ? { body } : {}),
     })
-    const res = await listener.handler(Object.freeze({ ...req, tags: ['resent'] }))
+    const res = await listener.handler(Object.freeze({ ...editedRequest(req, edits), tags: ['resent', `resent-from:${id}`] }))
     await bodyBytes(res.body).catch(() => undefined)
     return { status: res.status }
   }

@@ -151,4 +151,25 @@ test('a breakpoint holds curl\'s request in the window, where it is edited and c
   await page.getByRole('menuitem', { name: 'Stop breaking on requests like this' }).click()
   await page.getByText('Requests like this no longer pause').waitFor()
   assert.deepEqual(await curl([`${apiUrl}/free/one`]), { status: 200, body: 'upstream saw GET /free/one ' })
+
+  // Edit and resend: the same editor, filled with a captured request; the new exchange links to the original.
+  await row('/free/two').click()
+  await page.getByTestId('edit-resend').click()
+  const resend = page.getByRole('form', { name: 'Edit and resend' })
+  assert.equal(await resend.getByLabel('Method', { exact: true }).inputValue(), 'GET')
+  await resend.getByLabel('Method', { exact: true }).fill('POST')
+  await resend.getByLabel('Body', { exact: true }).fill('resent body')
+  assert.deepEqual(await axeViolations(page), [], 'Edit and resend has no WCAG 2 A/AA violations')
+  const before = upstream.requests.length
+  await resend.getByRole('button', { name: 'Send' }).click()
+  await page.getByText('Sent: 200').waitFor()
+  const resent = upstream.requests.slice(before).find((r) => r.url === '/free/two')!
+  assert.equal(resent.method, 'POST')
+  assert.equal(resent.body.toString(), 'resent body')
+  assert.equal(resent.rawHeaders[resent.rawHeaders.findIndex((h) => h.toLowerCase() === 'content-length') + 1], '11')
+  const newRow = page.locator('[data-testid="row"]', { hasText: '/free/two' }).filter({ has: page.getByTestId('tag-resent') })
+  await newRow.click()
+  await page.getByTestId('resent-from').click()
+  assert.equal(await page.locator('[data-testid="row"][aria-selected="true"]').getAttribute('data-id'),
+    await row('/free/two').filter({ hasNot: page.getByTestId('tag-resent') }).getAttribute('data-id'), 'the link selects the original')
 })

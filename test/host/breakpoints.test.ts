@@ -196,3 +196,17 @@ test('a response larger than a breakpoint holds passes unchanged, and its row sa
   await until(() => exchanges.some((e) => e.path === '/big' && e.outcome.kind === 'completed'), 5000, 'the row completed')
   assert.equal(exchanges.find((e) => e.path === '/big' && e.outcome.kind === 'completed')!.note, 'breakpoint: response body too large to hold; passed unchanged')
 })
+
+test('Edit and resend sends the captured request as edited, as a new exchange linked to the original', async (t) => {
+  const s = await setup(t, { match: { path: '/never' } })
+  await send(s.url, { method: 'POST', path: '/orig', body: 'first' })
+  await until(() => s.exchanges.some((e) => e.path === '/orig' && e.outcome.kind === 'completed'), 5000, 'the original captured')
+  const original = s.exchanges.find((e) => e.path === '/orig')!
+  const r = await s.dispatch('resend', { id: original.id, edits: { method: 'PUT', body: { text: 'second, longer' } } }) as { status: number }
+  assert.equal(r.status, 200)
+  const got = s.upstream.requests.at(-1)!
+  assert.equal(`${got.method} ${got.body.toString()}`, 'PUT second, longer')
+  assert.equal(got.rawHeaders[got.rawHeaders.indexOf('Content-Length') + 1], '14')
+  await until(() => s.exchanges.some((e) => e.tags.includes(`resent-from:${original.id}`)), 5000, 'the resent exchange, linked')
+  await assert.rejects(s.dispatch('resend', { id: original.id, edits: { headers: [['Bad Name', 'x']] } }), /"edits.headers.0.0" must be a header name/)
+})

@@ -8,7 +8,7 @@
  * to the editor, so the next Tab starts at its first field again).
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
-import type { PausedEdits, PausedExchange, RawHeaderList } from '../../../shared/exchange.ts'
+import type { ExchangeDetail, PausedEdits, PausedExchange, RawHeaderList } from '../../../shared/exchange.ts'
 import { formatClock } from '../lib/format.ts'
 import { messageOf } from '../store/session-slice.ts'
 import { useAppStore } from '../store/use-app.ts'
@@ -69,7 +69,26 @@ export function BreakpointEditor({ paused: live }: { paused: PausedExchange }) {
     : <Editor key="held" paused={paused} answering={false} onAnswer={() => setAnswering(true)} />
 }
 
-function Editor({ paused, answering, onAnswer, onBack }: { paused: PausedExchange; answering: boolean; onAnswer?: () => void; onBack?: () => void }) {
+/** Edit and resend: the same editor, filled with a captured request; Send puts it through the proxy as a new exchange. */
+export function ResendEditor({ detail, onDone }: { detail: ExchangeDetail; onDone: (message?: string) => void }) {
+  const store = useAppStore()
+  const request: PausedExchange = {
+    id: `resend-${detail.id}`, listenerName: '', phase: 'request', pausedAt: 0, timeoutAt: 0, clientGone: false,
+    method: detail.method, url: detail.method === 'CONNECT' ? detail.target : detail.url, requestHeaders: detail.requestHeaders,
+    requestSize: detail.requestBody?.size ?? 0, requestBody: detail.requestBody?.base64 ?? '',
+  }
+  const send = async (edits: PausedEdits): Promise<void> => {
+    const r = await store.getState().command('resend', { id: detail.id, ...(Object.keys(edits).length ? { edits } : {}) })
+    onDone(`Sent: ${r.status}`)
+  }
+  return <Editor paused={request} answering={false} onSend={send} onCancel={() => onDone()} />
+}
+
+function Editor({ paused, answering, onAnswer, onBack, onSend, onCancel }: {
+  paused: PausedExchange; answering: boolean; onAnswer?: () => void; onBack?: () => void
+  /** Edit and resend: Send and Cancel instead of Continue, Abort and Respond. */
+  onSend?: (edits: PausedEdits) => Promise<void>; onCancel?: () => void
+}) {
   const store = useAppStore()
   const response = paused.phase === 'response' || answering
   const initialHeaders = headersText((response ? paused.responseHeaders : paused.requestHeaders) ?? [])
@@ -102,6 +121,13 @@ function Editor({ paused, answering, onAnswer, onBack }: { paused: PausedExchang
     setProblem(undefined)
     const s = store.getState()
     let call: Promise<boolean>
+    if (onSend) {
+      const e = edits()
+      if (!e) return
+      setBusy(true)
+      try { await onSend(e) } catch (error) { setProblem(messageOf(error)) } finally { setBusy(false) }
+      return
+    }
     if (what === 'abort') call = s.abortPaused(paused.id)
     else if (what === 'respond' && !response) { onAnswer?.(); return }
     else {
@@ -134,13 +160,17 @@ function Editor({ paused, answering, onAnswer, onBack }: { paused: PausedExchang
   }
 
   return (
-    <form ref={box} tabIndex={-1} className="breakpoint-editor" aria-label={answering ? 'Answer the paused request' : `Paused ${paused.phase}`} data-testid="breakpoint-editor"
+    <form ref={box} tabIndex={-1} className="breakpoint-editor" aria-label={onSend ? 'Edit and resend' : answering ? 'Answer the paused request' : `Paused ${paused.phase}`} data-testid="breakpoint-editor"
       onSubmit={(e) => { e.preventDefault(); void act(answering ? 'respond' : 'continue') }}>
+      {onSend ? (
+        <p className="breakpoint-title"><strong>Edit and resend</strong> — Send puts it through the proxy's pipeline as a new exchange, linked to this one.</p>
+      ) : (
       <p className="breakpoint-title">
         <strong>{answering ? 'Answer the paused request' : `Paused ${paused.phase}`}</strong>
         {' '}— {answering ? 'Respond sends this to the client; the server is never contacted' : response ? 'before it goes to the client' : 'before it goes to the server'}; continues unchanged by itself at {formatClock(paused.timeoutAt)}.
         {paused.clientGone && <span className="breakpoint-gone" data-testid="client-gone"> The client has gone away: continuing sends nothing upstream.</span>}
       </p>
+      )}
       {!response && (
         <div className="breakpoint-line">
           <label htmlFor={`${id}-method`}>Method</label>
@@ -164,6 +194,12 @@ function Editor({ paused, answering, onAnswer, onBack }: { paused: PausedExchang
         {...(initialBody.binary ? { 'aria-describedby': `${id}-body-note` } : {})}
         value={body} onChange={(e) => setBody(e.target.value)} onKeyDown={leaveField} />
       {problem && <p className="error-text" role="alert">{problem}</p>}
+      {onSend ? (
+        <div className="form-row">
+          <button type="submit" className="btn btn-primary btn-small" disabled={busy}>Send</button>
+          <button type="button" className="btn btn-small" disabled={busy} onClick={onCancel}>Cancel</button>
+        </div>
+      ) : (
       <div className="form-row">
         {answering
           ? <button type="button" className="btn btn-small" disabled={busy} onClick={onBack}>Back to the request</button>
@@ -172,6 +208,7 @@ function Editor({ paused, answering, onAnswer, onBack }: { paused: PausedExchang
         <button type={answering ? 'submit' : 'button'} className={`btn btn-small${answering ? ' btn-primary' : ''}`} disabled={busy} onClick={answering ? undefined : () => void act('respond')}
           title={paused.phase === 'response' ? 'Send the edited response to the client' : answering ? 'Send this response to the client' : 'Write a response to send the client instead of going to the server'}>Respond</button>
       </div>
+      )}
     </form>
   )
 }

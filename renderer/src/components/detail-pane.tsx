@@ -14,7 +14,7 @@ import { formatBytes, formatClock, protocolText, statusText, statusTone } from '
 import { messageOf } from '../store/session-slice.ts'
 import { ruleText, rulesOf } from '../lib/rules.ts'
 import { useApp, useAppStore } from '../store/use-app.ts'
-import { BreakpointEditor } from './breakpoint-editor.tsx'
+import { BreakpointEditor, ResendEditor } from './breakpoint-editor.tsx'
 import { BodyViewer } from './body-viewer.tsx'
 import { FramesPanel } from './frames-panel.tsx'
 import { HeadersTable } from './headers-table.tsx'
@@ -186,7 +186,7 @@ const TAG_WORDS: Readonly<Record<string, string>> = {
 }
 
 /** Rules are listed on their own, and a `note:` tag is the exchange's note, shown above. */
-const shownTag = (t: string): boolean => !t.startsWith('rule:') && !t.startsWith('note:')
+const shownTag = (t: string): boolean => !t.startsWith('rule:') && !t.startsWith('note:') && !t.startsWith('resent-from:')
 
 function tagWords(tag: string): string {
   return TAG_WORDS[tag] ?? tag
@@ -196,6 +196,9 @@ function Overview({ exchange: e, detail }: { exchange: ExchangeSummary; detail: 
   const store = useAppStore()
   const listener = useApp((s) => s.listeners.find((l) => l.id === e.listenerId))
   const [done, setDone] = useState('')
+  const [editing, setEditing] = useState(false)
+  const resentFrom = e.tags.find((t) => t.startsWith('resent-from:'))?.slice('resent-from:'.length)
+  const original = useApp((s) => (resentFrom === undefined ? undefined : s.byId.get(resentFrom)))
   const flash = (text: string): void => { setDone(text); setTimeout(() => setDone(''), 1500) }
   return (
     <div className="overview">
@@ -218,6 +221,11 @@ function Overview({ exchange: e, detail }: { exchange: ExchangeSummary; detail: 
         {rulesOf(e).length > 0 && (
           <div><dt>Blocks</dt><dd data-testid="detail-rules">{rulesOf(e).map((r) => `${r.block} on ${r.listener}`).join(', ')} ({ruleText(e).split(' · ')[0]})</dd></div>
         )}
+        {resentFrom !== undefined && (
+          <div><dt>Resent from</dt><dd>{original
+            ? <button type="button" className="link" data-testid="resent-from" onClick={() => store.getState().select(resentFrom)}>#{original.seq} {original.method} {original.path}</button>
+            : <span className="muted">an exchange no longer kept</span>}</dd></div>
+        )}
         {e.tags.some(shownTag) && <div><dt>Tags</dt><dd data-testid="tags">{e.tags.filter(shownTag).map(tagWords).join('; ')}</dd></div>}
         {detail?.tunnel && (
           <div><dt>Tunnel</dt><dd className="num">↑ {formatBytes(detail.tunnel.bytesUp)} ↓ {formatBytes(detail.tunnel.bytesDown)}{detail.tunnel.error ? ` — ${detail.tunnel.error}` : ''}</dd></div>
@@ -235,8 +243,11 @@ function Overview({ exchange: e, detail }: { exchange: ExchangeSummary; detail: 
           onClick={() => void store.getState().run('resend', { id: e.id }).then((r) => { if (r) flash(`Resent: ${r.status}`) })}>
           Resend
         </button>
+        <button type="button" className="btn btn-small" data-testid="edit-resend" disabled={!detail} aria-expanded={editing}
+          onClick={() => setEditing(!editing)}>Edit and resend</button>
         <span className="flash" role="status">{done}</span>
       </div>
+      {editing && detail && <ResendEditor key={detail.id} detail={detail} onDone={(message) => { setEditing(false); if (message) flash(message) }} />}
     </div>
   )
 }
