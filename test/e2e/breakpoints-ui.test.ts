@@ -172,4 +172,17 @@ test('a breakpoint holds curl\'s request in the window, where it is edited and c
   await page.getByTestId('resent-from').click()
   assert.equal(await page.locator('[data-testid="row"][aria-selected="true"]').getAttribute('data-id'),
     await row('/free/two').filter({ hasNot: page.getByTestId('tag-resent') }).getAttribute('data-id'), 'the link selects the original')
+
+  // Compare: the selected row and another, side by side, differences marked.
+  await row('/resp/one').click()
+  await row('/slow/x').click({ button: 'right' })
+  await page.getByRole('menuitem', { name: /^Compare with #\d+$/ }).click()
+  const compare = page.getByRole('region', { name: 'Compare' })
+  await compare.getByTestId('compare-request').getByText('Request (differs)').waitFor()
+  assert.match(await compare.getByTestId('compare-request').innerText(), /GET .*\/resp\/one[\s\S]*POST .*\/slow\/x/)
+  await compare.getByText(/^Response body: 1 line differs$/).waitFor()
+  assert.deepEqual(await axeViolations(page), [], 'Compare has no WCAG 2 A/AA violations')
+  await page.screenshot({ path: join(SCREENSHOTS, 'compare.png') })
+  await compare.getByRole('button', { name: 'Close compare' }).click()
+  await page.getByTestId('detail').waitFor()
 })

@@ -15,6 +15,7 @@ import { messageOf } from '../store/session-slice.ts'
 import { ruleText, rulesOf } from '../lib/rules.ts'
 import { useApp, useAppStore } from '../store/use-app.ts'
 import { BreakpointEditor, ResendEditor } from './breakpoint-editor.tsx'
+import { ComparePane } from './compare-pane.tsx'
 import { BodyViewer } from './body-viewer.tsx'
 import { FramesPanel } from './frames-panel.tsx'
 import { HeadersTable } from './headers-table.tsx'
@@ -34,6 +35,7 @@ export function DetailPane() {
   const id = useApp((s) => s.selectedId)
   const summary = useApp((s) => (s.selectedId === undefined ? undefined : s.byId.get(s.selectedId)))
   const paused = useApp((s) => (s.selectedId === undefined ? undefined : s.pausedByExchange[s.selectedId]))
+  const comparing = useApp((s) => s.comparing)
   const [loaded, setLoaded] = useState<Loaded | undefined>(undefined)
   // The tab chosen for this exchange; another exchange opens on its first view (Headers), not on the last tab used.
   const [chosen, setChosen] = useState<{ readonly id: string; readonly tab: Tab } | undefined>(undefined)
@@ -55,6 +57,7 @@ export function DetailPane() {
   }, [id, summary, store])
 
   if (id === undefined) return null
+  if (comparing && comparing.a === id) return <ComparePane a={comparing.a} b={comparing.b} />
   const detail = loaded?.status === 'ready' && loaded.id === id ? loaded.detail : undefined
   const head = summary ?? detail
   const websocket = head?.tags.includes('websocket') === true

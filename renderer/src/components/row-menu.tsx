@@ -1,7 +1,8 @@
 /**
  * A row's context menu (right click, the Menu key or Shift+F10): copy the URL or the request as curl, fetch, HTTPie or
- * Python requests, break on
- * requests like it (a breakpoint block in its listener's pipeline), resend it, or filter the table to its host. A WAI-ARIA menu: arrow keys move, Esc closes, focus goes back to the table.
+ * Python requests; break on requests like it (a breakpoint block in its listener's pipeline); compare it with the
+ * selected row; resend it; or filter the table to its host. A WAI-ARIA menu: arrow keys move, Esc closes, focus goes
+ * back to the table.
  */
 import { useEffect, useRef, type KeyboardEvent } from 'react'
 import { copyText } from '../lib/clipboard.ts'
@@ -18,7 +19,11 @@ const CODE = [
   { label: 'Python requests', make: toPythonRequests },
 ] as const
 
-export interface RowMenuAt { readonly id: string; readonly x: number; readonly y: number }
+export interface RowMenuAt {
+  readonly id: string; readonly x: number; readonly y: number
+  /** The row that was selected before this menu opened (opening it selects its row), to compare with. */
+  readonly previousId?: string
+}
 
 interface Item { readonly id: string; readonly label: string; run(): Promise<string | undefined> }
 
@@ -62,7 +67,15 @@ export function RowMenu({ at, onClose, onDone }: { at: RowMenuAt; onClose: () =>
         return undefined
       },
     },
+    ...compareItem(),
   ]
+
+  /** Compares this row with the one selected before (shown in the detail pane while that one stays selected). */
+  function compareItem(): Item[] {
+    const selected = at.previousId === undefined ? undefined : s.byId.get(at.previousId)
+    if (!selected) return []
+    return [{ id: 'compare', label: `Compare with #${selected.seq}`, run: async () => { s.compare(selected.id, at.id); return undefined } }]
+  }
 
   /** Adds (or takes out) a breakpoint for requests like this one in its listener's pipeline. */
   function breakItem(): Item[] {

@@ -5,6 +5,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { Transport } from '../../../shared/contract.ts'
 import { createBreakpointSlice, type BreakpointSlice } from './breakpoint-slice.ts'
+import { createCompareSlice, type CompareSlice } from './compare-slice.ts'
 import { createChaosSlice, type ChaosSlice } from './chaos-slice.ts'
 import { createClockSlice, type ClockOptions, type ClockSlice } from './clock-slice.ts'
 import { createFramesSlice, type FramesSlice } from './frames-slice.ts'
@@ -15,7 +16,7 @@ import { createSearchSlice, type SearchSlice } from './search-slice.ts'
 import { createSessionSlice, type SessionSlice, type StoreOptions as SessionOptions } from './session-slice.ts'
 import { createTrafficSlice, type TrafficSlice } from './traffic-slice.ts'
 
-export type AppState = TrafficSlice & LayoutSlice & SessionSlice & LatencySlice & RecordingSlice & ChaosSlice & FramesSlice & ClockSlice & SearchSlice & BreakpointSlice
+export type AppState = TrafficSlice & LayoutSlice & SessionSlice & LatencySlice & RecordingSlice & ChaosSlice & FramesSlice & ClockSlice & SearchSlice & BreakpointSlice & CompareSlice
 export type AppStore = StoreApi<AppState>
 
 export interface StoreOptions extends SessionOptions {
@@ -36,5 +37,6 @@ export function createAppStore(transport: Transport, options: StoreOptions = {})
     ...createClockSlice(transport, options.clock)(...a),
     ...createSearchSlice(transport)(...a),
     ...createBreakpointSlice(transport)(...a),
+    ...createCompareSlice(...a),
   }))
 }
