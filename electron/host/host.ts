@@ -135,6 +135,7 @@ export class Host {
   openSession(sink: EventSink, backedUp: () => boolean = () => false): HostSession {
     const removeSink = this.events.add(sink)
     this.#openSessions++
+    let closed = false
     let unsubscribe: (() => void) | undefined
     const handlers: Handlers = {
       subscribe: async () => {
@@ -229,6 +230,8 @@ export class Host {
         return (handlers[name] as (a: unknown) => Promise<unknown>)(args)
       },
       close: () => {
+        if (closed) return
+        closed = true
         unsubscribe?.()
         removeSink()
         // The last window closing continues everything paused: nobody is left to answer it.

@@ -7,7 +7,7 @@ import { startUpstream, type TestUpstream } from '../support/upstream.ts'
 import { until } from '../support/wait.ts'
 import { send } from '../pipeline/fixtures.ts'
 
-interface Setup { host: Host; upstream: TestUpstream; url: string; paused: () => PausedExchange[]; exchanges: ExchangeSummary[]; dispatch: (name: string, args: unknown) => Promise<unknown> }
+interface Setup { close: () => void; host: Host; upstream: TestUpstream; url: string; paused: () => PausedExchange[]; exchanges: ExchangeSummary[]; dispatch: (name: string, args: unknown) => Promise<unknown> }
 
 async function setup(t: { after(fn: () => Promise<void> | void): void }, block: Record<string, unknown>): Promise<Setup> {
   const upstream = await startUpstream((req, res, body) => {
@@ -25,7 +25,7 @@ async function setup(t: { after(fn: () => Promise<void> | void): void }, block: 
   })
   t.after(() => session.close())
   await session.dispatch('subscribe', {})
-  return { host, upstream, url: proxy.url, paused: () => paused, exchanges, dispatch: (n, a) => session.dispatch(n, a) }
+  return { close: () => session.close(), host, upstream, url: proxy.url, paused: () => paused, exchanges, dispatch: (n, a) => session.dispatch(n, a) }
 }
 
 test('a paused request continues as edited: method, URL, headers in order and case, and a body whose Content-Length follows it', async (t) => {
@@ -209,4 +209,16 @@ test('Edit and resend sends the captured request as edited, as a new exchange li
   assert.equal(got.rawHeaders[got.rawHeaders.indexOf('Content-Length') + 1], '14')
   await until(() => s.exchanges.some((e) => e.tags.includes(`resent-from:${original.id}`)), 5000, 'the resent exchange, linked')
   await assert.rejects(s.dispatch('resend', { id: original.id, edits: { headers: [['Bad Name', 'x']] } }), /"edits.headers.0.0" must be a header name/)
+})
+
+test('the last window closing continues everything paused; while one stays open, nothing is released', async (t) => {
+  const s = await setup(t, {})
+  const other = s.host.openSession(() => undefined)
+  const answer = send(s.url, { path: '/at-window-close' })
+  await until(() => s.host.breakpoints.list().length === 1, 5000, 'paused')
+  other.close()
+  await new Promise((r) => setTimeout(r, 100))
+  assert.equal(s.host.breakpoints.list().length, 1, 'one window still open: still paused')
+  s.close()
+  assert.equal((await answer).body.toString(), 'upstream saw GET /at-window-close ')
 })
