@@ -2,7 +2,9 @@
  * The open exchange, fetched on demand with `getExchange` (and again when its summary changes): overview,
  * timing, actions, and tabs. The first, Headers, shows what was sent and what came back together (request
  * line and headers, status line and headers, as on the wire, like DevTools' Headers tab); Request and
- * Response add each message's body.
+ * Response add each message's body. An exchange a breakpoint holds opens with its editor on top; Edit and
+ * resend opens the same editor under the actions; a comparison (row menu) takes the pane's place while its
+ * first exchange stays selected.
  */
 import { useEffect, useState } from 'react'
 import type { ExchangeDetail, ExchangeSummary, RawHeaderList } from '../../../shared/exchange.ts'
