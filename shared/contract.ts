@@ -5,7 +5,7 @@
  * the desktop app (the preload exposes one function per command), and a WebSocket carries it in
  * `nanoscope serve`. Payloads are plain data; main validates every payload with `validateArgs`.
  */
-import type { BlockKindInfo, ContentSearchTerm, RecordingInfo, ReplayReportData, SessionInfo, StartReplayRequest, WebsocketFrame, ChaosInfo, ChaosPreset, ExchangeDetail, ExchangeSummary, ListenerInfo, Settings, StartListenerRequest } from './exchange.ts'
+import type { PausedEdits, PausedExchange, BlockKindInfo, ContentSearchTerm, RecordingInfo, ReplayReportData, SessionInfo, StartReplayRequest, WebsocketFrame, ChaosInfo, ChaosPreset, ExchangeDetail, ExchangeSummary, ListenerInfo, Settings, StartListenerRequest } from './exchange.ts'
 
 export const CONTRACT_VERSION = 1
 
@@ -15,6 +15,8 @@ export interface Snapshot {
   readonly listeners: readonly ListenerInfo[]
   readonly capturing: boolean
   readonly settings: Settings
+  /** What breakpoints hold right now (without bodies); `paused` events follow. */
+  readonly paused?: readonly PausedExchange[]
 }
 
 /** Commands: name → [argument, result]. */
@@ -33,8 +35,11 @@ export interface Commands {
   resumeCapture: [Record<string, never>, { capturing: boolean }]
   getSettings: [Record<string, never>, Settings]
   updateSettings: [Partial<Settings>, Settings]
-  /** Sends a captured request through its proxy again; it appears as a new exchange. */
-  resend: [{ id: string }, { status: number }]
+  /**
+   * Sends a captured request through its proxy again, changed by `edits` if given (Edit and resend); it appears as a
+   * new exchange tagged `resent` and `resent-from:ID`, the original's id.
+   */
+  resend: [{ id: string; edits?: PausedEdits }, { status: number }]
   /** Launches Chromium through a proxy with a fresh profile, where Chromium is installed. */
   launchBrowser: [{ listenerId: string }, { launched: boolean; message: string }]
   /** A listener's chaos engine and the presets the pane offers. */
@@ -67,6 +72,16 @@ export interface Commands {
   setPipeline: [{ listenerId: string; pipeline: unknown[] }, ListenerInfo]
   /** The running proxies (or one) as a pipeline file that `nanoscope run` runs to the same effect. */
   exportPipeline: [{ listenerId?: string }, { fileName: string; content: string }]
+  /** The exchanges breakpoint blocks hold right now, without their bodies. */
+  listPaused: [Record<string, never>, PausedExchange[]]
+  /** One paused exchange with its bodies (for the editor), or null when it is no longer paused. */
+  getPaused: [{ id: string }, PausedExchange | null]
+  /** Sends a paused request on (or a paused response to the client), with the editor's changes; false if no longer paused. */
+  continuePaused: [{ id: string; edits?: PausedEdits }, { resolved: boolean }]
+  /** Closes the client's connection; a paused request never reaches the server. */
+  abortPaused: [{ id: string }, { resolved: boolean }]
+  /** Answers the client from the editor without going (or going on) upstream. */
+  respondPaused: [{ id: string; status: number; reason?: string; headers?: [string, string][]; body?: { text: string } | { base64: string } }, { resolved: boolean }]
 }
 
 /** Events: name → payload. */
@@ -83,6 +98,8 @@ export interface Events {
   replayProgress: { sessionId: string; done: number; total: number }
   /** Websocket frames as they pass, coalesced per exchange. */
   frames: { exchangeId: string; frames: WebsocketFrame[] }
+  /** The whole list of paused exchanges, after every pause and every resolution. */
+  paused: { paused: PausedExchange[] }
 }
 
 export type CommandName = keyof Commands
@@ -95,9 +112,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos',
   'listSessions', 'getRecording', 'startRecording', 'stopRecording', 'setStandIn', 'renameSession', 'deleteSession',
   'exportHar', 'importHar', 'replaySession', 'startClockDemo', 'getCa', 'listBlockKinds', 'checkPipeline', 'setPipeline',
-  'exportPipeline',
+  'exportPipeline', 'listPaused', 'getPaused', 'continuePaused', 'abortPaused', 'respondPaused',
 ]
-export const EVENT_NAMES: readonly EventName[] = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames', 'recording', 'sessions', 'replayProgress']
+export const EVENT_NAMES: readonly EventName[] = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames', 'recording', 'sessions', 'replayProgress', 'paused']
 
 /** What the renderer talks to, whichever transport carries it. */
 export interface Transport {

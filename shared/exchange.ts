@@ -288,3 +288,43 @@ export interface StartReplayRequest {
 export type ContentSearchTerm =
   | { readonly kind: 'header'; readonly name: string; readonly value?: string }
   | { readonly kind: 'body'; readonly text: string }
+
+/** A request or response held by a breakpoint block, waiting for someone to continue, abort or answer it. */
+export interface PausedExchange {
+  /** The pause's own id (the contract's commands take it). */
+  readonly id: string
+  /** The Traffic row's exchange id, when capture saw it. */
+  readonly exchangeId?: string
+  readonly listenerName: string
+  /** What is held: the request before it goes upstream, or the response before it goes to the client. */
+  readonly phase: 'request' | 'response'
+  /** Epoch milliseconds. */
+  readonly pausedAt: number
+  /** When it continues unchanged by itself (epoch milliseconds). */
+  readonly timeoutAt: number
+  /** The client went away while it was paused: continuing sends nothing upstream. */
+  readonly clientGone: boolean
+  readonly method: string
+  readonly url: string
+  readonly requestHeaders: RawHeaderList
+  /** The held request body's length in bytes. */
+  readonly requestSize: number
+  /** The request body as base64: only in `getPaused`'s answer (lists and events leave bodies out). */
+  readonly requestBody?: string
+  readonly status?: number
+  readonly reason?: string
+  readonly responseHeaders?: RawHeaderList
+  readonly responseSize?: number
+  /** The response body as base64: only in `getPaused`'s answer. */
+  readonly responseBody?: string
+}
+
+/** What the editor changes before a paused exchange goes on. Absent fields stay as they were. */
+export interface PausedEdits {
+  readonly method?: string
+  readonly url?: string
+  readonly headers?: ReadonlyArray<readonly [string, string]>
+  readonly body?: { readonly text: string } | { readonly base64: string }
+  readonly status?: number
+  readonly reason?: string
+}

@@ -13,6 +13,24 @@ const whole = (min: number, max: number) => z.number().int().min(min).max(max)
 const list = z.array(z.unknown()).max(1000)
 const ids = <K extends string>(...keys: K[]) => z.strictObject(Object.fromEntries(keys.map((k) => [k, text])) as Record<K, typeof text>)
 
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/** Headers from the editor: names are tokens, values one line (no CR or LF can smuggle a header in). */
+const headerList = z.array(z.tuple([
+  z.string().regex(TOKEN, 'must be a header name (a token)'),
+  z.string().regex(/^[^\r\n\0]*$/, 'must be one line'),
+])).max(1000)
+const bodyEdit = z.union([z.strictObject({ text: z.string() }), z.strictObject({ base64: z.string() })])
+
+/** What the breakpoint editor (and Edit and resend) may change. */
+const edits = z.strictObject({
+  method: z.string().regex(TOKEN, 'must be a method name (a token)').optional(),
+  url: text.max(65_536).regex(/^\S+$/, 'must have no spaces or line breaks').optional(),
+  headers: headerList.optional(),
+  body: bodyEdit.optional(),
+  status: whole(100, 599).optional(),
+  reason: z.string().max(1000).regex(/^[^\r\n]*$/, 'must be one line').optional(),
+})
+
 const startListener = z.object({
   kind: z.enum(['proxy', 'latency', 'sniff', 'static', 'clock']),
   mode: z.enum(['forward', 'reverse']).optional(),
@@ -53,7 +71,7 @@ export const COMMAND_SCHEMAS: Record<CommandName, z.ZodType> = {
     maxExchanges: whole(1, 10_000_000).optional(),
     maxTotalBodyBytes: whole(0, 64 * 1024 ** 3).optional(),
   }),
-  resend: ids('id'),
+  resend: z.strictObject({ id: text, edits: edits.optional() }),
   launchBrowser: ids('listenerId'),
   getChaos: ids('listenerId'),
   setChaos: z.strictObject({ listenerId: text, active: z.boolean().optional(), stages: z.unknown().optional() }),
@@ -76,6 +94,14 @@ export const COMMAND_SCHEMAS: Record<CommandName, z.ZodType> = {
   checkPipeline: z.strictObject({ listenerId: text, pipeline: list }),
   setPipeline: z.strictObject({ listenerId: text, pipeline: list }),
   exportPipeline: z.strictObject({ listenerId: text.optional() }),
+  listPaused: none,
+  getPaused: ids('id'),
+  continuePaused: z.strictObject({ id: text, edits: edits.optional() }),
+  abortPaused: ids('id'),
+  respondPaused: z.strictObject({
+    id: text, status: whole(100, 599), reason: z.string().max(1000).regex(/^[^\r\n]*$/, 'must be one line').optional(),
+    headers: headerList.optional(), body: bodyEdit.optional(),
+  }),
 }
 
 export function validateArgs(name: CommandName, args: unknown): string | undefined {

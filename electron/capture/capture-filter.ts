@@ -99,12 +99,12 @@ class Capture implements AbortWatcher {
         this.requestComplete = !error
         if (!error) this.requestBodyDone = this.elapsed()
       })
-      this.request = Object.freeze({ ...original, body: streamBody(tap, original.body.length) })
+      this.request = Object.freeze({ ...original, body: streamBody(tap, original.body.length), exchangeId: this.id })
     } else {
       this.requestTap = undefined
       this.requestComplete = true
       this.requestBodyDone = 0
-      this.request = original
+      this.request = Object.freeze({ ...original, exchangeId: this.id })
     }
     const signal = original.signal
     if (signal && !signal.aborted) {

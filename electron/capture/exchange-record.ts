@@ -75,7 +75,8 @@ export class ExchangeRecord implements CapturedExchange {
   constructor(p: RecordParts) {
     const { req, res, requestBody, responseBody } = p
     const tags = mergeTags(req.tags, res ? tagsOf(res) : noTags)
-    const note = res && tags.includes('chaos') ? header(res, CHAOS_NOTE_HEADER) : undefined
+    // A block may say what it did in a `note:` tag (a breakpoint that timed out); chaos says it in a header.
+    const note = res && tags.includes('chaos') ? header(res, CHAOS_NOTE_HEADER) : tags.find((t) => t.startsWith('note:'))?.slice(5)
     this.id = p.id
     this.listenerId = p.listenerId
     this.method = req.method

@@ -45,6 +45,8 @@ export interface Request {
   readonly peer?: { readonly address: string; readonly port: number }
   /** Labels from whoever made the request inside Nanoscope ('replayed', 'resent'); never sent on the wire. */
   readonly tags?: readonly string[]
+  /** The id capture gave this exchange (its Traffic row), so a block can name the row it acts on; never sent. */
+  readonly exchangeId?: string
 }
 
 export interface Response {

@@ -4,7 +4,7 @@
  * stream of exchange batches after a snapshot, plus the host-wide events. (A "session" is a recording on disk.)
  */
 import { CONTRACT_VERSION, isCommandName, type ArgsOf, type CommandName, type ResultOf } from '../../shared/contract.ts'
-import type { ChaosInfo, Settings, StartListenerRequest } from '../../shared/exchange.ts'
+import type { ChaosInfo, PausedEdits, Settings, StartListenerRequest } from '../../shared/exchange.ts'
 import { CHAOS_PRESETS } from '../chaos/presets.ts'
 import { validateArgs } from '../../shared/validate.ts'
 import { systemClock, type Clock } from '../core/clock.ts'
@@ -17,6 +17,8 @@ import { SessionsController } from './sessions.ts'
 import { tlsInterception } from '../tls/interception.ts'
 import { caInfo } from '../tls/certificate-authority.ts'
 import { chromiumTrustArgs } from '../tls/fingerprints.ts'
+import { Breakpoints } from '../pipeline/breakpoints.ts'
+import { editedRequest } from '../pipeline/blocks/breakpoint.ts'
 import { BLOCK_KINDS } from '../pipeline/registry.ts'
 import { blockJsonSchema, checkBlocks } from '../pipeline/pipeline-file.ts'
 import { pipelineFileText } from '../pipeline/print-pipeline.ts'
@@ -55,6 +57,9 @@ export class Host {
   readonly listeners: Listeners
   readonly events = new EventBus()
   readonly sessions: SessionsController
+  /** Every exchange a breakpoint block holds; windows see each change as a `paused` event. */
+  readonly breakpoints: Breakpoints
+  #openSessions = 0
   private readonly caDir: string | undefined
   /** Whether proxies decrypt HTTPS (see HostOptions.interceptHttps). */
   readonly intercepting: boolean
@@ -65,8 +70,11 @@ export class Host {
     const intercept = options.interceptHttps
     this.caDir = typeof intercept === 'object' ? intercept.caDir : undefined
     this.intercepting = !!intercept
+    this.breakpoints = new Breakpoints(this.clock)
+    this.breakpoints.onChange((paused) => this.events.emit('paused', { paused: [...paused] }))
     this.listeners = new Listeners({
       clock: this.clock,
+      breakpoints: this.breakpoints,
       ...(intercept ? { tls: () => tlsInterception({
         ...(this.caDir ? { caDir: this.caDir } : {}),
         ...(typeof intercept === 'object' && intercept.passthrough ? { passthrough: [...intercept.passthrough] } : {}),
@@ -113,12 +121,17 @@ export class Host {
   }
 
   async stopListener(id: string): Promise<boolean> {
+    // Its paused exchanges go on unchanged first, so stopping it does not wait on them.
+    const name = this.listeners.get(id)?.info.name
+    if (name !== undefined) this.breakpoints.releaseAll((p) => p.listenerName === name)
     const stopped = await this.listeners.stop(id)
     if (stopped) this.events.emit('listeners', { listeners: this.listeners.list() })
     return stopped
   }
 
   async stop(): Promise<void> {
+    // Closing the host continues everything paused, unchanged: nothing hangs.
+    this.breakpoints.releaseAll()
     await this.sessions.stopAll(this.listeners.list().filter((l) => this.listeners.get(l.id)?.switches).map((l) => l.id))
     await this.listeners.stopAll()
   }
@@ -131,6 +144,8 @@ export class Host {
   /** Connects one window: `sink` gets its events; `backedUp` says when its transport is behind (batches wait). */
   connectWindow(sink: EventSink, backedUp: () => boolean = () => false): WindowConnection {
     const removeSink = this.events.add(sink)
+    this.#openSessions++
+    let closed = false
     let unsubscribe: (() => void) | undefined
     const handlers: Handlers = {
       subscribe: async () => {
@@ -142,7 +157,7 @@ export class Host {
         unsubscribe = stop
         return {
           version: CONTRACT_VERSION, exchanges: snapshot, listeners: this.listeners.list(),
-          capturing: this.hub.capturing, settings: this.hub.settings,
+          capturing: this.hub.capturing, settings: this.hub.settings, paused: this.breakpoints.list(),
         }
       },
       listListeners: async () => this.listeners.list(),
@@ -155,7 +170,7 @@ export class Host {
       resumeCapture: async () => this.setCapturing(true),
       getSettings: async () => this.hub.settings,
       updateSettings: async (changes) => this.hub.updateSettings(changes),
-      resend: async ({ id }) => this.resend(id),
+      resend: async ({ id, edits }) => this.resend(id, edits),
       launchBrowser: async ({ listenerId }) => {
         const listener = this.listeners.get(listenerId)
         if (!listener) throw new Error(`launchBrowser: no listener "${listenerId}"`)
@@ -202,6 +217,16 @@ export class Host {
         })))
         return { fileName: `${listenerId ? proxies[0]!.name.replace(/[^\w.-]+/g, '-') : 'nanoscope'}.pipeline.json`, content }
       },
+      listPaused: async () => this.breakpoints.list(),
+      getPaused: async ({ id }) => this.breakpoints.get(id) ?? null,
+      continuePaused: async ({ id, edits }) => ({ resolved: this.breakpoints.resolve(id, { kind: 'continue', ...(edits ? { edits } : {}) }) }),
+      abortPaused: async ({ id }) => ({ resolved: this.breakpoints.resolve(id, { kind: 'abort' }) }),
+      respondPaused: async ({ id, status, reason, headers, body }) => ({
+        resolved: this.breakpoints.resolve(id, {
+          kind: 'respond', status, ...(reason ? { reason } : {}), headers: headers ?? [],
+          body: !body ? Buffer.alloc(0) : 'text' in body ? Buffer.from(body.text, 'utf8') : Buffer.from(body.base64, 'base64'),
+        }),
+      }),
       getCa: async () => {
         const info = await caInfo(this.caDir ? { dir: this.caDir } : {})
         return { ...info, chromiumFlag: chromiumTrustArgs(info.spki).join(' '), intercepting: this.intercepting }
@@ -215,8 +240,12 @@ export class Host {
         return (handlers[name] as (a: unknown) => Promise<unknown>)(args)
       },
       close: () => {
+        if (closed) return
+        closed = true
         unsubscribe?.()
         removeSink()
+        // The last window closing continues everything paused: nobody is left to answer it.
+        if (--this.#openSessions === 0) this.breakpoints.releaseAll()
       },
     }
   }
@@ -267,12 +296,18 @@ export class Host {
     return { capturing: this.hub.capturing }
   }
 
-  /** Sends a captured request through its listener's pipeline again, so it shows up as a new exchange. */
-  private async resend(id: string): Promise<{ status: number }> {
+  /**
+   * Sends a captured request through its listener's pipeline again, changed by `edits` if given (Content-Length
+   * follows an edited body unless the edits set it), so it shows up as a new exchange linked to this one.
+   */
+  private async resend(id: string, edits?: PausedEdits): Promise<{ status: number }> {
     const detail = this.hub.detail(id)
     if (!detail) throw new Error(`resend: no exchange "${id}" (it may have been cleared or evicted)`)
-    if (detail.requestBody?.missing !== undefined) throw new Error('resend: the request body did not all arrive (it was answered before the client sent it all), so it cannot be sent again exactly')
-    if (detail.requestBody?.truncated) throw new Error('resend: the request body was larger than the capture cap, so it cannot be sent again exactly')
+    if (!edits?.body) {
+      // An edited body replaces what was captured; otherwise the capture must hold the body whole.
+      if (detail.requestBody?.missing !== undefined) throw new Error('resend: the request body did not all arrive (it was answered before the client sent it all), so it cannot be sent again exactly')
+      if (detail.requestBody?.truncated) throw new Error('resend: the request body was larger than the capture cap, so it cannot be sent again exactly')
+    }
     const listener = this.listeners.get(detail.listenerId) ?? this.listeners.get(this.listeners.list()[0]?.id ?? '')
     if (!listener) throw new Error('resend: no proxy is running to send it through')
     const body = detail.requestBody ? Buffer.from(detail.requestBody.base64, 'base64') : undefined
@@ -280,7 +315,7 @@ export class Host {
       method: detail.method, target: detail.method === 'CONNECT' ? detail.target : detail.url,
       headers: detail.requestHeaders.map(([n, v]) => [n, v] as const), ...(body ? { body } : {}),
     })
-    const res = await listener.handler(Object.freeze({ ...req, tags: ['resent'] }))
+    const res = await listener.handler(Object.freeze({ ...editedRequest(req, edits), tags: ['resent', `resent-from:${id}`] }))
     await bodyBytes(res.body).catch(() => undefined)
     return { status: res.status }
   }

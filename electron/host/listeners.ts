@@ -1,3 +1,4 @@
+import type { Breakpoints } from '../pipeline/breakpoints.ts'
 import type { ListenerInfo, StartListenerRequest } from '../../shared/exchange.ts'
 import type { Clock } from '../core/clock.ts'
 import type { Filter, HttpHandler } from '../core/http.ts'
@@ -67,6 +68,8 @@ export interface ListenerOptions {
   readonly out?: { write(text: string): unknown }
   /** A listener's info changed by itself (a script's reload failed or recovered): tell the windows. */
   readonly onChange?: (id: string) => void
+  /** The host's paused exchanges, shared by every proxy's breakpoint blocks. */
+  readonly breakpoints?: Breakpoints
 }
 
 /** Starts, stops and lists the running apps. Each has an id, its address and its pipeline in English. */
@@ -106,6 +109,7 @@ export class Listeners {
       listenerName: name,
       baseDir,
       onBlockChange: () => this.refresh(id),
+      ...(this.options.breakpoints ? { breakpoints: this.options.breakpoints } : {}),
       ...(this.options.tls ? { tls: await this.options.tls() } : {}),
       ...this.options.upstream,
     }

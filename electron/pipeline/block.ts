@@ -9,6 +9,7 @@ import { withTags, type Response } from '../core/message.ts'
 import type { ChaosEngine } from '../chaos/engine.ts'
 import type { SelfAddress } from '../chaos/self-address.ts'
 import type { MatchSpec } from './match.ts'
+import type { Breakpoints } from './breakpoints.ts'
 import type { ExchangeWriter } from '../recording/recorded-exchange.ts'
 
 /** Fields every block has, whatever it does. */
@@ -45,6 +46,8 @@ export interface BlockContext {
   readonly engine?: ChaosEngine
   /** A session the caller opened, used by the record block instead of opening its `dir`. */
   readonly session?: ExchangeWriter
+  /** The host's paused exchanges, which the contract and the window resolve (a breakpoint block pauses here). */
+  readonly breakpoints?: Breakpoints
 }
 
 /** One problem found before anything starts, named by its path inside the block (`respond.status`). */

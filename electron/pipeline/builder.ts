@@ -22,6 +22,7 @@ import type { ChaosEngine } from '../chaos/engine.ts'
 import type { ExchangeWriter } from '../recording/recorded-exchange.ts'
 import type { BlockContext, BlockSpec, BuiltBlock } from './block.ts'
 import { blockKind } from './registry.ts'
+import type { Breakpoints } from './breakpoints.ts'
 
 export interface BuildOptions extends ProxyOptions {
   /** Relative paths in blocks resolve here (the pipeline file's folder). Default: the working directory. */
@@ -41,6 +42,8 @@ export interface BuildOptions extends ProxyOptions {
   readonly onBlockChange?: () => void
   /** An upstream handler the caller owns and closes (a live listener's, shared by every swap). */
   readonly upstream?: ReturnType<typeof upstream>
+  /** The host's paused exchanges (breakpoint blocks pause there); without it each breakpoint keeps its own. */
+  readonly breakpoints?: Breakpoints
 }
 
 /** A proxy app built from blocks: what `mountApp` runs, plus what the blocks expose. */
@@ -60,6 +63,7 @@ export function proxyApp(blocks: readonly BlockSpec[], o: BuildOptions = {}): Pi
     listenerName: o.listenerName ?? 'proxy', self, target: o.target,
     ...(o.say ? { say: o.say } : {}), ...(o.onBlockChange ? { changed: o.onBlockChange } : {}),
     ...(o.engine ? { engine: o.engine } : {}), ...(o.session ? { session: o.session } : {}),
+    ...(o.breakpoints ? { breakpoints: o.breakpoints } : {}),
   }
   const built: BuiltBlock[] = []
   const byIndex: (BuiltBlock | undefined)[] = []

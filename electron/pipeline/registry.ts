@@ -1,6 +1,7 @@
 /** Every block kind, by its `use` name. A new block is one file in `blocks/` and one line here. */
 import type { BlockKind, BlockCommon } from './block.ts'
 import { blockBlock } from './blocks/block-requests.ts'
+import { breakpointBlock } from './blocks/breakpoint.ts'
 import { chaosBlock } from './blocks/chaos.ts'
 import { latencyBlock } from './blocks/latency.ts'
 import { mapLocalBlock } from './blocks/map-local.ts'
@@ -13,7 +14,7 @@ import { sniffBlock } from './blocks/sniff.ts'
 import { throttleBlock } from './blocks/throttle.ts'
 
 export const BLOCK_KINDS: readonly BlockKind<BlockCommon>[] = [
-  blockBlock, chaosBlock, latencyBlock, mapLocalBlock, mapRemoteBlock, mockBlock, recordBlock, rewriteBlock, scriptBlock, sniffBlock, throttleBlock,
+  blockBlock, breakpointBlock, chaosBlock, latencyBlock, mapLocalBlock, mapRemoteBlock, mockBlock, recordBlock, rewriteBlock, scriptBlock, sniffBlock, throttleBlock,
 ] as unknown as BlockKind<BlockCommon>[]
 
 const BY_USE = new Map(BLOCK_KINDS.map((k) => [k.use, k]))

@@ -7,8 +7,8 @@ const COMMANDS = ['subscribe', 'listListeners', 'startListener', 'stopListener',
   'pauseCapture', 'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos',
   'listSessions', 'getRecording', 'startRecording', 'stopRecording', 'setStandIn', 'renameSession', 'deleteSession',
   'exportHar', 'importHar', 'replaySession', 'startClockDemo', 'getCa', 'listBlockKinds', 'checkPipeline', 'setPipeline',
-  'exportPipeline']
-const EVENTS = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames', 'recording', 'sessions', 'replayProgress']
+  'exportPipeline', 'listPaused', 'getPaused', 'continuePaused', 'abortPaused', 'respondPaused']
+const EVENTS = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames', 'recording', 'sessions', 'replayProgress', 'paused']
 
 const api = {}
 for (const name of COMMANDS) {

@@ -258,10 +258,11 @@ test('the traffic table as DevTools users expect it: live pending rows, safe sho
     await first.click({ button: 'right' })
     const menu = page.getByTestId('row-menu')
     await menu.waitFor()
-    assert.deepEqual((await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.trim()),
-      ['Copy URL', 'Copy as curl', 'Resend', `Only host ${host}`])
+    // "Compare with #N" joins the end of the menu when another row is selected.
+    assert.deepEqual((await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.trim()).filter((t) => !t.startsWith('Compare with #')),
+      ['Copy URL', 'Copy as curl', 'Copy as fetch', 'Copy as HTTPie', 'Copy as Python requests', 'Break on requests like this', 'Resend', `Only host ${host}`])
     await waitForFocus(page, 'row-menu-copy-url', 'the first item has the focus')
-    for (const next of ['row-menu-copy-curl', 'row-menu-resend', 'row-menu-filter-host']) {
+    for (const next of ['row-menu-copy-curl', 'row-menu-copy-fetch', 'row-menu-copy-httpie', 'row-menu-copy-python-requests', 'row-menu-break-like', 'row-menu-resend', 'row-menu-filter-host']) {
       await page.keyboard.press('ArrowDown')
       assert.equal(await page.evaluate('document.activeElement?.getAttribute("data-testid")'), next, 'ArrowDown moves to the next item')
     }

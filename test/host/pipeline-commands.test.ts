@@ -24,7 +24,7 @@ test('a window sets a proxy\'s blocks through the contract: every window hears, 
   const problems = await connection.dispatch('checkPipeline', { listenerId: proxy.id, pipeline: [{ use: 'mock', respond: { status: 99 } }, { use: 'nope' }] }) as { problems: string[] }
   assert.deepEqual(problems.problems, [
     'pipeline[0].respond.status: must be between 100 and 599',
-    'pipeline[1].use: unknown block "nope" (known: block, chaos, latency, mapLocal, mapRemote, mock, record, rewrite, script, sniff, throttle)',
+    'pipeline[1].use: unknown block "nope" (known: block, breakpoint, chaos, latency, mapLocal, mapRemote, mock, record, rewrite, script, sniff, throttle)',
   ])
   await assert.rejects(connection.dispatch('setPipeline', { listenerId: proxy.id, pipeline: [{ use: 'nope' }] }), /pipeline\[0\]\.use: unknown block "nope"/)
   assert.equal((await send(proxy.url, { path: '/health' })).body.toString(), 'upstream /health', 'a refused pipeline leaves the old one running')

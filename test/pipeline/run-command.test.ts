@@ -33,7 +33,7 @@ test('run --check names every problem by its JSON path and exits 2, without star
   const lines = cli.stderr().trim().split('\n')
   assert.deepEqual(lines, [
     'listeners[0].pipeline[1].respond.status: must be between 100 and 599',
-    'listeners[0].pipeline[2].use: unknown block "nosuchblock" (known: block, chaos, latency, mapLocal, mapRemote, mock, record, rewrite, script, sniff, throttle)',
+    'listeners[0].pipeline[2].use: unknown block "nosuchblock" (known: block, breakpoint, chaos, latency, mapLocal, mapRemote, mock, record, rewrite, script, sniff, throttle)',
     `listeners[0].pipeline[3].dir: no folder at ${path.join(dir, 'missing')}`,
     'listeners[0].pipeline[4].to: must be an http:// or https:// URL without query or fragment, such as "http://127.0.0.1:3000"',
     'listeners[2].port: 127.0.0.1:9555 is also listeners[1]\'s address',
@@ -79,7 +79,7 @@ test('run --schema prints a JSON Schema that names every block', async () => {
   assert.equal(await cli.exited(), 0)
   const schema = JSON.parse(cli.stdout())
   const blocks = schema.properties.listeners.items.properties.pipeline.items.anyOf as { properties: { use: { const: string } } }[]
-  assert.deepEqual(blocks.map((b) => b.properties.use.const).sort(), ['block', 'chaos', 'latency', 'mapLocal', 'mapRemote', 'mock', 'record', 'rewrite', 'script', 'sniff', 'throttle'])
+  assert.deepEqual(blocks.map((b) => b.properties.use.const).sort(), ['block', 'breakpoint', 'chaos', 'latency', 'mapLocal', 'mapRemote', 'mock', 'record', 'rewrite', 'script', 'sniff', 'throttle'])
 })
 
 for (const app of ['proxy', 'latency', 'sniff', 'record', 'chaos']) {

@@ -2,7 +2,9 @@
  * The open exchange, fetched on demand with `getExchange` (and again when its summary changes): overview,
  * timing, actions, and tabs. The first, Headers, shows what was sent and what came back together (request
  * line and headers, status line and headers, as on the wire, like DevTools' Headers tab); Request and
- * Response add each message's body.
+ * Response add each message's body. An exchange a breakpoint holds opens with its editor on top; Edit and
+ * resend opens the same editor under the actions; a comparison (row menu) takes the pane's place while its
+ * first exchange stays selected.
  */
 import { useEffect, useState } from 'react'
 import type { ExchangeDetail, ExchangeSummary, RawHeaderList } from '../../../shared/exchange.ts'
@@ -14,6 +16,8 @@ import { formatBytes, formatClock, protocolText, statusText, statusTone } from '
 import { messageOf } from '../store/session-slice.ts'
 import { ruleText, rulesOf } from '../lib/rules.ts'
 import { useApp, useAppStore } from '../store/use-app.ts'
+import { BreakpointEditor, ResendEditor } from './breakpoint-editor.tsx'
+import { ComparePane } from './compare-pane.tsx'
 import { BodyViewer } from './body-viewer.tsx'
 import { FramesPanel } from './frames-panel.tsx'
 import { HeadersTable } from './headers-table.tsx'
@@ -32,6 +36,8 @@ export function DetailPane() {
   const store = useAppStore()
   const id = useApp((s) => s.selectedId)
   const summary = useApp((s) => (s.selectedId === undefined ? undefined : s.byId.get(s.selectedId)))
+  const paused = useApp((s) => (s.selectedId === undefined ? undefined : s.pausedByExchange[s.selectedId]))
+  const comparing = useApp((s) => s.comparing)
   const [loaded, setLoaded] = useState<Loaded | undefined>(undefined)
   // The tab chosen for this exchange; another exchange opens on its first view (Headers), not on the last tab used.
   const [chosen, setChosen] = useState<{ readonly id: string; readonly tab: Tab } | undefined>(undefined)
@@ -53,6 +59,7 @@ export function DetailPane() {
   }, [id, summary, store])
 
   if (id === undefined) return null
+  if (comparing && comparing.a === id) return <ComparePane a={comparing.a} b={comparing.b} />
   const detail = loaded?.status === 'ready' && loaded.id === id ? loaded.detail : undefined
   const head = summary ?? detail
   const websocket = head?.tags.includes('websocket') === true
@@ -72,6 +79,7 @@ export function DetailPane() {
         <button type="button" className="btn btn-small" aria-label="Close detail (Esc)" data-testid="detail-close"
           onClick={() => { store.getState().closeDetail(); focusTable() }}>✕</button>
       </header>
+      {paused && <BreakpointEditor key={paused.id} paused={paused} />}
       {head && <Overview exchange={head} detail={detail} />}
       <div className="tabs" role="tablist" aria-label="Message">
         {tabs.map((t) => (
@@ -177,7 +185,13 @@ const TAG_WORDS: Readonly<Record<string, string>> = {
   'stand-in': 'stand-in: answered from a recorded session',
   'stand-in-miss': 'stand-in miss: no recorded answer matched',
   recorded: 'recorded: written to a session',
+  breakpoint: 'breakpoint: held at a breakpoint',
+  'aborted-at-breakpoint': 'aborted at a breakpoint: the client\'s connection was closed',
+  'answered-at-breakpoint': 'answered at a breakpoint: the response came from the editor',
 }
+
+/** Rules are listed on their own, and a `note:` tag is the exchange's note, shown above. */
+const shownTag = (t: string): boolean => !t.startsWith('rule:') && !t.startsWith('note:') && !t.startsWith('resent-from:')
 
 function tagWords(tag: string): string {
   return TAG_WORDS[tag] ?? tag
@@ -187,6 +201,9 @@ function Overview({ exchange: e, detail }: { exchange: ExchangeSummary; detail: 
   const store = useAppStore()
   const listener = useApp((s) => s.listeners.find((l) => l.id === e.listenerId))
   const [done, setDone] = useState('')
+  const [editing, setEditing] = useState(false)
+  const resentFrom = e.tags.find((t) => t.startsWith('resent-from:'))?.slice('resent-from:'.length)
+  const original = useApp((s) => (resentFrom === undefined ? undefined : s.byId.get(resentFrom)))
   const flash = (text: string): void => { setDone(text); setTimeout(() => setDone(''), 1500) }
   return (
     <div className="overview">
@@ -209,7 +226,12 @@ function Overview({ exchange: e, detail }: { exchange: ExchangeSummary; detail: 
         {rulesOf(e).length > 0 && (
           <div><dt>Blocks</dt><dd data-testid="detail-rules">{rulesOf(e).map((r) => `${r.block} on ${r.listener}`).join(', ')} ({ruleText(e).split(' · ')[0]})</dd></div>
         )}
-        {e.tags.some((t) => !t.startsWith('rule:')) && <div><dt>Tags</dt><dd data-testid="tags">{e.tags.filter((t) => !t.startsWith('rule:')).map(tagWords).join('; ')}</dd></div>}
+        {resentFrom !== undefined && (
+          <div><dt>Resent from</dt><dd>{original
+            ? <button type="button" className="link" data-testid="resent-from" onClick={() => store.getState().select(resentFrom)}>#{original.seq} {original.method} {original.path}</button>
+            : <span className="muted">an exchange no longer kept</span>}</dd></div>
+        )}
+        {e.tags.some(shownTag) && <div><dt>Tags</dt><dd data-testid="tags">{e.tags.filter(shownTag).map(tagWords).join('; ')}</dd></div>}
         {detail?.tunnel && (
           <div><dt>Tunnel</dt><dd className="num">↑ {formatBytes(detail.tunnel.bytesUp)} ↓ {formatBytes(detail.tunnel.bytesDown)}{detail.tunnel.error ? ` — ${detail.tunnel.error}` : ''}</dd></div>
         )}
@@ -226,8 +248,11 @@ function Overview({ exchange: e, detail }: { exchange: ExchangeSummary; detail: 
           onClick={() => void store.getState().run('resend', { id: e.id }).then((r) => { if (r) flash(`Resent: ${r.status}`) })}>
           Resend
         </button>
+        <button type="button" className="btn btn-small" data-testid="edit-resend" disabled={!detail} aria-expanded={editing}
+          onClick={() => setEditing(!editing)}>Edit and resend</button>
         <span className="flash" role="status">{done}</span>
       </div>
+      {editing && detail && <ResendEditor key={detail.id} detail={detail} onDone={(message) => { setEditing(false); if (message) flash(message) }} />}
     </div>
   )
 }

@@ -1,6 +1,6 @@
 /** One traffic row. Selects its own summary by id, so a batch re-renders only rows that changed. */
 import { memo, type ReactNode } from 'react'
-import type { ExchangeSummary } from '../../../shared/exchange.ts'
+import type { ExchangeSummary, PausedExchange } from '../../../shared/exchange.ts'
 import { schemeOf, type ColumnDef, type ColumnId } from '../store/columns.ts'
 import { httpVersionText } from '../lib/raw-head.ts'
 import { formatBytes, formatClock, formatElapsed, formatMs, shortType, statusText, statusTone } from '../lib/format.ts'
@@ -31,23 +31,35 @@ interface RowProps {
 export const GridRow = memo(function GridRow({ id, index, top, columns, onActivate, onMenu }: RowProps) {
   const e = useApp((s) => s.byId.get(id))
   const selected = useApp((s) => s.selectedId === id)
+  const paused = useApp((s) => s.pausedByExchange[id])
   if (!e) return null
   const tone = statusTone(e)
   const chaos = e.tags.includes('chaos')
   const classes = ['grid-row', `tone-${tone}`, chaos ? 'is-chaos' : '', selected ? 'is-selected' : '', index % 2 ? 'odd' : '']
   return (
     <div role="row" className={classes.join(' ')} data-testid="row" data-id={id} data-status={e.status ?? ''} data-outcome={e.outcome.kind}
+      data-paused={paused ? paused.phase : undefined}
       aria-rowindex={index + 2} aria-selected={selected} id={`row-${id}`}
       style={{ transform: `translateY(${top}px)` }} onClick={() => onActivate(id)}
       onContextMenu={(ev) => { ev.preventDefault(); onMenu(id, ev.clientX, ev.clientY) }}>
       {columns.map((c) => (
         <div key={c.id} role="gridcell" className={`cell cell-${c.id} ${c.align === 'end' ? 'num' : ''}`}>
-          {c.id === 'waterfall' ? <Waterfall exchange={e} /> : cellContent(c.id, e, chaos)}
+          {c.id === 'waterfall' ? <Waterfall exchange={e} /> : c.id === 'status' && paused ? <PausedWord paused={paused} /> : cellContent(c.id, e, chaos)}
         </div>
       ))}
     </div>
   )
 })
+
+/** The status cell of an exchange a breakpoint holds: the word, and what is held in its title. */
+function PausedWord({ paused }: { paused: PausedExchange }) {
+  const what = paused.phase === 'request' ? 'the request, before it goes to the server' : 'the response, before it goes to the client'
+  return (
+    <span className="paused-word" data-testid="paused-word" title={`A breakpoint holds ${what}. Select the row to edit, continue, abort or answer it.${paused.clientGone ? ' The client has gone away.' : ''}`}>
+      {paused.clientGone ? 'paused (client left)' : 'paused'}
+    </span>
+  )
+}
 
 function cellContent(column: ColumnId, e: ExchangeSummary, chaos: boolean): ReactNode {
   switch (column) {

@@ -1,14 +1,29 @@
 /**
- * A row's context menu (right click, the Menu key or Shift+F10): copy the URL or the request as curl, resend it,
- * or filter the table to its host. A WAI-ARIA menu: arrow keys move, Esc closes, focus goes back to the table.
+ * A row's context menu (right click, the Menu key or Shift+F10): copy the URL or the request as curl, fetch, HTTPie or
+ * Python requests; break on requests like it (a breakpoint block in its listener's pipeline); compare it with the
+ * selected row; resend it; or filter the table to its host. A WAI-ARIA menu: arrow keys move, Esc closes, focus goes
+ * back to the table.
  */
 import { useEffect, useRef, type KeyboardEvent } from 'react'
 import { copyText } from '../lib/clipboard.ts'
 import { toCurl } from '../lib/curl.ts'
+import { toFetch, toHttpie, toPythonRequests } from '../lib/code-snippets.ts'
 import { focusTable } from '../lib/focus.ts'
+import { breakpointLike, breaksOn, toggledBreakpoint } from '../lib/break-like.ts'
 import { useAppStore } from '../store/use-app.ts'
 
-export interface RowMenuAt { readonly id: string; readonly x: number; readonly y: number }
+/** The other languages a request can be copied as, besides curl. */
+const CODE = [
+  { label: 'fetch', make: toFetch },
+  { label: 'HTTPie', make: toHttpie },
+  { label: 'Python requests', make: toPythonRequests },
+] as const
+
+export interface RowMenuAt {
+  readonly id: string; readonly x: number; readonly y: number
+  /** The row that was selected before this menu opened (opening it selects its row), to compare with. */
+  readonly previousId?: string
+}
 
 interface Item { readonly id: string; readonly label: string; run(): Promise<string | undefined> }
 
@@ -36,6 +51,15 @@ export function RowMenu({ at, onClose, onDone }: { at: RowMenuAt; onClose: () =>
         return (await copyText(toCurl(detail, listener))) ? 'Copied as curl' : 'Copy failed'
       },
     },
+    ...CODE.map(({ label, make }): Item => ({
+      id: `copy-${label.toLowerCase().replace(/\W+/g, '-')}`, label: `Copy as ${label}`, run: async () => {
+        const detail = await s.run('getExchange', { id: at.id })
+        if (!detail) return 'This exchange is no longer kept'
+        const listener = s.listeners.find((l) => l.id === detail.listenerId)
+        return (await copyText(make(detail, listener))) ? `Copied as ${label}` : 'Copy failed'
+      },
+    })),
+    ...breakItem(),
     { id: 'resend', label: 'Resend', run: async () => { const r = await s.run('resend', { id: at.id }); return r ? `Resent: ${r.status}` : undefined } },
     {
       id: 'filter-host', label: `Only host ${exchange.host}`, run: async () => {
@@ -43,7 +67,32 @@ export function RowMenu({ at, onClose, onDone }: { at: RowMenuAt; onClose: () =>
         return undefined
       },
     },
+    ...compareItem(),
   ]
+
+  /** Compares this row with the one selected before (shown in the detail pane while that one stays selected). */
+  function compareItem(): Item[] {
+    const selected = at.previousId === undefined ? undefined : s.byId.get(at.previousId)
+    if (!selected) return []
+    return [{ id: 'compare', label: `Compare with #${selected.seq}`, run: async () => { s.compare(selected.id, at.id); return undefined } }]
+  }
+
+  /** Adds (or takes out) a breakpoint for requests like this one in its listener's pipeline. */
+  function breakItem(): Item[] {
+    const listener = s.listeners.find((l) => l.id === exchange!.listenerId)
+    const block = breakpointLike(exchange!)
+    if (!listener?.blocks || !block) return []
+    const on = breaksOn(listener.blocks, block)
+    return [{
+      id: 'break-like', label: on ? 'Stop breaking on requests like this' : 'Break on requests like this',
+      run: async () => {
+        const { pipeline, added } = toggledBreakpoint(listener.blocks ?? [], block)
+        const info = await s.run('setPipeline', { listenerId: listener.id, pipeline })
+        if (!info) return undefined
+        return added ? `Requests like this now pause: ${exchange!.method} ${block.match.host}${block.match.path}` : 'Requests like this no longer pause'
+      },
+    }]
+  }
 
   const choose = (item: Item): void => {
     onClose()

@@ -69,7 +69,12 @@ export function TrafficGrid({ detailBeside = false }: { detailBeside?: boolean }
   const activate = useCallback((id: string) => { store.getState().openDetail(id) }, [store])
   const [menu, setMenu] = useState<RowMenuAt | undefined>(undefined)
   const [said, setSaid] = useState('')
-  const openMenu = useCallback((id: string, x: number, y: number) => { store.getState().select(id); setMenu({ id, x, y }) }, [store])
+  const openMenu = useCallback((id: string, x: number, y: number) => {
+    // The row selected before is remembered: the menu offers to compare the two.
+    const before = store.getState().selectedId
+    store.getState().select(id)
+    setMenu({ id, x, y, ...(before !== undefined && before !== id ? { previousId: before } : {}) })
+  }, [store])
   const closeMenu = useCallback(() => setMenu(undefined), [])
   const sayDone = useCallback((message: string) => { setSaid(message); setTimeout(() => setSaid(''), 2000) }, [])
 

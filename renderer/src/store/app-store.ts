@@ -4,6 +4,8 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { Transport } from '../../../shared/contract.ts'
+import { createBreakpointSlice, type BreakpointSlice } from './breakpoint-slice.ts'
+import { createCompareSlice, type CompareSlice } from './compare-slice.ts'
 import { createChaosSlice, type ChaosSlice } from './chaos-slice.ts'
 import { createClockSlice, type ClockOptions, type ClockSlice } from './clock-slice.ts'
 import { createFramesSlice, type FramesSlice } from './frames-slice.ts'
@@ -14,7 +16,7 @@ import { createSearchSlice, type SearchSlice } from './search-slice.ts'
 import { createSessionSlice, type SessionSlice, type StoreOptions as SessionOptions } from './session-slice.ts'
 import { createTrafficSlice, type TrafficSlice } from './traffic-slice.ts'
 
-export type AppState = TrafficSlice & LayoutSlice & SessionSlice & LatencySlice & RecordingSlice & ChaosSlice & FramesSlice & ClockSlice & SearchSlice
+export type AppState = TrafficSlice & LayoutSlice & SessionSlice & LatencySlice & RecordingSlice & ChaosSlice & FramesSlice & ClockSlice & SearchSlice & BreakpointSlice & CompareSlice
 export type AppStore = StoreApi<AppState>
 
 export interface StoreOptions extends SessionOptions {
@@ -34,5 +36,7 @@ export function createAppStore(transport: Transport, options: StoreOptions = {})
     ...createFramesSlice(transport)(...a),
     ...createClockSlice(transport, options.clock)(...a),
     ...createSearchSlice(transport)(...a),
+    ...createBreakpointSlice(transport)(...a),
+    ...createCompareSlice(...a),
   }))
 }

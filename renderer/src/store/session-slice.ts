@@ -101,7 +101,7 @@ export const createSessionSlice = (transport: Transport, options: StoreOptions =
     const mine = ++generation
     try {
       const snapshot = await transport.invoke('subscribe', {})
-      if (mine === generation) get().applySnapshot(snapshot)
+      if (mine === generation) { get().applySnapshot(snapshot); get().applyPaused(snapshot.paused ?? []) }
     } catch (error) {
       if (mine === generation) get().notify(`Could not load the traffic: ${messageOf(error)}`)
     }
@@ -137,6 +137,7 @@ export const createSessionSlice = (transport: Transport, options: StoreOptions =
         get().listenRecording(),
         get().listenChaos(),
         get().listenFrames(),
+        get().listenBreakpoints(),
       ]
       if (typeof window !== 'undefined') {
         // A window closed during the undo still clears what the user cleared.
