@@ -41,10 +41,13 @@ test('the clock sends each of two clients the time every 200 ms, as ISO-8601 tex
   const b = connect(url)
   t.after(() => { a.ws.terminate(); b.ws.terminate() })
   await Promise.all([a.opened, b.opened])
-  await eventually(() => a.received.length >= 5 && b.received.length >= 5, 3000, 'five ticks on both clients')
+  await eventually(() => a.received.length >= 6 && b.received.length >= 6, 4000, 'six ticks on both clients')
   for (const client of [a, b]) {
     assert.equal(client.received[0]!.text, '2020-10-16T10:15:30.123Z')
-    for (const gap of gaps(client.received.slice(1, 5))) assert.ok(Math.abs(gap - 200) <= 100, `gap of ${gap.toFixed(0)} ms`)
+    // Every gap about 200 ms; one may stretch when a busy machine stalls the event loop (a wrong interval fails them all).
+    const measured = gaps(client.received.slice(1, 6))
+    const onTime = measured.filter((gap) => Math.abs(gap - 200) <= 100)
+    assert.ok(onTime.length >= measured.length - 1, `gaps of ${measured.map((g) => g.toFixed(0)).join(', ')} ms`)
   }
   // One timer for all: both clients hear the same ticks, within a few ms of each other.
   const ticks = Math.min(a.received.length, b.received.length)
