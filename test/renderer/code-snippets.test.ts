@@ -65,7 +65,7 @@ for (const [kind, body] of Object.entries(bodies)) {
         assert.deepEqual(received(upstream), expected)
       })
     }
-    await t.test('HTTPie', { skip: hasHttpie ? false : 'needs HTTPie (http) on PATH' }, async () => {
+    await t.test('HTTPie', { skip: hasHttpie ? false : needs('http') || 'needs HTTPie (http), which does not run here' }, async () => {
       await run('sh', ['-c', `${toHttpie(e)} > /dev/null`])
       assert.deepEqual(received(upstream), expected)
     })
