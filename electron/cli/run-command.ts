@@ -3,8 +3,7 @@
  * `run --check FILE` validates without starting anything; `run --schema` prints the file's JSON Schema.
  */
 import path from 'node:path'
-import { loadPipelineFile, PipelineRunner } from '../pipeline/pipeline-runner.ts'
-import { watchFile } from '../pipeline/watch-file.ts'
+import { followPipelineFile, loadPipelineFile, PipelineRunner } from '../pipeline/pipeline-runner.ts'
 import { pipelineJsonSchema, type PipelineFile } from '../pipeline/pipeline-file.ts'
 import { loadScript } from '../pipeline/script/load-script.ts'
 import { parseArgs } from 'node:util'
@@ -60,15 +59,7 @@ export async function runRunCommand(argv: readonly string[]): Promise<Running | 
     warnIfNotLoopback(l.live.server.host)
   }
   for (const line of said) say(line)
-  const watcher = flags['no-watch'] === true ? undefined : watchFile(fileName, say, async () => {
-    const next = loadPipelineFile(fileName)
-    if (!next.ok) {
-      say([`${fileName}: not applied; the running pipeline stays:`, ...next.problems].join('\n'))
-      return
-    }
-    const changes = await runner.reload(next.value, say)
-    say(`${fileName}: reloaded${changes.length ? `: ${changes.join('; ')}` : ' (no change)'}`)
-  })
+  const watcher = flags['no-watch'] === true ? undefined : followPipelineFile(fileName, say, (contents) => runner.reload(contents, say))
   return {
     async stop() {
       watcher?.close()

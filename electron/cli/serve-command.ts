@@ -7,8 +7,7 @@ import { parseHostList } from '../core/host-patterns.ts'
 import { warnIfNotLoopback, type Running } from './running.ts'
 import { startWebUi } from '../web/serve.ts'
 import { ensureRendererBuilt } from '../web/renderer-build.ts'
-import { loadPipelineFile } from '../pipeline/pipeline-runner.ts'
-import { watchFile } from '../pipeline/watch-file.ts'
+import { followPipelineFile, loadPipelineFile } from '../pipeline/pipeline-runner.ts'
 import { FileListeners } from '../host/file-listeners.ts'
 
 const STATIC_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url))
@@ -50,15 +49,7 @@ export async function runServeCommand(argv: readonly string[]): Promise<Running 
   process.stdout.write(`proxy listening on ${proxy.url}${proxy.note ? ` (${proxy.note})` : ''}; try: curl -x ${proxy.url} http://example.com/\n`)
   for (const url of fileUrls) process.stdout.write(`pipeline listening on ${url}\n`)
   const say = (line: string): void => { process.stderr.write(`${line}\n`) }
-  const watcher = fromFile && pipelineFile ? watchFile(pipelineFile, say, async () => {
-    const next = loadPipelineFile(pipelineFile)
-    if (!next.ok) {
-      say([`${pipelineFile}: not applied; the running pipeline stays:`, ...next.problems].join('\n'))
-      return
-    }
-    const changes = await fromFile.reload(next.value)
-    say(`${pipelineFile}: reloaded${changes.length ? `: ${changes.join('; ')}` : ' (no change)'}`)
-  }) : undefined
+  const watcher = fromFile && pipelineFile ? followPipelineFile(pipelineFile, say, (contents) => fromFile.reload(contents)) : undefined
   warnIfNotLoopback(host)
   if (!existsSync(STATIC_DIR)) process.stderr.write('warning: the UI is not built; run npm run build\n')
   return { stop: async () => { watcher?.close(); await ui.stop(); await app.stop() } }

@@ -6,7 +6,7 @@
 import path from 'node:path'
 import type { Host } from './host.ts'
 import type { Listener, PipelineFile } from '../pipeline/pipeline-file.ts'
-import { nameOf } from '../pipeline/pipeline-runner.ts'
+import { nameOf, sameListener } from '../pipeline/pipeline-runner.ts'
 
 export class FileListeners {
   #ids = new Map<string, { id: string; spec: Listener }>()
@@ -34,7 +34,7 @@ export class FileListeners {
     const wanted = new Map(contents.listeners.map((spec, i) => [nameOf(spec, i), { spec, i }]))
     for (const [name, { id, spec }] of this.#ids) {
       const next = wanted.get(name)
-      if (next && sameAddress(spec, next.spec)) continue
+      if (next && sameListener(spec, next.spec)) continue
       await this.host.stopListener(id)
       this.#ids.delete(name)
       changes.push(`${name}: stopped`)
@@ -73,11 +73,4 @@ export class FileListeners {
       ...(spec.host ? { host: spec.host } : {}), port: spec.port ?? 8080,
     }
   }
-}
-
-/** Address and options unchanged: only the blocks may differ, so they can be swapped in place. */
-function sameAddress(a: Listener, b: Listener): boolean {
-  const { pipeline: _a, ...restA } = a
-  const { pipeline: _b, ...restB } = b
-  return JSON.stringify(restA) === JSON.stringify(restB)
 }

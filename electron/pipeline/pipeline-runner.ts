@@ -3,13 +3,14 @@
  * contents — a listener whose address and options are unchanged swaps its blocks in place (exchanges in
  * flight finish on the old ones); one that changed is restarted; one that is gone is stopped.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, type FSWatcher } from 'node:fs'
 import path from 'node:path'
 import type { Clock } from '../core/clock.ts'
 import { tlsInterception } from '../tls/interception.ts'
 import type { BlockSpec } from './block.ts'
 import type { BuildOptions } from './builder.ts'
 import { startLiveListener, type LiveListener } from './live-listener.ts'
+import { watchFile } from './watch-file.ts'
 import { checkPipelineFile, type Checked, type Listener, type PipelineFile } from './pipeline-file.ts'
 
 /** Reads and checks a pipeline file: every problem, each named by its JSON path. */
@@ -120,9 +121,25 @@ export function nameOf(spec: Listener, index: number): string {
   return spec.name ?? `listener ${index + 1}`
 }
 
-/** Same address and options: only the blocks may differ. */
-function sameListener(a: Listener, b: Listener): boolean {
+/** Same address and options: only the blocks may differ, so they can be swapped in place. */
+export function sameListener(a: Listener, b: Listener): boolean {
   const { pipeline: _a, ...restA } = a
   const { pipeline: _b, ...restB } = b
   return JSON.stringify(restA) === JSON.stringify(restB)
+}
+
+/**
+ * Follows a pipeline file for `run` and `serve --pipeline`: each save that validates goes to `apply` (which says
+ * what changed); one that does not keeps what runs and says why, in one write.
+ */
+export function followPipelineFile(file: string, say: (line: string) => void, apply: (contents: PipelineFile) => Promise<string[]>): FSWatcher {
+  return watchFile(file, say, async () => {
+    const next = loadPipelineFile(file)
+    if (!next.ok) {
+      say([`${file}: not applied; the running pipeline stays:`, ...next.problems].join('\n'))
+      return
+    }
+    const changes = await apply(next.value)
+    say(`${file}: reloaded${changes.length ? `: ${changes.join('; ')}` : ' (no change)'}`)
+  })
 }

@@ -8,17 +8,15 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
 import { launchChromium, SCREENSHOTS } from '../support/browser.ts'
 import { startServe } from '../support/serve-process.ts'
 import { startUpstream } from '../support/upstream.ts'
 import { listeningUrl } from '../support/cli-process.ts'
 import { needs } from '../support/counterparts.ts'
+import { axeViolations } from './ui-helpers.ts'
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
 /** curl's answer, or its exit code when it got none (52: the server closed the connection with no reply). */
 function curl(args: string[]): Promise<{ status: number; body: string } | { exit: number }> {
@@ -31,14 +29,6 @@ function curl(args: string[]): Promise<{ status: number; body: string } | { exit
   })
 }
 
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE })
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } })
-    return result.violations.map((v) => `${v.id} (${v.nodes.length})`)
-  })
-}
 
 test('a breakpoint holds curl\'s request in the window, where it is edited and continued, aborted, answered, or left to time out', { skip: needs('curl') }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'nanoscope-breakpoints-ui-'))

@@ -26,7 +26,8 @@ test('the served UI in headless Chromium shows an exchange made through the prox
   await page.goto(app.uiUrl, { timeout: 20_000 })
   await page.getByTestId('empty-traffic').waitFor({ timeout: 20_000 })
   assert.equal(await viaProxy(app.proxyUrl, `${upstream.url}/api/greeting?lang=en`), 200)
-  const row = page.getByTestId('row').filter({ hasText: '/api/greeting' })
+  // The row appears pending when the request head is read, and completes in place once the batch with its end arrives.
+  const row = page.locator('[data-testid="row"][data-outcome="completed"]').filter({ hasText: '/api/greeting' })
   await row.first().waitFor({ timeout: 10_000 })
   assert.match(await row.first().innerText(), /GET[\s\S]*200/)
   await page.screenshot({ path: join(SCREENSHOTS, 'first-exchange.png') })

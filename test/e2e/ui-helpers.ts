@@ -1,5 +1,6 @@
 // Helpers shared by the Sessions, Chaos and Clock end-to-end tests: requests through the proxy, and opening the UI.
 import { request as httpRequest } from 'node:http'
+import { createRequire } from 'node:module'
 import type { Browser, Page } from 'playwright-core'
 import { launchChromium } from '../support/browser.ts'
 import { startServe, type ServedApp } from '../support/serve-process.ts'
@@ -49,4 +50,16 @@ export async function servedUi(t: { after(fn: () => unknown): void }): Promise<{
   const browser = await launchChromium()
   t.after(() => browser.close())
   return { app, page: await openUi(browser, app.uiUrl) }
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+
+/** axe-core's WCAG 2 A/AA violations on the page as it is now, `id (count)` each. The page's context needs `bypassCSP`. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE })
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } })
+    return result.violations.map((v) => `${v.id} (${v.nodes.length})`)
+  })
 }
