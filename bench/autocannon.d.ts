@@ -32,7 +32,10 @@ declare module 'autocannon' {
   }
   /** The running load: a promise of the result, and an emitter of each response (`responseTime` in fractional ms). */
   interface Instance extends Promise<Result> {
-    on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): Instance
+    on(
+      event: 'response',
+      listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void,
+    ): Instance
   }
   function autocannon(options: Options): Instance
   export default autocannon

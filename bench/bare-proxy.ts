@@ -14,14 +14,24 @@ const target = new URL(process.argv[2] ?? 'http://127.0.0.1:1')
 const agent = new http.Agent({ keepAlive: true })
 
 const server = http.createServer(function pipeToUpstream(req, res) {
-  const upstream = http.request({
-    host: target.hostname, port: target.port, path: req.url, method: req.method,
-    headers: { ...req.headers, host: target.host }, agent,
-  }, (upstreamRes) => {
-    res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers)
-    upstreamRes.pipe(res)
+  const upstream = http.request(
+    {
+      host: target.hostname,
+      port: target.port,
+      path: req.url,
+      method: req.method,
+      headers: { ...req.headers, host: target.host },
+      agent,
+    },
+    (upstreamRes) => {
+      res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers)
+      upstreamRes.pipe(res)
+    },
+  )
+  upstream.on('error', () => {
+    if (!res.headersSent) res.writeHead(502)
+    res.end()
   })
-  upstream.on('error', () => { if (!res.headersSent) res.writeHead(502); res.end() })
   req.pipe(upstream)
 })
 server.keepAliveTimeout = 60_000
@@ -30,5 +40,10 @@ server.listen(0, '127.0.0.1', () => {
   const address = server.address()
   process.send?.({ port: typeof address === 'object' && address ? address.port : 0 })
 })
-process.on('message', (message) => { if (message === 'cpu?') process.send?.(process.cpuUsage()) })
-process.on('disconnect', () => { agent.destroy(); process.exit(0) })
+process.on('message', (message) => {
+  if (message === 'cpu?') process.send?.(process.cpuUsage())
+})
+process.on('disconnect', () => {
+  agent.destroy()
+  process.exit(0)
+})

@@ -28,10 +28,19 @@ function syntheticExchange(i: number): CapturedExchange {
   const now = systemClock.now()
   const req = request({
     target: `/items/${i}?page=2`,
-    headers: [['Host', `127.0.0.1:${8080}`], ['User-Agent', `bench/${1}`], ['Accept', '*/*'], ['X-Request', `${i}`]],
+    headers: [
+      ['Host', `127.0.0.1:${8080}`],
+      ['User-Agent', `bench/${1}`],
+      ['Accept', '*/*'],
+      ['X-Request', `${i}`],
+    ],
   })
   const res = response(200, {
-    headers: [['Content-Type', `text/plain; charset=${'utf-8'}`], ['Content-Length', `${BODY.byteLength}`], ['Date', new Date(now).toUTCString()]],
+    headers: [
+      ['Content-Type', `text/plain; charset=${'utf-8'}`],
+      ['Content-Length', `${BODY.byteLength}`],
+      ['Date', new Date(now).toUTCString()],
+    ],
   })
   return new ExchangeRecord({
     id: `bench-${i.toString(36)}`,
@@ -52,13 +61,17 @@ function syntheticExchange(i: number): CapturedExchange {
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
-async function throughput(n: number, encode: boolean): Promise<{ exchanges: number; received: number; lost: number; perS: number; ms: number }> {
+async function throughput(
+  n: number,
+  encode: boolean,
+): Promise<{ exchanges: number; received: number; lost: number; perS: number; ms: number }> {
   const hub = new CaptureHub()
   let received = 0
   let lastDelivery = 0
   const sub = hub.subscribe({
     deliver(batch: ExchangeSummary[]) {
-      if (encode) JSON.stringify({ type: 'event', name: 'exchanges', payload: eventToWire('exchanges', { exchanges: batch }) })
+      if (encode)
+        JSON.stringify({ type: 'event', name: 'exchanges', payload: eventToWire('exchanges', { exchanges: batch }) })
       received += batch.length
       lastDelivery = performance.now()
     },
@@ -82,7 +95,14 @@ function gc(): void {
   collect?.()
 }
 
-async function memory(n: number): Promise<{ exchanges: number; held: number; rssMb: number; baselineRssMb: number; heapUsedMb: number; arrayBuffersMb: number }> {
+async function memory(n: number): Promise<{
+  exchanges: number
+  held: number
+  rssMb: number
+  baselineRssMb: number
+  heapUsedMb: number
+  arrayBuffersMb: number
+}> {
   gc()
   const baseline = process.memoryUsage().rss
   const hub = new CaptureHub()
@@ -95,7 +115,14 @@ async function memory(n: number): Promise<{ exchanges: number; held: number; rss
   const mb = (b: number): number => b / (1024 * 1024)
   const held = hub.store.size
   hub.close()
-  return { exchanges: n, held, rssMb: mb(m.rss), baselineRssMb: mb(baseline), heapUsedMb: mb(m.heapUsed), arrayBuffersMb: mb(m.arrayBuffers) }
+  return {
+    exchanges: n,
+    held,
+    rssMb: mb(m.rss),
+    baselineRssMb: mb(baseline),
+    heapUsedMb: mb(m.heapUsed),
+    arrayBuffersMb: mb(m.arrayBuffers),
+  }
 }
 
 async function main(): Promise<void> {

@@ -33,7 +33,11 @@ const rounds = Number(process.env.MICRO_ROUNDS) || 3
 const TARGET = 'http://127.0.0.1:9/'
 
 /** Where the latency and sniff lines go, as in nanoscope-proxy.ts. */
-const nullSink = new Writable({ write(_chunk, _encoding, callback) { callback() } })
+const nullSink = new Writable({
+  write(_chunk, _encoding, callback) {
+    callback()
+  },
+})
 
 /** The upstream: bench/upstream.ts's `/1k`, in process. */
 const fakeUpstream: HttpHandler = async function fakeUpstream() {
@@ -52,10 +56,12 @@ function captureFilters(hub: CaptureHub, parts = { latency: true, sniff: true, c
   const report = reportLatency((r) => nullSink.write(formatLatency(r) + '\n'), systemClock)
   return [
     ...(parts.latency ? [report] : []),
-    catchAll(), reverseProxyTo(TARGET),
+    catchAll(),
+    reverseProxyTo(TARGET),
     ...(parts.sniff ? [printExchange(nullSink)] : []),
     ...(parts.capture ? [hub.captureFilter('bench', systemClock)] : []),
-    removeHopByHop(), addVia(),
+    removeHopByHop(),
+    addVia(),
   ]
 }
 
@@ -74,16 +80,24 @@ function incoming(i: number, signal: AbortSignal): Request {
 
 /** A no-op Writable per exchange, as the server's ServerResponse is. */
 class Drain extends Writable {
-  override _write(_chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void { callback() }
+  override _write(_chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    callback()
+  }
 }
 
 function exchange(handler: HttpHandler, i: number, signal: AbortSignal): Promise<void> {
-  return handler(incoming(i, signal)).then((res) => new Promise<void>((resolve, reject) => {
-    if (res.body.kind === 'bytes') { resolve(); return }
-    const out = new Drain()
-    out.once('finish', resolve)
-    pipeBody(res.body.stream, out, reject)
-  }))
+  return handler(incoming(i, signal)).then(
+    (res) =>
+      new Promise<void>((resolve, reject) => {
+        if (res.body.kind === 'bytes') {
+          resolve()
+          return
+        }
+        const out = new Drain()
+        out.once('finish', resolve)
+        pipeBody(res.body.stream, out, reject)
+      }),
+  )
 }
 
 /** Garbage collections seen so far: how many minor (scavenges) and major, and their total pause. */
@@ -97,7 +111,13 @@ new PerformanceObserver((list) => {
   }
 }).observe({ entryTypes: ['gc'] })
 
-interface Result { cpuUs: number; wallUs: number; gcUs: number; minorPer1k: number; majorPer1k: number }
+interface Result {
+  cpuUs: number
+  wallUs: number
+  gcUs: number
+  minorPer1k: number
+  majorPer1k: number
+}
 
 async function run(handler: HttpHandler, count: number): Promise<Result> {
   let next = 0
@@ -130,13 +150,15 @@ async function main(): Promise<void> {
   const none = { latency: false, sniff: false, capture: false }
   const breakdown = process.env.MICRO_BREAKDOWN === '1'
   const only = process.env.MICRO_ONLY
-  const variants: Array<[string, HttpHandler]> = ([
-    ['plain', pipeline(plainFilters(), fakeUpstream)],
-    ['capture', pipeline(captureFilters(hub), fakeUpstream)],
-    ['latency', pipeline(captureFilters(hub, { ...none, latency: true }), fakeUpstream)],
-    ['sniff', pipeline(captureFilters(hub, { ...none, sniff: true }), fakeUpstream)],
-    ['record', pipeline(captureFilters(hub, { ...none, capture: true }), fakeUpstream)],
-  ] as Array<[string, HttpHandler]>).filter(([name], i) => (only ? only === name : i < 2 || breakdown))
+  const variants: Array<[string, HttpHandler]> = (
+    [
+      ['plain', pipeline(plainFilters(), fakeUpstream)],
+      ['capture', pipeline(captureFilters(hub), fakeUpstream)],
+      ['latency', pipeline(captureFilters(hub, { ...none, latency: true }), fakeUpstream)],
+      ['sniff', pipeline(captureFilters(hub, { ...none, sniff: true }), fakeUpstream)],
+      ['record', pipeline(captureFilters(hub, { ...none, capture: true }), fakeUpstream)],
+    ] as Array<[string, HttpHandler]>
+  ).filter(([name], i) => (only ? only === name : i < 2 || breakdown))
   for (const [, handler] of variants) await run(handler, Math.min(n, 20_000))
   const best = new Map<string, Result>()
   for (let r = 0; r < rounds; r++) {
@@ -144,19 +166,24 @@ async function main(): Promise<void> {
       const m = await run(handler, n)
       const was = best.get(name)
       if (!was || m.cpuUs < was.cpuUs) best.set(name, m)
-      process.stdout.write(`round ${r + 1} ${name.padEnd(8)} ${m.cpuUs.toFixed(1).padStart(6)} µs CPU  ${m.wallUs.toFixed(1).padStart(6)} µs wall  ` +
-        `${m.gcUs.toFixed(1).padStart(5)} µs in GC per exchange; per 1000 exchanges ${m.minorPer1k.toFixed(2)} scavenges, ${m.majorPer1k.toFixed(2)} major GCs\n`)
+      process.stdout.write(
+        `round ${r + 1} ${name.padEnd(8)} ${m.cpuUs.toFixed(1).padStart(6)} µs CPU  ${m.wallUs.toFixed(1).padStart(6)} µs wall  ` +
+          `${m.gcUs.toFixed(1).padStart(5)} µs in GC per exchange; per 1000 exchanges ${m.minorPer1k.toFixed(2)} scavenges, ${m.majorPer1k.toFixed(2)} major GCs\n`,
+      )
     }
   }
   const plain = best.get('plain')
   const capture = best.get('capture')
-  if (!plain || !capture) { hub.close(); return }
+  if (!plain || !capture) {
+    hub.close()
+    return
+  }
   process.stdout.write(
     `best of ${rounds}, ${n} exchanges, ${concurrency} in flight:\n` +
-    `  plain    ${plain.cpuUs.toFixed(1)} µs CPU, ${plain.wallUs.toFixed(1)} µs wall\n` +
-    `  capture  ${capture.cpuUs.toFixed(1)} µs CPU, ${capture.wallUs.toFixed(1)} µs wall\n` +
-    `  extra    ${(capture.cpuUs - plain.cpuUs).toFixed(1)} µs CPU, ${(capture.wallUs - plain.wallUs).toFixed(1)} µs wall per exchange ` +
-    `(captured ${hub.store.latestSeq}, stored ${hub.store.size})\n`,
+      `  plain    ${plain.cpuUs.toFixed(1)} µs CPU, ${plain.wallUs.toFixed(1)} µs wall\n` +
+      `  capture  ${capture.cpuUs.toFixed(1)} µs CPU, ${capture.wallUs.toFixed(1)} µs wall\n` +
+      `  extra    ${(capture.cpuUs - plain.cpuUs).toFixed(1)} µs CPU, ${(capture.wallUs - plain.wallUs).toFixed(1)} µs wall per exchange ` +
+      `(captured ${hub.store.latestSeq}, stored ${hub.store.size})\n`,
   )
   hub.close()
 }

@@ -42,10 +42,23 @@ export async function startChild<Ready>(file: string, options: ForkOptions = {})
 
 function nextMessage<T>(child: ChildProcess, timeoutMs: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => { cleanup(); reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)) }, timeoutMs)
-    const onMessage = (message: unknown): void => { cleanup(); resolve(message as T) }
-    const onExit = (code: number | null): void => { cleanup(); reject(new Error(`${what}: the process exited (code ${code})`)) }
-    const cleanup = (): void => { clearTimeout(timer); child.off('message', onMessage); child.off('exit', onExit) }
+    const timer = setTimeout(() => {
+      cleanup()
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`))
+    }, timeoutMs)
+    const onMessage = (message: unknown): void => {
+      cleanup()
+      resolve(message as T)
+    }
+    const onExit = (code: number | null): void => {
+      cleanup()
+      reject(new Error(`${what}: the process exited (code ${code})`))
+    }
+    const cleanup = (): void => {
+      clearTimeout(timer)
+      child.off('message', onMessage)
+      child.off('exit', onExit)
+    }
     child.on('message', onMessage)
     child.on('exit', onExit)
   })
@@ -54,8 +67,13 @@ function nextMessage<T>(child: ChildProcess, timeoutMs: number, what: string): P
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
   return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL') }, 2000)
-    child.once('exit', () => { clearTimeout(timer); resolve() })
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+    }, 2000)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
     if (child.connected) child.disconnect()
     else child.kill('SIGTERM')
   })

@@ -18,7 +18,9 @@ const HEADERS: Headers = Object.freeze([
 
 /** A Readable that yields one buffer (cheaper than Readable.from, so the stream itself weighs less). */
 export class OneChunk extends Readable {
-  constructor(private chunk: Buffer | null) { super() }
+  constructor(private chunk: Buffer | null) {
+    super()
+  }
   override _read(): void {
     const c = this.chunk
     this.chunk = null

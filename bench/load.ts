@@ -46,7 +46,13 @@ export class SlicedMeasurement {
 
   /** Runs `load` against `url` for `load.durationS` seconds and adds the run to this measurement. */
   async slice(url: string, load: LoadSettings): Promise<void> {
-    const instance = autocannon({ url, connections: load.connections, pipelining: load.pipelining, duration: load.durationS, timeout: 10 })
+    const instance = autocannon({
+      url,
+      connections: load.connections,
+      pipelining: load.pipelining,
+      duration: load.durationS,
+      timeout: 10,
+    })
     instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
       if (statusCode >= 200 && statusCode < 300) this.latencies.add(responseTime)
     })
@@ -65,7 +71,8 @@ export class SlicedMeasurement {
       reqPerS: this.requests / seconds,
       p50Ms: percentile(sorted, 0.5) ?? 0,
       p99Ms: percentile(sorted, 0.99) ?? 0,
-      meanMs: sorted.length === 0 ? 0 : Math.round((sorted.reduce((sum, v) => sum + v, 0) / sorted.length) * 1000) / 1000,
+      meanMs:
+        sorted.length === 0 ? 0 : Math.round((sorted.reduce((sum, v) => sum + v, 0) / sorted.length) * 1000) / 1000,
       requests: this.requests,
       errors: this.errors,
       non2xx: this.non2xx,

@@ -48,11 +48,20 @@ export const UNMATCHED_BLOCKS = (dir: string): BlockSpec[] => [
 const [variant = 'plain', target = ''] = process.argv.slice(2) as [ProxyVariant?, string?]
 
 /** Where the latency and sniff lines go: a real Writable that throws everything away. */
-const nullSink = new Writable({ write(_chunk, _encoding, callback) { callback() } })
+const nullSink = new Writable({
+  write(_chunk, _encoding, callback) {
+    callback()
+  },
+})
 
 /** The `latency` app's reporting wrapped around the `sniff` app, with capture as the inner filter. */
 function capturingApp(hub: CaptureHub): App {
-  const o: ProxyOptions = { target, out: nullSink, clock: systemClock, inner: [hub.captureFilter('bench', systemClock)] }
+  const o: ProxyOptions = {
+    target,
+    out: nullSink,
+    clock: systemClock,
+    inner: [hub.captureFilter('bench', systemClock)],
+  }
   const sniff = sniffProxy(o)
   const report = reportLatency((r) => nullSink.write(formatLatency(r) + '\n'), systemClock)
   return { ...sniff, filters: [report, ...sniff.filters] }

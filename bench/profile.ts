@@ -9,8 +9,17 @@ import { startChild } from './child.ts'
 import { measure, warmUp } from './load.ts'
 import { startScenario, type ScenarioName } from './scenarios.ts'
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount: number; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface ProfileNode {
+  id: number
+  callFrame: { functionName: string; url: string; lineNumber: number }
+  hitCount: number
+  children?: number[]
+}
+interface Profile {
+  nodes: ProfileNode[]
+  samples: number[]
+  timeDeltas: number[]
+}
 
 const scenario = (process.argv[2] ?? 'nanoscope-capture') as ScenarioName
 const size = process.argv[3] ?? '1k'
@@ -43,28 +52,46 @@ export function summarise(profile: Profile, top = 25): string {
     }
   }
   const pct = (v: number): string => `${((v / total) * 100).toFixed(1).padStart(5)}%`
-  const list = (m: Map<string, number>): string => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([l, v]) => `  ${pct(v)}  ${l}`).join('\n')
+  const list = (m: Map<string, number>): string =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([l, v]) => `  ${pct(v)}  ${l}`)
+      .join('\n')
   return `samples: ${total}\nself time:\n${list(self)}\ninclusive time (top, excluding roots):\n${list(new Map([...inclusive].filter(([l]) => !/^\((root|program|garbage collector)\)/.test(l))))}`
 }
 
 async function main(): Promise<void> {
   const before = new Set(readdirSync(dir))
   const upstream = await startChild<{ port: number }>('./upstream.ts')
-  const running = await startScenario(scenario, `http://127.0.0.1:${upstream.ready.port}`, ['--cpu-prof', `--cpu-prof-dir=${dir}`])
+  const running = await startScenario(scenario, `http://127.0.0.1:${upstream.ready.port}`, [
+    '--cpu-prof',
+    `--cpu-prof-dir=${dir}`,
+  ])
   const load = { connections: 32, pipelining: 1, durationS }
   try {
     await warmUp(`${running.url}/${size}`, load, 1)
     const m = await measure(`${running.url}/${size}`, load)
-    process.stdout.write(`${scenario} ${size}: ${m.reqPerS.toFixed(0)} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms (under the profiler)\n`)
+    process.stdout.write(
+      `${scenario} ${size}: ${m.reqPerS.toFixed(0)} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms (under the profiler)\n`,
+    )
   } finally {
     await running.stop()
     await upstream.stop()
   }
-  const fresh = readdirSync(dir).filter((f) => !before.has(f) && f.endsWith('.cpuprofile'))
-    .map((f) => ({ f, size: statSync(dir + f).size })).sort((a, b) => b.size - a.size)
+  const fresh = readdirSync(dir)
+    .filter((f) => !before.has(f) && f.endsWith('.cpuprofile'))
+    .map((f) => ({ f, size: statSync(dir + f).size }))
+    .sort((a, b) => b.size - a.size)
   for (const { f } of fresh.slice(0, 1)) {
     process.stdout.write(`profile ${dir}${f}\n${summarise(JSON.parse(readFileSync(dir + f, 'utf8')) as Profile)}\n`)
   }
 }
 
-main().then(() => process.exit(0), (error: unknown) => { console.error(error); process.exit(1) })
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  },
+)

@@ -42,7 +42,12 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 async function one(handler: HttpHandler, i: number): Promise<void> {
   const req = request({
     target: `http://127.0.0.1:9000/1k?i=${i}`,
-    headers: [['Host', '127.0.0.1:9000'], ['User-Agent', 'autocannon'], ['Accept', '*/*'], ['Connection', 'keep-alive']],
+    headers: [
+      ['Host', '127.0.0.1:9000'],
+      ['User-Agent', 'autocannon'],
+      ['Accept', '*/*'],
+      ['Connection', 'keep-alive'],
+    ],
   })
   await consume(await handler(req))
 }
@@ -52,7 +57,12 @@ async function run(handler: HttpHandler, n: number): Promise<{ cpuUs: number; wa
   const t0 = performance.now()
   let next = 0
   // Each of the 32 yields to the event loop after an exchange, as a proxy's connections do between requests.
-  const worker = async (): Promise<void> => { while (next < n) { await one(handler, next++); await turn() } }
+  const worker = async (): Promise<void> => {
+    while (next < n) {
+      await one(handler, next++)
+      await turn()
+    }
+  }
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker))
   return finish(cpu0, t0, n)
 }
@@ -66,14 +76,21 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'nanoscope-record-micro-'))
   try {
     const writer = await createSession(join(dir, 's'), { name: 'record micro' })
-    const recording = recordTo(writer, { clock: systemClock, onSkip: (why) => { throw new Error(why) } })(upstream)
+    const recording = recordTo(writer, {
+      clock: systemClock,
+      onSkip: (why) => {
+        throw new Error(why)
+      },
+    })(upstream)
     await run(upstream, 5000)
     await run(recording, 5000)
     const fmt = (x: number): string => x.toFixed(1).padStart(6)
     for (let r = 0; r < ROUNDS; r++) {
       const plain = await run(upstream, N)
       const rec = await run(recording, N)
-      process.stdout.write(`round ${r + 1}: plain cpu ${fmt(plain.cpuUs)} µs wall ${fmt(plain.wallUs)} µs | recording cpu ${fmt(rec.cpuUs)} µs wall ${fmt(rec.wallUs)} µs | recording costs cpu ${fmt(rec.cpuUs - plain.cpuUs)} µs wall ${fmt(rec.wallUs - plain.wallUs)} µs per exchange\n`)
+      process.stdout.write(
+        `round ${r + 1}: plain cpu ${fmt(plain.cpuUs)} µs wall ${fmt(plain.wallUs)} µs | recording cpu ${fmt(rec.cpuUs)} µs wall ${fmt(rec.wallUs)} µs | recording costs cpu ${fmt(rec.cpuUs - plain.cpuUs)} µs wall ${fmt(rec.wallUs - plain.wallUs)} µs per exchange\n`,
+      )
     }
     const info = await writer.close()
     process.stdout.write(`${info.count} records, ${(info.sizeBytes / 1024 / 1024).toFixed(1)} MiB\n`)
@@ -82,4 +99,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (error: unknown) => { console.error(error); process.exit(1) })
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  },
+)

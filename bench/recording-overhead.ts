@@ -9,7 +9,11 @@ import { measure, warmUp } from './load.ts'
 import { startScenario, type ScenarioName } from './scenarios.ts'
 
 const rounds = Number(process.argv[2] ?? 3)
-const load = { connections: Number(process.env.BENCH_CONNECTIONS) || 32, pipelining: 1, durationS: Number(process.env.BENCH_DURATION) || 5 }
+const load = {
+  connections: Number(process.env.BENCH_CONNECTIONS) || 32,
+  pipelining: 1,
+  durationS: Number(process.env.BENCH_DURATION) || 5,
+}
 
 async function cell(name: ScenarioName, upstreamUrl: string): Promise<{ perS: number; cpuUs: number }> {
   const running = await startScenario(name, upstreamUrl)
@@ -33,11 +37,15 @@ try {
     const plain = await cell('nanoscope-plain', upstreamUrl)
     const recording = await cell('nanoscope-recording', upstreamUrl)
     added.push(recording.cpuUs - plain.cpuUs)
-    process.stdout.write(`round ${r}: plain ${plain.perS.toFixed(0)} req/s ${plain.cpuUs.toFixed(1)} µs/req | recording ${recording.perS.toFixed(0)} req/s ${recording.cpuUs.toFixed(1)} µs/req | ` +
-      `ratio ${(recording.perS / plain.perS).toFixed(2)}, recording adds ${(recording.cpuUs - plain.cpuUs).toFixed(1)} µs CPU per request\n`)
+    process.stdout.write(
+      `round ${r}: plain ${plain.perS.toFixed(0)} req/s ${plain.cpuUs.toFixed(1)} µs/req | recording ${recording.perS.toFixed(0)} req/s ${recording.cpuUs.toFixed(1)} µs/req | ` +
+        `ratio ${(recording.perS / plain.perS).toFixed(2)}, recording adds ${(recording.cpuUs - plain.cpuUs).toFixed(1)} µs CPU per request\n`,
+    )
   }
   const sorted = [...added].sort((a, b) => a - b)
-  process.stdout.write(`median CPU recording adds: ${sorted[Math.floor((sorted.length - 1) / 2)]!.toFixed(1)} µs per request\n`)
+  process.stdout.write(
+    `median CPU recording adds: ${sorted[Math.floor((sorted.length - 1) / 2)]!.toFixed(1)} µs per request\n`,
+  )
 } finally {
   await upstream.stop()
 }

@@ -31,9 +31,26 @@ export async function replayBench(upstreamUrl: string): Promise<ReplayBenchResul
     const host = new URL(upstreamUrl).host
     for (let i = 0; i < REPLAY_COUNT; i++) {
       void writer.append({
-        startedAt: 1_700_000_000_000 + i, durationMs: 1, waitMs: 1,
-        request: { method: 'GET', url: `${upstreamUrl}/1k`, version: '1.1', headers: [['Host', host]], body: new Uint8Array(0) },
-        response: { status: 200, reason: 'OK', version: '1.1', headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(body.length)]], body },
+        startedAt: 1_700_000_000_000 + i,
+        durationMs: 1,
+        waitMs: 1,
+        request: {
+          method: 'GET',
+          url: `${upstreamUrl}/1k`,
+          version: '1.1',
+          headers: [['Host', host]],
+          body: new Uint8Array(0),
+        },
+        response: {
+          status: 200,
+          reason: 'OK',
+          version: '1.1',
+          headers: [
+            ['Content-Type', 'text/plain; charset=utf-8'],
+            ['Content-Length', String(body.length)],
+          ],
+          body,
+        },
       })
     }
     await writer.close()
@@ -41,8 +58,21 @@ export async function replayBench(upstreamUrl: string): Promise<ReplayBenchResul
     const sent = report.total - report.counts['not-sent']
     const perS = sent / (report.elapsedMs / 1000)
     return {
-      sent, same: report.counts.same, elapsedMs: report.elapsedMs, perS, concurrency: CONCURRENCY,
-      targets: [target('replay at max speed to a local upstream, requests/s', perS, '>=', 5000, '/s', `${report.counts.same} of ${REPLAY_COUNT} answered the same`)],
+      sent,
+      same: report.counts.same,
+      elapsedMs: report.elapsedMs,
+      perS,
+      concurrency: CONCURRENCY,
+      targets: [
+        target(
+          'replay at max speed to a local upstream, requests/s',
+          perS,
+          '>=',
+          5000,
+          '/s',
+          `${report.counts.same} of ${REPLAY_COUNT} answered the same`,
+        ),
+      ],
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -25,7 +25,6 @@ const inMemory: HttpHandler = async function answerInMemory() {
   return oneKiBAnswer()
 }
 
-
 const upstream = await startChild<{ port: number }>('./upstream.ts')
 const url = `http://127.0.0.1:${upstream.ready.port}`
 const dir = mkdtempSync(join(tmpdir(), 'nanoscope-replay-run-'))
@@ -34,20 +33,44 @@ try {
   const body = ONE_KIB
   for (let i = 0; i < count; i++) {
     void writer.append({
-      startedAt: 1_700_000_000_000 + i, durationMs: 1, waitMs: 1,
-      request: { method: 'GET', url: `${url}/1k`, version: '1.1', headers: [['Host', new URL(url).host]], body: new Uint8Array(0) },
-      response: { status: 200, reason: 'OK', version: '1.1', headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(body.length)]], body },
+      startedAt: 1_700_000_000_000 + i,
+      durationMs: 1,
+      waitMs: 1,
+      request: {
+        method: 'GET',
+        url: `${url}/1k`,
+        version: '1.1',
+        headers: [['Host', new URL(url).host]],
+        body: new Uint8Array(0),
+      },
+      response: {
+        status: 200,
+        reason: 'OK',
+        version: '1.1',
+        headers: [
+          ['Content-Type', 'text/plain; charset=utf-8'],
+          ['Content-Length', String(body.length)],
+        ],
+        body,
+      },
     })
   }
   await writer.close()
   const { records } = await openSession(dir)
   for (let r = 0; r < rounds; r++) {
     const cpu0 = process.cpuUsage()
-    const report = await replay(records, { speed: Infinity, concurrency, timeoutMs: 120_000, ...(micro ? { send: inMemory } : {}) })
+    const report = await replay(records, {
+      speed: Infinity,
+      concurrency,
+      timeoutMs: 120_000,
+      ...(micro ? { send: inMemory } : {}),
+    })
     const cpu = process.cpuUsage(cpu0)
     const sent = report.total - report.counts['not-sent']
-    process.stdout.write(`round ${r + 1}: ${sent} sent in ${report.elapsedMs.toFixed(0)} ms, ${(sent / (report.elapsedMs / 1000)).toFixed(0)}/s, ${report.counts.same} same; ` +
-      `${((cpu.user + cpu.system) / sent).toFixed(1)} µs CPU per request\n`)
+    process.stdout.write(
+      `round ${r + 1}: ${sent} sent in ${report.elapsedMs.toFixed(0)} ms, ${(sent / (report.elapsedMs / 1000)).toFixed(0)}/s, ${report.counts.same} same; ` +
+        `${((cpu.user + cpu.system) / sent).toFixed(1)} µs CPU per request\n`,
+    )
   }
 } finally {
   rmSync(dir, { recursive: true, force: true })

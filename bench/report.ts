@@ -22,10 +22,20 @@ export interface Target {
   readonly note?: string
 }
 
-export function target(name: string, value: number | undefined, comparison: '>=' | '<=', threshold: number, unit?: string, note?: string): Target {
-  const verdict = value === undefined || Number.isNaN(value)
-    ? 'SKIPPED'
-    : (comparison === '>=' ? value >= threshold : value <= threshold) ? 'PASS' : 'MISS'
+export function target(
+  name: string,
+  value: number | undefined,
+  comparison: '>=' | '<=',
+  threshold: number,
+  unit?: string,
+  note?: string,
+): Target {
+  const verdict =
+    value === undefined || Number.isNaN(value)
+      ? 'SKIPPED'
+      : (comparison === '>=' ? value >= threshold : value <= threshold)
+        ? 'PASS'
+        : 'MISS'
   return { name, value, comparison, threshold, verdict, ...(unit ? { unit } : {}), ...(note ? { note } : {}) }
 }
 
@@ -52,12 +62,20 @@ export interface Paired {
  * out a round in which either cell met a noisy neighbour. The ratio of the two cells' best rounds pairs
  * measurements minutes apart, and one lucky anchor round decides it: it is reported alongside.
  */
-export function paired(cells: readonly Cell[], scenario: ScenarioName, anchor: ScenarioName, size: Size, metric: (m: Measurement) => number): Paired | undefined {
+export function paired(
+  cells: readonly Cell[],
+  scenario: ScenarioName,
+  anchor: ScenarioName,
+  size: Size,
+  metric: (m: Measurement) => number,
+): Paired | undefined {
   const s = cells.find((c) => c.scenario === scenario && c.size === size)
   const a = cells.find((c) => c.scenario === anchor && c.size === size)
   if (!s || !a) return undefined
   const n = Math.min(s.rounds.length, a.rounds.length)
-  const perRound = Array.from({ length: n }, (_, i) => metric(s.rounds[i]!) / metric(a.rounds[i]!)).filter(Number.isFinite)
+  const perRound = Array.from({ length: n }, (_, i) => metric(s.rounds[i]!) / metric(a.rounds[i]!)).filter(
+    Number.isFinite,
+  )
   if (perRound.length === 0) return undefined
   return { median: median(perRound), perRound, bestOverBest: metric(s.best) / metric(a.best) }
 }
@@ -70,7 +88,10 @@ export function median(xs: readonly number[]): number {
 
 /** The target line's note for a paired comparison: every round's ratio and the best-over-best one. */
 export function pairedNote(p: Paired | undefined): string | undefined {
-  return p && `median of ${p.perRound.length} rounds (${p.perRound.map((r) => r.toFixed(2)).join(', ')}); best ÷ best ${p.bestOverBest.toFixed(2)}`
+  return (
+    p &&
+    `median of ${p.perRound.length} rounds (${p.perRound.map((r) => r.toFixed(2)).join(', ')}); best ÷ best ${p.bestOverBest.toFixed(2)}`
+  )
 }
 
 export function ratio(a: number | undefined, b: number | undefined): number | undefined {
@@ -78,17 +99,41 @@ export function ratio(a: number | undefined, b: number | undefined): number | un
 }
 
 export function table(cells: readonly Cell[]): string {
-  const header = ['scenario', 'size', 'req/s', 'p50 ms', 'p99 ms', 'MB/s', '÷ bare req/s', '÷ bare p99', 'proxy CPU µs/req', '÷ bare CPU', 'errors', 'non-2xx']
+  const header = [
+    'scenario',
+    'size',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'MB/s',
+    '÷ bare req/s',
+    '÷ bare p99',
+    'proxy CPU µs/req',
+    '÷ bare CPU',
+    'errors',
+    'non-2xx',
+  ]
   const rows = cells.map((c) => {
     const bare = find(cells, 'bare-pipe', c.size)
     const m = c.best
-    return [c.scenario, c.size, m.reqPerS.toFixed(0), m.p50Ms.toFixed(1), m.p99Ms.toFixed(1), m.mbPerS.toFixed(1),
-      fmt(ratio(m.reqPerS, bare?.reqPerS)), fmt(ratio(m.p99Ms, bare?.p99Ms)),
-      m.cpuUsPerReq?.proxy === undefined ? '-' : m.cpuUsPerReq.proxy.toFixed(0), fmt(ratio(m.cpuUsPerReq?.proxy, bare?.cpuUsPerReq?.proxy)),
-      String(m.errors), String(m.non2xx)]
+    return [
+      c.scenario,
+      c.size,
+      m.reqPerS.toFixed(0),
+      m.p50Ms.toFixed(1),
+      m.p99Ms.toFixed(1),
+      m.mbPerS.toFixed(1),
+      fmt(ratio(m.reqPerS, bare?.reqPerS)),
+      fmt(ratio(m.p99Ms, bare?.p99Ms)),
+      m.cpuUsPerReq?.proxy === undefined ? '-' : m.cpuUsPerReq.proxy.toFixed(0),
+      fmt(ratio(m.cpuUsPerReq?.proxy, bare?.cpuUsPerReq?.proxy)),
+      String(m.errors),
+      String(m.non2xx),
+    ]
   })
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  const line = (r: string[]): string => r.map((v, i) => (i < 2 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ')
+  const line = (r: string[]): string =>
+    r.map((v, i) => (i < 2 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ')
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
 }
 

@@ -24,19 +24,37 @@ import { fileURLToPath } from 'node:url'
 import { startChild, type Child } from './child.ts'
 import { SlicedMeasurement, warmUp, type LoadSettings, type Measurement } from './load.ts'
 import { SCENARIOS, cpuOf, startScenario, type RunningScenario, type Scenario, type ScenarioName } from './scenarios.ts'
-import { find, bestOf, paired, pairedNote, ratio, table, target, targetLine, type Cell, type Size, type Target } from './report.ts'
+import {
+  find,
+  bestOf,
+  paired,
+  pairedNote,
+  ratio,
+  table,
+  target,
+  targetLine,
+  type Cell,
+  type Size,
+  type Target,
+} from './report.ts'
 
 const env = (name: string, fallback: number): number => {
   const v = Number(process.env[name])
   return Number.isFinite(v) && v > 0 ? v : fallback
 }
-const load: LoadSettings = { connections: env('BENCH_CONNECTIONS', 32), pipelining: 1, durationS: env('BENCH_DURATION', 5) }
+const load: LoadSettings = {
+  connections: env('BENCH_CONNECTIONS', 32),
+  pipelining: 1,
+  durationS: env('BENCH_DURATION', 5),
+}
 const warmupS = env('BENCH_WARMUP', 1)
 const rounds = Math.floor(env('BENCH_ROUNDS', 5))
 const slices = Math.floor(env('BENCH_SLICES', 5))
 /** Unmeasured load before each slice (seconds). */
 const sliceWarmupS = 0.25
-const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean)
+const only = process.env.BENCH_ONLY?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean)
 const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name) || s.name === 'bare-pipe')
 const SIZES: readonly Size[] = ['1k', '64k']
 
@@ -61,7 +79,9 @@ function groups(list: readonly Scenario[]): Scenario[][] {
   return out
 }
 
-async function proxyBenchmarks(upstream: Child<{ port: number }>): Promise<{ cells: Cell[]; deliveries: Record<string, unknown>[]; pipelines: Record<string, readonly string[]> }> {
+async function proxyBenchmarks(
+  upstream: Child<{ port: number }>,
+): Promise<{ cells: Cell[]; deliveries: Record<string, unknown>[]; pipelines: Record<string, readonly string[]> }> {
   const byCell = new Map<string, Measurement[]>()
   const deliveries: Record<string, unknown>[] = []
   const pipelines: Record<string, readonly string[]> = {}
@@ -93,7 +113,8 @@ async function proxyBenchmarks(upstream: Child<{ port: number }>): Promise<{ cel
               const loader = process.cpuUsage(loaderBefore)
               acc.loaderUs += loader.user + loader.system
               acc.upstreamUs += (await cpuOf(upstream)) - upstreamBefore
-              acc.proxyUs = proxyBefore === undefined ? NaN : acc.proxyUs + (await running[i]!.cpuMicros!()) - proxyBefore
+              acc.proxyUs =
+                proxyBefore === undefined ? NaN : acc.proxyUs + (await running[i]!.cpuMicros!()) - proxyBefore
             }
           }
           for (const [i, scenario] of group.entries()) {
@@ -102,16 +123,24 @@ async function proxyBenchmarks(upstream: Child<{ port: number }>): Promise<{ cel
             const { proxyUs, upstreamUs, loaderUs } = sliced[i]!
             const m: Measurement = {
               ...measured,
-              cpuUsPerReq: { ...(Number.isNaN(proxyUs) ? {} : { proxy: per(proxyUs) }), upstream: per(upstreamUs), loadGenerator: per(loaderUs) },
+              cpuUsPerReq: {
+                ...(Number.isNaN(proxyUs) ? {} : { proxy: per(proxyUs) }),
+                upstream: per(upstreamUs),
+                loadGenerator: per(loaderUs),
+              },
             }
             const key = `${scenario.name}|${size}`
             byCell.set(key, [...(byCell.get(key) ?? []), m])
-            say(`  round ${round} ${scenario.name.padEnd(20)} ${size.padEnd(3)} ${m.reqPerS.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms.toFixed(1)} ms  p99 ${m.p99Ms.toFixed(1)} ms  proxy CPU ${m.cpuUsPerReq?.proxy?.toFixed(0) ?? '-'} µs/req${m.errors || m.non2xx ? `  errors ${m.errors} non-2xx ${m.non2xx}` : ''}`)
+            say(
+              `  round ${round} ${scenario.name.padEnd(20)} ${size.padEnd(3)} ${m.reqPerS.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms.toFixed(1)} ms  p99 ${m.p99Ms.toFixed(1)} ms  proxy CPU ${m.cpuUsPerReq?.proxy?.toFixed(0) ?? '-'} µs/req${m.errors || m.non2xx ? `  errors ${m.errors} non-2xx ${m.non2xx}` : ''}`,
+            )
             const check = running[i]!.deliveryCheck
             if (check) {
               const d = await check()
               deliveries.push({ round, scenario: scenario.name, size, ...d, lost: d.captured - d.delivered })
-              say(`  round ${round} ${scenario.name} ${size}: subscriber was sent ${d.delivered} of ${d.captured} captured exchanges in ${d.batches} batches`)
+              say(
+                `  round ${round} ${scenario.name} ${size}: subscriber was sent ${d.delivered} of ${d.captured} captured exchanges in ${d.batches} batches`,
+              )
             }
           }
         } finally {
@@ -130,14 +159,40 @@ async function proxyBenchmarks(upstream: Child<{ port: number }>): Promise<{ cel
   return { cells, deliveries, pipelines }
 }
 
-interface ThroughputResult { exchanges: number; received: number; lost: number; perS: number; ms: number }
-interface MemoryResult { exchanges: number; held: number; rssMb: number; baselineRssMb: number; heapUsedMb: number; arrayBuffersMb: number }
+interface ThroughputResult {
+  exchanges: number
+  received: number
+  lost: number
+  perS: number
+  ms: number
+}
+interface MemoryResult {
+  exchanges: number
+  held: number
+  rssMb: number
+  baselineRssMb: number
+  heapUsedMb: number
+  arrayBuffersMb: number
+}
 
-async function captureMicro(): Promise<{ targets: Target[]; throughput?: { plain: ThroughputResult; encoded: ThroughputResult }; memory?: MemoryResult; skipped?: string }> {
+async function captureMicro(): Promise<{
+  targets: Target[]
+  throughput?: { plain: ThroughputResult; encoded: ThroughputResult }
+  memory?: MemoryResult
+  skipped?: string
+}> {
   try {
-    const t = await startChild<{ plain: ThroughputResult; encoded: ThroughputResult }>('./capture-micro.ts', { args: ['throughput', '200000'], nodeFlags: ['--expose-gc'], readyTimeoutMs: 60_000 })
+    const t = await startChild<{ plain: ThroughputResult; encoded: ThroughputResult }>('./capture-micro.ts', {
+      args: ['throughput', '200000'],
+      nodeFlags: ['--expose-gc'],
+      readyTimeoutMs: 60_000,
+    })
     await t.stop()
-    const m = await startChild<MemoryResult>('./capture-micro.ts', { args: ['memory', '100000'], nodeFlags: ['--expose-gc'], readyTimeoutMs: 60_000 })
+    const m = await startChild<MemoryResult>('./capture-micro.ts', {
+      args: ['memory', '100000'],
+      nodeFlags: ['--expose-gc'],
+      readyTimeoutMs: 60_000,
+    })
     await m.stop()
     const { plain } = t.ready
     const mem = m.ready
@@ -145,10 +200,23 @@ async function captureMicro(): Promise<{ targets: Target[]; throughput?: { plain
       throughput: t.ready,
       memory: mem,
       targets: [
-        target('capture hub → 1 subscriber, exchanges/s', plain.perS, '>=', 50_000, '/s', `${plain.received} of ${plain.exchanges} delivered`),
+        target(
+          'capture hub → 1 subscriber, exchanges/s',
+          plain.perS,
+          '>=',
+          50_000,
+          '/s',
+          `${plain.received} of ${plain.exchanges} delivered`,
+        ),
         target('capture hub → 1 subscriber, exchanges lost', plain.lost, '<=', 0),
-        target(`RSS after ${mem.exchanges} captured exchanges with 1 KiB bodies`, mem.rssMb, '<=', 400, 'MB',
-          `${mem.held} held; baseline ${mem.baselineRssMb.toFixed(0)} MB, heap used ${mem.heapUsedMb.toFixed(0)} MB, array buffers ${mem.arrayBuffersMb.toFixed(0)} MB`),
+        target(
+          `RSS after ${mem.exchanges} captured exchanges with 1 KiB bodies`,
+          mem.rssMb,
+          '<=',
+          400,
+          'MB',
+          `${mem.held} held; baseline ${mem.baselineRssMb.toFixed(0)} MB, heap used ${mem.heapUsedMb.toFixed(0)} MB, array buffers ${mem.arrayBuffersMb.toFixed(0)} MB`,
+        ),
       ],
     }
   } catch (error) {
@@ -158,9 +226,11 @@ async function captureMicro(): Promise<{ targets: Target[]; throughput?: { plain
 
 async function main(): Promise<void> {
   const started = Date.now()
-  say(`machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 20)} MiB RAM, Node ${process.version}, ${process.platform}/${process.arch}; ` +
-    `load: ${load.connections} connections, pipelining ${load.pipelining}, keep-alive, ${warmupS}s warm-up + ${load.durationS}s measured per cell, ${rounds} round(s); ` +
-    `arrangement: ${ARRANGEMENT}`)
+  say(
+    `machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 20)} MiB RAM, Node ${process.version}, ${process.platform}/${process.arch}; ` +
+      `load: ${load.connections} connections, pipelining ${load.pipelining}, keep-alive, ${warmupS}s warm-up + ${load.durationS}s measured per cell, ${rounds} round(s); ` +
+      `arrangement: ${ARRANGEMENT}`,
+  )
   for (const s of scenarios) say(`  ${s.name}: ${s.what}`)
 
   const upstream = await startChild<{ port: number }>('./upstream.ts')
@@ -168,8 +238,13 @@ async function main(): Promise<void> {
   let replay: Awaited<ReturnType<typeof replayBench>> | undefined
   try {
     proxies = await proxyBenchmarks(upstream)
-    replay = process.env.BENCH_SKIP_REPLAY === '1' ? undefined
-      : await replayBench(`http://127.0.0.1:${upstream.ready.port}`).catch((e: unknown) => { say(`replay: skipped: ${(e as Error).message}`); return undefined })
+    replay =
+      process.env.BENCH_SKIP_REPLAY === '1'
+        ? undefined
+        : await replayBench(`http://127.0.0.1:${upstream.ready.port}`).catch((e: unknown) => {
+            say(`replay: skipped: ${(e as Error).message}`)
+            return undefined
+          })
   } finally {
     await upstream.stop()
   }
@@ -180,22 +255,53 @@ async function main(): Promise<void> {
   const lost = deliveries.reduce<number | undefined>((sum, d) => (sum ?? 0) + Number(d.lost), undefined)
   const reqPerS = (m: Measurement): number => m.reqPerS
   const p99Of = (m: Measurement): number => m.p99Ms
-  const pairedTarget = (name: string, scenario: ScenarioName, anchor: ScenarioName, metric: (m: Measurement) => number, comparison: '>=' | '<=', threshold: number): Target => {
+  const pairedTarget = (
+    name: string,
+    scenario: ScenarioName,
+    anchor: ScenarioName,
+    metric: (m: Measurement) => number,
+    comparison: '>=' | '<=',
+    threshold: number,
+  ): Target => {
     const p = paired(cells, scenario, anchor, '1k', metric)
     return target(name, p?.median, comparison, threshold, undefined, pairedNote(p))
   }
   const proxyTargets: Target[] = [
     pairedTarget('nanoscope-capture ÷ bare-pipe req/s, 1 KiB', 'nanoscope-capture', 'bare-pipe', reqPerS, '>=', 0.8),
     pairedTarget('nanoscope-capture ÷ bare-pipe p99, 1 KiB', 'nanoscope-capture', 'bare-pipe', p99Of, '<=', 1.5),
-    pairedTarget('nanoscope-subscribed ÷ bare-pipe req/s, 1 KiB', 'nanoscope-subscribed', 'bare-pipe', reqPerS, '>=', 0.75),
+    pairedTarget(
+      'nanoscope-subscribed ÷ bare-pipe req/s, 1 KiB',
+      'nanoscope-subscribed',
+      'bare-pipe',
+      reqPerS,
+      '>=',
+      0.75,
+    ),
     target('live subscriber: exchanges captured but not delivered', lost, '<=', 0),
-    pairedTarget('nanoscope-recording ÷ nanoscope-plain req/s, 1 KiB (recording on vs off)', 'nanoscope-recording', 'nanoscope-plain', reqPerS, '>=', 0.8),
-    pairedTarget('nanoscope-pipeline ÷ nanoscope-plain req/s, 1 KiB (six blocks that match nothing)', 'nanoscope-pipeline', 'nanoscope-plain', reqPerS, '>=', 0.95),
+    pairedTarget(
+      'nanoscope-recording ÷ nanoscope-plain req/s, 1 KiB (recording on vs off)',
+      'nanoscope-recording',
+      'nanoscope-plain',
+      reqPerS,
+      '>=',
+      0.8,
+    ),
+    pairedTarget(
+      'nanoscope-pipeline ÷ nanoscope-plain req/s, 1 KiB (six blocks that match nothing)',
+      'nanoscope-pipeline',
+      'nanoscope-plain',
+      reqPerS,
+      '>=',
+      0.95,
+    ),
   ]
   const info = [
     ['nanoscope-capture ÷ bare-pipe req/s, 64 KiB', ratio(rps('nanoscope-capture', '64k'), rps('bare-pipe', '64k'))],
     ['nanoscope-capture ÷ bare-pipe p99, 64 KiB', ratio(p99('nanoscope-capture', '64k'), p99('bare-pipe', '64k'))],
-    ['nanoscope-subscribed ÷ bare-pipe req/s, 64 KiB', ratio(rps('nanoscope-subscribed', '64k'), rps('bare-pipe', '64k'))],
+    [
+      'nanoscope-subscribed ÷ bare-pipe req/s, 64 KiB',
+      ratio(rps('nanoscope-subscribed', '64k'), rps('bare-pipe', '64k')),
+    ],
     ['nanoscope-plain ÷ bare-pipe req/s, 1 KiB', ratio(rps('nanoscope-plain', '1k'), rps('bare-pipe', '1k'))],
     ['nanoscope-plain ÷ bare-pipe req/s, 64 KiB', ratio(rps('nanoscope-plain', '64k'), rps('bare-pipe', '64k'))],
     ['bare-pipe ÷ direct req/s, 1 KiB', ratio(rps('bare-pipe', '1k'), rps('direct', '1k'))],
@@ -203,41 +309,64 @@ async function main(): Promise<void> {
 
   say('')
   say(table(cells))
-  say('(proxy CPU µs/req: user + system CPU of the proxy process ÷ requests served; steadier than req/s when the machine is shared)')
+  say(
+    '(proxy CPU µs/req: user + system CPU of the proxy process ÷ requests served; steadier than req/s when the machine is shared)',
+  )
   say('')
-  say('targets (ratios against anchors from this run; a scenario against its anchor is the median of the rounds\' ratios):')
+  say(
+    "targets (ratios against anchors from this run; a scenario against its anchor is the median of the rounds' ratios):",
+  )
   for (const t of proxyTargets) say(`  ${targetLine(t)}`)
   say('for reference:')
   for (const [name, value] of info) say(`  ${name}: ${value === undefined ? 'n/a' : value.toFixed(2)}`)
 
   say('')
   say('capture path micro-benchmark:')
-  const micro = process.env.BENCH_SKIP_MICRO === '1'
-    ? { targets: [] as Target[], skipped: 'skipped: BENCH_SKIP_MICRO=1' }
-    : await captureMicro()
+  const micro =
+    process.env.BENCH_SKIP_MICRO === '1'
+      ? { targets: [] as Target[], skipped: 'skipped: BENCH_SKIP_MICRO=1' }
+      : await captureMicro()
   if ('skipped' in micro && micro.skipped) say(`  ${micro.skipped}`)
   for (const t of micro.targets) say(`  ${targetLine(t)}`)
   if (micro.throughput) {
     const e = micro.throughput.encoded
-    say(`  for reference: with the subscriber JSON-encoding each batch as the WebSocket does, ${e.perS.toFixed(0)} exchanges/s, ${e.received} of ${e.exchanges} delivered`)
+    say(
+      `  for reference: with the subscriber JSON-encoding each batch as the WebSocket does, ${e.perS.toFixed(0)} exchanges/s, ${e.received} of ${e.exchanges} delivered`,
+    )
   }
 
   say('')
   say('replay of a recorded session at max speed to the local upstream:')
-  if (replay) say(`  ${replay.sent} requests in ${replay.elapsedMs.toFixed(0)} ms, ${replay.same} answered the same, concurrency ${replay.concurrency}`)
+  if (replay)
+    say(
+      `  ${replay.sent} requests in ${replay.elapsedMs.toFixed(0)} ms, ${replay.same} answered the same, concurrency ${replay.concurrency}`,
+    )
   for (const t of replay?.targets ?? []) say(`  ${targetLine(t)}`)
 
   say('')
   say('HTTPS interception (plain HTTP through the proxy is the anchor):')
-  const tls = process.env.BENCH_SKIP_TLS === '1' ? undefined
-    : await tlsBench({ durationS: load.durationS }).catch((e: unknown) => { say(`  skipped: ${(e as Error).message}`); return undefined })
-  if (tls) say(`  plain ${tls.plainReqPerS.toFixed(0)} req/s, https ${tls.httpsReqPerS.toFixed(0)} req/s, median mint ${tls.medianMintMs.toFixed(1)} ms`)
+  const tls =
+    process.env.BENCH_SKIP_TLS === '1'
+      ? undefined
+      : await tlsBench({ durationS: load.durationS }).catch((e: unknown) => {
+          say(`  skipped: ${(e as Error).message}`)
+          return undefined
+        })
+  if (tls)
+    say(
+      `  plain ${tls.plainReqPerS.toFixed(0)} req/s, https ${tls.httpsReqPerS.toFixed(0)} req/s, median mint ${tls.medianMintMs.toFixed(1)} ms`,
+    )
   for (const t of tls?.targets ?? []) say(`  ${targetLine(t)}`)
 
   say('')
   say('the UI in Chromium (synthetic exchanges pushed into the host at 5,000/s):')
-  const ui = process.env.BENCH_SKIP_UI === '1' ? undefined
-    : await uiBench((l) => say(`  ${l}`)).catch((e: unknown) => { say(`  skipped: ${(e as Error).message}`); return undefined })
+  const ui =
+    process.env.BENCH_SKIP_UI === '1'
+      ? undefined
+      : await uiBench((l) => say(`  ${l}`)).catch((e: unknown) => {
+          say(`  skipped: ${(e as Error).message}`)
+          return undefined
+        })
   for (const t of ui?.targets ?? []) say(`  ${targetLine(t)}`)
 
   const seconds = (Date.now() - started) / 1000
@@ -246,13 +375,26 @@ async function main(): Promise<void> {
 
   const results = {
     when: new Date().toISOString(),
-    machine: { cores: cpus.length, cpu: cpus[0]?.model.trim(), memMiB: Math.round(os.totalmem() / 2 ** 20), node: process.version, platform: `${process.platform}/${process.arch}`, loadAverage: os.loadavg() },
+    machine: {
+      cores: cpus.length,
+      cpu: cpus[0]?.model.trim(),
+      memMiB: Math.round(os.totalmem() / 2 ** 20),
+      node: process.version,
+      platform: `${process.platform}/${process.arch}`,
+      loadAverage: os.loadavg(),
+    },
     arrangement: ARRANGEMENT,
     load: { ...load, warmupS, rounds, keepAlive: true },
     scenarios: scenarios.map((s) => ({ ...s, ...(pipelines[s.name] ? { pipeline: pipelines[s.name] } : {}) })),
     cells,
     deliveries,
-    targets: [...proxyTargets, ...micro.targets, ...(replay?.targets ?? []), ...(tls?.targets ?? []), ...(ui?.targets ?? [])],
+    targets: [
+      ...proxyTargets,
+      ...micro.targets,
+      ...(replay?.targets ?? []),
+      ...(tls?.targets ?? []),
+      ...(ui?.targets ?? []),
+    ],
     replay,
     tls,
     ui,

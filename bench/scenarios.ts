@@ -4,7 +4,14 @@
  */
 import { startChild, type Child } from './child.ts'
 
-export type ScenarioName = 'direct' | 'bare-pipe' | 'nanoscope-plain' | 'nanoscope-capture' | 'nanoscope-subscribed' | 'nanoscope-recording' | 'nanoscope-pipeline'
+export type ScenarioName =
+  | 'direct'
+  | 'bare-pipe'
+  | 'nanoscope-plain'
+  | 'nanoscope-capture'
+  | 'nanoscope-subscribed'
+  | 'nanoscope-recording'
+  | 'nanoscope-pipeline'
 
 export interface Scenario {
   readonly name: ScenarioName
@@ -20,11 +27,27 @@ export interface Scenario {
 export const SCENARIOS: readonly Scenario[] = [
   { name: 'direct', what: 'autocannon straight to the upstream (no proxy)' },
   { name: 'bare-pipe', what: 'bare Node pipe proxy: http.createServer + http.request, keep-alive agent, bodies piped' },
-  { name: 'nanoscope-capture', against: 'bare-pipe', what: 'Nanoscope reverse proxy + latency and sniff filters to a no-op Writable + capture into an in-memory CaptureHub' },
-  { name: 'nanoscope-subscribed', against: 'bare-pipe', what: 'as nanoscope-capture, hub owned by a Host, plus one live WebSocket subscriber (startWebUi) in its own process' },
+  {
+    name: 'nanoscope-capture',
+    against: 'bare-pipe',
+    what: 'Nanoscope reverse proxy + latency and sniff filters to a no-op Writable + capture into an in-memory CaptureHub',
+  },
+  {
+    name: 'nanoscope-subscribed',
+    against: 'bare-pipe',
+    what: 'as nanoscope-capture, hub owned by a Host, plus one live WebSocket subscriber (startWebUi) in its own process',
+  },
   { name: 'nanoscope-plain', what: 'Nanoscope reverse proxy, seed app (simpleProxy), no capture' },
-  { name: 'nanoscope-recording', against: 'nanoscope-plain', what: 'the seed recording proxy (recordProxy): nanoscope-plain plus every exchange appended to a session on disk' },
-  { name: 'nanoscope-pipeline', against: 'nanoscope-plain', what: 'nanoscope-plain plus six pipeline blocks that match nothing (mock, block, mapRemote, mapLocal, rewrite, throttle)' },
+  {
+    name: 'nanoscope-recording',
+    against: 'nanoscope-plain',
+    what: 'the seed recording proxy (recordProxy): nanoscope-plain plus every exchange appended to a session on disk',
+  },
+  {
+    name: 'nanoscope-pipeline',
+    against: 'nanoscope-plain',
+    what: 'nanoscope-plain plus six pipeline blocks that match nothing (mock, block, mapRemote, mapLocal, rewrite, throttle)',
+  },
 ]
 
 export interface RunningScenario {
@@ -37,16 +60,32 @@ export interface RunningScenario {
   stop(): Promise<void>
 }
 
-interface ProxyReady { port: number; pipeline: string[]; ws?: string }
+interface ProxyReady {
+  port: number
+  pipeline: string[]
+  ws?: string
+}
 
-export async function startScenario(name: ScenarioName, upstreamUrl: string, nodeFlags: readonly string[] = []): Promise<RunningScenario> {
+export async function startScenario(
+  name: ScenarioName,
+  upstreamUrl: string,
+  nodeFlags: readonly string[] = [],
+): Promise<RunningScenario> {
   if (name === 'direct') return { url: upstreamUrl, stop: async () => {} }
   if (name === 'bare-pipe') {
     const child = await startChild<{ port: number }>('./bare-proxy.ts', { args: [upstreamUrl], nodeFlags })
     return { url: `http://127.0.0.1:${child.ready.port}`, cpuMicros: () => cpuOf(child), stop: () => child.stop() }
   }
-  const variant = name === 'nanoscope-plain' ? 'plain' : name === 'nanoscope-capture' ? 'capture' : name === 'nanoscope-recording' ? 'recording'
-    : name === 'nanoscope-pipeline' ? 'pipeline' : 'subscribed'
+  const variant =
+    name === 'nanoscope-plain'
+      ? 'plain'
+      : name === 'nanoscope-capture'
+        ? 'capture'
+        : name === 'nanoscope-recording'
+          ? 'recording'
+          : name === 'nanoscope-pipeline'
+            ? 'pipeline'
+            : 'subscribed'
   const proxy = await startChild<ProxyReady>('./nanoscope-proxy.ts', { args: [variant, upstreamUrl], nodeFlags })
   let subscriber: Child<{ ready: boolean }> | undefined
   if (proxy.ready.ws) {
@@ -62,17 +101,19 @@ export async function startScenario(name: ScenarioName, upstreamUrl: string, nod
     url: `http://127.0.0.1:${proxy.ready.port}`,
     pipeline: proxy.ready.pipeline,
     cpuMicros: () => cpuOf(proxy),
-    ...(sub ? {
-      deliveryCheck: async () => {
-        const deadline = Date.now() + 5000
-        for (;;) {
-          const { captured } = await proxy.ask<{ captured: number }>('captured?')
-          const { count, batches } = await sub.ask<{ count: number; batches: number }>('count?')
-          if (count >= captured || Date.now() > deadline) return { captured, delivered: count, batches }
-          await new Promise((resolve) => setTimeout(resolve, 100))
+    ...(sub
+      ? {
+          deliveryCheck: async () => {
+            const deadline = Date.now() + 5000
+            for (;;) {
+              const { captured } = await proxy.ask<{ captured: number }>('captured?')
+              const { count, batches } = await sub.ask<{ count: number; batches: number }>('count?')
+              if (count >= captured || Date.now() > deadline) return { captured, delivered: count, batches }
+              await new Promise((resolve) => setTimeout(resolve, 100))
+            }
+          },
         }
-      },
-    } : {}),
+      : {}),
     stop: async () => {
       await sub?.stop()
       await proxy.stop()

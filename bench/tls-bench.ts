@@ -42,17 +42,33 @@ export async function tlsBench(settings: TlsBenchSettings = {}): Promise<TlsBenc
   const durationS = settings.durationS ?? 5
   const warmupS = settings.warmupS ?? 1
   const dir = mkdtempSync(join(tmpdir(), 'nanoscope-tls-bench-'))
-  const upstream = await startChild<{ httpPort: number; httpsPort: number; caFile: string }>('./tls-child.ts', { args: ['upstream', dir] })
+  const upstream = await startChild<{ httpPort: number; httpsPort: number; caFile: string }>('./tls-child.ts', {
+    args: ['upstream', dir],
+  })
   try {
-    const proxy = await startChild<{ port: number; caPem: string }>('./tls-child.ts', { args: ['proxy', dir, upstream.ready.caFile] })
+    const proxy = await startChild<{ port: number; caPem: string }>('./tls-child.ts', {
+      args: ['proxy', dir, upstream.ready.caFile],
+    })
     try {
       const proxyUrl = `http://127.0.0.1:${proxy.ready.port}`
       const plainAgent = new http.Agent({ keepAlive: true, maxSockets: connections })
-      const plain = (): Promise<void> => fetchBody(http.request({
-        host: '127.0.0.1', port: proxy.ready.port, path: `http://127.0.0.1:${upstream.ready.httpPort}/1k`, agent: plainAgent,
-      }))
-      const secureAgent = new ConnectAgent({ proxy: proxyUrl, ca: proxy.ready.caPem, keepAlive: true, maxSockets: connections })
-      const secure = (): Promise<void> => fetchBody(https.request(`https://localhost:${upstream.ready.httpsPort}/1k`, { agent: secureAgent }))
+      const plain = (): Promise<void> =>
+        fetchBody(
+          http.request({
+            host: '127.0.0.1',
+            port: proxy.ready.port,
+            path: `http://127.0.0.1:${upstream.ready.httpPort}/1k`,
+            agent: plainAgent,
+          }),
+        )
+      const secureAgent = new ConnectAgent({
+        proxy: proxyUrl,
+        ca: proxy.ready.caPem,
+        keepAlive: true,
+        maxSockets: connections,
+      })
+      const secure = (): Promise<void> =>
+        fetchBody(https.request(`https://localhost:${upstream.ready.httpsPort}/1k`, { agent: secureAgent }))
       try {
         await drive(plain, connections, warmupS)
         await drive(secure, connections, warmupS)
@@ -92,7 +108,11 @@ export async function tlsBench(settings: TlsBenchSettings = {}): Promise<TlsBenc
   }
 }
 
-interface Run { readonly reqPerS: number; readonly errors: number; readonly seconds: number }
+interface Run {
+  readonly reqPerS: number
+  readonly errors: number
+  readonly seconds: number
+}
 
 function combine(runs: readonly Run[]): Run {
   const seconds = runs.reduce((t, r) => t + r.seconds, 0)
@@ -106,11 +126,18 @@ async function drive(send: () => Promise<void>, connections: number, seconds: nu
   const end = start + seconds * 1000
   let done = 0
   let errors = 0
-  await Promise.all(Array.from({ length: connections }, async () => {
-    while (performance.now() < end) {
-      try { await send(); done++ } catch { errors++ }
-    }
-  }))
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < end) {
+        try {
+          await send()
+          done++
+        } catch {
+          errors++
+        }
+      }
+    }),
+  )
   const elapsed = (performance.now() - start) / 1000
   return { reqPerS: done / elapsed, errors, seconds: elapsed }
 }

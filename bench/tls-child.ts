@@ -23,7 +23,10 @@ const body = Buffer.alloc(1024, 'abcdefghijklmnopqrstuvwxyz0123456789\n')
 
 function answer(req: http.IncomingMessage, res: http.ServerResponse): void {
   req.resume()
-  if (req.url !== '/1k') { res.writeHead(404, { 'Content-Length': '0' }).end(); return }
+  if (req.url !== '/1k') {
+    res.writeHead(404, { 'Content-Length': '0' }).end()
+    return
+  }
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': String(body.byteLength) }).end(body)
 }
 

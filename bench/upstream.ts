@@ -27,5 +27,7 @@ server.listen(0, '127.0.0.1', () => {
   const address = server.address()
   process.send?.({ port: typeof address === 'object' && address ? address.port : 0 })
 })
-process.on('message', (message) => { if (message === 'cpu?') process.send?.(process.cpuUsage()) })
+process.on('message', (message) => {
+  if (message === 'cpu?') process.send?.(process.cpuUsage())
+})
 process.on('disconnect', () => process.exit(0))

@@ -14,7 +14,13 @@ const ws = new WebSocket(url)
 
 ws.on('open', () => ws.send(JSON.stringify({ type: 'command', id: 1, name: 'subscribe', args: {} })))
 ws.on('message', (data) => {
-  const message = JSON.parse(String(data)) as { type: string; id?: number; name?: string; payload?: { exchanges?: unknown[] }; value?: { exchanges?: unknown[] } }
+  const message = JSON.parse(String(data)) as {
+    type: string
+    id?: number
+    name?: string
+    payload?: { exchanges?: unknown[] }
+    value?: { exchanges?: unknown[] }
+  }
   if (message.type === 'result' && message.id === 1) {
     count += message.value?.exchanges?.length ?? 0
     process.send?.({ ready: true })
@@ -32,4 +38,7 @@ ws.on('error', (error) => {
 process.on('message', (message) => {
   if (message === 'count?') process.send?.({ count, batches })
 })
-process.on('disconnect', () => { ws.terminate(); process.exit(0) })
+process.on('disconnect', () => {
+  ws.terminate()
+  process.exit(0)
+})

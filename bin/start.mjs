@@ -26,14 +26,18 @@ function electronBinary() {
   const name = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : undefined
   const override = process.env.ELECTRON_OVERRIDE_DIST_PATH
   if (override) return { path: join(override, name || 'electron') }
-  if (!name) return { why: 'Electron\'s runtime was never downloaded (it comes from outside the npm registry)' }
+  if (!name) return { why: "Electron's runtime was never downloaded (it comes from outside the npm registry)" }
   const path = join(dir, 'dist', name)
   return existsSync(path) ? { path } : { why: `Electron's runtime is missing (${path})` }
 }
 
 function serve(why) {
   console.log(`starting the browser UI instead: ${why}`)
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./nanoscope.mjs', import.meta.url)), 'serve', ...args], { stdio: 'inherit', cwd: root })
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('./nanoscope.mjs', import.meta.url)), 'serve', ...args],
+    { stdio: 'inherit', cwd: root },
+  )
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
   child.on('exit', (code) => process.exit(code ?? 0))
 }
@@ -46,12 +50,22 @@ else {
   // libraries), the fallback says why in one line instead of repeating Electron's own output.
   let stderr = ''
   let passing = false
-  const startedFine = setTimeout(() => { passing = true; process.stderr.write(stderr) }, STARTUP_MS)
-  child.stderr.on('data', (d) => { if (passing) process.stderr.write(d); else stderr += d })
-  child.on('error', (error) => { clearTimeout(startedFine); serve(`Electron could not start (${error.message})`) })
+  const startedFine = setTimeout(() => {
+    passing = true
+    process.stderr.write(stderr)
+  }, STARTUP_MS)
+  child.stderr.on('data', (d) => {
+    if (passing) process.stderr.write(d)
+    else stderr += d
+  })
+  child.on('error', (error) => {
+    clearTimeout(startedFine)
+    serve(`Electron could not start (${error.message})`)
+  })
   child.on('exit', (code, signal) => {
     clearTimeout(startedFine)
-    if (!passing && code !== 0 && signal === null) serve(`Electron could not start (${firstLine(stderr) || `exit code ${code}`})`)
+    if (!passing && code !== 0 && signal === null)
+      serve(`Electron could not start (${firstLine(stderr) || `exit code ${code}`})`)
     else {
       if (!passing) process.stderr.write(stderr)
       process.exit(code ?? 0)
@@ -60,5 +74,10 @@ else {
 }
 
 function firstLine(text) {
-  return text.split('\n').map((l) => l.trim()).find(Boolean) ?? ''
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) ?? ''
+  )
 }

@@ -5,7 +5,24 @@
  * the desktop app (the preload exposes one function per command), and a WebSocket carries it in
  * `nanoscope serve`. Payloads are plain data; main validates every payload with `validateArgs`.
  */
-import type { PausedEdits, PausedExchange, BlockKindInfo, ContentSearchTerm, RecordingInfo, ReplayReportData, SessionInfo, StartReplayRequest, WebsocketFrame, ChaosInfo, ChaosPreset, ExchangeDetail, ExchangeSummary, ListenerInfo, Settings, StartListenerRequest } from './exchange.ts'
+import type {
+  PausedEdits,
+  PausedExchange,
+  BlockKindInfo,
+  ContentSearchTerm,
+  RecordingInfo,
+  ReplayReportData,
+  SessionInfo,
+  StartReplayRequest,
+  WebsocketFrame,
+  ChaosInfo,
+  ChaosPreset,
+  ExchangeDetail,
+  ExchangeSummary,
+  ListenerInfo,
+  Settings,
+  StartListenerRequest,
+} from './exchange.ts'
 
 export const CONTRACT_VERSION = 1
 
@@ -57,13 +74,19 @@ export interface Commands {
   deleteSession: [{ sessionId: string }, { deleted: boolean }]
   /** HAR 1.2 of a session, or of the current traffic when sessionId is absent. */
   exportHar: [{ sessionId?: string }, { fileName: string; har: string }]
-  importHar: [{ fileName: string; content: string }, { session: SessionInfo; imported: number; warnings: string[]; skipped: string[] }]
+  importHar: [
+    { fileName: string; content: string },
+    { session: SessionInfo; imported: number; warnings: string[]; skipped: string[] },
+  ]
   /** Replays a session through a listener (its exchanges show in Traffic tagged 'replayed'); progress arrives as events. */
   replaySession: [StartReplayRequest & { listenerId: string }, ReplayReportData]
   /** Starts (or reuses) the websocket clock app behind a reverse proxy; the Clock pane connects to `url`. */
   startClockDemo: [{ intervalMs?: number }, { url: string; clockListenerId: string; proxyListenerId: string }]
   /** The local CA that HTTPS interception signs with (made on first use), for the Setup pane. */
-  getCa: [Record<string, never>, { certPath: string; sha256: string; spki: string; pem: string; chromiumFlag: string; intercepting: boolean }]
+  getCa: [
+    Record<string, never>,
+    { certPath: string; sha256: string; spki: string; pem: string; chromiumFlag: string; intercepting: boolean },
+  ]
   /** The block kinds a pipeline can hold, for the Pipelines pane's "add block" menu. */
   listBlockKinds: [Record<string, never>, BlockKindInfo[]]
   /** Checks blocks without applying them: every problem, named by its path (`pipeline[1].respond.status: …`). */
@@ -81,7 +104,16 @@ export interface Commands {
   /** Closes the client's connection; a paused request never reaches the server. */
   abortPaused: [{ id: string }, { resolved: boolean }]
   /** Answers the client from the editor without going (or going on) upstream. */
-  respondPaused: [{ id: string; status: number; reason?: string; headers?: [string, string][]; body?: { text: string } | { base64: string } }, { resolved: boolean }]
+  respondPaused: [
+    {
+      id: string
+      status: number
+      reason?: string
+      headers?: [string, string][]
+      body?: { text: string } | { base64: string }
+    },
+    { resolved: boolean },
+  ]
 }
 
 /** Events: name → payload. */
@@ -108,13 +140,56 @@ export type ArgsOf<K extends CommandName> = Commands[K][0]
 export type ResultOf<K extends CommandName> = Commands[K][1]
 
 export const COMMAND_NAMES: readonly CommandName[] = [
-  'subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'searchExchanges', 'clear', 'pauseCapture',
-  'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos',
-  'listSessions', 'getRecording', 'startRecording', 'stopRecording', 'setStandIn', 'renameSession', 'deleteSession',
-  'exportHar', 'importHar', 'replaySession', 'startClockDemo', 'getCa', 'listBlockKinds', 'checkPipeline', 'setPipeline',
-  'exportPipeline', 'listPaused', 'getPaused', 'continuePaused', 'abortPaused', 'respondPaused',
+  'subscribe',
+  'listListeners',
+  'startListener',
+  'stopListener',
+  'getExchange',
+  'searchExchanges',
+  'clear',
+  'pauseCapture',
+  'resumeCapture',
+  'getSettings',
+  'updateSettings',
+  'resend',
+  'launchBrowser',
+  'getChaos',
+  'setChaos',
+  'listSessions',
+  'getRecording',
+  'startRecording',
+  'stopRecording',
+  'setStandIn',
+  'renameSession',
+  'deleteSession',
+  'exportHar',
+  'importHar',
+  'replaySession',
+  'startClockDemo',
+  'getCa',
+  'listBlockKinds',
+  'checkPipeline',
+  'setPipeline',
+  'exportPipeline',
+  'listPaused',
+  'getPaused',
+  'continuePaused',
+  'abortPaused',
+  'respondPaused',
 ]
-export const EVENT_NAMES: readonly EventName[] = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames', 'recording', 'sessions', 'replayProgress', 'paused']
+export const EVENT_NAMES: readonly EventName[] = [
+  'exchanges',
+  'listeners',
+  'capture',
+  'cleared',
+  'settings',
+  'chaos',
+  'frames',
+  'recording',
+  'sessions',
+  'replayProgress',
+  'paused',
+]
 
 /** What the renderer talks to, whichever transport carries it. */
 export interface Transport {

@@ -186,7 +186,11 @@ export interface ChaosInfo {
 }
 
 /** A ready-made stage the Chaos pane offers as a toggle. */
-export interface ChaosPreset { readonly id: string; readonly label: string; readonly stage: unknown }
+export interface ChaosPreset {
+  readonly id: string
+  readonly label: string
+  readonly stage: unknown
+}
 
 /** A recorded session on disk, as the Sessions pane lists it. */
 export interface SessionInfo {
@@ -235,7 +239,12 @@ export interface BodyDifference {
 }
 
 /** Nearest-rank latency statistics in milliseconds. */
-export interface LatencyStatsData { readonly count: number; readonly p50: number; readonly p95: number; readonly max: number }
+export interface LatencyStatsData {
+  readonly count: number
+  readonly p50: number
+  readonly p95: number
+  readonly max: number
+}
 
 /** One replayed request compared with its recording. */
 export interface ReplayResultData {

@@ -10,12 +10,30 @@ import type { ExchangeSummary } from './exchange.ts'
 
 /** Every field of a summary, in the order rows hold them. */
 export const SUMMARY_FIELDS = [
-  'id', 'seq', 'listenerId', 'startedAt', 'method', 'url', 'host', 'path', 'httpVersion', 'status', 'reason',
-  'contentType', 'requestSize', 'responseSize', 'timings', 'durationMs', 'outcome', 'tags', 'note',
+  'id',
+  'seq',
+  'listenerId',
+  'startedAt',
+  'method',
+  'url',
+  'host',
+  'path',
+  'httpVersion',
+  'status',
+  'reason',
+  'contentType',
+  'requestSize',
+  'responseSize',
+  'timings',
+  'durationMs',
+  'outcome',
+  'tags',
+  'note',
 ] as const satisfies ReadonlyArray<keyof ExchangeSummary>
 
 // A summary field missing from SUMMARY_FIELDS would be dropped on the wire: this fails to compile if one is.
-const everyFieldListed: Exclude<keyof ExchangeSummary, (typeof SUMMARY_FIELDS)[number]> extends never ? true : never = true
+const everyFieldListed: Exclude<keyof ExchangeSummary, (typeof SUMMARY_FIELDS)[number]> extends never ? true : never =
+  true
 void everyFieldListed
 
 /** An exchange batch as rows. */
@@ -41,8 +59,25 @@ export function summaryRows(summaries: readonly ExchangeSummary[]): SummaryRows 
   for (let i = 0; i < summaries.length; i++) {
     const s = summaries[i]!
     rows[i] = [
-      s.id, s.seq, s.listenerId, s.startedAt, s.method, s.url, s.host, s.path, s.httpVersion, s.status ?? null, s.reason ?? null,
-      s.contentType ?? null, s.requestSize ?? null, s.responseSize ?? null, s.timings, s.durationMs ?? null, s.outcome, s.tags, s.note ?? null,
+      s.id,
+      s.seq,
+      s.listenerId,
+      s.startedAt,
+      s.method,
+      s.url,
+      s.host,
+      s.path,
+      s.httpVersion,
+      s.status ?? null,
+      s.reason ?? null,
+      s.contentType ?? null,
+      s.requestSize ?? null,
+      s.responseSize ?? null,
+      s.timings,
+      s.durationMs ?? null,
+      s.outcome,
+      s.tags,
+      s.note ?? null,
     ]
   }
   return { fields: SUMMARY_FIELDS, rows }

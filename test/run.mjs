@@ -23,9 +23,11 @@ function findTests(dir) {
 
 if (only.length === 0) {
   // Lint first: a finding (error or warning) fails the run before anything slower starts.
-  const lint = spawnSync('npx', ['biome', 'lint', '--error-on-warnings', '.'], { cwd: root, stdio: 'inherit' })
+  const lint = spawnSync('npx', ['biome', 'check', '--error-on-warnings', '.'], { cwd: root, stdio: 'inherit' })
   if (lint.status !== 0) {
-    console.error('Lint failed: fix the findings above (npm run lint; biome.json says which rules are off and why in CONTRIBUTING.md).')
+    console.error(
+      'Lint failed: fix the findings above (npm run lint; biome.json says which rules are off and why in CONTRIBUTING.md).',
+    )
     process.exit(1)
   }
   const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' })
@@ -34,7 +36,10 @@ if (only.length === 0) {
     process.exit(1)
   }
   // The browser tests open the built UI: build it fresh so they never test a stale bundle.
-  const build = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
+  const build = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  })
   if (build.status !== 0) {
     console.error('Building the UI failed: see above (npm run build).')
     process.exit(1)
@@ -44,7 +49,11 @@ if (only.length === 0) {
 const files = only.length > 0 ? only : findTests(join(root, 'test'))
 // Named before the run, and unpacked once here (for @sparticuz/chromium) rather than by concurrent test files.
 const browser = findBrowser()
-console.log('path' in browser ? `Browser tests use ${browser.source}: ${browser.path}` : `No browser for the browser tests: ${browser.missing}`)
+console.log(
+  'path' in browser
+    ? `Browser tests use ${browser.source}: ${browser.path}`
+    : `No browser for the browser tests: ${browser.missing}`,
+)
 
 // Tests never touch the user's real data directory (sessions, the CA): they get a fresh one.
 const home = mkdtempSync(join(tmpdir(), 'nanoscope-test-home-'))
@@ -60,13 +69,30 @@ const reporter = process.stdout.isTTY || major >= 23 ? 'spec' : 'tap'
 const skips = join(home, 'skipped.jsonl')
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000',
-    `--test-reporter=${reporter}`, '--test-reporter-destination=stdout',
-    `--test-reporter=${pathToFileURL(join(root, 'test', 'support', 'skip-reporter.mjs'))}`, `--test-reporter-destination=${skips}`,
-    ...files],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: nodeOptions, NANOSCOPE_TEST: '1', NANOSCOPE_HOME: home } },
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-timeout=120000',
+    `--test-reporter=${reporter}`,
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${pathToFileURL(join(root, 'test', 'support', 'skip-reporter.mjs'))}`,
+    `--test-reporter-destination=${skips}`,
+    ...files,
+  ],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_OPTIONS: nodeOptions, NANOSCOPE_TEST: '1', NANOSCOPE_HOME: home },
+  },
 )
-const skipped = existsSync(skips) ? readFileSync(skips, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)) : []
+const skipped = existsSync(skips)
+  ? readFileSync(skips, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+  : []
 rmSync(home, { recursive: true, force: true })
 // Only when something was skipped (under NANOSCOPE_REQUIRE_ALL=1 a missing counterpart fails instead, so CI has
 // none), one line after the runner's own summary: how many, and why. Tests are counted as the runner counts them;
@@ -77,6 +103,8 @@ if (skipped.length > 0) {
   const why = [...reasons].map(([reason, count]) => `${count} × ${reason}`).join('; ')
   const suites = skipped.filter((s) => s.suite).length
   const tests = skipped.length - suites
-  console.log(`skipped ${tests} ${tests === 1 ? 'test' : 'tests'}${suites ? ` and ${suites} ${suites === 1 ? 'suite' : 'suites'}` : ''}: ${why}`)
+  console.log(
+    `skipped ${tests} ${tests === 1 ? 'test' : 'tests'}${suites ? ` and ${suites} ${suites === 1 ? 'suite' : 'suites'}` : ''}: ${why}`,
+  )
 }
 process.exit(result.status ?? 1)

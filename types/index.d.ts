@@ -22,12 +22,26 @@ export type Body =
   | { readonly kind: 'stream'; readonly stream: Readable; readonly length: number | undefined }
 
 export type FailureCause =
-  | 'refused' | 'unknown-host' | 'timeout' | 'reset' | 'tls' | 'bad-request' | 'bad-gateway' | 'internal'
+  | 'refused'
+  | 'unknown-host'
+  | 'timeout'
+  | 'reset'
+  | 'tls'
+  | 'bad-request'
+  | 'bad-gateway'
+  | 'internal'
 
 /** Present on responses Nanoscope made itself. */
-export interface Generated { readonly cause: FailureCause; readonly message: string }
+export interface Generated {
+  readonly cause: FailureCause
+  readonly message: string
+}
 
-export interface TunnelStats { readonly bytesUp: number; readonly bytesDown: number; readonly error?: string }
+export interface TunnelStats {
+  readonly bytesUp: number
+  readonly bytesDown: number
+  readonly error?: string
+}
 export type Tunnel = (client: Duplex, head: Buffer) => Promise<TunnelStats>
 
 export interface Request {

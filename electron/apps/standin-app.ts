@@ -5,5 +5,7 @@ import type { TlsInterception } from '../tls/intercept-connect.ts'
 import type { App } from '../proxy/proxy-options.ts'
 import type { RecordedExchange } from '../recording/recorded-exchange.ts'
 
-export const standinApp = (records: readonly RecordedExchange[], o: StandInOptions & { tls?: TlsInterception } = {}): App =>
-  ({ filters: [catchAll()], handler: answerHttps(standIn(records, o), o.tls), close: () => {} })
+export const standinApp = (
+  records: readonly RecordedExchange[],
+  o: StandInOptions & { tls?: TlsInterception } = {},
+): App => ({ filters: [catchAll()], handler: answerHttps(standIn(records, o), o.tls), close: () => {} })

@@ -19,7 +19,12 @@ export class BodyKeeper extends ChunkKeeper {
     const seen = this.seen
     if (complete || seen === declaredLength) return { bytes, size: seen, truncated: bytes.byteLength < seen }
     const size = Math.max(seen, declaredLength ?? 0)
-    return { bytes, size, truncated: bytes.byteLength < size, missing: declaredLength === undefined ? null : size - seen }
+    return {
+      bytes,
+      size,
+      truncated: bytes.byteLength < size,
+      missing: declaredLength === undefined ? null : size - seen,
+    }
   }
 }
 

@@ -68,7 +68,10 @@ export class Broadcaster {
   private readonly maxItems: number
   private readonly flushNow = (): void => this.flush()
 
-  constructor(private readonly store: ExchangeStore, private readonly options: BroadcasterOptions = {}) {
+  constructor(
+    private readonly store: ExchangeStore,
+    private readonly options: BroadcasterOptions = {},
+  ) {
     this.intervalMs = options.intervalMs ?? FLUSH_INTERVAL_MS
     this.maxItems = options.maxItems ?? FLUSH_MAX_ITEMS
   }

@@ -60,7 +60,6 @@ export function captureTo(sink: CaptureSink, options: CaptureOptions): Filter {
     })
 }
 
-
 /** The state of one exchange being captured. */
 class Capture implements AbortWatcher {
   readonly request: Request
@@ -128,9 +127,11 @@ class Capture implements AbortWatcher {
   }
 
   threw(error: unknown): void {
-    this.finish(this.original.signal?.aborted
-      ? abortedByClient
-      : { kind: 'failed', cause: 'internal', message: messageOf(error) })
+    this.finish(
+      this.original.signal?.aborted
+        ? abortedByClient
+        : { kind: 'failed', cause: 'internal', message: messageOf(error) },
+    )
   }
 
   responded(res: Response): Response {
@@ -184,7 +185,10 @@ class Capture implements AbortWatcher {
     this.finish({ kind: 'pending' })
     const sink = this.sink
     const res = sink.websocketFrame
-      ? tapWebsocket(plain, (frame) => sink.websocketFrame!(this.id, frameForUi(frame)), { clock: this.options.clock, maxExchangeBytes: this.cap })
+      ? tapWebsocket(plain, (frame) => sink.websocketFrame!(this.id, frameForUi(frame)), {
+          clock: this.options.clock,
+          maxExchangeBytes: this.cap,
+        })
       : plain
     const open = res.tunnel ?? plainTunnel
     const tunnel: Tunnel = async (client, head) => {
@@ -203,9 +207,8 @@ class Capture implements AbortWatcher {
 
   private tunnelClosed(stats: TunnelStats): void {
     this.responseDone = this.elapsed()
-    const outcome: Outcome = stats.error === undefined
-      ? { kind: 'completed' }
-      : { kind: 'failed', cause: 'reset', message: stats.error }
+    const outcome: Outcome =
+      stats.error === undefined ? { kind: 'completed' } : { kind: 'failed', cause: 'reset', message: stats.error }
     this.deliver(outcome, stats)
   }
 
@@ -251,7 +254,7 @@ class Capture implements AbortWatcher {
       responseComplete: this.responseComplete,
       timings,
       // Every outcome but a response's end is decided now; at a response's end, `responseDone` is now.
-      durationMs: outcome.kind === 'pending' ? undefined : this.responseDone ?? this.elapsed(),
+      durationMs: outcome.kind === 'pending' ? undefined : (this.responseDone ?? this.elapsed()),
       outcome,
       tunnel,
     })
@@ -270,7 +273,10 @@ class Capture implements AbortWatcher {
   }
 }
 
-const abortedByClient: Outcome = Object.freeze({ kind: 'aborted', message: 'the client went away before the response ended' })
+const abortedByClient: Outcome = Object.freeze({
+  kind: 'aborted',
+  message: 'the client went away before the response ended',
+})
 
 const completed: Outcome = Object.freeze({ kind: 'completed' })
 

@@ -5,7 +5,13 @@
 import type { Filter } from '../core/http.ts'
 import type { Clock } from '../core/clock.ts'
 import { searchExchanges, type SearchResult } from './exchange-search.ts'
-import { DEFAULT_SETTINGS, type ContentSearchTerm, type ExchangeDetail, type ExchangeSummary, type Settings } from '../../shared/exchange.ts'
+import {
+  DEFAULT_SETTINGS,
+  type ContentSearchTerm,
+  type ExchangeDetail,
+  type ExchangeSummary,
+  type Settings,
+} from '../../shared/exchange.ts'
 import { Broadcaster, type BroadcasterOptions, type Subscriber, type Subscription } from './broadcaster.ts'
 import { captureTo } from './capture-filter.ts'
 import type { CapturedExchange, CaptureSink } from './captured-exchange.ts'
@@ -56,7 +62,10 @@ export class CaptureHub implements CaptureSink {
   /** The capture filter for one listener, reading the body cap and the capture switch from this hub. */
   captureFilter(listenerId: string, clock: Clock): Filter {
     return captureTo(this, {
-      listenerId, clock, bodyCap: () => this.current.bodyCapBytes, enabled: () => this.isCapturing,
+      listenerId,
+      clock,
+      bodyCap: () => this.current.bodyCapBytes,
+      enabled: () => this.isCapturing,
     })
   }
 
@@ -155,7 +164,9 @@ export class CaptureHub implements CaptureSink {
 
 function listen<T>(listeners: Set<T>, listener: T): () => void {
   listeners.add(listener)
-  return () => { listeners.delete(listener) }
+  return () => {
+    listeners.delete(listener)
+  }
 }
 
 function notify<A>(listeners: ReadonlySet<(arg: A) => void>, arg: A): void {

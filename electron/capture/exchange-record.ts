@@ -76,12 +76,16 @@ export class ExchangeRecord implements CapturedExchange {
     const { req, res, requestBody, responseBody } = p
     const tags = mergeTags(req.tags, res ? tagsOf(res) : noTags)
     // A block may say what it did in a `note:` tag (a breakpoint that timed out); chaos says it in a header.
-    const note = res && tags.includes('chaos') ? header(res, CHAOS_NOTE_HEADER) : tags.find((t) => t.startsWith('note:'))?.slice(5)
+    const note =
+      res && tags.includes('chaos') ? header(res, CHAOS_NOTE_HEADER) : tags.find((t) => t.startsWith('note:'))?.slice(5)
     this.id = p.id
     this.listenerId = p.listenerId
     this.method = req.method
     this.httpVersion = req.version
-    if (res) { this.status = res.status; this.reason = sharedReason(res.status, res.reason) }
+    if (res) {
+      this.status = res.status
+      this.reason = sharedReason(res.status, res.reason)
+    }
     if (sizeOf(requestBody, p.requestComplete) !== undefined) this.requestSize = requestBody.size
     if (responseBody && sizeOf(responseBody, p.responseComplete) !== undefined) this.responseSize = responseBody.size
     this.outcome = p.outcome
@@ -97,7 +101,9 @@ export class ExchangeRecord implements CapturedExchange {
     const sh = slabTextLength(responseHeaders)
     const qb = slabBodyLength(requestBody)
     const sb = slabBodyLength(responseBody)
-    const slab = slabFor(NUMBERS_BYTES + Math.max(0, tl) + Math.max(0, qh) + Math.max(0, sh) + Math.max(0, qb) + Math.max(0, sb))
+    const slab = slabFor(
+      NUMBERS_BYTES + Math.max(0, tl) + Math.max(0, qh) + Math.max(0, sh) + Math.max(0, qb) + Math.max(0, sb),
+    )
     const start = slabUsed()
     const { timings } = p
     slab.writeDoubleLE(p.startedAt, start)
@@ -109,8 +115,14 @@ export class ExchangeRecord implements CapturedExchange {
     if (tl > 0) at += slab.write(target, at, tl, 'latin1')
     if (qh > 0) at += slab.write(requestHeaders as string, at, qh, 'latin1')
     if (sh > 0) at += slab.write(responseHeaders as string, at, sh, 'latin1')
-    if (qb > 0) { slab.set(requestBody.bytes, at); at += qb }
-    if (sb > 0) { slab.set(responseBody!.bytes, at); at += sb }
+    if (qb > 0) {
+      slab.set(requestBody.bytes, at)
+      at += qb
+    }
+    if (sb > 0) {
+      slab.set(responseBody!.bytes, at)
+      at += sb
+    }
     slabTaken(at - start)
     this.slab = slab
     this.at = start
@@ -123,15 +135,16 @@ export class ExchangeRecord implements CapturedExchange {
     this.responseBodySize = responseBody ? responseBody.size : 0
     if (requestBody.missing !== undefined) this.requestMissing = requestBody.missing
     if (responseBody?.missing !== undefined) this.responseMissing = responseBody.missing
-    this.held = tl < 0 || qh < 0 || sh < 0 || qb < 0 || sb < 0
-      ? {
-          target: tl < 0 ? target : undefined,
-          requestHeaders: qh < 0 ? requestHeaders : undefined,
-          responseHeaders: sh < 0 ? responseHeaders : undefined,
-          requestBody: qb < 0 ? owned(requestBody) : undefined,
-          responseBody: sb < 0 ? owned(responseBody) : undefined,
-        }
-      : undefined
+    this.held =
+      tl < 0 || qh < 0 || sh < 0 || qb < 0 || sb < 0
+        ? {
+            target: tl < 0 ? target : undefined,
+            requestHeaders: qh < 0 ? requestHeaders : undefined,
+            responseHeaders: sh < 0 ? responseHeaders : undefined,
+            requestBody: qb < 0 ? owned(requestBody) : undefined,
+            responseBody: sb < 0 ? owned(responseBody) : undefined,
+          }
+        : undefined
   }
 
   get startedAt(): number {
@@ -170,13 +183,15 @@ export class ExchangeRecord implements CapturedExchange {
 
   get requestBody(): StoredBody {
     const n = this.requestBodyLength
-    const body = n < 0 ? this.held!.requestBody! : storedBody(this.slab, this.startOf(REQUEST_BODY), n, this.requestBodySize)
+    const body =
+      n < 0 ? this.held!.requestBody! : storedBody(this.slab, this.startOf(REQUEST_BODY), n, this.requestBodySize)
     return this.requestMissing === undefined ? body : { ...body, missing: this.requestMissing }
   }
 
   get responseBody(): StoredBody | null {
     const n = this.responseBodyLength
-    const body = n < 0 ? this.held!.responseBody! : storedBody(this.slab, this.startOf(RESPONSE_BODY), n, this.responseBodySize)
+    const body =
+      n < 0 ? this.held!.responseBody! : storedBody(this.slab, this.startOf(RESPONSE_BODY), n, this.responseBodySize)
     return this.responseMissing === undefined || !body ? body : { ...body, missing: this.responseMissing }
   }
 
@@ -344,7 +359,8 @@ function packedHeader(headers: PackedHeaders, lowerName: string): string | undef
     if (nameEnd < 0) return undefined
     const valueEnd = headers.indexOf('\n', nameEnd + 1)
     const end = valueEnd < 0 ? headers.length : valueEnd
-    if (nameEnd - at === n && headers.slice(at, nameEnd).toLowerCase() === lowerName) return headers.slice(nameEnd + 1, end)
+    if (nameEnd - at === n && headers.slice(at, nameEnd).toLowerCase() === lowerName)
+      return headers.slice(nameEnd + 1, end)
     at = end + 1
   }
   return undefined

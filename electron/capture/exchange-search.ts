@@ -28,7 +28,11 @@ export interface SearchResult {
 /** A body that decodes to more than this is searched as stored. */
 export const MAX_DECODED_BYTES = 8 * 1024 * 1024
 
-export async function searchExchanges(records: readonly CapturedExchange[], terms: readonly ContentSearchTerm[], options: SearchOptions = {}): Promise<SearchResult> {
+export async function searchExchanges(
+  records: readonly CapturedExchange[],
+  terms: readonly ContentSearchTerm[],
+  options: SearchOptions = {},
+): Promise<SearchResult> {
   const sliceMs = options.sliceMs ?? 8
   const yieldTo = options.yieldTo ?? (() => new Promise<void>((resolve) => setImmediate(resolve)))
   const tests = terms.map(compile)
@@ -52,13 +56,16 @@ function compile(term: ContentSearchTerm): Test {
   if (term.kind === 'header') {
     const name = term.name.toLowerCase()
     const value = term.value?.toLowerCase()
-    const has = (headers: Headers) => headers.some(([n, v]) => n.toLowerCase() === name && (value === undefined || v.toLowerCase().includes(value)))
+    const has = (headers: Headers) =>
+      headers.some(([n, v]) => n.toLowerCase() === name && (value === undefined || v.toLowerCase().includes(value)))
     return (record) => has(record.requestHeaders) || has(record.responseHeaders)
   }
   const exact = Buffer.from(term.text)
   const folded = foldAscii(Buffer.from(term.text), Buffer.alloc(exact.byteLength))
   const cased = /[A-Za-z]/.test(term.text)
-  const contains = (bytes: Buffer | undefined) => bytes !== undefined && bytes.byteLength > 0 &&
+  const contains = (bytes: Buffer | undefined) =>
+    bytes !== undefined &&
+    bytes.byteLength > 0 &&
     (bytes.indexOf(exact) >= 0 || (cased && foldAscii(bytes, scratchFor(bytes.byteLength)).indexOf(folded) >= 0))
   return (_record, bodies) => contains(bodies.request()) || contains(bodies.response())
 }
@@ -88,20 +95,31 @@ class BodyCache {
   private req: Buffer | undefined | null = null
   private res: Buffer | undefined | null = null
   constructor(private readonly record: CapturedExchange) {}
-  request(): Buffer | undefined { return this.req === null ? (this.req = decoded(this.record.requestBody, this.record.requestHeaders)) : this.req }
-  response(): Buffer | undefined { return this.res === null ? (this.res = decoded(this.record.responseBody, this.record.responseHeaders)) : this.res }
+  request(): Buffer | undefined {
+    return this.req === null ? (this.req = decoded(this.record.requestBody, this.record.requestHeaders)) : this.req
+  }
+  response(): Buffer | undefined {
+    return this.res === null ? (this.res = decoded(this.record.responseBody, this.record.responseHeaders)) : this.res
+  }
 }
 
 function decoded(body: StoredBody | null, headers: Headers): Buffer | undefined {
   if (!body || body.bytes.byteLength === 0) return undefined
   const bytes = Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.byteLength)
-  const coding = headers.find(([n]) => n.toLowerCase() === 'content-encoding')?.[1].trim().toLowerCase()
+  const coding = headers
+    .find(([n]) => n.toLowerCase() === 'content-encoding')?.[1]
+    .trim()
+    .toLowerCase()
   // Z_SYNC_FLUSH: a body cut by the capture cap decodes as far as it goes.
   const zlib = { maxOutputLength: MAX_DECODED_BYTES, finishFlush: constants.Z_SYNC_FLUSH }
   try {
     if (coding === 'gzip' || coding === 'x-gzip') return gunzipSync(bytes, zlib)
     if (coding === 'deflate') return inflateSync(bytes, zlib)
-    if (coding === 'br') return brotliDecompressSync(bytes, { maxOutputLength: MAX_DECODED_BYTES, finishFlush: constants.BROTLI_OPERATION_FLUSH })
+    if (coding === 'br')
+      return brotliDecompressSync(bytes, {
+        maxOutputLength: MAX_DECODED_BYTES,
+        finishFlush: constants.BROTLI_OPERATION_FLUSH,
+      })
   } catch {
     // Not what its header says, or too large decoded: searched as stored.
   }

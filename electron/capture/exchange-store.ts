@@ -13,7 +13,13 @@
  * dropped, so a stored exchange costs its record and one slot, watched or not. `put` stores a record without
  * making a summary at all (the broadcaster makes one when it sends the batch).
  */
-import { DEFAULT_SETTINGS, type BodyData, type ExchangeDetail, type ExchangeSummary, type Settings } from '../../shared/exchange.ts'
+import {
+  DEFAULT_SETTINGS,
+  type BodyData,
+  type ExchangeDetail,
+  type ExchangeSummary,
+  type Settings,
+} from '../../shared/exchange.ts'
 import type { CapturedExchange, Mutable, StoredBody } from './captured-exchange.ts'
 
 export type StoreBounds = Pick<Settings, 'maxExchanges' | 'maxTotalBodyBytes'>
@@ -135,7 +141,8 @@ export class ExchangeStore {
   summariesAfter(seq: number): ExchangeSummary[] {
     const out: ExchangeSummary[] = []
     const records = this.records
-    for (let i = Math.max(this.head, seq + 1 - this.firstSeq); i < records.length; i++) out.push(summarise(records[i]!, this.firstSeq + i))
+    for (let i = Math.max(this.head, seq + 1 - this.firstSeq); i < records.length; i++)
+      out.push(summarise(records[i]!, this.firstSeq + i))
     return out
   }
 
@@ -227,7 +234,11 @@ export function summarise(record: CapturedExchange, seq: number): ExchangeSummar
 }
 
 /** A copy of a record with other bodies; a record whose fields are worked out on its prototype keeps that prototype. */
-function withBodies(record: CapturedExchange, requestBody: StoredBody | null, responseBody: StoredBody | null): CapturedExchange {
+function withBodies(
+  record: CapturedExchange,
+  requestBody: StoredBody | null,
+  responseBody: StoredBody | null,
+): CapturedExchange {
   const copy = Object.assign(Object.create(Object.getPrototypeOf(record) as object) as CapturedExchange, record)
   // Defined, not assigned: on a record whose bodies are getters, these shadow them.
   return Object.defineProperties(copy, {
@@ -241,7 +252,14 @@ function bodyBytesOf(record: CapturedExchange): number {
 }
 
 function emptied(body: StoredBody | null): StoredBody | null {
-  return body && body.bytes.byteLength > 0 ? { bytes: new Uint8Array(0), size: body.size, truncated: true, ...(body.missing !== undefined ? { missing: body.missing } : {}) } : body
+  return body && body.bytes.byteLength > 0
+    ? {
+        bytes: new Uint8Array(0),
+        size: body.size,
+        truncated: true,
+        ...(body.missing !== undefined ? { missing: body.missing } : {}),
+      }
+    : body
 }
 
 function bodyData(body: StoredBody | null): BodyData | null {

@@ -25,7 +25,10 @@ export class FrameStore {
       this.#frames.set(exchangeId, entry)
       if (this.#frames.size > MAX_EXCHANGES_WITH_FRAMES) this.#frames.delete(this.#frames.keys().next().value!)
     }
-    if (entry.frames.length >= MAX_FRAMES_PER_EXCHANGE) { entry.dropped++; return }
+    if (entry.frames.length >= MAX_FRAMES_PER_EXCHANGE) {
+      entry.dropped++
+      return
+    }
     entry.frames.push(frame)
     if (this.#listeners.size === 0) return
     const pending = this.#pending.get(exchangeId)
@@ -40,7 +43,9 @@ export class FrameStore {
 
   onFrames(listener: FrameBatchListener): () => void {
     this.#listeners.add(listener)
-    return () => { this.#listeners.delete(listener) }
+    return () => {
+      this.#listeners.delete(listener)
+    }
   }
 
   flush(): void {
@@ -50,7 +55,11 @@ export class FrameStore {
     this.#pending.clear()
     for (const [id, frames] of pending) {
       for (const listener of this.#listeners) {
-        try { listener(id, frames) } catch { /* one broken window never stops the others */ }
+        try {
+          listener(id, frames)
+        } catch {
+          /* one broken window never stops the others */
+        }
       }
     }
   }

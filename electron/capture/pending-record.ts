@@ -24,22 +24,48 @@ export class PendingRecord implements CapturedExchange {
     private readonly req: Request,
   ) {}
 
-  get method(): string { return this.req.method }
-  get httpVersion(): string { return this.req.version }
-  get target(): string { return this.req.target }
-  get requestHeaders(): Headers { return this.req.headers }
-  get responseHeaders(): Headers { return noHeaders }
-  get requestBody(): null { return null }
-  get responseBody(): null { return null }
-  get timings(): Timings { return noTimings }
-  get outcome(): Outcome { return pending }
-  get tags(): readonly string[] { return this.req.tags ?? noTags }
-  get url(): string { return this.location().url }
-  get host(): string { return this.location().host }
-  get path(): string { return this.location().path }
+  get method(): string {
+    return this.req.method
+  }
+  get httpVersion(): string {
+    return this.req.version
+  }
+  get target(): string {
+    return this.req.target
+  }
+  get requestHeaders(): Headers {
+    return this.req.headers
+  }
+  get responseHeaders(): Headers {
+    return noHeaders
+  }
+  get requestBody(): null {
+    return null
+  }
+  get responseBody(): null {
+    return null
+  }
+  get timings(): Timings {
+    return noTimings
+  }
+  get outcome(): Outcome {
+    return pending
+  }
+  get tags(): readonly string[] {
+    return this.req.tags ?? noTags
+  }
+  get url(): string {
+    return this.location().url
+  }
+  get host(): string {
+    return this.location().host
+  }
+  get path(): string {
+    return this.location().path
+  }
 
   private location(): RequestLocation {
-    return this.located ??= locateTarget(this.req.target, hostOf, this.req)
+    return (this.located ??= locateTarget(this.req.target, hostOf, this.req))
   }
 }
 

@@ -5,7 +5,17 @@
  * `X-Nanoscope-Chaos` and `x-http4k-chaos` headers naming what was done, and the tag `chaos`.
  */
 import type { HttpHandler } from '../core/http.ts'
-import { bodyBytes, bodyLength, bufferBody, response, withHeader, withTags, type Headers, type Request, type Response } from '../core/message.ts'
+import {
+  bodyBytes,
+  bodyLength,
+  bufferBody,
+  response,
+  withHeader,
+  withTags,
+  type Headers,
+  type Request,
+  type Response,
+} from '../core/message.ts'
 import { cutBody, dribbledBody, resettingBody } from './body-cuts.ts'
 import type { ChaosEnv } from './chaos-env.ts'
 import { formatDuration } from './duration.ts'
@@ -28,11 +38,15 @@ const behaviour = (describe: string, apply: Behaviour['apply']): Behaviour => ({
 
 /** Waits a random time in [min, max) (exactly `min` when they are equal) before calling next, unless the client left. */
 export function latency(minMs: number, maxMs: number, env: ChaosEnv): Behaviour {
-  const line = minMs === maxMs ? `Latency (${formatDuration(minMs)})` : `Latency (range = ${formatDuration(minMs)} to ${formatDuration(maxMs)})`
+  const line =
+    minMs === maxMs
+      ? `Latency (${formatDuration(minMs)})`
+      : `Latency (range = ${formatDuration(minMs)} to ${formatDuration(maxMs)})`
   return behaviour(line, async (req, next) => {
     const ms = maxMs > minMs ? minMs + env.random.nextInt(maxMs - minMs) : minMs
     await env.sleep(ms, req.signal)
-    if (req.signal?.aborted) return markChaotic(response(200, { body: resettingBody() }), `Latency (${ms}ms, client left)`)
+    if (req.signal?.aborted)
+      return markChaotic(response(200, { body: resettingBody() }), `Latency (${ms}ms, client left)`)
     return markChaotic(await next(req), `Latency (${ms}ms)`)
   })
 }
@@ -43,7 +57,9 @@ export const returnStatus = (status: number): Behaviour =>
 
 /** This response; next is never called. */
 export const returnResponse = (status: number, headers: Headers = [], body = ''): Behaviour =>
-  behaviour(`ReturnResponse (${status})`, async () => markChaotic(response(status, { headers, body }), `Response ${status}`))
+  behaviour(`ReturnResponse (${status})`, async () =>
+    markChaotic(response(status, { headers, body }), `Response ${status}`),
+  )
 
 /** Calls next, then sends the response with no body. */
 export const noBody = (): Behaviour =>
@@ -67,12 +83,15 @@ export const snipRequestBody = (env: ChaosEnv): Behaviour =>
 
 /** Calls next, then cuts the response body to at most `bytes`. */
 export const truncateBody = (bytes: number): Behaviour =>
-  behaviour(`TruncateBody (${bytes}b)`, async (req, next) => markChaotic(cutBody(await next(req), bytes), `Truncate body (${bytes}b)`))
+  behaviour(`TruncateBody (${bytes}b)`, async (req, next) =>
+    markChaotic(cutBody(await next(req), bytes), `Truncate body (${bytes}b)`),
+  )
 
 /** Cuts the request body to at most `bytes`, then calls next. */
 export const truncateRequestBody = (bytes: number): Behaviour =>
   behaviour(`TruncateRequestBody (${bytes}b)`, async (req, next) =>
-    markChaotic(await next(cutBody(req, bytes)), `Truncate request body (${bytes}b)`))
+    markChaotic(await next(cutBody(req, bytes)), `Truncate request body (${bytes}b)`),
+  )
 
 /** Drops the client's connection without an answer; next is never called. */
 export const resetConnection = (): Behaviour =>
@@ -85,7 +104,10 @@ export const resetConnection = (): Behaviour =>
 export const hang = (env: ChaosEnv, closeAfterMs?: number): Behaviour =>
   behaviour(closeAfterMs === undefined ? 'Hang' : `Hang (close after ${formatDuration(closeAfterMs)})`, async (req) => {
     await (closeAfterMs === undefined ? waitForAbort(req.signal) : env.sleep(closeAfterMs, req.signal))
-    return markChaotic(response(200, { body: resettingBody() }), closeAfterMs === undefined ? 'Hang' : `Hang (closed after ${closeAfterMs}ms)`)
+    return markChaotic(
+      response(200, { body: resettingBody() }),
+      closeAfterMs === undefined ? 'Hang' : `Hang (closed after ${closeAfterMs}ms)`,
+    )
   })
 
 /** Calls next, then sends the response body in small pieces spread over `periodMs`. */
@@ -93,7 +115,10 @@ export const dribble = (periodMs: number): Behaviour =>
   behaviour(`Dribble (over ${formatDuration(periodMs)})`, async (req, next) => {
     const res = await next(req)
     const bytes = await bodyBytes(res.body)
-    return markChaotic(Object.freeze({ ...res, body: dribbledBody(bytes, periodMs) }), `Dribble (${bytes.byteLength}b over ${periodMs}ms)`)
+    return markChaotic(
+      Object.freeze({ ...res, body: dribbledBody(bytes, periodMs) }),
+      `Dribble (${bytes.byteLength}b over ${periodMs}ms)`,
+    )
   })
 
 export const none = (): Behaviour => behaviour('None', (req, next) => next(req))

@@ -1,6 +1,15 @@
 /** Body surgery for the chaos behaviours: cutting, resetting and dribbling, streaming where possible. */
 import { Readable, Transform } from 'node:stream'
-import { bodyLength, bytesBody, header, replaceHeader, streamBody, type Body, type Request, type Response } from '../core/message.ts'
+import {
+  bodyLength,
+  bytesBody,
+  header,
+  replaceHeader,
+  streamBody,
+  type Body,
+  type Request,
+  type Response,
+} from '../core/message.ts'
 
 /**
  * The message with its body cut to at most `limit` bytes and any Content-Length made to match. The rest of a
@@ -10,9 +19,13 @@ import { bodyLength, bytesBody, header, replaceHeader, streamBody, type Body, ty
 export function cutBody<M extends Request | Response>(message: M, limit: number): M {
   const body = message.body
   const rest = 'method' in message ? 'drain' : 'destroy'
-  const cut: Body = body.kind === 'bytes'
-    ? bytesBody(body.bytes.subarray(0, limit))
-    : streamBody(limitStream(body.stream, limit, rest), body.length === undefined ? undefined : Math.min(body.length, limit))
+  const cut: Body =
+    body.kind === 'bytes'
+      ? bytesBody(body.bytes.subarray(0, limit))
+      : streamBody(
+          limitStream(body.stream, limit, rest),
+          body.length === undefined ? undefined : Math.min(body.length, limit),
+        )
   const withCut = { ...message, body: cut } as M
   const length = bodyLength(cut)
   return header(message, 'content-length') !== undefined && length !== undefined
@@ -22,29 +35,50 @@ export function cutBody<M extends Request | Response>(message: M, limit: number)
 
 /** Passes the first `limit` bytes, then ends; the source's rest is drained or destroyed. */
 function limitStream(source: Readable, limit: number, rest: 'drain' | 'destroy'): Readable {
-  const letGo = (): void => { if (rest === 'destroy') source.destroy(); else source.resume() }
+  const letGo = (): void => {
+    if (rest === 'destroy') source.destroy()
+    else source.resume()
+  }
   let left = limit
   let ended = false
   const out = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      if (ended) { callback(); return }
+      if (ended) {
+        callback()
+        return
+      }
       if (left > 0) {
         const part = chunk.subarray(0, left)
         left -= part.byteLength
         this.push(part)
       }
-      if (left <= 0) { ended = true; this.push(null); source.unpipe(out); letGo() }
+      if (left <= 0) {
+        ended = true
+        this.push(null)
+        source.unpipe(out)
+        letGo()
+      }
       callback()
     },
   })
-  if (limit <= 0) { letGo(); out.end(); return out }
+  if (limit <= 0) {
+    letGo()
+    out.end()
+    return out
+  }
   source.on('error', (e) => out.destroy(e))
   return source.pipe(out)
 }
 
 /** A body whose stream fails at once: the server adapter then destroys the client's socket (a reset). */
 export function resettingBody(): Body {
-  return streamBody(new Readable({ read() { this.destroy(new Error('connection reset by chaos')) } }))
+  return streamBody(
+    new Readable({
+      read() {
+        this.destroy(new Error('connection reset by chaos'))
+      },
+    }),
+  )
 }
 
 /** How often a dribbled body sends its next piece. */
@@ -67,8 +101,10 @@ export function dribbledBody(bytes: Uint8Array, periodMs: number): Body {
         if (sent >= bytes.byteLength) this.push(null)
       }, periodMs / steps)
     },
-    destroy(error, callback) { clearTimeout(timer); callback(error) },
+    destroy(error, callback) {
+      clearTimeout(timer)
+      callback(error)
+    },
   })
   return streamBody(stream, bytes.byteLength)
 }
-

@@ -28,11 +28,15 @@ export function serveChaosControls(o: ChaosProxyOptions): Filter {
   const api = chaosControlApi(o.engine, basePath)
   const self = o.target ? undefined : o.self
   return describe(
-    self ? `answers the chaos control API at ${basePath} for requests addressed to this proxy` : 'passes every request on (chaos controls are on the control port)',
-    (next) => async function chaosControlsOrNext(req) {
-      const path = targetPath(req.target)
-      const forUs = self?.addresses(req) && path !== undefined && (path === basePath || path.startsWith(`${basePath}/`))
-      return forUs ? api.handler(req) : next(req)
-    },
+    self
+      ? `answers the chaos control API at ${basePath} for requests addressed to this proxy`
+      : 'passes every request on (chaos controls are on the control port)',
+    (next) =>
+      async function chaosControlsOrNext(req) {
+        const path = targetPath(req.target)
+        const forUs =
+          self?.addresses(req) && path !== undefined && (path === basePath || path.startsWith(`${basePath}/`))
+        return forUs ? api.handler(req) : next(req)
+      },
   )
 }

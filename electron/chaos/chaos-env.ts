@@ -19,8 +19,15 @@ export function chaosEnv(options: { clock?: Clock; seed?: number; random?: Rando
 
 export function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal?.aborted) { resolve(); return }
-    const done = (): void => { clearTimeout(timer); signal?.removeEventListener('abort', done); resolve() }
+    if (signal?.aborted) {
+      resolve()
+      return
+    }
+    const done = (): void => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
     const timer = setTimeout(done, Math.max(0, ms))
     signal?.addEventListener('abort', done, { once: true })
   })

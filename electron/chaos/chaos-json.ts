@@ -35,7 +35,8 @@ export function parseStages(input: string | unknown): ParseResult {
       return { ok: false, problem: { field: '$', message: `is not valid JSON (${(error as Error).message})` } }
     }
   }
-  if (Array.isArray(value) && value.length === 0) return { ok: false, problem: { field: '$', message: 'must hold at least one stage' } }
+  if (Array.isArray(value) && value.length === 0)
+    return { ok: false, problem: { field: '$', message: 'must hold at least one stage' } }
   const problem = Array.isArray(value)
     ? validate({ type: 'array', items: ref('Stage') }, value, CHAOS_SCHEMAS)
     : validate(ref('Stage'), value, CHAOS_SCHEMAS)
@@ -49,43 +50,74 @@ export function buildStages(stages: readonly StageJson[], env: ChaosEnv): Stage 
 }
 
 export function buildStage(j: Json, env: ChaosEnv): Stage {
-  const base = j.type === 'wait' ? s.wait()
-    : j.type === 'repeat' ? s.repeat(() => s.chain((j.stages as Json[]).map((x) => buildStage(x, env))))
-    : s.appliedWhen(buildBehaviour(j.behaviour as Json, env), buildTrigger(j.trigger as Json, env))
+  const base =
+    j.type === 'wait'
+      ? s.wait()
+      : j.type === 'repeat'
+        ? s.repeat(() => s.chain((j.stages as Json[]).map((x) => buildStage(x, env))))
+        : s.appliedWhen(buildBehaviour(j.behaviour as Json, env), buildTrigger(j.trigger as Json, env))
   return j.until ? s.until(base, buildTrigger(j.until as Json, env)) : base
 }
 
 export function buildBehaviour(j: Json, env: ChaosEnv): Behaviour {
   switch (j.type) {
-    case 'latency': return b.latency(duration(j.min), duration(j.max), env)
-    case 'status': return b.returnStatus(j.status as number)
-    case 'response': return b.returnResponse(j.status as number, Object.entries((j.headers ?? {}) as Record<string, string>), (j.body as string | undefined) ?? '')
-    case 'body': return b.noBody()
-    case 'snip': return b.snipBody(env)
-    case 'sniprequest': return b.snipRequestBody(env)
-    case 'truncate': return b.truncateBody(j.bytes as number)
-    case 'truncaterequest': return b.truncateRequestBody(j.bytes as number)
-    case 'reset': return b.resetConnection()
-    case 'hang': return b.hang(env, j.closeAfter === undefined ? undefined : duration(j.closeAfter))
-    case 'dribble': return b.dribble(duration(j.period))
-    case 'none': return b.none()
-    default: throw new Error(`unknown behaviour ${JSON.stringify(j.type)}: validate with parseStages first`)
+    case 'latency':
+      return b.latency(duration(j.min), duration(j.max), env)
+    case 'status':
+      return b.returnStatus(j.status as number)
+    case 'response':
+      return b.returnResponse(
+        j.status as number,
+        Object.entries((j.headers ?? {}) as Record<string, string>),
+        (j.body as string | undefined) ?? '',
+      )
+    case 'body':
+      return b.noBody()
+    case 'snip':
+      return b.snipBody(env)
+    case 'sniprequest':
+      return b.snipRequestBody(env)
+    case 'truncate':
+      return b.truncateBody(j.bytes as number)
+    case 'truncaterequest':
+      return b.truncateRequestBody(j.bytes as number)
+    case 'reset':
+      return b.resetConnection()
+    case 'hang':
+      return b.hang(env, j.closeAfter === undefined ? undefined : duration(j.closeAfter))
+    case 'dribble':
+      return b.dribble(duration(j.period))
+    case 'none':
+      return b.none()
+    default:
+      throw new Error(`unknown behaviour ${JSON.stringify(j.type)}: validate with parseStages first`)
   }
 }
 
 export function buildTrigger(j: Json, env: ChaosEnv): Trigger {
   switch (j.type) {
-    case 'always': return t.always()
-    case 'once': return t.once(j.trigger === undefined ? undefined : buildTrigger(j.trigger as Json, env))
-    case 'percentage': return t.percentage(j.percentage as number, env.random)
-    case 'countdown': return t.countdown(Number(j.count))
-    case 'deadline': return t.deadline(parseInstant(j.endTime as string)!, env.clock)
-    case 'delay': return t.delay(duration(j.period), env.clock)
-    case 'request': return t.matchRequest(j as t.RequestMatch)
-    case 'and': return t.and(...(j.triggers as Json[]).map((x) => buildTrigger(x, env)))
-    case 'or': return t.or(...(j.triggers as Json[]).map((x) => buildTrigger(x, env)))
-    case 'not': return t.not(buildTrigger(j.trigger as Json, env))
-    default: throw new Error(`unknown trigger ${JSON.stringify(j.type)}: validate with parseStages first`)
+    case 'always':
+      return t.always()
+    case 'once':
+      return t.once(j.trigger === undefined ? undefined : buildTrigger(j.trigger as Json, env))
+    case 'percentage':
+      return t.percentage(j.percentage as number, env.random)
+    case 'countdown':
+      return t.countdown(Number(j.count))
+    case 'deadline':
+      return t.deadline(parseInstant(j.endTime as string)!, env.clock)
+    case 'delay':
+      return t.delay(duration(j.period), env.clock)
+    case 'request':
+      return t.matchRequest(j as t.RequestMatch)
+    case 'and':
+      return t.and(...(j.triggers as Json[]).map((x) => buildTrigger(x, env)))
+    case 'or':
+      return t.or(...(j.triggers as Json[]).map((x) => buildTrigger(x, env)))
+    case 'not':
+      return t.not(buildTrigger(j.trigger as Json, env))
+    default:
+      throw new Error(`unknown trigger ${JSON.stringify(j.type)}: validate with parseStages first`)
   }
 }
 

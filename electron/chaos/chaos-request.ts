@@ -20,7 +20,12 @@ export interface ChaosRequest {
 
 export function chaosRequest(req: Request, body?: string): ChaosRequest {
   const target = parseTarget(req.target)
-  const host = target?.form === 'absolute' ? target.authority : target?.form === 'authority' ? target.authority : header(req, 'Host') ?? ''
+  const host =
+    target?.form === 'absolute'
+      ? target.authority
+      : target?.form === 'authority'
+        ? target.authority
+        : (header(req, 'Host') ?? '')
   const pathAndQuery = target?.form === 'absolute' || target?.form === 'origin' ? target.pathAndQuery : ''
   const q = pathAndQuery.indexOf('?')
   return {
@@ -34,10 +39,13 @@ export function chaosRequest(req: Request, body?: string): ChaosRequest {
 }
 
 function parseQuery(query: string): Array<[string, string]> {
-  return query.split('&').filter((p) => p !== '').map((pair) => {
-    const eq = pair.indexOf('=')
-    return [decode(eq < 0 ? pair : pair.slice(0, eq)), eq < 0 ? '' : decode(pair.slice(eq + 1))]
-  })
+  return query
+    .split('&')
+    .filter((p) => p !== '')
+    .map((pair) => {
+      const eq = pair.indexOf('=')
+      return [decode(eq < 0 ? pair : pair.slice(0, eq)), eq < 0 ? '' : decode(pair.slice(eq + 1))]
+    })
 }
 
 function decode(text: string): string {

@@ -3,23 +3,36 @@
  * files), with a button per endpoint that calls it from the page and shows the answer.
  */
 type Doc = Record<string, unknown>
-type Operation = { operationId: string; summary: string; description: string; requestBody?: { content: Record<string, { example?: unknown }> } }
+type Operation = {
+  operationId: string
+  summary: string
+  description: string
+  requestBody?: { content: Record<string, { example?: unknown }> }
+}
 
 export function docsPage(doc: Doc, basePath: string): string {
   const info = doc.info as { title: string; description: string }
   const paths = doc.paths as Record<string, Record<string, Operation>>
   const schemas = (doc.components as { schemas: Record<string, { description?: string }> }).schemas
-  const ops = Object.entries(paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, o]) => ({ path, method, o })))
-  const opHtml = ops.map(({ path, method, o }) => {
-    const example = o.requestBody?.content['application/json']?.example
-    return `<section class="op"><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${esc(path)}</code></h3>
+  const ops = Object.entries(paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, o]) => ({ path, method, o })),
+  )
+  const opHtml = ops
+    .map(({ path, method, o }) => {
+      const example = o.requestBody?.content['application/json']?.example
+      return `<section class="op"><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${esc(path)}</code></h3>
 <p><b>${esc(o.summary)}</b> ${esc(o.description)}</p>
 ${example === undefined ? '' : `<textarea id="body-${o.operationId}" rows="8" spellcheck="false">${esc(JSON.stringify(example, null, 2))}</textarea>`}
 <button data-method="${method.toUpperCase()}" data-path="${esc(path)}" data-op="${o.operationId}">Try it</button>
 <pre class="out" id="out-${o.operationId}"></pre></section>`
-  }).join('\n')
-  const schemaHtml = Object.entries(schemas).map(([name, s]) =>
-    `<details id="schema-${name}"><summary><code>${name}</code> ${esc(s.description ?? '')}</summary><pre>${esc(JSON.stringify(s, null, 2))}</pre></details>`).join('\n')
+    })
+    .join('\n')
+  const schemaHtml = Object.entries(schemas)
+    .map(
+      ([name, s]) =>
+        `<details id="schema-${name}"><summary><code>${name}</code> ${esc(s.description ?? '')}</summary><pre>${esc(JSON.stringify(s, null, 2))}</pre></details>`,
+    )
+    .join('\n')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(info.title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -63,22 +63,30 @@ export const STATE_NOTIFY_MS = 250
 export function createChaosEngine(options: ChaosEngineOptions = {}): ChaosEngine {
   const shared = seededRandom(options.seed)
   const envFor = (): ChaosEnv => {
-    const env = chaosEnv({ clock: options.clock, random: options.seed === undefined ? shared : seededRandom(options.seed) })
+    const env = chaosEnv({
+      clock: options.clock,
+      random: options.seed === undefined ? shared : seededRandom(options.seed),
+    })
     return options.sleep ? { ...env, sleep: options.sleep } : env
   }
   let json = options.stages ?? DEFAULT_STAGES
   const initial = parseStages(json)
-  if (!initial.ok) throw new Error(`the initial chaos stages are invalid: ${initial.problem.field} ${initial.problem.message}`)
+  if (!initial.ok)
+    throw new Error(`the initial chaos stages are invalid: ${initial.problem.field} ${initial.problem.message}`)
   let stage: Stage = buildStages(json, envFor())
   let active = options.active ?? false
   let chaoticCount = 0
   const listeners = new Set<(state: ChaosState) => void>()
   let pending: NodeJS.Timeout | undefined
 
-  const state = (): ChaosState => Object.freeze({
-    active, description: stage.describe(), stages: json, chaoticCount,
-    ...(options.seed !== undefined ? { seed: options.seed } : {}),
-  })
+  const state = (): ChaosState =>
+    Object.freeze({
+      active,
+      description: stage.describe(),
+      stages: json,
+      chaoticCount,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    })
   const notify = (): void => {
     clearTimeout(pending)
     pending = undefined
@@ -94,21 +102,22 @@ export function createChaosEngine(options: ChaosEngineOptions = {}): ChaosEngine
   const describeEngine = (): string => (active ? stage.describe() : 'none')
 
   const filter = Object.defineProperty(
-    (next: HttpHandler): HttpHandler => async function applyChaos(req: Request) {
-      if (!active || req.connection || req.method.toUpperCase() === 'CONNECT') return next(req)
-      let r = req
-      let body: string | undefined
-      if (stage.needsBody) {
-        r = await bufferBody(req)
-        body = await bodyText(r.body)
-      }
-      const behaviour = stage.behaviourFor(chaosRequest(r, body))
-      if (!behaviour) return next(r)
-      const res = await behaviour.apply(r, next)
-      if (res.tags?.includes('chaos')) chaoticCount++
-      notifySoon()
-      return res
-    },
+    (next: HttpHandler): HttpHandler =>
+      async function applyChaos(req: Request) {
+        if (!active || req.connection || req.method.toUpperCase() === 'CONNECT') return next(req)
+        let r = req
+        let body: string | undefined
+        if (stage.needsBody) {
+          r = await bufferBody(req)
+          body = await bodyText(r.body)
+        }
+        const behaviour = stage.behaviourFor(chaosRequest(r, body))
+        if (!behaviour) return next(r)
+        const res = await behaviour.apply(r, next)
+        if (res.tags?.includes('chaos')) chaoticCount++
+        notifySoon()
+        return res
+      },
     'description',
     { get: () => `applies chaos: ${describeEngine()}`, enumerable: true },
   ) as Filter
@@ -117,9 +126,18 @@ export function createChaosEngine(options: ChaosEngineOptions = {}): ChaosEngine
     filter,
     state,
     describe: describeEngine,
-    activate() { active = true; notify() },
-    deactivate() { active = false; notify() },
-    toggle() { active = !active; notify() },
+    activate() {
+      active = true
+      notify()
+    },
+    deactivate() {
+      active = false
+      notify()
+    },
+    toggle() {
+      active = !active
+      notify()
+    },
     setStages(input, opts = {}) {
       const parsed = parseStages(input)
       if (!parsed.ok) return parsed
@@ -131,7 +149,9 @@ export function createChaosEngine(options: ChaosEngineOptions = {}): ChaosEngine
     },
     subscribe(listener) {
       listeners.add(listener)
-      return () => { listeners.delete(listener) }
+      return () => {
+        listeners.delete(listener)
+      }
     },
   }
 }

@@ -10,12 +10,24 @@ export interface ChaosPreset {
   readonly stage: StageJson
 }
 
-const always = (behaviour: Record<string, unknown>): StageJson => ({ type: 'trigger', behaviour, trigger: { type: 'always' } })
+const always = (behaviour: Record<string, unknown>): StageJson => ({
+  type: 'trigger',
+  behaviour,
+  trigger: { type: 'always' },
+})
 
 export const CHAOS_PRESETS: readonly ChaosPreset[] = Object.freeze([
   { id: 'latency', label: 'Add 100–500 ms latency', stage: always({ type: 'latency', min: 'PT0.1S', max: 'PT0.5S' }) },
   { id: 'status-500', label: 'Answer 500', stage: always({ type: 'status', status: 500 }) },
-  { id: 'status-503-half', label: 'Answer 503 to about half the requests', stage: { type: 'trigger', behaviour: { type: 'status', status: 503 }, trigger: { type: 'percentage', percentage: 50 } } },
+  {
+    id: 'status-503-half',
+    label: 'Answer 503 to about half the requests',
+    stage: {
+      type: 'trigger',
+      behaviour: { type: 'status', status: 503 },
+      trigger: { type: 'percentage', percentage: 50 },
+    },
+  },
   { id: 'reset', label: 'Reset the connection', stage: always({ type: 'reset' }) },
   { id: 'hang', label: 'Hang (drop after 30 s)', stage: always({ type: 'hang', closeAfter: 'PT30S' }) },
   { id: 'no-body', label: 'Remove response bodies', stage: always({ type: 'body' }) },

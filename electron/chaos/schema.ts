@@ -15,19 +15,35 @@ export type Schema = {
   /** Used in messages: "unknown behaviour". */
   readonly title?: string
 } & (
-  | { readonly type: 'object'; readonly properties: Readonly<Record<string, Schema>>; readonly required?: readonly string[]; readonly additionalProperties?: false | Schema }
-  | { readonly type: 'string'; readonly enum?: readonly string[]; readonly pattern?: string; readonly format?: 'date-time' | 'duration' | 'regex' }
+  | {
+      readonly type: 'object'
+      readonly properties: Readonly<Record<string, Schema>>
+      readonly required?: readonly string[]
+      readonly additionalProperties?: false | Schema
+    }
+  | {
+      readonly type: 'string'
+      readonly enum?: readonly string[]
+      readonly pattern?: string
+      readonly format?: 'date-time' | 'duration' | 'regex'
+    }
   | { readonly type: 'integer'; readonly minimum?: number; readonly maximum?: number }
   | { readonly type: 'array'; readonly items: Schema; readonly minItems?: number }
   | { readonly type: 'boolean' }
-  | { readonly oneOf: readonly Schema[]; readonly discriminator?: { readonly propertyName: string; readonly mapping: Readonly<Record<string, string>> } }
+  | {
+      readonly oneOf: readonly Schema[]
+      readonly discriminator?: { readonly propertyName: string; readonly mapping: Readonly<Record<string, string>> }
+    }
   | { readonly $ref: string }
 )
 
 export type Components = Readonly<Record<string, Schema>>
 
 /** A validation failure: the JSON path of the bad field (`$[0].behaviour.status`) and what is wrong with it. */
-export interface Problem { readonly field: string; readonly message: string }
+export interface Problem {
+  readonly field: string
+  readonly message: string
+}
 
 export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` })
 
@@ -54,20 +70,31 @@ export function validate(schema: Schema, value: unknown, components: Components,
       const target = typeof tag === 'string' ? s.discriminator.mapping[tag] : undefined
       const choices = Object.keys(s.discriminator.mapping).join(', ')
       if (tag === undefined) return { field: `${field}.${key}`, message: `is missing; expected one of ${choices}` }
-      if (!target) return { field: `${field}.${key}`, message: `unknown ${s.title ?? key} ${JSON.stringify(tag)}; expected one of ${choices}` }
+      if (!target)
+        return {
+          field: `${field}.${key}`,
+          message: `unknown ${s.title ?? key} ${JSON.stringify(tag)}; expected one of ${choices}`,
+        }
       return validate({ $ref: target }, value, components, field)
     }
     const problems = s.oneOf.map((option) => validate(option, value, components, field))
-    return problems.every(Boolean) ? fail(`must be ${s.oneOf.map((o) => expected(resolve(o, components))).join(' or ')}; got ${show(value)}`) : undefined
+    return problems.every(Boolean)
+      ? fail(`must be ${s.oneOf.map((o) => expected(resolve(o, components))).join(' or ')}; got ${show(value)}`)
+      : undefined
   }
   if ('$ref' in s) return undefined // unreachable: resolve() followed every reference
   switch (s.type) {
     case 'object': {
       if (!isObject(value)) return fail(`must be a JSON object; got ${show(value)}`)
-      for (const name of s.required ?? []) if (value[name] === undefined) return { field: `${field}.${name}`, message: 'is required' }
+      for (const name of s.required ?? [])
+        if (value[name] === undefined) return { field: `${field}.${name}`, message: 'is required' }
       for (const [name, v] of Object.entries(value)) {
         const property = s.properties[name] ?? (s.additionalProperties === false ? undefined : s.additionalProperties)
-        if (!property) return { field: `${field}.${name}`, message: `is not a known field; expected ${Object.keys(s.properties).join(', ')}` }
+        if (!property)
+          return {
+            field: `${field}.${name}`,
+            message: `is not a known field; expected ${Object.keys(s.properties).join(', ')}`,
+          }
         const problem = validate(property, v, components, `${field}.${name}`)
         if (problem) return problem
       }
@@ -85,12 +112,18 @@ export function validate(schema: Schema, value: unknown, components: Components,
     case 'boolean':
       return typeof value === 'boolean' ? undefined : fail(`must be true or false; got ${show(value)}`)
     case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < (s.minimum ?? -Infinity) || value > (s.maximum ?? Infinity)) {
+      if (
+        typeof value !== 'number' ||
+        !Number.isInteger(value) ||
+        value < (s.minimum ?? -Infinity) ||
+        value > (s.maximum ?? Infinity)
+      ) {
         return fail(`must be ${expected(s)}; got ${show(value)}`)
       }
       return undefined
     case 'string': {
-      const ok = typeof value === 'string' &&
+      const ok =
+        typeof value === 'string' &&
         (!s.enum || s.enum.includes(value)) &&
         (!s.pattern || new RegExp(s.pattern).test(value)) &&
         (s.format !== 'duration' || parseDuration(value) !== undefined) &&
@@ -103,10 +136,16 @@ export function validate(schema: Schema, value: unknown, components: Components,
 
 /** "a whole number from 100 to 599", "an ISO-8601 duration such as PT0.5S", … for messages. */
 export function expected(s: Schema): string {
-  if ('type' in s && s.type === 'string' && (s.format || s.pattern) && s.description) return lowerFirst(s.description.replace(/\.$/, ''))
+  if ('type' in s && s.type === 'string' && (s.format || s.pattern) && s.description)
+    return lowerFirst(s.description.replace(/\.$/, ''))
   if ('type' in s) {
     if (s.type === 'integer') {
-      const range = s.minimum !== undefined && s.maximum !== undefined ? ` from ${s.minimum} to ${s.maximum}` : s.minimum !== undefined ? ` of at least ${s.minimum}` : ''
+      const range =
+        s.minimum !== undefined && s.maximum !== undefined
+          ? ` from ${s.minimum} to ${s.maximum}`
+          : s.minimum !== undefined
+            ? ` of at least ${s.minimum}`
+            : ''
       return `a whole number${range}`
     }
     if (s.type === 'string') return s.enum ? `one of ${s.enum.join(', ')}` : 'a string'

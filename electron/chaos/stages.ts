@@ -68,6 +68,8 @@ export function repeat(build: () => Stage): Stage {
       return current.behaviourFor(req)
     },
     describe: () => `Repeat [${current.describe()}]`,
-    get needsBody() { return current.needsBody },
+    get needsBody() {
+      return current.needsBody
+    },
   }
 }

@@ -16,7 +16,12 @@ export type Flags = Record<string, string | boolean | number | string[] | undefi
 export function parseFlags(argv: readonly string[], spec: FlagSpec): Flags {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {}
   for (const [name, kind] of Object.entries(spec)) {
-    options[name] = kind === 'boolean' ? { type: 'boolean' } : kind === 'list' ? { type: 'string', multiple: true } : { type: 'string' }
+    options[name] =
+      kind === 'boolean'
+        ? { type: 'boolean' }
+        : kind === 'list'
+          ? { type: 'string', multiple: true }
+          : { type: 'string' }
   }
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>
   try {
@@ -29,7 +34,11 @@ export function parseFlags(argv: readonly string[], spec: FlagSpec): Flags {
     const kind = spec[name]
     if (value === undefined || kind === undefined) continue
     if (kind === 'boolean') flags[name] = value === true
-    else if (kind === 'list') flags[name] = (value as string[]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean)
+    else if (kind === 'list')
+      flags[name] = (value as string[])
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter(Boolean)
     else {
       const text = value as string
       if (text === '') throw new UsageError(`--${name} needs a value`)
@@ -37,7 +46,8 @@ export function parseFlags(argv: readonly string[], spec: FlagSpec): Flags {
     }
   }
   for (const [name, kind] of Object.entries(spec)) {
-    if (kind === 'list' && Array.isArray(flags[name]) && (flags[name] as string[]).length === 0) throw new UsageError(`--${name} needs a value`)
+    if (kind === 'list' && Array.isArray(flags[name]) && (flags[name] as string[]).length === 0)
+      throw new UsageError(`--${name} needs a value`)
   }
   return flags
 }
@@ -61,7 +71,9 @@ function explain(error: NodeJS.ErrnoException, spec: FlagSpec): string {
     }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       if (spec[name] === 'boolean') return `--${name} takes no value`
-      return /ambiguous/.test(error.message) ? `--${name} needs a value, not another flag (write --${name}=VALUE for one starting with "-")` : `--${name} needs a value`
+      return /ambiguous/.test(error.message)
+        ? `--${name} needs a value, not another flag (write --${name}=VALUE for one starting with "-")`
+        : `--${name} needs a value`
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `unexpected argument "${quoted}"`
     default:

@@ -11,7 +11,10 @@ import { parseFlags, type FlagSpec } from './args.ts'
 
 export const CA_FLAGS: FlagSpec = { dir: 'string', export: 'string' }
 
-export async function runCaCommand(argv: readonly string[], out: { write(text: string): unknown } = process.stdout): Promise<void> {
+export async function runCaCommand(
+  argv: readonly string[],
+  out: { write(text: string): unknown } = process.stdout,
+): Promise<void> {
   const flags = parseFlags(argv, CA_FLAGS)
   const dir = (flags.dir as string | undefined) ?? defaultCaDir()
   const ca = await loadOrCreateCa({ dir })

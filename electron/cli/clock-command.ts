@@ -16,7 +16,9 @@ export async function runClockCommand(argv: readonly string[]): Promise<Running>
   const app = websocketClock(interval)
   const mounted = await mountApp(app, { host, port: (flags.port as number | undefined) ?? CLOCK_DEFAULT_PORT })
   process.stdout.write(`nanoscope clock listening on ${mounted.server.url}\n`)
-  process.stdout.write(`websocket clients: connect to ${mounted.server.url.replace(/^http:/, 'ws:')}/ for the time every ${interval} ms\n`)
+  process.stdout.write(
+    `websocket clients: connect to ${mounted.server.url.replace(/^http:/, 'ws:')}/ for the time every ${interval} ms\n`,
+  )
   warnIfNotLoopback(host)
   return {
     stop: async () => {

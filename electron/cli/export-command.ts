@@ -19,7 +19,9 @@ const ENGINES = ['k6', 'artillery'] as const
 export async function runExportCommand(argv: readonly string[]): Promise<void> {
   const [engine, ...rest] = argv
   if (engine !== 'k6' && engine !== 'artillery') {
-    throw new UsageError(`export needs ${ENGINES.map((e) => `"${e}"`).join(' or ')}, got ${engine === undefined ? 'nothing' : `"${engine}"`}`)
+    throw new UsageError(
+      `export needs ${ENGINES.map((e) => `"${e}"`).join(' or ')}, got ${engine === undefined ? 'nothing' : `"${engine}"`}`,
+    )
   }
   const flags = parseFlags(rest, EXPORT_FLAGS)
   const ref = flags.session as string | undefined
@@ -28,13 +30,20 @@ export async function runExportCommand(argv: readonly string[]): Promise<void> {
   const speed = parseSpeed(flags.speed as string | undefined)
   const out = flags.out as string | undefined
   const session = await openSessionAt(ref)
-  if (session.torn) process.stderr.write(`recovered: skipped a torn last record of ${session.torn.bytes} bytes at byte ${session.torn.offset} of ${session.torn.file}\n`)
+  if (session.torn)
+    process.stderr.write(
+      `recovered: skipped a torn last record of ${session.torn.bytes} bytes at byte ${session.torn.offset} of ${session.torn.file}\n`,
+    )
   const bodiesDir = basename(bodiesDirFor(out ?? (engine === 'k6' ? 'load.js' : 'load.yml')))
   const options = { ...(target ? { target } : {}), speed, name: session.manifest.name, bodiesDir }
-  const result: LoadScript = engine === 'k6' ? await toK6(session.records, options) : toArtillery(session.records, options)
+  const result: LoadScript =
+    engine === 'k6' ? await toK6(session.records, options) : toArtillery(session.records, options)
   if (out === undefined) {
     const bodies = result.files.filter((f) => f.path.endsWith('.bin')).length
-    if (bodies > 0) throw new UsageError(`this session has ${bodies} request bodies that go in files beside the script: give --out FILE`)
+    if (bodies > 0)
+      throw new UsageError(
+        `this session has ${bodies} request bodies that go in files beside the script: give --out FILE`,
+      )
     process.stdout.write(result.script)
     return
   }
@@ -45,6 +54,11 @@ export async function runExportCommand(argv: readonly string[]): Promise<void> {
     await writeFile(path, file.bytes)
   }
   const truncated = session.records.filter((x) => x.truncated?.request !== undefined).length
-  process.stderr.write(`wrote ${result.requests} requests to ${out}${result.files.length > 0 ? ` and ${result.files.length} file${result.files.length === 1 ? '' : 's'} to ${join(dirname(out), bodiesDir)}` : ''}\n`)
-  if (truncated > 0) process.stderr.write(`note: ${truncated} request bodies were recorded only in part (over the recording cap); the script sends the recorded part\n`)
+  process.stderr.write(
+    `wrote ${result.requests} requests to ${out}${result.files.length > 0 ? ` and ${result.files.length} file${result.files.length === 1 ? '' : 's'} to ${join(dirname(out), bodiesDir)}` : ''}\n`,
+  )
+  if (truncated > 0)
+    process.stderr.write(
+      `note: ${truncated} request bodies were recorded only in part (over the recording cap); the script sends the recorded part\n`,
+    )
 }

@@ -97,7 +97,8 @@ export async function main(argv: readonly string[]): Promise<void> {
 
 /** A usage error is a few lines on stderr, what was wrong and where to read more, and exit code 2. */
 function usageError(command: string | undefined, message: string): void {
-  const where = command !== undefined && helpFor(command) !== undefined ? `nanoscope ${command} --help` : 'nanoscope --help'
+  const where =
+    command !== undefined && helpFor(command) !== undefined ? `nanoscope ${command} --help` : 'nanoscope --help'
   process.stderr.write(`nanoscope${command ? ` ${command}` : ''}: ${message}\nsee ${where}\n`)
   process.exitCode = 2
 }
@@ -110,7 +111,8 @@ function didYouMean(name: string): string {
 /** The version in package.json, two folders up from this file (the sources, or the built app's root). */
 function version(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version
   } catch {
     return 'unknown'
   }

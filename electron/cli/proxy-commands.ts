@@ -14,14 +14,27 @@ import { checkUrl, parseFlags, type FlagSpec, type Flags } from './args.ts'
 import { warnIfNotLoopback, type Running } from './running.ts'
 import { TLS_FLAGS, tlsOptionsFromFlags } from './tls-flags.ts'
 
-export const PROXY_FLAGS: FlagSpec = { host: 'string', port: 'port', target: 'string', 'https-upstream': 'boolean', 'print-pipeline': 'boolean' }
+export const PROXY_FLAGS: FlagSpec = {
+  host: 'string',
+  port: 'port',
+  target: 'string',
+  'https-upstream': 'boolean',
+  'print-pipeline': 'boolean',
+}
 
 const APPS: Record<string, (o: ProxyOptions) => App> = { proxy: simpleProxy, latency: latencyProxy, sniff: sniffProxy }
-const BLOCKS: Record<string, (out?: string) => BlockSpec[]> = { proxy: seedPipelines.proxy, latency: seedPipelines.latency, sniff: seedPipelines.sniff }
+const BLOCKS: Record<string, (out?: string) => BlockSpec[]> = {
+  proxy: seedPipelines.proxy,
+  latency: seedPipelines.latency,
+  sniff: seedPipelines.sniff,
+}
 
 /** The flags of `proxy`, `latency` and `sniff`: the two that print take `--out FILE` too. */
-export const proxyCommandFlags = (command: string): FlagSpec =>
-  ({ ...PROXY_FLAGS, ...TLS_FLAGS, ...(command === 'proxy' ? {} : { out: 'string' as const }) })
+export const proxyCommandFlags = (command: string): FlagSpec => ({
+  ...PROXY_FLAGS,
+  ...TLS_FLAGS,
+  ...(command === 'proxy' ? {} : { out: 'string' as const }),
+})
 
 /** `nanoscope proxy|latency|sniff`: mounts the seed app on a server and says where it listens. */
 export async function runProxyCommand(command: string, argv: readonly string[]): Promise<Running | void> {
@@ -32,7 +45,12 @@ export async function runProxyCommand(command: string, argv: readonly string[]):
   if (printPipelineIfAsked(command, flags, BLOCKS[command]!(out))) return
   const tls = await tlsOptionsFromFlags(flags)
   const file = typeof flags.out === 'string' ? await openOut(flags.out) : undefined
-  const app = APPS[command]!({ target, httpsUpstream: flags['https-upstream'] === true, out: file ?? process.stdout, ...tls })
+  const app = APPS[command]!({
+    target,
+    httpsUpstream: flags['https-upstream'] === true,
+    out: file ?? process.stdout,
+    ...tls,
+  })
   let mounted: Awaited<ReturnType<typeof mountApp>>
   try {
     mounted = await mountApp(app, { host, port: (flags.port as number | undefined) ?? 8080 })
@@ -47,7 +65,10 @@ export async function runProxyCommand(command: string, argv: readonly string[]):
   return {
     async stop() {
       await server.stop()
-      if (file) { file.end(); await once(file, 'close') }
+      if (file) {
+        file.end()
+        await once(file, 'close')
+      }
     },
   }
 }
@@ -73,18 +94,22 @@ export function printPipelineIfAsked(command: string, flags: Flags, pipeline: re
     const v = flags[flag]
     return typeof v === 'string' ? parseHostList(v) : Array.isArray(v) ? v : undefined
   }
-  process.stdout.write(pipelineFileText([{
-    name: command,
-    host: (flags.host as string | undefined) ?? '127.0.0.1',
-    port: (flags.port as number | undefined) ?? 8080,
-    target: flags.target as string | undefined,
-    httpsUpstream: flags['https-upstream'] === true,
-    noIntercept: flags['no-intercept'] === true,
-    passthrough: list('passthrough'),
-    insecureUpstream: flags['insecure-upstream'] === true,
-    upstreamCa: list('upstream-ca')?.map((file) => path.resolve(file)),
-    allowHosts: list('allow-hosts'),
-    pipeline,
-  }]))
+  process.stdout.write(
+    pipelineFileText([
+      {
+        name: command,
+        host: (flags.host as string | undefined) ?? '127.0.0.1',
+        port: (flags.port as number | undefined) ?? 8080,
+        target: flags.target as string | undefined,
+        httpsUpstream: flags['https-upstream'] === true,
+        noIntercept: flags['no-intercept'] === true,
+        passthrough: list('passthrough'),
+        insecureUpstream: flags['insecure-upstream'] === true,
+        upstreamCa: list('upstream-ca')?.map((file) => path.resolve(file)),
+        allowHosts: list('allow-hosts'),
+        pipeline,
+      },
+    ]),
+  )
   return true
 }

@@ -22,7 +22,9 @@ import path from 'node:path'
 import { readCaFiles, TLS_FLAGS, tlsOptionsFromFlags } from './tls-flags.ts'
 import { warnIfNotLoopback, type Running } from './running.ts'
 
-const say = (line: string): void => { process.stderr.write(`${line}\n`) }
+const say = (line: string): void => {
+  process.stderr.write(`${line}\n`)
+}
 const sayTorn = (t: TornTail | undefined): void => {
   if (t) say(`recovered: skipped a torn last record of ${t.bytes} bytes at byte ${t.offset} of ${t.file} (${t.reason})`)
 }
@@ -43,7 +45,13 @@ export async function runRecordCommand(argv: readonly string[]): Promise<Running
   const isNew = !s3 && !existsSync(dir)
   const writer = await createSessionAt(dir, { ...(name ? { name } : {}), source: `nanoscope record (${mode})` })
   sayTorn(writer.torn)
-  const app = recordProxy({ ...tls, target, httpsUpstream: flags['https-upstream'] === true, session: writer, out: process.stdout })
+  const app = recordProxy({
+    ...tls,
+    target,
+    httpsUpstream: flags['https-upstream'] === true,
+    session: writer,
+    out: process.stdout,
+  })
   let mounted: Awaited<ReturnType<typeof mountApp>>
   try {
     mounted = await mountApp(app, { host, port: (flags.port as number | undefined) ?? 8080 })
@@ -57,7 +65,8 @@ export async function runRecordCommand(argv: readonly string[]): Promise<Running
   process.stdout.write(`nanoscope record listening on ${mounted.server.url}\n`)
   say(`recording to ${dir}${writer.count > 0 ? ` (appending after ${writer.count} exchanges)` : ''}`)
   const cache = (writer as { cacheDir?: string }).cacheDir
-  if (cache) say(`(through the local folder ${cache}, uploaded every ${uploadSeconds()} s; it is removed once all is uploaded)`)
+  if (cache)
+    say(`(through the local folder ${cache}, uploaded every ${uploadSeconds()} s; it is removed once all is uploaded)`)
   warnIfNotLoopback(host)
   const server = mounted
   return {
@@ -71,14 +80,23 @@ export async function runRecordCommand(argv: readonly string[]): Promise<Running
         say(`nanoscope record: ${(error as Error).message}`)
         process.exit(1)
       }
-      say(`recorded ${info.count} exchanges to ${dir}${writer.failures > 0 ? ` (${writer.failures} could not be written: ${writer.lastError ?? ''})` : ''}`)
+      say(
+        `recorded ${info.count} exchanges to ${dir}${writer.failures > 0 ? ` (${writer.failures} could not be written: ${writer.lastError ?? ''})` : ''}`,
+      )
     },
   }
 }
 
 export const REPLAY_FLAGS: FlagSpec = {
-  session: 'string', target: 'string', speed: 'string', concurrency: 'int', limit: 'int', 'timeout-ms': 'int', json: 'boolean',
-  'insecure-upstream': 'boolean', 'upstream-ca': 'string',
+  session: 'string',
+  target: 'string',
+  speed: 'string',
+  concurrency: 'int',
+  limit: 'int',
+  'timeout-ms': 'int',
+  json: 'boolean',
+  'insecure-upstream': 'boolean',
+  'upstream-ca': 'string',
 }
 
 /** `nanoscope replay --session D [--target URL] [--speed 1x|2x|max] [--concurrency N] [--limit N] [--timeout-ms N] [--json] [--insecure-upstream] [--upstream-ca FILES]` */
@@ -100,7 +118,10 @@ export async function runReplayCommand(argv: readonly string[]): Promise<void> {
     ...(flags['timeout-ms'] !== undefined ? { timeoutMs: flags['timeout-ms'] as number } : {}),
     ...(flags['insecure-upstream'] === true ? { insecureUpstream: true } : {}),
     ...(typeof flags['upstream-ca'] === 'string' ? { upstreamCa: readCaFiles(flags['upstream-ca']) } : {}),
-    onProgress: ({ done, total, result }) => say(`[${done}/${total}] ${result.method} ${result.url} → ${result.status ?? result.outcome}${result.replayedMs !== undefined ? ` (${result.replayedMs} ms)` : ''}`),
+    onProgress: ({ done, total, result }) =>
+      say(
+        `[${done}/${total}] ${result.method} ${result.url} → ${result.status ?? result.outcome}${result.replayedMs !== undefined ? ` (${result.replayedMs} ms)` : ''}`,
+      ),
   })
   process.stdout.write(flags.json === true ? JSON.stringify(report, null, 2) + '\n' : formatReport(report))
   process.exitCode = report.counts.same === report.total ? 0 : 1
@@ -116,8 +137,14 @@ export function parseSpeed(value: string | undefined): number {
 }
 
 export const STANDIN_FLAGS: FlagSpec = {
-  session: 'string', host: 'string', port: 'port', 'match-body': 'boolean', 'match-header': 'list', 'ignore-query': 'list',
-  'no-intercept': 'boolean', 'ca-dir': 'string',
+  session: 'string',
+  host: 'string',
+  port: 'port',
+  'match-body': 'boolean',
+  'match-header': 'list',
+  'ignore-query': 'list',
+  'no-intercept': 'boolean',
+  'ca-dir': 'string',
 }
 
 /** `nanoscope standin --session D [--host H] [--port N] [--match-body] [--match-header NAME ...] [--ignore-query NAME ...] [--no-intercept] [--ca-dir DIR]` */
@@ -139,7 +166,9 @@ export async function runStandinCommand(argv: readonly string[]): Promise<Runnin
   })
   const mounted = await mountApp(app, { host, port: (flags.port as number | undefined) ?? 8080 })
   process.stdout.write(`nanoscope standin listening on ${mounted.server.url}\n`)
-  say(`answering from ${session.records.length} recorded exchanges in ${dir}${tls ? ', HTTPS included (CONNECT decrypted with the Nanoscope CA)' : ''}; misses get a 404 and never reach the server`)
+  say(
+    `answering from ${session.records.length} recorded exchanges in ${dir}${tls ? ', HTTPS included (CONNECT decrypted with the Nanoscope CA)' : ''}; misses get a 404 and never reach the server`,
+  )
   warnIfNotLoopback(host)
   return { stop: () => mounted.stop() }
 }
@@ -164,14 +193,17 @@ export async function runHarCommand(argv: readonly string[]): Promise<void> {
   }
   if (action === 'import') {
     const file = rest[0]
-    if (file === undefined || file.startsWith('--')) throw new UsageError('har import needs a FILE: nanoscope har import FILE --dir DIR')
+    if (file === undefined || file.startsWith('--'))
+      throw new UsageError('har import needs a FILE: nanoscope har import FILE --dir DIR')
     const flags = parseFlags(rest.slice(1), HAR_IMPORT_FLAGS)
     const name = flags.name as string | undefined
     const dir = (flags.dir as string | undefined) ?? newSessionDir(name ?? 'har-import', Date.now())
     const result = await importHarFile(file, dir, name)
     for (const w of result.warnings) say(`adjusted: ${w}`)
     for (const s of result.skipped) say(`not imported: entry ${s.entry}: ${s.reason}`)
-    process.stdout.write(`imported ${result.imported} entries into ${dir}${result.skipped.length > 0 ? `; ${result.skipped.length} could not be imported` : ''}\n`)
+    process.stdout.write(
+      `imported ${result.imported} entries into ${dir}${result.skipped.length > 0 ? `; ${result.skipped.length} could not be imported` : ''}\n`,
+    )
     process.exitCode = result.imported === 0 && result.skipped.length > 0 ? 1 : 0
     return
   }

@@ -10,7 +10,9 @@ import { parseArgs } from 'node:util'
 import { UsageError, type FlagSpec } from './args.ts'
 import { warnIfNotLoopback, type Running } from './running.ts'
 
-const say = (line: string): void => { process.stderr.write(`${line}\n`) }
+const say = (line: string): void => {
+  process.stderr.write(`${line}\n`)
+}
 
 /** `run`'s flags (FILE is positional, so they are read with util.parseArgs here rather than parseFlags). */
 export const RUN_FLAGS: FlagSpec = { check: 'boolean', schema: 'boolean', 'no-watch': 'boolean', 'ca-dir': 'string' }
@@ -19,8 +21,15 @@ export async function runRunCommand(argv: readonly string[]): Promise<Running | 
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] }
   try {
     parsed = parseArgs({
-      args: [...argv], allowPositionals: true, strict: true,
-      options: Object.fromEntries(Object.entries(RUN_FLAGS).map(([name, kind]) => [name, { type: kind === 'boolean' ? 'boolean' as const : 'string' as const }])),
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: Object.fromEntries(
+        Object.entries(RUN_FLAGS).map(([name, kind]) => [
+          name,
+          { type: kind === 'boolean' ? ('boolean' as const) : ('string' as const) },
+        ]),
+      ),
     })
   } catch (error) {
     throw new UsageError((error as Error).message)
@@ -32,7 +41,10 @@ export async function runRunCommand(argv: readonly string[]): Promise<Running | 
   }
   const caDir = flags['ca-dir'] as string | undefined
   const file = parsed.positionals
-  if (file.length !== 1) throw new UsageError('run needs one pipeline file: nanoscope run [--check] FILE (nanoscope run --schema prints its format)')
+  if (file.length !== 1)
+    throw new UsageError(
+      'run needs one pipeline file: nanoscope run [--check] FILE (nanoscope run --schema prints its format)',
+    )
   const fileName = file[0]!
   const loaded = loadPipelineFile(fileName)
   if (!loaded.ok) {
@@ -48,7 +60,9 @@ export async function runRunCommand(argv: readonly string[]): Promise<Running | 
       return
     }
     const blocks = loaded.value.listeners.reduce((n, l) => n + l.pipeline.length, 0)
-    process.stdout.write(`${fileName}: ok (${loaded.value.listeners.length} listener${loaded.value.listeners.length === 1 ? '' : 's'}, ${blocks} block${blocks === 1 ? '' : 's'})\n`)
+    process.stdout.write(
+      `${fileName}: ok (${loaded.value.listeners.length} listener${loaded.value.listeners.length === 1 ? '' : 's'}, ${blocks} block${blocks === 1 ? '' : 's'})\n`,
+    )
     return
   }
   const runner = new PipelineRunner({ baseDir: path.dirname(path.resolve(fileName)), ...(caDir ? { caDir } : {}) })
@@ -59,7 +73,10 @@ export async function runRunCommand(argv: readonly string[]): Promise<Running | 
     warnIfNotLoopback(l.live.server.host)
   }
   for (const line of said) say(line)
-  const watcher = flags['no-watch'] === true ? undefined : followPipelineFile(fileName, say, (contents) => runner.reload(contents, say))
+  const watcher =
+    flags['no-watch'] === true
+      ? undefined
+      : followPipelineFile(fileName, say, (contents) => runner.reload(contents, say))
   return {
     async stop() {
       watcher?.close()

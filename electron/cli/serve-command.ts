@@ -12,7 +12,13 @@ import { FileListeners } from '../host/file-listeners.ts'
 
 const STATIC_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url))
 
-export const SERVE_FLAGS: FlagSpec = { host: 'string', port: 'port', 'proxy-port': 'port', pipeline: 'string', ...TLS_FLAGS }
+export const SERVE_FLAGS: FlagSpec = {
+  host: 'string',
+  port: 'port',
+  'proxy-port': 'port',
+  pipeline: 'string',
+  ...TLS_FLAGS,
+}
 
 /** `nanoscope serve`: the desktop app's UI in any browser, with a forward proxy already running. */
 export async function runServeCommand(argv: readonly string[]): Promise<Running | void> {
@@ -35,7 +41,10 @@ export async function runServeCommand(argv: readonly string[]): Promise<Running 
     ...(typeof flags['upstream-ca'] === 'string' ? { upstreamCa: readCaFiles(flags['upstream-ca']) } : {}),
   })
   const proxyPort = flags['proxy-port'] as number | undefined
-  const proxy = await app.startListener({ kind: 'proxy', mode: 'forward', port: proxyPort ?? 8080 }, proxyPort === undefined)
+  const proxy = await app.startListener(
+    { kind: 'proxy', mode: 'forward', port: proxyPort ?? 8080 },
+    proxyPort === undefined,
+  )
   const fromFile = pipelineFile === undefined ? undefined : new FileListeners(app, pipelineFile)
   let fileUrls: string[] = []
   try {
@@ -46,11 +55,24 @@ export async function runServeCommand(argv: readonly string[]): Promise<Running 
   }
   const ui = await startWebUi(app, { host, port: (flags.port as number | undefined) ?? 0, staticDir: STATIC_DIR })
   process.stdout.write(`nanoscope serve listening on ${ui.url}\n`)
-  process.stdout.write(`proxy listening on ${proxy.url}${proxy.note ? ` (${proxy.note})` : ''}; try: curl -x ${proxy.url} http://example.com/\n`)
+  process.stdout.write(
+    `proxy listening on ${proxy.url}${proxy.note ? ` (${proxy.note})` : ''}; try: curl -x ${proxy.url} http://example.com/\n`,
+  )
   for (const url of fileUrls) process.stdout.write(`pipeline listening on ${url}\n`)
-  const say = (line: string): void => { process.stderr.write(`${line}\n`) }
-  const watcher = fromFile && pipelineFile ? followPipelineFile(pipelineFile, say, (contents) => fromFile.reload(contents)) : undefined
+  const say = (line: string): void => {
+    process.stderr.write(`${line}\n`)
+  }
+  const watcher =
+    fromFile && pipelineFile
+      ? followPipelineFile(pipelineFile, say, (contents) => fromFile.reload(contents))
+      : undefined
   warnIfNotLoopback(host)
   if (!existsSync(STATIC_DIR)) process.stderr.write('warning: the UI is not built; run npm run build\n')
-  return { stop: async () => { watcher?.close(); await ui.stop(); await app.stop() } }
+  return {
+    stop: async () => {
+      watcher?.close()
+      await ui.stop()
+      await app.stop()
+    },
+  }
 }

@@ -10,7 +10,8 @@ export const SESSIONS_FLAGS: FlagSpec = { json: 'boolean' }
 
 export async function runSessionsCommand(argv: readonly string[]): Promise<void> {
   const [action, ...rest] = argv
-  if (action !== 'list') throw new UsageError(`sessions needs "list", got ${action === undefined ? 'nothing' : `"${action}"`}`)
+  if (action !== 'list')
+    throw new UsageError(`sessions needs "list", got ${action === undefined ? 'nothing' : `"${action}"`}`)
   const where = rest[0] !== undefined && !rest[0].startsWith('--') ? rest[0] : undefined
   const flags = parseFlags(where === undefined ? rest : rest.slice(1), SESSIONS_FLAGS)
   const root = where ?? sessionsRoot()
@@ -21,7 +22,9 @@ export async function runSessionsCommand(argv: readonly string[]): Promise<void>
   }
   if (sessions.length === 0) process.stderr.write(`no sessions in ${root}\n`)
   for (const s of sessions) {
-    process.stdout.write(`${s.dir}  ${s.created || '-'}  ${s.count} exchange${s.count === 1 ? '' : 's'}  ${formatBytes(s.sizeBytes)}${s.problem ? `  (${s.problem})` : ''}\n`)
+    process.stdout.write(
+      `${s.dir}  ${s.created || '-'}  ${s.count} exchange${s.count === 1 ? '' : 's'}  ${formatBytes(s.sizeBytes)}${s.problem ? `  (${s.problem})` : ''}\n`,
+    )
   }
 }
 

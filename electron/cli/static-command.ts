@@ -17,10 +17,16 @@ export async function runStaticCommand(argv: readonly string[]): Promise<Running
   const dir = path.resolve((flags.dir as string | undefined) ?? '.')
   if (!isDirectory(dir)) throw new UsageError(`--dir must be a folder, got "${flags.dir as string}"`)
   const dotfiles = (flags.dotfiles as string | undefined) ?? 'deny'
-  if (dotfiles !== 'deny' && dotfiles !== 'allow') throw new UsageError(`--dotfiles must be deny or allow, got "${dotfiles}"`)
-  const mounted = await mountApp(staticServer(dir, { dotfiles }), { host, port: (flags.port as number | undefined) ?? STATIC_DEFAULT_PORT })
+  if (dotfiles !== 'deny' && dotfiles !== 'allow')
+    throw new UsageError(`--dotfiles must be deny or allow, got "${dotfiles}"`)
+  const mounted = await mountApp(staticServer(dir, { dotfiles }), {
+    host,
+    port: (flags.port as number | undefined) ?? STATIC_DEFAULT_PORT,
+  })
   process.stdout.write(`nanoscope static listening on ${mounted.server.url}\n`)
-  process.stdout.write(`serving ${dir}${dotfiles === 'deny' ? ' (dotfiles answer 404; --dotfiles allow serves them)' : ', dotfiles included'}\n`)
+  process.stdout.write(
+    `serving ${dir}${dotfiles === 'deny' ? ' (dotfiles answer 404; --dotfiles allow serves them)' : ', dotfiles included'}\n`,
+  )
   warnIfNotLoopback(host)
   return { stop: () => mounted.stop() }
 }

@@ -35,7 +35,9 @@ export async function tlsOptionsFromFlags(flags: Flags): Promise<TlsProxyOptions
   const passthrough = typeof flags.passthrough === 'string' ? parseHostList(flags.passthrough) : []
   const caDir = typeof flags['ca-dir'] === 'string' ? flags['ca-dir'] : undefined
   return {
-    ...(flags['no-intercept'] === true ? {} : { tls: await tlsInterception({ passthrough, ...(caDir ? { caDir } : {}) }) }),
+    ...(flags['no-intercept'] === true
+      ? {}
+      : { tls: await tlsInterception({ passthrough, ...(caDir ? { caDir } : {}) }) }),
     ...(flags['insecure-upstream'] === true ? { insecureUpstream: true } : {}),
     ...(upstreamCa ? { upstreamCa } : {}),
     ...(typeof flags['allow-hosts'] === 'string' ? { allowHosts: parseHostList(flags['allow-hosts']) } : {}),
@@ -44,14 +46,19 @@ export async function tlsOptionsFromFlags(flags: Flags): Promise<TlsProxyOptions
 
 /** Reads `--upstream-ca FILE[,FILE]`; an unreadable or non-PEM file is a usage error. */
 export function readCaFiles(list: string): string[] {
-  return list.split(',').map((s) => s.trim()).filter(Boolean).map((path) => {
-    let pem: string
-    try {
-      pem = readFileSync(path, 'utf8')
-    } catch (error) {
-      throw new UsageError(`--upstream-ca: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
-    }
-    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--upstream-ca: ${path} holds no PEM certificate`)
-    return pem
-  })
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((path) => {
+      let pem: string
+      try {
+        pem = readFileSync(path, 'utf8')
+      } catch (error) {
+        throw new UsageError(`--upstream-ca: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+      }
+      if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+        throw new UsageError(`--upstream-ca: ${path} holds no PEM certificate`)
+      return pem
+    })
 }

@@ -13,7 +13,9 @@ export interface CommandHelp {
   readonly usage: string
 }
 
-const LISTEN = (port: string) => `  --host H              address to listen on (default 127.0.0.1; anything else is reachable from the network)
+const LISTEN = (
+  port: string,
+) => `  --host H              address to listen on (default 127.0.0.1; anything else is reachable from the network)
   --port N              port to listen on (default ${port}; 0 picks a free one)`
 
 const PROXY_OPTIONS = `${LISTEN('8080')}
@@ -37,26 +39,43 @@ ${TLS_USAGE}`,
 })
 
 export const COMMAND_HELP: Record<string, CommandHelp> = {
-  proxy: proxyHelp('proxy', 'simple proxy (seed app 1): forwards plain-HTTP requests upstream',
-    'Seed app 1, the simple proxy: every request is forwarded upstream and its answer passed back.'),
-  latency: proxyHelp('latency', 'latency-reporting proxy (seed app 2): one line per exchange with its timing',
-    'Seed app 2: the proxy, plus one line per exchange on stdout: GET http://h/p 200 12.3ms', OUT),
-  sniff: proxyHelp('sniff', 'wire-sniffing proxy (seed app 3): prints each request and response as on the wire',
-    'Seed app 3: the proxy, plus what crossed the wire upstream, printed on stdout: each request as it was sent\n(hop-by-hop headers gone, Via added), the response as it came back, and websocket frames one line each.', OUT),
-  chaos: proxyHelp('chaos', 'chaos proxy (seed app 7): the proxy plus a chaos engine with an OpenAPI-documented control API',
-    'Seed app 7: the proxy plus a chaos engine (off unless --active), switched through its control API\n(http4k\'s /chaos/status, /activate, ...), served on the proxy\'s own address and on a control port.',
+  proxy: proxyHelp(
+    'proxy',
+    'simple proxy (seed app 1): forwards plain-HTTP requests upstream',
+    'Seed app 1, the simple proxy: every request is forwarded upstream and its answer passed back.',
+  ),
+  latency: proxyHelp(
+    'latency',
+    'latency-reporting proxy (seed app 2): one line per exchange with its timing',
+    'Seed app 2: the proxy, plus one line per exchange on stdout: GET http://h/p 200 12.3ms',
+    OUT,
+  ),
+  sniff: proxyHelp(
+    'sniff',
+    'wire-sniffing proxy (seed app 3): prints each request and response as on the wire',
+    'Seed app 3: the proxy, plus what crossed the wire upstream, printed on stdout: each request as it was sent\n(hop-by-hop headers gone, Via added), the response as it came back, and websocket frames one line each.',
+    OUT,
+  ),
+  chaos: proxyHelp(
+    'chaos',
+    'chaos proxy (seed app 7): the proxy plus a chaos engine with an OpenAPI-documented control API',
+    "Seed app 7: the proxy plus a chaos engine (off unless --active), switched through its control API\n(http4k's /chaos/status, /activate, ...), served on the proxy's own address and on a control port.",
     `
   --control-port N      port for the control API (default 0: a free one; the second line gives its URL)
   --seed N              makes random decisions reproducible (default: random)
-  --active              start with chaos on: Always Latency 100-500 ms, as http4k's example (default off)`),
-  record: proxyHelp('record', 'recording proxy (seed app 4): every exchange appended to a session directory',
+  --active              start with chaos on: Always Latency 100-500 ms, as http4k's example (default off)`,
+  ),
+  record: proxyHelp(
+    'record',
+    'recording proxy (seed app 4): every exchange appended to a session directory',
     'Seed app 4, record: the proxy, with every exchange appended to a session directory.',
     `
   --dir D               the session directory, or s3://bucket/prefix/NAME (uploaded every 5 s and on stop)
                         (default: a new one under <data dir>/sessions)
-  --name N              the session's name (default: none; the directory's name is used)`),
+  --name N              the session's name (default: none; the directory's name is used)`,
+  ),
   replay: {
-    summary: 'sends a recorded session\'s requests to a server again and compares the answers',
+    summary: "sends a recorded session's requests to a server again and compares the answers",
     usage: `Usage: nanoscope replay --session D [options]
 Sends the recorded requests again, in order, and compares each answer with the recorded one.
 Exits 0 when every answer matched the recording, 1 otherwise.
@@ -178,7 +197,7 @@ Options:
 ${TLS_USAGE}`,
   },
   run: {
-    summary: 'runs a pipeline file\'s listeners and follows its saves (run --check FILE, run --schema)',
+    summary: "runs a pipeline file's listeners and follows its saves (run --check FILE, run --schema)",
     usage: `Usage: nanoscope run [options] FILE
 Starts every listener of a pipeline file (one line each: nanoscope run listening on http://HOST:PORT (NAME)),
 and follows the file: a save that validates applies to new exchanges; one that does not is refused, with why.
@@ -202,7 +221,9 @@ SIGINT or SIGTERM. Usage errors exit 2; a runtime failure (a port in use) exits 
 export const OVERVIEW = `Usage: nanoscope <command> [options]
 
 Commands:
-${Object.entries(COMMAND_HELP).map(([name, h]) => `  ${name.padEnd(9)} ${h.summary}`).join('\n')}
+${Object.entries(COMMAND_HELP)
+  .map(([name, h]) => `  ${name.padEnd(9)} ${h.summary}`)
+  .join('\n')}
   help      this text; "nanoscope help <command>" (or "nanoscope <command> --help") for a command's options
 
 Options: --help (-h) this text, --version (-v) the version.
@@ -215,4 +236,6 @@ export function helpFor(command: string): string | undefined {
 }
 
 /** The whole reference: the overview, then every command's usage (`nanoscope help all`). */
-export const USAGE = `${OVERVIEW}\n${Object.keys(COMMAND_HELP).map((name) => helpFor(name)).join('\n')}`
+export const USAGE = `${OVERVIEW}\n${Object.keys(COMMAND_HELP)
+  .map((name) => helpFor(name))
+  .join('\n')}`

@@ -16,5 +16,11 @@ export const systemClock: Clock = Object.freeze({
 /** A clock that only moves when told to: for tests. */
 export function fixedClock(start = 0): Clock & { advance(ms: number): void } {
   let t = start
-  return { now: () => t, monotonic: () => t, advance: (ms: number) => { t += ms } }
+  return {
+    now: () => t,
+    monotonic: () => t,
+    advance: (ms: number) => {
+      t += ms
+    },
+  }
 }

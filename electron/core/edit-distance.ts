@@ -10,7 +10,8 @@ export function editDistance(a: string, b: string, cap = 256): number {
   let row = Array.from({ length: y.length + 1 }, (_, j) => j)
   for (let i = 1; i <= x.length; i++) {
     const next = [i]
-    for (let j = 1; j <= y.length; j++) next[j] = Math.min(next[j - 1]! + 1, row[j]! + 1, row[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1))
+    for (let j = 1; j <= y.length; j++)
+      next[j] = Math.min(next[j - 1]! + 1, row[j]! + 1, row[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1))
     row = next
   }
   return row[y.length]! + extra

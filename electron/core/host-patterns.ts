@@ -25,9 +25,16 @@ export function hostMatcher(patterns: readonly string[]): HostMatcher {
 
 /** Splits `a.com, *.b.com` (the `--passthrough` flag's form) into patterns. */
 export function parseHostList(list: string): string[] {
-  return list.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
 }
 
 function normalise(host: string): string {
-  return host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '')
+  return host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
 }

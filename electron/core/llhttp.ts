@@ -23,7 +23,11 @@ interface ParserClass {
   new <Owner>(): Parser<Owner>
   REQUEST: number
   RESPONSE: number
-  kOnMessageBegin: number; kOnHeaders: number; kOnHeadersComplete: number; kOnBody: number; kOnMessageComplete: number
+  kOnMessageBegin: number
+  kOnHeaders: number
+  kOnHeadersComplete: number
+  kOnBody: number
+  kOnMessageComplete: number
 }
 
 const common = createRequire(import.meta.url)('_http_common') as { HTTPParser: ParserClass; methods: string[] }

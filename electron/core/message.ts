@@ -19,13 +19,27 @@ export type Body =
 
 /** Why a response was made by Nanoscope rather than the upstream (http4k's "client generated" statuses). */
 export type FailureCause =
-  | 'refused' | 'unknown-host' | 'timeout' | 'reset' | 'tls' | 'bad-request' | 'bad-gateway' | 'internal'
+  | 'refused'
+  | 'unknown-host'
+  | 'timeout'
+  | 'reset'
+  | 'tls'
+  | 'bad-request'
+  | 'bad-gateway'
+  | 'internal'
 
 /** Present on responses Nanoscope made itself, so the UI can say "upstream refused" instead of "502". */
-export interface Generated { readonly cause: FailureCause; readonly message: string }
+export interface Generated {
+  readonly cause: FailureCause
+  readonly message: string
+}
 
 /** What a tunnel (CONNECT or an Upgrade) moved, reported when it closes. */
-export interface TunnelStats { readonly bytesUp: number; readonly bytesDown: number; readonly error?: string }
+export interface TunnelStats {
+  readonly bytesUp: number
+  readonly bytesDown: number
+  readonly error?: string
+}
 
 /** Takes over the client's socket after the response head is written (CONNECT, websocket upgrades). */
 export type Tunnel = (client: Duplex, head: Buffer) => Promise<TunnelStats>
@@ -79,7 +93,8 @@ export function bodyLength(body: Body): number | undefined {
 
 /** Reads a body into memory. Beware: this consumes a stream body; use the returned bytes afterwards. */
 export function bodyBytes(body: Body): Promise<Buffer> {
-  if (body.kind === 'bytes') return Promise.resolve(Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.byteLength))
+  if (body.kind === 'bytes')
+    return Promise.resolve(Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.byteLength))
   return readAll(body.stream)
 }
 
@@ -88,8 +103,14 @@ function readAll(stream: Readable): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let length = 0
-    if (stream.readableEnded) { resolve(Buffer.alloc(0)); return }
-    if (stream.destroyed) { reject(stream.errored ?? prematureClose()); return }
+    if (stream.readableEnded) {
+      resolve(Buffer.alloc(0))
+      return
+    }
+    if (stream.destroyed) {
+      reject(stream.errored ?? prematureClose())
+      return
+    }
     stream.on('data', (chunk: Buffer | string) => {
       const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
       chunks.push(b)
@@ -97,7 +118,9 @@ function readAll(stream: Readable): Promise<Buffer> {
     })
     stream.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length)))
     stream.once('error', reject)
-    stream.once('close', () => { if (!stream.readableEnded) reject(stream.errored ?? prematureClose()) })
+    stream.once('close', () => {
+      if (!stream.readableEnded) reject(stream.errored ?? prematureClose())
+    })
     stream.resume() // in case it was paused: a 'data' listener alone does not restart a paused stream
   })
 }
@@ -155,7 +178,10 @@ export function response(status: number, init: ResponseInit = {}): Response {
 /** A response made by Nanoscope itself: plain-text body naming the cause, and a header saying so. */
 export function generatedResponse(status: number, cause: FailureCause, message: string): Response {
   return response(status, {
-    headers: [['Content-Type', 'text/plain; charset=utf-8'], [GENERATED_HEADER, cause]],
+    headers: [
+      ['Content-Type', 'text/plain; charset=utf-8'],
+      [GENERATED_HEADER, cause],
+    ],
     body: `${message}\n`,
     generated: { cause, message },
   })
@@ -221,7 +247,10 @@ export function replacedHeaders(headers: Headers, name: string, value: string): 
   let placed = false
   for (const h of headers) {
     if (!sameName(h[0], lower)) out.push(h)
-    else if (!placed) { out.push(Object.freeze([h[0], value] as const)); placed = true }
+    else if (!placed) {
+      out.push(Object.freeze([h[0], value] as const))
+      placed = true
+    }
   }
   if (!placed) out.push(Object.freeze([name, value] as const))
   return freezeFresh(out)
@@ -267,12 +296,23 @@ export function withTags(res: Response, ...tags: string[]): Response {
  */
 export function withTagList(res: Response, tags: readonly string[]): Response {
   if (res.generated !== undefined || res.tunnel !== undefined) return freeze({ ...res, tags })
-  return freeze({ status: res.status, reason: res.reason, version: res.version, headers: res.headers, body: res.body, tags })
+  return freeze({
+    status: res.status,
+    reason: res.reason,
+    version: res.version,
+    headers: res.headers,
+    body: res.body,
+    tags,
+  })
 }
 
 /** Fails to compile when Response gains a field that `withTagList` does not know about. */
 type ResponseFields = 'status' | 'reason' | 'version' | 'headers' | 'body' | 'generated' | 'tags' | 'tunnel'
-const everyResponseField: [keyof Response] extends [ResponseFields] ? ([ResponseFields] extends [keyof Response] ? true : never) : never = true
+const everyResponseField: [keyof Response] extends [ResponseFields]
+  ? [ResponseFields] extends [keyof Response]
+    ? true
+    : never
+  : never = true
 void everyResponseField
 
 function toBody(body: Body | string | Uint8Array | undefined): Body {
@@ -296,12 +336,35 @@ function freeze<T extends object>(o: T): T {
 }
 
 const REASONS: Record<number, string> = {
-  100: 'Continue', 101: 'Switching Protocols', 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content',
-  206: 'Partial Content', 301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 304: 'Not Modified',
-  307: 'Temporary Redirect', 308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
-  404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 409: 'Conflict', 413: 'Content Too Large',
-  416: 'Range Not Satisfiable', 418: "I'm a teapot", 429: 'Too Many Requests', 431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable',
+  100: 'Continue',
+  101: 'Switching Protocols',
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  204: 'No Content',
+  206: 'Partial Content',
+  301: 'Moved Permanently',
+  302: 'Found',
+  303: 'See Other',
+  304: 'Not Modified',
+  307: 'Temporary Redirect',
+  308: 'Permanent Redirect',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  416: 'Range Not Satisfiable',
+  418: "I'm a teapot",
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
   504: 'Gateway Timeout',
 }
 

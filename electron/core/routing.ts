@@ -26,7 +26,8 @@ export interface Route {
 }
 
 export function route(method: string, pattern: string, handler: HttpHandler): Route {
-  if (!pattern.startsWith('/')) throw new Error(`route patterns start with '/', such as '/users/{id}'; got ${JSON.stringify(pattern)}`)
+  if (!pattern.startsWith('/'))
+    throw new Error(`route patterns start with '/', such as '/users/{id}'; got ${JSON.stringify(pattern)}`)
   const { regex, names } = compile(pattern)
   const upper = method.toUpperCase()
   return Object.freeze({
@@ -60,7 +61,10 @@ export function routes(...all: Route[]): HttpHandler {
     }
     if (allowed.length > 0) {
       return response(405, {
-        headers: [['Allow', allowed.join(', ')], ['Content-Type', 'text/plain; charset=utf-8']],
+        headers: [
+          ['Allow', allowed.join(', ')],
+          ['Content-Type', 'text/plain; charset=utf-8'],
+        ],
         body: `${req.method} is not allowed on ${path}; try ${allowed.join(', ')}\n`,
       })
     }
@@ -88,7 +92,9 @@ export function pathParams(req: Request): Readonly<Record<string, string>> {
 export function pathParam(req: Request, name: string): string {
   const value = pathParams(req)[name]
   if (value === undefined) {
-    throw new Error(`no path parameter '${name}' on this request: declare it in the route pattern, e.g. '/users/{${name}}'`)
+    throw new Error(
+      `no path parameter '${name}' on this request: declare it in the route pattern, e.g. '/users/{${name}}'`,
+    )
   }
   return value
 }
@@ -113,7 +119,9 @@ function compile(pattern: string): { regex: RegExp; names: string[] } {
     const colon = inner.indexOf(':')
     const name = colon < 0 ? inner : inner.slice(0, colon)
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || names.includes(name)) {
-      throw new Error(`route pattern ${JSON.stringify(pattern)} has a bad or repeated parameter name ${JSON.stringify(name)}: use {name} or {name:regex}`)
+      throw new Error(
+        `route pattern ${JSON.stringify(pattern)} has a bad or repeated parameter name ${JSON.stringify(name)}: use {name} or {name:regex}`,
+      )
     }
     names.push(name)
     source += `(?<${name}>${colon < 0 ? '[^/]+' : inner.slice(colon + 1)})`

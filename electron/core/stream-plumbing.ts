@@ -27,8 +27,14 @@ export interface StreamObserver {
  */
 export function observeStream(stream: Readable, observer: StreamObserver): void {
   const watch = new Watch(observer)
-  if (stream.readableEnded) { process.nextTick(() => watch.end(undefined)); return }
-  if (stream.destroyed) { process.nextTick(() => watch.end(stream.errored ?? prematureClose())); return }
+  if (stream.readableEnded) {
+    process.nextTick(() => watch.end(undefined))
+    return
+  }
+  if (stream.destroyed) {
+    process.nextTick(() => watch.end(stream.errored ?? prematureClose()))
+    return
+  }
   const emit = stream.emit
   // Anonymous on purpose: a named per-stream closure costs a defineProperty under `tsx` (keepNames).
   stream.emit = function (this: Readable, event: string | symbol, arg?: unknown): boolean {
@@ -65,7 +71,9 @@ class Watch {
 export function pipeBody(source: Readable, destination: Writable, failed: (error: Error) => void): void {
   const pipe = new BodyPipe(source, failed)
   source.on('error', (error) => pipe.fail(error))
-  source.once('close', () => { if (!source.readableEnded) pipe.fail(source.errored ?? prematureClose()) })
+  source.once('close', () => {
+    if (!source.readableEnded) pipe.fail(source.errored ?? prematureClose())
+  })
   destination.once('close', () => pipe.stopSource())
   destination.on('error', () => pipe.stopSource())
   source.pipe(destination)
@@ -73,7 +81,10 @@ export function pipeBody(source: Readable, destination: Writable, failed: (error
 
 class BodyPipe {
   private over = false
-  constructor(private readonly source: Readable, private readonly failed: (error: Error) => void) {}
+  constructor(
+    private readonly source: Readable,
+    private readonly failed: (error: Error) => void,
+  ) {}
 
   fail(error: Error): void {
     if (this.over) return

@@ -8,12 +8,18 @@ export class EventBus {
 
   add(sink: EventSink): () => void {
     this.#sinks.add(sink)
-    return () => { this.#sinks.delete(sink) }
+    return () => {
+      this.#sinks.delete(sink)
+    }
   }
 
   emit<K extends EventName>(name: K, payload: Events[K]): void {
     for (const sink of this.#sinks) {
-      try { sink(name, payload) } catch { /* a broken window never stops the others */ }
+      try {
+        sink(name, payload)
+      } catch {
+        /* a broken window never stops the others */
+      }
     }
   }
 }

@@ -11,7 +11,10 @@ import { nameOf, sameListener } from '../pipeline/pipeline-runner.ts'
 export class FileListeners {
   #ids = new Map<string, { id: string; spec: Listener }>()
 
-  constructor(private readonly host: Host, private readonly file: string) {}
+  constructor(
+    private readonly host: Host,
+    private readonly file: string,
+  ) {}
 
   /** Starts every listener of the file; on a failure, stops those already started and throws. */
   async start(contents: PipelineFile): Promise<string[]> {
@@ -67,10 +70,15 @@ export class FileListeners {
 
   private request(spec: Listener, i: number) {
     return {
-      kind: 'proxy' as const, mode: spec.target ? 'reverse' as const : 'forward' as const, name: nameOf(spec, i),
-      pipeline: spec.pipeline, baseDir: path.dirname(path.resolve(this.file)),
-      ...(spec.target ? { target: spec.target } : {}), ...(spec.httpsUpstream ? { httpsUpstream: true } : {}),
-      ...(spec.host ? { host: spec.host } : {}), port: spec.port ?? 8080,
+      kind: 'proxy' as const,
+      mode: spec.target ? ('reverse' as const) : ('forward' as const),
+      name: nameOf(spec, i),
+      pipeline: spec.pipeline,
+      baseDir: path.dirname(path.resolve(this.file)),
+      ...(spec.target ? { target: spec.target } : {}),
+      ...(spec.httpsUpstream ? { httpsUpstream: true } : {}),
+      ...(spec.host ? { host: spec.host } : {}),
+      port: spec.port ?? 8080,
     }
   }
 }

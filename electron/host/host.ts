@@ -75,10 +75,17 @@ export class Host {
     this.listeners = new Listeners({
       clock: this.clock,
       breakpoints: this.breakpoints,
-      ...(intercept ? { tls: () => tlsInterception({
-        ...(this.caDir ? { caDir: this.caDir } : {}),
-        ...(typeof intercept === 'object' && intercept.passthrough ? { passthrough: [...intercept.passthrough] } : {}),
-      }) } : {}),
+      ...(intercept
+        ? {
+            tls: () =>
+              tlsInterception({
+                ...(this.caDir ? { caDir: this.caDir } : {}),
+                ...(typeof intercept === 'object' && intercept.passthrough
+                  ? { passthrough: [...intercept.passthrough] }
+                  : {}),
+              }),
+          }
+        : {}),
       upstream: {
         ...(options.insecureUpstream ? { insecureUpstream: true } : {}),
         ...(options.upstreamCa?.length ? { upstreamCa: options.upstreamCa } : {}),
@@ -105,7 +112,12 @@ export class Host {
   }
 
   /** Starts a listener and tells every window. `captured: false` keeps an app's own traffic out of Traffic. */
-  async startListener(request: StartListenerRequest, fallbackToFreePort = false, captured = true, caller: PipelineCaller = 'host') {
+  async startListener(
+    request: StartListenerRequest,
+    fallbackToFreePort = false,
+    captured = true,
+    caller: PipelineCaller = 'host',
+  ) {
     const info = await this.listeners.start(request, fallbackToFreePort, captured, caller)
     const chaos = this.listeners.get(info.id)?.chaos
     chaos?.subscribe(() => this.events.emit('chaos', this.chaosInfo(info.id)))
@@ -132,7 +144,12 @@ export class Host {
   async stop(): Promise<void> {
     // Closing the host continues everything paused, unchanged: nothing hangs.
     this.breakpoints.releaseAll()
-    await this.sessions.stopAll(this.listeners.list().filter((l) => this.listeners.get(l.id)?.switches).map((l) => l.id))
+    await this.sessions.stopAll(
+      this.listeners
+        .list()
+        .filter((l) => this.listeners.get(l.id)?.switches)
+        .map((l) => l.id),
+    )
     await this.listeners.stopAll()
   }
 
@@ -156,8 +173,12 @@ export class Host {
         })
         unsubscribe = stop
         return {
-          version: CONTRACT_VERSION, exchanges: snapshot, listeners: this.listeners.list(),
-          capturing: this.hub.capturing, settings: this.hub.settings, paused: this.breakpoints.list(),
+          version: CONTRACT_VERSION,
+          exchanges: snapshot,
+          listeners: this.listeners.list(),
+          capturing: this.hub.capturing,
+          settings: this.hub.settings,
+          paused: this.breakpoints.list(),
         }
       },
       listListeners: async () => this.listeners.list(),
@@ -174,11 +195,16 @@ export class Host {
       launchBrowser: async ({ listenerId }) => {
         const listener = this.listeners.get(listenerId)
         if (!listener) throw new Error(`launchBrowser: no listener "${listenerId}"`)
-        const trust = listener.info.kind !== 'static' && listener.info.kind !== 'clock'
-          ? chromiumTrustArgs((await caInfo(this.caDir ? { dir: this.caDir } : {})).spki) : []
+        const trust =
+          listener.info.kind !== 'static' && listener.info.kind !== 'clock'
+            ? chromiumTrustArgs((await caInfo(this.caDir ? { dir: this.caDir } : {})).spki)
+            : []
         return launchBrowser(listener.info.url, trust)
       },
-      getChaos: async ({ listenerId }) => ({ chaos: this.chaosInfo(listenerId), presets: CHAOS_PRESETS.map((p) => ({ ...p })) }),
+      getChaos: async ({ listenerId }) => ({
+        chaos: this.chaosInfo(listenerId),
+        presets: CHAOS_PRESETS.map((p) => ({ ...p })),
+      }),
       setChaos: async ({ listenerId, active, stages }) => {
         const engine = this.chaosOf(listenerId)
         if (stages !== undefined) {
@@ -196,12 +222,23 @@ export class Host {
       setStandIn: async ({ listenerId, sessionId }) => this.sessions.setStandIn(listenerId, sessionId),
       renameSession: async ({ sessionId, name }) => this.sessions.rename(sessionId, name),
       deleteSession: async ({ sessionId }) => this.sessions.remove(sessionId),
-      exportHar: async ({ sessionId }) => this.sessions.exportHar(sessionId, () =>
-        this.hub.summaries().map((s) => this.hub.detail(s.id)).filter((d): d is NonNullable<typeof d> => d !== null)),
+      exportHar: async ({ sessionId }) =>
+        this.sessions.exportHar(sessionId, () =>
+          this.hub
+            .summaries()
+            .map((s) => this.hub.detail(s.id))
+            .filter((d): d is NonNullable<typeof d> => d !== null),
+        ),
       importHar: async ({ fileName, content }) => this.sessions.importHar(fileName, content),
       replaySession: async ({ listenerId, ...request }) => this.sessions.replay(listenerId, request),
       startClockDemo: async ({ intervalMs }) => this.startClockDemo(intervalMs),
-      listBlockKinds: async () => BLOCK_KINDS.map((k) => ({ use: k.use, summary: k.summary, example: { ...k.example }, schema: blockJsonSchema(k) })),
+      listBlockKinds: async () =>
+        BLOCK_KINDS.map((k) => ({
+          use: k.use,
+          summary: k.summary,
+          example: { ...k.example },
+          schema: blockJsonSchema(k),
+        })),
       checkPipeline: async ({ listenerId, pipeline }) => {
         const checked = checkBlocks(pipeline, this.listenerOrThrow(listenerId).baseDir ?? process.cwd(), ['pipeline'])
         if (!checked.ok) return { problems: [...checked.problems] }
@@ -209,22 +246,43 @@ export class Host {
       },
       setPipeline: async ({ listenerId, pipeline }) => this.setPipelineOf(listenerId, pipeline, 'window'),
       exportPipeline: async ({ listenerId }) => {
-        const proxies = this.listeners.list().filter((l) => l.blocks && (listenerId === undefined || l.id === listenerId))
-        if (listenerId !== undefined && proxies.length === 0) throw new Error(`exportPipeline: no proxy listener "${listenerId}"`)
-        const content = pipelineFileText(proxies.map((l) => ({
-          name: l.name, host: l.host, port: l.port, ...(l.target ? { target: l.target } : {}),
-          ...(l.httpsUpstream ? { httpsUpstream: true } : {}), pipeline: (l.blocks ?? []) as BlockSpec[],
-        })))
-        return { fileName: `${listenerId ? proxies[0]!.name.replace(/[^\w.-]+/g, '-') : 'nanoscope'}.pipeline.json`, content }
+        const proxies = this.listeners
+          .list()
+          .filter((l) => l.blocks && (listenerId === undefined || l.id === listenerId))
+        if (listenerId !== undefined && proxies.length === 0)
+          throw new Error(`exportPipeline: no proxy listener "${listenerId}"`)
+        const content = pipelineFileText(
+          proxies.map((l) => ({
+            name: l.name,
+            host: l.host,
+            port: l.port,
+            ...(l.target ? { target: l.target } : {}),
+            ...(l.httpsUpstream ? { httpsUpstream: true } : {}),
+            pipeline: (l.blocks ?? []) as BlockSpec[],
+          })),
+        )
+        return {
+          fileName: `${listenerId ? proxies[0]!.name.replace(/[^\w.-]+/g, '-') : 'nanoscope'}.pipeline.json`,
+          content,
+        }
       },
       listPaused: async () => this.breakpoints.list(),
       getPaused: async ({ id }) => this.breakpoints.get(id) ?? null,
-      continuePaused: async ({ id, edits }) => ({ resolved: this.breakpoints.resolve(id, { kind: 'continue', ...(edits ? { edits } : {}) }) }),
+      continuePaused: async ({ id, edits }) => ({
+        resolved: this.breakpoints.resolve(id, { kind: 'continue', ...(edits ? { edits } : {}) }),
+      }),
       abortPaused: async ({ id }) => ({ resolved: this.breakpoints.resolve(id, { kind: 'abort' }) }),
       respondPaused: async ({ id, status, reason, headers, body }) => ({
         resolved: this.breakpoints.resolve(id, {
-          kind: 'respond', status, ...(reason ? { reason } : {}), headers: headers ?? [],
-          body: !body ? Buffer.alloc(0) : 'text' in body ? Buffer.from(body.text, 'utf8') : Buffer.from(body.base64, 'base64'),
+          kind: 'respond',
+          status,
+          ...(reason ? { reason } : {}),
+          headers: headers ?? [],
+          body: !body
+            ? Buffer.alloc(0)
+            : 'text' in body
+              ? Buffer.from(body.text, 'utf8')
+              : Buffer.from(body.base64, 'base64'),
         }),
       }),
       getCa: async () => {
@@ -255,12 +313,19 @@ export class Host {
    * like any other traffic. Reused while both listeners run.
    */
   async startClockDemo(intervalMs = 1000): Promise<{ url: string; clockListenerId: string; proxyListenerId: string }> {
-    const running = this.clockDemo && this.listeners.get(this.clockDemo.clockListenerId) && this.listeners.get(this.clockDemo.proxyListenerId)
+    const running =
+      this.clockDemo &&
+      this.listeners.get(this.clockDemo.clockListenerId) &&
+      this.listeners.get(this.clockDemo.proxyListenerId)
     if (running && this.clockDemo) return this.clockDemo
     // Only the proxy in front captures, so each tick shows once.
     const clock = await this.startListener({ kind: 'clock', intervalMs, port: 0 }, false, false)
     const proxy = await this.startListener({ kind: 'proxy', mode: 'reverse', target: clock.url, port: 0 })
-    this.clockDemo = { url: `${proxy.url.replace(/^http/, 'ws')}/clock`, clockListenerId: clock.id, proxyListenerId: proxy.id }
+    this.clockDemo = {
+      url: `${proxy.url.replace(/^http/, 'ws')}/clock`,
+      clockListenerId: clock.id,
+      proxyListenerId: proxy.id,
+    }
     return this.clockDemo
   }
 
@@ -271,7 +336,10 @@ export class Host {
     const listener = this.listenerOrThrow(listenerId)
     const state = this.chaosOf(listenerId).state()
     return {
-      listenerId, active: state.active, description: state.description, stages: [...state.stages],
+      listenerId,
+      active: state.active,
+      description: state.description,
+      stages: [...state.stages],
       chaoticCount: state.chaoticCount,
       ...(listener.info.mode === 'forward' ? { controlUrl: `${listener.info.url}/chaos` } : {}),
     }
@@ -305,17 +373,25 @@ export class Host {
     if (!detail) throw new Error(`resend: no exchange "${id}" (it may have been cleared or evicted)`)
     if (!edits?.body) {
       // An edited body replaces what was captured; otherwise the capture must hold the body whole.
-      if (detail.requestBody?.missing !== undefined) throw new Error('resend: the request body did not all arrive (it was answered before the client sent it all), so it cannot be sent again exactly')
-      if (detail.requestBody?.truncated) throw new Error('resend: the request body was larger than the capture cap, so it cannot be sent again exactly')
+      if (detail.requestBody?.missing !== undefined)
+        throw new Error(
+          'resend: the request body did not all arrive (it was answered before the client sent it all), so it cannot be sent again exactly',
+        )
+      if (detail.requestBody?.truncated)
+        throw new Error('resend: the request body was larger than the capture cap, so it cannot be sent again exactly')
     }
     const listener = this.listeners.get(detail.listenerId) ?? this.listeners.get(this.listeners.list()[0]?.id ?? '')
     if (!listener) throw new Error('resend: no proxy is running to send it through')
     const body = detail.requestBody ? Buffer.from(detail.requestBody.base64, 'base64') : undefined
     const req = makeRequest({
-      method: detail.method, target: detail.method === 'CONNECT' ? detail.target : detail.url,
-      headers: detail.requestHeaders.map(([n, v]) => [n, v] as const), ...(body ? { body } : {}),
+      method: detail.method,
+      target: detail.method === 'CONNECT' ? detail.target : detail.url,
+      headers: detail.requestHeaders.map(([n, v]) => [n, v] as const),
+      ...(body ? { body } : {}),
     })
-    const res = await listener.handler(Object.freeze({ ...editedRequest(req, edits), tags: ['resent', `resent-from:${id}`] }))
+    const res = await listener.handler(
+      Object.freeze({ ...editedRequest(req, edits), tags: ['resent', `resent-from:${id}`] }),
+    )
     await bodyBytes(res.body).catch(() => undefined)
     return { status: res.status }
   }

@@ -88,14 +88,24 @@ export class Listeners {
   }
 
   /** Starts a listener. With `fallbackToFreePort`, a taken port is replaced by a free one and the info says so. */
-  async start(request: StartListenerRequest, fallbackToFreePort = false, captured = true, caller: PipelineCaller = 'host'): Promise<ListenerInfo> {
+  async start(
+    request: StartListenerRequest,
+    fallbackToFreePort = false,
+    captured = true,
+    caller: PipelineCaller = 'host',
+  ): Promise<ListenerInfo> {
     const id = `L${this.#next++}`
     if (request.kind === 'static' || request.kind === 'clock') return this.startApp(id, request, captured)
     const chaos = createChaosEngine({ clock: this.options.clock })
-    const switches: ListenerSwitches = { recording: recordingSwitch({ clock: this.options.clock }), standIn: standInSwitch() }
+    const switches: ListenerSwitches = {
+      recording: recordingSwitch({ clock: this.options.clock }),
+      standIn: standInSwitch(),
+    }
     const name = request.name ?? `listener ${id.slice(1)}`
     const baseDir = request.baseDir ?? process.cwd()
-    const blocks = withChaosBlock(this.checked(request.pipeline ?? PRESET_BLOCKS[request.kind as keyof typeof PRESET_BLOCKS], baseDir))
+    const blocks = withChaosBlock(
+      this.checked(request.pipeline ?? PRESET_BLOCKS[request.kind as keyof typeof PRESET_BLOCKS], baseDir),
+    )
     const scripts = new Set<string>()
     this.allowScripts(blocks, baseDir, caller, scripts)
     const o: BuildOptions = {
@@ -125,15 +135,34 @@ export class Listeners {
       note = `port ${port} was taken, so this proxy took ${live.server.port}`
     }
     const info = (): ListenerInfo => ({
-      id, name, kind: request.kind, mode: request.target ? 'reverse' : (request.mode ?? 'forward'), host: live.server.host, port: live.server.port,
-      url: live.server.url, httpsUpstream: o.httpsUpstream ?? false, pipeline: live.pipeline,
+      id,
+      name,
+      kind: request.kind,
+      mode: request.target ? 'reverse' : (request.mode ?? 'forward'),
+      host: live.server.host,
+      port: live.server.port,
+      url: live.server.url,
+      httpsUpstream: o.httpsUpstream ?? false,
+      pipeline: live.pipeline,
       blocks: live.blocks.map((b) => ({ ...b })),
-      blockLines: live.blocks.map((b) => `${blockKind(b.use)?.describe(b as never) ?? b.use}${b.enabled === false ? ' (switched off)' : ''}`),
+      blockLines: live.blocks.map(
+        (b) => `${blockKind(b.use)?.describe(b as never) ?? b.use}${b.enabled === false ? ' (switched off)' : ''}`,
+      ),
       ...(live.problems.some((p) => p !== null) ? { blockProblems: [...live.problems] } : {}),
       startedAt: this.options.clock.now(),
-      ...(request.target ? { target: request.target } : {}), ...(note ? { note } : {}),
+      ...(request.target ? { target: request.target } : {}),
+      ...(note ? { note } : {}),
     })
-    this.#running.set(id, { info: info(), handler: live.handler, mounted: live, live, chaos, switches, baseDir, scripts })
+    this.#running.set(id, {
+      info: info(),
+      handler: live.handler,
+      mounted: live,
+      live,
+      chaos,
+      switches,
+      baseDir,
+      scripts,
+    })
     this.#infos.set(id, info)
     return this.#running.get(id)!.info
   }
@@ -177,14 +206,21 @@ export class Listeners {
    * Script blocks from the host are remembered in `scripts`; from a window, each must name a file the host
    * already gave this listener, else every such block is refused, named by its path.
    */
-  private allowScripts(blocks: readonly BlockSpec[], baseDir: string, caller: PipelineCaller, scripts: Set<string>): void {
+  private allowScripts(
+    blocks: readonly BlockSpec[],
+    baseDir: string,
+    caller: PipelineCaller,
+    scripts: Set<string>,
+  ): void {
     const refused: string[] = []
     blocks.forEach((b, i) => {
       if (b.use !== 'script' || typeof b.file !== 'string') return
       const file = path.resolve(baseDir, b.file)
       if (caller === 'host') scripts.add(file)
       else if (!scripts.has(file)) {
-        refused.push(`pipeline[${i}].file: the window cannot add the script ${file}: scripts run with your rights, so a new one must come from a pipeline file (nanoscope serve --pipeline FILE); the window can only keep, move, switch or edit the scripts that file gave this listener`)
+        refused.push(
+          `pipeline[${i}].file: the window cannot add the script ${file}: scripts run with your rights, so a new one must come from a pipeline file (nanoscope serve --pipeline FILE); the window can only keep, move, switch or edit the scripts that file gave this listener`,
+        )
       }
     })
     if (refused.length) throw new Error(refused.join('\n'))
@@ -203,12 +239,23 @@ export class Listeners {
     if (request.kind === 'static' && !(request.dir && existsSync(request.dir) && statSync(request.dir).isDirectory())) {
       throw new Error(`startListener: "${request.dir}" is not a folder`)
     }
-    const plain = request.kind === 'static' ? staticServer(request.dir) : websocketClock(request.intervalMs ?? 1000, this.options.clock)
+    const plain =
+      request.kind === 'static'
+        ? staticServer(request.dir)
+        : websocketClock(request.intervalMs ?? 1000, this.options.clock)
     const app: App = captured ? { ...plain, filters: [...this.options.innerFilters(id), ...plain.filters] } : plain
     const mounted = await mountApp(app, { host: request.host ?? '127.0.0.1', port: request.port ?? 0 })
     const info: ListenerInfo = {
-      id, name: request.name ?? `${request.kind} ${id.slice(1)}`, kind: request.kind, mode: 'reverse', host: mounted.server.host, port: mounted.server.port, url: mounted.server.url,
-      httpsUpstream: false, pipeline: mounted.pipeline, startedAt: this.options.clock.now(),
+      id,
+      name: request.name ?? `${request.kind} ${id.slice(1)}`,
+      kind: request.kind,
+      mode: 'reverse',
+      host: mounted.server.host,
+      port: mounted.server.port,
+      url: mounted.server.url,
+      httpsUpstream: false,
+      pipeline: mounted.pipeline,
+      startedAt: this.options.clock.now(),
       ...(request.dir ? { dir: request.dir } : {}),
     }
     this.#running.set(id, { info, handler: pipeline(app.filters, app.handler), mounted })

@@ -10,8 +10,15 @@ import type { HttpHandler } from '../core/http.ts'
 import type { Request } from '../core/message.ts'
 import type { RecordingSwitch, StandInSwitch } from '../recording/switches.ts'
 import {
-  deleteSession, exchangesToHar, exportSessionHar, importHarFile, listSessions, renameSession, replaySession,
-  resolveSession, sessionsRoot,
+  deleteSession,
+  exchangesToHar,
+  exportSessionHar,
+  importHarFile,
+  listSessions,
+  renameSession,
+  replaySession,
+  resolveSession,
+  sessionsRoot,
 } from '../recording/sessions-api.ts'
 import type { ExchangeDetail } from '../../shared/exchange.ts'
 
@@ -54,7 +61,9 @@ export class SessionsController {
     const stoppedBecause = this.#stopped.get(listenerId)
     const standInDir = standIn.active?.dir
     return {
-      listenerId, recording: active !== undefined, count: active?.count ?? 0,
+      listenerId,
+      recording: active !== undefined,
+      count: active?.count ?? 0,
       ...(active ? { sessionId: idOf(active.dir) } : {}),
       ...(active && this.#names.has(listenerId) ? { name: this.#names.get(listenerId)! } : {}),
       ...(stoppedBecause ? { stoppedBecause } : {}),
@@ -70,16 +79,25 @@ export class SessionsController {
     await recording.start({ root: this.root, source: listenerId, ...(name ? { name } : {}) })
     let last = -1
     clearInterval(this.#timers.get(listenerId))
-    this.#timers.set(listenerId, setInterval(() => {
-      const active = recording.active
-      if (!active) return this.#stopTimer(listenerId)
-      if (active.failures > 0) {
-        this.#stopped.set(listenerId, `writing to the session failed: ${active.lastError ?? 'unknown error'}; what was written before stays readable`)
-        void this.stopRecording(listenerId)
-        return
-      }
-      if (active.count !== last) { last = active.count; this.options.onRecording(this.info(listenerId)) }
-    }, RECORDING_POLL_MS).unref())
+    this.#timers.set(
+      listenerId,
+      setInterval(() => {
+        const active = recording.active
+        if (!active) return this.#stopTimer(listenerId)
+        if (active.failures > 0) {
+          this.#stopped.set(
+            listenerId,
+            `writing to the session failed: ${active.lastError ?? 'unknown error'}; what was written before stays readable`,
+          )
+          void this.stopRecording(listenerId)
+          return
+        }
+        if (active.count !== last) {
+          last = active.count
+          this.options.onRecording(this.info(listenerId))
+        }
+      }, RECORDING_POLL_MS).unref(),
+    )
     this.options.onSessions()
     const info = this.info(listenerId)
     this.options.onRecording(info)
@@ -117,7 +135,10 @@ export class SessionsController {
   }
 
   /** A session as HAR 1.2 text (or the given exchanges, for "export the current traffic"). */
-  async exportHar(sessionId: string | undefined, current: () => ExchangeDetail[]): Promise<{ fileName: string; har: string }> {
+  async exportHar(
+    sessionId: string | undefined,
+    current: () => ExchangeDetail[],
+  ): Promise<{ fileName: string; har: string }> {
     if (sessionId === undefined) {
       return { fileName: 'nanoscope-traffic.har', har: JSON.stringify(exchangesToHar(current()), null, 2) }
     }
@@ -135,7 +156,12 @@ export class SessionsController {
       const dir = join(this.root, `${new Date().toISOString().replace(/[:.]/g, '-')}-${slug(name)}`)
       const result = await importHarFile(file, dir, name)
       this.options.onSessions()
-      return { session: result.session, imported: result.imported, warnings: [...result.warnings], skipped: result.skipped.map((x) => `entry ${x.entry}: ${x.reason}`) }
+      return {
+        session: result.session,
+        imported: result.imported,
+        warnings: [...result.warnings],
+        skipped: result.skipped.map((x) => `entry ${x.entry}: ${x.reason}`),
+      }
     } finally {
       rmSync(scratch, { recursive: true, force: true })
     }
@@ -144,23 +170,29 @@ export class SessionsController {
   /** Replays a session through a listener's pipeline, so each replayed exchange shows in Traffic tagged 'replayed'. */
   async replay(listenerId: string, request: StartReplayRequest): Promise<ReplayReportData> {
     const pipeline = this.options.handlerOf(listenerId)
-    const send: HttpHandler = (req: Request) => pipeline(Object.freeze({ ...req, tags: [...(req.tags ?? []), 'replayed'] }))
+    const send: HttpHandler = (req: Request) =>
+      pipeline(Object.freeze({ ...req, tags: [...(req.tags ?? []), 'replayed'] }))
     const report = await replaySession(await resolveSession(request.sessionId, this.root), {
       send,
       ...(request.target ? { target: request.target } : {}),
-      speed: request.speed === 'max' ? Infinity : request.speed ?? 1,
+      speed: request.speed === 'max' ? Infinity : (request.speed ?? 1),
       ...(request.concurrency ? { concurrency: request.concurrency } : {}),
       ...(request.limit ? { limit: request.limit } : {}),
       onProgress: ({ done, total }) => this.options.onReplayProgress({ sessionId: request.sessionId, done, total }),
     })
     // Infinity ("as fast as possible") does not survive JSON: name it.
-    return JSON.parse(JSON.stringify({ ...report, speed: report.speed === Infinity ? 'max' : report.speed })) as ReplayReportData
+    return JSON.parse(
+      JSON.stringify({ ...report, speed: report.speed === Infinity ? 'max' : report.speed }),
+    ) as ReplayReportData
   }
 
   async stopAll(listenerIds: readonly string[]): Promise<void> {
     for (const id of listenerIds) {
       this.#stopTimer(id)
-      await this.options.switchesOf(id).recording.stop().catch(() => undefined)
+      await this.options
+        .switchesOf(id)
+        .recording.stop()
+        .catch(() => undefined)
     }
   }
 
@@ -175,5 +207,11 @@ function idOf(dir: string): string {
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'session'
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'session'
+  )
 }

@@ -51,7 +51,10 @@ export interface BlockContext {
 }
 
 /** One problem found before anything starts, named by its path inside the block (`respond.status`). */
-export interface BlockProblem { readonly path: readonly (string | number)[]; readonly message: string }
+export interface BlockProblem {
+  readonly path: readonly (string | number)[]
+  readonly message: string
+}
 
 export interface BuiltBlock {
   /** Placed, in pipeline order, after routing: it sees the request as it will go upstream. */

@@ -16,7 +16,13 @@ import type { PausedEdits, PausedExchange } from '../../shared/exchange.ts'
 export type Resolution =
   | { readonly kind: 'continue'; readonly edits?: PausedEdits; readonly why?: 'timed out' | 'released' }
   | { readonly kind: 'abort' }
-  | { readonly kind: 'respond'; readonly status: number; readonly reason?: string; readonly headers: ReadonlyArray<readonly [string, string]>; readonly body: Buffer }
+  | {
+      readonly kind: 'respond'
+      readonly status: number
+      readonly reason?: string
+      readonly headers: ReadonlyArray<readonly [string, string]>
+      readonly body: Buffer
+    }
 
 /** What a block tells the registry when it pauses (everything but the id, the time and the deadline). */
 export type PauseRequest = Omit<PausedExchange, 'id' | 'pausedAt' | 'timeoutAt' | 'clientGone'> & {
@@ -63,7 +69,9 @@ export class Breakpoints {
       signal?.addEventListener('abort', gone, { once: true })
       this.#entries.set(id, {
         info: { ...info, id, pausedAt, timeoutAt: pausedAt + timeoutMs, clientGone: signal?.aborted === true },
-        resolve, timer, stopWatching: () => signal?.removeEventListener('abort', gone),
+        resolve,
+        timer,
+        stopWatching: () => signal?.removeEventListener('abort', gone),
       })
       this.changed()
     })
@@ -108,7 +116,11 @@ export class Breakpoints {
     if (this.#listeners.size === 0) return
     const list = this.list()
     for (const l of this.#listeners) {
-      try { l(list) } catch { /* a listener's failure must not hold a request */ }
+      try {
+        l(list)
+      } catch {
+        /* a listener's failure must not hold a request */
+      }
     }
   }
 }

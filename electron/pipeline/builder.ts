@@ -59,16 +59,25 @@ export interface PipelineApp extends App {
 export function proxyApp(blocks: readonly BlockSpec[], o: BuildOptions = {}): PipelineApp {
   const self = o.self ?? selfAddress()
   const context: BlockContext = {
-    clock: o.clock ?? systemClock, out: o.out ?? process.stdout, baseDir: o.baseDir ?? process.cwd(),
-    listenerName: o.listenerName ?? 'proxy', self, target: o.target,
-    ...(o.say ? { say: o.say } : {}), ...(o.onBlockChange ? { changed: o.onBlockChange } : {}),
-    ...(o.engine ? { engine: o.engine } : {}), ...(o.session ? { session: o.session } : {}),
+    clock: o.clock ?? systemClock,
+    out: o.out ?? process.stdout,
+    baseDir: o.baseDir ?? process.cwd(),
+    listenerName: o.listenerName ?? 'proxy',
+    self,
+    target: o.target,
+    ...(o.say ? { say: o.say } : {}),
+    ...(o.onBlockChange ? { changed: o.onBlockChange } : {}),
+    ...(o.engine ? { engine: o.engine } : {}),
+    ...(o.session ? { session: o.session } : {}),
     ...(o.breakpoints ? { breakpoints: o.breakpoints } : {}),
   }
   const built: BuiltBlock[] = []
   const byIndex: (BuiltBlock | undefined)[] = []
   for (const spec of blocks) {
-    if (spec.enabled === false) { byIndex.push(undefined); continue }
+    if (spec.enabled === false) {
+      byIndex.push(undefined)
+      continue
+    }
     const kind = blockKind(spec.use)
     if (!kind) throw new Error(`unknown block "${spec.use}": check block lists with checkBlocks before building them`)
     // The caller's engine (the Chaos pane's) drives the first chaos block only; any further one has its own.
@@ -92,12 +101,18 @@ export function proxyApp(blocks: readonly BlockSpec[], o: BuildOptions = {}): Pi
   ]
   const chaos = built.find((b) => b.chaos)?.chaos
   return {
-    filters, handler, blocks, ...(chaos ? { chaos } : {}),
+    filters,
+    handler,
+    blocks,
+    ...(chaos ? { chaos } : {}),
     problems: () => byIndex.map((b) => b?.problem?.() ?? null),
     listeningOn: (url) => self.listeningOn(url),
     async start() {
       const said: string[] = []
-      for (const b of built) { const line = await b.start?.(); if (line) said.push(line) }
+      for (const b of built) {
+        const line = await b.start?.()
+        if (line) said.push(line)
+      }
       return said
     },
     async close() {

@@ -21,7 +21,10 @@ export function holdBody(body: Body, limit = HOLD_LIMIT_BYTES): Promise<Held> {
     const chunks: Buffer[] = []
     let size = 0
     const cleanup = (): void => {
-      stream.off('data', onData); stream.off('end', onEnd); stream.off('error', onError); stream.off('close', onClose)
+      stream.off('data', onData)
+      stream.off('end', onEnd)
+      stream.off('error', onError)
+      stream.off('close', onClose)
     }
     const onData = (chunk: Buffer | string): void => {
       const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
@@ -37,10 +40,24 @@ export function holdBody(body: Body, limit = HOLD_LIMIT_BYTES): Promise<Held> {
       stream.pipe(out)
       resolve({ passed: streamBody(out, body.length) })
     }
-    const onEnd = (): void => { cleanup(); resolve({ held: Buffer.concat(chunks, size) }) }
-    const onError = (e: Error): void => { cleanup(); reject(e) }
-    const onClose = (): void => { if (!stream.readableEnded) { cleanup(); reject(stream.errored ?? new Error('the body closed before it ended')) } }
-    stream.on('data', onData); stream.once('end', onEnd); stream.once('error', onError); stream.once('close', onClose)
+    const onEnd = (): void => {
+      cleanup()
+      resolve({ held: Buffer.concat(chunks, size) })
+    }
+    const onError = (e: Error): void => {
+      cleanup()
+      reject(e)
+    }
+    const onClose = (): void => {
+      if (!stream.readableEnded) {
+        cleanup()
+        reject(stream.errored ?? new Error('the body closed before it ended'))
+      }
+    }
+    stream.on('data', onData)
+    stream.once('end', onEnd)
+    stream.once('error', onError)
+    stream.once('close', onClose)
     stream.resume()
   })
 }

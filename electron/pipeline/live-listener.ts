@@ -32,9 +32,18 @@ export interface LiveListener {
   stop(): Promise<void>
 }
 
-interface Generation { readonly app: PipelineApp; readonly composed: HttpHandler; inFlight: number; retired?: () => void }
+interface Generation {
+  readonly app: PipelineApp
+  readonly composed: HttpHandler
+  inFlight: number
+  retired?: () => void
+}
 
-export async function startLiveListener(blocks: readonly BlockSpec[], o: BuildOptions, server: ServerOptions): Promise<LiveListener & { said: string[] }> {
+export async function startLiveListener(
+  blocks: readonly BlockSpec[],
+  o: BuildOptions,
+  server: ServerOptions,
+): Promise<LiveListener & { said: string[] }> {
   const self = o.self ?? selfAddress()
   const shared = upstream(o)
   const build = (list: readonly BlockSpec[]): Generation => {
@@ -46,14 +55,23 @@ export async function startLiveListener(blocks: readonly BlockSpec[], o: BuildOp
   const serve = function servePipeline(req: Request): Promise<Response> {
     const generation = current
     generation.inFlight++
-    return generation.composed(req).then((res) => { settleWhenDone(generation, res); return res }, (error: unknown) => { done(generation); throw error })
+    return generation.composed(req).then(
+      (res) => {
+        settleWhenDone(generation, res)
+        return res
+      },
+      (error: unknown) => {
+        done(generation)
+        throw error
+      },
+    )
   }
   shared.reenter((req) => current.composed(req))
   let running: RunningServer | undefined
   try {
     running = await startWireServer(serve, server)
     self.listeningOn(running.url)
-    said = await current.app.start?.() ?? []
+    said = (await current.app.start?.()) ?? []
   } catch (error) {
     await running?.stop()
     await current.app.close()
@@ -63,16 +81,24 @@ export async function startLiveListener(blocks: readonly BlockSpec[], o: BuildOp
   const listener = {
     server: running,
     said,
-    get app() { return current.app },
-    get blocks() { return current.app.blocks },
-    get problems() { return current.app.problems() },
-    get pipeline() { return describePipeline(current.app.filters, current.app.handler.description ?? 'the app') },
+    get app() {
+      return current.app
+    },
+    get blocks() {
+      return current.app.blocks
+    },
+    get problems() {
+      return current.app.problems()
+    },
+    get pipeline() {
+      return describePipeline(current.app.filters, current.app.handler.description ?? 'the app')
+    },
     handler: serve,
     async swap(next: readonly BlockSpec[]) {
       const fresh = build(next)
       let lines: string[]
       try {
-        lines = await fresh.app.start?.() ?? []
+        lines = (await fresh.app.start?.()) ?? []
       } catch (error) {
         await fresh.app.close()
         throw error
@@ -92,9 +118,15 @@ export async function startLiveListener(blocks: readonly BlockSpec[], o: BuildOp
 }
 
 function settleWhenDone(generation: Generation, res: Response): void {
-  if (res.body.kind !== 'stream' || res.tunnel) { done(generation); return }
+  if (res.body.kind !== 'stream' || res.tunnel) {
+    done(generation)
+    return
+  }
   const stream = res.body.stream
-  if (stream.destroyed || stream.readableEnded) { done(generation); return }
+  if (stream.destroyed || stream.readableEnded) {
+    done(generation)
+    return
+  }
   stream.once('close', () => done(generation))
 }
 
@@ -111,7 +143,9 @@ function retire(old: Generation): void {
     freed = true
     clearTimeout(timer)
     // A moment more for work that follows an exchange's end (the recorder appends after the body's last byte).
-    setTimeout(() => { void old.app.close() }, 100).unref()
+    setTimeout(() => {
+      void old.app.close()
+    }, 100).unref()
   }
   const timer = setTimeout(free, SWAP_GRACE_MS)
   timer.unref()

@@ -13,10 +13,15 @@ const stringOrList = z.union([z.string().min(1), z.array(z.string().min(1)).min(
 const matchShape = {
   method: stringOrList.optional().describe('one method or a list, any case: "GET", ["PUT", "PATCH"]'),
   host: z.string().min(1).optional().describe('host glob: "api.example.com", "*.example.com" (a port is ignored)'),
-  path: z.string().startsWith('/').optional()
+  path: z
+    .string()
+    .startsWith('/')
+    .optional()
     .describe('path glob: "*" stays within one segment, "**" crosses segments: "/api/*/items", "/static/**"'),
   query: z.record(z.string(), z.string()).optional().describe('query parameter name → value or glob, all must hold'),
-  header: z.record(z.string(), z.union([z.string(), z.literal(true)])).optional()
+  header: z
+    .record(z.string(), z.union([z.string(), z.literal(true)]))
+    .optional()
     .describe('header name (any case) → value or glob, or true for "present"; all must hold'),
   body: z.string().optional().describe('the request body contains this text (reads the body first)'),
 }
@@ -31,9 +36,9 @@ export interface MatchSpec {
   readonly not?: MatchSpec | undefined
 }
 
-export const matchSchema: z.ZodType<MatchSpec> = z.lazy(() =>
-  z.strictObject({ ...matchShape, not: matchSchema.optional().describe('a match that must not hold') }),
-).describe('which requests the block acts on; none: every request')
+export const matchSchema: z.ZodType<MatchSpec> = z
+  .lazy(() => z.strictObject({ ...matchShape, not: matchSchema.optional().describe('a match that must not hold') }))
+  .describe('which requests the block acts on; none: every request')
 
 /** Decides a match; `buffered` is the request with its body in memory when the match had to read it. */
 export type Matcher = (req: Request) => boolean | Promise<{ matched: boolean; buffered: Request }>
@@ -43,15 +48,21 @@ export function globRegExp(glob: string, segment = '/'): RegExp {
   let out = ''
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!
-    if (c === '*' && glob[i + 1] === '*') { out += '.*'; i++ }
-    else if (c === '*') out += `[^${segment === '/' ? '/' : ''}]*`
+    if (c === '*' && glob[i + 1] === '*') {
+      out += '.*'
+      i++
+    } else if (c === '*') out += `[^${segment === '/' ? '/' : ''}]*`
     else if (c === '?') out += '.'
     else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&')
   }
   return new RegExp(`^${out}$`, segment === '/' ? '' : 'i')
 }
 
-export interface RequestParts { readonly host: string; readonly path: string; readonly query: URLSearchParams }
+export interface RequestParts {
+  readonly host: string
+  readonly path: string
+  readonly query: URLSearchParams
+}
 
 /**
  * The last request parsed and its parts: the blocks of a pipeline look at one request after another, each
@@ -98,8 +109,12 @@ class TargetParts implements RequestParts {
     this.#rawQuery = q < 0 ? '' : pathAndQuery.slice(q + 1)
   }
 
-  get host(): string { return (this.#host ??= normaliseHost(this.#rawHost)) }
-  get query(): URLSearchParams { return (this.#query ??= new URLSearchParams(this.#rawQuery)) }
+  get host(): string {
+    return (this.#host ??= normaliseHost(this.#rawHost))
+  }
+  get query(): URLSearchParams {
+    return (this.#query ??= new URLSearchParams(this.#rawQuery))
+  }
 }
 
 /** `API.Example.com:8443` → `api.example.com`; `[::1]:80` → `::1`. */
@@ -107,7 +122,10 @@ function normaliseHost(authority: string): string {
   const at = authority.lastIndexOf('@')
   let host = at < 0 ? authority : authority.slice(at + 1)
   if (host.startsWith('[')) host = host.slice(1, host.indexOf(']') < 0 ? undefined : host.indexOf(']'))
-  else { const colon = host.lastIndexOf(':'); if (colon >= 0) host = host.slice(0, colon) }
+  else {
+    const colon = host.lastIndexOf(':')
+    if (colon >= 0) host = host.slice(0, colon)
+  }
   return host.toLowerCase()
 }
 
@@ -181,7 +199,8 @@ export function describeMatch(spec: MatchSpec | undefined): string {
   if (spec.host) parts.push(`to ${spec.host}`)
   if (spec.path) parts.push(`for ${spec.path}`)
   for (const [k, v] of Object.entries(spec.query ?? {})) parts.push(`with ?${k}=${v}`)
-  for (const [k, v] of Object.entries(spec.header ?? {})) parts.push(v === true ? `with a ${k} header` : `with ${k}: ${v}`)
+  for (const [k, v] of Object.entries(spec.header ?? {}))
+    parts.push(v === true ? `with a ${k} header` : `with ${k}: ${v}`)
   if (spec.body !== undefined) parts.push(`whose body contains ${JSON.stringify(spec.body)}`)
   if (spec.not) parts.push(`except ${describeMatch(spec.not)}`)
   return parts.join(' ')

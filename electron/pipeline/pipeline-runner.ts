@@ -19,7 +19,10 @@ export function loadPipelineFile(file: string): Checked<PipelineFile> {
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    return { ok: false, problems: [`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`] }
+    return {
+      ok: false,
+      problems: [`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`],
+    }
   }
   let json: unknown
   try {
@@ -49,7 +52,9 @@ export class PipelineRunner {
 
   constructor(private readonly options: RunnerOptions) {}
 
-  get listeners(): readonly RunningListenerOfFile[] { return this.#running }
+  get listeners(): readonly RunningListenerOfFile[] {
+    return this.#running
+  }
 
   /** Starts every listener; if one fails (a port in use), those already started are stopped and the error thrown. */
   async start(file: PipelineFile, said: (line: string) => void = () => {}): Promise<void> {
@@ -78,7 +83,11 @@ export class PipelineRunner {
         keep.add(existing)
       } else next.push(undefined as unknown as RunningListenerOfFile)
     }
-    for (const r of this.#running) if (!keep.has(r)) { await r.live.stop(); changes.push(`${r.name}: stopped`) }
+    for (const r of this.#running)
+      if (!keep.has(r)) {
+        await r.live.stop()
+        changes.push(`${r.name}: stopped`)
+      }
     for (const [i, spec] of file.listeners.entries()) {
       if (next[i]) continue
       try {
@@ -102,16 +111,29 @@ export class PipelineRunner {
     const name = nameOf(spec, i)
     const upstreamCa = spec.upstreamCa?.map((f) => readFileSync(path.resolve(this.options.baseDir, f), 'utf8'))
     const o: BuildOptions = {
-      target: spec.target, httpsUpstream: spec.httpsUpstream ?? false, listenerName: name, baseDir: this.options.baseDir,
+      target: spec.target,
+      httpsUpstream: spec.httpsUpstream ?? false,
+      listenerName: name,
+      baseDir: this.options.baseDir,
       ...(this.options.clock ? { clock: this.options.clock } : {}),
       out: this.options.out ?? process.stdout,
-      ...(spec.noIntercept ? {} : { tls: await tlsInterception({ passthrough: [...(spec.passthrough ?? [])], ...(this.options.caDir ? { caDir: this.options.caDir } : {}) }) }),
+      ...(spec.noIntercept
+        ? {}
+        : {
+            tls: await tlsInterception({
+              passthrough: [...(spec.passthrough ?? [])],
+              ...(this.options.caDir ? { caDir: this.options.caDir } : {}),
+            }),
+          }),
       ...(spec.insecureUpstream ? { insecureUpstream: true } : {}),
       ...(upstreamCa?.length ? { upstreamCa } : {}),
       ...(spec.allowHosts?.length ? { allowHosts: spec.allowHosts } : {}),
       ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
     }
-    const live = await startLiveListener(spec.pipeline as BlockSpec[], o, { host: spec.host ?? '127.0.0.1', port: spec.port ?? 8080 })
+    const live = await startLiveListener(spec.pipeline as BlockSpec[], o, {
+      host: spec.host ?? '127.0.0.1',
+      port: spec.port ?? 8080,
+    })
     for (const line of live.said) said(line)
     return { name, spec, live }
   }
@@ -132,7 +154,11 @@ export function sameListener(a: Listener, b: Listener): boolean {
  * Follows a pipeline file for `run` and `serve --pipeline`: each save that validates goes to `apply` (which says
  * what changed); one that does not keeps what runs and says why, in one write.
  */
-export function followPipelineFile(file: string, say: (line: string) => void, apply: (contents: PipelineFile) => Promise<string[]>): FSWatcher {
+export function followPipelineFile(
+  file: string,
+  say: (line: string) => void,
+  apply: (contents: PipelineFile) => Promise<string[]>,
+): FSWatcher {
   return watchFile(file, say, async () => {
     const next = loadPipelineFile(file)
     if (!next.ok) {

@@ -10,5 +10,7 @@ export function pipelineFileText(listeners: readonly ListenerOut[]): string {
 }
 
 function clean(l: ListenerOut): ListenerOut {
-  return Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined && v !== false)) as unknown as ListenerOut
+  return Object.fromEntries(
+    Object.entries(l).filter(([, v]) => v !== undefined && v !== false),
+  ) as unknown as ListenerOut
 }

@@ -14,7 +14,18 @@ import { sniffBlock } from './blocks/sniff.ts'
 import { throttleBlock } from './blocks/throttle.ts'
 
 export const BLOCK_KINDS: readonly BlockKind<BlockCommon>[] = [
-  blockBlock, breakpointBlock, chaosBlock, latencyBlock, mapLocalBlock, mapRemoteBlock, mockBlock, recordBlock, rewriteBlock, scriptBlock, sniffBlock, throttleBlock,
+  blockBlock,
+  breakpointBlock,
+  chaosBlock,
+  latencyBlock,
+  mapLocalBlock,
+  mapRemoteBlock,
+  mockBlock,
+  recordBlock,
+  rewriteBlock,
+  scriptBlock,
+  sniffBlock,
+  throttleBlock,
 ] as unknown as BlockKind<BlockCommon>[]
 
 const BY_USE = new Map(BLOCK_KINDS.map((k) => [k.use, k]))

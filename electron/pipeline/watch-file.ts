@@ -13,7 +13,9 @@ export function watchFile(file: string, say: (line: string) => void, changed: ()
   const watcher = watch(path.dirname(full), (_event, name) => {
     if (name !== null && name !== path.basename(full)) return
     clearTimeout(timer)
-    timer = setTimeout(() => { running = running.then(changed).catch((error: Error) => say(`${file}: reload failed: ${error.message}`)) }, RELOAD_SETTLE_MS)
+    timer = setTimeout(() => {
+      running = running.then(changed).catch((error: Error) => say(`${file}: reload failed: ${error.message}`))
+    }, RELOAD_SETTLE_MS)
   })
   // A folder removed or unreadable ends the watching, not the process.
   watcher.on('error', (error) => say(`${file}: no longer followed (${error.message})`))

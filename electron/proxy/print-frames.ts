@@ -21,7 +21,8 @@ export function printFrames(out: Out, textCap = 200): Filter {
 export function frameLine(frame: ObservedFrame, req: Request, textCap = 200): string {
   const arrow = frame.direction === 'client' ? '->' : '<-'
   let line = `ws ${req.method} ${req.target} ${arrow} ${frame.direction} ${frame.kind} ${frame.size} bytes${frame.truncated ? ' (cut)' : ''}`
-  if (frame.close) line += `: ${frame.close.code}${frame.close.reason ? ` ${oneLine(frame.close.reason, textCap)}` : ''}`
+  if (frame.close)
+    line += `: ${frame.close.code}${frame.close.reason ? ` ${oneLine(frame.close.reason, textCap)}` : ''}`
   else if (frame.text !== undefined) line += `: ${oneLine(frame.text, textCap)}`
   return `${line}\n`
 }

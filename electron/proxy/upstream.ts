@@ -18,7 +18,9 @@ export function routeUpstream(options: ProxyOptions): Filter {
  * `websocketUpstream` (a 101 becomes a tunnel tagged `websocket`); everything else goes to the pooled Node
  * client. Returns the handler with `close` to free pooled sockets.
  */
-export function upstream(options: ProxyOptions = {}): HttpHandler & { description: string; close(): void; reenter(pipeline: HttpHandler): void } {
+export function upstream(
+  options: ProxyOptions = {},
+): HttpHandler & { description: string; close(): void; reenter(pipeline: HttpHandler): void } {
   const client = nodeClient({
     timeoutMs: options.timeoutMs,
     ...(options.insecureUpstream ? { rejectUnauthorized: false } : {}),
@@ -38,7 +40,8 @@ export function upstream(options: ProxyOptions = {}): HttpHandler & { descriptio
       ? 'sends the request upstream (keep-alive pool, no redirects followed, bytes untouched); decrypts HTTPS inside CONNECT with the Nanoscope CA and sends it through this pipeline again, tunnelling other CONNECT streams raw; tunnels websockets after their 101'
       : 'sends the request upstream (keep-alive pool, no redirects followed, bytes untouched); tunnels CONNECT as raw TCP and websockets after their 101',
     close: () => client.close(),
-    reenter: (pipeline: HttpHandler) => { whole = pipeline },
+    reenter: (pipeline: HttpHandler) => {
+      whole = pipeline
+    },
   })
 }
-

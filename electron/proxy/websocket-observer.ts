@@ -55,11 +55,15 @@ export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024
 export const DEFAULT_MAX_EXCHANGE_BYTES = 1024 * 1024
 
 /** A filter reporting every frame of every websocket that passes; `onFrame` also gets the handshake request. */
-export function observeWebsocket(onFrame: (frame: ObservedFrame, request: Request) => void, options: ObserveOptions = {}): Filter {
-  return describe('shows each websocket frame, both ways, as it passes', (next) => async function observeWebsocketFrames(req) {
-    const res = await next(req)
-    return tapWebsocket(res, (frame) => onFrame(frame, req), options)
-  })
+export function observeWebsocket(
+  onFrame: (frame: ObservedFrame, request: Request) => void,
+  options: ObserveOptions = {},
+): Filter {
+  return describe('shows each websocket frame, both ways, as it passes', (next) =>
+    async function observeWebsocketFrames(req) {
+      const res = await next(req)
+      return tapWebsocket(res, (frame) => onFrame(frame, req), options)
+    })
 }
 
 /** The response with its tunnel observed, when it is a websocket 101 with a tunnel; otherwise unchanged. */
@@ -92,7 +96,9 @@ export function frameTaps(onFrame: FrameListener, options: ObserveOptions = {}):
         if (current && frame.fin) message = undefined
         try {
           onFrame(observed(direction, clock.now(), frame, current, decoder))
-        } catch { /* a failing observer must not break the tunnel */ }
+        } catch {
+          /* a failing observer must not break the tunnel */
+        }
       },
       onError: (problem) => options.onError?.(direction, problem),
     })
@@ -120,7 +126,12 @@ function observed(
   const kind = message?.kind ?? 'binary'
   const compressed = message?.compressed ?? false
   if (kind === 'text' && !compressed) {
-    return { ...base, kind, compressed, text: decoder.decode(frame.payload, { stream: !frame.fin && !frame.truncated }) }
+    return {
+      ...base,
+      kind,
+      compressed,
+      text: decoder.decode(frame.payload, { stream: !frame.fin && !frame.truncated }),
+    }
   }
   return { ...base, kind, compressed, binary: frame.payload }
 }
@@ -137,7 +148,11 @@ export function frameForUi(frame: ObservedFrame): WebsocketFrame {
     size: frame.size,
     truncated: frame.truncated,
     ...(frame.text !== undefined ? { text: frame.text } : {}),
-    ...(frame.binary !== undefined ? { base64: Buffer.from(frame.binary.buffer, frame.binary.byteOffset, frame.binary.byteLength).toString('base64') } : {}),
+    ...(frame.binary !== undefined
+      ? {
+          base64: Buffer.from(frame.binary.buffer, frame.binary.byteOffset, frame.binary.byteLength).toString('base64'),
+        }
+      : {}),
     ...(frame.close ? { close: frame.close } : {}),
   }
 }

@@ -26,21 +26,35 @@ export function tappedSocket(socket: Duplex, taps: TunnelTaps): Duplex {
   let sawEnd = false
   const tapped = new Duplex({
     allowHalfOpen: true,
-    read() { socket.resume() },
+    read() {
+      socket.resume()
+    },
     write(chunk: Buffer, _encoding, callback) {
       quietly(taps.down, chunk)
-      if (socket.destroyed) { callback(); return }
+      if (socket.destroyed) {
+        callback()
+        return
+      }
       if (socket.write(chunk)) callback()
       else socket.once('drain', () => callback())
     },
-    final(callback) { socket.end(); callback() },
-    destroy(error, callback) { socket.destroy(); callback(error) },
+    final(callback) {
+      socket.end()
+      callback()
+    },
+    destroy(error, callback) {
+      socket.destroy()
+      callback(error)
+    },
   })
   socket.on('data', (chunk: Buffer) => {
     quietly(taps.up, chunk)
     if (!tapped.push(chunk)) socket.pause()
   })
-  socket.once('end', () => { sawEnd = true; tapped.push(null) })
+  socket.once('end', () => {
+    sawEnd = true
+    tapped.push(null)
+  })
   socket.on('error', (error) => tapped.destroy(error))
   socket.once('close', () => {
     // After a clean end, let the reader drain what is buffered before the stand-in closes too.
@@ -51,5 +65,9 @@ export function tappedSocket(socket: Duplex, taps: TunnelTaps): Duplex {
 }
 
 function quietly(tap: (chunk: Buffer) => void, chunk: Buffer): void {
-  try { tap(chunk) } catch { /* a failing observer must not break the tunnel */ }
+  try {
+    tap(chunk)
+  } catch {
+    /* a failing observer must not break the tunnel */
+  }
 }

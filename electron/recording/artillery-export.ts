@@ -47,8 +47,14 @@ export function toArtillery(records: readonly RecordedExchange[], options: Artil
   const flow: string[] = []
   for (const step of steps) {
     if (step.pauseMs > 0) flow.push(`      - think: ${q(`${step.pauseMs}ms`)}`)
-    const url = step.url.startsWith(`${base}/`) || step.url.startsWith(`${base}?`) ? step.url.slice(base.length) : step.url
-    const lines = [`      - ${step.method.toLowerCase()}:`, `          name: ${q(`#${step.index + 1} ${step.method} ${url}`)}`, `          url: ${q(url)}`, '          followRedirect: false']
+    const url =
+      step.url.startsWith(`${base}/`) || step.url.startsWith(`${base}?`) ? step.url.slice(base.length) : step.url
+    const lines = [
+      `      - ${step.method.toLowerCase()}:`,
+      `          name: ${q(`#${step.index + 1} ${step.method} ${url}`)}`,
+      `          url: ${q(url)}`,
+      '          followRedirect: false',
+    ]
     const headers = joinedHeaders(step.headers)
     if (headers.length > 0) lines.push('          headers:', ...headers.map(([n, v]) => `            ${q(n)}: ${q(v)}`))
     if (step.body.byteLength > 0) {

@@ -43,22 +43,35 @@ export function detailToRecorded(d: ExchangeDetail): RecordedExchange {
   const resBody = Buffer.from(d.responseBody?.base64 ?? '', 'base64')
   // `truncated` is what the cap cut off of what went by; `incomplete` what never went by at all.
   const truncated = {
-    ...(d.requestBody && capped(d.requestBody, reqBody) ? { request: d.requestBody.size - (d.requestBody.missing ?? 0) } : {}),
-    ...(d.responseBody && capped(d.responseBody, resBody) ? { response: d.responseBody.size - (d.responseBody.missing ?? 0) } : {}),
+    ...(d.requestBody && capped(d.requestBody, reqBody)
+      ? { request: d.requestBody.size - (d.requestBody.missing ?? 0) }
+      : {}),
+    ...(d.responseBody && capped(d.responseBody, resBody)
+      ? { response: d.responseBody.size - (d.responseBody.missing ?? 0) }
+      : {}),
   }
   const incomplete = {
     ...(d.requestBody?.missing !== undefined ? { request: d.requestBody.missing } : {}),
     ...(d.responseBody?.missing !== undefined ? { response: d.responseBody.missing } : {}),
   }
   const note = d.outcome.kind === 'failed' || d.outcome.kind === 'aborted' ? d.outcome.message : d.note
-  const generated = d.outcome.kind === 'failed' && d.responseHeaders.some(([name]) => name.toLowerCase() === GENERATED_HEADER.toLowerCase())
-    ? { cause: d.outcome.cause, message: d.outcome.message } : undefined
+  const generated =
+    d.outcome.kind === 'failed' &&
+    d.responseHeaders.some(([name]) => name.toLowerCase() === GENERATED_HEADER.toLowerCase())
+      ? { cause: d.outcome.cause, message: d.outcome.message }
+      : undefined
   return {
     startedAt: d.startedAt,
     durationMs: d.durationMs ?? d.timings.responseDone ?? 0,
     ...(d.timings.responseHeaders !== undefined ? { waitMs: d.timings.responseHeaders } : {}),
     request: { method: d.method, url: d.url, version: d.httpVersion, headers: d.requestHeaders, body: reqBody },
-    response: { status: d.status ?? 0, reason: d.reason ?? '', version: d.httpVersion, headers: d.responseHeaders, body: resBody },
+    response: {
+      status: d.status ?? 0,
+      reason: d.reason ?? '',
+      version: d.httpVersion,
+      headers: d.responseHeaders,
+      body: resBody,
+    },
     ...(Object.keys(truncated).length > 0 ? { truncated } : {}),
     ...(Object.keys(incomplete).length > 0 ? { incomplete } : {}),
     ...(generated ? { generated } : {}),
@@ -68,7 +81,10 @@ export function detailToRecorded(d: ExchangeDetail): RecordedExchange {
 }
 
 /** Whether the cap kept fewer bytes than went by. */
-function capped(body: { readonly size: number; readonly truncated: boolean; readonly missing?: number | null }, kept: Uint8Array): boolean {
+function capped(
+  body: { readonly size: number; readonly truncated: boolean; readonly missing?: number | null },
+  kept: Uint8Array,
+): boolean {
   return body.truncated && kept.byteLength < body.size - (body.missing ?? 0)
 }
 
@@ -100,7 +116,15 @@ function harEntry(x: RecordedExchange): HarEntry {
       queryString: queryString(x.request.url),
       headersSize: -1,
       bodySize: x.truncated?.request ?? x.request.body.byteLength,
-      ...(postText ? { postData: { mimeType: reqType ?? 'application/octet-stream', text: postText.text, ...(postText.base64 ? { _encoding: 'base64' as const } : {}) } } : {}),
+      ...(postText
+        ? {
+            postData: {
+              mimeType: reqType ?? 'application/octet-stream',
+              text: postText.text,
+              ...(postText.base64 ? { _encoding: 'base64' as const } : {}),
+            },
+          }
+        : {}),
     },
     response: {
       status: x.response.status,
@@ -139,7 +163,8 @@ export function bodyText(bytes: Uint8Array): { text: string; base64: boolean } {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const text = b.toString('utf8')
   // eslint-disable-next-line no-control-regex
-  if (Buffer.byteLength(text) === b.byteLength && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/.test(text)) return { text, base64: false }
+  if (Buffer.byteLength(text) === b.byteLength && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/.test(text))
+    return { text, base64: false }
   return { text: b.toString('base64'), base64: true }
 }
 
@@ -149,7 +174,13 @@ function decodeContent(body: Uint8Array, encoding: string | undefined): Uint8Arr
   try {
     if (e === 'gzip' || e === 'x-gzip') return gunzipSync(body)
     if (e === 'br') return brotliDecompressSync(body)
-    if (e === 'deflate') { try { return inflateSync(body) } catch { return inflateRawSync(body) } }
+    if (e === 'deflate') {
+      try {
+        return inflateSync(body)
+      } catch {
+        return inflateRawSync(body)
+      }
+    }
   } catch {
     return body
   }
@@ -166,14 +197,22 @@ function queryString(url: string): HarNameValue[] {
 }
 
 function safeDecode(s: string): string {
-  try { return decodeURIComponent(s.replace(/\+/g, ' ')) } catch { return s }
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '))
+  } catch {
+    return s
+  }
 }
 
 function requestCookies(headers: Headers): HarCookie[] {
-  return headerValues({ headers }, 'cookie').flatMap((v) => v.split(';')).map((p) => p.trim()).filter(Boolean).map((p) => {
-    const eq = p.indexOf('=')
-    return { name: eq < 0 ? p : p.slice(0, eq), value: eq < 0 ? '' : p.slice(eq + 1) }
-  })
+  return headerValues({ headers }, 'cookie')
+    .flatMap((v) => v.split(';'))
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const eq = p.indexOf('=')
+      return { name: eq < 0 ? p : p.slice(0, eq), value: eq < 0 ? '' : p.slice(eq + 1) }
+    })
 }
 
 function responseCookies(headers: Headers): HarCookie[] {
@@ -186,8 +225,10 @@ function responseCookies(headers: Headers): HarCookie[] {
       const key = k.toLowerCase()
       if (key === 'path') cookie.path = val
       else if (key === 'domain') cookie.domain = val
-      else if (key === 'expires') { const t = Date.parse(val); if (!Number.isNaN(t)) cookie.expires = new Date(t).toISOString() }
-      else if (key === 'httponly') cookie.httpOnly = true
+      else if (key === 'expires') {
+        const t = Date.parse(val)
+        if (!Number.isNaN(t)) cookie.expires = new Date(t).toISOString()
+      } else if (key === 'httponly') cookie.httpOnly = true
       else if (key === 'secure') cookie.secure = true
     }
     return cookie

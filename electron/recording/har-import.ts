@@ -29,7 +29,8 @@ export function fromHar(input: string | Uint8Array): HarImport {
   let text: string
   if (typeof input === 'string') text = input
   else {
-    if (input.byteLength > MAX_HAR_BYTES) throw new HarError(`the HAR file is ${input.byteLength} bytes; at most ${MAX_HAR_BYTES} can be imported`)
+    if (input.byteLength > MAX_HAR_BYTES)
+      throw new HarError(`the HAR file is ${input.byteLength} bytes; at most ${MAX_HAR_BYTES} can be imported`)
     text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8')
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
@@ -40,7 +41,8 @@ export function fromHar(input: string | Uint8Array): HarImport {
     throw new HarError(`not a HAR file: the JSON does not parse (${(error as Error).message})`)
   }
   const log = (doc as Json | null)?.log as Json | undefined
-  if (!log || typeof log !== 'object' || !Array.isArray(log.entries)) throw new HarError('not a HAR file: there is no "log.entries" array')
+  if (!log || typeof log !== 'object' || !Array.isArray(log.entries))
+    throw new HarError('not a HAR file: there is no "log.entries" array')
 
   const notes = new Map<string, number>()
   const note = (what: string) => notes.set(what, (notes.get(what) ?? 0) + 1)
@@ -49,7 +51,10 @@ export function fromHar(input: string | Uint8Array): HarImport {
   let lastTime = 0
   log.entries.forEach((raw: unknown, index: number) => {
     const result = importEntry(raw, note, lastTime)
-    if (typeof result === 'string') { skipped.push({ entry: index, reason: result }); return }
+    if (typeof result === 'string') {
+      skipped.push({ entry: index, reason: result })
+      return
+    }
     lastTime = result.startedAt
     imported.push({ at: index, x: result })
   })
@@ -61,21 +66,28 @@ export function fromHar(input: string | Uint8Array): HarImport {
 function importEntry(raw: unknown, note: (what: string) => void, previousStart: number): RecordedExchange | string {
   if (!raw || typeof raw !== 'object') return 'the entry is not an object'
   const e = raw as Json
-  const req = e.request as Json | undefined, res = e.response as Json | undefined
+  const req = e.request as Json | undefined,
+    res = e.response as Json | undefined
   if (!req || typeof req !== 'object') return 'the entry has no request'
   if (!res || typeof res !== 'object') return 'the entry has no response'
   const url = typeof req.url === 'string' ? req.url.replace(/#.*$/, '') : ''
   const where = splitUrl(url)
-  if (!where || (where.scheme !== 'http' && where.scheme !== 'https')) return `the URL ${JSON.stringify(url.slice(0, 80))} is not an absolute http(s) URL`
+  if (!where || (where.scheme !== 'http' && where.scheme !== 'https'))
+    return `the URL ${JSON.stringify(url.slice(0, 80))} is not an absolute http(s) URL`
   const method = typeof req.method === 'string' ? req.method.trim() : ''
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method)) return `the method ${JSON.stringify(method)} is not an HTTP method`
   const status = Number(res.status)
   if (!Number.isInteger(status) || status < 100 || status > 999) {
-    return status === 0 ? 'there was no response (status 0: the request failed or was blocked)' : `the status ${JSON.stringify(res.status)} is not an HTTP status`
+    return status === 0
+      ? 'there was no response (status 0: the request failed or was blocked)'
+      : `the status ${JSON.stringify(res.status)} is not an HTTP status`
   }
 
   let startedAt = Date.parse(String(e.startedDateTime))
-  if (Number.isNaN(startedAt)) { note('unreadable startedDateTime: used the previous entry\'s time'); startedAt = previousStart }
+  if (Number.isNaN(startedAt)) {
+    note("unreadable startedDateTime: used the previous entry's time")
+    startedAt = previousStart
+  }
 
   const requestHeaders = readHeaders(req.headers, note)
   if (header({ headers: requestHeaders.headers }, 'host') === undefined) {
@@ -87,8 +99,10 @@ function importEntry(raw: unknown, note: (what: string) => void, previousStart: 
   if (requestBody.byteLength === 0 && Number(req.bodySize) > 0) note('request body missing: imported as empty')
   const content = (res.content ?? {}) as Json
   const responseBody: Buffer = readText(content.text, content.encoding, note)
-  const bodiless = method.toUpperCase() === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200)
-  if (content.text === undefined && !bodiless && (Number(content.size) > 0 || Number(res.bodySize) > 0)) note('response body missing: imported as empty')
+  const bodiless =
+    method.toUpperCase() === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200)
+  if (content.text === undefined && !bodiless && (Number(content.size) > 0 || Number(res.bodySize) > 0))
+    note('response body missing: imported as empty')
 
   const encoding = header({ headers: responseHeaders }, 'content-encoding')?.trim().toLowerCase()
   if (encoding && encoding !== 'identity' && responseBody.byteLength > 0 && !isEncoded(responseBody, encoding)) {
@@ -98,19 +112,25 @@ function importEntry(raw: unknown, note: (what: string) => void, previousStart: 
   if (!bodiless) {
     const length = header({ headers: responseHeaders }, 'content-length')
     if (length !== undefined && Number(length) !== responseBody.byteLength) {
-      responseHeaders = responseHeaders.map(([n, v]) => (n.toLowerCase() === 'content-length' ? [n, String(responseBody.byteLength)] : [n, v]))
-      note('Content-Length did not match the body: set to the body\'s length')
+      responseHeaders = responseHeaders.map(([n, v]) =>
+        n.toLowerCase() === 'content-length' ? [n, String(responseBody.byteLength)] : [n, v],
+      )
+      note("Content-Length did not match the body: set to the body's length")
     }
   }
   const reqLength = header({ headers: requestHeaders.headers }, 'content-length')
   let reqHeaders: Header[] = requestHeaders.headers
   if (reqLength !== undefined && Number(reqLength) !== requestBody.byteLength) {
-    reqHeaders = reqHeaders.map(([n, v]) => (n.toLowerCase() === 'content-length' ? [n, String(requestBody.byteLength)] : [n, v]))
-    note('request Content-Length did not match the body: set to the body\'s length')
+    reqHeaders = reqHeaders.map(([n, v]) =>
+      n.toLowerCase() === 'content-length' ? [n, String(requestBody.byteLength)] : [n, v],
+    )
+    note("request Content-Length did not match the body: set to the body's length")
   }
 
   const timings = (e.timings ?? {}) as Json
-  const parts = ['blocked', 'dns', 'connect', 'send', 'wait', 'receive'].map((k) => Number(timings[k])).filter((t) => Number.isFinite(t) && t >= 0)
+  const parts = ['blocked', 'dns', 'connect', 'send', 'wait', 'receive']
+    .map((k) => Number(timings[k]))
+    .filter((t) => Number.isFinite(t) && t >= 0)
   const time = Number(e.time)
   const durationMs = Number.isFinite(time) && time >= 0 ? time : parts.reduce((a, b) => a + b, 0)
   const wait = Number(timings.wait)
@@ -119,13 +139,22 @@ function importEntry(raw: unknown, note: (what: string) => void, previousStart: 
   const truncated = byteCounts(ours.truncated, false) as RecordedExchange['truncated']
   const incomplete = byteCounts(ours.incomplete, true)
   const made = ours.generated as { cause?: unknown; message?: unknown } | undefined
-  const generated = made && typeof made.cause === 'string' && typeof made.message === 'string' ? { cause: made.cause, message: made.message } : undefined
+  const generated =
+    made && typeof made.cause === 'string' && typeof made.message === 'string'
+      ? { cause: made.cause, message: made.message }
+      : undefined
   return {
     startedAt,
     durationMs,
     ...(Number.isFinite(wait) && wait >= 0 ? { waitMs: wait } : {}),
     request: { method, url, version: version(req.httpVersion), headers: reqHeaders, body: requestBody },
-    response: { status, reason: typeof res.statusText === 'string' ? res.statusText : '', version: version(res.httpVersion), headers: responseHeaders, body: responseBody },
+    response: {
+      status,
+      reason: typeof res.statusText === 'string' ? res.statusText : '',
+      version: version(res.httpVersion),
+      headers: responseHeaders,
+      body: responseBody,
+    },
     ...(truncated ? { truncated } : {}),
     ...(incomplete ? { incomplete } : {}),
     ...(generated ? { generated } : {}),
@@ -138,17 +167,32 @@ function importEntry(raw: unknown, note: (what: string) => void, previousStart: 
 function readHeaders(raw: unknown, note: (what: string) => void): { headers: Header[]; authority?: string } {
   const headers: Header[] = []
   let authority: string | undefined
-  let pseudo = false, hop = false, bad = false
+  let pseudo = false,
+    hop = false,
+    bad = false
   for (const h of Array.isArray(raw) ? raw : []) {
-    const [name, value] = Array.isArray(h) ? [h[0], h[1]] : h && typeof h === 'object' ? [(h as Json).name, (h as Json).value] : [undefined, undefined]
-    if (typeof name !== 'string' || name === '' || (typeof value !== 'string' && typeof value !== 'number')) { bad = true; continue }
+    const [name, value] = Array.isArray(h)
+      ? [h[0], h[1]]
+      : h && typeof h === 'object'
+        ? [(h as Json).name, (h as Json).value]
+        : [undefined, undefined]
+    if (typeof name !== 'string' || name === '' || (typeof value !== 'string' && typeof value !== 'number')) {
+      bad = true
+      continue
+    }
     if (name.startsWith(':')) {
       pseudo = true
       if (name === ':authority') authority = String(value)
       continue
     }
-    if (HOP_BY_HOP_HEADERS.has(name.toLowerCase())) { hop = true; continue }
-    if (/[\r\n]/.test(String(value))) { bad = true; continue }
+    if (HOP_BY_HOP_HEADERS.has(name.toLowerCase())) {
+      hop = true
+      continue
+    }
+    if (/[\r\n]/.test(String(value))) {
+      bad = true
+      continue
+    }
     headers.push([name, String(value)])
   }
   if (pseudo) note('HTTP/2 pseudo-headers (:authority, :method, :path, :scheme, :status) dropped')
@@ -163,7 +207,11 @@ function readPostData(raw: unknown, note: (what: string) => void): Buffer {
   if (typeof p.text === 'string') return readText(p.text, p.encoding ?? p._encoding, note)
   if (Array.isArray(p.params)) {
     note('request body rebuilt from postData.params as a URL-encoded form')
-    return Buffer.from(p.params.map((x: Json) => `${encodeURIComponent(String(x?.name ?? ''))}=${encodeURIComponent(String(x?.value ?? ''))}`).join('&'))
+    return Buffer.from(
+      p.params
+        .map((x: Json) => `${encodeURIComponent(String(x?.name ?? ''))}=${encodeURIComponent(String(x?.value ?? ''))}`)
+        .join('&'),
+    )
   }
   return Buffer.alloc(0)
 }
@@ -171,7 +219,8 @@ function readPostData(raw: unknown, note: (what: string) => void): Buffer {
 function readText(text: unknown, encoding: unknown, note: (what: string) => void): Buffer {
   if (typeof text !== 'string') return Buffer.alloc(0)
   if (encoding === 'base64') return Buffer.from(text, 'base64')
-  if (encoding !== undefined && encoding !== null && encoding !== '') note(`unknown body encoding ${JSON.stringify(encoding)}: body read as UTF-8 text`)
+  if (encoding !== undefined && encoding !== null && encoding !== '')
+    note(`unknown body encoding ${JSON.stringify(encoding)}: body read as UTF-8 text`)
   return Buffer.from(text, 'utf8')
 }
 
@@ -180,8 +229,13 @@ function isEncoded(body: Buffer, encoding: string): boolean {
   try {
     if (encoding === 'gzip' || encoding === 'x-gzip') gunzipSync(body)
     else if (encoding === 'br') brotliDecompressSync(body)
-    else if (encoding === 'deflate') { try { inflateSync(body) } catch { inflateRawSync(body) } }
-    else return true
+    else if (encoding === 'deflate') {
+      try {
+        inflateSync(body)
+      } catch {
+        inflateRawSync(body)
+      }
+    } else return true
     return true
   } catch {
     return false

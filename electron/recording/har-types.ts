@@ -1,6 +1,17 @@
 /** The HAR 1.2 shapes Nanoscope writes (http://www.softwareishard.com/blog/har-12-spec/). `_` fields are ours. */
-export interface HarNameValue { name: string; value: string }
-export interface HarCookie { name: string; value: string; path?: string; domain?: string; expires?: string; httpOnly?: boolean; secure?: boolean }
+export interface HarNameValue {
+  name: string
+  value: string
+}
+export interface HarCookie {
+  name: string
+  value: string
+  path?: string
+  domain?: string
+  expires?: string
+  httpOnly?: boolean
+  secure?: boolean
+}
 
 export interface Har {
   log: {
@@ -15,17 +26,37 @@ export interface HarEntry {
   startedDateTime: string
   time: number
   request: {
-    method: string; url: string; httpVersion: string; cookies: HarCookie[]; headers: HarNameValue[]
-    queryString: HarNameValue[]; headersSize: number; bodySize: number
+    method: string
+    url: string
+    httpVersion: string
+    cookies: HarCookie[]
+    headers: HarNameValue[]
+    queryString: HarNameValue[]
+    headersSize: number
+    bodySize: number
     postData?: { mimeType: string; text: string; _encoding?: 'base64' }
   }
   response: {
-    status: number; statusText: string; httpVersion: string; cookies: HarCookie[]; headers: HarNameValue[]
+    status: number
+    statusText: string
+    httpVersion: string
+    cookies: HarCookie[]
+    headers: HarNameValue[]
     content: { size: number; mimeType: string; text?: string; encoding?: 'base64'; compression?: number }
-    redirectURL: string; headersSize: number; bodySize: number
+    redirectURL: string
+    headersSize: number
+    bodySize: number
   }
   cache: Record<string, never>
-  timings: { send: number; wait: number; receive: number; blocked?: number; dns?: number; connect?: number; ssl?: number }
+  timings: {
+    send: number
+    wait: number
+    receive: number
+    blocked?: number
+    dns?: number
+    connect?: number
+    ssl?: number
+  }
   comment?: string
   _nanoscope?: {
     tags?: string[]

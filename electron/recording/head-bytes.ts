@@ -16,7 +16,8 @@ import type { RecordedExchange } from './recorded-exchange.ts'
  * `writeHead` ran out of room: the usual record is written without measuring it first.
  */
 export function maxHeadBytes(x: RecordedExchange): number {
-  const q = x.request, s = x.response
+  const q = x.request,
+    s = x.response
   let units = q.method.length + q.url.length + q.version.length + s.reason.length + s.version.length
   for (const h of q.headers) units += h[0].length + h[1].length + 6
   for (const h of s.headers) units += h[0].length + h[1].length + 6
@@ -35,7 +36,8 @@ const FIXED_BYTES = 768
  * the buffer's end are dropped, as typed arrays do.
  */
 export function writeHead(x: RecordedExchange, out: Buffer, at: number, end: number): number {
-  const q = x.request, s = x.response
+  const q = x.request,
+    s = x.response
   at = numField(out, at, START, x.startedAt)
   at = numField(out, at, DURATION, x.durationMs)
   if (x.waitMs !== undefined) at = numField(out, at, WAIT, x.waitMs)
@@ -50,14 +52,21 @@ export function writeHead(x: RecordedExchange, out: Buffer, at: number, end: num
   if (t) {
     at = put(out, at, TRUNCATED)
     if (t.request !== undefined) at = numField(out, at, TRUNCATED_REQUEST, t.request)
-    if (t.response !== undefined) at = numField(out, at, t.request !== undefined ? COMMA_TRUNCATED_RESPONSE : TRUNCATED_RESPONSE, t.response)
+    if (t.response !== undefined)
+      at = numField(out, at, t.request !== undefined ? COMMA_TRUNCATED_RESPONSE : TRUNCATED_RESPONSE, t.response)
     out[at++] = CLOSE_BRACE
   }
   const cut = x.incomplete
   if (cut) {
     at = put(out, at, INCOMPLETE)
     if (cut.request !== undefined) at = nullableField(out, at, TRUNCATED_REQUEST, cut.request)
-    if (cut.response !== undefined) at = nullableField(out, at, cut.request !== undefined ? COMMA_TRUNCATED_RESPONSE : TRUNCATED_RESPONSE, cut.response)
+    if (cut.response !== undefined)
+      at = nullableField(
+        out,
+        at,
+        cut.request !== undefined ? COMMA_TRUNCATED_RESPONSE : TRUNCATED_RESPONSE,
+        cut.response,
+      )
     out[at++] = CLOSE_BRACE
   }
   const made = x.generated
@@ -122,7 +131,14 @@ function put(out: Buffer, at: number, bytes: Uint8Array): number {
   return at + bytes.length
 }
 
-const QUOTE = 0x22, COMMA = 0x2c, BACKSLASH = 0x5c, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d, CLOSE_BRACE = 0x7d, ZERO = 0x30, DOT = 0x2e
+const QUOTE = 0x22,
+  COMMA = 0x2c,
+  BACKSLASH = 0x5c,
+  OPEN_BRACKET = 0x5b,
+  CLOSE_BRACKET = 0x5d,
+  CLOSE_BRACE = 0x7d,
+  ZERO = 0x30,
+  DOT = 0x2e
 
 /** A key (with the punctuation before it) and a string value. */
 function strField(out: Buffer, at: number, key: Uint8Array, value: string): number {
@@ -227,7 +243,13 @@ export function writeDigits(out: Uint8Array, at: number, v: number): number {
   // Nine digits at a time in 32-bit arithmetic (a double's % is a slow library call). Every step here is exact.
   let high = Math.floor(v / BILLION)
   let low = v - high * BILLION
-  if (low < 0) { high--; low += BILLION } else if (low >= BILLION) { high++; low -= BILLION }
+  if (low < 0) {
+    high--
+    low += BILLION
+  } else if (low >= BILLION) {
+    high++
+    low -= BILLION
+  }
   at = writeDigits(out, at, high)
   for (let k = at + 8; k >= at; k--) {
     const q = (low / 10) | 0

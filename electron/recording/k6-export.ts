@@ -35,7 +35,9 @@ export async function toK6(records: readonly RecordedExchange[], options: K6Expo
     }
     return {
       request: {
-        method: step.method, url: step.url, headers: joinedHeaders(step.headers).map(([name, value]) => ({ name, value })),
+        method: step.method,
+        url: step.url,
+        headers: joinedHeaders(step.headers).map(([name, value]) => ({ name, value })),
         ...(step.body.byteLength > 0 ? { postData: { mimeType: header(step, 'content-type') ?? NO_TYPE, text } } : {}),
       },
       ...(step.pauseMs > 0 ? { sleep: [{ before: step.pauseMs }] } : {}),
@@ -44,20 +46,30 @@ export async function toK6(records: readonly RecordedExchange[], options: K6Expo
   const archive = { log: { version: '1.2', creator: { ...NANOSCOPE_CREATOR }, entries } }
   let { main } = await liHARToK6Script(archive, { addSleep: false })
   main = main.replace(new RegExp(`^\\s*['"]?content-type['"]?: ['"]${NO_TYPE}['"],?\\n`, 'gim'), '')
-  if (main.includes(NO_TYPE)) throw new Error('har-to-k6 wrote a content type this exporter cannot take out again; this session cannot be exported for k6')
+  if (main.includes(NO_TYPE))
+    throw new Error(
+      'har-to-k6 wrote a content type this exporter cannot take out again; this session cannot be exported for k6',
+    )
   if (files.length > 0) {
     const opens: string[] = []
     for (const file of files) {
       const n = /(\d+)\.bin$/.exec(file.path)![1]!
       const quoted = new RegExp(`(['"\`])${PLACEHOLDER}${n}\\1`, 'g')
-      if (!quoted.test(main)) throw new Error(`har-to-k6 did not keep the body of request ${n} as a string; this session cannot be exported for k6`)
+      if (!quoted.test(main))
+        throw new Error(
+          `har-to-k6 did not keep the body of request ${n} as a string; this session cannot be exported for k6`,
+        )
       main = main.replace(quoted, `nanoscopeBody${n}`)
       opens.push(`const nanoscopeBody${n} = open(${JSON.stringify(`./${file.path}`)}, 'b')`)
     }
-    main = afterImports(main, ['', '// Bodies that are not text, read from files beside the script (k6 init context).', ...opens].join('\n'))
+    main = afterImports(
+      main,
+      ['', '// Bodies that are not text, read from files beside the script (k6 init context).', ...opens].join('\n'),
+    )
   }
   const name = options.name ?? 'session'
-  const head = `// k6 script written by "nanoscope export k6" (with har-to-k6) from the Nanoscope session ${JSON.stringify(name)}:\n` +
+  const head =
+    `// k6 script written by "nanoscope export k6" (with har-to-k6) from the Nanoscope session ${JSON.stringify(name)}:\n` +
     `// ${steps.length} recorded requests in order, ${options.speed === Infinity ? 'back to back' : 'with the recorded pauses'}. Run it: k6 run THIS_FILE\n`
   return { script: head + main.replace(/\n*$/, '\n'), files, requests: steps.length }
 }
@@ -66,7 +78,9 @@ export async function toK6(records: readonly RecordedExchange[], options: K6Expo
 function afterImports(script: string, code: string): string {
   const lines = script.split('\n')
   let last = -1
-  lines.forEach((line, i) => { if (/^import\s/.test(line)) last = i })
+  lines.forEach((line, i) => {
+    if (/^import\s/.test(line)) last = i
+  })
   lines.splice(last + 1, 0, code)
   return lines.join('\n')
 }

@@ -46,10 +46,16 @@ export function loadSteps(records: readonly RecordedExchange[], options: LoadExp
     const idle = previousEnd === undefined ? 0 : Math.max(0, x.startedAt - previousEnd)
     previousEnd = x.startedAt + Math.max(0, x.durationMs)
     const named = connectionNamed(x.request.headers)
-    const headers = x.request.headers.filter(([name]) => !DROPPED.has(name.toLowerCase()) && !named.has(name.toLowerCase()))
+    const headers = x.request.headers.filter(
+      ([name]) => !DROPPED.has(name.toLowerCase()) && !named.has(name.toLowerCase()),
+    )
     const text = textOf(x.request.body)
     return {
-      index, method: x.request.method, url: rebase(x.request.url).replace(/#.*$/, ''), headers, body: x.request.body,
+      index,
+      method: x.request.method,
+      url: rebase(x.request.url).replace(/#.*$/, ''),
+      headers,
+      body: x.request.body,
       ...(text !== undefined ? { text } : {}),
       pauseMs: speed === Infinity ? 0 : Math.round(idle / speed),
       ...(x.truncated?.request !== undefined ? { truncatedFrom: x.truncated.request } : {}),
@@ -61,7 +67,8 @@ export function loadSteps(records: readonly RecordedExchange[], options: LoadExp
 function connectionNamed(headers: Headers): Set<string> {
   const names = new Set<string>()
   for (const [name, value] of headers) {
-    if (name.toLowerCase() === 'connection') for (const t of value.split(',')) if (t.trim()) names.add(t.trim().toLowerCase())
+    if (name.toLowerCase() === 'connection')
+      for (const t of value.split(',')) if (t.trim()) names.add(t.trim().toLowerCase())
   }
   return names
 }
@@ -71,7 +78,8 @@ export function textOf(bytes: Uint8Array): string | undefined {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const text = b.toString('utf8')
   // eslint-disable-next-line no-control-regex
-  if (Buffer.byteLength(text) !== b.byteLength || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/.test(text)) return undefined
+  if (Buffer.byteLength(text) !== b.byteLength || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/.test(text))
+    return undefined
   return text
 }
 

@@ -61,7 +61,12 @@ export class LogAppender {
   }
 
   /** `fd` is open for appending; `length` is its size, where a failed write is cut back to. */
-  constructor(private readonly fd: number, private length: number, count: number, options: LogAppenderOptions = {}) {
+  constructor(
+    private readonly fd: number,
+    private length: number,
+    count: number,
+    options: LogAppenderOptions = {},
+  ) {
     this.count = count
     this.slabBytes = options.slabBytes ?? 256 * 1024
     this.referenceBytes = options.referenceBytes ?? 64 * 1024
@@ -78,14 +83,19 @@ export class LogAppender {
    * (having queued nothing) for a record that cannot be encoded.
    */
   add(x: RecordedExchange, settled?: Settled): void {
-    const req = x.request.body, res = x.response.body
+    const req = x.request.body,
+      res = x.response.body
     // Checked before anything is written: a record half-encoded would corrupt the log.
-    if (!(req instanceof Uint8Array) || !(res instanceof Uint8Array)) throw new TypeError('a recorded exchange needs both bodies as bytes (Uint8Array)')
-    const q = req.byteLength, s = res.byteLength
-    const copyReq = q < this.referenceBytes, copyRes = s < this.referenceBytes
+    if (!(req instanceof Uint8Array) || !(res instanceof Uint8Array))
+      throw new TypeError('a recorded exchange needs both bodies as bytes (Uint8Array)')
+    const q = req.byteLength,
+      s = res.byteLength
+    const copyReq = q < this.referenceBytes,
+      copyRes = s < this.referenceBytes
     // After the JSON: its newline, the bodies copied in and the record's newline.
     const tail = 1 + (copyReq ? q : 0) + (copyRes ? s : 0) + 1
-    if (this.slab.byteLength - this.used < MAX_FRAME_LINE + USUAL_HEAD_BYTES + tail) this.freshSlab(MAX_FRAME_LINE + USUAL_HEAD_BYTES + tail)
+    if (this.slab.byteLength - this.used < MAX_FRAME_LINE + USUAL_HEAD_BYTES + tail)
+      this.freshSlab(MAX_FRAME_LINE + USUAL_HEAD_BYTES + tail)
     // The frame line comes first and says the JSON's length, known once it is written: the JSON goes where the line
     // would end if it were as long as the last record's, and moves in the rare case its length has other digits.
     let start = this.used
@@ -123,10 +133,24 @@ export class LogAppender {
       slab[at++] = NL
       // A large body is referenced as a part of the write, not copied.
       let bodiesAt = at
-      if (copyReq) { slab.set(req, at); at += q }
-      else { crc = this.crcOfSlab(crc, bodiesAt, at); this.reference(at, req); crc = crc32(req, crc); bodiesAt = at }
-      if (copyRes) { slab.set(res, at); at += s }
-      else { crc = this.crcOfSlab(crc, bodiesAt, at); this.reference(at, res); crc = crc32(res, crc); bodiesAt = at }
+      if (copyReq) {
+        slab.set(req, at)
+        at += q
+      } else {
+        crc = this.crcOfSlab(crc, bodiesAt, at)
+        this.reference(at, req)
+        crc = crc32(req, crc)
+        bodiesAt = at
+      }
+      if (copyRes) {
+        slab.set(res, at)
+        at += s
+      } else {
+        crc = this.crcOfSlab(crc, bodiesAt, at)
+        this.reference(at, res)
+        crc = crc32(res, crc)
+        bodiesAt = at
+      }
       crc = this.crcOfSlab(crc, bodiesAt, at)
     }
     slab[at++] = NL
@@ -157,7 +181,8 @@ export class LogAppender {
       let done = 0
       while (done < bytes) {
         const rest = done === 0 ? parts : remainingParts(parts, done)
-        const n = rest.length === 1 ? writeSync(this.fd, rest[0]!, 0, rest[0]!.byteLength, null) : writevSync(this.fd, rest)
+        const n =
+          rest.length === 1 ? writeSync(this.fd, rest[0]!, 0, rest[0]!.byteLength, null) : writevSync(this.fd, rest)
         if (n <= 0) throw new Error('writing to the session log made no progress')
         done += n
       }
@@ -167,10 +192,18 @@ export class LogAppender {
       error = caught as Error
       this.failures += settlers.length
       this.lastError = error.message
-      try { ftruncateSync(this.fd, this.length) } catch { /* the next open reports a torn tail instead */ }
+      try {
+        ftruncateSync(this.fd, this.length)
+      } catch {
+        /* the next open reports a torn tail instead */
+      }
     }
     for (const settled of settlers) {
-      try { settled?.(error) } catch { /* a listener's failure is its own; the log carries on */ }
+      try {
+        settled?.(error)
+      } catch {
+        /* a listener's failure is its own; the log carries on */
+      }
     }
   }
 

@@ -43,19 +43,34 @@ export function splitUrl(url: string): { scheme: string; host: string; path: str
 /** Query pairs, decoded (`+` is a space), sorted by name then value so order does not matter. */
 export function parseQuery(query: string, ignore: ReadonlySet<string> = new Set()): Array<[string, string]> {
   if (query === '') return []
-  return query.split('&').filter((p) => p !== '').map((p) => {
-    const eq = p.indexOf('=')
-    return [decode(eq < 0 ? p : p.slice(0, eq)), decode(eq < 0 ? '' : p.slice(eq + 1))] as [string, string]
-  }).filter(([n]) => !ignore.has(n)).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
+  return query
+    .split('&')
+    .filter((p) => p !== '')
+    .map((p) => {
+      const eq = p.indexOf('=')
+      return [decode(eq < 0 ? p : p.slice(0, eq)), decode(eq < 0 ? '' : p.slice(eq + 1))] as [string, string]
+    })
+    .filter(([n]) => !ignore.has(n))
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
 }
 
 function decode(s: string): string {
-  try { return decodeURIComponent(s.replace(/\+/g, ' ')) } catch { return s }
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '))
+  } catch {
+    return s
+  }
 }
 
 /** The lookup key; `anyScheme` leaves the scheme out (the host keeps its port, default ports dropped). */
 export function matchKey(shape: RequestShape, options: MatchOptions, anyScheme = false): string {
-  const parts: unknown[] = [shape.method.toUpperCase(), anyScheme ? '*' : shape.scheme, shape.host, shape.path, shape.query]
+  const parts: unknown[] = [
+    shape.method.toUpperCase(),
+    anyScheme ? '*' : shape.scheme,
+    shape.host,
+    shape.path,
+    shape.query,
+  ]
   if (options.matchBody) parts.push(createHash('sha256').update(shape.body).digest('base64'))
   for (const name of options.matchHeaders ?? []) parts.push(headerValues({ headers: shape.headers }, name))
   return JSON.stringify(parts)
@@ -65,9 +80,15 @@ export function matchKey(shape: RequestShape, options: MatchOptions, anyScheme =
  * What differs between a request and a recorded one, in words, in the order matching checks them. The scheme
  * is not among them: it never stops a match.
  */
-export function differences(request: RequestShape, recorded: RequestShape, options: MatchOptions, compareHost: boolean): string[] {
+export function differences(
+  request: RequestShape,
+  recorded: RequestShape,
+  options: MatchOptions,
+  compareHost: boolean,
+): string[] {
   const found: string[] = []
-  if (request.method.toUpperCase() !== recorded.method.toUpperCase()) found.push(`method ${request.method} is not ${recorded.method}`)
+  if (request.method.toUpperCase() !== recorded.method.toUpperCase())
+    found.push(`method ${request.method} is not ${recorded.method}`)
   if (compareHost && request.host !== recorded.host) found.push(`host ${request.host} is not ${recorded.host}`)
   if (request.path !== recorded.path) found.push(`path ${request.path} is not ${recorded.path}`)
   found.push(...queryDifferences(request.query, recorded.query))
@@ -75,8 +96,10 @@ export function differences(request: RequestShape, recorded: RequestShape, optio
     found.push(`body differs (${request.body.byteLength} bytes, recorded ${recorded.body.byteLength})`)
   }
   for (const name of options.matchHeaders ?? []) {
-    const a = headerValues({ headers: request.headers }, name), b = headerValues({ headers: recorded.headers }, name)
-    if (JSON.stringify(a) !== JSON.stringify(b)) found.push(`header ${name} is ${JSON.stringify(a)}, recorded ${JSON.stringify(b)}`)
+    const a = headerValues({ headers: request.headers }, name),
+      b = headerValues({ headers: recorded.headers }, name)
+    if (JSON.stringify(a) !== JSON.stringify(b))
+      found.push(`header ${name} is ${JSON.stringify(a)}, recorded ${JSON.stringify(b)}`)
   }
   return found
 }
@@ -103,9 +126,14 @@ export function compareNearness(a: readonly number[], b: readonly number[]): num
   return 0
 }
 
-function queryDifferences(a: ReadonlyArray<readonly [string, string]>, b: ReadonlyArray<readonly [string, string]>): string[] {
-  const left = a.map(([n, v]) => `${n}=${v}`), right = b.map(([n, v]) => `${n}=${v}`)
-  const extra = multisetMinus(left, right), missing = multisetMinus(right, left)
+function queryDifferences(
+  a: ReadonlyArray<readonly [string, string]>,
+  b: ReadonlyArray<readonly [string, string]>,
+): string[] {
+  const left = a.map(([n, v]) => `${n}=${v}`),
+    right = b.map(([n, v]) => `${n}=${v}`)
+  const extra = multisetMinus(left, right),
+    missing = multisetMinus(right, left)
   return [...extra.map((p) => `query has ${p}, not recorded`), ...missing.map((p) => `query lacks recorded ${p}`)]
 }
 

@@ -18,7 +18,11 @@ export const MAX_FRAME_LINE = 96
 
 /** A session that cannot be read: names the file and the byte offset where the problem is. */
 export class SessionError extends Error {
-  constructor(readonly file: string, readonly offset: number, readonly problem: string) {
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    readonly problem: string,
+  ) {
     super(`${file} at byte ${offset}: ${problem}`)
     this.name = 'SessionError'
   }
@@ -48,7 +52,8 @@ interface RecordHead {
 
 /** One record as bytes (frame line, header JSON, bodies), for writers that write records one at a time. */
 export function encodeRecord(x: RecordedExchange): Buffer {
-  const req = x.request.body, res = x.response.body
+  const req = x.request.body,
+    res = x.response.body
   const head = Buffer.allocUnsafe(maxHeadBytes(x))
   const j = writeHead(x, head, 0, head.byteLength)
   const lineLength = frameLineBytes(j, req.byteLength, res.byteLength)
@@ -68,11 +73,28 @@ export const NL = 0x0a
 
 /** Bytes of the frame line `NSR1 <J> <Q> <S> <crc32-hex>\n` for these lengths. */
 export function frameLineBytes(jsonLength: number, requestLength: number, responseLength: number): number {
-  return MAGIC_BYTES.length + 1 + digitCount(jsonLength) + 1 + digitCount(requestLength) + 1 + digitCount(responseLength) + 1 + 9
+  return (
+    MAGIC_BYTES.length +
+    1 +
+    digitCount(jsonLength) +
+    1 +
+    digitCount(requestLength) +
+    1 +
+    digitCount(responseLength) +
+    1 +
+    9
+  )
 }
 
 /** Writes the frame line at `at` (`frameLineBytes` long, up to 2^53 per length); returns where it ends. */
-export function writeFrameLine(out: Uint8Array, at: number, jsonLength: number, requestLength: number, responseLength: number, crc: number): number {
+export function writeFrameLine(
+  out: Uint8Array,
+  at: number,
+  jsonLength: number,
+  requestLength: number,
+  responseLength: number,
+  crc: number,
+): number {
   out.set(MAGIC_BYTES, at)
   at += MAGIC_BYTES.length
   out[at++] = SPACE
@@ -83,7 +105,10 @@ export function writeFrameLine(out: Uint8Array, at: number, jsonLength: number, 
   at = writeDigits(out, at, responseLength)
   out[at++] = SPACE
   let v = crc >>> 0
-  for (let i = 7; i >= 0; i--) { out[at + i] = HEX[v & 15]!; v >>>= 4 }
+  for (let i = 7; i >= 0; i--) {
+    out[at + i] = HEX[v & 15]!
+    v >>>= 4
+  }
   out[at + 8] = NL
   return at + 9
 }
@@ -119,18 +144,29 @@ const FRAME = /^NSR1 (\d{1,16}) (\d{1,16}) (\d{1,16}) ([0-9a-f]{8})$/
 export function parseFrame(bytes: Uint8Array): Frame | 'short' | string {
   const limit = Math.min(bytes.byteLength, MAX_FRAME_LINE)
   let end = -1
-  for (let i = 0; i < limit; i++) if (bytes[i] === 0x0a) { end = i; break }
+  for (let i = 0; i < limit; i++)
+    if (bytes[i] === 0x0a) {
+      end = i
+      break
+    }
   if (end < 0) {
     if (bytes.byteLength < MAX_FRAME_LINE && isFramePrefix(bytes)) return 'short'
     return `expected a record frame line "${RECORD_MAGIC} <json-length> <request-length> <response-length> <crc32>"`
   }
   const line = Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('latin1')
   const m = FRAME.exec(line)
-  if (!m) return `expected a record frame line "${RECORD_MAGIC} <json-length> <request-length> <response-length> <crc32>", found ${JSON.stringify(line.slice(0, 40))}`
-  const jsonLength = Number(m[1]), requestLength = Number(m[2]), responseLength = Number(m[3])
+  if (!m)
+    return `expected a record frame line "${RECORD_MAGIC} <json-length> <request-length> <response-length> <crc32>", found ${JSON.stringify(line.slice(0, 40))}`
+  const jsonLength = Number(m[1]),
+    requestLength = Number(m[2]),
+    responseLength = Number(m[3])
   const lineLength = end + 1
   return {
-    jsonLength, requestLength, responseLength, crc: parseInt(m[4]!, 16), lineLength,
+    jsonLength,
+    requestLength,
+    responseLength,
+    crc: parseInt(m[4]!, 16),
+    lineLength,
     recordLength: lineLength + jsonLength + 1 + requestLength + responseLength + 1,
   }
 }
@@ -138,7 +174,9 @@ export function parseFrame(bytes: Uint8Array): Frame | 'short' | string {
 function isFramePrefix(bytes: Uint8Array): boolean {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
   const magic = `${RECORD_MAGIC} `
-  return text.length <= magic.length ? magic.startsWith(text) : text.startsWith(magic) && /^[0-9a-f ]*$/.test(text.slice(magic.length))
+  return text.length <= magic.length
+    ? magic.startsWith(text)
+    : text.startsWith(magic) && /^[0-9a-f ]*$/.test(text.slice(magic.length))
 }
 
 /**
@@ -146,7 +184,10 @@ function isFramePrefix(bytes: Uint8Array): boolean {
  * cut short), false when they are intact but say something this reader does not accept (not JSON, not version 1,
  * malformed fields), which is never a torn write.
  */
-export interface RecordProblem { readonly problem: string; readonly torn: boolean }
+export interface RecordProblem {
+  readonly problem: string
+  readonly torn: boolean
+}
 
 /** Decodes one whole record (frame line included), checking its layout, CRC and header. */
 export function decodeRecord(record: Uint8Array, frame: Frame): RecordedExchange | RecordProblem {
@@ -156,12 +197,17 @@ export function decodeRecord(record: Uint8Array, frame: Frame): RecordedExchange
   const reqStart = jsonEnd + 1
   const resStart = reqStart + frame.requestLength
   const resEnd = resStart + frame.responseLength
-  if (buf[jsonEnd] !== 0x0a || buf[resEnd] !== 0x0a) return { problem: 'record is not terminated where its frame line says (wrong lengths)', torn: true }
+  if (buf[jsonEnd] !== 0x0a || buf[resEnd] !== 0x0a)
+    return { problem: 'record is not terminated where its frame line says (wrong lengths)', torn: true }
   const json = buf.subarray(jsonStart, jsonEnd)
   const req = buf.subarray(reqStart, resStart)
   const res = buf.subarray(resStart, resEnd)
   const crc = checksum(json, req, res)
-  if (crc !== frame.crc) return { problem: `checksum mismatch (frame says ${frame.crc.toString(16).padStart(8, '0')}, bytes give ${crc.toString(16).padStart(8, '0')})`, torn: true }
+  if (crc !== frame.crc)
+    return {
+      problem: `checksum mismatch (frame says ${frame.crc.toString(16).padStart(8, '0')}, bytes give ${crc.toString(16).padStart(8, '0')})`,
+      torn: true,
+    }
   let head: RecordHead
   try {
     head = JSON.parse(json.toString('utf8')) as RecordHead
@@ -186,17 +232,38 @@ export function decodeRecord(record: Uint8Array, frame: Frame): RecordedExchange
 
 function checkHead(h: RecordHead): string | undefined {
   if (typeof h !== 'object' || h === null || h.v !== 1) return 'record header has no "v": 1 (a newer or foreign format)'
-  if (typeof h.startedAt !== 'number' || typeof h.durationMs !== 'number') return 'record header lacks startedAt or durationMs'
+  if (typeof h.startedAt !== 'number' || typeof h.durationMs !== 'number')
+    return 'record header lacks startedAt or durationMs'
   if (h.waitMs !== undefined && typeof h.waitMs !== 'number') return 'record header has a malformed "waitMs"'
-  const q = h.request, s = h.response
-  if (!q || typeof q.method !== 'string' || typeof q.url !== 'string' || typeof q.version !== 'string' || !isHeaders(q.headers)) return 'record header has a malformed request'
-  if (!s || typeof s.status !== 'number' || typeof s.reason !== 'string' || typeof s.version !== 'string' || !isHeaders(s.headers)) return 'record header has a malformed response'
-  if (h.tags !== undefined && !(Array.isArray(h.tags) && h.tags.every((t) => typeof t === 'string'))) return 'record header has malformed "tags"'
+  const q = h.request,
+    s = h.response
+  if (
+    !q ||
+    typeof q.method !== 'string' ||
+    typeof q.url !== 'string' ||
+    typeof q.version !== 'string' ||
+    !isHeaders(q.headers)
+  )
+    return 'record header has a malformed request'
+  if (
+    !s ||
+    typeof s.status !== 'number' ||
+    typeof s.reason !== 'string' ||
+    typeof s.version !== 'string' ||
+    !isHeaders(s.headers)
+  )
+    return 'record header has a malformed response'
+  if (h.tags !== undefined && !(Array.isArray(h.tags) && h.tags.every((t) => typeof t === 'string')))
+    return 'record header has malformed "tags"'
   if (h.note !== undefined && typeof h.note !== 'string') return 'record header has a malformed "note"'
   if (!lengthsOrNull(h.truncated, false)) return 'record header has a malformed "truncated"'
   if (!lengthsOrNull(h.incomplete, true)) return 'record header has a malformed "incomplete"'
   const g = h.generated
-  if (g !== undefined && (typeof g !== 'object' || g === null || typeof g.cause !== 'string' || typeof g.message !== 'string')) return 'record header has a malformed "generated"'
+  if (
+    g !== undefined &&
+    (typeof g !== 'object' || g === null || typeof g.cause !== 'string' || typeof g.message !== 'string')
+  )
+    return 'record header has a malformed "generated"'
   return undefined
 }
 
@@ -219,7 +286,10 @@ function frozenPairs(headers: Array<[string, string]>): Headers {
 }
 
 function isHeaders(h: unknown): boolean {
-  return Array.isArray(h) && h.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string')
+  return (
+    Array.isArray(h) &&
+    h.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string')
+  )
 }
 
 export interface DecodedLog {
@@ -243,12 +313,19 @@ export function decodeLog(bytes: Uint8Array, file: string): DecodedLog {
     if (frame === 'short') return tornAt(records, file, offset, rest.byteLength, 'the frame line is incomplete')
     if (typeof frame === 'string') throw new SessionError(file, offset, frame)
     if (frame.recordLength > rest.byteLength) {
-      return tornAt(records, file, offset, rest.byteLength, `the record needs ${frame.recordLength} bytes but the file ends after ${rest.byteLength}`)
+      return tornAt(
+        records,
+        file,
+        offset,
+        rest.byteLength,
+        `the record needs ${frame.recordLength} bytes but the file ends after ${rest.byteLength}`,
+      )
     }
     const decoded = decodeRecord(rest.subarray(0, frame.recordLength), frame)
     if ('problem' in decoded) {
       // Only a write cut short is a torn tail; an intact record this reader cannot accept is damage wherever it is.
-      if (decoded.torn && frame.recordLength === rest.byteLength) return tornAt(records, file, offset, rest.byteLength, decoded.problem)
+      if (decoded.torn && frame.recordLength === rest.byteLength)
+        return tornAt(records, file, offset, rest.byteLength, decoded.problem)
       throw new SessionError(file, offset, decoded.problem)
     }
     records.push(decoded)

@@ -38,24 +38,38 @@ export function recordTo(writer: ExchangeWriter, options: RecordToOptions = {}):
     skip: options.onSkip ?? noop,
     settled: noop,
   }
-  recorder.settled = (error) => { if (error) recorder.skip(`recording failed: ${error.message}`) }
-  return describe(writer.description ?? 'records each exchange', (next) => async function recordExchange(req) {
-    const { clock } = recorder
-    const startedAt = clock.now()
-    const start = clock.monotonic()
-    // A bytes body (every GET, as the server gives it) is recorded as it is; a stream is teed as it goes by.
-    const requestTee = req.body.kind === 'bytes' ? undefined : teeBody(req.body, recorder.cap)
-    const res = await next(requestTee ? Object.freeze({ ...req, body: requestTee.body }) : req)
-    if (res.tunnel || isConnect(req.method)) {
-      recorder.skip(`${req.method} ${req.target}: tunnels are not recorded`)
-      return res
-    }
-    const recording = new ExchangeRecording(recorder, req, requestTee, res, startedAt, start, clock.monotonic() - start)
-    // The server always sends or destroys a response body, so it is watched as it is read: no extra stream.
-    if (res.body.kind === 'bytes') recording.ended(undefined)
-    else observeStream(res.body.stream, recording)
-    return withTagList(res, res.tags && res.tags.length > 0 ? [...res.tags, 'recorded'] : RECORDED)
-  })
+  recorder.settled = (error) => {
+    if (error) recorder.skip(`recording failed: ${error.message}`)
+  }
+  return describe(
+    writer.description ?? 'records each exchange',
+    (next) =>
+      async function recordExchange(req) {
+        const { clock } = recorder
+        const startedAt = clock.now()
+        const start = clock.monotonic()
+        // A bytes body (every GET, as the server gives it) is recorded as it is; a stream is teed as it goes by.
+        const requestTee = req.body.kind === 'bytes' ? undefined : teeBody(req.body, recorder.cap)
+        const res = await next(requestTee ? Object.freeze({ ...req, body: requestTee.body }) : req)
+        if (res.tunnel || isConnect(req.method)) {
+          recorder.skip(`${req.method} ${req.target}: tunnels are not recorded`)
+          return res
+        }
+        const recording = new ExchangeRecording(
+          recorder,
+          req,
+          requestTee,
+          res,
+          startedAt,
+          start,
+          clock.monotonic() - start,
+        )
+        // The server always sends or destroys a response body, so it is watched as it is read: no extra stream.
+        if (res.body.kind === 'bytes') recording.ended(undefined)
+        else observeStream(res.body.stream, recording)
+        return withTagList(res, res.tags && res.tags.length > 0 ? [...res.tags, 'recorded'] : RECORDED)
+      },
+  )
 }
 
 const RECORDED: readonly string[] = Object.freeze(['recorded'])
@@ -104,17 +118,23 @@ class ExchangeRecording implements StreamObserver {
       return recorder.skip(`${req.method} ${req.target}: the client went away before the response ended`)
     }
     const body = this.res.body
-    const seen: Kept = body.kind === 'bytes' ? bytesCaptured(body.bytes, recorder.cap)
-      : this.more ? { bytes: this.more.joined(), total: this.more.seen }
-      : bytesCaptured(this.first ?? EMPTY, recorder.cap)
+    const seen: Kept =
+      body.kind === 'bytes'
+        ? bytesCaptured(body.bytes, recorder.cap)
+        : this.more
+          ? { bytes: this.more.joined(), total: this.more.seen }
+          : bytesCaptured(this.first ?? EMPTY, recorder.cap)
     const missing = error ? missingBytes(body, seen.total) : 0
     const response: Kept = missing === 0 ? seen : { ...seen, missing }
     const tee = this.requestTee
-    if (!tee) return this.write(bytesCaptured((req.body as { bytes: Uint8Array }).bytes, recorder.cap), response, durationMs)
+    if (!tee)
+      return this.write(bytesCaptured((req.body as { bytes: Uint8Array }).bytes, recorder.cap), response, durationMs)
     // Usually the request body has long finished: then no grace timer is needed.
     const now = tee.current()
     if (now.state !== 'streaming') return this.requestEnded(now, response, durationMs)
-    void settleWithin(tee.captured, REQUEST_BODY_GRACE_MS, () => tee.current()).then((later) => this.requestEnded(later, response, durationMs))
+    void settleWithin(tee.captured, REQUEST_BODY_GRACE_MS, () => tee.current()).then((later) =>
+      this.requestEnded(later, response, durationMs),
+    )
   }
 
   private requestEnded(request: CapturedBody, response: Kept, durationMs: number): void {
@@ -130,20 +150,35 @@ class ExchangeRecording implements StreamObserver {
     const incomplete = request.missing !== undefined || response.missing !== undefined
     const generated = res.generated
     const recorded: RecordedExchange = {
-      startedAt: this.startedAt, durationMs: round(durationMs), waitMs: round(this.waitMs),
-      request: { method: req.method, url: absoluteUrl(req), version: req.version, headers: req.headers, body: request.bytes },
-      response: { status: res.status, reason: res.reason, version: res.version, headers: res.headers, body: response.bytes },
+      startedAt: this.startedAt,
+      durationMs: round(durationMs),
+      waitMs: round(this.waitMs),
+      request: {
+        method: req.method,
+        url: absoluteUrl(req),
+        version: req.version,
+        headers: req.headers,
+        body: request.bytes,
+      },
+      response: {
+        status: res.status,
+        reason: res.reason,
+        version: res.version,
+        headers: res.headers,
+        body: response.bytes,
+      },
     }
     // A plain literal on the common path: spreads of optional parts cost an object clone each.
-    const exchange: RecordedExchange = cut || tagged || incomplete || generated
-      ? {
-          ...recorded,
-          ...(cut ? { truncated: truncation(request, response) } : {}),
-          ...(incomplete ? { incomplete: incompletion(request, response) } : {}),
-          ...(generated ? { generated: { cause: generated.cause, message: generated.message } } : {}),
-          ...(tagged ? { tags: res.tags } : {}),
-        }
-      : recorded
+    const exchange: RecordedExchange =
+      cut || tagged || incomplete || generated
+        ? {
+            ...recorded,
+            ...(cut ? { truncated: truncation(request, response) } : {}),
+            ...(incomplete ? { incomplete: incompletion(request, response) } : {}),
+            ...(generated ? { generated: { cause: generated.cause, message: generated.message } } : {}),
+            ...(tagged ? { tags: res.tags } : {}),
+          }
+        : recorded
     const writer = recorder.writer
     try {
       if (writer.enqueue) writer.enqueue(exchange, recorder.settled)
@@ -155,7 +190,11 @@ class ExchangeRecording implements StreamObserver {
 }
 
 /** A body's kept bytes and how many went by; `missing` when it did not all arrive (null: its length was unknown). */
-interface Kept { readonly bytes: Uint8Array; readonly total: number; readonly missing?: number | null }
+interface Kept {
+  readonly bytes: Uint8Array
+  readonly total: number
+  readonly missing?: number | null
+}
 
 /** Bytes of a body that never arrived, by its declared length; null when it had none. */
 function missingBytes(body: Body, seen: number): number | null {
@@ -191,7 +230,10 @@ function settleWithin(p: Promise<CapturedBody>, ms: number, current: () => Captu
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(current()), ms)
     timer.unref()
-    void p.then((c) => { clearTimeout(timer); resolve(c) })
+    void p.then((c) => {
+      clearTimeout(timer)
+      resolve(c)
+    })
   })
 }
 

@@ -15,8 +15,17 @@ import { HOP_BY_HOP_HEADERS } from '../core/filters/hop-by-hop.ts'
  * sides have one (chunked on one side and a length on the other is a framing change, not a difference).
  */
 export const VOLATILE_HEADERS: ReadonlySet<string> = new Set([
-  'date', 'age', 'expires', 'last-modified', 'x-request-id', 'x-correlation-id', 'etag', 'server-timing', 'via',
-  'x-nanoscope-generated', ...HOP_BY_HOP_HEADERS,
+  'date',
+  'age',
+  'expires',
+  'last-modified',
+  'x-request-id',
+  'x-correlation-id',
+  'etag',
+  'server-timing',
+  'via',
+  'x-nanoscope-generated',
+  ...HOP_BY_HOP_HEADERS,
 ])
 
 export type { BodyDifference, HeaderDifference } from '../../shared/exchange.ts'
@@ -32,15 +41,17 @@ export function compareBodies(recorded: Uint8Array, replayed: Uint8Array): BodyD
 }
 
 export function compareHeaders(recorded: Headers, replayed: Headers, bodyDiffers: boolean): HeaderDifference[] {
-  const framingOnly = !bodyDiffers && (hasHeader(recorded, 'content-length') !== hasHeader(replayed, 'content-length'))
+  const framingOnly = !bodyDiffers && hasHeader(recorded, 'content-length') !== hasHeader(replayed, 'content-length')
   const skipLength = bodyDiffers || framingOnly
   // Most replies match: the compared headers are then the same pairs in the same order, seen in one pass.
   if (samePairs(recorded, replayed, skipLength)) return []
   const ignore = (name: string) => VOLATILE_HEADERS.has(name) || (skipLength && name === 'content-length')
-  const a = grouped(recorded, ignore), b = grouped(replayed, ignore)
+  const a = grouped(recorded, ignore),
+    b = grouped(replayed, ignore)
   const names = [...new Set([...a.keys(), ...b.keys()])]
   return names.flatMap((name) => {
-    const x = a.get(name) ?? [], y = b.get(name) ?? []
+    const x = a.get(name) ?? [],
+      y = b.get(name) ?? []
     const norm = name === 'set-cookie' ? (v: string[]) => v.map(withoutExpiry) : (v: string[]) => v
     return JSON.stringify(norm(x)) === JSON.stringify(norm(y)) ? [] : [{ name, recorded: x, replayed: y }]
   })
@@ -48,12 +59,14 @@ export function compareHeaders(recorded: Headers, replayed: Headers, bodyDiffers
 
 /** Whether the compared headers (not ignored) are the same names (any case) and values in the same order. */
 function samePairs(a: Headers, b: Headers, skipLength: boolean): boolean {
-  let i = 0, j = 0
+  let i = 0,
+    j = 0
   for (;;) {
     while (i < a.length && ignored(a[i]![0], skipLength)) i++
     while (j < b.length && ignored(b[j]![0], skipLength)) j++
     if (i === a.length || j === b.length) return i === a.length && j === b.length
-    const x = a[i++]!, y = b[j++]!
+    const x = a[i++]!,
+      y = b[j++]!
     if (x[1] !== y[1] || !sameName(x[0], y[0].toLowerCase())) return false
   }
 }
@@ -79,7 +92,11 @@ function grouped(headers: Headers, ignore: (name: string) => boolean): Map<strin
 
 /** A Set-Cookie value without Expires and Max-Age, which move with the clock. */
 export function withoutExpiry(cookie: string): string {
-  return cookie.split(';').map((p) => p.trim()).filter((p) => !/^(expires|max-age)\s*=/i.test(p)).join('; ')
+  return cookie
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => !/^(expires|max-age)\s*=/i.test(p))
+    .join('; ')
 }
 
 export type { LatencyStatsData as LatencyStats } from '../../shared/exchange.ts'
@@ -87,7 +104,8 @@ export type { LatencyStatsData as LatencyStats } from '../../shared/exchange.ts'
 /** Nearest-rank percentiles, in milliseconds rounded to 0.1. */
 export function latencyStats(values: readonly number[]): LatencyStats {
   const sorted = [...values].sort((a, b) => a - b)
-  const rank = (p: number) => sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!
+  const rank = (p: number) =>
+    sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!
   const r = (x: number) => Math.round(x * 10) / 10
   return { count: sorted.length, p50: r(rank(0.5)), p95: r(rank(0.95)), max: r(sorted[sorted.length - 1] ?? 0) }
 }

@@ -7,7 +7,15 @@
 import { setMaxListeners } from 'node:events'
 import type { ReplayResultData as ReplayResult, ReplayReportData as ReplayReport } from '../../shared/exchange.ts'
 import { pipeline, type HttpHandler } from '../core/http.ts'
-import { bodyBytes, bytesBody, header, replacedHeaders, type Headers, type Request, type Response } from '../core/message.ts'
+import {
+  bodyBytes,
+  bytesBody,
+  header,
+  replacedHeaders,
+  type Headers,
+  type Request,
+  type Response,
+} from '../core/message.ts'
 import { systemClock, type Clock } from '../core/clock.ts'
 import { catchAll } from '../core/filters/catch-all.ts'
 import { removeHopByHop } from '../core/filters/hop-by-hop.ts'
@@ -49,7 +57,11 @@ export interface ReplayProgress {
 }
 
 /** The report's shapes are the ones the Sessions pane receives (shared/exchange.ts). */
-export type { ReplayOutcome, ReplayResultData as ReplayResult, ReplayReportData as ReplayReport } from '../../shared/exchange.ts'
+export type {
+  ReplayOutcome,
+  ReplayResultData as ReplayResult,
+  ReplayReportData as ReplayReport,
+} from '../../shared/exchange.ts'
 
 export const DEFAULT_REPLAY_TIMEOUT_MS = 300_000
 
@@ -66,11 +78,13 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1))
   const timeoutMs = options.timeoutMs ?? DEFAULT_REPLAY_TIMEOUT_MS
   const list = records.slice(0, options.limit ?? records.length)
-  const client = options.send ? undefined : replayClient({
-    timeoutMs: Math.min(options.requestTimeoutMs ?? 30_000, timeoutMs),
-    ...(options.insecureUpstream ? { rejectUnauthorized: false } : {}),
-    ...(options.upstreamCa?.length ? { ca: [...options.upstreamCa] } : {}),
-  })
+  const client = options.send
+    ? undefined
+    : replayClient({
+        timeoutMs: Math.min(options.requestTimeoutMs ?? 30_000, timeoutMs),
+        ...(options.insecureUpstream ? { rejectUnauthorized: false } : {}),
+        ...(options.upstreamCa?.length ? { ca: [...options.upstreamCa] } : {}),
+      })
   const send = options.send ?? client!.send
   const rebase = options.target ? rebaser(options.target) : undefined
 
@@ -97,7 +111,11 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
   let active = 0
   let progressError: unknown
   let wake: (() => void) | undefined
-  const slotFreed = () => { const w = wake; wake = undefined; w?.() }
+  const slotFreed = () => {
+    const w = wake
+    wake = undefined
+    w?.()
+  }
   const settled = (result: ReplayResult) => {
     try {
       finish(result)
@@ -107,14 +125,18 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
     active--
     slotFreed()
   }
-  const slot = () => new Promise<void>((resolve) => { wake = resolve })
+  const slot = () =>
+    new Promise<void>((resolve) => {
+      wake = resolve
+    })
   stop.signal.addEventListener('abort', slotFreed, { once: true })
   try {
     for (let i = 0; i < list.length; i++) {
       const x = list[i]!
       const url = rebase ? rebase(x.request.url) : x.request.url
       while (active >= concurrency && !stop.signal.aborted) await slot()
-      if (speed !== Infinity) await sleep(start + Math.max(0, x.startedAt - first) / speed - clock.monotonic(), stop.signal)
+      if (speed !== Infinity)
+        await sleep(start + Math.max(0, x.startedAt - first) / speed - clock.monotonic(), stop.signal)
       if (stop.signal.aborted) {
         for (let j = i; j < list.length; j++) finish(notSent(j, list[j]!, rebase, reasonOf(stop.signal)))
         break
@@ -136,10 +158,25 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
       const res: Response = await send(replayRequest(x, url, rebase !== undefined, stop.signal))
       const body = await bodyBytes(res.body)
       const replayedMs = round(clock.monotonic() - t0)
-      if (res.generated) return failed(index, x, url, stop.signal.aborted ? reasonOf(stop.signal) : res.generated.message, replayedMs, res.status, res.tags ?? NO_TAGS)
+      if (res.generated)
+        return failed(
+          index,
+          x,
+          url,
+          stop.signal.aborted ? reasonOf(stop.signal) : res.generated.message,
+          replayedMs,
+          res.status,
+          res.tags ?? NO_TAGS,
+        )
       return compared(index, x, url, res, body, replayedMs)
     } catch (error) {
-      return failed(index, x, url, stop.signal.aborted ? reasonOf(stop.signal) : (error as Error).message, round(clock.monotonic() - t0))
+      return failed(
+        index,
+        x,
+        url,
+        stop.signal.aborted ? reasonOf(stop.signal) : (error as Error).message,
+        round(clock.monotonic() - t0),
+      )
     }
   }
 
@@ -154,7 +191,9 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
     results,
     latency: {
       recorded: latencyStats(sent.map((r) => r.recordedMs)),
-      replayed: latencyStats(sent.flatMap((r) => (r.outcome === 'failed' || r.replayedMs === undefined ? [] : [r.replayedMs]))),
+      replayed: latencyStats(
+        sent.flatMap((r) => (r.outcome === 'failed' || r.replayedMs === undefined ? [] : [r.replayedMs])),
+      ),
     },
     elapsedMs: round(clock.monotonic() - start),
     ignoredHeaders: [...VOLATILE_HEADERS, 'content-length (when the body differs or only one side has it)'],
@@ -167,8 +206,16 @@ function replayRequest(x: RecordedExchange, url: string, rebased: boolean, signa
   if (rebased) headers = replacedHeaders(headers, 'Host', splitUrl(url)?.host ?? '')
   // A chunked body needs no length (the client frames what there is); a declared one must say what is sent.
   const cut = x.truncated?.request !== undefined || x.incomplete?.request !== undefined
-  if (cut && header(x.request, 'Content-Length') !== undefined) headers = replacedHeaders(headers, 'Content-Length', String(x.request.body.byteLength))
-  return Object.freeze({ method: x.request.method, target: url, version: x.request.version, headers: frozenHeaders(headers), body: bytesBody(x.request.body), signal })
+  if (cut && header(x.request, 'Content-Length') !== undefined)
+    headers = replacedHeaders(headers, 'Content-Length', String(x.request.body.byteLength))
+  return Object.freeze({
+    method: x.request.method,
+    target: url,
+    version: x.request.version,
+    headers: frozenHeaders(headers),
+    body: bytesBody(x.request.body),
+    signal,
+  })
 }
 
 /** The header list itself when frozen (as sessions read from disk give it), else a frozen copy. */
@@ -177,19 +224,69 @@ function frozenHeaders(headers: Headers): Headers {
 }
 
 /** The result of an answer that came back: what differs from the recording. */
-function compared(index: number, x: RecordedExchange, url: string, res: Response, body: Buffer, replayedMs: number): ReplayResult {
-  const bodyDiff = x.truncated?.response !== undefined || x.incomplete?.response !== undefined ? undefined : compareBodies(x.response.body, body)
+function compared(
+  index: number,
+  x: RecordedExchange,
+  url: string,
+  res: Response,
+  body: Buffer,
+  replayedMs: number,
+): ReplayResult {
+  const bodyDiff =
+    x.truncated?.response !== undefined || x.incomplete?.response !== undefined
+      ? undefined
+      : compareBodies(x.response.body, body)
   const headers = compareHeaders(x.response.headers, res.headers, bodyDiff !== undefined)
   const statusChanged = res.status !== x.response.status
   const outcome = statusChanged || bodyDiff || headers.length > 0 ? 'changed' : 'same'
   const tags = res.tags ?? NO_TAGS
   return bodyDiff
-    ? { index, method: x.request.method, url, recordedStatus: x.response.status, recordedMs: x.durationMs, outcome, status: res.status, statusChanged, body: bodyDiff, headers, replayedMs, tags }
-    : { index, method: x.request.method, url, recordedStatus: x.response.status, recordedMs: x.durationMs, outcome, status: res.status, statusChanged, headers, replayedMs, tags }
+    ? {
+        index,
+        method: x.request.method,
+        url,
+        recordedStatus: x.response.status,
+        recordedMs: x.durationMs,
+        outcome,
+        status: res.status,
+        statusChanged,
+        body: bodyDiff,
+        headers,
+        replayedMs,
+        tags,
+      }
+    : {
+        index,
+        method: x.request.method,
+        url,
+        recordedStatus: x.response.status,
+        recordedMs: x.durationMs,
+        outcome,
+        status: res.status,
+        statusChanged,
+        headers,
+        replayedMs,
+        tags,
+      }
 }
 
-function failed(index: number, x: RecordedExchange, url: string, error: string, replayedMs: number, status?: number, tags: readonly string[] = NO_TAGS): ReplayResult {
-  const base = { index, method: x.request.method, url, recordedStatus: x.response.status, recordedMs: x.durationMs, outcome: 'failed' as const }
+function failed(
+  index: number,
+  x: RecordedExchange,
+  url: string,
+  error: string,
+  replayedMs: number,
+  status?: number,
+  tags: readonly string[] = NO_TAGS,
+): ReplayResult {
+  const base = {
+    index,
+    method: x.request.method,
+    url,
+    recordedStatus: x.response.status,
+    recordedMs: x.durationMs,
+    outcome: 'failed' as const,
+  }
   return status === undefined
     ? { ...base, statusChanged: true, headers: [], replayedMs, tags, error }
     : { ...base, status, statusChanged: true, headers: [], replayedMs, tags, error }
@@ -197,17 +294,31 @@ function failed(index: number, x: RecordedExchange, url: string, error: string, 
 
 const NO_TAGS: readonly string[] = Object.freeze([])
 
-function notSent(index: number, x: RecordedExchange, rebase: ((u: string) => string) | undefined, why: string): ReplayResult {
+function notSent(
+  index: number,
+  x: RecordedExchange,
+  rebase: ((u: string) => string) | undefined,
+  why: string,
+): ReplayResult {
   return {
-    index, method: x.request.method, url: rebase ? rebase(x.request.url) : x.request.url, outcome: 'not-sent',
-    recordedStatus: x.response.status, statusChanged: false, headers: [], recordedMs: x.durationMs, tags: [], error: why,
+    index,
+    method: x.request.method,
+    url: rebase ? rebase(x.request.url) : x.request.url,
+    outcome: 'not-sent',
+    recordedStatus: x.response.status,
+    statusChanged: false,
+    headers: [],
+    recordedMs: x.durationMs,
+    tags: [],
+    error: why,
   }
 }
 
 /** Puts a recorded URL's path and query under another base URL: `http://new:1/base` + `/a?b`. */
 export function rebaser(target: string): (url: string) => string {
   const base = new URL(target)
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error(`the replay target must be an http(s) URL, got ${target}`)
+  if (base.protocol !== 'http:' && base.protocol !== 'https:')
+    throw new Error(`the replay target must be an http(s) URL, got ${target}`)
   const prefix = `${base.protocol}//${base.host}${base.pathname.replace(/\/+$/, '')}`
   return (url) => {
     const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*([^#]*)/.exec(url)
@@ -219,7 +330,11 @@ export function rebaser(target: string): (url: string) => string {
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (ms <= 0 || signal.aborted) return Promise.resolve()
   return new Promise((resolve) => {
-    const done = () => { clearTimeout(timer); signal.removeEventListener('abort', done); resolve() }
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
     const timer = setTimeout(done, ms)
     signal.addEventListener('abort', done, { once: true })
   })
@@ -236,14 +351,22 @@ const round = (ms: number): number => Math.round(ms * 10) / 10
 export function formatReport(report: ReplayReport): string {
   const lines = report.results.map((r) => {
     const status = r.status === undefined ? '---' : String(r.status)
-    const what = r.outcome === 'same' ? 'same'
-      : r.outcome === 'not-sent' ? `not sent: ${r.error ?? ''}`
-      : r.outcome === 'failed' ? `failed: ${r.error ?? ''}`
-      : [
-          r.statusChanged ? `status ${r.recordedStatus} → ${status}` : '',
-          r.body ? `body differs (${r.body.recordedSize} → ${r.body.size} bytes, first at byte ${r.body.firstDifferenceAt})` : '',
-          ...r.headers.map((h) => `${h.name}: ${JSON.stringify(h.recorded)} → ${JSON.stringify(h.replayed)}`),
-        ].filter(Boolean).join('; ')
+    const what =
+      r.outcome === 'same'
+        ? 'same'
+        : r.outcome === 'not-sent'
+          ? `not sent: ${r.error ?? ''}`
+          : r.outcome === 'failed'
+            ? `failed: ${r.error ?? ''}`
+            : [
+                r.statusChanged ? `status ${r.recordedStatus} → ${status}` : '',
+                r.body
+                  ? `body differs (${r.body.recordedSize} → ${r.body.size} bytes, first at byte ${r.body.firstDifferenceAt})`
+                  : '',
+                ...r.headers.map((h) => `${h.name}: ${JSON.stringify(h.recorded)} → ${JSON.stringify(h.replayed)}`),
+              ]
+                .filter(Boolean)
+                .join('; ')
     const ms = r.replayedMs === undefined ? '' : ` ${r.replayedMs} ms (recorded ${r.recordedMs} ms)`
     return `#${r.index + 1} ${r.method} ${r.url} → ${status}${ms}: ${what}`
   })
@@ -251,12 +374,16 @@ export function formatReport(report: ReplayReport): string {
   const l = report.latency
   const answered = c.same + c.changed
   const firstFailure = report.results.find((r) => r.outcome === 'failed' || r.outcome === 'not-sent')
-  return [
-    ...lines,
-    `${report.total} requests: ${c.same} same, ${c.changed} changed, ${c.failed} failed, ${c['not-sent']} not sent (${report.elapsedMs} ms, speed ${report.speed === 'max' ? 'max' : `${report.speed}x`})`,
-    report.total === 0 ? 'the session holds no requests: nothing was sent'
-      : answered === 0 ? `every request failed, so there is no latency to compare; the first: ${firstFailure?.error ?? 'no answer'}`
-      : `latency p50/p95/max: recorded ${l.recorded.p50}/${l.recorded.p95}/${l.recorded.max} ms, replayed ${l.replayed.p50}/${l.replayed.p95}/${l.replayed.max} ms${answered < report.total ? ` (the ${answered} answered)` : ''}`,
-    `not compared: ${report.ignoredHeaders.join(', ')}`,
-  ].join('\n') + '\n'
+  return (
+    [
+      ...lines,
+      `${report.total} requests: ${c.same} same, ${c.changed} changed, ${c.failed} failed, ${c['not-sent']} not sent (${report.elapsedMs} ms, speed ${report.speed === 'max' ? 'max' : `${report.speed}x`})`,
+      report.total === 0
+        ? 'the session holds no requests: nothing was sent'
+        : answered === 0
+          ? `every request failed, so there is no latency to compare; the first: ${firstFailure?.error ?? 'no answer'}`
+          : `latency p50/p95/max: recorded ${l.recorded.p50}/${l.recorded.p95}/${l.recorded.max} ms, replayed ${l.replayed.p50}/${l.replayed.p95}/${l.replayed.max} ms${answered < report.total ? ` (the ${answered} answered)` : ''}`,
+      `not compared: ${report.ignoredHeaders.join(', ')}`,
+    ].join('\n') + '\n'
+  )
 }

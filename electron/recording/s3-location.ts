@@ -23,7 +23,9 @@ export { isS3Ref } from './session-location.ts'
 export function parseS3Ref(ref: string): S3Location {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/i.exec(ref)
   if (!m || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(m[1]!)) {
-    throw new Error(`"${ref}" is not an S3 location: write s3://bucket/prefix/NAME (a bucket name is 3-63 lower-case letters, digits, dots and dashes)`)
+    throw new Error(
+      `"${ref}" is not an S3 location: write s3://bucket/prefix/NAME (a bucket name is 3-63 lower-case letters, digits, dots and dashes)`,
+    )
   }
   return { bucket: m[1]!, key: (m[2] ?? '').replace(/\/+$/, '') }
 }
@@ -64,18 +66,47 @@ export function resetS3Client(): void {
 
 /** An S3 failure in one line, naming the bucket and what to check. */
 export function explainS3Error(error: unknown, where: string): Error {
-  const e = error as { name?: string; Code?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } }
-  const network = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/.exec(e.message ?? '')?.[1]
-  const code = e.Code ?? network ?? (typeof e.code === 'string' ? e.code : undefined) ?? (e.name !== 'Error' ? e.name : undefined) ?? ''
+  const e = error as {
+    name?: string
+    Code?: string
+    code?: string
+    message?: string
+    $metadata?: { httpStatusCode?: number }
+  }
+  const network = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/.exec(
+    e.message ?? '',
+  )?.[1]
+  const code =
+    e.Code ??
+    network ??
+    (typeof e.code === 'string' ? e.code : undefined) ??
+    (e.name !== 'Error' ? e.name : undefined) ??
+    ''
   const status = e.$metadata?.httpStatusCode
   const endpoint = s3Endpoint() ?? 'AWS S3'
   let why: string
   if (code === 'NoSuchBucket') why = `no such bucket (at ${endpoint})`
-  else if (code === 'InvalidAccessKeyId' || code === 'SignatureDoesNotMatch') why = `the credentials were refused (${code}); check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE`
-  else if (code === 'AccessDenied' || code === 'Forbidden' || status === 403) why = `access denied (${e.message || code}); check the credentials and the bucket's policy`
-  else if (code === 'CredentialsProviderError' || /credential/i.test(e.message ?? '') && !status) why = 'no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE'
-  else if (/region is missing/i.test(e.message ?? '')) why = 'no AWS region: set AWS_REGION (or a region in the AWS config file)'
-  else if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'TimeoutError'].includes(code)) why = `cannot reach ${endpoint} (${code}); check AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3 and the network`
+  else if (code === 'InvalidAccessKeyId' || code === 'SignatureDoesNotMatch')
+    why = `the credentials were refused (${code}); check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE`
+  else if (code === 'AccessDenied' || code === 'Forbidden' || status === 403)
+    why = `access denied (${e.message || code}); check the credentials and the bucket's policy`
+  else if (code === 'CredentialsProviderError' || (/credential/i.test(e.message ?? '') && !status))
+    why = 'no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE'
+  else if (/region is missing/i.test(e.message ?? ''))
+    why = 'no AWS region: set AWS_REGION (or a region in the AWS config file)'
+  else if (
+    [
+      'ECONNREFUSED',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+      'TimeoutError',
+    ].includes(code)
+  )
+    why = `cannot reach ${endpoint} (${code}); check AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3 and the network`
   else why = `${code || 'S3 error'}${status ? ` (HTTP ${status})` : ''}: ${e.message ?? String(error)}`
   return new Error(`${where}: ${why}`)
 }

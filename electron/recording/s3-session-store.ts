@@ -21,11 +21,19 @@ import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Readable } from 'node:stream'
-import { createSession, LOG_FILE, MANIFEST_FILE, openSession, type CreateSessionOptions, type Session, type SessionInfo, type SessionWriter } from './session-store.ts'
+import {
+  createSession,
+  LOG_FILE,
+  MANIFEST_FILE,
+  openSession,
+  type CreateSessionOptions,
+  type Session,
+  type SessionInfo,
+  type SessionWriter,
+} from './session-store.ts'
 import { parseFrame, SessionError } from './record-log.ts'
 import { uploadSeconds } from './session-location.ts'
 import { explainS3Error, parseS3Ref, s3Client, s3Ref, type S3Location } from './s3-location.ts'
-
 
 const SEGMENT_DIGITS = 8
 const segmentKey = (loc: S3Location, n: number) => `${loc.key}/${LOG_FILE}/${String(n).padStart(SEGMENT_DIGITS, '0')}`
@@ -40,7 +48,8 @@ export async function openS3Session(ref: string, client: S3Client = s3Client()):
     const torn = session.torn ? { ...session.torn, file: `${s3Ref(loc)}/${LOG_FILE}` } : undefined
     return { dir: s3Ref(loc), manifest: session.manifest, records: session.records, ...(torn ? { torn } : {}) }
   } catch (error) {
-    if (error instanceof SessionError) throw new SessionError(error.file.replace(temp, s3Ref(loc)), error.offset, error.problem)
+    if (error instanceof SessionError)
+      throw new SessionError(error.file.replace(temp, s3Ref(loc)), error.offset, error.problem)
     throw error
   } finally {
     await rm(temp, { recursive: true, force: true })
@@ -51,12 +60,18 @@ export async function openS3Session(ref: string, client: S3Client = s3Client()):
 async function download(client: S3Client, loc: S3Location, dir: string): Promise<number> {
   const where = s3Ref(loc)
   const manifest = await getObject(client, loc.bucket, `${loc.key}/${MANIFEST_FILE}`, where)
-  if (manifest === undefined) throw new SessionError(`${where}/${MANIFEST_FILE}`, 0, 'does not exist, so this is not a Nanoscope session')
+  if (manifest === undefined)
+    throw new SessionError(`${where}/${MANIFEST_FILE}`, 0, 'does not exist, so this is not a Nanoscope session')
   await pipeline(manifest, createWriteStream(join(dir, MANIFEST_FILE)))
   const segments = await listSegments(client, loc)
   segments.forEach((key, i) => {
     const n = Number(key.slice(key.lastIndexOf('/') + 1))
-    if (n !== i) throw new SessionError(`${where}/${LOG_FILE}/${String(i).padStart(SEGMENT_DIGITS, '0')}`, 0, `is missing, though segment ${n} is there: the session was only partly uploaded, or partly deleted`)
+    if (n !== i)
+      throw new SessionError(
+        `${where}/${LOG_FILE}/${String(i).padStart(SEGMENT_DIGITS, '0')}`,
+        0,
+        `is missing, though segment ${n} is there: the session was only partly uploaded, or partly deleted`,
+      )
   })
   const log = await open(join(dir, LOG_FILE), 'w')
   try {
@@ -85,7 +100,9 @@ async function getObject(client: S3Client, bucket: string, key: string, where: s
 /** The log's segment keys in order. */
 async function listSegments(client: S3Client, loc: S3Location): Promise<string[]> {
   const keys = await listKeys(client, loc.bucket, `${loc.key}/${LOG_FILE}/`, s3Ref(loc))
-  return keys.filter((k) => /\/\d+$/.test(k)).sort((a, b) => Number(a.slice(a.lastIndexOf('/') + 1)) - Number(b.slice(b.lastIndexOf('/') + 1)))
+  return keys
+    .filter((k) => /\/\d+$/.test(k))
+    .sort((a, b) => Number(a.slice(a.lastIndexOf('/') + 1)) - Number(b.slice(b.lastIndexOf('/') + 1)))
 }
 
 async function listKeys(client: S3Client, bucket: string, prefix: string, where: string): Promise<string[]> {
@@ -93,7 +110,9 @@ async function listKeys(client: S3Client, bucket: string, prefix: string, where:
   let token: string | undefined
   do {
     try {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }))
+      const page = await client.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }),
+      )
       for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key)
       token = page.IsTruncated ? page.NextContinuationToken : undefined
     } catch (error) {
@@ -133,7 +152,11 @@ export async function createS3Session(ref: string, options: CreateS3SessionOptio
   const loc = parseS3Ref(ref)
   if (loc.key === '') throw new Error(`${ref}: name the session under the bucket: s3://bucket/prefix/NAME`)
   const where = s3Ref(loc)
-  const say = options.onProblem ?? ((line: string) => { process.stderr.write(`${line}\n`) })
+  const say =
+    options.onProblem ??
+    ((line: string) => {
+      process.stderr.write(`${line}\n`)
+    })
   const cache = await mkdtemp(join(tmpdir(), 'nanoscope-s3-cache-'))
   const local = join(cache, basename(loc.key))
   let writer: SessionWriter
@@ -144,12 +167,20 @@ export async function createS3Session(ref: string, options: CreateS3SessionOptio
       await mkdir(local)
       next = await download(client, loc, local)
     } else if (existing.length > 0) {
-      throw new SessionError(`${where}/${MANIFEST_FILE}`, 0, 'does not exist, and the prefix holds other objects: choose an empty or new prefix for a session')
+      throw new SessionError(
+        `${where}/${MANIFEST_FILE}`,
+        0,
+        'does not exist, and the prefix holds other objects: choose an empty or new prefix for a session',
+      )
     }
     writer = await createSession(local, options)
     if (writer.torn) {
       await writer.close()
-      throw new SessionError(`${where}/${LOG_FILE}`, writer.torn.offset, `ends inside a record (${writer.torn.reason}); segments are never rewritten, so appending would leave it in the middle: record to a new session`)
+      throw new SessionError(
+        `${where}/${LOG_FILE}`,
+        writer.torn.offset,
+        `ends inside a record (${writer.torn.reason}); segments are never rewritten, so appending would leave it in the middle: record to a new session`,
+      )
     }
     // Written now, so a session killed before its first upload is still one, and access is checked at once.
     await put(client, loc.bucket, `${loc.key}/${MANIFEST_FILE}`, await readFile(join(local, MANIFEST_FILE)), where)
@@ -164,37 +195,52 @@ export async function createS3Session(ref: string, options: CreateS3SessionOptio
   let failing: string | undefined
 
   /** Uploads the whole records the log gained since the last upload as the next segment. */
-  const upload = (): Promise<void> => (uploading ??= (async () => {
-    try {
-      const bytes = await wholeRecordsFrom(logFile, uploaded)
-      if (bytes.byteLength === 0) return
-      await put(client, loc.bucket, segmentKey(loc, next), bytes, where)
-      next++
-      uploaded += bytes.byteLength
-      if (failing) say(`uploading to ${where} works again; nothing was lost`)
-      failing = undefined
-    } catch (error) {
-      const line = (error as Error).message
-      if (failing === undefined) say(`cannot upload the recording: ${line}; recording goes on into ${local}, and uploading is tried again every ${Math.round(interval / 1000)} s`)
-      failing = line
-      throw error
-    } finally {
-      uploading = undefined
-    }
-  })())
-  const timer = setInterval(() => { upload().catch(() => {}) }, interval)
+  const upload = (): Promise<void> =>
+    (uploading ??= (async () => {
+      try {
+        const bytes = await wholeRecordsFrom(logFile, uploaded)
+        if (bytes.byteLength === 0) return
+        await put(client, loc.bucket, segmentKey(loc, next), bytes, where)
+        next++
+        uploaded += bytes.byteLength
+        if (failing) say(`uploading to ${where} works again; nothing was lost`)
+        failing = undefined
+      } catch (error) {
+        const line = (error as Error).message
+        if (failing === undefined)
+          say(
+            `cannot upload the recording: ${line}; recording goes on into ${local}, and uploading is tried again every ${Math.round(interval / 1000)} s`,
+          )
+        failing = line
+        throw error
+      } finally {
+        uploading = undefined
+      }
+    })())
+  const timer = setInterval(() => {
+    upload().catch(() => {})
+  }, interval)
   timer.unref()
   let closing: Promise<SessionInfo> | undefined
 
   return {
     dir: where,
     cacheDir: local,
-    get count() { return writer.count },
-    get failures() { return writer.failures },
-    get lastError() { return writer.lastError ?? failing },
+    get count() {
+      return writer.count
+    },
+    get failures() {
+      return writer.failures
+    },
+    get lastError() {
+      return writer.lastError ?? failing
+    },
     description: `records each exchange to the session in ${where}`,
     append: (exchange) => writer.append(exchange),
-    enqueue: (exchange, settled) => { if (writer.enqueue) writer.enqueue(exchange, settled); else writer.append(exchange).then(() => settled(undefined), settled) },
+    enqueue: (exchange, settled) => {
+      if (writer.enqueue) writer.enqueue(exchange, settled)
+      else writer.append(exchange).then(() => settled(undefined), settled)
+    },
     close() {
       return (closing ??= (async () => {
         clearInterval(timer)
@@ -202,9 +248,17 @@ export async function createS3Session(ref: string, options: CreateS3SessionOptio
         const info = await writer.close()
         try {
           await upload()
-          await put(client, loc.bucket, `${loc.key}/${MANIFEST_FILE}`, await readFile(join(local, MANIFEST_FILE)), where)
+          await put(
+            client,
+            loc.bucket,
+            `${loc.key}/${MANIFEST_FILE}`,
+            await readFile(join(local, MANIFEST_FILE)),
+            where,
+          )
         } catch (error) {
-          throw new Error(`${(error as Error).message}; the recording is kept in ${local} (upload it with the AWS CLI, or record again)`)
+          throw new Error(
+            `${(error as Error).message}; the recording is kept in ${local} (upload it with the AWS CLI, or record again)`,
+          )
         }
         await rm(cache, { recursive: true, force: true })
         return { ...info, dir: where, id: basename(loc.key) }
@@ -246,8 +300,16 @@ export async function listS3Sessions(ref: string, client: S3Client = s3Client())
   let token: string | undefined
   do {
     try {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: prefix, Delimiter: '/', ...(token ? { ContinuationToken: token } : {}) }))
-      for (const p of page.CommonPrefixes ?? []) if (p.Prefix) names.push(p.Prefix.slice(prefix.length).replace(/\/$/, ''))
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: loc.bucket,
+          Prefix: prefix,
+          Delimiter: '/',
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      )
+      for (const p of page.CommonPrefixes ?? [])
+        if (p.Prefix) names.push(p.Prefix.slice(prefix.length).replace(/\/$/, ''))
       token = page.IsTruncated ? page.NextContinuationToken : undefined
     } catch (error) {
       throw explainS3Error(error, where)
@@ -258,18 +320,33 @@ export async function listS3Sessions(ref: string, client: S3Client = s3Client())
     const session: S3Location = { bucket: loc.bucket, key: `${prefix}${name}` }
     const body = await getObject(client, loc.bucket, `${session.key}/${MANIFEST_FILE}`, where)
     if (body === undefined) continue
-    const text = Buffer.concat(await body.toArray() as Buffer[]).toString('utf8')
+    const text = Buffer.concat((await body.toArray()) as Buffer[]).toString('utf8')
     let manifest: { name?: unknown; created?: unknown; updated?: unknown; source?: unknown; count?: unknown }
-    try { manifest = JSON.parse(text) as typeof manifest } catch { manifest = {} }
+    try {
+      manifest = JSON.parse(text) as typeof manifest
+    } catch {
+      manifest = {}
+    }
     const segments = await listSegmentSizes(client, session)
     const size = Buffer.byteLength(text) + segments.reduce((sum, s) => sum + s.size, 0)
     const updated = String(manifest.updated ?? manifest.created ?? '')
     const lastUpload = Math.max(0, ...segments.map((s) => s.modified))
     const stale = lastUpload > (Date.parse(updated) || 0) + 1000
     found.push({
-      dir: s3Ref(session), id: name, name: String(manifest.name ?? name), created: String(manifest.created ?? ''), updated,
-      source: String(manifest.source ?? ''), count: Number(manifest.count ?? 0), sizeBytes: size,
-      ...(stale ? { problem: 'the log has grown since the count was written (still recording, or the recorder was killed): replay reads every record' } : {}),
+      dir: s3Ref(session),
+      id: name,
+      name: String(manifest.name ?? name),
+      created: String(manifest.created ?? ''),
+      updated,
+      source: String(manifest.source ?? ''),
+      count: Number(manifest.count ?? 0),
+      sizeBytes: size,
+      ...(stale
+        ? {
+            problem:
+              'the log has grown since the count was written (still recording, or the recorder was killed): replay reads every record',
+          }
+        : {}),
     })
   }
   return found.sort((a, b) => b.created.localeCompare(a.created))
@@ -280,8 +357,15 @@ async function listSegmentSizes(client: S3Client, loc: S3Location): Promise<Arra
   let token: string | undefined
   do {
     try {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: `${loc.key}/${LOG_FILE}/`, ...(token ? { ContinuationToken: token } : {}) }))
-      for (const o of page.Contents ?? []) if (o.Key && /\/\d+$/.test(o.Key)) out.push({ size: o.Size ?? 0, modified: o.LastModified?.getTime() ?? 0 })
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: loc.bucket,
+          Prefix: `${loc.key}/${LOG_FILE}/`,
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      )
+      for (const o of page.Contents ?? [])
+        if (o.Key && /\/\d+$/.test(o.Key)) out.push({ size: o.Size ?? 0, modified: o.LastModified?.getTime() ?? 0 })
       token = page.IsTruncated ? page.NextContinuationToken : undefined
     } catch (error) {
       throw explainS3Error(error, s3Ref(loc))

@@ -3,7 +3,16 @@
  * directory's sessions/), or `s3://bucket/prefix/NAME` in an S3-compatible bucket (s3-session-store.ts, loaded
  * only when a session is in S3). Nothing named `s3:` is ever made on disk.
  */
-import { createSession, listSessions, openSession, resolveSession, type CreateSessionOptions, type Session, type SessionInfo, type SessionWriter } from './session-store.ts'
+import {
+  createSession,
+  listSessions,
+  openSession,
+  resolveSession,
+  type CreateSessionOptions,
+  type Session,
+  type SessionInfo,
+  type SessionWriter,
+} from './session-store.ts'
 
 /** `s3://…` names a session in a bucket; anything else is a local path or a session's name. */
 export function isS3Ref(ref: string): boolean {
@@ -17,7 +26,10 @@ export async function openSessionAt(ref: string): Promise<Session> {
 }
 
 /** Opens the session at `ref` (a directory or an `s3://` location) for recording: new, or appended to. */
-export async function createSessionAt(ref: string, options: CreateSessionOptions & { onProblem?: (line: string) => void } = {}): Promise<SessionWriter> {
+export async function createSessionAt(
+  ref: string,
+  options: CreateSessionOptions & { onProblem?: (line: string) => void } = {},
+): Promise<SessionWriter> {
   if (isS3Ref(ref)) return (await import('./s3-session-store.ts')).createS3Session(ref, options)
   return createSession(ref, options)
 }

@@ -7,7 +7,18 @@
  */
 import type { SessionInfo } from '../../shared/exchange.ts'
 import { constants } from 'node:fs'
-import { mkdir, open, readFile, readdir, rename, rm, stat, truncate, writeFile, type FileHandle } from 'node:fs/promises'
+import {
+  mkdir,
+  open,
+  readFile,
+  readdir,
+  rename,
+  rm,
+  stat,
+  truncate,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { systemClock, type Clock } from '../core/clock.ts'
 import { decodeLog, MAX_FRAME_LINE, parseFrame, SessionError, type TornTail } from './record-log.ts'
@@ -66,9 +77,12 @@ export async function readManifest(dir: string): Promise<Manifest> {
     text = await readFile(file, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'does not exist, so this directory is not a Nanoscope session'
-      : code === 'ENOTDIR' ? 'cannot exist: the session path is not a directory'
-      : `cannot be read: ${(error as Error).message}`
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist, so this directory is not a Nanoscope session'
+        : code === 'ENOTDIR'
+          ? 'cannot exist: the session path is not a directory'
+          : `cannot be read: ${(error as Error).message}`
     throw new SessionError(file, 0, why)
   }
   let m: Partial<Manifest>
@@ -76,13 +90,28 @@ export async function readManifest(dir: string): Promise<Manifest> {
     m = JSON.parse(text) as Partial<Manifest>
   } catch (error) {
     const at = /position (\d+)/.exec((error as Error).message)?.[1]
-    throw new SessionError(file, at ? Buffer.byteLength(text.slice(0, Number(at))) : 0, `not valid JSON (${(error as Error).message})`)
+    throw new SessionError(
+      file,
+      at ? Buffer.byteLength(text.slice(0, Number(at))) : 0,
+      `not valid JSON (${(error as Error).message})`,
+    )
   }
-  if (typeof m !== 'object' || m === null || m.format !== SESSION_FORMAT) throw new SessionError(file, 0, `not a Nanoscope session manifest (no "format": "${SESSION_FORMAT}")`)
-  if (m.version !== 1) throw new SessionError(file, 0, `session format version ${String(m.version)} is not supported (this Nanoscope reads version 1)`)
+  if (typeof m !== 'object' || m === null || m.format !== SESSION_FORMAT)
+    throw new SessionError(file, 0, `not a Nanoscope session manifest (no "format": "${SESSION_FORMAT}")`)
+  if (m.version !== 1)
+    throw new SessionError(
+      file,
+      0,
+      `session format version ${String(m.version)} is not supported (this Nanoscope reads version 1)`,
+    )
   return {
-    format: SESSION_FORMAT, version: 1, name: String(m.name ?? basename(dir)), created: String(m.created ?? ''),
-    updated: String(m.updated ?? m.created ?? ''), source: String(m.source ?? ''), count: Number(m.count ?? 0),
+    format: SESSION_FORMAT,
+    version: 1,
+    name: String(m.name ?? basename(dir)),
+    created: String(m.created ?? ''),
+    updated: String(m.updated ?? m.created ?? ''),
+    source: String(m.source ?? ''),
+    count: Number(m.count ?? 0),
   }
 }
 
@@ -132,28 +161,55 @@ export async function createSession(dir: string, options: CreateSessionOptions =
     torn = existing.torn
     if (torn) await truncate(logFile, torn.offset)
   } else {
-    if (entries.length > 0) throw new SessionError(join(dir, MANIFEST_FILE), 0, 'does not exist, and the directory is not empty: choose an empty or new directory for a session')
+    if (entries.length > 0)
+      throw new SessionError(
+        join(dir, MANIFEST_FILE),
+        0,
+        'does not exist, and the directory is not empty: choose an empty or new directory for a session',
+      )
     const now = new Date(clock.now()).toISOString()
-    manifest = { format: SESSION_FORMAT, version: 1, name: options.name ?? basename(dir), created: now, updated: now, source: options.source ?? '', count: 0 }
+    manifest = {
+      format: SESSION_FORMAT,
+      version: 1,
+      name: options.name ?? basename(dir),
+      created: now,
+      updated: now,
+      source: options.source ?? '',
+      count: 0,
+    }
     await writeManifest(dir, manifest)
   }
   const handle: FileHandle = await open(logFile, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT)
   // The records of each event-loop turn in one synchronous write, before that turn's answers leave (log-appender.ts).
-  const size = await handle.stat().then((s) => s.size, async (error: unknown) => { await handle.close(); throw error })
+  const size = await handle.stat().then(
+    (s) => s.size,
+    async (error: unknown) => {
+      await handle.close()
+      throw error
+    },
+  )
   const appender = new LogAppender(handle.fd, size, count)
   let closing: Promise<SessionInfo> | undefined
   const closed = () => new Error(`the session in ${dir} is closed`)
 
   const writer: SessionWriter = {
     dir,
-    get count() { return appender.count },
-    get failures() { return appender.failures },
-    get lastError() { return appender.lastError },
+    get count() {
+      return appender.count
+    },
+    get failures() {
+      return appender.failures
+    },
+    get lastError() {
+      return appender.lastError
+    },
     ...(torn ? { torn } : {}),
     description: `records each exchange to the session in ${dir}`,
     append(exchange) {
       if (closing) return Promise.reject(closed())
-      return new Promise<void>((resolve, reject) => appender.add(exchange, (error) => (error === undefined ? resolve() : reject(error))))
+      return new Promise<void>((resolve, reject) =>
+        appender.add(exchange, (error) => (error === undefined ? resolve() : reject(error))),
+      )
     },
     enqueue(exchange, settled) {
       if (closing) settled(closed())
@@ -180,9 +236,16 @@ export async function sessionInfo(dir: string): Promise<SessionInfo> {
   const scan = await scanLog(file)
   const size = await dirSize(dir)
   return {
-    dir, id: basename(dir), name: manifest.name, created: manifest.created,
-    updated: scan.mtime ? new Date(Math.max(scan.mtime, Date.parse(manifest.updated) || 0)).toISOString() : manifest.updated,
-    source: manifest.source, count: scan.count, sizeBytes: size,
+    dir,
+    id: basename(dir),
+    name: manifest.name,
+    created: manifest.created,
+    updated: scan.mtime
+      ? new Date(Math.max(scan.mtime, Date.parse(manifest.updated) || 0)).toISOString()
+      : manifest.updated,
+    source: manifest.source,
+    count: scan.count,
+    sizeBytes: size,
     ...(scan.problem ? { problem: scan.problem } : {}),
   }
 }
@@ -201,7 +264,8 @@ async function scanLog(file: string): Promise<{ count: number; mtime?: number; p
     const { size, mtimeMs } = await handle.stat()
     // Frame lines are read through a window, so a log of small records costs one read per many records.
     const buf = Buffer.alloc(SCAN_WINDOW_BYTES)
-    let from = 0, to = 0
+    let from = 0,
+      to = 0
     let offset = 0
     let count = 0
     while (offset < size) {
@@ -212,7 +276,11 @@ async function scanLog(file: string): Promise<{ count: number; mtime?: number; p
       }
       const frame = parseFrame(buf.subarray(offset - from, to - from))
       if (frame === 'short' || (typeof frame !== 'string' && offset + frame.recordLength > size)) {
-        return { count, mtime: mtimeMs, problem: `the last record (at byte ${offset} of ${file}) is torn and will be skipped` }
+        return {
+          count,
+          mtime: mtimeMs,
+          problem: `the last record (at byte ${offset} of ${file}) is torn and will be skipped`,
+        }
       }
       if (typeof frame === 'string') return { count, mtime: mtimeMs, problem: `${file} at byte ${offset}: ${frame}` }
       offset += frame.recordLength
@@ -245,7 +313,17 @@ export async function listSessions(root: string = sessionsRoot()): Promise<Sessi
       found.push(await sessionInfo(dir))
     } catch (error) {
       if (error instanceof SessionError && /does not exist|cannot exist/.test(error.problem)) continue
-      found.push({ dir, id: name, name, created: '', updated: '', source: '', count: 0, sizeBytes: 0, problem: (error as Error).message })
+      found.push({
+        dir,
+        id: name,
+        name,
+        created: '',
+        updated: '',
+        source: '',
+        count: 0,
+        sizeBytes: 0,
+        problem: (error as Error).message,
+      })
     }
   }
   return found.sort((a, b) => b.created.localeCompare(a.created))
@@ -267,8 +345,15 @@ export async function deleteSession(dir: string): Promise<void> {
 
 /** A new directory under the sessions root for a session called `name`: `2025-01-31T12-00-00-name`. */
 export function newSessionDir(name: string | undefined, now: number, root: string = sessionsRoot()): string {
-  const stamp = new Date(now).toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-')
-  const slug = (name ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40)
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/\.\d+Z$/, '')
+    .replace(/:/g, '-')
+  const slug = (name ?? '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40)
   return join(root, slug ? `${stamp}-${slug}` : stamp)
 }
 
@@ -276,8 +361,20 @@ export function newSessionDir(name: string | undefined, now: number, root: strin
 export async function resolveSession(ref: string, root: string = sessionsRoot()): Promise<string> {
   if (ref.includes('/') || ref.includes('\\') || ref.startsWith('.')) return ref
   const direct = join(root, ref)
-  if (await stat(join(direct, MANIFEST_FILE)).then(() => true, () => false)) return direct
-  if (await stat(join(ref, MANIFEST_FILE)).then(() => true, () => false)) return ref
+  if (
+    await stat(join(direct, MANIFEST_FILE)).then(
+      () => true,
+      () => false,
+    )
+  )
+    return direct
+  if (
+    await stat(join(ref, MANIFEST_FILE)).then(
+      () => true,
+      () => false,
+    )
+  )
+    return ref
   const byName = (await listSessions(root)).find((s) => s.name === ref)
   return byName?.dir ?? ref
 }

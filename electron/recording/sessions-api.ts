@@ -13,7 +13,19 @@ import { fromHar } from './har-import.ts'
 import type { Har } from './har-types.ts'
 import type { TornTail } from './record-log.ts'
 
-export { listSessions, renameSession, deleteSession, sessionInfo, openSession, createSession, resolveSession, newSessionDir, type SessionInfo, type Session, type SessionWriter } from './session-store.ts'
+export {
+  listSessions,
+  renameSession,
+  deleteSession,
+  sessionInfo,
+  openSession,
+  createSession,
+  resolveSession,
+  newSessionDir,
+  type SessionInfo,
+  type Session,
+  type SessionWriter,
+} from './session-store.ts'
 export { exchangesToHar, toHar } from './har-export.ts'
 export { recordingSwitch, standInSwitch, type RecordingSwitch, type StandInSwitch } from './switches.ts'
 export { SessionError, type TornTail } from './record-log.ts'
@@ -22,7 +34,11 @@ export type { ReplayOptions, ReplayReport, ReplayProgress, ReplayResult } from '
 export { dataDir, sessionsRoot } from './data-dir.ts'
 
 /** HAR 1.2 of a session (a directory, a name or an `s3://` location); written to `out` when given. `torn` says what a torn tail left out. */
-export async function exportSessionHar(dir: string, out?: string, options: HarExportOptions = {}): Promise<{ har: Har; torn?: TornTail }> {
+export async function exportSessionHar(
+  dir: string,
+  out?: string,
+  options: HarExportOptions = {},
+): Promise<{ har: Har; torn?: TornTail }> {
   const session = await openSessionAt(dir)
   const har = toHar(session.records, { comment: `Nanoscope session "${session.manifest.name}"`, ...options })
   if (out !== undefined) await writeFile(out, JSON.stringify(har, null, 1) + '\n')
@@ -50,7 +66,10 @@ export async function importHarFile(file: string, dir: string, name?: string): P
 }
 
 /** Replays a session against its recorded server (or `options.target`), with progress callbacks. */
-export async function replaySession(dir: string, options: ReplayOptions = {}): Promise<ReplayReport & { torn?: TornTail }> {
+export async function replaySession(
+  dir: string,
+  options: ReplayOptions = {},
+): Promise<ReplayReport & { torn?: TornTail }> {
   const session = await openSessionAt(dir)
   const report = await replay(session.records, options)
   return { ...report, ...(session.torn ? { torn: session.torn } : {}) }

@@ -15,17 +15,27 @@ export type StandInHandler = StandIn & { readonly reenter?: (pipeline: HttpHandl
 export function answerHttps(standIn: StandIn, tls: TlsInterception | undefined): StandInHandler {
   if (!tls) return standIn
   let whole: HttpHandler = standIn
-  const connect = interceptConnect({ tls: { ...tls, passthrough: [] }, decrypted: (req) => whole(req), raw: refuseTunnel })
+  const connect = interceptConnect({
+    tls: { ...tls, passthrough: [] },
+    decrypted: (req) => whole(req),
+    raw: refuseTunnel,
+  })
   const handler = function answerFromRecordingOrDecrypt(req: Request): Promise<Response> {
     return req.method === 'CONNECT' ? connect(req) : standIn(req)
   }
   return Object.assign(handler, {
     description: `${standIn.description}; decrypts HTTPS inside CONNECT with the Nanoscope CA and answers it from the recording too`,
     reset: standIn.reset,
-    reenter: (pipeline: HttpHandler) => { whole = pipeline },
+    reenter: (pipeline: HttpHandler) => {
+      whole = pipeline
+    },
   })
 }
 
 async function refuseTunnel(req: Request): Promise<Response> {
-  return generatedResponse(502, 'bad-gateway', `the stand-in never contacts servers, and the stream to ${req.target} is not TLS it could answer`)
+  return generatedResponse(
+    502,
+    'bad-gateway',
+    `the stand-in never contacts servers, and the stream to ${req.target} is not TLS it could answer`,
+  )
 }

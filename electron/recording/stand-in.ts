@@ -16,7 +16,16 @@ import { bodyBytes, GENERATED_HEADER, header, response, type Request, type Respo
 import { parseTarget, normaliseAuthority } from '../core/filters/request-target.ts'
 import { withoutHopByHop } from '../core/filters/hop-by-hop.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'
-import { compareNearness, differences, matchKey, nearness, parseQuery, splitUrl, type MatchOptions, type RequestShape } from './match.ts'
+import {
+  compareNearness,
+  differences,
+  matchKey,
+  nearness,
+  parseQuery,
+  splitUrl,
+  type MatchOptions,
+  type RequestShape,
+} from './match.ts'
 
 export type StandInOptions = MatchOptions
 
@@ -39,27 +48,50 @@ export function standIn(records: readonly RecordedExchange[], options: StandInOp
   for (const e of entries) byKey.set(e.key, [...(byKey.get(e.key) ?? []), e.exchange])
   for (const e of entries) byKey.set(e.loose, [...(byKey.get(e.loose) ?? []), e.exchange])
   const origins: Array<{ scheme: string; host: string }> = []
-  for (const e of entries) if (!origins.some((o) => o.scheme === e.shape.scheme && o.host === e.shape.host)) origins.push({ scheme: e.shape.scheme, host: e.shape.host })
+  for (const e of entries)
+    if (!origins.some((o) => o.scheme === e.shape.scheme && o.host === e.shape.host))
+      origins.push({ scheme: e.shape.scheme, host: e.shape.host })
   const hits = new Map<string, number>()
 
   const handler = async function answerFromRecording(req: Request): Promise<Response> {
     const body = await bodyBytes(req.body)
     const target = parseTarget(req.target)
     if (!target || target.form === 'authority' || target.form === 'asterisk') {
-      return miss(req, [], `the stand-in answers only origin-form and absolute-form requests, not ${JSON.stringify(req.target)} (HTTPS through CONNECT is answered only with interception on)`)
+      return miss(
+        req,
+        [],
+        `the stand-in answers only origin-form and absolute-form requests, not ${JSON.stringify(req.target)} (HTTPS through CONNECT is answered only with interception on)`,
+      )
     }
     const q = target.pathAndQuery.indexOf('?')
     const path = q < 0 ? target.pathAndQuery : target.pathAndQuery.slice(0, q)
     const query = parseQuery(q < 0 ? '' : target.pathAndQuery.slice(q + 1), ignore)
     let tries: Array<{ scheme: string; host: string }>
     if (target.form === 'absolute') {
-      tries = [{ scheme: target.scheme, host: normaliseAuthority(target.scheme, target.authority)?.toLowerCase() ?? target.authority }]
+      tries = [
+        {
+          scheme: target.scheme,
+          host: normaliseAuthority(target.scheme, target.authority)?.toLowerCase() ?? target.authority,
+        },
+      ]
     } else {
       const hostHeader = header(req, 'Host')?.trim().toLowerCase()
-      const named = origins.filter((o) => hostHeader !== undefined && normaliseAuthority(o.scheme, hostHeader) === o.host)
+      const named = origins.filter(
+        (o) => hostHeader !== undefined && normaliseAuthority(o.scheme, hostHeader) === o.host,
+      )
       tries = named.length > 0 ? named : origins
     }
-    const shapes = tries.map((o): RequestShape => ({ method: req.method, scheme: o.scheme, host: o.host, path, query, headers: req.headers, body }))
+    const shapes = tries.map(
+      (o): RequestShape => ({
+        method: req.method,
+        scheme: o.scheme,
+        host: o.host,
+        path,
+        query,
+        headers: req.headers,
+        body,
+      }),
+    )
     // The same scheme first, then either scheme: a recording made over HTTPS answers plain HTTP and the reverse.
     for (const anyScheme of [false, true]) {
       for (const shape of shapes) {
@@ -71,7 +103,15 @@ export function standIn(records: readonly RecordedExchange[], options: StandInOp
         return recordedResponse(found[Math.min(n, found.length - 1)]!)
       }
     }
-    const asked = shapes[0] ?? { method: req.method, scheme: 'http', host: header(req, 'Host') ?? '', path, query, headers: req.headers, body }
+    const asked = shapes[0] ?? {
+      method: req.method,
+      scheme: 'http',
+      host: header(req, 'Host') ?? '',
+      path,
+      query,
+      headers: req.headers,
+      body,
+    }
     const compareHost = target.form === 'absolute' || origins.length > 1
     const nearest = entries
       .map((e) => {
@@ -92,20 +132,44 @@ export function standIn(records: readonly RecordedExchange[], options: StandInOp
 function shapeOfRecorded(x: RecordedExchange, ignore: ReadonlySet<string>): RequestShape | undefined {
   const url = splitUrl(x.request.url)
   if (!url) return undefined
-  return { method: x.request.method, scheme: url.scheme, host: url.host, path: url.path, query: parseQuery(url.query, ignore), headers: x.request.headers, body: x.request.body }
+  return {
+    method: x.request.method,
+    scheme: url.scheme,
+    host: url.host,
+    path: url.path,
+    query: parseQuery(url.query, ignore),
+    headers: x.request.headers,
+    body: x.request.body,
+  }
 }
 
 /** The recorded response, without hop-by-hop headers, its length fixed if the recording was truncated or incomplete. */
 export function recordedResponse(x: RecordedExchange): Response {
   let headers = withoutHopByHop(response(x.response.status, { headers: x.response.headers })).headers
-  if (x.truncated?.response !== undefined || x.incomplete?.response !== undefined) headers = headers.map(([n, v]) => (n.toLowerCase() === 'content-length' ? [n, String(x.response.body.byteLength)] as const : [n, v] as const))
-  return response(x.response.status, { reason: x.response.reason, headers, body: x.response.body, tags: ['replayed', 'stand-in'] })
+  if (x.truncated?.response !== undefined || x.incomplete?.response !== undefined)
+    headers = headers.map(([n, v]) =>
+      n.toLowerCase() === 'content-length' ? ([n, String(x.response.body.byteLength)] as const) : ([n, v] as const),
+    )
+  return response(x.response.status, {
+    reason: x.response.reason,
+    headers,
+    body: x.response.body,
+    tags: ['replayed', 'stand-in'],
+  })
 }
 
 function miss(req: Request, nearest: unknown[], error: string): Response {
-  const body = JSON.stringify({ error, request: { method: req.method, target: req.target, host: header(req, 'Host') ?? null }, nearest }, null, 2) + '\n'
+  const body =
+    JSON.stringify(
+      { error, request: { method: req.method, target: req.target, host: header(req, 'Host') ?? null }, nearest },
+      null,
+      2,
+    ) + '\n'
   return response(404, {
-    headers: [['Content-Type', 'application/json; charset=utf-8'], [GENERATED_HEADER, 'stand-in-miss']],
+    headers: [
+      ['Content-Type', 'application/json; charset=utf-8'],
+      [GENERATED_HEADER, 'stand-in-miss'],
+    ],
     body,
     tags: ['stand-in', 'stand-in-miss'],
   })

@@ -12,11 +12,18 @@ import type { TornTail } from './record-log.ts'
 
 export interface RecordingSwitch extends Filter {
   /** Starts recording into `dir` (default: a new session under the sessions root). Stops any earlier one. */
-  start(options?: { dir?: string; name?: string; source?: string; root?: string }): Promise<{ dir: string; torn?: TornTail }>
+  start(options?: {
+    dir?: string
+    name?: string
+    source?: string
+    root?: string
+  }): Promise<{ dir: string; torn?: TornTail }>
   /** Stops recording; resolves with the closed session, or undefined when nothing was recording. */
   stop(): Promise<SessionInfo | undefined>
   /** The session being recorded, if any. */
-  readonly active: { readonly dir: string; readonly count: number; readonly failures: number; readonly lastError?: string } | undefined
+  readonly active:
+    | { readonly dir: string; readonly count: number; readonly failures: number; readonly lastError?: string }
+    | undefined
 }
 
 export function recordingSwitch(options: { clock?: Clock; onSkip?: (reason: string) => void } = {}): RecordingSwitch {
@@ -27,7 +34,10 @@ export function recordingSwitch(options: { clock?: Clock; onSkip?: (reason: stri
       const c = current
       if (!c) return next(req)
       let h = wrapped.get(c.filter)
-      if (!h) { h = c.filter(next); wrapped.set(c.filter, h) }
+      if (!h) {
+        h = c.filter(next)
+        wrapped.set(c.filter, h)
+      }
       return h(req)
     }
   })
@@ -36,19 +46,40 @@ export function recordingSwitch(options: { clock?: Clock; onSkip?: (reason: stri
     current = undefined
     return c?.writer.close()
   }
-  return withGetter(Object.assign(filter, {
-    async start(o: { dir?: string; name?: string; source?: string; root?: string } = {}) {
-      await stop()
-      const dir = o.dir ?? newSessionDir(o.name, (options.clock ?? { now: Date.now }).now(), o.root)
-      const writer = await createSession(dir, { ...(o.name ? { name: o.name } : {}), ...(o.source ? { source: o.source } : {}), ...(options.clock ? { clock: options.clock } : {}) })
-      current = { writer, filter: recordTo(writer, { ...(options.clock ? { clock: options.clock } : {}), ...(options.onSkip ? { onSkip: options.onSkip } : {}) }) }
-      return { dir, ...(writer.torn ? { torn: writer.torn } : {}) }
+  return withGetter(
+    Object.assign(filter, {
+      async start(o: { dir?: string; name?: string; source?: string; root?: string } = {}) {
+        await stop()
+        const dir = o.dir ?? newSessionDir(o.name, (options.clock ?? { now: Date.now }).now(), o.root)
+        const writer = await createSession(dir, {
+          ...(o.name ? { name: o.name } : {}),
+          ...(o.source ? { source: o.source } : {}),
+          ...(options.clock ? { clock: options.clock } : {}),
+        })
+        current = {
+          writer,
+          filter: recordTo(writer, {
+            ...(options.clock ? { clock: options.clock } : {}),
+            ...(options.onSkip ? { onSkip: options.onSkip } : {}),
+          }),
+        }
+        return { dir, ...(writer.torn ? { torn: writer.torn } : {}) }
+      },
+      stop,
+    }),
+    'active',
+    () => {
+      const c = current
+      return c
+        ? {
+            dir: c.writer.dir,
+            count: c.writer.count,
+            failures: c.writer.failures,
+            ...(c.writer.lastError ? { lastError: c.writer.lastError } : {}),
+          }
+        : undefined
     },
-    stop,
-  }), 'active', () => {
-    const c = current
-    return c ? { dir: c.writer.dir, count: c.writer.count, failures: c.writer.failures, ...(c.writer.lastError ? { lastError: c.writer.lastError } : {}) } : undefined
-  }) as RecordingSwitch
+  ) as RecordingSwitch
 }
 
 /** Adds a live getter (`Object.assign` would copy a getter's value once instead). */
@@ -74,18 +105,24 @@ export function standInSwitch(): StandInSwitch {
       const c = current
       return c ? c.handler(req) : next(req)
     })
-  return withGetter(Object.assign(filter, {
-    async use(dir: string, options: StandInOptions = {}) {
-      const session = await openSession(dir)
-      current = { dir, count: session.records.length, handler: standIn(session.records, options) }
-      return { count: session.records.length, ...(session.torn ? { torn: session.torn } : {}) }
+  return withGetter(
+    Object.assign(filter, {
+      async use(dir: string, options: StandInOptions = {}) {
+        const session = await openSession(dir)
+        current = { dir, count: session.records.length, handler: standIn(session.records, options) }
+        return { count: session.records.length, ...(session.torn ? { torn: session.torn } : {}) }
+      },
+      useRecords(records: readonly RecordedExchange[], options: StandInOptions = {}) {
+        current = { count: records.length, handler: standIn(records, options) }
+      },
+      off() {
+        current = undefined
+      },
+    }),
+    'active',
+    () => {
+      const c = current
+      return c ? { ...(c.dir ? { dir: c.dir } : {}), count: c.count } : undefined
     },
-    useRecords(records: readonly RecordedExchange[], options: StandInOptions = {}) {
-      current = { count: records.length, handler: standIn(records, options) }
-    },
-    off() { current = undefined },
-  }), 'active', () => {
-    const c = current
-    return c ? { ...(c.dir ? { dir: c.dir } : {}), count: c.count } : undefined
-  }) as StandInSwitch
+  ) as StandInSwitch
 }

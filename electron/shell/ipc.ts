@@ -7,7 +7,12 @@ import { isTrustedSender } from './sender-check.ts'
  * Carries the contract over Electron IPC: one `handle` per command, events sent to the window. The sender
  * of every message is checked against the renderer's own URL before anything runs.
  */
-export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, host: Host, contents: Pick<WebContents, 'send' | 'isDestroyed'>, rendererUrl: string): () => void {
+export function registerIpc(
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
+  host: Host,
+  contents: Pick<WebContents, 'send' | 'isDestroyed'>,
+  rendererUrl: string,
+): () => void {
   const connection = host.connectWindow((name, payload) => {
     if (!contents.isDestroyed()) contents.send(eventChannel(name), payload)
   })

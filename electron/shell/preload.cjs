@@ -3,12 +3,57 @@
 // shared/contract.ts.
 const { contextBridge, ipcRenderer } = require('electron')
 
-const COMMANDS = ['subscribe', 'listListeners', 'startListener', 'stopListener', 'getExchange', 'searchExchanges', 'clear',
-  'pauseCapture', 'resumeCapture', 'getSettings', 'updateSettings', 'resend', 'launchBrowser', 'getChaos', 'setChaos',
-  'listSessions', 'getRecording', 'startRecording', 'stopRecording', 'setStandIn', 'renameSession', 'deleteSession',
-  'exportHar', 'importHar', 'replaySession', 'startClockDemo', 'getCa', 'listBlockKinds', 'checkPipeline', 'setPipeline',
-  'exportPipeline', 'listPaused', 'getPaused', 'continuePaused', 'abortPaused', 'respondPaused']
-const EVENTS = ['exchanges', 'listeners', 'capture', 'cleared', 'settings', 'chaos', 'frames', 'recording', 'sessions', 'replayProgress', 'paused']
+const COMMANDS = [
+  'subscribe',
+  'listListeners',
+  'startListener',
+  'stopListener',
+  'getExchange',
+  'searchExchanges',
+  'clear',
+  'pauseCapture',
+  'resumeCapture',
+  'getSettings',
+  'updateSettings',
+  'resend',
+  'launchBrowser',
+  'getChaos',
+  'setChaos',
+  'listSessions',
+  'getRecording',
+  'startRecording',
+  'stopRecording',
+  'setStandIn',
+  'renameSession',
+  'deleteSession',
+  'exportHar',
+  'importHar',
+  'replaySession',
+  'startClockDemo',
+  'getCa',
+  'listBlockKinds',
+  'checkPipeline',
+  'setPipeline',
+  'exportPipeline',
+  'listPaused',
+  'getPaused',
+  'continuePaused',
+  'abortPaused',
+  'respondPaused',
+]
+const EVENTS = [
+  'exchanges',
+  'listeners',
+  'capture',
+  'cleared',
+  'settings',
+  'chaos',
+  'frames',
+  'recording',
+  'sessions',
+  'replayProgress',
+  'paused',
+]
 
 const api = {}
 for (const name of COMMANDS) {

@@ -9,12 +9,18 @@ import { defineConfig } from 'vite'
 export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
   publicDir: false,
-  plugins: [{
-    name: 'nanoscope-preload',
-    generateBundle() {
-      this.emitFile({ type: 'asset', fileName: 'preload.cjs', source: readFileSync(new URL('./preload.cjs', import.meta.url)) })
+  plugins: [
+    {
+      name: 'nanoscope-preload',
+      generateBundle() {
+        this.emitFile({
+          type: 'asset',
+          fileName: 'preload.cjs',
+          source: readFileSync(new URL('./preload.cjs', import.meta.url)),
+        })
+      },
     },
-  }],
+  ],
   build: {
     ssr: fileURLToPath(new URL('./desktop.ts', import.meta.url)),
     outDir: fileURLToPath(new URL('../../dist/main', import.meta.url)),

@@ -12,11 +12,19 @@ export function createMainWindow(): BrowserWindow {
   })
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
   const window = new BrowserWindow({
-    width: 1400, height: 900, title: 'Nanoscope', show: false,
+    width: 1400,
+    height: 900,
+    title: 'Nanoscope',
+    show: false,
     webPreferences: {
       preload: fileURLToPath(new URL('./preload.cjs', import.meta.url)),
-      contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true,
-      allowRunningInsecureContent: false, webviewTag: false, spellcheck: false,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
     },
   })
   window.webContents.on('will-navigate', (event) => event.preventDefault())

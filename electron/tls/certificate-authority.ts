@@ -59,7 +59,9 @@ export async function loadOrCreateCa(options: CaOptions = {}): Promise<Certifica
   const hasKey = existsSync(keyPath)
   if (hasCert && hasKey) return load(certPath, keyPath, false)
   if (hasCert || hasKey) {
-    throw new Error(`the CA in ${dir} is incomplete (${hasCert ? CA_KEY_FILE : CA_CERT_FILE} is missing): delete that folder to make a new CA`)
+    throw new Error(
+      `the CA in ${dir} is incomplete (${hasCert ? CA_KEY_FILE : CA_CERT_FILE} is missing): delete that folder to make a new CA`,
+    )
   }
   const made = await makeCa(options.now ?? Date.now)
   try {
@@ -78,10 +80,18 @@ export async function caInfo(options: CaOptions = {}): Promise<CaInfo> {
 }
 
 export function infoOf(ca: CertificateAuthority): CaInfo {
-  return { certPath: ca.certPath, sha256: sha256Fingerprint(ca.certPem), spki: spkiFingerprint(ca.certPem), pem: ca.certPem }
+  return {
+    certPath: ca.certPath,
+    sha256: sha256Fingerprint(ca.certPem),
+    spki: spkiFingerprint(ca.certPem),
+    pem: ca.certPem,
+  }
 }
 
-interface MadeCa { readonly certPem: string; readonly keyPem: string }
+interface MadeCa {
+  readonly certPem: string
+  readonly keyPem: string
+}
 
 async function makeCa(now: () => number): Promise<MadeCa> {
   const keys = await subtle.generateKey(EC_KEY, true, ['sign', 'verify'])

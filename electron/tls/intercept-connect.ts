@@ -15,7 +15,16 @@
 import type net from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { HttpHandler } from '../core/http.ts'
-import { generatedResponse, response, withTags, withTarget, type Request, type Response, type Tunnel, type TunnelStats } from '../core/message.ts'
+import {
+  generatedResponse,
+  response,
+  withTags,
+  withTarget,
+  type Request,
+  type Response,
+  type Tunnel,
+  type TunnelStats,
+} from '../core/message.ts'
 import { connectTunnel, parseAuthority } from '../core/client/connect-tunnel.ts'
 import { hostMatcher } from '../core/host-patterns.ts'
 import type { LeafMinter } from './leaf-minter.ts'
@@ -50,7 +59,12 @@ export interface InterceptOptions {
 const TLS_HANDSHAKE_RECORD = 0x16
 
 export function interceptConnect(options: InterceptOptions): HttpHandler {
-  const raw = options.raw ?? connectTunnel({ ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.lookup ? { lookup: options.lookup } : {}) })
+  const raw =
+    options.raw ??
+    connectTunnel({
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+    })
   const passthrough = hostMatcher(options.tls.passthrough ?? [])
   const handshakeTimeoutMs = options.tls.handshakeTimeoutMs ?? 10_000
   const clientFirstMs = options.tls.clientFirstMs ?? 2000
@@ -61,12 +75,18 @@ export function interceptConnect(options: InterceptOptions): HttpHandler {
     if (!authority) return raw(request)
     if (passthrough(authority.host)) return withTags(await raw(request), 'passthrough')
     const origin = `https://${authority.host.includes(':') ? `[${authority.host}]` : authority.host}${authority.port === 443 ? '' : `:${authority.port}`}`
-    const decrypted: HttpHandler = (req) => options.decrypted(req.target.startsWith('/') ? withTarget(req, origin + req.target) : req)
+    const decrypted: HttpHandler = (req) =>
+      options.decrypted(req.target.startsWith('/') ? withTarget(req, origin + req.target) : req)
     const tunnel: Tunnel = async (client, head) => {
       const first = head.length > 0 ? head : await firstBytes(client, clientFirstMs)
       if (first === 'closed') return { bytesUp: 0, bytesDown: 0 }
       if (first !== 'silent' && first[0] === TLS_HANDSHAKE_RECORD) {
-        return terminateTls(client, first, { host: authority.host, certificates: options.tls.certificates, decrypted, handshakeTimeoutMs })
+        return terminateTls(client, first, {
+          host: authority.host,
+          certificates: options.tls.certificates,
+          decrypted,
+          handshakeTimeoutMs,
+        })
       }
       return tunnelRaw(raw, request, client, first === 'silent' ? Buffer.alloc(0) : first)
     }
@@ -85,7 +105,11 @@ async function tunnelRaw(raw: HttpHandler, request: Request, client: Duplex, fir
   }
   if (!opened.tunnel) {
     client.destroy()
-    return { bytesUp: first.length, bytesDown: 0, error: opened.generated?.message ?? `could not open the tunnel (${opened.status})` }
+    return {
+      bytesUp: first.length,
+      bytesDown: 0,
+      error: opened.generated?.message ?? `could not open the tunnel (${opened.status})`,
+    }
   }
   return opened.tunnel(client, first)
 }
@@ -105,7 +129,10 @@ function firstBytes(socket: Duplex, waitMs: number): Promise<Buffer | 'closed' |
     const onData = (chunk: Buffer): void => done(chunk)
     const onEnd = (): void => done('closed')
     const timer = setTimeout(() => done('silent'), waitMs)
-    if (socket.destroyed) { done('closed'); return }
+    if (socket.destroyed) {
+      done('closed')
+      return
+    }
     socket.on('data', onData)
     socket.once('end', onEnd)
     socket.once('close', onEnd)

@@ -82,7 +82,9 @@ export async function leafMinter(ca: CertificateAuthority, options: MinterOption
   return {
     ca,
     keyPem,
-    get size() { return cache.size },
+    get size() {
+      return cache.size
+    },
     async mint(rawHost: string): Promise<Leaf> {
       const host = certificateHost(rawHost)
       const cached = cache.get(host)
@@ -96,7 +98,9 @@ export async function leafMinter(ca: CertificateAuthority, options: MinterOption
       }
       const minting = make(host)
       cache.set(host, minting)
-      minting.catch(() => { if (cache.get(host) === minting) cache.delete(host) })
+      minting.catch(() => {
+        if (cache.get(host) === minting) cache.delete(host)
+      })
       while (cache.size > maxEntries) cache.delete(cache.keys().next().value!)
       return minting
     },
@@ -108,8 +112,17 @@ export async function leafMinter(ca: CertificateAuthority, options: MinterOption
  * that is neither a DNS name nor an IP address (an SNI can carry anything).
  */
 export function certificateHost(raw: string): string {
-  const host = raw.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '')
+  const host = raw
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
   if (isIP(host) !== 0) return host
-  if (host.length > 0 && host.length <= 253 && /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/.test(host)) return host
+  if (
+    host.length > 0 &&
+    host.length <= 253 &&
+    /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/.test(host)
+  )
+    return host
   throw new Error(`"${raw}" is not a host name a certificate can be made for`)
 }

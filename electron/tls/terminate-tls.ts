@@ -29,8 +29,14 @@ const REJECTED_AFTER_HANDSHAKE_MS = 1000
 
 /** Alerts by which a client says it does not accept the certificate (RFC 8446 §6.2). */
 const CERTIFICATE_ALERTS = new Set([
-  'unknown ca', 'bad certificate', 'certificate unknown', 'unsupported certificate', 'certificate expired',
-  'certificate revoked', 'decrypt error', 'access denied',
+  'unknown ca',
+  'bad certificate',
+  'certificate unknown',
+  'unsupported certificate',
+  'certificate expired',
+  'certificate revoked',
+  'decrypt error',
+  'access denied',
 ])
 
 /**
@@ -44,7 +50,10 @@ export async function terminateTls(client: Duplex, first: Buffer, options: Termi
     leaf = await options.certificates.mint(options.host)
   } catch (error) {
     client.destroy()
-    return { ...counter.stats(), error: `tls handshake failed: no certificate for ${options.host}: ${messageOf(error)}` }
+    return {
+      ...counter.stats(),
+      error: `tls handshake failed: no certificate for ${options.host}: ${messageOf(error)}`,
+    }
   }
   const fallback = leaf.context
   client.unshift(first)
@@ -53,14 +62,20 @@ export async function terminateTls(client: Duplex, first: Buffer, options: Termi
     secureContext: fallback,
     ALPNProtocols: ['http/1.1'],
     SNICallback(servername, done) {
-      options.certificates.mint(servername).then((l) => done(null, l.context), () => done(null, fallback))
+      options.certificates.mint(servername).then(
+        (l) => done(null, l.context),
+        () => done(null, fallback),
+      )
     },
   })
 
   let problem: string | undefined
   let handshakeAt: number | undefined
   let requests = 0
-  const decrypted: HttpHandler = (req) => { requests++; return options.decrypted(req) }
+  const decrypted: HttpHandler = (req) => {
+    requests++
+    return options.decrypted(req)
+  }
   const timer = setTimeout(() => {
     problem ??= `tls handshake failed: the client did not finish the handshake within ${options.handshakeTimeoutMs} ms`
     secure.destroy()
@@ -71,7 +86,9 @@ export async function terminateTls(client: Duplex, first: Buffer, options: Termi
     serveWireConnections(decrypted)(secure)
   })
   // A client that hangs up mid-handshake leaves the TLS socket half-open, waiting for a handshake that will never finish.
-  secure.once('end', () => { if (handshakeAt === undefined) secure.destroy() })
+  secure.once('end', () => {
+    if (handshakeAt === undefined) secure.destroy()
+  })
   secure.on('error', (error: NodeJS.ErrnoException) => {
     problem ??= handshakeAt === undefined ? handshakeProblem(error) : `client: ${error.code ?? error.message}`
   })
@@ -79,9 +96,11 @@ export async function terminateTls(client: Duplex, first: Buffer, options: Termi
   clearTimeout(timer)
   client.destroy()
   if (handshakeAt === undefined) {
-    problem ??= 'tls handshake failed: the client closed the connection during the handshake (it may not trust the Nanoscope CA)'
+    problem ??=
+      'tls handshake failed: the client closed the connection during the handshake (it may not trust the Nanoscope CA)'
   } else if (requests === 0 && problem === undefined && performance.now() - handshakeAt < REJECTED_AFTER_HANDSHAKE_MS) {
-    problem = 'tls handshake failed: the client closed the connection straight after the handshake without a request (it probably does not trust the Nanoscope CA)'
+    problem =
+      'tls handshake failed: the client closed the connection straight after the handshake without a request (it probably does not trust the Nanoscope CA)'
   }
   return problem === undefined ? counter.stats() : { ...counter.stats(), error: problem }
 }
@@ -92,7 +111,8 @@ export function handshakeProblem(error: NodeJS.ErrnoException): string {
   const alert = /ALERT_([A-Z_]+)$/.exec(code)?.[1]?.toLowerCase().replace(/_/g, ' ')
   if (alert && CERTIFICATE_ALERTS.has(alert)) return `tls handshake failed: client rejected the certificate (${alert})`
   if (alert) return `tls handshake failed: the client sent the alert "${alert}"`
-  if (code === 'ECONNRESET') return 'tls handshake failed: the client reset the connection during the handshake (it may not trust the Nanoscope CA)'
+  if (code === 'ECONNRESET')
+    return 'tls handshake failed: the client reset the connection during the handshake (it may not trust the Nanoscope CA)'
   return `tls handshake failed: ${error.message}${code ? ` (${code})` : ''}`
 }
 

@@ -4,13 +4,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeBody } from '../core/stream-plumbing.ts'
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.map': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.map': 'application/json',
   '.woff2': 'font/woff2',
 }
 
 /** Matches the renderer's own meta CSP; sent as a header too so it holds even if the page is altered. */
-export const UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+export const UI_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
 /**
  * Serves the built renderer; `/` is index.html; nothing outside the folder is reachable. A client that leaves
@@ -18,7 +25,11 @@ export const UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self' '
  */
 export function serveBuiltFile(root: string, req: IncomingMessage, res: ServerResponse): void {
   let path: string
-  try { path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname) } catch { path = '/' }
+  try {
+    path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+  } catch {
+    path = '/'
+  }
   if (path === '/' || path === '') path = '/index.html'
   const base = resolve(root)
   const full = resolve(join(base, path))

@@ -15,8 +15,18 @@ import { eventToWire } from '../../shared/wire-events.ts'
 import { serveBuiltFile } from './built-files.ts'
 import { isOurHost, isOurOrigin } from './origin-check.ts'
 
-export interface WebUiOptions { host?: string; port?: number; staticDir: string; token?: string }
-export interface RunningWebUi { readonly url: string; readonly token: string; readonly port: number; stop(): Promise<void> }
+export interface WebUiOptions {
+  host?: string
+  port?: number
+  staticDir: string
+  token?: string
+}
+export interface RunningWebUi {
+  readonly url: string
+  readonly token: string
+  readonly port: number
+  stop(): Promise<void>
+}
 
 /** Beyond this many buffered bytes a browser is "backed up" and catches up later instead of slowing us. */
 const BACKED_UP_BYTES = 16 * 1024 * 1024
@@ -57,9 +67,19 @@ export async function startWebUi(host: Host, options: WebUiOptions): Promise<Run
     )
     ws.on('message', async (data) => {
       let message: { type?: unknown; id?: unknown; name?: unknown; args?: unknown } | null
-      try { message = JSON.parse(String(data)) } catch { return ws.close(1003, 'messages must be JSON') }
+      try {
+        message = JSON.parse(String(data))
+      } catch {
+        return ws.close(1003, 'messages must be JSON')
+      }
       // `null`, numbers and arrays are JSON too; only a command object is acted on.
-      if (typeof message !== 'object' || message === null || message.type !== 'command' || typeof message.id !== 'number') return
+      if (
+        typeof message !== 'object' ||
+        message === null ||
+        message.type !== 'command' ||
+        typeof message.id !== 'number'
+      )
+        return
       const id = message.id
       try {
         const value = await connection.dispatch(message.name, message.args ?? {})
@@ -74,7 +94,10 @@ export async function startWebUi(host: Host, options: WebUiOptions): Promise<Run
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port ?? 0, bindHost, () => { server.off('error', reject); resolve() })
+    server.listen(options.port ?? 0, bindHost, () => {
+      server.off('error', reject)
+      resolve()
+    })
   })
   port = (server.address() as { port: number }).port
   const shownHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost

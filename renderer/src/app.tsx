@@ -30,13 +30,13 @@ export function App() {
         <Notices />
       </div>
       <main className="view" data-view={view}>
-          {view === 'traffic' && <TrafficView />}
-          {view === 'latency' && <LatencyView />}
-          {view === 'pipelines' && <PipelinesView />}
-          {view === 'setup' && <SetupView />}
-          {view === 'sessions' && <SessionsView />}
-          {view === 'chaos' && <ChaosView />}
-          {view === 'clock' && <ClockView />}
+        {view === 'traffic' && <TrafficView />}
+        {view === 'latency' && <LatencyView />}
+        {view === 'pipelines' && <PipelinesView />}
+        {view === 'setup' && <SetupView />}
+        {view === 'sessions' && <SessionsView />}
+        {view === 'chaos' && <ChaosView />}
+        {view === 'clock' && <ClockView />}
       </main>
       <ClearUndo />
     </div>
@@ -68,7 +68,10 @@ function useGlobalKeys(): void {
         ev.preventDefault()
         const focusFilter = (): void => document.querySelector<HTMLInputElement>('[data-testid="filter"]')?.focus()
         // The filter box is the Traffic pane's: from another pane, it is there once Traffic has drawn.
-        if (store.getState().view !== 'traffic') { store.getState().setView('traffic'); requestAnimationFrame(focusFilter) } else focusFilter()
+        if (store.getState().view !== 'traffic') {
+          store.getState().setView('traffic')
+          requestAnimationFrame(focusFilter)
+        } else focusFilter()
         return
       }
       if (ev.key === 'Escape' && store.getState().detailOpen && !ev.defaultPrevented) {

@@ -17,11 +17,19 @@ const IMPORTS_ELECTRON = /(?:from\s+|import\s*\(\s*|require\s*\(\s*|import\s+)['
 
 test('nothing under electron/core imports electron', () => {
   const offenders = sources(join(root, 'electron/core')).filter((f) => IMPORTS_ELECTRON.test(readFileSync(f, 'utf8')))
-  assert.deepEqual(offenders.map((f) => relative(root, f)), [])
+  assert.deepEqual(
+    offenders.map((f) => relative(root, f)),
+    [],
+  )
 })
 
 test('the check recognises the ways a file can import electron', () => {
-  for (const line of [`import { app } from 'electron'`, `const e = require("electron")`, `await import('electron')`, `import 'electron/main'`]) {
+  for (const line of [
+    `import { app } from 'electron'`,
+    `const e = require("electron")`,
+    `await import('electron')`,
+    `import 'electron/main'`,
+  ]) {
     assert.match(line, IMPORTS_ELECTRON)
   }
   assert.doesNotMatch(`import x from './electron-ish.ts'`, IMPORTS_ELECTRON)
@@ -31,5 +39,8 @@ test('only the shell imports electron outside core', () => {
   const offenders = sources(join(root, 'electron'))
     .filter((f) => !relative(root, f).startsWith('electron/shell/'))
     .filter((f) => IMPORTS_ELECTRON.test(readFileSync(f, 'utf8')))
-  assert.deepEqual(offenders.map((f) => relative(root, f)), [])
+  assert.deepEqual(
+    offenders.map((f) => relative(root, f)),
+    [],
+  )
 })

@@ -38,7 +38,8 @@ function sources(dir: string): string[] {
 }
 
 // `import … from '…'` / `export … from '…'` (over several lines too), a bare `import '…'`, `import('…')`, `require('…')`.
-const STATIC = /^[ \t]*(?:import|export)\s+((?:type\s+)?(?:[\w$]+\s*,\s*)?(?:\*\s+as\s+[\w$]+|\*|\{[^}]*\}|[\w$]+))\s+from\s+['"]([^'"]+)['"]/gm
+const STATIC =
+  /^[ \t]*(?:import|export)\s+((?:type\s+)?(?:[\w$]+\s*,\s*)?(?:\*\s+as\s+[\w$]+|\*|\{[^}]*\}|[\w$]+))\s+from\s+['"]([^'"]+)['"]/gm
 const BARE = /^[ \t]*import\s+['"]([^'"]+)['"]/gm
 const CALL = /\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g
 
@@ -47,7 +48,10 @@ function typeOnly(clause: string): boolean {
   if (/^type\b/.test(clause)) return true
   const names = /^\{([^}]*)\}$/.exec(clause.trim())
   if (!names) return false
-  const list = names[1]!.split(',').map((n) => n.trim()).filter(Boolean)
+  const list = names[1]!
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean)
   return list.length > 0 && list.every((n) => n.startsWith('type '))
 }
 
@@ -69,7 +73,10 @@ function folderOf(file: string, specifier: string): string | undefined {
 }
 
 /** Every import from one of electron/'s folders into another that `mayImport` does not allow, as "from -> to: file 'spec'". */
-export function forbiddenImports(files: ReadonlyArray<{ path: string; source: string }>, mayImport: Readonly<Record<string, readonly string[]>>): string[] {
+export function forbiddenImports(
+  files: ReadonlyArray<{ path: string; source: string }>,
+  mayImport: Readonly<Record<string, readonly string[]>>,
+): string[] {
   const wrong: string[] = []
   for (const { path, source } of files) {
     const parts = relative(electron, path).split(sep)
@@ -92,8 +99,15 @@ test("no folder of electron/ imports one it should not see (README's architectur
 test('every folder of electron/ has its place in the map, and no file sits outside a folder', () => {
   const entries = readdirSync(electron)
   const folders = entries.filter((name) => statSync(join(electron, name)).isDirectory())
-  assert.deepEqual(folders.filter((f) => !(f in MAY_IMPORT)), [], 'add the new folder to MAY_IMPORT and to the README map')
-  assert.deepEqual(entries.filter((name) => !folders.includes(name)), [])
+  assert.deepEqual(
+    folders.filter((f) => !(f in MAY_IMPORT)),
+    [],
+    'add the new folder to MAY_IMPORT and to the README map',
+  )
+  assert.deepEqual(
+    entries.filter((name) => !folders.includes(name)),
+    [],
+  )
 })
 
 test('the arrows go one way: the map itself has no cycle', () => {
@@ -129,7 +143,8 @@ test('the check catches a forbidden import, static or dynamic, and lets type-onl
     `recording -> web: electron/recording/replay.ts '../web/serve.ts'`,
   ])
   const core = join(electron, 'core', 'http.ts')
-  assert.deepEqual(forbiddenImports([{ path: core, source: `import { x } from '../../shared/contract.ts'` }], MAY_IMPORT), [
-    `core -> shared: electron/core/http.ts '../../shared/contract.ts'`,
-  ])
+  assert.deepEqual(
+    forbiddenImports([{ path: core, source: `import { x } from '../../shared/contract.ts'` }], MAY_IMPORT),
+    [`core -> shared: electron/core/http.ts '../../shared/contract.ts'`],
+  )
 })

@@ -1,6 +1,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Broadcaster, FLUSH_INTERVAL_MS, FLUSH_MAX_ITEMS, type BroadcasterOptions } from '../../electron/capture/broadcaster.ts'
+import {
+  Broadcaster,
+  FLUSH_INTERVAL_MS,
+  FLUSH_MAX_ITEMS,
+  type BroadcasterOptions,
+} from '../../electron/capture/broadcaster.ts'
 import { ExchangeStore } from '../../electron/capture/exchange-store.ts'
 import type { CapturedExchange } from '../../electron/capture/captured-exchange.ts'
 import type { ExchangeSummary } from '../../shared/exchange.ts'
@@ -19,7 +24,12 @@ function collector(backedUp?: () => boolean) {
   return {
     batches,
     seqs: () => batches.flat().map((s) => s.seq),
-    subscriber: { deliver: (batch: ExchangeSummary[]) => { batches.push(batch) }, ...(backedUp ? { backedUp } : {}) },
+    subscriber: {
+      deliver: (batch: ExchangeSummary[]) => {
+        batches.push(batch)
+      },
+      ...(backedUp ? { backedUp } : {}),
+    },
   }
 }
 
@@ -47,9 +57,15 @@ test('a late subscriber gets a snapshot and then every later exchange exactly on
   capture()
   assert.equal(early.batches.length + late.batches.length, 0, 'nothing is delivered synchronously')
   await until(() => late.seqs().length === 2)
-  assert.deepEqual(first.snapshot.map((s) => s.seq), [1, 2, 3])
+  assert.deepEqual(
+    first.snapshot.map((s) => s.seq),
+    [1, 2, 3],
+  )
   assert.deepEqual(early.seqs(), [4, 5, 6, 7])
-  assert.deepEqual(second.snapshot.map((s) => s.seq), [1, 2, 3, 4, 5])
+  assert.deepEqual(
+    second.snapshot.map((s) => s.seq),
+    [1, 2, 3, 4, 5],
+  )
   assert.deepEqual(late.seqs(), [6, 7])
   first.unsubscribe()
   second.unsubscribe()
@@ -63,7 +79,10 @@ test('summaries pending for one interval go out together in one batch', async ()
   for (let i = 0; i < 5; i++) capture()
   await until(() => c.batches.length > 0)
   assert.ok(performance.now() - started >= FLUSH_INTERVAL_MS - 5)
-  assert.deepEqual(c.batches.map((b) => b.length), [5])
+  assert.deepEqual(
+    c.batches.map((b) => b.length),
+    [5],
+  )
   sub.unsubscribe()
 })
 
@@ -73,11 +92,20 @@ test('reaching FLUSH_MAX_ITEMS flushes at once, and no batch is larger', async (
   const sub = broadcaster.subscribe(c.subscriber)
   for (let i = 0; i < FLUSH_MAX_ITEMS; i++) capture()
   await new Promise((r) => setImmediate(r))
-  assert.deepEqual(c.batches.map((b) => b.length), [FLUSH_MAX_ITEMS])
+  assert.deepEqual(
+    c.batches.map((b) => b.length),
+    [FLUSH_MAX_ITEMS],
+  )
   for (let i = 0; i < 1234; i++) capture()
   await until(() => c.seqs().length === FLUSH_MAX_ITEMS + 1234)
-  assert.ok(c.batches.every((b) => b.length <= FLUSH_MAX_ITEMS), `batch sizes ${c.batches.map((b) => b.length)}`)
-  assert.deepEqual(c.seqs(), Array.from({ length: FLUSH_MAX_ITEMS + 1234 }, (_, i) => i + 1))
+  assert.ok(
+    c.batches.every((b) => b.length <= FLUSH_MAX_ITEMS),
+    `batch sizes ${c.batches.map((b) => b.length)}`,
+  )
+  assert.deepEqual(
+    c.seqs(),
+    Array.from({ length: FLUSH_MAX_ITEMS + 1234 }, (_, i) => i + 1),
+  )
   sub.unsubscribe()
 })
 
@@ -85,7 +113,11 @@ test('a subscriber that throws does not stop the others getting their batches', 
   const errors: unknown[] = []
   const { broadcaster, capture } = setup({ onError: (e) => errors.push(e) })
   const good = collector()
-  const bad = broadcaster.subscribe({ deliver: () => { throw new Error('window gone') } })
+  const bad = broadcaster.subscribe({
+    deliver: () => {
+      throw new Error('window gone')
+    },
+  })
   const ok = broadcaster.subscribe(good.subscriber)
   capture()
   capture()

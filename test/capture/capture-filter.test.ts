@@ -8,7 +8,13 @@ import { CaptureHub } from '../../electron/capture/capture-hub.ts'
 import { fixedClock } from '../../electron/core/clock.ts'
 import type { HttpHandler } from '../../electron/core/http.ts'
 import {
-  bodyBytes, bodyText, generatedResponse, request, response, streamBody, type Response,
+  bodyBytes,
+  bodyText,
+  generatedResponse,
+  request,
+  response,
+  streamBody,
+  type Response,
 } from '../../electron/core/message.ts'
 import { until } from './fixtures.ts'
 
@@ -16,26 +22,45 @@ function recorder(overrides: Partial<CaptureOptions> = {}) {
   const records: CapturedExchange[] = []
   const clock = fixedClock(1_700_000_000_000)
   const options: CaptureOptions = { listenerId: 'l1', clock, bodyCap: () => 1024, enabled: () => true, ...overrides }
-  return { records, clock, capture: (h: HttpHandler) => captureTo({ exchangeCompleted: (r) => records.push(r) }, options)(h) }
+  return {
+    records,
+    clock,
+    capture: (h: HttpHandler) => captureTo({ exchangeCompleted: (r) => records.push(r) }, options)(h),
+  }
 }
 
 test('a completed exchange is recorded once with its URL, headers, bodies, sizes and timings', async () => {
   const { records, clock, capture } = recorder()
   const handler = capture(async (req) => {
     clock.advance(7)
-    return response(201, { headers: [['Content-Type', 'text/plain'], ['X-A', '1'], ['x-a', '2']], body: `got ${await bodyText(req.body)}` })
+    return response(201, {
+      headers: [
+        ['Content-Type', 'text/plain'],
+        ['X-A', '1'],
+        ['x-a', '2'],
+      ],
+      body: `got ${await bodyText(req.body)}`,
+    })
   })
-  const res = await handler(request({ method: 'POST', target: '/a/../b?q=1', headers: [['host', 'example.com:8080']], body: 'ping' }))
+  const res = await handler(
+    request({ method: 'POST', target: '/a/../b?q=1', headers: [['host', 'example.com:8080']], body: 'ping' }),
+  )
   assert.equal(await bodyText(res.body), 'got ping')
   assert.equal(records.length, 1)
   const r = records[0]!
   assert.equal(r.listenerId, 'l1')
   assert.equal(r.startedAt, 1_700_000_000_000)
-  assert.deepEqual([r.method, r.target, r.url, r.host, r.path, r.httpVersion],
-    ['POST', '/a/../b?q=1', 'http://example.com:8080/a/../b?q=1', 'example.com:8080', '/a/../b?q=1', '1.1'])
+  assert.deepEqual(
+    [r.method, r.target, r.url, r.host, r.path, r.httpVersion],
+    ['POST', '/a/../b?q=1', 'http://example.com:8080/a/../b?q=1', 'example.com:8080', '/a/../b?q=1', '1.1'],
+  )
   assert.deepEqual([r.status, r.reason, r.contentType], [201, 'Created', 'text/plain'])
   assert.deepEqual(r.requestHeaders, [['host', 'example.com:8080']])
-  assert.deepEqual(r.responseHeaders, [['Content-Type', 'text/plain'], ['X-A', '1'], ['x-a', '2']])
+  assert.deepEqual(r.responseHeaders, [
+    ['Content-Type', 'text/plain'],
+    ['X-A', '1'],
+    ['x-a', '2'],
+  ])
   assert.deepEqual([r.requestSize, r.responseSize], [4, 8])
   assert.equal(Buffer.from(r.requestBody!.bytes).toString(), 'ping')
   assert.equal(Buffer.from(r.responseBody!.bytes).toString(), 'got ping')
@@ -50,17 +75,23 @@ test('absolute-form targets are used as the URL and CONNECT targets as host:port
   const handler = capture(async () => response(200))
   await handler(request({ target: 'http://api.test/v1?x', headers: [['Host', 'other']] }))
   await handler(request({ method: 'CONNECT', target: 'secure.test:443' }))
-  assert.deepEqual(records.map((r) => [r.url, r.host, r.path]), [
-    ['http://api.test/v1?x', 'api.test', '/v1?x'],
-    ['secure.test:443', 'secure.test:443', ''],
-  ])
+  assert.deepEqual(
+    records.map((r) => [r.url, r.host, r.path]),
+    [
+      ['http://api.test/v1?x', 'api.test', '/v1?x'],
+      ['secure.test:443', 'secure.test:443', ''],
+    ],
+  )
 })
 
 test('with capture disabled the request passes through untouched and nothing is recorded', async () => {
   const { records, capture } = recorder({ enabled: () => false })
   const req = request({ target: '/', body: streamBody(Readable.from([Buffer.from('x')])) })
   let seen: unknown
-  await capture(async (r) => { seen = r; return response(204) })(req)
+  await capture(async (r) => {
+    seen = r
+    return response(204)
+  })(req)
   assert.equal(seen, req)
   assert.equal(records.length, 0)
 })
@@ -73,7 +104,9 @@ test('a streamed 1 MiB body passes byte-identical and is stored truncated at the
     const echoed = await bodyBytes(req.body)
     return response(200, { body: streamBody(Readable.from(chunks.map((c) => Buffer.from(c))), echoed.length) })
   })
-  const res = await handler(request({ method: 'PUT', target: '/up', body: streamBody(Readable.from(chunks), payload.length) }))
+  const res = await handler(
+    request({ method: 'PUT', target: '/up', body: streamBody(Readable.from(chunks), payload.length) }),
+  )
   assert.equal(records.length, 0, 'nothing is delivered before the response body has been read')
   const received = await bodyBytes(res.body)
   assert.ok(received.equals(payload))
@@ -106,9 +139,15 @@ test('a streamed body is not read ahead of its consumer, so backpressure reaches
 
 test('a generated failure is recorded as failed with its cause and tagged generated', async () => {
   const { records, capture } = recorder()
-  const res = await capture(async () => generatedResponse(502, 'refused', 'upstream refused the connection'))(request({ target: '/' }))
+  const res = await capture(async () => generatedResponse(502, 'refused', 'upstream refused the connection'))(
+    request({ target: '/' }),
+  )
   assert.equal(res.status, 502)
-  assert.deepEqual(records[0]!.outcome, { kind: 'failed', cause: 'refused', message: 'upstream refused the connection' })
+  assert.deepEqual(records[0]!.outcome, {
+    kind: 'failed',
+    cause: 'refused',
+    message: 'upstream refused the connection',
+  })
   assert.deepEqual(records[0]!.tags, ['generated'])
 })
 
@@ -146,15 +185,26 @@ test('a response body stream that errors mid-way is recorded as failed with caus
 
 test('a handler that throws is recorded as an internal failure and the error still reaches the caller', async () => {
   const { records, capture } = recorder()
-  await assert.rejects(capture(async () => { throw new Error('boom') })(request({ target: '/' })), /boom/)
+  await assert.rejects(
+    capture(async () => {
+      throw new Error('boom')
+    })(request({ target: '/' })),
+    /boom/,
+  )
   assert.deepEqual(records[0]!.outcome, { kind: 'failed', cause: 'internal', message: 'boom' })
   assert.equal(records[0]!.status, undefined)
 })
 
 test('a sink that throws never breaks the exchange', async () => {
   const clock = fixedClock()
-  const filter = captureTo({ exchangeCompleted: () => { throw new Error('sink broke') } },
-    { listenerId: 'l1', clock, bodyCap: () => 10, enabled: () => true })
+  const filter = captureTo(
+    {
+      exchangeCompleted: () => {
+        throw new Error('sink broke')
+      },
+    },
+    { listenerId: 'l1', clock, bodyCap: () => 10, enabled: () => true },
+  )
   const res = await filter(async () => response(200, { body: 'fine' }))(request({ target: '/' }))
   assert.equal(await bodyText(res.body), 'fine')
 })
@@ -163,16 +213,28 @@ test('a tunnel is recorded when it opens and updated with the same id and seq wh
   const hub = new CaptureHub()
   const clock = fixedClock(5000)
   let closeTunnel: () => void = () => {}
-  const upstream: HttpHandler = async () => ({
-    ...response(200, { reason: 'Connection Established', tags: ['websocket'] }),
-    tunnel: () => new Promise((resolve) => { closeTunnel = () => resolve({ bytesUp: 12, bytesDown: 34 }) }),
-  }) satisfies Response
+  const upstream: HttpHandler = async () =>
+    ({
+      ...response(200, { reason: 'Connection Established', tags: ['websocket'] }),
+      tunnel: () =>
+        new Promise((resolve) => {
+          closeTunnel = () => resolve({ bytesUp: 12, bytesDown: 34 })
+        }),
+    }) satisfies Response
   const res = await hub.captureFilter('l1', clock)(upstream)(request({ method: 'CONNECT', target: 'secure.test:443' }))
   const opened = hub.summaries()
   assert.equal(opened.length, 1)
   assert.deepEqual(opened[0]!.outcome, { kind: 'pending' })
   assert.deepEqual(opened[0]!.tags, ['websocket', 'tunnel'])
-  const running = res.tunnel!(new Duplex({ read() {}, write(_c, _e, cb) { cb() } }), Buffer.alloc(0))
+  const running = res.tunnel!(
+    new Duplex({
+      read() {},
+      write(_c, _e, cb) {
+        cb()
+      },
+    }),
+    Buffer.alloc(0),
+  )
   clock.advance(250)
   closeTunnel()
   assert.deepEqual(await running, { bytesUp: 12, bytesDown: 34 })
@@ -190,8 +252,12 @@ test('a client that goes away before the response head is recorded as aborted, o
   const { records, capture } = recorder()
   const controller = new AbortController()
   let answer: (res: Response) => void = () => {}
-  const pending = capture(() => new Promise<Response>((resolve) => { answer = resolve }))(
-    { ...request({ target: '/' }), signal: controller.signal })
+  const pending = capture(
+    () =>
+      new Promise<Response>((resolve) => {
+        answer = resolve
+      }),
+  )({ ...request({ target: '/' }), signal: controller.signal })
   controller.abort()
   answer(response(200, { body: 'too late' }))
   await pending

@@ -14,11 +14,21 @@ test('exchanges captured through the hub reach a subscriber after its snapshot',
   const handler = hub.captureFilter('l1', fixedClock())(ok)
   await handler(request({ target: '/before', headers: [['Host', 'h']] }))
   const batches: ExchangeSummary[][] = []
-  const { snapshot, unsubscribe } = hub.subscribe({ deliver: (b) => { batches.push(b) } })
+  const { snapshot, unsubscribe } = hub.subscribe({
+    deliver: (b) => {
+      batches.push(b)
+    },
+  })
   await handler(request({ target: '/after', headers: [['Host', 'h']] }))
   await until(() => batches.length === 1)
-  assert.deepEqual(snapshot.map((s) => s.path), ['/before'])
-  assert.deepEqual(batches.flat().map((s) => s.path), ['/after'])
+  assert.deepEqual(
+    snapshot.map((s) => s.path),
+    ['/before'],
+  )
+  assert.deepEqual(
+    batches.flat().map((s) => s.path),
+    ['/after'],
+  )
   assert.equal(hub.detail(snapshot[0]!.id)!.responseBody!.size, 100)
   unsubscribe()
   hub.close()
@@ -47,11 +57,16 @@ test('settings start from the defaults, apply at run time and are announced', as
   for (let i = 0; i < 3; i++) await handler(request({ target: `/${i}` }))
   const updated = hub.updateSettings({ maxExchanges: 2, bodyCapBytes: 10 })
   assert.deepEqual(announced, [updated])
-  assert.deepEqual(hub.summaries().map((s) => s.path), ['/1', '/2'])
+  assert.deepEqual(
+    hub.summaries().map((s) => s.path),
+    ['/1', '/2'],
+  )
   await handler(request({ target: '/3' }))
   const latest = hub.summaries().at(-1)!
   assert.deepEqual(hub.detail(latest.id)!.responseBody, {
-    base64: Buffer.from('x'.repeat(10)).toString('base64'), size: 100, truncated: true,
+    base64: Buffer.from('x'.repeat(10)).toString('base64'),
+    size: 100,
+    truncated: true,
   })
 })
 

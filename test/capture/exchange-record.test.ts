@@ -6,17 +6,35 @@ import { request, response, type Headers } from '../../electron/core/message.ts'
 
 function parts(requestHeaders: Headers, responseHeaders: Headers | undefined, target = '/a?b=1'): RecordParts {
   return {
-    id: 'r1', listenerId: 'l1', startedAt: 1, req: request({ target, headers: requestHeaders }),
+    id: 'r1',
+    listenerId: 'l1',
+    startedAt: 1,
+    req: request({ target, headers: requestHeaders }),
     res: responseHeaders ? response(200, { headers: responseHeaders }) : undefined,
-    requestBody: { bytes: new Uint8Array(0), size: 0, truncated: false }, requestComplete: true,
-    responseBody: responseHeaders ? { bytes: new Uint8Array([1, 2, 3]), size: 3, truncated: false } : null, responseComplete: true,
-    timings: {}, durationMs: 2, outcome: { kind: 'completed' }, tunnel: undefined,
+    requestBody: { bytes: new Uint8Array(0), size: 0, truncated: false },
+    requestComplete: true,
+    responseBody: responseHeaders ? { bytes: new Uint8Array([1, 2, 3]), size: 3, truncated: false } : null,
+    responseComplete: true,
+    timings: {},
+    durationMs: 2,
+    outcome: { kind: 'completed' },
+    tunnel: undefined,
   }
 }
 
 test('a record gives back both header lists exactly as sent: order, case, duplicates and empty values', () => {
-  const sent: Headers = [['HOST', 'example.test:81'], ['x-dup', 'one'], ['X-Dup', 'two'], ['X-Empty', ''], ['Cookie', 'a=1; b=2']]
-  const answered: Headers = [['Set-Cookie', 'a=1'], ['set-cookie', 'b=2'], ['Content-Type', 'text/html; charset=utf-8']]
+  const sent: Headers = [
+    ['HOST', 'example.test:81'],
+    ['x-dup', 'one'],
+    ['X-Dup', 'two'],
+    ['X-Empty', ''],
+    ['Cookie', 'a=1; b=2'],
+  ]
+  const answered: Headers = [
+    ['Set-Cookie', 'a=1'],
+    ['set-cookie', 'b=2'],
+    ['Content-Type', 'text/html; charset=utf-8'],
+  ]
   const record = new ExchangeRecord(parts(sent, answered))
   assert.deepEqual(record.requestHeaders, sent)
   assert.deepEqual(record.responseHeaders, answered)
@@ -24,7 +42,11 @@ test('a record gives back both header lists exactly as sent: order, case, duplic
 })
 
 test('a header value holding a line feed (possible only for headers built in code) comes back unchanged', () => {
-  const odd: Headers = [['Host', 'h'], ['X-Note', 'line one\nline two'], ['X-After', 'z']]
+  const odd: Headers = [
+    ['Host', 'h'],
+    ['X-Note', 'line one\nline two'],
+    ['X-After', 'z'],
+  ]
   const record = new ExchangeRecord(parts(odd, [['Content-Type', 'a\nb']]))
   assert.deepEqual(record.requestHeaders, odd)
   assert.deepEqual(record.responseHeaders, [['Content-Type', 'a\nb']])
@@ -32,7 +54,18 @@ test('a header value holding a line feed (possible only for headers built in cod
 })
 
 test('url, host, path and content type are read from the headers, whatever their case, the first one winning', () => {
-  const record = new ExchangeRecord(parts([['hOsT', 'shop.test:8080'], ['Host', 'second.test']], [['CONTENT-TYPE', 'application/json'], ['Content-Type', 'text/plain']]))
+  const record = new ExchangeRecord(
+    parts(
+      [
+        ['hOsT', 'shop.test:8080'],
+        ['Host', 'second.test'],
+      ],
+      [
+        ['CONTENT-TYPE', 'application/json'],
+        ['Content-Type', 'text/plain'],
+      ],
+    ),
+  )
   assert.equal(record.url, 'http://shop.test:8080/a?b=1')
   assert.equal(record.host, 'shop.test:8080')
   assert.equal(record.path, '/a?b=1')
@@ -65,7 +98,15 @@ test('bodies come back byte for byte, with their real size and truncation, wheth
   const records = sizes.map((n, i) => {
     const bytes = new Uint8Array(n).map((_, j) => (j * 31 + i) & 0xff)
     const p = parts([['Host', 'h']], [['Content-Type', 'application/octet-stream']])
-    return { bytes, record: new ExchangeRecord({ ...p, id: `r${i}`, requestBody: { bytes, size: n, truncated: false }, responseBody: { bytes: bytes.subarray(0, n >> 1), size: n + 5, truncated: true } }) }
+    return {
+      bytes,
+      record: new ExchangeRecord({
+        ...p,
+        id: `r${i}`,
+        requestBody: { bytes, size: n, truncated: false },
+        responseBody: { bytes: bytes.subarray(0, n >> 1), size: n + 5, truncated: true },
+      }),
+    }
   })
   for (const { bytes, record } of records) {
     assert.deepEqual(Buffer.from(record.requestBody.bytes), Buffer.from(bytes))
@@ -80,19 +121,36 @@ test('bodies come back byte for byte, with their real size and truncation, wheth
 test('thousands of records spanning many slabs each read back their own headers and body', () => {
   const records = Array.from({ length: 3000 }, (_, i) => {
     const body = Buffer.from(`body ${i} `.repeat(20 + (i % 50)))
-    const p = parts([['Host', `h${i}.test`], ['X-I', String(i)]], [['Content-Type', `text/t${i}`]])
-    return new ExchangeRecord({ ...p, id: `r${i}`, responseBody: { bytes: body, size: body.byteLength, truncated: false } })
+    const p = parts(
+      [
+        ['Host', `h${i}.test`],
+        ['X-I', String(i)],
+      ],
+      [['Content-Type', `text/t${i}`]],
+    )
+    return new ExchangeRecord({
+      ...p,
+      id: `r${i}`,
+      responseBody: { bytes: body, size: body.byteLength, truncated: false },
+    })
   })
   records.forEach((record, i) => {
     assert.equal(record.host, `h${i}.test`)
-    assert.deepEqual(record.requestHeaders, [['Host', `h${i}.test`], ['X-I', String(i)]])
+    assert.deepEqual(record.requestHeaders, [
+      ['Host', `h${i}.test`],
+      ['X-I', String(i)],
+    ])
     assert.equal(record.contentType, `text/t${i}`)
     assert.equal(Buffer.from(record.responseBody!.bytes).toString(), `body ${i} `.repeat(20 + (i % 50)))
   })
 })
 
 test('header text that is not plain ASCII (obs-text bytes, or characters set in code) comes back unchanged', () => {
-  const odd: Headers = [['Host', 'h'], ['X-Latin', 'caf\u00e9'], ['X-Arrow', 'a \u2192 b']]
+  const odd: Headers = [
+    ['Host', 'h'],
+    ['X-Latin', 'caf\u00e9'],
+    ['X-Arrow', 'a \u2192 b'],
+  ]
   const record = new ExchangeRecord(parts(odd, [['X-Emoji', '\u{1F600}']]))
   assert.deepEqual(record.requestHeaders, odd)
   assert.deepEqual(record.responseHeaders, [['X-Emoji', '\u{1F600}']])
@@ -113,7 +171,12 @@ test('a large body that is part of a bigger buffer is kept as a copy of its own,
 
 test('start time, duration, timing marks and target come back as given, absent marks absent, a non-ASCII target too', () => {
   const base = parts([['Host', 'h']], [['Content-Type', 'text/plain']], '/caf\u00e9?q=\u2192')
-  const record = new ExchangeRecord({ ...base, startedAt: 1_764_316_800_123.456, durationMs: 12.345, timings: { responseHeaders: 3.5, responseDone: 12.345 } })
+  const record = new ExchangeRecord({
+    ...base,
+    startedAt: 1_764_316_800_123.456,
+    durationMs: 12.345,
+    timings: { responseHeaders: 3.5, responseDone: 12.345 },
+  })
   assert.equal(record.startedAt, 1_764_316_800_123.456)
   assert.equal(record.durationMs, 12.345)
   assert.deepEqual(record.timings, { responseHeaders: 3.5, responseDone: 12.345 })

@@ -16,8 +16,20 @@ function record(n: number, over: Partial<CapturedExchange>): CapturedExchange {
 }
 
 const records = [
-  record(1, { requestHeaders: [['Host', 'h'], ['X-Request-Id', 'abc-123']], responseBody: body('{"status":"Ready"}') }),
-  record(2, { responseHeaders: [['x-request-id', 'ABC-999'], ['Content-Encoding', 'gzip']], responseBody: body(gzipSync('an Error happened deep inside')) }),
+  record(1, {
+    requestHeaders: [
+      ['Host', 'h'],
+      ['X-Request-Id', 'abc-123'],
+    ],
+    responseBody: body('{"status":"Ready"}'),
+  }),
+  record(2, {
+    responseHeaders: [
+      ['x-request-id', 'ABC-999'],
+      ['Content-Encoding', 'gzip'],
+    ],
+    responseBody: body(gzipSync('an Error happened deep inside')),
+  }),
   record(3, { requestBody: body('order=some text&x=1'), responseHeaders: [['Content-Type', 'text/plain']] }),
   record(4, {}),
 ]
@@ -46,11 +58,16 @@ test('searching the bodies of 100,000 stored exchanges yields to the event loop 
   const hub = new CaptureHub({ maxExchanges: 100_000 })
   const filler = Buffer.alloc(2048, 'lorem ipsum dolor sit amet ')
   for (let n = 1; n <= 100_000; n++) {
-    hub.exchangeCompleted(record(n, { responseBody: body(n === 77_777 ? Buffer.concat([filler, Buffer.from('the Needle')]) : filler) }))
+    hub.exchangeCompleted(
+      record(n, { responseBody: body(n === 77_777 ? Buffer.concat([filler, Buffer.from('the Needle')]) : filler) }),
+    )
   }
   const records = hub.store.storedRecords()
   // Work between yields is measured in CPU time, which a busy shared machine's preemption does not inflate.
-  const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
+  const cpuMs = () => {
+    const u = process.cpuUsage()
+    return (u.user + u.system) / 1000
+  }
   let sliceStart = cpuMs()
   const slices: number[] = []
   const yieldTo = async () => {
@@ -65,5 +82,8 @@ test('searching the bodies of 100,000 stored exchanges yields to the event loop 
   assert.ok(slices.length >= 5, `it yielded ${slices.length - 1} times`)
   const sorted = [...slices].sort((a, b) => a - b)
   const p95 = sorted[Math.floor(sorted.length * 0.95)]!
-  assert.ok(p95 < 30, `95% of its slices of work take under 30 ms of CPU, not ${p95.toFixed(1)} (longest ${sorted.at(-1)!.toFixed(1)}, ${slices.length} slices)`)
+  assert.ok(
+    p95 < 30,
+    `95% of its slices of work take under 30 ms of CPU, not ${p95.toFixed(1)} (longest ${sorted.at(-1)!.toFixed(1)}, ${slices.length} slices)`,
+  )
 })

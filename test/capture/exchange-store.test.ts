@@ -10,7 +10,13 @@ test('seqs are handed out from 1 in insertion order, and an update by id keeps i
   assert.equal(store.upsert(makeRecord(2)).seq, 2)
   const updated = store.upsert({ ...makeRecord(1), status: 500 })
   assert.equal(updated.seq, 1)
-  assert.deepEqual(store.summaries().map((s) => [s.id, s.seq, s.status]), [['x1', 1, 500], ['x2', 2, 200]])
+  assert.deepEqual(
+    store.summaries().map((s) => [s.id, s.seq, s.status]),
+    [
+      ['x1', 1, 500],
+      ['x2', 2, 200],
+    ],
+  )
   assert.equal(store.size, 2)
 })
 
@@ -38,9 +44,15 @@ test('shrinking the bounds at run time evicts the oldest straight away', () => {
   const store = new ExchangeStore()
   for (let i = 1; i <= 10; i++) store.upsert(makeRecord(i, 100))
   store.updateSettings({ maxExchanges: 5 })
-  assert.deepEqual(store.summaries().map((s) => s.id), ['x6', 'x7', 'x8', 'x9', 'x10'])
+  assert.deepEqual(
+    store.summaries().map((s) => s.id),
+    ['x6', 'x7', 'x8', 'x9', 'x10'],
+  )
   store.updateSettings({ maxTotalBodyBytes: 250 })
-  assert.deepEqual(store.summaries().map((s) => s.id), ['x9', 'x10'])
+  assert.deepEqual(
+    store.summaries().map((s) => s.id),
+    ['x9', 'x10'],
+  )
   assert.equal(store.totalBodyBytes, 200)
 })
 
@@ -48,7 +60,10 @@ test('an exchange whose bodies alone exceed the byte bound is kept without its b
   const store = new ExchangeStore({ maxTotalBodyBytes: 100 })
   store.upsert(makeRecord(1, 50))
   store.upsert(makeRecord(2, 500))
-  assert.deepEqual(store.summaries().map((s) => s.id), ['x1', 'x2'])
+  assert.deepEqual(
+    store.summaries().map((s) => s.id),
+    ['x1', 'x2'],
+  )
   assert.deepEqual(store.detail('x2')!.responseBody, { base64: '', size: 500, truncated: true })
 })
 
@@ -78,8 +93,14 @@ test('clear drops everything and says how many, and seqs keep rising afterwards'
 test('summariesAfter returns the stored summaries above a seq, in order', () => {
   const store = new ExchangeStore({ maxExchanges: 5 })
   for (let i = 1; i <= 8; i++) store.upsert(makeRecord(i))
-  assert.deepEqual(store.summariesAfter(0).map((s) => s.seq), [4, 5, 6, 7, 8])
-  assert.deepEqual(store.summariesAfter(6).map((s) => s.seq), [7, 8])
+  assert.deepEqual(
+    store.summariesAfter(0).map((s) => s.seq),
+    [4, 5, 6, 7, 8],
+  )
+  assert.deepEqual(
+    store.summariesAfter(6).map((s) => s.seq),
+    [7, 8],
+  )
   assert.deepEqual(store.summariesAfter(8), [])
 })
 

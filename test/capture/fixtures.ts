@@ -3,9 +3,23 @@ import type { CapturedExchange } from '../../electron/capture/captured-exchange.
 /** A minimal completed exchange, with a response body of `bodySize` bytes kept whole. */
 export function makeRecord(n: number, bodySize = 0, id = `x${n}`): CapturedExchange {
   return {
-    id, listenerId: 'l1', startedAt: n, method: 'GET', target: `/${n}`, url: `http://h/${n}`, host: 'h', path: `/${n}`,
-    httpVersion: '1.1', requestHeaders: [['Host', 'h']], responseHeaders: [], status: 200, reason: 'OK',
-    timings: {}, outcome: { kind: 'completed' }, tags: [], requestBody: null,
+    id,
+    listenerId: 'l1',
+    startedAt: n,
+    method: 'GET',
+    target: `/${n}`,
+    url: `http://h/${n}`,
+    host: 'h',
+    path: `/${n}`,
+    httpVersion: '1.1',
+    requestHeaders: [['Host', 'h']],
+    responseHeaders: [],
+    status: 200,
+    reason: 'OK',
+    timings: {},
+    outcome: { kind: 'completed' },
+    tags: [],
+    requestBody: null,
     responseBody: bodySize > 0 ? { bytes: new Uint8Array(bodySize), size: bodySize, truncated: false } : null,
   }
 }

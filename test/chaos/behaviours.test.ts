@@ -4,19 +4,40 @@ import assert from 'node:assert/strict'
 import { Readable } from 'node:stream'
 import type { HttpHandler } from '../../electron/core/http.ts'
 import { fixedClock } from '../../electron/core/clock.ts'
-import { bodyText, header, headerValues, request, response, streamBody, type Request } from '../../electron/core/message.ts'
+import {
+  bodyText,
+  header,
+  headerValues,
+  request,
+  response,
+  streamBody,
+  type Request,
+} from '../../electron/core/message.ts'
 import * as b from '../../electron/chaos/behaviours.ts'
 import type { ChaosEnv } from '../../electron/chaos/chaos-env.ts'
 import { seededRandom } from '../../electron/chaos/random.ts'
 
 function testEnv(seed = 1): ChaosEnv & { slept: number[] } {
   const slept: number[] = []
-  return { clock: fixedClock(0), random: seededRandom(seed), slept, sleep: async (ms) => { slept.push(ms) } }
+  return {
+    clock: fixedClock(0),
+    random: seededRandom(seed),
+    slept,
+    sleep: async (ms) => {
+      slept.push(ms)
+    },
+  }
 }
 const seen: Request[] = []
 const upstream: HttpHandler = async (req) => {
   seen.push(req)
-  return response(200, { headers: [['Content-Length', '11'], ['X-Up', '1']], body: 'hello world' })
+  return response(200, {
+    headers: [
+      ['Content-Length', '11'],
+      ['X-Up', '1'],
+    ],
+    body: 'hello world',
+  })
 }
 const get = request({ target: 'http://h/' })
 
@@ -76,7 +97,8 @@ test('snip cuts the response body to a random shorter length, reproducibly with 
 
 test('truncate cuts a streamed response body to N bytes and lets go of the rest', async () => {
   const source = Readable.from([Buffer.from('abcdef'), Buffer.from('ghijkl')])
-  const streaming: HttpHandler = async () => response(200, { headers: [['Content-Length', '12']], body: streamBody(source, 12) })
+  const streaming: HttpHandler = async () =>
+    response(200, { headers: [['Content-Length', '12']], body: streamBody(source, 12) })
   const res = await b.truncateBody(8).apply(get, streaming)
   assert.equal(await bodyText(res.body), 'abcdefgh')
   assert.equal(header(res, 'content-length'), '8')
@@ -88,7 +110,11 @@ test('truncating and snipping the request body send the upstream fewer bytes wit
   const post = request({ method: 'POST', target: 'http://h/', headers: [['Content-Length', '10']], body: '0123456789' })
   let got = ''
   let length: string | undefined
-  const echo: HttpHandler = async (req) => { got = await bodyText(req.body); length = header(req, 'content-length'); return response(200) }
+  const echo: HttpHandler = async (req) => {
+    got = await bodyText(req.body)
+    length = header(req, 'content-length')
+    return response(200)
+  }
   const res = await b.truncateRequestBody(4).apply(post, echo)
   assert.equal(got, '0123')
   assert.equal(length, '4')
@@ -107,7 +133,13 @@ test('none passes the exchange through untouched and unmarked', async () => {
 test('hang answers only once the client has gone away', async () => {
   const aborter = new AbortController()
   let answered = false
-  const pending = b.hang(testEnv()).apply({ ...get, signal: aborter.signal }, upstream).then((r) => { answered = true; return r })
+  const pending = b
+    .hang(testEnv())
+    .apply({ ...get, signal: aborter.signal }, upstream)
+    .then((r) => {
+      answered = true
+      return r
+    })
   await new Promise((resolve) => setTimeout(resolve, 30))
   assert.equal(answered, false)
   aborter.abort()

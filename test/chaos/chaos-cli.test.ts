@@ -15,12 +15,18 @@ async function checkChaosCli(cli: CliProcess, signal: NodeJS.Signals): Promise<v
     const first = await cli.line(1)
     assert.match(first, /^nanoscope chaos listening on http:\/\/127\.0\.0\.1:\d+$/)
     const second = await cli.line(2)
-    const m = /^chaos control API on (http:\/\/127\.0\.0\.1:\d+\/chaos) \(docs: (http:\/\/127\.0\.0\.1:\d+\/chaos\/docs)\)$/.exec(second)
+    const m =
+      /^chaos control API on (http:\/\/127\.0\.0\.1:\d+\/chaos) \(docs: (http:\/\/127\.0\.0\.1:\d+\/chaos\/docs)\)$/.exec(
+        second,
+      )
     assert.ok(m, second)
     const control = m[1]!
     assert.deepEqual(JSON.parse((await send(`${control}/status`)).body), { chaos: 'none' })
     const stages = [{ type: 'trigger', behaviour: { type: 'status', status: 418 }, trigger: { type: 'always' } }]
-    assert.deepEqual(JSON.parse((await send(`${control}/activate/new`, { method: 'POST', body: JSON.stringify(stages) })).body), { chaos: 'Always ReturnStatus (418)' })
+    assert.deepEqual(
+      JSON.parse((await send(`${control}/activate/new`, { method: 'POST', body: JSON.stringify(stages) })).body),
+      { chaos: 'Always ReturnStatus (418)' },
+    )
     const proxied = await send(listeningUrl(first), { path: `${upstream.url}/chaos/status` })
     assert.equal(proxied.status, 418)
     assert.equal((await send(m[2]!)).status, 200)

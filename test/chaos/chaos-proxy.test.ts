@@ -20,7 +20,11 @@ test('in forward mode a request addressed to the proxy itself is answered by the
   assert.equal(off.headers['content-type'], 'application/json; charset=utf-8')
   assert.deepEqual(JSON.parse(off.body), { chaos: 'none' })
   const port = new URL(rig.proxy.server.url).port
-  const viaLocalhost = await send(`${rig.proxy.server.url}/chaos/activate`, { method: 'POST', headers: { Host: `localhost:${port}` }, body: JSON.stringify(status500) })
+  const viaLocalhost = await send(`${rig.proxy.server.url}/chaos/activate`, {
+    method: 'POST',
+    headers: { Host: `localhost:${port}` },
+    body: JSON.stringify(status500),
+  })
   assert.deepEqual(JSON.parse(viaLocalhost.body), { chaos: 'Always ReturnStatus (500)' })
   assert.equal(rig.upstream.requests.length, 0)
 })
@@ -40,7 +44,9 @@ test('chaos applies to proxied traffic and never to the control endpoints', asyn
 test('an origin-form request for another host is proxied there, even under /chaos', async (t) => {
   const rig = await chaosRig({ forward: true })
   t.after(() => rig.stop())
-  const answer = await send(`${rig.proxy.server.url}/chaos/status`, { headers: { Host: `127.0.0.1:${rig.upstream.port}` } })
+  const answer = await send(`${rig.proxy.server.url}/chaos/status`, {
+    headers: { Host: `127.0.0.1:${rig.upstream.port}` },
+  })
   assert.equal(answer.body, 'hello world from /chaos/status')
 })
 
@@ -54,6 +60,9 @@ test('in reverse mode every request, /chaos included, goes to the target', async
 test("the app's pipeline explains itself, chaos included", async (t) => {
   const rig = await chaosRig({ forward: true, stages: status500 })
   t.after(() => rig.stop())
-  assert.ok(rig.proxy.pipeline.includes('answers the chaos control API at /chaos for requests addressed to this proxy'), rig.proxy.pipeline.join('\n'))
+  assert.ok(
+    rig.proxy.pipeline.includes('answers the chaos control API at /chaos for requests addressed to this proxy'),
+    rig.proxy.pipeline.join('\n'),
+  )
   assert.ok(rig.proxy.pipeline.includes('applies chaos: none'), rig.proxy.pipeline.join('\n'))
 })

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict'
 import { formatDuration, formatInstant, parseDuration, parseInstant } from '../../electron/chaos/duration.ts'
 
 test('ISO-8601 durations read and write as Java writes them', () => {
-  for (const [text, ms] of [['PT0.1S', 100], ['PT30S', 30_000], ['PT1M30S', 90_000], ['PT1H', 3_600_000], ['PT0S', 0], ['PT0.25S', 250]] as const) {
+  for (const [text, ms] of [
+    ['PT0.1S', 100],
+    ['PT30S', 30_000],
+    ['PT1M30S', 90_000],
+    ['PT1H', 3_600_000],
+    ['PT0S', 0],
+    ['PT0.25S', 250],
+  ] as const) {
     assert.equal(parseDuration(text), ms, text)
     assert.equal(formatDuration(ms), text)
   }

@@ -8,7 +8,9 @@ import { createChaosEngine, STATE_NOTIFY_MS, type ChaosState } from '../../elect
 const upstream: HttpHandler = async () => response(200, { body: 'fine' })
 const noSleep = async () => {}
 const get = (target = 'http://h/') => request({ target })
-const status = (code: number, trigger: Record<string, unknown> = { type: 'always' }) => [{ type: 'trigger', behaviour: { type: 'status', status: code }, trigger }]
+const status = (code: number, trigger: Record<string, unknown> = { type: 'always' }) => [
+  { type: 'trigger', behaviour: { type: 'status', status: code }, trigger },
+]
 
 test('the engine is off by default and leaves traffic alone until activated', async () => {
   const engine = createChaosEngine({ sleep: noSleep })
@@ -38,14 +40,24 @@ test('deactivate and toggle switch chaos off and on, keeping the stages', async 
 test('setting stages validates them, names the bad field, and changes nothing on failure', () => {
   const engine = createChaosEngine()
   const before = engine.state()
-  const result = engine.setStages('{"type":"trigger","behaviour":{"type":"status","status":99},"trigger":{"type":"always"}}', { activate: true })
+  const result = engine.setStages(
+    '{"type":"trigger","behaviour":{"type":"status","status":99},"trigger":{"type":"always"}}',
+    { activate: true },
+  )
   assert.ok(!result.ok)
   assert.equal(result.problem.field, '$.behaviour.status')
   assert.deepEqual(engine.state(), before)
 })
 
 test('the state counts chaotic exchanges and shows the stages as JSON and the live description', async () => {
-  const stages = [{ type: 'trigger', behaviour: { type: 'status', status: 418 }, trigger: { type: 'always' }, until: { type: 'countdown', count: 2 } }]
+  const stages = [
+    {
+      type: 'trigger',
+      behaviour: { type: 'status', status: 418 },
+      trigger: { type: 'always' },
+      until: { type: 'countdown', count: 2 },
+    },
+  ]
   const engine = createChaosEngine({ stages: stages, active: true, seed: 9 })
   const handler = engine.filter(upstream)
   assert.equal(engine.state().description, 'Always ReturnStatus (418) until Countdown (2 remaining)')
@@ -53,14 +65,22 @@ test('the state counts chaotic exchanges and shows the stages as JSON and the li
   for (let i = 0; i < 3; i++) codes.push((await handler(get())).status)
   assert.deepEqual(codes, [418, 418, 200])
   assert.deepEqual(engine.state(), {
-    active: true, description: 'Always ReturnStatus (418) until Countdown (0 remaining)', stages, chaoticCount: 2, seed: 9,
+    active: true,
+    description: 'Always ReturnStatus (418) until Countdown (0 remaining)',
+    stages,
+    chaoticCount: 2,
+    seed: 9,
   })
   assert.doesNotThrow(() => JSON.stringify(engine.state()))
 })
 
 test('a seed makes percentage decisions the same on every run and after stages are set again', async () => {
   const run = async () => {
-    const engine = createChaosEngine({ seed: 42, active: true, stages: status(500, { type: 'percentage', percentage: 40 }) })
+    const engine = createChaosEngine({
+      seed: 42,
+      active: true,
+      stages: status(500, { type: 'percentage', percentage: 40 }),
+    })
     const handler = engine.filter(upstream)
     const first = []
     for (let i = 0; i < 30; i++) first.push((await handler(get())).status)
@@ -78,7 +98,10 @@ test('a seed makes percentage decisions the same on every run and after stages a
 test('request triggers can match the body, which the engine buffers only then', async () => {
   const engine = createChaosEngine({ active: true, stages: status(400, { type: 'request', body: '.*"admin".*' }) })
   let forwarded = ''
-  const handler = engine.filter(async (req) => { forwarded = await bodyText(req.body); return response(200) })
+  const handler = engine.filter(async (req) => {
+    forwarded = await bodyText(req.body)
+    return response(200)
+  })
   assert.equal((await handler(request({ method: 'POST', target: 'http://h/', body: '{"role":"admin"}' }))).status, 400)
   assert.equal((await handler(request({ method: 'POST', target: 'http://h/', body: '{"role":"user"}' }))).status, 200)
   assert.equal(forwarded, '{"role":"user"}', 'the buffered body still reaches the upstream')

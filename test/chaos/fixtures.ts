@@ -15,12 +15,26 @@ export interface ChaosRig {
 
 /** A chaos proxy (reverse to the upstream, or forward when `forward`) over a plain upstream answering `hello world`. */
 export async function chaosRig(options: ChaosEngineOptions & { forward?: boolean } = {}): Promise<ChaosRig> {
-  const upstream = await startUpstream((req, res) => { res.setHeader('Content-Type', 'text/plain'); res.end(`hello world from ${req.url}`) })
+  const upstream = await startUpstream((req, res) => {
+    res.setHeader('Content-Type', 'text/plain')
+    res.end(`hello world from ${req.url}`)
+  })
   const engine = createChaosEngine(options)
   const self = selfAddress()
-  const proxy = await mountApp(chaosProxy({ ...(options.forward ? {} : { target: upstream.url }), engine, self, timeoutMs: 5000 }), { port: 0 })
+  const proxy = await mountApp(
+    chaosProxy({ ...(options.forward ? {} : { target: upstream.url }), engine, self, timeoutMs: 5000 }),
+    { port: 0 },
+  )
   self.listeningOn(proxy.server.url)
-  return { engine, proxy, upstream, stop: async () => { await proxy.stop(); await upstream.stop() } }
+  return {
+    engine,
+    proxy,
+    upstream,
+    stop: async () => {
+      await proxy.stop()
+      await upstream.stop()
+    },
+  }
 }
 
 export interface Answer {
@@ -35,19 +49,40 @@ export interface Answer {
  * Sends one request on a fresh connection. Rejects with the socket error (a reset), or with `gave up` once
  * `giveUpMs` passes (the client's own timeout, after which it destroys the request).
  */
-export function send(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; giveUpMs?: number; path?: string } = {}): Promise<Answer> {
+export function send(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string; giveUpMs?: number; path?: string } = {},
+): Promise<Answer> {
   const started = performance.now()
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: init.method ?? 'GET', headers: init.headers, agent: false, ...(init.path ? { path: init.path } : {}) }, (res) => {
-      let body = ''
-      let chunks = 0
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => { body += c; chunks++ })
-      res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, headers: res.headers, body, chunks, ms: performance.now() - started }) })
-      res.on('error', (e) => { clearTimeout(timer); reject(e) })
+    const req = http.request(
+      url,
+      { method: init.method ?? 'GET', headers: init.headers, agent: false, ...(init.path ? { path: init.path } : {}) },
+      (res) => {
+        let body = ''
+        let chunks = 0
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => {
+          body += c
+          chunks++
+        })
+        res.on('end', () => {
+          clearTimeout(timer)
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, chunks, ms: performance.now() - started })
+        })
+        res.on('error', (e) => {
+          clearTimeout(timer)
+          reject(e)
+        })
+      },
+    )
+    const timer = setTimeout(() => {
+      req.destroy(new Error('gave up'))
+    }, init.giveUpMs ?? 5000)
+    req.on('error', (e) => {
+      clearTimeout(timer)
+      reject(e)
     })
-    const timer = setTimeout(() => { req.destroy(new Error('gave up')) }, init.giveUpMs ?? 5000)
-    req.on('error', (e) => { clearTimeout(timer); reject(e) })
     req.end(init.body)
   })
 }

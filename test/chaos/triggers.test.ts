@@ -4,11 +4,23 @@ import { fixedClock } from '../../electron/core/clock.ts'
 import { request } from '../../electron/core/message.ts'
 import { chaosRequest } from '../../electron/chaos/chaos-request.ts'
 import { seededRandom } from '../../electron/chaos/random.ts'
-import { always, and, countdown, deadline, delay, matchRequest, not, once, or, percentage } from '../../electron/chaos/triggers.ts'
+import {
+  always,
+  and,
+  countdown,
+  deadline,
+  delay,
+  matchRequest,
+  not,
+  once,
+  or,
+  percentage,
+} from '../../electron/chaos/triggers.ts'
 
 const get = (target = 'http://example.com/a', headers: Array<[string, string]> = [], body?: string, method = 'GET') =>
   chaosRequest(request({ method, target, headers }), body)
-const fires = (t: { fires(r: ReturnType<typeof get>): boolean }, n: number, req = get()) => Array.from({ length: n }, () => t.fires(req))
+const fires = (t: { fires(r: ReturnType<typeof get>): boolean }, n: number, req = get()) =>
+  Array.from({ length: n }, () => t.fires(req))
 
 test('always fires for every request', () => {
   assert.deepEqual(fires(always(), 3), [true, true, true])
@@ -62,16 +74,30 @@ test('delay fires once its period has passed since it was built', () => {
 })
 
 test('request matching needs every given field to match in full', () => {
-  const t = matchRequest({ method: 'get', host: 'api\\.example\\.com', path: '.*bob', queries: { q: '.*x' }, headers: { 'X-Env': 'te.t' }, body: '.*z' })
+  const t = matchRequest({
+    method: 'get',
+    host: 'api\\.example\\.com',
+    path: '.*bob',
+    queries: { q: '.*x' },
+    headers: { 'X-Env': 'te.t' },
+    body: '.*z',
+  })
   const match = get('http://api.example.com/users/bob?q=1x&q=other', [['x-env', 'test']], 'fizz')
   assert.equal(t.fires(match), true)
-  assert.equal(t.fires(get('http://api.example.com/users/bobby?q=1x', [['x-env', 'test']], 'fizz')), false, 'the path regex must match in full')
+  assert.equal(
+    t.fires(get('http://api.example.com/users/bobby?q=1x', [['x-env', 'test']], 'fizz')),
+    false,
+    'the path regex must match in full',
+  )
   assert.equal(t.fires(get('http://api.example.com/users/bob?q=1y', [['x-env', 'test']], 'fizz')), false)
   assert.equal(t.fires(get('http://api.example.com/users/bob?q=1x', [['x-env', 'prod']], 'fizz')), false)
   assert.equal(t.fires(get('http://other.com/users/bob?q=1x', [['x-env', 'test']], 'fizz')), false)
   assert.equal(t.fires(get('http://api.example.com/users/bob?q=1x', [['x-env', 'test']], 'fizzy')), false)
   assert.equal(t.needsBody, true)
-  assert.equal(t.describe(), "method == GET AND host matches 'api\\.example\\.com' AND path matches '.*bob' AND query 'q' matches '.*x' AND header 'X-Env' matches 'te.t' AND body matches '.*z'")
+  assert.equal(
+    t.describe(),
+    "method == GET AND host matches 'api\\.example\\.com' AND path matches '.*bob' AND query 'q' matches '.*x' AND header 'X-Env' matches 'te.t' AND body matches '.*z'",
+  )
   assert.equal(matchRequest({}).describe(), 'anything')
   assert.equal(matchRequest({}).fires(get()), true)
 })

@@ -15,7 +15,9 @@ async function curl(args: string[]): Promise<string> {
 }
 
 for (const command of ['proxy', 'latency', 'sniff']) {
-  test(`nanoscope ${command} prints where it listens first and exits 0 on SIGTERM`, { skip: needs('curl') }, async (t) => {
+  test(`nanoscope ${command} prints where it listens first and exits 0 on SIGTERM`, {
+    skip: needs('curl'),
+  }, async (t) => {
     const upstream = await startUpstream((_req, res) => res.end(`hi from upstream`))
     t.after(() => upstream.stop())
     const cli = runCli([command, '--port', '0'])
@@ -62,13 +64,15 @@ test('a bad flag prints what was wrong and where to look, not the whole referenc
     [['proxy', '--target', 'not a url'], /^nanoscope proxy: --target must be an http:\/\/ or https:\/\/ URL/],
     [['replay', 'stray'], /^nanoscope replay: unexpected argument "stray"$/],
   ]
-  await Promise.all(cases.map(async ([args, first]) => {
-    const cli = runCli(args)
-    assert.equal(await cli.exited(), 2, args.join(' '))
-    const lines = cli.stderr().trimEnd().split('\n')
-    assert.match(lines[0]!, first)
-    assert.deepEqual(lines.slice(1), [`see nanoscope ${args[0]} --help`], args.join(' '))
-  }))
+  await Promise.all(
+    cases.map(async ([args, first]) => {
+      const cli = runCli(args)
+      assert.equal(await cli.exited(), 2, args.join(' '))
+      const lines = cli.stderr().trimEnd().split('\n')
+      assert.match(lines[0]!, first)
+      assert.deepEqual(lines.slice(1), [`see nanoscope ${args[0]} --help`], args.join(' '))
+    }),
+  )
 })
 
 test('--flag=value is read like --flag value', async (t) => {

@@ -9,11 +9,21 @@ import { BIN } from '../support/cli-process.ts'
 import { createSession } from '../../electron/recording/session-store.ts'
 
 function record(args: string[], home: string): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, 'record', ...args], { stdio: 'pipe', env: { ...process.env, NANOSCOPE_HOME: home } })
+  const child = spawn(process.execPath, [BIN, 'record', ...args], {
+    stdio: 'pipe',
+    env: { ...process.env, NANOSCOPE_HOME: home },
+  })
   let stderr = ''
-  child.stderr.on('data', (d) => { stderr += d })
+  child.stderr.on('data', (d) => {
+    stderr += d
+  })
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
-  return new Promise((resolve) => child.on('exit', (code) => { clearTimeout(timer); resolve({ code, stderr }) }))
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stderr })
+    }),
+  )
 }
 
 test('nanoscope record on a busy port exits 1 naming the port and leaves no empty session behind', async (t) => {

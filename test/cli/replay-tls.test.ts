@@ -32,14 +32,31 @@ server.serve_forever()
 async function pythonHttps(cert: string, key: string): Promise<{ port: number; stop(): Promise<void> }> {
   const child = spawn('python3', ['-c', PYTHON_HTTPS, cert, key], { stdio: ['ignore', 'pipe', 'pipe'] })
   let err = ''
-  child.stderr.on('data', (d) => { err += d })
+  child.stderr.on('data', (d) => {
+    err += d
+  })
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`python's server did not start within 10 s: ${err}`)) }, 10_000)
-    child.stdout.once('data', (d) => { clearTimeout(timer); resolve(Number(String(d).trim())) })
-    child.once('exit', () => { clearTimeout(timer); reject(new Error(`python exited: ${err}`)) })
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`python's server did not start within 10 s: ${err}`))
+    }, 10_000)
+    child.stdout.once('data', (d) => {
+      clearTimeout(timer)
+      resolve(Number(String(d).trim()))
+    })
+    child.once('exit', () => {
+      clearTimeout(timer)
+      reject(new Error(`python exited: ${err}`))
+    })
   })
-  return { port, stop: async () => { child.kill('SIGTERM'); await exited } }
+  return {
+    port,
+    stop: async () => {
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
 }
 
 test('replay trusts a private-CA server with --upstream-ca or --insecure-upstream, and says so when every request fails', async (t) => {
@@ -58,12 +75,27 @@ test('replay trusts a private-CA server with --upstream-ca or --insecure-upstrea
 
   // Python names itself and its version in Server: recorded as this server says it, so only TLS can differ.
   const serverHeader = await new Promise<string>((resolve, reject) => {
-    https.get(`https://localhost:${server.port}/`, { ca: ca.certPem, timeout: 5000 }, (res) => { res.resume(); resolve(String(res.headers.server)) }).on('error', reject)
+    https
+      .get(`https://localhost:${server.port}/`, { ca: ca.certPem, timeout: 5000 }, (res) => {
+        res.resume()
+        resolve(String(res.headers.server))
+      })
+      .on('error', reject)
   })
   const session = join(dir.path, 'session')
   const writer = await createSession(session, { name: 'private ca' })
   for (const path of ['/a', '/b']) {
-    await writer.append(exchange({ url: `https://localhost:${server.port}${path}`, responseBody: `hello ${path}`, responseHeaders: [['Server', serverHeader], ['Content-Type', 'text/plain'], ['Content-Length', String(6 + path.length)]] }))
+    await writer.append(
+      exchange({
+        url: `https://localhost:${server.port}${path}`,
+        responseBody: `hello ${path}`,
+        responseHeaders: [
+          ['Server', serverHeader],
+          ['Content-Type', 'text/plain'],
+          ['Content-Length', String(6 + path.length)],
+        ],
+      }),
+    )
   }
   await writer.close()
 

@@ -19,7 +19,18 @@ test('nanoscope sniff prints the request as it was sent upstream (no Proxy-Conne
   const cli = runCli(['sniff', '--port', '0'])
   t.after(() => cli.stop('SIGKILL'))
   const url = listeningUrl(await cli.firstLine())
-  await run('curl', ['-sS', '--max-time', '10', '-x', url, '-H', 'Proxy-Connection: keep-alive', '-H', 'X-Trace: 7', `${upstream.url}/hello`])
+  await run('curl', [
+    '-sS',
+    '--max-time',
+    '10',
+    '-x',
+    url,
+    '-H',
+    'Proxy-Connection: keep-alive',
+    '-H',
+    'X-Trace: 7',
+    `${upstream.url}/hello`,
+  ])
   assert.equal(await cli.stop('SIGTERM'), 0)
   const sent = upstream.requests[0]!.rawHeaders
   const printed = cli.stdout().split('\n').slice(1).join('\n')
@@ -47,7 +58,13 @@ test('nanoscope sniff --out FILE writes the same text to the file, websocket fra
   const got: string[] = []
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no two frames through the sniffer within 5 s')), 5000)
-    ws.on('message', (d) => { got.push(d.toString()); if (got.length === 2) { clearTimeout(timer); resolve() } })
+    ws.on('message', (d) => {
+      got.push(d.toString())
+      if (got.length === 2) {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
     ws.once('error', reject)
   })
   ws.send('hello clock')
@@ -60,8 +77,11 @@ test('nanoscope sniff --out FILE writes the same text to the file, websocket fra
   const text = readFileSync(out, 'utf8')
   const target = `${clock.server.url}/tick`
   assert.ok(text.startsWith(`GET ${target} HTTP/1.1\n`), text)
-  assert.match(text, /^Upgrade: websocket\nSec-WebSocket-Extensions: [^\n]+\nHost: [^\n]+\nVia: 1\.1 nanoscope\n\nHTTP\/1\.1 101 Switching Protocols$/m)
+  assert.match(
+    text,
+    /^Upgrade: websocket\nSec-WebSocket-Extensions: [^\n]+\nHost: [^\n]+\nVia: 1\.1 nanoscope\n\nHTTP\/1\.1 101 Switching Protocols$/m,
+  )
   assert.ok(text.includes(`\nws GET ${target} <- server text 24 bytes: ${got[0]!}\n`), 'the first tick')
-  assert.ok(text.includes(`\nws GET ${target} -> client text 11 bytes: hello clock\n`), 'the client\'s message')
-  assert.ok(text.includes(`\nws GET ${target} -> client close 5 bytes: 1000 bye\n`), 'the client\'s close')
+  assert.ok(text.includes(`\nws GET ${target} -> client text 11 bytes: hello clock\n`), "the client's message")
+  assert.ok(text.includes(`\nws GET ${target} -> client close 5 bytes: 1000 bye\n`), "the client's close")
 })

@@ -37,16 +37,31 @@ test('curl with the exported CA gets HTTPS answers from the stand-in, recordings
   t.after(() => standin.stop('SIGKILL'))
   const proxy = listeningUrl(await standin.firstLine())
 
-  assert.deepEqual(await curl(['--cacert', caFile, '-x', proxy, 'https://localhost:9/a.txt']), { status: 200, body: 'recorded through interception' })
-  assert.deepEqual(await curl(['-x', proxy, 'http://localhost:9/a.txt']), { status: 200, body: 'recorded through interception' }, 'an HTTPS recording answers plain HTTP')
-  assert.deepEqual(await curl(['--cacert', caFile, '-x', proxy, 'https://localhost:7/plain']), { status: 200, body: 'recorded over plain http' }, 'a plain recording answers HTTPS')
+  assert.deepEqual(await curl(['--cacert', caFile, '-x', proxy, 'https://localhost:9/a.txt']), {
+    status: 200,
+    body: 'recorded through interception',
+  })
+  assert.deepEqual(
+    await curl(['-x', proxy, 'http://localhost:9/a.txt']),
+    { status: 200, body: 'recorded through interception' },
+    'an HTTPS recording answers plain HTTP',
+  )
+  assert.deepEqual(
+    await curl(['--cacert', caFile, '-x', proxy, 'https://localhost:7/plain']),
+    { status: 200, body: 'recorded over plain http' },
+    'a plain recording answers HTTPS',
+  )
 
   const miss = await curl(['--cacert', caFile, '-x', proxy, 'https://localhost:9/a.tx'])
   assert.equal(miss.status, 404)
   const nearest = (JSON.parse(miss.body) as { nearest: Array<{ url: string }> }).nearest.map((n) => n.url)
   assert.deepEqual(nearest.slice(0, 2), ['https://localhost:9/a.txt', 'https://localhost:9/'])
 
-  await assert.rejects(curl(['-x', proxy, 'https://localhost:9/a.txt']), /certificate/, 'without the CA, curl refuses the stand-in\'s certificate: it really is TLS')
+  await assert.rejects(
+    curl(['-x', proxy, 'https://localhost:9/a.txt']),
+    /certificate/,
+    "without the CA, curl refuses the stand-in's certificate: it really is TLS",
+  )
   assert.equal(await standin.stop('SIGTERM'), 0)
 })
 

@@ -4,7 +4,10 @@ import type { HttpHandler } from '../../electron/core/http.ts'
 import { bodyText, header, request, response, withHeader } from '../../electron/core/message.ts'
 import { describeRoutes, pathParam, pathParams, route, routes } from '../../electron/core/routing.ts'
 
-const says = (text: string): HttpHandler => async (req) => response(200, { body: `${text} ${JSON.stringify(pathParams(req))}` })
+const says =
+  (text: string): HttpHandler =>
+  async (req) =>
+    response(200, { body: `${text} ${JSON.stringify(pathParams(req))}` })
 
 const table = [
   route('GET', '/users/{id}', says('get user')),
@@ -67,12 +70,19 @@ test('pathParam reads one parameter and survives filters that copy the request',
 
 test('pathParam throws, saying how to fix it, when the route declares no such parameter', async () => {
   const res = routes(route('GET', '/things/{id}', async (req) => response(200, { body: pathParam(req, 'name') })))
-  await assert.rejects(res(request({ target: '/things/1' })), /declare it in the route pattern, e.g. '\/users\/\{name\}'/)
+  await assert.rejects(
+    res(request({ target: '/things/1' })),
+    /declare it in the route pattern, e.g. '\/users\/\{name\}'/,
+  )
 })
 
 test('routes explain themselves one line each', () => {
   assert.deepEqual(describeRoutes(...table), [
-    'GET /users/{id}', 'DELETE /users/{id}', 'GET /users', 'ANY /files/{path:.*}', 'GET /orders/{year:\\d{4}}/{n}',
+    'GET /users/{id}',
+    'DELETE /users/{id}',
+    'GET /users',
+    'ANY /files/{path:.*}',
+    'GET /orders/{year:\\d{4}}/{n}',
   ])
 })
 

@@ -12,7 +12,8 @@ export async function socketPair(): Promise<{ client: Socket; peer: Socket; clos
   await once(client, 'connect')
   const [peer] = await accepted
   return {
-    client, peer,
+    client,
+    peer,
     close: async () => {
       client.destroy()
       peer.destroy()
@@ -20,4 +21,3 @@ export async function socketPair(): Promise<{ client: Socket; peer: Socket; clos
     },
   }
 }
-

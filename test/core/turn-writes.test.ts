@@ -21,7 +21,8 @@ test('writes made after holdWritesForTurn stay in the socket until the turn ends
     assert.equal(client.writableCorked, 0, 'the cork is released at the end of the turn')
     assert.equal(client.writableLength, 0, 'and the writes have gone out')
     const deadline = Date.now() + 2000
-    while (Buffer.concat(received).length < 23 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
+    while (Buffer.concat(received).length < 23 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5))
     assert.equal(Buffer.concat(received).toString('latin1'), 'HTTP/1.1 200 OK\r\n\r\nbody')
   } finally {
     await close()
@@ -53,7 +54,10 @@ test('ending a held socket sends what was written before the end', async () => {
     holdWritesForTurn(client)
     client.write('last words')
     client.end()
-    await Promise.race([ended, new Promise((_, reject) => setTimeout(() => reject(new Error('no end within 2 s')), 2000))])
+    await Promise.race([
+      ended,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no end within 2 s')), 2000)),
+    ])
     assert.equal(Buffer.concat(received).toString(), 'last words')
   } finally {
     await close()
@@ -67,7 +71,9 @@ test('work registered with beforeHeldWritesLeave runs at the end of the turn, be
     holdWritesForTurn(client)
     client.write('held')
     beforeHeldWritesLeave(() => seen.push(`work ran with ${client.writableLength} bytes still held`))
-    beforeHeldWritesLeave(() => { throw new Error('a failing piece of work') })
+    beforeHeldWritesLeave(() => {
+      throw new Error('a failing piece of work')
+    })
     assert.deepEqual(seen, [], 'not straight away')
     await new Promise((resolve) => setImmediate(resolve))
     assert.deepEqual(seen, ['work ran with 4 bytes still held'])

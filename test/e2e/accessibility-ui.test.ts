@@ -15,15 +15,23 @@ import { servedUi, viaProxy } from './ui-helpers.ts'
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
-interface Violation { id: string; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }
+interface Violation {
+  id: string
+  help: string
+  nodes: Array<{ target: unknown[]; failureSummary?: string }>
+}
 
 /** axe's WCAG 2 A/AA violations on the page as it is now, as one readable line each. */
 async function violations(page: Page): Promise<string[]> {
   // Evaluated over the debugging protocol: the page's Content-Security-Policy (rightly) refuses inline scripts.
   if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE_SOURCE)
-  const found = await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-    .then((r) => r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`) as Violation[]
-  return found.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => `${JSON.stringify(n.target)} (${(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 160)})`).join('; ')}`)
+  const found =
+    (await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    .then((r) => r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`)) as Violation[]
+  return found.map(
+    (v) =>
+      `${v.id}: ${v.help} — ${v.nodes.map((n) => `${JSON.stringify(n.target)} (${(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 160)})`).join('; ')}`,
+  )
 }
 
 /** Pixels of a chart's canvas that are clearly coloured (series; axes and grid lines are grey). */
@@ -42,21 +50,36 @@ function colouredPixels(page: Page, testid: string): Promise<number> {
 
 const PANES = ['latency', 'sessions', 'chaos', 'clock', 'pipelines', 'setup'] as const
 
-test('every pane passes axe\'s WCAG 2 A/AA rules in the light and the dark theme', async (t: TestContext) => {
+test("every pane passes axe's WCAG 2 A/AA rules in the light and the dark theme", async (t: TestContext) => {
   let release: (() => void) | undefined
   const upstream = await startUpstream((req, res) => {
-    const answer = (): void => { res.setHeader('Content-Type', 'application/json'); res.end('{"ok":true}') }
+    const answer = (): void => {
+      res.setHeader('Content-Type', 'application/json')
+      res.end('{"ok":true}')
+    }
     if (req.url === '/hold') release = answer
-    else if (req.url === '/missing') { res.statusCode = 404; res.end('no') }
-    else answer()
+    else if (req.url === '/missing') {
+      res.statusCode = 404
+      res.end('no')
+    } else answer()
   })
-  const releaseOnce = (): void => { const answer = release; release = undefined; answer?.() }
-  t.after(() => { releaseOnce(); return upstream.stop() })
+  const releaseOnce = (): void => {
+    const answer = release
+    release = undefined
+    answer?.()
+  }
+  t.after(() => {
+    releaseOnce()
+    return upstream.stop()
+  })
   const { app, page } = await servedUi(t)
   for (const path of ['/a', '/b', '/missing']) await viaProxy(app.proxyUrl, `${upstream.url}${path}`)
   // Held until the end (its client gives up after 10 s; by then the pending row has been checked).
   const held = viaProxy(app.proxyUrl, `${upstream.url}/hold`).catch(() => undefined)
-  t.after(async () => { releaseOnce(); await held })
+  t.after(async () => {
+    releaseOnce()
+    await held
+  })
   await page.locator('[data-testid="row"][data-outcome="pending"]').waitFor({ timeout: 10_000 })
 
   for (const scheme of ['light', 'dark'] as const) {
@@ -98,14 +121,25 @@ test('every pane passes axe\'s WCAG 2 A/AA rules in the light and the dark theme
       if (pane === 'latency') {
         // Three exchanges in one second are one sample: a line needs two, so it shows as a point.
         await page.waitForTimeout(1200)
-        assert.ok(await colouredPixels(page, 'latency-chart-percentiles') > 0, 'the percentile chart shows its one sample')
+        assert.ok(
+          (await colouredPixels(page, 'latency-chart-percentiles')) > 0,
+          'the percentile chart shows its one sample',
+        )
         if (scheme === 'light') await page.screenshot({ path: join(SCREENSHOTS, 'latency-one-sample.png') })
         // The percentile chart of one host: the upstream's, picked from the hosts seen.
         await page.getByTestId('latency-host').selectOption(new URL(upstream.url).host)
         await page.waitForTimeout(300)
-        assert.ok(await colouredPixels(page, 'latency-chart-percentiles') > 0, 'the chart of the picked host shows its sample')
-        await page.getByTestId('latency-host').selectOption('127.0.0.1:1', { timeout: 500 })
-          .then(() => assert.fail('only hosts seen are offered'), () => undefined)
+        assert.ok(
+          (await colouredPixels(page, 'latency-chart-percentiles')) > 0,
+          'the chart of the picked host shows its sample',
+        )
+        await page
+          .getByTestId('latency-host')
+          .selectOption('127.0.0.1:1', { timeout: 500 })
+          .then(
+            () => assert.fail('only hosts seen are offered'),
+            () => undefined,
+          )
         await page.getByTestId('latency-host').selectOption('')
       }
     }

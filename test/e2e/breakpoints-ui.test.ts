@@ -17,30 +17,47 @@ import { listeningUrl } from '../support/cli-process.ts'
 import { needs } from '../support/counterparts.ts'
 import { axeViolations } from './ui-helpers.ts'
 
-
 /** curl's answer, or its exit code when it got none (52: the server closed the connection with no reply). */
 function curl(args: string[]): Promise<{ status: number; body: string } | { exit: number }> {
   return new Promise((resolve) => {
     execFile('curl', ['-s', '--max-time', '20', '-w', '\n%{http_code}', ...args], (error, stdout) => {
-      if (error) { resolve({ exit: typeof error.code === 'number' ? error.code : -1 }); return }
+      if (error) {
+        resolve({ exit: typeof error.code === 'number' ? error.code : -1 })
+        return
+      }
       const at = stdout.lastIndexOf('\n')
       resolve({ body: stdout.slice(0, at), status: Number(stdout.slice(at + 1)) })
     })
   })
 }
 
-
-test('a breakpoint holds curl\'s request in the window, where it is edited and continued, aborted, answered, or left to time out', { skip: needs('curl') }, async (t) => {
+test("a breakpoint holds curl's request in the window, where it is edited and continued, aborted, answered, or left to time out", {
+  skip: needs('curl'),
+}, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'nanoscope-breakpoints-ui-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
-  const upstream = await startUpstream((req, res, body) => res.end(`upstream saw ${req.method} ${req.url} ${body.toString()}`))
+  const upstream = await startUpstream((req, res, body) =>
+    res.end(`upstream saw ${req.method} ${req.url} ${body.toString()}`),
+  )
   t.after(() => upstream.stop())
   const file = join(dir, 'api.json')
-  writeFileSync(file, JSON.stringify({ listeners: [{ name: 'api', port: 0, target: upstream.url, pipeline: [
-    { use: 'breakpoint', match: { path: '/api/*' }, on: ['request'], timeoutSeconds: 60 },
-    { use: 'breakpoint', match: { path: '/resp/*' }, on: ['response'], timeoutSeconds: 60 },
-    { use: 'breakpoint', match: { path: '/slow/*' }, timeoutSeconds: 1 },
-  ] }] }))
+  writeFileSync(
+    file,
+    JSON.stringify({
+      listeners: [
+        {
+          name: 'api',
+          port: 0,
+          target: upstream.url,
+          pipeline: [
+            { use: 'breakpoint', match: { path: '/api/*' }, on: ['request'], timeoutSeconds: 60 },
+            { use: 'breakpoint', match: { path: '/resp/*' }, on: ['response'], timeoutSeconds: 60 },
+            { use: 'breakpoint', match: { path: '/slow/*' }, timeoutSeconds: 1 },
+          ],
+        },
+      ],
+    }),
+  )
   const app = await startServe(['--pipeline', file])
   t.after(() => app.stop())
   const apiUrl = listeningUrl(await app.cli.line(3))
@@ -60,7 +77,10 @@ test('a breakpoint holds curl\'s request in the window, where it is edited and c
   const editor = page.getByRole('form', { name: 'Paused request' })
   await editor.waitFor()
   assert.equal(await editor.getByLabel('Method', { exact: true }).inputValue(), 'POST')
-  assert.match(await editor.getByLabel('Headers', { exact: true }).inputValue(), /^Host: .*\nUser-Agent: curl\/.*\nAccept: \*\/\*\nContent-Type: text\/plain\nContent-Length: 5/m)
+  assert.match(
+    await editor.getByLabel('Headers', { exact: true }).inputValue(),
+    /^Host: .*\nUser-Agent: curl\/.*\nAccept: \*\/\*\nContent-Type: text\/plain\nContent-Length: 5/m,
+  )
   assert.equal(await editor.getByLabel('Body', { exact: true }).inputValue(), 'hello')
   assert.deepEqual(await axeViolations(page), [], 'the paused row and its editor have no WCAG 2 A/AA violations')
   await page.screenshot({ path: join(SCREENSHOTS, 'breakpoint-editor.png') })
@@ -72,7 +92,11 @@ test('a breakpoint holds curl\'s request in the window, where it is edited and c
   const bodyField = editor.getByLabel('Body', { exact: true })
   await bodyField.fill('edited in the window')
   await bodyField.press('Escape')
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'breakpoint-editor', 'Escape leaves the field for the editor')
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+    'breakpoint-editor',
+    'Escape leaves the field for the editor',
+  )
   assert.equal(await page.getByTestId('detail').count(), 1, 'Escape in a field does not close the detail pane')
   await editor.getByRole('button', { name: 'Continue' }).focus()
   await page.keyboard.press('Enter')
@@ -130,7 +154,11 @@ test('a breakpoint holds curl\'s request in the window, where it is edited and c
   await page.getByText('Requests like this now pause').waitFor()
   const again = curl([`${apiUrl}/free/one`])
   await page.locator('[data-testid="row"][data-paused="request"]', { hasText: '/free/one' }).waitFor()
-  assert.equal(await curl([`${apiUrl}/free/two`]).then((r) => 'body' in r && r.body), 'upstream saw GET /free/two ', 'another path is not held')
+  assert.equal(
+    await curl([`${apiUrl}/free/two`]).then((r) => 'body' in r && r.body),
+    'upstream saw GET /free/two ',
+    'another path is not held',
+  )
   await page.locator('[data-testid="row"][data-paused="request"]', { hasText: '/free/one' }).click()
   await page.getByRole('form', { name: 'Paused request' }).getByRole('button', { name: 'Continue' }).click()
   assert.deepEqual(await again, { status: 200, body: 'upstream saw GET /free/one ' })
@@ -157,11 +185,18 @@ test('a breakpoint holds curl\'s request in the window, where it is edited and c
   assert.equal(resent.method, 'POST')
   assert.equal(resent.body.toString(), 'resent body')
   assert.equal(resent.rawHeaders[resent.rawHeaders.findIndex((h) => h.toLowerCase() === 'content-length') + 1], '11')
-  const newRow = page.locator('[data-testid="row"]', { hasText: '/free/two' }).filter({ has: page.getByTestId('tag-resent') })
+  const newRow = page
+    .locator('[data-testid="row"]', { hasText: '/free/two' })
+    .filter({ has: page.getByTestId('tag-resent') })
   await newRow.click()
   await page.getByTestId('resent-from').click()
-  assert.equal(await page.locator('[data-testid="row"][aria-selected="true"]').getAttribute('data-id'),
-    await row('/free/two').filter({ hasNot: page.getByTestId('tag-resent') }).getAttribute('data-id'), 'the link selects the original')
+  assert.equal(
+    await page.locator('[data-testid="row"][aria-selected="true"]').getAttribute('data-id'),
+    await row('/free/two')
+      .filter({ hasNot: page.getByTestId('tag-resent') })
+      .getAttribute('data-id'),
+    'the link selects the original',
+  )
 
   // Compare: the selected row and another, side by side, differences marked.
   await row('/resp/one').click()

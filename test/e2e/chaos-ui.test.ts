@@ -5,7 +5,9 @@ import { SCREENSHOTS, needsBrowser } from '../support/browser.ts'
 import { startUpstream } from '../support/upstream.ts'
 import { servedUi, toProxyItself, viaProxy } from './ui-helpers.ts'
 
-test('chaos switched on in the pane answers 503, and the HTTP control API switches it off and on again within a second', { skip: needsBrowser() }, async (t) => {
+test('chaos switched on in the pane answers 503, and the HTTP control API switches it off and on again within a second', {
+  skip: needsBrowser(),
+}, async (t) => {
   const upstream = await startUpstream()
   t.after(() => upstream.stop())
   const { app, page } = await servedUi(t)

@@ -4,7 +4,9 @@ import { join } from 'node:path'
 import { SCREENSHOTS, needsBrowser } from '../support/browser.ts'
 import { servedUi } from './ui-helpers.ts'
 
-test('the Clock pane ticks over a captured websocket whose frames show in the exchange\'s Frames tab', { skip: needsBrowser() }, async (t) => {
+test("the Clock pane ticks over a captured websocket whose frames show in the exchange's Frames tab", {
+  skip: needsBrowser(),
+}, async (t) => {
   const { page } = await servedUi(t)
 
   await page.getByTestId('nav-clock').click()
@@ -21,7 +23,9 @@ test('the Clock pane ticks over a captured websocket whose frames show in the ex
   await page.getByTestId('tab-frames').click()
   await page.getByTestId('frame').nth(1).waitFor({ timeout: 5_000 })
   const before = await page.getByTestId('frame').count()
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="frame"]').length > n, before, { timeout: 5_000 })
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="frame"]').length > n, before, {
+    timeout: 5_000,
+  })
   assert.match(await page.getByTestId('frame').first().innerText(), /↓[\s\S]*text[\s\S]*\d{4}-\d\d-\d\dT/)
   await page.screenshot({ path: join(SCREENSHOTS, 'clock-frames.png') })
 

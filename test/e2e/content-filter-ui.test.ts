@@ -15,10 +15,20 @@ import { servedUi } from './ui-helpers.ts'
 function viaProxy(proxyUrl: string, url: string, headers: Record<string, string>, method = 'GET'): Promise<number> {
   const proxy = new URL(proxyUrl)
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: proxy.hostname, port: Number(proxy.port), method, path: url, headers: { Host: new URL(url).host, ...headers }, timeout: 10_000 }, (res) => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode ?? 0))
-    })
+    const req = httpRequest(
+      {
+        host: proxy.hostname,
+        port: Number(proxy.port),
+        method,
+        path: url,
+        headers: { Host: new URL(url).host, ...headers },
+        timeout: 10_000,
+      },
+      (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+      },
+    )
     req.on('timeout', () => req.destroy(new Error(`timed out: ${url}`)))
     req.on('error', reject)
     req.end()
@@ -28,11 +38,23 @@ function viaProxy(proxyUrl: string, url: string, headers: Record<string, string>
 /** Waits until the table shows exactly these paths (in any order) and the count reads `count`. */
 async function shows(page: Page, count: string, paths: string[]): Promise<void> {
   const want = [...paths].sort().join(' ')
-  await page.waitForFunction(([text, rows]) => {
-    const shown = [...document.querySelectorAll('[data-testid="row"]')].map((r) => /^\/[a-z]$/m.exec((r as HTMLElement).innerText)?.[0] ?? '?').sort().join(' ')
-    return document.querySelector('[data-testid="live-count"]')?.textContent?.trim() === text && shown === rows
-  }, [count, want] as const, { timeout: 10_000, polling: 50 })
-    .catch(async () => assert.fail(`the table should show ${count} (${want}), shows "${await page.getByTestId('live-count').innerText()}"`))
+  await page
+    .waitForFunction(
+      ([text, rows]) => {
+        const shown = [...document.querySelectorAll('[data-testid="row"]')]
+          .map((r) => /^\/[a-z]$/m.exec((r as HTMLElement).innerText)?.[0] ?? '?')
+          .sort()
+          .join(' ')
+        return document.querySelector('[data-testid="live-count"]')?.textContent?.trim() === text && shown === rows
+      },
+      [count, want] as const,
+      { timeout: 10_000, polling: 50 },
+    )
+    .catch(async () =>
+      assert.fail(
+        `the table should show ${count} (${want}), shows "${await page.getByTestId('live-count').innerText()}"`,
+      ),
+    )
 }
 
 test('the Traffic filter finds exchanges by header and by body text, with the other terms, and the detail opens on both heads', async (t) => {

@@ -10,7 +10,9 @@ import { caInfo } from '../../electron/tls/certificate-authority.ts'
 import { chromiumTrustArgs } from '../../electron/tls/fingerprints.ts'
 import { cert, key } from '../core/client/tls-fixture.ts'
 
-test('Chromium trusting the CA by SPKI loads an https page through the proxy, and the decrypted exchange shows in the UI', { skip: needsBrowser() }, async (t) => {
+test('Chromium trusting the CA by SPKI loads an https page through the proxy, and the decrypted exchange shows in the UI', {
+  skip: needsBrowser(),
+}, async (t) => {
   const scratch = mkdtempSync(join(tmpdir(), 'nanoscope-https-ui-'))
   t.after(() => rmSync(scratch, { recursive: true, force: true }))
   const upstreamCa = join(scratch, 'upstream-ca.pem')
@@ -20,7 +22,10 @@ test('Chromium trusting the CA by SPKI loads an https page through the proxy, an
     res.end('<!doctype html><title>secret page</title><h1>decrypted by nanoscope</h1>')
   })
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve))
-  t.after(() => { upstream.closeAllConnections(); upstream.close() })
+  t.after(() => {
+    upstream.closeAllConnections()
+    upstream.close()
+  })
   const port = (upstream.address() as { port: number }).port
 
   const app = await startServe(['--upstream-ca', upstreamCa])

@@ -16,25 +16,31 @@ import { listeningUrl } from '../support/cli-process.ts'
 import { needs } from '../support/counterparts.ts'
 import { axeViolations } from './ui-helpers.ts'
 
-
 function curl(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     execFile('curl', ['-s', '--max-time', '10', '-w', '\n%{http_code}', url], (error, stdout) => {
-      if (error) { reject(error); return }
+      if (error) {
+        reject(error)
+        return
+      }
       const at = stdout.lastIndexOf('\n')
       resolve({ body: stdout.slice(0, at), status: Number(stdout.slice(at + 1)) })
     })
   })
 }
 
-
-test('a mock block added in the Pipelines pane answers curl through a listener started from a pipeline file', { skip: needs('curl') }, async (t) => {
+test('a mock block added in the Pipelines pane answers curl through a listener started from a pipeline file', {
+  skip: needs('curl'),
+}, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'nanoscope-pipelines-ui-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   const upstream = await startUpstream((req, res) => res.end(`upstream ${req.url}`))
   t.after(() => upstream.stop())
   const file = join(dir, 'api.json')
-  writeFileSync(file, JSON.stringify({ listeners: [{ name: 'api', port: 0, target: upstream.url, pipeline: [{ use: 'latency' }] }] }))
+  writeFileSync(
+    file,
+    JSON.stringify({ listeners: [{ name: 'api', port: 0, target: upstream.url, pipeline: [{ use: 'latency' }] }] }),
+  )
   const app = await startServe(['--pipeline', file])
   t.after(() => app.stop())
   const apiUrl = listeningUrl(await app.cli.line(3))
@@ -70,7 +76,9 @@ test('a mock block added in the Pipelines pane answers curl through a listener s
   // A bad edit is refused, named by its field, and the running pipeline stays.
   await card.getByRole('button', { name: 'Edit block 3 (mock)' }).click()
   await card.getByRole('button', { name: 'JSON' }).click()
-  await card.getByLabel('Options of block 3 (mock) (JSON)').fill(JSON.stringify({ use: 'mock', respond: { status: 700 } }))
+  await card
+    .getByLabel('Options of block 3 (mock) (JSON)')
+    .fill(JSON.stringify({ use: 'mock', respond: { status: 700 } }))
   await card.getByRole('button', { name: 'Apply' }).click()
   const alert = card.getByRole('alert')
   await alert.waitFor()
@@ -91,5 +99,9 @@ test('a mock block added in the Pipelines pane answers curl through a listener s
   await card.getByRole('button', { name: 'Remove block 2 (mock)' }).click()
   const kinds = () => card.getByTestId('block').locator('.badge').allInnerTexts()
   for (let i = 0; i < 50 && (await kinds()).length !== 2; i++) await page.waitForTimeout(100)
-  assert.deepEqual((await kinds()).map((k) => k.toLowerCase()), ['latency', 'chaos'], await card.innerText())
+  assert.deepEqual(
+    (await kinds()).map((k) => k.toLowerCase()),
+    ['latency', 'chaos'],
+    await card.innerText(),
+  )
 })

@@ -11,12 +11,19 @@ function viaProxy(proxyUrl: string, url: string): Promise<number> {
   return new Promise((resolve, reject) => {
     httpRequest({ host: proxy.hostname, port: proxy.port, path: url, headers: { Host: new URL(url).host } }, (res) => {
       res.resume().on('end', () => resolve(res.statusCode ?? 0))
-    }).on('error', reject).end()
+    })
+      .on('error', reject)
+      .end()
   })
 }
 
-test('the served UI in headless Chromium shows an exchange made through the proxy', { skip: needsBrowser() }, async (t) => {
-  const upstream = await startUpstream((_req, res) => { res.setHeader('Content-Type', 'application/json'); res.end('{"hello":"nanoscope"}') })
+test('the served UI in headless Chromium shows an exchange made through the proxy', {
+  skip: needsBrowser(),
+}, async (t) => {
+  const upstream = await startUpstream((_req, res) => {
+    res.setHeader('Content-Type', 'application/json')
+    res.end('{"hello":"nanoscope"}')
+  })
   t.after(() => upstream.stop())
   const app = await startServe()
   t.after(() => app.stop())

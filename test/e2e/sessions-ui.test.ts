@@ -7,7 +7,9 @@ import { SCREENSHOTS, needsBrowser } from '../support/browser.ts'
 import { startUpstream } from '../support/upstream.ts'
 import { servedUi, viaProxy } from './ui-helpers.ts'
 
-test('a session recorded from the Sessions pane replays at max speed with every request the same, and the replays show in Traffic', { skip: needsBrowser() }, async (t) => {
+test('a session recorded from the Sessions pane replays at max speed with every request the same, and the replays show in Traffic', {
+  skip: needsBrowser(),
+}, async (t) => {
   const upstream = await startUpstream((req, res) => {
     res.setHeader('Content-Type', 'application/json')
     res.end(JSON.stringify({ path: req.url }))
@@ -34,7 +36,8 @@ test('a session recorded from the Sessions pane replays at max speed with every 
   await row.waitFor()
   // The recording indicator goes before the session list is sent again, so the row may still show its old count.
   const deadline = Date.now() + 5_000
-  while (!/checkout flow[\s\S]*\b3\b/.test(await row.innerText()) && Date.now() < deadline) await page.waitForTimeout(50)
+  while (!/checkout flow[\s\S]*\b3\b/.test(await row.innerText()) && Date.now() < deadline)
+    await page.waitForTimeout(50)
   assert.match(await row.innerText(), /checkout flow[\s\S]*\b3\b/)
 
   await row.getByTestId('replay-session').click()
@@ -52,7 +55,9 @@ test('a session recorded from the Sessions pane replays at max speed with every 
   await page.screenshot({ path: join(SCREENSHOTS, 'sessions-replayed-traffic.png') })
 })
 
-test('a HAR file picked in the Sessions pane imports as a session, saying what it imported, warned about and skipped', { skip: needsBrowser() }, async (t) => {
+test('a HAR file picked in the Sessions pane imports as a session, saying what it imported, warned about and skipped', {
+  skip: needsBrowser(),
+}, async (t) => {
   const { page } = await servedUi(t)
   await page.getByTestId('nav-sessions').click()
   await page.getByTestId('sessions-table').or(page.getByTestId('sessions-empty')).waitFor()

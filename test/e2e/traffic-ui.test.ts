@@ -22,23 +22,38 @@ const BULK = 1000
 const FAIL_EVERY = 50
 const CONCURRENCY = 16
 
-interface Sent { readonly status: number; readonly body: string }
+interface Sent {
+  readonly status: number
+  readonly body: string
+}
 
 /** One request through the forward proxy in absolute-form; `headers` as a raw list is sent verbatim. */
-function viaProxy(agent: Agent, proxyUrl: string, url: string,
-  init: { method?: string; headers?: ReadonlyArray<readonly [string, string]>; body?: string } = {}): Promise<Sent> {
+function viaProxy(
+  agent: Agent,
+  proxyUrl: string,
+  url: string,
+  init: { method?: string; headers?: ReadonlyArray<readonly [string, string]>; body?: string } = {},
+): Promise<Sent> {
   const proxy = new URL(proxyUrl)
   const headers = init.headers ? init.headers.map(([n, v]) => [n, v]) : { Host: new URL(url).host }
   return new Promise((resolve, reject) => {
-    const req = httpRequest({
-      agent, host: proxy.hostname, port: proxy.port, method: init.method ?? 'GET', path: url,
-      headers: headers as unknown as Record<string, string>, timeout: 10_000,
-    }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }))
-      res.on('error', reject)
-    })
+    const req = httpRequest(
+      {
+        agent,
+        host: proxy.hostname,
+        port: proxy.port,
+        method: init.method ?? 'GET',
+        path: url,
+        headers: headers as unknown as Record<string, string>,
+        timeout: 10_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }))
+        res.on('error', reject)
+      },
+    )
     req.on('timeout', () => req.destroy(new Error(`timed out: ${url}`)))
     req.on('error', reject)
     req.end(init.body)
@@ -49,12 +64,14 @@ function viaProxy(agent: Agent, proxyUrl: string, url: string,
 async function pool<T>(count: number, limit: number, task: (i: number) => Promise<T>): Promise<T[]> {
   const results: T[] = new Array(count)
   let next = 0
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, async () => {
-    while (next < count) {
-      const i = next++
-      results[i] = await task(i)
-    }
-  }))
+  await Promise.all(
+    Array.from({ length: Math.min(limit, count) }, async () => {
+      while (next < count) {
+        const i = next++
+        results[i] = await task(i)
+      }
+    }),
+  )
   return results
 }
 
@@ -72,15 +89,21 @@ const liveCount = async (page: Page): Promise<string> => (await page.getByTestId
 /** Waits until the live count reads exactly `text` (e.g. "1,002 exchanges"), failing with what it showed. */
 async function waitForCount(page: Page, text: string, timeout = 15_000): Promise<void> {
   try {
-    await page.waitForFunction((want) => document.querySelector('[data-testid="live-count"]')?.textContent?.trim() === want,
-      text, { timeout, polling: 100 })
+    await page.waitForFunction(
+      (want) => document.querySelector('[data-testid="live-count"]')?.textContent?.trim() === want,
+      text,
+      { timeout, polling: 100 },
+    )
   } catch {
     assert.fail(`live count should read "${text}" but reads "${await liveCount(page)}"`)
   }
 }
 
 /** Pixels of a canvas that are clearly coloured (series strokes and fills; axes and grid lines are grey). */
-function colouredPixels(page: Page, testid: string): Promise<{ width: number; height: number; painted: number; coloured: number }> {
+function colouredPixels(
+  page: Page,
+  testid: string,
+): Promise<{ width: number; height: number; painted: number; coloured: number }> {
   return page.evaluate((id) => {
     const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-testid="${id}"]`)
     if (!canvas) return { width: 0, height: 0, painted: 0, coloured: 0 }
@@ -89,7 +112,10 @@ function colouredPixels(page: Page, testid: string): Promise<{ width: number; he
     let painted = 0
     let coloured = 0
     for (let i = 0; i < data.length; i += 4) {
-      const r = data[i]!, g = data[i + 1]!, b = data[i + 2]!, a = data[i + 3]!
+      const r = data[i]!,
+        g = data[i + 1]!,
+        b = data[i + 2]!,
+        a = data[i + 3]!
       if (a === 0) continue
       painted++
       if (a > 60 && Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++
@@ -98,10 +124,17 @@ function colouredPixels(page: Page, testid: string): Promise<{ width: number; he
   }, testid)
 }
 
-test('traffic UI: 1,000 live exchanges, filter, detail, resend, keyboard and latency charts', { skip: needsBrowser() }, async (t) => {
+test('traffic UI: 1,000 live exchanges, filter, detail, resend, keyboard and latency charts', {
+  skip: needsBrowser(),
+}, async (t) => {
   const started = Date.now()
   const upstream = await startUpstream((req, res, body) => {
-    if (req.url?.startsWith('/fail/')) { res.statusCode = 500; res.setHeader('Content-Type', 'text/plain'); res.end('upstream broke'); return }
+    if (req.url?.startsWith('/fail/')) {
+      res.statusCode = 500
+      res.setHeader('Content-Type', 'text/plain')
+      res.end('upstream broke')
+      return
+    }
     res.setHeader('Content-Type', 'application/json')
     res.end(req.method === 'POST' ? body : JSON.stringify({ path: req.url, ok: true }))
   })
@@ -123,7 +156,8 @@ test('traffic UI: 1,000 live exchanges, filter, detail, resend, keyboard and lat
   // 1,000 requests through the proxy while the page watches, every FAIL_EVERY-th answered 500 upstream.
   const isFail = (i: number): boolean => i % FAIL_EVERY === FAIL_EVERY - 1
   const bulk = await pool(BULK, CONCURRENCY, (i) =>
-    viaProxy(agent, app.proxyUrl, `${upstream.url}/${isFail(i) ? 'fail' : 'items'}/${i}?q=${i}`))
+    viaProxy(agent, app.proxyUrl, `${upstream.url}/${isFail(i) ? 'fail' : 'items'}/${i}?q=${i}`),
+  )
   const upstreamFailures = bulk.filter((r) => r.status === 500).length
   assert.equal(upstreamFailures, BULK / FAIL_EVERY)
   assert.equal(bulk.filter((r) => r.status === 200).length, BULK - upstreamFailures)
@@ -145,13 +179,21 @@ test('traffic UI: 1,000 live exchanges, filter, detail, resend, keyboard and lat
     ['Content-Length', String(Buffer.byteLength(json))],
     ['Connection', 'keep-alive'],
   ]
-  const posted = await viaProxy(agent, app.proxyUrl, `${upstream.url}/orders/special`, { method: 'POST', headers: sentHeaders, body: json })
+  const posted = await viaProxy(agent, app.proxyUrl, `${upstream.url}/orders/special`, {
+    method: 'POST',
+    headers: sentHeaders,
+    body: json,
+  })
   assert.equal(posted.status, 200)
   assert.equal(posted.body, json)
 
   const total = BULK + 2
   await waitForCount(page, `${total.toLocaleString('en-US')} exchanges`)
-  assert.equal(await page.getByTestId('grid').getAttribute('aria-rowcount'), String(total + 1), 'aria-rowcount is rows + header')
+  assert.equal(
+    await page.getByTestId('grid').getAttribute('aria-rowcount'),
+    String(total + 1),
+    'aria-rowcount is rows + header',
+  )
   // Virtualised: only the rows in view are in the DOM.
   const rendered = await page.getByTestId('row').count()
   assert.ok(rendered > 0 && rendered < 100, `a virtualised grid renders a window of rows, not ${rendered}`)
@@ -161,8 +203,13 @@ test('traffic UI: 1,000 live exchanges, filter, detail, resend, keyboard and lat
   const failures = upstreamFailures + 1
   await waitForCount(page, `${failures} of ${total.toLocaleString('en-US')} exchanges`)
   assert.equal(await page.getByTestId('grid').getAttribute('aria-rowcount'), String(failures + 1))
-  const statuses = await page.getByTestId('row').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.status))
-  assert.ok(statuses.length > 0 && statuses.every((s) => s === '500' || s === '502'), `only 5xx rows: ${statuses.join(',')}`)
+  const statuses = await page
+    .getByTestId('row')
+    .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.status))
+  assert.ok(
+    statuses.length > 0 && statuses.every((s) => s === '500' || s === '502'),
+    `only 5xx rows: ${statuses.join(',')}`,
+  )
   const deadRow = page.getByTestId('row').filter({ hasText: '/nobody-home' })
   await deadRow.waitFor()
   assert.equal(await deadRow.getAttribute('data-status'), '502')
@@ -184,9 +231,16 @@ test('traffic UI: 1,000 live exchanges, filter, detail, resend, keyboard and lat
   await page.getByTestId('tab-request').click()
   const table = page.getByTestId('request-headers')
   await table.waitFor()
-  const shown = await table.locator('tr').evaluateAll((rows) => rows.map((tr) => [
-    tr.querySelector('th')?.textContent ?? '', tr.querySelector('td')?.textContent ?? '']))
-  assert.deepEqual(shown, sentHeaders.map(([n, v]) => [n, v]), 'request headers verbatim, in order, with the duplicate')
+  const shown = await table
+    .locator('tr')
+    .evaluateAll((rows) =>
+      rows.map((tr) => [tr.querySelector('th')?.textContent ?? '', tr.querySelector('td')?.textContent ?? '']),
+    )
+  assert.deepEqual(
+    shown,
+    sentHeaders.map(([n, v]) => [n, v]),
+    'request headers verbatim, in order, with the duplicate',
+  )
   const requestBody = page.getByTestId('request-body')
   assert.equal(await requestBody.getByTestId('body-text').innerText(), json, 'the raw view is the body as sent')
   await requestBody.getByTestId('body-mode-pretty').click()
@@ -222,16 +276,27 @@ test('traffic UI: 1,000 live exchanges, filter, detail, resend, keyboard and lat
   const secondPath = (await page.locator(`#${second} .cell-path`).innerText()).trim()
   await page.keyboard.press('Enter')
   await page.getByTestId('detail').waitFor()
-  assert.equal(await page.locator('.detail-url').innerText(), `${upstream.url}${secondPath}`, 'Enter opens the selected row')
+  assert.equal(
+    await page.locator('.detail-url').innerText(),
+    `${upstream.url}${secondPath}`,
+    'Enter opens the selected row',
+  )
   await page.keyboard.press('Escape')
   await page.getByTestId('detail').waitFor({ state: 'detached' })
   await page.keyboard.press('/')
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'filter', '`/` focuses the filter')
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+    'filter',
+    '`/` focuses the filter',
+  )
 
   // Latency: the three charts draw coloured series, and the per-host table names the upstream.
   await page.getByRole('button', { name: 'Latency' }).click()
   await page.getByTestId('latency-view').waitFor()
-  const hostRow = page.getByTestId('host-table').locator('tr').filter({ hasText: new URL(upstream.url).host })
+  const hostRow = page
+    .getByTestId('host-table')
+    .locator('tr')
+    .filter({ hasText: new URL(upstream.url).host })
   await hostRow.waitFor()
   assert.match(await hostRow.innerText(), /\b1,?0\d\d\b/, 'the upstream host row counts its exchanges')
   await page.waitForTimeout(1200) // the view refreshes its charts once a second

@@ -5,26 +5,49 @@ import type { Browser, Page } from 'playwright-core'
 import { launchChromium } from '../support/browser.ts'
 import { startServe, type ServedApp } from '../support/serve-process.ts'
 
-export interface Answer { readonly status: number; readonly body: string }
+export interface Answer {
+  readonly status: number
+  readonly body: string
+}
 
 /** One request through the forward proxy (absolute-form target), as curl -x sends it. */
 export function viaProxy(proxyUrl: string, url: string): Promise<Answer> {
   const proxy = new URL(proxyUrl)
-  return send({ host: proxy.hostname, port: Number(proxy.port), method: 'GET', path: url, headers: { Host: new URL(url).host } })
+  return send({
+    host: proxy.hostname,
+    port: Number(proxy.port),
+    method: 'GET',
+    path: url,
+    headers: { Host: new URL(url).host },
+  })
 }
 
 /** A request addressed to the proxy itself (origin-form, its own Host), as the chaos control API expects. */
 export function toProxyItself(proxyUrl: string, method: 'GET' | 'POST', path: string, body?: string): Promise<Answer> {
   const proxy = new URL(proxyUrl)
-  return send({ host: proxy.hostname, port: Number(proxy.port), method, path, headers: { Host: proxy.host, ...(body ? { 'Content-Type': 'application/json' } : {}) } }, body)
+  return send(
+    {
+      host: proxy.hostname,
+      port: Number(proxy.port),
+      method,
+      path,
+      headers: { Host: proxy.host, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    },
+    body,
+  )
 }
 
-function send(options: { host: string; port: number; method: string; path: string; headers: Record<string, string> }, body?: string): Promise<Answer> {
+function send(
+  options: { host: string; port: number; method: string; path: string; headers: Record<string, string> },
+  body?: string,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ ...options, timeout: 10_000 }, (res) => {
       let text = ''
       res.setEncoding('utf8')
-      res.on('data', (c: string) => { text += c })
+      res.on('data', (c: string) => {
+        text += c
+      })
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
       res.on('error', reject)
     })
@@ -58,7 +81,11 @@ const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 export async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE })
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe
+    const axe = (
+      window as unknown as {
+        axe: { run(ctx: unknown, o: unknown): Promise<{ violations: { id: string; nodes: unknown[] }[] }> }
+      }
+    ).axe
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } })
     return result.violations.map((v) => `${v.id} (${v.nodes.length})`)
   })

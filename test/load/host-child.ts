@@ -6,14 +6,26 @@
 import { Host } from '../../electron/host/host.ts'
 import { startWebUi } from '../../electron/web/serve.ts'
 
-export interface HostChildReady { readonly proxyPort: number; readonly listenerId: string; readonly wsUrl: string }
+export interface HostChildReady {
+  readonly proxyPort: number
+  readonly listenerId: string
+  readonly wsUrl: string
+}
 
 const { sessionsRoot, staticDir } = JSON.parse(process.argv[2] ?? '{}') as { sessionsRoot: string; staticDir: string }
 const host = new Host({ sessionsRoot })
 const proxy = await host.startListener({ kind: 'proxy', mode: 'forward', port: 0 })
 const ui = await startWebUi(host, { staticDir })
-const ready: HostChildReady = { proxyPort: proxy.port, listenerId: proxy.id, wsUrl: `ws://127.0.0.1:${ui.port}/api/ws?token=${ui.token}` }
+const ready: HostChildReady = {
+  proxyPort: proxy.port,
+  listenerId: proxy.id,
+  wsUrl: `ws://127.0.0.1:${ui.port}/api/ws?token=${ui.token}`,
+}
 process.send?.(ready)
 process.on('disconnect', () => {
-  void (async () => { await ui.stop(); await host.stop(); process.exit(0) })()
+  void (async () => {
+    await ui.stop()
+    await host.stop()
+    process.exit(0)
+  })()
 })

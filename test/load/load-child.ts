@@ -41,7 +41,9 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: plan.connections, ma
 const started = performance.now()
 let deadline = started + plan.durationMs
 // 'finish' from the parent ends the run early, the same way the deadline does.
-process.on('message', (m) => { if (m === 'finish') deadline = 0 })
+process.on('message', (m) => {
+  if (m === 'finish') deadline = 0
+})
 const statuses: Record<string, number> = {}
 const generated: Record<string, number> = {}
 const errorSamples: string[] = []
@@ -50,7 +52,16 @@ let errors = 0
 let socketsOpened = 0
 
 function tally(done: boolean): LoadTally {
-  return { done, completed, elapsedMs: Math.round(performance.now() - started), statuses, generated, errors, errorSamples, socketsOpened }
+  return {
+    done,
+    completed,
+    elapsedMs: Math.round(performance.now() - started),
+    statuses,
+    generated,
+    errors,
+    errorSamples,
+    socketsOpened,
+  }
 }
 
 function once(worker: number, n: number): Promise<void> {
@@ -60,29 +71,44 @@ function once(worker: number, n: number): Promise<void> {
       if (settled) return
       settled = true
       errors++
-      if (errorSamples.length < 10) errorSamples.push(`${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}`.trim())
+      if (errorSamples.length < 10)
+        errorSamples.push(`${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}`.trim())
       resolve()
     }
-    const req = http.request({
-      host: '127.0.0.1', port: plan.proxyPort, agent, method: 'GET',
-      path: `${plan.target}/load/${worker}/${n}`, headers: { Host: new URL(plan.target).host },
-    }, (res) => {
-      res.on('data', () => {})
-      res.on('error', fail)
-      res.on('aborted', () => fail(new Error('response aborted')))
-      res.on('end', () => {
-        if (settled) return
-        settled = true
-        completed++
-        const status = String(res.statusCode)
-        statuses[status] = (statuses[status] ?? 0) + 1
-        const cause = res.headers['x-nanoscope-generated']
-        if (typeof cause === 'string') generated[cause] = (generated[cause] ?? 0) + 1
-        resolve()
-      })
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: plan.proxyPort,
+        agent,
+        method: 'GET',
+        path: `${plan.target}/load/${worker}/${n}`,
+        headers: { Host: new URL(plan.target).host },
+      },
+      (res) => {
+        res.on('data', () => {})
+        res.on('error', fail)
+        res.on('aborted', () => fail(new Error('response aborted')))
+        res.on('end', () => {
+          if (settled) return
+          settled = true
+          completed++
+          const status = String(res.statusCode)
+          statuses[status] = (statuses[status] ?? 0) + 1
+          const cause = res.headers['x-nanoscope-generated']
+          if (typeof cause === 'string') generated[cause] = (generated[cause] ?? 0) + 1
+          resolve()
+        })
+      },
+    )
+    req.setTimeout(plan.requestTimeoutMs, () => {
+      req.destroy(new Error(`no response within ${plan.requestTimeoutMs} ms`))
     })
-    req.setTimeout(plan.requestTimeoutMs, () => { req.destroy(new Error(`no response within ${plan.requestTimeoutMs} ms`)) })
-    req.on('socket', (socket) => { if (!(socket as { counted?: boolean }).counted) { (socket as { counted?: boolean }).counted = true; socketsOpened++ } })
+    req.on('socket', (socket) => {
+      if (!(socket as { counted?: boolean }).counted) {
+        ;(socket as { counted?: boolean }).counted = true
+        socketsOpened++
+      }
+    })
     req.on('error', fail)
     req.end()
   })

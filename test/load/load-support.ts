@@ -26,7 +26,10 @@ export function exited(child: ChildProcess, timeoutMs = 10_000): Promise<number 
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode)
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.once('exit', (code) => { clearTimeout(timer); resolve(code) })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      resolve(code)
+    })
   })
 }
 
@@ -42,13 +45,27 @@ export interface UpstreamProcess {
 export async function startUpstreamProcess(port = 0, timeoutMs = 15_000): Promise<UpstreamProcess> {
   const child = tsChild(UPSTREAM_CHILD, [String(port)])
   const listening = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`the upstream did not start within ${timeoutMs} ms`)) }, timeoutMs)
-    child.once('message', (m) => { clearTimeout(timer); resolve((m as { port: number }).port) })
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the upstream exited (${code}) before listening`)) })
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`the upstream did not start within ${timeoutMs} ms`))
+    }, timeoutMs)
+    child.once('message', (m) => {
+      clearTimeout(timer)
+      resolve((m as { port: number }).port)
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`the upstream exited (${code}) before listening`))
+    })
   })
   return {
-    port: listening, url: `http://127.0.0.1:${listening}`, child,
-    kill: async () => { child.kill('SIGKILL'); await exited(child) },
+    port: listening,
+    url: `http://127.0.0.1:${listening}`,
+    child,
+    kill: async () => {
+      child.kill('SIGKILL')
+      await exited(child)
+    },
   }
 }
 
@@ -65,17 +82,26 @@ export interface LoadRun {
 }
 
 /** Runs the load generator in a child process. */
-export function startLoad(plan: Omit<LoadPlan, 'reportEveryMs'> & { reportEveryMs?: number }, graceMs = 20_000): LoadRun {
+export function startLoad(
+  plan: Omit<LoadPlan, 'reportEveryMs'> & { reportEveryMs?: number },
+  graceMs = 20_000,
+): LoadRun {
   const full: LoadPlan = { reportEveryMs: 250, ...plan }
   const child = tsChild(LOAD_CHILD, [JSON.stringify(full)])
   let latest: LoadTally | undefined
   const watchers = new Set<() => void>()
   const finished = new Promise<LoadTally>((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`the load generator overran ${full.durationMs} ms by ${graceMs} ms`)) }, full.durationMs + graceMs)
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`the load generator overran ${full.durationMs} ms by ${graceMs} ms`))
+    }, full.durationMs + graceMs)
     child.on('message', (m) => {
       latest = m as LoadTally
       for (const w of watchers) w()
-      if (latest.done) { clearTimeout(timer); resolve(latest) }
+      if (latest.done) {
+        clearTimeout(timer)
+        resolve(latest)
+      }
     })
     child.once('exit', (code) => {
       clearTimeout(timer)
@@ -90,16 +116,32 @@ export function startLoad(plan: Omit<LoadPlan, 'reportEveryMs'> & { reportEveryM
       if (child.connected) child.send('finish')
       return finished
     },
-    until: (predicate, timeoutMs, what) => new Promise<LoadTally>((resolve, reject) => {
-      const check = () => {
-        if (latest && predicate(latest)) { cleanup(); resolve(latest) } else if (latest?.done) { cleanup(); reject(new Error(`${what}: the load ended first`)) }
-      }
-      const timer = setTimeout(() => { cleanup(); reject(new Error(`${what}: not within ${timeoutMs} ms`)) }, timeoutMs)
-      const cleanup = () => { clearTimeout(timer); watchers.delete(check) }
-      watchers.add(check)
-      check()
-    }),
-    stop: async () => { if (child.exitCode === null) child.kill('SIGKILL'); await exited(child) },
+    until: (predicate, timeoutMs, what) =>
+      new Promise<LoadTally>((resolve, reject) => {
+        const check = () => {
+          if (latest && predicate(latest)) {
+            cleanup()
+            resolve(latest)
+          } else if (latest?.done) {
+            cleanup()
+            reject(new Error(`${what}: the load ended first`))
+          }
+        }
+        const timer = setTimeout(() => {
+          cleanup()
+          reject(new Error(`${what}: not within ${timeoutMs} ms`))
+        }, timeoutMs)
+        const cleanup = () => {
+          clearTimeout(timer)
+          watchers.delete(check)
+        }
+        watchers.add(check)
+        check()
+      }),
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGKILL')
+      await exited(child)
+    },
   }
 }
 
@@ -130,8 +172,14 @@ export async function connectLiveSubscriber(url: string, timeoutMs = 10_000): Pr
   const ws = new WebSocket(url)
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no WebSocket connection within ${timeoutMs} ms`)), timeoutMs)
-    ws.once('open', () => { clearTimeout(timer); resolve() })
-    ws.once('error', (e) => { clearTimeout(timer); reject(e) })
+    ws.once('open', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+    ws.once('error', (e) => {
+      clearTimeout(timer)
+      reject(e)
+    })
   })
   let seen = new Uint8Array(1 << 16)
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>()
@@ -151,7 +199,10 @@ export async function connectLiveSubscriber(url: string, timeoutMs = 10_000): Pr
       seen = grown
     }
     if (seen[e.seq]) state.duplicates++
-    else { seen[e.seq] = 1; state.distinct++ }
+    else {
+      seen[e.seq] = 1
+      state.distinct++
+    }
     if (e.seq > state.highestSeq) state.highestSeq = e.seq
     const kind = e.outcome.kind === 'failed' ? `failed:${e.outcome.cause}` : e.outcome.kind
     outcomes[kind] = (outcomes[kind] ?? 0) + 1
@@ -168,33 +219,68 @@ export async function connectLiveSubscriber(url: string, timeoutMs = 10_000): Pr
       return
     }
     if (message.type !== 'event') return
-    if (message.name === 'exchanges') for (const e of (eventFromWire(message.name, message.payload) as { exchanges: ExchangeSummary[] }).exchanges) take(e)
+    if (message.name === 'exchanges')
+      for (const e of (eventFromWire(message.name, message.payload) as { exchanges: ExchangeSummary[] }).exchanges)
+        take(e)
     if (message.name === 'recording') recordingEvents.push(message.payload as RecordingInfo)
     for (const w of waiters) w()
   })
   return {
-    invoke: (name, args, ms = 15_000) => new Promise((resolve, reject) => {
-      const id = nextId++
-      const timer = setTimeout(() => { pending.delete(id); reject(new Error(`${name}: no answer within ${ms} ms`)) }, ms)
-      pending.set(id, {
-        resolve: (v) => { clearTimeout(timer); resolve(v as never) },
-        reject: (e) => { clearTimeout(timer); reject(e) },
-      })
-      ws.send(JSON.stringify({ type: 'command', id, name, args }))
-    }),
-    get received() { return state.received },
-    get duplicates() { return state.duplicates },
-    get distinct() { return state.distinct },
-    get highestSeq() { return state.highestSeq },
-    outcomes, statuses, recordingEvents,
-    waitFor: (predicate, ms, what) => new Promise<void>((resolve, reject) => {
-      if (predicate()) return resolve()
-      const check = () => { if (predicate()) { cleanup(); resolve() } }
-      const poll = setInterval(check, 50)
-      const timer = setTimeout(() => { cleanup(); reject(new Error(`${what}: not within ${ms} ms`)) }, ms)
-      const cleanup = () => { clearTimeout(timer); clearInterval(poll); waiters.delete(check) }
-      waiters.add(check)
-    }),
+    invoke: (name, args, ms = 15_000) =>
+      new Promise((resolve, reject) => {
+        const id = nextId++
+        const timer = setTimeout(() => {
+          pending.delete(id)
+          reject(new Error(`${name}: no answer within ${ms} ms`))
+        }, ms)
+        pending.set(id, {
+          resolve: (v) => {
+            clearTimeout(timer)
+            resolve(v as never)
+          },
+          reject: (e) => {
+            clearTimeout(timer)
+            reject(e)
+          },
+        })
+        ws.send(JSON.stringify({ type: 'command', id, name, args }))
+      }),
+    get received() {
+      return state.received
+    },
+    get duplicates() {
+      return state.duplicates
+    },
+    get distinct() {
+      return state.distinct
+    },
+    get highestSeq() {
+      return state.highestSeq
+    },
+    outcomes,
+    statuses,
+    recordingEvents,
+    waitFor: (predicate, ms, what) =>
+      new Promise<void>((resolve, reject) => {
+        if (predicate()) return resolve()
+        const check = () => {
+          if (predicate()) {
+            cleanup()
+            resolve()
+          }
+        }
+        const poll = setInterval(check, 50)
+        const timer = setTimeout(() => {
+          cleanup()
+          reject(new Error(`${what}: not within ${ms} ms`))
+        }, ms)
+        const cleanup = () => {
+          clearTimeout(timer)
+          clearInterval(poll)
+          waiters.delete(check)
+        }
+        waiters.add(check)
+      }),
     close: () => ws.terminate(),
   }
 }
@@ -229,9 +315,14 @@ export function buffersMiB(): number {
 export function cleanupStack(t: { after(fn: () => unknown): void }): (step: () => unknown) => void {
   const steps: Array<() => unknown> = []
   t.after(async () => {
-    for (const step of steps.reverse()) await Promise.resolve().then(step).catch(() => {})
+    for (const step of steps.reverse())
+      await Promise.resolve()
+        .then(step)
+        .catch(() => {})
   })
-  return (step) => { steps.push(step) }
+  return (step) => {
+    steps.push(step)
+  }
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))

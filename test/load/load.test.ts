@@ -15,7 +15,15 @@ import { join } from 'node:path'
 import { Host } from '../../electron/host/host.ts'
 import { startWebUi } from '../../electron/web/serve.ts'
 import { openSession } from '../../electron/recording/session-store.ts'
-import { buffersMiB, cleanupStack, connectLiveSubscriber, heapAfterGc, sleep, startLoad, startUpstreamProcess } from './load-support.ts'
+import {
+  buffersMiB,
+  cleanupStack,
+  connectLiveSubscriber,
+  heapAfterGc,
+  sleep,
+  startLoad,
+  startUpstreamProcess,
+} from './load-support.ts'
 
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 30)
 const CONNECTIONS = 200
@@ -23,12 +31,17 @@ const MAX_EXCHANGES = 2_000
 /** How far above its warm-up level the collected heap may be once the store is full: growth past the bounds is a leak. */
 const HEAP_MARGIN_MIB = 24
 
-test(`${CONNECTIONS} keep-alive connections for ${LOAD_SECONDS} s are all served, each exchange captured once and recorded, and memory stays at its warm-up level`, { timeout: (LOAD_SECONDS + 50) * 1000 }, async (t) => {
+test(`${CONNECTIONS} keep-alive connections for ${LOAD_SECONDS} s are all served, each exchange captured once and recorded, and memory stays at its warm-up level`, {
+  timeout: (LOAD_SECONDS + 50) * 1000,
+}, async (t) => {
   const later = cleanupStack(t)
   const root = mkdtempSync(join(tmpdir(), 'nanoscope-load-'))
   const staticDir = mkdtempSync(join(tmpdir(), 'nanoscope-load-ui-'))
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Nanoscope</title>')
-  later(() => { rmSync(root, { recursive: true, force: true }); rmSync(staticDir, { recursive: true, force: true }) })
+  later(() => {
+    rmSync(root, { recursive: true, force: true })
+    rmSync(staticDir, { recursive: true, force: true })
+  })
   const upstream = await startUpstreamProcess()
   later(() => upstream.kill())
   const host = new Host({ sessionsRoot: root })
@@ -46,11 +59,22 @@ test(`${CONNECTIONS} keep-alive connections for ${LOAD_SECONDS} s are all served
   assert.equal(recording.recording, true)
   const idleHeap = heapAfterGc()
 
-  const load = startLoad({ proxyPort: proxy.port, target: upstream.url, connections: CONNECTIONS, durationMs: LOAD_SECONDS * 1000, requestTimeoutMs: 10_000 })
+  const load = startLoad({
+    proxyPort: proxy.port,
+    target: upstream.url,
+    connections: CONNECTIONS,
+    durationMs: LOAD_SECONDS * 1000,
+    requestTimeoutMs: 10_000,
+  })
   later(() => load.stop())
   // Warm-up: the store has reached its bound and a fifth of the run has passed.
   const warmUntil = Date.now() + LOAD_SECONDS * 200
-  while ((host.hub.store.size < MAX_EXCHANGES || Date.now() < warmUntil) && !load.latest()?.done && Date.now() < warmUntil + 20_000) await sleep(100)
+  while (
+    (host.hub.store.size < MAX_EXCHANGES || Date.now() < warmUntil) &&
+    !load.latest()?.done &&
+    Date.now() < warmUntil + 20_000
+  )
+    await sleep(100)
   assert.equal(host.hub.store.size, MAX_EXCHANGES, 'the store reaches its bound during warm-up')
   const warmHeap = heapAfterGc()
   const warmBuffers = buffersMiB()
@@ -73,7 +97,13 @@ test(`${CONNECTIONS} keep-alive connections for ${LOAD_SECONDS} s are all served
   const completed = tally.completed
   const reqPerSec = Math.round(completed / (tally.elapsedMs / 1000))
   // The live stream trails the responses by at most a flush interval or two.
-  await window.waitFor(() => window.distinct >= completed, 15_000, `the subscriber seeing ${completed} exchanges (saw ${window.distinct})`).catch(() => {})
+  await window
+    .waitFor(
+      () => window.distinct >= completed,
+      15_000,
+      `the subscriber seeing ${completed} exchanges (saw ${window.distinct})`,
+    )
+    .catch(() => {})
   const settledHeap = heapAfterGc()
   const settledBuffers = buffersMiB()
   const rss = process.memoryUsage().rss / 1024 / 1024
@@ -81,19 +111,31 @@ test(`${CONNECTIONS} keep-alive connections for ${LOAD_SECONDS} s are all served
   const stopped = await window.invoke('stopRecording', { listenerId: proxy.id }, 30_000)
   assert.equal(stopped.recording, false)
   assert.equal(stopped.stoppedBecause, undefined)
-  const { recorded, recordedOk, recordedPaths } = await openSession(join(root, recording.sessionId!)).then((session) => ({
-    recorded: session.records.length,
-    recordedOk: session.records.filter((r) => r.response.status === 200).length,
-    recordedPaths: new Set(session.records.map((r) => new URL(r.request.url).pathname)).size,
-  }))
+  const { recorded, recordedOk, recordedPaths } = await openSession(join(root, recording.sessionId!)).then(
+    (session) => ({
+      recorded: session.records.length,
+      recordedOk: session.records.filter((r) => r.response.status === 200).length,
+      recordedPaths: new Set(session.records.map((r) => new URL(r.request.url).pathname)).size,
+    }),
+  )
 
-  t.diagnostic(`requests completed: ${completed} in ${(tally.elapsedMs / 1000).toFixed(1)} s over ${tally.socketsOpened} sockets (${reqPerSec} req/s)`)
-  t.diagnostic(`statuses: ${JSON.stringify(tally.statuses)}; socket errors: ${tally.errors}${tally.errorSamples.length ? ` (${tally.errorSamples.join('; ')})` : ''}`)
-  t.diagnostic(`captured: subscriber saw ${window.distinct} distinct (${window.duplicates} duplicates), store took ${host.hub.store.latestSeq} and holds ${host.hub.store.size}; recorded: ${recorded}`)
+  t.diagnostic(
+    `requests completed: ${completed} in ${(tally.elapsedMs / 1000).toFixed(1)} s over ${tally.socketsOpened} sockets (${reqPerSec} req/s)`,
+  )
+  t.diagnostic(
+    `statuses: ${JSON.stringify(tally.statuses)}; socket errors: ${tally.errors}${tally.errorSamples.length ? ` (${tally.errorSamples.join('; ')})` : ''}`,
+  )
+  t.diagnostic(
+    `captured: subscriber saw ${window.distinct} distinct (${window.duplicates} duplicates), store took ${host.hub.store.latestSeq} and holds ${host.hub.store.size}; recorded: ${recorded}`,
+  )
   t.diagnostic(`lost: ${completed - window.distinct} from the live stream, ${completed - recorded} from the recording`)
   t.diagnostic(`recording backlog (captured, not yet on disk) while loaded: ${backlogs.join(' ')}`)
-  t.diagnostic(`heap after gc (MiB): idle ${idleHeap.toFixed(1)}, after warm-up ${warmHeap.toFixed(1)}, during load ${samples.map((s) => s.toFixed(1)).join(' ')}, settled ${settledHeap.toFixed(1)}; rss ${rss.toFixed(0)}`)
-  t.diagnostic(`buffers (MiB): after warm-up ${warmBuffers.toFixed(1)}, during load ${bufferSamples.map((s) => s.toFixed(1)).join(' ')}, settled ${settledBuffers.toFixed(1)}`)
+  t.diagnostic(
+    `heap after gc (MiB): idle ${idleHeap.toFixed(1)}, after warm-up ${warmHeap.toFixed(1)}, during load ${samples.map((s) => s.toFixed(1)).join(' ')}, settled ${settledHeap.toFixed(1)}; rss ${rss.toFixed(0)}`,
+  )
+  t.diagnostic(
+    `buffers (MiB): after warm-up ${warmBuffers.toFixed(1)}, during load ${bufferSamples.map((s) => s.toFixed(1)).join(' ')}, settled ${settledBuffers.toFixed(1)}`,
+  )
 
   assert.equal(tally.errors, 0, `socket errors: ${tally.errorSamples.join('; ')}`)
   assert.deepEqual(tally.statuses, { 200: completed }, 'every response is a 200')
@@ -111,11 +153,21 @@ test(`${CONNECTIONS} keep-alive connections for ${LOAD_SECONDS} s are all served
   assert.equal(recordedPaths, completed, 'each exchange recorded once')
   assert.equal(recordedOk, completed)
 
-  for (const backlog of backlogs) assert.ok(backlog <= MAX_EXCHANGES, `the recording keeps up with the traffic (${backlog} exchanges waiting for the disk)`)
+  for (const backlog of backlogs)
+    assert.ok(
+      backlog <= MAX_EXCHANGES,
+      `the recording keeps up with the traffic (${backlog} exchanges waiting for the disk)`,
+    )
   for (const heap of [...samples, settledHeap]) {
-    assert.ok(heap <= warmHeap + HEAP_MARGIN_MIB, `heap ${heap.toFixed(1)} MiB stays within ${HEAP_MARGIN_MIB} MiB of its warm-up level ${warmHeap.toFixed(1)} MiB`)
+    assert.ok(
+      heap <= warmHeap + HEAP_MARGIN_MIB,
+      `heap ${heap.toFixed(1)} MiB stays within ${HEAP_MARGIN_MIB} MiB of its warm-up level ${warmHeap.toFixed(1)} MiB`,
+    )
   }
   for (const buffers of [...bufferSamples, settledBuffers]) {
-    assert.ok(buffers <= warmBuffers + HEAP_MARGIN_MIB, `buffers ${buffers.toFixed(1)} MiB stay within ${HEAP_MARGIN_MIB} MiB of their warm-up level ${warmBuffers.toFixed(1)} MiB`)
+    assert.ok(
+      buffers <= warmBuffers + HEAP_MARGIN_MIB,
+      `buffers ${buffers.toFixed(1)} MiB stay within ${HEAP_MARGIN_MIB} MiB of their warm-up level ${warmBuffers.toFixed(1)} MiB`,
+    )
   }
 })

@@ -7,7 +7,13 @@ import { startUpstream } from '../support/upstream.ts'
 import { rig, send } from './fixtures.ts'
 
 test('mock answers matching requests itself and the server never sees them; others go through', async (t) => {
-  const r = await rig([{ use: 'mock', match: { path: '/health' }, respond: { status: 201, headers: { 'Content-Type': 'text/plain' }, body: 'all good' } }])
+  const r = await rig([
+    {
+      use: 'mock',
+      match: { path: '/health' },
+      respond: { status: 201, headers: { 'Content-Type': 'text/plain' }, body: 'all good' },
+    },
+  ])
   t.after(() => r.stop())
   const mocked = await send(r.url, { path: '/health' })
   assert.equal(mocked.status, 201)
@@ -15,10 +21,13 @@ test('mock answers matching requests itself and the server never sees them; othe
   assert.equal(mocked.headers['content-type'], 'text/plain')
   const passed = await send(r.url, { path: '/other' })
   assert.equal(passed.body.toString(), 'upstream saw GET /other 0')
-  assert.deepEqual(r.upstream.requests.map((q) => q.url), ['/other'])
+  assert.deepEqual(
+    r.upstream.requests.map((q) => q.url),
+    ['/other'],
+  )
 })
 
-test('mock with a bodyFile and a delay answers with the file\'s bytes after the delay', async (t) => {
+test("mock with a bodyFile and a delay answers with the file's bytes after the delay", async (t) => {
   const r = await rig([{ use: 'mock', respond: { bodyFile: 'answer.bin', delayMs: 150 } }], {
     setup: (dir) => writeFileSync(path.join(dir, 'answer.bin'), Buffer.from([0, 1, 2, 255])),
   })
@@ -42,9 +51,14 @@ test('block refuses with 403 naming the rule, or resets the connection, and neve
 })
 
 test('mapRemote sends matching requests to another origin with method, path, query and body kept, and Host following it', async (t) => {
-  const other = await startUpstream((req, res, body) => res.end(`other saw ${req.method} ${req.url} ${body.toString()} host=${req.headers.host}`))
+  const other = await startUpstream((req, res, body) =>
+    res.end(`other saw ${req.method} ${req.url} ${body.toString()} host=${req.headers.host}`),
+  )
   const r = await rig([{ use: 'mapRemote', match: { path: '/api/**' }, to: other.url }])
-  t.after(async () => { await r.stop(); await other.stop() })
+  t.after(async () => {
+    await r.stop()
+    await other.stop()
+  })
   const a = await send(r.url, { method: 'POST', path: '/api/items?x=1', body: 'payload' })
   assert.equal(a.body.toString(), `other saw POST /api/items?x=1 payload host=127.0.0.1:${other.port}`)
   assert.equal((await send(r.url, { path: '/rest' })).body.toString(), 'upstream saw GET /rest 0')
@@ -53,12 +67,15 @@ test('mapRemote sends matching requests to another origin with method, path, que
 test('mapRemote with keepHost keeps the Host header the client sent', async (t) => {
   const other = await startUpstream((req, res) => res.end(`host=${req.headers.host}`))
   const r = await rig([{ use: 'mapRemote', to: other.url, keepHost: true }])
-  t.after(async () => { await r.stop(); await other.stop() })
+  t.after(async () => {
+    await r.stop()
+    await other.stop()
+  })
   const a = await send(r.url, { path: '/x' })
   assert.equal(a.body.toString(), `host=127.0.0.1:${r.upstream.port}`, 'the Host routing set for the original target')
 })
 
-test('mapLocal serves a folder under the match\'s prefix, with ranges, and never dotfiles or files outside it', async (t) => {
+test("mapLocal serves a folder under the match's prefix, with ranges, and never dotfiles or files outside it", async (t) => {
   const served = await rig([{ use: 'mapLocal', match: { path: '/static/**' }, dir: 'public' }], {
     setup: (dir) => {
       mkdirSync(path.join(dir, 'public', 'css'), { recursive: true })
@@ -84,15 +101,38 @@ test('rewrite changes the request on its way up and the response on its way back
   const upstream = await startUpstream((req, res, body) => {
     res.setHeader('Set-Cookie', 'a=1')
     res.setHeader('X-Keep', 'kept')
-    res.end(`path=${req.url} auth=${req.headers.authorization} gone=${req.headers['x-remove-me'] ?? 'yes'} body=${body.toString()} secret-token`)
+    res.end(
+      `path=${req.url} auth=${req.headers.authorization} gone=${req.headers['x-remove-me'] ?? 'yes'} body=${body.toString()} secret-token`,
+    )
   })
-  const r = await rig([{
-    use: 'rewrite',
-    request: { setHeaders: { Authorization: 'Bearer dev' }, removeHeaders: ['X-Remove-Me'], setPath: '/v2/items', setQuery: { debug: '1', drop: null }, replaceBody: { find: 'world', replace: 'there' } },
-    response: { status: 418, removeHeaders: ['set-cookie'], setHeaders: { 'X-Rewritten': 'yes' }, replaceBody: { find: 'secret-\\w+', replace: '[redacted]', regex: true } },
-  }], { server: upstream })
+  const r = await rig(
+    [
+      {
+        use: 'rewrite',
+        request: {
+          setHeaders: { Authorization: 'Bearer dev' },
+          removeHeaders: ['X-Remove-Me'],
+          setPath: '/v2/items',
+          setQuery: { debug: '1', drop: null },
+          replaceBody: { find: 'world', replace: 'there' },
+        },
+        response: {
+          status: 418,
+          removeHeaders: ['set-cookie'],
+          setHeaders: { 'X-Rewritten': 'yes' },
+          replaceBody: { find: 'secret-\\w+', replace: '[redacted]', regex: true },
+        },
+      },
+    ],
+    { server: upstream },
+  )
   t.after(() => r.stop())
-  const a = await send(r.url, { method: 'POST', path: '/items?drop=me&keep=2', headers: { 'X-Remove-Me': '1' }, body: 'hello world' })
+  const a = await send(r.url, {
+    method: 'POST',
+    path: '/items?drop=me&keep=2',
+    headers: { 'X-Remove-Me': '1' },
+    body: 'hello world',
+  })
   assert.equal(a.status, 418)
   assert.equal(a.headers['set-cookie'], undefined)
   assert.equal(a.headers['x-rewritten'], 'yes')
@@ -104,7 +144,9 @@ test('rewrite changes the request on its way up and the response on its way back
 test('throttle streams 128 KiB at 64 KiB/s in about two seconds, and its absence costs nothing', async (t) => {
   const big = Buffer.alloc(128 * 1024, 7)
   const upstream = await startUpstream((_req, res) => res.end(big))
-  const r = await rig([{ use: 'throttle', match: { path: '/slow' }, downBytesPerSecond: 64 * 1024 }], { server: upstream })
+  const r = await rig([{ use: 'throttle', match: { path: '/slow' }, downBytesPerSecond: 64 * 1024 }], {
+    server: upstream,
+  })
   t.after(() => r.stop())
   const slow = await send(r.url, { path: '/slow', timeoutMs: 10_000 })
   assert.equal(slow.body.length, big.length)
@@ -123,14 +165,27 @@ test('latency and sniff print their lines, and record writes each exchange to a 
   const text = r.out.join('')
   assert.match(text, /GET http:\/\/127\.0\.0\.1:\d+\/one 200 [\d.]+ms/)
   // The sniffer prints what crossed the wire: hop-by-hop headers gone, Via added.
-  assert.match(text, /POST http:\/\/127\.0\.0\.1:\d+\/two HTTP\/1\.1\nHost: [^\n]+\nContent-Length: 3\nVia: 1\.1 nanoscope\n\nabc\n/)
+  assert.match(
+    text,
+    /POST http:\/\/127\.0\.0\.1:\d+\/two HTTP\/1\.1\nHost: [^\n]+\nContent-Length: 3\nVia: 1\.1 nanoscope\n\nabc\n/,
+  )
   const session = await openSession(path.join(r.dir, 'session'))
-  assert.deepEqual(session.records.map((x) => `${x.request.method} ${new URL(x.request.url).pathname} ${x.response?.status}`), ['GET /one 200', 'POST /two 200'])
+  assert.deepEqual(
+    session.records.map((x) => `${x.request.method} ${new URL(x.request.url).pathname} ${x.response?.status}`),
+    ['GET /one 200', 'POST /two 200'],
+  )
   assert.ok(readdirSync(path.join(r.dir, 'session')).includes('session.json'))
 })
 
 test('chaos from its http4k JSON answers 503 to matching requests while it is active', async (t) => {
-  const r = await rig([{ use: 'chaos', active: true, match: { path: '/flaky' }, stages: [{ type: 'trigger', behaviour: { type: 'status', status: 503 }, trigger: { type: 'always' } }] }])
+  const r = await rig([
+    {
+      use: 'chaos',
+      active: true,
+      match: { path: '/flaky' },
+      stages: [{ type: 'trigger', behaviour: { type: 'status', status: 503 }, trigger: { type: 'always' } }],
+    },
+  ])
   t.after(() => r.stop())
   assert.equal((await send(r.url, { path: '/flaky' })).status, 503)
   assert.equal((await send(r.url, { path: '/steady' })).status, 200)

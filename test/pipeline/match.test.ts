@@ -37,7 +37,10 @@ test('in a path glob * stays within one segment and ** crosses segments', async 
 })
 
 test('query and header conditions must all hold; true means the header is present', async () => {
-  const req = get('http://h/search?q=cats&page=2', [['X-Trace', 'abc-123'], ['Accept', 'text/html']])
+  const req = get('http://h/search?q=cats&page=2', [
+    ['X-Trace', 'abc-123'],
+    ['Accept', 'text/html'],
+  ])
   assert.equal(await matches({ query: { q: 'cat*' } }, req), true)
   assert.equal(await matches({ query: { q: 'cat*', page: '3' } }, req), false)
   assert.equal(await matches({ header: { 'x-trace': true } }, req), true)
@@ -61,5 +64,8 @@ test('not turns a match around', async () => {
 })
 
 test('a match explains itself in one line', () => {
-  assert.equal(describeMatch({ method: ['get', 'head'], host: 'api.example.com', path: '/v1/**' }), 'GET/HEAD requests to api.example.com for /v1/**')
+  assert.equal(
+    describeMatch({ method: ['get', 'head'], host: 'api.example.com', path: '/v1/**' }),
+    'GET/HEAD requests to api.example.com for /v1/**',
+  )
 })

@@ -22,7 +22,10 @@ test('a TypeScript script that adds a header has it reach the upstream, for matc
   const s = scriptDir()
   s.write('filters/trace.ts', ADD_HEADER('v1'))
   const r = await rig([{ use: 'script', file: './filters/trace.ts', match: { path: '/api/**' } }], { dir: s.dir })
-  t.after(async () => { await r.stop(); s.remove() })
+  t.after(async () => {
+    await r.stop()
+    s.remove()
+  })
   assert.equal((await send(r.url, { path: '/api/items' })).status, 200)
   await send(r.url, { path: '/other' })
   assert.deepEqual(traces(r.upstream), ['v1', undefined])
@@ -33,7 +36,10 @@ test('saving the script swaps the new version in within two seconds, on the same
   s.write('trace.ts', ADD_HEADER('v1'))
   const said: string[] = []
   const r = await rig([{ use: 'script', file: 'trace.ts' }], { dir: s.dir, say: (l) => said.push(l) })
-  t.after(async () => { await r.stop(); s.remove() })
+  t.after(async () => {
+    await r.stop()
+    s.remove()
+  })
   await send(r.url)
   const port = r.listener.server.port
   const saved = Date.now()
@@ -58,7 +64,10 @@ test('an exchange in flight when the script is saved finishes on the version it 
   s.write('slow.mjs', slow('old'))
   const said: string[] = []
   const r = await rig([{ use: 'script', file: 'slow.mjs' }], { dir: s.dir, say: (l) => said.push(l) })
-  t.after(async () => { await r.stop(); s.remove() })
+  t.after(async () => {
+    await r.stop()
+    s.remove()
+  })
   const inFlight = send(r.url, { path: '/slow' })
   await new Promise((resolve) => setTimeout(resolve, 50))
   s.write('slow.mjs', slow('new'))
@@ -77,12 +86,22 @@ test('a save that does not load keeps the previous version, says so in one line 
   s.write('trace.ts', ADD_HEADER('v1'))
   const said: string[] = []
   let changes = 0
-  const r = await rig([{ use: 'script', file: 'trace.ts' }], { dir: s.dir, say: (l) => said.push(l), onBlockChange: () => changes++ })
-  t.after(async () => { await r.stop(); s.remove() })
+  const r = await rig([{ use: 'script', file: 'trace.ts' }], {
+    dir: s.dir,
+    say: (l) => said.push(l),
+    onBlockChange: () => changes++,
+  })
+  t.after(async () => {
+    await r.stop()
+    s.remove()
+  })
   s.write('trace.ts', 'export default (next) => (req => \n')
   await until(() => said.length > 0, 2000, 'the failed reload')
   assert.equal(said.length, 1)
-  assert.match(said[0]!, /^script trace\.ts: not reloaded, the previous version keeps running: .*trace\.ts:\d+:\d+: ERROR: /)
+  assert.match(
+    said[0]!,
+    /^script trace\.ts: not reloaded, the previous version keeps running: .*trace\.ts:\d+:\d+: ERROR: /,
+  )
   assert.equal(said[0]!.includes('\n'), false)
   assert.equal(changes, 1)
   assert.match(r.listener.problems[0] ?? '', /not reloaded/)
@@ -105,16 +124,22 @@ test('a save that does not load keeps the previous version, says so in one line 
 
 test('a script that throws or rejects costs that exchange a 500 from Nanoscope naming it, and the listener keeps serving', async (t) => {
   const s = scriptDir()
-  s.write('flaky.mjs', `export const name = 'flaky'
+  s.write(
+    'flaky.mjs',
+    `export const name = 'flaky'
 export default (next) => (req) => {
   if (req.target.endsWith('/throw')) throw new Error('kaput')
   if (req.target.endsWith('/reject')) return Promise.reject(new TypeError('nope'))
   if (req.target.endsWith('/nothing')) return undefined
   return next(req)
 }
-`)
+`,
+  )
   const r = await rig([{ use: 'script', file: 'flaky.mjs' }], { dir: s.dir })
-  t.after(async () => { await r.stop(); s.remove() })
+  t.after(async () => {
+    await r.stop()
+    s.remove()
+  })
   const thrown = await send(r.url, { path: '/throw' })
   assert.equal(thrown.status, 500)
   assert.equal(thrown.headers['x-nanoscope-generated'], 'internal')
@@ -134,7 +159,10 @@ test('a script that never answers is cut by its timeout with a 504 from Nanoscop
   const s = scriptDir()
   s.write('hang.js', 'export default (next) => (req) => new Promise(() => {})\n')
   const r = await rig([{ use: 'script', file: 'hang.js', timeoutMs: 300 }], { dir: s.dir })
-  t.after(async () => { await r.stop(); s.remove() })
+  t.after(async () => {
+    await r.stop()
+    s.remove()
+  })
   const a = await send(r.url, { timeoutMs: 5000 })
   assert.equal(a.status, 504)
   assert.equal(a.headers['x-nanoscope-generated'], 'timeout')
@@ -145,7 +173,9 @@ test('a script that never answers is cut by its timeout with a 504 from Nanoscop
 
 test('a script may answer itself with a response it made, and get its options from with, checked by its zod schema', async (t) => {
   const s = scriptDir()
-  s.write('hello.ts', `import { z } from 'zod'
+  s.write(
+    'hello.ts',
+    `import { z } from 'zod'
 import type { ScriptFilter } from 'nanoscope'
 
 export const name = 'hello'
@@ -154,38 +184,56 @@ export const options = z.object({ greeting: z.string(), status: z.number().int()
 const hello: ScriptFilter<z.infer<typeof options>> = (_next, { greeting, status }) => async () =>
   ({ status, headers: [['Content-Type', 'text/plain']], body: greeting })
 export default hello
-`)
+`,
+  )
   const r = await rig([{ use: 'script', file: 'hello.ts', with: { greeting: 'hi there' } }], { dir: s.dir })
-  t.after(async () => { await r.stop(); s.remove() })
+  t.after(async () => {
+    await r.stop()
+    s.remove()
+  })
   const a = await send(r.url)
   assert.equal(a.status, 203)
   assert.equal(a.body.toString(), 'hi there')
   assert.equal(r.upstream.requests.length, 0)
-  await assert.rejects(rig([{ use: 'script', file: 'hello.ts', with: { greeting: 7 } }], { dir: s.dir }),
-    /^Error: script hello\.ts: with\.greeting: Invalid input: expected string, received number$/)
+  await assert.rejects(
+    rig([{ use: 'script', file: 'hello.ts', with: { greeting: 7 } }], { dir: s.dir }),
+    /^Error: script hello\.ts: with\.greeting: Invalid input: expected string, received number$/,
+  )
 })
 
 test('a script that does not load stops the listener from starting, naming the file and why', async (t) => {
   const s = scriptDir()
   t.after(() => s.remove())
   s.write('broken.ts', 'export default (next => \n')
-  await assert.rejects(rig([{ use: 'script', file: 'broken.ts' }], { dir: s.dir }), /^Error: script broken\.ts: .*ERROR/)
+  await assert.rejects(
+    rig([{ use: 'script', file: 'broken.ts' }], { dir: s.dir }),
+    /^Error: script broken\.ts: .*ERROR/,
+  )
   s.write('throws.js', 'throw new Error("cannot start")\n')
-  await assert.rejects(rig([{ use: 'script', file: 'throws.js' }], { dir: s.dir }), /^Error: script throws\.js: cannot start$/)
+  await assert.rejects(
+    rig([{ use: 'script', file: 'throws.js' }], { dir: s.dir }),
+    /^Error: script throws\.js: cannot start$/,
+  )
   await assert.rejects(rig([{ use: 'script', file: 'missing.ts' }], { dir: s.dir }), /file: no file at .*missing\.ts/)
-  await assert.rejects(rig([{ use: 'script', file: 'filter.py' }], { dir: s.dir }), /file: must end in \.ts, \.mts, \.js, \.mjs/)
+  await assert.rejects(
+    rig([{ use: 'script', file: 'filter.py' }], { dir: s.dir }),
+    /file: must end in \.ts, \.mts, \.js, \.mjs/,
+  )
 })
 
 test('an .mts script and the file it imports are both read afresh when the script is saved', async (t) => {
   const s = scriptDir()
-  s.write('tag-value.ts', 'export const value: string = \'first\'\n')
+  s.write('tag-value.ts', "export const value: string = 'first'\n")
   const script = `import { value } from './tag-value.ts'\nexport default (next: (r: any) => Promise<any>) => (req: any) => next({ ...req, headers: [...req.headers, ['x-trace', value]] })\n`
   s.write('tag.mts', script)
   const said: string[] = []
   const r = await rig([{ use: 'script', file: 'tag.mts' }], { dir: s.dir, say: (l) => said.push(l) })
-  t.after(async () => { await r.stop(); s.remove() })
+  t.after(async () => {
+    await r.stop()
+    s.remove()
+  })
   await send(r.url)
-  s.write('tag-value.ts', 'export const value: string = \'second\'\n')
+  s.write('tag-value.ts', "export const value: string = 'second'\n")
   s.write('tag.mts', `${script}// saved again\n`)
   await until(() => said.length > 0, 2000, 'the reload')
   await send(r.url)

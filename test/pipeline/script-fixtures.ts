@@ -29,6 +29,8 @@ export function scriptDir(): ScriptDir {
       writeFileSync(`${full}.saving`, content)
       renameSync(`${full}.saving`, full)
     },
-    remove() { rmSync(dir, { recursive: true, force: true }) },
+    remove() {
+      rmSync(dir, { recursive: true, force: true })
+    },
   }
 }

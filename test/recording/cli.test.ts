@@ -16,8 +16,12 @@ function run(args: string[], timeoutMs = 20_000) {
   const child = spawn(process.execPath, ['--import', 'tsx', RUN, ...args], { stdio: 'pipe' })
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (d) => { stdout += d })
-  child.stderr.on('data', (d) => { stderr += d })
+  child.stdout.on('data', (d) => {
+    stdout += d
+  })
+  child.stderr.on('data', (d) => {
+    stderr += d
+  })
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
   void exit.then(() => clearTimeout(timer))
@@ -38,29 +42,63 @@ test('nanoscope har import then har export turns a browser HAR into a session an
     const har = JSON.parse(await readFile(out, 'utf8')) as { log: { entries: unknown[] } }
     assert.deepEqual(validateHar(har), [])
     assert.equal(har.log.entries.length, 3)
-  } finally { await t.remove() }
+  } finally {
+    await t.remove()
+  }
 })
 
 test('nanoscope replay --json sends a session at --target and prints a report; usage and damage errors are clear', async () => {
   const t = await tempDir()
-  const upstream = await startUpstream((req, res) => { res.setHeader('Content-Type', 'text/plain'); res.end(req.url === '/a' ? 'alpha' : 'changed') })
+  const upstream = await startUpstream((req, res) => {
+    res.setHeader('Content-Type', 'text/plain')
+    res.end(req.url === '/a' ? 'alpha' : 'changed')
+  })
   try {
     const writer = await createSession(t.dir, { name: 'cli' })
-    await writer.append(exchange({ url: 'http://old.test/a', responseBody: 'alpha', responseHeaders: [['Content-Type', 'text/plain']] }))
-    await writer.append(exchange({ url: 'http://old.test/b', startedAt: 1_700_000_000_010, responseBody: 'beta', responseHeaders: [['Content-Type', 'text/plain']] }))
+    await writer.append(
+      exchange({ url: 'http://old.test/a', responseBody: 'alpha', responseHeaders: [['Content-Type', 'text/plain']] }),
+    )
+    await writer.append(
+      exchange({
+        url: 'http://old.test/b',
+        startedAt: 1_700_000_000_010,
+        responseBody: 'beta',
+        responseHeaders: [['Content-Type', 'text/plain']],
+      }),
+    )
     await writer.close()
-    const replay = run(['replay', '--session', t.dir, '--target', upstream.url, '--speed', 'max', '--json', '--timeout-ms', '10000'])
+    const replay = run([
+      'replay',
+      '--session',
+      t.dir,
+      '--target',
+      upstream.url,
+      '--speed',
+      'max',
+      '--json',
+      '--timeout-ms',
+      '10000',
+    ])
     assert.equal(await replay.exit, 1, 'a changed response makes the exit code 1')
-    const report = JSON.parse(replay.out()) as { counts: Record<string, number>; results: Array<{ outcome: string; body?: unknown }> }
+    const report = JSON.parse(replay.out()) as {
+      counts: Record<string, number>
+      results: Array<{ outcome: string; body?: unknown }>
+    }
     assert.deepEqual(report.counts, { same: 1, changed: 1, failed: 0, 'not-sent': 0 })
     assert.match(replay.err(), /\[2\/2\] GET http:\/\/127\.0\.0\.1:\d+\/b → 200/)
-    assert.deepEqual(upstream.requests.map((r) => r.url), ['/a', '/b'])
+    assert.deepEqual(
+      upstream.requests.map((r) => r.url),
+      ['/a', '/b'],
+    )
 
     const usage = run(['replay', '--speed', 'fast'])
     assert.equal(await usage.exit, 2)
     assert.match(usage.err(), /replay needs --session/)
 
-    await writeFile(join(t.dir, 'exchanges.log'), Buffer.concat([Buffer.from('NSR1 5 0 0 00000000\n{}xx\n\nmore'), Buffer.alloc(10)]))
+    await writeFile(
+      join(t.dir, 'exchanges.log'),
+      Buffer.concat([Buffer.from('NSR1 5 0 0 00000000\n{}xx\n\nmore'), Buffer.alloc(10)]),
+    )
     const damaged = run(['replay', '--session', t.dir])
     assert.equal(await damaged.exit, 1)
     assert.match(damaged.err(), /exchanges\.log at byte 0: /)
@@ -86,5 +124,7 @@ test('nanoscope standin serves a session, printing its listening line first, and
     assert.equal(miss.status, 404)
     standin.child.kill('SIGTERM')
     assert.equal(await standin.exit, 0)
-  } finally { await t.remove() }
+  } finally {
+    await t.remove()
+  }
 })

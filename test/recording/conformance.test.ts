@@ -24,8 +24,16 @@ const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url))
 function pythonReads(dirs: string[]): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
     execFile('python3', [READER, ...dirs], { maxBuffer: 256 << 20, timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error) { reject(new Error(`the Python reader failed: ${stderr}`)); return }
-      resolve(stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown))
+      if (error) {
+        reject(new Error(`the Python reader failed: ${stderr}`))
+        return
+      }
+      resolve(
+        stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as unknown),
+      )
     })
   })
 }
@@ -37,7 +45,10 @@ const body = (b: Uint8Array) => ({ length: b.byteLength, sha256: createHash('sha
 async function nanoscopeReads(dir: string): Promise<unknown> {
   try {
     const session = await openSession(dir)
-    return { records: session.records.map(normal), torn: session.torn ? { offset: session.torn.offset, bytes: session.torn.bytes } : null }
+    return {
+      records: session.records.map(normal),
+      torn: session.torn ? { offset: session.torn.offset, bytes: session.torn.bytes } : null,
+    }
   } catch (error) {
     if (error instanceof SessionError) return { error: { offset: error.offset } }
     throw error
@@ -47,23 +58,46 @@ async function nanoscopeReads(dir: string): Promise<unknown> {
 function normal(x: RecordedExchange) {
   const headers = (h: RecordedExchange['request']['headers']) => h.map(([n, v]) => [hex(n), hex(v)])
   return {
-    startedAt: x.startedAt, durationMs: x.durationMs, waitMs: x.waitMs ?? null,
-    request: { method: hex(x.request.method), url: hex(x.request.url), version: x.request.version, headers: headers(x.request.headers), body: body(x.request.body) },
-    response: { status: x.response.status, reason: hex(x.response.reason), version: x.response.version, headers: headers(x.response.headers), body: body(x.response.body) },
-    truncated: x.truncated ?? null, incomplete: x.incomplete ?? null, generated: x.generated ?? null, tags: x.tags ?? null, note: x.note ?? null,
+    startedAt: x.startedAt,
+    durationMs: x.durationMs,
+    waitMs: x.waitMs ?? null,
+    request: {
+      method: hex(x.request.method),
+      url: hex(x.request.url),
+      version: x.request.version,
+      headers: headers(x.request.headers),
+      body: body(x.request.body),
+    },
+    response: {
+      status: x.response.status,
+      reason: hex(x.response.reason),
+      version: x.response.version,
+      headers: headers(x.response.headers),
+      body: body(x.response.body),
+    },
+    truncated: x.truncated ?? null,
+    incomplete: x.incomplete ?? null,
+    generated: x.generated ?? null,
+    tags: x.tags ?? null,
+    note: x.note ?? null,
   }
 }
 
-interface Reading { records?: unknown[]; torn?: unknown; error?: { offset: number } }
+interface Reading {
+  records?: unknown[]
+  torn?: unknown
+  error?: { offset: number }
+}
 
 /** Both readers agree on each directory; the Python reader's error text is its own, so only offsets are compared. */
 async function agreeOnAll(dirs: ReadonlyArray<{ dir: string; what: string }>): Promise<Reading[]> {
-  const theirs = await pythonReads(dirs.map((d) => d.dir)) as Reading[]
+  const theirs = (await pythonReads(dirs.map((d) => d.dir))) as Reading[]
   const readings: Reading[] = []
   for (const [i, { dir, what }] of dirs.entries()) {
-    const ours = await nanoscopeReads(dir) as Reading
+    const ours = (await nanoscopeReads(dir)) as Reading
     const their = theirs[i]!
-    if (their.error) assert.deepEqual({ error: { offset: their.error.offset } }, ours, `${what}: both refuse at the same offset`)
+    if (their.error)
+      assert.deepEqual({ error: { offset: their.error.offset } }, ours, `${what}: both refuse at the same offset`)
     else assert.deepEqual(their, ours, `${what}: the Python reader agrees record for record`)
     readings.push(ours)
   }
@@ -86,18 +120,37 @@ function raw(port: number, text: string): Promise<void> {
 
 function post(url: string, target: string, bytes: number): Promise<void> {
   return new Promise((resolve) => {
-    const req = http.request(url, { method: 'POST', path: target, agent: false, headers: { 'Content-Length': bytes } }, (res) => { res.resume(); res.on('end', resolve); res.on('error', () => resolve()) })
+    const req = http.request(
+      url,
+      { method: 'POST', path: target, agent: false, headers: { 'Content-Length': bytes } },
+      (res) => {
+        res.resume()
+        res.on('end', resolve)
+        res.on('error', () => resolve())
+      },
+    )
     req.on('error', () => resolve())
     req.end(Buffer.alloc(bytes, 3))
   })
 }
 
-test('a Python reader written from FORMAT.md reads a recorded session exactly as Nanoscope does, and every cut copy of it', { skip: needs('python3') }, async () => {
+test('a Python reader written from FORMAT.md reads a recorded session exactly as Nanoscope does, and every cut copy of it', {
+  skip: needs('python3'),
+}, async () => {
   const t = await tempDir()
   const upstream = await startUpstream((req, res) => {
-    if (req.url === '/gzip') { res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(gzipSync('squeezed')); return }
-    if (req.url === '/chunked') { res.write('one,'); res.end('two'); return }
-    res.writeHead(200, 'Fine', [['X-Odd', Buffer.from([0xe9, 0x41]).toString('latin1')]]).end(Buffer.from([0, 255, 10, 13]))
+    if (req.url === '/gzip') {
+      res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(gzipSync('squeezed'))
+      return
+    }
+    if (req.url === '/chunked') {
+      res.write('one,')
+      res.end('two')
+      return
+    }
+    res
+      .writeHead(200, 'Fine', [['X-Odd', Buffer.from([0xe9, 0x41]).toString('latin1')]])
+      .end(Buffer.from([0, 255, 10, 13]))
   })
   const dead = net.createServer()
   await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve))
@@ -111,7 +164,10 @@ test('a Python reader written from FORMAT.md reads a recorded session exactly as
     const u = `127.0.0.1:${upstream.port}`
     await raw(port, `GET http://${u}/plain HTTP/1.1\r\nHost: ${u}\r\nX-Latin: caf\xe9\r\nConnection: close\r\n\r\n`)
     await raw(port, `GET http://${u}/gzip HTTP/1.1\r\nHost: ${u}\r\nConnection: close\r\n\r\n`)
-    await raw(port, `POST http://${u}/chunked HTTP/1.1\r\nHost: ${u}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n`)
+    await raw(
+      port,
+      `POST http://${u}/chunked HTTP/1.1\r\nHost: ${u}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n`,
+    )
     await post(proxy.server.url, `http://127.0.0.1:${deadPort}/gone`, 100_000)
     await waitFor(() => writer.count === 4, 5000, 'four records')
     await writer.close()
@@ -123,7 +179,8 @@ test('a Python reader written from FORMAT.md reads a recorded session exactly as
     const log = await readFile(join(dir, LOG_FILE))
     const lastStart = (await openSessionLengths(dir)).at(-1)!
     const cuts = new Set<number>([0, 1, 5, 40])
-    for (let n = lastStart; n <= log.byteLength; n += Math.max(1, Math.floor((log.byteLength - lastStart) / 400))) cuts.add(n)
+    for (let n = lastStart; n <= log.byteLength; n += Math.max(1, Math.floor((log.byteLength - lastStart) / 400)))
+      cuts.add(n)
     for (let n = lastStart; n < lastStart + 100; n++) cuts.add(n)
     cuts.add(log.byteLength - 1)
     const copies: Array<{ dir: string; what: string }> = []
@@ -135,16 +192,19 @@ test('a Python reader written from FORMAT.md reads a recorded session exactly as
       copies.push({ dir: copy, what: `the log cut to ${n} bytes` })
     }
     const readings = await agreeOnAll(copies)
-    assert.ok(readings.some((r) => r.torn !== null && r.torn !== undefined), 'some cuts leave a torn tail')
+    assert.ok(
+      readings.some((r) => r.torn !== null && r.torn !== undefined),
+      'some cuts leave a torn tail',
+    )
     const copy = join(t.dir, 'damaged')
     await mkdir(copy)
     await copyFile(join(dir, 'session.json'), join(copy, 'session.json'))
     // Damage: stray bytes after the last record, and an intact last record that is not version 1.
     await writeFile(join(copy, LOG_FILE), Buffer.concat([log, Buffer.from('garbage')]))
-    assert.ok('error' in await agree(copy, 'stray bytes after the last record'))
+    assert.ok('error' in (await agree(copy, 'stray bytes after the last record')))
     const foreign = encodeRecord(exchange()).toString('latin1').replace('{"v":1,', '{"v":2,')
     await writeFile(join(copy, LOG_FILE), Buffer.concat([log, fixCrc(Buffer.from(foreign, 'latin1'))]))
-    assert.ok('error' in await agree(copy, 'a last record of version 2 with a good checksum'))
+    assert.ok('error' in (await agree(copy, 'a last record of version 2 with a good checksum')))
     await writeFile(join(copy, LOG_FILE), Buffer.concat([log, Buffer.from('NSR1 12 0 ')]))
     assert.deepEqual((await agree(copy, 'a partial frame line at the end')).torn, { offset: log.byteLength, bytes: 10 })
     await writeFile(join(copy, LOG_FILE), Buffer.alloc(0))
@@ -161,13 +221,21 @@ test('a Python reader written from FORMAT.md reads a recorded session exactly as
   }
 })
 
-test('the Python reader agrees with Nanoscope on a session whose recorder was killed with SIGKILL under load', { skip: needs('python3') }, async () => {
+test('the Python reader agrees with Nanoscope on a session whose recorder was killed with SIGKILL under load', {
+  skip: needs('python3'),
+}, async () => {
   const t = await tempDir()
   const dir = join(t.dir, 'killed')
   const upstream = await startUpstream((req, res) => res.end(Buffer.alloc(20_000, req.url?.length ?? 1)))
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'record', '--dir', dir, '--port', '0', '--target', upstream.url], { stdio: 'pipe' })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CHILD, 'record', '--dir', dir, '--port', '0', '--target', upstream.url],
+    { stdio: 'pipe' },
+  )
   let out = ''
-  child.stdout.on('data', (d) => { out += d })
+  child.stdout.on('data', (d) => {
+    out += d
+  })
   const exited = new Promise((resolve) => child.on('exit', resolve))
   try {
     await waitFor(() => out.includes('\n'), 15_000, 'the recorder to listen')
@@ -175,7 +243,11 @@ test('the Python reader agrees with Nanoscope on a session whose recorder was ki
     assert.ok(url, out)
     const load = Array.from({ length: 8 }, async (_, lane) => {
       for (let i = 0; ; i++) {
-        try { await post(url, `/lane${lane}/${i}`, 50_000) } catch { return }
+        try {
+          await post(url, `/lane${lane}/${i}`, 50_000)
+        } catch {
+          return
+        }
         if (child.exitCode !== null || child.signalCode !== null) return
       }
     })
@@ -211,7 +283,9 @@ function fixCrc(record: Buffer): Buffer {
   const nl = record.indexOf(0x0a)
   const [magic, j, q, s] = record.subarray(0, nl).toString('latin1').split(' ')
   const rest = record.subarray(nl + 1)
-  const J = Number(j), Q = Number(q), S = Number(s)
+  const J = Number(j),
+    Q = Number(q),
+    S = Number(s)
   const crc = crc32(Buffer.concat([rest.subarray(0, J), rest.subarray(J + 1, J + 1 + Q + S)]))
   return Buffer.concat([Buffer.from(`${magic} ${j} ${q} ${s} ${crc.toString(16).padStart(8, '0')}\n`, 'latin1'), rest])
 }

@@ -5,7 +5,13 @@ import { fileURLToPath } from 'node:url'
 import { appendFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { encodeRecord } from '../../electron/recording/record-log.ts'
-import { LOG_FILE, listSessions, openSession, readManifest, sessionInfo } from '../../electron/recording/session-store.ts'
+import {
+  LOG_FILE,
+  listSessions,
+  openSession,
+  readManifest,
+  sessionInfo,
+} from '../../electron/recording/session-store.ts'
 import { startUpstream } from '../support/upstream.ts'
 import { exchange, tempDir, waitFor } from './support.ts'
 
@@ -15,14 +21,26 @@ function startChild(args: string[]) {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: 'pipe' })
   let out = ''
   let err = ''
-  child.stdout.on('data', (d) => { out += d })
-  child.stderr.on('data', (d) => { err += d })
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)))
+  child.stdout.on('data', (d) => {
+    out += d
+  })
+  child.stderr.on('data', (d) => {
+    err += d
+  })
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(signal ?? code)),
+  )
   return {
     child,
     out: () => out,
-    firstLine: async () => { await waitFor(() => out.includes('\n'), 15_000, `the child's first line (stderr: ${err})`); return out.split('\n')[0]! },
-    kill: async () => { child.kill('SIGKILL'); return exited },
+    firstLine: async () => {
+      await waitFor(() => out.includes('\n'), 15_000, `the child's first line (stderr: ${err})`)
+      return out.split('\n')[0]!
+    },
+    kill: async () => {
+      child.kill('SIGKILL')
+      return exited
+    },
   }
 }
 
@@ -39,12 +57,19 @@ test('a recording proxy killed with SIGKILL after some exchanges keeps every exc
       const text: string = await (await fetch(`${url}${path}`, { signal: AbortSignal.timeout(5000) })).text()
       assert.equal(text, `answer to ${path}`)
       // No waiting: a record is in the file before its response has fully left the proxy.
-      assert.equal((await sessionInfo(t.dir)).count, i + 1, `the record of ${path} is on disk as soon as its answer is in`)
+      assert.equal(
+        (await sessionInfo(t.dir)).count,
+        i + 1,
+        `the record of ${path} is on disk as soon as its answer is in`,
+      )
     }
     assert.equal(await child.kill(), 'SIGKILL')
     const session = await openSession(t.dir)
     assert.equal(session.torn, undefined)
-    assert.deepEqual(session.records.map((r) => new URL(r.request.url).pathname), ['/one', '/two', '/three'])
+    assert.deepEqual(
+      session.records.map((r) => new URL(r.request.url).pathname),
+      ['/one', '/two', '/three'],
+    )
     assert.equal((await readManifest(t.dir)).count, 0, 'the manifest count is stale after a kill…')
     assert.equal((await listSessions(parent.dir)).find((s) => s.dir === t.dir)?.count, 3, '…but listing counts the log')
   } finally {
@@ -66,7 +91,10 @@ test('a writer killed with SIGKILL while flooding the log loses at most the reco
     session.records.forEach((r, i) => {
       assert.equal(r.request.url, `http://flood.test/${i}`)
       assert.equal(r.response.body.byteLength, 200 * 1024)
-      assert.ok(r.response.body.every((b) => b === i % 256), `record ${i} is intact`)
+      assert.ok(
+        r.response.body.every((b) => b === i % 256),
+        `record ${i} is intact`,
+      )
     })
     // Whether or not the kill landed inside a write, a half-written record at the end is skipped and reported.
     const file = join(t.dir, LOG_FILE)

@@ -17,11 +17,20 @@ import { exchange, tempDir, waitFor } from './support.ts'
 /** POSTs `bytes` through the proxy with Node's client; resolves with the status the client saw (0: no response). */
 function post(proxyUrl: string, bytes: number): Promise<number> {
   return new Promise((resolve) => {
-    const req = http.request(`${proxyUrl}/upload`, { method: 'POST', agent: false, timeout: 10_000, headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes } }, (res) => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode ?? 0))
-      res.on('error', () => resolve(res.statusCode ?? 0))
-    })
+    const req = http.request(
+      `${proxyUrl}/upload`,
+      {
+        method: 'POST',
+        agent: false,
+        timeout: 10_000,
+        headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes },
+      },
+      (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+        res.on('error', () => resolve(res.statusCode ?? 0))
+      },
+    )
     req.on('timeout', () => req.destroy(new Error('timed out')))
     req.on('error', () => resolve(0))
     const chunk = Buffer.alloc(64 * 1024, 7)
@@ -30,7 +39,10 @@ function post(proxyUrl: string, bytes: number): Promise<number> {
       while (left > 0) {
         const n = Math.min(left, chunk.byteLength)
         left -= n
-        if (!req.write(chunk.subarray(0, n))) { req.once('drain', more); return }
+        if (!req.write(chunk.subarray(0, n))) {
+          req.once('drain', more)
+          return
+        }
       }
       req.end()
     }
@@ -49,20 +61,28 @@ async function deadPort(): Promise<number> {
 test('a 100 KB POST to a dead upstream is recorded with the proxy-made 502 the client saw, marked generated, with the body as far as it was read', async () => {
   const t = await tempDir()
   const writer = await createSession(t.dir, { name: 'dead upstream' })
-  const proxy = await mountApp(recordProxy({ target: `http://127.0.0.1:${await deadPort()}`, session: writer }), { port: 0 })
+  const proxy = await mountApp(recordProxy({ target: `http://127.0.0.1:${await deadPort()}`, session: writer }), {
+    port: 0,
+  })
   try {
     const statuses = [await post(proxy.server.url, 100_000), await post(proxy.server.url, 10)]
     assert.deepEqual(statuses, [502, 502])
     await waitFor(() => writer.count === 2, 5000, 'both exchanges recorded')
     await writer.close()
     const { records } = await openSession(t.dir)
-    const big = records.find((r) => r.request.headers.some(([n, v]) => n.toLowerCase() === 'content-length' && v === '100000'))!
+    const big = records.find((r) =>
+      r.request.headers.some(([n, v]) => n.toLowerCase() === 'content-length' && v === '100000'),
+    )!
     assert.equal(big.response.status, 502)
     assert.equal(big.generated?.cause, 'refused')
     assert.match(big.generated?.message ?? '', /refused/)
     const read = big.request.body.byteLength
     assert.ok(read <= 100_000)
-    assert.deepEqual(big.incomplete, read < 100_000 ? { request: 100_000 - read } : undefined, `says how much of the body was never read (read ${read})`)
+    assert.deepEqual(
+      big.incomplete,
+      read < 100_000 ? { request: 100_000 - read } : undefined,
+      `says how much of the body was never read (read ${read})`,
+    )
     const har = toHar(records)
     const entry = har.log.entries.find((e) => e.request.headers.some((h) => h.value === '100000'))!
     assert.equal(entry.response.status, 502)
@@ -78,7 +98,9 @@ test('3 MB uploads an upstream answers with an early 413 are each recorded with 
   const t = await tempDir()
   const upstream = await earlyAnswerServer(413)
   const writer = await createSession(t.dir, { name: 'early answers' })
-  const proxy = await mountApp(recordProxy({ target: `http://127.0.0.1:${upstream.port}`, session: writer }), { port: 0 })
+  const proxy = await mountApp(recordProxy({ target: `http://127.0.0.1:${upstream.port}`, session: writer }), {
+    port: 0,
+  })
   try {
     const size = 3 * 1024 * 1024
     const statuses: number[] = []
@@ -109,7 +131,19 @@ test('the Traffic capture and its HAR keep a 1 MB POST to a dead upstream: the 5
   try {
     const port = await deadPort()
     const status = await new Promise<number>((resolve) => {
-      const req = http.request(proxy.url, { method: 'POST', path: `http://127.0.0.1:${port}/upload`, agent: false, headers: { 'Content-Length': 1_000_000 } }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)) })
+      const req = http.request(
+        proxy.url,
+        {
+          method: 'POST',
+          path: `http://127.0.0.1:${port}/upload`,
+          agent: false,
+          headers: { 'Content-Length': 1_000_000 },
+        },
+        (res) => {
+          res.resume()
+          res.on('end', () => resolve(res.statusCode ?? 0))
+        },
+      )
       req.on('error', () => resolve(0))
       req.end(Buffer.alloc(1_000_000, 5))
     })
@@ -139,7 +173,9 @@ test('3 MB uploads an upstream resets without answering are each recorded with t
   const t = await tempDir()
   const upstream = await earlyAnswerServer(0)
   const writer = await createSession(t.dir, { name: 'reset uploads' })
-  const proxy = await mountApp(recordProxy({ target: `http://127.0.0.1:${upstream.port}`, session: writer }), { port: 0 })
+  const proxy = await mountApp(recordProxy({ target: `http://127.0.0.1:${upstream.port}`, session: writer }), {
+    port: 0,
+  })
   try {
     const size = 3 * 1024 * 1024
     const statuses: number[] = []
@@ -164,10 +200,21 @@ test('3 MB uploads an upstream resets without answering are each recorded with t
 
 test('a recorded upload that did not all arrive replays with the bytes that did, and its Content-Length says so', async () => {
   const got: number[] = []
-  const upstream = await startUpstream((_req, res, body) => { got.push(body.byteLength); res.end(`got ${body.byteLength}`) })
+  const upstream = await startUpstream((_req, res, body) => {
+    got.push(body.byteLength)
+    res.end(`got ${body.byteLength}`)
+  })
   try {
     const partial: RecordedExchange = {
-      ...exchange({ method: 'POST', url: `${upstream.url}/upload`, requestBody: Buffer.alloc(1000, 1), requestHeaders: [['Host', `127.0.0.1:${upstream.port}`], ['Content-Length', '5000']] }),
+      ...exchange({
+        method: 'POST',
+        url: `${upstream.url}/upload`,
+        requestBody: Buffer.alloc(1000, 1),
+        requestHeaders: [
+          ['Host', `127.0.0.1:${upstream.port}`],
+          ['Content-Length', '5000'],
+        ],
+      }),
       incomplete: { request: 4000 },
     }
     const report = await replay([partial], { timeoutMs: 5000 })

@@ -29,12 +29,21 @@ test('records appended are the same bytes as records encoded one by one, whateve
     // A tiny slab and reference size, so records outgrow the slab and some bodies are written from their own buffers.
     const appender = new LogAppender(fd, 0, 0, { slabBytes: 300, referenceBytes: 100 })
     const sizes = [0, 5, 99, 100, 250, 1000, 3, 0, 4000, 64]
-    const xs = sizes.map((n, i) => exchange({ url: `http://example.com/${i}`, requestBody: Buffer.alloc(sizes[sizes.length - 1 - i]!, 65 + i), responseBody: Buffer.alloc(n, 97 + i) }))
+    const xs = sizes.map((n, i) =>
+      exchange({
+        url: `http://example.com/${i}`,
+        requestBody: Buffer.alloc(sizes[sizes.length - 1 - i]!, 65 + i),
+        responseBody: Buffer.alloc(n, 97 + i),
+      }),
+    )
     const heard: Array<Error | undefined> = []
     xs.forEach((x) => appender.add(x, (e) => heard.push(e)))
     appender.flush()
     assert.deepEqual(readFileSync(file), Buffer.concat(xs.map(encodeRecord)))
-    assert.deepEqual(heard, xs.map(() => undefined))
+    assert.deepEqual(
+      heard,
+      xs.map(() => undefined),
+    )
     assert.equal(appender.count, xs.length)
     assert.equal(decodeLog(readFileSync(file), file).records.length, xs.length)
   }))
@@ -43,24 +52,52 @@ test('records whose header JSON has more or fewer digits of length than the reco
   withLogFile('a', (fd, file) => {
     const appender = new LogAppender(fd, 0, 0)
     const withPath = (path: string) => exchange({ url: `http://example.com/${path}`, responseBody: Buffer.from('ok') })
-    const xs = [withPath('a'.repeat(2000)), withPath('plain'), withPath('é'.repeat(600)), withPath('日本語'), withPath('x'.repeat(10_000)), withPath('')]
+    const xs = [
+      withPath('a'.repeat(2000)),
+      withPath('plain'),
+      withPath('é'.repeat(600)),
+      withPath('日本語'),
+      withPath('x'.repeat(10_000)),
+      withPath(''),
+    ]
     const lengths = xs.map((x) => String(Buffer.byteLength(headJson(x))).length)
     assert.deepEqual(lengths, [4, 3, 4, 3, 5, 3], 'the cases the test is for')
     xs.forEach((x) => appender.add(x))
     appender.flush()
     assert.deepEqual(readFileSync(file), Buffer.concat(xs.map(encodeRecord)))
-    assert.deepEqual(decodeLog(readFileSync(file), file).records.map((r) => r.request.url), xs.map((x) => x.request.url))
+    assert.deepEqual(
+      decodeLog(readFileSync(file), file).records.map((r) => r.request.url),
+      xs.map((x) => x.request.url),
+    )
   }))
 
 test('records whose header JSON outgrows what is left of a slab, or a whole slab, even with strings to escape, are the same bytes as records encoded one by one', () =>
   withLogFile('a', (fd, file) => {
     const appender = new LogAppender(fd, 0, 0, { slabBytes: 4096 })
-    const withHeader = (value: string) => exchange({ requestHeaders: [['Host', 'example.com'], ['X-Big', value]], responseBody: Buffer.from('ok') })
-    const xs = [withHeader('small'), withHeader('a'.repeat(1500)), withHeader('a'.repeat(1900)), withHeader('\u0001'.repeat(3000)), withHeader('é'.repeat(5000)), withHeader('"\\'.repeat(700)), withHeader('small')]
+    const withHeader = (value: string) =>
+      exchange({
+        requestHeaders: [
+          ['Host', 'example.com'],
+          ['X-Big', value],
+        ],
+        responseBody: Buffer.from('ok'),
+      })
+    const xs = [
+      withHeader('small'),
+      withHeader('a'.repeat(1500)),
+      withHeader('a'.repeat(1900)),
+      withHeader('\u0001'.repeat(3000)),
+      withHeader('é'.repeat(5000)),
+      withHeader('"\\'.repeat(700)),
+      withHeader('small'),
+    ]
     xs.forEach((x) => appender.add(x))
     appender.flush()
     assert.deepEqual(readFileSync(file), Buffer.concat(xs.map(encodeRecord)))
-    assert.deepEqual(decodeLog(readFileSync(file), file).records.map((r) => r.request.headers), xs.map((x) => x.request.headers))
+    assert.deepEqual(
+      decodeLog(readFileSync(file), file).records.map((r) => r.request.headers),
+      xs.map((x) => x.request.headers),
+    )
   }))
 
 test("a turn's records are in the file, whole, at the end of the turn, before the writes it held leave", async () => {
@@ -68,7 +105,9 @@ test("a turn's records are in the file, whole, at the end of the turn, before th
     const appender = new LogAppender(fd, 0, 0)
     const { client, peer, close } = await socketPair()
     try {
-      const xs = [0, 10, 70_000].map((n, i) => exchange({ url: `http://example.com/${i}`, responseBody: Buffer.alloc(n, 97 + i) }))
+      const xs = [0, 10, 70_000].map((n, i) =>
+        exchange({ url: `http://example.com/${i}`, responseBody: Buffer.alloc(n, 97 + i) }),
+      )
       const heard: Array<Error | undefined> = []
       // As the server does: the answer's bytes are held for the turn, and the exchange's record is added.
       holdWritesForTurn(client)
@@ -79,10 +118,15 @@ test("a turn's records are in the file, whole, at the end of the turn, before th
       const onDisk = new Promise<Buffer>((resolve) => peer.once('data', () => resolve(readFileSync(file))))
       // Registered after the appender's flush, so it runs after it and before the held answer is released.
       let atRelease: { fileBytes: number; heldBytes: number } | undefined
-      beforeHeldWritesLeave(() => { atRelease = { fileBytes: readFileSync(file).byteLength, heldBytes: client.writableLength } })
+      beforeHeldWritesLeave(() => {
+        atRelease = { fileBytes: readFileSync(file).byteLength, heldBytes: client.writableLength }
+      })
       await new Promise((resolve) => setImmediate(resolve))
-      assert.deepEqual(atRelease, { fileBytes: Buffer.concat(xs.map(encodeRecord)).byteLength, heldBytes: 'the answer'.length },
-        'the records were written while the answer was still held')
+      assert.deepEqual(
+        atRelease,
+        { fileBytes: Buffer.concat(xs.map(encodeRecord)).byteLength, heldBytes: 'the answer'.length },
+        'the records were written while the answer was still held',
+      )
       assert.deepEqual(readFileSync(file), Buffer.concat(xs.map(encodeRecord)), 'all of them, at the end of the turn')
       assert.deepEqual(heard, [undefined, undefined, undefined])
       assert.equal(appender.count, 3)

@@ -9,14 +9,25 @@ import { waitFor } from './support.ts'
 /** A writer with only `append`, as other writers than the session store have. */
 function keeping() {
   const kept: RecordedExchange[] = []
-  return { kept, writer: { append: async (x: RecordedExchange) => { kept.push(x) } } }
+  return {
+    kept,
+    writer: {
+      append: async (x: RecordedExchange) => {
+        kept.push(x)
+      },
+    },
+  }
 }
 
 test('bodies longer than the cap are recorded cut to the cap with their real length, in one chunk or many', async () => {
   for (const chunks of [['abcdef'], ['ab', 'cd', 'ef'], ['a', 'bcdef']]) {
     const { kept, writer } = keeping()
-    const handler = recordTo(writer, { maxBodyBytes: 3 })(async () => response(200, { body: streamBody(Readable.from(chunks.map((c) => Buffer.from(c)))) }))
-    const res = await handler(request({ method: 'POST', target: 'http://h/x', headers: [['Host', 'h']], body: 'uploaded' }))
+    const handler = recordTo(writer, { maxBodyBytes: 3 })(async () =>
+      response(200, { body: streamBody(Readable.from(chunks.map((c) => Buffer.from(c)))) }),
+    )
+    const res = await handler(
+      request({ method: 'POST', target: 'http://h/x', headers: [['Host', 'h']], body: 'uploaded' }),
+    )
     assert.equal(await bodyText(res.body), 'abcdef', 'the client still gets every byte')
     await waitFor(() => kept.length === 1, 2000, `the record of ${chunks.join('|')}`)
     const x = kept[0]!
@@ -28,7 +39,9 @@ test('bodies longer than the cap are recorded cut to the cap with their real len
 
 test('a body within the cap is recorded whole and the record says nothing about truncation', async () => {
   const { kept, writer } = keeping()
-  const handler = recordTo(writer)(async () => response(200, { body: streamBody(Readable.from([Buffer.from('one chunk')])) }))
+  const handler = recordTo(writer)(async () =>
+    response(200, { body: streamBody(Readable.from([Buffer.from('one chunk')])) }),
+  )
   const res = await handler(request({ target: 'http://h/y', headers: [['Host', 'h']] }))
   assert.equal(await bodyText(res.body), 'one chunk')
   await waitFor(() => kept.length === 1, 2000, 'the record')
@@ -50,13 +63,15 @@ test('a writer that fails is reported through onSkip, and the exchange itself is
 test('a response the upstream broke off mid-body is recorded as far as it came, with how many bytes never did', async () => {
   const { kept, writer } = keeping()
   const broken = new Readable({ read() {} })
-  const handler = recordTo(writer)(async () => response(200, { headers: [['Content-Length', '10']], body: streamBody(broken, 10) }))
+  const handler = recordTo(writer)(async () =>
+    response(200, { headers: [['Content-Length', '10']], body: streamBody(broken, 10) }),
+  )
   const res = await handler(request({ target: 'http://h/cut', headers: [['Host', 'h']] }))
   const reading = bodyText(res.body).catch((error: Error) => error)
   broken.push(Buffer.from('abcd'))
   await new Promise((r) => setImmediate(r))
   broken.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }))
-  assert.ok(await reading instanceof Error, 'the client sees the body fail')
+  assert.ok((await reading) instanceof Error, 'the client sees the body fail')
   await waitFor(() => kept.length === 1, 2000, 'the record')
   assert.equal(Buffer.from(kept[0]!.response.body).toString(), 'abcd')
   assert.deepEqual(kept[0]!.incomplete, { response: 6 })
@@ -65,7 +80,9 @@ test('a response the upstream broke off mid-body is recorded as far as it came, 
 
 test('a proxy-made response is recorded marked generated, with its cause and message', async () => {
   const { kept, writer } = keeping()
-  const handler = recordTo(writer)(async () => generatedResponse(502, 'refused', 'upstream refused the connection: h:80'))
+  const handler = recordTo(writer)(async () =>
+    generatedResponse(502, 'refused', 'upstream refused the connection: h:80'),
+  )
   const res = await handler(request({ target: 'http://h/down', headers: [['Host', 'h']] }))
   assert.equal(res.status, 502)
   await waitFor(() => kept.length === 1, 2000, 'the record')

@@ -14,7 +14,13 @@ import { createS3Session, openS3Session } from '../../electron/recording/s3-sess
 
 /** s3rver (an S3-protocol server on a local folder) on 127.0.0.1 with port 0 and the bucket "team". */
 async function startS3(dir: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: 'team', configs: [] }] })
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: dir,
+    configureBuckets: [{ name: 'team', configs: [] }],
+  })
   const address = await server.run()
   let stopped: Promise<void> | undefined
   return { endpoint: `http://127.0.0.1:${address.port}`, stop: () => (stopped ??= server.close()) }
@@ -24,24 +30,48 @@ async function startS3(dir: string): Promise<{ endpoint: string; stop(): Promise
 function s3Env(endpoint: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env }
   for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name]
-  return { ...env, AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', ...extra }
+  return {
+    ...env,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_CONFIG_FILE: '/nonexistent',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    ...extra,
+  }
 }
 
 function cli(args: string[], env: NodeJS.ProcessEnv, cwd: string) {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: 'pipe', env, cwd })
-  let out = '', err = ''
-  child.stdout.on('data', (d) => { out += d })
-  child.stderr.on('data', (d) => { err += d })
+  let out = '',
+    err = ''
+  child.stdout.on('data', (d) => {
+    out += d
+  })
+  child.stderr.on('data', (d) => {
+    err += d
+  })
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
   void exit.then(() => clearTimeout(timer))
   return {
-    child, exit, out: () => out, err: () => err,
-    firstLine: async () => { await waitFor(() => out.includes('\n') || child.exitCode !== null, 20_000, 'the first stdout line'); return out.split('\n')[0]! },
+    child,
+    exit,
+    out: () => out,
+    err: () => err,
+    firstLine: async () => {
+      await waitFor(() => out.includes('\n') || child.exitCode !== null, 20_000, 'the first stdout line')
+      return out.split('\n')[0]!
+    },
   }
 }
 
-function send(url: string, method = 'GET', body?: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer }> {
+function send(
+  url: string,
+  method = 'GET',
+  body?: Buffer,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers, timeout: 10_000 }, (res) => {
       const chunks: Buffer[] = []
@@ -59,8 +89,14 @@ const BINARY = Buffer.from([0, 1, 2, 0xff, 0x80, 10])
 test('a session recorded through the proxy to s3:// is replayed, stood in for, and exported from the bucket, and nothing named s3: appears on disk', async () => {
   const t = await tempDir()
   const s3 = await startS3(join(t.dir, 'bucket-store'))
-  const upstream = await startUpstream((req, res, body) => { res.setHeader('Content-Type', 'text/plain'); res.end(`${req.method} ${req.url} ${body.byteLength}`) })
-  const second = await startUpstream((req, res, body) => { res.setHeader('Content-Type', 'text/plain'); res.end(`${req.method} ${req.url} ${body.byteLength}`) })
+  const upstream = await startUpstream((req, res, body) => {
+    res.setHeader('Content-Type', 'text/plain')
+    res.end(`${req.method} ${req.url} ${body.byteLength}`)
+  })
+  const second = await startUpstream((req, res, body) => {
+    res.setHeader('Content-Type', 'text/plain')
+    res.end(`${req.method} ${req.url} ${body.byteLength}`)
+  })
   const work = join(t.dir, 'work')
   await mkdir(work)
   const env = s3Env(s3.endpoint)
@@ -71,7 +107,10 @@ test('a session recorded through the proxy to s3:// is replayed, stood in for, a
     const proxy = /listening on (http:\/\/\S+)/.exec(line)?.[1]
     assert.ok(proxy, `record did not start: ${line} ${record.err()}`)
     assert.equal((await send(`${proxy}/a?x=1`)).body.toString(), 'GET /a?x=1 0')
-    assert.equal((await send(`${proxy}/b`, 'POST', BINARY, { 'Content-Type': 'application/octet-stream' })).body.toString(), 'POST /b 6')
+    assert.equal(
+      (await send(`${proxy}/b`, 'POST', BINARY, { 'Content-Type': 'application/octet-stream' })).body.toString(),
+      'POST /b 6',
+    )
     assert.equal((await send(`${proxy}/c`, 'DELETE')).status, 200)
     record.child.kill('SIGTERM')
     assert.equal(await record.exit, 0, record.err())
@@ -81,20 +120,35 @@ test('a session recorded through the proxy to s3:// is replayed, stood in for, a
     assert.equal(await replay.exit, 0, `${replay.err()}\n${replay.out()}`)
     const report = JSON.parse(replay.out()) as { total: number; counts: { same: number } }
     assert.deepEqual([report.total, report.counts.same], [3, 3], 'the second server answers as the first did')
-    assert.deepEqual(second.requests.map((r) => `${r.method} ${r.url}`), ['GET /a?x=1', 'POST /b', 'DELETE /c'], 'the same requests in the same order')
+    assert.deepEqual(
+      second.requests.map((r) => `${r.method} ${r.url}`),
+      ['GET /a?x=1', 'POST /b', 'DELETE /c'],
+      'the same requests in the same order',
+    )
     assert.deepEqual(second.requests[1]!.body, BINARY, 'the same body bytes')
 
     const standin = cli(['standin', '--session', session, '--port', '0', '--no-intercept'], env, work)
     const standinUrl = /listening on (http:\/\/\S+)/.exec(await standin.firstLine())?.[1]
     assert.ok(standinUrl, standin.err())
-    assert.equal((await send(`${standinUrl}/a?x=1`)).body.toString(), 'GET /a?x=1 0', 'answered from the recording in the bucket')
+    assert.equal(
+      (await send(`${standinUrl}/a?x=1`)).body.toString(),
+      'GET /a?x=1 0',
+      'answered from the recording in the bucket',
+    )
     standin.child.kill('SIGTERM')
     await standin.exit
 
     const har = cli(['har', 'export', '--session', session, '--out', join(t.dir, 'out.har')], env, work)
     assert.equal(await har.exit, 0, har.err())
-    const entries = (JSON.parse(await readFile(join(t.dir, 'out.har'), 'utf8')) as { log: { entries: Array<{ request: { url: string } }> } }).log.entries
-    assert.deepEqual(entries.map((e) => new URL(e.request.url).pathname), ['/a', '/b', '/c'])
+    const entries = (
+      JSON.parse(await readFile(join(t.dir, 'out.har'), 'utf8')) as {
+        log: { entries: Array<{ request: { url: string } }> }
+      }
+    ).log.entries
+    assert.deepEqual(
+      entries.map((e) => new URL(e.request.url).pathname),
+      ['/a', '/b', '/c'],
+    )
 
     const imported = cli(['har', 'import', join(t.dir, 'out.har'), '--dir', 's3://team/shared/imported'], env, work)
     assert.equal(await imported.exit, 0, imported.err())
@@ -102,10 +156,19 @@ test('a session recorded through the proxy to s3:// is replayed, stood in for, a
 
     const list = cli(['sessions', 'list', 's3://team/shared'], env, work)
     assert.equal(await list.exit, 0, list.err())
-    assert.match(list.out(), /^s3:\/\/team\/shared\/checkout {2}\d{4}-\d\d-\d\dT[\d:.]+Z {2}3 exchanges {2}\d+(\.\d)? (B|KiB)$/m)
+    assert.match(
+      list.out(),
+      /^s3:\/\/team\/shared\/checkout {2}\d{4}-\d\d-\d\dT[\d:.]+Z {2}3 exchanges {2}\d+(\.\d)? (B|KiB)$/m,
+    )
     const json = cli(['sessions', 'list', 's3://team/shared', '--json'], env, work)
     assert.equal(await json.exit, 0, json.err())
-    assert.deepEqual((JSON.parse(json.out()) as Array<{ dir: string; count: number }>).map((x) => [x.dir, x.count]).sort(), [[session, 3], ['s3://team/shared/imported', 3]])
+    assert.deepEqual(
+      (JSON.parse(json.out()) as Array<{ dir: string; count: number }>).map((x) => [x.dir, x.count]).sort(),
+      [
+        [session, 3],
+        ['s3://team/shared/imported', 3],
+      ],
+    )
     const local = join(t.dir, 'local')
     await (await createSession(join(local, 'mine'), { name: 'mine' })).close()
     const localList = cli(['sessions', 'list', local], env, work)
@@ -139,21 +202,31 @@ test('a recording to s3:// killed with kill -9 keeps every exchange it had uploa
     await send(`${proxy}/one`)
     await send(`${proxy}/two`)
     // Uploaded within the interval: a reader sees both while the recorder still runs.
-    await waitFor(async () => {
-      const har = cli(['har', 'export', '--session', session], env, work)
-      await har.exit
-      return har.out().includes('/two')
-    }, 15_000, 'the first two exchanges to be readable from the bucket')
+    await waitFor(
+      async () => {
+        const har = cli(['har', 'export', '--session', session], env, work)
+        await har.exit
+        return har.out().includes('/two')
+      },
+      15_000,
+      'the first two exchanges to be readable from the bucket',
+    )
     await send(`${proxy}/three`)
     record.child.kill('SIGKILL')
     await record.exit
     const cache = /through the local folder (\S+),/.exec(record.err())?.[1]
     assert.ok(cache, record.err())
-    assert.match(await readFile(join(cache, 'exchanges.log'), 'latin1'), /\/three/, 'the local folder a kill -9 leaves holds every exchange')
+    assert.match(
+      await readFile(join(cache, 'exchanges.log'), 'latin1'),
+      /\/three/,
+      'the local folder a kill -9 leaves holds every exchange',
+    )
     await rm(join(cache, '..'), { recursive: true, force: true })
     const har = cli(['har', 'export', '--session', session], env, work)
     assert.equal(await har.exit, 0, har.err())
-    const paths = (JSON.parse(har.out()) as { log: { entries: Array<{ request: { url: string } }> } }).log.entries.map((e) => new URL(e.request.url).pathname)
+    const paths = (JSON.parse(har.out()) as { log: { entries: Array<{ request: { url: string } }> } }).log.entries.map(
+      (e) => new URL(e.request.url).pathname,
+    )
     assert.deepEqual(paths.slice(0, 2), ['/one', '/two'], 'what was uploaded stays readable')
     assert.ok(paths.length <= 3)
   } finally {
@@ -168,10 +241,26 @@ test('S3 faults are one clear line and exit 1: no such bucket, refused credentia
   const s3 = await startS3(join(t.dir, 'bucket-store'))
   try {
     const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
-      [['record', '--dir', 's3://no-such-bucket/a/b', '--port', '0'], s3Env(s3.endpoint), /^nanoscope record: s3:\/\/no-such-bucket\/a\/b: no such bucket \(at http:\/\/127\.0\.0\.1:\d+\)\n$/],
-      [['replay', '--session', 's3://team/a/b'], s3Env(s3.endpoint, { AWS_ACCESS_KEY_ID: 'nobody' }), /^nanoscope replay: s3:\/\/team\/a\/b: the credentials were refused \(InvalidAccessKeyId\)/],
-      [['standin', '--session', 's3://team/a/b', '--port', '0'], s3Env('http://127.0.0.1:1'), /^nanoscope standin: s3:\/\/team\/a\/b: cannot reach http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/],
-      [['har', 'export', '--session', 's3://team/nothing/here'], s3Env(s3.endpoint), /^nanoscope har: s3:\/\/team\/nothing\/here\/session\.json at byte 0: does not exist, so this is not a Nanoscope session\n$/],
+      [
+        ['record', '--dir', 's3://no-such-bucket/a/b', '--port', '0'],
+        s3Env(s3.endpoint),
+        /^nanoscope record: s3:\/\/no-such-bucket\/a\/b: no such bucket \(at http:\/\/127\.0\.0\.1:\d+\)\n$/,
+      ],
+      [
+        ['replay', '--session', 's3://team/a/b'],
+        s3Env(s3.endpoint, { AWS_ACCESS_KEY_ID: 'nobody' }),
+        /^nanoscope replay: s3:\/\/team\/a\/b: the credentials were refused \(InvalidAccessKeyId\)/,
+      ],
+      [
+        ['standin', '--session', 's3://team/a/b', '--port', '0'],
+        s3Env('http://127.0.0.1:1'),
+        /^nanoscope standin: s3:\/\/team\/a\/b: cannot reach http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/,
+      ],
+      [
+        ['har', 'export', '--session', 's3://team/nothing/here'],
+        s3Env(s3.endpoint),
+        /^nanoscope har: s3:\/\/team\/nothing\/here\/session\.json at byte 0: does not exist, so this is not a Nanoscope session\n$/,
+      ],
     ]
     for (const [args, env, expected] of cases) {
       const run = cli(args, env, t.dir)
@@ -193,25 +282,46 @@ test('when the bucket goes away mid-recording the proxy keeps serving, says so, 
   const session = 's3://team/outage/one'
   let cache: string | undefined
   try {
-    const record = cli(['record', '--dir', session, '--port', '0', '--target', upstream.url], s3Env(s3.endpoint, { NANOSCOPE_S3_UPLOAD_SECONDS: '1' }), t.dir)
+    const record = cli(
+      ['record', '--dir', session, '--port', '0', '--target', upstream.url],
+      s3Env(s3.endpoint, { NANOSCOPE_S3_UPLOAD_SECONDS: '1' }),
+      t.dir,
+    )
     const proxy = /listening on (http:\/\/\S+)/.exec(await record.firstLine())?.[1]
     assert.ok(proxy, record.err())
     await send(`${proxy}/before`)
-    await waitFor(async () => (await readdir(join(store, 'team'), { recursive: true })).some((f) => /exchanges\.log.*0{8}/.test(String(f))), 15_000, 'the first segment in the bucket')
+    await waitFor(
+      async () =>
+        (await readdir(join(store, 'team'), { recursive: true })).some((f) => /exchanges\.log.*0{8}/.test(String(f))),
+      15_000,
+      'the first segment in the bucket',
+    )
     await s3.stop()
     assert.equal((await send(`${proxy}/during`)).status, 200, 'the proxy keeps serving')
-    await waitFor(() => /cannot upload the recording: s3:\/\/team\/outage\/one: cannot reach/.test(record.err()), 15_000, 'the recorder to say the upload failed')
+    await waitFor(
+      () => /cannot upload the recording: s3:\/\/team\/outage\/one: cannot reach/.test(record.err()),
+      15_000,
+      'the recorder to say the upload failed',
+    )
     record.child.kill('SIGTERM')
     assert.equal(await record.exit, 1)
     const last = record.err().trim().split('\n').at(-1)!
-    assert.match(last, /^nanoscope record: s3:\/\/team\/outage\/one: cannot reach .*; the recording is kept in (\S+) \(upload it/)
+    assert.match(
+      last,
+      /^nanoscope record: s3:\/\/team\/outage\/one: cannot reach .*; the recording is kept in (\S+) \(upload it/,
+    )
     cache = /kept in (\S+) \(/.exec(last)![1]!
-    assert.ok((await readFile(join(cache, 'exchanges.log'), 'latin1')).includes('/during'), 'the exchanges recorded during the outage are in the cache folder it names')
+    assert.ok(
+      (await readFile(join(cache, 'exchanges.log'), 'latin1')).includes('/during'),
+      'the exchanges recorded during the outage are in the cache folder it names',
+    )
 
     s3 = await startS3(store)
     const har = cli(['har', 'export', '--session', session], s3Env(s3.endpoint), t.dir)
     assert.equal(await har.exit, 0, har.err())
-    const paths = (JSON.parse(har.out()) as { log: { entries: Array<{ request: { url: string } }> } }).log.entries.map((e) => new URL(e.request.url).pathname)
+    const paths = (JSON.parse(har.out()) as { log: { entries: Array<{ request: { url: string } }> } }).log.entries.map(
+      (e) => new URL(e.request.url).pathname,
+    )
     assert.deepEqual(paths, ['/before'])
   } finally {
     if (cache) await rm(join(cache, '..'), { recursive: true, force: true })
@@ -221,14 +331,21 @@ test('when the bucket goes away mid-recording the proxy keeps serving, says so, 
   }
 })
 
-test('a pipeline\'s record block records to s3:// as it does to a folder', async () => {
+test("a pipeline's record block records to s3:// as it does to a folder", async () => {
   const t = await tempDir()
   const s3 = await startS3(join(t.dir, 'bucket-store'))
   const upstream = await startUpstream()
   const env = s3Env(s3.endpoint)
   try {
     const file = join(t.dir, 'pipeline.json')
-    await writeFile(file, JSON.stringify({ listeners: [{ name: 'api', port: 0, target: upstream.url, pipeline: [{ use: 'record', dir: 's3://team/blocks/api' }] }] }))
+    await writeFile(
+      file,
+      JSON.stringify({
+        listeners: [
+          { name: 'api', port: 0, target: upstream.url, pipeline: [{ use: 'record', dir: 's3://team/blocks/api' }] },
+        ],
+      }),
+    )
     const run = cli(['run', '--no-watch', file], env, t.dir)
     const proxy = /listening on (http:\/\/\S+)/.exec(await run.firstLine())?.[1]
     assert.ok(proxy, run.err())
@@ -239,7 +356,11 @@ test('a pipeline\'s record block records to s3:// as it does to a folder', async
     const har = cli(['har', 'export', '--session', 's3://team/blocks/api'], env, t.dir)
     assert.equal(await har.exit, 0, har.err())
     assert.match(har.out(), /via-block/)
-    assert.deepEqual((await readdir(t.dir)).sort(), ['bucket-store', 'pipeline.json'], 'no folder made beside the pipeline file')
+    assert.deepEqual(
+      (await readdir(t.dir)).sort(),
+      ['bucket-store', 'pipeline.json'],
+      'no folder made beside the pipeline file',
+    )
   } finally {
     await upstream.stop()
     await s3.stop()
@@ -250,7 +371,12 @@ test('a pipeline\'s record block records to s3:// as it does to a folder', async
 test('a session missing a segment of its log is refused, naming the missing segment, and a torn last segment is recovered', async () => {
   const t = await tempDir()
   const s3 = await startS3(join(t.dir, 'bucket-store'))
-  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } })
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  })
   try {
     const local = join(t.dir, 'local')
     const writer = await createSession(local, { name: 'parts' })
@@ -258,19 +384,30 @@ test('a session missing a segment of its log is refused, naming the missing segm
     await writer.close()
     const log = await readFile(join(local, 'exchanges.log'))
     const one = log.byteLength / 3
-    const put = (key: string, body: Uint8Array) => client.send(new PutObjectCommand({ Bucket: 'team', Key: key, Body: body }))
-    for (const prefix of ['gap', 'torn']) await put(`${prefix}/s/session.json`, await readFile(join(local, 'session.json')))
+    const put = (key: string, body: Uint8Array) =>
+      client.send(new PutObjectCommand({ Bucket: 'team', Key: key, Body: body }))
+    for (const prefix of ['gap', 'torn'])
+      await put(`${prefix}/s/session.json`, await readFile(join(local, 'session.json')))
     await put('gap/s/exchanges.log/00000000', log.subarray(0, one))
     await put('gap/s/exchanges.log/00000002', log.subarray(2 * one))
-    await assert.rejects(openS3Session('s3://team/gap/s', client), /s3:\/\/team\/gap\/s\/exchanges\.log\/00000001 at byte 0: is missing, though segment 2 is there/)
+    await assert.rejects(
+      openS3Session('s3://team/gap/s', client),
+      /s3:\/\/team\/gap\/s\/exchanges\.log\/00000001 at byte 0: is missing, though segment 2 is there/,
+    )
 
     await put('torn/s/exchanges.log/00000000', log.subarray(0, 2 * one))
     await put('torn/s/exchanges.log/00000001', log.subarray(2 * one, 2 * one + 10))
     const torn = await openS3Session('s3://team/torn/s', client)
-    assert.deepEqual(torn.records.map((r) => new URL(r.request.url).pathname), ['/a', '/b'])
+    assert.deepEqual(
+      torn.records.map((r) => new URL(r.request.url).pathname),
+      ['/a', '/b'],
+    )
     assert.equal(torn.torn?.file, 's3://team/torn/s/exchanges.log')
     assert.equal(torn.torn?.offset, 2 * one)
-    await assert.rejects(createS3Session('s3://team/torn/s', { client }), /s3:\/\/team\/torn\/s\/exchanges\.log at byte \d+: ends inside a record .*record to a new session/)
+    await assert.rejects(
+      createS3Session('s3://team/torn/s', { client }),
+      /s3:\/\/team\/torn\/s\/exchanges\.log at byte \d+: ends inside a record .*record to a new session/,
+    )
   } finally {
     client.destroy()
     await s3.stop()
@@ -281,7 +418,12 @@ test('a session missing a segment of its log is refused, naming the missing segm
 test('recording again to an s3:// session appends after its records, in a new segment', async () => {
   const t = await tempDir()
   const s3 = await startS3(join(t.dir, 'bucket-store'))
-  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } })
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  })
   try {
     for (const path of ['/first', '/second']) {
       const writer = await createS3Session('s3://team/again/s', { client, name: 'again' })
@@ -290,9 +432,14 @@ test('recording again to an s3:// session appends after its records, in a new se
       assert.equal(info.dir, 's3://team/again/s')
     }
     const session = await openS3Session('s3://team/again/s', client)
-    assert.deepEqual(session.records.map((r) => new URL(r.request.url).pathname), ['/first', '/second'])
+    assert.deepEqual(
+      session.records.map((r) => new URL(r.request.url).pathname),
+      ['/first', '/second'],
+    )
     assert.equal(session.manifest.count, 2)
-    const keys = (await client.send(new ListObjectsV2Command({ Bucket: 'team', Prefix: 'again/s/' }))).Contents?.map((o) => o.Key).sort()
+    const keys = (await client.send(new ListObjectsV2Command({ Bucket: 'team', Prefix: 'again/s/' }))).Contents?.map(
+      (o) => o.Key,
+    ).sort()
     assert.deepEqual(keys, ['again/s/exchanges.log/00000000', 'again/s/exchanges.log/00000001', 'again/s/session.json'])
   } finally {
     client.destroy()

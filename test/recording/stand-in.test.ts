@@ -37,10 +37,16 @@ test('a miss is a 404 naming the nearest recorded requests and what differed, an
   let forwarded = 0
   const sw = standInSwitch()
   sw.useRecords(recording)
-  const handler = sw(async () => { forwarded++; return response(200) })
+  const handler = sw(async () => {
+    forwarded++
+    return response(200)
+  })
   const res = await handler(get('http://api.test/items?page=2&sort=asc'))
   assert.equal(res.status, 404)
-  const body = JSON.parse(await bodyText(res.body)) as { error: string; nearest: Array<{ url: string; differences: string[] }> }
+  const body = JSON.parse(await bodyText(res.body)) as {
+    error: string
+    nearest: Array<{ url: string; differences: string[] }>
+  }
   assert.equal(body.error, 'no recorded request matches')
   assert.equal(body.nearest[0]!.url, 'http://api.test/items?page=1&sort=asc')
   assert.deepEqual(body.nearest[0]!.differences, ['query has page=2, not recorded', 'query lacks recorded page=1'])
@@ -61,9 +67,41 @@ test('the stand-in can ignore cache-busting query parameters and match on the bo
   const miss = await byBody(post('c'))
   assert.equal(miss.status, 404)
   assert.match(await bodyText(miss.body), /body differs/)
-  const byHeader = standIn([exchange({ url: 'http://api.test/me', requestHeaders: [['Host', 'api.test'], ['Authorization', 'Bearer 1']], responseBody: 'user 1' })], { matchHeaders: ['authorization'] })
-  assert.equal((await byHeader(get('/me', [['Host', 'x'], ['authorization', 'Bearer 1']]))).status, 200)
-  assert.equal((await byHeader(get('/me', [['Host', 'x'], ['authorization', 'Bearer 2']]))).status, 404)
+  const byHeader = standIn(
+    [
+      exchange({
+        url: 'http://api.test/me',
+        requestHeaders: [
+          ['Host', 'api.test'],
+          ['Authorization', 'Bearer 1'],
+        ],
+        responseBody: 'user 1',
+      }),
+    ],
+    { matchHeaders: ['authorization'] },
+  )
+  assert.equal(
+    (
+      await byHeader(
+        get('/me', [
+          ['Host', 'x'],
+          ['authorization', 'Bearer 1'],
+        ]),
+      )
+    ).status,
+    200,
+  )
+  assert.equal(
+    (
+      await byHeader(
+        get('/me', [
+          ['Host', 'x'],
+          ['authorization', 'Bearer 2'],
+        ]),
+      )
+    ).status,
+    404,
+  )
 })
 
 test('as a forward proxy the host counts: an absolute-form request for another host is a miss', async () => {
@@ -76,11 +114,16 @@ test('as a forward proxy the host counts: an absolute-form request for another h
 
 function fetchRaw(port: number, target: string, host: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: target, headers: { Host: host }, agent: false, timeout: 5000 }, (res) => {
-      let body = ''
-      res.on('data', (c) => { body += c })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-    })
+    const req = http.request(
+      { host: '127.0.0.1', port, path: target, headers: { Host: host }, agent: false, timeout: 5000 },
+      (res) => {
+        let body = ''
+        res.on('data', (c) => {
+          body += c
+        })
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+      },
+    )
     req.on('timeout', () => req.destroy(new Error('timed out')))
     req.on('error', reject)
     req.end()
@@ -127,7 +170,12 @@ test('a miss names the nearest recordings by how alike the path is, then method,
   const miss = await handler(get('http://api.test/a.tx'))
   assert.equal(miss.status, 404)
   const { nearest } = JSON.parse(await bodyText(miss.body)) as { nearest: Array<{ method: string; url: string }> }
-  assert.deepEqual(nearest.map((n) => `${n.method} ${n.url}`), ['GET http://api.test/a.txt', 'GET http://api.test/a.txt?v=2', 'POST http://api.test/a.txt'])
-  const root = JSON.parse(await bodyText((await handler(get('http://api.test/?q=1'))).body)) as { nearest: Array<{ url: string }> }
+  assert.deepEqual(
+    nearest.map((n) => `${n.method} ${n.url}`),
+    ['GET http://api.test/a.txt', 'GET http://api.test/a.txt?v=2', 'POST http://api.test/a.txt'],
+  )
+  const root = JSON.parse(await bodyText((await handler(get('http://api.test/?q=1'))).body)) as {
+    nearest: Array<{ url: string }>
+  }
   assert.equal(root.nearest[0]!.url, 'http://api.test/')
 })

@@ -22,11 +22,17 @@ test('clearing empties the table at once, says how many went, and tells main not
   await store.getState().clearAll()
   assert.deepEqual(store.getState().ids, [])
   assert.equal(store.getState().pendingClear?.count, 2)
-  assert.equal(transport.calls.some((c) => c.name === 'clear'), false)
+  assert.equal(
+    transport.calls.some((c) => c.name === 'clear'),
+    false,
+  )
   transport.emit('exchanges', { exchanges: [summary(3)] })
   assert.deepEqual(store.getState().ids, ['x3'])
   await new Promise((r) => setTimeout(r, 60))
-  assert.deepEqual(transport.calls.filter((c) => c.name === 'clear').map((c) => c.args), [{ upToSeq: 2 }])
+  assert.deepEqual(
+    transport.calls.filter((c) => c.name === 'clear').map((c) => c.args),
+    [{ upToSeq: 2 }],
+  )
   assert.equal(store.getState().pendingClear, undefined)
   assert.deepEqual(store.getState().ids, ['x3'])
 })
@@ -47,7 +53,10 @@ test('undo brings the cleared exchanges back as main has them now, and main is n
   assert.deepEqual(store.getState().ids, ['x1'])
   assert.equal(store.getState().byId.get('x1')?.status, 201)
   await new Promise((r) => setTimeout(r, 60))
-  assert.equal(transport.calls.some((c) => c.name === 'clear'), false)
+  assert.equal(
+    transport.calls.some((c) => c.name === 'clear'),
+    false,
+  )
 })
 
 test('a clear up to a seq from another window drops only those rows; a full clear drops all', async (t) => {

@@ -15,14 +15,25 @@ const hasHttpie = spawnSync('http', ['--version'], { timeout: 10_000 }).status =
 
 function run(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: 20_000 }, (error, _stdout, stderr) => (error ? reject(new Error(`${command} failed: ${stderr || error.message}`)) : resolve()))
+    execFile(command, args, { timeout: 20_000 }, (error, _stdout, stderr) =>
+      error ? reject(new Error(`${command} failed: ${stderr || error.message}`)) : resolve(),
+    )
   })
 }
 
 function requestTo(upstream: TestUpstream, body: Buffer): ExchangeDetail {
   return {
-    method: 'PATCH', url: `${upstream.url}/things?x=1&y=%20z`,
-    requestHeaders: [['Host', `127.0.0.1:${upstream.port}`], ['X-Order', 'one'], ['Content-Type', 'application/octet-stream'], ['X-Dup', 'a'], ['X-Dup', 'b'], ['X-Quote', `it's "quoted" $HOME`], ['Content-Length', String(body.length)]],
+    method: 'PATCH',
+    url: `${upstream.url}/things?x=1&y=%20z`,
+    requestHeaders: [
+      ['Host', `127.0.0.1:${upstream.port}`],
+      ['X-Order', 'one'],
+      ['Content-Type', 'application/octet-stream'],
+      ['X-Dup', 'a'],
+      ['X-Dup', 'b'],
+      ['X-Quote', `it's "quoted" $HOME`],
+      ['Content-Length', String(body.length)],
+    ],
     requestBody: { base64: body.toString('base64'), size: body.length, truncated: false },
   } as unknown as ExchangeDetail
 }
@@ -30,8 +41,17 @@ function requestTo(upstream: TestUpstream, body: Buffer): ExchangeDetail {
 /** What the server received, in the terms every snippet must repeat exactly. */
 function received(upstream: TestUpstream) {
   const r = upstream.requests.at(-1)!
-  const values = (name: string) => r.rawHeaders.flatMap((h, i) => (i % 2 === 0 && h.toLowerCase() === name ? [r.rawHeaders[i + 1]!] : []))
-  return { method: r.method, url: r.url, body: r.body.toString('base64'), order: values('x-order'), type: values('content-type'), dup: values('x-dup').join(', '), quote: values('x-quote') }
+  const values = (name: string) =>
+    r.rawHeaders.flatMap((h, i) => (i % 2 === 0 && h.toLowerCase() === name ? [r.rawHeaders[i + 1]!] : []))
+  return {
+    method: r.method,
+    url: r.url,
+    body: r.body.toString('base64'),
+    order: values('x-order'),
+    type: values('content-type'),
+    dup: values('x-dup').join(', '),
+    quote: values('x-quote'),
+  }
 }
 
 const bodies = {
@@ -43,9 +63,20 @@ for (const [kind, body] of Object.entries(bodies)) {
   test(`copied as curl, fetch, Python requests and HTTPie, a request with a ${kind} body reaches a real server exactly as it was`, async (t) => {
     const upstream = await startUpstream((_req, res) => res.end('ok'))
     const dir = mkdtempSync(join(tmpdir(), 'nanoscope-snippets-'))
-    t.after(async () => { await upstream.stop(); rmSync(dir, { recursive: true, force: true }) })
+    t.after(async () => {
+      await upstream.stop()
+      rmSync(dir, { recursive: true, force: true })
+    })
     const e = requestTo(upstream, body)
-    const expected = { method: 'PATCH', url: '/things?x=1&y=%20z', body: body.toString('base64'), order: ['one'], type: ['application/octet-stream'], dup: 'a, b', quote: [`it's "quoted" $HOME`] }
+    const expected = {
+      method: 'PATCH',
+      url: '/things?x=1&y=%20z',
+      body: body.toString('base64'),
+      order: ['one'],
+      type: ['application/octet-stream'],
+      dup: 'a, b',
+      quote: [`it's "quoted" $HOME`],
+    }
 
     await t.test('fetch', async () => {
       const file = join(dir, 'snippet.mjs')
@@ -65,9 +96,13 @@ for (const [kind, body] of Object.entries(bodies)) {
         assert.deepEqual(received(upstream), expected)
       })
     }
-    await t.test('HTTPie', { skip: hasHttpie ? false : needs('http') || 'needs HTTPie (http), which does not run here' }, async () => {
-      await run('sh', ['-c', `${toHttpie(e)} > /dev/null`])
-      assert.deepEqual(received(upstream), expected)
-    })
+    await t.test(
+      'HTTPie',
+      { skip: hasHttpie ? false : needs('http') || 'needs HTTPie (http), which does not run here' },
+      async () => {
+        await run('sh', ['-c', `${toHttpie(e)} > /dev/null`])
+        assert.deepEqual(received(upstream), expected)
+      },
+    )
   })
 }

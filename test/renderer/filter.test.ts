@@ -4,11 +4,47 @@ import { filterProblems, matchAll, parseFilter, parseSize, tokenize } from '../.
 import { pending, summary } from './fixtures.ts'
 
 const rows = [
-  summary(1, { method: 'GET', status: 200, host: 'api.example.com', url: 'http://api.example.com/users', durationMs: 40, responseSize: 500 }),
-  summary(2, { method: 'POST', status: 201, host: 'api.example.com', url: 'http://api.example.com/users', durationMs: 700, responseSize: 20_000 }),
-  summary(3, { method: 'GET', status: 404, host: 'cdn.other.org', url: 'http://cdn.other.org/logo.png', durationMs: 90, responseSize: 3 * 1024 * 1024 }),
-  summary(4, { method: 'DELETE', status: 503, host: 'api.example.com', url: 'http://api.example.com/users/7', durationMs: 1500, responseSize: 0 }),
-  summary(5, { method: 'GET', status: undefined, host: 'slow.example.com', url: 'http://slow.example.com/wait', durationMs: undefined, responseSize: undefined, outcome: { kind: 'pending' } }),
+  summary(1, {
+    method: 'GET',
+    status: 200,
+    host: 'api.example.com',
+    url: 'http://api.example.com/users',
+    durationMs: 40,
+    responseSize: 500,
+  }),
+  summary(2, {
+    method: 'POST',
+    status: 201,
+    host: 'api.example.com',
+    url: 'http://api.example.com/users',
+    durationMs: 700,
+    responseSize: 20_000,
+  }),
+  summary(3, {
+    method: 'GET',
+    status: 404,
+    host: 'cdn.other.org',
+    url: 'http://cdn.other.org/logo.png',
+    durationMs: 90,
+    responseSize: 3 * 1024 * 1024,
+  }),
+  summary(4, {
+    method: 'DELETE',
+    status: 503,
+    host: 'api.example.com',
+    url: 'http://api.example.com/users/7',
+    durationMs: 1500,
+    responseSize: 0,
+  }),
+  summary(5, {
+    method: 'GET',
+    status: undefined,
+    host: 'slow.example.com',
+    url: 'http://slow.example.com/wait',
+    durationMs: undefined,
+    responseSize: undefined,
+    outcome: { kind: 'pending' },
+  }),
 ]
 const seqs = (text: string): number[] => rows.filter(parseFilter(text)).map((r) => r.seq)
 
@@ -86,7 +122,12 @@ test('double quotes keep a phrase with spaces together', () => {
 })
 
 test('is: picks exchanges in flight, failed, aborted or touched by chaos', () => {
-  const rows = [pending(1), summary(2), summary(3, { outcome: { kind: 'failed', cause: 'refused', message: 'm' } }), summary(4, { tags: ['chaos'] })]
+  const rows = [
+    pending(1),
+    summary(2),
+    summary(3, { outcome: { kind: 'failed', cause: 'refused', message: 'm' } }),
+    summary(4, { tags: ['chaos'] }),
+  ]
   const ids = (text: string) => rows.filter(parseFilter(text)).map((e) => e.id)
   assert.deepEqual(ids('is:pending'), ['x1'])
   assert.deepEqual(ids('is:failed'), ['x3'])

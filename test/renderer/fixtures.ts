@@ -4,11 +4,25 @@ import { DEFAULT_SETTINGS, type ExchangeSummary } from '../../shared/exchange.ts
 
 export function summary(seq: number, over: Partial<ExchangeSummary> = {}): ExchangeSummary {
   return {
-    id: `x${seq}`, seq, listenerId: 'l1', startedAt: 1_700_000_000_000 + seq, method: 'GET',
-    url: `http://example.com/item/${seq}`, host: 'example.com', path: `/item/${seq}`, httpVersion: 'HTTP/1.1',
-    status: 200, reason: 'OK', contentType: 'application/json', requestSize: 0, responseSize: 100,
-    timings: { requestBodyDone: 1, responseHeaders: 5, responseDone: 10 }, durationMs: 10,
-    outcome: { kind: 'completed' }, tags: [], ...over,
+    id: `x${seq}`,
+    seq,
+    listenerId: 'l1',
+    startedAt: 1_700_000_000_000 + seq,
+    method: 'GET',
+    url: `http://example.com/item/${seq}`,
+    host: 'example.com',
+    path: `/item/${seq}`,
+    httpVersion: 'HTTP/1.1',
+    status: 200,
+    reason: 'OK',
+    contentType: 'application/json',
+    requestSize: 0,
+    responseSize: 100,
+    timings: { requestBodyDone: 1, responseHeaders: 5, responseDone: 10 },
+    durationMs: 10,
+    outcome: { kind: 'completed' },
+    tags: [],
+    ...over,
   }
 }
 
@@ -36,10 +50,15 @@ export class FakeTransport implements Transport {
 
   on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void {
     let set = this.listeners.get(name)
-    if (!set) { set = new Set(); this.listeners.set(name, set) }
+    if (!set) {
+      set = new Set()
+      this.listeners.set(name, set)
+    }
     const l = listener as (p: unknown) => void
     set.add(l)
-    return () => { set.delete(l) }
+    return () => {
+      set.delete(l)
+    }
   }
 
   emit<K extends EventName>(name: K, payload: Events[K]): void {

@@ -6,7 +6,10 @@ import { FakeTransport, pending, summary, tick } from './fixtures.ts'
 
 const T0 = 1_700_000_000_000
 const near = (actual: number | undefined, expected: number, tolerance = 0.1): void => {
-  assert.ok(actual !== undefined && Math.abs(actual - expected) <= expected * tolerance, `expected ~${expected}, got ${actual}`)
+  assert.ok(
+    actual !== undefined && Math.abs(actual - expected) <= expected * tolerance,
+    `expected ~${expected}, got ${actual}`,
+  )
 }
 
 test('each bin bound is the upper edge of its bin, within about 9% of the value', () => {
@@ -30,10 +33,23 @@ test('percentiles of 1..1000 ms are within the histogram resolution', () => {
 test('exchanges land in the second they finished, with count, errors and percentiles', () => {
   const agg = new LatencyAggregator()
   for (let i = 0; i < 100; i++) agg.add(summary(i, { startedAt: T0, durationMs: i + 1, status: i < 10 ? 500 : 200 }))
-  agg.add(summary(200, { startedAt: T0 + 1000, durationMs: 5, outcome: { kind: 'failed', cause: 'refused', message: 'ECONNREFUSED' }, status: 502 }))
+  agg.add(
+    summary(200, {
+      startedAt: T0 + 1000,
+      durationMs: 5,
+      outcome: { kind: 'failed', cause: 'refused', message: 'ECONNREFUSED' },
+      status: 502,
+    }),
+  )
   const series = agg.series(T0 / 1000 + 1, 3)
-  assert.deepEqual(series.map((p) => p.count), [0, 100, 1])
-  assert.deepEqual(series.map((p) => p.errors), [0, 10, 1])
+  assert.deepEqual(
+    series.map((p) => p.count),
+    [0, 100, 1],
+  )
+  assert.deepEqual(
+    series.map((p) => p.errors),
+    [0, 10, 1],
+  )
   near(series[1]!.p50, 50)
   near(series[1]!.p95, 95)
   near(series[1]!.p99, 99)
@@ -52,7 +68,8 @@ test('seconds older than the window are forgotten; host totals are kept', () => 
 test('per-host rows give count, error rate and percentiles, busiest first', () => {
   const agg = new LatencyAggregator()
   for (let i = 1; i <= 100; i++) agg.add(summary(i, { host: 'a.test', startedAt: T0, durationMs: i }))
-  for (let i = 1; i <= 4; i++) agg.add(summary(100 + i, { host: 'b.test', startedAt: T0, durationMs: 100, status: i === 1 ? 503 : 200 }))
+  for (let i = 1; i <= 4; i++)
+    agg.add(summary(100 + i, { host: 'b.test', startedAt: T0, durationMs: 100, status: i === 1 ? 503 : 200 }))
   const [a, b] = agg.hostRows()
   assert.equal(a?.host, 'a.test')
   assert.equal(a?.count, 100)
@@ -79,7 +96,14 @@ test('five minutes of 5,000 exchanges a second fold into bounded per-second buck
   // Speed is measured by `npm run bench`, not here: this checks that the aggregate stays bounded and right.
   const agg = new LatencyAggregator()
   for (let s = 0; s < 300; s++) {
-    for (let i = 0; i < 5000; i += 50) agg.add(summary(i, { startedAt: T0 + s * 1000 + (i % 1000), durationMs: (i % 500) + 1, host: `h${(i / 50) % 20}.test` }))
+    for (let i = 0; i < 5000; i += 50)
+      agg.add(
+        summary(i, {
+          startedAt: T0 + s * 1000 + (i % 1000),
+          durationMs: (i % 500) + 1,
+          host: `h${(i / 50) % 20}.test`,
+        }),
+      )
   }
   const now = Math.floor(T0 / 1000) + 300
   const series = agg.series(now)
@@ -88,7 +112,7 @@ test('five minutes of 5,000 exchanges a second fold into bounded per-second buck
   assert.equal(agg.total, 300 * 100)
 })
 
-test('a host\'s own percentiles per second, for the chart of one host; counts stay every host\'s', () => {
+test("a host's own percentiles per second, for the chart of one host; counts stay every host's", () => {
   const agg = new LatencyAggregator()
   const at = (n: number, host: string, ms: number) => summary(n, { host, startedAt: T0, durationMs: ms })
   for (let i = 1; i <= 10; i++) agg.add(at(i, 'fast.test', 2))

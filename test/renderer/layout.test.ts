@@ -11,11 +11,17 @@ function withStorage(t: { after(fn: () => void): void }): Map<string, string> {
   const items = new Map<string, string>()
   const storage = {
     getItem: (k: string) => items.get(k) ?? null,
-    setItem: (k: string, v: string) => { items.set(k, v) },
-    removeItem: (k: string) => { items.delete(k) },
+    setItem: (k: string, v: string) => {
+      items.set(k, v)
+    },
+    removeItem: (k: string) => {
+      items.delete(k)
+    },
   }
   Object.defineProperty(globalThis, 'localStorage', { value: storage, configurable: true })
-  t.after(() => { delete (globalThis as { localStorage?: unknown }).localStorage })
+  t.after(() => {
+    delete (globalThis as { localStorage?: unknown }).localStorage
+  })
   return items
 }
 
@@ -36,7 +42,15 @@ test('columns shown, their widths and the detail split come back in the next win
 
 test('a damaged or foreign saved layout is ignored field by field', (t) => {
   const items = withStorage(t)
-  items.set(LAYOUT_KEY, JSON.stringify({ hiddenColumns: ['nope', 'time'], columnWidths: { path: 'wide', host: 3 }, detailWidth: 12, detailHeight: 400 }))
+  items.set(
+    LAYOUT_KEY,
+    JSON.stringify({
+      hiddenColumns: ['nope', 'time'],
+      columnWidths: { path: 'wide', host: 3 },
+      detailWidth: 12,
+      detailHeight: 400,
+    }),
+  )
   const s = createAppStore(new FakeTransport()).getState()
   assert.deepEqual(s.hiddenColumns, ['time'])
   assert.equal(s.columnWidths.path, 160)

@@ -19,7 +19,10 @@ test('past the line limit no diff is made, rather than freezing the window', () 
 })
 
 test('JSON compares with its keys sorted, so key order alone is no difference, and text that is not JSON is left alone', () => {
-  assert.equal(comparableJson('{"b":1,"a":{"d":[2,{"z":1,"y":2}],"c":null}}'), comparableJson('{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}'))
+  assert.equal(
+    comparableJson('{"b":1,"a":{"d":[2,{"z":1,"y":2}],"c":null}}'),
+    comparableJson('{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}'),
+  )
   assert.notEqual(comparableJson('[1,2]'), comparableJson('[2,1]'), 'array order still matters')
   assert.equal(comparableJson('not json'), undefined)
 })

@@ -14,7 +14,10 @@ test('starting subscribes and loads the snapshot', async () => {
   const transport = new FakeTransport()
   transport.snapshot = { ...transport.snapshot, exchanges: [summary(1), summary(2)], capturing: false }
   const { store } = await started(transport)
-  assert.deepEqual(transport.calls.map((c) => c.name), ['subscribe'])
+  assert.deepEqual(
+    transport.calls.map((c) => c.name),
+    ['subscribe'],
+  )
   assert.deepEqual(store.getState().ids, ['x1', 'x2'])
   assert.equal(store.getState().capturing, false)
   assert.equal(store.getState().synced, true)
@@ -23,7 +26,9 @@ test('starting subscribes and loads the snapshot', async () => {
 test('an exchanges event is applied with exactly one set', async () => {
   const { store, transport } = await started()
   let sets = 0
-  store.subscribe(() => { sets++ })
+  store.subscribe(() => {
+    sets++
+  })
   transport.emit('exchanges', { exchanges: [summary(1), summary(2), summary(3)] })
   assert.equal(sets, 1)
   assert.deepEqual(store.getState().ids, ['x1', 'x2', 'x3'])
@@ -60,7 +65,9 @@ test('an update moves a row in or out of the filtered list', async () => {
 
 test('sorting by a column orders the visible rows, and a second click reverses them', async () => {
   const { store, transport } = await started()
-  transport.emit('exchanges', { exchanges: [summary(1, { durationMs: 30 }), summary(2, { durationMs: 10 }), summary(3, { durationMs: 20 })] })
+  transport.emit('exchanges', {
+    exchanges: [summary(1, { durationMs: 30 }), summary(2, { durationMs: 10 }), summary(3, { durationMs: 20 })],
+  })
   store.getState().toggleSort('duration')
   assert.deepEqual(store.getState().visibleIds, ['x2', 'x3', 'x1'])
   store.getState().toggleSort('duration')
@@ -116,7 +123,9 @@ test('arrow movement walks the visible rows and stops at the ends', async () => 
 
 test('arrow movement follows the current sort and filter', async () => {
   const { store, transport } = await started()
-  transport.emit('exchanges', { exchanges: [summary(1, { method: 'POST' }), summary(2), summary(3, { method: 'POST' })] })
+  transport.emit('exchanges', {
+    exchanges: [summary(1, { method: 'POST' }), summary(2), summary(3, { method: 'POST' })],
+  })
   store.getState().setFilter('method:POST')
   store.getState().setSort({ column: 'seq', direction: 'desc' })
   store.getState().moveSelection(1)
@@ -161,8 +170,18 @@ test('traffic beyond maxExchanges drops the oldest rows, in chunks of 2% of the 
 
 test('listener, capture and settings events update the store', async () => {
   const { store, transport } = await started()
-  const listener = { id: 'l1', name: 'l1', kind: 'proxy' as const, mode: 'forward' as const, host: '127.0.0.1', port: 8080,
-    url: 'http://127.0.0.1:8080', httpsUpstream: false, pipeline: ['forwards'], startedAt: 0 }
+  const listener = {
+    id: 'l1',
+    name: 'l1',
+    kind: 'proxy' as const,
+    mode: 'forward' as const,
+    host: '127.0.0.1',
+    port: 8080,
+    url: 'http://127.0.0.1:8080',
+    httpsUpstream: false,
+    pipeline: ['forwards'],
+    startedAt: 0,
+  }
   transport.emit('listeners', { listeners: [listener] })
   transport.emit('capture', { capturing: false })
   assert.equal(store.getState().listeners[0]?.url, 'http://127.0.0.1:8080')
@@ -170,7 +189,13 @@ test('listener, capture and settings events update the store', async () => {
 })
 
 test('a failing command becomes a dismissible notice', async () => {
-  const { store } = await started(new FakeTransport({ pauseCapture: () => { throw new Error('pauseCapture: nope') } }))
+  const { store } = await started(
+    new FakeTransport({
+      pauseCapture: () => {
+        throw new Error('pauseCapture: nope')
+      },
+    }),
+  )
   await store.getState().setCapturing(false)
   const notices = store.getState().notices
   assert.equal(notices.length, 1)
@@ -197,11 +222,17 @@ test('100,000 rows in batches of 100 are all ingested and visible', async () => 
 test('with a flush scheduler, a burst of exchanges events is applied in one set', async () => {
   const transport = new FakeTransport()
   let pendingFlush: (() => void) | undefined
-  const store = createAppStore(transport, { scheduleFlush: (f) => { pendingFlush = f } })
+  const store = createAppStore(transport, {
+    scheduleFlush: (f) => {
+      pendingFlush = f
+    },
+  })
   store.getState().start()
   await tick()
   let sets = 0
-  store.subscribe(() => { sets++ })
+  store.subscribe(() => {
+    sets++
+  })
   transport.emit('exchanges', { exchanges: [pending(1)] })
   transport.emit('exchanges', { exchanges: [summary(2)] })
   transport.emit('exchanges', { exchanges: [summary(1)] })
@@ -215,7 +246,11 @@ test('with a flush scheduler, a burst of exchanges events is applied in one set'
 test('a clear drops exchanges still waiting to be flushed', async () => {
   const transport = new FakeTransport()
   let pendingFlush: (() => void) | undefined
-  const store = createAppStore(transport, { scheduleFlush: (f) => { pendingFlush = f } })
+  const store = createAppStore(transport, {
+    scheduleFlush: (f) => {
+      pendingFlush = f
+    },
+  })
   store.getState().start()
   await tick()
   transport.emit('exchanges', { exchanges: [summary(1)] })

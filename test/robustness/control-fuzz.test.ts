@@ -26,48 +26,72 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 400)
 
 /** Anything structured clone (Electron IPC) or JSON (the WebSocket) can deliver, nested. */
 const anyValue = fc.anything({
-  withBigInt: true, withBoxedValues: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true,
-  withObjectString: true, withSparseArray: true, withTypedArray: true, maxDepth: 3,
+  withBigInt: true,
+  withBoxedValues: true,
+  withDate: true,
+  withMap: true,
+  withSet: true,
+  withNullPrototype: true,
+  withObjectString: true,
+  withSparseArray: true,
+  withTypedArray: true,
+  maxDepth: 3,
 })
 
 /** Objects with the contract's own field names, holding the wrong (or occasionally the right) kinds of value. */
-const nearlyRightArgs = fc.record({
-  id: fc.oneof(fc.constant('L1'), fc.string(), anyValue),
-  listenerId: fc.oneof(fc.constant('L1'), fc.string(), anyValue),
-  sessionId: fc.oneof(fc.string(), anyValue),
-  name: fc.oneof(fc.string(), fc.constantFrom('../../etc/passwd', '..', '/', 'a/b', 'CON', '.'), anyValue),
-  fileName: fc.oneof(fc.string(), fc.constantFrom('../escape.har', '/tmp/x.har', '.har'), anyValue),
-  content: fc.oneof(fc.string(), fc.constantFrom('{}', '{"log":{}}', '{"log":{"entries":[{}]}}', '{"log":{"entries":null}}'), anyValue),
-  active: fc.oneof(fc.boolean(), anyValue),
-  stages: fc.oneof(fc.jsonValue({ maxDepth: 3 }), anyValue),
-  dir: fc.oneof(fc.string(), anyValue),
-  intervalMs: fc.oneof(fc.integer({ min: -1, max: 100_000 }), anyValue),
-  speed: fc.oneof(fc.double(), fc.constant('max'), anyValue),
-  concurrency: fc.oneof(fc.integer(), anyValue),
-  limit: fc.oneof(fc.integer(), anyValue),
-  kind: fc.oneof(fc.constantFrom('proxy', 'latency', 'sniff', 'PROXY', ''), anyValue),
-  mode: fc.oneof(fc.constantFrom('forward', 'reverse'), anyValue),
-  target: fc.oneof(fc.constantFrom('http://127.0.0.1:9/', 'not a url', 'ftp://x/', 'http://u@h/?q#f'), fc.string(), anyValue),
-  httpsUpstream: fc.oneof(fc.boolean(), anyValue),
-  host: fc.oneof(fc.constantFrom('127.0.0.1', '::1', 'no-such-host.invalid', ''), anyValue),
-  port: fc.oneof(fc.integer({ min: -10, max: 70_000 }), fc.double(), anyValue),
-  bodyCapBytes: fc.oneof(fc.integer(), fc.double(), anyValue),
-  maxExchanges: fc.oneof(fc.integer(), fc.constant(0), anyValue),
-  maxTotalBodyBytes: fc.oneof(fc.integer(), fc.double(), anyValue),
-  __proto__: fc.constant({ polluted: true }),
-  constructor: anyValue,
-  extra: anyValue,
-}, { requiredKeys: [] })
+const nearlyRightArgs = fc.record(
+  {
+    id: fc.oneof(fc.constant('L1'), fc.string(), anyValue),
+    listenerId: fc.oneof(fc.constant('L1'), fc.string(), anyValue),
+    sessionId: fc.oneof(fc.string(), anyValue),
+    name: fc.oneof(fc.string(), fc.constantFrom('../../etc/passwd', '..', '/', 'a/b', 'CON', '.'), anyValue),
+    fileName: fc.oneof(fc.string(), fc.constantFrom('../escape.har', '/tmp/x.har', '.har'), anyValue),
+    content: fc.oneof(
+      fc.string(),
+      fc.constantFrom('{}', '{"log":{}}', '{"log":{"entries":[{}]}}', '{"log":{"entries":null}}'),
+      anyValue,
+    ),
+    active: fc.oneof(fc.boolean(), anyValue),
+    stages: fc.oneof(fc.jsonValue({ maxDepth: 3 }), anyValue),
+    dir: fc.oneof(fc.string(), anyValue),
+    intervalMs: fc.oneof(fc.integer({ min: -1, max: 100_000 }), anyValue),
+    speed: fc.oneof(fc.double(), fc.constant('max'), anyValue),
+    concurrency: fc.oneof(fc.integer(), anyValue),
+    limit: fc.oneof(fc.integer(), anyValue),
+    kind: fc.oneof(fc.constantFrom('proxy', 'latency', 'sniff', 'PROXY', ''), anyValue),
+    mode: fc.oneof(fc.constantFrom('forward', 'reverse'), anyValue),
+    target: fc.oneof(
+      fc.constantFrom('http://127.0.0.1:9/', 'not a url', 'ftp://x/', 'http://u@h/?q#f'),
+      fc.string(),
+      anyValue,
+    ),
+    httpsUpstream: fc.oneof(fc.boolean(), anyValue),
+    host: fc.oneof(fc.constantFrom('127.0.0.1', '::1', 'no-such-host.invalid', ''), anyValue),
+    port: fc.oneof(fc.integer({ min: -10, max: 70_000 }), fc.double(), anyValue),
+    bodyCapBytes: fc.oneof(fc.integer(), fc.double(), anyValue),
+    maxExchanges: fc.oneof(fc.integer(), fc.constant(0), anyValue),
+    maxTotalBodyBytes: fc.oneof(fc.integer(), fc.double(), anyValue),
+    __proto__: fc.constant({ polluted: true }),
+    constructor: anyValue,
+    extra: anyValue,
+  },
+  { requiredKeys: [] },
+)
 
 const commandName = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...COMMAND_NAMES) },
-  { weight: 1, arbitrary: fc.oneof(fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', ''), anyValue) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', ''), anyValue),
+  },
 )
 
 const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS).sort()
 
 const scratchDirs: string[] = []
-after(() => { for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true }) })
+after(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true })
+})
 
 /** A host whose sessions live in a fresh temporary folder, never the user's data directory. */
 function scratchHost(): Host {
@@ -79,26 +103,35 @@ function scratchHost(): Host {
 test(`${RUNS} commands with fuzzed payloads only ever answer or throw an Error with a message, and the host stays sound`, async () => {
   const host = scratchHost()
   const events: Array<{ name: string; payload: unknown }> = []
-  const connection = host.connectWindow((name, payload) => { events.push({ name, payload }) })
+  const connection = host.connectWindow((name, payload) => {
+    events.push({ name, payload })
+  })
   await connection.dispatch('startListener', { kind: 'proxy', mode: 'forward', host: '127.0.0.1', port: 0 }) // L1, for chaos and recording
   let answered = 0
   let refused = 0
   try {
-    await fc.assert(fc.asyncProperty(commandName, fc.oneof(anyValue, nearlyRightArgs), async (name, raw) => {
-      const args = keepItLocal(host, name, raw)
-      if (args === SKIP) return
-      try {
-        const value = await connection.dispatch(name, args)
-        answered += 1
-        assert.doesNotThrow(() => JSON.stringify(value), 'a result is plain serialisable data')
-      } catch (error) {
-        refused += 1
-        assert.ok(error instanceof Error, `threw a non-Error: ${String(error)}`)
-        assert.ok(error.message.length > 0 && error.message.length < 2000, 'with a short message')
-        assert.doesNotMatch(error.message, /Cannot read prop|is not a function|undefined is not/, `a programmer error leaked: ${error.message}`)
-      }
-      assertSound(host)
-    }), { numRuns: RUNS, endOnFailure: true })
+    await fc.assert(
+      fc.asyncProperty(commandName, fc.oneof(anyValue, nearlyRightArgs), async (name, raw) => {
+        const args = keepItLocal(host, name, raw)
+        if (args === SKIP) return
+        try {
+          const value = await connection.dispatch(name, args)
+          answered += 1
+          assert.doesNotThrow(() => JSON.stringify(value), 'a result is plain serialisable data')
+        } catch (error) {
+          refused += 1
+          assert.ok(error instanceof Error, `threw a non-Error: ${String(error)}`)
+          assert.ok(error.message.length > 0 && error.message.length < 2000, 'with a short message')
+          assert.doesNotMatch(
+            error.message,
+            /Cannot read prop|is not a function|undefined is not/,
+            `a programmer error leaked: ${error.message}`,
+          )
+        }
+        assertSound(host)
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    )
   } finally {
     await host.stop()
     connection.close()
@@ -125,7 +158,11 @@ function keepItLocal(host: Host, name: unknown, args: unknown): unknown {
 
 function assertSound(host: Host): void {
   const settings = host.hub.settings
-  assert.deepEqual(Object.keys(settings).sort(), SETTING_KEYS, `settings gained or lost keys: ${JSON.stringify(settings)}`)
+  assert.deepEqual(
+    Object.keys(settings).sort(),
+    SETTING_KEYS,
+    `settings gained or lost keys: ${JSON.stringify(settings)}`,
+  )
   for (const key of SETTING_KEYS) {
     const v = (settings as unknown as Record<string, unknown>)[key]
     assert.ok(Number.isInteger(v) && (v as number) >= 0, `${key} is ${String(v)}`)
@@ -144,17 +181,25 @@ async function startServed(t: { after(fn: () => unknown): void }) {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Nanoscope</title>')
   const host = scratchHost()
   const ui = await startWebUi(host, { staticDir })
-  t.after(async () => { await ui.stop(); await host.stop(); host.hub.close() })
+  t.after(async () => {
+    await ui.stop()
+    await host.stop()
+    host.hub.close()
+  })
   return { host, ui, wsUrl: `ws://127.0.0.1:${ui.port}/api/ws?token=${ui.token}` }
 }
 
 function openSocket(url: string): Promise<WebSocket> {
   const ws = new WebSocket(url)
-  return within(3000, new Promise((resolve, reject) => {
-    ws.once('open', () => resolve(ws))
-    ws.once('error', reject)
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`refused with ${res.statusCode}`)))
-  }), 'the WebSocket to open')
+  return within(
+    3000,
+    new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(ws))
+      ws.once('error', reject)
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`refused with ${res.statusCode}`)))
+    }),
+    'the WebSocket to open',
+  )
 }
 
 function closeCode(ws: WebSocket): Promise<number> {
@@ -162,23 +207,47 @@ function closeCode(ws: WebSocket): Promise<number> {
 }
 
 /** Sends one command on a raw socket and resolves with its result message. */
-function command(ws: WebSocket, id: number, name: string, args: unknown = {}): Promise<{ ok: boolean; value?: unknown; error?: string }> {
-  return within(3000, new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData): void => {
-      const message = JSON.parse(String(data)) as { type: string; id?: number; ok: boolean }
-      if (message.type === 'result' && message.id === id) { ws.off('message', onMessage); resolve(message) }
-    }
-    ws.on('message', onMessage)
-    ws.send(JSON.stringify({ type: 'command', id, name, args }))
-  }), `the answer to ${name}`)
+function command(
+  ws: WebSocket,
+  id: number,
+  name: string,
+  args: unknown = {},
+): Promise<{ ok: boolean; value?: unknown; error?: string }> {
+  return within(
+    3000,
+    new Promise((resolve) => {
+      const onMessage = (data: WebSocket.RawData): void => {
+        const message = JSON.parse(String(data)) as { type: string; id?: number; ok: boolean }
+        if (message.type === 'result' && message.id === id) {
+          ws.off('message', onMessage)
+          resolve(message)
+        }
+      }
+      ws.on('message', onMessage)
+      ws.send(JSON.stringify({ type: 'command', id, name, args }))
+    }),
+    `the answer to ${name}`,
+  )
 }
 
 test('the serve WebSocket ignores JSON that is not a command (null, numbers, arrays) and keeps answering', async (t) => {
   const { wsUrl } = await startServed(t)
   const ws = await openSocket(wsUrl)
   t.after(() => ws.terminate())
-  for (const text of ['null', '0', '"command"', '[]', '[1,2]', 'true', '{}', '{"type":"command"}', '{"type":"command","id":"1"}',
-    '{"type":"command","id":1e400,"name":"clear"}', '{"type":"result","id":1,"ok":true}', '{"__proto__":{"type":"command"},"id":3}']) {
+  for (const text of [
+    'null',
+    '0',
+    '"command"',
+    '[]',
+    '[1,2]',
+    'true',
+    '{}',
+    '{"type":"command"}',
+    '{"type":"command","id":"1"}',
+    '{"type":"command","id":1e400,"name":"clear"}',
+    '{"type":"result","id":1,"ok":true}',
+    '{"__proto__":{"type":"command"},"id":3}',
+  ]) {
     ws.send(text)
   }
   const answer = await command(ws, 7, 'getSettings')
@@ -192,11 +261,14 @@ test('the serve WebSocket answers fuzzed JSON commands with results or errors, o
   const ws = await openSocket(wsUrl)
   t.after(() => ws.terminate())
   let id = 100
-  await fc.assert(fc.asyncProperty(fc.constantFrom(...COMMAND_NAMES, 'nope'), fc.jsonValue({ maxDepth: 3 }), async (name, args) => {
-    const sentArgs = keepItLocalJson(name, args)
-    const answer = await command(ws, ++id, name, sentArgs)
-    if (!answer.ok) assert.ok(typeof answer.error === 'string' && answer.error.length > 0)
-  }), { numRuns: 100, endOnFailure: true })
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...COMMAND_NAMES, 'nope'), fc.jsonValue({ maxDepth: 3 }), async (name, args) => {
+      const sentArgs = keepItLocalJson(name, args)
+      const answer = await command(ws, ++id, name, sentArgs)
+      if (!answer.ok) assert.ok(typeof answer.error === 'string' && answer.error.length > 0)
+    }),
+    { numRuns: 100, endOnFailure: true },
+  )
   assert.equal(ws.readyState, WebSocket.OPEN)
   guard.assertNone()
 })

@@ -52,13 +52,22 @@ export async function startAttackedProxy(options: AttackOptions = {}): Promise<A
   const port = mounted.server.port
   let served = 0
   return {
-    mounted, port, hub, healthy,
+    mounted,
+    port,
+    hub,
+    healthy,
     async assertStillServes() {
       served += 1
-      const { received } = await rawExchange(port,
-        `GET ${healthy.url}/still-serving/${served} HTTP/1.1\r\nHost: 127.0.0.1:${healthy.port}\r\nConnection: close\r\n\r\n`)
+      const { received } = await rawExchange(
+        port,
+        `GET ${healthy.url}/still-serving/${served} HTTP/1.1\r\nHost: 127.0.0.1:${healthy.port}\r\nConnection: close\r\n\r\n`,
+      )
       const text = received.toString('latin1')
-      assert.match(text, /^HTTP\/1\.1 200 OK\r\n/, `the proxy stopped serving normal requests; it answered: ${text.slice(0, 200)}`)
+      assert.match(
+        text,
+        /^HTTP\/1\.1 200 OK\r\n/,
+        `the proxy stopped serving normal requests; it answered: ${text.slice(0, 200)}`,
+      )
       assert.ok(text.endsWith('\r\n\r\nok'), `the normal request's body did not arrive: ${text.slice(0, 200)}`)
     },
     async captured(match, ms = 3000) {
@@ -67,7 +76,10 @@ export async function startAttackedProxy(options: AttackOptions = {}): Promise<A
         const found = hub.summaries().find((s) => (s.outcome.kind !== 'pending' || s.status !== undefined) && match(s))
         if (found) return found
         if (Date.now() > deadline) {
-          const seen = hub.summaries().map((s) => `${s.method} ${s.url} ${JSON.stringify(s.outcome)}`).join('\n  ')
+          const seen = hub
+            .summaries()
+            .map((s) => `${s.method} ${s.url} ${JSON.stringify(s.outcome)}`)
+            .join('\n  ')
           throw new Error(`no matching exchange captured within ${ms} ms; captured:\n  ${seen}`)
         }
         await new Promise((r) => setTimeout(r, 10))
@@ -85,7 +97,10 @@ export async function startAttackedProxy(options: AttackOptions = {}): Promise<A
 export function connectRaw(port: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1')
-    socket.once('connect', () => { socket.off('error', reject); resolve(socket) })
+    socket.once('connect', () => {
+      socket.off('error', reject)
+      resolve(socket)
+    })
     socket.once('error', reject)
   })
 }
@@ -96,8 +111,13 @@ export function collect(socket: net.Socket, ms: number): Promise<{ received: Buf
     let received = Buffer.alloc(0)
     const timer = setTimeout(() => resolve({ received, closed: false }), ms)
     socket.on('error', () => {})
-    socket.on('data', (chunk: Buffer) => { received = Buffer.concat([received, chunk]) })
-    socket.once('close', () => { clearTimeout(timer); resolve({ received, closed: true }) })
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk])
+    })
+    socket.once('close', () => {
+      clearTimeout(timer)
+      resolve({ received, closed: true })
+    })
   })
 }
 
@@ -115,13 +135,18 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
  */
 export function crashGuard(): { assertNone(): void; remove(): void } {
   const escaped: unknown[] = []
-  const onError = (error: unknown): void => { escaped.push(error) }
+  const onError = (error: unknown): void => {
+    escaped.push(error)
+  }
   process.on('uncaughtException', onError)
   process.on('unhandledRejection', onError)
   return {
     assertNone() {
-      assert.deepEqual(escaped.map((e) => (e instanceof Error ? e.stack ?? e.message : String(e))), [],
-        'something escaped as an uncaught exception or unhandled rejection')
+      assert.deepEqual(
+        escaped.map((e) => (e instanceof Error ? (e.stack ?? e.message) : String(e))),
+        [],
+        'something escaped as an uncaught exception or unhandled rejection',
+      )
     },
     remove() {
       process.off('uncaughtException', onError)

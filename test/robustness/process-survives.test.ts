@@ -31,8 +31,11 @@ function steadyTraffic(proxyPort: number, upstreamUrl: string, upstreamPort: num
   const done = (async () => {
     while (running) {
       counts.sent += 1
-      const { received, socket } = await rawExchange(proxyPort,
-        `GET ${upstreamUrl}/normal/${counts.sent} HTTP/1.1\r\nHost: 127.0.0.1:${upstreamPort}\r\nConnection: close\r\n\r\n`, { ms: 3000 })
+      const { received, socket } = await rawExchange(
+        proxyPort,
+        `GET ${upstreamUrl}/normal/${counts.sent} HTTP/1.1\r\nHost: 127.0.0.1:${upstreamPort}\r\nConnection: close\r\n\r\n`,
+        { ms: 3000 },
+      )
       socket.destroy()
       const text = received.toString('latin1')
       if (!/^HTTP\/1\.1 200 OK\r\n/.test(text) || !text.endsWith('\r\n\r\nok')) {
@@ -42,7 +45,13 @@ function steadyTraffic(proxyPort: number, upstreamUrl: string, upstreamPort: num
       await sleep(5)
     }
   })()
-  return { counts, stop: async () => { running = false; await done } }
+  return {
+    counts,
+    stop: async () => {
+      running = false
+      await done
+    },
+  }
 }
 
 /**
@@ -54,9 +63,16 @@ async function fire(port: number, bytes: Buffer, halfClose: boolean): Promise<vo
   await new Promise<void>((resolve) => {
     let quiet: NodeJS.Timeout | undefined
     const patience = setTimeout(done, CLIENT_PATIENCE_MS)
-    function done(): void { clearTimeout(patience); clearTimeout(quiet); resolve() }
+    function done(): void {
+      clearTimeout(patience)
+      clearTimeout(quiet)
+      resolve()
+    }
     socket.on('error', () => {})
-    socket.on('data', () => { clearTimeout(quiet); quiet = setTimeout(done, 25) })
+    socket.on('data', () => {
+      clearTimeout(quiet)
+      quiet = setTimeout(done, 25)
+    })
     socket.once('close', done)
     socket.write(bytes)
     if (halfClose) socket.end()
@@ -94,28 +110,53 @@ test(`a proxy process survives ${REQUEST_RUNS} hostile requests and ${UPSTREAM_R
   let requestsTried = 0
   let answersTried = 0
   try {
-    await fc.assert(fc.asyncProperty(hostileRequest({ url: healthy.url, host: `127.0.0.1:${healthy.port}` }, `127.0.0.1:${port}`), fc.boolean(),
-      async (bytes, halfClose) => {
-        requestsTried += 1
-        await fire(port, bytes, halfClose)
-        assert.equal(cli.child.exitCode, null, `the proxy process exited; stderr: ${cli.stderr()}`)
-      }), { numRuns: REQUEST_RUNS, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 1e9), endOnFailure: true })
+    await fc.assert(
+      fc.asyncProperty(
+        hostileRequest({ url: healthy.url, host: `127.0.0.1:${healthy.port}` }, `127.0.0.1:${port}`),
+        fc.boolean(),
+        async (bytes, halfClose) => {
+          requestsTried += 1
+          await fire(port, bytes, halfClose)
+          assert.equal(cli.child.exitCode, null, `the proxy process exited; stderr: ${cli.stderr()}`)
+        },
+      ),
+      { numRuns: REQUEST_RUNS, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 1e9), endOnFailure: true },
+    )
 
-    await fc.assert(fc.asyncProperty(hostileResponse(), async (answer) => {
-      answersTried += 1
-      next = answer
-      await fire(port, Buffer.from(`GET ${hostile.url}/fuzz/${answersTried} HTTP/1.1\r\nHost: 127.0.0.1:${hostile.port}\r\n\r\n`), false)
-      assert.equal(cli.child.exitCode, null, `the proxy process exited; stderr: ${cli.stderr()}`)
-    }), { numRuns: UPSTREAM_RUNS, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 1e9), endOnFailure: true })
+    await fc.assert(
+      fc.asyncProperty(hostileResponse(), async (answer) => {
+        answersTried += 1
+        next = answer
+        await fire(
+          port,
+          Buffer.from(`GET ${hostile.url}/fuzz/${answersTried} HTTP/1.1\r\nHost: 127.0.0.1:${hostile.port}\r\n\r\n`),
+          false,
+        )
+        assert.equal(cli.child.exitCode, null, `the proxy process exited; stderr: ${cli.stderr()}`)
+      }),
+      { numRuns: UPSTREAM_RUNS, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 1e9), endOnFailure: true },
+    )
   } finally {
     await traffic.stop()
   }
 
-  assert.equal(traffic.counts.lost, 0, `normal exchanges lost: ${traffic.counts.lost} of ${traffic.counts.sent}; last: ${traffic.counts.lastFailure}`)
+  assert.equal(
+    traffic.counts.lost,
+    0,
+    `normal exchanges lost: ${traffic.counts.lost} of ${traffic.counts.sent}; last: ${traffic.counts.lastFailure}`,
+  )
   assert.ok(traffic.counts.sent > 10, 'normal traffic kept flowing during the attack')
-  await within(3000, (async () => { while (hostileSockets.size > 0) await sleep(10) })(), 'the proxy to let go of every hostile upstream socket')
+  await within(
+    3000,
+    (async () => {
+      while (hostileSockets.size > 0) await sleep(10)
+    })(),
+    'the proxy to let go of every hostile upstream socket',
+  )
   assert.equal(cli.stderr(), '', 'nothing was printed on stderr')
-  t.diagnostic(`hostile requests: ${requestsTried}, hostile upstream answers: ${answersTried}, normal exchanges: ${traffic.counts.sent}, lost: ${traffic.counts.lost}`)
+  t.diagnostic(
+    `hostile requests: ${requestsTried}, hostile upstream answers: ${answersTried}, normal exchanges: ${traffic.counts.sent}, lost: ${traffic.counts.lost}`,
+  )
   assert.equal(await cli.stop('SIGTERM'), 0, 'and it still shuts down cleanly')
 })
 
@@ -123,9 +164,17 @@ test('a non-loopback --host prints a warning on stderr that anyone who can reach
   const cli = runCli(['proxy', '--host', '0.0.0.0', '--port', '0'])
   t.after(() => cli.stop('SIGKILL'))
   assert.match(await cli.firstLine(), /^nanoscope proxy listening on http:\/\/0\.0\.0\.0:\d+$/)
-  await within(5000, (async () => { while (!cli.stderr().includes('\n')) await sleep(10) })(), 'the warning')
-  assert.equal(cli.stderr(),
-    'warning: listening on 0.0.0.0, which is reachable from other machines; anyone who can reach it can use this proxy\n')
+  await within(
+    5000,
+    (async () => {
+      while (!cli.stderr().includes('\n')) await sleep(10)
+    })(),
+    'the warning',
+  )
+  assert.equal(
+    cli.stderr(),
+    'warning: listening on 0.0.0.0, which is reachable from other machines; anyone who can reach it can use this proxy\n',
+  )
   await sleep(150)
   assert.equal(await cli.stop('SIGTERM'), 0)
 })

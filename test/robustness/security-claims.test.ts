@@ -41,10 +41,17 @@ test('the chaos control API on the proxy refuses a cross-site POST (a page in th
   const host = new Host({ sessionsRoot: scratch(t, 'nanoscope-sec-') })
   t.after(() => host.stop())
   const proxy = await host.startListener({ kind: 'proxy', mode: 'forward', port: 0 })
-  const { received, socket } = await rawExchange(proxy.port, `POST /chaos/activate HTTP/1.1\r\nHost: 127.0.0.1:${proxy.port}\r\n` +
-    'Origin: https://evil.example\r\nContent-Type: text/plain\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
+  const { received, socket } = await rawExchange(
+    proxy.port,
+    `POST /chaos/activate HTTP/1.1\r\nHost: 127.0.0.1:${proxy.port}\r\n` +
+      'Origin: https://evil.example\r\nContent-Type: text/plain\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+  )
   socket.destroy()
-  assert.equal(host.chaosInfo(proxy.id).active, false, `a foreign page switched chaos on: ${received.toString().split('\r\n')[0]}`)
+  assert.equal(
+    host.chaosInfo(proxy.id).active,
+    false,
+    `a foreign page switched chaos on: ${received.toString().split('\r\n')[0]}`,
+  )
   assert.match(received.toString(), /^HTTP\/1\.1 403/)
 })
 
@@ -53,7 +60,10 @@ test('the chaos control API refuses a rebinding host name but answers its own pa
   t.after(() => host.stop())
   const proxy = await host.startListener({ kind: 'proxy', mode: 'forward', port: 0 })
   const ask = async (headers: string) => {
-    const { received, socket } = await rawExchange(proxy.port, `GET /chaos/status HTTP/1.1\r\nHost: 127.0.0.1:${proxy.port}\r\n${headers}Connection: close\r\n\r\n`)
+    const { received, socket } = await rawExchange(
+      proxy.port,
+      `GET /chaos/status HTTP/1.1\r\nHost: 127.0.0.1:${proxy.port}\r\n${headers}Connection: close\r\n\r\n`,
+    )
     socket.destroy()
     return received.toString().split('\r\n')[0] ?? ''
   }

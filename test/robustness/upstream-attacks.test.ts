@@ -7,7 +7,16 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type net from 'node:net'
 import {
-  closedWithin, collect, connectRaw, crashGuard, rawExchange, sleep, splitResponse, startAttackedProxy, tcpServer, within,
+  closedWithin,
+  collect,
+  connectRaw,
+  crashGuard,
+  rawExchange,
+  sleep,
+  splitResponse,
+  startAttackedProxy,
+  tcpServer,
+  within,
   type AttackedProxy,
 } from './fixtures.ts'
 
@@ -51,20 +60,32 @@ async function through(path: string, misbehave: (socket: net.Socket) => void, cl
     })
   })
   try {
-    const answer = await rawExchange(proxy.port, `GET ${upstream.url}${path} HTTP/1.1\r\nHost: 127.0.0.1:${upstream.port}\r\n\r\n`,
-      { ms: clientMs, until: wholeResponse })
+    const answer = await rawExchange(
+      proxy.port,
+      `GET ${upstream.url}${path} HTTP/1.1\r\nHost: 127.0.0.1:${upstream.port}\r\n\r\n`,
+      { ms: clientMs, until: wholeResponse },
+    )
     answer.socket.destroy()
     const captured = await proxy.captured((s) => s.path === path)
-    await within(2000, Promise.all(sockets.map((s) => closedWithin(s, 2000, 'the proxy to let go of the upstream socket'))), 'upstream sockets')
+    await within(
+      2000,
+      Promise.all(sockets.map((s) => closedWithin(s, 2000, 'the proxy to let go of the upstream socket'))),
+      'upstream sockets',
+    )
     await proxy.assertStillServes()
     guard.assertNone()
     return { ...answer, text: answer.received.toString('latin1'), captured }
-  } finally { await upstream.close() }
+  } finally {
+    await upstream.close()
+  }
 }
 
 test('a garbage status line is a generated 502 saying the upstream did not speak HTTP', async () => {
   const { text, captured } = await through('/garbage-status', (s) => s.end('HELLO THERE\r\n\r\n'))
-  assert.match(text, /^HTTP\/1\.1 502 Bad Gateway\r\n[^]*X-Nanoscope-Generated: bad-gateway\r\n[^]*sent a response that is not valid HTTP/)
+  assert.match(
+    text,
+    /^HTTP\/1\.1 502 Bad Gateway\r\n[^]*X-Nanoscope-Generated: bad-gateway\r\n[^]*sent a response that is not valid HTTP/,
+  )
   assert.equal(captured.outcome.kind, 'failed')
   assert.match((captured.outcome as { message: string }).message, /not valid HTTP[^]*HPE_INVALID_CONSTANT/)
 })
@@ -101,7 +122,8 @@ test('a body cut short of its Content-Length reaches the client visibly truncate
   assert.equal(body.toString(), 'abc', 'the client got the bytes that came')
   assert.ok(closed, 'and then a closed connection, so it can tell the body is short')
   assert.deepEqual(captured.outcome, {
-    kind: 'failed', cause: 'reset',
+    kind: 'failed',
+    cause: 'reset',
     message: 'the upstream connection closed before the response body ended (3 of 100 bytes arrived)',
   })
 })
@@ -128,20 +150,31 @@ test('a chunked body cut off mid-chunk is captured as failed', async () => {
 test('a response that never ends: the client gives up, the proxy lets go of the upstream, capture says aborted', async () => {
   let timer: NodeJS.Timeout | undefined
   try {
-    const { captured, closed } = await through('/never-ends', (s) => {
-      s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n')
-      timer = setInterval(() => { if (!s.destroyed) s.write('1\r\nx\r\n') }, 20)
-    }, 300)
+    const { captured, closed } = await through(
+      '/never-ends',
+      (s) => {
+        s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n')
+        timer = setInterval(() => {
+          if (!s.destroyed) s.write('1\r\nx\r\n')
+        }, 20)
+      },
+      300,
+    )
     assert.equal(closed, false, 'the response was still streaming when the client gave up')
     assert.equal(captured.outcome.kind, 'aborted')
-  } finally { clearInterval(timer) }
+  } finally {
+    clearInterval(timer)
+  }
 })
 
 test('an upstream that accepts and never answers is a generated 504 after the timeout, and its socket is closed', async () => {
   const began = performance.now()
   const { text, captured } = await through('/silent', () => {}, 3000)
   const took = performance.now() - began
-  assert.match(text, new RegExp(`^HTTP/1\\.1 504 Gateway Timeout\\r\\n[^]*upstream did not respond within ${UPSTREAM_TIMEOUT_MS} ms`))
+  assert.match(
+    text,
+    new RegExp(`^HTTP/1\\.1 504 Gateway Timeout\\r\\n[^]*upstream did not respond within ${UPSTREAM_TIMEOUT_MS} ms`),
+  )
   assert.equal((captured.outcome as { cause?: string }).cause, 'timeout')
   assert.ok(took >= UPSTREAM_TIMEOUT_MS && took < UPSTREAM_TIMEOUT_MS + 1500, `answered after ${Math.round(took)} ms`)
 })
@@ -153,17 +186,28 @@ test('a 100 Continue and then silence is a 504, not a hang', async () => {
 
 test('a client that leaves while the upstream is still silent frees the upstream socket at once', async () => {
   const upstreamSockets: net.Socket[] = []
-  const upstream = await tcpServer((s) => { upstreamSockets.push(s); s.resume() })
+  const upstream = await tcpServer((s) => {
+    upstreamSockets.push(s)
+    s.resume()
+  })
   try {
     const client = await connectRaw(proxy.port)
     const seen = collect(client, 1000)
     client.write(`GET ${upstream.url}/left HTTP/1.1\r\nHost: 127.0.0.1:${upstream.port}\r\n\r\n`)
-    await within(1000, (async () => { while (upstreamSockets.length === 0) await sleep(5) })(), 'the request to reach the upstream')
+    await within(
+      1000,
+      (async () => {
+        while (upstreamSockets.length === 0) await sleep(5)
+      })(),
+      'the request to reach the upstream',
+    )
     client.destroy()
     await seen
     await closedWithin(upstreamSockets[0]!, UPSTREAM_TIMEOUT_MS / 2, 'the upstream socket to close before the timeout')
     const captured = await proxy.captured((s) => s.path === '/left')
     assert.equal(captured.outcome.kind, 'aborted')
-  } finally { await upstream.close() }
+  } finally {
+    await upstream.close()
+  }
   await proxy.assertStillServes()
 })

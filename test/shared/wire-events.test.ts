@@ -4,14 +4,39 @@ import type { ExchangeSummary } from '../../shared/exchange.ts'
 import { SUMMARY_FIELDS, eventFromWire, eventToWire, summariesFromRows, summaryRows } from '../../shared/wire-events.ts'
 
 const full: ExchangeSummary = {
-  id: 'a-1', seq: 1, listenerId: 'l1', startedAt: 1764316800123.5, method: 'POST', url: 'http://x.test/a?b=1', host: 'x.test',
-  path: '/a?b=1', httpVersion: '1.1', status: 503, reason: 'Service Unavailable', contentType: 'text/plain', requestSize: 0,
-  responseSize: 12, timings: { requestBodyDone: 0.1, responseHeaders: 2.5, responseDone: 3 }, durationMs: 3,
-  outcome: { kind: 'failed', cause: 'refused', message: 'no' }, tags: ['chaos', 'recorded'], note: 'latency 100 ms',
+  id: 'a-1',
+  seq: 1,
+  listenerId: 'l1',
+  startedAt: 1764316800123.5,
+  method: 'POST',
+  url: 'http://x.test/a?b=1',
+  host: 'x.test',
+  path: '/a?b=1',
+  httpVersion: '1.1',
+  status: 503,
+  reason: 'Service Unavailable',
+  contentType: 'text/plain',
+  requestSize: 0,
+  responseSize: 12,
+  timings: { requestBodyDone: 0.1, responseHeaders: 2.5, responseDone: 3 },
+  durationMs: 3,
+  outcome: { kind: 'failed', cause: 'refused', message: 'no' },
+  tags: ['chaos', 'recorded'],
+  note: 'latency 100 ms',
 }
 const sparse: ExchangeSummary = {
-  id: 'a-2', seq: 2, listenerId: 'l1', startedAt: 1, method: 'CONNECT', url: 'x.test:443', host: 'x.test:443', path: '',
-  httpVersion: '1.1', timings: {}, outcome: { kind: 'pending' }, tags: [],
+  id: 'a-2',
+  seq: 2,
+  listenerId: 'l1',
+  startedAt: 1,
+  method: 'CONNECT',
+  url: 'x.test:443',
+  host: 'x.test:443',
+  path: '',
+  httpVersion: '1.1',
+  timings: {},
+  outcome: { kind: 'pending' },
+  tags: [],
 }
 
 test('an exchange batch crosses the wire as rows and comes back as the same summaries, absent fields still absent', () => {

@@ -19,16 +19,39 @@ test('only the renderer page itself is a trusted IPC sender', () => {
 
 test('IPC commands from a fake foreign sender are refused and from the window are answered', async () => {
   const handlers = new Map<string, (event: unknown, args: unknown) => unknown>()
-  const fakeIpc = { handle: (ch: string, fn: (e: unknown, a: unknown) => unknown) => { handlers.set(ch, fn) }, removeHandler: (ch: string) => { handlers.delete(ch) } }
+  const fakeIpc = {
+    handle: (ch: string, fn: (e: unknown, a: unknown) => unknown) => {
+      handlers.set(ch, fn)
+    },
+    removeHandler: (ch: string) => {
+      handlers.delete(ch)
+    },
+  }
   const sent: string[] = []
   const host = new Host()
-  const unregister = registerIpc(fakeIpc as never, host, { send: (ch: string) => { sent.push(ch) }, isDestroyed: () => false } as never, RENDERER)
+  const unregister = registerIpc(
+    fakeIpc as never,
+    host,
+    {
+      send: (ch: string) => {
+        sent.push(ch)
+      },
+      isDestroyed: () => false,
+    } as never,
+    RENDERER,
+  )
   assert.equal(handlers.size, COMMAND_NAMES.length)
   const getSettings = handlers.get(commandChannel('getSettings'))!
-  await assert.rejects(async () => getSettings({ senderFrame: { url: 'https://evil.example/' } }, {}), /not the Nanoscope window/)
-  const settings = await getSettings({ senderFrame: { url: RENDERER } }, {}) as { maxExchanges: number }
+  await assert.rejects(
+    async () => getSettings({ senderFrame: { url: 'https://evil.example/' } }, {}),
+    /not the Nanoscope window/,
+  )
+  const settings = (await getSettings({ senderFrame: { url: RENDERER } }, {})) as { maxExchanges: number }
   assert.equal(settings.maxExchanges, 100_000)
-  await assert.rejects(async () => handlers.get(commandChannel('getExchange'))!({ senderFrame: { url: RENDERER } }, { id: 42 }), /"id" must be a non-empty string/)
+  await assert.rejects(
+    async () => handlers.get(commandChannel('getExchange'))!({ senderFrame: { url: RENDERER } }, { id: 42 }),
+    /"id" must be a non-empty string/,
+  )
   unregister()
   assert.equal(handlers.size, 0)
   await host.stop()
@@ -36,7 +59,8 @@ test('IPC commands from a fake foreign sender are refused and from the window ar
 
 test('the preload exposes exactly one function per contract entry', () => {
   const preload = readFileSync(new URL('../../electron/shell/preload.cjs', import.meta.url), 'utf8')
-  const list = (name: string): string[] => JSON.parse(new RegExp(`const ${name} = (\\[[^\\]]*\\])`).exec(preload)![1]!.replace(/'/g, '"'))
+  const list = (name: string): string[] =>
+    JSON.parse(new RegExp(`const ${name} = (\\[[^\\]]*\\])`).exec(preload)![1]!.replace(/'/g, '"').replace(/,\s*\]$/, ']'))
   assert.deepEqual(list('COMMANDS'), [...COMMAND_NAMES])
   assert.deepEqual(list('EVENTS'), [...EVENT_NAMES])
   assert.doesNotMatch(preload, /exposeInMainWorld\([^)]*ipcRenderer\b\s*\)/)

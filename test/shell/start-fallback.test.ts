@@ -11,19 +11,33 @@ const START = fileURLToPath(new URL('../../bin/start.mjs', import.meta.url))
 
 /** Runs `npm start`'s script until serve prints its two lines, then stops it. */
 async function startUntilServing(env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [START, '--port', '0', '--proxy-port', '0'], { env: { ...process.env, ...env }, stdio: 'pipe' })
+  const child = spawn(process.execPath, [START, '--port', '0', '--proxy-port', '0'], {
+    env: { ...process.env, ...env },
+    stdio: 'pipe',
+  })
   let stdout = ''
   let stderr = ''
-  child.stderr.on('data', (d) => { stderr += d })
+  child.stderr.on('data', (d) => {
+    stderr += d
+  })
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve did not start within 30 s; stdout: ${stdout}; stderr: ${stderr}`)), 30_000)
+      const timer = setTimeout(
+        () => reject(new Error(`serve did not start within 30 s; stdout: ${stdout}; stderr: ${stderr}`)),
+        30_000,
+      )
       child.stdout.on('data', (d) => {
         stdout += d
-        if (/proxy listening on/.test(stdout)) { clearTimeout(timer); resolve() }
+        if (/proxy listening on/.test(stdout)) {
+          clearTimeout(timer)
+          resolve()
+        }
       })
-      child.on('exit', () => { clearTimeout(timer); reject(new Error(`exited early; stdout: ${stdout}; stderr: ${stderr}`)) })
+      child.on('exit', () => {
+        clearTimeout(timer)
+        reject(new Error(`exited early; stdout: ${stdout}; stderr: ${stderr}`))
+      })
     })
   } finally {
     child.kill('SIGTERM')
@@ -38,11 +52,17 @@ test('where Electron starts but fails at once, npm start says why in one line an
   const dir = mkdtempSync(join(tmpdir(), 'nanoscope-fake-electron-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   const fake = join(dir, 'electron')
-  writeFileSync(fake, '#!/bin/sh\necho "electron: error while loading shared libraries: libnss3.so" >&2\necho "second line of noise" >&2\nexit 127\n')
+  writeFileSync(
+    fake,
+    '#!/bin/sh\necho "electron: error while loading shared libraries: libnss3.so" >&2\necho "second line of noise" >&2\nexit 127\n',
+  )
   chmodSync(fake, 0o755)
   const { stdout, stderr } = await startUntilServing({ ELECTRON_OVERRIDE_DIST_PATH: dir })
   const lines = stdout.split('\n')
-  assert.equal(lines[0], 'starting the browser UI instead: Electron could not start (electron: error while loading shared libraries: libnss3.so)')
+  assert.equal(
+    lines[0],
+    'starting the browser UI instead: Electron could not start (electron: error while loading shared libraries: libnss3.so)',
+  )
   assert.match(lines[1]!, /^nanoscope serve listening on http:\/\/127\.0\.0\.1:\d+\/\?token=/)
   assert.equal(stderr, '')
 })
@@ -50,7 +70,9 @@ test('where Electron starts but fails at once, npm start says why in one line an
 const electronDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'))
 const runtimeMissing = !existsSync(join(electronDir, 'path.txt'))
 
-test('where Electron\'s runtime was never downloaded, npm start says so in one line, with no download attempt or stack trace', { skip: runtimeMissing ? false : 'Electron\'s runtime is installed here' }, async () => {
+test("where Electron's runtime was never downloaded, npm start says so in one line, with no download attempt or stack trace", {
+  skip: runtimeMissing ? false : "Electron's runtime is installed here",
+}, async () => {
   const { stdout, stderr } = await startUntilServing({ ELECTRON_OVERRIDE_DIST_PATH: '' }) // '' counts as unset
   const lines = stdout.split('\n')
   assert.match(lines[0]!, /^starting the browser UI instead: Electron's runtime was never downloaded/)

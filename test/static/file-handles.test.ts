@@ -75,7 +75,10 @@ test('a file body closes its file when read to the end, destroyed before a byte,
 
 for (const [adapter, start] of [
   ['the wire server', async () => (await mountApp(staticServer(tree.root), { port: 0 })).server],
-  ['the node:http server', () => startServer(pipeline(staticServer(tree.root).filters, staticFiles(tree.root)), { port: 0 })],
+  [
+    'the node:http server',
+    () => startServer(pipeline(staticServer(tree.root).filters, staticFiles(tree.root)), { port: 0 }),
+  ],
 ] as const) {
   test(`${adapter} closes every file after aborted downloads, HEADs, 304s, 405s, 416s and refused folders`, async (t) => {
     const server = await start()

@@ -20,9 +20,25 @@ export function makeTree(): { base: string; root: string; remove(): void } {
   writeFileSync(join(root, 'index.html'), '<h1>home</h1>\n')
   writeFileSync(join(root, 'sub', 'index.html'), '<h1>sub</h1>\n')
   const files: Record<string, string> = {
-    'styles.css': 'body{}', 'app.js': 'x()', 'mod.mjs': 'export {}', 'data.json': '{}', 'code.wasm': 'w', 'pic.svg': '<svg/>',
-    'pic.png': 'p', 'pic.jpeg': 'j', 'pic.jpg': 'j', 'pic.webp': 'w', 'pic.gif': 'g', 'favicon.ico': 'i', 'font.woff2': 'f',
-    'app.js.map': '{}', 'notes.txt': 'hello', 'doc.pdf': '%PDF', 'blob.bin': 'b', 'README': 'r', 'digits.txt': '0123456789',
+    'styles.css': 'body{}',
+    'app.js': 'x()',
+    'mod.mjs': 'export {}',
+    'data.json': '{}',
+    'code.wasm': 'w',
+    'pic.svg': '<svg/>',
+    'pic.png': 'p',
+    'pic.jpeg': 'j',
+    'pic.jpg': 'j',
+    'pic.webp': 'w',
+    'pic.gif': 'g',
+    'favicon.ico': 'i',
+    'font.woff2': 'f',
+    'app.js.map': '{}',
+    'notes.txt': 'hello',
+    'doc.pdf': '%PDF',
+    'blob.bin': 'b',
+    README: 'r',
+    'digits.txt': '0123456789',
   }
   for (const [name, content] of Object.entries(files)) writeFileSync(join(root, name), content)
   mkdirSync(join(root, '.git'))
@@ -38,25 +54,40 @@ export function makeTree(): { base: string; root: string; remove(): void } {
   return { base, root, remove: () => rmSync(base, { recursive: true, force: true }) }
 }
 
-export interface RawResponse { readonly status: number; readonly head: string; readonly body: Buffer }
+export interface RawResponse {
+  readonly status: number
+  readonly head: string
+  readonly body: Buffer
+}
 
 /** Sends bytes exactly as given (so nothing normalises `..`) and reads the response until the server closes. */
 export function rawRequest(port: number, request: string, timeoutMs = 5000): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1')
     const chunks: Buffer[] = []
-    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no complete response within ${timeoutMs} ms`)) }, timeoutMs)
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(new Error(`no complete response within ${timeoutMs} ms`))
+    }, timeoutMs)
     socket.on('data', (c: Buffer) => chunks.push(c))
-    socket.on('error', (e) => { clearTimeout(timer); reject(e) })
+    socket.on('error', (e) => {
+      clearTimeout(timer)
+      reject(e)
+    })
     socket.on('close', () => {
       clearTimeout(timer)
       const all = Buffer.concat(chunks)
       const end = all.indexOf('\r\n\r\n')
       const head = all.subarray(0, end < 0 ? all.length : end).toString('latin1')
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), head, body: all.subarray(end < 0 ? all.length : end + 4) })
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0),
+        head,
+        body: all.subarray(end < 0 ? all.length : end + 4),
+      })
     })
     socket.write(request)
   })
 }
 
-export const get = (path: string, extra = ''): string => `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n${extra}\r\n`
+export const get = (path: string, extra = ''): string =>
+  `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n${extra}\r\n`

@@ -10,7 +10,9 @@ import { mountApp } from '../../electron/proxy/mount-app.ts'
 const GIB = 1024 * 1024 * 1024
 const MAX_GROWTH = 100 * 1024 * 1024
 
-test('a 1 GiB file streams through with memory staying flat (RSS grows by less than 100 MB)', { timeout: 90_000 }, async (t) => {
+test('a 1 GiB file streams through with memory staying flat (RSS grows by less than 100 MB)', {
+  timeout: 90_000,
+}, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'nanoscope-big-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   const fd = openSync(join(dir, 'big.bin'), 'w')
@@ -21,13 +23,21 @@ test('a 1 GiB file streams through with memory staying flat (RSS grows by less t
 
   const baseline = process.memoryUsage.rss()
   let peak = baseline
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()) }, 25)
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss())
+  }, 25)
   t.after(() => clearInterval(sampler))
   const started = performance.now()
-  const { status, length, received } = await new Promise<{ status: number; length: string | undefined; received: number }>((resolve, reject) => {
+  const { status, length, received } = await new Promise<{
+    status: number
+    length: string | undefined
+    received: number
+  }>((resolve, reject) => {
     const req = http.get(`${mounted.server.url}/big.bin`, (res) => {
       let received = 0
-      res.on('data', (chunk: Buffer) => { received += chunk.length })
+      res.on('data', (chunk: Buffer) => {
+        received += chunk.length
+      })
       res.on('end', () => resolve({ status: res.statusCode ?? 0, length: res.headers['content-length'], received }))
       res.on('error', reject)
     })
@@ -40,6 +50,8 @@ test('a 1 GiB file streams through with memory staying flat (RSS grows by less t
   assert.equal(length, String(GIB))
   assert.equal(received, GIB)
   const growth = peak - baseline
-  t.diagnostic(`served 1 GiB in ${((performance.now() - started) / 1000).toFixed(1)} s; RSS grew ${(growth / 1048576).toFixed(1)} MB`)
+  t.diagnostic(
+    `served 1 GiB in ${((performance.now() - started) / 1000).toFixed(1)} s; RSS grew ${(growth / 1048576).toFixed(1)} MB`,
+  )
   assert.ok(growth < MAX_GROWTH, `RSS grew by ${(growth / 1048576).toFixed(1)} MB`)
 })

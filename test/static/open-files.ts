@@ -17,12 +17,27 @@ export function openFilesUnder(dir: string, pid: number | 'self' = 'self'): stri
 }
 
 /** Sends a request and drops the connection once `after` happens: the first response bytes, or at once. */
-export function abortedRequest(port: number, request: string, after: 'first-bytes' | 'at-once', timeoutMs = 5000): Promise<void> {
+export function abortedRequest(
+  port: number,
+  request: string,
+  after: 'first-bytes' | 'at-once',
+  timeoutMs = 5000,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1')
-    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no response bytes within ${timeoutMs} ms`)) }, timeoutMs)
-    const leave = (): void => { clearTimeout(timer); socket.resetAndDestroy(); resolve() }
-    socket.once('error', (error) => { clearTimeout(timer); reject(error) })
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(new Error(`no response bytes within ${timeoutMs} ms`))
+    }, timeoutMs)
+    const leave = (): void => {
+      clearTimeout(timer)
+      socket.resetAndDestroy()
+      resolve()
+    }
+    socket.once('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
     socket.once('connect', () => {
       socket.write(request)
       if (after === 'at-once') leave()

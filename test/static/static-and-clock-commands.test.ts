@@ -37,21 +37,28 @@ test('nanoscope static answers 404 for /.env and /.git/config over a socket unle
   const tree = makeTree()
   t.after(() => tree.remove())
   const statuses = async (args: string[]): Promise<number[]> => {
-    const { result: running, lines } = await capturing(t, () => runStaticCommand(['--dir', tree.root, '--port', '0', ...args]))
+    const { result: running, lines } = await capturing(t, () =>
+      runStaticCommand(['--dir', tree.root, '--port', '0', ...args]),
+    )
     try {
       const url = /listening on (\S+)/.exec(lines[0]!)![1]!
-      return await Promise.all(['/.env', '/.git/config', '/notes.txt'].map(async (p) => {
-        const res = await fetch(url + p, { signal: AbortSignal.timeout(5000) })
-        await res.arrayBuffer()
-        return res.status
-      }))
+      return await Promise.all(
+        ['/.env', '/.git/config', '/notes.txt'].map(async (p) => {
+          const res = await fetch(url + p, { signal: AbortSignal.timeout(5000) })
+          await res.arrayBuffer()
+          return res.status
+        }),
+      )
     } finally {
       await running.stop()
     }
   }
   assert.deepEqual(await statuses([]), [404, 404, 200])
   assert.deepEqual(await statuses(['--dotfiles', 'allow']), [200, 200, 200])
-  await assert.rejects(runStaticCommand(['--dir', tree.root, '--dotfiles', 'maybe']), /--dotfiles must be deny or allow/)
+  await assert.rejects(
+    runStaticCommand(['--dir', tree.root, '--dotfiles', 'maybe']),
+    /--dotfiles must be deny or allow/,
+  )
 })
 
 test('nanoscope static refuses a --dir that is not a folder, and unknown flags, as usage errors', async () => {
@@ -70,7 +77,13 @@ test('nanoscope clock prints where it listens first, names the ws:// address sec
   const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no two ticks within 3 s')), 3000)
-    ws.on('message', (d) => { texts.push(d.toString()); if (texts.length === 2) { clearTimeout(timer); resolve() } })
+    ws.on('message', (d) => {
+      texts.push(d.toString())
+      if (texts.length === 2) {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
     ws.once('error', reject)
   })
   assert.ok(texts.every((s) => !Number.isNaN(Date.parse(s))))

@@ -8,8 +8,13 @@ import { get, makeTree, rawRequest } from './fixtures.ts'
 
 const tree = makeTree()
 let mounted: MountedApp
-before(async () => { mounted = await mountApp(staticServer(tree.root), { port: 0 }) })
-after(async () => { await mounted.stop(); tree.remove() })
+before(async () => {
+  mounted = await mountApp(staticServer(tree.root), { port: 0 })
+})
+after(async () => {
+  await mounted.stop()
+  tree.remove()
+})
 
 const serve = staticFiles(tree.root)
 /** The status, letting go of any file stream the response holds. */
@@ -18,15 +23,29 @@ async function statusOf(pending: Promise<Response>): Promise<number> {
   if (res.body.kind === 'stream') res.body.stream.destroy()
   return res.status
 }
-const call = (target: string, headers: Array<[string, string]> = [], method = 'GET'): Promise<Response> => serve(request({ method, target, headers }))
+const call = (target: string, headers: Array<[string, string]> = [], method = 'GET'): Promise<Response> =>
+  serve(request({ method, target, headers }))
 
 test('files are served with the content type of their extension, octet-stream otherwise', async () => {
   const expected: Record<string, string> = {
-    '/index.html': 'text/html; charset=utf-8', '/styles.css': 'text/css; charset=utf-8', '/app.js': 'text/javascript; charset=utf-8',
-    '/mod.mjs': 'text/javascript; charset=utf-8', '/data.json': 'application/json', '/code.wasm': 'application/wasm',
-    '/pic.svg': 'image/svg+xml', '/pic.png': 'image/png', '/pic.jpeg': 'image/jpeg', '/pic.jpg': 'image/jpeg', '/pic.webp': 'image/webp',
-    '/pic.gif': 'image/gif', '/favicon.ico': 'image/x-icon', '/font.woff2': 'font/woff2', '/app.js.map': 'application/json',
-    '/notes.txt': 'text/plain; charset=utf-8', '/doc.pdf': 'application/pdf', '/blob.bin': 'application/octet-stream',
+    '/index.html': 'text/html; charset=utf-8',
+    '/styles.css': 'text/css; charset=utf-8',
+    '/app.js': 'text/javascript; charset=utf-8',
+    '/mod.mjs': 'text/javascript; charset=utf-8',
+    '/data.json': 'application/json',
+    '/code.wasm': 'application/wasm',
+    '/pic.svg': 'image/svg+xml',
+    '/pic.png': 'image/png',
+    '/pic.jpeg': 'image/jpeg',
+    '/pic.jpg': 'image/jpeg',
+    '/pic.webp': 'image/webp',
+    '/pic.gif': 'image/gif',
+    '/favicon.ico': 'image/x-icon',
+    '/font.woff2': 'font/woff2',
+    '/app.js.map': 'application/json',
+    '/notes.txt': 'text/plain; charset=utf-8',
+    '/doc.pdf': 'application/pdf',
+    '/blob.bin': 'application/octet-stream',
     '/README': 'application/octet-stream',
   }
   for (const [path, type] of Object.entries(expected)) {
@@ -65,7 +84,10 @@ test('missing files are 404 and other methods 405 with Allow: GET, HEAD', async 
 })
 
 test('HEAD answers the headers of GET without a body', async () => {
-  const res = await rawRequest(mounted.server.port, 'HEAD /notes.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')
+  const res = await rawRequest(
+    mounted.server.port,
+    'HEAD /notes.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+  )
   assert.equal(res.status, 200)
   assert.match(res.head, /\r\nContent-Length: 5\r\n/)
   assert.match(res.head, /\r\nContent-Type: text\/plain; charset=utf-8\r\n/)
@@ -79,11 +101,27 @@ test('ETag and Last-Modified come with every file, and matching conditions answe
   const modified = header(first, 'Last-Modified')!
   assert.match(etag, /^"[0-9a-f]+-[0-9a-f]+"$/)
   assert.equal(await statusOf(call('/styles.css', [['If-None-Match', etag]])), 304)
-  assert.equal(await statusOf(call('/styles.css', [['If-None-Match', `"other", W/${etag}`]])), 304, 'weak comparison, list of tags')
+  assert.equal(
+    await statusOf(call('/styles.css', [['If-None-Match', `"other", W/${etag}`]])),
+    304,
+    'weak comparison, list of tags',
+  )
   assert.equal(await statusOf(call('/styles.css', [['If-Modified-Since', modified]])), 304)
-  assert.equal(await statusOf(call('/styles.css', [['If-None-Match', '"other"'], ['If-Modified-Since', modified]])), 200, 'If-None-Match wins')
+  assert.equal(
+    await statusOf(
+      call('/styles.css', [
+        ['If-None-Match', '"other"'],
+        ['If-Modified-Since', modified],
+      ]),
+    ),
+    200,
+    'If-None-Match wins',
+  )
   assert.equal(await statusOf(call('/styles.css', [['If-Modified-Since', 'Thu, 01 Jan 1970 00:00:00 GMT']])), 200)
-  const notModified = await rawRequest(mounted.server.port, `GET /styles.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\nIf-None-Match: ${etag}\r\n\r\n`)
+  const notModified = await rawRequest(
+    mounted.server.port,
+    `GET /styles.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\nIf-None-Match: ${etag}\r\n\r\n`,
+  )
   assert.equal(notModified.status, 304)
   assert.equal(notModified.body.length, 0)
   assert.match(notModified.head, new RegExp(`ETag: ${etag}`))
@@ -113,7 +151,10 @@ test('a single byte range is answered 206 with Content-Range; an unsatisfiable o
     assert.equal(res.status, 200, range)
     assert.equal(res.body.toString(), '0123456789', range)
   }
-  const stale = await call('/digits.txt', [['Range', 'bytes=0-1'], ['If-Range', '"stale"']])
+  const stale = await call('/digits.txt', [
+    ['Range', 'bytes=0-1'],
+    ['If-Range', '"stale"'],
+  ])
   assert.equal(stale.status, 200, 'an If-Range that no longer matches gets the whole file')
   await bodyText(stale.body)
 })
@@ -151,7 +192,10 @@ test('every way out of the root is refused without revealing anything', async ()
 })
 
 test('the static server explains itself in one line', () => {
-  assert.match(staticServer('.').handler.description ?? '', /^serves the files under .+ \(GET and HEAD; index.html for folders; nothing outside it, no dotfiles\)$/)
+  assert.match(
+    staticServer('.').handler.description ?? '',
+    /^serves the files under .+ \(GET and HEAD; index.html for folders; nothing outside it, no dotfiles\)$/,
+  )
 })
 
 test('dotfiles and dot-folders answer 404 by default, /.well-known/ aside; dotfiles: allow serves them', async () => {

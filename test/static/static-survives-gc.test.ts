@@ -14,19 +14,34 @@ import { abortedRequest, openFilesUnder } from './open-files.ts'
 
 const HOOK = fileURLToPath(new URL('./gc-on-signal.mjs', import.meta.url))
 
-test('nanoscope static survives a burst of aborted downloads, HEADs, 304s and 405s followed by garbage collection, with no file left open', { timeout: 60_000 }, async (t) => {
+test('nanoscope static survives a burst of aborted downloads, HEADs, 304s and 405s followed by garbage collection, with no file left open', {
+  timeout: 60_000,
+}, async (t) => {
   const tree = makeTree()
   t.after(() => tree.remove())
   const fd = openSync(join(tree.root, 'big.bin'), 'w')
   ftruncateSync(fd, 8 * 1024 * 1024)
   closeSync(fd)
-  const child = spawn(process.execPath, ['--expose-gc', '--throw-deprecation', '--import', HOOK, BIN, 'static', '--dir', tree.root, '--port', '0'], { stdio: 'pipe' })
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '--throw-deprecation', '--import', HOOK, BIN, 'static', '--dir', tree.root, '--port', '0'],
+    { stdio: 'pipe' },
+  )
   let out = ''
   let err = ''
-  child.stdout.on('data', (d) => { out += d })
-  child.stderr.on('data', (d) => { err += d })
+  child.stdout.on('data', (d) => {
+    out += d
+  })
+  child.stderr.on('data', (d) => {
+    err += d
+  })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  t.after(async () => { if (child.exitCode === null) { child.kill('SIGTERM'); await exited } })
+  t.after(async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM')
+      await exited
+    }
+  })
   const alive = (): void => assert.equal(child.exitCode, null, `nanoscope static died; stderr: ${err}`)
   await until(() => out.includes('\n') || child.exitCode !== null, 15_000, 'the listening line')
   alive()
@@ -48,7 +63,11 @@ test('nanoscope static survives a burst of aborted downloads, HEADs, 304s and 40
     ])
   }
   const pid = child.pid!
-  await until(() => openFilesUnder(tree.base, pid).length === 0 || child.exitCode !== null, 5000, 'every served file closed').catch(() => {})
+  await until(
+    () => openFilesUnder(tree.base, pid).length === 0 || child.exitCode !== null,
+    5000,
+    'every served file closed',
+  ).catch(() => {})
   alive()
   assert.deepEqual(openFilesUnder(tree.base, pid), [], 'files the server still holds after the burst')
 

@@ -4,7 +4,10 @@ import { join } from 'node:path'
 
 /** @returns {string} */
 export function artilleryCache() {
-  return process.env.NANOSCOPE_ARTILLERY_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'nanoscope-artillery')
+  return (
+    process.env.NANOSCOPE_ARTILLERY_CACHE ||
+    join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'nanoscope-artillery')
+  )
 }
 
 /** @param {string} dir @returns {string} */

@@ -18,11 +18,23 @@ export const SCREENSHOTS = fileURLToPath(new URL('../../test-output/screenshots/
 
 /** Headless Chromium with the flags this machine needs; optionally sending traffic through a proxy. */
 export async function launchChromium(options: { proxy?: string; extraArgs?: string[] } = {}): Promise<Browser> {
-  if (!BROWSER) throw new Error(`no browser for the tests: ${'missing' in found ? found.missing : ''} (set NANOSCOPE_CHROMIUM, or npm install)`)
+  if (!BROWSER)
+    throw new Error(
+      `no browser for the tests: ${'missing' in found ? found.missing : ''} (set NANOSCOPE_CHROMIUM, or npm install)`,
+    )
   mkdirSync(SCREENSHOTS, { recursive: true })
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-quic', ...(options.extraArgs ?? [])]
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    ...(options.extraArgs ?? []),
+  ]
   if (options.proxy) args.push(`--proxy-server=${options.proxy}`, '--proxy-bypass-list=<-loopback>')
-  const env = BROWSER.env ? { ...process.env, ...BROWSER.env } as Record<string, string> : undefined
+  const env = BROWSER.env ? ({ ...process.env, ...BROWSER.env } as Record<string, string>) : undefined
   return chromium.launch({ executablePath: BROWSER.path, args, timeout: 30_000, ...(env ? { env } : {}) })
 }

@@ -23,7 +23,8 @@ export function decodeChunked(framed: Buffer): { body: Buffer; chunks: number; t
     if (at + size + 2 > framed.length) throw new Error(`chunked framing: a chunk of ${size} bytes runs past the end`)
     parts.push(framed.subarray(at, at + size))
     at += size
-    if (framed.subarray(at, at + 2).toString('latin1') !== '\r\n') throw new Error(`chunked framing: no CRLF after the chunk data at offset ${at}`)
+    if (framed.subarray(at, at + 2).toString('latin1') !== '\r\n')
+      throw new Error(`chunked framing: no CRLF after the chunk data at offset ${at}`)
     at += 2
   }
   const trailers: string[] = []

@@ -20,21 +20,39 @@ export function runCli(args: string[]): CliProcess {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: 'pipe' })
   let out = ''
   let err = ''
-  child.stdout.on('data', (d) => { out += d })
-  child.stderr.on('data', (d) => { err += d })
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const line = (n: number, timeoutMs = 15_000) => new Promise<string>((resolve, reject) => {
-    const check = () => {
-      const lines = out.split('\n')
-      if (lines.length > n) { done(); resolve(lines[n - 1]!) }
-    }
-    const timer = setTimeout(() => { done(); reject(new Error(`no stdout line ${n} within ${timeoutMs} ms; stderr: ${err}`)) }, timeoutMs)
-    const onExit = () => { done(); reject(new Error(`exited before stdout line ${n}; stdout: ${out}; stderr: ${err}`)) }
-    const done = () => { clearTimeout(timer); child.stdout.off('data', check); child.off('exit', onExit) }
-    child.stdout.on('data', check)
-    child.on('exit', onExit)
-    check()
+  child.stdout.on('data', (d) => {
+    out += d
   })
+  child.stderr.on('data', (d) => {
+    err += d
+  })
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const line = (n: number, timeoutMs = 15_000) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const lines = out.split('\n')
+        if (lines.length > n) {
+          done()
+          resolve(lines[n - 1]!)
+        }
+      }
+      const timer = setTimeout(() => {
+        done()
+        reject(new Error(`no stdout line ${n} within ${timeoutMs} ms; stderr: ${err}`))
+      }, timeoutMs)
+      const onExit = () => {
+        done()
+        reject(new Error(`exited before stdout line ${n}; stdout: ${out}; stderr: ${err}`))
+      }
+      const done = () => {
+        clearTimeout(timer)
+        child.stdout.off('data', check)
+        child.off('exit', onExit)
+      }
+      child.stdout.on('data', check)
+      child.on('exit', onExit)
+      check()
+    })
   const exited = async (timeoutMs = 15_000) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
     const code = await exit

@@ -36,23 +36,38 @@ export async function connectContract(url: string, options: { origin?: string } 
     }
   })
   return {
-    invoke: (name, args) => new Promise((resolve, reject) => {
-      const id = nextId++
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
-      ws.send(JSON.stringify({ type: 'command', id, name, args }))
-    }),
+    invoke: (name, args) =>
+      new Promise((resolve, reject) => {
+        const id = nextId++
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
+        ws.send(JSON.stringify({ type: 'command', id, name, args }))
+      }),
     events,
-    waitFor: (predicate, timeoutMs = 10_000) => new Promise<void>((resolve, reject) => {
-      if (predicate()) return resolve()
-      const check = () => { if (predicate()) { cleanup(); resolve() } }
-      const timer = setTimeout(() => { cleanup(); reject(new Error(`condition not met within ${timeoutMs} ms`)) }, timeoutMs)
-      const cleanup = () => { clearTimeout(timer); waiters.delete(check) }
-      waiters.add(check)
-    }),
-    exchangesSeen: () => events.filter((e) => e.name === 'exchanges')
-      .flatMap((e) => (e.payload as Events['exchanges']).exchanges)
-      // Requests in flight (pending, no response yet) are left out: each exchange is counted once, when it ends.
-      .filter((e) => e.outcome.kind !== 'pending' || e.status !== undefined),
+    waitFor: (predicate, timeoutMs = 10_000) =>
+      new Promise<void>((resolve, reject) => {
+        if (predicate()) return resolve()
+        const check = () => {
+          if (predicate()) {
+            cleanup()
+            resolve()
+          }
+        }
+        const timer = setTimeout(() => {
+          cleanup()
+          reject(new Error(`condition not met within ${timeoutMs} ms`))
+        }, timeoutMs)
+        const cleanup = () => {
+          clearTimeout(timer)
+          waiters.delete(check)
+        }
+        waiters.add(check)
+      }),
+    exchangesSeen: () =>
+      events
+        .filter((e) => e.name === 'exchanges')
+        .flatMap((e) => (e.payload as Events['exchanges']).exchanges)
+        // Requests in flight (pending, no response yet) are left out: each exchange is counted once, when it ends.
+        .filter((e) => e.outcome.kind !== 'pending' || e.status !== undefined),
     close: () => ws.close(),
   }
 }

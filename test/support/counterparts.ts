@@ -9,8 +9,14 @@ import { delimiter, join } from 'node:path'
 
 /** Each program and the Debian package that brings it. */
 const PACKAGES = {
-  curl: 'curl', openssl: 'openssl', nginx: 'nginx', python3: 'python3', http: 'httpie',
-  nghttp: 'nghttp2-client', h2load: 'nghttp2-client', nghttpd: 'nghttp2-server',
+  curl: 'curl',
+  openssl: 'openssl',
+  nginx: 'nginx',
+  python3: 'python3',
+  http: 'httpie',
+  nghttp: 'nghttp2-client',
+  h2load: 'nghttp2-client',
+  nghttpd: 'nghttp2-server',
 } as const
 
 export type Counterpart = keyof typeof PACKAGES

@@ -13,8 +13,12 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 
 /** Where Debian, Ubuntu, Fedora, snap, Google's packages and macOS put Chromium or Chrome. */
 const SYSTEM = [
-  '/usr/bin/chromium', '/usr/bin/chromium-browser', '/snap/bin/chromium', '/usr/bin/google-chrome',
-  '/usr/bin/google-chrome-stable', '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/snap/bin/chromium',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
   '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
 ]
 
@@ -28,7 +32,9 @@ export function findBrowser() {
   const chosen = process.env.NANOSCOPE_CHROMIUM
   if (chosen === '@sparticuz/chromium') return sparticuz() // the npm one even where a system one exists
   if (chosen) {
-    return existsSync(chosen) ? { path: chosen, source: 'NANOSCOPE_CHROMIUM' } : { missing: `NANOSCOPE_CHROMIUM is ${chosen}, which does not exist` }
+    return existsSync(chosen)
+      ? { path: chosen, source: 'NANOSCOPE_CHROMIUM' }
+      : { missing: `NANOSCOPE_CHROMIUM is ${chosen}, which does not exist` }
   }
   const system = SYSTEM.find((path) => existsSync(path))
   if (system) return { path: system, source: 'the system Chromium or Chrome' }
@@ -39,28 +45,44 @@ export function findBrowser() {
  * Under LANG=C (or C.UTF-8) the headless shell's ICU takes its default locale to be `en-US@posix`, which its own
  * Intl then refuses ("Invalid language tag"), so any page calling toLocaleString() throws: it is given a real one.
  */
-const POSIX_LOCALE_FIX = /^(C|POSIX)(\.|$)/.test(process.env.LC_ALL || process.env.LANG || 'C') ? { LC_ALL: 'en_US.UTF-8' } : {}
+const POSIX_LOCALE_FIX = /^(C|POSIX)(\.|$)/.test(process.env.LC_ALL || process.env.LANG || 'C')
+  ? { LC_ALL: 'en_US.UTF-8' }
+  : {}
 
 /** The @sparticuz/chromium headless shell, unpacked once per version into node_modules/.cache. */
 function sparticuz() {
   const manifest = join(root, 'node_modules', '@sparticuz', 'chromium', 'package.json') // its exports hide package.json
   if (!existsSync(manifest)) {
-    return { missing: 'no NANOSCOPE_CHROMIUM, no system Chromium or Chrome, and @sparticuz/chromium is not installed (npm install)' }
+    return {
+      missing:
+        'no NANOSCOPE_CHROMIUM, no system Chromium or Chrome, and @sparticuz/chromium is not installed (npm install)',
+    }
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    return { missing: `no NANOSCOPE_CHROMIUM and no system Chromium or Chrome; @sparticuz/chromium runs only on Linux x64 (this is ${process.platform} ${process.arch})` }
+    return {
+      missing: `no NANOSCOPE_CHROMIUM and no system Chromium or Chrome; @sparticuz/chromium runs only on Linux x64 (this is ${process.platform} ${process.arch})`,
+    }
   }
   const { version } = JSON.parse(readFileSync(manifest, 'utf8'))
   const dir = join(root, 'node_modules', '.cache', 'nanoscope-chromium', version)
-  const found = { path: join(dir, 'chromium'), source: `@sparticuz/chromium ${version}`, env: { LD_LIBRARY_PATH: [join(dir, 'al2023', 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), ...POSIX_LOCALE_FIX } }
+  const found = {
+    path: join(dir, 'chromium'),
+    source: `@sparticuz/chromium ${version}`,
+    env: {
+      LD_LIBRARY_PATH: [join(dir, 'al2023', 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+      ...POSIX_LOCALE_FIX,
+    },
+  }
   if (existsSync(found.path)) return found
   // Unpacked beside the final folder, then renamed into place, so concurrent test files never see half of it.
   mkdirSync(dirname(dir), { recursive: true })
   const work = mkdtempSync(`${dir}.unpacking-`)
   try {
     // In a child process: the package unpacks into os.tmpdir(), so it runs with TMPDIR pointing at our folder.
-    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), 'unpack', dirname(manifest), work],
-      { env: { ...process.env, TMPDIR: work }, encoding: 'utf8' })
+    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), 'unpack', dirname(manifest), work], {
+      env: { ...process.env, TMPDIR: work },
+      encoding: 'utf8',
+    })
     if (child.status !== 0) throw new Error(`unpacking @sparticuz/chromium failed: ${child.stderr.trim()}`)
     try {
       renameSync(work, dir)

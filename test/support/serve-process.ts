@@ -13,8 +13,24 @@ export interface ServedApp {
  * (`--allow-hosts`), so a browser's own background requests never leave the machine, not even as a DNS lookup.
  */
 export async function startServe(extraArgs: string[] = []): Promise<ServedApp> {
-  const cli = runCli(['serve', '--port', '0', '--proxy-port', '0', '--allow-hosts', 'localhost,127.0.0.1,::1', ...extraArgs])
+  const cli = runCli([
+    'serve',
+    '--port',
+    '0',
+    '--proxy-port',
+    '0',
+    '--allow-hosts',
+    'localhost,127.0.0.1,::1',
+    ...extraArgs,
+  ])
   const uiUrl = listeningUrl(await cli.line(1, 60_000))
   const proxyUrl = listeningUrl(await cli.line(2))
-  return { cli, uiUrl, proxyUrl, stop: async () => { await cli.stop('SIGTERM') } }
+  return {
+    cli,
+    uiUrl,
+    proxyUrl,
+    stop: async () => {
+      await cli.stop('SIGTERM')
+    },
+  }
 }

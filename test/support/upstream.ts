@@ -9,7 +9,9 @@ export interface TestUpstream {
 
 /** A plain Node HTTP server on 127.0.0.1:0 recording what it receives; `handle` answers. */
 export async function startUpstream(
-  handle: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void = (_req, res) => { res.end('hello') },
+  handle: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void = (_req, res) => {
+    res.end('hello')
+  },
 ): Promise<TestUpstream> {
   const requests: TestUpstream['requests'] = []
   const server: Server = createServer((req, res) => {
@@ -27,6 +29,10 @@ export async function startUpstream(
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }

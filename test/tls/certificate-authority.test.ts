@@ -4,7 +4,13 @@ import { X509Certificate } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { CA_CERT_FILE, CA_KEY_FILE, caInfo, defaultCaDir, loadOrCreateCa } from '../../electron/tls/certificate-authority.ts'
+import {
+  CA_CERT_FILE,
+  CA_KEY_FILE,
+  caInfo,
+  defaultCaDir,
+  loadOrCreateCa,
+} from '../../electron/tls/certificate-authority.ts'
 import { chromiumTrustArgs } from '../../electron/tls/fingerprints.ts'
 import { x509 } from '../../electron/tls/x509.ts'
 import { runCaCommand } from '../../electron/cli/ca-command.ts'
@@ -23,7 +29,9 @@ describe('the Nanoscope certificate authority', () => {
       const again = await loadOrCreateCa({ dir: caDir })
       assert.equal(again.created, false)
       assert.equal(again.certPem, first.certPem)
-    } finally { dir.remove() }
+    } finally {
+      dir.remove()
+    }
   })
 
   it('is a CA certificate: basic constraints cA=true, keyUsage keyCertSign, valid now and for years', async () => {
@@ -35,11 +43,13 @@ describe('the Nanoscope certificate authority', () => {
       assert.equal(basic?.ca, true)
       assert.equal(basic?.critical, true)
       const usage = cert.getExtension(x509.KeyUsagesExtension)
-      assert.ok(usage && (usage.usages & x509.KeyUsageFlags.keyCertSign), 'keyCertSign is set')
+      assert.ok(usage && usage.usages & x509.KeyUsageFlags.keyCertSign, 'keyCertSign is set')
       assert.ok(cert.notBefore.getTime() < Date.now() && cert.notAfter.getTime() > Date.now() + 5 * 365 * 86_400_000)
       assert.equal(new X509Certificate(ca.certPem).ca, true)
       assert.ok(await cert.verify({ signatureOnly: true }), 'it is self-signed')
-    } finally { dir.remove() }
+    } finally {
+      dir.remove()
+    }
   })
 
   it('reports the SHA-256 and SPKI fingerprints that openssl computes', { skip: needs('openssl') }, async () => {
@@ -47,13 +57,24 @@ describe('the Nanoscope certificate authority', () => {
     try {
       const info = await caInfo({ dir: dir.path })
       assert.equal(info.certPath, join(dir.path, CA_CERT_FILE))
-      const sha = execFileSync('openssl', ['x509', '-in', info.certPath, '-noout', '-fingerprint', '-sha256'], { encoding: 'utf8' })
+      const sha = execFileSync('openssl', ['x509', '-in', info.certPath, '-noout', '-fingerprint', '-sha256'], {
+        encoding: 'utf8',
+      })
       assert.equal(sha.trim().split('=')[1], info.sha256)
-      const spki = execFileSync('sh', ['-c', `openssl x509 -in '${info.certPath}' -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`], { encoding: 'utf8' })
+      const spki = execFileSync(
+        'sh',
+        [
+          '-c',
+          `openssl x509 -in '${info.certPath}' -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`,
+        ],
+        { encoding: 'utf8' },
+      )
       assert.equal(spki.trim(), info.spki)
       assert.deepEqual(chromiumTrustArgs(info.spki), [`--ignore-certificate-errors-spki-list=${info.spki}`])
       assert.match(info.pem, /^-----BEGIN CERTIFICATE-----/)
-    } finally { dir.remove() }
+    } finally {
+      dir.remove()
+    }
   })
 
   it('lives under NANOSCOPE_HOME when that is set', () => {
@@ -72,8 +93,13 @@ describe('the Nanoscope certificate authority', () => {
     try {
       await loadOrCreateCa({ dir: dir.path })
       unlinkSync(join(dir.path, CA_KEY_FILE))
-      await assert.rejects(loadOrCreateCa({ dir: dir.path }), /incomplete .*nanoscope-ca\.key is missing.*delete that folder/)
-    } finally { dir.remove() }
+      await assert.rejects(
+        loadOrCreateCa({ dir: dir.path }),
+        /incomplete .*nanoscope-ca\.key is missing.*delete that folder/,
+      )
+    } finally {
+      dir.remove()
+    }
   })
 })
 
@@ -82,15 +108,25 @@ describe('nanoscope ca', () => {
     const dir = tempDir()
     try {
       let out = ''
-      await runCaCommand(['--dir', dir.path], { write: (t: string) => { out += t } })
+      await runCaCommand(['--dir', dir.path], {
+        write: (t: string) => {
+          out += t
+        },
+      })
       const info = await caInfo({ dir: dir.path })
       assert.match(out, /^made a new Nanoscope CA: .*nanoscope-ca\.pem$/m)
       assert.ok(out.includes(`SHA-256 fingerprint: ${info.sha256}`))
       assert.ok(out.includes(`SPKI fingerprint: ${info.spki}`))
       out = ''
-      await runCaCommand(['--dir', dir.path], { write: (t: string) => { out += t } })
+      await runCaCommand(['--dir', dir.path], {
+        write: (t: string) => {
+          out += t
+        },
+      })
       assert.match(out, /^Nanoscope CA: /)
-    } finally { dir.remove() }
+    } finally {
+      dir.remove()
+    }
   })
 
   it('writes the certificate as PEM with --export', async () => {
@@ -98,15 +134,20 @@ describe('nanoscope ca', () => {
     try {
       const file = join(dir.path, 'exported.pem')
       let out = ''
-      await runCaCommand([`--dir=${join(dir.path, 'ca')}`, '--export', file], { write: (t: string) => { out += t } })
+      await runCaCommand([`--dir=${join(dir.path, 'ca')}`, '--export', file], {
+        write: (t: string) => {
+          out += t
+        },
+      })
       assert.ok(existsSync(file))
       assert.equal(readFileSync(file, 'utf8'), (await caInfo({ dir: join(dir.path, 'ca') })).pem)
       assert.match(out, /exported the CA certificate to .*exported\.pem/)
-    } finally { dir.remove() }
+    } finally {
+      dir.remove()
+    }
   })
 
   it('rejects an unknown flag as a usage error', async () => {
     await assert.rejects(runCaCommand(['--bogus']), /unknown flag --bogus/)
   })
 })
-

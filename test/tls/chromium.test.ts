@@ -2,7 +2,13 @@ import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { launchChromium, needsBrowser } from '../support/browser.ts'
 import { chromiumTrustArgs, spkiFingerprint } from '../../electron/tls/fingerprints.ts'
-import { startHttpsUpstream, startInterceptingProxy, testCa, type HttpsUpstream, type InterceptingProxy } from './fixtures.ts'
+import {
+  startHttpsUpstream,
+  startInterceptingProxy,
+  testCa,
+  type HttpsUpstream,
+  type InterceptingProxy,
+} from './fixtures.ts'
 
 describe('Chromium through the intercepting proxy', { skip: needsBrowser() }, () => {
   let fixture: Awaited<ReturnType<typeof testCa>>
@@ -20,7 +26,10 @@ describe('Chromium through the intercepting proxy', { skip: needsBrowser() }, ()
   })
 
   it('loads an https page when told to trust our CA by its SPKI fingerprint, and the page is captured decrypted', async () => {
-    const browser = await launchChromium({ proxy: proxy.url, extraArgs: chromiumTrustArgs(spkiFingerprint(fixture.ca.certPem)) })
+    const browser = await launchChromium({
+      proxy: proxy.url,
+      extraArgs: chromiumTrustArgs(spkiFingerprint(fixture.ca.certPem)),
+    })
     try {
       const page = await browser.newPage()
       const res = await page.goto(`https://localhost:${upstream.port}/from-chromium`, { timeout: 15_000 })
@@ -38,11 +47,20 @@ describe('Chromium through the intercepting proxy', { skip: needsBrowser() }, ()
     const browser = await launchChromium({ proxy: proxy.url })
     try {
       const page = await browser.newPage()
-      await assert.rejects(page.goto(`https://localhost:${upstream.port}/refused`, { timeout: 15_000 }), /ERR_CERT_AUTHORITY_INVALID/)
+      await assert.rejects(
+        page.goto(`https://localhost:${upstream.port}/refused`, { timeout: 15_000 }),
+        /ERR_CERT_AUTHORITY_INVALID/,
+      )
     } finally {
       await browser.close()
     }
-    const failed = await proxy.waitFor((e) => proxy.captured.indexOf(e) >= before && e.method === 'CONNECT' && e.url === `localhost:${upstream.port}` && e.outcome.kind === 'failed')
+    const failed = await proxy.waitFor(
+      (e) =>
+        proxy.captured.indexOf(e) >= before &&
+        e.method === 'CONNECT' &&
+        e.url === `localhost:${upstream.port}` &&
+        e.outcome.kind === 'failed',
+    )
     assert.match(failed.outcome.kind === 'failed' ? failed.outcome.message : '', /^tls handshake failed/)
   })
 })

@@ -34,23 +34,48 @@ export class ConnectAgent extends https.Agent {
     const reply = callback ?? ((): void => {})
     const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`
     const req = http.request({
-      host: this.#proxy.hostname, port: Number(this.#proxy.port), method: 'CONNECT', path: authority,
-      headers: { Host: authority }, timeout: this.#timeoutMs,
+      host: this.#proxy.hostname,
+      port: Number(this.#proxy.port),
+      method: 'CONNECT',
+      path: authority,
+      headers: { Host: authority },
+      timeout: this.#timeoutMs,
     })
     let done = false
-    const fail = (error: Error): void => { if (!done) { done = true; reply(error, undefined as unknown as Duplex) } }
-    req.once('timeout', () => { req.destroy(new Error(`CONNECT ${authority} timed out`)) })
+    const fail = (error: Error): void => {
+      if (!done) {
+        done = true
+        reply(error, undefined as unknown as Duplex)
+      }
+    }
+    req.once('timeout', () => {
+      req.destroy(new Error(`CONNECT ${authority} timed out`))
+    })
     req.once('error', fail)
     req.once('connect', (res, socket, head) => {
       if (res.statusCode !== 200) {
         socket.destroy()
-        fail(Object.assign(new Error(`CONNECT ${authority} answered ${res.statusCode}`), { statusCode: res.statusCode }))
+        fail(
+          Object.assign(new Error(`CONNECT ${authority} answered ${res.statusCode}`), { statusCode: res.statusCode }),
+        )
         return
       }
       if (head.length > 0) socket.unshift(head)
-      const secure = tls.connect({ ...options, socket, servername: options.servername ?? (isIpLike(host) ? undefined : host) } as tls.ConnectionOptions)
-      secure.once('secureConnect', () => { if (!done) { done = true; reply(null, secure) } })
-      secure.once('error', (error) => { socket.destroy(); fail(error) })
+      const secure = tls.connect({
+        ...options,
+        socket,
+        servername: options.servername ?? (isIpLike(host) ? undefined : host),
+      } as tls.ConnectionOptions)
+      secure.once('secureConnect', () => {
+        if (!done) {
+          done = true
+          reply(null, secure)
+        }
+      })
+      secure.once('error', (error) => {
+        socket.destroy()
+        fail(error)
+      })
     })
     req.end()
     return undefined
@@ -58,10 +83,19 @@ export class ConnectAgent extends https.Agent {
 }
 
 /** Opens a CONNECT tunnel to `host:port` through the proxy and does TLS inside it (bounded by `timeoutMs`). */
-export function connectThrough(proxy: string, host: string, port: number, options: tls.ConnectionOptions = {}, timeoutMs = 10_000): Promise<tls.TLSSocket> {
+export function connectThrough(
+  proxy: string,
+  host: string,
+  port: number,
+  options: tls.ConnectionOptions = {},
+  timeoutMs = 10_000,
+): Promise<tls.TLSSocket> {
   const agent = new ConnectAgent({ proxy, connectTimeoutMs: timeoutMs })
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`TLS through the proxy to ${host}:${port} took over ${timeoutMs} ms`)), timeoutMs)
+    const timer = setTimeout(
+      () => reject(new Error(`TLS through the proxy to ${host}:${port} took over ${timeoutMs} ms`)),
+      timeoutMs,
+    )
     agent.createConnection({ ...options, host, port }, (error, socket) => {
       clearTimeout(timer)
       if (error) reject(error)
@@ -75,12 +109,18 @@ function isIpLike(host: string): boolean {
 }
 
 /** GET through the agent, resolving with status, headers and body text; bounded by `timeoutMs`. */
-export function getVia(agent: https.Agent, url: string, timeoutMs = 10_000): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+export function getVia(
+  agent: https.Agent,
+  url: string,
+  timeoutMs = 10_000,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = https.get(url, { agent, timeout: timeoutMs }, (res) => {
       let body = ''
       res.setEncoding('utf8')
-      res.on('data', (chunk: string) => { body += chunk })
+      res.on('data', (chunk: string) => {
+        body += chunk
+      })
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
       res.on('error', reject)
     })

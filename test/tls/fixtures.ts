@@ -53,7 +53,14 @@ export async function startHttpsUpstream(host = 'localhost'): Promise<HttpsUpstr
     url: `https://${host}:${port}`,
     caPem: ca.certPem,
     certPem: leaf.certPem,
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => { remove(); resolve() }) }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => {
+          remove()
+          resolve()
+        })
+      }),
   }
 }
 
@@ -71,28 +78,53 @@ export interface InterceptingProxy {
 export async function startInterceptingProxy(options: ProxyOptions): Promise<InterceptingProxy> {
   const captured: CapturedExchange[] = []
   const waiters = new Set<() => void>()
-  const capture = captureTo({ exchangeCompleted: (e) => { captured.push(e); for (const w of waiters) w() } }, {
-    listenerId: 'T1', clock: systemClock, bodyCap: () => 1 << 20, enabled: () => true,
-  })
+  const capture = captureTo(
+    {
+      exchangeCompleted: (e) => {
+        captured.push(e)
+        for (const w of waiters) w()
+      },
+    },
+    {
+      listenerId: 'T1',
+      clock: systemClock,
+      bodyCap: () => 1 << 20,
+      enabled: () => true,
+    },
+  )
   // Only loopback upstreams: a browser's own background requests through this proxy never leave the machine.
-  const mounted = await mountApp(simpleProxy({ allowHosts: ['localhost', '127.0.0.1', '::1'], ...options, inner: [capture] }), { host: '127.0.0.1', port: 0 })
+  const mounted = await mountApp(
+    simpleProxy({ allowHosts: ['localhost', '127.0.0.1', '::1'], ...options, inner: [capture] }),
+    { host: '127.0.0.1', port: 0 },
+  )
   return {
     url: mounted.server.url,
     mounted,
     captured,
-    waitFor: (test, timeoutMs = 5000) => new Promise((resolve, reject) => {
-      const check = (): void => {
-        const found = captured.find(test)
-        if (found) { finish(); resolve(found) }
-      }
-      const timer = setTimeout(() => {
-        finish()
-        reject(new Error(`no captured exchange matched within ${timeoutMs} ms; got ${JSON.stringify(captured.map((e) => [e.method, e.url, e.outcome]))}`))
-      }, timeoutMs)
-      const finish = (): void => { clearTimeout(timer); waiters.delete(check) }
-      waiters.add(check)
-      check()
-    }),
+    waitFor: (test, timeoutMs = 5000) =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          const found = captured.find(test)
+          if (found) {
+            finish()
+            resolve(found)
+          }
+        }
+        const timer = setTimeout(() => {
+          finish()
+          reject(
+            new Error(
+              `no captured exchange matched within ${timeoutMs} ms; got ${JSON.stringify(captured.map((e) => [e.method, e.url, e.outcome]))}`,
+            ),
+          )
+        }, timeoutMs)
+        const finish = (): void => {
+          clearTimeout(timer)
+          waiters.delete(check)
+        }
+        waiters.add(check)
+        check()
+      }),
     stop: () => mounted.stop(),
   }
 }

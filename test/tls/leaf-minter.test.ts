@@ -8,7 +8,9 @@ import { testCa } from './fixtures.ts'
 
 describe('minting leaf certificates', () => {
   let fixture: Awaited<ReturnType<typeof testCa>>
-  before(async () => { fixture = await testCa() })
+  before(async () => {
+    fixture = await testCa()
+  })
   after(() => fixture.remove())
 
   it('names the host in the SAN, signs with the CA, and is a server certificate that is not a CA', async () => {
@@ -17,7 +19,10 @@ describe('minting leaf certificates', () => {
     const san = cert.getExtension(x509.SubjectAlternativeNameExtension)
     assert.deepEqual(san?.names.toJSON(), [{ type: 'dns', value: 'shop.example.com' }])
     assert.equal(cert.getExtension(x509.BasicConstraintsExtension)?.ca, false)
-    assert.deepEqual([...(cert.getExtension(x509.ExtendedKeyUsageExtension)?.usages ?? [])], [x509.ExtendedKeyUsage.serverAuth])
+    assert.deepEqual(
+      [...(cert.getExtension(x509.ExtendedKeyUsageExtension)?.usages ?? [])],
+      [x509.ExtendedKeyUsage.serverAuth],
+    )
     const node = new X509Certificate(leaf.certPem)
     const ca = new X509Certificate(fixture.ca.certPem)
     assert.equal(node.ca, false)
@@ -32,7 +37,7 @@ describe('minting leaf certificates', () => {
     assert.equal(new X509Certificate(leaf.certPem).checkIP('127.0.0.1'), '127.0.0.1')
   })
 
-  it('is valid from a day back for about a year, within the CA\'s own validity', async () => {
+  it("is valid from a day back for about a year, within the CA's own validity", async () => {
     const leaf = await fixture.minter.mint('window.example')
     const cert = new X509Certificate(leaf.certPem)
     const from = new Date(cert.validFrom).getTime()

@@ -18,7 +18,13 @@ test('the served UI closes its files after downloads the client abandons, and af
   closeSync(fd)
   const server = http.createServer((req, res) => serveBuiltFile(dir, req, res))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.after(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) }))
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  )
   const port = (server.address() as { port: number }).port
   for (let i = 0; i < 5; i++) {
     await Promise.all([

@@ -16,7 +16,12 @@ async function setUp(t: { after(fn: () => unknown): void }) {
   const host = new Host()
   const proxy = await host.startListener({ kind: 'proxy', mode: 'forward', port: 0 })
   const ui = await startWebUi(host, { staticDir })
-  t.after(async () => { await ui.stop(); await host.stop(); await upstream.stop(); rmSync(staticDir, { recursive: true, force: true }) })
+  t.after(async () => {
+    await ui.stop()
+    await host.stop()
+    await upstream.stop()
+    rmSync(staticDir, { recursive: true, force: true })
+  })
   return { host, proxy, ui, upstream, wsUrl: wsUrlOf(ui) }
 }
 
@@ -27,10 +32,24 @@ function wsUrlOf(ui: RunningWebUi, token = ui.token): string {
 /** One request through the forward proxy (absolute-form, as HTTP_PROXY clients send). */
 function viaProxy(proxyPort: number, url: string, body?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: proxyPort, method: body ? 'POST' : 'GET', path: url, headers: { Host: new URL(url).host } }, (res) => {
-      let text = ''
-      res.setEncoding('utf8').on('data', (d) => { text += d }).on('end', () => resolve({ status: res.statusCode ?? 0, text }))
-    })
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: proxyPort,
+        method: body ? 'POST' : 'GET',
+        path: url,
+        headers: { Host: new URL(url).host },
+      },
+      (res) => {
+        let text = ''
+        res
+          .setEncoding('utf8')
+          .on('data', (d) => {
+            text += d
+          })
+          .on('end', () => resolve({ status: res.statusCode ?? 0, text }))
+      },
+    )
     req.on('error', reject)
     req.end(body)
   })
@@ -47,8 +66,14 @@ test('a subscriber receives every exchange made through the proxy exactly once a
   await client.waitFor(() => client.exchangesSeen().length >= 60)
   const seen = client.exchangesSeen()
   assert.equal(seen.length, 60)
-  assert.deepEqual(seen.map((e) => e.path), Array.from({ length: 60 }, (_, i) => `/n/${i}`))
-  assert.deepEqual(seen.map((e) => e.seq), [...seen.map((e) => e.seq)].sort((a, b) => a - b))
+  assert.deepEqual(
+    seen.map((e) => e.path),
+    Array.from({ length: 60 }, (_, i) => `/n/${i}`),
+  )
+  assert.deepEqual(
+    seen.map((e) => e.seq),
+    [...seen.map((e) => e.seq)].sort((a, b) => a - b),
+  )
   assert.ok(seen.every((e) => e.status === 200 && e.outcome.kind === 'completed'))
 })
 
@@ -81,7 +106,10 @@ test('a late subscriber gets a snapshot and then the live stream with no gap and
   assert.equal(ids.length, 50)
   assert.equal(new Set(ids).size, 50)
   const inFlight = snapshot.exchanges.filter((e) => e.outcome.kind === 'pending').map((e) => e.id)
-  assert.ok(inFlight.every((id) => ids.includes(id)), 'each exchange pending in the snapshot completes live')
+  assert.ok(
+    inFlight.every((id) => ids.includes(id)),
+    'each exchange pending in the snapshot completes live',
+  )
 })
 
 test('a wrong token or a foreign Origin is refused, and a foreign Host header too', async (t) => {
@@ -91,7 +119,15 @@ test('a wrong token or a foreign Origin is refused, and a foreign Host header to
   const ok = await connectContract(wsUrlOf(ui), { origin: `http://127.0.0.1:${ui.port}` })
   ok.close()
   const status = await new Promise<number>((resolve, reject) => {
-    httpRequest({ host: '127.0.0.1', port: ui.port, path: '/', headers: { Host: `rebind.example:${ui.port}` } }, (res) => { res.resume(); resolve(res.statusCode ?? 0) }).on('error', reject).end()
+    httpRequest(
+      { host: '127.0.0.1', port: ui.port, path: '/', headers: { Host: `rebind.example:${ui.port}` } },
+      (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      },
+    )
+      .on('error', reject)
+      .end()
   })
   assert.equal(status, 421)
 })
@@ -101,7 +137,10 @@ test('commands with wrong payload types get a clear error, not a crash', async (
   const client = await connectContract(wsUrl)
   t.after(() => client.close())
   await assert.rejects(client.invoke('getExchange', { id: 7 } as never), /"id" must be a non-empty string/)
-  await assert.rejects(client.invoke('startListener', { kind: 'proxy', mode: 'reverse' } as never), /"target" is required/)
+  await assert.rejects(
+    client.invoke('startListener', { kind: 'proxy', mode: 'reverse' } as never),
+    /"target" is required/,
+  )
   await assert.rejects(client.invoke('updateSettings', { maxExchanges: -1 } as never), /maxExchanges/)
   await assert.rejects(client.invoke('nope' as never, {} as never), /unknown command/)
   assert.deepEqual(await client.invoke('pauseCapture', {}), { capturing: false })

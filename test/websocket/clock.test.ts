@@ -17,13 +17,21 @@ async function eventually(check: () => boolean, ms: number, what: string): Promi
   }
 }
 
-interface Received { at: number; text: string }
+interface Received {
+  at: number
+  text: string
+}
 
 function connect(url: string): { ws: WebSocket; received: Received[]; opened: Promise<void>; closed: Promise<number> } {
   const ws = new WebSocket(url)
   const received: Received[] = []
-  ws.on('message', (data, isBinary) => { if (!isBinary) received.push({ at: performance.now(), text: data.toString() }) })
-  const opened = new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject) })
+  ws.on('message', (data, isBinary) => {
+    if (!isBinary) received.push({ at: performance.now(), text: data.toString() })
+  })
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('error', reject)
+  })
   const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
   return { ws, received, opened, closed }
 }
@@ -39,7 +47,10 @@ test('the clock sends each of two clients the time every 200 ms, as ISO-8601 tex
   const url = mounted.server.url.replace('http://', 'ws://')
   const a = connect(url)
   const b = connect(url)
-  t.after(() => { a.ws.terminate(); b.ws.terminate() })
+  t.after(() => {
+    a.ws.terminate()
+    b.ws.terminate()
+  })
   await Promise.all([a.opened, b.opened])
   await eventually(() => a.received.length >= 6 && b.received.length >= 6, 4000, 'six ticks on both clients')
   for (const client of [a, b]) {
@@ -51,7 +62,10 @@ test('the clock sends each of two clients the time every 200 ms, as ISO-8601 tex
   }
   // One timer for all: both clients hear the same ticks, within a few ms of each other.
   const ticks = Math.min(a.received.length, b.received.length)
-  for (let i = 1; i < ticks; i++) assert.ok(Math.abs(a.received[i]!.at - b.received[i]!.at) < 50 || Math.abs(a.received[i]!.at - b.received[i - 1]!.at) < 50)
+  for (let i = 1; i < ticks; i++)
+    assert.ok(
+      Math.abs(a.received[i]!.at - b.received[i]!.at) < 50 || Math.abs(a.received[i]!.at - b.received[i - 1]!.at) < 50,
+    )
 })
 
 test('the first frame goes out at once on connect, not an interval later, and the next after one interval', async (t) => {
@@ -62,7 +76,10 @@ test('the first frame goes out at once on connect, not an interval later, and th
   await c.opened
   const openedAt = performance.now()
   await eventually(() => c.received.length >= 1, 900, 'the first frame within 900 ms of a 1000 ms clock')
-  assert.ok(c.received[0]!.at - openedAt < 300, `first frame ${(c.received[0]!.at - openedAt).toFixed(0)} ms after open`)
+  assert.ok(
+    c.received[0]!.at - openedAt < 300,
+    `first frame ${(c.received[0]!.at - openedAt).toFixed(0)} ms after open`,
+  )
   await eventually(() => c.received.length >= 2, 2000, 'the second frame')
   const [gap] = gaps(c.received)
   assert.ok(Math.abs(gap! - 1000) <= 100, `gap of ${gap!.toFixed(0)} ms`)
@@ -96,7 +113,11 @@ test('clients that leave are forgotten, and the shared timer stops when the last
   assert.equal(broadcast.ticking, true)
   b.ws.terminate() // gone without a close frame
   await b.closed
-  await eventually(() => broadcast.clients === 0 && !broadcast.ticking && handler.connections === 0, 2000, 'the timer to stop')
+  await eventually(
+    () => broadcast.clients === 0 && !broadcast.ticking && handler.connections === 0,
+    2000,
+    'the timer to stop',
+  )
 })
 
 test('a plain GET to the clock is told to upgrade (426)', async (t) => {
@@ -116,6 +137,9 @@ test('closing the clock app sends its clients 1001 (going away), as the CLI does
   t.after(() => c.ws.terminate())
   await c.opened
   app.close()
-  const code = await Promise.race([c.closed, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('no close within 3 s')), 3000))])
+  const code = await Promise.race([
+    c.closed,
+    new Promise<number>((_, reject) => setTimeout(() => reject(new Error('no close within 3 s')), 3000)),
+  ])
   assert.equal(code, 1001)
 })

@@ -1,11 +1,26 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { FrameParser, Opcode, closePayload, encodeFrame, readClose, type ParsedFrame } from '../../electron/core/websocket/frame-parser.ts'
+import {
+  FrameParser,
+  Opcode,
+  closePayload,
+  encodeFrame,
+  readClose,
+  type ParsedFrame,
+} from '../../electron/core/websocket/frame-parser.ts'
 
-function parse(bytes: Buffer, keep = (size: number) => size, chunk = bytes.length): { frames: ParsedFrame[]; errors: string[] } {
+function parse(
+  bytes: Buffer,
+  keep = (size: number) => size,
+  chunk = bytes.length,
+): { frames: ParsedFrame[]; errors: string[] } {
   const frames: ParsedFrame[] = []
   const errors: string[] = []
-  const parser = new FrameParser({ keep: (h) => keep(h.size), onFrame: (f) => frames.push(f), onError: (e) => errors.push(e) })
+  const parser = new FrameParser({
+    keep: (h) => keep(h.size),
+    onFrame: (f) => frames.push(f),
+    onError: (e) => errors.push(e),
+  })
   for (let i = 0; i < bytes.length; i += chunk) parser.push(bytes.subarray(i, i + chunk))
   return { frames, errors }
 }
@@ -17,7 +32,10 @@ test('frames with 7-, 16- and 64-bit lengths parse to their real sizes, fed one 
   const wire = Buffer.concat(sizes.map((n) => encodeFrame(Opcode.binary, Buffer.alloc(n, 7))))
   const { frames, errors } = parse(wire, (n) => n, 1)
   assert.deepEqual(errors, [])
-  assert.deepEqual(frames.map((f) => f.size), sizes)
+  assert.deepEqual(
+    frames.map((f) => f.size),
+    sizes,
+  )
   assert.ok(frames.every((f) => f.payload.length === f.size && f.payload.every((b) => b === 7) && !f.truncated))
 })
 
@@ -37,7 +55,14 @@ test('fragments keep their opcodes and fin bits, with a control frame between th
     encodeFrame(Opcode.continuation, Buffer.from('lo')),
   ])
   const { frames } = parse(wire)
-  assert.deepEqual(frames.map((f) => [f.opcode, f.fin, Buffer.from(f.payload).toString()]), [[1, false, 'hel'], [9, true, 'p'], [0, true, 'lo']])
+  assert.deepEqual(
+    frames.map((f) => [f.opcode, f.fin, Buffer.from(f.payload).toString()]),
+    [
+      [1, false, 'hel'],
+      [9, true, 'p'],
+      [0, true, 'lo'],
+    ],
+  )
 })
 
 test('only the kept part of a payload is stored, and the frame says it was truncated', () => {

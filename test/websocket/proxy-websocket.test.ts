@@ -18,7 +18,12 @@ async function eventually(check: () => boolean, ms: number, what: string): Promi
   }
 }
 
-interface Upstream { readonly port: number; readonly server: WebSocketServer; readonly closes: Array<{ code: number; reason: string }>; stop(): Promise<void> }
+interface Upstream {
+  readonly port: number
+  readonly server: WebSocketServer
+  readonly closes: Array<{ code: number; reason: string }>
+  stop(): Promise<void>
+}
 
 /** A `ws` server on 127.0.0.1:0 that echoes every message, or ticks when `/ticks` is asked for. */
 async function echoUpstream(): Promise<Upstream> {
@@ -34,32 +39,53 @@ async function echoUpstream(): Promise<Upstream> {
     } else ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }))
   })
   return {
-    port: (server.address() as net.AddressInfo).port, server, closes,
-    stop: () => new Promise<void>((resolve) => { for (const c of server.clients) c.terminate(); server.close(() => resolve()) }),
+    port: (server.address() as net.AddressInfo).port,
+    server,
+    closes,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const c of server.clients) c.terminate()
+        server.close(() => resolve())
+      }),
   }
 }
 
-interface Proxy { readonly mounted: MountedApp; readonly frames: ObservedFrame[]; readonly captured: CapturedExchange[] }
+interface Proxy {
+  readonly mounted: MountedApp
+  readonly frames: ObservedFrame[]
+  readonly captured: CapturedExchange[]
+}
 
 /** The simple proxy with capture and the frame observer as its inner filters, as the host would compose it. */
 async function startProxy(t: TestContext, target?: string): Promise<Proxy> {
   const frames: ObservedFrame[] = []
   const captured: CapturedExchange[] = []
-  const capture = captureTo({ exchangeCompleted: (e) => captured.push(e) }, { listenerId: 'test', clock: systemClock, bodyCap: () => 1024, enabled: () => true })
+  const capture = captureTo(
+    { exchangeCompleted: (e) => captured.push(e) },
+    { listenerId: 'test', clock: systemClock, bodyCap: () => 1024, enabled: () => true },
+  )
   const app = simpleProxy({ ...(target ? { target } : {}), inner: [capture, observeWebsocket((f) => frames.push(f))] })
   const mounted = await mountApp(app, { port: 0 })
   t.after(() => mounted.stop())
   return { mounted, frames, captured }
 }
 
-const summary = (frames: ObservedFrame[]) => frames.map((f) => `${f.direction} ${f.kind} ${f.size}${f.text !== undefined ? ` ${f.text}` : ''}${f.close ? ` ${f.close.code}` : ''}`)
+const summary = (frames: ObservedFrame[]) =>
+  frames.map(
+    (f) =>
+      `${f.direction} ${f.kind} ${f.size}${f.text !== undefined ? ` ${f.text}` : ''}${f.close ? ` ${f.close.code}` : ''}`,
+  )
 
 for (const target of ['http', 'ws'] as const) {
   test(`a websocket echo passes through the forward proxy (absolute-form ${target}:// target) with every frame observed both ways`, async (t) => {
     const upstream = await echoUpstream()
     t.after(() => upstream.stop())
     const proxy = await startProxy(t)
-    const ws = await rawWebsocket(proxy.mounted.server.port, `${target}://127.0.0.1:${upstream.port}/echo`, `127.0.0.1:${upstream.port}`)
+    const ws = await rawWebsocket(
+      proxy.mounted.server.port,
+      `${target}://127.0.0.1:${upstream.port}/echo`,
+      `127.0.0.1:${upstream.port}`,
+    )
     t.after(() => ws.socket.destroy())
     assert.equal(ws.status, 101, ws.head)
     ws.send('hello')
@@ -72,11 +98,20 @@ for (const target of ['http', 'ws'] as const) {
     assert.deepEqual(await ws.closedWith, { code: 1000, reason: 'done' })
     await eventually(() => proxy.frames.length === 6, 3000, 'six frames')
     assert.deepEqual(summary(proxy.frames), [
-      'client text 5 hello', 'server text 5 hello', 'client binary 3', 'server binary 3', 'client close 6 done 1000', 'server close 6 done 1000',
+      'client text 5 hello',
+      'server text 5 hello',
+      'client binary 3',
+      'server binary 3',
+      'client close 6 done 1000',
+      'server close 6 done 1000',
     ])
     assert.deepEqual(frameForUi(proxy.frames[2]!).base64, Buffer.from([1, 2, 3]).toString('base64'))
     assert.ok(proxy.frames.every((f, i) => i === 0 || f.at >= proxy.frames[i - 1]!.at))
-    await eventually(() => proxy.captured.some((e) => e.outcome.kind === 'completed'), 3000, 'the capture to see the tunnel close')
+    await eventually(
+      () => proxy.captured.some((e) => e.outcome.kind === 'completed'),
+      3000,
+      'the capture to see the tunnel close',
+    )
     const exchange = proxy.captured.at(-1)!
     assert.equal(exchange.status, 101)
     assert.ok(exchange.tags.includes('websocket'), exchange.tags.join(','))
@@ -92,7 +127,10 @@ test('a websocket echo passes through the reverse proxy with a real ws client, f
   t.after(() => ws.terminate())
   const received: string[] = []
   ws.on('message', (data, isBinary) => received.push(isBinary ? `binary ${(data as Buffer).length}` : data.toString()))
-  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject) })
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('error', reject)
+  })
   ws.send('héllo')
   ws.send(Buffer.alloc(70_000, 9))
   await eventually(() => received.length === 2, 3000, 'both echoes')
@@ -108,7 +146,10 @@ test('a websocket echo passes through the reverse proxy with a real ws client, f
   const big = proxy.frames.find((f) => f.direction === 'client' && f.kind === 'binary')!
   assert.equal(big.truncated, true, 'a 70000-byte frame is stored up to the 64 KiB frame cap')
   assert.equal(big.binary?.length, 64 * 1024)
-  assert.ok(big.binary?.every((b) => b === 9), 'the stored bytes are unmasked')
+  assert.ok(
+    big.binary?.every((b) => b === 9),
+    'the stored bytes are unmasked',
+  )
 })
 
 test('a client closing mid-stream is observed with its code and reason, and the proxy cleans up and stays up', async (t) => {
@@ -119,7 +160,9 @@ test('a client closing mid-stream is observed with its code and reason, and the 
   const ws = new WebSocket(url)
   t.after(() => ws.terminate())
   let ticks = 0
-  ws.on('message', () => { ticks++ })
+  ws.on('message', () => {
+    ticks++
+  })
   await eventually(() => ticks >= 3, 3000, 'three ticks')
   ws.close(4001, 'leaving now')
   await eventually(() => upstream.closes.length === 1, 3000, 'the upstream to see the close')
@@ -132,25 +175,40 @@ test('a client closing mid-stream is observed with its code and reason, and the 
   // A second client that just vanishes (no close frame): the upstream sees 1006 and the tunnel still ends.
   const rude = new WebSocket(url)
   t.after(() => rude.terminate())
-  await new Promise<void>((resolve, reject) => { rude.once('message', () => resolve()); rude.once('error', reject) })
+  await new Promise<void>((resolve, reject) => {
+    rude.once('message', () => resolve())
+    rude.once('error', reject)
+  })
   rude.terminate()
   await eventually(() => upstream.closes.length === 2, 3000, 'the upstream to see the second client go')
   assert.equal(upstream.closes[1]!.code, 1006)
-  await eventually(() => proxy.captured.filter((e) => e.outcome.kind !== 'pending').length === 2, 3000, 'the second tunnel to close')
+  await eventually(
+    () => proxy.captured.filter((e) => e.outcome.kind !== 'pending').length === 2,
+    3000,
+    'the second tunnel to close',
+  )
   assert.equal(upstream.server.clients.size, 0)
 
   // The proxy is still up.
   const again = new WebSocket(url)
   t.after(() => again.terminate())
-  await new Promise<void>((resolve, reject) => { again.once('message', () => resolve()); again.once('error', reject) })
+  await new Promise<void>((resolve, reject) => {
+    again.once('message', () => resolve())
+    again.once('error', reject)
+  })
 })
 
 test('an upstream that refuses the upgrade answers through the proxy as an ordinary response', async (t) => {
   const upstream = await echoUpstream()
   t.after(() => upstream.stop())
-  upstream.server.options.verifyClient = (_info: unknown, done: (ok: boolean, code?: number) => void) => done(false, 403)
+  upstream.server.options.verifyClient = (_info: unknown, done: (ok: boolean, code?: number) => void) =>
+    done(false, 403)
   const proxy = await startProxy(t)
-  const ws = await rawWebsocket(proxy.mounted.server.port, `http://127.0.0.1:${upstream.port}/echo`, `127.0.0.1:${upstream.port}`)
+  const ws = await rawWebsocket(
+    proxy.mounted.server.port,
+    `http://127.0.0.1:${upstream.port}/echo`,
+    `127.0.0.1:${upstream.port}`,
+  )
   t.after(() => ws.socket.destroy())
   assert.equal(ws.status, 403, ws.head)
   await eventually(() => proxy.captured.length === 1, 3000, 'the capture')
@@ -167,12 +225,18 @@ test('a websocket through a CONNECT tunnel passes untouched (the tunnel is raw b
   socket.write(`CONNECT 127.0.0.1:${upstream.port} HTTP/1.1\r\nHost: 127.0.0.1:${upstream.port}\r\n\r\n`)
   const head = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no CONNECT answer')), 3000)
-    socket.once('data', (d: Buffer) => { clearTimeout(timer); resolve(d.toString('latin1')) })
+    socket.once('data', (d: Buffer) => {
+      clearTimeout(timer)
+      resolve(d.toString('latin1'))
+    })
   })
   assert.match(head, /^HTTP\/1\.1 200/)
   const ws = new WebSocket(`ws://127.0.0.1:${upstream.port}/echo`, { createConnection: () => socket })
   t.after(() => ws.terminate())
-  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject) })
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('error', reject)
+  })
   const echo = new Promise<string>((resolve) => ws.once('message', (d) => resolve(d.toString())))
   ws.send('through the tunnel')
   assert.equal(await echo, 'through the tunnel')

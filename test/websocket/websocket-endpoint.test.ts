@@ -19,14 +19,19 @@ async function eventually(check: () => boolean, ms: number, what: string): Promi
   }
 }
 
-const echo = websocket((ws) => ws.onMessage((m) => ws.send(m.kind === 'text' ? m.text.toUpperCase() : m.bytes)), { maxMessageBytes: 1000 })
+const echo = websocket((ws) => ws.onMessage((m) => ws.send(m.kind === 'text' ? m.text.toUpperCase() : m.bytes)), {
+  maxMessageBytes: 1000,
+})
 
 test('a websocket app gets whole messages (fragments joined) and answers pings', async (t) => {
   const server = await startServer(echo, { port: 0 })
   t.after(() => server.stop())
   const ws = new WebSocket(server.url.replace('http:', 'ws:'))
   t.after(() => ws.terminate())
-  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject) })
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('error', reject)
+  })
   const got: string[] = []
   ws.on('message', (d, binary) => got.push(binary ? `bytes ${(d as Buffer).length}` : d.toString()))
   const pong = new Promise<string>((resolve) => ws.once('pong', (d) => resolve(d.toString())))
@@ -56,22 +61,56 @@ test('a message over the size limit is refused with 1009, an unmasked client fra
 })
 
 test('a handshake with the wrong version is told to upgrade to version 13 (426)', async () => {
-  const res = await echo(request({ target: '/', headers: [['Connection', 'Upgrade'], ['Upgrade', 'websocket'], ['Sec-WebSocket-Version', '8'], ['Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ==']] }))
+  const res = await echo(
+    request({
+      target: '/',
+      headers: [
+        ['Connection', 'Upgrade'],
+        ['Upgrade', 'websocket'],
+        ['Sec-WebSocket-Version', '8'],
+        ['Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ=='],
+      ],
+    }),
+  )
   assert.equal(res.status, 426)
-  assert.deepEqual(res.headers.filter(([n]) => n === 'Sec-WebSocket-Version'), [['Sec-WebSocket-Version', '13']])
-  const ok = await echo(request({ target: '/', headers: [['Connection', 'Upgrade'], ['Upgrade', 'websocket'], ['Sec-WebSocket-Version', '13'], ['Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ==']] }))
+  assert.deepEqual(
+    res.headers.filter(([n]) => n === 'Sec-WebSocket-Version'),
+    [['Sec-WebSocket-Version', '13']],
+  )
+  const ok = await echo(
+    request({
+      target: '/',
+      headers: [
+        ['Connection', 'Upgrade'],
+        ['Upgrade', 'websocket'],
+        ['Sec-WebSocket-Version', '13'],
+        ['Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ=='],
+      ],
+    }),
+  )
   assert.equal(ok.status, 101)
-  assert.deepEqual(ok.headers.find(([n]) => n === 'Sec-WebSocket-Accept'), ['Sec-WebSocket-Accept', 's3pPLMBiTxaQ9kYGzzhZRbK+xOo='], 'RFC 6455 §1.3 example')
+  assert.deepEqual(
+    ok.headers.find(([n]) => n === 'Sec-WebSocket-Accept'),
+    ['Sec-WebSocket-Accept', 's3pPLMBiTxaQ9kYGzzhZRbK+xOo='],
+    'RFC 6455 §1.3 example',
+  )
 })
 
 test('the clock seen through the proxy: its ticks show as server text frames', async (t) => {
   const clock = await mountApp(websocketClock(100), { port: 0 })
   t.after(() => clock.stop())
   const frames: ObservedFrame[] = []
-  const proxy = await mountApp(simpleProxy({ target: clock.server.url, inner: [observeWebsocket((f) => frames.push(f))] }), { port: 0 })
+  const proxy = await mountApp(
+    simpleProxy({ target: clock.server.url, inner: [observeWebsocket((f) => frames.push(f))] }),
+    { port: 0 },
+  )
   t.after(() => proxy.stop())
   const ws = new WebSocket(proxy.server.url.replace('http:', 'ws:'))
   t.after(() => ws.terminate())
   await eventually(() => frames.length >= 2, 3000, 'two ticks through the proxy')
-  assert.ok(frames.slice(0, 2).every((f) => f.direction === 'server' && f.kind === 'text' && !Number.isNaN(Date.parse(f.text ?? ''))))
+  assert.ok(
+    frames
+      .slice(0, 2)
+      .every((f) => f.direction === 'server' && f.kind === 'text' && !Number.isNaN(Date.parse(f.text ?? ''))),
+  )
 })

@@ -55,7 +55,11 @@ function openSocket(
       resolve(outcome)
     }
     const failed = (error: Error): void => settle({ kind: 'failed', response: upstreamFailure(error, where) })
-    const abort = (): void => settle({ kind: 'failed', response: generatedResponse(502, 'reset', `client went away while connecting to ${where}`) })
+    const abort = (): void =>
+      settle({
+        kind: 'failed',
+        response: generatedResponse(502, 'reset', `client went away while connecting to ${where}`),
+      })
     const timer = setTimeout(() => settle({ kind: 'failed', response: upstreamTimeout(where, timeoutMs) }), timeoutMs)
     socket.once('connect', () => settle({ kind: 'open', socket }))
     socket.on('error', failed)

@@ -50,7 +50,10 @@ export function nodeClient(options: ClientOptions = {}): Client {
 
   function nodeClient(request: Request): Promise<Response> {
     const upstream = parseTarget(request.target)
-    if (!upstream) return Promise.resolve(generatedResponse(502, 'bad-gateway', `no upstream URL: "${request.target}" is not an absolute http(s) URL`))
+    if (!upstream)
+      return Promise.resolve(
+        generatedResponse(502, 'bad-gateway', `no upstream URL: "${request.target}" is not an absolute http(s) URL`),
+      )
     const facts = requestFacts(request.headers)
     if (facts.viaHops > MAX_VIA_HOPS) return Promise.resolve(loopDetected(facts.viaHops))
     if (facts.upgrade) return sendUpgrade(pools, request, upstream, 1)
@@ -58,12 +61,22 @@ export function nodeClient(options: ClientOptions = {}): Client {
   }
 
   return Object.assign(nodeClient, {
-    close(): void { wire.close(); httpAgent.destroy(); httpsAgent.destroy() },
+    close(): void {
+      wire.close()
+      httpAgent.destroy()
+      httpsAgent.destroy()
+    },
     description: `forwards to the upstream named in the request (keep-alive, head timeout ${timeoutMs} ms)`,
   })
 }
 
-function sendOnWire(pool: WirePool, request: Request, upstream: Upstream, facts: RequestFacts, timeoutMs: number): Promise<Response> {
+function sendOnWire(
+  pool: WirePool,
+  request: Request,
+  upstream: Upstream,
+  facts: RequestFacts,
+  timeoutMs: number,
+): Promise<Response> {
   let head: { text: string; chunked: boolean }
   try {
     head = requestHead(request, upstream.path, upstream.authority, facts)
@@ -72,12 +85,21 @@ function sendOnWire(pool: WirePool, request: Request, upstream: Upstream, facts:
   }
   const target = { where: upstream.where, timeoutMs }
   return new Promise<Response>((resolve) => {
-    new WireExchange(request, target, pool.acquire(upstream), resolve, { pool, origin: upstream, head: head.text, chunked: head.chunked }).start(head.text, head.chunked)
+    new WireExchange(request, target, pool.acquire(upstream), resolve, {
+      pool,
+      origin: upstream,
+      head: head.text,
+      chunked: head.chunked,
+    }).start(head.text, head.chunked)
   })
 }
 
 /** A request's upstream: its origin (the pool's key) and the path and query to send, as sent to us. */
-export interface Upstream extends Origin { readonly authority: string; readonly where: string; readonly path: string }
+export interface Upstream extends Origin {
+  readonly authority: string
+  readonly where: string
+  readonly path: string
+}
 
 /** Splits an absolute-form target (RFC 9112 §3.2.2) without normalising its path, which goes out as sent. */
 export function parseTarget(target: string): Upstream | undefined {
@@ -105,7 +127,11 @@ function parseOrigin(origin: string): Omit<Upstream, 'path'> | null {
   const at = origin.indexOf('://')
   const scheme = origin.slice(0, at).toLowerCase()
   let url: URL
-  try { url = new URL(`${scheme}://${origin.slice(at + 3)}/`) } catch { return null }
+  try {
+    url = new URL(`${scheme}://${origin.slice(at + 3)}/`)
+  } catch {
+    return null
+  }
   if (!url.hostname) return null
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
   const port = url.port ? Number(url.port) : scheme === 'https' ? 443 : 80
@@ -128,8 +154,11 @@ function parseOrigin(origin: string): Omit<Upstream, 'path'> | null {
 export const MAX_VIA_HOPS = 16
 
 function loopDetected(hops: number): Response {
-  const generated = generatedResponse(508, 'bad-gateway',
+  const generated = generatedResponse(
+    508,
+    'bad-gateway',
     `refused to forward: the request has already passed through ${hops} proxies (its Via header), so it is ` +
-    'probably going round in a loop; is the proxy sending requests to its own address?')
+      'probably going round in a loop; is the proxy sending requests to its own address?',
+  )
   return Object.freeze({ ...generated, reason: 'Loop Detected' })
 }

@@ -7,7 +7,11 @@
 import type { Duplex } from 'node:stream'
 import type { TunnelStats } from '../message.ts'
 
-export function pipeSockets(client: Duplex, upstream: Duplex, heads: { up?: Buffer; down?: Buffer } = {}): Promise<TunnelStats> {
+export function pipeSockets(
+  client: Duplex,
+  upstream: Duplex,
+  heads: { up?: Buffer; down?: Buffer } = {},
+): Promise<TunnelStats> {
   return new Promise((resolve) => {
     let bytesUp = 0
     let bytesDown = 0
@@ -18,15 +22,23 @@ export function pipeSockets(client: Duplex, upstream: Duplex, heads: { up?: Buff
       open -= 1
       if (open === 0) resolve(error === undefined ? { bytesUp, bytesDown } : { bytesUp, bytesDown, error })
     }
-    const failed = (side: string) => (e: Error): void => {
-      error ??= `${side}: ${(e as { code?: string }).code ?? e.message}`
-      client.destroy()
-      upstream.destroy()
-    }
-    const sides = [['client', client, upstream], ['upstream', upstream, client]] as const
+    const failed =
+      (side: string) =>
+      (e: Error): void => {
+        error ??= `${side}: ${(e as { code?: string }).code ?? e.message}`
+        client.destroy()
+        upstream.destroy()
+      }
+    const sides = [
+      ['client', client, upstream],
+      ['upstream', upstream, client],
+    ] as const
     for (const [side, socket, other] of sides) {
       socket.on('error', failed(side))
-      if (socket.destroyed) { closed(); continue }
+      if (socket.destroyed) {
+        closed()
+        continue
+      }
       socket.once('close', () => {
         // Once one side is gone, let the other flush what it holds, then let it go too.
         if (other.writableFinished || other.destroyed) other.destroy()
@@ -40,10 +52,20 @@ export function pipeSockets(client: Duplex, upstream: Duplex, heads: { up?: Buff
       return
     }
 
-    if (heads.up && heads.up.length > 0) { bytesUp += heads.up.length; upstream.write(heads.up) }
-    if (heads.down && heads.down.length > 0) { bytesDown += heads.down.length; client.write(heads.down) }
-    client.on('data', (chunk: Buffer) => { bytesUp += chunk.length })
-    upstream.on('data', (chunk: Buffer) => { bytesDown += chunk.length })
+    if (heads.up && heads.up.length > 0) {
+      bytesUp += heads.up.length
+      upstream.write(heads.up)
+    }
+    if (heads.down && heads.down.length > 0) {
+      bytesDown += heads.down.length
+      client.write(heads.down)
+    }
+    client.on('data', (chunk: Buffer) => {
+      bytesUp += chunk.length
+    })
+    upstream.on('data', (chunk: Buffer) => {
+      bytesDown += chunk.length
+    })
     client.pipe(upstream)
     upstream.pipe(client)
   })

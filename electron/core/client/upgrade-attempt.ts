@@ -6,7 +6,15 @@
 import http from 'node:http'
 import https from 'node:https'
 import type net from 'node:net'
-import { emptyBody, generatedResponse, response, streamBody, type Request, type Response, type Tunnel } from '../message.ts'
+import {
+  emptyBody,
+  generatedResponse,
+  response,
+  streamBody,
+  type Request,
+  type Response,
+  type Tunnel,
+} from '../message.ts'
 import { pipeBody } from '../stream-plumbing.ts'
 import { pipeSockets } from './pipe-sockets.ts'
 import { contentLength, flatHeaders, headerPairs } from './raw-headers.ts'
@@ -48,7 +56,10 @@ class Attempt {
   start(): void {
     const { pools, request, upstream } = this
     const options: http.RequestOptions = {
-      host: upstream.host, port: upstream.port, path: upstream.path, method: request.method,
+      host: upstream.host,
+      port: upstream.port,
+      path: upstream.path,
+      method: request.method,
       headers: flatHeaders(outgoingHeaders(request, upstream.authority)),
       agent: upstream.secure ? pools.https : pools.http,
       setHost: false,
@@ -68,7 +79,10 @@ class Attempt {
     req.on('response', (res) => this.responded(res))
     req.on('upgrade', (res, socket, head) => this.upgraded(res, socket, head))
 
-    if (request.signal?.aborted) { this.handleEvent(); return }
+    if (request.signal?.aborted) {
+      this.handleEvent()
+      return
+    }
     const body = request.body
     if (body.kind === 'bytes') body.bytes.byteLength === 0 ? req.end() : req.end(body.bytes)
     else pipeBody(body.stream, req, (error) => req.destroy(error)) // req then reports through 'error'
@@ -90,7 +104,13 @@ class Attempt {
     // A pooled connection the upstream closed while idle fails on reuse; one fresh attempt is safe while
     // nothing came back and the body is in memory (RFC 9112 §9.3.1).
     const { request } = this
-    if (!this.settled && this.retries > 0 && this.req?.reusedSocket && errorCode(error) === 'ECONNRESET' && request.body.kind === 'bytes') {
+    if (
+      !this.settled &&
+      this.retries > 0 &&
+      this.req?.reusedSocket &&
+      errorCode(error) === 'ECONNRESET' &&
+      request.body.kind === 'bytes'
+    ) {
       this.settled = true
       clearTimeout(this.timer)
       this.resolve(sendUpgrade(this.pools, request, this.upstream, this.retries - 1))
@@ -108,19 +128,26 @@ class Attempt {
     const status = res.statusCode ?? 502
     const bodiless = this.request.method === 'HEAD' || status === 204 || status === 304
     if (bodiless) res.resume()
-    this.settle(response(status, {
-      reason: res.statusMessage ?? '',
-      version: res.httpVersion,
-      headers: raw,
-      body: bodiless ? emptyBody : streamBody(res, contentLength(raw)),
-    }))
+    this.settle(
+      response(status, {
+        reason: res.statusMessage ?? '',
+        version: res.httpVersion,
+        headers: raw,
+        body: bodiless ? emptyBody : streamBody(res, contentLength(raw)),
+      }),
+    )
   }
 
   private upgraded(res: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
     this.release()
     socket.on('error', ignore) // pipeSockets records errors once the tunnel starts
     const tunnel: Tunnel = (client, clientHead) => pipeSockets(client, socket, { up: clientHead, down: head })
-    const switched = response(res.statusCode ?? 101, { reason: res.statusMessage ?? '', version: res.httpVersion, headers: headerPairs(res.rawHeaders), tags: ['upgrade'] })
+    const switched = response(res.statusCode ?? 101, {
+      reason: res.statusMessage ?? '',
+      version: res.httpVersion,
+      headers: headerPairs(res.rawHeaders),
+      tags: ['upgrade'],
+    })
     this.settle(Object.freeze({ ...switched, tunnel }))
   }
 

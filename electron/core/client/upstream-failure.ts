@@ -38,11 +38,16 @@ export function upstreamFailure(error: unknown, where: string): Response {
   if (code === 'ECONNREFUSED') return generatedResponse(502, 'refused', `upstream refused the connection: ${where}`)
   if (UNKNOWN_HOST.has(code)) return generatedResponse(502, 'unknown-host', `unknown host: ${hostOf(where)} (${code})`)
   if (code === 'ETIMEDOUT') return upstreamTimeout(where)
-  if (RESET.has(code)) return generatedResponse(502, 'reset', `upstream reset the connection before responding: ${where} (${detail})`)
+  if (RESET.has(code))
+    return generatedResponse(502, 'reset', `upstream reset the connection before responding: ${where} (${detail})`)
   const tls = TLS_PROBLEMS[code]
   if (tls) return generatedResponse(502, 'tls', `TLS failed for ${where}: ${tls} (${code})`)
   if (code.startsWith('HPE_')) {
-    return generatedResponse(502, 'bad-gateway', `upstream ${where} sent a response that is not valid HTTP: ${detail} (${code})`)
+    return generatedResponse(
+      502,
+      'bad-gateway',
+      `upstream ${where} sent a response that is not valid HTTP: ${detail} (${code})`,
+    )
   }
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code === 'EPROTO') {
     return generatedResponse(502, 'tls', `TLS handshake with ${where} failed: ${detail} (${code})`)

@@ -59,7 +59,11 @@ export class WireConnection {
   /** Writing to the upstream failed: what the exchange hears as the cause if no response comes. */
   private writeError: Error | undefined
 
-  constructor(readonly key: string, readonly socket: net.Socket, private readonly owner: ConnectionOwner) {
+  constructor(
+    readonly key: string,
+    readonly socket: net.Socket,
+    private readonly owner: ConnectionOwner,
+  ) {
     const parser = strictParser('response', this)
     parser[HTTPParser.kOnHeaders] = onHeaders
     parser[HTTPParser.kOnHeadersComplete] = onHeadersComplete
@@ -69,7 +73,9 @@ export class WireConnection {
     socket.setNoDelay(true)
     socket.on('data', (chunk: Buffer) => this.read(chunk))
     socket.on('end', () => this.ended())
-    socket.on('error', (error) => { this.socketError ??= error })
+    socket.on('error', (error) => {
+      this.socketError ??= error
+    })
     socket.on('close', () => this.lost())
     keepReadingAfterWriteErrors(socket, this)
   }
@@ -97,9 +103,15 @@ export class WireConnection {
   }
 
   private read(chunk: Buffer): void {
-    if (!this.exchange) { this.socket.destroy(); return } // bytes nobody asked for: the connection is unusable
+    if (!this.exchange) {
+      this.socket.destroy()
+      return
+    } // bytes nobody asked for: the connection is unusable
     const result = this.parser.execute(chunk)
-    if (result instanceof Error && !this.done) { this.fail(result); return }
+    if (result instanceof Error && !this.done) {
+      this.fail(result)
+      return
+    }
     if (result instanceof Error) this.unsolicited = true // garbage after a complete response
     if (this.done) {
       this.finishExchange()
@@ -111,15 +123,21 @@ export class WireConnection {
     if (this.exchange && !this.done) {
       // A response delimited by the connection closing (RFC 9112 §6.3 rule 8) completes here.
       this.parser.finish()
-      if (this.done) { this.finishExchange(); return }
+      if (this.done) {
+        this.finishExchange()
+        return
+      }
       // As node:http says it: a hang-up before the head, an aborted response after it.
-      this.fail(this.headSeen ? Object.assign(new Error('aborted'), { code: 'ECONNRESET' }) : this.writeError ?? hangUp())
+      this.fail(
+        this.headSeen ? Object.assign(new Error('aborted'), { code: 'ECONNRESET' }) : (this.writeError ?? hangUp()),
+      )
     }
   }
 
   private lost(): void {
     this.closed = true
-    if (this.exchange && !this.done) this.fail(this.headSeen ? this.socketError ?? hangUp() : this.writeError ?? this.socketError ?? hangUp())
+    if (this.exchange && !this.done)
+      this.fail(this.headSeen ? (this.socketError ?? hangUp()) : (this.writeError ?? this.socketError ?? hangUp()))
     this.exchange = undefined
     this.parser.close()
     this.owner.gone(this)
@@ -149,7 +167,10 @@ export class WireConnection {
 
   /** Called by the exchange once it knows whether the connection may carry another: back to the pool, or closed. */
   release(reusable: boolean): void {
-    if (!reusable || this.closed) { this.socket.destroy(); return }
+    if (!reusable || this.closed) {
+      this.socket.destroy()
+      return
+    }
     this.socket.resume() // a pause for the last body's backpressure no longer applies
     this.owner.idle(this)
   }
@@ -158,14 +179,31 @@ export class WireConnection {
     this.partialHeaders = this.partialHeaders ? this.partialHeaders.concat(chunk) : chunk
   }
 
-  headersComplete(major: number, minor: number, raw: string[] | undefined, status: number, reason: string, keepAlive: boolean): number {
+  headersComplete(
+    major: number,
+    minor: number,
+    raw: string[] | undefined,
+    status: number,
+    reason: string,
+    keepAlive: boolean,
+  ): number {
     const headers = raw ?? this.partialHeaders ?? []
     this.partialHeaders = undefined
-    if (status >= 100 && status < 200 && status !== 101) { this.informational = true; return 0 }
+    if (status >= 100 && status < 200 && status !== 101) {
+      this.informational = true
+      return 0
+    }
     const exchange = this.exchange
-    if (!exchange || this.done) { this.unsolicited = true; return 1 }
+    if (!exchange || this.done) {
+      this.unsolicited = true
+      return 1
+    }
     if (status === 101) {
-      exchange.failed(Object.assign(new Error('the upstream switched protocols (101) though the request asked for no upgrade'), { code: 'HPE_UNEXPECTED_101' }))
+      exchange.failed(
+        Object.assign(new Error('the upstream switched protocols (101) though the request asked for no upgrade'), {
+          code: 'HPE_UNEXPECTED_101',
+        }),
+      )
       this.exchange = undefined
       this.socket.destroy()
       return 1
@@ -179,7 +217,10 @@ export class WireConnection {
   }
 
   messageComplete(): void {
-    if (this.informational) { this.informational = false; return }
+    if (this.informational) {
+      this.informational = false
+      return
+    }
     this.done = true
   }
 
@@ -193,7 +234,18 @@ export class WireConnection {
 function onHeaders(this: Parser<WireConnection>, headers: string[]): void {
   this.owner?.headers(headers)
 }
-function onHeadersComplete(this: Parser<WireConnection>, major: number, minor: number, headers: string[] | undefined, _method: unknown, _url: unknown, status: number, reason: string, _upgrade: boolean, keepAlive: boolean): number {
+function onHeadersComplete(
+  this: Parser<WireConnection>,
+  major: number,
+  minor: number,
+  headers: string[] | undefined,
+  _method: unknown,
+  _url: unknown,
+  status: number,
+  reason: string,
+  _upgrade: boolean,
+  keepAlive: boolean,
+): number {
   return this.owner?.headersComplete(major, minor, headers, status, reason ?? '', keepAlive) ?? 1
 }
 function onBody(this: Parser<WireConnection>, chunk: Buffer): void {
@@ -222,7 +274,9 @@ function keepReadingAfterWriteErrors(socket: net.Socket, connection: WireConnect
   // fails the writes queued behind a refused handshake with EBADF before the certificate error is seen.)
   if (socket instanceof TLSSocket) {
     report.established = false
-    socket.once('secureConnect', () => { report.established = true })
+    socket.once('secureConnect', () => {
+      report.established = true
+    })
   }
   writable._write = function writeOrReport(chunk, encoding, callback) {
     write.call(this, chunk, encoding, report.around(callback))
@@ -251,7 +305,10 @@ class WriteReport {
       const connection = this.connection
       this.given = callback
       this.wrapped = (error) => {
-        if (error && !this.established) { callback(error); return }
+        if (error && !this.established) {
+          callback(error)
+          return
+        }
         if (error) connection.writeFailed(error)
         callback()
       }
@@ -278,7 +335,10 @@ export function hangUp(): Error {
  * behind, the connection stops reading until it asks for more. Destroying it early closes the connection.
  */
 export class UpstreamBody extends Readable {
-  constructor(private readonly connection: WireConnection, private readonly exchange: ExchangeOnWire) {
+  constructor(
+    private readonly connection: WireConnection,
+    private readonly exchange: ExchangeOnWire,
+  ) {
     super()
     // Readers see a failure through their own listeners (pipe, for-await); this one only keeps a body that
     // failed before anyone read it from crashing the process.

@@ -46,7 +46,11 @@ export class WireExchange implements ExchangeOnWire, AbortWatcher {
   start(head: string, chunked: boolean): void {
     const { request, connection } = this
     const signal = request.signal
-    if (signal?.aborted) { this.clientWentAway(); connection.release(false); return }
+    if (signal?.aborted) {
+      this.clientWentAway()
+      connection.release(false)
+      return
+    }
     connection.carry(this)
     this.timer = setTimeout(exchangeTimedOut, this.target.timeoutMs, this)
     if (signal) (this.watch = watchOf(signal)).watchers.add(this)
@@ -57,7 +61,10 @@ export class WireExchange implements ExchangeOnWire, AbortWatcher {
       holdWritesForTurn(socket)
       socket.write(head, 'latin1')
       if (bytes.byteLength > 0 || chunked) {
-        if (chunked) { writeChunk(socket, bytes); socket.write(LAST_CHUNK, 'latin1') } else socket.write(bytes)
+        if (chunked) {
+          writeChunk(socket, bytes)
+          socket.write(LAST_CHUNK, 'latin1')
+        } else socket.write(bytes)
       }
       this.sentAll = true
       return
@@ -73,12 +80,14 @@ export class WireExchange implements ExchangeOnWire, AbortWatcher {
     const headers = frozenPairs(rawHeaders)
     const bodiless = this.request.method === 'HEAD' || status === 204 || status === 304
     if (!bodiless) this.body = new UpstreamBody(this.connection, this)
-    this.settle(response(status, {
-      reason,
-      version,
-      headers,
-      body: this.body ? streamBody(this.body, contentLength(headers)) : emptyBody,
-    }))
+    this.settle(
+      response(status, {
+        reason,
+        version,
+        headers,
+        body: this.body ? streamBody(this.body, contentLength(headers)) : emptyBody,
+      }),
+    )
     return this.request.method === 'HEAD'
   }
 
@@ -97,16 +106,29 @@ export class WireExchange implements ExchangeOnWire, AbortWatcher {
   failed(error: Error): void {
     this.over()
     this.stopSending?.()
-    if (this.headSeen) { this.body?.destroy(error); return }
+    if (this.headSeen) {
+      this.body?.destroy(error)
+      return
+    }
     if (this.settled) return
     // A pooled connection the upstream closed while idle fails on reuse; one fresh attempt is safe while
     // nothing came back and the body is in memory (RFC 9112 §9.3.1).
     const again = this.again
-    if (again && this.connection.completed > 0 && this.request.body.kind === 'bytes' && STALE.has(errorCode(error) ?? '')) {
+    if (
+      again &&
+      this.connection.completed > 0 &&
+      this.request.body.kind === 'bytes' &&
+      STALE.has(errorCode(error) ?? '')
+    ) {
       this.settled = true
-      this.resolve(new Promise<Response>((resolve) => {
-        new WireExchange(this.request, this.target, again.pool.acquire(again.origin, true), resolve, undefined).start(again.head, again.chunked)
-      }))
+      this.resolve(
+        new Promise<Response>((resolve) => {
+          new WireExchange(this.request, this.target, again.pool.acquire(again.origin, true), resolve, undefined).start(
+            again.head,
+            again.chunked,
+          )
+        }),
+      )
       return
     }
     this.settle(upstreamFailure(error, this.target.where))
@@ -134,7 +156,11 @@ export class WireExchange implements ExchangeOnWire, AbortWatcher {
   }
 
   private bodySent(error: Error | undefined): void {
-    if (error) { this.failed(error); this.connection.destroy(); return }
+    if (error) {
+      this.failed(error)
+      this.connection.destroy()
+      return
+    }
     this.sentAll = true
   }
 

@@ -41,7 +41,10 @@ export class WirePool implements ConnectionOwner {
       while (idle && idle.length > 0) {
         const connection = idle.pop()!
         if (connection.closed) continue
-        if (now - connection.idleSince > IDLE_MS) { connection.destroy(); continue }
+        if (now - connection.idleSince > IDLE_MS) {
+          connection.destroy()
+          continue
+        }
         connection.socket.ref()
         return connection
       }
@@ -52,11 +55,14 @@ export class WirePool implements ConnectionOwner {
   }
 
   idle(connection: WireConnection): void {
-    if (this.closing) { connection.destroy(); return }
+    if (this.closing) {
+      connection.destroy()
+      return
+    }
     connection.idleSince = Date.now()
     connection.socket.unref()
     let idle = this.idleByKey.get(connection.key)
-    if (!idle) this.idleByKey.set(connection.key, idle = [])
+    if (!idle) this.idleByKey.set(connection.key, (idle = []))
     idle.push(connection)
     this.sweeper ??= setInterval(() => this.sweep(), IDLE_MS).unref()
   }
@@ -95,6 +101,9 @@ export class WirePool implements ConnectionOwner {
       for (const connection of idle.slice()) if (now - connection.idleSince > IDLE_MS) connection.destroy()
       left += idle.length
     }
-    if (left === 0) { clearInterval(this.sweeper); this.sweeper = undefined }
+    if (left === 0) {
+      clearInterval(this.sweeper)
+      this.sweeper = undefined
+    }
   }
 }

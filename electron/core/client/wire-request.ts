@@ -32,11 +32,21 @@ export function requestFacts(headers: readonly Header[]): RequestFacts {
   for (let i = 0; i < headers.length; i++) {
     const [name, value] = headers[i]!
     switch (name.length) {
-      case 3: if (name.toLowerCase() === 'via') viaHops += value.split(',').filter((entry) => entry.trim() !== '').length; break
-      case 4: if (name.toLowerCase() === 'host') host = true; break
-      case 7: if (name.toLowerCase() === 'upgrade') upgrade = true; break
-      case 14: if (name.toLowerCase() === 'content-length') contentLength = true; break
-      case 17: if (name.toLowerCase() === 'transfer-encoding') transferEncoding = value; break
+      case 3:
+        if (name.toLowerCase() === 'via') viaHops += value.split(',').filter((entry) => entry.trim() !== '').length
+        break
+      case 4:
+        if (name.toLowerCase() === 'host') host = true
+        break
+      case 7:
+        if (name.toLowerCase() === 'upgrade') upgrade = true
+        break
+      case 14:
+        if (name.toLowerCase() === 'content-length') contentLength = true
+        break
+      case 17:
+        if (name.toLowerCase() === 'transfer-encoding') transferEncoding = value
+        break
     }
   }
   return { host, contentLength, transferEncoding, viaHops, upgrade }
@@ -48,10 +58,21 @@ export function requestFacts(headers: readonly Header[]): RequestFacts {
  * (RFC 9112 §6) when the body has none; a bodiless request that needs no framing header gets none.
  * `chunked` says whether the body must be sent chunk-framed.
  */
-export function requestHead(request: Request, path: string, authority: string, facts: RequestFacts): { text: string; chunked: boolean } {
+export function requestHead(
+  request: Request,
+  path: string,
+  authority: string,
+  facts: RequestFacts,
+): { text: string; chunked: boolean } {
   const method = request.method
-  if (!TOKEN.test(method)) throw Object.assign(new TypeError(`Method must be a valid HTTP token ["${method}"]`), { code: 'ERR_INVALID_HTTP_TOKEN' })
-  if (UNESCAPED_PATH.test(path)) throw Object.assign(new TypeError('Request path contains unescaped characters'), { code: 'ERR_UNESCAPED_CHARACTERS' })
+  if (!TOKEN.test(method))
+    throw Object.assign(new TypeError(`Method must be a valid HTTP token ["${method}"]`), {
+      code: 'ERR_INVALID_HTTP_TOKEN',
+    })
+  if (UNESCAPED_PATH.test(path))
+    throw Object.assign(new TypeError('Request path contains unescaped characters'), {
+      code: 'ERR_UNESCAPED_CHARACTERS',
+    })
   let text = `${method} ${path} HTTP/1.1\r\n`
   if (!facts.host) text += `Host: ${authority}\r\n`
   const headers = request.headers
@@ -59,8 +80,10 @@ export function requestHead(request: Request, path: string, authority: string, f
   let chunked = facts.transferEncoding !== undefined && lastCodingIsChunked(facts.transferEncoding)
   if (!facts.contentLength && facts.transferEncoding === undefined) {
     const length = bodyLength(request.body)
-    if (length === undefined) { text += 'Transfer-Encoding: chunked\r\n'; chunked = true }
-    else if (length > 0 || PAYLOAD_METHODS.has(method)) text += `Content-Length: ${length}\r\n`
+    if (length === undefined) {
+      text += 'Transfer-Encoding: chunked\r\n'
+      chunked = true
+    } else if (length > 0 || PAYLOAD_METHODS.has(method)) text += `Content-Length: ${length}\r\n`
   }
   return { text: `${text}\r\n`, chunked }
 }
@@ -102,7 +125,12 @@ const PAYLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH'])
 /** Whether a Transfer-Encoding value ends in `chunked` (RFC 9112 §6.1). */
 function lastCodingIsChunked(value: string): boolean {
   const at = value.lastIndexOf(',')
-  return value.slice(at + 1).trim().toLowerCase() === 'chunked'
+  return (
+    value
+      .slice(at + 1)
+      .trim()
+      .toLowerCase() === 'chunked'
+  )
 }
 
 /** Whether the head promises a chunked body: its last Transfer-Encoding coding is `chunked`. */
@@ -126,7 +154,12 @@ export const LAST_CHUNK = '0\r\n\r\n'
  * ending the socket (it is kept for the next exchange). `done` hears once: undefined when the body ended, else
  * why it failed. Returns a function that stops sending (the response came back before the body was all sent).
  */
-export function sendBodyStream(source: Readable, socket: Writable, chunked: boolean, done: (error: Error | undefined) => void): () => void {
+export function sendBodyStream(
+  source: Readable,
+  socket: Writable,
+  chunked: boolean,
+  done: (error: Error | undefined) => void,
+): () => void {
   const sender = new BodySender(source, socket, chunked, done)
   source.on('data', sender.data)
   source.once('end', sender.end)
@@ -152,7 +185,9 @@ class BodySender {
     }
   }
 
-  private readonly resume = (): void => { if (!this.over) this.source.resume() }
+  private readonly resume = (): void => {
+    if (!this.over) this.source.resume()
+  }
 
   readonly end = (): void => {
     if (this.over) return
@@ -162,9 +197,13 @@ class BodySender {
 
   readonly fail = (error: Error): void => this.finish(error)
 
-  readonly closed = (): void => { if (!this.source.readableEnded) this.finish(this.source.errored ?? prematureClose()) }
+  readonly closed = (): void => {
+    if (!this.source.readableEnded) this.finish(this.source.errored ?? prematureClose())
+  }
 
-  readonly stop = (): void => { this.finish(undefined, false) }
+  readonly stop = (): void => {
+    this.finish(undefined, false)
+  }
 
   private finish(error: Error | undefined, tell = true): void {
     if (this.over) return

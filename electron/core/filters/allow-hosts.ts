@@ -17,6 +17,10 @@ export function allowHosts(patterns: readonly string[]): Filter {
       const authority = target?.form === 'absolute' || target?.form === 'authority' ? target.authority : undefined
       const host = authority?.replace(/:\d+$/, '')
       if (host !== undefined && allowed(host)) return next(req)
-      return generatedResponse(403, 'bad-request', `Nanoscope does not forward to ${host ?? req.target}: it is not on the allowed hosts list (${patterns.join(', ')})`)
+      return generatedResponse(
+        403,
+        'bad-request',
+        `Nanoscope does not forward to ${host ?? req.target}: it is not on the allowed hosts list (${patterns.join(', ')})`,
+      )
     })
 }

@@ -7,12 +7,13 @@ import { generatedResponse } from '../message.ts'
  * explain instead of a dropped socket.
  */
 export function catchAll(): Filter {
-  return describe('turns any error into a 500 that says what failed', (next) => async function catchEverything(req) {
-    try {
-      return await next(req)
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      return generatedResponse(500, 'internal', `Nanoscope failed: ${message}`)
-    }
-  })
+  return describe('turns any error into a 500 that says what failed', (next) =>
+    async function catchEverything(req) {
+      try {
+        return await next(req)
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error)
+        return generatedResponse(500, 'internal', `Nanoscope failed: ${message}`)
+      }
+    })
 }

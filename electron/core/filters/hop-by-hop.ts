@@ -7,7 +7,13 @@ import { header, withoutHeadersWhere, type Request, type Response } from '../mes
  * clients still send. `Transfer-Encoding` goes too: the Node adapters re-frame bodies on each side.
  */
 export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
 ])
 
 /**
@@ -18,11 +24,12 @@ export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
  * work: a GET with `Connection: upgrade` and an `Upgrade` header, and any 101 response.
  */
 export function removeHopByHop(): Filter {
-  return describe('removes hop-by-hop headers both ways', (next) => async function removeHopByHopHeaders(req) {
-    const forwarded = isUpgradeRequest(req) ? req : withoutHopByHop(req)
-    const res = await next(forwarded)
-    return res.status === 101 ? res : withoutHopByHop(res)
-  })
+  return describe('removes hop-by-hop headers both ways', (next) =>
+    async function removeHopByHopHeaders(req) {
+      const forwarded = isUpgradeRequest(req) ? req : withoutHopByHop(req)
+      const res = await next(forwarded)
+      return res.status === 101 ? res : withoutHopByHop(res)
+    })
 }
 
 /**
@@ -53,20 +60,28 @@ const HOP_BY_HOP_LENGTHS: ReadonlySet<number> = new Set([...HOP_BY_HOP_HEADERS].
 
 /** A websocket (or other protocol) upgrade handshake: GET, `Connection` naming `upgrade`, and `Upgrade`. */
 export function isUpgradeRequest(req: Request): boolean {
-  return (req.method === 'GET' || req.method.toUpperCase() === 'GET') && header(req, 'Upgrade') !== undefined &&
+  return (
+    (req.method === 'GET' || req.method.toUpperCase() === 'GET') &&
+    header(req, 'Upgrade') !== undefined &&
     connectionTokens(req).includes('upgrade')
+  )
 }
 
 function connectionTokens(message: Request | Response): string[] {
   const found: string[] = []
-  for (const [name, value] of message.headers) if (name.length === 10 && name.toLowerCase() === 'connection') found.push(...tokens(value))
+  for (const [name, value] of message.headers)
+    if (name.length === 10 && name.toLowerCase() === 'connection') found.push(...tokens(value))
   return found
 }
 
 function tokens(value: string): string[] {
-  if (!value.includes(',')) { // the usual `keep-alive` or `close`: no split, no intermediate arrays
+  if (!value.includes(',')) {
+    // the usual `keep-alive` or `close`: no split, no intermediate arrays
     const token = value.trim().toLowerCase()
     return token === '' ? [] : [token]
   }
-  return value.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '')
+  return value
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter((t) => t !== '')
 }

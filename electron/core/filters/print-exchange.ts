@@ -29,23 +29,27 @@ type Out = { write(s: string): unknown }
  */
 export function printExchange(out: Out, options: PrintExchangeOptions = {}): Filter {
   const cap = options.bodyCap ?? 64 * 1024
-  if (!Number.isInteger(cap) || cap < 0) throw new Error(`printExchange needs a bodyCap that is a whole number of bytes, got ${cap}`)
-  return describe('prints each request and response as on the wire', (next) => async function printRequestAndResponse(req) {
-    const requestTee = teeBody(req.body, cap)
-    let res: Response
-    try {
-      res = await next(requestTee.body === req.body ? req : withBody(req, requestTee.body))
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error)
-      void requestTee.captured.then((captured) => out.write(`${requestText(req, captured)}<<no response: ${why}>>\n${EXCHANGE_SEPARATOR}`))
-      throw error
-    }
-    const printing = new ExchangePrint(out, req, requestTee, res, cap)
-    // The server always sends or destroys a response body, so it is watched as it is read: no extra stream.
-    if (res.body.kind === 'bytes') printing.ended(undefined)
-    else observeStream(res.body.stream, printing)
-    return res
-  })
+  if (!Number.isInteger(cap) || cap < 0)
+    throw new Error(`printExchange needs a bodyCap that is a whole number of bytes, got ${cap}`)
+  return describe('prints each request and response as on the wire', (next) =>
+    async function printRequestAndResponse(req) {
+      const requestTee = teeBody(req.body, cap)
+      let res: Response
+      try {
+        res = await next(requestTee.body === req.body ? req : withBody(req, requestTee.body))
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error)
+        void requestTee.captured.then((captured) =>
+          out.write(`${requestText(req, captured)}<<no response: ${why}>>\n${EXCHANGE_SEPARATOR}`),
+        )
+        throw error
+      }
+      const printing = new ExchangePrint(out, req, requestTee, res, cap)
+      // The server always sends or destroys a response body, so it is watched as it is read: no extra stream.
+      if (res.body.kind === 'bytes') printing.ended(undefined)
+      else observeStream(res.body.stream, printing)
+      return res
+    })
 }
 
 /**
@@ -84,11 +88,15 @@ class ExchangePrint implements StreamObserver {
     }
     const keeper = this.keeper!
     const bytes = keeper.joined()
-    return error ? { bytes, total: keeper.seen, state: 'aborted', error: error.message } : { bytes, total: keeper.seen, state: 'complete' }
+    return error
+      ? { bytes, total: keeper.seen, state: 'aborted', error: error.message }
+      : { bytes, total: keeper.seen, state: 'complete' }
   }
 
   private print(request: CapturedBody, response: CapturedBody): void {
-    this.out.write(`${requestText(this.req, request)}${responseHead(this.res)}${bodyText(this.res, response)}${EXCHANGE_SEPARATOR}`)
+    this.out.write(
+      `${requestText(this.req, request)}${responseHead(this.res)}${bodyText(this.res, response)}${EXCHANGE_SEPARATOR}`,
+    )
   }
 }
 
@@ -101,6 +109,9 @@ async function settledOrCurrent(tee: TeedBody): Promise<CapturedBody> {
   const now = tee.current()
   if (now.state !== 'streaming') return now
   const notYet = Symbol('not yet')
-  const settled = await Promise.race([tee.captured, new Promise<typeof notYet>((resolve) => setImmediate(resolve, notYet))])
+  const settled = await Promise.race([
+    tee.captured,
+    new Promise<typeof notYet>((resolve) => setImmediate(resolve, notYet)),
+  ])
   return settled === notYet ? tee.current() : settled
 }

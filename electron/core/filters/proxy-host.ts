@@ -25,31 +25,40 @@ const NO_HOST = 'cannot tell where to send this request: no absolute URL and no 
 export function proxyHost(options: ProxyHostOptions = {}): Filter {
   const https = options.https ?? false
   return describe(
-    https ? 'rebuilds the upstream URL from the request and switches it to https' : 'rebuilds the upstream URL from the request',
-    (next) => async function rebuildUpstreamUrl(req) {
-      if (req.method.toUpperCase() === 'CONNECT') return next(req)
-      const target = parseTarget(req.target)
-      let scheme: string
-      let authority: string | undefined
-      let pathAndQuery: string
-      if (target?.form === 'absolute') {
-        scheme = target.scheme
-        authority = target.authority
-        pathAndQuery = target.pathAndQuery
-      } else if (target?.form === 'origin') {
-        scheme = 'http'
-        authority = header(req, 'Host')
-        pathAndQuery = target.pathAndQuery
-      } else {
-        return generatedResponse(400, 'bad-request', NO_HOST)
-      }
-      let upstream = authority === undefined ? undefined : normaliseAuthority(scheme, authority.trim())
-      if (upstream === undefined) return generatedResponse(400, 'bad-request', NO_HOST)
-      if (https) {
-        scheme = scheme === 'ws' || scheme === 'wss' ? 'wss' : 'https'
-        upstream = normaliseAuthority(scheme, upstream) ?? upstream
-      }
-      return next(Object.freeze({ ...req, target: `${scheme}://${upstream}${pathAndQuery}`, headers: replacedHeaders(req.headers, 'Host', upstream) }))
-    },
+    https
+      ? 'rebuilds the upstream URL from the request and switches it to https'
+      : 'rebuilds the upstream URL from the request',
+    (next) =>
+      async function rebuildUpstreamUrl(req) {
+        if (req.method.toUpperCase() === 'CONNECT') return next(req)
+        const target = parseTarget(req.target)
+        let scheme: string
+        let authority: string | undefined
+        let pathAndQuery: string
+        if (target?.form === 'absolute') {
+          scheme = target.scheme
+          authority = target.authority
+          pathAndQuery = target.pathAndQuery
+        } else if (target?.form === 'origin') {
+          scheme = 'http'
+          authority = header(req, 'Host')
+          pathAndQuery = target.pathAndQuery
+        } else {
+          return generatedResponse(400, 'bad-request', NO_HOST)
+        }
+        let upstream = authority === undefined ? undefined : normaliseAuthority(scheme, authority.trim())
+        if (upstream === undefined) return generatedResponse(400, 'bad-request', NO_HOST)
+        if (https) {
+          scheme = scheme === 'ws' || scheme === 'wss' ? 'wss' : 'https'
+          upstream = normaliseAuthority(scheme, upstream) ?? upstream
+        }
+        return next(
+          Object.freeze({
+            ...req,
+            target: `${scheme}://${upstream}${pathAndQuery}`,
+            headers: replacedHeaders(req.headers, 'Host', upstream),
+          }),
+        )
+      },
   )
 }

@@ -14,10 +14,13 @@ export function refuseCrossSite(): Filter {
   return describe('refuses requests from other web origins and under foreign host names', (next) =>
     async function sameSiteOnly(req) {
       const host = header(req, 'Host')?.toLowerCase()
-      if (host !== undefined && !LOCAL_NAME.test(host)) return refuse(`the Host "${host}" is not an address of this machine`)
+      if (host !== undefined && !LOCAL_NAME.test(host))
+        return refuse(`the Host "${host}" is not an address of this machine`)
       const origin = header(req, 'Origin')
-      if (origin !== undefined && origin.toLowerCase() !== `http://${host}`) return refuse(`requests from ${origin} are not accepted`)
-      if (header(req, 'Sec-Fetch-Site')?.toLowerCase() === 'cross-site') return refuse('cross-site requests are not accepted')
+      if (origin !== undefined && origin.toLowerCase() !== `http://${host}`)
+        return refuse(`requests from ${origin} are not accepted`)
+      if (header(req, 'Sec-Fetch-Site')?.toLowerCase() === 'cross-site')
+        return refuse('cross-site requests are not accepted')
       return next(req)
     })
 }

@@ -18,15 +18,18 @@ export interface LatencyReport {
  * error goes on to `catchAll()`. `report` runs on the request path: it must be quick and must not throw.
  */
 export function reportLatency(report: (line: LatencyReport) => void, clock: Clock): Filter {
-  return describe('reports the time each exchange took', (next) => async function reportExchangeLatency(req) {
-    const started = clock.monotonic()
-    const res = await next(req)
-    const ms = clock.monotonic() - started
-    report(res.generated
-      ? { method: req.method, url: req.target, status: res.status, ms, generated: res.generated.cause }
-      : { method: req.method, url: req.target, status: res.status, ms })
-    return res
-  })
+  return describe('reports the time each exchange took', (next) =>
+    async function reportExchangeLatency(req) {
+      const started = clock.monotonic()
+      const res = await next(req)
+      const ms = clock.monotonic() - started
+      report(
+        res.generated
+          ? { method: req.method, url: req.target, status: res.status, ms, generated: res.generated.cause }
+          : { method: req.method, url: req.target, status: res.status, ms },
+      )
+      return res
+    })
 }
 
 /** One line for a terminal: `GET http://example.com/a 200 12.3ms`, plus `(generated: refused)` when Nanoscope answered. */

@@ -16,14 +16,19 @@ export function reverseProxyTo(base: string): Filter {
   const prefix = `${url.protocol}//${url.host}${basePath}`
   const host = url.host
   // Not an async function: it only rewrites the request, so it hands on next's own promise (no extra hop).
-  return describe(`forwards every request under ${prefix}`, (next) => function forwardUnderBase(req) {
-    const pathAndQuery = targetPathAndQuery(req.target)
-    if (pathAndQuery === undefined) {
-      return Promise.resolve(generatedResponse(400, 'bad-request', `a reverse proxy to ${base} cannot forward the target ${req.target}`))
-    }
-    // One copy of the request: the new target and the Host header together.
-    return next(Object.freeze({ ...req, target: prefix + pathAndQuery, headers: replacedHeaders(req.headers, 'Host', host) }))
-  })
+  return describe(`forwards every request under ${prefix}`, (next) =>
+    function forwardUnderBase(req) {
+      const pathAndQuery = targetPathAndQuery(req.target)
+      if (pathAndQuery === undefined) {
+        return Promise.resolve(
+          generatedResponse(400, 'bad-request', `a reverse proxy to ${base} cannot forward the target ${req.target}`),
+        )
+      }
+      // One copy of the request: the new target and the Host header together.
+      return next(
+        Object.freeze({ ...req, target: prefix + pathAndQuery, headers: replacedHeaders(req.headers, 'Host', host) }),
+      )
+    })
 }
 
 function parseBase(base: string): URL {
@@ -33,7 +38,14 @@ function parseBase(base: string): URL {
   } catch {
     url = undefined
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.host === '' || url.search || url.hash || url.username) {
+  if (
+    !url ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.host === '' ||
+    url.search ||
+    url.hash ||
+    url.username
+  ) {
     throw new Error(
       `reverseProxyTo needs an absolute http or https URL with no query, fragment or user info, ` +
         `such as 'https://api.example.com/v1'; got ${JSON.stringify(base)}`,

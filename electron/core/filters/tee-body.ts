@@ -60,7 +60,9 @@ export function teeBody(body: Body, cap: number, options: TeeOptions = {}): Teed
     },
   })
   through.on('error', (error) => tee.ended(error))
-  through.once('close', () => { if (tee.streaming) tee.ended(prematureClose()) })
+  through.once('close', () => {
+    if (tee.streaming) tee.ended(prematureClose())
+  })
   pipeBody(body.stream, through, (error) => through.destroy(error))
   tee.body = streamBody(through, body.length)
   return tee
@@ -69,10 +71,13 @@ export function teeBody(body: Body, cap: number, options: TeeOptions = {}): Teed
 /** A bytes body's tee: captured at once. The promise is made only if asked for. */
 class BytesTee implements TeedBody {
   private promise: Promise<CapturedBody> | undefined
-  constructor(readonly body: Body, private readonly all: CapturedBody) {}
+  constructor(
+    readonly body: Body,
+    private readonly all: CapturedBody,
+  ) {}
 
   get captured(): Promise<CapturedBody> {
-    return this.promise ??= Promise.resolve(this.all)
+    return (this.promise ??= Promise.resolve(this.all))
   }
 
   current(): CapturedBody {
@@ -81,7 +86,10 @@ class BytesTee implements TeedBody {
 }
 
 /** The tee of `emptyBody` (every GET, as the server gives it): one, shared. */
-const emptyTee: TeedBody = new BytesTee(emptyBody, Object.freeze({ bytes: Buffer.alloc(0), total: 0, state: 'complete' }))
+const emptyTee: TeedBody = new BytesTee(
+  emptyBody,
+  Object.freeze({ bytes: Buffer.alloc(0), total: 0, state: 'complete' }),
+)
 
 /**
  * Keeps chunks by reference up to the cap (classes, not closures: nothing named is made per body). The
@@ -104,7 +112,9 @@ class StreamTee implements TeedBody {
     if (!this.promise) {
       this.promise = this.settledAs
         ? Promise.resolve(this.settledAs)
-        : new Promise<CapturedBody>((resolve) => { this.settle = resolve })
+        : new Promise<CapturedBody>((resolve) => {
+            this.settle = resolve
+          })
     }
     return this.promise
   }

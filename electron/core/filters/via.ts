@@ -10,12 +10,15 @@ import { withHeader, type Request, type Response } from '../message.ts'
  */
 export function addVia(pseudonym = 'nanoscope'): Filter {
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?::\d+)?$/.test(pseudonym)) {
-    throw new Error(`addVia needs a pseudonym that is one token (letters, digits, '-', '.'), such as 'nanoscope'; got ${JSON.stringify(pseudonym)}`)
+    throw new Error(
+      `addVia needs a pseudonym that is one token (letters, digits, '-', '.'), such as 'nanoscope'; got ${JSON.stringify(pseudonym)}`,
+    )
   }
-  return describe(`adds "Via: <version> ${pseudonym}" both ways`, (next) => async function addViaBothWays(req) {
-    const res = await next(via(req, pseudonym))
-    return res.generated ? res : via(res, pseudonym)
-  })
+  return describe(`adds "Via: <version> ${pseudonym}" both ways`, (next) =>
+    async function addViaBothWays(req) {
+      const res = await next(via(req, pseudonym))
+      return res.generated ? res : via(res, pseudonym)
+    })
 }
 
 function via<M extends Request | Response>(message: M, pseudonym: string): M {

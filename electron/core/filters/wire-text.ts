@@ -12,7 +12,8 @@ export function requestHead(req: Request): string {
 }
 
 export function responseHead(res: Response): string {
-  const statusLine = res.reason === '' ? `HTTP/${res.version} ${res.status}` : `HTTP/${res.version} ${res.status} ${res.reason}`
+  const statusLine =
+    res.reason === '' ? `HTTP/${res.version} ${res.status}` : `HTTP/${res.version} ${res.status} ${res.reason}`
   return `${statusLine}\n${headerLines(res.headers)}\n`
 }
 
@@ -28,16 +29,19 @@ export function bodyText(message: { readonly headers: Headers }, captured: Captu
       text = `<<${captured.total} bytes of binary body>>\n`
     } else {
       text = decoded.endsWith('\n') || decoded === '' ? decoded : `${decoded}\n`
-      const more = captured.total - (decoded.length === captured.bytes.byteLength ? decoded.length : Buffer.byteLength(decoded))
+      const more =
+        captured.total - (decoded.length === captured.bytes.byteLength ? decoded.length : Buffer.byteLength(decoded))
       if (more > 0) text += `<<${more} more bytes not shown>>\n`
     }
   }
   if (captured.state === 'streaming') text += '<<body still streaming>>\n'
-  if (captured.state === 'aborted') text += `<<body stopped after ${captured.total} bytes: ${captured.error ?? 'unknown error'}>>\n`
+  if (captured.state === 'aborted')
+    text += `<<body stopped after ${captured.total} bytes: ${captured.error ?? 'unknown error'}>>\n`
   return text
 }
 
-const BINARY_TYPES = /^(image\/(?!svg)|audio\/|video\/|font\/|application\/(octet-stream|zip|gzip|x-gzip|pdf|wasm|x-protobuf|protobuf|grpc|msgpack|x-msgpack|vnd\.ms-fontobject|x-tar|x-7z-compressed|x-bzip2|zstd))/i
+const BINARY_TYPES =
+  /^(image\/(?!svg)|audio\/|video\/|font\/|application\/(octet-stream|zip|gzip|x-gzip|pdf|wasm|x-protobuf|protobuf|grpc|msgpack|x-msgpack|vnd\.ms-fontobject|x-tar|x-7z-compressed|x-bzip2|zstd))/i
 
 /** Binary by its headers (a binary content type, or any content coding such as gzip), else by its bytes. */
 export function isBinary(message: { readonly headers: Headers }, bytes: Uint8Array): boolean {

@@ -47,7 +47,8 @@ export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000
 export async function startServer(handler: HttpHandler, options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1'
   const requestTimeout = options.requestTimeoutMs
-  const headersTimeout = options.headersTimeoutMs ??
+  const headersTimeout =
+    options.headersTimeoutMs ??
     (requestTimeout ? Math.min(DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout) : DEFAULT_HEADERS_TIMEOUT_MS)
   const server = http.createServer({
     headersTimeout,
@@ -62,7 +63,9 @@ export async function startServer(handler: HttpHandler, options: ServerOptions =
     socket.once('close', () => tunnels.delete(socket))
     takeOverSocket(handler, req, socket, head)
   }
-  server.on('request', (req, res) => { exchange(handler, req, res).catch(() => res.destroy()) })
+  server.on('request', (req, res) => {
+    exchange(handler, req, res).catch(() => res.destroy())
+  })
   server.on('connect', takeOver)
   server.on('upgrade', takeOver)
   server.on('clientError', answerClientError)
@@ -71,7 +74,12 @@ export async function startServer(handler: HttpHandler, options: ServerOptions =
 }
 
 /** Listens, then describes the running server; `stop` runs once however often it is called. */
-export async function listening(server: net.Server, host: string, port: number, stop: () => Promise<void>): Promise<RunningServer> {
+export async function listening(
+  server: net.Server,
+  host: string,
+  port: number,
+  stop: () => Promise<void>,
+): Promise<RunningServer> {
   await listen(server, host, port)
   server.on('error', () => {}) // after listening, nothing on the server itself is worth dying for
   const address = server.address()
@@ -95,13 +103,17 @@ function checkingInterval(headersTimeout: number, requestTimeout: number | undef
 function listen(server: net.Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const failed = (error: NodeJS.ErrnoException): void => {
-      const message = error.code === 'EADDRINUSE'
-        ? `port ${port} on ${host} is already in use`
-        : `could not listen on ${host}:${port}: ${error.message}`
+      const message =
+        error.code === 'EADDRINUSE'
+          ? `port ${port} on ${host} is already in use`
+          : `could not listen on ${host}:${port}: ${error.message}`
       reject(Object.assign(new Error(message, { cause: error }), { code: error.code }))
     }
     server.once('error', failed)
-    server.listen(port, host, () => { server.off('error', failed); resolve() })
+    server.listen(port, host, () => {
+      server.off('error', failed)
+      resolve()
+    })
   })
 }
 
@@ -111,7 +123,10 @@ function stop(server: http.Server, tunnels: Set<Duplex>): Promise<void> {
       server.closeAllConnections()
       for (const socket of tunnels) socket.destroy()
     }, STOP_GRACE_MS)
-    server.close(() => { clearTimeout(grace); resolve() })
+    server.close(() => {
+      clearTimeout(grace)
+      resolve()
+    })
     server.closeIdleConnections()
   })
 }
@@ -120,7 +135,10 @@ async function exchange(handler: HttpHandler, req: http.IncomingMessage, res: ht
   const signal = connectionSignal(req.socket)
   req.on('error', ignore) // whoever reads the body sees the error; this only keeps an unread one quiet
   const response = await respond(handler, incomingRequest(req, signal))
-  if (signal.aborted || res.destroyed) { discardBody(response.body); return }
+  if (signal.aborted || res.destroyed) {
+    discardBody(response.body)
+    return
+  }
   writeResponse(req.method ?? 'GET', res, response)
 }
 
@@ -170,6 +188,9 @@ function incomingRequest(req: http.IncomingMessage, signal: AbortSignal, connect
 /** Node's 'clientError': the bytes were not HTTP. Answer briefly and close (RFC 9112 §2.2). */
 function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage
-  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) { socket.destroy(); return }
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy()
+    return
+  }
   socket.end(clientErrorAnswer(error.code))
 }

@@ -63,7 +63,10 @@ export class ServerConnection {
   /** The connection was answered with an error and is closing: nothing more is written. */
   private refused = false
 
-  constructor(readonly socket: Socket, private readonly host: ConnectionHost) {
+  constructor(
+    readonly socket: Socket,
+    private readonly host: ConnectionHost,
+  ) {
     const parser = strictParser('request', this)
     parser[HTTPParser.kOnMessageBegin] = onMessageBegin
     parser[HTTPParser.kOnHeaders] = onHeaders
@@ -99,7 +102,10 @@ export class ServerConnection {
 
   private readonly onData = (chunk: Buffer): void => {
     const result = this.parser.execute(chunk)
-    if (result instanceof Error) { this.parseError(result); return }
+    if (result instanceof Error) {
+      this.parseError(result)
+      return
+    }
     if (this.upgrade) this.handOver(chunk.subarray(result))
   }
 
@@ -113,7 +119,10 @@ export class ServerConnection {
   messageBegin(): void {
     const now = Date.now()
     this.receivingSince = now
-    if (this.state === 'idle') { this.state = 'head'; this.since = now }
+    if (this.state === 'idle') {
+      this.state = 'head'
+      this.since = now
+    }
   }
 
   headers(headers: string[], url: string): void {
@@ -121,22 +130,45 @@ export class ServerConnection {
     this.partialUrl += url
   }
 
-  headersComplete(major: number, minor: number, raw: string[] | undefined, methodIndex: number, url: string | undefined, upgrade: boolean, keepAlive: boolean): number {
+  headersComplete(
+    major: number,
+    minor: number,
+    raw: string[] | undefined,
+    methodIndex: number,
+    url: string | undefined,
+    upgrade: boolean,
+    keepAlive: boolean,
+  ): number {
     let flat = raw
-    if (!flat) { flat = this.partialHeaders; this.partialHeaders = [] }
-    if (!url) { url = this.partialUrl; this.partialUrl = '' }
+    if (!flat) {
+      flat = this.partialHeaders
+      this.partialHeaders = []
+    }
+    if (!url) {
+      url = this.partialUrl
+      this.partialUrl = ''
+    }
     const headers = frozenPairs(flat)
     let expectsContinue = false
     let chunked = false
     for (let i = 0; i < flat.length; i += 2) {
       const name = flat[i]!
-      if (name.length === 6 && name.toLowerCase() === 'expect') expectsContinue = flat[i + 1]!.trim().toLowerCase() === '100-continue'
+      if (name.length === 6 && name.toLowerCase() === 'expect')
+        expectsContinue = flat[i + 1]!.trim().toLowerCase() === '100-continue'
       else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true
     }
     const method = methods[methodIndex] ?? 'GET'
     const version = `${major}.${minor}`
     if (upgrade) {
-      this.upgrade = Object.freeze({ method, target: url, version, headers, body: emptyBody, signal: this.signal, peer: this.peer })
+      this.upgrade = Object.freeze({
+        method,
+        target: url,
+        version,
+        headers,
+        body: emptyBody,
+        signal: this.signal,
+        peer: this.peer,
+      })
       return 0
     }
     const length = chunked ? undefined : contentLength(headers)
@@ -145,7 +177,10 @@ export class ServerConnection {
     this.arrived = 0
     this.expected = length
     const request: Request = Object.freeze({
-      method, target: url, version, headers,
+      method,
+      target: url,
+      version,
+      headers,
       body: body ? streamBody(body, length) : emptyBody,
       signal: this.signal,
       peer: this.peer,
@@ -176,7 +211,10 @@ export class ServerConnection {
   private next(): void {
     const pending = this.queue.shift()
     if (!pending) {
-      if (this.clientEnded || this.host.stopping) { this.socket.end(); return }
+      if (this.clientEnded || this.host.stopping) {
+        this.socket.end()
+        return
+      }
       this.state = 'idle'
       this.since = Date.now()
       return
@@ -189,24 +227,39 @@ export class ServerConnection {
   }
 
   private answer(pending: Pending, response: Response): void {
-    if (this.closed || this.refused || this.socket.destroyed) { discardBody(response.body); return }
+    if (this.closed || this.refused || this.socket.destroyed) {
+      discardBody(response.body)
+      return
+    }
     const request = pending.request
     this.responding = true
-    writeWireResponse(this.socket, response, {
-      method: request.method,
-      chunkedOk: request.version === '1.1',
-      keepAlive: pending.keepAlive && !this.host.stopping,
-      sayKeepAlive: pending.keepAlive && request.version === '1.0',
-    }, (reusable) => this.answered(pending, reusable))
+    writeWireResponse(
+      this.socket,
+      response,
+      {
+        method: request.method,
+        chunkedOk: request.version === '1.1',
+        keepAlive: pending.keepAlive && !this.host.stopping,
+        sayKeepAlive: pending.keepAlive && request.version === '1.0',
+      },
+      (reusable) => this.answered(pending, reusable),
+    )
   }
 
   private answered(pending: Pending, reusable: boolean): void {
     this.active = undefined
     this.responding = false
     const body = pending.body
-    if (body && this.reading === body && !this.worthDraining()) { body.destroy(); this.closeUnread(); return }
+    if (body && this.reading === body && !this.worthDraining()) {
+      body.destroy()
+      this.closeUnread()
+      return
+    }
     // A body the handler never read is read to its end and dropped, so the next request can be parsed.
-    if (body && !body.readableEnded && !body.destroyed) { if (reusable) body.resume(); else body.destroy() }
+    if (body && !body.readableEnded && !body.destroyed) {
+      if (reusable) body.resume()
+      else body.destroy()
+    }
     if (!reusable) {
       if (!this.socket.destroyed) this.socket.end()
       return
@@ -242,14 +295,20 @@ export class ServerConnection {
 
   private parseError(error: Error & { code?: string }): void {
     this.reading?.destroy(error)
-    if (this.responding) { this.socket.destroy(); return }
+    if (this.responding) {
+      this.socket.destroy()
+      return
+    }
     this.refuse(error.code)
   }
 
   /** Answers briefly and closes: the bytes were not a request this server will read. */
   private refuse(code: string | undefined): void {
     const socket = this.socket
-    if (!socket.writable || this.responding || this.refused) { socket.destroy(); return }
+    if (!socket.writable || this.responding || this.refused) {
+      socket.destroy()
+      return
+    }
     this.refused = true
     socket.off('data', this.onData)
     socket.end(clientErrorAnswer(code))
@@ -260,7 +319,10 @@ export class ServerConnection {
     const request = this.upgrade!
     this.upgrade = undefined
     const socket = this.socket
-    if (this.active || this.queue.length > 0) { socket.destroy(); return } // an upgrade pipelined behind another request
+    if (this.active || this.queue.length > 0) {
+      socket.destroy()
+      return
+    } // an upgrade pipelined behind another request
     socket.off('data', this.onData)
     socket.off('end', this.onEnd)
     this.host.forget(this)
@@ -301,7 +363,18 @@ function onMessageBegin(this: Parser<ServerConnection>): void {
 function onHeaders(this: Parser<ServerConnection>, headers: string[], url: string): void {
   this.owner?.headers(headers, url)
 }
-function onHeadersComplete(this: Parser<ServerConnection>, major: number, minor: number, headers: string[] | undefined, method: number, url: string | undefined, _status: unknown, _reason: unknown, upgrade: boolean, keepAlive: boolean): number {
+function onHeadersComplete(
+  this: Parser<ServerConnection>,
+  major: number,
+  minor: number,
+  headers: string[] | undefined,
+  method: number,
+  url: string | undefined,
+  _status: unknown,
+  _reason: unknown,
+  upgrade: boolean,
+  keepAlive: boolean,
+): number {
   return this.owner?.headersComplete(major, minor, headers, method, url, upgrade, keepAlive) ?? 0
 }
 function onBody(this: Parser<ServerConnection>, chunk: Buffer): void {

@@ -29,8 +29,14 @@ export function takeOver(handler: HttpHandler, request: Request, socket: Duplex,
 
 async function serveTunnel(handler: HttpHandler, request: Request, socket: Duplex, head: Buffer): Promise<void> {
   const response = await respond(handler, request)
-  if (socket.destroyed) { discardBody(response.body); return }
-  if (!response.tunnel) { writeRawResponse(request.method, socket, response); return }
+  if (socket.destroyed) {
+    discardBody(response.body)
+    return
+  }
+  if (!response.tunnel) {
+    writeRawResponse(request.method, socket, response)
+    return
+  }
   try {
     socket.write(responseHead(response, false), 'latin1')
     await response.tunnel(socket, head)

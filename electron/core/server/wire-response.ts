@@ -31,7 +31,12 @@ export interface WireFraming {
  * Writes the response; `done(reusable)` hears once the last byte is handed to the socket (reusable: the
  * connection can carry the next exchange) or, with false, when the body failed and the socket was destroyed.
  */
-export function writeWireResponse(socket: Socket, response: Response, framing: WireFraming, done: (reusable: boolean) => void): void {
+export function writeWireResponse(
+  socket: Socket,
+  response: Response,
+  framing: WireFraming,
+  done: (reusable: boolean) => void,
+): void {
   let head: WireHead
   try {
     head = wireHead(response, framing)
@@ -52,7 +57,10 @@ export function writeWireResponse(socket: Socket, response: Response, framing: W
   if (body.kind === 'bytes') {
     holdWritesForTurn(socket)
     socket.write(head.text, 'latin1')
-    if (head.chunked) { writeChunk(socket, body.bytes); socket.write(LAST_CHUNK, 'latin1') } else socket.write(body.bytes)
+    if (head.chunked) {
+      writeChunk(socket, body.bytes)
+      socket.write(LAST_CHUNK, 'latin1')
+    } else socket.write(body.bytes)
     done(head.keepAlive)
     return
   }
@@ -82,7 +90,8 @@ function wireHead(response: Response, framing: WireFraming): WireHead {
     const n = name.length
     if (n === 14 && name.toLowerCase() === 'content-length') length = true
     else if (n === 17 && name.toLowerCase() === 'transfer-encoding') encoded = true
-    else if (n === 10 && name.toLowerCase() === 'connection' && /(?:^|,)\s*close\s*(?:,|$)/i.test(value)) connectionClose = true
+    else if (n === 10 && name.toLowerCase() === 'connection' && /(?:^|,)\s*close\s*(?:,|$)/i.test(value))
+      connectionClose = true
   }
   let chunked = false
   let delimitedByClose = false
@@ -93,8 +102,10 @@ function wireHead(response: Response, framing: WireFraming): WireHead {
     } else if (!length) {
       const known = bodyLength(response.body)
       if (known !== undefined) text += `Content-Length: ${known}\r\n`
-      else if (framing.chunkedOk) { text += 'Transfer-Encoding: chunked\r\n'; chunked = true }
-      else delimitedByClose = true
+      else if (framing.chunkedOk) {
+        text += 'Transfer-Encoding: chunked\r\n'
+        chunked = true
+      } else delimitedByClose = true
     }
   }
   const keepAlive = framing.keepAlive && !connectionClose && !delimitedByClose
@@ -129,9 +140,13 @@ class BodyWriter {
     const { source, socket } = this
     this.onData = (chunk) => this.data(chunk)
     this.onEnd = () => this.end()
-    this.onClose = () => { if (!this.source.readableEnded) this.fail() }
+    this.onClose = () => {
+      if (!this.source.readableEnded) this.fail()
+    }
     this.onSocketClose = () => this.socketClosed()
-    this.onDrain = () => { if (!this.over) this.source.resume() }
+    this.onDrain = () => {
+      if (!this.over) this.source.resume()
+    }
     this.onError = () => this.fail()
     source.on('data', this.onData)
     source.once('end', this.onEnd)
@@ -160,7 +175,10 @@ class BodyWriter {
     if (this.over) return
     const socket = this.socket
     if (!this.headSent || this.head.chunked) holdWritesForTurn(socket)
-    if (!this.headSent) { this.headSent = true; socket.write(this.head.text, 'latin1') }
+    if (!this.headSent) {
+      this.headSent = true
+      socket.write(this.head.text, 'latin1')
+    }
     if (this.head.chunked) socket.write(LAST_CHUNK, 'latin1')
     this.finish()
     this.done(this.head.keepAlive)

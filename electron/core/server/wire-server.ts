@@ -13,7 +13,13 @@ import net from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { HttpHandler } from '../http.ts'
 import { ServerConnection, type ConnectionHost } from './server-connection.ts'
-import { DEFAULT_HEADERS_TIMEOUT_MS, STOP_GRACE_MS, listening, type RunningServer, type ServerOptions } from './node-server.ts'
+import {
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  STOP_GRACE_MS,
+  listening,
+  type RunningServer,
+  type ServerOptions,
+} from './node-server.ts'
 
 /** How long a kept-alive connection may sit idle between requests (node:http's default). */
 export const KEEP_ALIVE_TIMEOUT_MS = 5000
@@ -32,7 +38,9 @@ export async function startWireServer(handler: HttpHandler, options: ServerOptio
  */
 export function serveWireConnections(handler: HttpHandler, options: ServerOptions = {}): (socket: Duplex) => void {
   const connections = new WireConnections(handler, options)
-  return function serveConnection(socket: Duplex): void { connections.accept(socket as net.Socket) }
+  return function serveConnection(socket: Duplex): void {
+    connections.accept(socket as net.Socket)
+  }
 }
 
 class WireConnections implements ConnectionHost {
@@ -43,16 +51,26 @@ class WireConnections implements ConnectionHost {
   private readonly requestTimeoutMs: number | undefined
   private sweeper: NodeJS.Timeout | undefined
 
-  constructor(readonly handler: HttpHandler, options: ServerOptions) {
+  constructor(
+    readonly handler: HttpHandler,
+    options: ServerOptions,
+  ) {
     this.requestTimeoutMs = options.requestTimeoutMs
-    this.headersTimeoutMs = options.headersTimeoutMs ??
+    this.headersTimeoutMs =
+      options.headersTimeoutMs ??
       (this.requestTimeoutMs ? Math.min(DEFAULT_HEADERS_TIMEOUT_MS, this.requestTimeoutMs) : DEFAULT_HEADERS_TIMEOUT_MS)
   }
 
   accept(socket: net.Socket): void {
-    if (this.stopping) { socket.destroy(); return }
+    if (this.stopping) {
+      socket.destroy()
+      return
+    }
     this.open.add(new ServerConnection(socket, this))
-    this.sweeper ??= setInterval(() => this.sweep(), sweepInterval(Math.min(this.headersTimeoutMs, this.requestTimeoutMs || Infinity))).unref()
+    this.sweeper ??= setInterval(
+      () => this.sweep(),
+      sweepInterval(Math.min(this.headersTimeoutMs, this.requestTimeoutMs || Infinity)),
+    ).unref()
   }
 
   forget(connection: ServerConnection): void {
@@ -71,7 +89,11 @@ class WireConnections implements ConnectionHost {
         for (const connection of this.open) connection.socket.destroy()
         for (const socket of this.tunnels) socket.destroy()
       }, STOP_GRACE_MS)
-      server.close(() => { clearTimeout(grace); clearInterval(this.sweeper); resolve() })
+      server.close(() => {
+        clearTimeout(grace)
+        clearInterval(this.sweeper)
+        resolve()
+      })
       for (const connection of this.open) connection.closeIfIdle()
     })
   }
@@ -83,9 +105,13 @@ class WireConnections implements ConnectionHost {
       const receiving = connection.receivingSince
       if (connection.state === 'head' && age > this.headersTimeoutMs) connection.timedOut()
       else if (connection.state === 'idle' && age > KEEP_ALIVE_TIMEOUT_MS) connection.socket.destroy()
-      else if (this.requestTimeoutMs && receiving !== undefined && now - receiving > this.requestTimeoutMs) connection.timedOut()
+      else if (this.requestTimeoutMs && receiving !== undefined && now - receiving > this.requestTimeoutMs)
+        connection.timedOut()
     }
-    if (this.open.size === 0) { clearInterval(this.sweeper); this.sweeper = undefined }
+    if (this.open.size === 0) {
+      clearInterval(this.sweeper)
+      this.sweeper = undefined
+    }
   }
 }
 

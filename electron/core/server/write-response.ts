@@ -28,15 +28,25 @@ export function writeResponse(method: string, res: http.ServerResponse, response
     res.writeHead(response.status, response.reason, flatHeaders(response.headers))
   } catch (error) {
     discardBody(response.body)
-    if (res.headersSent) { res.destroy(); return }
+    if (res.headersSent) {
+      res.destroy()
+      return
+    }
     const fallback = generatedResponse(500, 'internal', `the response could not be written: ${messageOf(error)}`)
     res.writeHead(fallback.status, fallback.reason, flatHeaders(fallback.headers))
     res.end(fallback.body.kind === 'bytes' ? fallback.body.bytes : undefined)
     return
   }
   const body = response.body
-  if (!mayHaveBody(method, response.status)) { discardBody(body); res.end(); return }
-  if (body.kind === 'bytes') { res.end(body.bytes); return }
+  if (!mayHaveBody(method, response.status)) {
+    discardBody(body)
+    res.end()
+    return
+  }
+  if (body.kind === 'bytes') {
+    res.end(body.bytes)
+    return
+  }
   pipeBody(body.stream, res, () => res.destroy())
 }
 
@@ -49,12 +59,23 @@ export function writeRawResponse(method: string, socket: Duplex, response: Respo
     head = responseHead(response, withBody)
   } catch (error) {
     discardBody(body)
-    writeRawResponse(method, socket, generatedResponse(500, 'internal', `the response could not be written: ${messageOf(error)}`))
+    writeRawResponse(
+      method,
+      socket,
+      generatedResponse(500, 'internal', `the response could not be written: ${messageOf(error)}`),
+    )
     return
   }
-  if (!withBody) { discardBody(body); socket.end(head, 'latin1'); return }
+  if (!withBody) {
+    discardBody(body)
+    socket.end(head, 'latin1')
+    return
+  }
   socket.write(head, 'latin1')
-  if (body.kind === 'bytes') { socket.end(body.bytes); return }
+  if (body.kind === 'bytes') {
+    socket.end(body.bytes)
+    return
+  }
   pipeBody(body.stream, socket, () => socket.destroy())
 }
 
@@ -87,12 +108,16 @@ export function responseHead(response: Response, withBody = true): string {
  */
 export function clientErrorAnswer(code: string | undefined): string {
   const [status, reason, text] =
-    code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'request headers too large']
-    : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'request took too long']
-    : [400, 'Bad Request', `malformed request (${code ?? 'parse error'})`]
+    code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'request headers too large']
+      : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'request took too long']
+        : [400, 'Bad Request', `malformed request (${code ?? 'parse error'})`]
   const body = `${text}\n`
-  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+  return (
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  )
 }
 
 export function messageOf(error: unknown): string {

@@ -3,7 +3,10 @@
  */
 import { header, type Request } from '../message.ts'
 
-export interface FileFacts { readonly size: number; readonly mtimeMs: number }
+export interface FileFacts {
+  readonly size: number
+  readonly mtimeMs: number
+}
 
 /** A strong validator from size and modification time (as nginx does): it changes whenever either does. */
 export function etagOf(file: FileFacts): string {

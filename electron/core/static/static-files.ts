@@ -31,7 +31,10 @@ export interface StaticFilesOptions {
   readonly dotfiles?: 'deny' | 'allow'
 }
 
-export function staticFiles(root: string, options: StaticFilesOptions = {}): HttpHandler & { readonly description: string } {
+export function staticFiles(
+  root: string,
+  options: StaticFilesOptions = {},
+): HttpHandler & { readonly description: string } {
   const base = path.resolve(root)
   const index = options.index ?? 'index.html'
   const dotfiles = options.dotfiles ?? 'deny'
@@ -52,13 +55,21 @@ export function staticFiles(root: string, options: StaticFilesOptions = {}): Htt
     if (!found) return plain(404)
     if (found.directory) {
       if (!parsed.directory) {
-        return response(301, { headers: [['Location', `${rawPath}/${q < 0 ? '' : target.pathAndQuery.slice(q)}`], ['Content-Length', '0']] })
+        return response(301, {
+          headers: [
+            ['Location', `${rawPath}/${q < 0 ? '' : target.pathAndQuery.slice(q)}`],
+            ['Content-Length', '0'],
+          ],
+        })
       }
       const indexFile = await openInside(rootReal, path.join(found.path, index))
       if (!indexFile || indexFile.directory) return plain(404)
       return fileResponse(req, method, indexFile)
     }
-    if (parsed.directory) { await found.handle?.close(); return plain(404) } // a file is not a folder
+    if (parsed.directory) {
+      await found.handle?.close()
+      return plain(404)
+    } // a file is not a folder
     return fileResponse(req, method, found)
   }
   return Object.assign(serve, {
@@ -69,7 +80,12 @@ export function staticFiles(root: string, options: StaticFilesOptions = {}): Htt
 /** A dotfile or dot-folder, other than RFC 8615's `.well-known`. */
 const isHidden = (segment: string): boolean => segment.startsWith('.') && segment !== '.well-known'
 
-interface Found { readonly path: string; readonly directory: boolean; readonly handle?: FileHandle; readonly facts: FileFacts }
+interface Found {
+  readonly path: string
+  readonly directory: boolean
+  readonly handle?: FileHandle
+  readonly facts: FileFacts
+}
 
 /** Resolves symlinks and opens a regular file (or notes a folder) only when its real path is under the root. */
 async function openInside(rootReal: string, candidate: string): Promise<Found | undefined> {
@@ -79,7 +95,8 @@ async function openInside(rootReal: string, candidate: string): Promise<Found | 
   } catch {
     return undefined
   }
-  if (real !== rootReal && !real.startsWith(rootReal.endsWith(path.sep) ? rootReal : rootReal + path.sep)) return undefined
+  if (real !== rootReal && !real.startsWith(rootReal.endsWith(path.sep) ? rootReal : rootReal + path.sep))
+    return undefined
   let handle: FileHandle | undefined
   try {
     handle = await open(real, 'r')
@@ -88,7 +105,10 @@ async function openInside(rootReal: string, candidate: string): Promise<Found | 
       await handle.close()
       return { path: real, directory: true, facts: stat }
     }
-    if (!stat.isFile()) { await handle.close(); return undefined }
+    if (!stat.isFile()) {
+      await handle.close()
+      return undefined
+    }
     return { path: real, directory: false, handle, facts: { size: stat.size, mtimeMs: stat.mtimeMs } }
   } catch {
     await handle?.close().catch(() => {})
@@ -111,16 +131,26 @@ async function fileResponse(req: Request, method: string, file: Found): Promise<
     const { start, end } = answer.range
     const stream = handle.createReadStream({ start, end, highWaterMark: 64 * 1024 })
     streaming = true
-    return response(answer.response.status, { headers: answer.response.headers, body: streamBody(stream, end - start + 1) })
+    return response(answer.response.status, {
+      headers: answer.response.headers,
+      body: streamBody(stream, end - start + 1),
+    })
   } finally {
     if (!streaming) await handle.close()
   }
 }
 
 /** What to answer for a file, without touching its handle: the head, and the bytes to stream, if any. */
-function answerFor(req: Request, method: string, file: Found): { response: Response; range?: { start: number; end: number } } {
+function answerFor(
+  req: Request,
+  method: string,
+  file: Found,
+): { response: Response; range?: { start: number; end: number } } {
   const { size } = file.facts
-  const validators: Header[] = [['ETag', etagOf(file.facts)], ['Last-Modified', lastModifiedOf(file.facts)]]
+  const validators: Header[] = [
+    ['ETag', etagOf(file.facts)],
+    ['Last-Modified', lastModifiedOf(file.facts)],
+  ]
   if (notModified(req, file.facts)) return { response: response(304, { headers: validators }) }
   const type: Header = ['Content-Type', contentTypeFor(file.path)]
   const common: Header[] = [type, ...validators, ['Accept-Ranges', 'bytes'], ['X-Content-Type-Options', 'nosniff']]
@@ -138,7 +168,11 @@ function plain(status: number, extra: Header[] = []): Response {
   const res = response(status)
   const text = `${status} ${res.reason}\n`
   return response(status, {
-    headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(Buffer.byteLength(text))], ...extra],
+    headers: [
+      ['Content-Type', 'text/plain; charset=utf-8'],
+      ['Content-Length', String(Buffer.byteLength(text))],
+      ...extra,
+    ],
     body: text,
   })
 }

@@ -24,7 +24,11 @@ const nodeTimers: Timers = {
 }
 
 /** Sends `message()` to each client as it joins, then every `intervalMs` (computed once per tick) to all. */
-export function broadcastEvery(intervalMs: number, message: () => string | Uint8Array, timers: Timers = nodeTimers): Broadcast {
+export function broadcastEvery(
+  intervalMs: number,
+  message: () => string | Uint8Array,
+  timers: Timers = nodeTimers,
+): Broadcast {
   if (!(intervalMs > 0)) throw new Error(`broadcastEvery needs an interval above 0 ms, such as 1000; got ${intervalMs}`)
   const clients = new Set<Websocket>()
   let timer: unknown
@@ -36,14 +40,19 @@ export function broadcastEvery(intervalMs: number, message: () => string | Uint8
     clients.add(ws)
     ws.onClose(() => {
       clients.delete(ws)
-      if (clients.size === 0 && timer !== undefined) { timers.clearInterval(timer); timer = undefined }
+      if (clients.size === 0 && timer !== undefined) {
+        timers.clearInterval(timer)
+        timer = undefined
+      }
     })
     timer ??= timers.setInterval(tick, intervalMs)
     ws.send(message())
   }
   // Object.assign would copy the getters' current values, so the live ones are defined in place.
   return Object.defineProperties(join, {
-    description: { value: `sends each client a message when it joins, then every ${intervalMs} ms on one shared timer` },
+    description: {
+      value: `sends each client a message when it joins, then every ${intervalMs} ms on one shared timer`,
+    },
     clients: { get: () => clients.size },
     ticking: { get: () => timer !== undefined },
   }) as Broadcast

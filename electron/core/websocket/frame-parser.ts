@@ -97,18 +97,27 @@ export class FrameParser {
     const len7 = second & 0x7f
     let size = len7
     let offset = 2
-    if (len7 === 126) { size = b.readUInt16BE(2); offset = 4 }
+    if (len7 === 126) {
+      size = b.readUInt16BE(2)
+      offset = 4
+    }
     if (len7 === 127) {
       const big = b.readBigUInt64BE(2)
       offset = 10
-      if (big > BigInt(Number.MAX_SAFE_INTEGER)) return this.fail('a 64-bit frame length beyond 2^53 (or with its top bit set)')
+      if (big > BigInt(Number.MAX_SAFE_INTEGER))
+        return this.fail('a 64-bit frame length beyond 2^53 (or with its top bit set)')
       size = Number(big)
     }
     const masked = (second & 0x80) !== 0
     this.mask = masked ? Buffer.from(b.subarray(offset, offset + 4)) : undefined
     const head: FrameHead = {
-      fin: (first & 0x80) !== 0, rsv1: (first & 0x40) !== 0, rsv2: (first & 0x20) !== 0, rsv3: (first & 0x10) !== 0,
-      opcode: first & 0x0f, masked, size,
+      fin: (first & 0x80) !== 0,
+      rsv1: (first & 0x40) !== 0,
+      rsv2: (first & 0x20) !== 0,
+      rsv3: (first & 0x10) !== 0,
+      opcode: first & 0x0f,
+      masked,
+      size,
     }
     this.headLength = 0
     if (!KNOWN_OPCODES.has(head.opcode)) return this.fail(`reserved opcode ${head.opcode}`)
@@ -151,7 +160,11 @@ export class FrameParser {
 }
 
 /** Encodes one frame (§5.2). Server frames go unmasked; a client passes a 4-byte `mask` (§5.3). */
-export function encodeFrame(opcode: number, payload: Uint8Array, options: { fin?: boolean; mask?: Uint8Array } = {}): Buffer {
+export function encodeFrame(
+  opcode: number,
+  payload: Uint8Array,
+  options: { fin?: boolean; mask?: Uint8Array } = {},
+): Buffer {
   const size = payload.length
   const extra = size < 126 ? 0 : size < 65536 ? 2 : 8
   const mask = options.mask

@@ -10,11 +10,24 @@
 import type { Duplex } from 'node:stream'
 import type { HttpHandler } from '../http.ts'
 import { header, response, type Request, type Response, type Tunnel, type TunnelStats } from '../message.ts'
-import { FrameParser, Opcode, closePayload, encodeFrame, isControl, readClose, type ParsedFrame } from './frame-parser.ts'
+import {
+  FrameParser,
+  Opcode,
+  closePayload,
+  encodeFrame,
+  isControl,
+  readClose,
+  type ParsedFrame,
+} from './frame-parser.ts'
 import { acceptKey, handshakeProblem, isWebsocketUpgrade } from './handshake.ts'
 
-export type WsMessage = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'binary'; readonly bytes: Uint8Array }
-export interface WsCloseStatus { readonly code: number; readonly reason: string }
+export type WsMessage =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'binary'; readonly bytes: Uint8Array }
+export interface WsCloseStatus {
+  readonly code: number
+  readonly reason: string
+}
 
 /** One open connection, as a WsHandler sees it. */
 export interface Websocket {
@@ -65,23 +78,43 @@ export function websocket(handler: WsHandler, options: WebsocketOptions = {}): W
         body: `${problem}\n`,
       })
     }
-    const tunnel: Tunnel = (socket, head) => new Promise<TunnelStats>((resolve) => {
-      const connection = new Connection(req, socket, options, (stats) => { open.delete(connection); resolve(stats) })
-      open.add(connection)
-      try { handler(connection) } catch { connection.close(1011, 'the app failed') }
-      connection.start(head)
-    })
+    const tunnel: Tunnel = (socket, head) =>
+      new Promise<TunnelStats>((resolve) => {
+        const connection = new Connection(req, socket, options, (stats) => {
+          open.delete(connection)
+          resolve(stats)
+        })
+        open.add(connection)
+        try {
+          handler(connection)
+        } catch {
+          connection.close(1011, 'the app failed')
+        }
+        connection.start(head)
+      })
     const switched = response(101, {
-      headers: [['Upgrade', 'websocket'], ['Connection', 'Upgrade'], ['Sec-WebSocket-Accept', acceptKey(header(req, 'Sec-WebSocket-Key')!.trim())]],
+      headers: [
+        ['Upgrade', 'websocket'],
+        ['Connection', 'Upgrade'],
+        ['Sec-WebSocket-Accept', acceptKey(header(req, 'Sec-WebSocket-Key')!.trim())],
+      ],
       tags: ['websocket'],
     })
     return Object.freeze({ ...switched, tunnel })
   }
   // Object.assign would copy the getter's current value, so the live one is defined in place.
   return Object.defineProperties(upgrade, {
-    description: { value: options.description ?? `accepts websocket connections; ${(handler as { description?: string }).description ?? 'hands each to the app'}` },
+    description: {
+      value:
+        options.description ??
+        `accepts websocket connections; ${(handler as { description?: string }).description ?? 'hands each to the app'}`,
+    },
     connections: { get: () => open.size },
-    close: { value: (): void => { for (const c of [...open]) c.close(1001, 'going away') } },
+    close: {
+      value: (): void => {
+        for (const c of [...open]) c.close(1001, 'going away')
+      },
+    },
   }) as WebsocketHandler
 }
 
@@ -108,7 +141,8 @@ class Connection implements Websocket {
     this.maxMessageBytes = options.maxMessageBytes ?? 1024 * 1024
     this.parser = new FrameParser({
       keep: (head) => {
-        if (!isControl(head.opcode) && this.fragmentBytes + head.size > this.maxMessageBytes) this.fail(1009, 'message too big')
+        if (!isControl(head.opcode) && this.fragmentBytes + head.size > this.maxMessageBytes)
+          this.fail(1009, 'message too big')
         return head.size
       },
       onFrame: (frame) => this.received(frame),
@@ -121,8 +155,14 @@ class Connection implements Websocket {
     socket.on('error', () => {})
     socket.once('close', () => this.gone())
     socket.once('end', () => this.socket.end()) // the peer left without a close frame: let go too
-    socket.on('data', (chunk: Buffer) => { this.bytesUp += chunk.length; this.parser.push(chunk) })
-    if (head.length > 0) { this.bytesUp += head.length; this.parser.push(head) }
+    socket.on('data', (chunk: Buffer) => {
+      this.bytesUp += chunk.length
+      this.parser.push(chunk)
+    })
+    if (head.length > 0) {
+      this.bytesUp += head.length
+      this.parser.push(head)
+    }
   }
 
   get isOpen(): boolean {
@@ -168,10 +208,14 @@ class Connection implements Websocket {
       this.socket.end()
       return
     }
-    if (frame.opcode === Opcode.ping) { if (!this.closeSent) this.write(encodeFrame(Opcode.pong, frame.payload)); return }
+    if (frame.opcode === Opcode.ping) {
+      if (!this.closeSent) this.write(encodeFrame(Opcode.pong, frame.payload))
+      return
+    }
     if (frame.opcode === Opcode.pong) return
     const continuing = frame.opcode === Opcode.continuation
-    if (continuing === (this.fragments.length === 0 && this.messageOpcode === 0)) return this.fail(1002, 'protocol error')
+    if (continuing === (this.fragments.length === 0 && this.messageOpcode === 0))
+      return this.fail(1002, 'protocol error')
     if (!continuing) this.messageOpcode = frame.opcode
     this.fragments.push(Buffer.from(frame.payload))
     this.fragmentBytes += frame.size
@@ -183,10 +227,18 @@ class Connection implements Websocket {
     this.messageOpcode = 0
     let message: WsMessage
     if (opcode === Opcode.text) {
-      try { message = { kind: 'text', text: UTF8.decode(bytes) } } catch { return this.fail(1007, 'invalid UTF-8') }
+      try {
+        message = { kind: 'text', text: UTF8.decode(bytes) }
+      } catch {
+        return this.fail(1007, 'invalid UTF-8')
+      }
     } else message = { kind: 'binary', bytes }
     for (const listener of this.messageListeners) {
-      try { listener(message) } catch { /* one listener's failure does not end the connection */ }
+      try {
+        listener(message)
+      } catch {
+        /* one listener's failure does not end the connection */
+      }
     }
   }
 
@@ -208,7 +260,11 @@ class Connection implements Websocket {
     this.closeSent = true
     const status = this.closeStatus ?? { code: 1006, reason: '' }
     for (const listener of this.closeListeners) {
-      try { listener(status) } catch { /* ignore */ }
+      try {
+        listener(status)
+      } catch {
+        /* ignore */
+      }
     }
     this.ended({ bytesUp: this.bytesUp, bytesDown: this.bytesDown })
   }

@@ -20,7 +20,10 @@ export const blockBlock: BlockKind<BlockBlock> = {
   summary: 'refuses matching requests (403 by default, or a reset connection); the server is never reached',
   schema,
   example: { use: 'block', match: { host: '*.tracker.example' }, status: 403 },
-  describe: (b) => b.close ? `resets the connection for ${describeMatch(b.match)}` : `refuses ${describeMatch(b.match)} with ${b.status ?? 403}`,
+  describe: (b) =>
+    b.close
+      ? `resets the connection for ${describeMatch(b.match)}`
+      : `refuses ${describeMatch(b.match)} with ${b.status ?? 403}`,
   build: (b, context) => {
     const label = b.name ?? 'block'
     const status = b.status ?? 403
@@ -28,10 +31,18 @@ export const blockBlock: BlockKind<BlockBlock> = {
     const filter = whenMatched(b.match, 'refuseBlocked', async (req) => {
       if (b.close) return markActed(response(200, { body: resettingBody() }), 'blocked', context, label)
       await bodyBytes(req.body).catch(() => undefined)
-      return markActed(response(status, {
-        headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(Buffer.byteLength(text))]],
-        body: text,
-      }), 'blocked', context, label)
+      return markActed(
+        response(status, {
+          headers: [
+            ['Content-Type', 'text/plain; charset=utf-8'],
+            ['Content-Length', String(Buffer.byteLength(text))],
+          ],
+          body: text,
+        }),
+        'blocked',
+        context,
+        label,
+      )
     })
     return { filter: describe(blockBlock.describe(b), filter) }
   },

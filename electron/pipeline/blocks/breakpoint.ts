@@ -18,7 +18,11 @@ import { commonFields, whenMatched } from './common.ts'
 const schema = z.strictObject({
   use: z.literal('breakpoint'),
   ...commonFields,
-  on: z.array(z.enum(['request', 'response'])).min(1).optional().describe('what to pause; default ["request"]'),
+  on: z
+    .array(z.enum(['request', 'response']))
+    .min(1)
+    .optional()
+    .describe('what to pause; default ["request"]'),
   timeoutSeconds: z.number().gt(0).max(86_400).optional().describe('continue unchanged after this long; default 300'),
 })
 export type BreakpointBlock = z.infer<typeof schema>
@@ -30,7 +34,8 @@ export const breakpointBlock: BlockKind<BreakpointBlock> = {
   summary: 'pauses matching requests (and/or their responses) until you continue, edit, abort or answer them',
   schema,
   example: { use: 'breakpoint', match: { path: '/api/*' }, on: ['request'], timeoutSeconds: 60 },
-  describe: (b) => `pauses ${(b.on ?? ['request']).join(' and ')} of ${describeMatch(b.match)} (continues by itself after ${b.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS} s)`,
+  describe: (b) =>
+    `pauses ${(b.on ?? ['request']).join(' and ')} of ${describeMatch(b.match)} (continues by itself after ${b.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS} s)`,
   build: (b, context) => {
     const registry = context.breakpoints ?? new Breakpoints(context.clock)
     const on = new Set(b.on ?? ['request'])
@@ -43,7 +48,12 @@ export const breakpointBlock: BlockKind<BreakpointBlock> = {
         if ('passed' in held) notes.push('breakpoint: request body too large to hold; passed unchanged')
         else {
           req = Object.freeze({ ...req, body: bytesBody(held.held) })
-          const r = await registry.pause({ ...common(req, context, timeoutMs), phase: 'request', requestSize: held.held.byteLength, requestBody: held.held.toString('base64') })
+          const r = await registry.pause({
+            ...common(req, context, timeoutMs),
+            phase: 'request',
+            requestSize: held.held.byteLength,
+            requestBody: held.held.toString('base64'),
+          })
           if (r.kind === 'abort') return aborted()
           if (r.kind === 'respond') return answered(r)
           if (req.signal?.aborted) return aborted() // the client left while paused: nothing goes upstream
@@ -54,12 +64,20 @@ export const breakpointBlock: BlockKind<BreakpointBlock> = {
       let res = await next(req)
       if (on.has('response') && !res.tunnel) {
         const held = await holdBody(res.body)
-        if ('passed' in held) { res = Object.freeze({ ...res, body: held.passed }); notes.push('breakpoint: response body too large to hold; passed unchanged') }
-        else {
+        if ('passed' in held) {
+          res = Object.freeze({ ...res, body: held.passed })
+          notes.push('breakpoint: response body too large to hold; passed unchanged')
+        } else {
           res = Object.freeze({ ...res, body: bytesBody(held.held) })
           const r = await registry.pause({
-            ...common(req, context, timeoutMs), phase: 'response', requestSize: 0,
-            status: res.status, reason: res.reason, responseHeaders: res.headers.map(([n, v]) => [n, v] as const), responseSize: held.held.byteLength, responseBody: held.held.toString('base64'),
+            ...common(req, context, timeoutMs),
+            phase: 'response',
+            requestSize: 0,
+            status: res.status,
+            reason: res.reason,
+            responseHeaders: res.headers.map(([n, v]) => [n, v] as const),
+            responseSize: held.held.byteLength,
+            responseBody: held.held.toString('base64'),
           })
           if (r.kind === 'abort') return aborted()
           if (r.kind === 'respond') return answered(r)
@@ -75,8 +93,13 @@ export const breakpointBlock: BlockKind<BreakpointBlock> = {
 
 function common(req: Request, context: BlockContext, timeoutMs: number) {
   return {
-    ...(req.exchangeId ? { exchangeId: req.exchangeId } : {}), listenerName: context.listenerName, timeoutMs, signal: req.signal,
-    method: req.method, url: req.target, requestHeaders: req.headers.map(([n, v]) => [n, v] as const),
+    ...(req.exchangeId ? { exchangeId: req.exchangeId } : {}),
+    listenerName: context.listenerName,
+    timeoutMs,
+    signal: req.signal,
+    method: req.method,
+    url: req.target,
+    requestHeaders: req.headers.map(([n, v]) => [n, v] as const),
   }
 }
 
@@ -86,7 +109,12 @@ function aborted(): Response {
 }
 
 function answered(r: Extract<Resolution, { kind: 'respond' }>): Response {
-  return response(r.status, { ...(r.reason ? { reason: r.reason } : {}), headers: lengthFollows(r.headers, r.headers, r.body), body: r.body, tags: ['breakpoint', 'answered-at-breakpoint'] })
+  return response(r.status, {
+    ...(r.reason ? { reason: r.reason } : {}),
+    headers: lengthFollows(r.headers, r.headers, r.body),
+    body: r.body,
+    tags: ['breakpoint', 'answered-at-breakpoint'],
+  })
 }
 
 function bodyOf(edits: PausedEdits): Buffer | undefined {
@@ -113,7 +141,12 @@ export function editedResponse(res: Response, edits: PausedEdits | undefined): R
   const headers = edits.headers ?? res.headers
   return Object.freeze({
     ...res,
-    ...(edits.status ? { status: edits.status, reason: edits.reason ?? (edits.status === res.status ? res.reason : response(edits.status).reason) } : {}),
+    ...(edits.status
+      ? {
+          status: edits.status,
+          reason: edits.reason ?? (edits.status === res.status ? res.reason : response(edits.status).reason),
+        }
+      : {}),
     ...(edits.reason !== undefined && !edits.status ? { reason: edits.reason } : {}),
     headers: body ? lengthFollows(headers, res.headers, body) : headers.map(([n, v]) => [n, v] as const),
     ...(body ? { body: bytesBody(body) } : {}),
@@ -131,5 +164,5 @@ function lengthFollows(edited: Headers, before: Headers, body: Buffer): (readonl
   if (edited.some(([n]) => n.toLowerCase() === 'transfer-encoding')) return out
   const length = String(body.byteLength)
   if (lengthOf(edited) === undefined) return body.byteLength === 0 ? out : [...out, ['Content-Length', length] as const]
-  return out.map(([n, v]) => (n.toLowerCase() === 'content-length' ? [n, length] as const : [n, v] as const))
+  return out.map(([n, v]) => (n.toLowerCase() === 'content-length' ? ([n, length] as const) : ([n, v] as const)))
 }

@@ -22,8 +22,11 @@ export function headerPairs(spec: HeadersSpec | undefined): [string, string][] {
   return Array.isArray(spec) ? spec.map(([n, v]) => [n, v]) : Object.entries(spec)
 }
 
-export const statusSchema = z.number().int('must be a whole number')
-  .min(100, 'must be between 100 and 599').max(599, 'must be between 100 and 599')
+export const statusSchema = z
+  .number()
+  .int('must be a whole number')
+  .min(100, 'must be between 100 and 599')
+  .max(599, 'must be between 100 and 599')
 
 /**
  * A filter that calls `act` for matching requests and passes the rest on untouched. A match that reads the

@@ -15,11 +15,16 @@ export const latencyBlock: BlockKind<LatencyBlock> = {
   summary: 'prints one line per exchange with its status and how long it took (seed app 2)',
   schema,
   example: { use: 'latency' },
-  describe: (b) => b.match ? `reports the latency of ${describeMatch(b.match)}` : 'reports each exchange\'s latency',
+  describe: (b) => (b.match ? `reports the latency of ${describeMatch(b.match)}` : "reports each exchange's latency"),
   build: (b, context) => {
     const target = outTarget(b.out, context)
     const report = reportLatency((r) => target.out.write(formatLatency(r) + '\n'), context.clock)
-    const filter = b.match ? describe(latencyBlock.describe(b), whenMatched(b.match, 'reportMatchedLatency', (req, next) => report(next)(req))) : report
+    const filter = b.match
+      ? describe(
+          latencyBlock.describe(b),
+          whenMatched(b.match, 'reportMatchedLatency', (req, next) => report(next)(req)),
+        )
+      : report
     return { filter, start: target.start, close: target.close }
   },
 }

@@ -14,12 +14,14 @@ import { markActed, type BlockKind } from '../block.ts'
 import { describeMatch } from '../match.ts'
 import { commonFields, whenMatched } from './common.ts'
 
-const schema = z.strictObject({
-  use: z.literal('mapLocal'),
-  ...commonFields,
-  dir: z.string().min(1).optional().describe('a folder to serve, relative to the pipeline file'),
-  file: z.string().min(1).optional().describe('one file that answers every matching request'),
-}).refine((b) => (b.dir === undefined) !== (b.file === undefined), 'give dir or file (one of them)')
+const schema = z
+  .strictObject({
+    use: z.literal('mapLocal'),
+    ...commonFields,
+    dir: z.string().min(1).optional().describe('a folder to serve, relative to the pipeline file'),
+    file: z.string().min(1).optional().describe('one file that answers every matching request'),
+  })
+  .refine((b) => (b.dir === undefined) !== (b.file === undefined), 'give dir or file (one of them)')
 export type MapLocalBlock = z.infer<typeof schema>
 
 export const mapLocalBlock: BlockKind<MapLocalBlock> = {
@@ -31,7 +33,9 @@ export const mapLocalBlock: BlockKind<MapLocalBlock> = {
   check: (b, baseDir) => {
     if (b.dir !== undefined) {
       const full = path.resolve(baseDir, b.dir)
-      return existsSync(full) && statSync(full).isDirectory() ? [] : [{ path: ['dir'], message: `no folder at ${full}` }]
+      return existsSync(full) && statSync(full).isDirectory()
+        ? []
+        : [{ path: ['dir'], message: `no folder at ${full}` }]
     }
     const full = path.resolve(baseDir, b.file!)
     return existsSync(full) && statSync(full).isFile() ? [] : [{ path: ['file'], message: `no file at ${full}` }]
@@ -49,10 +53,17 @@ export const mapLocalBlock: BlockKind<MapLocalBlock> = {
       let local = file ? `/${encodeURIComponent(path.basename(file))}` : requestPath
       if (!file && strip && local.startsWith(strip)) local = local.slice(strip.length) || '/'
       if (!local.startsWith('/')) local = `/${local}`
-      const hidden = !file && local.split('/').some((segment) => segment.startsWith('.') && segment !== '.' && segment !== '..')
+      const hidden =
+        !file && local.split('/').some((segment) => segment.startsWith('.') && segment !== '.' && segment !== '..')
       const search = query.toString()
       const res = hidden
-        ? response(404, { headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', '10']], body: 'Not Found\n' })
+        ? response(404, {
+            headers: [
+              ['Content-Type', 'text/plain; charset=utf-8'],
+              ['Content-Length', '10'],
+            ],
+            body: 'Not Found\n',
+          })
         : await serve(Object.freeze({ ...req, target: search ? `${local}?${search}` : local }))
       return markActed(res, 'mapped', context, label)
     })

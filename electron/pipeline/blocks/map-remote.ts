@@ -11,7 +11,9 @@ const originUrl = z.string().refine((s) => {
   try {
     const u = new URL(s)
     return (u.protocol === 'http:' || u.protocol === 'https:') && u.host !== '' && !u.search && !u.hash && !u.username
-  } catch { return false }
+  } catch {
+    return false
+  }
 }, 'must be an http:// or https:// URL without query or fragment, such as "http://127.0.0.1:3000"')
 
 const schema = z.strictObject({

@@ -6,7 +6,11 @@ import { z } from 'zod'
 import type { BlockContext } from '../block.ts'
 
 export const outField = {
-  out: z.string().min(1).optional().describe('write to this file (replaced at start; relative to the pipeline file) instead of the listener\'s output'),
+  out: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("write to this file (replaced at start; relative to the pipeline file) instead of the listener's output"),
 }
 
 export interface OutTarget {
@@ -35,7 +39,10 @@ export function outTarget(file: string | undefined, context: BlockContext): OutT
     async close() {
       const s = stream
       stream = undefined
-      if (s) { s.end(); await once(s, 'close').catch(() => undefined) }
+      if (s) {
+        s.end()
+        await once(s, 'close').catch(() => undefined)
+      }
     },
   }
 }

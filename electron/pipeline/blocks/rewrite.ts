@@ -6,20 +6,41 @@
 import { z } from 'zod'
 import { describe } from '../../core/http.ts'
 import {
-  bodyBytes, header, reasonPhrase, replacedHeaders, withTags, type Header, type Headers, type Request, type Response,
+  bodyBytes,
+  header,
+  reasonPhrase,
+  replacedHeaders,
+  withTags,
+  type Header,
+  type Headers,
+  type Request,
+  type Response,
 } from '../../core/message.ts'
 import { targetPathAndQuery } from '../../core/filters/request-target.ts'
 import { markActed, type BlockKind } from '../block.ts'
 import { describeMatch } from '../match.ts'
 import { commonFields, headerPairs, headersSchema, statusSchema, whenMatched } from './common.ts'
 
-const replacement = z.strictObject({
-  find: z.string().min(1).describe('text to find (every occurrence), or a regular expression with regex: true'),
-  replace: z.string().describe('what to put instead; with regex, $1 names a group'),
-  regex: z.boolean().optional(),
-}).refine((r) => { if (!r.regex) return true; try { new RegExp(r.find); return true } catch { return false } },
-  { message: 'find is not a valid regular expression', path: ['find'] })
-const replaceBody = z.union([z.string(), replacement, z.array(replacement).min(1)])
+const replacement = z
+  .strictObject({
+    find: z.string().min(1).describe('text to find (every occurrence), or a regular expression with regex: true'),
+    replace: z.string().describe('what to put instead; with regex, $1 names a group'),
+    regex: z.boolean().optional(),
+  })
+  .refine(
+    (r) => {
+      if (!r.regex) return true
+      try {
+        new RegExp(r.find)
+        return true
+      } catch {
+        return false
+      }
+    },
+    { message: 'find is not a valid regular expression', path: ['find'] },
+  )
+const replaceBody = z
+  .union([z.string(), replacement, z.array(replacement).min(1)])
   .describe('a string is the whole new body; {find, replace} (or a list of them) edits it')
 
 const sideFields = {
@@ -28,24 +49,41 @@ const sideFields = {
   replaceBody: replaceBody.optional(),
 }
 
-const schema = z.strictObject({
-  use: z.literal('rewrite'),
-  ...commonFields,
-  request: z.strictObject({
-    ...sideFields,
-    setPath: z.string().startsWith('/').optional().describe('the new path (the query is kept unless setQuery says)'),
-    setQuery: z.record(z.string(), z.union([z.string(), z.null()])).optional().describe('name → value sets it, null removes it'),
-  }).optional(),
-  response: z.strictObject({ ...sideFields, status: statusSchema.optional() }).optional(),
-}).refine((b) => b.request !== undefined || b.response !== undefined, 'say what to rewrite: request, response or both')
+const schema = z
+  .strictObject({
+    use: z.literal('rewrite'),
+    ...commonFields,
+    request: z
+      .strictObject({
+        ...sideFields,
+        setPath: z
+          .string()
+          .startsWith('/')
+          .optional()
+          .describe('the new path (the query is kept unless setQuery says)'),
+        setQuery: z
+          .record(z.string(), z.union([z.string(), z.null()]))
+          .optional()
+          .describe('name → value sets it, null removes it'),
+      })
+      .optional(),
+    response: z.strictObject({ ...sideFields, status: statusSchema.optional() }).optional(),
+  })
+  .refine((b) => b.request !== undefined || b.response !== undefined, 'say what to rewrite: request, response or both')
 export type RewriteBlock = z.infer<typeof schema>
 type Side = z.infer<typeof replaceBody> | undefined
 
 export const rewriteBlock: BlockKind<RewriteBlock> = {
   use: 'rewrite',
-  summary: 'changes headers, body, path and query of matching requests, and status, headers and body of their responses',
+  summary:
+    'changes headers, body, path and query of matching requests, and status, headers and body of their responses',
   schema,
-  example: { use: 'rewrite', match: { host: 'api.example.com' }, request: { setHeaders: { Authorization: 'Bearer dev' } }, response: { removeHeaders: ['Set-Cookie'] } },
+  example: {
+    use: 'rewrite',
+    match: { host: 'api.example.com' },
+    request: { setHeaders: { Authorization: 'Bearer dev' } },
+    response: { removeHeaders: ['Set-Cookie'] },
+  },
   describe: (b) => {
     const what = [
       ...(b.request ? ['the request'] : []),
@@ -67,7 +105,8 @@ export const rewriteBlock: BlockKind<RewriteBlock> = {
 
 async function rewriteRequest(req: Request, r: NonNullable<RewriteBlock['request']>): Promise<Request> {
   let out: Request = { ...req, headers: editHeaders(req.headers, r.setHeaders, r.removeHeaders) }
-  if (r.setPath !== undefined || r.setQuery !== undefined) out = { ...out, target: newTarget(out.target, r.setPath, r.setQuery) }
+  if (r.setPath !== undefined || r.setQuery !== undefined)
+    out = { ...out, target: newTarget(out.target, r.setPath, r.setQuery) }
   if (r.replaceBody !== undefined) out = await replacedBody(out, r.replaceBody)
   return Object.freeze(out)
 }
@@ -79,7 +118,11 @@ async function rewriteResponse(res: Response, r: NonNullable<RewriteBlock['respo
   return Object.freeze(out)
 }
 
-function editHeaders(headers: Headers, set: Parameters<typeof headerPairs>[0], remove: readonly string[] | undefined): Headers {
+function editHeaders(
+  headers: Headers,
+  set: Parameters<typeof headerPairs>[0],
+  remove: readonly string[] | undefined,
+): Headers {
   let out: Headers = headers
   if (remove?.length) {
     const drop = new Set(remove.map((n) => n.toLowerCase()))
@@ -89,7 +132,11 @@ function editHeaders(headers: Headers, set: Parameters<typeof headerPairs>[0], r
   return out
 }
 
-function newTarget(target: string, setPath: string | undefined, setQuery: Readonly<Record<string, string | null>> | undefined): string {
+function newTarget(
+  target: string,
+  setPath: string | undefined,
+  setQuery: Readonly<Record<string, string | null>> | undefined,
+): string {
   const pathAndQuery = targetPathAndQuery(target)
   if (pathAndQuery === undefined) return target
   const before = target.slice(0, target.length - pathAndQuery.length)
@@ -107,15 +154,20 @@ function newTarget(target: string, setPath: string | undefined, setQuery: Readon
 async function replacedBody<M extends Request | Response>(message: M, spec: Side): Promise<M> {
   const encoding = header(message, 'content-encoding')?.trim().toLowerCase()
   if (encoding && encoding !== 'identity') {
-    return 'status' in message ? withTags(message as Response, 'rewrite skipped: compressed body') as M : message
+    return 'status' in message ? (withTags(message as Response, 'rewrite skipped: compressed body') as M) : message
   }
   const text = (await bodyBytes(message.body)).toString('utf8')
   let next = text
   if (typeof spec === 'string') next = spec
-  else for (const r of Array.isArray(spec) ? spec : spec ? [spec] : []) {
-    next = r.regex ? next.replace(new RegExp(r.find, 'g'), r.replace) : next.split(r.find).join(r.replace)
-  }
+  else
+    for (const r of Array.isArray(spec) ? spec : spec ? [spec] : []) {
+      next = r.regex ? next.replace(new RegExp(r.find, 'g'), r.replace) : next.split(r.find).join(r.replace)
+    }
   const bytes = Buffer.from(next, 'utf8')
   const headers: Header[] = message.headers.filter(([n]) => n.toLowerCase() !== 'transfer-encoding')
-  return { ...message, headers: replacedHeaders(headers, 'Content-Length', String(bytes.byteLength)), body: { kind: 'bytes', bytes } }
+  return {
+    ...message,
+    headers: replacedHeaders(headers, 'Content-Length', String(bytes.byteLength)),
+    body: { kind: 'bytes', bytes },
+  }
 }

@@ -20,10 +20,26 @@ import { commonFields, whenMatched } from './common.ts'
 const schema = z.strictObject({
   use: z.literal('script'),
   ...commonFields,
-  file: z.string().min(1).refine((f) => SCRIPT_EXTENSIONS.includes(path.extname(f).toLowerCase()), `must end in ${SCRIPT_EXTENSIONS.join(', ')}`)
+  file: z
+    .string()
+    .min(1)
+    .refine(
+      (f) => SCRIPT_EXTENSIONS.includes(path.extname(f).toLowerCase()),
+      `must end in ${SCRIPT_EXTENSIONS.join(', ')}`,
+    )
     .describe('a file whose default export is a Filter, relative to the pipeline file; reloaded on save'),
-  with: z.unknown().optional().describe('options for the script, checked against its "options" export and passed as the filter\'s second argument'),
-  timeoutMs: z.number().int('must be a whole number').min(1, 'must be from 1 to 3600000').max(3_600_000, 'must be from 1 to 3600000').optional()
+  with: z
+    .unknown()
+    .optional()
+    .describe(
+      'options for the script, checked against its "options" export and passed as the filter\'s second argument',
+    ),
+  timeoutMs: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be from 1 to 3600000')
+    .max(3_600_000, 'must be from 1 to 3600000')
+    .optional()
     .describe(`a script that has not answered after this long gets a 504 (default ${DEFAULT_SCRIPT_TIMEOUT_MS})`),
 })
 export type ScriptBlock = z.infer<typeof schema>
@@ -41,7 +57,11 @@ export const scriptBlock: BlockKind<ScriptBlock> = {
   build: (b, context) => {
     const file = path.resolve(context.baseDir, b.file)
     const timeoutMs = b.timeoutMs ?? DEFAULT_SCRIPT_TIMEOUT_MS
-    const say = context.say ?? ((line: string) => { process.stderr.write(`${line}\n`) })
+    const say =
+      context.say ??
+      ((line: string) => {
+        process.stderr.write(`${line}\n`)
+      })
     let current: LoadedScript | undefined
     let problem: string | undefined
     let watcher: FSWatcher | undefined
@@ -91,7 +111,9 @@ export const scriptBlock: BlockKind<ScriptBlock> = {
         watcher = watch(path.dirname(file), (_event, name) => {
           if (name !== null && name !== path.basename(file)) return
           clearTimeout(settle)
-          settle = setTimeout(() => { reloading = reloading.then(reload) }, RELOAD_SETTLE_MS)
+          settle = setTimeout(() => {
+            reloading = reloading.then(reload)
+          }, RELOAD_SETTLE_MS)
         })
         // The folder going away (or a watch limit) must not take the process down: the last version keeps running.
         watcher.on('error', (error) => {

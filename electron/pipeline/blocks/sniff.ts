@@ -16,19 +16,24 @@ import { outField, outTarget } from './out-file.ts'
 const schema = z.strictObject({ use: z.literal('sniff'), ...commonFields, ...outField })
 export type SniffBlock = z.infer<typeof schema>
 
-const passOn = describe('prints what crosses the wire (the sniffer sits last in the pipeline)', (next: HttpHandler) => next)
+const passOn = describe('prints what crosses the wire (the sniffer sits last in the pipeline)', (next: HttpHandler) =>
+  next)
 
 export const sniffBlock: BlockKind<SniffBlock> = {
   use: 'sniff',
   summary: 'prints every request and response as it crossed the wire, and websocket frames (seed app 3)',
   schema,
   example: { use: 'sniff' },
-  describe: (b) => b.match ? `prints ${describeMatch(b.match)} as on the wire` : 'prints every request and response as on the wire',
+  describe: (b) =>
+    b.match ? `prints ${describeMatch(b.match)} as on the wire` : 'prints every request and response as on the wire',
   build: (b, context) => {
     const target = outTarget(b.out, context)
     const print = compose(printExchange(target.out), printFrames(target.out))
     const innermost = b.match
-      ? describe(sniffBlock.describe(b), whenMatched(b.match, 'printMatchedExchange', (req, next) => print(next)(req)))
+      ? describe(
+          sniffBlock.describe(b),
+          whenMatched(b.match, 'printMatchedExchange', (req, next) => print(next)(req)),
+        )
       : print
     return { filter: passOn, innermost, start: target.start, close: target.close }
   },

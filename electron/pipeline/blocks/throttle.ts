@@ -12,16 +12,24 @@ import { markActed, type BlockKind } from '../block.ts'
 import { describeMatch } from '../match.ts'
 import { commonFields, whenMatched } from './common.ts'
 
-const rate = z.number().int().min(1, 'must be at least 1 byte per second').max(10 * 1024 ** 3)
+const rate = z
+  .number()
+  .int()
+  .min(1, 'must be at least 1 byte per second')
+  .max(10 * 1024 ** 3)
 
-const schema = z.strictObject({
-  use: z.literal('throttle'),
-  ...commonFields,
-  downBytesPerSecond: rate.optional().describe('response bodies, server → client'),
-  upBytesPerSecond: rate.optional().describe('request bodies, client → server'),
-  latencyMs: z.number().int().min(0).max(600_000).optional().describe('added each way'),
-}).refine((b) => b.downBytesPerSecond !== undefined || b.upBytesPerSecond !== undefined || b.latencyMs !== undefined,
-  'say how to throttle: downBytesPerSecond, upBytesPerSecond or latencyMs')
+const schema = z
+  .strictObject({
+    use: z.literal('throttle'),
+    ...commonFields,
+    downBytesPerSecond: rate.optional().describe('response bodies, server → client'),
+    upBytesPerSecond: rate.optional().describe('request bodies, client → server'),
+    latencyMs: z.number().int().min(0).max(600_000).optional().describe('added each way'),
+  })
+  .refine(
+    (b) => b.downBytesPerSecond !== undefined || b.upBytesPerSecond !== undefined || b.latencyMs !== undefined,
+    'say how to throttle: downBytesPerSecond, upBytesPerSecond or latencyMs',
+  )
 export type ThrottleBlock = z.infer<typeof schema>
 
 /** Bytes are released in slices of at most this long a time's worth, so a throttled body still streams smoothly. */
@@ -47,7 +55,8 @@ export const throttleBlock: BlockKind<ThrottleBlock> = {
       const key = req.peer ? `${req.peer.address}:${req.peer.port}` : 'unknown'
       let link = links.get(key)
       if (!link) {
-        if (links.size > 1024) for (const [k, l] of links) if (l.up.free < Date.now() && l.down.free < Date.now()) links.delete(k)
+        if (links.size > 1024)
+          for (const [k, l] of links) if (l.up.free < Date.now() && l.down.free < Date.now()) links.delete(k)
         link = { up: { free: 0 }, down: { free: 0 } }
         links.set(key, link)
       }
@@ -56,18 +65,28 @@ export const throttleBlock: BlockKind<ThrottleBlock> = {
     const filter = whenMatched(b.match, 'throttleExchange', async (req, next) => {
       const link = linkOf(req)
       if (b.latencyMs) await sleep(b.latencyMs)
-      const sent = b.upBytesPerSecond ? Object.freeze({ ...req, body: paced(req.body, b.upBytesPerSecond, link.up) }) : req
+      const sent = b.upBytesPerSecond
+        ? Object.freeze({ ...req, body: paced(req.body, b.upBytesPerSecond, link.up) })
+        : req
       const res = await next(sent)
       if (b.latencyMs) await sleep(b.latencyMs)
-      const slowed = b.downBytesPerSecond && !res.tunnel ? Object.freeze({ ...res, body: paced(res.body, b.downBytesPerSecond, link.down) }) : res
+      const slowed =
+        b.downBytesPerSecond && !res.tunnel
+          ? Object.freeze({ ...res, body: paced(res.body, b.downBytesPerSecond, link.down) })
+          : res
       return markActed(slowed, 'throttled', context, label)
     })
     return { filter: describe(throttleBlock.describe(b), filter) }
   },
 }
 
-interface Lane { free: number }
-interface Link { readonly up: Lane; readonly down: Lane }
+interface Lane {
+  free: number
+}
+interface Link {
+  readonly up: Lane
+  readonly down: Lane
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -79,13 +98,19 @@ function paced(body: Body, bytesPerSecond: number, lane: Lane): Body {
   const pacer = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       const pushSlices = (offset: number): void => {
-        if (offset >= chunk.byteLength) { callback(); return }
+        if (offset >= chunk.byteLength) {
+          callback()
+          return
+        }
         const part = chunk.subarray(offset, offset + slice)
         const now = Date.now()
         const start = Math.max(now, lane.free)
         lane.free = start + (part.byteLength * 1000) / bytesPerSecond
         const wait = lane.free - now
-        setTimeout(() => { this.push(part); pushSlices(offset + part.byteLength) }, wait)
+        setTimeout(() => {
+          this.push(part)
+          pushSlices(offset + part.byteLength)
+        }, wait)
       }
       pushSlices(0)
     },
@@ -93,7 +118,9 @@ function paced(body: Body, bytesPerSecond: number, lane: Lane): Body {
   if (body.kind === 'stream') {
     const source: Readable = body.stream
     source.on('error', (error) => pacer.destroy(error))
-    pacer.on('close', () => { if (!source.readableEnded) source.destroy() })
+    pacer.on('close', () => {
+      if (!source.readableEnded) source.destroy()
+    })
     source.pipe(pacer)
   } else pacer.end(Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.byteLength))
   return streamBody(pacer, length)

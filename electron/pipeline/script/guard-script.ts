@@ -22,7 +22,10 @@ export function guardScript(label: string, timeoutMs: number, handler: () => Htt
       // A hanging script must not keep a stopping process alive.
       timer.unref()
       const finish = (res: Response): void => {
-        if (settled) { discard(res); return }
+        if (settled) {
+          discard(res)
+          return
+        }
         settled = true
         clearTimeout(timer)
         resolve(res)
@@ -34,7 +37,15 @@ export function guardScript(label: string, timeoutMs: number, handler: () => Htt
         answer = Promise.reject(error)
       }
       answer.then(
-        (res) => finish(asResponse(res) ?? generatedResponse(500, 'internal', `script ${label} failed: it answered ${describeAnswer(res)}, not a response (return next(req), or { status, headers, body })`)),
+        (res) =>
+          finish(
+            asResponse(res) ??
+              generatedResponse(
+                500,
+                'internal',
+                `script ${label} failed: it answered ${describeAnswer(res)}, not a response (return next(req), or { status, headers, body })`,
+              ),
+          ),
         (error: unknown) => finish(generatedResponse(500, 'internal', `script ${label} failed: ${oneLine(error)}`)),
       )
     })
@@ -50,10 +61,19 @@ function asResponse(value: unknown): Response | undefined {
   if (typeof value !== 'object' || value === null) return undefined
   const r = value as { status?: unknown; reason?: unknown; version?: unknown; headers?: unknown; body?: unknown }
   if (typeof r.status !== 'number' || !Number.isInteger(r.status) || r.status < 100 || r.status > 599) return undefined
-  if (r.headers !== undefined && !(Array.isArray(r.headers) && r.headers.every((h) => Array.isArray(h) && h.length === 2 && typeof h[0] === 'string' && typeof h[1] === 'string'))) return undefined
+  if (
+    r.headers !== undefined &&
+    !(
+      Array.isArray(r.headers) &&
+      r.headers.every((h) => Array.isArray(h) && h.length === 2 && typeof h[0] === 'string' && typeof h[1] === 'string')
+    )
+  )
+    return undefined
   const body = r.body
-  const isBody = typeof body === 'object' && body !== null && ((body as Body).kind === 'bytes' || (body as Body).kind === 'stream')
-  if (isBody && typeof r.reason === 'string' && typeof r.version === 'string' && r.headers !== undefined) return value as Response
+  const isBody =
+    typeof body === 'object' && body !== null && ((body as Body).kind === 'bytes' || (body as Body).kind === 'stream')
+  if (isBody && typeof r.reason === 'string' && typeof r.version === 'string' && r.headers !== undefined)
+    return value as Response
   if (!(body === undefined || isBody || typeof body === 'string' || body instanceof Uint8Array)) return undefined
   return response(r.status, {
     ...(typeof r.reason === 'string' ? { reason: r.reason } : {}),

@@ -37,18 +37,31 @@ export const SCRIPT_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.js', '.mjs
 export async function loadScript(file: string, given: unknown): Promise<LoadedScript> {
   let namespace: Record<string, unknown>
   try {
-    namespace = await importFresh(pathToFileURL(file).href, pathToFileURL(path.join(path.dirname(file), 'nanoscope-loader.js')).href)
+    namespace = await importFresh(
+      pathToFileURL(file).href,
+      pathToFileURL(path.join(path.dirname(file), 'nanoscope-loader.js')).href,
+    )
   } catch (error) {
     throw new Error(oneLine(error))
   }
   const exports = moduleExports(namespace)
   const filter = exports.default
-  if (filter === undefined) throw new Error('has no default export (export default a Filter: (next) => (req) => next(req))')
-  if (typeof filter !== 'function') throw new Error(`its default export is ${describeValue(filter)}, not a Filter function (next) => (req) => next(req)`)
+  if (filter === undefined)
+    throw new Error('has no default export (export default a Filter: (next) => (req) => next(req))')
+  if (typeof filter !== 'function')
+    throw new Error(
+      `its default export is ${describeValue(filter)}, not a Filter function (next) => (req) => next(req)`,
+    )
   const name = exports.name
-  if (name !== undefined && typeof name !== 'string') throw new Error(`its "name" export is ${describeValue(name)}, not a string`)
+  if (name !== undefined && typeof name !== 'string')
+    throw new Error(`its "name" export is ${describeValue(name)}, not a string`)
   const options = await validateOptions(exports.options, given)
-  return { filter: filter as ScriptFilter, name: name === undefined || name === '' ? undefined : name, options, loadedAt: Date.now() }
+  return {
+    filter: filter as ScriptFilter,
+    name: name === undefined || name === '' ? undefined : name,
+    options,
+    loadedAt: Date.now(),
+  }
 }
 
 /**
@@ -58,12 +71,15 @@ export async function loadScript(file: string, given: unknown): Promise<LoadedSc
  * here, not at the top, so only a process that runs a script loads it (the packaged app too).
  */
 async function importFresh(url: string, parentURL: string): Promise<Record<string, unknown>> {
-  const [{ register: registerEsm }, { register: registerCjs }] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')])
+  const [{ register: registerEsm }, { register: registerCjs }] = await Promise.all([
+    import('tsx/esm/api'),
+    import('tsx/cjs/api'),
+  ])
   const namespace = randomUUID()
   const cjs = registerCjs({ namespace })
   const esm = registerEsm({ namespace })
   try {
-    return await esm.import(url, parentURL) as Record<string, unknown>
+    return (await esm.import(url, parentURL)) as Record<string, unknown>
   } finally {
     cjs.unregister()
     await esm.unregister()
@@ -73,12 +89,18 @@ async function importFresh(url: string, parentURL: string): Promise<Record<strin
 /** A CommonJS-compiled file (a `.js` outside a `"type": "module"` package) arrives as `{ default: module.exports }`. */
 function moduleExports(namespace: Record<string, unknown>): Record<string, unknown> {
   const inner = namespace.default
-  if (inner && typeof inner === 'object' && ('default' in inner || '__esModule' in inner)) return inner as Record<string, unknown>
+  if (inner && typeof inner === 'object' && ('default' in inner || '__esModule' in inner))
+    return inner as Record<string, unknown>
   return namespace
 }
 
-interface StandardIssue { readonly message: string; readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] }
-type StandardResult = { readonly value: unknown; readonly issues?: undefined } | { readonly issues: readonly StandardIssue[] }
+interface StandardIssue {
+  readonly message: string
+  readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[]
+}
+type StandardResult =
+  | { readonly value: unknown; readonly issues?: undefined }
+  | { readonly issues: readonly StandardIssue[] }
 
 async function validateOptions(schema: unknown, given: unknown): Promise<unknown> {
   if (schema === undefined) return given
@@ -90,7 +112,9 @@ async function validateOptions(schema: unknown, given: unknown): Promise<unknown
   }
   const safeParse = (schema as { safeParse?: unknown } | null)?.safeParse
   if (typeof safeParse === 'function') {
-    const result = (safeParse as (v: unknown) => { success: boolean; data?: unknown; error?: { issues?: StandardIssue[] } }).call(schema, given)
+    const result = (
+      safeParse as (v: unknown) => { success: boolean; data?: unknown; error?: { issues?: StandardIssue[] } }
+    ).call(schema, given)
     if (!result.success) throw new Error(optionsProblem(result.error?.issues ?? [{ message: 'not valid' }]))
     return result.data
   }
@@ -101,22 +125,35 @@ async function validateOptions(schema: unknown, given: unknown): Promise<unknown
       throw new Error(`with: ${oneLine(error)}`)
     }
   }
-  throw new Error(`its "options" export is ${describeValue(schema)}: export a zod (or other Standard Schema) schema, or a function that returns the options or throws`)
+  throw new Error(
+    `its "options" export is ${describeValue(schema)}: export a zod (or other Standard Schema) schema, or a function that returns the options or throws`,
+  )
 }
 
 function optionsProblem(issues: readonly StandardIssue[]): string {
-  return issues.map((issue) => {
-    const keys = (issue.path ?? []).map((p) => (typeof p === 'object' && p !== null ? p.key : p))
-    return `${['with', ...keys.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`))].join('').replace('.[', '[')}: ${issue.message}`
-  }).join('; ')
+  return issues
+    .map((issue) => {
+      const keys = (issue.path ?? []).map((p) => (typeof p === 'object' && p !== null ? p.key : p))
+      return `${['with', ...keys.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`))].join('').replace('.[', '[')}: ${issue.message}`
+    })
+    .join('; ')
 }
 
 /** An error as one line: esbuild's "Transform failed with 1 error:" and Node's require stacks dropped. */
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error)
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !/^Transform failed with \d+ errors?:$/.test(l))
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^Transform failed with \d+ errors?:$/.test(l))
   const cut = lines.findIndex((l) => l.startsWith('Require stack:'))
-  return (cut >= 0 ? lines.slice(0, cut) : lines).slice(0, 2).join(' ').replace(/\?namespace=[\w-]+/g, '').replace(/\?tsx-namespace=[\w-]+/g, '') || 'failed'
+  return (
+    (cut >= 0 ? lines.slice(0, cut) : lines)
+      .slice(0, 2)
+      .join(' ')
+      .replace(/\?namespace=[\w-]+/g, '')
+      .replace(/\?tsx-namespace=[\w-]+/g, '') || 'failed'
+  )
 }
 
 function describeValue(value: unknown): string {

@@ -15,11 +15,19 @@ type Mode = 'raw' | 'pretty' | 'hex' | 'image'
 export function BodyViewer({ body, headers, label }: { body: BodyData | null; headers: RawHeaderList; label: string }) {
   const [forced, setForced] = useState(false)
   const testid = label.toLowerCase().replace(/\s+/g, '-')
-  if (!body || body.size === 0) return <section className="body" data-testid={testid}><h3>{label}</h3><p className="muted small">No body.</p></section>
+  if (!body || body.size === 0)
+    return (
+      <section className="body" data-testid={testid}>
+        <h3>{label}</h3>
+        <p className="muted small">No body.</p>
+      </section>
+    )
   const guarded = body.size > SIZE_GUARD_BYTES && !forced
   return (
     <section className="body" data-testid={testid} aria-label={label}>
-      <h3>{label} <span className="muted small num">{formatBytes(body.size)}</span></h3>
+      <h3>
+        {label} <span className="muted small num">{formatBytes(body.size)}</span>
+      </h3>
       {body.missing !== undefined && (
         <p className="label label-warn" data-testid="incomplete">
           {body.missing === null
@@ -29,15 +37,20 @@ export function BodyViewer({ body, headers, label }: { body: BodyData | null; he
       )}
       {body.truncated && Math.floor((body.base64.length * 3) / 4) < body.size - (body.missing ?? 0) && (
         <p className="label label-warn" data-testid="truncated">
-          Truncated: captured {formatBytes(Math.floor((body.base64.length * 3) / 4))} of {formatBytes(body.size)} ({body.size.toLocaleString()} bytes)
+          Truncated: captured {formatBytes(Math.floor((body.base64.length * 3) / 4))} of {formatBytes(body.size)} (
+          {body.size.toLocaleString()} bytes)
         </p>
       )}
       {guarded ? (
         <div className="size-guard">
           <p>This body is {formatBytes(body.size)}; showing it may slow the window down.</p>
-          <button type="button" className="btn" onClick={() => setForced(true)}>Show anyway</button>
+          <button type="button" className="btn" onClick={() => setForced(true)}>
+            Show anyway
+          </button>
         </div>
-      ) : <BodyContent body={body} headers={headers} />}
+      ) : (
+        <BodyContent body={body} headers={headers} />
+      )}
     </section>
   )
 }
@@ -50,8 +63,12 @@ function BodyContent({ body, headers }: { body: BodyData; headers: RawHeaderList
   const [showEncoded, setShowEncoded] = useState(false)
   useEffect(() => {
     let live = true
-    void decodeContent(raw, encoding).then((d) => { if (live) setDecoded(d) })
-    return () => { live = false }
+    void decodeContent(raw, encoding).then((d) => {
+      if (live) setDecoded(d)
+    })
+    return () => {
+      live = false
+    }
   }, [raw, encoding])
 
   if (!decoded) return <p className="muted small">Decoding…</p>
@@ -61,8 +78,12 @@ function BodyContent({ body, headers }: { body: BodyData; headers: RawHeaderList
     <>
       {decoded.decodedFrom.length > 0 && (
         <p className="label label-info" data-testid="decoded-label">
-          {showEncoded ? `Encoded bytes as on the wire (${decoded.decodedFrom.join(', ')})` : `Decoded for display from ${decoded.decodedFrom.join(', ')}${decoded.partial ? ' (partially: the capture is cut short)' : ''}`}
-          {' '}<button type="button" className="link" onClick={() => setShowEncoded(!showEncoded)}>{showEncoded ? 'Show decoded' : 'Show as on the wire'}</button>
+          {showEncoded
+            ? `Encoded bytes as on the wire (${decoded.decodedFrom.join(', ')})`
+            : `Decoded for display from ${decoded.decodedFrom.join(', ')}${decoded.partial ? ' (partially: the capture is cut short)' : ''}`}{' '}
+          <button type="button" className="link" onClick={() => setShowEncoded(!showEncoded)}>
+            {showEncoded ? 'Show decoded' : 'Show as on the wire'}
+          </button>
         </p>
       )}
       {decoded.problem && <p className="label label-warn">Shown as on the wire: {decoded.problem}.</p>}
@@ -73,18 +94,36 @@ function BodyContent({ body, headers }: { body: BodyData; headers: RawHeaderList
 
 function BodyBytes({ bytes, contentType }: { bytes: Uint8Array; contentType: string | undefined }) {
   const kind = useMemo(() => classify(bytes, contentType), [bytes, contentType])
-  const modes: Mode[] = kind === 'json' ? ['raw', 'pretty', 'hex'] : kind === 'image' ? ['image', 'hex'] : kind === 'binary' ? ['hex', 'raw'] : ['raw', 'hex']
+  const modes: Mode[] =
+    kind === 'json'
+      ? ['raw', 'pretty', 'hex']
+      : kind === 'image'
+        ? ['image', 'hex']
+        : kind === 'binary'
+          ? ['hex', 'raw']
+          : ['raw', 'hex']
   const [mode, setMode] = useState<Mode>(modes[0]!)
   return (
     <div className="body-view">
       <div className="segmented" role="group" aria-label="Body view">
         {modes.map((m) => (
-          <button key={m} type="button" className="seg" aria-pressed={mode === m} data-testid={`body-mode-${m}`} onClick={() => setMode(m)}>
+          <button
+            key={m}
+            type="button"
+            className="seg"
+            aria-pressed={mode === m}
+            data-testid={`body-mode-${m}`}
+            onClick={() => setMode(m)}
+          >
             {m === 'raw' ? 'Raw' : m === 'pretty' ? 'Pretty' : m === 'hex' ? 'Hex' : 'Preview'}
           </button>
         ))}
       </div>
-      {mode === 'raw' && <pre className="code" data-testid="body-text">{bytesToText(bytes)}</pre>}
+      {mode === 'raw' && (
+        <pre className="code" data-testid="body-text">
+          {bytesToText(bytes)}
+        </pre>
+      )}
       {mode === 'pretty' && <Pretty bytes={bytes} />}
       {mode === 'hex' && <Hex bytes={bytes} />}
       {mode === 'image' && <ImagePreview bytes={bytes} contentType={contentType} />}
@@ -94,15 +133,21 @@ function BodyBytes({ bytes, contentType }: { bytes: Uint8Array; contentType: str
 
 function Pretty({ bytes }: { bytes: Uint8Array }) {
   const result = useMemo(() => {
-    try { return { ok: true as const, text: JSON.stringify(JSON.parse(bytesToText(bytes)), null, 2) } } catch (e) {
+    try {
+      return { ok: true as const, text: JSON.stringify(JSON.parse(bytesToText(bytes)), null, 2) }
+    } catch (e) {
       return { ok: false as const, text: e instanceof Error ? e.message : String(e) }
     }
   }, [bytes])
   if (!result.ok) return <p className="label label-warn">Not valid JSON, so there is no pretty view: {result.text}</p>
   return (
     <>
-      <p className="label label-info" data-testid="pretty-label">Prettified JSON — not as on the wire</p>
-      <pre className="code" data-testid="body-pretty">{result.text}</pre>
+      <p className="label label-info" data-testid="pretty-label">
+        Prettified JSON — not as on the wire
+      </p>
+      <pre className="code" data-testid="body-pretty">
+        {result.text}
+      </pre>
     </>
   )
 }
@@ -115,10 +160,16 @@ function Hex({ bytes }: { bytes: Uint8Array }) {
   const text = useMemo(() => hexDump(bytes, limit), [bytes, limit])
   return (
     <>
-      <pre className="code hex" data-testid="body-hex">{text}</pre>
+      <pre className="code hex" data-testid="body-hex">
+        {text}
+      </pre>
       {bytes.length > limit && (
-        <p className="muted small">Showing the first {formatBytes(limit)} of {formatBytes(bytes.length)}.{' '}
-          <button type="button" className="link" onClick={() => setAll(true)}>Show all</button></p>
+        <p className="muted small">
+          Showing the first {formatBytes(limit)} of {formatBytes(bytes.length)}.{' '}
+          <button type="button" className="link" onClick={() => setAll(true)}>
+            Show all
+          </button>
+        </p>
       )}
     </>
   )
@@ -127,9 +178,15 @@ function Hex({ bytes }: { bytes: Uint8Array }) {
 function ImagePreview({ bytes, contentType }: { bytes: Uint8Array; contentType: string | undefined }) {
   const [url, setUrl] = useState<string | undefined>(undefined)
   useEffect(() => {
-    const u = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: contentType?.split(';')[0] ?? 'image/*' }))
+    const u = URL.createObjectURL(
+      new Blob([bytes as Uint8Array<ArrayBuffer>], { type: contentType?.split(';')[0] ?? 'image/*' }),
+    )
     setUrl(u)
     return () => URL.revokeObjectURL(u)
   }, [bytes, contentType])
-  return url ? <div className="image-preview"><img src={url} alt="Body preview" data-testid="body-image" /></div> : null
+  return url ? (
+    <div className="image-preview">
+      <img src={url} alt="Body preview" data-testid="body-image" />
+    </div>
+  ) : null
 }

@@ -8,8 +8,12 @@ export function ClearUndo() {
     <div className="toast-region" role="status" aria-live="polite">
       {pendingClear && (
         <div className="toast" data-testid="clear-undo">
-          <span>{pendingClear.count.toLocaleString()} {pendingClear.count === 1 ? 'exchange' : 'exchanges'} cleared</span>
-          <button type="button" className="btn btn-small" data-testid="undo-clear" onClick={undo}>Undo</button>
+          <span>
+            {pendingClear.count.toLocaleString()} {pendingClear.count === 1 ? 'exchange' : 'exchanges'} cleared
+          </span>
+          <button type="button" className="btn btn-small" data-testid="undo-clear" onClick={undo}>
+            Undo
+          </button>
         </div>
       )}
     </div>

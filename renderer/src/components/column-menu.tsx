@@ -11,16 +11,35 @@ export function ColumnMenu() {
   const ref = useRef<HTMLDivElement>(null)
   useEffect(() => {
     if (!open) return
-    const close = (ev: MouseEvent): void => { if (!ref.current?.contains(ev.target as Node)) setOpen(false) }
-    const esc = (ev: KeyboardEvent): void => { if (ev.key === 'Escape') { ev.preventDefault(); setOpen(false) } }
+    const close = (ev: MouseEvent): void => {
+      if (!ref.current?.contains(ev.target as Node)) setOpen(false)
+    }
+    const esc = (ev: KeyboardEvent): void => {
+      if (ev.key === 'Escape') {
+        ev.preventDefault()
+        setOpen(false)
+      }
+    }
     document.addEventListener('mousedown', close)
     document.addEventListener('keydown', esc, true)
-    return () => { document.removeEventListener('mousedown', close); document.removeEventListener('keydown', esc, true) }
+    return () => {
+      document.removeEventListener('mousedown', close)
+      document.removeEventListener('keydown', esc, true)
+    }
   }, [open])
   return (
     <div className="column-menu" ref={ref}>
-      <button type="button" className="btn btn-small" aria-haspopup="menu" aria-expanded={open} data-testid="columns-button"
-        title="Show or hide columns" onClick={() => setOpen(!open)}>Columns ▾</button>
+      <button
+        type="button"
+        className="btn btn-small"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        data-testid="columns-button"
+        title="Show or hide columns"
+        onClick={() => setOpen(!open)}
+      >
+        Columns ▾
+      </button>
       {open && (
         <div className="menu" role="menu" aria-label="Columns">
           {COLUMNS.map((c) => (

@@ -10,8 +10,14 @@ export function CopyButton({ text, label = 'Copy', title }: { text: string; labe
     return () => clearTimeout(t)
   }, [state])
   return (
-    <button type="button" className="btn btn-small" title={title ?? `Copy ${text}`}
-      onClick={() => { void copyText(text).then((ok) => setState(ok ? 'copied' : 'failed')) }}>
+    <button
+      type="button"
+      className="btn btn-small"
+      title={title ?? `Copy ${text}`}
+      onClick={() => {
+        void copyText(text).then((ok) => setState(ok ? 'copied' : 'failed'))
+      }}
+    >
       {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}
     </button>
   )

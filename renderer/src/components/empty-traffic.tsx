@@ -12,9 +12,17 @@ export function EmptyTraffic() {
       <h2>No traffic yet</h2>
       {!capturing && <p className="warn">Capture is paused: resume it to see new exchanges.</p>}
       {proxyUrl ? (
-        <p>Point an HTTP client at the proxy on <code>{proxyUrl}</code> and every exchange appears here as it happens.</p>
+        <p>
+          Point an HTTP client at the proxy on <code>{proxyUrl}</code> and every exchange appears here as it happens.
+        </p>
       ) : (
-        <p>No proxy is running. Start one under <button type="button" className="link" onClick={() => setView('pipelines')}>Pipelines</button>.</p>
+        <p>
+          No proxy is running. Start one under{' '}
+          <button type="button" className="link" onClick={() => setView('pipelines')}>
+            Pipelines
+          </button>
+          .
+        </p>
       )}
       <div className="snippet">
         <code>{curl}</code>
@@ -22,7 +30,10 @@ export function EmptyTraffic() {
       </div>
       <p className="muted">
         More ways (HTTP_PROXY, a browser through the proxy) under{' '}
-        <button type="button" className="link" onClick={() => setView('setup')}>Setup</button>.
+        <button type="button" className="link" onClick={() => setView('setup')}>
+          Setup
+        </button>
+        .
       </p>
     </div>
   )

@@ -35,16 +35,41 @@ export const GridRow = memo(function GridRow({ id, index, top, columns, onActiva
   if (!e) return null
   const tone = statusTone(e)
   const chaos = e.tags.includes('chaos')
-  const classes = ['grid-row', `tone-${tone}`, chaos ? 'is-chaos' : '', selected ? 'is-selected' : '', index % 2 ? 'odd' : '']
+  const classes = [
+    'grid-row',
+    `tone-${tone}`,
+    chaos ? 'is-chaos' : '',
+    selected ? 'is-selected' : '',
+    index % 2 ? 'odd' : '',
+  ]
   return (
-    <div role="row" className={classes.join(' ')} data-testid="row" data-id={id} data-status={e.status ?? ''} data-outcome={e.outcome.kind}
+    <div
+      role="row"
+      className={classes.join(' ')}
+      data-testid="row"
+      data-id={id}
+      data-status={e.status ?? ''}
+      data-outcome={e.outcome.kind}
       data-paused={paused ? paused.phase : undefined}
-      aria-rowindex={index + 2} aria-selected={selected} id={`row-${id}`}
-      style={{ transform: `translateY(${top}px)` }} onClick={() => onActivate(id)}
-      onContextMenu={(ev) => { ev.preventDefault(); onMenu(id, ev.clientX, ev.clientY) }}>
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      id={`row-${id}`}
+      style={{ transform: `translateY(${top}px)` }}
+      onClick={() => onActivate(id)}
+      onContextMenu={(ev) => {
+        ev.preventDefault()
+        onMenu(id, ev.clientX, ev.clientY)
+      }}
+    >
       {columns.map((c) => (
         <div key={c.id} role="gridcell" className={`cell cell-${c.id} ${c.align === 'end' ? 'num' : ''}`}>
-          {c.id === 'waterfall' ? <Waterfall exchange={e} /> : c.id === 'status' && paused ? <PausedWord paused={paused} /> : cellContent(c.id, e, chaos)}
+          {c.id === 'waterfall' ? (
+            <Waterfall exchange={e} />
+          ) : c.id === 'status' && paused ? (
+            <PausedWord paused={paused} />
+          ) : (
+            cellContent(c.id, e, chaos)
+          )}
         </div>
       ))}
     </div>
@@ -53,9 +78,16 @@ export const GridRow = memo(function GridRow({ id, index, top, columns, onActiva
 
 /** The status cell of an exchange a breakpoint holds: the word, and what is held in its title. */
 function PausedWord({ paused }: { paused: PausedExchange }) {
-  const what = paused.phase === 'request' ? 'the request, before it goes to the server' : 'the response, before it goes to the client'
+  const what =
+    paused.phase === 'request'
+      ? 'the request, before it goes to the server'
+      : 'the response, before it goes to the client'
   return (
-    <span className="paused-word" data-testid="paused-word" title={`A breakpoint holds ${what}. Select the row to edit, continue, abort or answer it.${paused.clientGone ? ' The client has gone away.' : ''}`}>
+    <span
+      className="paused-word"
+      data-testid="paused-word"
+      title={`A breakpoint holds ${what}. Select the row to edit, continue, abort or answer it.${paused.clientGone ? ' The client has gone away.' : ''}`}
+    >
       {paused.clientGone ? 'paused (client left)' : 'paused'}
     </span>
   )
@@ -63,35 +95,81 @@ function PausedWord({ paused }: { paused: PausedExchange }) {
 
 function cellContent(column: ColumnId, e: ExchangeSummary, chaos: boolean): ReactNode {
   switch (column) {
-    case 'seq': return e.seq
-    case 'time': return formatClock(e.startedAt)
-    case 'method': return <span className="method">{e.method}</span>
-    case 'host': return <span title={e.host}>{e.host}</span>
-    case 'path': return (
-      <span className="path" title={e.note ? `${e.url}\n${e.note}` : e.url}>
-        {chaos && <span className="chaos-icon" aria-label="chaos" title={e.note ?? 'chaos'}>⚡</span>}
-        {e.tags.includes('tunnel') && <span className="tag">tunnel</span>}
-        {e.tags.includes('websocket') && <span className="tag">ws</span>}
-        {BADGES.map((b) => e.tags.includes(b.tag) && <span key={b.tag} className={`tag tag-${b.tag}`} title={b.title} data-testid={`tag-${b.tag}`}>{b.label}</span>)}
-        {e.path}
-      </span>
-    )
-    case 'status': return e.outcome.kind === 'pending' && e.status === undefined ? <span className="in-flight-word">pending</span> : (
-      <span className="status" title={e.outcome.kind === 'failed' ? `${e.outcome.cause}: ${e.outcome.message}`
-        : e.outcome.kind === 'aborted' ? `aborted: ${e.outcome.message}` : e.reason}>{statusText(e)}</span>
-    )
-    case 'type': return shortType(e.contentType)
-    case 'size': return formatBytes(e.responseSize)
+    case 'seq':
+      return e.seq
+    case 'time':
+      return formatClock(e.startedAt)
+    case 'method':
+      return <span className="method">{e.method}</span>
+    case 'host':
+      return <span title={e.host}>{e.host}</span>
+    case 'path':
+      return (
+        <span className="path" title={e.note ? `${e.url}\n${e.note}` : e.url}>
+          {chaos && (
+            <span className="chaos-icon" aria-label="chaos" title={e.note ?? 'chaos'}>
+              ⚡
+            </span>
+          )}
+          {e.tags.includes('tunnel') && <span className="tag">tunnel</span>}
+          {e.tags.includes('websocket') && <span className="tag">ws</span>}
+          {BADGES.map(
+            (b) =>
+              e.tags.includes(b.tag) && (
+                <span key={b.tag} className={`tag tag-${b.tag}`} title={b.title} data-testid={`tag-${b.tag}`}>
+                  {b.label}
+                </span>
+              ),
+          )}
+          {e.path}
+        </span>
+      )
+    case 'status':
+      return e.outcome.kind === 'pending' && e.status === undefined ? (
+        <span className="in-flight-word">pending</span>
+      ) : (
+        <span
+          className="status"
+          title={
+            e.outcome.kind === 'failed'
+              ? `${e.outcome.cause}: ${e.outcome.message}`
+              : e.outcome.kind === 'aborted'
+                ? `aborted: ${e.outcome.message}`
+                : e.reason
+          }
+        >
+          {statusText(e)}
+        </span>
+      )
+    case 'type':
+      return shortType(e.contentType)
+    case 'size':
+      return formatBytes(e.responseSize)
     case 'rule': {
       const text = ruleText(e)
-      return text ? <span className="rule" title={rulesOf(e).map((r) => `${r.listener}: ${r.block}`).join('\n')}>{text}</span> : null
+      return text ? (
+        <span
+          className="rule"
+          title={rulesOf(e)
+            .map((r) => `${r.listener}: ${r.block}`)
+            .join('\n')}
+        >
+          {text}
+        </span>
+      ) : null
     }
-    case 'protocol': return httpVersionText(e.httpVersion)
-    case 'scheme': return schemeOf(e.url)
-    case 'sent': return formatBytes(e.requestSize)
-    case 'mime': return <span title={e.contentType}>{e.contentType ?? ''}</span>
-    case 'waterfall': return null
-    case 'duration': return e.outcome.kind === 'pending' ? <InFlight exchange={e} /> : formatMs(e.durationMs)
+    case 'protocol':
+      return httpVersionText(e.httpVersion)
+    case 'scheme':
+      return schemeOf(e.url)
+    case 'sent':
+      return formatBytes(e.requestSize)
+    case 'mime':
+      return <span title={e.contentType}>{e.contentType ?? ''}</span>
+    case 'waterfall':
+      return null
+    case 'duration':
+      return e.outcome.kind === 'pending' ? <InFlight exchange={e} /> : formatMs(e.durationMs)
   }
 }
 
@@ -106,7 +184,11 @@ export const WATERFALL_BASE = Date.now()
 function Waterfall({ exchange: e }: { exchange: ExchangeSummary }) {
   const start = e.startedAt - WATERFALL_BASE
   if (e.outcome.kind === 'pending') {
-    return <span className="wf" aria-hidden="true"><span className="wf-bar wf-pending" style={{ ['--s' as string]: start }} /></span>
+    return (
+      <span className="wf" aria-hidden="true">
+        <span className="wf-bar wf-pending" style={{ ['--s' as string]: start }} />
+      </span>
+    )
   }
   const t = e.timings
   const total = Math.max(e.durationMs ?? 0, 0.001)
@@ -132,8 +214,13 @@ function InFlight({ exchange: e }: { exchange: ExchangeSummary }) {
   const now = useNow()
   const open = e.status !== undefined
   return (
-    <span className="in-flight" data-testid="in-flight" title={open ? 'Open until either side closes it' : 'Waiting for the response'}>
-      {open && <span className="in-flight-word">open </span>}{formatElapsed(Math.max(0, now - e.startedAt))}
+    <span
+      className="in-flight"
+      data-testid="in-flight"
+      title={open ? 'Open until either side closes it' : 'Waiting for the response'}
+    >
+      {open && <span className="in-flight-word">open </span>}
+      {formatElapsed(Math.max(0, now - e.startedAt))}
     </span>
   )
 }

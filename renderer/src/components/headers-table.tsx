@@ -8,7 +8,9 @@ export function HeadersTable({ headers, label }: { headers: RawHeaderList; label
       <tbody>
         {headers.map(([name, value], i) => (
           <tr key={i}>
-            <th scope="row" className="mono">{name}</th>
+            <th scope="row" className="mono">
+              {name}
+            </th>
             <td className="mono">{value}</td>
           </tr>
         ))}

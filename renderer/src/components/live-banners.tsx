@@ -14,13 +14,19 @@ export function LiveBanners() {
   const recordings = useApp((s) => s.recordings)
   const dismissed = useApp((s) => s.dismissedStops)
   const on = useMemo(() => activeChaos(chaos), [chaos])
-  const stopped = useMemo(() => Object.values(recordings).filter((r) => r.stoppedBecause && !r.recording && !dismissed.includes(stopKey(r))),
-    [recordings, dismissed])
+  const stopped = useMemo(
+    () => Object.values(recordings).filter((r) => r.stoppedBecause && !r.recording && !dismissed.includes(stopKey(r))),
+    [recordings, dismissed],
+  )
   if (on.length === 0 && stopped.length === 0) return null
   return (
     <div className="live-banners">
-      {on.map((c) => <ChaosBanner key={c.listenerId} info={c} />)}
-      {stopped.map((r) => <StoppedBanner key={r.listenerId} listenerId={r.listenerId} reason={r.stoppedBecause!} />)}
+      {on.map((c) => (
+        <ChaosBanner key={c.listenerId} info={c} />
+      ))}
+      {stopped.map((r) => (
+        <StoppedBanner key={r.listenerId} listenerId={r.listenerId} reason={r.stoppedBecause!} />
+      ))}
     </div>
   )
 }
@@ -31,19 +37,41 @@ function ChaosBanner({ info }: { info: ChaosInfo }) {
   const [busy, setBusy] = useState(false)
   return (
     <div className="banner banner-chaos" role="status" data-testid="chaos-banner" data-listener={info.listenerId}>
-      <span className="chaos-icon" aria-hidden="true">⚡</span>
+      <span className="chaos-icon" aria-hidden="true">
+        ⚡
+      </span>
       <span className="banner-text">
-        <strong>Chaos is on</strong>{url ? <> at <code>{url}</code></> : ''}: <span title={info.description}>{describeStages(info.stages, info.description)}</span>
+        <strong>Chaos is on</strong>
+        {url ? (
+          <>
+            {' '}
+            at <code>{url}</code>
+          </>
+        ) : (
+          ''
+        )}
+        : <span title={info.description}>{describeStages(info.stages, info.description)}</span>
         <span className="muted"> · {info.chaoticCount.toLocaleString()} chaotic</span>
       </span>
-      <button type="button" className="btn btn-small" onClick={() => store.getState().setView('chaos')}>Edit</button>
-      <button type="button" className="btn btn-small" disabled={busy} data-testid="chaos-banner-off"
+      <button type="button" className="btn btn-small" onClick={() => store.getState().setView('chaos')}>
+        Edit
+      </button>
+      <button
+        type="button"
+        className="btn btn-small"
+        disabled={busy}
+        data-testid="chaos-banner-off"
         onClick={() => {
           setBusy(true)
-          store.getState().setChaos(info.listenerId, { active: false })
+          store
+            .getState()
+            .setChaos(info.listenerId, { active: false })
             .catch((e: unknown) => store.getState().notify(e instanceof Error ? e.message : String(e)))
             .finally(() => setBusy(false))
-        }}>Turn off</button>
+        }}
+      >
+        Turn off
+      </button>
     </div>
   )
 }
@@ -53,9 +81,29 @@ function StoppedBanner({ listenerId, reason }: { listenerId: string; reason: str
   const url = useApp((s) => s.listeners.find((l) => l.id === listenerId)?.url)
   return (
     <div className="banner banner-error" role="alert" data-testid="recording-stopped-banner">
-      <span className="banner-text"><strong>Recording stopped</strong>{url ? <> on <code>{url}</code></> : ''}: {reason}</span>
-      <button type="button" className="btn btn-small" onClick={() => store.getState().setView('sessions')}>Sessions</button>
-      <button type="button" className="btn btn-small" aria-label="Dismiss" onClick={() => store.getState().dismissStop(listenerId)}>✕</button>
+      <span className="banner-text">
+        <strong>Recording stopped</strong>
+        {url ? (
+          <>
+            {' '}
+            on <code>{url}</code>
+          </>
+        ) : (
+          ''
+        )}
+        : {reason}
+      </span>
+      <button type="button" className="btn btn-small" onClick={() => store.getState().setView('sessions')}>
+        Sessions
+      </button>
+      <button
+        type="button"
+        className="btn btn-small"
+        aria-label="Dismiss"
+        onClick={() => store.getState().dismissStop(listenerId)}
+      >
+        ✕
+      </button>
     </div>
   )
 }

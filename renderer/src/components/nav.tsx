@@ -3,7 +3,13 @@ import { VIEWS } from '../store/layout-slice.ts'
 import { useApp } from '../store/use-app.ts'
 
 const ICONS: Record<string, string> = {
-  traffic: '⇄', latency: '◔', sessions: '●', chaos: '⚡', clock: '◷', pipelines: '☰', setup: '⚙',
+  traffic: '⇄',
+  latency: '◔',
+  sessions: '●',
+  chaos: '⚡',
+  clock: '◷',
+  pipelines: '☰',
+  setup: '⚙',
 }
 
 export function Nav() {
@@ -12,9 +18,17 @@ export function Nav() {
   return (
     <nav className="nav" aria-label="Views">
       {VIEWS.map((v) => (
-        <button key={v.id} type="button" className="nav-item" data-testid={`nav-${v.id}`}
-          aria-current={view === v.id ? 'page' : undefined} onClick={() => setView(v.id)}>
-          <span className="nav-icon" aria-hidden="true">{ICONS[v.id]}</span>
+        <button
+          key={v.id}
+          type="button"
+          className="nav-item"
+          data-testid={`nav-${v.id}`}
+          aria-current={view === v.id ? 'page' : undefined}
+          onClick={() => setView(v.id)}
+        >
+          <span className="nav-icon" aria-hidden="true">
+            {ICONS[v.id]}
+          </span>
           <span className="nav-label">{v.label}</span>
         </button>
       ))}

@@ -10,7 +10,9 @@ export function Notices() {
       {notices.map((n) => (
         <div key={n.id} className="banner banner-error">
           <span className="banner-text">{n.message}</span>
-          <button type="button" className="btn btn-small" aria-label="Dismiss" onClick={() => dismiss(n.id)}>✕</button>
+          <button type="button" className="btn btn-small" aria-label="Dismiss" onClick={() => dismiss(n.id)}>
+            ✕
+          </button>
         </div>
       ))}
     </div>

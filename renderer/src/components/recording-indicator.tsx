@@ -13,11 +13,19 @@ export function RecordingIndicator() {
   const count = active.reduce((n, r) => n + r.count, 0)
   const label = active.length === 1 ? sessionName(active[0]!, sessions) : `${active.length} sessions`
   return (
-    <button type="button" className="btn rec-indicator" data-testid="recording-indicator" title="Recording: open Sessions"
-      aria-label={`Recording ${label}: ${count} exchanges. Open Sessions`} onClick={() => setView('sessions')}>
+    <button
+      type="button"
+      className="btn rec-indicator"
+      data-testid="recording-indicator"
+      title="Recording: open Sessions"
+      aria-label={`Recording ${label}: ${count} exchanges. Open Sessions`}
+      onClick={() => setView('sessions')}
+    >
       <span className="rec-dot is-live" aria-hidden="true" />
       <span className="rec-label">REC</span>
-      <span className="num" data-testid="recording-indicator-count">{count.toLocaleString()}</span>
+      <span className="num" data-testid="recording-indicator-count">
+        {count.toLocaleString()}
+      </span>
     </button>
   )
 }

@@ -30,11 +30,25 @@ interface FieldProps {
 }
 
 /** The whole block's form: every property but `use`, which names the kind and does not change. */
-export function SchemaForm({ schema, value, onChange }: { schema: JsonSchema; value: Value; onChange: (value: Value) => void }) {
+export function SchemaForm({
+  schema,
+  value,
+  onChange,
+}: {
+  schema: JsonSchema
+  value: Value
+  onChange: (value: Value) => void
+}) {
   return (
     <div className="schema-form">
-      <ObjectFields schema={schema} root={schema} path={[]} value={value} depth={0}
-        onChange={(v) => onChange({ use: value.use, ...(v as Value) })} />
+      <ObjectFields
+        schema={schema}
+        root={schema}
+        path={[]}
+        value={value}
+        depth={0}
+        onChange={(v) => onChange({ use: value.use, ...(v as Value) })}
+      />
     </div>
   )
 }
@@ -55,10 +69,20 @@ function ObjectFields({ schema, root, path, value, onChange, depth }: FieldProps
   }
   return (
     <>
-      {Object.entries(schema.properties ?? {}).filter(([key]) => !(depth === 0 && key === 'use')).map(([key, child]) => (
-        <Field key={key} schema={resolve(child, root)} root={root} path={[...path, key]} value={object[key]} depth={depth + 1}
-          onChange={(v) => set(key, v)} required={schema.required?.includes(key) ?? false} />
-      ))}
+      {Object.entries(schema.properties ?? {})
+        .filter(([key]) => !(depth === 0 && key === 'use'))
+        .map(([key, child]) => (
+          <Field
+            key={key}
+            schema={resolve(child, root)}
+            root={root}
+            path={[...path, key]}
+            value={object[key]}
+            depth={depth + 1}
+            onChange={(v) => set(key, v)}
+            required={schema.required?.includes(key) ?? false}
+          />
+        ))}
     </>
   )
 }
@@ -67,7 +91,11 @@ function Field(props: FieldProps & { required: boolean }) {
   const { schema, root, path, value, onChange, depth, required } = props
   const id = useId()
   const label = path.join(' › ') + (required ? ' (required)' : '')
-  const hint = schema.description ? <span id={`${id}-hint`} className="field-hint">{schema.description}</span> : null
+  const hint = schema.description ? (
+    <span id={`${id}-hint`} className="field-hint">
+      {schema.description}
+    </span>
+  ) : null
   const described = schema.description ? `${id}-hint` : undefined
   if (schema.type === 'object' && schema.properties && depth < 2) {
     return (
@@ -82,10 +110,20 @@ function Field(props: FieldProps & { required: boolean }) {
     return (
       <div className="schema-field">
         <label htmlFor={id}>{label}</label>
-        <select id={id} aria-describedby={described} value={value === undefined ? '' : String(value)}
-          onChange={(e) => onChange(e.target.value === '' ? undefined : schema.enum!.find((x) => String(x) === e.target.value))}>
+        <select
+          id={id}
+          aria-describedby={described}
+          value={value === undefined ? '' : String(value)}
+          onChange={(e) =>
+            onChange(e.target.value === '' ? undefined : schema.enum!.find((x) => String(x) === e.target.value))
+          }
+        >
           <option value="">(not set)</option>
-          {schema.enum.map((x) => <option key={String(x)} value={String(x)}>{String(x)}</option>)}
+          {schema.enum.map((x) => (
+            <option key={String(x)} value={String(x)}>
+              {String(x)}
+            </option>
+          ))}
         </select>
         {hint}
       </div>
@@ -95,8 +133,12 @@ function Field(props: FieldProps & { required: boolean }) {
     return (
       <div className="schema-field schema-check">
         <label htmlFor={id}>{label}</label>
-        <select id={id} aria-describedby={described} value={value === undefined ? '' : String(value)}
-          onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value === 'true')}>
+        <select
+          id={id}
+          aria-describedby={described}
+          value={value === undefined ? '' : String(value)}
+          onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value === 'true')}
+        >
           <option value="">(not set)</option>
           <option value="true">true</option>
           <option value="false">false</option>
@@ -110,9 +152,16 @@ function Field(props: FieldProps & { required: boolean }) {
     return (
       <div className="schema-field">
         <label htmlFor={id}>{label}</label>
-        <input id={id} type={numeric ? 'number' : 'text'} aria-describedby={described} className={numeric ? '' : 'mono'}
+        <input
+          id={id}
+          type={numeric ? 'number' : 'text'}
+          aria-describedby={described}
+          className={numeric ? '' : 'mono'}
           value={value === undefined ? '' : String(value)}
-          onChange={(e) => onChange(e.target.value === '' ? undefined : numeric ? Number(e.target.value) : e.target.value)} />
+          onChange={(e) =>
+            onChange(e.target.value === '' ? undefined : numeric ? Number(e.target.value) : e.target.value)
+          }
+        />
         {hint}
       </div>
     )
@@ -120,18 +169,41 @@ function Field(props: FieldProps & { required: boolean }) {
   return <JsonField {...props} id={id} label={`${label} (JSON)`} hint={hint} described={described} />
 }
 
-function JsonField({ value, onChange, id, label, hint, described }: FieldProps & { id: string; label: string; hint: React.ReactNode; described: string | undefined }) {
+function JsonField({
+  value,
+  onChange,
+  id,
+  label,
+  hint,
+  described,
+}: FieldProps & { id: string; label: string; hint: React.ReactNode; described: string | undefined }) {
   const [text, setText] = useState(value === undefined ? '' : JSON.stringify(value))
   const [bad, setBad] = useState(false)
   return (
     <div className="schema-field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="text" className="mono" aria-describedby={described} aria-invalid={bad} value={text}
+      <input
+        id={id}
+        type="text"
+        className="mono"
+        aria-describedby={described}
+        aria-invalid={bad}
+        value={text}
         onChange={(e) => {
           setText(e.target.value)
-          if (e.target.value.trim() === '') { setBad(false); onChange(undefined); return }
-          try { onChange(JSON.parse(e.target.value)); setBad(false) } catch { setBad(true) }
-        }} />
+          if (e.target.value.trim() === '') {
+            setBad(false)
+            onChange(undefined)
+            return
+          }
+          try {
+            onChange(JSON.parse(e.target.value))
+            setBad(false)
+          } catch {
+            setBad(true)
+          }
+        }}
+      />
       {bad && <span className="field-hint error-text">not valid JSON yet</span>}
       {hint}
     </div>

@@ -12,20 +12,46 @@ export function SessionTable({ onReplay }: { onReplay: (sessionId: string) => vo
   const store = useAppStore()
   if (load === 'error') {
     return (
-      <p className="error-text" role="alert" data-testid="sessions-error">Could not list the sessions: {error}{' '}
-        <button type="button" className="link" onClick={() => void store.getState().loadSessions()}>Try again</button></p>
+      <p className="error-text" role="alert" data-testid="sessions-error">
+        Could not list the sessions: {error}{' '}
+        <button type="button" className="link" onClick={() => void store.getState().loadSessions()}>
+          Try again
+        </button>
+      </p>
     )
   }
-  if (load !== 'ready') return <p className="muted small" data-testid="sessions-loading"><span className="spinner" aria-hidden="true" /> Loading sessions…</p>
+  if (load !== 'ready')
+    return (
+      <p className="muted small" data-testid="sessions-loading">
+        <span className="spinner" aria-hidden="true" /> Loading sessions…
+      </p>
+    )
   if (sessions.length === 0) {
-    return <div className="empty-state compact" data-testid="sessions-empty"><p>No sessions yet. Record one above, or import a HAR file.</p></div>
+    return (
+      <div className="empty-state compact" data-testid="sessions-empty">
+        <p>No sessions yet. Record one above, or import a HAR file.</p>
+      </div>
+    )
   }
   return (
     <table className="data-table sessions-table" data-testid="sessions-table">
       <thead>
-        <tr><th>Name</th><th>Created</th><th>Updated</th><th className="num">Exchanges</th><th className="num">Size</th><th><span className="sr-only">Actions</span></th></tr>
+        <tr>
+          <th>Name</th>
+          <th>Created</th>
+          <th>Updated</th>
+          <th className="num">Exchanges</th>
+          <th className="num">Size</th>
+          <th>
+            <span className="sr-only">Actions</span>
+          </th>
+        </tr>
       </thead>
-      <tbody>{sessions.map((s) => <SessionRow key={s.id} session={s} onReplay={onReplay} />)}</tbody>
+      <tbody>
+        {sessions.map((s) => (
+          <SessionRow key={s.id} session={s} onReplay={onReplay} />
+        ))}
+      </tbody>
     </table>
   )
 }
@@ -36,28 +62,72 @@ function SessionRow({ session: s, onReplay }: { session: SessionInfo; onReplay: 
   const [mode, setMode] = useState<'view' | 'rename' | 'confirm-delete'>('view')
   const [draft, setDraft] = useState(s.name)
   const [busy, setBusy] = useState(false)
-  const act = (work: () => Promise<unknown>): void => { setBusy(true); void work().finally(() => setBusy(false)) }
+  const act = (work: () => Promise<unknown>): void => {
+    setBusy(true)
+    void work().finally(() => setBusy(false))
+  }
   const rename = (): void => {
     const name = draft.trim()
-    if (!name || name === s.name) { setMode('view'); return }
-    act(async () => { if (await store.getState().run('renameSession', { sessionId: s.id, name })) setMode('view') })
+    if (!name || name === s.name) {
+      setMode('view')
+      return
+    }
+    act(async () => {
+      if (await store.getState().run('renameSession', { sessionId: s.id, name })) setMode('view')
+    })
   }
   return (
     <tr data-testid="session-row" data-session={s.id}>
       <td className="session-name">
         {mode === 'rename' ? (
-          <input type="text" value={draft} autoFocus aria-label={`New name for ${s.name}`} data-testid="rename-input" maxLength={80}
-            onChange={(e) => setDraft(e.target.value)} onBlur={rename}
+          <input
+            type="text"
+            value={draft}
+            autoFocus
+            aria-label={`New name for ${s.name}`}
+            data-testid="rename-input"
+            maxLength={80}
+            onChange={(e) => setDraft(e.target.value)}
+            onBlur={rename}
             onKeyDown={(e) => {
-              if (e.key === 'Enter') { e.preventDefault(); rename() }
-              if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); setDraft(s.name); setMode('view') }
-            }} />
+              if (e.key === 'Enter') {
+                e.preventDefault()
+                rename()
+              }
+              if (e.key === 'Escape') {
+                e.preventDefault()
+                e.stopPropagation()
+                setDraft(s.name)
+                setMode('view')
+              }
+            }}
+          />
         ) : (
-          <button type="button" className="link-quiet" title="Rename" onClick={() => { setDraft(s.name); setMode('rename') }}>{s.name}</button>
+          <button
+            type="button"
+            className="link-quiet"
+            title="Rename"
+            onClick={() => {
+              setDraft(s.name)
+              setMode('rename')
+            }}
+          >
+            {s.name}
+          </button>
         )}
-        <div className="muted small mono" title={s.dir}>{s.id}</div>
-        {liveCount !== undefined && <div className="rec-status small" data-testid="session-recording"><span className="rec-dot is-live" aria-hidden="true" /> recording now</div>}
-        {s.problem && <div className="label label-warn" data-testid="session-problem">⚠ {s.problem}</div>}
+        <div className="muted small mono" title={s.dir}>
+          {s.id}
+        </div>
+        {liveCount !== undefined && (
+          <div className="rec-status small" data-testid="session-recording">
+            <span className="rec-dot is-live" aria-hidden="true" /> recording now
+          </div>
+        )}
+        {s.problem && (
+          <div className="label label-warn" data-testid="session-problem">
+            ⚠ {s.problem}
+          </div>
+        )}
       </td>
       <td className="tabular nowrap">{formatDate(s.created)}</td>
       <td className="tabular nowrap">{formatDate(s.updated)}</td>
@@ -67,21 +137,58 @@ function SessionRow({ session: s, onReplay }: { session: SessionInfo; onReplay: 
         {mode === 'confirm-delete' ? (
           <span className="confirm" role="group" aria-label={`Confirm deleting ${s.name}`}>
             Delete “{s.name}” from disk?
-            <button type="button" className="btn btn-small btn-danger" disabled={busy} data-testid="confirm-delete"
-              onClick={() => act(() => store.getState().run('deleteSession', { sessionId: s.id }))}>Delete</button>
-            <button type="button" className="btn btn-small" onClick={() => setMode('view')}>Cancel</button>
+            <button
+              type="button"
+              className="btn btn-small btn-danger"
+              disabled={busy}
+              data-testid="confirm-delete"
+              onClick={() => act(() => store.getState().run('deleteSession', { sessionId: s.id }))}
+            >
+              Delete
+            </button>
+            <button type="button" className="btn btn-small" onClick={() => setMode('view')}>
+              Cancel
+            </button>
           </span>
         ) : (
           <>
-            <button type="button" className="btn btn-small" data-testid="replay-session" onClick={() => onReplay(s.id)}>Replay…</button>
-            <button type="button" className="btn btn-small" data-testid="export-session" disabled={busy}
-              onClick={() => act(async () => {
-                const r = await store.getState().run('exportHar', { sessionId: s.id })
-                if (r) downloadText(r.fileName, r.har)
-              })}>Export HAR</button>
-            <button type="button" className="btn btn-small" aria-label={`Rename ${s.name}`} onClick={() => { setDraft(s.name); setMode('rename') }}>Rename</button>
-            <button type="button" className="btn btn-small btn-danger" aria-label={`Delete ${s.name}`} data-testid="delete-session"
-              onClick={() => setMode('confirm-delete')}>Delete</button>
+            <button type="button" className="btn btn-small" data-testid="replay-session" onClick={() => onReplay(s.id)}>
+              Replay…
+            </button>
+            <button
+              type="button"
+              className="btn btn-small"
+              data-testid="export-session"
+              disabled={busy}
+              onClick={() =>
+                act(async () => {
+                  const r = await store.getState().run('exportHar', { sessionId: s.id })
+                  if (r) downloadText(r.fileName, r.har)
+                })
+              }
+            >
+              Export HAR
+            </button>
+            <button
+              type="button"
+              className="btn btn-small"
+              aria-label={`Rename ${s.name}`}
+              onClick={() => {
+                setDraft(s.name)
+                setMode('rename')
+              }}
+            >
+              Rename
+            </button>
+            <button
+              type="button"
+              className="btn btn-small btn-danger"
+              aria-label={`Delete ${s.name}`}
+              data-testid="delete-session"
+              onClick={() => setMode('confirm-delete')}
+            >
+              Delete
+            </button>
           </>
         )}
       </td>

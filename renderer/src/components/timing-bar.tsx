@@ -18,13 +18,24 @@ export function TimingBar({ exchange }: { exchange: ExchangeSummary }) {
   return (
     <div className="timing" data-testid="timing">
       <div className="timing-bar" role="img" aria-label={parts.map((p) => `${p.label} ${formatMs(p.ms)}`).join(', ')}>
-        {parts.map((p) => <span key={p.key} className={`timing-${p.key}`} style={{ width: `${(p.ms / span) * 100}%` }} />)}
+        {parts.map((p) => (
+          <span key={p.key} className={`timing-${p.key}`} style={{ width: `${(p.ms / span) * 100}%` }} />
+        ))}
       </div>
       <dl className="timing-legend">
         {parts.map((p) => (
-          <div key={p.key}><dt><span className={`swatch timing-${p.key}`} />{p.label}</dt><dd className="num">{formatMs(p.ms)}</dd></div>
+          <div key={p.key}>
+            <dt>
+              <span className={`swatch timing-${p.key}`} />
+              {p.label}
+            </dt>
+            <dd className="num">{formatMs(p.ms)}</dd>
+          </div>
         ))}
-        <div><dt>Total</dt><dd className="num">{formatMs(total)}</dd></div>
+        <div>
+          <dt>Total</dt>
+          <dd className="num">{formatMs(total)}</dd>
+        </div>
       </dl>
     </div>
   )

@@ -31,11 +31,13 @@ export function TrafficGrid({ detailBeside = false }: { detailBeside?: boolean }
     return compact.length > 0 ? compact : shown
   }, [hidden, detailBeside])
   // Each column gets its width when there is room and shrinks towards its minimum when there is not.
-  const template = columns.map((c) => {
-    const width = widths[c.id]
-    const min = Math.min(c.min, width)
-    return c.flexible ? `minmax(${min}px, 1fr)` : `minmax(${min}px, ${width}px)`
-  }).join(' ')
+  const template = columns
+    .map((c) => {
+      const width = widths[c.id]
+      const min = Math.min(c.min, width)
+      return c.flexible ? `minmax(${min}px, 1fr)` : `minmax(${min}px, ${width}px)`
+    })
+    .join(' ')
   const minWidth = columns.reduce((n, c) => n + Math.min(c.min, widths[c.id]), 0)
 
   const virtualizer = useVirtualizer({
@@ -66,17 +68,28 @@ export function TrafficGrid({ detailBeside = false }: { detailBeside?: boolean }
     scrollRef.current?.focus()
   }
 
-  const activate = useCallback((id: string) => { store.getState().openDetail(id) }, [store])
+  const activate = useCallback(
+    (id: string) => {
+      store.getState().openDetail(id)
+    },
+    [store],
+  )
   const [menu, setMenu] = useState<RowMenuAt | undefined>(undefined)
   const [said, setSaid] = useState('')
-  const openMenu = useCallback((id: string, x: number, y: number) => {
-    // The row selected before is remembered: the menu offers to compare the two.
-    const before = store.getState().selectedId
-    store.getState().select(id)
-    setMenu({ id, x, y, ...(before !== undefined && before !== id ? { previousId: before } : {}) })
-  }, [store])
+  const openMenu = useCallback(
+    (id: string, x: number, y: number) => {
+      // The row selected before is remembered: the menu offers to compare the two.
+      const before = store.getState().selectedId
+      store.getState().select(id)
+      setMenu({ id, x, y, ...(before !== undefined && before !== id ? { previousId: before } : {}) })
+    },
+    [store],
+  )
   const closeMenu = useCallback(() => setMenu(undefined), [])
-  const sayDone = useCallback((message: string) => { setSaid(message); setTimeout(() => setSaid(''), 2000) }, [])
+  const sayDone = useCallback((message: string) => {
+    setSaid(message)
+    setTimeout(() => setSaid(''), 2000)
+  }, [])
 
   const reveal = (): void => {
     const s = store.getState()
@@ -88,20 +101,34 @@ export function TrafficGrid({ detailBeside = false }: { detailBeside?: boolean }
     const s = store.getState()
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 280) / ROW_HEIGHT) - 1)
     const moves: Record<string, () => void> = {
-      ArrowDown: () => s.moveSelection(1), ArrowUp: () => s.moveSelection(-1),
-      PageDown: () => s.moveSelection(page), PageUp: () => s.moveSelection(-page),
-      Home: () => s.selectEdge('first'), End: () => s.selectEdge('last'),
+      ArrowDown: () => s.moveSelection(1),
+      ArrowUp: () => s.moveSelection(-1),
+      PageDown: () => s.moveSelection(page),
+      PageUp: () => s.moveSelection(-page),
+      Home: () => s.selectEdge('first'),
+      End: () => s.selectEdge('last'),
     }
     const move = moves[ev.key]
-    if (move) { ev.preventDefault(); move(); reveal(); return }
+    if (move) {
+      ev.preventDefault()
+      move()
+      reveal()
+      return
+    }
     if ((ev.key === 'ContextMenu' || (ev.key === 'F10' && ev.shiftKey)) && s.selectedId !== undefined) {
       ev.preventDefault()
       const box = document.getElementById(`row-${s.selectedId}`)?.getBoundingClientRect()
       if (box) openMenu(s.selectedId, box.left + 80, box.bottom)
       return
     }
-    if (ev.key === 'Enter') { ev.preventDefault(); s.openDetail() }
-    if (ev.key === 'Escape' && s.detailOpen) { ev.preventDefault(); s.closeDetail() }
+    if (ev.key === 'Enter') {
+      ev.preventDefault()
+      s.openDetail()
+    }
+    if (ev.key === 'Escape' && s.detailOpen) {
+      ev.preventDefault()
+      s.closeDetail()
+    }
   }
 
   const items = virtualizer.getVirtualItems()
@@ -118,7 +145,10 @@ export function TrafficGrid({ detailBeside = false }: { detailBeside?: boolean }
       spanFrom = Math.min(spanFrom, e.startedAt)
       spanTo = Math.max(spanTo, e.startedAt + (e.durationMs ?? 0), e.outcome.kind === 'pending' ? Date.now() : 0)
     }
-    if (!Number.isFinite(spanFrom)) { spanFrom = 0; spanTo = 0 }
+    if (!Number.isFinite(spanFrom)) {
+      spanFrom = 0
+      spanTo = 0
+    }
   }
   const waterfallScale = {
     ['--wf-from' as string]: spanFrom - WATERFALL_BASE,
@@ -127,21 +157,40 @@ export function TrafficGrid({ detailBeside = false }: { detailBeside?: boolean }
   }
   return (
     <div className="grid-wrap">
-      <div ref={scrollRef} className="grid" role="grid" data-testid="grid" aria-label="Traffic"
-        aria-rowcount={visibleIds.length + 1} aria-colcount={columns.length} tabIndex={0}
+      <div
+        ref={scrollRef}
+        className="grid"
+        role="grid"
+        data-testid="grid"
+        aria-label="Traffic"
+        aria-rowcount={visibleIds.length + 1}
+        aria-colcount={columns.length}
+        tabIndex={0}
         aria-activedescendant={selectedId && visibleIds.length > 0 ? `row-${selectedId}` : undefined}
         style={{ ['--cols' as string]: template, ['--min-width' as string]: `${minWidth}px`, ...waterfallScale }}
-        onScroll={onScroll} onKeyDown={onKeyDown}>
+        onScroll={onScroll}
+        onKeyDown={onKeyDown}
+      >
         <div role="rowgroup" className="grid-head">
           <div role="row" className="grid-row head-row" aria-rowindex={1}>
-            {columns.map((c) => <HeaderCell key={c.id} column={c} />)}
+            {columns.map((c) => (
+              <HeaderCell key={c.id} column={c} />
+            ))}
           </div>
         </div>
         <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const id = visibleIds[item.index]
             return id === undefined ? null : (
-              <GridRow key={id} id={id} index={item.index} top={item.start - HEADER_HEIGHT} columns={columns} onActivate={activate} onMenu={openMenu} />
+              <GridRow
+                key={id}
+                id={id}
+                index={item.index}
+                top={item.start - HEADER_HEIGHT}
+                columns={columns}
+                onActivate={activate}
+                onMenu={openMenu}
+              />
             )
           })}
         </div>
@@ -149,16 +198,26 @@ export function TrafficGrid({ detailBeside = false }: { detailBeside?: boolean }
       {/* Beside the grid, not in it: a grid may hold only rows (WAI-ARIA). */}
       {visibleIds.length === 0 && (
         <div className="grid-empty">
-          {total === 0 ? <EmptyTraffic /> : (
+          {total === 0 ? (
+            <EmptyTraffic />
+          ) : (
             <div className="empty-state compact" data-testid="no-match">
               <p>No exchanges match the filter.</p>
-              <button type="button" className="btn" onClick={() => store.getState().setFilter('')}>Clear the filter</button>
+              <button type="button" className="btn" onClick={() => store.getState().setFilter('')}>
+                Clear the filter
+              </button>
             </div>
           )}
         </div>
       )}
       {menu && <RowMenu at={menu} onClose={closeMenu} onDone={sayDone} />}
-      <div className="grid-said" role="status">{said && <span className="toast" data-testid="row-menu-said">{said}</span>}</div>
+      <div className="grid-said" role="status">
+        {said && (
+          <span className="toast" data-testid="row-menu-said">
+            {said}
+          </span>
+        )}
+      </div>
       {unseen > 0 && (
         <button type="button" className="btn jump-latest" data-testid="jump-latest" onClick={jumpToLatest}>
           {unseen.toLocaleString()} new — jump to latest ↓
@@ -174,12 +233,22 @@ function HeaderCell({ column }: { column: ColumnDef }) {
   const sorted = sort.column === column.id
   const ariaSort = sorted ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'
   return (
-    <div role="columnheader" aria-sort={ariaSort} className={`cell head-cell ${column.align === 'end' ? 'num' : ''}`}
-      data-column={column.id}>
-      <button type="button" className="sort-button" onClick={() => toggleSort(column.id)}
-        title={`Sort by ${column.label}`}>
+    <div
+      role="columnheader"
+      aria-sort={ariaSort}
+      className={`cell head-cell ${column.align === 'end' ? 'num' : ''}`}
+      data-column={column.id}
+    >
+      <button
+        type="button"
+        className="sort-button"
+        onClick={() => toggleSort(column.id)}
+        title={`Sort by ${column.label}`}
+      >
         {column.label}
-        <span className="sort-mark" aria-hidden="true">{sorted ? (sort.direction === 'asc' ? '▲' : '▼') : ''}</span>
+        <span className="sort-mark" aria-hidden="true">
+          {sorted ? (sort.direction === 'asc' ? '▲' : '▼') : ''}
+        </span>
       </button>
       <ResizeHandle column={column.id} label={column.label} />
     </div>
@@ -197,10 +266,20 @@ function ResizeHandle({ column, label }: { column: ColumnId; label: string }) {
   const move = (ev: PointerEvent<HTMLDivElement>): void => {
     if (drag.current) store.getState().setColumnWidth(column, drag.current.width + ev.clientX - drag.current.x)
   }
-  const up = (): void => { drag.current = null }
+  const up = (): void => {
+    drag.current = null
+  }
   return (
-    <div className="resize-handle" role="separator" aria-orientation="vertical" aria-label={`Resize ${label}`}
-      onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={up}
-      onClick={(e) => e.stopPropagation()} />
+    <div
+      className="resize-handle"
+      role="separator"
+      aria-orientation="vertical"
+      aria-label={`Resize ${label}`}
+      onPointerDown={down}
+      onPointerMove={move}
+      onPointerUp={up}
+      onPointerCancel={up}
+      onClick={(e) => e.stopPropagation()}
+    />
   )
 }

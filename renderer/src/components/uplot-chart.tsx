@@ -33,14 +33,22 @@ export function UplotChart({ options, data, testid, label, minHeight = 160 }: Ch
     u.ctx.canvas.setAttribute('role', 'img')
     u.ctx.canvas.setAttribute('aria-label', label)
     chart.current = u
-    const ro = new ResizeObserver(() => { if (el.clientWidth > 0) u.setSize({ width: el.clientWidth, height: plotHeight(u) }) })
+    const ro = new ResizeObserver(() => {
+      if (el.clientWidth > 0) u.setSize({ width: el.clientWidth, height: plotHeight(u) })
+    })
     ro.observe(el)
-    return () => { ro.disconnect(); u.destroy(); chart.current = null }
+    return () => {
+      ro.disconnect()
+      u.destroy()
+      chart.current = null
+    }
     // Options are fixed per chart; data flows through setData below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [minHeight, testid, label])
 
-  useEffect(() => { chart.current?.setData(data) }, [data])
+  useEffect(() => {
+    chart.current?.setData(data)
+  }, [data])
 
   return <div ref={box} className="chart" data-testid={`${testid}-box`} />
 }

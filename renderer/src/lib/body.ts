@@ -11,7 +11,9 @@ export function base64ToBytes(base64: string): Uint8Array {
   return out
 }
 
-export function bodyBytes(body: BodyData): Uint8Array { return base64ToBytes(body.base64) }
+export function bodyBytes(body: BodyData): Uint8Array {
+  return base64ToBytes(body.base64)
+}
 
 export interface Decoded {
   readonly bytes: Uint8Array
@@ -24,12 +26,18 @@ export interface Decoded {
 }
 
 const FORMATS: Record<string, readonly string[]> = {
-  gzip: ['gzip'], 'x-gzip': ['gzip'], deflate: ['deflate', 'deflate-raw'], br: ['br', 'brotli'],
+  gzip: ['gzip'],
+  'x-gzip': ['gzip'],
+  deflate: ['deflate', 'deflate-raw'],
+  br: ['br', 'brotli'],
 }
 
 /** Undoes `content-encoding` (listed in the order applied, RFC 9110 §8.4), for display only. */
 export async function decodeContent(bytes: Uint8Array, contentEncoding: string | undefined): Promise<Decoded> {
-  const codings = (contentEncoding ?? '').split(',').map((c) => c.trim().toLowerCase()).filter((c) => c && c !== 'identity')
+  const codings = (contentEncoding ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c && c !== 'identity')
   if (codings.length === 0) return { bytes, decodedFrom: [], partial: false }
   if (typeof DecompressionStream === 'undefined') {
     return { bytes, decodedFrom: [], partial: false, problem: 'this browser cannot decompress bodies' }
@@ -55,9 +63,16 @@ export async function decodeContent(bytes: Uint8Array, contentEncoding: string |
   return { bytes: current, decodedFrom: done, partial }
 }
 
-async function tryDecompress(input: Uint8Array, format: string): Promise<{ bytes: Uint8Array; complete: boolean } | undefined> {
+async function tryDecompress(
+  input: Uint8Array,
+  format: string,
+): Promise<{ bytes: Uint8Array; complete: boolean } | undefined> {
   let stream: DecompressionStream
-  try { stream = new DecompressionStream(format as CompressionFormat) } catch { return undefined }
+  try {
+    stream = new DecompressionStream(format as CompressionFormat)
+  } catch {
+    return undefined
+  }
   const writer = stream.writable.getWriter()
   writer.write(input as Uint8Array<ArrayBuffer>).catch(() => {})
   writer.close().catch(() => {})
@@ -76,13 +91,17 @@ async function tryDecompress(input: Uint8Array, format: string): Promise<{ bytes
   const total = chunks.reduce((n, c) => n + c.length, 0)
   const out = new Uint8Array(total)
   let at = 0
-  for (const c of chunks) { out.set(c, at); at += c.length }
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.length
+  }
   return { bytes: out, complete }
 }
 
 export type BodyKind = 'empty' | 'text' | 'json' | 'image' | 'binary'
 
-const TEXTUAL = /^(text\/|application\/(json|xml|javascript|ecmascript|x-www-form-urlencoded|graphql|x-ndjson|yaml|x-yaml|toml)|.*\+(json|xml)$)/
+const TEXTUAL =
+  /^(text\/|application\/(json|xml|javascript|ecmascript|x-www-form-urlencoded|graphql|x-ndjson|yaml|x-yaml|toml)|.*\+(json|xml)$)/
 
 export function classify(bytes: Uint8Array, contentType: string | undefined): BodyKind {
   if (bytes.length === 0) return 'empty'
@@ -111,7 +130,9 @@ export function looksLikeText(bytes: Uint8Array): boolean {
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(sample.length < bytes.length ? trimUtf8(sample) : sample)
     return true
-  } catch { return false }
+  } catch {
+    return false
+  }
 }
 
 /** Drops a multi-byte sequence cut at the end of a sample. */

@@ -31,7 +31,16 @@ export const BEHAVIOUR_LABELS: Readonly<Record<BehaviourId, string>> = {
   reset: 'Reset the connection',
 }
 
-const BASE = { on: false, scope: 'always' as Scope, percentage: 50, count: 10, status: 503, minMs: 100, maxMs: 500, bytes: 16 }
+const BASE = {
+  on: false,
+  scope: 'always' as Scope,
+  percentage: 50,
+  count: 10,
+  status: 503,
+  minMs: 100,
+  maxMs: 500,
+  bytes: 16,
+}
 
 type Json = Record<string, unknown>
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -60,24 +69,36 @@ export function durationToMs(text: unknown): number | undefined {
 
 export function controlToStage(c: BehaviourControl): Json {
   const behaviour: Json =
-    c.id === 'status' ? { type: 'status', status: c.status }
-    : c.id === 'latency' ? { type: 'latency', min: msToDuration(c.minMs), max: msToDuration(c.maxMs) }
-    : c.id === 'no-body' ? { type: 'body' }
-    : c.id === 'truncate' ? { type: 'truncate', bytes: c.bytes }
-    : { type: 'reset' }
+    c.id === 'status'
+      ? { type: 'status', status: c.status }
+      : c.id === 'latency'
+        ? { type: 'latency', min: msToDuration(c.minMs), max: msToDuration(c.maxMs) }
+        : c.id === 'no-body'
+          ? { type: 'body' }
+          : c.id === 'truncate'
+            ? { type: 'truncate', bytes: c.bytes }
+            : { type: 'reset' }
   const trigger: Json = c.scope === 'percentage' ? { type: 'percentage', percentage: c.percentage } : { type: 'always' }
-  return { type: 'trigger', trigger, behaviour, ...(c.scope === 'count' ? { until: { type: 'countdown', count: c.count } } : {}) }
+  return {
+    type: 'trigger',
+    trigger,
+    behaviour,
+    ...(c.scope === 'count' ? { until: { type: 'countdown', count: c.count } } : {}),
+  }
 }
 
 /** The stages for the switched-on controls, in chain order. */
 export function controlsToStages(controls: readonly BehaviourControl[]): Json[] {
   const byId = new Map(controls.map((c) => [c.id, c]))
-  return BEHAVIOUR_ORDER.map((id) => byId.get(id)).filter((c): c is BehaviourControl => !!c && c.on).map(controlToStage)
+  return BEHAVIOUR_ORDER.map((id) => byId.get(id))
+    .filter((c): c is BehaviourControl => !!c && c.on)
+    .map(controlToStage)
 }
 
 /** One stage this pane can show as a toggle, or undefined. */
 export function stageToControl(stage: unknown): BehaviourControl | undefined {
-  if (!isObject(stage) || stage.type !== 'trigger' || !isObject(stage.trigger) || !isObject(stage.behaviour)) return undefined
+  if (!isObject(stage) || stage.type !== 'trigger' || !isObject(stage.trigger) || !isObject(stage.behaviour))
+    return undefined
   const known = new Set(['type', 'trigger', 'behaviour', 'until'])
   if (Object.keys(stage).some((k) => !known.has(k))) return undefined
   const t = stage.trigger
@@ -86,26 +107,34 @@ export function stageToControl(stage: unknown): BehaviourControl | undefined {
   let percentage = BASE.percentage
   let count = BASE.count
   if (t.type === 'always') scope = 'always'
-  else if (t.type === 'percentage' && typeof t.percentage === 'number') { scope = 'percentage'; percentage = t.percentage }
-  else return undefined
+  else if (t.type === 'percentage' && typeof t.percentage === 'number') {
+    scope = 'percentage'
+    percentage = t.percentage
+  } else return undefined
   if (stage.until !== undefined) {
     const u = stage.until
     const n = isObject(u) && u.type === 'countdown' ? Number(u.count) : NaN
     if (scope !== 'always' || !Number.isInteger(n)) return undefined
-    scope = 'count'; count = n
+    scope = 'count'
+    count = n
   }
   const base = { ...BASE, on: true, scope, percentage, count }
   switch (b.type) {
-    case 'status': return typeof b.status === 'number' ? { ...base, id: 'status', status: b.status } : undefined
+    case 'status':
+      return typeof b.status === 'number' ? { ...base, id: 'status', status: b.status } : undefined
     case 'latency': {
       const minMs = durationToMs(b.min)
       const maxMs = durationToMs(b.max)
       return minMs !== undefined && maxMs !== undefined ? { ...base, id: 'latency', minMs, maxMs } : undefined
     }
-    case 'body': return { ...base, id: 'no-body' }
-    case 'truncate': return typeof b.bytes === 'number' ? { ...base, id: 'truncate', bytes: b.bytes } : undefined
-    case 'reset': return { ...base, id: 'reset' }
-    default: return undefined
+    case 'body':
+      return { ...base, id: 'no-body' }
+    case 'truncate':
+      return typeof b.bytes === 'number' ? { ...base, id: 'truncate', bytes: b.bytes } : undefined
+    case 'reset':
+      return { ...base, id: 'reset' }
+    default:
+      return undefined
   }
 }
 
@@ -113,7 +142,10 @@ export function stageToControl(stage: unknown): BehaviourControl | undefined {
  * Reads stages back into toggles when every stage is one the toggles make, each behaviour at most once and in
  * chain order (so the toggles would write the same JSON back); otherwise undefined ("custom stages").
  */
-export function stagesToControls(stages: readonly unknown[], presets: readonly ChaosPreset[] = []): BehaviourControl[] | undefined {
+export function stagesToControls(
+  stages: readonly unknown[],
+  presets: readonly ChaosPreset[] = [],
+): BehaviourControl[] | undefined {
   const found = new Map<BehaviourId, BehaviourControl>()
   let lastIndex = -1
   for (const stage of stages) {
@@ -135,7 +167,9 @@ export type DraftCheck =
 export function checkDraft(text: string): DraftCheck {
   if (text.trim() === '') return { ok: true, stages: [] }
   let value: unknown
-  try { value = JSON.parse(text) } catch (error) {
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
     return { ok: false, message: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` }
   }
   const stages = Array.isArray(value) ? value : [value]

@@ -15,7 +15,10 @@ export function formatMsRange(minMs: number, maxMs: number): string {
 
 function who(c: BehaviourControl): { subject: string; plural: boolean } {
   if (c.scope === 'percentage') return { subject: `${c.percentage}% of requests`, plural: true }
-  if (c.scope === 'count') return c.count === 1 ? { subject: 'the next request', plural: false } : { subject: `the next ${c.count} requests`, plural: true }
+  if (c.scope === 'count')
+    return c.count === 1
+      ? { subject: 'the next request', plural: false }
+      : { subject: `the next ${c.count} requests`, plural: true }
   return { subject: 'every request', plural: false }
 }
 
@@ -24,11 +27,16 @@ export function describeControl(c: BehaviourControl): string {
   const { subject, plural } = who(c)
   const verb = (one: string, many: string): string => (plural ? many : one)
   switch (c.id) {
-    case 'status': return `${subject} ${verb('answers', 'answer')} ${c.status}`
-    case 'latency': return `${subject} ${verb('waits', 'wait')} ${formatMsRange(c.minMs, c.maxMs)}`
-    case 'no-body': return `${subject} ${verb('loses its', 'lose their')} response body`
-    case 'truncate': return `${subject} ${verb('has its', 'have their')} response body cut to ${c.bytes} bytes`
-    case 'reset': return `${subject} ${verb('has its', 'have their')} connection reset`
+    case 'status':
+      return `${subject} ${verb('answers', 'answer')} ${c.status}`
+    case 'latency':
+      return `${subject} ${verb('waits', 'wait')} ${formatMsRange(c.minMs, c.maxMs)}`
+    case 'no-body':
+      return `${subject} ${verb('loses its', 'lose their')} response body`
+    case 'truncate':
+      return `${subject} ${verb('has its', 'have their')} response body cut to ${c.bytes} bytes`
+    case 'reset':
+      return `${subject} ${verb('has its', 'have their')} connection reset`
   }
 }
 

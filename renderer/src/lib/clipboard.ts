@@ -5,7 +5,9 @@ export async function copyText(text: string): Promise<boolean> {
       await navigator.clipboard.writeText(text)
       return true
     }
-  } catch { /* fall through to the textarea */ }
+  } catch {
+    /* fall through to the textarea */
+  }
   const area = document.createElement('textarea')
   area.value = text
   area.setAttribute('readonly', '')
@@ -14,7 +16,11 @@ export async function copyText(text: string): Promise<boolean> {
   document.body.appendChild(area)
   area.select()
   let ok = false
-  try { ok = document.execCommand('copy') } catch { ok = false }
+  try {
+    ok = document.execCommand('copy')
+  } catch {
+    ok = false
+  }
   area.remove()
   return ok
 }

@@ -13,9 +13,13 @@ export function ruleText(e: Pick<ExchangeSummary, 'tags'>): string {
 
 /** Every block that acted, as `{ listener, block }`, in the order they marked the exchange. */
 export function rulesOf(e: Pick<ExchangeSummary, 'tags'>): { listener: string; block: string }[] {
-  return e.tags.filter((t) => t.startsWith('rule:')).map((t) => {
-    const rest = t.slice(5)
-    const slash = rest.indexOf('/')
-    return slash < 0 ? { listener: '', block: rest } : { listener: rest.slice(0, slash), block: rest.slice(slash + 1) }
-  })
+  return e.tags
+    .filter((t) => t.startsWith('rule:'))
+    .map((t) => {
+      const rest = t.slice(5)
+      const slash = rest.indexOf('/')
+      return slash < 0
+        ? { listener: '', block: rest }
+        : { listener: rest.slice(0, slash), block: rest.slice(slash + 1) }
+    })
 }

@@ -21,7 +21,10 @@ function subscribe(listener: () => void): () => void {
   }
   return () => {
     listeners.delete(listener)
-    if (listeners.size === 0 && timer) { clearInterval(timer); timer = undefined }
+    if (listeners.size === 0 && timer) {
+      clearInterval(timer)
+      timer = undefined
+    }
   }
 }
 

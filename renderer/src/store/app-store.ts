@@ -16,7 +16,17 @@ import { createSearchSlice, type SearchSlice } from './search-slice.ts'
 import { createSessionSlice, type SessionSlice, type StoreOptions as SessionOptions } from './session-slice.ts'
 import { createTrafficSlice, type TrafficSlice } from './traffic-slice.ts'
 
-export type AppState = TrafficSlice & LayoutSlice & SessionSlice & LatencySlice & RecordingSlice & ChaosSlice & FramesSlice & ClockSlice & SearchSlice & BreakpointSlice & CompareSlice
+export type AppState = TrafficSlice &
+  LayoutSlice &
+  SessionSlice &
+  LatencySlice &
+  RecordingSlice &
+  ChaosSlice &
+  FramesSlice &
+  ClockSlice &
+  SearchSlice &
+  BreakpointSlice &
+  CompareSlice
 export type AppStore = StoreApi<AppState>
 
 export interface StoreOptions extends SessionOptions {

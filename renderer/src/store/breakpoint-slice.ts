@@ -19,19 +19,29 @@ export interface BreakpointSlice {
   respondPaused(args: ArgsOf<'respondPaused'>): Promise<boolean>
 }
 
-export const createBreakpointSlice = (transport: Transport): StateCreator<AppState, [], [], BreakpointSlice> => (set, get) => ({
-  pausedByExchange: {},
-  pausedList: [],
+export const createBreakpointSlice =
+  (transport: Transport): StateCreator<AppState, [], [], BreakpointSlice> =>
+  (set, get) => ({
+    pausedByExchange: {},
+    pausedList: [],
 
-  listenBreakpoints() { return transport.on('paused', (p) => get().applyPaused(p.paused)) },
+    listenBreakpoints() {
+      return transport.on('paused', (p) => get().applyPaused(p.paused))
+    },
 
-  applyPaused(list) {
-    const byExchange: Record<string, PausedExchange> = {}
-    for (const p of list) if (p.exchangeId) byExchange[p.exchangeId] = p
-    set({ pausedList: list, pausedByExchange: byExchange })
-  },
+    applyPaused(list) {
+      const byExchange: Record<string, PausedExchange> = {}
+      for (const p of list) if (p.exchangeId) byExchange[p.exchangeId] = p
+      set({ pausedList: list, pausedByExchange: byExchange })
+    },
 
-  async continuePaused(args) { return (await transport.invoke('continuePaused', args)).resolved },
-  async abortPaused(id) { return (await transport.invoke('abortPaused', { id })).resolved },
-  async respondPaused(args) { return (await transport.invoke('respondPaused', args)).resolved },
-})
+    async continuePaused(args) {
+      return (await transport.invoke('continuePaused', args)).resolved
+    },
+    async abortPaused(id) {
+      return (await transport.invoke('abortPaused', { id })).resolved
+    },
+    async respondPaused(args) {
+      return (await transport.invoke('respondPaused', args)).resolved
+    },
+  })

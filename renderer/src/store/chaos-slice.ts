@@ -20,43 +20,51 @@ export interface ChaosSlice {
   setChaos(listenerId: string, change: { active?: boolean; stages?: unknown }): Promise<ChaosInfo>
 }
 
-export const createChaosSlice = (transport: Transport): StateCreator<AppState, [], [], ChaosSlice> => (set, get) => {
-  const seen = new Map<string, number>()
-  return {
-    chaos: {},
-    chaosPresets: [],
+export const createChaosSlice =
+  (transport: Transport): StateCreator<AppState, [], [], ChaosSlice> =>
+  (set, get) => {
+    const seen = new Map<string, number>()
+    return {
+      chaos: {},
+      chaosPresets: [],
 
-    listenChaos() { return transport.on('chaos', (info) => get().applyChaos(info)) },
+      listenChaos() {
+        return transport.on('chaos', (info) => get().applyChaos(info))
+      },
 
-    async refreshChaos(listeners, all = false) {
-      const pruned = pruneByListener(get().chaos, listeners)
-      if (pruned !== get().chaos) set({ chaos: pruned })
-      const wanted = listeners.filter((l) => isProxyListener(l) && (all || !(l.id in get().chaos)))
-      await Promise.all(wanted.map(async (l) => {
-        const before = seen.get(l.id) ?? 0
-        try {
-          const { chaos, presets } = await transport.invoke('getChaos', { listenerId: l.id })
-          const fresh = (seen.get(l.id) ?? 0) === before && get().listeners.some((x) => x.id === l.id)
-          set({
-            ...(fresh ? { chaos: { ...get().chaos, [l.id]: chaos } } : {}),
-            ...(get().chaosPresets.length === 0 ? { chaosPresets: presets } : {}),
-          })
-        } catch { /* the listener stopped meanwhile */ }
-      }))
-    },
+      async refreshChaos(listeners, all = false) {
+        const pruned = pruneByListener(get().chaos, listeners)
+        if (pruned !== get().chaos) set({ chaos: pruned })
+        const wanted = listeners.filter((l) => isProxyListener(l) && (all || !(l.id in get().chaos)))
+        await Promise.all(
+          wanted.map(async (l) => {
+            const before = seen.get(l.id) ?? 0
+            try {
+              const { chaos, presets } = await transport.invoke('getChaos', { listenerId: l.id })
+              const fresh = (seen.get(l.id) ?? 0) === before && get().listeners.some((x) => x.id === l.id)
+              set({
+                ...(fresh ? { chaos: { ...get().chaos, [l.id]: chaos } } : {}),
+                ...(get().chaosPresets.length === 0 ? { chaosPresets: presets } : {}),
+              })
+            } catch {
+              /* the listener stopped meanwhile */
+            }
+          }),
+        )
+      },
 
-    applyChaos(info) {
-      seen.set(info.listenerId, (seen.get(info.listenerId) ?? 0) + 1)
-      set({ chaos: { ...get().chaos, [info.listenerId]: info } })
-    },
+      applyChaos(info) {
+        seen.set(info.listenerId, (seen.get(info.listenerId) ?? 0) + 1)
+        set({ chaos: { ...get().chaos, [info.listenerId]: info } })
+      },
 
-    async setChaos(listenerId, change) {
-      const info = await transport.invoke('setChaos', { listenerId, ...change })
-      get().applyChaos(info)
-      return info
-    },
+      async setChaos(listenerId, change) {
+        const info = await transport.invoke('setChaos', { listenerId, ...change })
+        get().applyChaos(info)
+        return info
+      },
+    }
   }
-}
 
 /** The engines switched on now, for the banner. */
 export function activeChaos(chaos: Readonly<Record<string, ChaosInfo>>): ChaosInfo[] {

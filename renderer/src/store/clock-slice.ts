@@ -22,7 +22,10 @@ export interface ClockSocket {
 
 export type ClockStatus = 'idle' | 'starting' | 'connecting' | 'open' | 'closed' | 'error'
 
-export interface Tick { readonly at: number; readonly payload: string }
+export interface Tick {
+  readonly at: number
+  readonly payload: string
+}
 
 export interface ClockSlice {
   readonly clockStatus: ClockStatus
@@ -41,60 +44,68 @@ export interface ClockOptions {
   readonly now?: () => number
 }
 
-export const createClockSlice = (transport: Transport, options: ClockOptions = {}): StateCreator<AppState, [], [], ClockSlice> => (set, get) => {
-  let socket: ClockSocket | undefined
-  const now = options.now ?? Date.now
-  const createSocket = options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as ClockSocket)
+export const createClockSlice =
+  (transport: Transport, options: ClockOptions = {}): StateCreator<AppState, [], [], ClockSlice> =>
+  (set, get) => {
+    let socket: ClockSocket | undefined
+    const now = options.now ?? Date.now
+    const createSocket = options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as ClockSocket)
 
-  return {
-    clockStatus: 'idle',
-    clockUrl: undefined,
-    clockMessage: undefined,
-    clockTicks: [],
+    return {
+      clockStatus: 'idle',
+      clockUrl: undefined,
+      clockMessage: undefined,
+      clockTicks: [],
 
-    async connectClock() {
-      if (socket || get().clockStatus === 'starting') return
-      set({ clockStatus: 'starting', clockMessage: undefined })
-      let url: string
-      try {
-        url = (await transport.invoke('startClockDemo', {})).url
-      } catch (error) {
-        set({ clockStatus: 'error', clockMessage: `Could not start the clock: ${messageOf(error)}` })
-        return
-      }
-      if (get().clockStatus !== 'starting') return
-      let ws: ClockSocket
-      try {
-        ws = createSocket(url)
-      } catch (error) {
-        set({ clockStatus: 'error', clockUrl: url, clockMessage: `Could not open ${url}: ${messageOf(error)}` })
-        return
-      }
-      socket = ws
-      set({ clockStatus: 'connecting', clockUrl: url, clockTicks: [] })
-      ws.onopen = () => { if (socket === ws) set({ clockStatus: 'open' }) }
-      ws.onmessage = (ev) => { if (socket === ws) get().clockReceived(typeof ev.data === 'string' ? ev.data : String(ev.data), now()) }
-      ws.onerror = () => {}
-      ws.onclose = (ev) => {
-        if (socket !== ws) return
+      async connectClock() {
+        if (socket || get().clockStatus === 'starting') return
+        set({ clockStatus: 'starting', clockMessage: undefined })
+        let url: string
+        try {
+          url = (await transport.invoke('startClockDemo', {})).url
+        } catch (error) {
+          set({ clockStatus: 'error', clockMessage: `Could not start the clock: ${messageOf(error)}` })
+          return
+        }
+        if (get().clockStatus !== 'starting') return
+        let ws: ClockSocket
+        try {
+          ws = createSocket(url)
+        } catch (error) {
+          set({ clockStatus: 'error', clockUrl: url, clockMessage: `Could not open ${url}: ${messageOf(error)}` })
+          return
+        }
+        socket = ws
+        set({ clockStatus: 'connecting', clockUrl: url, clockTicks: [] })
+        ws.onopen = () => {
+          if (socket === ws) set({ clockStatus: 'open' })
+        }
+        ws.onmessage = (ev) => {
+          if (socket === ws) get().clockReceived(typeof ev.data === 'string' ? ev.data : String(ev.data), now())
+        }
+        ws.onerror = () => {}
+        ws.onclose = (ev) => {
+          if (socket !== ws) return
+          socket = undefined
+          const clean = ev.code === 1000 || ev.code === 1005
+          set({
+            clockStatus: clean ? 'closed' : 'error',
+            clockMessage: clean
+              ? `Closed${ev.reason ? `: ${ev.reason}` : ''}`
+              : `The connection closed with code ${ev.code}${ev.reason ? ` (${ev.reason})` : ''}`,
+          })
+        }
+      },
+
+      disconnectClock() {
+        const ws = socket
         socket = undefined
-        const clean = ev.code === 1000 || ev.code === 1005
-        set({
-          clockStatus: clean ? 'closed' : 'error',
-          clockMessage: clean ? `Closed${ev.reason ? `: ${ev.reason}` : ''}` : `The connection closed with code ${ev.code}${ev.reason ? ` (${ev.reason})` : ''}`,
-        })
-      }
-    },
+        if (get().clockStatus === 'starting' || ws) set({ clockStatus: 'closed', clockMessage: 'Disconnected' })
+        ws?.close(1000, 'disconnected from the Clock pane')
+      },
 
-    disconnectClock() {
-      const ws = socket
-      socket = undefined
-      if (get().clockStatus === 'starting' || ws) set({ clockStatus: 'closed', clockMessage: 'Disconnected' })
-      ws?.close(1000, 'disconnected from the Clock pane')
-    },
-
-    clockReceived(payload, at) {
-      set({ clockTicks: [{ at, payload }, ...get().clockTicks].slice(0, TICK_CAP) })
-    },
+      clockReceived(payload, at) {
+        set({ clockTicks: [{ at, payload }, ...get().clockTicks].slice(0, TICK_CAP) })
+      },
+    }
   }
-}

@@ -5,8 +5,22 @@
 import type { ExchangeSummary } from '../../../shared/exchange.ts'
 import { ruleText } from '../lib/rules.ts'
 
-export type ColumnId = 'seq' | 'time' | 'method' | 'host' | 'path' | 'status' | 'type' | 'size' | 'duration'
-  | 'protocol' | 'scheme' | 'sent' | 'mime' | 'waterfall' | 'rule'
+export type ColumnId =
+  | 'seq'
+  | 'time'
+  | 'method'
+  | 'host'
+  | 'path'
+  | 'status'
+  | 'type'
+  | 'size'
+  | 'duration'
+  | 'protocol'
+  | 'scheme'
+  | 'sent'
+  | 'mime'
+  | 'waterfall'
+  | 'rule'
 
 export interface ColumnDef {
   readonly id: ColumnId

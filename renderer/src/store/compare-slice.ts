@@ -11,6 +11,10 @@ export interface CompareSlice {
 
 export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = (set) => ({
   comparing: undefined,
-  compare(a, b) { set({ comparing: { a, b }, selectedId: a, detailOpen: true }) },
-  closeCompare() { set({ comparing: undefined }) },
+  compare(a, b) {
+    set({ comparing: { a, b }, selectedId: a, detailOpen: true })
+  },
+  closeCompare() {
+    set({ comparing: undefined })
+  },
 })

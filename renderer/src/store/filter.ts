@@ -48,7 +48,11 @@ export const FILTER_HELP: ReadonlyArray<{ readonly term: string; readonly exampl
   { term: 'dur', example: 'dur>500', means: 'took more than 500 ms (also <, >=, <=, =; dur>1.5s)' },
   { term: 'size', example: 'size>10k', means: 'the response body is over 10 KiB (k, m)' },
   { term: 'is:', example: 'is:pending', means: 'still in flight (also is:failed, is:aborted, is:chaos)' },
-  { term: 'header:', example: 'header:x-request-id=abc', means: 'a request or response header of that name (and value containing abc) is present' },
+  {
+    term: 'header:',
+    example: 'header:x-request-id=abc',
+    means: 'a request or response header of that name (and value containing abc) is present',
+  },
   { term: 'body:', example: 'body:"some text"', means: 'the request or response body, decoded as shown, contains it' },
   { term: '-', example: '-method:GET', means: 'a leading minus leaves out what the term matches' },
 ]
@@ -101,7 +105,9 @@ export function tokenize(text: string): string[] {
 
 export function parseTerms(text: string): FilterTerm[] {
   let index = 0
-  return tokenize(text).map(parseTerm).filter((t): t is FilterTerm => t !== undefined)
+  return tokenize(text)
+    .map(parseTerm)
+    .filter((t): t is FilterTerm => t !== undefined)
     .map((t) => (t.kind === 'content' ? { ...t, index: index++ } : t))
 }
 
@@ -113,7 +119,10 @@ export function contentTerms(text: string): ContentSearchTerm[] {
 function parseTerm(token: string): FilterTerm | undefined {
   let negated = false
   let body = token
-  if (body.startsWith('-') && body.length > 1) { negated = true; body = body.slice(1) }
+  if (body.startsWith('-') && body.length > 1) {
+    negated = true
+    body = body.slice(1)
+  }
   if (body.startsWith('"')) return { kind: 'text', negated, text: body.slice(1).toLowerCase() }
   return parseKeyed(body, negated) ?? { kind: 'text', negated, text: body.toLowerCase() }
 }
@@ -136,14 +145,24 @@ function parseKeyed(body: string, negated: boolean): FilterTerm | undefined {
       const name = (eq < 0 ? value : value.slice(0, eq)).trim()
       if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return undefined
       const wanted = eq < 0 ? undefined : value.slice(eq + 1)
-      return { kind: 'content', negated, index: 0, search: wanted ? { kind: 'header', name, value: wanted } : { kind: 'header', name } }
+      return {
+        kind: 'content',
+        negated,
+        index: 0,
+        search: wanted ? { kind: 'header', name, value: wanted } : { kind: 'header', name },
+      }
     }
-    case 'body': return { kind: 'content', negated, index: 0, search: { kind: 'body', text: value } }
-    case 'method': return { kind: 'method', negated, methods: value.toUpperCase().split(',').filter(Boolean) }
-    case 'host': return { kind: 'host', negated, host: value.toLowerCase() }
+    case 'body':
+      return { kind: 'content', negated, index: 0, search: { kind: 'body', text: value } }
+    case 'method':
+      return { kind: 'method', negated, methods: value.toUpperCase().split(',').filter(Boolean) }
+    case 'host':
+      return { kind: 'host', negated, host: value.toLowerCase() }
     case 'is': {
       const state = value.toLowerCase()
-      return (IS_STATES as readonly string[]).includes(state) ? { kind: 'is', negated, state: state as IsState } : undefined
+      return (IS_STATES as readonly string[]).includes(state)
+        ? { kind: 'is', negated, state: state as IsState }
+        : undefined
     }
     case 'status': {
       const parts = value.toLowerCase().split(',').filter(Boolean)
@@ -151,7 +170,8 @@ function parseKeyed(body: string, negated: boolean): FilterTerm | undefined {
       const patterns = parts.map((p) => new RegExp(`^${p.padEnd(3, 'x').replace(/x/g, '\\d')}$`))
       return { kind: 'status', negated, patterns }
     }
-    default: return undefined
+    default:
+      return undefined
   }
 }
 
@@ -172,20 +192,29 @@ export function parseDuration(text: string): number | undefined {
 function compare(actual: number | undefined, op: Comparison, value: number): boolean {
   if (actual === undefined) return false
   switch (op) {
-    case '>': return actual > value
-    case '<': return actual < value
-    case '>=': return actual >= value
-    case '<=': return actual <= value
-    case '=': return actual === value
+    case '>':
+      return actual > value
+    case '<':
+      return actual < value
+    case '>=':
+      return actual >= value
+    case '<=':
+      return actual <= value
+    case '=':
+      return actual === value
   }
 }
 
 function termMatches(term: FilterTerm, e: ExchangeSummary, content: ContentMatches | undefined): boolean {
   switch (term.kind) {
-    case 'content': return content?.[term.index]?.has(e.id) ?? false
-    case 'text': return e.url.toLowerCase().includes(term.text)
-    case 'method': return term.methods.includes(e.method.toUpperCase())
-    case 'host': return e.host.toLowerCase().includes(term.host)
+    case 'content':
+      return content?.[term.index]?.has(e.id) ?? false
+    case 'text':
+      return e.url.toLowerCase().includes(term.text)
+    case 'method':
+      return term.methods.includes(e.method.toUpperCase())
+    case 'host':
+      return e.host.toLowerCase().includes(term.host)
     case 'status': {
       if (e.status === undefined) return false
       const s = String(e.status)
@@ -193,8 +222,10 @@ function termMatches(term: FilterTerm, e: ExchangeSummary, content: ContentMatch
     }
     case 'is':
       return term.state === 'chaos' ? e.tags.includes('chaos') : e.outcome.kind === term.state
-    case 'dur': return compare(e.durationMs, term.op, term.value)
-    case 'size': return compare(e.responseSize, term.op, term.value)
+    case 'dur':
+      return compare(e.durationMs, term.op, term.value)
+    case 'size':
+      return compare(e.responseSize, term.op, term.value)
   }
 }
 

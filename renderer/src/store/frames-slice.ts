@@ -39,24 +39,42 @@ function capped(frames: readonly WebsocketFrame[]): { frames: readonly Websocket
   return { frames: frames.slice(over), over }
 }
 
-export const createFramesSlice = (transport: Transport): StateCreator<AppState, [], [], FramesSlice> => (set, get) => ({
-  openFrames: undefined,
+export const createFramesSlice =
+  (transport: Transport): StateCreator<AppState, [], [], FramesSlice> =>
+  (set, get) => ({
+    openFrames: undefined,
 
-  listenFrames() { return transport.on('frames', (p) => get().appendFrames(p.exchangeId, p.frames)) },
+    listenFrames() {
+      return transport.on('frames', (p) => get().appendFrames(p.exchangeId, p.frames))
+    },
 
-  loadFrames(exchangeId, frames, hostDropped) {
-    const current = get().openFrames?.exchangeId === exchangeId ? get().openFrames : undefined
-    const keys = new Set(frames.map(frameKey))
-    const live = current ? current.frames.filter((f) => !keys.has(frameKey(f))) : []
-    const next = capped(live.length > 0 ? [...frames, ...live] : frames)
-    set({ openFrames: { exchangeId, frames: next.frames, hostDropped, localDropped: (current?.localDropped ?? 0) + next.over } })
-  },
+    loadFrames(exchangeId, frames, hostDropped) {
+      const current = get().openFrames?.exchangeId === exchangeId ? get().openFrames : undefined
+      const keys = new Set(frames.map(frameKey))
+      const live = current ? current.frames.filter((f) => !keys.has(frameKey(f))) : []
+      const next = capped(live.length > 0 ? [...frames, ...live] : frames)
+      set({
+        openFrames: {
+          exchangeId,
+          frames: next.frames,
+          hostDropped,
+          localDropped: (current?.localDropped ?? 0) + next.over,
+        },
+      })
+    },
 
-  appendFrames(exchangeId, frames) {
-    const s = get()
-    if (frames.length === 0 || !s.detailOpen || s.selectedId !== exchangeId) return
-    const current = s.openFrames?.exchangeId === exchangeId ? s.openFrames : undefined
-    const next = capped(current ? [...current.frames, ...frames] : frames)
-    set({ openFrames: { exchangeId, frames: next.frames, hostDropped: current?.hostDropped ?? 0, localDropped: (current?.localDropped ?? 0) + next.over } })
-  },
-})
+    appendFrames(exchangeId, frames) {
+      const s = get()
+      if (frames.length === 0 || !s.detailOpen || s.selectedId !== exchangeId) return
+      const current = s.openFrames?.exchangeId === exchangeId ? s.openFrames : undefined
+      const next = capped(current ? [...current.frames, ...frames] : frames)
+      set({
+        openFrames: {
+          exchangeId,
+          frames: next.frames,
+          hostDropped: current?.hostDropped ?? 0,
+          localDropped: (current?.localDropped ?? 0) + next.over,
+        },
+      })
+    },
+  })

@@ -29,7 +29,10 @@ export function binOf(ms: number): number {
 export class Histogram {
   readonly bins = new Uint32Array(BIN_COUNT)
   count = 0
-  add(ms: number): void { this.bins[binOf(ms)]!++; this.count++ }
+  add(ms: number): void {
+    this.bins[binOf(ms)]!++
+    this.count++
+  }
   addAll(other: Histogram): void {
     for (let i = 0; i < BIN_COUNT; i++) this.bins[i]! += other.bins[i]!
     this.count += other.count
@@ -100,19 +103,31 @@ export class LatencyAggregator {
   add(e: ExchangeSummary): void {
     const duration = e.durationMs ?? 0
     const second = Math.floor((e.startedAt + duration) / 1000)
-    if (second > this.latest) { this.latest = second; this.prune() }
+    if (second > this.latest) {
+      this.latest = second
+      this.prune()
+    }
     if (second > this.latest - WINDOW_SECONDS) {
       let bucket = this.seconds.get(second)
-      if (!bucket) { bucket = { second, count: 0, errors: 0, latency: new Histogram(), byHost: new Map() }; this.seconds.set(second, bucket) }
+      if (!bucket) {
+        bucket = { second, count: 0, errors: 0, latency: new Histogram(), byHost: new Map() }
+        this.seconds.set(second, bucket)
+      }
       this.record(bucket, e, duration)
       if (e.durationMs !== undefined) {
         let hostLatency = bucket.byHost.get(e.host)
-        if (!hostLatency) { hostLatency = new Histogram(); bucket.byHost.set(e.host, hostLatency) }
+        if (!hostLatency) {
+          hostLatency = new Histogram()
+          bucket.byHost.set(e.host, hostLatency)
+        }
         hostLatency.add(duration)
       }
     }
     let host = this.hosts.get(e.host)
-    if (!host) { host = { host: e.host, count: 0, errors: 0, latency: new Histogram() }; this.hosts.set(e.host, host) }
+    if (!host) {
+      host = { host: e.host, count: 0, errors: 0, latency: new Histogram() }
+      this.hosts.set(e.host, host)
+    }
     this.record(host, e, duration)
     this.total++
   }
@@ -143,9 +158,18 @@ export class LatencyAggregator {
     for (let s = nowSecond - window + 1; s <= nowSecond; s++) {
       const b = this.seconds.get(s)
       const latency = b && (host === undefined ? b.latency : b.byHost.get(host))
-      out.push(b
-        ? { second: s, count: b.count, errors: b.errors, p50: latency?.quantile(0.5), p95: latency?.quantile(0.95), p99: latency?.quantile(0.99) }
-        : { second: s, count: 0, errors: 0, p50: undefined, p95: undefined, p99: undefined })
+      out.push(
+        b
+          ? {
+              second: s,
+              count: b.count,
+              errors: b.errors,
+              p50: latency?.quantile(0.5),
+              p95: latency?.quantile(0.95),
+              p99: latency?.quantile(0.99),
+            }
+          : { second: s, count: 0, errors: 0, p50: undefined, p95: undefined, p99: undefined },
+      )
     }
     return out
   }
@@ -153,7 +177,8 @@ export class LatencyAggregator {
   /** All latencies in the window ending at `nowSecond`, merged. */
   windowHistogram(nowSecond: number, window = WINDOW_SECONDS): Histogram {
     const h = new Histogram()
-    for (const b of this.seconds.values()) if (b.second > nowSecond - window && b.second <= nowSecond) h.addAll(b.latency)
+    for (const b of this.seconds.values())
+      if (b.second > nowSecond - window && b.second <= nowSecond) h.addAll(b.latency)
     return h
   }
 
@@ -161,8 +186,12 @@ export class LatencyAggregator {
   hostRows(): HostRow[] {
     return [...this.hosts.values()]
       .map((h) => ({
-        host: h.host, count: h.count, errorRate: h.count === 0 ? 0 : h.errors / h.count,
-        p50: h.latency.quantile(0.5), p95: h.latency.quantile(0.95), p99: h.latency.quantile(0.99),
+        host: h.host,
+        count: h.count,
+        errorRate: h.count === 0 ? 0 : h.errors / h.count,
+        p50: h.latency.quantile(0.5),
+        p95: h.latency.quantile(0.95),
+        p99: h.latency.quantile(0.99),
       }))
       .sort((a, b) => b.count - a.count || a.host.localeCompare(b.host))
   }

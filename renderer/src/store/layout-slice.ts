@@ -58,10 +58,14 @@ function savedLayout(): Partial<SavedLayout> {
     const o = JSON.parse(raw) as Partial<Record<keyof SavedLayout, unknown>>
     const out: { -readonly [K in keyof SavedLayout]?: SavedLayout[K] } = {}
     const ids = new Set<string>(COLUMNS.map((c) => c.id))
-    if (Array.isArray(o.hiddenColumns)) out.hiddenColumns = o.hiddenColumns.filter((id): id is ColumnId => ids.has(id as string)).slice(0, COLUMNS.length - 1)
+    if (Array.isArray(o.hiddenColumns))
+      out.hiddenColumns = o.hiddenColumns
+        .filter((id): id is ColumnId => ids.has(id as string))
+        .slice(0, COLUMNS.length - 1)
     if (o.columnWidths && typeof o.columnWidths === 'object') {
       const widths = { ...DEFAULT_WIDTHS }
-      for (const [id, w] of Object.entries(o.columnWidths)) if (ids.has(id) && typeof w === 'number' && w >= MIN_COLUMN_WIDTH) widths[id as ColumnId] = w
+      for (const [id, w] of Object.entries(o.columnWidths))
+        if (ids.has(id) && typeof w === 'number' && w >= MIN_COLUMN_WIDTH) widths[id as ColumnId] = w
       out.columnWidths = widths
     }
     if (typeof o.detailWidth === 'number' && o.detailWidth >= MIN_DETAIL_WIDTH) out.detailWidth = o.detailWidth
@@ -74,9 +78,15 @@ function savedLayout(): Partial<SavedLayout> {
 
 function saveLayout(s: SavedLayout): void {
   try {
-    storage()?.setItem(LAYOUT_KEY, JSON.stringify({
-      hiddenColumns: s.hiddenColumns, columnWidths: s.columnWidths, detailWidth: s.detailWidth, detailHeight: s.detailHeight,
-    }))
+    storage()?.setItem(
+      LAYOUT_KEY,
+      JSON.stringify({
+        hiddenColumns: s.hiddenColumns,
+        columnWidths: s.columnWidths,
+        detailWidth: s.detailWidth,
+        detailHeight: s.detailHeight,
+      }),
+    )
   } catch {
     // A full or disabled storage only costs remembering the layout.
   }
@@ -96,7 +106,9 @@ export const createLayoutSlice: StateCreator<AppState, [], [], LayoutSlice> = (s
     detailWidth: 520,
     detailHeight: 320,
     ...savedLayout(),
-    setView(view) { set({ view }) },
+    setView(view) {
+      set({ view })
+    },
     toggleColumn(id) {
       const hidden = get().hiddenColumns
       if (hidden.includes(id)) saving({ hiddenColumns: hidden.filter((h) => h !== id) })
@@ -105,7 +117,11 @@ export const createLayoutSlice: StateCreator<AppState, [], [], LayoutSlice> = (s
     setColumnWidth(id, width) {
       saving({ columnWidths: { ...get().columnWidths, [id]: Math.max(MIN_COLUMN_WIDTH, Math.round(width)) } })
     },
-    setDetailWidth(width) { saving({ detailWidth: Math.max(MIN_DETAIL_WIDTH, Math.round(width)) }) },
-    setDetailHeight(height) { saving({ detailHeight: Math.max(MIN_DETAIL_HEIGHT, Math.round(height)) }) },
+    setDetailWidth(width) {
+      saving({ detailWidth: Math.max(MIN_DETAIL_WIDTH, Math.round(width)) })
+    },
+    setDetailHeight(height) {
+      saving({ detailHeight: Math.max(MIN_DETAIL_HEIGHT, Math.round(height)) })
+    },
   }
 }

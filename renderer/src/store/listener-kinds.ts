@@ -6,7 +6,10 @@ export function isProxyListener(l: Pick<ListenerInfo, 'kind'>): boolean {
 }
 
 /** Drops the entries of a per-listener record whose listener is gone; returns the same object when nothing went. */
-export function pruneByListener<T>(record: Readonly<Record<string, T>>, listeners: readonly ListenerInfo[]): Readonly<Record<string, T>> {
+export function pruneByListener<T>(
+  record: Readonly<Record<string, T>>,
+  listeners: readonly ListenerInfo[],
+): Readonly<Record<string, T>> {
   const alive = new Set(listeners.map((l) => l.id))
   const keys = Object.keys(record)
   if (keys.every((k) => alive.has(k))) return record

@@ -50,102 +50,114 @@ export interface RecordingSlice {
 
 export const stopKey = (info: RecordingInfo): string => `${info.listenerId}\n${info.stoppedBecause ?? ''}`
 
-export const createRecordingSlice = (transport: Transport): StateCreator<AppState, [], [], RecordingSlice> => (set, get) => {
-  let loadGeneration = 0
-  /** Bumped per listener on every `recording` event, so an older fetch never overwrites a newer event. */
-  const seen = new Map<string, number>()
+export const createRecordingSlice =
+  (transport: Transport): StateCreator<AppState, [], [], RecordingSlice> =>
+  (set, get) => {
+    let loadGeneration = 0
+    /** Bumped per listener on every `recording` event, so an older fetch never overwrites a newer event. */
+    const seen = new Map<string, number>()
 
-  return {
-    sessions: [],
-    sessionsLoad: 'idle',
-    sessionsError: undefined,
-    recordings: {},
-    dismissedStops: [],
-    replay: undefined,
+    return {
+      sessions: [],
+      sessionsLoad: 'idle',
+      sessionsError: undefined,
+      recordings: {},
+      dismissedStops: [],
+      replay: undefined,
 
-    listenRecording() {
-      const offs = [
-        transport.on('recording', (info) => get().applyRecording(info)),
-        transport.on('sessions', () => { if (get().sessionsLoad !== 'idle') void get().loadSessions() }),
-        transport.on('replayProgress', (p) => get().applyReplayProgress(p)),
-      ]
-      return () => { for (const off of offs) off() }
-    },
+      listenRecording() {
+        const offs = [
+          transport.on('recording', (info) => get().applyRecording(info)),
+          transport.on('sessions', () => {
+            if (get().sessionsLoad !== 'idle') void get().loadSessions()
+          }),
+          transport.on('replayProgress', (p) => get().applyReplayProgress(p)),
+        ]
+        return () => {
+          for (const off of offs) off()
+        }
+      },
 
-    async loadSessions() {
-      const mine = ++loadGeneration
-      if (get().sessionsLoad !== 'ready') set({ sessionsLoad: 'loading' })
-      try {
-        const sessions = await transport.invoke('listSessions', {})
-        if (mine === loadGeneration) set({ sessions, sessionsLoad: 'ready', sessionsError: undefined })
-      } catch (error) {
-        if (mine === loadGeneration) set({ sessionsLoad: 'error', sessionsError: messageOf(error) })
-      }
-    },
-
-    async refreshRecordings(listeners, all = false) {
-      const pruned = pruneByListener(get().recordings, listeners)
-      if (pruned !== get().recordings) set({ recordings: pruned })
-      const wanted = listeners.filter((l) => isProxyListener(l) && (all || !(l.id in get().recordings)))
-      await Promise.all(wanted.map(async (l) => {
-        const before = seen.get(l.id) ?? 0
+      async loadSessions() {
+        const mine = ++loadGeneration
+        if (get().sessionsLoad !== 'ready') set({ sessionsLoad: 'loading' })
         try {
-          const info = await transport.invoke('getRecording', { listenerId: l.id })
-          if ((seen.get(l.id) ?? 0) === before && get().listeners.some((x) => x.id === l.id)) {
-            set({ recordings: { ...get().recordings, [l.id]: info } })
-          }
-        } catch { /* the listener stopped meanwhile; its next event or listeners update says so */ }
-      }))
-    },
+          const sessions = await transport.invoke('listSessions', {})
+          if (mine === loadGeneration) set({ sessions, sessionsLoad: 'ready', sessionsError: undefined })
+        } catch (error) {
+          if (mine === loadGeneration) set({ sessionsLoad: 'error', sessionsError: messageOf(error) })
+        }
+      },
 
-    applyRecording(info) {
-      seen.set(info.listenerId, (seen.get(info.listenerId) ?? 0) + 1)
-      set({ recordings: { ...get().recordings, [info.listenerId]: info } })
-    },
+      async refreshRecordings(listeners, all = false) {
+        const pruned = pruneByListener(get().recordings, listeners)
+        if (pruned !== get().recordings) set({ recordings: pruned })
+        const wanted = listeners.filter((l) => isProxyListener(l) && (all || !(l.id in get().recordings)))
+        await Promise.all(
+          wanted.map(async (l) => {
+            const before = seen.get(l.id) ?? 0
+            try {
+              const info = await transport.invoke('getRecording', { listenerId: l.id })
+              if ((seen.get(l.id) ?? 0) === before && get().listeners.some((x) => x.id === l.id)) {
+                set({ recordings: { ...get().recordings, [l.id]: info } })
+              }
+            } catch {
+              /* the listener stopped meanwhile; its next event or listeners update says so */
+            }
+          }),
+        )
+      },
 
-    applyReplayProgress(p) {
-      const r = get().replay
-      if (r?.status !== 'running' || r.sessionId !== p.sessionId || p.done < r.done) return
-      set({ replay: { ...r, done: p.done, total: p.total } })
-    },
+      applyRecording(info) {
+        seen.set(info.listenerId, (seen.get(info.listenerId) ?? 0) + 1)
+        set({ recordings: { ...get().recordings, [info.listenerId]: info } })
+      },
 
-    async startRecording(listenerId, name) {
-      const trimmed = name.trim()
-      const info = await get().run('startRecording', { listenerId, ...(trimmed ? { name: trimmed } : {}) })
-      if (info) get().applyRecording(info)
-    },
-
-    async stopRecording(listenerId) {
-      const info = await get().run('stopRecording', { listenerId })
-      if (info) get().applyRecording(info)
-    },
-
-    async setStandIn(listenerId, sessionId) {
-      const info = await get().run('setStandIn', { listenerId, ...(sessionId ? { sessionId } : {}) })
-      if (info) get().applyRecording(info)
-    },
-
-    dismissStop(listenerId) {
-      const info = get().recordings[listenerId]
-      if (info?.stoppedBecause) set({ dismissedStops: [...get().dismissedStops, stopKey(info)] })
-    },
-
-    async startReplay(request) {
-      const base = { sessionId: request.sessionId, listenerId: request.listenerId }
-      set({ replay: { ...base, status: 'running', done: 0, total: undefined } })
-      try {
-        const report = await transport.invoke('replaySession', request)
-        if (get().replay?.sessionId !== request.sessionId) return
-        set({ replay: { ...base, status: 'done', done: report.total, total: report.total, report } })
-      } catch (error) {
+      applyReplayProgress(p) {
         const r = get().replay
-        set({ replay: { ...base, status: 'failed', done: r?.done ?? 0, total: r?.total, error: messageOf(error) } })
-      }
-    },
+        if (r?.status !== 'running' || r.sessionId !== p.sessionId || p.done < r.done) return
+        set({ replay: { ...r, done: p.done, total: p.total } })
+      },
 
-    clearReplay() { set({ replay: undefined }) },
+      async startRecording(listenerId, name) {
+        const trimmed = name.trim()
+        const info = await get().run('startRecording', { listenerId, ...(trimmed ? { name: trimmed } : {}) })
+        if (info) get().applyRecording(info)
+      },
+
+      async stopRecording(listenerId) {
+        const info = await get().run('stopRecording', { listenerId })
+        if (info) get().applyRecording(info)
+      },
+
+      async setStandIn(listenerId, sessionId) {
+        const info = await get().run('setStandIn', { listenerId, ...(sessionId ? { sessionId } : {}) })
+        if (info) get().applyRecording(info)
+      },
+
+      dismissStop(listenerId) {
+        const info = get().recordings[listenerId]
+        if (info?.stoppedBecause) set({ dismissedStops: [...get().dismissedStops, stopKey(info)] })
+      },
+
+      async startReplay(request) {
+        const base = { sessionId: request.sessionId, listenerId: request.listenerId }
+        set({ replay: { ...base, status: 'running', done: 0, total: undefined } })
+        try {
+          const report = await transport.invoke('replaySession', request)
+          if (get().replay?.sessionId !== request.sessionId) return
+          set({ replay: { ...base, status: 'done', done: report.total, total: report.total, report } })
+        } catch (error) {
+          const r = get().replay
+          set({ replay: { ...base, status: 'failed', done: r?.done ?? 0, total: r?.total, error: messageOf(error) } })
+        }
+      },
+
+      clearReplay() {
+        set({ replay: undefined })
+      },
+    }
   }
-}
 
 /** The recordings running now, for the toolbar's red dot. */
 export function activeRecordings(recordings: Readonly<Record<string, RecordingInfo>>): RecordingInfo[] {

@@ -32,50 +32,70 @@ export const contentKeyOf = (text: string): string => {
   return terms.length === 0 ? '' : JSON.stringify(terms)
 }
 
-export const createSearchSlice = (transport: Transport): StateCreator<AppState, [], [], SearchSlice> => (set, get) => {
-  let inFlight = false
-  let again = false
-  let timer: ReturnType<typeof setTimeout> | undefined
+export const createSearchSlice =
+  (transport: Transport): StateCreator<AppState, [], [], SearchSlice> =>
+  (set, get) => {
+    let inFlight = false
+    let again = false
+    let timer: ReturnType<typeof setTimeout> | undefined
 
-  return {
-    contentKey: '',
-    contentMatches: undefined,
-    contentStatus: 'idle',
+    return {
+      contentKey: '',
+      contentMatches: undefined,
+      contentStatus: 'idle',
 
-    searchContent() {
-      const terms = contentTerms(get().filterText)
-      if (terms.length === 0) {
-        clearTimeout(timer)
-        timer = undefined
-        if (get().contentStatus !== 'idle') set({ contentStatus: 'idle', contentMatches: undefined })
-        return
-      }
-      if (inFlight) { again = true; return }
-      inFlight = true
-      const key = JSON.stringify(terms)
-      set({ contentStatus: 'searching' })
-      transport.invoke('searchExchanges', { terms }).then(
-        ({ matches }) => {
-          const s = get()
-          if (contentKeyOf(s.filterText) === key) {
-            const contentMatches = matches.map((ids) => new Set(ids))
-            const predicate = parseFilter(s.filterText, contentMatches)
-            set({ contentKey: key, contentMatches, contentStatus: 'done', predicate, visibleIds: rebuildVisible(s.ids, s.byId, predicate, s.comparator) })
-          }
-        },
-        (error: unknown) => {
-          set({ contentStatus: 'failed' })
-          get().notify(`Could not search headers and bodies: ${messageOf(error)}`)
-        },
-      ).finally(() => {
-        inFlight = false
-        if (again) { again = false; get().searchContent() }
-      })
-    },
+      searchContent() {
+        const terms = contentTerms(get().filterText)
+        if (terms.length === 0) {
+          clearTimeout(timer)
+          timer = undefined
+          if (get().contentStatus !== 'idle') set({ contentStatus: 'idle', contentMatches: undefined })
+          return
+        }
+        if (inFlight) {
+          again = true
+          return
+        }
+        inFlight = true
+        const key = JSON.stringify(terms)
+        set({ contentStatus: 'searching' })
+        transport
+          .invoke('searchExchanges', { terms })
+          .then(
+            ({ matches }) => {
+              const s = get()
+              if (contentKeyOf(s.filterText) === key) {
+                const contentMatches = matches.map((ids) => new Set(ids))
+                const predicate = parseFilter(s.filterText, contentMatches)
+                set({
+                  contentKey: key,
+                  contentMatches,
+                  contentStatus: 'done',
+                  predicate,
+                  visibleIds: rebuildVisible(s.ids, s.byId, predicate, s.comparator),
+                })
+              }
+            },
+            (error: unknown) => {
+              set({ contentStatus: 'failed' })
+              get().notify(`Could not search headers and bodies: ${messageOf(error)}`)
+            },
+          )
+          .finally(() => {
+            inFlight = false
+            if (again) {
+              again = false
+              get().searchContent()
+            }
+          })
+      },
 
-    contentChanged() {
-      if (timer !== undefined || contentKeyOf(get().filterText) === '') return
-      timer = setTimeout(() => { timer = undefined; get().searchContent() }, CONTENT_REFRESH_MS)
-    },
+      contentChanged() {
+        if (timer !== undefined || contentKeyOf(get().filterText) === '') return
+        timer = setTimeout(() => {
+          timer = undefined
+          get().searchContent()
+        }, CONTENT_REFRESH_MS)
+      },
+    }
   }
-}

@@ -58,7 +58,12 @@ export function indexOfRow(list: readonly string[], row: ExchangeSummary, cmp: C
   return list.indexOf(row.id)
 }
 
-export function rebuildVisible(ids: readonly string[], byId: ById, predicate: ExchangePredicate, cmp: Comparator): string[] {
+export function rebuildVisible(
+  ids: readonly string[],
+  byId: ById,
+  predicate: ExchangePredicate,
+  cmp: Comparator,
+): string[] {
   const rows: ExchangeSummary[] = []
   for (const id of ids) {
     const row = byId.get(id)
@@ -69,8 +74,12 @@ export function rebuildVisible(ids: readonly string[], byId: ById, predicate: Ex
 }
 
 export function applyBatch(
-  prev: TrafficIndex, byId: ById, batch: readonly ExchangeSummary[],
-  predicate: ExchangePredicate, cmp: Comparator, cap: number,
+  prev: TrafficIndex,
+  byId: ById,
+  batch: readonly ExchangeSummary[],
+  predicate: ExchangePredicate,
+  cmp: Comparator,
+  cap: number,
 ): BatchResult {
   const added: string[] = []
   const finished: ExchangeSummary[] = []
@@ -85,7 +94,10 @@ export function applyBatch(
       if (!rebuild && predicate(row)) insertSorted(visible, row, cmp, byId)
       continue
     }
-    if (rebuild) { byId.set(row.id, row); continue }
+    if (rebuild) {
+      byId.set(row.id, row)
+      continue
+    }
     const at = predicate(old) ? indexOfRow(visible, old, cmp, byId) : -1
     byId.set(row.id, row)
     const show = predicate(row)
@@ -107,7 +119,10 @@ export function applyBatch(
 
 function insertSorted(list: string[], row: ExchangeSummary, cmp: Comparator, byId: ById): void {
   const last = list.length > 0 ? byId.get(list[list.length - 1]!) : undefined
-  if (last === undefined || cmp(last, row) < 0) { list.push(row.id); return }
+  if (last === undefined || cmp(last, row) < 0) {
+    list.push(row.id)
+    return
+  }
   list.splice(lowerBound(list, row, cmp, byId), 0, row.id)
 }
 

@@ -88,11 +88,21 @@ export const createTrafficSlice: StateCreator<AppState, [], [], TrafficSlice> = 
     const exchanges = s.clearedThrough > 0 ? afterSeq(all, s.clearedThrough) : all
     s.latency.clear()
     const byId: ById = new Map()
-    const result = applyBatch({ ids: [], visibleIds: [] }, byId, exchanges, s.predicate, s.comparator, s.settings.maxExchanges)
+    const result = applyBatch(
+      { ids: [], visibleIds: [] },
+      byId,
+      exchanges,
+      s.predicate,
+      s.comparator,
+      s.settings.maxExchanges,
+    )
     for (const e of result.finished) s.latency.add(e)
     const keep = s.selectedId !== undefined && byId.has(s.selectedId)
     set({
-      byId, ids: result.ids, visibleIds: result.visibleIds, trafficRevision: s.trafficRevision + 1,
+      byId,
+      ids: result.ids,
+      visibleIds: result.visibleIds,
+      trafficRevision: s.trafficRevision + 1,
       latencyRevision: s.latencyRevision + 1,
       ...(keep ? {} : { selectedId: undefined, detailOpen: false }),
     })
@@ -102,8 +112,15 @@ export const createTrafficSlice: StateCreator<AppState, [], [], TrafficSlice> = 
     const s = get()
     s.latency.clear()
     set({
-      ids: [], byId: new Map(), visibleIds: [], trafficRevision: s.trafficRevision + 1,
-      latencyRevision: s.latencyRevision + 1, selectedId: undefined, detailOpen: false, following: true, followStoppedAt: 0,
+      ids: [],
+      byId: new Map(),
+      visibleIds: [],
+      trafficRevision: s.trafficRevision + 1,
+      latencyRevision: s.latencyRevision + 1,
+      selectedId: undefined,
+      detailOpen: false,
+      following: true,
+      followStoppedAt: 0,
     })
   },
 
@@ -113,13 +130,22 @@ export const createTrafficSlice: StateCreator<AppState, [], [], TrafficSlice> = 
     if (keep.length === s.ids.length) return
     const byId: ById = new Map()
     const kept: ExchangeSummary[] = []
-    for (const id of keep) { const e = s.byId.get(id)!; byId.set(id, e); kept.push(e) }
+    for (const id of keep) {
+      const e = s.byId.get(id)!
+      byId.set(id, e)
+      kept.push(e)
+    }
     s.latency.clear()
     for (const e of kept) if (e.outcome.kind !== 'pending') s.latency.add(e)
     const keepSelection = s.selectedId !== undefined && byId.has(s.selectedId)
     set({
-      byId, ids: keep, visibleIds: s.visibleIds.filter((id) => byId.has(id)), trafficRevision: s.trafficRevision + 1,
-      latencyRevision: s.latencyRevision + 1, following: true, followStoppedAt: 0,
+      byId,
+      ids: keep,
+      visibleIds: s.visibleIds.filter((id) => byId.has(id)),
+      trafficRevision: s.trafficRevision + 1,
+      latencyRevision: s.latencyRevision + 1,
+      following: true,
+      followStoppedAt: 0,
       ...(keepSelection ? {} : { selectedId: undefined, detailOpen: false }),
     })
   },
@@ -136,7 +162,12 @@ export const createTrafficSlice: StateCreator<AppState, [], [], TrafficSlice> = 
     const key = contentKeyOf(text)
     const known = key !== '' && key === s.contentKey ? s.contentMatches : undefined
     const predicate = parseFilter(text, known)
-    set({ filterText: text, predicate, visibleIds: rebuildVisible(s.ids, s.byId, predicate, s.comparator), ...(known ? {} : { contentKey: '', contentMatches: undefined }) })
+    set({
+      filterText: text,
+      predicate,
+      visibleIds: rebuildVisible(s.ids, s.byId, predicate, s.comparator),
+      ...(known ? {} : { contentKey: '', contentMatches: undefined }),
+    })
     if (key !== s.contentKey || key === '') get().searchContent()
   },
 
@@ -146,9 +177,14 @@ export const createTrafficSlice: StateCreator<AppState, [], [], TrafficSlice> = 
     set({ sort, comparator, visibleIds: rebuildVisible(s.ids, s.byId, s.predicate, comparator) })
   },
 
-  toggleSort(column) { get().setSort(nextSort(get().sort, column)) },
+  toggleSort(column) {
+    get().setSort(nextSort(get().sort, column))
+  },
 
-  select(id) { set({ selectedId: id }); if (id !== undefined) get().setFollowing(false) },
+  select(id) {
+    set({ selectedId: id })
+    if (id !== undefined) get().setFollowing(false)
+  },
 
   moveSelection(delta) {
     const s = get()
@@ -168,10 +204,15 @@ export const createTrafficSlice: StateCreator<AppState, [], [], TrafficSlice> = 
 
   openDetail(id) {
     const selectedId = id ?? get().selectedId
-    if (selectedId !== undefined) { set({ selectedId, detailOpen: true }); get().setFollowing(false) }
+    if (selectedId !== undefined) {
+      set({ selectedId, detailOpen: true })
+      get().setFollowing(false)
+    }
   },
 
-  closeDetail() { set({ detailOpen: false }) },
+  closeDetail() {
+    set({ detailOpen: false })
+  },
 })
 
 /** The summaries numbered above `seq` (most batches: all of them, returned as they are). */

@@ -2,7 +2,13 @@
  * The desktop transport: the preload's `window.nanoscope`, one function per command and one `onX` per
  * event (never a generic invoke).
  */
-import { eventSubscriberName, type CommandName, type EventName, type Events, type PreloadApi } from '../../../shared/contract.ts'
+import {
+  eventSubscriberName,
+  type CommandName,
+  type EventName,
+  type Events,
+  type PreloadApi,
+} from '../../../shared/contract.ts'
 import type { AppTransport } from './connection.ts'
 
 type AnyCommand = (args: unknown) => Promise<unknown>
@@ -22,7 +28,10 @@ export function electronTransport(api: PreloadApi): AppTransport {
       if (typeof subscribe !== 'function') return () => {}
       return subscribe(listener as (payload: unknown) => void)
     },
-    onConnection(listener) { listener({ status: 'open' }); return () => {} },
+    onConnection(listener) {
+      listener({ status: 'open' })
+      return () => {}
+    },
     reconnect() {},
   }
 }

@@ -28,7 +28,10 @@ export interface WebsocketOptions {
   readonly createSocket?: (url: string) => SocketLike
 }
 
-interface Pending { resolve(value: unknown): void; reject(error: Error): void }
+interface Pending {
+  resolve(value: unknown): void
+  reject(error: Error): void
+}
 
 export function websocketTransport(options: WebsocketOptions): AppTransport {
   const createSocket = options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike)
@@ -52,12 +55,18 @@ export function websocketTransport(options: WebsocketOptions): AppTransport {
   }
 
   const connect = (): void => {
-    if (timer !== undefined) { clearTimeout(timer); timer = undefined }
+    if (timer !== undefined) {
+      clearTimeout(timer)
+      timer = undefined
+    }
     attempt++
     setState({ status: 'connecting', attempt })
     const ws = createSocket(options.url)
     socket = ws
-    ws.onopen = () => { attempt = 0; setState({ status: 'open' }) }
+    ws.onopen = () => {
+      attempt = 0
+      setState({ status: 'open' })
+    }
     ws.onmessage = (ev) => receive(ev.data)
     ws.onerror = () => {}
     ws.onclose = (ev) => {
@@ -65,19 +74,30 @@ export function websocketTransport(options: WebsocketOptions): AppTransport {
       socket = undefined
       if (ev.code === UNAUTHORISED_CLOSE_CODE) {
         failPending('The server refused the token')
-        setState({ status: 'unauthorised', reason: ev.reason || 'The server refused this token. Open the URL that `nanoscope serve` printed.' })
+        setState({
+          status: 'unauthorised',
+          reason: ev.reason || 'The server refused this token. Open the URL that `nanoscope serve` printed.',
+        })
         return
       }
       failPending('The connection to Nanoscope was lost')
       const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.min(attempt, 10))
-      setState({ status: 'lost', reason: ev.reason || `Connection closed (code ${ev.code})`, retryAt: Date.now() + delay })
+      setState({
+        status: 'lost',
+        reason: ev.reason || `Connection closed (code ${ev.code})`,
+        retryAt: Date.now() + delay,
+      })
       timer = setTimeout(connect, delay)
     }
   }
 
   const receive = (data: unknown): void => {
     let msg: WireMessage
-    try { msg = JSON.parse(String(data)) as WireMessage } catch { return }
+    try {
+      msg = JSON.parse(String(data)) as WireMessage
+    } catch {
+      return
+    }
     if (msg.type === 'result') {
       const p = pending.get(msg.id)
       if (!p) return
@@ -93,7 +113,11 @@ export function websocketTransport(options: WebsocketOptions): AppTransport {
   }
 
   if (!options.token) {
-    setState({ status: 'unauthorised', reason: 'This page needs its access token: open the full URL that `nanoscope serve` printed (it ends in ?token=…).' })
+    setState({
+      status: 'unauthorised',
+      reason:
+        'This page needs its access token: open the full URL that `nanoscope serve` printed (it ends in ?token=…).',
+    })
   } else {
     connect()
   }
@@ -102,7 +126,8 @@ export function websocketTransport(options: WebsocketOptions): AppTransport {
     kind: 'websocket',
     invoke(name: CommandName, args: unknown) {
       const ws = socket
-      if (state.status !== 'open' || ws === undefined) return Promise.reject(new Error(`Not connected, so "${name}" was not sent`))
+      if (state.status !== 'open' || ws === undefined)
+        return Promise.reject(new Error(`Not connected, so "${name}" was not sent`))
       const id = nextId++
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject })
@@ -112,15 +137,22 @@ export function websocketTransport(options: WebsocketOptions): AppTransport {
     },
     on<K extends EventName>(name: K, listener: (payload: Events[K]) => void) {
       let set = listeners.get(name)
-      if (!set) { set = new Set(); listeners.set(name, set) }
+      if (!set) {
+        set = new Set()
+        listeners.set(name, set)
+      }
       const l = listener as (payload: unknown) => void
       set.add(l)
-      return () => { set.delete(l) }
+      return () => {
+        set.delete(l)
+      }
     },
     onConnection(listener) {
       connectionListeners.add(listener)
       listener(state)
-      return () => { connectionListeners.delete(listener) }
+      return () => {
+        connectionListeners.delete(listener)
+      }
     },
     reconnect() {
       if (!options.token || state.status === 'open' || state.status === 'connecting') return

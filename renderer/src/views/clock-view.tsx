@@ -19,30 +19,80 @@ export function ClockView() {
       <section className="card clock-card">
         <div className="card-head">
           <h2>WebSocket clock</h2>
-          <span className={`conn-state state-${status}`} data-testid="clock-status" role="status">{STATUS_TEXT[status]}</span>
+          <span className={`conn-state state-${status}`} data-testid="clock-status" role="status">
+            {STATUS_TEXT[status]}
+          </span>
           <span className="spacer" />
           {connected ? (
-            <button type="button" className="btn" data-testid="clock-disconnect" onClick={() => store.getState().disconnectClock()}>Disconnect</button>
+            <button
+              type="button"
+              className="btn"
+              data-testid="clock-disconnect"
+              onClick={() => store.getState().disconnectClock()}
+            >
+              Disconnect
+            </button>
           ) : (
-            <button type="button" className="btn btn-primary" data-testid="clock-connect" onClick={() => void store.getState().connectClock()}>Connect</button>
+            <button
+              type="button"
+              className="btn btn-primary"
+              data-testid="clock-connect"
+              onClick={() => void store.getState().connectClock()}
+            >
+              Connect
+            </button>
           )}
         </div>
-        <p className="muted small">A websocket app built from the same parts as the proxies sends the time every second. This page connects through a capturing reverse proxy, so the conversation shows in Traffic: open the <code>ws</code> row and its Frames tab.</p>
-        {url && <div className="snippet"><code data-testid="clock-url">{url}</code></div>}
-        {message && status !== 'open' && <p className={status === 'error' ? 'error-text' : 'muted'} role={status === 'error' ? 'alert' : undefined}>{message}</p>}
+        <p className="muted small">
+          A websocket app built from the same parts as the proxies sends the time every second. This page connects
+          through a capturing reverse proxy, so the conversation shows in Traffic: open the <code>ws</code> row and its
+          Frames tab.
+        </p>
+        {url && (
+          <div className="snippet">
+            <code data-testid="clock-url">{url}</code>
+          </div>
+        )}
+        {message && status !== 'open' && (
+          <p className={status === 'error' ? 'error-text' : 'muted'} role={status === 'error' ? 'alert' : undefined}>
+            {message}
+          </p>
+        )}
         <div className="clock-face" aria-live="off" data-testid="clock-time">
-          {shown ? <><span className="clock-time num">{shown.time}</span><span className="muted small">{shown.date}</span></>
-            : <span className="muted">{status === 'open' || status === 'connecting' ? 'Waiting for the first tick…' : 'Not connected'}</span>}
+          {shown ? (
+            <>
+              <span className="clock-time num">{shown.time}</span>
+              <span className="muted small">{shown.date}</span>
+            </>
+          ) : (
+            <span className="muted">
+              {status === 'open' || status === 'connecting' ? 'Waiting for the first tick…' : 'Not connected'}
+            </span>
+          )}
         </div>
       </section>
       <section className="card">
-        <h2>Recent frames <span className="muted small num">{ticks.length > 0 ? `(${ticks.length} kept)` : ''}</span></h2>
-        {ticks.length === 0 ? <p className="muted small" data-testid="clock-no-ticks">No frames yet.</p> : (
+        <h2>
+          Recent frames <span className="muted small num">{ticks.length > 0 ? `(${ticks.length} kept)` : ''}</span>
+        </h2>
+        {ticks.length === 0 ? (
+          <p className="muted small" data-testid="clock-no-ticks">
+            No frames yet.
+          </p>
+        ) : (
           <table className="data-table" data-testid="clock-ticks">
-            <thead><tr><th className="col-time">Received at</th><th>Payload</th></tr></thead>
+            <thead>
+              <tr>
+                <th className="col-time">Received at</th>
+                <th>Payload</th>
+              </tr>
+            </thead>
             <tbody>
               {ticks.slice(0, 20).map((t, i) => (
-                <tr key={`${t.at}-${i}`} data-testid="clock-tick"><td className="tabular nowrap">{formatClock(t.at)}</td><td className="mono">{t.payload}</td></tr>
+                <tr key={`${t.at}-${i}`} data-testid="clock-tick">
+                  <td className="tabular nowrap">{formatClock(t.at)}</td>
+                  <td className="mono">{t.payload}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -53,7 +103,12 @@ export function ClockView() {
 }
 
 const STATUS_TEXT: Record<string, string> = {
-  idle: 'Not connected', starting: 'Starting the clock…', connecting: 'Connecting…', open: '● Connected', closed: 'Disconnected', error: 'Failed',
+  idle: 'Not connected',
+  starting: 'Starting the clock…',
+  connecting: 'Connecting…',
+  open: '● Connected',
+  closed: 'Disconnected',
+  error: 'Failed',
 }
 
 /** An ISO timestamp as local hh:mm:ss and a date; any other payload as it is. */

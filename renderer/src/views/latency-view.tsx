@@ -34,18 +34,31 @@ function useFrame(host: string | undefined): Frame {
     let first = hist.bins.findIndex((n) => n > 0)
     let last = hist.bins.length - 1
     while (last > 0 && hist.bins[last] === 0) last--
-    if (first < 0) { first = 40; last = 100 }
+    if (first < 0) {
+      first = 40
+      last = 100
+    }
     const binX: number[] = []
     const binY: number[] = []
-    for (let i = Math.max(0, first - 2); i <= Math.min(hist.bins.length - 1, last + 2); i++) { binX.push(i); binY.push(hist.bins[i]!) }
+    for (let i = Math.max(0, first - 2); i <= Math.min(hist.bins.length - 1, last + 2); i++) {
+      binX.push(i)
+      binY.push(hist.bins[i]!)
+    }
     const prev = series[series.length - 2]
     return {
-      percentiles: [xs, hostSeries.map((p) => p.p50 ?? null), hostSeries.map((p) => p.p95 ?? null), hostSeries.map((p) => p.p99 ?? null)],
+      percentiles: [
+        xs,
+        hostSeries.map((p) => p.p50 ?? null),
+        hostSeries.map((p) => p.p95 ?? null),
+        hostSeries.map((p) => p.p99 ?? null),
+      ],
       throughput: [xs, series.map((p) => p.count), series.map((p) => p.errors)],
       histogram: [binX, binY],
       hosts: agg.hostRows().slice(0, 100),
       inWindow: hist.count,
-      p50: hist.quantile(0.5), p95: hist.quantile(0.95), p99: hist.quantile(0.99),
+      p50: hist.quantile(0.5),
+      p95: hist.quantile(0.95),
+      p99: hist.quantile(0.99),
       lastRate: prev?.count ?? 0,
     }
   }
@@ -74,7 +87,9 @@ const isolatedPoints: uPlot.Series.Points.Filter = (u, seriesIdx) => {
 const lonePoints = { show: true, size: 6, filter: isolatedPoints }
 
 /** Tick steps for counts: whole numbers only (no "1.5 exchanges"). */
-const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000]
+const COUNT_STEPS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000,
+]
 
 export function LatencyView() {
   const [host, setHost] = useState<string | undefined>(undefined)
@@ -94,22 +109,45 @@ export function LatencyView() {
         <figure className="card">
           <figcaption className="caption-with-control">
             <span>Latency percentiles, last 5 minutes</span>
-            <select aria-label="Host for the percentile chart" data-testid="latency-host" value={host ?? ''}
-              onChange={(e) => setHost(e.target.value === '' ? undefined : e.target.value)}>
+            <select
+              aria-label="Host for the percentile chart"
+              data-testid="latency-host"
+              value={host ?? ''}
+              onChange={(e) => setHost(e.target.value === '' ? undefined : e.target.value)}
+            >
               <option value="">All hosts</option>
               {host !== undefined && !frame.hosts.some((h) => h.host === host) && <option value={host}>{host}</option>}
-              {frame.hosts.map((h) => <option key={h.host} value={h.host}>{h.host}</option>)}
+              {frame.hosts.map((h) => (
+                <option key={h.host} value={h.host}>
+                  {h.host}
+                </option>
+              ))}
             </select>
           </figcaption>
-          <UplotChart options={options.percentiles} data={frame.percentiles} testid="latency-chart-percentiles" label="Latency p50, p95 and p99 per second" />
+          <UplotChart
+            options={options.percentiles}
+            data={frame.percentiles}
+            testid="latency-chart-percentiles"
+            label="Latency p50, p95 and p99 per second"
+          />
         </figure>
         <figure className="card">
           <figcaption>Requests per second</figcaption>
-          <UplotChart options={options.throughput} data={frame.throughput} testid="latency-chart-throughput" label="Requests and errors per second" />
+          <UplotChart
+            options={options.throughput}
+            data={frame.throughput}
+            testid="latency-chart-throughput"
+            label="Requests and errors per second"
+          />
         </figure>
         <figure className="card">
           <figcaption>Latency histogram, last 5 minutes</figcaption>
-          <UplotChart options={options.histogram} data={frame.histogram} testid="latency-chart-histogram" label="Latency histogram" />
+          <UplotChart
+            options={options.histogram}
+            data={frame.histogram}
+            testid="latency-chart-histogram"
+            label="Latency histogram"
+          />
         </figure>
       </div>
       <HostTable rows={frame.hosts} />
@@ -118,16 +156,32 @@ export function LatencyView() {
 }
 
 function Stat({ label, value }: { label: string; value: string }) {
-  return <div className="stat"><div className="stat-value num">{value}</div><div className="stat-label">{label}</div></div>
+  return (
+    <div className="stat">
+      <div className="stat-value num">{value}</div>
+      <div className="stat-label">{label}</div>
+    </div>
+  )
 }
 
 function HostTable({ rows }: { rows: readonly HostRow[] }) {
   return (
     <figure className="card">
       <figcaption>Per host, since the last clear</figcaption>
-      {rows.length === 0 ? <p className="muted small">No finished exchanges yet.</p> : (
+      {rows.length === 0 ? (
+        <p className="muted small">No finished exchanges yet.</p>
+      ) : (
         <table className="data-table" data-testid="host-table">
-          <thead><tr><th>Host</th><th className="num">Count</th><th className="num">Error rate</th><th className="num">p50</th><th className="num">p95</th><th className="num">p99</th></tr></thead>
+          <thead>
+            <tr>
+              <th>Host</th>
+              <th className="num">Count</th>
+              <th className="num">Error rate</th>
+              <th className="num">p50</th>
+              <th className="num">p95</th>
+              <th className="num">p99</th>
+            </tr>
+          </thead>
           <tbody>
             {rows.map((r) => (
               <tr key={r.host}>
@@ -150,28 +204,61 @@ function chartOptions() {
   const css = getComputedStyle(document.documentElement)
   const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback
   const axis = {
-    stroke: v('--text-muted', '#888'), grid: { stroke: v('--grid-line', 'rgba(128,128,128,0.15)'), width: 1 }, ticks: { show: false },
-    labelFont: '600 11px system-ui, sans-serif', labelSize: 18,
+    stroke: v('--text-muted', '#888'),
+    grid: { stroke: v('--grid-line', 'rgba(128,128,128,0.15)'), width: 1 },
+    ticks: { show: false },
+    labelFont: '600 11px system-ui, sans-serif',
+    labelSize: 18,
   }
   const base = { legend: { show: true }, cursor: { drag: { x: false, y: false } } }
   const percentiles: Omit<uPlot.Options, 'width' | 'height'> = {
     ...base,
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
-    axes: [{ ...axis, label: 'Time' }, { ...axis, values: msAxis, size: 70, label: 'Latency (ms)' }],
+    axes: [
+      { ...axis, label: 'Time' },
+      { ...axis, values: msAxis, size: 70, label: 'Latency (ms)' },
+    ],
     series: [
       {},
-      { label: 'p50', stroke: v('--chart-1', '#3b82f6'), width: 1.5, value: (_u, x) => formatMs(x ?? undefined), points: lonePoints },
-      { label: 'p95', stroke: v('--chart-2', '#f59e0b'), width: 1.5, value: (_u, x) => formatMs(x ?? undefined), points: lonePoints },
-      { label: 'p99', stroke: v('--chart-3', '#ef4444'), width: 1.5, value: (_u, x) => formatMs(x ?? undefined), points: lonePoints },
+      {
+        label: 'p50',
+        stroke: v('--chart-1', '#3b82f6'),
+        width: 1.5,
+        value: (_u, x) => formatMs(x ?? undefined),
+        points: lonePoints,
+      },
+      {
+        label: 'p95',
+        stroke: v('--chart-2', '#f59e0b'),
+        width: 1.5,
+        value: (_u, x) => formatMs(x ?? undefined),
+        points: lonePoints,
+      },
+      {
+        label: 'p99',
+        stroke: v('--chart-3', '#ef4444'),
+        width: 1.5,
+        value: (_u, x) => formatMs(x ?? undefined),
+        points: lonePoints,
+      },
     ],
   }
   const throughput: Omit<uPlot.Options, 'width' | 'height'> = {
     ...base,
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
-    axes: [{ ...axis, label: 'Time' }, { ...axis, size: 70, label: 'Requests per second', incrs: COUNT_STEPS }],
+    axes: [
+      { ...axis, label: 'Time' },
+      { ...axis, size: 70, label: 'Requests per second', incrs: COUNT_STEPS },
+    ],
     series: [
       {},
-      { label: 'requests/s', stroke: v('--chart-1', '#3b82f6'), fill: v('--chart-1-fill', 'rgba(59,130,246,0.15)'), width: 1.5, points: lonePoints },
+      {
+        label: 'requests/s',
+        stroke: v('--chart-1', '#3b82f6'),
+        fill: v('--chart-1-fill', 'rgba(59,130,246,0.15)'),
+        width: 1.5,
+        points: lonePoints,
+      },
       { label: 'errors/s', stroke: v('--chart-3', '#ef4444'), width: 1.5, points: lonePoints },
     ],
   }
@@ -185,8 +272,13 @@ function chartOptions() {
     ],
     series: [
       { label: '≤ latency', value: (_u, i) => (i === null ? '' : `≤ ${formatMs(binUpperBound(i))}`) },
-      { label: 'exchanges', stroke: v('--chart-1', '#3b82f6'), fill: v('--chart-1-fill', 'rgba(59,130,246,0.35)'),
-        paths: uPlot.paths.bars!({ size: [0.9, 24] }), points: { show: false } },
+      {
+        label: 'exchanges',
+        stroke: v('--chart-1', '#3b82f6'),
+        fill: v('--chart-1-fill', 'rgba(59,130,246,0.35)'),
+        paths: uPlot.paths.bars!({ size: [0.9, 24] }),
+        points: { show: false },
+      },
     ],
   }
   return { percentiles, throughput, histogram }

@@ -20,8 +20,10 @@ export function TrafficView() {
   const beside = useWideWindow()
   const where = beside ? 'beside' : 'below'
   return (
-    <div className={`traffic ${detailOpen ? `with-detail detail-${where}` : ''}`}
-      style={{ ['--detail-width' as string]: `${detailWidth}px`, ['--detail-height' as string]: `${detailHeight}px` }}>
+    <div
+      className={`traffic ${detailOpen ? `with-detail detail-${where}` : ''}`}
+      style={{ ['--detail-width' as string]: `${detailWidth}px`, ['--detail-height' as string]: `${detailHeight}px` }}
+    >
       <TrafficGrid detailBeside={detailOpen && beside} />
       {detailOpen && <Splitter beside={beside} />}
       {detailOpen && <DetailPane />}
@@ -51,11 +53,28 @@ function Splitter({ beside }: { beside: boolean }) {
     resize(size + step, box)
   }
   return (
-    <div className={`splitter splitter-${beside ? 'beside' : 'below'}`} role="separator" tabIndex={0} data-testid="splitter"
-      aria-orientation={beside ? 'vertical' : 'horizontal'} aria-label="Resize the detail pane"
-      aria-valuenow={size} aria-valuemin={beside ? MIN_DETAIL_WIDTH : MIN_DETAIL_HEIGHT} aria-valuemax={4000}
-      onPointerDown={(ev) => { dragging.current = true; ev.currentTarget.setPointerCapture(ev.pointerId) }}
-      onPointerMove={move} onPointerUp={() => { dragging.current = false }} onPointerCancel={() => { dragging.current = false }}
-      onKeyDown={key} />
+    <div
+      className={`splitter splitter-${beside ? 'beside' : 'below'}`}
+      role="separator"
+      tabIndex={0}
+      data-testid="splitter"
+      aria-orientation={beside ? 'vertical' : 'horizontal'}
+      aria-label="Resize the detail pane"
+      aria-valuenow={size}
+      aria-valuemin={beside ? MIN_DETAIL_WIDTH : MIN_DETAIL_HEIGHT}
+      aria-valuemax={4000}
+      onPointerDown={(ev) => {
+        dragging.current = true
+        ev.currentTarget.setPointerCapture(ev.pointerId)
+      }}
+      onPointerMove={move}
+      onPointerUp={() => {
+        dragging.current = false
+      }}
+      onPointerCancel={() => {
+        dragging.current = false
+      }}
+      onKeyDown={key}
+    />
   )
 }

@@ -34,7 +34,11 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
   const name = (sentence: string): string => `${adapter}: ${sentence}`
   async function withClient(options: ClientOptions, use: (client: Client) => Promise<void>): Promise<void> {
     const client = makeClient(options)
-    try { await use(client) } finally { client.close() }
+    try {
+      await use(client)
+    } finally {
+      client.close()
+    }
   }
   function assertGenerated(res: Response, status: number, cause: string, message: RegExp): void {
     assert.equal(res.status, status)
@@ -43,22 +47,38 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
   }
 
   test(name('sends headers in order, case and duplicates and returns the raw response headers'), async () => {
-    const upstream = await rawUpstream('HTTP/1.1 200 Fine Thanks\r\nX-Z: 1\r\nset-cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\n\r\nok')
+    const upstream = await rawUpstream(
+      'HTTP/1.1 200 Fine Thanks\r\nX-Z: 1\r\nset-cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\n\r\nok',
+    )
     try {
       await withClient({}, async (client) => {
-        const res = await client(request({
-          target: `${upstream.url}/a/../b?x=%7e`,
-          headers: [['Host', 'example.test'], ['X-Dup', '1'], ['x-dup', '2'], ['accept', '*/*']],
-        }))
+        const res = await client(
+          request({
+            target: `${upstream.url}/a/../b?x=%7e`,
+            headers: [
+              ['Host', 'example.test'],
+              ['X-Dup', '1'],
+              ['x-dup', '2'],
+              ['accept', '*/*'],
+            ],
+          }),
+        )
         assert.equal(res.status, 200)
         assert.equal(res.reason, 'Fine Thanks')
-        assert.deepEqual(res.headers, [['X-Z', '1'], ['set-cookie', 'a=1'], ['Set-Cookie', 'b=2'], ['Content-Length', '2']])
+        assert.deepEqual(res.headers, [
+          ['X-Z', '1'],
+          ['set-cookie', 'a=1'],
+          ['Set-Cookie', 'b=2'],
+          ['Content-Length', '2'],
+        ])
         assert.equal(await bodyText(res.body), 'ok')
         const lines = upstream.heads[0]?.split('\r\n') ?? []
         assert.equal(lines[0], 'GET /a/../b?x=%7e HTTP/1.1')
         assert.deepEqual(lines.slice(1, 5), ['Host: example.test', 'X-Dup: 1', 'x-dup: 2', 'accept: */*'])
       })
-    } finally { await upstream.close() }
+    } finally {
+      await upstream.close()
+    }
   })
 
   test(name('adds Host from the URL when the request has none, and framing only when the body needs it'), async () => {
@@ -68,16 +88,26 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
         await client(request({ target: `${upstream.url}/p` }))
         await client(request({ method: 'POST', target: `${upstream.url}/p`, headers: [['Host', 'h']], body: 'abc' }))
         const [get, post] = upstream.heads
-        assert.equal(get, `GET /p HTTP/1.1\r\nHost: 127.0.0.1:${upstream.port}`, 'nothing but Host is added to a bodiless GET')
+        assert.equal(
+          get,
+          `GET /p HTTP/1.1\r\nHost: 127.0.0.1:${upstream.port}`,
+          'nothing but Host is added to a bodiless GET',
+        )
         assert.match(post ?? '', /\r\nContent-Length: 3(\r\n|$)/)
       })
-    } finally { await upstream.close() }
+    } finally {
+      await upstream.close()
+    }
   })
 
   test(name('never decodes content and never follows redirects'), async () => {
     const gzipped = gzipSync('hello')
     const upstream = await httpUpstream((req, res) => {
-      if (req.url === '/moved') { res.writeHead(302, { Location: '/gz' }); res.end(); return }
+      if (req.url === '/moved') {
+        res.writeHead(302, { Location: '/gz' })
+        res.end()
+        return
+      }
       res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Length': gzipped.length }).end(gzipped)
     })
     try {
@@ -87,7 +117,9 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
         const gz = await client(request({ target: `${upstream.url}/gz`, headers: [['Accept-Encoding', 'gzip']] }))
         assert.deepEqual(await bodyBytes(gz.body), gzipped)
       })
-    } finally { await upstream.close() }
+    } finally {
+      await upstream.close()
+    }
   })
 
   test(name('a target that is not an absolute URL is a generated 502'), async () => {
@@ -107,10 +139,13 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
     const upstream = await httpUpstream((_, res) => res.end('ok'))
     try {
       await withClient({}, async (client) => {
-        for (let i = 0; i < 5; i++) assert.equal(await bodyText((await client(request({ target: `${upstream.url}/${i}` }))).body), 'ok')
+        for (let i = 0; i < 5; i++)
+          assert.equal(await bodyText((await client(request({ target: `${upstream.url}/${i}` }))).body), 'ok')
         assert.equal(upstream.connections, 1)
       })
-    } finally { await upstream.close() }
+    } finally {
+      await upstream.close()
+    }
   })
 
   test(name('a pooled connection the upstream dropped while idle is retried once on a fresh one'), async () => {
@@ -118,7 +153,10 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
     const upstream = await tcpServer((socket) => {
       const first = upstream.connections === 1
       socket.on('data', () => {
-        if (first && answered > 0) { socket.destroy(); return } // the stale connection hangs up on reuse
+        if (first && answered > 0) {
+          socket.destroy()
+          return
+        } // the stale connection hangs up on reuse
         answered += 1
         socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')
       })
@@ -131,29 +169,45 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
         assert.equal(await bodyText(second.body), 'ok')
         assert.equal(upstream.connections, 2)
       })
-    } finally { await upstream.close() }
+    } finally {
+      await upstream.close()
+    }
   })
 
-  test(name('a response followed by bytes nobody asked for is delivered, and that connection is not reused'), async () => {
-    const upstream = await tcpServer((socket) => {
-      const first = upstream.connections === 1
-      socket.on('data', () => socket.write(first
-        ? 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nextra'
-        : 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'))
-    })
-    try {
-      await withClient({}, async (client) => {
-        for (const path of ['/1', '/2']) assert.equal(await bodyText((await client(request({ target: `${upstream.url}${path}` }))).body), 'ok')
-        assert.equal(upstream.connections, 2)
+  test(
+    name('a response followed by bytes nobody asked for is delivered, and that connection is not reused'),
+    async () => {
+      const upstream = await tcpServer((socket) => {
+        const first = upstream.connections === 1
+        socket.on('data', () =>
+          socket.write(
+            first
+              ? 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nextra'
+              : 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+          ),
+        )
       })
-    } finally { await upstream.close() }
-  })
+      try {
+        await withClient({}, async (client) => {
+          for (const path of ['/1', '/2'])
+            assert.equal(await bodyText((await client(request({ target: `${upstream.url}${path}` }))).body), 'ok')
+          assert.equal(upstream.connections, 2)
+        })
+      } finally {
+        await upstream.close()
+      }
+    },
+  )
 
   test(name('a refused connection is a generated 502 naming host and port'), async () => {
     const port = await closedPort()
     await withClient({}, async (client) => {
-      assertGenerated(await client(request({ target: `http://127.0.0.1:${port}/` })), 502, 'refused',
-        new RegExp(`upstream refused the connection: 127\\.0\\.0\\.1:${port}`))
+      assertGenerated(
+        await client(request({ target: `http://127.0.0.1:${port}/` })),
+        502,
+        'refused',
+        new RegExp(`upstream refused the connection: 127\\.0\\.0\\.1:${port}`),
+      )
     })
   })
 
@@ -162,7 +216,12 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
       callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }))
     }) as unknown as net.LookupFunction
     await withClient({ lookup }, async (client) => {
-      assertGenerated(await client(request({ target: 'http://nowhere.invalid/' })), 502, 'unknown-host', /nowhere\.invalid/)
+      assertGenerated(
+        await client(request({ target: 'http://nowhere.invalid/' })),
+        502,
+        'unknown-host',
+        /nowhere\.invalid/,
+      )
     })
   })
 
@@ -173,7 +232,9 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
         const res = await within(2000, client(request({ target: `${upstream.url}/` })), 'the timeout')
         assertGenerated(res, 504, 'timeout', /did not respond within 200 ms/)
       })
-    } finally { await upstream.close() }
+    } finally {
+      await upstream.close()
+    }
   })
 
   test(name('an upstream that hangs up before the head is a generated 502 reset'), async () => {
@@ -182,28 +243,43 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
       await withClient({}, async (client) => {
         assertGenerated(await client(request({ target: `${upstream.url}/` })), 502, 'reset', /reset/)
       })
-    } finally { await upstream.close() }
+    } finally {
+      await upstream.close()
+    }
   })
 
   test(name('a reset after the head makes the body stream fail'), async () => {
-    const upstream = await tcpServer((socket) => socket.once('data', () => {
-      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial', () => setTimeout(() => socket.destroy(), 20))
-    }))
+    const upstream = await tcpServer((socket) =>
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial', () =>
+          setTimeout(() => socket.destroy(), 20),
+        )
+      }),
+    )
     try {
       await withClient({}, async (client) => {
         const res = await client(request({ target: `${upstream.url}/` }))
         assert.equal(res.status, 200)
         await within(2000, assert.rejects(bodyBytes(res.body)), 'the body to fail')
       })
-    } finally { await upstream.close() }
+    } finally {
+      await upstream.close()
+    }
   })
 
   test(name('an aborted request signal closes the upstream request'), async () => {
     let upstreamClosed!: () => void
-    const closed = new Promise<void>((resolve) => { upstreamClosed = resolve })
+    const closed = new Promise<void>((resolve) => {
+      upstreamClosed = resolve
+    })
     let arrived!: () => void
-    const arrival = new Promise<void>((resolve) => { arrived = resolve })
-    const upstream = await httpUpstream((req) => { req.socket.once('close', () => upstreamClosed()); arrived() })
+    const arrival = new Promise<void>((resolve) => {
+      arrived = resolve
+    })
+    const upstream = await httpUpstream((req) => {
+      req.socket.once('close', () => upstreamClosed())
+      arrived()
+    })
     try {
       await withClient({}, async (client) => {
         const aborter = new AbortController()
@@ -213,6 +289,8 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
         await within(2000, closed, 'the upstream to see its request closed')
         assert.equal((await pending).generated?.cause, 'reset')
       })
-    } finally { await upstream.close() }
+    } finally {
+      await upstream.close()
+    }
   })
 }

@@ -6,26 +6,39 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startInterceptingProxy, tempDir, testCa, type InterceptingProxy } from '../../tls/fixtures.ts'
 import { needs } from '../../support/counterparts.ts'
-import { earlyAnswerServer, nginxWithBodyLimit, pythonHttpServer, NGINX, type RealServer } from '../../support/early-servers.ts'
+import {
+  earlyAnswerServer,
+  nginxWithBodyLimit,
+  pythonHttpServer,
+  NGINX,
+  type RealServer,
+} from '../../support/early-servers.ts'
 
 /** curl's exit code, the status it got and the body; `-w` puts the status on the last line. */
 function curl(args: string[]): Promise<{ code: number; status: number; body: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('curl', ['-sS', '--max-time', '20', '-w', '\n%{http_code}', ...args], { timeout: 25_000 }, (error, stdout, stderr) => {
-      const at = stdout.lastIndexOf('\n')
-      resolve({
-        code: error ? Number((error as { code?: unknown }).code ?? 1) : 0,
-        status: Number(stdout.slice(at + 1)),
-        body: stdout.slice(0, Math.max(0, at)),
-        stderr,
-      })
-    })
+    execFile(
+      'curl',
+      ['-sS', '--max-time', '20', '-w', '\n%{http_code}', ...args],
+      { timeout: 25_000 },
+      (error, stdout, stderr) => {
+        const at = stdout.lastIndexOf('\n')
+        resolve({
+          code: error ? Number((error as { code?: unknown }).code ?? 1) : 0,
+          status: Number(stdout.slice(at + 1)),
+          body: stdout.slice(0, Math.max(0, at)),
+          stderr,
+        })
+      },
+    )
   })
 }
 
 const UPLOAD_BYTES = 3 * 1024 * 1024
 
-describe('a server that answers before reading the whole upload, through the proxy', { skip: needs('curl') || needs('python3') }, () => {
+describe('a server that answers before reading the whole upload, through the proxy', {
+  skip: needs('curl') || needs('python3'),
+}, () => {
   let dir: ReturnType<typeof tempDir>
   let upload: string
   let fixture: Awaited<ReturnType<typeof testCa>>
@@ -43,7 +56,11 @@ describe('a server that answers before reading the whole upload, through the pro
     writeFileSync(caFile, fixture.ca.certPem)
     const upstreamCa = await testCa()
     const leaf = await upstreamCa.minter.mint('localhost')
-    upstreamTls = { certFile: join(dir.path, 'upstream.pem'), keyFile: join(dir.path, 'upstream-key.pem'), caPem: upstreamCa.ca.certPem }
+    upstreamTls = {
+      certFile: join(dir.path, 'upstream.pem'),
+      keyFile: join(dir.path, 'upstream-key.pem'),
+      caPem: upstreamCa.ca.certPem,
+    }
     writeFileSync(upstreamTls.certFile, leaf.certPem)
     writeFileSync(upstreamTls.keyFile, upstreamCa.minter.keyPem)
     upstreamCa.remove()
@@ -56,7 +73,10 @@ describe('a server that answers before reading the whole upload, through the pro
   })
 
   const proxy = async (): Promise<InterceptingProxy> => {
-    const started = await startInterceptingProxy({ tls: { certificates: fixture.minter }, upstreamCa: [upstreamTls.caPem] })
+    const started = await startInterceptingProxy({
+      tls: { certificates: fixture.minter },
+      upstreamCa: [upstreamTls.caPem],
+    })
     proxies.push(started)
     return started
   }
@@ -75,10 +95,23 @@ describe('a server that answers before reading the whole upload, through the pro
       const through = await proxy()
       // The precondition, not what is tested: Python's server closes at once with the upload unread, and a busy
       // machine sometimes delivers its reset to curl before the 501, so the direct check may take a few tries.
-      let direct = await curl([...expectArgs, '--data-binary', `@${upload}`, `http://127.0.0.1:${upstream.port}/upload`])
-      for (let i = 0; i < 4 && direct.status !== 501; i++) direct = await curl([...expectArgs, '--data-binary', `@${upload}`, `http://127.0.0.1:${upstream.port}/upload`])
+      let direct = await curl([
+        ...expectArgs,
+        '--data-binary',
+        `@${upload}`,
+        `http://127.0.0.1:${upstream.port}/upload`,
+      ])
+      for (let i = 0; i < 4 && direct.status !== 501; i++)
+        direct = await curl([...expectArgs, '--data-binary', `@${upload}`, `http://127.0.0.1:${upstream.port}/upload`])
       assert.equal(direct.status, 501, 'sent directly, curl sees the 501')
-      const result = await curl([...expectArgs, '-x', through.url, '--data-binary', `@${upload}`, `http://127.0.0.1:${upstream.port}/upload`])
+      const result = await curl([
+        ...expectArgs,
+        '-x',
+        through.url,
+        '--data-binary',
+        `@${upload}`,
+        `http://127.0.0.1:${upstream.port}/upload`,
+      ])
       assert.equal(result.status, 501, `through the proxy: ${result.body} ${result.stderr}`)
       assert.doesNotMatch(result.body, /upstream reset/)
       assert.equal(result.code, 0, `curl ends cleanly: ${result.stderr}`)
@@ -91,7 +124,14 @@ describe('a server that answers before reading the whole upload, through the pro
       const upstream = await server(earlyAnswerServer(413))
       const through = await proxy()
       for (let round = 0; round < 3; round++) {
-        const result = await curl([...expectArgs, '-x', through.url, '--data-binary', `@${upload}`, `http://127.0.0.1:${upstream.port}/upload`])
+        const result = await curl([
+          ...expectArgs,
+          '-x',
+          through.url,
+          '--data-binary',
+          `@${upload}`,
+          `http://127.0.0.1:${upstream.port}/upload`,
+        ])
         assert.equal(result.status, 413, `round ${round}: ${result.body} ${result.stderr}`)
         assert.equal(result.body, 'refused early by the test server\n')
         assert.equal(result.code, 0, `curl ends cleanly: ${result.stderr}`)
@@ -102,7 +142,16 @@ describe('a server that answers before reading the whole upload, through the pro
       const upstream = await server(earlyAnswerServer(401, upstreamTls))
       const through = await proxy()
       for (let round = 0; round < 3; round++) {
-        const result = await curl([...expectArgs, '--cacert', caFile, '-x', through.url, '--data-binary', `@${upload}`, `https://localhost:${upstream.port}/upload`])
+        const result = await curl([
+          ...expectArgs,
+          '--cacert',
+          caFile,
+          '-x',
+          through.url,
+          '--data-binary',
+          `@${upload}`,
+          `https://localhost:${upstream.port}/upload`,
+        ])
         assert.equal(result.status, 401, `round ${round}: ${result.body} ${result.stderr}`)
         assert.equal(result.body, 'refused early by the test server\n')
       }
@@ -113,12 +162,26 @@ describe('a server that answers before reading the whole upload, through the pro
 
     it(`gives curl the 413 of nginx with client_max_body_size, plain and intercepted (${how})`, async (t) => {
       const plain = await nginxWithBodyLimit(join(dir.path, `nginx-${expect}`))
-      if (!plain) { t.skip(needs('nginx') || `${NGINX} is not installed`); return }
+      if (!plain) {
+        t.skip(needs('nginx') || `${NGINX} is not installed`)
+        return
+      }
       servers.push(plain)
-      const secure = await server(nginxWithBodyLimit(join(dir.path, `nginx-tls-${expect}`), upstreamTls).then((s) => s!))
+      const secure = await server(
+        nginxWithBodyLimit(join(dir.path, `nginx-tls-${expect}`), upstreamTls).then((s) => s!),
+      )
       const through = await proxy()
       for (const url of [`http://127.0.0.1:${plain.port}/upload`, `https://localhost:${secure.port}/upload`]) {
-        const result = await curl([...expectArgs, '--cacert', caFile, '-x', through.url, '--data-binary', `@${upload}`, url])
+        const result = await curl([
+          ...expectArgs,
+          '--cacert',
+          caFile,
+          '-x',
+          through.url,
+          '--data-binary',
+          `@${upload}`,
+          url,
+        ])
         assert.equal(result.status, 413, `${url}: ${result.body} ${result.stderr}`)
         assert.match(result.body, /413 Request Entity Too Large/)
         const small = await curl(['--cacert', caFile, '-x', through.url, '--data-binary', 'ok', url])

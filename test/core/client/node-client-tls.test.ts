@@ -10,7 +10,9 @@ async function withHttpsUpstream(certificate: string, use: (port: number) => Pro
   const server = https.createServer({ key, cert: certificate }, (_, res) => res.end('secure'))
   server.on('tlsClientError', () => {})
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  try { await use((server.address() as net.AddressInfo).port) } finally {
+  try {
+    await use((server.address() as net.AddressInfo).port)
+  } finally {
     server.closeAllConnections()
     await new Promise((resolve) => server.close(resolve))
   }
@@ -24,7 +26,11 @@ const loopback = ((_host: string, options: { all?: boolean }, callback: (...args
 
 async function fetchWith(options: ClientOptions, target: string): Promise<Response> {
   const client = nodeClient({ lookup: loopback, ...options })
-  try { return await client(request({ target })) } finally { client.close() }
+  try {
+    return await client(request({ target }))
+  } finally {
+    client.close()
+  }
 }
 
 test('an upstream certificate from an unknown issuer is a generated 502 tls', async () => {

@@ -5,7 +5,10 @@ import { request, response, GENERATED_HEADER, header } from '../../../electron/c
 import type { HttpHandler } from '../../../electron/core/http.ts'
 
 const reached: string[] = []
-const upstream: HttpHandler = async (req) => { reached.push(req.target); return response(200) }
+const upstream: HttpHandler = async (req) => {
+  reached.push(req.target)
+  return response(200)
+}
 const gate = allowHosts(['localhost', '*.internal.test'])(upstream)
 
 test('allowed hosts pass, in absolute form and as CONNECT authorities', async () => {

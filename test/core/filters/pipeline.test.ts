@@ -13,20 +13,51 @@ test('filters run in the order composed', async () => {
   const seen: Request[] = []
   const upstream: HttpHandler = async (req) => {
     seen.push(req)
-    return response(200, { headers: [['Connection', 'close'], ['Content-Length', '2']], body: 'ok' })
+    return response(200, {
+      headers: [
+        ['Connection', 'close'],
+        ['Content-Length', '2'],
+      ],
+      body: 'ok',
+    })
   }
   const lines: LatencyReport[] = []
   const clock = fixedClock()
-  const proxy = compose(catchAll(), proxyHost({ https: true }), reportLatency((l) => lines.push(l), clock), removeHopByHop(), addVia())(upstream)
-  const res = await proxy(request({ target: '/a', headers: [['Host', 'example.com'], ['Proxy-Connection', 'keep-alive']] }))
-  assert.deepEqual(seen[0]?.headers, [['Host', 'example.com'], ['Via', '1.1 nanoscope']])
+  const proxy = compose(
+    catchAll(),
+    proxyHost({ https: true }),
+    reportLatency((l) => lines.push(l), clock),
+    removeHopByHop(),
+    addVia(),
+  )(upstream)
+  const res = await proxy(
+    request({
+      target: '/a',
+      headers: [
+        ['Host', 'example.com'],
+        ['Proxy-Connection', 'keep-alive'],
+      ],
+    }),
+  )
+  assert.deepEqual(seen[0]?.headers, [
+    ['Host', 'example.com'],
+    ['Via', '1.1 nanoscope'],
+  ])
   assert.equal(seen[0]?.target, 'https://example.com/a')
-  assert.deepEqual(res.headers, [['Content-Length', '2'], ['Via', '1.1 nanoscope']])
+  assert.deepEqual(res.headers, [
+    ['Content-Length', '2'],
+    ['Via', '1.1 nanoscope'],
+  ])
   assert.equal(lines[0]?.url, 'https://example.com/a')
 })
 
 test('the outermost catchAll answers for a failure anywhere inside the pipeline', async () => {
-  const proxy = compose(catchAll(), proxyHost())(async () => { throw new Error('socket exploded') })
+  const proxy = compose(
+    catchAll(),
+    proxyHost(),
+  )(async () => {
+    throw new Error('socket exploded')
+  })
   const res = await proxy(request({ target: '/', headers: [['Host', 'h']] }))
   assert.equal(res.status, 500)
   assert.equal(header(res, 'X-Nanoscope-Generated'), 'internal')
@@ -34,10 +65,13 @@ test('the outermost catchAll answers for a failure anywhere inside the pipeline'
 
 test('a filter placed after addVia sees the Via header and one placed before does not', async () => {
   const outer: string[][] = []
-  const spy = (label: string) => (next: HttpHandler): HttpHandler => async function spying(req) {
-    outer.push([label, ...headerValues(req, 'Via')])
-    return next(req)
-  }
+  const spy =
+    (label: string) =>
+    (next: HttpHandler): HttpHandler =>
+      async function spying(req) {
+        outer.push([label, ...headerValues(req, 'Via')])
+        return next(req)
+      }
   await compose(spy('before'), addVia(), spy('after'))(async () => response(200))(request({ target: '/' }))
   assert.deepEqual(outer, [['before'], ['after', '1.1 nanoscope']])
 })

@@ -14,19 +14,26 @@ function collector() {
   const waiting: Array<() => void> = []
   return {
     writes,
-    write(s: string) { writes.push(s); waiting.splice(0).forEach((w) => w()) },
+    write(s: string) {
+      writes.push(s)
+      waiting.splice(0).forEach((w) => w())
+    },
     async written(n: number): Promise<string[]> {
       const deadline = Date.now() + 2000
       while (writes.length < n) {
         if (Date.now() > deadline) throw new Error(`expected ${n} writes, got ${writes.length}`)
-        await new Promise<void>((resolve) => { waiting.push(resolve); setTimeout(resolve, 50) })
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve)
+          setTimeout(resolve, 50)
+        })
       }
       return writes
     },
   }
 }
 
-const echo: HttpHandler = async (req) => response(200, { headers: [['Content-Type', 'text/plain']], body: await bodyBytes(req.body) })
+const echo: HttpHandler = async (req) =>
+  response(200, { headers: [['Content-Type', 'text/plain']], body: await bodyBytes(req.body) })
 
 const APPROVED = new URL('./approved/print-exchange.approved.txt', import.meta.url)
 
@@ -35,19 +42,37 @@ test('the wire printer’s rendering matches the approved text', async () => {
   const upstream: HttpHandler = async (req) => {
     const body = await bodyText(req.body)
     if (req.target.endsWith('/logo.png')) {
-      return response(200, { headers: [['Content-Type', 'image/png'], ['Content-Length', '8']], body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) })
+      return response(200, {
+        headers: [
+          ['Content-Type', 'image/png'],
+          ['Content-Length', '8'],
+        ],
+        body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      })
     }
     return response(201, {
-      headers: [['Content-Type', 'application/json'], ['Set-Cookie', 'a=1'], ['set-cookie', 'b=2']],
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Set-Cookie', 'a=1'],
+        ['set-cookie', 'b=2'],
+      ],
       body: streamBody(Readable.from([Buffer.from('{"created":'), Buffer.from(`${JSON.stringify(body)}}`)])),
     })
   }
   const app = compose(proxyHost({ https: true }), printExchange(out, { bodyCap: 24 }))(upstream)
-  const created = await app(request({
-    method: 'POST', target: '/users?notify=true',
-    headers: [['Host', 'api.example.com'], ['content-type', 'text/plain'], ['X-Dup', '1'], ['x-dup', '2']],
-    body: streamBody(Readable.from([Buffer.from('Ada Lovelace, '), Buffer.from('Countess of Lovelace')])),
-  }))
+  const created = await app(
+    request({
+      method: 'POST',
+      target: '/users?notify=true',
+      headers: [
+        ['Host', 'api.example.com'],
+        ['content-type', 'text/plain'],
+        ['X-Dup', '1'],
+        ['x-dup', '2'],
+      ],
+      body: streamBody(Readable.from([Buffer.from('Ada Lovelace, '), Buffer.from('Countess of Lovelace')])),
+    }),
+  )
   await bodyBytes(created.body)
   await out.written(1)
   const logo = await app(request({ target: 'http://cdn.example.com/logo.png', headers: [['Accept', 'image/*']] }))
@@ -62,19 +87,28 @@ test('the wire printer passes a streamed 1 MiB body through byte-identical while
   for (let i = 0; i < mib.length; i++) mib[i] = 97 + (i % 26)
   const chunks = Array.from({ length: 64 }, (_, i) => mib.subarray(i * 16384, (i + 1) * 16384))
   const out = collector()
-  const app = printExchange(out, { bodyCap: 1000 })(async () => response(200, { body: streamBody(Readable.from(chunks), mib.length) }))
+  const app = printExchange(out, { bodyCap: 1000 })(async () =>
+    response(200, { body: streamBody(Readable.from(chunks), mib.length) }),
+  )
   const res = await app(request({ target: '/big', headers: [['Host', 'h']] }))
   assert.equal(res.body.kind === 'stream' && res.body.length, mib.length)
   assert.ok((await bodyBytes(res.body)).equals(mib))
   const [printed = ''] = await out.written(1)
-  assert.ok(printed.includes(`\n\n${mib.subarray(0, 1000).toString()}\n<<${mib.length - 1000} more bytes not shown>>\n${EXCHANGE_SEPARATOR}`), printed.slice(-200))
+  assert.ok(
+    printed.includes(
+      `\n\n${mib.subarray(0, 1000).toString()}\n<<${mib.length - 1000} more bytes not shown>>\n${EXCHANGE_SEPARATOR}`,
+    ),
+    printed.slice(-200),
+  )
   assert.ok(printed.length < 1300)
 })
 
 test('the wire printer hands each chunk on as it arrives, before the body has ended', async () => {
   const source = new PassThrough()
   const out = collector()
-  const res = await printExchange(out)(async () => response(200, { body: streamBody(source) }))(request({ target: '/sse' }))
+  const res = await printExchange(out)(async () => response(200, { body: streamBody(source) }))(
+    request({ target: '/sse' }),
+  )
   assert.equal(res.body.kind, 'stream')
   const stream = res.body.kind === 'stream' ? res.body.stream : Readable.from([])
   const first = new Promise<Buffer>((resolve) => stream.once('data', resolve))
@@ -93,7 +127,10 @@ test('the wire printer prints the request only once its streamed body has been r
   const res = await printExchange(out)(echo)(request({ method: 'PUT', target: '/doc', headers: [['Host', 'h']], body }))
   assert.equal(await bodyText(res.body), 'hello world')
   const [printed = ''] = await out.written(1)
-  assert.equal(printed, `PUT /doc HTTP/1.1\nHost: h\n\nhello world\nHTTP/1.1 200 OK\nContent-Type: text/plain\n\nhello world\n${EXCHANGE_SEPARATOR}`)
+  assert.equal(
+    printed,
+    `PUT /doc HTTP/1.1\nHost: h\n\nhello world\nHTTP/1.1 200 OK\nContent-Type: text/plain\n\nhello world\n${EXCHANGE_SEPARATOR}`,
+  )
 })
 
 test('the wire printer writes each exchange in one piece when exchanges overlap', async () => {
@@ -120,8 +157,15 @@ test('the wire printer writes each exchange in one piece when exchanges overlap'
 
 test('the wire printer says when a body stream failed, and the receiver sees the failure', async () => {
   const out = collector()
-  const failing = new Readable({ read() { this.push('partial'); this.destroy(new Error('upstream reset')) } })
-  const res = await printExchange(out)(async () => response(200, { body: streamBody(failing) }))(request({ target: '/' }))
+  const failing = new Readable({
+    read() {
+      this.push('partial')
+      this.destroy(new Error('upstream reset'))
+    },
+  })
+  const res = await printExchange(out)(async () => response(200, { body: streamBody(failing) }))(
+    request({ target: '/' }),
+  )
   await assert.rejects(bodyBytes(res.body), /upstream reset/)
   const [printed = ''] = await out.written(1)
   assert.match(printed, /<<body stopped after \d+ bytes: upstream reset>>\n/)
@@ -129,7 +173,9 @@ test('the wire printer says when a body stream failed, and the receiver sees the
 
 test('the wire printer prints the request with "no response" when the handler throws, and rethrows', async () => {
   const out = collector()
-  const failing = printExchange(out)(async () => { throw new Error('boom') })
+  const failing = printExchange(out)(async () => {
+    throw new Error('boom')
+  })
   await assert.rejects(failing(request({ target: '/x' })), /boom/)
   assert.deepEqual(await out.written(1), [`GET /x HTTP/1.1\n\n<<no response: boom>>\n${EXCHANGE_SEPARATOR}`])
 })
@@ -151,7 +197,9 @@ test('the wire printer treats compressed, binary-typed and control-byte bodies a
 
 test('the wire printer keeps a multi-byte character cut by the cap out of the text instead of calling it binary', async () => {
   const out = collector()
-  await printExchange(out, { bodyCap: 4 })(async () => response(200, { body: 'abcé and more' }))(request({ target: '/' }))
+  await printExchange(out, { bodyCap: 4 })(async () => response(200, { body: 'abcé and more' }))(
+    request({ target: '/' }),
+  )
   const [printed = ''] = await out.written(1)
   assert.ok(printed.includes('\n\nabc\n<<11 more bytes not shown>>\n'), printed)
 })
@@ -165,7 +213,11 @@ test('the wire printer calls a body binary for each control byte (not tab, LF, F
       for (const at of [0, 1, 5, 16, 30, 35]) {
         const body = Buffer.from(text)
         body[start + at] = byte
-        assert.equal(isBinary({ headers: [] }, body.subarray(start, start + 36)), control, `byte ${byte} at ${at}, offset ${start}`)
+        assert.equal(
+          isBinary({ headers: [] }, body.subarray(start, start + 36)),
+          control,
+          `byte ${byte} at ${at}, offset ${start}`,
+        )
       }
     }
   }

@@ -6,22 +6,50 @@ import { proxyHost } from '../../../electron/core/filters/proxy-host.ts'
 
 function upstream(): { handler: HttpHandler; seen: Request[] } {
   const seen: Request[] = []
-  return { seen, handler: async (req) => { seen.push(req); return response(200, { body: 'from upstream' }) } }
+  return {
+    seen,
+    handler: async (req) => {
+      seen.push(req)
+      return response(200, { body: 'from upstream' })
+    },
+  }
 }
 
 test('proxyHost rebuilds the upstream URL from the Host header of an origin-form request', async () => {
   const up = upstream()
-  const res = await proxyHost()(up.handler)(request({ target: '/a/../b?q=1%20', headers: [['Accept', '*/*'], ['host', 'Example.com:8080']] }))
+  const res = await proxyHost()(up.handler)(
+    request({
+      target: '/a/../b?q=1%20',
+      headers: [
+        ['Accept', '*/*'],
+        ['host', 'Example.com:8080'],
+      ],
+    }),
+  )
   assert.equal(res.status, 200)
   assert.equal(up.seen[0]?.target, 'http://example.com:8080/a/../b?q=1%20')
-  assert.deepEqual(up.seen[0]?.headers, [['Accept', '*/*'], ['host', 'example.com:8080']])
+  assert.deepEqual(up.seen[0]?.headers, [
+    ['Accept', '*/*'],
+    ['host', 'example.com:8080'],
+  ])
 })
 
 test('proxyHost uses an absolute-form target and makes the Host header agree with it', async () => {
   const up = upstream()
-  await proxyHost()(up.handler)(request({ target: 'http://api.test:80/x', headers: [['HOST', 'elsewhere'], ['X-A', '1']] }))
+  await proxyHost()(up.handler)(
+    request({
+      target: 'http://api.test:80/x',
+      headers: [
+        ['HOST', 'elsewhere'],
+        ['X-A', '1'],
+      ],
+    }),
+  )
   assert.equal(up.seen[0]?.target, 'http://api.test/x')
-  assert.deepEqual(up.seen[0]?.headers, [['HOST', 'api.test'], ['X-A', '1']])
+  assert.deepEqual(up.seen[0]?.headers, [
+    ['HOST', 'api.test'],
+    ['X-A', '1'],
+  ])
 })
 
 test('proxyHost adds a Host header to an absolute-form request that has none, and a path when the URL has none', async () => {
@@ -37,8 +65,14 @@ test('proxyHost with https switches http in to https out, moving a default port 
   await send(request({ target: '/http4k', headers: [['Host', 'github.com']] }))
   await send(request({ target: 'http://github.com:80/a' }))
   await send(request({ target: 'http://localhost:8443/b' }))
-  assert.deepEqual(up.seen.map((r) => r.target), ['https://github.com/http4k', 'https://github.com/a', 'https://localhost:8443/b'])
-  assert.deepEqual(up.seen.map((r) => header(r, 'Host')), ['github.com', 'github.com', 'localhost:8443'])
+  assert.deepEqual(
+    up.seen.map((r) => r.target),
+    ['https://github.com/http4k', 'https://github.com/a', 'https://localhost:8443/b'],
+  )
+  assert.deepEqual(
+    up.seen.map((r) => header(r, 'Host')),
+    ['github.com', 'github.com', 'localhost:8443'],
+  )
 })
 
 test('proxyHost keeps IPv6 literal hosts in brackets', async () => {
@@ -65,7 +99,8 @@ test('proxyHost answers 400 for an unparsable host or target', async () => {
     request({ target: '/', headers: [['Host', 'a:99999']] }),
     request({ target: 'http:///nohost' }),
     request({ target: 'garbage' }),
-  ]) assert.equal((await send(req)).status, 400, req.target)
+  ])
+    assert.equal((await send(req)).status, 400, req.target)
   assert.equal(up.seen.length, 0)
 })
 
@@ -78,5 +113,8 @@ test('proxyHost passes authority-form CONNECT requests through untouched', async
 
 test('proxyHost explains itself', () => {
   assert.equal(proxyHost().description, 'rebuilds the upstream URL from the request')
-  assert.equal(proxyHost({ https: true }).description, 'rebuilds the upstream URL from the request and switches it to https')
+  assert.equal(
+    proxyHost({ https: true }).description,
+    'rebuilds the upstream URL from the request and switches it to https',
+  )
 })

@@ -4,7 +4,12 @@ import { normaliseAuthority, parseTarget, targetPath } from '../../../electron/c
 
 test('request-targets are read in all four forms, keeping path and query as sent', () => {
   assert.deepEqual(parseTarget('/a/../b?x=%20'), { form: 'origin', pathAndQuery: '/a/../b?x=%20' })
-  assert.deepEqual(parseTarget('HTTP://Host:8080/p?q'), { form: 'absolute', scheme: 'http', authority: 'Host:8080', pathAndQuery: '/p?q' })
+  assert.deepEqual(parseTarget('HTTP://Host:8080/p?q'), {
+    form: 'absolute',
+    scheme: 'http',
+    authority: 'Host:8080',
+    pathAndQuery: '/p?q',
+  })
   assert.deepEqual(parseTarget('example.com:443'), { form: 'authority', authority: 'example.com:443' })
   assert.deepEqual(parseTarget('[::1]:443'), { form: 'authority', authority: '[::1]:443' })
   assert.deepEqual(parseTarget('*'), { form: 'asterisk' })

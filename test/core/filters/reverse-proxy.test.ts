@@ -6,16 +6,31 @@ import { reverseProxyTo } from '../../../electron/core/filters/reverse-proxy.ts'
 
 function upstream(): { handler: HttpHandler; seen: Request[] } {
   const seen: Request[] = []
-  return { seen, handler: async (req) => { seen.push(req); return response(200) } }
+  return {
+    seen,
+    handler: async (req) => {
+      seen.push(req)
+      return response(200)
+    },
+  }
 }
 
 test('reverseProxyTo forwards an origin-form request under the base URL with the base host', async () => {
   const up = upstream()
   await reverseProxyTo('https://api.example.com:8443/v1/')(up.handler)(
-    request({ target: '/users?page=2', headers: [['host', 'localhost:9000'], ['Accept', 'text/html']] }),
+    request({
+      target: '/users?page=2',
+      headers: [
+        ['host', 'localhost:9000'],
+        ['Accept', 'text/html'],
+      ],
+    }),
   )
   assert.equal(up.seen[0]?.target, 'https://api.example.com:8443/v1/users?page=2')
-  assert.deepEqual(up.seen[0]?.headers, [['host', 'api.example.com:8443'], ['Accept', 'text/html']])
+  assert.deepEqual(up.seen[0]?.headers, [
+    ['host', 'api.example.com:8443'],
+    ['Accept', 'text/html'],
+  ])
 })
 
 test('reverseProxyTo joins a bare origin without double slashes and uses only the path of an absolute-form target', async () => {
@@ -23,8 +38,14 @@ test('reverseProxyTo joins a bare origin without double slashes and uses only th
   const send = reverseProxyTo('http://backend.test')(up.handler)
   await send(request({ target: '/' }))
   await send(request({ target: 'http://ignored.test/a%2Fb?x' }))
-  assert.deepEqual(up.seen.map((r) => r.target), ['http://backend.test/', 'http://backend.test/a%2Fb?x'])
-  assert.deepEqual(up.seen.map((r) => r.headers), [[['Host', 'backend.test']], [['Host', 'backend.test']]])
+  assert.deepEqual(
+    up.seen.map((r) => r.target),
+    ['http://backend.test/', 'http://backend.test/a%2Fb?x'],
+  )
+  assert.deepEqual(
+    up.seen.map((r) => r.headers),
+    [[['Host', 'backend.test']], [['Host', 'backend.test']]],
+  )
 })
 
 test('reverseProxyTo answers 400 for a target with no path', async () => {
@@ -36,10 +57,16 @@ test('reverseProxyTo answers 400 for a target with no path', async () => {
 
 test('reverseProxyTo refuses an invalid base URL at construction, saying how to fix it', () => {
   for (const base of ['backend.test', 'ftp://x.test', 'http://x.test/?q=1', 'not a url']) {
-    assert.throws(() => reverseProxyTo(base), /needs an absolute http or https URL.*such as 'https:\/\/api\.example\.com\/v1'/)
+    assert.throws(
+      () => reverseProxyTo(base),
+      /needs an absolute http or https URL.*such as 'https:\/\/api\.example\.com\/v1'/,
+    )
   }
 })
 
 test('reverseProxyTo explains itself', () => {
-  assert.equal(reverseProxyTo('https://api.example.com/v1/').description, 'forwards every request under https://api.example.com/v1')
+  assert.equal(
+    reverseProxyTo('https://api.example.com/v1/').description,
+    'forwards every request under https://api.example.com/v1',
+  )
 })

@@ -8,11 +8,18 @@ import net from 'node:net'
 /** Rejects if the promise takes longer than `ms`, naming what was awaited. */
 export function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms) })
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)
+  })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
-export interface Listening { readonly port: number; readonly url: string; connections: number; close(): Promise<void> }
+export interface Listening {
+  readonly port: number
+  readonly url: string
+  connections: number
+  close(): Promise<void>
+}
 
 /** A TCP server on 127.0.0.1 that hands each socket to `onSocket` and counts connections. */
 export async function tcpServer(onSocket: (socket: net.Socket) => void): Promise<Listening> {
@@ -41,18 +48,27 @@ export async function httpUpstream(listener: http.RequestListener): Promise<List
   return Object.assign(await listening(server, sockets, state), { server })
 }
 
-async function listening(server: net.Server, sockets: Set<net.Socket>, state: { connections: number }): Promise<Listening> {
+async function listening(
+  server: net.Server,
+  sockets: Set<net.Socket>,
+  state: { connections: number },
+): Promise<Listening> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address() as net.AddressInfo
   return {
     port: address.port,
     url: `http://127.0.0.1:${address.port}`,
-    get connections() { return state.connections },
-    set connections(n: number) { state.connections = n },
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy()
-      server.close(() => resolve())
-    }),
+    get connections() {
+      return state.connections
+    },
+    set connections(n: number) {
+      state.connections = n
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
   }
 }
 

@@ -18,25 +18,35 @@ test('wire server: three times more pipelined requests than it queues are all an
   })
   try {
     let requests = ''
-    for (let i = 0; i < count; i++) requests += `GET /${i} HTTP/1.1\r\nHost: x\r\n${i === count - 1 ? 'Connection: close\r\n' : ''}\r\n`
+    for (let i = 0; i < count; i++)
+      requests += `GET /${i} HTTP/1.1\r\nHost: x\r\n${i === count - 1 ? 'Connection: close\r\n' : ''}\r\n`
     const { received, closed } = await rawExchange(server.port, requests, { ms: 5000 })
     assert.ok(closed, 'the connection closes after the last answer')
     const bodies = [...received.toString('latin1').matchAll(/\r\n\r\n(\d+)/g)].map((m) => Number(m[1]))
-    assert.deepEqual(bodies, Array.from({ length: count }, (_, i) => i))
+    assert.deepEqual(
+      bodies,
+      Array.from({ length: count }, (_, i) => i),
+    )
   } finally {
     await within(3000, server.stop(), 'the server to stop')
   }
 })
 
 test('wire server: answered with most of a large upload still to come, it ends its side after the answer and reads on until the client closes, never resetting it', async () => {
-  const server = await startWireServer(async () => response(413, { headers: [['Content-Length', '9']], body: 'too large' }))
+  const server = await startWireServer(async () =>
+    response(413, { headers: [['Content-Length', '9']], body: 'too large' }),
+  )
   try {
     // Half-open allowed: like a client still busy sending, it does not end its side when the server ends its own.
     const socket = net.connect({ port: server.port, host: '127.0.0.1', allowHalfOpen: true })
     let received = ''
     let resetError: Error | undefined
-    socket.on('data', (chunk: Buffer) => { received += chunk.toString('latin1') })
-    socket.on('error', (error) => { resetError = error })
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1')
+    })
+    socket.on('error', (error) => {
+      resetError = error
+    })
     const ended = new Promise<void>((resolve) => socket.once('end', () => resolve()))
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
     socket.write(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`)

@@ -11,8 +11,17 @@ import { FakeTransport } from '../fixtures.ts'
 afterEach(() => cleanup())
 
 const listener = (blockProblems?: (string | null)[]): ListenerInfo => ({
-  id: 'L1', name: 'api', kind: 'proxy', mode: 'reverse', host: '127.0.0.1', port: 9000, url: 'http://127.0.0.1:9000', httpsUpstream: false,
-  pipeline: [], startedAt: 0, target: 'http://127.0.0.1:1',
+  id: 'L1',
+  name: 'api',
+  kind: 'proxy',
+  mode: 'reverse',
+  host: '127.0.0.1',
+  port: 9000,
+  url: 'http://127.0.0.1:9000',
+  httpsUpstream: false,
+  pipeline: [],
+  startedAt: 0,
+  target: 'http://127.0.0.1:1',
   blocks: [{ use: 'script', file: './trace.ts' }, { use: 'chaos' }],
   blockLines: ['runs the script ./trace.ts on every request', 'chaos'],
   ...(blockProblems ? { blockProblems } : {}),
@@ -21,11 +30,19 @@ const listener = (blockProblems?: (string | null)[]): ListenerInfo => ({
 test('a script block whose last save did not load shows the error under its line, and only that block', () => {
   const store = createAppStore(new FakeTransport({}))
   const problem = 'not reloaded, the previous version keeps running: /p/trace.ts:3:0: ERROR: Unexpected end of file'
-  const { rerender } = render(<StoreContext.Provider value={store}><BlockEditor listener={listener([problem, null])} /></StoreContext.Provider>)
+  const { rerender } = render(
+    <StoreContext.Provider value={store}>
+      <BlockEditor listener={listener([problem, null])} />
+    </StoreContext.Provider>,
+  )
   const shown = screen.getByLabelText('Problem with block 1 (script)')
   assert.equal(shown.textContent, problem)
   assert.equal(shown.getAttribute('role'), 'alert')
   assert.equal(screen.queryByLabelText('Problem with block 2 (chaos)'), null)
-  rerender(<StoreContext.Provider value={store}><BlockEditor listener={listener()} /></StoreContext.Provider>)
+  rerender(
+    <StoreContext.Provider value={store}>
+      <BlockEditor listener={listener()} />
+    </StoreContext.Provider>,
+  )
   assert.equal(screen.queryByLabelText('Problem with block 1 (script)'), null, 'a good save clears it')
 })

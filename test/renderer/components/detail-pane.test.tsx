@@ -11,15 +11,30 @@ import { FakeTransport, summary, tick } from '../fixtures.ts'
 afterEach(() => cleanup())
 
 const detail: ExchangeDetail = {
-  ...summary(1, { method: 'POST', url: 'http://api.test/orders?x=1', host: 'api.test', path: '/orders', httpVersion: '1.1' }),
+  ...summary(1, {
+    method: 'POST',
+    url: 'http://api.test/orders?x=1',
+    host: 'api.test',
+    path: '/orders',
+    httpVersion: '1.1',
+  }),
   target: 'http://api.test/orders?x=1',
-  requestHeaders: [['Host', 'api.test'], ['X-Request-Id', 'abc-123'], ['content-type', 'application/json']],
-  responseHeaders: [['Content-Type', 'application/json'], ['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']],
+  requestHeaders: [
+    ['Host', 'api.test'],
+    ['X-Request-Id', 'abc-123'],
+    ['content-type', 'application/json'],
+  ],
+  responseHeaders: [
+    ['Content-Type', 'application/json'],
+    ['Set-Cookie', 'a=1'],
+    ['Set-Cookie', 'b=2'],
+  ],
   requestBody: { base64: Buffer.from('{"q":1}').toString('base64'), size: 7, truncated: false },
   responseBody: { base64: Buffer.from('{"ok":true}').toString('base64'), size: 11, truncated: false },
 }
 
-const rows = (table: HTMLElement) => [...table.querySelectorAll('tr')].map((r) => [r.querySelector('th')?.textContent, r.querySelector('td')?.textContent])
+const rows = (table: HTMLElement) =>
+  [...table.querySelectorAll('tr')].map((r) => [r.querySelector('th')?.textContent, r.querySelector('td')?.textContent])
 
 test('the detail pane opens on what was sent and what came back together: method, URL, request headers, status and response headers', async () => {
   const transport = new FakeTransport({ getExchange: () => detail })
@@ -29,7 +44,11 @@ test('the detail pane opens on what was sent and what came back together: method
   transport.emit('exchanges', { exchanges: [summary(1, { method: 'POST', url: detail.url })] })
   await tick()
   store.getState().openDetail('x1')
-  render(<StoreContext.Provider value={store}><DetailPane /></StoreContext.Provider>)
+  render(
+    <StoreContext.Provider value={store}>
+      <DetailPane />
+    </StoreContext.Provider>,
+  )
   const panel = await waitFor(() => screen.getByTestId('panel-headers'))
   assert.equal(screen.getByTestId('tab-headers').getAttribute('aria-selected'), 'true', 'Headers is the first view')
   await waitFor(() => within(panel).getByTestId('request-line'))

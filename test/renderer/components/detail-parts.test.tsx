@@ -10,14 +10,37 @@ afterEach(() => cleanup())
 const b64 = (text: string) => Buffer.from(text).toString('base64')
 
 test('the headers table shows headers exactly as on the wire: order, case and duplicates', () => {
-  render(<HeadersTable label="Request headers" headers={[['Host', 'a.test'], ['x-dup', '1'], ['X-Dup', '2'], ['content-type', 'text/plain']]} />)
+  render(
+    <HeadersTable
+      label="Request headers"
+      headers={[
+        ['Host', 'a.test'],
+        ['x-dup', '1'],
+        ['X-Dup', '2'],
+        ['content-type', 'text/plain'],
+      ]}
+    />,
+  )
   const rows = screen.getByRole('table', { name: 'Request headers' }).querySelectorAll('tr')
-  assert.deepEqual([...rows].map((r) => [r.querySelector('th')?.textContent, r.querySelector('td')?.textContent]),
-    [['Host', 'a.test'], ['x-dup', '1'], ['X-Dup', '2'], ['content-type', 'text/plain']])
+  assert.deepEqual(
+    [...rows].map((r) => [r.querySelector('th')?.textContent, r.querySelector('td')?.textContent]),
+    [
+      ['Host', 'a.test'],
+      ['x-dup', '1'],
+      ['X-Dup', '2'],
+      ['content-type', 'text/plain'],
+    ],
+  )
 })
 
 test('a JSON body shows raw first, and the Pretty view says it is prettified', async () => {
-  render(<BodyViewer label="Response body" headers={[['Content-Type', 'application/json']]} body={{ base64: b64('{"a":1,"b":[2]}'), size: 15, truncated: false }} />)
+  render(
+    <BodyViewer
+      label="Response body"
+      headers={[['Content-Type', 'application/json']]}
+      body={{ base64: b64('{"a":1,"b":[2]}'), size: 15, truncated: false }}
+    />,
+  )
   await waitFor(() => screen.getByTestId('body-text'))
   assert.equal(screen.getByTestId('body-text').textContent, '{"a":1,"b":[2]}')
   fireEvent.click(screen.getByTestId('body-mode-pretty'))
@@ -26,13 +49,21 @@ test('a JSON body shows raw first, and the Pretty view says it is prettified', a
 })
 
 test('a binary body opens as hex', async () => {
-  render(<BodyViewer label="Response body" headers={[['Content-Type', 'application/octet-stream']]} body={{ base64: Buffer.from([0, 1, 2, 0xff]).toString('base64'), size: 4, truncated: false }} />)
+  render(
+    <BodyViewer
+      label="Response body"
+      headers={[['Content-Type', 'application/octet-stream']]}
+      body={{ base64: Buffer.from([0, 1, 2, 0xff]).toString('base64'), size: 4, truncated: false }}
+    />,
+  )
   await waitFor(() => screen.getByTestId('body-hex'))
   assert.match(screen.getByTestId('body-hex').textContent ?? '', /00 01 02 ff/i)
 })
 
 test('a truncated body names its real size, and a huge one waits for "Show anyway"', async () => {
-  const { unmount } = render(<BodyViewer label="Response body" headers={[]} body={{ base64: b64('abc'), size: 3_000_000, truncated: true }} />)
+  const { unmount } = render(
+    <BodyViewer label="Response body" headers={[]} body={{ base64: b64('abc'), size: 3_000_000, truncated: true }} />,
+  )
   assert.match(screen.getByTestId('truncated').textContent ?? '', /3,000,000 bytes/)
   assert.ok(3_000_000 > SIZE_GUARD_BYTES)
   assert.equal(screen.queryByTestId('body-text'), null)

@@ -4,11 +4,33 @@
  */
 import { JSDOM } from 'jsdom'
 
-const dom = new JSDOM('<!doctype html><html><body></body></html>', { url: 'http://127.0.0.1/', pretendToBeVisual: true })
+const dom = new JSDOM('<!doctype html><html><body></body></html>', {
+  url: 'http://127.0.0.1/',
+  pretendToBeVisual: true,
+})
 const g = globalThis as unknown as Record<string, unknown>
-for (const key of ['window', 'document', 'navigator', 'HTMLElement', 'HTMLInputElement', 'Node', 'Element', 'Event', 'KeyboardEvent', 'MouseEvent', 'getComputedStyle', 'requestAnimationFrame', 'cancelAnimationFrame', 'MutationObserver']) {
+for (const key of [
+  'window',
+  'document',
+  'navigator',
+  'HTMLElement',
+  'HTMLInputElement',
+  'Node',
+  'Element',
+  'Event',
+  'KeyboardEvent',
+  'MouseEvent',
+  'getComputedStyle',
+  'requestAnimationFrame',
+  'cancelAnimationFrame',
+  'MutationObserver',
+]) {
   if (!(key in g) || key === 'window' || key === 'document' || key === 'navigator') {
-    Object.defineProperty(g, key, { value: (dom.window as unknown as Record<string, unknown>)[key], configurable: true, writable: true })
+    Object.defineProperty(g, key, {
+      value: (dom.window as unknown as Record<string, unknown>)[key],
+      configurable: true,
+      writable: true,
+    })
   }
 }
 g.IS_REACT_ACT_ENVIRONMENT = true
