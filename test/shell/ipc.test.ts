@@ -60,7 +60,12 @@ test('IPC commands from a fake foreign sender are refused and from the window ar
 test('the preload exposes exactly one function per contract entry', () => {
   const preload = readFileSync(new URL('../../electron/shell/preload.cjs', import.meta.url), 'utf8')
   const list = (name: string): string[] =>
-    JSON.parse(new RegExp(`const ${name} = (\\[[^\\]]*\\])`).exec(preload)![1]!.replace(/'/g, '"').replace(/,\s*\]$/, ']'))
+    JSON.parse(
+      new RegExp(`const ${name} = (\\[[^\\]]*\\])`)
+        .exec(preload)![1]!
+        .replace(/'/g, '"')
+        .replace(/,\s*\]$/, ']'),
+    )
   assert.deepEqual(list('COMMANDS'), [...COMMAND_NAMES])
   assert.deepEqual(list('EVENTS'), [...EVENT_NAMES])
   assert.doesNotMatch(preload, /exposeInMainWorld\([^)]*ipcRenderer\b\s*\)/)
