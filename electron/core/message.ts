@@ -8,7 +8,7 @@
  * a filter that needs the bytes calls `bufferBody` and passes the buffered message on.
  */
 import type { Duplex, Readable } from 'node:stream'
-import { prematureClose } from './stream-plumbing.ts'
+import { prematureClose } from './wire/stream-plumbing.ts'
 
 export type Header = readonly [name: string, value: string]
 export type Headers = readonly Header[]

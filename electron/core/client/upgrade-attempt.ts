@@ -15,9 +15,9 @@ import {
   type Response,
   type Tunnel,
 } from '../message.ts'
-import { pipeBody } from '../stream-plumbing.ts'
+import { pipeBody } from '../wire/stream-plumbing.ts'
 import { pipeSockets } from './pipe-sockets.ts'
-import { contentLength, flatHeaders, headerPairs } from './raw-headers.ts'
+import { contentLength, flatHeaders, headerPairs } from '../wire/raw-headers.ts'
 import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
 import { outgoingHeaders } from './wire-request.ts'
 import type { Upstream } from './node-client.ts'

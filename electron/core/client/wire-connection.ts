@@ -11,7 +11,7 @@
 import type net from 'node:net'
 import { TLSSocket } from 'node:tls'
 import { Readable } from 'node:stream'
-import { HTTPParser, strictParser, type Parser } from '../llhttp.ts'
+import { HTTPParser, strictParser, type Parser } from '../wire/llhttp.ts'
 
 /** What a connection reports to the exchange it is carrying. */
 export interface ExchangeOnWire {

@@ -4,14 +4,14 @@
  * the upstream's own answers, a failure after the head makes the body stream fail, the client going away closes the
  * upstream request, and a pooled connection the upstream had dropped while idle is retried once on a fresh one.
  */
-import { holdWritesForTurn } from '../turn-writes.ts'
+import { holdWritesForTurn } from '../wire/turn-writes.ts'
 import { emptyBody, generatedResponse, response, streamBody, type Request, type Response } from '../message.ts'
-import { contentLength, frozenPairs } from './raw-headers.ts'
+import { contentLength, frozenPairs } from '../wire/raw-headers.ts'
 import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
 import { LAST_CHUNK, sendBodyStream, writeChunk } from './wire-request.ts'
 import { UpstreamBody, type ExchangeOnWire, type WireConnection } from './wire-connection.ts'
 import type { Origin, WirePool } from './wire-pool.ts'
-import { watchOf, type AbortWatch, type AbortWatcher } from '../abort-watch.ts'
+import { watchOf, type AbortWatch, type AbortWatcher } from '../wire/abort-watch.ts'
 
 /** Where the exchange goes and how long it may wait for the response head. */
 export interface WireTarget {

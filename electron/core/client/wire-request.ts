@@ -9,7 +9,7 @@
 import http from 'node:http'
 import type { Readable, Writable } from 'node:stream'
 import { bodyLength, type Header, type Request } from '../message.ts'
-import { prematureClose } from '../stream-plumbing.ts'
+import { prematureClose } from '../wire/stream-plumbing.ts'
 
 /** What the client needs to know of a request's headers, found in one pass. */
 export interface RequestFacts {

@@ -10,10 +10,10 @@
  */
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
-import { HTTPParser, methods, strictParser, type Parser } from '../llhttp.ts'
+import { HTTPParser, methods, strictParser, type Parser } from '../wire/llhttp.ts'
 import type { HttpHandler } from '../http.ts'
 import { emptyBody, streamBody, type Request, type Response } from '../message.ts'
-import { contentLength, frozenPairs } from '../client/raw-headers.ts'
+import { contentLength, frozenPairs } from '../wire/raw-headers.ts'
 import { writeWireResponse } from './wire-response.ts'
 import { clientErrorAnswer, discardBody } from './write-response.ts'
 import { respond, takeOver } from './take-over.ts'
