@@ -13,7 +13,7 @@
  */
 import type { HttpHandler } from '../core/http.ts'
 import { bodyBytes, GENERATED_HEADER, header, response, type Request, type Response } from '../core/message.ts'
-import { parseTarget, normaliseAuthority } from '../core/filters/request-target.ts'
+import { parseTarget, normaliseAuthority } from '../core/wire/request-target.ts'
 import { withoutHopByHop } from '../core/filters/hop-by-hop.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'
 import {
