@@ -8,4 +8,4 @@ import type { RecordedExchange } from '../recording/recorded-exchange.ts'
 export const standinApp = (
   records: readonly RecordedExchange[],
   o: StandInOptions & { tls?: TlsInterception } = {},
-): App => ({ filters: [catchAll()], handler: answerHttps(standIn(records, o), o.tls), close: () => {} })
+): App => ({ filters: [catchAll()], ...answerHttps(standIn(records, o), o.tls), close: () => {} })
