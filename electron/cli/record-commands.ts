@@ -11,7 +11,13 @@ import { standinApp } from '../apps/standin-app.ts'
 import { tlsInterception } from '../tls/interception.ts'
 import { mountApp } from '../proxy/mount-app.ts'
 import { newSessionDir, resolveSession } from '../recording/session-store.ts'
-import { createSessionAt, isS3Ref, openSessionAt, uploadSeconds } from '../recording/session-location.ts'
+import {
+  createSessionAt,
+  isS3Ref,
+  openSessionAt,
+  streamSessionAt,
+  uploadSeconds,
+} from '../recording/session-location.ts'
 import { formatReport, replay } from '../recording/replay.ts'
 import { exportSessionHar, importHarFile } from '../recording/sessions-api.ts'
 import type { TornTail } from '../recording/record-log.ts'
@@ -108,9 +114,9 @@ export async function runReplayCommand(argv: readonly string[]): Promise<void> {
   const speed = parseSpeed(flags.speed as string | undefined)
   const concurrency = flags.concurrency as number | undefined
   if (concurrency === 0) throw new UsageError('--concurrency must be at least 1')
-  const session = await openSessionAt(ref)
-  sayTorn(session.torn)
+  const session = await streamSessionAt(ref)
   const report = await replay(session.records, {
+    expectedTotal: session.manifest.count,
     ...(target ? { target } : {}),
     speed,
     ...(concurrency ? { concurrency } : {}),
@@ -123,6 +129,7 @@ export async function runReplayCommand(argv: readonly string[]): Promise<void> {
         `[${done}/${total}] ${result.method} ${result.url} → ${result.status ?? result.outcome}${result.replayedMs !== undefined ? ` (${result.replayedMs} ms)` : ''}`,
       ),
   })
+  sayTorn(session.records.torn)
   process.stdout.write(flags.json === true ? JSON.stringify(report, null, 2) + '\n' : formatReport(report))
   process.exitCode = report.counts.same === report.total ? 0 : 1
 }

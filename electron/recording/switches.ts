@@ -5,7 +5,8 @@
 import { describe, type Filter, type HttpHandler } from '../core/http.ts'
 import type { Clock } from '../core/clock.ts'
 import { recordTo } from './record-to.ts'
-import { createSession, newSessionDir, openSession, type SessionInfo, type SessionWriter } from './session-store.ts'
+import { createSession, newSessionDir, type SessionInfo, type SessionWriter } from './session-store.ts'
+import { openSessionAt } from './session-location.ts'
 import { standIn, type StandInOptions } from './stand-in.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'
 import type { TornTail } from './record-log.ts'
@@ -88,7 +89,7 @@ function withGetter<O extends object>(o: O, name: string, get: () => unknown): O
 }
 
 export interface StandInSwitch extends Filter {
-  /** Answers from the session in `dir` from now on; resolves with how many exchanges it holds. */
+  /** Answers from the session in `dir` (a directory or an `s3://` location) from now on; resolves with how many exchanges it holds. */
   use(dir: string, options?: StandInOptions): Promise<{ count: number; torn?: TornTail }>
   /** Answers from these exchanges from now on. */
   useRecords(records: readonly RecordedExchange[], options?: StandInOptions): void
@@ -108,7 +109,7 @@ export function standInSwitch(): StandInSwitch {
   return withGetter(
     Object.assign(filter, {
       async use(dir: string, options: StandInOptions = {}) {
-        const session = await openSession(dir)
+        const session = await openSessionAt(dir)
         current = { dir, count: session.records.length, handler: standIn(session.records, options) }
         return { count: session.records.length, ...(session.torn ? { torn: session.torn } : {}) }
       },

@@ -4,42 +4,13 @@ import { spawn } from 'node:child_process'
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { join } from 'node:path'
-import S3rver from 's3rver'
 import { BIN } from '../support/cli-process.ts'
 import { createSession } from '../../electron/recording/session-store.ts'
 import { startUpstream } from '../support/upstream.ts'
+import { s3Env, startS3 } from '../support/s3-server.ts'
 import { exchange, tempDir, waitFor } from './support.ts'
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { createS3Session, openS3Session } from '../../electron/recording/s3-session-store.ts'
-
-/** s3rver (an S3-protocol server on a local folder) on 127.0.0.1 with port 0 and the bucket "team". */
-async function startS3(dir: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: dir,
-    configureBuckets: [{ name: 'team', configs: [] }],
-  })
-  const address = await server.run()
-  let stopped: Promise<void> | undefined
-  return { endpoint: `http://127.0.0.1:${address.port}`, stop: () => (stopped ??= server.close()) }
-}
-
-/** The environment a team member would set for an S3-compatible server; nothing from this machine's AWS setup. */
-function s3Env(endpoint: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env }
-  for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name]
-  return {
-    ...env,
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_CONFIG_FILE: '/nonexistent',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-    ...extra,
-  }
-}
 
 function cli(args: string[], env: NodeJS.ProcessEnv, cwd: string) {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: 'pipe', env, cwd })
