@@ -23,13 +23,21 @@ export function answerHttps(standIn: StandIn, tls: TlsInterception | undefined):
   const handler = function answerFromRecordingOrDecrypt(req: Request): Promise<Response> {
     return req.method === 'CONNECT' ? connect(req) : standIn(req)
   }
-  return Object.assign(handler, {
-    description: `${standIn.description}; decrypts HTTPS inside CONNECT with the Nanoscope CA and answers it from the recording too`,
-    reset: standIn.reset,
-    reenter: (pipeline: HttpHandler) => {
-      whole = pipeline
+  return Object.defineProperty(
+    Object.assign(handler, {
+      reset: standIn.reset,
+      loaded: standIn.loaded,
+      reenter: (pipeline: HttpHandler) => {
+        whole = pipeline
+      },
+    }),
+    'description',
+    {
+      get: () =>
+        `${standIn.description}; decrypts HTTPS inside CONNECT with the Nanoscope CA and answers it from the recording too`,
+      enumerable: true,
     },
-  })
+  ) as StandInHandler
 }
 
 async function refuseTunnel(req: Request): Promise<Response> {
