@@ -207,7 +207,7 @@ export class Host {
         if (active === false) engine.deactivate()
         return this.chaosInfo(listenerId)
       },
-      listSessions: async () => this.sessions.list(),
+      listSessions: async ({ location }) => this.sessions.list(location),
       getRecording: async ({ listenerId }) => this.sessions.info(listenerId),
       startRecording: async ({ listenerId, name }) => this.sessions.startRecording(listenerId, name),
       stopRecording: async ({ listenerId }) => this.sessions.stopRecording(listenerId),

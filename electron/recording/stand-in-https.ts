@@ -27,11 +27,17 @@ export function answerHttps(standIn: StandIn, tls: TlsInterception | undefined):
   const handler = function answerFromRecordingOrDecrypt(req: Request): Promise<Response> {
     return req.method === 'CONNECT' ? connect(req) : standIn(req)
   }
+  const described = Object.defineProperty(
+    Object.assign(handler, { reset: standIn.reset, loaded: standIn.loaded }),
+    'description',
+    {
+      get: () =>
+        `${standIn.description}; decrypts HTTPS inside CONNECT with the Nanoscope CA and answers it from the recording too`,
+      enumerable: true,
+    },
+  ) as StandIn
   return {
-    handler: Object.assign(handler, {
-      description: `${standIn.description}; decrypts HTTPS inside CONNECT with the Nanoscope CA and answers it from the recording too`,
-      reset: standIn.reset,
-    }),
+    handler: described,
     reenter: (pipeline) => {
       reentry.pipeline = pipeline
     },
