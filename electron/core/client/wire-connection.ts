@@ -170,6 +170,8 @@ export class WireConnection implements ParserOwner {
     this.owner.idle(this)
   }
 
+  // Parser events: the connection's parser (wire/llhttp.ts's strictParser) calls these as its ParserOwner.
+
   headers(chunk: string[]): void {
     this.partialHeaders = this.partialHeaders ? this.partialHeaders.concat(chunk) : chunk
   }

@@ -108,7 +108,7 @@ export class ServerConnection implements ParserOwner {
     this.clientEnded = true
   }
 
-  // Parser events (see the functions below the class).
+  // Parser events: the connection's parser (wire/llhttp.ts's strictParser) calls these as its ParserOwner.
 
   messageBegin(): void {
     const now = Date.now()
