@@ -16,6 +16,8 @@ export interface StoredBody {
    * never did, by its declared length, or null when the length was unknown. `size` is then the declared length.
    */
   readonly missing?: number | null
+  /** Set when the store dropped the bytes to keep within its byte bound (the exchange stays; `size` is still real). */
+  readonly dropped?: true
 }
 
 /**

@@ -1,33 +1,118 @@
 /**
- * Where capture records keep their bulk (packed header text, small bodies): shared byte slabs outside the JS
- * heap. Bytes in a slab cost the garbage collector nothing to keep, where the same data as strings and buffer
- * objects is copied by every young-generation collection it survives. A record holds its slab and an offset; a
- * slab is freed once no record in it is held, and since the store evicts oldest first, slabs go in order.
+ * Where capture records keep their bulk: shared byte slabs outside the JS heap. Bytes in a slab cost the garbage
+ * collector nothing to keep, where the same data as strings and buffer objects is copied by every young-generation
+ * collection it survives. A record holds its slab and an offset; a slab is freed once no record in it is held.
  *
- * Use: `slabFor(n)` (the slab to write n bytes into, at `slabUsed()`), write, then `slabTaken(n)`.
+ * Two kinds, so that dropping bodies frees memory: `headSlabs` hold each record's numbers, target and packed header
+ * text, and go when their records are evicted (oldest first, so in order); `bodySlabs` hold bodies, and are given
+ * back when the store drops those bodies to keep within its byte bound (also oldest first), while the rows stay.
+ *
+ * Use: `headSlabs.slabFor(n)` (the slab to write n bytes into, at `headSlabs.used`), write, then `headSlabs.taken(n)`;
+ * `bodySlabs.keep(request, response)`, and `bodySlabs.release(slab)` once a record's bodies are dropped.
  */
 
 /** Each slab's size; a record larger than this gets a slab of its own. */
 export const SLAB_BYTES = 256 * 1024
 
-let slab = Buffer.allocUnsafeSlow(SLAB_BYTES)
-let used = 0
+export class Slabs {
+  private slab: Buffer | undefined
+  private at = 0
 
-/** The slab with room for `bytes` more from `slabUsed()`: the current one, or a fresh one. */
-export function slabFor(bytes: number): Buffer {
-  if (slab.byteLength - used < bytes) {
-    slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, bytes))
-    used = 0
+  /** The slab with room for `bytes` more from `used`: the current one, or a fresh one. */
+  slabFor(bytes: number): Buffer {
+    if (this.slab === undefined || this.slab.byteLength - this.at < bytes) {
+      this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, bytes))
+      this.at = 0
+    }
+    return this.slab
   }
-  return slab
+
+  /** Where the next write into the current slab goes. */
+  get used(): number {
+    return this.at
+  }
+
+  /** Marks `bytes` from `used` as written. */
+  taken(bytes: number): void {
+    this.at += bytes
+  }
 }
 
-/** Where the next write into the current slab goes. */
-export function slabUsed(): number {
-  return used
+export const headSlabs = new Slabs()
+
+/**
+ * A block of body bytes and how many records' bodies in it are still held. A slab whose bodies were all dropped
+ * is reused for the next bodies, not left to the garbage collector: dropped bodies are old by then, and V8 frees
+ * old buffers only at a full collection, which external memory alone triggers only after some 64 MB more, so
+ * without reuse RSS carried that much dead body memory on top of the bound.
+ */
+export class BodySlab {
+  /** Records holding bodies in this slab (counted by `keep`, uncounted by `release`). */
+  live = 0
+  constructor(
+    readonly bytes: Buffer,
+    /** Whether it may be reused (a shared slab), or is one body's own memory. */
+    readonly shared: boolean,
+  ) {}
 }
 
-/** Marks `bytes` from `slabUsed()` as written. */
-export function slabTaken(bytes: number): void {
-  used += bytes
+/** Fully dropped slabs kept for reuse, at most (2 MiB); more go to the garbage collector. */
+const SPARE_SLABS = 8
+
+export class BodySlabs {
+  private current: BodySlab | undefined
+  private at = 0
+  private readonly spare: BodySlab[] = []
+
+  /**
+   * Keeps a record's bodies, request then response, and says where: up to `SLAB_BYTES` together they are copied into
+   * a shared slab; larger, one body that has its memory to itself is kept as it is (no copy), else both are copied
+   * into memory of their own (never pinning a larger buffer they are part of: a socket read, Node's shared pool).
+   * Undefined when there are no bytes.
+   */
+  keep(request: Uint8Array, response: Uint8Array | undefined): { slab: BodySlab; at: number } | undefined {
+    const q = request.byteLength
+    const r = response?.byteLength ?? 0
+    const total = q + r
+    if (total === 0) return undefined
+    if (total > SLAB_BYTES) {
+      const only = q === 0 ? response! : r === 0 ? request : undefined
+      if (only && ownsItsMemory(only))
+        return { slab: new BodySlab(Buffer.from(only.buffer, only.byteOffset, only.byteLength), false), at: 0 }
+      const own = Buffer.allocUnsafeSlow(total)
+      if (q > 0) own.set(request, 0)
+      if (r > 0) own.set(response!, q)
+      return { slab: new BodySlab(own, false), at: 0 }
+    }
+    let slab = this.current
+    if (slab === undefined || slab.bytes.byteLength - this.at < total) {
+      const previous = slab
+      slab = this.spare.pop() ?? new BodySlab(Buffer.allocUnsafeSlow(SLAB_BYTES), true)
+      this.current = slab
+      this.at = 0
+      if (previous && previous.live === 0) this.giveBack(previous)
+    }
+    const at = this.at
+    if (q > 0) slab.bytes.set(request, at)
+    if (r > 0) slab.bytes.set(response!, at + q)
+    this.at += total
+    slab.live++
+    return { slab, at }
+  }
+
+  /** A record no longer holds its bodies in `slab`: once none does, the slab is reused. */
+  release(slab: BodySlab): void {
+    if (--slab.live === 0 && slab !== this.current) this.giveBack(slab)
+  }
+
+  private giveBack(slab: BodySlab): void {
+    if (slab.shared && this.spare.length < SPARE_SLABS) this.spare.push(slab)
+  }
 }
+
+/** Whether bytes span (nearly) all of their ArrayBuffer: an eighth more, or 64 bytes more, at most. */
+function ownsItsMemory(b: Uint8Array): boolean {
+  return b.buffer.byteLength - b.byteLength <= Math.max(64, b.byteLength >>> 3)
+}
+
+export const bodySlabs = new BodySlabs()
