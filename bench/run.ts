@@ -23,6 +23,7 @@ import { replayBench } from './replay-bench.ts'
 import { fileURLToPath } from 'node:url'
 import { startChild, type Child } from './child.ts'
 import { nginxBinary } from './nginx-proxy.ts'
+import { serveMemory } from './serve-memory.ts'
 import { SlicedMeasurement, warmUp, type LoadSettings, type Measurement } from './load.ts'
 import { SCENARIOS, cpuOf, startScenario, type RunningScenario, type Scenario, type ScenarioName } from './scenarios.ts'
 import {
@@ -395,6 +396,31 @@ async function main(): Promise<void> {
   }
 
   say('')
+  const memoryExchanges = Math.floor(env('BENCH_MEMORY_EXCHANGES', 100_000))
+  say(`the user's path's memory (serve + listener + live subscriber, ${memoryExchanges} exchanges of 64 KiB):`)
+  const memory =
+    process.env.BENCH_SKIP_MEMORY === '1'
+      ? undefined
+      : await serveMemory(memoryExchanges, '64k').catch((e: unknown) => {
+          say(`  skipped: ${(e as Error).message}`)
+          return undefined
+        })
+  const memoryTargets: Target[] = memory
+    ? [
+        target(
+          `serve RSS after ${memory.exchanges} exchanges of 64 KiB`,
+          memory.endRssMb,
+          '<=',
+          300,
+          'MB',
+          `peak ${memory.peakRssMb} MB, idle ${memory.baselineRssMb} MB; ${memory.delivered} of ${memory.captured} delivered to the subscriber; ${memory.reqPerS} req/s`,
+        ),
+      ]
+    : []
+  for (const t of memoryTargets) say(`  ${targetLine(t)}`)
+  if (memory) say(`  newest bodies as the window sees them: ${JSON.stringify(memory.bodies)}`)
+
+  say('')
   say('replay of a recorded session at max speed to the local upstream:')
   if (replay)
     say(
@@ -450,6 +476,7 @@ async function main(): Promise<void> {
     targets: [
       ...proxyTargets,
       ...micro.targets,
+      ...memoryTargets,
       ...(replay?.targets ?? []),
       ...(tls?.targets ?? []),
       ...(ui?.targets ?? []),
@@ -459,6 +486,7 @@ async function main(): Promise<void> {
     ui,
     reference: { ...Object.fromEntries(info), paired: Object.fromEntries(anchors) },
     micro,
+    memory,
     seconds,
   }
   const dir = fileURLToPath(new URL('./results/', import.meta.url))

@@ -8,14 +8,28 @@
  * Prints one JSON line: RSS (MB) sampled every 2 s and at the end, exchanges captured and delivered, and the
  * response bodies of exchanges 0, 100, 1,000, … from the newest (bytes shown, real size, truncated, dropped).
  */
+import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { startChild } from './child.ts'
 import { startServe } from './serve-process.ts'
 
-const exchanges = Number(process.argv[2] ?? 100_000)
-const size = process.argv[3] ?? '64k'
+export interface ServeMemory {
+  exchanges: number
+  size: string
+  seconds: number
+  reqPerS: number
+  non2xx: number
+  errors: number
+  baselineRssMb: number
+  peakRssMb: number
+  endRssMb: number
+  captured: number
+  delivered: number
+  bodies: unknown[]
+  samplesMb: number[]
+}
 
-async function main(): Promise<void> {
+export async function serveMemory(exchanges: number, size: string): Promise<ServeMemory> {
   const upstream = await startChild<{ port: number }>('./upstream.ts')
   const serve = await startServe(`http://127.0.0.1:${upstream.ready.port}`).catch(async (error: unknown) => {
     await upstream.stop()
@@ -38,7 +52,7 @@ async function main(): Promise<void> {
     const count = await serve.count()
     const ages = [0, 100, 1000, 2000, 4000, 10_000, 50_000, exchanges - 1]
     const { bodies } = await serve.subscriber.ask<{ bodies: unknown[] }>(`bodies?${ages.join(',')}`, 60_000)
-    const line = {
+    return {
       exchanges,
       size,
       seconds: Math.round(seconds),
@@ -53,17 +67,21 @@ async function main(): Promise<void> {
       bodies,
       samplesMb: samples,
     }
-    process.stdout.write(`${JSON.stringify(line)}\n`)
   } finally {
     await serve.stop()
     await upstream.stop()
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error('serve-memory failed:', error)
-    process.exit(1)
-  },
-)
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  serveMemory(Number(process.argv[2] ?? 100_000), process.argv[3] ?? '64k').then(
+    (result) => {
+      process.stdout.write(`${JSON.stringify(result)}\n`)
+      process.exit(0)
+    },
+    (error: unknown) => {
+      console.error('serve-memory failed:', error)
+      process.exit(1)
+    },
+  )
+}
