@@ -125,9 +125,12 @@ export class ExchangeRecord implements CapturedExchange {
     this.targetLength = tl
     this.requestHeadersLength = qh
     this.responseHeadersLength = sh
-    const qb = requestBody.bytes.byteLength
-    const sb = responseBody ? responseBody.bytes.byteLength : 0
-    const kept = bodySlabs.keep(requestBody.bytes, responseBody?.bytes)
+    // Chunks (`parts`) are copied straight into place, never joined first.
+    const requestBytes = requestBody.parts ?? requestBody.bytes
+    const responseBytes = responseBody ? (responseBody.parts ?? responseBody.bytes) : undefined
+    const kept = bodySlabs.keep(requestBytes, responseBytes)
+    const qb = kept ? lengthOfBody(requestBody) : 0
+    const sb = responseBody && kept ? lengthOfBody(responseBody) : 0
     this.bodySlab = kept?.slab
     this.bodyAt = kept?.at ?? 0
     this.requestBodyLength = qb
@@ -320,6 +323,14 @@ function slabTextLength(text: PackedHeaders): number {
 }
 
 const noBytes = new Uint8Array(0)
+
+/** The bytes a stored body keeps, without joining its parts. */
+function lengthOfBody(body: StoredBody): number {
+  if (body.parts === undefined) return body.bytes.byteLength
+  let n = 0
+  for (const p of body.parts) n += p.byteLength
+  return n
+}
 const noBody: StoredBody = Object.freeze({ bytes: new Uint8Array(0), size: 0, truncated: false })
 
 function hostOf(record: ExchangeRecord): string | undefined {

@@ -70,18 +70,18 @@ export class BodySlabs {
    * into memory of their own (never pinning a larger buffer they are part of: a socket read, Node's shared pool).
    * Undefined when there are no bytes.
    */
-  keep(request: Uint8Array, response: Uint8Array | undefined): { slab: BodySlab; at: number } | undefined {
-    const q = request.byteLength
-    const r = response?.byteLength ?? 0
+  keep(request: BodyBytes, response: BodyBytes | undefined): { slab: BodySlab; at: number } | undefined {
+    const q = lengthOf(request)
+    const r = response === undefined ? 0 : lengthOf(response)
     const total = q + r
     if (total === 0) return undefined
     if (total > SLAB_BYTES) {
       const only = q === 0 ? response! : r === 0 ? request : undefined
-      if (only && ownsItsMemory(only))
+      if (only instanceof Uint8Array && ownsItsMemory(only))
         return { slab: new BodySlab(Buffer.from(only.buffer, only.byteOffset, only.byteLength), false), at: 0 }
       const own = Buffer.allocUnsafeSlow(total)
-      if (q > 0) own.set(request, 0)
-      if (r > 0) own.set(response!, q)
+      copyInto(own, 0, request)
+      if (r > 0) copyInto(own, q, response!)
       return { slab: new BodySlab(own, false), at: 0 }
     }
     let slab = this.current
@@ -93,8 +93,8 @@ export class BodySlabs {
       if (previous && previous.live === 0) this.giveBack(previous)
     }
     const at = this.at
-    if (q > 0) slab.bytes.set(request, at)
-    if (r > 0) slab.bytes.set(response!, at + q)
+    copyInto(slab.bytes, at, request)
+    if (r > 0) copyInto(slab.bytes, at + q, response!)
     this.at += total
     slab.live++
     return { slab, at }
@@ -107,6 +107,28 @@ export class BodySlabs {
 
   private giveBack(slab: BodySlab): void {
     if (slab.shared && this.spare.length < SPARE_SLABS) this.spare.push(slab)
+  }
+}
+
+/** A body's bytes: one block, or the chunks it arrived in (copied once, straight into place). */
+export type BodyBytes = Uint8Array | readonly Uint8Array[]
+
+function lengthOf(bytes: BodyBytes): number {
+  if (bytes instanceof Uint8Array) return bytes.byteLength
+  let n = 0
+  for (const b of bytes) n += b.byteLength
+  return n
+}
+
+function copyInto(target: Buffer, at: number, bytes: BodyBytes): void {
+  if (bytes instanceof Uint8Array) {
+    if (bytes.byteLength > 0) target.set(bytes, at)
+    return
+  }
+  let to = at
+  for (const b of bytes) {
+    target.set(b, to)
+    to += b.byteLength
   }
 }
 

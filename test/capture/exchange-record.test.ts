@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { ExchangeRecord, SLAB_BODY_MAX, type RecordParts } from '../../electron/capture/exchange-record.ts'
 import { ExchangeStore } from '../../electron/capture/exchange-store.ts'
 import { SLAB_BYTES } from '../../electron/capture/record-slab.ts'
+import { BodyKeeper } from '../../electron/capture/body-tap.ts'
 import { request, response, type Headers } from '../../electron/core/message.ts'
 
 function parts(requestHeaders: Headers, responseHeaders: Headers | undefined, target = '/a?b=1'): RecordParts {
@@ -237,3 +238,29 @@ for (const size of [64 * 1024, 1024]) {
     assert.deepEqual(detail.responseHeaders, [['Content-Type', 'application/octet-stream']], 'headers stay')
   })
 }
+
+test('a body kept in several chunks is copied once, straight from its chunks, and reads back byte for byte', () => {
+  const keeper = new BodyKeeper(1 << 20)
+  const chunks = [Buffer.from('first '), Buffer.alloc(40_000, 'm'), Buffer.from(' last')]
+  for (const c of chunks) keeper.keep(c)
+  const stored = keeper.stored(undefined, true)
+  assert.equal(stored.parts?.length, 3, 'handed over as its chunks')
+  let joins = 0
+  const watched = {
+    size: stored.size,
+    truncated: stored.truncated,
+    parts: stored.parts,
+    get bytes() {
+      joins++
+      return stored.bytes
+    },
+  }
+  const record = new ExchangeRecord({
+    ...parts([['Host', 'h']], [['Content-Type', 'text/plain']]),
+    responseBody: watched,
+  })
+  assert.equal(joins, 0, 'the chunks were never joined into a buffer of their own')
+  assert.deepEqual(Buffer.from(record.responseBody!.bytes), Buffer.concat(chunks))
+  assert.equal(record.responseBody!.size, Buffer.concat(chunks).byteLength)
+  assert.equal(record.responseBody!.truncated, false)
+})
