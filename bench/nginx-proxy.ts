@@ -22,7 +22,7 @@ export interface NginxProxy {
 }
 
 /** A port free a moment ago (nginx cannot listen on port 0 and say which port it got). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
     server.once('error', reject)
@@ -101,7 +101,7 @@ export async function startNginx(upstreamUrl: string): Promise<NginxProxy> {
 }
 
 /** Whether `url` accepts connections before `timeoutMs` (polled every 50 ms) while the process lives. */
-async function answers(url: string, child: { exitCode: number | null }, timeoutMs: number): Promise<boolean> {
+export async function answers(url: string, child: { exitCode: number | null }, timeoutMs: number): Promise<boolean> {
   const { port } = new URL(url)
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline && child.exitCode === null) {

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url'
 import { startChild, type Child } from './child.ts'
 import { nginxBinary } from './nginx-proxy.ts'
 import { serveMemory } from './serve-memory.ts'
+import { pageLoadBench } from './page-load-bench.ts'
 import { SlicedMeasurement, warmUp, type LoadSettings, type Measurement } from './load.ts'
 import { SCENARIOS, cpuOf, startScenario, type RunningScenario, type Scenario, type ScenarioName } from './scenarios.ts'
 import {
@@ -444,6 +445,20 @@ async function main(): Promise<void> {
   for (const t of tls?.targets ?? []) say(`  ${targetLine(t)}`)
 
   say('')
+  const pageRounds = Math.floor(env('BENCH_PAGE_ROUNDS', 10))
+  say(
+    `browsing through it: Chromium loads a local HTTPS nginx site, cold cache, direct vs through serve, ${pageRounds} interleaved rounds:`,
+  )
+  const pages =
+    process.env.BENCH_SKIP_PAGES === '1'
+      ? undefined
+      : await pageLoadBench(pageRounds, (l) => say(`  ${l}`)).catch((e: unknown) => {
+          say(`  skipped: ${(e as Error).message}`)
+          return undefined
+        })
+  for (const t of pages?.targets ?? []) say(`  ${targetLine(t)}`)
+
+  say('')
   say('the UI in Chromium (synthetic exchanges pushed into the host at 5,000/s):')
   const ui =
     process.env.BENCH_SKIP_UI === '1'
@@ -479,10 +494,12 @@ async function main(): Promise<void> {
       ...memoryTargets,
       ...(replay?.targets ?? []),
       ...(tls?.targets ?? []),
+      ...(pages?.targets ?? []),
       ...(ui?.targets ?? []),
     ],
     replay,
     tls,
+    pages,
     ui,
     reference: { ...Object.fromEntries(info), paired: Object.fromEntries(anchors) },
     micro,

@@ -21,8 +21,10 @@ export interface SubscriberCount {
 }
 
 export interface ServeProcess {
-  /** The reverse listener's URL (started over the contract). */
+  /** The reverse listener's URL (started over the contract); the UI's when no target was given. */
   readonly url: string
+  /** The forward proxy `serve` starts (with HTTPS interception unless `--no-intercept` was passed). */
+  readonly proxyUrl: string
   readonly pid: number
   readonly subscriber: Child<{ ready: boolean; url: string }>
   cpuMicros(): Promise<number>
@@ -31,12 +33,19 @@ export interface ServeProcess {
   stop(): Promise<void>
 }
 
-/** Starts `nanoscope serve` (UI and forward proxy on free ports, data in a temp folder) and a listener to `target`. */
-export async function startServe(target: string, nodeFlags: readonly string[] = []): Promise<ServeProcess> {
+/**
+ * Starts `nanoscope serve` (UI and forward proxy on free ports, data in a temp folder, `serveArgs` added) and the
+ * subscriber, which also starts a reverse listener to `target` when one is given.
+ */
+export async function startServe(
+  target: string | undefined,
+  nodeFlags: readonly string[] = [],
+  serveArgs: readonly string[] = [],
+): Promise<ServeProcess> {
   const home = mkdtempSync(join(tmpdir(), 'nanoscope-bench-home-'))
   const child = spawn(
     process.execPath,
-    [...nodeFlags, BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--proxy-port', '0'],
+    [...nodeFlags, BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--proxy-port', '0', ...serveArgs],
     {
       env: { ...process.env, NANOSCOPE_HOME: home },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -47,17 +56,22 @@ export async function startServe(target: string, nodeFlags: readonly string[] = 
     rmSync(home, { recursive: true, force: true })
   }
   let subscriber: Child<{ ready: boolean; url: string }>
+  let urls: { ui: string; proxy: string }
   try {
-    const uiUrl = new URL(await firstUrl(child, 60_000))
+    urls = await startedUrls(child, 60_000)
+    const uiUrl = new URL(urls.ui)
     const ws = `ws://${uiUrl.host}/api/ws?token=${uiUrl.searchParams.get('token')}`
-    subscriber = await startChild<{ ready: boolean; url: string }>('./ws-subscriber.ts', { args: [ws, target] })
+    subscriber = await startChild<{ ready: boolean; url: string }>('./ws-subscriber.ts', {
+      args: target === undefined ? [ws] : [ws, target],
+    })
   } catch (error) {
     await stopServe()
     throw error
   }
   const pid = child.pid ?? 0
   return {
-    url: subscriber.ready.url,
+    url: subscriber.ready.url ?? urls.ui,
+    proxyUrl: urls.proxy,
     pid,
     subscriber,
     cpuMicros: async () => cpuMicrosOf(pid),
@@ -70,24 +84,25 @@ export async function startServe(target: string, nodeFlags: readonly string[] = 
   }
 }
 
-/** The UI's URL from serve's first line ("nanoscope serve listening on http://…/?token=…"), bounded. */
-function firstUrl(child: ChildProcess, timeoutMs: number): Promise<string> {
+/** The UI's and the proxy's URLs from what serve prints when it starts ("… listening on http://…"), bounded. */
+function startedUrls(child: ChildProcess, timeoutMs: number): Promise<{ ui: string; proxy: string }> {
   return new Promise((resolve, reject) => {
     let text = ''
     const timer = setTimeout(() => done(new Error(`nanoscope serve did not start within ${timeoutMs} ms`)), timeoutMs)
     const onData = (chunk: Buffer): void => {
       text += chunk.toString()
-      const m = /listening on (http:\/\/\S+)/.exec(text)
-      if (m) done(undefined, m[1])
+      const ui = /serve listening on (http:\/\/\S+)/.exec(text)
+      const proxy = /proxy listening on (http:\/\/[^\s(]+)/.exec(text)
+      if (ui && proxy) done(undefined, { ui: ui[1]!, proxy: proxy[1]! })
     }
     const onExit = (code: number | null): void => done(new Error(`nanoscope serve exited (code ${code}): ${text}`))
-    const done = (error: Error | undefined, url?: string): void => {
+    const done = (error: Error | undefined, urls?: { ui: string; proxy: string }): void => {
       clearTimeout(timer)
       child.stdout?.off('data', onData)
       child.off('exit', onExit)
       child.stdout?.resume() // keep draining what it prints later
       if (error) reject(error)
-      else resolve(url!)
+      else resolve(urls!)
     }
     child.stdout?.on('data', onData)
     child.on('exit', onExit)
