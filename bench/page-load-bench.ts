@@ -8,6 +8,8 @@
  * page's own navigation timing, from the start of navigation to the end of the load event.
  *
  *   node --import tsx bench/page-load-bench.ts [rounds=10]
+ *
+ * With NANOSCOPE_PROFILE_DIR set, the serve process runs under `--cpu-prof` and writes its profile there.
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -159,7 +161,10 @@ export async function pageLoadBench(rounds = 10, say: (line: string) => void = (
   })
   const stops: (() => Promise<void>)[] = [site.stop]
   try {
-    const serve = await startServe(undefined, [], ['--upstream-ca', site.cert])
+    // NANOSCOPE_PROFILE_DIR: the serve process runs under --cpu-prof, its profile written there when it stops.
+    const profileDir = process.env.NANOSCOPE_PROFILE_DIR
+    const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
+    const serve = await startServe(undefined, nodeFlags, ['--upstream-ca', site.cert])
     stops.push(serve.stop)
     const direct = await launchChromium({ extraArgs: ['--ignore-certificate-errors'] })
     stops.push(() => direct.close())
