@@ -345,7 +345,22 @@ async function main(): Promise<void> {
     const p = paired(cells, scenario, 'bare-pipe', size, metric)
     return p ? `${p.median.toFixed(2)} (${pairedNote(p)})` : 'n/a'
   }
+  /** p50 a scenario adds over direct (best rounds), 1 KiB: with BENCH_CONNECTIONS=1, the latency it adds. */
+  const addedP50 = (scenario: ScenarioName): number | undefined => {
+    const s = find(cells, scenario, '1k')?.p50Ms
+    const d = find(cells, 'direct', '1k')?.p50Ms
+    return s === undefined || d === undefined ? undefined : s - d
+  }
+  const added = (scenario: ScenarioName): string => {
+    const a = addedP50(scenario)
+    const n = addedP50('nginx')
+    return a === undefined || n === undefined || n <= 0
+      ? 'n/a'
+      : `${(a / n).toFixed(2)} (adds ${a.toFixed(3)} ms, nginx ${n.toFixed(3)} ms, at ${load.connections} connection(s))`
+  }
   const anchors = [
+    ["nanoscope-subscribed's added p50 ÷ nginx's, 1 KiB", added('nanoscope-subscribed')],
+    ["nanoscope-plain's added p50 ÷ nginx's, 1 KiB", added('nanoscope-plain')],
     ['nginx ÷ bare-pipe req/s, 1 KiB', pairedInfo('nginx', '1k', reqPerS)],
     ['nginx ÷ bare-pipe req/s, 64 KiB', pairedInfo('nginx', '64k', reqPerS)],
     ['nginx ÷ bare-pipe p99, 1 KiB', pairedInfo('nginx', '1k', p99Of)],
