@@ -149,18 +149,14 @@ export class ExchangeRecord implements CapturedExchange {
         : undefined
   }
 
-  /** Body bytes this record keeps (0 once they were dropped). */
-  get keptBodyBytes(): number {
-    return this.bodySlab === undefined ? 0 : this.requestBodyLength + Math.max(0, this.responseBodyLength)
-  }
-
   /**
    * Drops the body bytes, in place (the one change a record ever sees, made by the store to keep within its byte
    * bound): sizes stay, each body that had bytes reads back empty, truncated and `dropped`, and their slab is told
    * (it is reused once no record holds bodies in it). Beware: so a body read from a record is a view that is good
-   * until its bodies are dropped; use it at once (as the detail, search and export do), or copy it. In place, not a copy, so the record keeps its shape (a copy made by `Object.assign`
-   * onto `Object.create` of the prototype weighed over a kilobyte in V8's dictionary mode, where a record is ~300
-   * bytes). Returns whether there were bytes to drop.
+   * until its bodies are dropped; use it at once (as the detail, search and HAR export do), or copy it. In place,
+   * not a copy, so the record keeps its shape (a copy made by `Object.assign` onto `Object.create` of the prototype
+   * weighed over a kilobyte in V8's dictionary mode, where a record is ~300 bytes). Returns whether there were bytes
+   * to drop.
    */
   dropBodies(): boolean {
     const slab = this.bodySlab
@@ -331,6 +327,7 @@ function lengthOfBody(body: StoredBody): number {
   for (const p of body.parts) n += p.byteLength
   return n
 }
+
 const noBody: StoredBody = Object.freeze({ bytes: new Uint8Array(0), size: 0, truncated: false })
 
 function hostOf(record: ExchangeRecord): string | undefined {
