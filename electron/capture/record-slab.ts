@@ -11,8 +11,19 @@
  * `bodySlabs.keep(request, response)`, and `bodySlabs.release(slab)` once a record's bodies are dropped.
  */
 
+import type { PackedHeaders } from './packed-headers.ts'
+
 /** Each slab's size; a record larger than this gets a slab of its own. */
 export const SLAB_BYTES = 256 * 1024
+
+/** Bodies up to this many bytes (both together) are copied into a shared body slab; longer ones get memory of their own. */
+export const SLAB_BODY_MAX = SLAB_BYTES
+
+/** Text (a target, packed headers) goes into the slab when it is plain ASCII (one byte per character either way), else -1. */
+export function slabTextLength(text: PackedHeaders): number {
+  if (typeof text !== 'string') return -1
+  return Buffer.byteLength(text, 'utf8') === text.length ? text.length : -1
+}
 
 export class Slabs {
   private slab: Buffer | undefined

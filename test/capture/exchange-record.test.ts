@@ -1,8 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ExchangeRecord, SLAB_BODY_MAX, type RecordParts } from '../../electron/capture/exchange-record.ts'
+import { ExchangeRecord, type RecordParts } from '../../electron/capture/exchange-record.ts'
+import { SLAB_BODY_MAX, SLAB_BYTES } from '../../electron/capture/record-slab.ts'
 import { ExchangeStore } from '../../electron/capture/exchange-store.ts'
-import { SLAB_BYTES } from '../../electron/capture/record-slab.ts'
 import { BodyKeeper } from '../../electron/capture/body-tap.ts'
 import { request, response, type Headers } from '../../electron/core/message.ts'
 
