@@ -5,13 +5,13 @@
  * - `plain`: the seed proxy app (`simpleProxy`), no capture;
  * - `capture`: the latency and sniff filters writing to a no-op Writable, and the capture filter recording into
  *   an in-memory CaptureHub (default settings) with nobody subscribed;
- * - `subscribed`: as `capture`, but the hub is a Host's, and the Host's web UI (`startWebUi`) serves the
- *   contract over a WebSocket, so one live subscriber (bench/ws-subscriber.ts) gets every batch;
  * - `pipeline`: `plain` plus six pipeline blocks that match none of the bench's requests (the cost of matching);
  * - `recording`: the seed's recording proxy (`recordProxy`), appending every exchange to a session in a temp
  *   directory — compared with `plain`, the same proxy without recording.
  *
- * Tells its parent `{ port, ws?, pipeline }` once listening; answers `{ captured }` to `'captured?'` and its
+ * (The user's path, `serve` with a subscriber, runs the CLI itself: bench/serve-process.ts.)
+ *
+ * Tells its parent `{ port, pipeline }` once listening; answers `{ captured }` to `'captured?'` and its
  * `process.cpuUsage()` to `'cpu?'`.
  */
 import { Writable } from 'node:stream'
@@ -26,14 +26,12 @@ import { mountApp } from '../electron/proxy/mount-app.ts'
 import { tuneGarbageCollection } from '../electron/proxy/gc-tuning.ts'
 import type { App, ProxyOptions } from '../electron/proxy/proxy-options.ts'
 import { CaptureHub } from '../electron/capture/capture-hub.ts'
-import { Host } from '../electron/host/host.ts'
 import { recordProxy } from '../electron/apps/record-proxy.ts'
 import { createSession } from '../electron/recording/session-store.ts'
-import { startWebUi } from '../electron/web/serve.ts'
 import { proxyApp } from '../electron/pipeline/builder.ts'
 import type { BlockSpec } from '../electron/pipeline/block.ts'
 
-export type ProxyVariant = 'plain' | 'capture' | 'subscribed' | 'recording' | 'pipeline'
+export type ProxyVariant = 'plain' | 'capture' | 'recording' | 'pipeline'
 
 /** Six blocks, one of each kind that acts on traffic, none of which matches the bench's requests (GET /…). */
 export const UNMATCHED_BLOCKS = (dir: string): BlockSpec[] => [
@@ -70,7 +68,6 @@ function capturingApp(hub: CaptureHub): App {
 async function main(): Promise<void> {
   tuneGarbageCollection() // as the CLI does
   let hub: CaptureHub | undefined
-  let ws: string | undefined
   let app: App
   if (variant === 'plain') {
     app = simpleProxy({ target, clock: systemClock })
@@ -83,24 +80,16 @@ async function main(): Promise<void> {
     temporary.push(dir)
     const session = await createSession(dir, { name: 'bench' })
     app = recordProxy({ target, clock: systemClock, session })
-  } else if (variant === 'capture') {
+  } else {
     hub = new CaptureHub()
     app = capturingApp(hub)
-  } else {
-    const host = new Host({ clock: systemClock })
-    hub = host.hub
-    app = capturingApp(hub)
-    const staticDir = mkdtempSync(join(tmpdir(), 'nanoscope-bench-'))
-    temporary.push(staticDir)
-    const ui = await startWebUi(host, { host: '127.0.0.1', port: 0, staticDir })
-    ws = `ws://127.0.0.1:${ui.port}/api/ws?token=${ui.token}`
   }
   const mounted = await mountApp(app, { host: '127.0.0.1', port: 0 })
   process.on('message', (message) => {
     if (message === 'captured?') process.send?.({ captured: hub?.store.latestSeq ?? 0 })
     else if (message === 'cpu?') process.send?.(process.cpuUsage())
   })
-  process.send?.({ port: mounted.server.port, pipeline: mounted.pipeline, ...(ws ? { ws } : {}) })
+  process.send?.({ port: mounted.server.port, pipeline: mounted.pipeline })
 }
 
 /** Directories this run made (a recording session is large after a benchmark), removed on the way out. */

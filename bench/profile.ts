@@ -2,6 +2,7 @@
  * `node --import tsx bench/profile.ts [scenario] [size]`: runs one scenario's proxy process under `--cpu-prof`
  * while autocannon loads it (BENCH_DURATION seconds, default 5), then prints the functions with the most self
  * time and the most inclusive time, so the hot spots have names. Profiles go to bench/results/profiles/.
+ * BENCH_CONNECTIONS (default 32) sets the load's connections (1: the latency path).
  */
 import { readdirSync, readFileSync, statSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     '--cpu-prof',
     `--cpu-prof-dir=${dir}`,
   ])
-  const load = { connections: 32, pipelining: 1, durationS }
+  const load = { connections: Number(process.env.BENCH_CONNECTIONS) || 32, pipelining: 1, durationS }
   try {
     await warmUp(`${running.url}/${size}`, load, 1)
     const m = await measure(`${running.url}/${size}`, load)

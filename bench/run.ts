@@ -22,6 +22,9 @@ import { uiBench } from './ui-bench.ts'
 import { replayBench } from './replay-bench.ts'
 import { fileURLToPath } from 'node:url'
 import { startChild, type Child } from './child.ts'
+import { nginxBinary } from './nginx-proxy.ts'
+import { serveMemory } from './serve-memory.ts'
+import { pageLoadBench } from './page-load-bench.ts'
 import { SlicedMeasurement, warmUp, type LoadSettings, type Measurement } from './load.ts'
 import { SCENARIOS, cpuOf, startScenario, type RunningScenario, type Scenario, type ScenarioName } from './scenarios.ts'
 import {
@@ -55,14 +58,18 @@ const sliceWarmupS = 0.25
 const only = process.env.BENCH_ONLY?.split(',')
   .map((s) => s.trim())
   .filter(Boolean)
-const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name) || s.name === 'bare-pipe')
+const nginxMissing = nginxBinary() === undefined
+const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name) || s.name === 'bare-pipe').filter(
+  (s) => s.name !== 'nginx' || !nginxMissing,
+)
 const SIZES: readonly Size[] = ['1k', '64k']
 
 const cpus = os.cpus()
 const ARRANGEMENT =
   'upstream (node:http) in its own process; the proxy under test in its own process; autocannon (programmatic, ' +
   'one event loop) in the orchestrating process; the WebSocket subscriber, when there is one, in a fourth process. ' +
-  `So 2 processes compete for ${cpus.length} cores for "direct", 3 for the proxies, 4 with a subscriber.`
+  `So 2 processes compete for ${cpus.length} cores for "direct", 3 for the proxies, 4 with a subscriber ` +
+  '(nanoscope-subscribed: the `nanoscope serve` process and the subscriber process).'
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`)
@@ -137,9 +144,10 @@ async function proxyBenchmarks(
             const check = running[i]!.deliveryCheck
             if (check) {
               const d = await check()
-              deliveries.push({ round, scenario: scenario.name, size, ...d, lost: d.captured - d.delivered })
+              const rssMb = running[i]!.rssMb?.()
+              deliveries.push({ round, scenario: scenario.name, size, ...d, lost: d.captured - d.delivered, rssMb })
               say(
-                `  round ${round} ${scenario.name} ${size}: subscriber was sent ${d.delivered} of ${d.captured} captured exchanges in ${d.batches} batches`,
+                `  round ${round} ${scenario.name} ${size}: subscriber was sent ${d.delivered} of ${d.captured} captured exchanges in ${d.batches} batches${rssMb === undefined ? '' : `; serve RSS ${rssMb.toFixed(0)} MB`}`,
               )
             }
           }
@@ -232,6 +240,8 @@ async function main(): Promise<void> {
       `arrangement: ${ARRANGEMENT}`,
   )
   for (const s of scenarios) say(`  ${s.name}: ${s.what}`)
+  if (nginxMissing)
+    say('  nginx: skipped: nginx is not installed (apt-get install nginx-light), so there is no native anchor')
 
   const upstream = await startChild<{ port: number }>('./upstream.ts')
   let proxies: Awaited<ReturnType<typeof proxyBenchmarks>>
@@ -262,20 +272,56 @@ async function main(): Promise<void> {
     metric: (m: Measurement) => number,
     comparison: '>=' | '<=',
     threshold: number,
+    size: Size = '1k',
   ): Target => {
-    const p = paired(cells, scenario, anchor, '1k', metric)
+    const p = paired(cells, scenario, anchor, size, metric)
     return target(name, p?.median, comparison, threshold, undefined, pairedNote(p))
   }
   const proxyTargets: Target[] = [
     pairedTarget('nanoscope-capture ÷ bare-pipe req/s, 1 KiB', 'nanoscope-capture', 'bare-pipe', reqPerS, '>=', 0.8),
     pairedTarget('nanoscope-capture ÷ bare-pipe p99, 1 KiB', 'nanoscope-capture', 'bare-pipe', p99Of, '<=', 1.5),
     pairedTarget(
-      'nanoscope-subscribed ÷ bare-pipe req/s, 1 KiB',
+      "nanoscope-subscribed ÷ bare-pipe req/s, 1 KiB (the user's path)",
       'nanoscope-subscribed',
       'bare-pipe',
       reqPerS,
       '>=',
-      0.75,
+      2,
+    ),
+    pairedTarget(
+      "nanoscope-subscribed ÷ bare-pipe req/s, 64 KiB (the user's path)",
+      'nanoscope-subscribed',
+      'bare-pipe',
+      reqPerS,
+      '>=',
+      1.5,
+      '64k',
+    ),
+    pairedTarget(
+      "nanoscope-subscribed ÷ bare-pipe p99, 1 KiB (the user's path)",
+      'nanoscope-subscribed',
+      'bare-pipe',
+      p99Of,
+      '<=',
+      1.2,
+    ),
+    pairedTarget(
+      "nanoscope-subscribed ÷ bare-pipe p99, 64 KiB (the user's path)",
+      'nanoscope-subscribed',
+      'bare-pipe',
+      p99Of,
+      '<=',
+      1,
+      '64k',
+    ),
+    pairedTarget(
+      'nanoscope-capture ÷ bare-pipe req/s, 64 KiB',
+      'nanoscope-capture',
+      'bare-pipe',
+      reqPerS,
+      '>=',
+      2,
+      '64k',
     ),
     target('live subscriber: exchanges captured but not delivered', lost, '<=', 0),
     pairedTarget(
@@ -295,6 +341,34 @@ async function main(): Promise<void> {
       0.95,
     ),
   ]
+  const pairedInfo = (scenario: ScenarioName, size: Size, metric: (m: Measurement) => number): string => {
+    const p = paired(cells, scenario, 'bare-pipe', size, metric)
+    return p ? `${p.median.toFixed(2)} (${pairedNote(p)})` : 'n/a'
+  }
+  /** p50 a scenario adds over direct (best rounds), 1 KiB: with BENCH_CONNECTIONS=1, the latency it adds. */
+  const addedP50 = (scenario: ScenarioName): number | undefined => {
+    const s = find(cells, scenario, '1k')?.p50Ms
+    const d = find(cells, 'direct', '1k')?.p50Ms
+    return s === undefined || d === undefined ? undefined : s - d
+  }
+  const added = (scenario: ScenarioName): string => {
+    const a = addedP50(scenario)
+    const n = addedP50('nginx')
+    return a === undefined || n === undefined || n <= 0
+      ? 'n/a'
+      : `${(a / n).toFixed(2)} (adds ${a.toFixed(3)} ms, nginx ${n.toFixed(3)} ms, at ${load.connections} connection(s))`
+  }
+  const anchors = [
+    ["nanoscope-subscribed's added p50 ÷ nginx's, 1 KiB", added('nanoscope-subscribed')],
+    ["nanoscope-plain's added p50 ÷ nginx's, 1 KiB", added('nanoscope-plain')],
+    ['nginx ÷ bare-pipe req/s, 1 KiB', pairedInfo('nginx', '1k', reqPerS)],
+    ['nginx ÷ bare-pipe req/s, 64 KiB', pairedInfo('nginx', '64k', reqPerS)],
+    ['nginx ÷ bare-pipe p99, 1 KiB', pairedInfo('nginx', '1k', p99Of)],
+    ['nginx ÷ bare-pipe p99, 64 KiB', pairedInfo('nginx', '64k', p99Of)],
+    ['nanoscope-subscribed ÷ bare-pipe p50, 1 KiB', pairedInfo('nanoscope-subscribed', '1k', (m) => m.p50Ms)],
+    ['nanoscope-subscribed ÷ bare-pipe p50, 64 KiB', pairedInfo('nanoscope-subscribed', '64k', (m) => m.p50Ms)],
+    ['nanoscope-capture ÷ bare-pipe p99, 64 KiB', pairedInfo('nanoscope-capture', '64k', p99Of)],
+  ] as const
   const info = [
     ['nanoscope-capture ÷ bare-pipe req/s, 64 KiB', ratio(rps('nanoscope-capture', '64k'), rps('bare-pipe', '64k'))],
     ['nanoscope-capture ÷ bare-pipe p99, 64 KiB', ratio(p99('nanoscope-capture', '64k'), p99('bare-pipe', '64k'))],
@@ -317,7 +391,9 @@ async function main(): Promise<void> {
     "targets (ratios against anchors from this run; a scenario against its anchor is the median of the rounds' ratios):",
   )
   for (const t of proxyTargets) say(`  ${targetLine(t)}`)
-  say('for reference:')
+  say('for reference (medians of paired rounds, against the bare pipe):')
+  for (const [name, value] of anchors) say(`  ${name}: ${value}`)
+  say('for reference (best round ÷ best round):')
   for (const [name, value] of info) say(`  ${name}: ${value === undefined ? 'n/a' : value.toFixed(2)}`)
 
   say('')
@@ -334,6 +410,31 @@ async function main(): Promise<void> {
       `  for reference: with the subscriber JSON-encoding each batch as the WebSocket does, ${e.perS.toFixed(0)} exchanges/s, ${e.received} of ${e.exchanges} delivered`,
     )
   }
+
+  say('')
+  const memoryExchanges = Math.floor(env('BENCH_MEMORY_EXCHANGES', 100_000))
+  say(`the user's path's memory (serve + listener + live subscriber, ${memoryExchanges} exchanges of 64 KiB):`)
+  const memory =
+    process.env.BENCH_SKIP_MEMORY === '1'
+      ? undefined
+      : await serveMemory(memoryExchanges, '64k').catch((e: unknown) => {
+          say(`  skipped: ${(e as Error).message}`)
+          return undefined
+        })
+  const memoryTargets: Target[] = memory
+    ? [
+        target(
+          `serve RSS after ${memory.exchanges} exchanges of 64 KiB`,
+          memory.endRssMb,
+          '<=',
+          300,
+          'MB',
+          `peak ${memory.peakRssMb} MB, idle ${memory.baselineRssMb} MB; ${memory.delivered} of ${memory.captured} delivered to the subscriber; ${memory.reqPerS} req/s`,
+        ),
+      ]
+    : []
+  for (const t of memoryTargets) say(`  ${targetLine(t)}`)
+  if (memory) say(`  newest bodies as the window sees them: ${JSON.stringify(memory.bodies)}`)
 
   say('')
   say('replay of a recorded session at max speed to the local upstream:')
@@ -357,6 +458,20 @@ async function main(): Promise<void> {
       `  plain ${tls.plainReqPerS.toFixed(0)} req/s, https ${tls.httpsReqPerS.toFixed(0)} req/s, median mint ${tls.medianMintMs.toFixed(1)} ms`,
     )
   for (const t of tls?.targets ?? []) say(`  ${targetLine(t)}`)
+
+  say('')
+  const pageRounds = Math.floor(env('BENCH_PAGE_ROUNDS', 10))
+  say(
+    `browsing through it: Chromium loads a local HTTPS nginx site, cold cache, direct vs through serve, ${pageRounds} interleaved rounds:`,
+  )
+  const pages =
+    process.env.BENCH_SKIP_PAGES === '1'
+      ? undefined
+      : await pageLoadBench(pageRounds, (l) => say(`  ${l}`)).catch((e: unknown) => {
+          say(`  skipped: ${(e as Error).message}`)
+          return undefined
+        })
+  for (const t of pages?.targets ?? []) say(`  ${targetLine(t)}`)
 
   say('')
   say('the UI in Chromium (synthetic exchanges pushed into the host at 5,000/s):')
@@ -391,15 +506,19 @@ async function main(): Promise<void> {
     targets: [
       ...proxyTargets,
       ...micro.targets,
+      ...memoryTargets,
       ...(replay?.targets ?? []),
       ...(tls?.targets ?? []),
+      ...(pages?.targets ?? []),
       ...(ui?.targets ?? []),
     ],
     replay,
     tls,
+    pages,
     ui,
-    reference: Object.fromEntries(info),
+    reference: { ...Object.fromEntries(info), paired: Object.fromEntries(anchors) },
     micro,
+    memory,
     seconds,
   }
   const dir = fileURLToPath(new URL('./results/', import.meta.url))

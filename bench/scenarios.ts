@@ -3,6 +3,8 @@
  * `direct` starts nothing: autocannon talks to the upstream itself.
  */
 import { startChild, type Child } from './child.ts'
+import { startNginx } from './nginx-proxy.ts'
+import { startServe } from './serve-process.ts'
 
 export type ScenarioName =
   | 'direct'
@@ -12,6 +14,7 @@ export type ScenarioName =
   | 'nanoscope-subscribed'
   | 'nanoscope-recording'
   | 'nanoscope-pipeline'
+  | 'nginx'
 
 export interface Scenario {
   readonly name: ScenarioName
@@ -35,7 +38,14 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'nanoscope-subscribed',
     against: 'bare-pipe',
-    what: 'as nanoscope-capture, hub owned by a Host, plus one live WebSocket subscriber (startWebUi) in its own process',
+    what:
+      "the user's path: the `nanoscope serve` process (bin/nanoscope.mjs), a reverse listener started over the contract " +
+      'as the window does, and one WebSocket subscriber (its own process) receiving every exchange as the window would',
+  },
+  {
+    name: 'nginx',
+    against: 'bare-pipe',
+    what: 'native anchor: nginx proxy_pass (one worker, keep-alive upstream pool, no access log), where nginx is installed',
   },
   { name: 'nanoscope-plain', what: 'Nanoscope reverse proxy, seed app (simpleProxy), no capture' },
   {
@@ -55,6 +65,8 @@ export interface RunningScenario {
   readonly pipeline?: readonly string[]
   /** For the subscribed scenario: exchanges captured vs exchanges the subscriber was sent, once they agree (bounded wait). */
   deliveryCheck?(): Promise<{ captured: number; delivered: number; batches: number }>
+  /** The proxy process's resident set size in MB, where the bench can read it. */
+  rssMb?(): number
   /** CPU microseconds (user + system) the proxy process has used so far; absent for `direct`. */
   cpuMicros?(): Promise<number>
   stop(): Promise<void>
@@ -63,7 +75,6 @@ export interface RunningScenario {
 interface ProxyReady {
   port: number
   pipeline: string[]
-  ws?: string
 }
 
 export async function startScenario(
@@ -76,48 +87,44 @@ export async function startScenario(
     const child = await startChild<{ port: number }>('./bare-proxy.ts', { args: [upstreamUrl], nodeFlags })
     return { url: `http://127.0.0.1:${child.ready.port}`, cpuMicros: () => cpuOf(child), stop: () => child.stop() }
   }
-  const variant =
-    name === 'nanoscope-plain'
-      ? 'plain'
-      : name === 'nanoscope-capture'
-        ? 'capture'
-        : name === 'nanoscope-recording'
-          ? 'recording'
-          : name === 'nanoscope-pipeline'
-            ? 'pipeline'
-            : 'subscribed'
-  const proxy = await startChild<ProxyReady>('./nanoscope-proxy.ts', { args: [variant, upstreamUrl], nodeFlags })
-  let subscriber: Child<{ ready: boolean }> | undefined
-  if (proxy.ready.ws) {
-    try {
-      subscriber = await startChild<{ ready: boolean }>('./ws-subscriber.ts', { args: [proxy.ready.ws] })
-    } catch (error) {
-      await proxy.stop()
-      throw error
+  if (name === 'nginx') return startNginx(upstreamUrl)
+  if (name === 'nanoscope-subscribed') {
+    const serve = await startServe(upstreamUrl, nodeFlags)
+    return {
+      url: serve.url,
+      cpuMicros: serve.cpuMicros,
+      rssMb: serve.rssMb,
+      deliveryCheck: async () => {
+        // Seqs are handed out one per exchange and only this listener has traffic, so the highest seq seen is
+        // how many were captured (bar any still unsent at the deadline) and the distinct ids how many were sent.
+        const deadline = Date.now() + 5000
+        let last = await serve.count()
+        for (;;) {
+          await new Promise((resolve) => setTimeout(resolve, 300))
+          const now = await serve.count()
+          const settled = now.count === last.count
+          last = now
+          if ((settled && now.distinct >= now.highestSeq) || Date.now() > deadline)
+            return { captured: now.highestSeq, delivered: now.distinct, batches: now.batches }
+        }
+      },
+      stop: serve.stop,
     }
   }
-  const sub = subscriber
+  const variant =
+    name === 'nanoscope-capture'
+      ? 'capture'
+      : name === 'nanoscope-recording'
+        ? 'recording'
+        : name === 'nanoscope-pipeline'
+          ? 'pipeline'
+          : 'plain'
+  const proxy = await startChild<ProxyReady>('./nanoscope-proxy.ts', { args: [variant, upstreamUrl], nodeFlags })
   return {
     url: `http://127.0.0.1:${proxy.ready.port}`,
     pipeline: proxy.ready.pipeline,
     cpuMicros: () => cpuOf(proxy),
-    ...(sub
-      ? {
-          deliveryCheck: async () => {
-            const deadline = Date.now() + 5000
-            for (;;) {
-              const { captured } = await proxy.ask<{ captured: number }>('captured?')
-              const { count, batches } = await sub.ask<{ count: number; batches: number }>('count?')
-              if (count >= captured || Date.now() > deadline) return { captured, delivered: count, batches }
-              await new Promise((resolve) => setTimeout(resolve, 100))
-            }
-          },
-        }
-      : {}),
-    stop: async () => {
-      await sub?.stop()
-      await proxy.stop()
-    },
+    stop: () => proxy.stop(),
   }
 }
 

@@ -55,6 +55,11 @@ export interface BodyData {
    * bytes that never did, or null when its length was unknown. `size` is then the declared length.
    */
   readonly missing?: number | null
+  /**
+   * True when capture no longer holds the bytes: it keeps bodies up to `Settings.maxTotalBodyBytes` in all, and
+   * drops the oldest exchanges' bodies (the exchanges stay) to stay within it. `size` is still the real length.
+   */
+  readonly dropped?: boolean
 }
 
 export interface ExchangeDetail extends ExchangeSummary {
@@ -142,7 +147,7 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = Object.freeze({
   bodyCapBytes: 1024 * 1024,
   maxExchanges: 100_000,
-  maxTotalBodyBytes: 256 * 1024 * 1024,
+  maxTotalBodyBytes: 64 * 1024 * 1024,
 })
 
 /**

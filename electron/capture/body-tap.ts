@@ -13,18 +13,45 @@ import { ChunkKeeper } from '../core/wire/stream-plumbing.ts'
  * `ExchangeRecord` does (into its slab, or into memory of their own).
  */
 export class BodyKeeper extends ChunkKeeper {
-  /** What was kept. `size` is the declared length when the stream has not been read to the end, else what was seen. */
+  /**
+   * What was kept. `size` is the declared length when the stream has not been read to the end, else what was seen.
+   * Kept in several chunks, they are handed over as `parts`, and `bytes` joins them only if it is read.
+   */
   stored(declaredLength: number | undefined, complete: boolean): StoredBody {
-    const bytes = this.joined()
+    const keptBytes = this.keptBytes
     const seen = this.seen
-    if (complete || seen === declaredLength) return { bytes, size: seen, truncated: bytes.byteLength < seen }
-    const size = Math.max(seen, declaredLength ?? 0)
-    return {
-      bytes,
-      size,
-      truncated: bytes.byteLength < size,
-      missing: declaredLength === undefined ? null : size - seen,
-    }
+    const fields =
+      complete || seen === declaredLength
+        ? { size: seen, truncated: keptBytes < seen }
+        : (() => {
+            const size = Math.max(seen, declaredLength ?? 0)
+            return { size, truncated: keptBytes < size, missing: declaredLength === undefined ? null : size - seen }
+          })()
+    if (this.kept.length <= 1) return { bytes: this.joined(), ...fields }
+    return new PartsBody(this.kept, keptBytes, fields)
+  }
+}
+
+/** A stored body still in the chunks it came in; `bytes` joins them once, when first read. */
+class PartsBody implements StoredBody {
+  readonly size: number
+  readonly truncated: boolean
+  readonly missing?: number | null
+  private joinedBytes: Buffer | undefined
+
+  constructor(
+    readonly parts: readonly Buffer[],
+    private readonly length: number,
+    fields: { size: number; truncated: boolean; missing?: number | null },
+  ) {
+    this.size = fields.size
+    this.truncated = fields.truncated
+    if (fields.missing !== undefined) this.missing = fields.missing
+  }
+
+  get bytes(): Buffer {
+    if (this.joinedBytes === undefined) this.joinedBytes = Buffer.concat(this.parts, this.length)
+    return this.joinedBytes
   }
 }
 

@@ -16,6 +16,13 @@ export interface StoredBody {
    * never did, by its declared length, or null when the length was unknown. `size` is then the declared length.
    */
   readonly missing?: number | null
+  /** Set when the store dropped the bytes to keep within its byte bound (the exchange stays; `size` is still real). */
+  readonly dropped?: true
+  /**
+   * The same bytes as the chunks they arrived in, when there were several (capture's `BodyKeeper`): `bytes` joins
+   * them only when read, so a record can copy them once, straight into its slab.
+   */
+  readonly parts?: readonly Uint8Array[]
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Headers, Request, Response, TunnelStats } from '../core/message.ts
 import type { Outcome, Timings } from '../../shared/exchange.ts'
 import type { CapturedExchange, Mutable, StoredBody } from './captured-exchange.ts'
 import { locateTarget, type RequestLocation } from './request-location.ts'
-import { ownedBody, slabBodyLength, slabFor, slabTaken, slabTextLength, slabUsed, storedBody } from './record-slab.ts'
+import { bodySlabs, headSlabs, slabTextLength, type BodySlab } from './record-slab.ts'
 import { packedHeader, packHeaders, unpackHeaders, type PackedHeaders } from './packed-headers.ts'
 import { exchangeNote, exchangeTags } from './exchange-tags.ts'
 
@@ -34,10 +34,13 @@ export interface RecordParts {
  * Fields are set in the order the UI reads them; absent optional fields are left out, as in a literal.
  *
  * Kept small, because a store holds up to 100,000 of these and each one outlives young-generation collections,
- * which copy every surviving object: headers are packed into one string per message, and that text and bodies
- * up to `SLAB_BODY_MAX` bytes are copied into a shared slab outside the JS heap (`record-slab.ts`), read back
- * when asked for; the location (url, host, path) and content type are worked out when asked for. A record is
+ * which copy every surviving object: headers are packed into one string per message, and that text is copied
+ * into a shared slab outside the JS heap, bodies up to `SLAB_BODY_MAX` bytes into another (`record-slab.ts`), read
+ * back when asked for; the location (url, host, path) and content type are worked out when asked for. A record is
  * then one object with a few numbers, where it was some fifty objects with header pairs and body buffers.
+ *
+ * `dropBodies()` drops its body bytes in place (sizes kept, marked `dropped`): the store uses it to keep within its
+ * byte bound while the row stays, and the memory the bodies held is freed.
  */
 export class ExchangeRecord implements CapturedExchange {
   declare readonly id: string
@@ -55,14 +58,19 @@ export class ExchangeRecord implements CapturedExchange {
   /**
    * The bulk, in this order from `at` in `slab`: the numbers (`NUMBERS_BYTES`: start time, duration, timing
    * marks, as doubles, NaN for absent), then the request target, request headers, response headers (packed text,
-   * latin1), request body, response body. A length of -1 means that part is held in `held` instead (text that is
-   * not plain ASCII, a body larger than `SLAB_BODY_MAX`, no response body).
+   * latin1). A length of -1 means that part is held in `held` instead (text that is not plain ASCII).
    */
   declare private readonly slab: Buffer
   declare private readonly at: number
   declare private readonly targetLength: number
   declare private readonly requestHeadersLength: number
   declare private readonly responseHeadersLength: number
+  /**
+   * The bodies, request then response, from `bodyAt` (`BodySlabs.keep`). Undefined when there are no body bytes, or
+   * they were dropped (`bodyAt` is then `DROPPED`). A response body length of -1: no response.
+   */
+  declare private readonly bodySlab: BodySlab | undefined
+  declare private readonly bodyAt: number
   declare private readonly requestBodyLength: number
   declare private readonly responseBodyLength: number
   /** The real body sizes (what went over the wire), which may exceed what was kept. */
@@ -99,12 +107,8 @@ export class ExchangeRecord implements CapturedExchange {
     const tl = slabTextLength(target)
     const qh = slabTextLength(requestHeaders)
     const sh = slabTextLength(responseHeaders)
-    const qb = slabBodyLength(requestBody)
-    const sb = slabBodyLength(responseBody)
-    const slab = slabFor(
-      NUMBERS_BYTES + Math.max(0, tl) + Math.max(0, qh) + Math.max(0, sh) + Math.max(0, qb) + Math.max(0, sb),
-    )
-    const start = slabUsed()
+    const slab = headSlabs.slabFor(NUMBERS_BYTES + Math.max(0, tl) + Math.max(0, qh) + Math.max(0, sh))
+    const start = headSlabs.used
     const { timings } = p
     slab.writeDoubleLE(p.startedAt, start)
     slab.writeDoubleLE(p.durationMs ?? NaN, start + 8)
@@ -115,36 +119,60 @@ export class ExchangeRecord implements CapturedExchange {
     if (tl > 0) at += slab.write(target, at, tl, 'latin1')
     if (qh > 0) at += slab.write(requestHeaders as string, at, qh, 'latin1')
     if (sh > 0) at += slab.write(responseHeaders as string, at, sh, 'latin1')
-    if (qb > 0) {
-      slab.set(requestBody.bytes, at)
-      at += qb
-    }
-    if (sb > 0) {
-      slab.set(responseBody!.bytes, at)
-      at += sb
-    }
-    slabTaken(at - start)
+    headSlabs.taken(at - start)
     this.slab = slab
     this.at = start
     this.targetLength = tl
     this.requestHeadersLength = qh
     this.responseHeadersLength = sh
+    // Chunks (`parts`) are copied straight into place, never joined first.
+    const requestBytes = requestBody.parts ?? requestBody.bytes
+    const responseBytes = responseBody ? (responseBody.parts ?? responseBody.bytes) : undefined
+    const kept = bodySlabs.keep(requestBytes, responseBytes)
+    const qb = kept ? lengthOfBody(requestBody) : 0
+    const sb = responseBody && kept ? lengthOfBody(responseBody) : 0
+    this.bodySlab = kept?.slab
+    this.bodyAt = kept?.at ?? 0
     this.requestBodyLength = qb
-    this.responseBodyLength = sb
+    this.responseBodyLength = responseBody ? sb : -1
     this.requestBodySize = requestBody.size
     this.responseBodySize = responseBody ? responseBody.size : 0
     if (requestBody.missing !== undefined) this.requestMissing = requestBody.missing
     if (responseBody?.missing !== undefined) this.responseMissing = responseBody.missing
     this.held =
-      tl < 0 || qh < 0 || sh < 0 || qb < 0 || sb < 0
+      tl < 0 || qh < 0 || sh < 0
         ? {
             target: tl < 0 ? target : undefined,
             requestHeaders: qh < 0 ? requestHeaders : undefined,
             responseHeaders: sh < 0 ? responseHeaders : undefined,
-            requestBody: qb < 0 ? ownedBody(requestBody) : undefined,
-            responseBody: sb < 0 ? ownedBody(responseBody) : undefined,
           }
         : undefined
+  }
+
+  /**
+   * Drops the body bytes, in place (the one change a record ever sees, made by the store to keep within its byte
+   * bound): sizes stay, each body that had bytes reads back empty, truncated and `dropped`, and their slab is told
+   * (it is reused once no record holds bodies in it). Beware: so a body read from a record is a view that is good
+   * until its bodies are dropped; use it at once (as the detail, search and HAR export do), or copy it. In place,
+   * not a copy, so the record keeps its shape (a copy made by `Object.assign` onto `Object.create` of the prototype
+   * weighed over a kilobyte in V8's dictionary mode, where a record is ~300 bytes). Returns whether there were bytes
+   * to drop.
+   */
+  dropBodies(): boolean {
+    const slab = this.bodySlab
+    if (slab === undefined) return false
+    const self = this as unknown as Mutable<{
+      bodySlab: BodySlab | undefined
+      bodyAt: number
+      requestBodyLength: number
+      responseBodyLength: number
+    }>
+    self.bodySlab = undefined
+    self.bodyAt = DROPPED
+    self.requestBodyLength = 0
+    if (this.responseBodyLength > 0) self.responseBodyLength = 0
+    bodySlabs.release(slab)
+    return true
   }
 
   get startedAt(): number {
@@ -182,17 +210,22 @@ export class ExchangeRecord implements CapturedExchange {
   }
 
   get requestBody(): StoredBody {
-    const n = this.requestBodyLength
-    const body =
-      n < 0 ? this.held!.requestBody! : storedBody(this.slab, this.startOf(REQUEST_BODY), n, this.requestBodySize)
+    const body = this.storedBody(this.bodyAt, this.requestBodyLength, this.requestBodySize)
     return this.requestMissing === undefined ? body : { ...body, missing: this.requestMissing }
   }
 
   get responseBody(): StoredBody | null {
     const n = this.responseBodyLength
-    const body =
-      n < 0 ? this.held!.responseBody! : storedBody(this.slab, this.startOf(RESPONSE_BODY), n, this.responseBodySize)
-    return this.responseMissing === undefined || !body ? body : { ...body, missing: this.responseMissing }
+    if (n < 0) return null
+    const body = this.storedBody(this.bodyAt + this.requestBodyLength, n, this.responseBodySize)
+    return this.responseMissing === undefined ? body : { ...body, missing: this.responseMissing }
+  }
+
+  private storedBody(from: number, length: number, size: number): StoredBody {
+    if (length === 0 && size === 0) return noBody
+    if (this.bodyAt === DROPPED && size > 0) return { bytes: noBytes, size, truncated: true, dropped: true }
+    const bytes = length === 0 ? noBytes : this.bodySlab!.bytes.subarray(from, from + length)
+    return { bytes, size, truncated: length < size }
   }
 
   /** The request's header list, packed (`packed-headers.ts`). */
@@ -220,8 +253,6 @@ export class ExchangeRecord implements CapturedExchange {
     let at = this.at + NUMBERS_BYTES
     if (part > TARGET) at += Math.max(0, this.targetLength)
     if (part > REQUEST_HEADERS) at += Math.max(0, this.requestHeadersLength)
-    if (part > RESPONSE_HEADERS) at += Math.max(0, this.responseHeadersLength)
-    if (part > REQUEST_BODY) at += Math.max(0, this.requestBodyLength)
     return at
   }
 
@@ -256,9 +287,10 @@ interface Held {
   readonly target: string | undefined
   readonly requestHeaders: PackedHeaders | undefined
   readonly responseHeaders: PackedHeaders | undefined
-  readonly requestBody: StoredBody | null | undefined
-  readonly responseBody: StoredBody | null | undefined
 }
+
+/** `bodyAt` of a record whose bodies were dropped. */
+const DROPPED = -1
 
 /** Bytes of numbers at the start of each record's bulk: five doubles. */
 const NUMBERS_BYTES = 40
@@ -276,8 +308,18 @@ function sharedReason(status: number, reason: string): string {
 const TARGET = 0
 const REQUEST_HEADERS = 1
 const RESPONSE_HEADERS = 2
-const REQUEST_BODY = 3
-const RESPONSE_BODY = 4
+
+const noBytes = new Uint8Array(0)
+
+const noBody: StoredBody = Object.freeze({ bytes: noBytes, size: 0, truncated: false })
+
+/** The bytes a stored body keeps, without joining its parts. */
+function lengthOfBody(body: StoredBody): number {
+  if (body.parts === undefined) return body.bytes.byteLength
+  let n = 0
+  for (const p of body.parts) n += p.byteLength
+  return n
+}
 
 function hostOf(record: ExchangeRecord): string | undefined {
   return packedHeader(record.packedRequestHeaders, 'host')

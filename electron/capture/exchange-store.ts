@@ -1,5 +1,8 @@
 /**
- * The captured exchanges, bounded by count and by total stored body bytes, oldest evicted first.
+ * The captured exchanges, bounded by count (oldest evicted first) and by total stored body bytes: over the byte
+ * bound, the oldest exchanges' bodies are dropped first (the exchange stays, its bodies marked dropped, sizes kept),
+ * so the table keeps its rows and the newest bodies stay viewable. Dropping moves a second cursor (`bodyHead`)
+ * through the same FIFO: everything before it has no body bytes.
  *
  * Records sit in a FIFO array (`records`, read from `head`) with their kept body bytes beside them (`bytes`), and
  * a `Map` from id to seq finds them: seqs are handed out one by one as records arrive and the oldest go first, so
@@ -32,6 +35,8 @@ export class ExchangeStore {
   /** Each record's kept body bytes, beside it. */
   private bytes: number[] = []
   private head = 0
+  /** Slots before this one keep no body bytes (dropped, or never had any); always at least `head`. */
+  private bodyHead = 0
   /** The seq of the record in slot 0. */
   private firstSeq = 1
   private bounds: StoreBounds
@@ -61,9 +66,9 @@ export class ExchangeStore {
 
   /**
    * Stores a record, or replaces the one with the same id (keeping its seq and place), then evicts the oldest
-   * until both bounds hold. Returns the stored summary. Beware: a record whose bodies alone exceed
-   * `maxTotalBodyBytes` is kept without its body bytes (sizes stay, marked truncated), so it is never evicted
-   * by its own insertion.
+   * past `maxExchanges` and drops the oldest bodies past `maxTotalBodyBytes`. Returns the stored summary. A record
+   * whose bodies alone exceed `maxTotalBodyBytes` is kept without its body bytes (sizes stay, marked dropped), and
+   * so is a replacement for one whose bodies were already dropped.
    */
   upsert(record: CapturedExchange): ExchangeSummary {
     // From the record given, not the slot: a store bounded to nothing has already evicted it again.
@@ -84,11 +89,14 @@ export class ExchangeStore {
   private enter(record: CapturedExchange): number {
     let kept = record
     let bytes = bodyBytesOf(record)
-    if (bytes > this.bounds.maxTotalBodyBytes) {
-      kept = withBodies(record, emptied(record.requestBody), emptied(record.responseBody))
+    let seq = this.seqs.get(record.id)
+    if (
+      bytes > 0 &&
+      (bytes > this.bounds.maxTotalBodyBytes || (seq !== undefined && seq - this.firstSeq < this.bodyHead))
+    ) {
+      kept = withoutBodies(record)
       bytes = 0
     }
-    let seq = this.seqs.get(record.id)
     if (seq !== undefined) {
       const slot = seq - this.firstSeq
       this.bodyBytes += bytes - this.bytes[slot]!
@@ -158,6 +166,7 @@ export class ExchangeStore {
     this.records = []
     this.bytes = []
     this.head = 0
+    this.bodyHead = 0
     this.firstSeq = this.lastSeq + 1
     this.bodyBytes = 0
     return dropped
@@ -191,17 +200,28 @@ export class ExchangeStore {
   private evict(): void {
     const { maxExchanges, maxTotalBodyBytes } = this.bounds
     const { records, bytes, seqs } = this
-    while (seqs.size > maxExchanges || this.bodyBytes > maxTotalBodyBytes) {
+    while (seqs.size > maxExchanges) {
       const record = records[this.head]
       if (record === undefined) break
       records[this.head] = undefined
       seqs.delete(record.id)
       this.bodyBytes -= bytes[this.head++]!
     }
+    if (this.bodyHead < this.head) this.bodyHead = this.head
+    // Over the byte bound: drop the oldest bodies, keeping their exchanges.
+    while (this.bodyBytes > maxTotalBodyBytes && this.bodyHead < records.length) {
+      const slot = this.bodyHead++
+      const held = bytes[slot]!
+      if (held === 0) continue
+      records[slot] = withoutBodies(records[slot]!)
+      bytes[slot] = 0
+      this.bodyBytes -= held
+    }
     if (this.head > 1024 && this.head * 2 > records.length) {
       this.records = records.slice(this.head)
       this.bytes = bytes.slice(this.head)
       this.firstSeq += this.head
+      this.bodyHead -= this.head
       this.head = 0
     }
   }
@@ -233,6 +253,19 @@ export function summarise(record: CapturedExchange, seq: number): ExchangeSummar
   return summary
 }
 
+/**
+ * A record without its body bytes: an `ExchangeRecord` drops them in place (`dropBodies`, keeping its shape); any
+ * other record becomes a copy with them dropped.
+ */
+function withoutBodies(record: CapturedExchange): CapturedExchange {
+  const own = (record as { dropBodies?: () => boolean }).dropBodies
+  if (typeof own === 'function') {
+    own.call(record)
+    return record
+  }
+  return withBodies(record, dropped(record.requestBody), dropped(record.responseBody))
+}
+
 /** A copy of a record with other bodies; a record whose fields are worked out on its prototype keeps that prototype. */
 function withBodies(
   record: CapturedExchange,
@@ -251,13 +284,14 @@ function bodyBytesOf(record: CapturedExchange): number {
   return (record.requestBody?.bytes.byteLength ?? 0) + (record.responseBody?.bytes.byteLength ?? 0)
 }
 
-function emptied(body: StoredBody | null): StoredBody | null {
+function dropped(body: StoredBody | null): StoredBody | null {
   return body && body.bytes.byteLength > 0
     ? {
         bytes: new Uint8Array(0),
         size: body.size,
         truncated: true,
         ...(body.missing !== undefined ? { missing: body.missing } : {}),
+        dropped: true,
       }
     : body
 }
@@ -270,6 +304,7 @@ function bodyData(body: StoredBody | null): BodyData | null {
     size: body.size,
     truncated: body.truncated,
     ...(body.missing !== undefined ? { missing: body.missing } : {}),
+    ...(body.dropped ? { dropped: true } : {}),
   }
 }
 

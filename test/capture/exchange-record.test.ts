@@ -1,8 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ExchangeRecord, type RecordParts } from '../../electron/capture/exchange-record.ts'
-import { SLAB_BODY_MAX } from '../../electron/capture/record-slab.ts'
+import { SLAB_BODY_MAX, SLAB_BYTES } from '../../electron/capture/record-slab.ts'
 import { ExchangeStore } from '../../electron/capture/exchange-store.ts'
+import { BodyKeeper } from '../../electron/capture/body-tap.ts'
 import { request, response, type Headers } from '../../electron/core/message.ts'
 
 function parts(requestHeaders: Headers, responseHeaders: Headers | undefined, target = '/a?b=1'): RecordParts {
@@ -167,7 +168,8 @@ test('a large body that is part of a bigger buffer is kept as a copy of its own,
   assert.notEqual(shared.responseBody!.bytes.buffer, big.buffer)
   assert.equal(shared.responseBody!.bytes.buffer.byteLength, part.byteLength)
   assert.deepEqual(Buffer.from(shared.responseBody!.bytes), part)
-  assert.equal(own.responseBody!.bytes, alone, 'a body with its memory to itself is kept as it is')
+  assert.equal(own.responseBody!.bytes.buffer, alone.buffer, 'a body with its memory to itself is kept as it is')
+  assert.deepEqual(Buffer.from(own.responseBody!.bytes), Buffer.from(alone))
 })
 
 test('start time, duration, timing marks and target come back as given, absent marks absent, a non-ASCII target too', () => {
@@ -187,4 +189,78 @@ test('start time, duration, timing marks and target come back as given, absent m
   assert.equal(pending.durationMs, undefined)
   assert.deepEqual(pending.timings, {})
   assert.equal(pending.target, '/caf\u00e9?q=\u2192')
+})
+
+/**
+ * The bytes the stored records keep reachable for their bodies, each distinct memory block counted once: read from
+ * the record's own field (not its getters, which say nothing of memory a dropped record might still hold).
+ */
+function bodyMemoryHeld(store: ExchangeStore): number {
+  const blocks = new Set<ArrayBufferLike>()
+  for (const r of store.storedRecords()) {
+    const slab = (r as unknown as { bodySlab?: { bytes: Buffer } }).bodySlab
+    if (slab) blocks.add(slab.bytes.buffer)
+  }
+  let bytes = 0
+  for (const b of blocks) bytes += b.byteLength
+  return bytes
+}
+
+function recordWithBody(i: number, size: number): ExchangeRecord {
+  const p = parts([['Host', 'h']], [['Content-Type', 'application/octet-stream']])
+  // As a socket read would hand it over: memory of its own, a byte pattern per record.
+  const bytes = Buffer.allocUnsafeSlow(size).fill(i & 0xff)
+  return new ExchangeRecord({ ...p, id: `r${i}`, responseBody: { bytes, size, truncated: false } })
+}
+
+for (const size of [64 * 1024, 1024]) {
+  test(`with ${size / 1024} KiB bodies, the memory the stored bodies hold stays within the byte bound, and the newest stay whole`, () => {
+    const bound = 2 * 1024 * 1024
+    const store = new ExchangeStore({ maxExchanges: 100_000, maxTotalBodyBytes: bound })
+    const n = Math.ceil((bound * 8) / size)
+    for (let i = 1; i <= n; i++) {
+      store.upsert(recordWithBody(i, size))
+      if (i % 97 === 0) assert.ok(store.totalBodyBytes <= bound, `${store.totalBodyBytes} counted after ${i}`)
+    }
+    assert.equal(store.size, n, 'every exchange stays')
+    const held = bodyMemoryHeld(store)
+    // Small bodies share 256 KiB body slabs, dropped in order: at most the slab being filled and one partly dropped.
+    assert.ok(held <= bound + 2 * SLAB_BYTES, `${held} bytes of body memory held for a bound of ${bound}`)
+    assert.ok(held >= bound - 2 * size, `${held} bytes held: the newest bodies fill the bound`)
+    const keptCount = Math.floor(bound / size)
+    const newest = store.detail(`r${n}`)!.responseBody!
+    assert.deepEqual(Buffer.from(newest.base64, 'base64'), Buffer.alloc(size, n & 0xff))
+    const oldestKept = store.detail(`r${n - keptCount + 1}`)!.responseBody!
+    assert.equal(Buffer.from(oldestKept.base64, 'base64').byteLength, size)
+    const firstDropped = store.detail(`r${n - keptCount}`)!.responseBody!
+    assert.deepEqual(firstDropped, { base64: '', size, truncated: true, dropped: true })
+    const detail = store.detail('r1')!
+    assert.deepEqual(detail.responseHeaders, [['Content-Type', 'application/octet-stream']], 'headers stay')
+  })
+}
+
+test('a body kept in several chunks is copied once, straight from its chunks, and reads back byte for byte', () => {
+  const keeper = new BodyKeeper(1 << 20)
+  const chunks = [Buffer.from('first '), Buffer.alloc(40_000, 'm'), Buffer.from(' last')]
+  for (const c of chunks) keeper.keep(c)
+  const stored = keeper.stored(undefined, true)
+  assert.equal(stored.parts?.length, 3, 'handed over as its chunks')
+  let joins = 0
+  const watched = {
+    size: stored.size,
+    truncated: stored.truncated,
+    parts: stored.parts,
+    get bytes() {
+      joins++
+      return stored.bytes
+    },
+  }
+  const record = new ExchangeRecord({
+    ...parts([['Host', 'h']], [['Content-Type', 'text/plain']]),
+    responseBody: watched,
+  })
+  assert.equal(joins, 0, 'the chunks were never joined into a buffer of their own')
+  assert.deepEqual(Buffer.from(record.responseBody!.bytes), Buffer.concat(chunks))
+  assert.equal(record.responseBody!.size, Buffer.concat(chunks).byteLength)
+  assert.equal(record.responseBody!.truncated, false)
 })

@@ -32,15 +32,25 @@ test('after 200,000 exchanges at the default bounds the store holds the newest 1
   assert.equal(all.at(-1)!.seq, 200_000)
 })
 
-test('after 200,000 exchanges the body-bytes bound holds too, evicting the oldest', () => {
+test('after 200,000 exchanges the body-bytes bound holds by dropping the oldest bodies, every exchange staying', () => {
   const store = new ExchangeStore({ maxExchanges: 1_000_000, maxTotalBodyBytes: 1024 * 1024 })
   for (let i = 1; i <= 200_000; i++) store.upsert(makeRecord(i, 1000))
   assert.ok(store.totalBodyBytes <= 1024 * 1024)
-  assert.equal(store.size, 1048)
-  assert.equal(store.summaries()[0]!.id, `x${200_000 - 1048 + 1}`)
+  assert.equal(store.size, 200_000)
+  assert.equal(store.summaries()[0]!.id, 'x1')
+  const newestDropped = 200_000 - 1048
+  assert.deepEqual(store.detail(`x${newestDropped}`)!.responseBody, {
+    base64: '',
+    size: 1000,
+    truncated: true,
+    dropped: true,
+  })
+  const kept = store.detail(`x${newestDropped + 1}`)!.responseBody!
+  assert.equal(Buffer.from(kept.base64, 'base64').byteLength, 1000)
+  assert.equal(kept.dropped, undefined)
 })
 
-test('shrinking the bounds at run time evicts the oldest straight away', () => {
+test('shrinking the bounds at run time evicts the oldest exchanges, and drops the oldest bodies, straight away', () => {
   const store = new ExchangeStore()
   for (let i = 1; i <= 10; i++) store.upsert(makeRecord(i, 100))
   store.updateSettings({ maxExchanges: 5 })
@@ -51,9 +61,24 @@ test('shrinking the bounds at run time evicts the oldest straight away', () => {
   store.updateSettings({ maxTotalBodyBytes: 250 })
   assert.deepEqual(
     store.summaries().map((s) => s.id),
-    ['x9', 'x10'],
+    ['x6', 'x7', 'x8', 'x9', 'x10'],
+  )
+  assert.deepEqual(
+    ['x6', 'x7', 'x8', 'x9', 'x10'].map((id) => store.detail(id)!.responseBody!.dropped === true),
+    [true, true, true, false, false],
   )
   assert.equal(store.totalBodyBytes, 200)
+})
+
+test('an update to an exchange whose bodies were already dropped is stored without its bodies too', () => {
+  const store = new ExchangeStore({ maxTotalBodyBytes: 250 })
+  for (let i = 1; i <= 5; i++) store.upsert(makeRecord(i, 100))
+  assert.equal(store.detail('x1')!.responseBody!.dropped, true)
+  store.upsert({ ...makeRecord(1, 100), status: 500 })
+  assert.equal(store.get('x1')!.status, 500)
+  assert.equal(store.detail('x1')!.responseBody!.dropped, true)
+  assert.equal(store.totalBodyBytes, 200)
+  assert.equal(store.detail('x5')!.responseBody!.dropped, undefined)
 })
 
 test('an exchange whose bodies alone exceed the byte bound is kept without its body bytes', () => {
@@ -64,7 +89,7 @@ test('an exchange whose bodies alone exceed the byte bound is kept without its b
     store.summaries().map((s) => s.id),
     ['x1', 'x2'],
   )
-  assert.deepEqual(store.detail('x2')!.responseBody, { base64: '', size: 500, truncated: true })
+  assert.deepEqual(store.detail('x2')!.responseBody, { base64: '', size: 500, truncated: true, dropped: true })
 })
 
 test('a summary has no headers or bodies, and the detail has both, bodies in base64', () => {

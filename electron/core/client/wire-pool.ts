@@ -3,12 +3,20 @@
  * connection is reused). An idle connection is unreferenced, so it never keeps the process alive, and is closed
  * after `IDLE_MS`: shorter than Node's default server keep-alive (5 s), so we usually close before the upstream
  * does; a connection the upstream closed first is caught by the exchange's one retry.
+ *
+ * TLS: one secure context for the pool (built once: `tls.connect` otherwise builds one per connection, loading any
+ * extra CA certificates again each time), and the last TLS session of each origin, so a new connection to an
+ * origin resumes rather than repeating the full handshake (as `https.Agent` does). A session is kept only from a
+ * connection whose certificate was verified (or when verification is off), per pool, so per trust settings.
  */
 import net from 'node:net'
 import tls from 'node:tls'
 import { WireConnection, type ConnectionOwner } from './wire-connection.ts'
 
 export const IDLE_MS = 4000
+
+/** TLS sessions kept for resumption, one per origin, at most. */
+const MAX_SESSIONS = 256
 
 export interface PoolOptions {
   readonly rejectUnauthorized: boolean
@@ -30,6 +38,9 @@ export class WirePool implements ConnectionOwner {
   private readonly open = new Set<WireConnection>()
   private sweeper: NodeJS.Timeout | undefined
   private closing = false
+  private secureContext: tls.SecureContext | undefined
+  /** The newest TLS session per origin key, oldest origin first (bounded by `MAX_SESSIONS`). */
+  private readonly sessions = new Map<string, Buffer>()
 
   constructor(private readonly options: PoolOptions) {}
 
@@ -85,13 +96,23 @@ export class WirePool implements ConnectionOwner {
     const { lookup, rejectUnauthorized, ca } = this.options
     const where = { host: origin.host, port: origin.port, ...(lookup ? { lookup } : {}) }
     if (!origin.secure) return net.connect(where)
-    return tls.connect({
+    this.secureContext ??= tls.createSecureContext(ca ? { ca } : {})
+    const session = this.sessions.get(origin.key)
+    const socket = tls.connect({
       ...where,
       ...(net.isIP(origin.host) ? {} : { servername: origin.host }),
       rejectUnauthorized,
-      ...(ca ? { ca } : {}),
+      secureContext: this.secureContext,
+      ...(session ? { session } : {}),
       ALPNProtocols: ['http/1.1'],
     })
+    socket.on('session', (next: Buffer) => {
+      if (!socket.authorized && rejectUnauthorized) return
+      this.sessions.delete(origin.key)
+      this.sessions.set(origin.key, next)
+      if (this.sessions.size > MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!)
+    })
+    return socket
   }
 
   private sweep(): void {

@@ -1,7 +1,7 @@
 /**
  * A captured body: raw text by default, a labelled "Pretty" JSON view, hex for binary, a preview for images.
- * Content-encoding is undone for display only and says so; truncated bodies name their real size; bodies
- * over 1 MiB wait for "Show anyway".
+ * Content-encoding is undone for display only and says so; truncated bodies name their real size; a body capture
+ * dropped to keep within its byte bound says so; bodies over 1 MiB wait for "Show anyway".
  */
 import { useEffect, useMemo, useState } from 'react'
 import type { BodyData, RawHeaderList } from '../../../shared/exchange.ts'
@@ -35,13 +35,21 @@ export function BodyViewer({ body, headers, label }: { body: BodyData | null; he
             : `Incomplete: ${formatBytes(body.size - body.missing)} of ${formatBytes(body.size)} arrived; ${body.missing.toLocaleString()} bytes never did`}
         </p>
       )}
-      {body.truncated && Math.floor((body.base64.length * 3) / 4) < body.size - (body.missing ?? 0) && (
-        <p className="label label-warn" data-testid="truncated">
-          Truncated: captured {formatBytes(Math.floor((body.base64.length * 3) / 4))} of {formatBytes(body.size)} (
-          {body.size.toLocaleString()} bytes)
+      {body.dropped && (
+        <p className="label label-warn" data-testid="dropped">
+          Not kept: capture holds bodies up to its byte limit in all (Settings) and dropped this older one; its{' '}
+          {formatBytes(body.size)} went through unchanged
         </p>
       )}
-      {guarded ? (
+      {!body.dropped &&
+        body.truncated &&
+        Math.floor((body.base64.length * 3) / 4) < body.size - (body.missing ?? 0) && (
+          <p className="label label-warn" data-testid="truncated">
+            Truncated: captured {formatBytes(Math.floor((body.base64.length * 3) / 4))} of {formatBytes(body.size)} (
+            {body.size.toLocaleString()} bytes)
+          </p>
+        )}
+      {body.dropped ? null : guarded ? (
         <div className="size-guard">
           <p>This body is {formatBytes(body.size)}; showing it may slow the window down.</p>
           <button type="button" className="btn" onClick={() => setForced(true)}>

@@ -73,3 +73,52 @@ test('rejectUnauthorized: false accepts any certificate', async () => {
     await bodyText(res.body)
   })
 })
+
+test('a second connection to an https upstream resumes the TLS session of the first instead of a full handshake', async () => {
+  const reused: boolean[] = []
+  // Every answer closes its connection, so each request needs a new one.
+  const server = https.createServer({ key, cert }, (req, res) => {
+    reused.push((req.socket as import('node:tls').TLSSocket).isSessionReused())
+    res.setHeader('Connection', 'close')
+    res.end('secure')
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const client = nodeClient({ lookup: loopback, ca: cert })
+  try {
+    const port = (server.address() as net.AddressInfo).port
+    for (let i = 0; i < 3; i++) {
+      const res = await client(request({ target: `https://localhost:${port}/${i}` }))
+      assert.equal(res.status, 200)
+      assert.equal(await bodyText(res.body), 'secure')
+    }
+    assert.deepEqual(reused, [false, true, true])
+  } finally {
+    client.close()
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  }
+})
+
+test('a session from an upstream whose certificate failed verification is never resumed', async () => {
+  const reused: boolean[] = []
+  // TLS 1.2, where the client has the session during the handshake, before it checks the certificate.
+  const server = https.createServer({ key, cert, maxVersion: 'TLSv1.2' }, (_req, res) => res.end('secure'))
+  // Seen at the handshake: the client refuses the certificate right after it, before any request.
+  server.on('secureConnection', (socket) => reused.push(socket.isSessionReused()))
+  server.on('tlsClientError', () => {})
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const client = nodeClient({ lookup: loopback })
+  try {
+    const port = (server.address() as net.AddressInfo).port
+    for (let i = 0; i < 2; i++) {
+      const res = await client(request({ target: `https://localhost:${port}/${i}` }))
+      assert.equal(res.status, 502, 'refused every time: the certificate is not trusted')
+      assert.equal(res.generated?.cause, 'tls')
+    }
+    assert.deepEqual(reused, [false, false])
+  } finally {
+    client.close()
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  }
+})

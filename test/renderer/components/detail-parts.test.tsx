@@ -72,6 +72,20 @@ test('a truncated body names its real size, and a huge one waits for "Show anywa
   unmount()
 })
 
+test('a body capture dropped to keep within its byte limit says so, with its real size, and shows no empty box', () => {
+  render(
+    <BodyViewer
+      label="Response body"
+      headers={[['Content-Type', 'text/plain']]}
+      body={{ base64: '', size: 65_536, truncated: true, dropped: true }}
+    />,
+  )
+  assert.match(screen.getByTestId('dropped').textContent ?? '', /Not kept: .*byte limit.*64 kB went through unchanged/)
+  assert.equal(screen.queryByTestId('truncated'), null, 'not also called truncated')
+  assert.equal(screen.queryByTestId('body-text'), null)
+  assert.equal(screen.queryByRole('button', { name: 'Show anyway' }), null)
+})
+
 test('no body says so instead of showing an empty box', () => {
   render(<BodyViewer label="Request body" headers={[]} body={null} />)
   assert.equal(screen.getByTestId('request-body').textContent, 'Request bodyNo body.')
