@@ -1,5 +1,5 @@
 import type { Filter, HttpHandler } from '../core/http.ts'
-import { nodeClient } from '../core/client/node-client.ts'
+import { mixedClient } from '../core/h2/mixed-client.ts'
 import { connectTunnel } from '../core/client/connect-tunnel.ts'
 import { proxyHost } from '../core/filters/proxy-host.ts'
 import { reverseProxyTo } from '../core/filters/reverse-proxy.ts'
@@ -21,8 +21,9 @@ export function routeUpstream(options: ProxyOptions): Filter {
 export function upstream(
   options: ProxyOptions = {},
 ): HttpHandler & { description: string; close(): void; reenter(pipeline: HttpHandler): void } {
-  const client = nodeClient({
+  const client = mixedClient({
     timeoutMs: options.timeoutMs,
+    ...(options.h2cUpstream ? { h2c: true } : {}),
     ...(options.insecureUpstream ? { rejectUnauthorized: false } : {}),
     ...(options.upstreamCa?.length ? { ca: [...options.upstreamCa] } : {}),
   })
