@@ -5,7 +5,8 @@
  * - A few sessions per origin (`MAX_SESSIONS_PER_ORIGIN`): a request takes the first whose open streams are under
  *   the peer's `SETTINGS_MAX_CONCURRENT_STREAMS`, else a new session, else the least busy one (nghttp2 queues it).
  *   A session that sends GOAWAY or closes leaves the pool; streams it refused are the client's failure values.
- * - The request's `host` becomes `:authority`, connection-specific headers are dropped (`h2-headers.ts`); bodies
+ * - The request's `host` becomes `:authority`, connection-specific headers are dropped (`h2-headers.ts`), and
+ *   `te: trailers` is sent (this hop accepts trailers; gRPC servers require it); bodies
  *   stream both ways with HTTP/2 flow control; trailers go out from `request.trailers` and come back on
  *   `response.trailers`. The response says `version: '2'`.
  * - Failures before the response head are generated responses (`upstreamFailure`), as the HTTP/1.1 client's are.
@@ -158,6 +159,8 @@ function sendStream(pooled: Pooled, request: Request, upstream: Upstream, timeou
     [constants.HTTP2_HEADER_AUTHORITY]: hostOf(request.headers) ?? upstream.authority,
     [constants.HTTP2_HEADER_PATH]: upstream.path,
   })
+  // TE is hop-by-hop (the pipeline drops the client's); this hop accepts trailers, and gRPC servers insist on hearing so.
+  fields.te = 'trailers'
   const bodiless = request.body.kind === 'bytes' && request.body.bytes.byteLength === 0
   const withTrailers = !bodiless && request.trailers !== undefined
   return new Promise<Response>((resolve) => {
@@ -217,6 +220,7 @@ function sendStream(pooled: Pooled, request: Request, upstream: Upstream, timeou
           stream.once('trailers', (t: http2.IncomingHttpHeaders, _f: number, rawT?: string[]) =>
             done(Object.freeze(regularHeaders(rawPairs(t, rawT)))),
           )
+          stream.once('end', () => done(Object.freeze([])))
           stream.once('close', () => done(Object.freeze([])))
         })
       }
@@ -235,7 +239,7 @@ function sendStream(pooled: Pooled, request: Request, upstream: Upstream, timeou
     if (withTrailers) {
       stream.once('wantTrailers', () => {
         request.trailers!.then((t) => {
-          if (!stream.destroyed && !stream.closed) stream.sendTrailers(h2Trailers(t))
+          sendTrailers(stream, t)
         })
       })
     }
@@ -251,4 +255,14 @@ function sendStream(pooled: Pooled, request: Request, upstream: Upstream, timeou
 function hostOf(headers: Headers): string | undefined {
   for (const [name, value] of headers) if (name.length === 4 && name.toLowerCase() === 'host') return value
   return undefined
+}
+
+/** Sends trailers unless the stream went away meanwhile (then there is no one to send them to). */
+function sendTrailers(stream: http2.Http2Stream, trailers: Headers): void {
+  if (stream.destroyed || stream.closed) return
+  try {
+    stream.sendTrailers(h2Trailers(trailers))
+  } catch {
+    stream.close(constants.NGHTTP2_INTERNAL_ERROR)
+  }
 }

@@ -157,6 +157,8 @@ function serveStream(
       stream.once('trailers', (t: http2.IncomingHttpHeaders, _f: number, rawT?: string[]) =>
         resolve(Object.freeze(regularHeaders(rawPairs(t, rawT)))),
       )
+      // Trailers come before the end of the body; an end without them means there are none.
+      stream.once('end', () => resolve(Object.freeze([])))
       stream.once('close', () => resolve(Object.freeze([])))
     })
   }
@@ -227,7 +229,7 @@ export function writeH2Response(stream: http2.ServerHttp2Stream, method: string,
   if (withTrailers) {
     stream.once('wantTrailers', () => {
       res.trailers!.then((t) => {
-        if (!stream.destroyed && !stream.closed) stream.sendTrailers(h2Trailers(t))
+        sendTrailers(stream, t)
       })
     })
   }
@@ -252,4 +254,14 @@ function contentLength(headers: Headers): number | undefined {
     }
   }
   return undefined
+}
+
+/** Sends trailers unless the stream went away meanwhile (then there is no one to send them to). */
+function sendTrailers(stream: http2.Http2Stream, trailers: Headers): void {
+  if (stream.destroyed || stream.closed) return
+  try {
+    stream.sendTrailers(h2Trailers(trailers))
+  } catch {
+    stream.close(constants.NGHTTP2_INTERNAL_ERROR)
+  }
 }

@@ -109,6 +109,7 @@ export class ServerConnection {
     if (this.first) {
       this.first = false
       if (this.host.h2c && chunk.length >= 4 && startsLikePreface(chunk)) {
+        this.socket.pause()
         this.socket.off('data', this.onData)
         this.socket.off('end', this.onEnd)
         this.host.forget(this)
