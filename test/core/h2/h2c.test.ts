@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { needs } from '../../support/counterparts.ts'
+import { mountApp } from '../../../electron/proxy/mount-app.ts'
+import { sniffProxy } from '../../../electron/apps/sniff-proxy.ts'
 import { startInterceptingProxy, type InterceptingProxy } from '../../tls/fixtures.ts'
 import { freePort, run, startH2Upstream, startProgram, waitForPort, type H2Upstream } from './h2-fixtures.ts'
 
@@ -160,6 +162,28 @@ describe('h2c on plain listeners, trailers and gRPC-shaped traffic', () => {
       await viaProxy.stop()
       await server.stop()
       rmSync(docs, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('what the apps see of HTTP/2', () => {
+  it('has the sniffer print HTTP/2 request and status lines for an h2c exchange with an h2c upstream', async () => {
+    const upstream = await startH2Upstream()
+    let printed = ''
+    const mounted = await mountApp(
+      sniffProxy({ target: upstream.url, h2cUpstream: true, out: { write: (text: string) => (printed += text) } }),
+      { host: '127.0.0.1', port: 0 },
+    )
+    try {
+      const reply = await h2cRequest(mounted.server.url, { ':method': 'GET', ':path': '/sniffed' })
+      assert.equal(reply.headers[':status'], 200)
+      const deadline = Date.now() + 5000
+      while (!printed.includes('HTTP/2 200') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+      assert.match(printed, /GET http:\/\/127\.0\.0\.1:\d+\/sniffed HTTP\/2\n/)
+      assert.match(printed, /HTTP\/2 200 OK\n/)
+    } finally {
+      await mounted.stop()
+      await upstream.stop()
     }
   })
 })
