@@ -45,10 +45,15 @@ export const H2_IDLE_MS = 120_000
 
 /** The connection preface of HTTP/2 (RFC 9113 §3.4): what an h2c client with prior knowledge sends first. */
 export const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1')
+const PREFACE_LINE = 'PRI * HTTP/2.0'.length
 
-/** Whether bytes read so far could be the start of the preface (all of them match it, as far as they go). */
+/**
+ * Whether a connection's first bytes are HTTP/2's: they match the preface's request line (`PRI * HTTP/2.0`) as far as
+ * they go. The rest of the preface is checked by node:http2, which closes a connection that gets it wrong (left to
+ * the HTTP/1.1 parser, `PRI` would stall it).
+ */
 export function startsLikePreface(bytes: Buffer): boolean {
-  const n = Math.min(bytes.length, H2_PREFACE.length)
+  const n = Math.min(bytes.length, PREFACE_LINE)
   return n > 0 && bytes.subarray(0, n).equals(H2_PREFACE.subarray(0, n))
 }
 
