@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { needs } from '../../support/counterparts.ts'
+import { startUpstream } from '../../support/upstream.ts'
 import { mountApp } from '../../../electron/proxy/mount-app.ts'
 import { sniffProxy } from '../../../electron/apps/sniff-proxy.ts'
 import { startInterceptingProxy, type InterceptingProxy } from '../../tls/fixtures.ts'
@@ -183,6 +184,28 @@ describe('what the apps see of HTTP/2', () => {
       assert.match(printed, /HTTP\/2 200 OK\n/)
     } finally {
       await mounted.stop()
+      await upstream.stop()
+    }
+  })
+})
+
+describe('h2c clients and HTTP/1.1 upstreams', () => {
+  it('sends an h2 upload without Content-Length to an HTTP/1.1 server whole, and maps its answer back to h2', async () => {
+    const upstream = await startUpstream((req, res, body) => {
+      res.writeHead(201, { 'content-type': 'text/plain', connection: 'keep-alive', 'keep-alive': 'timeout=5' })
+      res.end(`got ${body.length} bytes, host ${req.headers.host}, te ${req.headers.te ?? 'none'}`)
+    })
+    const proxy = await startInterceptingProxy({ target: upstream.url })
+    try {
+      const upload = Buffer.alloc(300_000, 7)
+      const reply = await h2cRequest(proxy.url, { ':method': 'POST', ':path': '/upload', te: 'trailers' }, upload)
+      assert.equal(reply.headers[':status'], 201)
+      assert.equal(reply.headers.connection, undefined)
+      assert.equal(reply.headers['keep-alive'], undefined)
+      assert.equal(reply.body.toString(), `got 300000 bytes, host 127.0.0.1:${upstream.port}, te none`)
+      assert.deepEqual([...upstream.requests[0]!.body.subarray(0, 4)], [7, 7, 7, 7])
+    } finally {
+      await proxy.stop()
       await upstream.stop()
     }
   })
