@@ -14,13 +14,12 @@
 import http2, { constants } from 'node:http2'
 import net from 'node:net'
 import tls from 'node:tls'
-import { pipeline } from 'node:stream'
 import { emptyBody, reasonPhrase, streamBody, type Headers, type Request, type Response } from '../message.ts'
 import { contentLength } from '../client/raw-headers.ts'
 import { upstreamFailure, upstreamTimeout } from '../client/upstream-failure.ts'
 import type { Upstream } from '../client/node-client.ts'
 import { h2Fields, h2Trailers, rawPairs, regularHeaders } from './h2-headers.ts'
-import { H2_LIMITS } from './h2-server.ts'
+import { H2_LIMITS, pipeBody } from './h2-server.ts'
 
 /** Sessions to one origin at most; past it, streams share the least busy one. */
 export const MAX_SESSIONS_PER_ORIGIN = 4
@@ -245,10 +244,7 @@ function sendStream(pooled: Pooled, request: Request, upstream: Upstream, timeou
     }
     if (bodiless) return
     if (request.body.kind === 'bytes') stream.end(request.body.bytes)
-    else
-      pipeline(request.body.stream, stream, (error) => {
-        if (error && !stream.destroyed) stream.close(constants.NGHTTP2_CANCEL)
-      })
+    else pipeBody(request.body.stream, stream)
   })
 }
 

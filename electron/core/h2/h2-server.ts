@@ -15,7 +15,7 @@
  */
 import http2, { constants } from 'node:http2'
 import type { Duplex } from 'node:stream'
-import { PassThrough, pipeline } from 'node:stream'
+import { PassThrough, type Readable } from 'node:stream'
 import type { HttpHandler } from '../http.ts'
 import { emptyBody, generatedResponse, streamBody, type Headers, type Request, type Response } from '../message.ts'
 import { h2Fields, h2Trailers, pseudo, rawPairs, regularHeaders } from './h2-headers.ts'
@@ -242,9 +242,7 @@ export function writeH2Response(stream: http2.ServerHttp2Stream, method: string,
     stream.end(res.body.bytes)
     return
   }
-  pipeline(res.body.stream, stream, (error) => {
-    if (error && !stream.destroyed) stream.close(constants.NGHTTP2_INTERNAL_ERROR)
-  })
+  pipeBody(res.body.stream, stream)
 }
 
 function discard(res: Response): void {
@@ -269,4 +267,23 @@ function sendTrailers(stream: http2.Http2Stream, trailers: Headers): void {
   } catch {
     stream.close(constants.NGHTTP2_INTERNAL_ERROR)
   }
+}
+
+/**
+ * Pipes a body into an h2 stream with backpressure; a body that fails resets the stream (RST_STREAM), and a stream
+ * that goes away stops the body. Plain `pipe` and listeners rather than `stream.pipeline`, which builds and aborts an
+ * AbortController (and a DOMException) for every body: a tenth of the proxy's CPU time under h2load.
+ */
+export function pipeBody(body: Readable, stream: http2.Http2Stream): void {
+  const onBodyError = (): void => {
+    if (!stream.destroyed) stream.close(constants.NGHTTP2_INTERNAL_ERROR)
+  }
+  body.once('error', onBodyError)
+  body.once('close', () => {
+    if (!body.readableEnded) onBodyError()
+  })
+  stream.once('close', () => {
+    if (!body.readableEnded) body.destroy()
+  })
+  body.pipe(stream)
 }
