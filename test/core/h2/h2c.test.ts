@@ -8,6 +8,9 @@ import { needs } from '../../support/counterparts.ts'
 import { startUpstream } from '../../support/upstream.ts'
 import { mountApp } from '../../../electron/proxy/mount-app.ts'
 import { sniffProxy } from '../../../electron/apps/sniff-proxy.ts'
+import { recordProxy } from '../../../electron/apps/record-proxy.ts'
+import { createSession, openSession } from '../../../electron/recording/session-store.ts'
+import { toHar } from '../../../electron/recording/har-export.ts'
 import { startInterceptingProxy, type InterceptingProxy } from '../../tls/fixtures.ts'
 import { freePort, run, startH2Upstream, startProgram, waitForPort, type H2Upstream } from './h2-fixtures.ts'
 
@@ -207,6 +210,36 @@ describe('h2c clients and HTTP/1.1 upstreams', () => {
     } finally {
       await proxy.stop()
       await upstream.stop()
+    }
+  })
+})
+
+describe('recording HTTP/2', () => {
+  it('records which protocol each side spoke, and exports it to HAR as HTTP/2', async () => {
+    const upstream = await startH2Upstream()
+    const dir = mkdtempSync(join(tmpdir(), 'nanoscope-h2-record-'))
+    const session = await createSession(dir)
+    const mounted = await mountApp(recordProxy({ target: upstream.url, h2cUpstream: true, session }), {
+      host: '127.0.0.1',
+      port: 0,
+    })
+    try {
+      const reply = await h2cRequest(mounted.server.url, { ':method': 'GET', ':path': '/recorded' })
+      assert.equal(reply.headers[':status'], 200)
+    } finally {
+      await mounted.stop()
+      await upstream.stop()
+    }
+    try {
+      const { records } = await openSession(dir)
+      assert.equal(records.length, 1)
+      assert.equal(records[0]!.request.version, '2')
+      assert.equal(records[0]!.response.version, '2')
+      const har = toHar(records)
+      assert.equal(har.log.entries[0]!.request.httpVersion, 'HTTP/2')
+      assert.equal(har.log.entries[0]!.response.httpVersion, 'HTTP/2')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 })
