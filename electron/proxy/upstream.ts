@@ -1,5 +1,5 @@
 import type { Filter, HttpHandler } from '../core/http.ts'
-import { mixedClient } from '../core/h2/mixed-client.ts'
+import { mixedClient } from '../core/client/mixed-client.ts'
 import { connectTunnel } from '../core/client/connect-tunnel.ts'
 import { proxyHost } from '../core/filters/proxy-host.ts'
 import { reverseProxyTo } from '../core/filters/reverse-proxy.ts'

@@ -14,7 +14,7 @@ import type { Duplex } from 'node:stream'
 import type { HttpHandler } from '../core/http.ts'
 import type { TunnelStats } from '../core/message.ts'
 import { serveWireConnections } from '../core/server/wire-server.ts'
-import { h2Sessions } from '../core/h2/h2-server.ts'
+import { h2Sessions } from '../core/server/h2-server.ts'
 import type { LeafMinter } from './leaf-minter.ts'
 
 export interface TerminateOptions {

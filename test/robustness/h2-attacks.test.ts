@@ -1,7 +1,7 @@
 /**
  * The HTTP/2 attacks, as raw frames on a net socket against a plain listener (h2c with prior knowledge): each may
  * cost its own connection, and the listener goes on serving others. The limits are node:http2's, set in
- * `electron/core/h2/h2-server.ts` (`H2_LIMITS`).
+ * `electron/core/wire/h2-wire.ts` (`H2_LIMITS`).
  */
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -10,7 +10,7 @@ import http from 'node:http'
 import http2 from 'node:http2'
 import type { AddressInfo } from 'node:net'
 import { startInterceptingProxy, type InterceptingProxy } from '../tls/fixtures.ts'
-import { H2_PREFACE } from '../../electron/core/h2/h2-server.ts'
+import { H2_PREFACE } from '../../electron/core/wire/h2-wire.ts'
 
 const HEADERS = 0x1
 const RST_STREAM = 0x3

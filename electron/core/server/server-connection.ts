@@ -17,7 +17,7 @@ import { contentLength, frozenPairs } from '../client/raw-headers.ts'
 import { writeWireResponse } from './wire-response.ts'
 import { clientErrorAnswer, discardBody } from './write-response.ts'
 import { respond, takeOver } from './take-over.ts'
-import { startsLikePreface } from '../h2/h2-server.ts'
+import { startsLikePreface } from '../wire/h2-wire.ts'
 
 /** What the connection needs from its server. */
 export interface ConnectionHost {

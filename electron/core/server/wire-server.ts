@@ -13,7 +13,7 @@ import net from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { HttpHandler } from '../http.ts'
 import { ServerConnection, type ConnectionHost } from './server-connection.ts'
-import { h2Sessions, type H2Sessions } from '../h2/h2-server.ts'
+import { h2Sessions, type H2Sessions } from './h2-server.ts'
 import {
   DEFAULT_HEADERS_TIMEOUT_MS,
   STOP_GRACE_MS,

@@ -5,7 +5,7 @@
  * apart except by `version: '2'`.
  *
  * - The request: `:method` and `:path` (`:authority` for CONNECT) become the method and target, `:authority` a `host`
- *   header (`h2-headers.ts`); the body streams with HTTP/2 flow control (a slow upstream stops the client's window,
+ *   header (`wire/h2-wire.ts`); the body streams with HTTP/2 flow control (a slow upstream stops the client's window,
  *   nothing is buffered whole); trailers arrive on `request.trailers`.
  * - The response: connection-specific headers are dropped, `response.trailers` (when the response has them) go out
  *   as a trailing HEADERS frame; a body that fails half-way resets that stream only (RST_STREAM), never the session.
@@ -15,47 +15,13 @@
  */
 import http2, { constants } from 'node:http2'
 import type { Duplex } from 'node:stream'
-import { PassThrough, type Readable } from 'node:stream'
+import { PassThrough } from 'node:stream'
 import type { HttpHandler } from '../http.ts'
 import { emptyBody, generatedResponse, streamBody, type Headers, type Request, type Response } from '../message.ts'
-import { h2Fields, h2Trailers, pseudo, rawPairs, regularHeaders } from './h2-headers.ts'
-
-/** The limits every h2 session Nanoscope serves runs under (node:http2 enforces them; the abuse tests pin them). */
-export const H2_LIMITS = Object.freeze({
-  /** Invalid frames a session may send before it is closed. */
-  maxSessionInvalidFrames: 100,
-  /** Streams refused (over the concurrency limit, or reset at once) before the session is closed. */
-  maxSessionRejectedStreams: 100,
-  /** Header fields in one block, pseudo-headers included. */
-  maxHeaderListPairs: 256,
-  /** Entries in one SETTINGS frame. */
-  maxSettings: 32,
-  /** PINGs sent and not yet acknowledged. */
-  maxOutstandingPings: 10,
-  /** Megabytes a session may hold in nghttp2 (unsent frames, header tables): past it, new streams are refused. */
-  maxSessionMemory: 10,
-  /** Concurrent streams a client may open. */
-  maxConcurrentStreams: 128,
-  /** The largest decoded header block, in bytes. */
-  maxHeaderListSize: 64 * 1024,
-})
+import { H2_LIMITS, h2Fields, pipeBody, pseudo, rawPairs, regularHeaders, sendTrailers } from '../wire/h2-wire.ts'
 
 /** How long a session may carry no stream before it is closed (GOAWAY). */
 export const H2_IDLE_MS = 120_000
-
-/** The connection preface of HTTP/2 (RFC 9113 §3.4): what an h2c client with prior knowledge sends first. */
-export const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1')
-const PREFACE_LINE = 'PRI * HTTP/2.0'.length
-
-/**
- * Whether a connection's first bytes are HTTP/2's: they match the preface's request line (`PRI * HTTP/2.0`) as far as
- * they go. The rest of the preface is checked by node:http2, which closes a connection that gets it wrong (left to
- * the HTTP/1.1 parser, `PRI` would stall it).
- */
-export function startsLikePreface(bytes: Buffer): boolean {
-  const n = Math.min(bytes.length, PREFACE_LINE)
-  return n > 0 && bytes.subarray(0, n).equals(H2_PREFACE.subarray(0, n))
-}
 
 export interface H2Sessions {
   /** Serves h2 on an open connection; `head` holds bytes already read from it (they are put back first). */
@@ -257,33 +223,4 @@ function contentLength(headers: Headers): number | undefined {
     }
   }
   return undefined
-}
-
-/** Sends trailers unless the stream went away meanwhile (then there is no one to send them to). */
-function sendTrailers(stream: http2.Http2Stream, trailers: Headers): void {
-  if (stream.destroyed || stream.closed) return
-  try {
-    stream.sendTrailers(h2Trailers(trailers))
-  } catch {
-    stream.close(constants.NGHTTP2_INTERNAL_ERROR)
-  }
-}
-
-/**
- * Pipes a body into an h2 stream with backpressure; a body that fails resets the stream (RST_STREAM), and a stream
- * that goes away stops the body. Plain `pipe` and listeners rather than `stream.pipeline`, which builds and aborts an
- * AbortController (and a DOMException) for every body: a tenth of the proxy's CPU time under h2load.
- */
-export function pipeBody(body: Readable, stream: http2.Http2Stream): void {
-  const onBodyError = (): void => {
-    if (!stream.destroyed) stream.close(constants.NGHTTP2_INTERNAL_ERROR)
-  }
-  body.once('error', onBodyError)
-  body.once('close', () => {
-    if (!body.readableEnded) onBodyError()
-  })
-  stream.once('close', () => {
-    if (!body.readableEnded) body.destroy()
-  })
-  body.pipe(stream)
 }

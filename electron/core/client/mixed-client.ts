@@ -10,8 +10,8 @@
  * - Websocket upgrades always go over HTTP/1.1.
  */
 import type { Request, Response } from '../message.ts'
-import { nodeClient, parseTarget, type Client, type ClientOptions } from '../client/node-client.ts'
-import { requestFacts } from '../client/wire-request.ts'
+import { nodeClient, parseTarget, type Client, type ClientOptions } from './node-client.ts'
+import { requestFacts } from './wire-request.ts'
 import { h2Client } from './h2-client.ts'
 
 export interface MixedClientOptions extends ClientOptions {

@@ -5,7 +5,7 @@
  * - A few sessions per origin (`MAX_SESSIONS_PER_ORIGIN`): a request takes the first whose open streams are under
  *   the peer's `SETTINGS_MAX_CONCURRENT_STREAMS`, else a new session, else the least busy one (nghttp2 queues it).
  *   A session that sends GOAWAY or closes leaves the pool; streams it refused are the client's failure values.
- * - The request's `host` becomes `:authority`, connection-specific headers are dropped (`h2-headers.ts`), and
+ * - The request's `host` becomes `:authority`, connection-specific headers are dropped (`wire/h2-wire.ts`), and
  *   `te: trailers` is sent (this hop accepts trailers; gRPC servers require it); bodies
  *   stream both ways with HTTP/2 flow control; trailers go out from `request.trailers` and come back on
  *   `response.trailers`. The response says `version: '2'`.
@@ -15,11 +15,10 @@ import http2, { constants } from 'node:http2'
 import net from 'node:net'
 import tls from 'node:tls'
 import { emptyBody, reasonPhrase, streamBody, type Headers, type Request, type Response } from '../message.ts'
-import { contentLength } from '../client/raw-headers.ts'
-import { upstreamFailure, upstreamTimeout } from '../client/upstream-failure.ts'
-import type { Upstream } from '../client/node-client.ts'
-import { h2Fields, h2Trailers, rawPairs, regularHeaders } from './h2-headers.ts'
-import { H2_LIMITS, pipeBody } from './h2-server.ts'
+import { contentLength } from './raw-headers.ts'
+import { upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
+import type { Upstream } from './node-client.ts'
+import { H2_LIMITS, h2Fields, pipeBody, rawPairs, regularHeaders, sendTrailers } from '../wire/h2-wire.ts'
 
 /** Sessions to one origin at most; past it, streams share the least busy one. */
 export const MAX_SESSIONS_PER_ORIGIN = 4
@@ -251,14 +250,4 @@ function sendStream(pooled: Pooled, request: Request, upstream: Upstream, timeou
 function hostOf(headers: Headers): string | undefined {
   for (const [name, value] of headers) if (name.length === 4 && name.toLowerCase() === 'host') return value
   return undefined
-}
-
-/** Sends trailers unless the stream went away meanwhile (then there is no one to send them to). */
-function sendTrailers(stream: http2.Http2Stream, trailers: Headers): void {
-  if (stream.destroyed || stream.closed) return
-  try {
-    stream.sendTrailers(h2Trailers(trailers))
-  } catch {
-    stream.close(constants.NGHTTP2_INTERNAL_ERROR)
-  }
 }
