@@ -55,25 +55,31 @@ interface Raw {
   endedWithin(ms: number): Promise<'closed' | `goaway ${number}` | 'open'>
 }
 
-/** The error code of the first GOAWAY frame in what the server sent, if any. */
-function goawayCode(bytes: Buffer): number | undefined {
-  let at = 0
-  while (at + 9 <= bytes.length) {
-    const length = bytes.readUIntBE(at, 3)
-    if (bytes[at + 3] === GOAWAY && at + 9 + 8 <= bytes.length) return bytes.readUInt32BE(at + 9 + 4)
-    at += 9 + length
+/** Reads the server's frames as they come, keeping only an unfinished one, and notes the first GOAWAY's error code. */
+class FrameReader {
+  goaway: number | undefined
+  private pending = Buffer.alloc(0)
+
+  push(chunk: Buffer): void {
+    let bytes = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk
+    while (bytes.length >= 9) {
+      const length = bytes.readUIntBE(0, 3)
+      if (bytes.length < 9 + length) break
+      if (bytes[3] === GOAWAY && length >= 8 && this.goaway === undefined) this.goaway = bytes.readUInt32BE(9 + 4)
+      bytes = bytes.subarray(9 + length)
+    }
+    this.pending = Buffer.from(bytes)
   }
-  return undefined
 }
 
 /**
- * A raw connection that sends the preface and an empty SETTINGS, then reads what comes back (the first 64 KiB are
- * kept, to find a GOAWAY in), or with `read: false` never reads.
+ * A raw connection that sends the preface and an empty SETTINGS, then reads the frames that come back (to find a
+ * GOAWAY in), or with `read: false` never reads.
  */
 function rawH2(port: number, read = true): Promise<Raw> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1')
-    let got = Buffer.alloc(0)
+    const frames = new FrameReader()
     let closed = false
     const waiters: Array<() => void> = []
     const wake = (): void => {
@@ -86,14 +92,13 @@ function rawH2(port: number, read = true): Promise<Raw> {
     })
     if (read)
       socket.on('data', (c: Buffer) => {
-        if (got.length < 65536) got = Buffer.concat([got, c])
+        frames.push(c)
         wake()
       })
     else socket.pause()
     const outcome = (): 'closed' | `goaway ${number}` | undefined => {
       if (closed) return 'closed'
-      const code = goawayCode(got)
-      return code === undefined ? undefined : `goaway ${code}`
+      return frames.goaway === undefined ? undefined : `goaway ${frames.goaway}`
     }
     socket.once('connect', () => {
       socket.write(Buffer.concat([H2_PREFACE, frame(SETTINGS, 0, 0)]))
