@@ -63,7 +63,12 @@ export interface Commands {
   getChaos: [{ listenerId: string }, { chaos: ChaosInfo; presets: ChaosPreset[] }]
   /** Switches chaos on or off and/or replaces its stages (http4k chaos JSON); a bad field is an error naming it. */
   setChaos: [{ listenerId: string; active?: boolean; stages?: unknown }, ChaosInfo]
-  listSessions: [Record<string, never>, SessionInfo[]]
+  /**
+   * The sessions on this machine, or under `location` (`s3://bucket/prefix`, reached with the endpoint and
+   * credentials of the environment main runs in). An S3 session's `id` is its whole `s3://` location, which every
+   * command taking a `sessionId` accepts, except rename and delete (local sessions only).
+   */
+  listSessions: [{ location?: string }, SessionInfo[]]
   /** A listener's recording and stand-in state. */
   getRecording: [{ listenerId: string }, RecordingInfo]
   startRecording: [{ listenerId: string; name?: string }, RecordingInfo]

@@ -97,7 +97,12 @@ export const COMMAND_SCHEMAS: Record<CommandName, z.ZodType> = {
   launchBrowser: ids('listenerId'),
   getChaos: ids('listenerId'),
   setChaos: z.strictObject({ listenerId: text, active: z.boolean().optional(), stages: z.unknown().optional() }),
-  listSessions: none,
+  listSessions: z.strictObject({
+    location: text
+      .max(1024)
+      .regex(/^s3:\/\/\S+$/i, 'must be an S3 location like s3://bucket/prefix (local sessions need no location)')
+      .optional(),
+  }),
   getRecording: ids('listenerId'),
   startRecording: z.strictObject({ listenerId: text, name: text.optional() }),
   stopRecording: ids('listenerId'),

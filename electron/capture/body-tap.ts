@@ -5,7 +5,7 @@
  */
 import { Transform, type TransformCallback } from 'node:stream'
 import type { StoredBody } from './captured-exchange.ts'
-import { ChunkKeeper } from '../core/stream-plumbing.ts'
+import { ChunkKeeper } from '../core/wire/stream-plumbing.ts'
 
 /**
  * A `ChunkKeeper` that can hand over what it kept as a stored body. Beware: the bytes handed over may share memory

@@ -8,7 +8,7 @@ import { finished } from 'node:stream'
 import { randomBytes } from 'node:crypto'
 import { describe, type Filter } from '../core/http.ts'
 import { streamBody, type Body, type Request, type Response, type Tunnel, type TunnelStats } from '../core/message.ts'
-import { observeStream, pipeBody, PREMATURE_CLOSE } from '../core/stream-plumbing.ts'
+import { observeStream, pipeBody, PREMATURE_CLOSE } from '../core/wire/stream-plumbing.ts'
 import { frameForUi, tapWebsocket } from '../proxy/websocket-observer.ts'
 import type { Clock } from '../core/clock.ts'
 import type { Outcome, Timings } from '../../shared/exchange.ts'
@@ -16,7 +16,7 @@ import { BodyKeeper, BodyTap, storeBytes } from './body-tap.ts'
 import type { CapturedExchange, CaptureSink, Mutable, StoredBody } from './captured-exchange.ts'
 import { ExchangeRecord } from './exchange-record.ts'
 import { PendingRecord } from './pending-record.ts'
-import { watchOf, type AbortWatch, type AbortWatcher } from '../core/abort-watch.ts'
+import { watchOf, type AbortWatch, type AbortWatcher } from '../core/wire/abort-watch.ts'
 
 export interface CaptureOptions {
   readonly listenerId: string

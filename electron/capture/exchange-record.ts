@@ -4,11 +4,13 @@
  * optional fields one by one grows a separate property store several times per record).
  */
 import { STATUS_CODES } from 'node:http'
-import { header, type Header, type Headers, type Request, type Response, type TunnelStats } from '../core/message.ts'
+import type { Headers, Request, Response, TunnelStats } from '../core/message.ts'
 import type { Outcome, Timings } from '../../shared/exchange.ts'
 import type { CapturedExchange, Mutable, StoredBody } from './captured-exchange.ts'
 import { locateTarget, type RequestLocation } from './request-location.ts'
-import { slabFor, slabTaken, slabUsed } from './record-slab.ts'
+import { ownedBody, slabBodyLength, slabFor, slabTaken, slabTextLength, slabUsed, storedBody } from './record-slab.ts'
+import { packedHeader, packHeaders, unpackHeaders, type PackedHeaders } from './packed-headers.ts'
+import { exchangeNote, exchangeTags } from './exchange-tags.ts'
 
 /** What capture knows when an exchange is delivered. */
 export interface RecordParts {
@@ -74,10 +76,8 @@ export class ExchangeRecord implements CapturedExchange {
 
   constructor(p: RecordParts) {
     const { req, res, requestBody, responseBody } = p
-    const tags = mergeTags(req.tags, res ? tagsOf(res) : noTags)
-    // A block may say what it did in a `note:` tag (a breakpoint that timed out); chaos says it in a header.
-    const note =
-      res && tags.includes('chaos') ? header(res, CHAOS_NOTE_HEADER) : tags.find((t) => t.startsWith('note:'))?.slice(5)
+    const tags = exchangeTags(req, res)
+    const note = exchangeNote(res, tags)
     this.id = p.id
     this.listenerId = p.listenerId
     this.method = req.method
@@ -94,8 +94,8 @@ export class ExchangeRecord implements CapturedExchange {
     if (p.tunnel) this.tunnel = p.tunnel
 
     const target = req.target
-    const requestHeaders = packed(req.headers)
-    const responseHeaders = res ? packed(res.headers) : ''
+    const requestHeaders = packHeaders(req.headers)
+    const responseHeaders = res ? packHeaders(res.headers) : ''
     const tl = slabTextLength(target)
     const qh = slabTextLength(requestHeaders)
     const sh = slabTextLength(responseHeaders)
@@ -141,8 +141,8 @@ export class ExchangeRecord implements CapturedExchange {
             target: tl < 0 ? target : undefined,
             requestHeaders: qh < 0 ? requestHeaders : undefined,
             responseHeaders: sh < 0 ? responseHeaders : undefined,
-            requestBody: qb < 0 ? owned(requestBody) : undefined,
-            responseBody: sb < 0 ? owned(responseBody) : undefined,
+            requestBody: qb < 0 ? ownedBody(requestBody) : undefined,
+            responseBody: sb < 0 ? ownedBody(responseBody) : undefined,
           }
         : undefined
   }
@@ -174,11 +174,11 @@ export class ExchangeRecord implements CapturedExchange {
   }
 
   get requestHeaders(): Headers {
-    return unpacked(this.packedRequestHeaders)
+    return unpackHeaders(this.packedRequestHeaders)
   }
 
   get responseHeaders(): Headers {
-    return unpacked(this.packedResponseHeaders)
+    return unpackHeaders(this.packedResponseHeaders)
   }
 
   get requestBody(): StoredBody {
@@ -195,7 +195,7 @@ export class ExchangeRecord implements CapturedExchange {
     return this.responseMissing === undefined || !body ? body : { ...body, missing: this.responseMissing }
   }
 
-  /** The request's header list, packed (see `packed`). */
+  /** The request's header list, packed (`packed-headers.ts`). */
   get packedRequestHeaders(): PackedHeaders {
     const n = this.requestHeadersLength
     const from = this.startOf(REQUEST_HEADERS)
@@ -279,126 +279,12 @@ const RESPONSE_HEADERS = 2
 const REQUEST_BODY = 3
 const RESPONSE_BODY = 4
 
-/** Bodies up to this many bytes are copied into the slab; longer ones are kept as they came (by reference). */
-export const SLAB_BODY_MAX = 16 * 1024
-
-/** Text (a target, packed headers) goes into the slab when it is plain ASCII (one byte per character either way), else -1. */
-function slabTextLength(text: PackedHeaders): number {
-  if (typeof text !== 'string') return -1
-  return Buffer.byteLength(text, 'utf8') === text.length ? text.length : -1
-}
-
-function slabBodyLength(body: StoredBody | null): number {
-  return body && body.bytes.byteLength <= SLAB_BODY_MAX ? body.bytes.byteLength : -1
-}
-
-/**
- * A body kept outside the slab, in memory of its own: a body that is part of a larger buffer (a socket read, or
- * Node's shared pool) is copied once, so keeping it never pins the rest.
- */
-function owned(body: StoredBody | null): StoredBody | null {
-  if (!body || ownsItsMemory(body.bytes)) return body
-  return { bytes: new Uint8Array(body.bytes), size: body.size, truncated: body.truncated }
-}
-
-/** Whether bytes span (nearly) all of their ArrayBuffer: an eighth more, or 64 bytes more, at most. */
-function ownsItsMemory(b: Uint8Array): boolean {
-  return b.buffer.byteLength - b.byteLength <= Math.max(64, b.byteLength >>> 3)
-}
-
-const noBody: StoredBody = Object.freeze({ bytes: new Uint8Array(0), size: 0, truncated: false })
-
-function storedBody(slab: Buffer, from: number, length: number, size: number): StoredBody {
-  if (length === 0 && size === 0) return noBody
-  return { bytes: slab.subarray(from, from + length), size, truncated: length < size }
-}
-
 function hostOf(record: ExchangeRecord): string | undefined {
   return packedHeader(record.packedRequestHeaders, 'host')
 }
 
 let lastLocated: ExchangeRecord | undefined
 let lastLocation: RequestLocation | undefined
-
-/**
- * A header list as one string, `name LF value LF name LF value`: one flat string instead of a pair array and two
- * strings per header. Names and values cannot hold a line feed on the wire; a list built in code whose names or
- * values do is kept as a compact copy instead, so nothing is ever misread.
- */
-export type PackedHeaders = string | Headers
-
-function packed(headers: Headers): PackedHeaders {
-  const n = headers.length
-  if (n === 0) return ''
-  let text = ''
-  for (let i = 0; i < n; i++) {
-    const [name, value] = headers[i]!
-    if (name.includes('\n') || value.includes('\n')) return compact(headers)
-    // Concatenated, not joined: a string built with + costs a third of an array and `join`.
-    text = i === 0 ? `${name}\n${value}` : `${text}\n${name}\n${value}`
-  }
-  return text
-}
-
-function unpacked(headers: PackedHeaders): Headers {
-  if (typeof headers !== 'string') return headers
-  if (headers === '') return noHeaders
-  const flat = headers.split('\n')
-  const pairs = new Array<Header>(flat.length >>> 1)
-  for (let i = 0; i < pairs.length; i++) pairs[i] = pair(flat[2 * i]!, flat[2 * i + 1]!)
-  return Object.freeze(pairs)
-}
-
-/** The first value of a header by its lower-case name, read from the packed text without unpacking it. */
-function packedHeader(headers: PackedHeaders, lowerName: string): string | undefined {
-  if (typeof headers !== 'string') return header({ headers }, lowerName)
-  const n = lowerName.length
-  let at = 0
-  while (at < headers.length) {
-    const nameEnd = headers.indexOf('\n', at)
-    if (nameEnd < 0) return undefined
-    const valueEnd = headers.indexOf('\n', nameEnd + 1)
-    const end = valueEnd < 0 ? headers.length : valueEnd
-    if (nameEnd - at === n && headers.slice(at, nameEnd).toLowerCase() === lowerName)
-      return headers.slice(nameEnd + 1, end)
-    at = end + 1
-  }
-  return undefined
-}
-
-function pair(name: string, value: string): Header {
-  return Object.freeze([name, value]) as Header
-}
-
-const noHeaders: Headers = Object.freeze([])
-
-/**
- * A frozen copy of a header list with no room to spare (the pairs are shared, not copied). Copied by hand:
- * `slice()` of a frozen array takes V8's slow path (about a microsecond for a few headers).
- */
-function compact(headers: Headers): Headers {
-  const copy = new Array<Header>(headers.length)
-  for (let i = 0; i < headers.length; i++) copy[i] = headers[i]!
-  return Object.freeze(copy)
-}
-
-function mergeTags(fromRequest: readonly string[] | undefined, fromResponse: readonly string[]): readonly string[] {
-  if (!fromRequest?.length) return fromResponse
-  return [...new Set([...fromRequest, ...fromResponse])]
-}
-
-/** Chaos behaviours name what they did in this response header; the inspector shows it as the exchange's note. */
-const CHAOS_NOTE_HEADER = 'X-Nanoscope-Chaos'
-
-const noTags: readonly string[] = Object.freeze([])
-
-function tagsOf(res: Response): readonly string[] {
-  if (!res.generated && !res.tunnel) return res.tags ?? noTags
-  const tags = [...(res.tags ?? [])]
-  if (res.generated && !tags.includes('generated')) tags.push('generated')
-  if (res.tunnel && !tags.includes('tunnel')) tags.push('tunnel')
-  return tags
-}
 
 /** The size worth reporting: the real one when the body was read to the end, or a declared one. */
 function sizeOf(body: StoredBody, complete: boolean): number | undefined {

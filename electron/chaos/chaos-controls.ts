@@ -1,5 +1,5 @@
 import { describe, type Filter } from '../core/http.ts'
-import { targetPath } from '../core/filters/request-target.ts'
+import { targetPath } from '../core/wire/request-target.ts'
 import type { ProxyOptions } from '../proxy/proxy-options.ts'
 import { chaosControlApi } from './control-api.ts'
 import type { ChaosEngine } from './engine.ts'

@@ -44,7 +44,7 @@ export function parseStages(input: string | unknown): ParseResult {
   return { ok: true, stages: Object.freeze((Array.isArray(value) ? value : [value]) as StageJson[]) }
 }
 
-/** Builds fresh live stages, chained with `then`. The JSON must have passed `parseStages`. */
+/** Builds fresh live stages, chained with `andThen`. The JSON must have passed `parseStages`. */
 export function buildStages(stages: readonly StageJson[], env: ChaosEnv): Stage {
   return s.chain(stages.map((j) => buildStage(j, env)))
 }

@@ -1,5 +1,5 @@
 import { header, type Headers, type Request } from '../core/message.ts'
-import { parseTarget } from '../core/filters/request-target.ts'
+import { parseTarget } from '../core/wire/request-target.ts'
 
 /**
  * What a trigger may look at: the request as the proxy will send it upstream. Chaos runs after routing, so

@@ -5,7 +5,7 @@
  */
 import { networkInterfaces } from 'node:os'
 import { header, type Request } from '../core/message.ts'
-import { parseTarget } from '../core/filters/request-target.ts'
+import { parseTarget } from '../core/wire/request-target.ts'
 
 export interface SelfAddress {
   /** Records where the proxy listens (`http://127.0.0.1:8080`), once it knows its port. */

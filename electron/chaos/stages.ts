@@ -1,6 +1,6 @@
 /**
  * Stages say which behaviour applies to each request over time (http4k `ChaosStages`). A stage answers a
- * behaviour, or undefined when it is finished for this request, so the next stage in a `then` chain applies.
+ * behaviour, or undefined when it is finished for this request, so the next stage in an `andThen` chain applies.
  * Beware: stages hold state (`until` latches, `repeat` rebuilds); build a fresh one to start over.
  */
 import type { Behaviour } from './behaviours.ts'
@@ -26,19 +26,21 @@ export const appliedWhen = (behaviour: Behaviour, trigger: Trigger): Stage => ({
 /** Does nothing and never finishes by itself: pair it with `until`. */
 export const wait = (): Stage => ({ behaviourFor: () => NONE, describe: () => 'Wait', needsBody: false })
 
-/** This stage, or when it is finished, the next one for the same request. */
-// biome-ignore lint/suspicious/noThenProperty: http4k's name for it. Beware: this module's namespace is a thenable, so never `await import()` it or return it from an async function; import the names.
-export const then = (first: Stage, next: Stage): Stage => ({
+/**
+ * This stage, or when it is finished, the next one for the same request (http4k's `then`; named otherwise here
+ * because a module exporting `then` makes its namespace a thenable, which `await import()` would call).
+ */
+export const andThen = (first: Stage, next: Stage): Stage => ({
   behaviourFor: (req) => first.behaviourFor(req) ?? next.behaviourFor(req),
   describe: () => `[${first.describe()}] then [${next.describe()}]`,
   needsBody: first.needsBody || next.needsBody,
 })
 
-/** Chains stages with `then`, in order. */
+/** Chains stages with `andThen`, in order. */
 export function chain(stages: readonly Stage[]): Stage {
   const [first, ...rest] = stages
   if (!first) throw new Error('chain needs at least one stage')
-  return rest.reduce(then, first)
+  return rest.reduce(andThen, first)
 }
 
 /**

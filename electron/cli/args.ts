@@ -5,7 +5,7 @@
  * silently does something else. A value starting with `-` is written `--seed=-5`.
  */
 import { parseArgs } from 'node:util'
-import { editDistance } from '../core/edit-distance.ts'
+import { editDistance } from '../core/matching/edit-distance.ts'
 
 export class UsageError extends Error {}
 

@@ -11,10 +11,11 @@ import { standinApp } from '../apps/standin-app.ts'
 import { tlsInterception } from '../tls/interception.ts'
 import { mountApp } from '../proxy/mount-app.ts'
 import { newSessionDir, resolveSession } from '../recording/session-store.ts'
-import { createSessionAt, isS3Ref, openSessionAt, uploadSeconds } from '../recording/session-location.ts'
+import { createSessionAt, isS3Ref, streamSessionAt, uploadSeconds } from '../recording/session-location.ts'
 import { formatReport, replay } from '../recording/replay.ts'
 import { exportSessionHar, importHarFile } from '../recording/sessions-api.ts'
 import type { TornTail } from '../recording/record-log.ts'
+import type { StandIn } from '../recording/stand-in.ts'
 import { checkUrl, parseFlags, UsageError, type FlagSpec } from './args.ts'
 import { PROXY_FLAGS, printPipelineIfAsked } from './proxy-commands.ts'
 import { seedPipelines } from '../pipeline/seed-pipelines.ts'
@@ -108,9 +109,9 @@ export async function runReplayCommand(argv: readonly string[]): Promise<void> {
   const speed = parseSpeed(flags.speed as string | undefined)
   const concurrency = flags.concurrency as number | undefined
   if (concurrency === 0) throw new UsageError('--concurrency must be at least 1')
-  const session = await openSessionAt(ref)
-  sayTorn(session.torn)
+  const session = await streamSessionAt(ref)
   const report = await replay(session.records, {
+    expectedTotal: session.manifest.count,
     ...(target ? { target } : {}),
     speed,
     ...(concurrency ? { concurrency } : {}),
@@ -123,6 +124,7 @@ export async function runReplayCommand(argv: readonly string[]): Promise<void> {
         `[${done}/${total}] ${result.method} ${result.url} → ${result.status ?? result.outcome}${result.replayedMs !== undefined ? ` (${result.replayedMs} ms)` : ''}`,
       ),
   })
+  sayTorn(session.records.torn)
   process.stdout.write(flags.json === true ? JSON.stringify(report, null, 2) + '\n' : formatReport(report))
   process.exitCode = report.counts.same === report.total ? 0 : 1
 }
@@ -153,12 +155,19 @@ export async function runStandinCommand(argv: readonly string[]): Promise<Runnin
   const ref = flags.session as string | undefined
   if (!ref) throw new UsageError('standin needs --session DIR (a session directory or name)')
   const host = (flags.host as string | undefined) ?? '127.0.0.1'
-  const session = await openSessionAt(ref)
+  // Streamed: an S3 session is answered from while it arrives, so listening starts before it is all read.
+  const session = await streamSessionAt(ref)
   const dir = session.dir
-  sayTorn(session.torn)
   const caDir = flags['ca-dir'] as string | undefined
   const tls = flags['no-intercept'] === true ? undefined : await tlsInterception(caDir ? { caDir } : {})
-  const app = standinApp(session.records, {
+  let count = 0
+  async function* counted() {
+    for await (const x of session.records) {
+      count++
+      yield x
+    }
+  }
+  const app = standinApp(counted(), {
     ...(tls ? { tls } : {}),
     matchBody: flags['match-body'] === true,
     matchHeaders: (flags['match-header'] as string[] | undefined) ?? [],
@@ -166,8 +175,19 @@ export async function runStandinCommand(argv: readonly string[]): Promise<Runnin
   })
   const mounted = await mountApp(app, { host, port: (flags.port as number | undefined) ?? 8080 })
   process.stdout.write(`nanoscope standin listening on ${mounted.server.url}\n`)
-  say(
-    `answering from ${session.records.length} recorded exchanges in ${dir}${tls ? ', HTTPS included (CONNECT decrypted with the Nanoscope CA)' : ''}; misses get a 404 and never reach the server`,
+  const loaded = (app.handler as StandIn).loaded
+  loaded.then(
+    () => {
+      sayTorn(session.records.torn)
+      say(
+        `answering from ${count} recorded exchanges in ${dir}${tls ? ', HTTPS included (CONNECT decrypted with the Nanoscope CA)' : ''}; misses get a 404 and never reach the server`,
+      )
+    },
+    (error: Error) => {
+      // Requests waiting for the rest got a 502 naming this; a stand-in missing part of its recording stops.
+      process.stderr.write(`nanoscope standin: ${error.message}\n`)
+      void mounted.stop().finally(() => process.exit(1))
+    },
   )
   warnIfNotLoopback(host)
   return { stop: () => mounted.stop() }

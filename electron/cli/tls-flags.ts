@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import type { ProxyOptions } from '../proxy/proxy-options.ts'
-import { parseHostList } from '../core/host-patterns.ts'
+import { parseHostList } from '../core/matching/host-patterns.ts'
 import { tlsInterception } from '../tls/interception.ts'
 import { UsageError, type FlagSpec, type Flags } from './args.ts'
 

@@ -12,7 +12,7 @@
  */
 import type { HttpHandler } from './http.ts'
 import { response, type Request } from './message.ts'
-import { targetPath } from './filters/request-target.ts'
+import { targetPath } from './wire/request-target.ts'
 
 export interface Route {
   /** An upper-case method, or `*` for any. */

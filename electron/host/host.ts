@@ -46,9 +46,6 @@ export interface WindowConnection {
   close(): void
 }
 
-/** @deprecated The old name of `WindowConnection`, kept while branches that use it merge; remove after. */
-export type HostSession = WindowConnection
-
 type Handlers = { [K in CommandName]: (args: ArgsOf<K>) => Promise<ResultOf<K>> }
 
 export class Host {
@@ -59,7 +56,7 @@ export class Host {
   readonly sessions: SessionsController
   /** Every exchange a breakpoint block holds; windows see each change as a `paused` event. */
   readonly breakpoints: Breakpoints
-  #openSessions = 0
+  #connectedWindows = 0
   private readonly caDir: string | undefined
   /** Whether proxies decrypt HTTPS (see HostOptions.interceptHttps). */
   readonly intercepting: boolean
@@ -153,15 +150,10 @@ export class Host {
     await this.listeners.stopAll()
   }
 
-  /** @deprecated The old name of `connectWindow`, kept while branches that use it merge; remove after. */
-  openSession(sink: EventSink, backedUp: () => boolean = () => false): WindowConnection {
-    return this.connectWindow(sink, backedUp)
-  }
-
   /** Connects one window: `sink` gets its events; `backedUp` says when its transport is behind (batches wait). */
   connectWindow(sink: EventSink, backedUp: () => boolean = () => false): WindowConnection {
     const removeSink = this.events.add(sink)
-    this.#openSessions++
+    this.#connectedWindows++
     let closed = false
     let unsubscribe: (() => void) | undefined
     const handlers: Handlers = {
@@ -215,7 +207,7 @@ export class Host {
         if (active === false) engine.deactivate()
         return this.chaosInfo(listenerId)
       },
-      listSessions: async () => this.sessions.list(),
+      listSessions: async ({ location }) => this.sessions.list(location),
       getRecording: async ({ listenerId }) => this.sessions.info(listenerId),
       startRecording: async ({ listenerId, name }) => this.sessions.startRecording(listenerId, name),
       stopRecording: async ({ listenerId }) => this.sessions.stopRecording(listenerId),
@@ -303,7 +295,7 @@ export class Host {
         unsubscribe?.()
         removeSink()
         // The last window closing continues everything paused: nobody is left to answer it.
-        if (--this.#openSessions === 0) this.breakpoints.releaseAll()
+        if (--this.#connectedWindows === 0) this.breakpoints.releaseAll()
       },
     }
   }

@@ -1,6 +1,6 @@
 /**
- * The Sessions pane's side of the host: recording per listener, the stand-in switch, the sessions on disk,
- * HAR in and out, and replays that go through a listener's pipeline so they show in Traffic as replays.
+ * The Sessions pane's side of the host: recording per listener, the stand-in switch, the sessions on disk or
+ * under an `s3://` prefix, HAR in and out, and replays that go through a listener's pipeline so they show in Traffic as replays.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -21,6 +21,7 @@ import {
   sessionsRoot,
 } from '../recording/sessions-api.ts'
 import type { ExchangeDetail } from '../../shared/exchange.ts'
+import { isS3Ref, listSessionsAt } from '../recording/session-location.ts'
 
 /** How often a recording's count is sent to the windows while it runs (and a disk error noticed). */
 export const RECORDING_POLL_MS = 500
@@ -51,8 +52,24 @@ export class SessionsController {
     return this.options.root ?? sessionsRoot()
   }
 
-  async list(): Promise<SessionInfo[]> {
-    return listSessions(this.root)
+  /**
+   * The sessions on disk, or under an `s3://bucket/prefix` location (each then identified by its whole `s3://`
+   * location, which replay, stand-in and export take as a session id). S3 failures are one line.
+   */
+  async list(location?: string): Promise<SessionInfo[]> {
+    if (location === undefined) return listSessions(this.root)
+    if (!isS3Ref(location)) throw new Error(`"${location}" is not an S3 location: write s3://bucket/prefix`)
+    return (await listSessionsAt(location)).map((s) => ({ ...s, id: s.dir }))
+  }
+
+  /** Where a session id points: an `s3://` location as it is, else a session under the root. */
+  async #where(sessionId: string): Promise<string> {
+    return isS3Ref(sessionId) ? sessionId : resolveSession(sessionId, this.root)
+  }
+
+  #localOnly(sessionId: string, what: string): void {
+    if (isS3Ref(sessionId))
+      throw new Error(`${sessionId}: sessions in a bucket cannot be ${what} from here; use the AWS CLI or console`)
   }
 
   info(listenerId: string): RecordingInfo {
@@ -116,19 +133,21 @@ export class SessionsController {
   async setStandIn(listenerId: string, sessionId: string | undefined): Promise<RecordingInfo> {
     const { standIn } = this.options.switchesOf(listenerId)
     if (sessionId === undefined) standIn.off()
-    else await standIn.use(await resolveSession(sessionId, this.root))
+    else await standIn.use(await this.#where(sessionId))
     const info = this.info(listenerId)
     this.options.onRecording(info)
     return info
   }
 
   async rename(sessionId: string, name: string): Promise<SessionInfo> {
+    this.#localOnly(sessionId, 'renamed')
     const info = await renameSession(await resolveSession(sessionId, this.root), name)
     this.options.onSessions()
     return info
   }
 
   async remove(sessionId: string): Promise<{ deleted: boolean }> {
+    this.#localOnly(sessionId, 'deleted')
     await deleteSession(await resolveSession(sessionId, this.root))
     this.options.onSessions()
     return { deleted: true }
@@ -142,8 +161,11 @@ export class SessionsController {
     if (sessionId === undefined) {
       return { fileName: 'nanoscope-traffic.har', har: JSON.stringify(exchangesToHar(current()), null, 2) }
     }
-    const { har } = await exportSessionHar(await resolveSession(sessionId, this.root))
-    return { fileName: `${sessionId}.har`, har: JSON.stringify(har, null, 2) }
+    const { har } = await exportSessionHar(await this.#where(sessionId))
+    return {
+      fileName: `${sessionId.split('/').filter(Boolean).pop() ?? 'session'}.har`,
+      har: JSON.stringify(har, null, 2),
+    }
   }
 
   /** Imports HAR text (from a file picker or a drop) as a new session. */
@@ -172,7 +194,7 @@ export class SessionsController {
     const pipeline = this.options.handlerOf(listenerId)
     const send: HttpHandler = (req: Request) =>
       pipeline(Object.freeze({ ...req, tags: [...(req.tags ?? []), 'replayed'] }))
-    const report = await replaySession(await resolveSession(request.sessionId, this.root), {
+    const report = await replaySession(await this.#where(request.sessionId), {
       send,
       ...(request.target ? { target: request.target } : {}),
       speed: request.speed === 'max' ? Infinity : (request.speed ?? 1),
@@ -202,7 +224,9 @@ export class SessionsController {
   }
 }
 
+/** A session's id: its directory's name, or an S3 session's whole location. */
 function idOf(dir: string): string {
+  if (isS3Ref(dir)) return dir.replace(/\/+$/, '')
   return dir.split(/[\\/]/).filter(Boolean).pop() ?? dir
 }
 

@@ -15,7 +15,7 @@ import { removeHopByHop } from '../core/filters/hop-by-hop.ts'
 import { addVia } from '../core/filters/via.ts'
 import { allowHosts } from '../core/filters/allow-hosts.ts'
 import { systemClock } from '../core/clock.ts'
-import { routeUpstream, upstream } from '../proxy/upstream.ts'
+import { routeUpstream, upstream, type Upstream } from '../proxy/upstream.ts'
 import type { App, ProxyOptions } from '../proxy/proxy-options.ts'
 import { selfAddress, type SelfAddress } from '../chaos/self-address.ts'
 import type { ChaosEngine } from '../chaos/engine.ts'
@@ -41,7 +41,7 @@ export interface BuildOptions extends ProxyOptions {
   /** Called when a block's state changes while it runs (a script's reload failed or recovered). */
   readonly onBlockChange?: () => void
   /** An upstream handler the caller owns and closes (a live listener's, shared by every swap). */
-  readonly upstream?: ReturnType<typeof upstream>
+  readonly upstream?: Upstream
   /** The host's paused exchanges (breakpoint blocks pause there); without it each breakpoint keeps its own. */
   readonly breakpoints?: Breakpoints
 }
@@ -86,7 +86,7 @@ export function proxyApp(blocks: readonly BlockSpec[], o: BuildOptions = {}): Pi
     built.push(b)
     byIndex.push(b)
   }
-  const handler = o.upstream ?? upstream(o)
+  const way = o.upstream ?? upstream(o)
   const filters: Filter[] = [
     catchAll(),
     ...built.flatMap((b) => (b.outer ? [b.outer] : [])),
@@ -102,7 +102,8 @@ export function proxyApp(blocks: readonly BlockSpec[], o: BuildOptions = {}): Pi
   const chaos = built.find((b) => b.chaos)?.chaos
   return {
     filters,
-    handler,
+    handler: way.handler,
+    reenter: way.reenter,
     blocks,
     ...(chaos ? { chaos } : {}),
     problems: () => byIndex.map((b) => b?.problem?.() ?? null),
@@ -116,7 +117,7 @@ export function proxyApp(blocks: readonly BlockSpec[], o: BuildOptions = {}): Pi
       return said
     },
     async close() {
-      if (!o.upstream) handler.close()
+      if (!o.upstream) way.close()
       await Promise.all(built.map((b) => b.close?.()))
     },
   }

@@ -15,7 +15,7 @@ export interface MountedApp {
 /** A proxy is a client mounted as a server: composes the app's filters over its handler and listens. */
 export async function mountApp(app: App, options: ServerOptions): Promise<MountedApp> {
   const composed = pipeline(app.filters, app.handler)
-  app.handler.reenter?.(composed)
+  app.reenter?.(composed)
   let server: RunningServer | undefined
   let said: string[] = []
   try {

@@ -30,11 +30,9 @@ export interface ProxyOptions {
 /** A runnable app: its filters (outermost first) and the handler they wrap, each able to explain itself. */
 export interface App {
   readonly filters: readonly Filter[]
-  readonly handler: HttpHandler & {
-    readonly description?: string
-    /** Takes the composed pipeline, for requests the handler finds inside tunnels (decrypted HTTPS); mountApp calls it. */
-    readonly reenter?: (pipeline: HttpHandler) => void
-  }
+  readonly handler: HttpHandler & { readonly description?: string }
+  /** Takes the composed pipeline, for requests the handler finds inside tunnels (decrypted HTTPS); mountApp calls it. */
+  readonly reenter?: (pipeline: HttpHandler) => void
   /** Frees what the handler and the filters hold (pooled sockets, an open session). */
   readonly close: () => void | Promise<void>
   /** Opens what the filters need before the app serves; resolves with lines worth telling the user. */

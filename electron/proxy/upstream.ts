@@ -1,4 +1,5 @@
 import type { Filter, HttpHandler } from '../core/http.ts'
+import type { Request, Response } from '../core/message.ts'
 import { mixedClient } from '../core/client/mixed-client.ts'
 import { connectTunnel } from '../core/client/connect-tunnel.ts'
 import { proxyHost } from '../core/filters/proxy-host.ts'
@@ -14,35 +15,52 @@ export function routeUpstream(options: ProxyOptions): Filter {
 }
 
 /**
- * The proxy's innermost handler: CONNECT requests become raw TCP tunnels; websocket handshakes go through
- * `websocketUpstream` (a 101 becomes a tunnel tagged `websocket`); everything else goes to the pooled Node
- * client. Returns the handler with `close` to free pooled sockets.
+ * The proxy's way upstream, a plain object: its innermost handler, how decrypted HTTPS gets back into the whole
+ * pipeline, and what to free.
  */
-export function upstream(
-  options: ProxyOptions = {},
-): HttpHandler & { description: string; close(): void; reenter(pipeline: HttpHandler): void } {
+export interface Upstream {
+  /**
+   * CONNECT requests become raw TCP tunnels (or, with `tls`, are decrypted); websocket handshakes go through
+   * `websocketUpstream` (a 101 becomes a tunnel tagged `websocket`); everything else goes to the pooled client.
+   */
+  readonly handler: HttpHandler & { readonly description: string }
+  /**
+   * Sends what the handler decrypts inside CONNECT through `pipeline` (the whole composed proxy) from now on;
+   * until it is called, decrypted requests go straight to the client. `mountApp` and live listeners call it once
+   * the pipeline exists, which is after this handler (the pipeline wraps it).
+   */
+  readonly reenter: (pipeline: HttpHandler) => void
+  /** Frees the client's pooled sockets. */
+  readonly close: () => void
+}
+
+export function upstream(options: ProxyOptions = {}): Upstream {
   const client = mixedClient({
     timeoutMs: options.timeoutMs,
     ...(options.h2cUpstream ? { h2c: true } : {}),
     ...(options.insecureUpstream ? { rejectUnauthorized: false } : {}),
     ...(options.upstreamCa?.length ? { ca: [...options.upstreamCa] } : {}),
   })
-  // Decrypted HTTPS re-enters the whole pipeline (mountApp binds it); until then it goes straight to the client.
-  let whole: HttpHandler = client
+  const reentry: { pipeline: HttpHandler } = { pipeline: client }
   const tunnel = options.tls
-    ? interceptConnect({ tls: options.tls, decrypted: (req) => whole(req), timeoutMs: options.timeoutMs })
+    ? interceptConnect({ tls: options.tls, decrypted: (req) => reentry.pipeline(req), timeoutMs: options.timeoutMs })
     : connectTunnel({ timeoutMs: options.timeoutMs })
   const websocket = websocketUpstream(client)
-  const handler = function sendUpstream(req: Parameters<HttpHandler>[0]): ReturnType<HttpHandler> {
-    return req.method === 'CONNECT' ? tunnel(req) : isWebsocketUpgrade(req) ? websocket(req) : client(req)
-  }
-  return Object.assign(handler, {
-    description: options.tls
-      ? 'sends the request upstream (keep-alive pool, no redirects followed, bytes untouched); decrypts HTTPS inside CONNECT with the Nanoscope CA and sends it through this pipeline again, tunnelling other CONNECT streams raw; tunnels websockets after their 101'
-      : 'sends the request upstream (keep-alive pool, no redirects followed, bytes untouched); tunnels CONNECT as raw TCP and websockets after their 101',
-    close: () => client.close(),
-    reenter: (pipeline: HttpHandler) => {
-      whole = pipeline
+  const sendUpstream = (req: Request): Promise<Response> =>
+    req.method === 'CONNECT' ? tunnel(req) : isWebsocketUpgrade(req) ? websocket(req) : client(req)
+  return {
+    handler: describeHandler(options.tls ? DECRYPTING : TUNNELLING, sendUpstream),
+    reenter: (pipeline) => {
+      reentry.pipeline = pipeline
     },
-  })
+    close: () => client.close(),
+  }
+}
+
+const SENDS = 'sends the request upstream (keep-alive pool, no redirects followed, bytes untouched)'
+const DECRYPTING = `${SENDS}; decrypts HTTPS inside CONNECT with the Nanoscope CA and sends it through this pipeline again, tunnelling other CONNECT streams raw; tunnels websockets after their 101`
+const TUNNELLING = `${SENDS}; tunnels CONNECT as raw TCP and websockets after their 101`
+
+function describeHandler(description: string, handler: HttpHandler): HttpHandler & { readonly description: string } {
+  return Object.assign(handler, { description })
 }

@@ -15,7 +15,7 @@
  */
 import { crc32 } from 'node:zlib'
 import { ftruncateSync, writeSync, writevSync } from 'node:fs'
-import { beforeHeldWritesLeave } from '../core/turn-writes.ts'
+import { beforeHeldWritesLeave } from '../core/wire/turn-writes.ts'
 import { maxHeadBytes, writeHead } from './head-bytes.ts'
 import { frameLineBytes, MAX_FRAME_LINE, NL, writeFrameLine } from './record-log.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'

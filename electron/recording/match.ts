@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto'
 import { headerValues, type Headers } from '../core/message.ts'
-import { normaliseAuthority } from '../core/filters/request-target.ts'
-import { editDistance } from '../core/edit-distance.ts'
+import { normaliseAuthority } from '../core/wire/request-target.ts'
+import { editDistance } from '../core/matching/edit-distance.ts'
 
 export interface MatchOptions {
   /** Also require the same body bytes. */

@@ -7,7 +7,7 @@ import { describe, type Filter } from '../core/http.ts'
 import { header, withTagList, type Body, type Request, type Response } from '../core/message.ts'
 import { systemClock, type Clock } from '../core/clock.ts'
 import { teeBody, type CapturedBody, type TeedBody } from '../core/filters/tee-body.ts'
-import { ChunkKeeper, observeStream, PREMATURE_CLOSE, type StreamObserver } from '../core/stream-plumbing.ts'
+import { ChunkKeeper, observeStream, PREMATURE_CLOSE, type StreamObserver } from '../core/wire/stream-plumbing.ts'
 import type { ExchangeWriter, RecordedExchange } from './recorded-exchange.ts'
 
 export interface RecordToOptions {

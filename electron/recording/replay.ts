@@ -48,6 +48,8 @@ export interface ReplayOptions {
   readonly onProgress?: (progress: ReplayProgress) => void
   /** Stops the run early: unsent requests are reported as not sent. */
   readonly signal?: AbortSignal
+  /** With a stream of records, how many it is expected to hold (a session's manifest count), for progress. */
+  readonly expectedTotal?: number
 }
 
 export interface ReplayProgress {
@@ -71,13 +73,27 @@ export function replayClient(options: ClientOptions = {}): { readonly send: Http
   return { send: pipeline([catchAll(), tagResponses('replayed'), removeHopByHop()], client), close: client.close }
 }
 
-export async function replay(records: readonly RecordedExchange[], options: ReplayOptions = {}): Promise<ReplayReport> {
+/**
+ * Replays `records`: a list, or a stream (a session read as it downloads, session-location.ts's
+ * `streamSessionAt`), taken one at a time as each is due, so a stream is never read ahead of the sending
+ * by more than one record. With a stream, progress's `total` is `expectedTotal` (or the count so far, if more).
+ */
+export async function replay(
+  records: readonly RecordedExchange[] | AsyncIterable<RecordedExchange>,
+  options: ReplayOptions = {},
+): Promise<ReplayReport> {
   const clock = options.clock ?? systemClock
   const speed = options.speed ?? 1
   if (!(speed > 0)) throw new Error(`replay speed must be above 0 (Infinity for as fast as possible), got ${speed}`)
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1))
   const timeoutMs = options.timeoutMs ?? DEFAULT_REPLAY_TIMEOUT_MS
-  const list = records.slice(0, options.limit ?? records.length)
+  const limit = options.limit ?? Infinity
+  const source: AsyncIterable<RecordedExchange> = Array.isArray(records)
+    ? fromList((records as readonly RecordedExchange[]).slice(0, limit))
+    : (records as AsyncIterable<RecordedExchange>)
+  const expected = Array.isArray(records)
+    ? Math.min(limit, records.length)
+    : Math.min(limit, options.expectedTotal ?? 0)
   const client = options.send
     ? undefined
     : replayClient({
@@ -97,15 +113,16 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
   outer?.addEventListener('abort', onOuter, { once: true })
   if (outer?.aborted) onOuter()
 
-  const results: ReplayResult[] = new Array(list.length)
+  const results: ReplayResult[] = []
   let done = 0
+  let seen = 0
   const finish = (result: ReplayResult) => {
     results[result.index] = result
     done++
-    options.onProgress?.({ done, total: list.length, result })
+    options.onProgress?.({ done, total: Math.max(expected, seen), result })
   }
   const start = clock.monotonic()
-  const first = list[0]?.startedAt ?? 0
+  let first: number | undefined
   // In flight, bounded by `concurrency`: a finished request (or the stop) wakes the loop waiting for a slot.
   // (Racing every in-flight promise per request would cost O(concurrency) reactions each time.)
   let active = 0
@@ -131,21 +148,35 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
     })
   stop.signal.addEventListener('abort', slotFreed, { once: true })
   try {
-    for (let i = 0; i < list.length; i++) {
-      const x = list[i]!
+    for await (const x of source) {
+      const i = seen++
+      if (i >= limit) {
+        seen--
+        break
+      }
+      // Whatever a stopped run has not sent is reported as not sent, so it is still read to the end (or limit).
+      if (stop.signal.aborted) {
+        finish(notSent(i, x, rebase, reasonOf(stop.signal)))
+        continue
+      }
+      first ??= x.startedAt
       const url = rebase ? rebase(x.request.url) : x.request.url
       while (active >= concurrency && !stop.signal.aborted) await slot()
       if (speed !== Infinity)
         await sleep(start + Math.max(0, x.startedAt - first) / speed - clock.monotonic(), stop.signal)
       if (stop.signal.aborted) {
-        for (let j = i; j < list.length; j++) finish(notSent(j, list[j]!, rebase, reasonOf(stop.signal)))
-        break
+        finish(notSent(i, x, rebase, reasonOf(stop.signal)))
+        continue
       }
       active++
       void sendOne(i, x, url).then(settled)
     }
-    while (active > 0) await slot()
+  } catch (error) {
+    // The source failed (a segment that cannot be read): what is in flight ends, then the failure is thrown.
+    stop.abort(error)
+    progressError ??= error
   } finally {
+    while (active > 0) await slot()
     clearTimeout(deadline)
     outer?.removeEventListener('abort', onOuter)
     client?.close()
@@ -186,7 +217,7 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
   return {
     ...(options.target ? { target: options.target } : {}),
     speed: speed === Infinity ? 'max' : speed,
-    total: list.length,
+    total: results.length,
     counts,
     results,
     latency: {
@@ -198,6 +229,10 @@ export async function replay(records: readonly RecordedExchange[], options: Repl
     elapsedMs: round(clock.monotonic() - start),
     ignoredHeaders: [...VOLATILE_HEADERS, 'content-length (when the body differs or only one side has it)'],
   }
+}
+
+async function* fromList(list: readonly RecordedExchange[]): AsyncGenerator<RecordedExchange> {
+  yield* list
 }
 
 /** The recorded request, to be sent to `url`: Host follows a rebased URL, and a truncated or incomplete body the length of what was kept. */

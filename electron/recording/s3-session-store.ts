@@ -10,8 +10,9 @@
  * network down, the bucket gone) is said once, on `onProblem`; the records stay in the cache and the next
  * interval tries again; a close that still cannot upload fails naming the cache folder that holds them.
  *
- * Reading downloads the manifest and the segments into a temporary folder, reads it as a local session, and
- * removes the folder: a session is held in memory whole, as a local one is.
+ * Reading streams: the records are decoded from the segments' bodies as they arrive (streamS3Session), so a
+ * replay starts before the log is all fetched and never holds it whole. Appending to a session (and only that)
+ * downloads its log into the cache folder first.
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
@@ -25,35 +26,71 @@ import {
   createSession,
   LOG_FILE,
   MANIFEST_FILE,
-  openSession,
+  parseManifest,
   type CreateSessionOptions,
   type Session,
   type SessionInfo,
   type SessionWriter,
 } from './session-store.ts'
 import { parseFrame, SessionError } from './record-log.ts'
-import { uploadSeconds } from './session-location.ts'
+import { uploadSeconds, type SessionStream } from './session-location.ts'
+import { decodeLogStream } from './log-stream.ts'
+import type { RecordedExchange } from './recorded-exchange.ts'
 import { explainS3Error, parseS3Ref, s3Client, s3Ref, type S3Location } from './s3-location.ts'
 
 const SEGMENT_DIGITS = 8
 const segmentKey = (loc: S3Location, n: number) => `${loc.key}/${LOG_FILE}/${String(n).padStart(SEGMENT_DIGITS, '0')}`
 
-/** Reads a session from S3 (see the file's comment). Throws one clear line for S3 failures. */
+/** Reads a whole session from S3 into memory (HAR and load exports need it all); replay streams instead. */
 export async function openS3Session(ref: string, client: S3Client = s3Client()): Promise<Session> {
+  const stream = await streamS3Session(ref, client)
+  const records: RecordedExchange[] = []
+  for await (const x of stream.records) records.push(x)
+  const torn = stream.records.torn
+  return { dir: stream.dir, manifest: stream.manifest, records, ...(torn ? { torn } : {}) }
+}
+
+/**
+ * Opens a session in S3 for reading as a stream: the manifest and the segments' listing are read now (so a
+ * missing session, bucket or segment fails here, in one line); the records are decoded from each segment's
+ * GetObject body as it arrives, segment after segment in order, so the first record is ready before the
+ * rest of the log is fetched and the log is never held whole. Iterate `records` once.
+ */
+export async function streamS3Session(ref: string, client: S3Client = s3Client()): Promise<SessionStream> {
   const loc = parseS3Ref(ref)
-  const temp = await mkdtemp(join(tmpdir(), 'nanoscope-s3-read-'))
-  try {
-    await download(client, loc, temp)
-    const session = await openSession(temp)
-    const torn = session.torn ? { ...session.torn, file: `${s3Ref(loc)}/${LOG_FILE}` } : undefined
-    return { dir: s3Ref(loc), manifest: session.manifest, records: session.records, ...(torn ? { torn } : {}) }
-  } catch (error) {
-    if (error instanceof SessionError)
-      throw new SessionError(error.file.replace(temp, s3Ref(loc)), error.offset, error.problem)
-    throw error
-  } finally {
-    await rm(temp, { recursive: true, force: true })
+  const where = s3Ref(loc)
+  const manifestFile = `${where}/${MANIFEST_FILE}`
+  const body = await getObject(client, loc.bucket, `${loc.key}/${MANIFEST_FILE}`, where)
+  if (body === undefined) throw new SessionError(manifestFile, 0, 'does not exist, so this is not a Nanoscope session')
+  const manifest = parseManifest(
+    Buffer.concat((await body.toArray()) as Buffer[]).toString('utf8'),
+    manifestFile,
+    basename(loc.key),
+  )
+  const segments = await checkedSegments(client, loc)
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    for (const key of segments) {
+      const part = await getObject(client, loc.bucket, key, where)
+      if (part === undefined) continue // deleted since the listing
+      yield* part as AsyncIterable<Uint8Array>
+    }
   }
+  return { dir: where, manifest, records: decodeLogStream(chunks(), `${where}/${LOG_FILE}`) }
+}
+
+/** The log's segment keys in order, each number present from 0 up (else the session is only partly there). */
+async function checkedSegments(client: S3Client, loc: S3Location): Promise<string[]> {
+  const segments = await listSegments(client, loc)
+  segments.forEach((key, i) => {
+    const n = Number(key.slice(key.lastIndexOf('/') + 1))
+    if (n !== i)
+      throw new SessionError(
+        `${s3Ref(loc)}/${LOG_FILE}/${String(i).padStart(SEGMENT_DIGITS, '0')}`,
+        0,
+        `is missing, though segment ${n} is there: the session was only partly uploaded, or partly deleted`,
+      )
+  })
+  return segments
 }
 
 /** Downloads the manifest and the log's segments into `dir`; returns how many segments there were. */
@@ -63,16 +100,7 @@ async function download(client: S3Client, loc: S3Location, dir: string): Promise
   if (manifest === undefined)
     throw new SessionError(`${where}/${MANIFEST_FILE}`, 0, 'does not exist, so this is not a Nanoscope session')
   await pipeline(manifest, createWriteStream(join(dir, MANIFEST_FILE)))
-  const segments = await listSegments(client, loc)
-  segments.forEach((key, i) => {
-    const n = Number(key.slice(key.lastIndexOf('/') + 1))
-    if (n !== i)
-      throw new SessionError(
-        `${where}/${LOG_FILE}/${String(i).padStart(SEGMENT_DIGITS, '0')}`,
-        0,
-        `is missing, though segment ${n} is there: the session was only partly uploaded, or partly deleted`,
-      )
-  })
+  const segments = await checkedSegments(client, loc)
   const log = await open(join(dir, LOG_FILE), 'w')
   try {
     for (const key of segments) {

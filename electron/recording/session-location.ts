@@ -9,10 +9,12 @@ import {
   openSession,
   resolveSession,
   type CreateSessionOptions,
+  type Manifest,
   type Session,
   type SessionInfo,
   type SessionWriter,
 } from './session-store.ts'
+import type { LogStream } from './log-stream.ts'
 
 /** `s3://…` names a session in a bucket; anything else is a local path or a session's name. */
 export function isS3Ref(ref: string): boolean {
@@ -23,6 +25,32 @@ export function isS3Ref(ref: string): boolean {
 export async function openSessionAt(ref: string): Promise<Session> {
   if (isS3Ref(ref)) return (await import('./s3-session-store.ts')).openS3Session(ref)
   return openSession(await resolveSession(ref))
+}
+
+/** A session whose records are read as they are needed: `records` is iterated once; its `torn` is known at the end. */
+export interface SessionStream {
+  readonly dir: string
+  readonly manifest: Manifest
+  readonly records: LogStream
+}
+
+/**
+ * The session at `ref` for reading once, in order (replay, stand-in): an S3 session streams its segments'
+ * bodies, so a large one never downloads whole first; a local one is read as `openSessionAt` reads it.
+ */
+export async function streamSessionAt(ref: string): Promise<SessionStream> {
+  if (isS3Ref(ref)) return (await import('./s3-session-store.ts')).streamS3Session(ref)
+  const session = await openSession(await resolveSession(ref))
+  return {
+    dir: session.dir,
+    manifest: session.manifest,
+    records: {
+      [Symbol.asyncIterator]: async function* () {
+        yield* session.records
+      },
+      torn: session.torn,
+    },
+  }
 }
 
 /** Opens the session at `ref` (a directory or an `s3://` location) for recording: new, or appended to. */

@@ -85,6 +85,11 @@ export async function readManifest(dir: string): Promise<Manifest> {
           : `cannot be read: ${(error as Error).message}`
     throw new SessionError(file, 0, why)
   }
+  return parseManifest(text, file, basename(dir))
+}
+
+/** A manifest's text checked and filled in; `file` names it in errors, `name` is the default session name. */
+export function parseManifest(text: string, file: string, name: string): Manifest {
   let m: Partial<Manifest>
   try {
     m = JSON.parse(text) as Partial<Manifest>
@@ -107,7 +112,7 @@ export async function readManifest(dir: string): Promise<Manifest> {
   return {
     format: SESSION_FORMAT,
     version: 1,
-    name: String(m.name ?? basename(dir)),
+    name: String(m.name ?? name),
     created: String(m.created ?? ''),
     updated: String(m.updated ?? m.created ?? ''),
     source: String(m.source ?? ''),

@@ -6,7 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import type { SessionInfo } from './session-store.ts'
-import { createSessionAt, openSessionAt } from './session-location.ts'
+import { createSessionAt, openSessionAt, streamSessionAt } from './session-location.ts'
 import { replay, type ReplayOptions, type ReplayReport } from './replay.ts'
 import { toHar, type HarExportOptions } from './har-export.ts'
 import { fromHar } from './har-import.ts'
@@ -65,12 +65,13 @@ export async function importHarFile(file: string, dir: string, name?: string): P
   return { session, imported: result.records.length, warnings: result.warnings, skipped: result.skipped }
 }
 
-/** Replays a session against its recorded server (or `options.target`), with progress callbacks. */
+/** Replays a session (a directory, a name or an `s3://` location, streamed) against its recorded server (or `options.target`), with progress callbacks. */
 export async function replaySession(
   dir: string,
   options: ReplayOptions = {},
 ): Promise<ReplayReport & { torn?: TornTail }> {
-  const session = await openSessionAt(dir)
-  const report = await replay(session.records, options)
-  return { ...report, ...(session.torn ? { torn: session.torn } : {}) }
+  const session = await streamSessionAt(dir)
+  const report = await replay(session.records, { expectedTotal: session.manifest.count, ...options })
+  const torn = session.records.torn
+  return { ...report, ...(torn ? { torn } : {}) }
 }

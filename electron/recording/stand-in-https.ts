@@ -9,27 +9,39 @@ import { generatedResponse, type Request, type Response } from '../core/message.
 import { interceptConnect, type TlsInterception } from '../tls/intercept-connect.ts'
 import type { StandIn } from './stand-in.ts'
 
-export type StandInHandler = StandIn & { readonly reenter?: (pipeline: HttpHandler) => void }
+/** The stand-in as an app's handler, and, when it decrypts HTTPS, how decrypted requests get back into the pipeline. */
+export interface StandInHttps {
+  readonly handler: StandIn
+  readonly reenter?: (pipeline: HttpHandler) => void
+}
 
-/** The stand-in answering HTTPS through CONNECT too; without `tls`, the stand-in unchanged (a CONNECT is a miss). */
-export function answerHttps(standIn: StandIn, tls: TlsInterception | undefined): StandInHandler {
-  if (!tls) return standIn
-  let whole: HttpHandler = standIn
+/** The stand-in answering HTTPS through CONNECT too; without `tls`, the stand-in alone (a CONNECT is a miss). */
+export function answerHttps(standIn: StandIn, tls: TlsInterception | undefined): StandInHttps {
+  if (!tls) return { handler: standIn }
+  const reentry: { pipeline: HttpHandler } = { pipeline: standIn }
   const connect = interceptConnect({
     tls: { ...tls, passthrough: [] },
-    decrypted: (req) => whole(req),
+    decrypted: (req) => reentry.pipeline(req),
     raw: refuseTunnel,
   })
   const handler = function answerFromRecordingOrDecrypt(req: Request): Promise<Response> {
     return req.method === 'CONNECT' ? connect(req) : standIn(req)
   }
-  return Object.assign(handler, {
-    description: `${standIn.description}; decrypts HTTPS inside CONNECT with the Nanoscope CA and answers it from the recording too`,
-    reset: standIn.reset,
-    reenter: (pipeline: HttpHandler) => {
-      whole = pipeline
+  const described = Object.defineProperty(
+    Object.assign(handler, { reset: standIn.reset, loaded: standIn.loaded }),
+    'description',
+    {
+      get: () =>
+        `${standIn.description}; decrypts HTTPS inside CONNECT with the Nanoscope CA and answers it from the recording too`,
+      enumerable: true,
     },
-  })
+  ) as StandIn
+  return {
+    handler: described,
+    reenter: (pipeline) => {
+      reentry.pipeline = pipeline
+    },
+  }
 }
 
 async function refuseTunnel(req: Request): Promise<Response> {

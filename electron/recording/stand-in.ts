@@ -12,8 +12,16 @@
  * - HTTPS clients (CONNECT) are answered too when the app is given interception: see `stand-in-https.ts`.
  */
 import type { HttpHandler } from '../core/http.ts'
-import { bodyBytes, GENERATED_HEADER, header, response, type Request, type Response } from '../core/message.ts'
-import { parseTarget, normaliseAuthority } from '../core/filters/request-target.ts'
+import {
+  bodyBytes,
+  GENERATED_HEADER,
+  generatedResponse,
+  header,
+  response,
+  type Request,
+  type Response,
+} from '../core/message.ts'
+import { parseTarget, normaliseAuthority } from '../core/wire/request-target.ts'
 import { withoutHopByHop } from '../core/filters/hop-by-hop.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'
 import {
@@ -32,26 +40,71 @@ export type StandInOptions = MatchOptions
 /** How many near misses a 404 lists. */
 export const NEAREST_CANDIDATES = 3
 
+/** What a stand-in answers from: the records, or a stream of them (a session read as it downloads). */
+export type Recording = readonly RecordedExchange[] | AsyncIterable<RecordedExchange>
+
 export interface StandIn extends HttpHandler {
   readonly description: string
   /** Forgets how many times each request was answered, so repeats start from the first recording again. */
   reset(): void
+  /** Resolves with how many records it answers from once all are in; rejects if a stream of them failed. */
+  readonly loaded: Promise<number>
 }
 
-export function standIn(records: readonly RecordedExchange[], options: StandInOptions = {}): StandIn {
+/**
+ * Answers from `records`. Given a stream, it answers while the stream is still arriving, and answers exactly
+ * as it would with every record in: a forward-proxy request is answered as soon as the recording of it (the
+ * n-th one, for the n-th repeat) has arrived; anything else (a miss, an origin-form request, a match only over
+ * the other scheme) waits for the end. If the stream fails, waiting requests get a 502 naming why.
+ */
+export function standIn(records: Recording, options: StandInOptions = {}): StandIn {
   const ignore = new Set(options.ignoreQuery ?? [])
-  const entries = records.flatMap((exchange) => {
-    const shape = shapeOfRecorded(exchange, ignore)
-    return shape ? [{ exchange, shape, key: matchKey(shape, options), loose: matchKey(shape, options, true) }] : []
-  })
+  type Entry = { exchange: RecordedExchange; shape: RequestShape; key: string; loose: string }
+  const entries: Entry[] = []
   const byKey = new Map<string, RecordedExchange[]>()
-  for (const e of entries) byKey.set(e.key, [...(byKey.get(e.key) ?? []), e.exchange])
-  for (const e of entries) byKey.set(e.loose, [...(byKey.get(e.loose) ?? []), e.exchange])
   const origins: Array<{ scheme: string; host: string }> = []
-  for (const e of entries)
-    if (!origins.some((o) => o.scheme === e.shape.scheme && o.host === e.shape.host))
-      origins.push({ scheme: e.shape.scheme, host: e.shape.host })
+  let count = 0
+  const add = (exchange: RecordedExchange): void => {
+    count++
+    const shape = shapeOfRecorded(exchange, ignore)
+    if (!shape) return
+    const e = { exchange, shape, key: matchKey(shape, options), loose: matchKey(shape, options, true) }
+    entries.push(e)
+    for (const k of [e.key, e.loose]) {
+      const list = byKey.get(k)
+      if (list) list.push(exchange)
+      else byKey.set(k, [exchange])
+    }
+    if (!origins.some((o) => o.scheme === shape.scheme && o.host === shape.host))
+      origins.push({ scheme: shape.scheme, host: shape.host })
+  }
   const hits = new Map<string, number>()
+  let complete = Array.isArray(records)
+  let failure: Error | undefined
+  /** Resolved (and replaced) whenever records arrive or the stream ends. */
+  let changed = signal()
+  let loaded: Promise<number>
+  if (Array.isArray(records)) {
+    for (const x of records as readonly RecordedExchange[]) add(x)
+    loaded = Promise.resolve(count)
+  } else {
+    loaded = (async () => {
+      try {
+        for await (const x of records as AsyncIterable<RecordedExchange>) {
+          add(x)
+          changed = changed.fire()
+        }
+        return count
+      } catch (error) {
+        failure = error as Error
+        throw error
+      } finally {
+        complete = true
+        changed = changed.fire()
+      }
+    })()
+    loaded.catch(() => {}) // said to whoever awaits `loaded`, and to each request as a 502
+  }
 
   const handler = async function answerFromRecording(req: Request): Promise<Response> {
     const body = await bodyBytes(req.body)
@@ -66,6 +119,34 @@ export function standIn(records: readonly RecordedExchange[], options: StandInOp
     const q = target.pathAndQuery.indexOf('?')
     const path = q < 0 ? target.pathAndQuery : target.pathAndQuery.slice(0, q)
     const query = parseQuery(q < 0 ? '' : target.pathAndQuery.slice(q + 1), ignore)
+    const shapeAt = (o: { scheme: string; host: string }): RequestShape => ({
+      method: req.method,
+      scheme: o.scheme,
+      host: o.host,
+      path,
+      query,
+      headers: req.headers,
+      body,
+    })
+    if (target.form === 'absolute') {
+      const only = shapeAt({
+        scheme: target.scheme,
+        host: normaliseAuthority(target.scheme, target.authority)?.toLowerCase() ?? target.authority,
+      })
+      // Before the end, only a same-scheme recording of this very repeat is an answer that more records cannot change.
+      const key = matchKey(only, options)
+      for (;;) {
+        const found = byKey.get(key)
+        const n = hits.get(key) ?? 0
+        if (found && found.length > n) {
+          hits.set(key, n + 1)
+          return recordedResponse(found[n]!)
+        }
+        if (complete) break
+        await changed.promise
+      }
+    } else while (!complete) await changed.promise
+    if (failure) return unreadable(failure)
     let tries: Array<{ scheme: string; host: string }>
     if (target.form === 'absolute') {
       tries = [
@@ -81,17 +162,7 @@ export function standIn(records: readonly RecordedExchange[], options: StandInOp
       )
       tries = named.length > 0 ? named : origins
     }
-    const shapes = tries.map(
-      (o): RequestShape => ({
-        method: req.method,
-        scheme: o.scheme,
-        host: o.host,
-        path,
-        query,
-        headers: req.headers,
-        body,
-      }),
-    )
+    const shapes = tries.map(shapeAt)
     // The same scheme first, then either scheme: a recording made over HTTPS answers plain HTTP and the reverse.
     for (const anyScheme of [false, true]) {
       for (const shape of shapes) {
@@ -123,10 +194,33 @@ export function standIn(records: readonly RecordedExchange[], options: StandInOp
       .map(({ e, diff }) => ({ method: e.exchange.request.method, url: e.exchange.request.url, differences: diff }))
     return miss(req, nearest, entries.length === 0 ? 'the recording is empty' : 'no recorded request matches')
   }
-  return Object.assign(handler, {
-    description: `answers from a recording of ${records.length} exchanges (never contacts the server)`,
-    reset: () => hits.clear(),
+  return Object.defineProperty(Object.assign(handler, { reset: () => hits.clear(), loaded }), 'description', {
+    get: () =>
+      complete
+        ? `answers from a recording of ${count} exchanges (never contacts the server)`
+        : `answers from a recording still arriving (${count} exchanges so far; never contacts the server)`,
+    enumerable: true,
+  }) as StandIn
+}
+
+/** A promise to wait on and the function that resolves it, returning the next one. */
+function signal(): { promise: Promise<void>; fire(): ReturnType<typeof signal> } {
+  let resolve: () => void = () => {}
+  const promise = new Promise<void>((r) => {
+    resolve = r
   })
+  return {
+    promise,
+    fire() {
+      resolve()
+      return signal()
+    },
+  }
+}
+
+/** A 502 made by the stand-in: its recording could not be read to the end. */
+function unreadable(error: Error): Response {
+  return generatedResponse(502, 'bad-gateway', `the stand-in could not read its recording: ${error.message}`)
 }
 
 function shapeOfRecorded(x: RecordedExchange, ignore: ReadonlySet<string>): RequestShape | undefined {

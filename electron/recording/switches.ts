@@ -5,7 +5,8 @@
 import { describe, type Filter, type HttpHandler } from '../core/http.ts'
 import type { Clock } from '../core/clock.ts'
 import { recordTo } from './record-to.ts'
-import { createSession, newSessionDir, openSession, type SessionInfo, type SessionWriter } from './session-store.ts'
+import { createSession, newSessionDir, type SessionInfo, type SessionWriter } from './session-store.ts'
+import { streamSessionAt } from './session-location.ts'
 import { standIn, type StandInOptions } from './stand-in.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'
 import type { TornTail } from './record-log.ts'
@@ -88,7 +89,10 @@ function withGetter<O extends object>(o: O, name: string, get: () => unknown): O
 }
 
 export interface StandInSwitch extends Filter {
-  /** Answers from the session in `dir` from now on; resolves with how many exchanges it holds. */
+  /**
+   * Answers from the session in `dir` (a directory or an `s3://` location) from now on, while an S3 one is still
+   * arriving; resolves with how many exchanges it holds once all are in, or rejects (and is off) if reading failed.
+   */
   use(dir: string, options?: StandInOptions): Promise<{ count: number; torn?: TornTail }>
   /** Answers from these exchanges from now on. */
   useRecords(records: readonly RecordedExchange[], options?: StandInOptions): void
@@ -108,9 +112,19 @@ export function standInSwitch(): StandInSwitch {
   return withGetter(
     Object.assign(filter, {
       async use(dir: string, options: StandInOptions = {}) {
-        const session = await openSession(dir)
-        current = { dir, count: session.records.length, handler: standIn(session.records, options) }
-        return { count: session.records.length, ...(session.torn ? { torn: session.torn } : {}) }
+        const session = await streamSessionAt(dir)
+        const handler = standIn(session.records, options)
+        // On at once: it answers while an S3 session is still arriving (stand-in.ts says how exactly).
+        const mine: typeof current = { dir, count: 0, handler }
+        current = mine
+        try {
+          mine.count = await handler.loaded
+        } catch (error) {
+          if (current === mine) current = undefined
+          throw error
+        }
+        const torn = session.records.torn
+        return { count: mine.count, ...(torn ? { torn } : {}) }
       },
       useRecords(records: readonly RecordedExchange[], options: StandInOptions = {}) {
         current = { count: records.length, handler: standIn(records, options) }

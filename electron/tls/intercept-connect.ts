@@ -26,7 +26,7 @@ import {
   type TunnelStats,
 } from '../core/message.ts'
 import { connectTunnel, parseAuthority } from '../core/client/connect-tunnel.ts'
-import { hostMatcher } from '../core/host-patterns.ts'
+import { hostMatcher } from '../core/matching/host-patterns.ts'
 import type { LeafMinter } from './leaf-minter.ts'
 import { terminateTls } from './terminate-tls.ts'
 

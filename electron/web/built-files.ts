@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs'
 import { extname, join, resolve, sep } from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { pipeBody } from '../core/stream-plumbing.ts'
+import { pipeBody } from '../core/wire/stream-plumbing.ts'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

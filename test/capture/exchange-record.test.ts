@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ExchangeRecord, SLAB_BODY_MAX, type RecordParts } from '../../electron/capture/exchange-record.ts'
+import { ExchangeRecord, type RecordParts } from '../../electron/capture/exchange-record.ts'
+import { SLAB_BODY_MAX } from '../../electron/capture/record-slab.ts'
 import { ExchangeStore } from '../../electron/capture/exchange-store.ts'
 import { request, response, type Headers } from '../../electron/core/message.ts'
 

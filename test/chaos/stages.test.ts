@@ -3,8 +3,9 @@ import assert from 'node:assert/strict'
 import { request } from '../../electron/core/message.ts'
 import { returnStatus, type Behaviour } from '../../electron/chaos/behaviours.ts'
 import { chaosRequest } from '../../electron/chaos/chaos-request.ts'
-import { appliedWhen, chain, repeat, then, until, wait } from '../../electron/chaos/stages.ts'
+import { andThen, appliedWhen, chain, repeat, until, wait } from '../../electron/chaos/stages.ts'
 import { always, countdown, matchRequest } from '../../electron/chaos/triggers.ts'
+import * as stages from '../../electron/chaos/stages.ts'
 
 const req = (method = 'GET') => chaosRequest(request({ method, target: 'http://h/' }))
 const name = (b: Behaviour | undefined) => b?.describe() ?? 'finished'
@@ -16,8 +17,8 @@ test('a behaviour applied when a trigger fires is finished for requests where it
   assert.equal(stage.describe(), 'method == POST ReturnStatus (418)')
 })
 
-test('then moves onto the next stage for the same request when the first is finished', () => {
-  const stage = then(
+test('andThen moves onto the next stage for the same request when the first is finished', () => {
+  const stage = andThen(
     appliedWhen(returnStatus(418), matchRequest({ method: 'POST' })),
     appliedWhen(returnStatus(500), always()),
   )
@@ -27,7 +28,7 @@ test('then moves onto the next stage for the same request when the first is fini
 })
 
 test('until latches off and is finished for the very request that fired it', () => {
-  const stage = then(
+  const stage = andThen(
     until(appliedWhen(returnStatus(418), always()), matchRequest({ method: 'POST' })),
     appliedWhen(returnStatus(500), always()),
   )
@@ -38,13 +39,13 @@ test('until latches off and is finished for the very request that fired it', () 
 })
 
 test('wait applies nothing and never finishes by itself', () => {
-  const stage = then(wait(), appliedWhen(returnStatus(500), always()))
+  const stage = andThen(wait(), appliedWhen(returnStatus(500), always()))
   for (let i = 0; i < 3; i++) assert.equal(name(stage.behaviourFor(req())), 'None')
   assert.equal(wait().describe(), 'Wait')
 })
 
 test('an until countdown makes a stage last for n requests', () => {
-  const stage = then(
+  const stage = andThen(
     until(appliedWhen(returnStatus(418), always()), countdown(2)),
     appliedWhen(returnStatus(500), always()),
   )
@@ -74,4 +75,10 @@ test('repeat starts its stages again afresh when they finish, for the same reque
     'ReturnStatus (418)',
   ])
   assert.match(stage.describe(), /^Repeat \[\[\[Always ReturnStatus \(418\) until method == POST\]/)
+})
+
+test('the stages module exports no then, so its namespace is not a thenable that await would call', async () => {
+  assert.equal('then' in stages, false)
+  const loaded = await import('../../electron/chaos/stages.ts')
+  assert.equal(loaded.chain, stages.chain)
 })

@@ -40,20 +40,20 @@ async function setup(
   })
   let paused: PausedExchange[] = []
   const exchanges: ExchangeSummary[] = []
-  const session = host.openSession((name, payload) => {
+  const connection = host.connectWindow((name, payload) => {
     if (name === 'paused') paused = (payload as { paused: PausedExchange[] }).paused
     if (name === 'exchanges') exchanges.push(...(payload as { exchanges: ExchangeSummary[] }).exchanges)
   })
-  t.after(() => session.close())
-  await session.dispatch('subscribe', {})
+  t.after(() => connection.close())
+  await connection.dispatch('subscribe', {})
   return {
-    close: () => session.close(),
+    close: () => connection.close(),
     host,
     upstream,
     url: proxy.url,
     paused: () => paused,
     exchanges,
-    dispatch: (n, a) => session.dispatch(n, a),
+    dispatch: (n, a) => connection.dispatch(n, a),
   }
 }
 
@@ -285,11 +285,11 @@ test('a response larger than a breakpoint holds passes unchanged, and its row sa
     await upstream.stop()
   })
   const exchanges: ExchangeSummary[] = []
-  const session = host.openSession((name, payload) => {
+  const connection = host.connectWindow((name, payload) => {
     if (name === 'exchanges') exchanges.push(...(payload as { exchanges: ExchangeSummary[] }).exchanges)
   })
-  t.after(() => session.close())
-  await session.dispatch('subscribe', {})
+  t.after(() => connection.close())
+  await connection.dispatch('subscribe', {})
   const proxy = await host.startListener({
     kind: 'proxy',
     mode: 'reverse',
@@ -342,7 +342,7 @@ test('Edit and resend sends the captured request as edited, as a new exchange li
 
 test('the last window closing continues everything paused; while one stays open, nothing is released', async (t) => {
   const s = await setup(t, {})
-  const other = s.host.openSession(() => undefined)
+  const other = s.host.connectWindow(() => undefined)
   const answer = send(s.url, { path: '/at-window-close' })
   await until(() => s.host.breakpoints.list().length === 1, 5000, 'paused')
   other.close()

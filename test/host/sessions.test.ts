@@ -115,3 +115,23 @@ test('a window records a session from the live proxy, replays it into Traffic, e
   assert.deepEqual(await connection.dispatch('deleteSession', { sessionId: sessions[0]!.id }), { deleted: true })
   assert.equal(((await connection.dispatch('listSessions', {})) as SessionInfo[]).length, 1)
 })
+
+test('a window may list sessions only under an s3:// location besides its own, and cannot rename or delete a session in a bucket', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'nanoscope-sessions-'))
+  const host = new Host({ sessionsRoot: root })
+  t.after(async () => {
+    await host.stop()
+    rmSync(root, { recursive: true, force: true })
+  })
+  const connection = host.connectWindow(() => {})
+  t.after(() => connection.close())
+  await assert.rejects(connection.dispatch('listSessions', { location: '/etc' }), /must be an S3 location/)
+  await assert.rejects(
+    connection.dispatch('renameSession', { sessionId: 's3://team/shared/checkout', name: 'x' }),
+    /s3:\/\/team\/shared\/checkout: sessions in a bucket cannot be renamed from here/,
+  )
+  await assert.rejects(
+    connection.dispatch('deleteSession', { sessionId: 's3://team/shared/checkout' }),
+    /sessions in a bucket cannot be deleted from here/,
+  )
+})

@@ -6,7 +6,7 @@ import { LogAppender } from '../../electron/recording/log-appender.ts'
 import { decodeLog, encodeRecord } from '../../electron/recording/record-log.ts'
 import { headJson } from '../../electron/recording/head-bytes.ts'
 import { exchange, tempDir } from './support.ts'
-import { beforeHeldWritesLeave, holdWritesForTurn } from '../../electron/core/turn-writes.ts'
+import { beforeHeldWritesLeave, holdWritesForTurn } from '../../electron/core/wire/turn-writes.ts'
 import { socketPair } from '../core/socket-pair.ts'
 import { within } from '../core/server/net-fixtures.ts'
 

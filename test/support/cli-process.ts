@@ -16,8 +16,9 @@ export interface CliProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>
 }
 
-export function runCli(args: string[]): CliProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: 'pipe' })
+/** Runs the CLI with `args`, in this process's environment or `env`. */
+export function runCli(args: string[], env?: NodeJS.ProcessEnv): CliProcess {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: 'pipe', ...(env ? { env } : {}) })
   let out = ''
   let err = ''
   child.stdout.on('data', (d) => {

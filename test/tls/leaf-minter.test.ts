@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { X509Certificate } from 'node:crypto'
 import { x509 } from '../../electron/tls/x509.ts'
 import { certificateHost } from '../../electron/tls/leaf-minter.ts'
-import { hostMatcher, parseHostList } from '../../electron/core/host-patterns.ts'
+import { hostMatcher, parseHostList } from '../../electron/core/matching/host-patterns.ts'
 import { testCa } from './fixtures.ts'
 
 describe('minting leaf certificates', () => {

@@ -15,9 +15,10 @@ import {
   type Response,
   type Tunnel,
 } from '../message.ts'
-import { pipeBody } from '../stream-plumbing.ts'
+import { pipeBody } from '../wire/stream-plumbing.ts'
+import { AnswersOnce } from './answers-once.ts'
 import { pipeSockets } from './pipe-sockets.ts'
-import { contentLength, flatHeaders, headerPairs } from './raw-headers.ts'
+import { contentLength, flatHeaders, headerPairs } from '../wire/raw-headers.ts'
 import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
 import { outgoingHeaders } from './wire-request.ts'
 import type { Upstream } from './node-client.ts'
@@ -37,9 +38,7 @@ export function sendUpgrade(pools: Pools, request: Request, upstream: Upstream, 
  * One try at an exchange with the upstream. A class rather than closures, so a request makes no named functions
  * (each costs a defineProperty under `tsx`); it is also the `abort` listener on the request's signal.
  */
-class Attempt {
-  private settled = false
-  private timer: NodeJS.Timeout | undefined
+class Attempt extends AnswersOnce {
   private req: http.ClientRequest | undefined
   private readonly where: string
 
@@ -48,8 +47,9 @@ class Attempt {
     private readonly request: Request,
     private readonly upstream: Upstream,
     private readonly retries: number,
-    private readonly resolve: (res: Response | Promise<Response>) => void,
+    resolve: (res: Response | Promise<Response>) => void,
   ) {
+    super(resolve)
     this.where = upstream.where
   }
 
@@ -111,9 +111,7 @@ class Attempt {
       errorCode(error) === 'ECONNRESET' &&
       request.body.kind === 'bytes'
     ) {
-      this.settled = true
-      clearTimeout(this.timer)
-      this.resolve(sendUpgrade(this.pools, request, this.upstream, this.retries - 1))
+      this.settle(sendUpgrade(this.pools, request, this.upstream, this.retries - 1))
       return
     }
     this.settle(upstreamFailure(error, this.where))
@@ -153,13 +151,6 @@ class Attempt {
 
   private release(): void {
     this.request.signal?.removeEventListener('abort', this)
-  }
-
-  private settle(res: Response): void {
-    if (this.settled) return
-    this.settled = true
-    clearTimeout(this.timer)
-    this.resolve(res)
   }
 }
 

@@ -11,7 +11,7 @@
 import type net from 'node:net'
 import { TLSSocket } from 'node:tls'
 import { Readable } from 'node:stream'
-import { HTTPParser, strictParser, type Parser } from '../llhttp.ts'
+import { strictParser, type Parser, type ParserOwner } from '../wire/llhttp.ts'
 
 /** What a connection reports to the exchange it is carrying. */
 export interface ExchangeOnWire {
@@ -40,7 +40,7 @@ export interface ConnectionOwner {
   gone(connection: WireConnection): void
 }
 
-export class WireConnection {
+export class WireConnection implements ParserOwner {
   /** The exchange being carried, if any. */
   exchange: ExchangeOnWire | undefined
   /** Exchanges this connection has completed: a connection with none is fresh (a failure on it is not stale reuse). */
@@ -64,12 +64,7 @@ export class WireConnection {
     readonly socket: net.Socket,
     private readonly owner: ConnectionOwner,
   ) {
-    const parser = strictParser('response', this)
-    parser[HTTPParser.kOnHeaders] = onHeaders
-    parser[HTTPParser.kOnHeadersComplete] = onHeadersComplete
-    parser[HTTPParser.kOnBody] = onBody
-    parser[HTTPParser.kOnMessageComplete] = onMessageComplete
-    this.parser = parser
+    this.parser = strictParser('response', this)
     socket.setNoDelay(true)
     socket.on('data', (chunk: Buffer) => this.read(chunk))
     socket.on('end', () => this.ended())
@@ -183,8 +178,11 @@ export class WireConnection {
     major: number,
     minor: number,
     raw: string[] | undefined,
+    _method: number,
+    _url: string | undefined,
     status: number,
-    reason: string,
+    reason: string | undefined,
+    _upgrade: boolean,
     keepAlive: boolean,
   ): number {
     const headers = raw ?? this.partialHeaders ?? []
@@ -209,7 +207,7 @@ export class WireConnection {
       return 1
     }
     this.headSeen = true
-    return exchange.head(status, reason, `${major}.${minor}`, headers, keepAlive) ? 1 : 0
+    return exchange.head(status, reason ?? '', `${major}.${minor}`, headers, keepAlive) ? 1 : 0
   }
 
   body(chunk: Buffer): void {
@@ -228,31 +226,6 @@ export class WireConnection {
   readMore(exchange: ExchangeOnWire): void {
     if (this.exchange === exchange) this.resume()
   }
-}
-
-// The parser calls these with itself as `this`; plain functions keep the per-connection set-up to assignments.
-function onHeaders(this: Parser<WireConnection>, headers: string[]): void {
-  this.owner?.headers(headers)
-}
-function onHeadersComplete(
-  this: Parser<WireConnection>,
-  major: number,
-  minor: number,
-  headers: string[] | undefined,
-  _method: unknown,
-  _url: unknown,
-  status: number,
-  reason: string,
-  _upgrade: boolean,
-  keepAlive: boolean,
-): number {
-  return this.owner?.headersComplete(major, minor, headers, status, reason ?? '', keepAlive) ?? 1
-}
-function onBody(this: Parser<WireConnection>, chunk: Buffer): void {
-  this.owner?.body(chunk)
-}
-function onMessageComplete(this: Parser<WireConnection>): void {
-  this.owner?.messageComplete()
 }
 
 /**

@@ -4,14 +4,16 @@
  * the upstream's own answers, a failure after the head makes the body stream fail, the client going away closes the
  * upstream request, and a pooled connection the upstream had dropped while idle is retried once on a fresh one.
  */
-import { holdWritesForTurn } from '../turn-writes.ts'
+import { holdWritesForTurn } from '../wire/turn-writes.ts'
 import { emptyBody, generatedResponse, response, streamBody, type Request, type Response } from '../message.ts'
-import { contentLength, frozenPairs } from './raw-headers.ts'
+import { contentLength, frozenPairs } from '../wire/raw-headers.ts'
+import { AnswersOnce } from './answers-once.ts'
 import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
-import { LAST_CHUNK, sendBodyStream, writeChunk } from './wire-request.ts'
+import { LAST_CHUNK, writeChunk } from '../wire/framing.ts'
+import { sendBodyStream } from './wire-request.ts'
 import { UpstreamBody, type ExchangeOnWire, type WireConnection } from './wire-connection.ts'
 import type { Origin, WirePool } from './wire-pool.ts'
-import { watchOf, type AbortWatch, type AbortWatcher } from '../abort-watch.ts'
+import { watchOf, type AbortWatch, type AbortWatcher } from '../wire/abort-watch.ts'
 
 /** Where the exchange goes and how long it may wait for the response head. */
 export interface WireTarget {
@@ -20,15 +22,13 @@ export interface WireTarget {
   readonly timeoutMs: number
 }
 
-export class WireExchange implements ExchangeOnWire, AbortWatcher {
+export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWatcher {
   private watch: AbortWatch | undefined
-  private settled = false
   private headSeen = false
   private responseDone = false
   private sentAll = false
   private keepAlive = false
   private body: UpstreamBody | undefined
-  private timer: NodeJS.Timeout | undefined
   private stopSending: (() => void) | undefined
   /** A write to the upstream failed: the connection cannot carry another exchange. */
   private sendBroken = false
@@ -37,10 +37,12 @@ export class WireExchange implements ExchangeOnWire, AbortWatcher {
     private readonly request: Request,
     private readonly target: WireTarget,
     private readonly connection: WireConnection,
-    private readonly resolve: (res: Response | Promise<Response>) => void,
+    resolve: (res: Response | Promise<Response>) => void,
     /** How to send the request again on a fresh connection; present while a retry is still allowed. */
     private readonly again: Resend | undefined,
-  ) {}
+  ) {
+    super(resolve)
+  }
 
   /** Writes the request (head, then body) and waits for the answer. */
   start(head: string, chunked: boolean): void {
@@ -120,8 +122,7 @@ export class WireExchange implements ExchangeOnWire, AbortWatcher {
       this.request.body.kind === 'bytes' &&
       STALE.has(errorCode(error) ?? '')
     ) {
-      this.settled = true
-      this.resolve(
+      this.settle(
         new Promise<Response>((resolve) => {
           new WireExchange(this.request, this.target, again.pool.acquire(again.origin, true), resolve, undefined).start(
             again.head,
@@ -173,13 +174,6 @@ export class WireExchange implements ExchangeOnWire, AbortWatcher {
   private over(): void {
     clearTimeout(this.timer)
     this.watch?.watchers.delete(this)
-  }
-
-  private settle(res: Response): void {
-    if (this.settled) return
-    this.settled = true
-    clearTimeout(this.timer)
-    this.resolve(res)
   }
 }
 

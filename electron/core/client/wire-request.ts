@@ -6,10 +6,10 @@
  * (`ERR_INVALID_CHAR`, `ERR_INVALID_HTTP_TOKEN`, `ERR_UNESCAPED_CHARACTERS`), so a bad header is refused
  * rather than smuggled onto the wire.
  */
-import http from 'node:http'
 import type { Readable, Writable } from 'node:stream'
 import { bodyLength, type Header, type Request } from '../message.ts'
-import { prematureClose } from '../stream-plumbing.ts'
+import { prematureClose } from '../wire/stream-plumbing.ts'
+import { LAST_CHUNK, TOKEN, headerLine, lastCodingIsChunked, writeChunk } from '../wire/framing.ts'
 
 /** What the client needs to know of a request's headers, found in one pass. */
 export interface RequestFacts {
@@ -88,19 +88,6 @@ export function requestHead(
   return { text: `${text}\r\n`, chunked }
 }
 
-/**
- * One header as a wire line, checked as node:http checks it: a name that is not a token or a value with a
- * control character (CR, LF, NUL…) throws Node's own error (`ERR_INVALID_HTTP_TOKEN`, `ERR_INVALID_CHAR`), so
- * nothing can be smuggled onto the wire.
- */
-export function headerLine([name, value]: Header): string {
-  if (!TOKEN.test(name)) http.validateHeaderName(name)
-  if (INVALID_VALUE.test(value)) http.validateHeaderValue(name, value)
-  return `${name}: ${value}\r\n`
-}
-
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/
 /** What Node's ClientRequest refuses in a path: anything outside U+0021..U+00FF. */
 const UNESCAPED_PATH = /[^\u0021-\u00ff]/
 
@@ -121,33 +108,6 @@ export function outgoingHeaders(request: Request, authority: string): Header[] {
 
 /** Methods a server expects a body framing for; Content-Length: 0 is the plainest framing of an empty one. */
 const PAYLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH'])
-
-/** Whether a Transfer-Encoding value ends in `chunked` (RFC 9112 §6.1). */
-function lastCodingIsChunked(value: string): boolean {
-  const at = value.lastIndexOf(',')
-  return (
-    value
-      .slice(at + 1)
-      .trim()
-      .toLowerCase() === 'chunked'
-  )
-}
-
-/** Whether the head promises a chunked body: its last Transfer-Encoding coding is `chunked`. */
-export function isChunked(headers: readonly Header[]): boolean {
-  const last = requestFacts(headers).transferEncoding
-  return last !== undefined && lastCodingIsChunked(last)
-}
-
-/** Writes one chunk in chunked framing; false when the socket asks to wait for 'drain'. */
-export function writeChunk(socket: Writable, chunk: Buffer | Uint8Array): boolean {
-  if (chunk.byteLength === 0) return true
-  socket.write(`${chunk.byteLength.toString(16)}\r\n`, 'latin1')
-  socket.write(chunk)
-  return socket.write('\r\n', 'latin1')
-}
-
-export const LAST_CHUNK = '0\r\n\r\n'
 
 /**
  * Streams a request body onto the upstream socket with backpressure, chunk-framed when `chunked`, without

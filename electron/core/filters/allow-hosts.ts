@@ -6,8 +6,8 @@
  */
 import { describe, type Filter } from '../http.ts'
 import { generatedResponse } from '../message.ts'
-import { hostMatcher } from '../host-patterns.ts'
-import { parseTarget } from './request-target.ts'
+import { hostMatcher } from '../matching/host-patterns.ts'
+import { parseTarget } from '../wire/request-target.ts'
 
 export function allowHosts(patterns: readonly string[]): Filter {
   const allowed = hostMatcher(patterns)

@@ -1,6 +1,6 @@
 import { describe, type Filter } from '../http.ts'
 import { withBody, type Request, type Response } from '../message.ts'
-import { ChunkKeeper, observeStream, type StreamObserver } from '../stream-plumbing.ts'
+import { ChunkKeeper, observeStream, type StreamObserver } from '../wire/stream-plumbing.ts'
 import { teeBody, type CapturedBody, type TeedBody } from './tee-body.ts'
 import { bodyText, requestHead, responseHead } from './wire-text.ts'
 

@@ -1,6 +1,6 @@
 import { describe, type Filter } from '../http.ts'
 import { generatedResponse, header, replacedHeaders } from '../message.ts'
-import { normaliseAuthority, parseTarget } from './request-target.ts'
+import { normaliseAuthority, parseTarget } from '../wire/request-target.ts'
 
 export interface ProxyHostOptions {
   /** Send upstream over https (and wss) whatever scheme the request came in with: http in, https out. */

@@ -1,6 +1,6 @@
 import { describe, type Filter } from '../http.ts'
 import { generatedResponse, replacedHeaders } from '../message.ts'
-import { targetPathAndQuery } from './request-target.ts'
+import { targetPathAndQuery } from '../wire/request-target.ts'
 
 /**
  * Forwards every request under one base URL, as a reverse proxy does: `reverseProxyTo('https://api.example.com/v1')`

@@ -1,6 +1,6 @@
 import { Transform } from 'node:stream'
 import { emptyBody, streamBody, type Body } from '../message.ts'
-import { ChunkKeeper, observeStream, pipeBody, prematureClose } from '../stream-plumbing.ts'
+import { ChunkKeeper, observeStream, pipeBody, prematureClose } from '../wire/stream-plumbing.ts'
 
 /** What a tee saw of a body: the first `cap` bytes, how many bytes went by in all, and how it ended. */
 export interface CapturedBody {

@@ -11,7 +11,7 @@ import type net from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { HttpHandler } from '../http.ts'
 import { emptyBody, streamBody, type Request } from '../message.ts'
-import { contentLength, headerPairs } from '../client/raw-headers.ts'
+import { contentLength, headerPairs } from '../wire/raw-headers.ts'
 import { clientErrorAnswer, discardBody, writeResponse } from './write-response.ts'
 import { respond, takeOver } from './take-over.ts'
 

@@ -10,10 +10,10 @@
  */
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
-import { HTTPParser, methods, strictParser, type Parser } from '../llhttp.ts'
+import { methods, strictParser, type Parser, type ParserOwner } from '../wire/llhttp.ts'
 import type { HttpHandler } from '../http.ts'
 import { emptyBody, streamBody, type Request, type Response } from '../message.ts'
-import { contentLength, frozenPairs } from '../client/raw-headers.ts'
+import { contentLength, frozenPairs } from '../wire/raw-headers.ts'
 import { writeWireResponse } from './wire-response.ts'
 import { clientErrorAnswer, discardBody } from './write-response.ts'
 import { respond, takeOver } from './take-over.ts'
@@ -40,7 +40,7 @@ interface Pending {
   readonly expectsContinue: boolean
 }
 
-export class ServerConnection {
+export class ServerConnection implements ParserOwner {
   state: 'head' | 'busy' | 'idle' = 'head'
   /** When the current state began (Date.now()). */
   since = Date.now()
@@ -72,13 +72,7 @@ export class ServerConnection {
     readonly socket: Socket,
     private readonly host: ConnectionHost,
   ) {
-    const parser = strictParser('request', this)
-    parser[HTTPParser.kOnMessageBegin] = onMessageBegin
-    parser[HTTPParser.kOnHeaders] = onHeaders
-    parser[HTTPParser.kOnHeadersComplete] = onHeadersComplete
-    parser[HTTPParser.kOnBody] = onBody
-    parser[HTTPParser.kOnMessageComplete] = onMessageComplete
-    this.parser = parser
+    this.parser = strictParser('request', this)
     const aborter = new AbortController()
     this.signal = aborter.signal
     this.peer = Object.freeze({ address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 })
@@ -152,6 +146,8 @@ export class ServerConnection {
     raw: string[] | undefined,
     methodIndex: number,
     url: string | undefined,
+    _status: number,
+    _reason: string | undefined,
     upgrade: boolean,
     keepAlive: boolean,
   ): number {
@@ -370,34 +366,6 @@ class RequestBody extends Readable {
   override _read(): void {
     this.socket.resume()
   }
-}
-
-// The parser calls these with itself as `this`.
-function onMessageBegin(this: Parser<ServerConnection>): void {
-  this.owner?.messageBegin()
-}
-function onHeaders(this: Parser<ServerConnection>, headers: string[], url: string): void {
-  this.owner?.headers(headers, url)
-}
-function onHeadersComplete(
-  this: Parser<ServerConnection>,
-  major: number,
-  minor: number,
-  headers: string[] | undefined,
-  method: number,
-  url: string | undefined,
-  _status: unknown,
-  _reason: unknown,
-  upgrade: boolean,
-  keepAlive: boolean,
-): number {
-  return this.owner?.headersComplete(major, minor, headers, method, url, upgrade, keepAlive) ?? 0
-}
-function onBody(this: Parser<ServerConnection>, chunk: Buffer): void {
-  this.owner?.body(chunk)
-}
-function onMessageComplete(this: Parser<ServerConnection>): void {
-  this.owner?.messageComplete()
 }
 
 function ignore(): void {}

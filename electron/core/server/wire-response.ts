@@ -10,9 +10,9 @@
 import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import { bodyLength, generatedResponse, type Response } from '../message.ts'
-import { LAST_CHUNK, headerLine, isChunked, writeChunk } from '../client/wire-request.ts'
-import { holdWritesForTurn } from '../turn-writes.ts'
-import { prematureClose } from '../stream-plumbing.ts'
+import { LAST_CHUNK, headerLine, isChunked, writeChunk } from '../wire/framing.ts'
+import { holdWritesForTurn } from '../wire/turn-writes.ts'
+import { prematureClose } from '../wire/stream-plumbing.ts'
 import { discardBody, mayHaveBody, messageOf } from './write-response.ts'
 
 /** How the response goes out on this connection. */

@@ -9,8 +9,8 @@
 import http from 'node:http'
 import type { Duplex } from 'node:stream'
 import { generatedResponse, header, type Body, type Response } from '../message.ts'
-import { flatHeaders } from '../client/raw-headers.ts'
-import { pipeBody } from '../stream-plumbing.ts'
+import { flatHeaders } from '../wire/raw-headers.ts'
+import { pipeBody } from '../wire/stream-plumbing.ts'
 
 /** HEAD responses, 1xx, 204 and 304 never carry a body (RFC 9110 §6.4.1). */
 export function mayHaveBody(method: string, status: number): boolean {

@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { describe } from '../../core/http.ts'
 import { generatedResponse, replacedHeaders } from '../../core/message.ts'
-import { targetPathAndQuery } from '../../core/filters/request-target.ts'
+import { targetPathAndQuery } from '../../core/wire/request-target.ts'
 import { markActed, type BlockKind } from '../block.ts'
 import { describeMatch } from '../match.ts'
 import { commonFields, whenMatched } from './common.ts'

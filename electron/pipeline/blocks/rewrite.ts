@@ -16,7 +16,7 @@ import {
   type Request,
   type Response,
 } from '../../core/message.ts'
-import { targetPathAndQuery } from '../../core/filters/request-target.ts'
+import { targetPathAndQuery } from '../../core/wire/request-target.ts'
 import { markActed, type BlockKind } from '../block.ts'
 import { describeMatch } from '../match.ts'
 import { commonFields, headerPairs, headersSchema, statusSchema, whenMatched } from './common.ts'

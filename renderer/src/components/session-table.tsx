@@ -1,4 +1,4 @@
-/** The sessions on disk: inline rename, delete with a confirmation, HAR export, and "Replay…". */
+/** The sessions on disk (inline rename, delete with a confirmation) or in a bucket, HAR export, and "Replay…". */
 import { useState } from 'react'
 import type { SessionInfo } from '../../../shared/exchange.ts'
 import { downloadText, formatDate } from '../lib/download.ts'
@@ -9,11 +9,12 @@ export function SessionTable({ onReplay }: { onReplay: (sessionId: string) => vo
   const sessions = useApp((s) => s.sessions)
   const load = useApp((s) => s.sessionsLoad)
   const error = useApp((s) => s.sessionsError)
+  const location = useApp((s) => s.sessionsLocation)
   const store = useAppStore()
   if (load === 'error') {
     return (
       <p className="error-text" role="alert" data-testid="sessions-error">
-        Could not list the sessions: {error}{' '}
+        Could not list the sessions{location ? ` in ${location}` : ''}: {error}{' '}
         <button type="button" className="link" onClick={() => void store.getState().loadSessions()}>
           Try again
         </button>
@@ -29,7 +30,11 @@ export function SessionTable({ onReplay }: { onReplay: (sessionId: string) => vo
   if (sessions.length === 0) {
     return (
       <div className="empty-state compact" data-testid="sessions-empty">
-        <p>No sessions yet. Record one above, or import a HAR file.</p>
+        <p>
+          {location
+            ? `No sessions in ${location}. Record to it with nanoscope record --dir ${location}/NAME.`
+            : 'No sessions yet. Record one above, or import a HAR file.'}
+        </p>
       </div>
     )
   }
@@ -62,6 +67,7 @@ function SessionRow({ session: s, onReplay }: { session: SessionInfo; onReplay: 
   const [mode, setMode] = useState<'view' | 'rename' | 'confirm-delete'>('view')
   const [draft, setDraft] = useState(s.name)
   const [busy, setBusy] = useState(false)
+  const remote = s.dir.startsWith('s3://')
   const act = (work: () => Promise<unknown>): void => {
     setBusy(true)
     void work().finally(() => setBusy(false))
@@ -102,6 +108,8 @@ function SessionRow({ session: s, onReplay }: { session: SessionInfo; onReplay: 
               }
             }}
           />
+        ) : remote ? (
+          <span className="session-title">{s.name}</span>
         ) : (
           <button
             type="button"
@@ -115,8 +123,8 @@ function SessionRow({ session: s, onReplay }: { session: SessionInfo; onReplay: 
             {s.name}
           </button>
         )}
-        <div className="muted small mono" title={s.dir}>
-          {s.id}
+        <div className="muted small mono" title={s.dir} data-testid="session-location">
+          {remote ? s.dir : s.id}
         </div>
         {liveCount !== undefined && (
           <div className="rec-status small" data-testid="session-recording">
@@ -169,26 +177,30 @@ function SessionRow({ session: s, onReplay }: { session: SessionInfo; onReplay: 
             >
               Export HAR
             </button>
-            <button
-              type="button"
-              className="btn btn-small"
-              aria-label={`Rename ${s.name}`}
-              onClick={() => {
-                setDraft(s.name)
-                setMode('rename')
-              }}
-            >
-              Rename
-            </button>
-            <button
-              type="button"
-              className="btn btn-small btn-danger"
-              aria-label={`Delete ${s.name}`}
-              data-testid="delete-session"
-              onClick={() => setMode('confirm-delete')}
-            >
-              Delete
-            </button>
+            {!remote && (
+              <>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  aria-label={`Rename ${s.name}`}
+                  onClick={() => {
+                    setDraft(s.name)
+                    setMode('rename')
+                  }}
+                >
+                  Rename
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-small btn-danger"
+                  aria-label={`Delete ${s.name}`}
+                  data-testid="delete-session"
+                  onClick={() => setMode('confirm-delete')}
+                >
+                  Delete
+                </button>
+              </>
+            )}
           </>
         )}
       </td>

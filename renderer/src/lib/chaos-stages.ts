@@ -1,6 +1,6 @@
 /**
  * The Chaos pane's toggles as http4k chaos JSON, and back. Each switched-on behaviour becomes one trigger
- * stage; stages chain with `then`, so for each request the first stage whose trigger fires answers it.
+ * stage; stages chain with `andThen`, so for each request the first stage whose trigger fires answers it.
  * "For the next N requests" is the stage's `until` countdown (it finishes for good after N requests).
  */
 import type { ChaosPreset } from '../../../shared/exchange.ts'

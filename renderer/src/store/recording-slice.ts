@@ -27,6 +27,8 @@ export interface RecordingSlice {
   readonly sessions: readonly SessionInfo[]
   readonly sessionsLoad: LoadState
   readonly sessionsError: string | undefined
+  /** Where the list comes from: '' for this machine's sessions, else an `s3://bucket/prefix` location. */
+  readonly sessionsLocation: string
   /** Per listener id. */
   readonly recordings: Readonly<Record<string, RecordingInfo>>
   /** `${listenerId}\n${reason}` of stop notices the user dismissed. */
@@ -35,6 +37,8 @@ export interface RecordingSlice {
   /** Wires `recording`, `sessions` and `replayProgress` events; returns the unwiring function. */
   listenRecording(): () => void
   loadSessions(): Promise<void>
+  /** Lists the sessions at `location` ('' for this machine's) from now on. */
+  showSessionsAt(location: string): Promise<void>
   /** Fetches the switches of proxies not yet known (all of them with `all`), and forgets stopped listeners. */
   refreshRecordings(listeners: readonly ListenerInfo[], all?: boolean): Promise<void>
   applyRecording(info: RecordingInfo): void
@@ -61,6 +65,7 @@ export const createRecordingSlice =
       sessions: [],
       sessionsLoad: 'idle',
       sessionsError: undefined,
+      sessionsLocation: '',
       recordings: {},
       dismissedStops: [],
       replay: undefined,
@@ -81,12 +86,18 @@ export const createRecordingSlice =
       async loadSessions() {
         const mine = ++loadGeneration
         if (get().sessionsLoad !== 'ready') set({ sessionsLoad: 'loading' })
+        const location = get().sessionsLocation
         try {
-          const sessions = await transport.invoke('listSessions', {})
+          const sessions = await transport.invoke('listSessions', location ? { location } : {})
           if (mine === loadGeneration) set({ sessions, sessionsLoad: 'ready', sessionsError: undefined })
         } catch (error) {
           if (mine === loadGeneration) set({ sessionsLoad: 'error', sessionsError: messageOf(error) })
         }
+      },
+
+      async showSessionsAt(location) {
+        set({ sessionsLocation: location.trim(), sessions: [], sessionsLoad: 'loading', sessionsError: undefined })
+        await get().loadSessions()
       },
 
       async refreshRecordings(listeners, all = false) {

@@ -1,10 +1,11 @@
 /**
- * Record and replay: per-proxy recording and stand-in switches, the sessions on disk, HAR in (file picker or
+ * Record and replay: per-proxy recording and stand-in switches, the sessions on disk or in a bucket, HAR in (file picker or
  * a drop anywhere on the pane) and out, and replays with their report.
  */
 import { useEffect, useRef, useState, type DragEvent } from 'react'
 import { RecordingControls } from '../components/recording-controls.tsx'
 import { ReplayPanel } from '../components/replay-panel.tsx'
+import { SessionLocation } from '../components/session-location.tsx'
 import { SessionTable } from '../components/session-table.tsx'
 import { downloadText } from '../lib/download.ts'
 import { messageOf } from '../store/session-slice.ts'
@@ -140,6 +141,7 @@ export function SessionsView() {
           </button>
         </div>
         <p className="muted small">Drop a HAR file anywhere on this pane to import it.</p>
+        <SessionLocation />
         {importing && <ImportResult state={importing} onClose={() => setImporting(undefined)} />}
         <SessionTable
           onReplay={(id) => {

@@ -1,8 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
-import { beforeHeldWritesLeave, holdWritesForTurn } from '../../electron/core/turn-writes.ts'
-import { socketPair } from './socket-pair.ts'
+import { beforeHeldWritesLeave, holdWritesForTurn } from '../../../electron/core/wire/turn-writes.ts'
+import { socketPair } from '../socket-pair.ts'
 
 test('writes made after holdWritesForTurn stay in the socket until the turn ends, then leave together', async () => {
   const { client, peer, close } = await socketPair()

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { normaliseAuthority, parseTarget, targetPath } from '../../../electron/core/filters/request-target.ts'
+import { normaliseAuthority, parseTarget, targetPath } from '../../../electron/core/wire/request-target.ts'
 
 test('request-targets are read in all four forms, keeping path and query as sent', () => {
   assert.deepEqual(parseTarget('/a/../b?x=%20'), { form: 'origin', pathAndQuery: '/a/../b?x=%20' })
