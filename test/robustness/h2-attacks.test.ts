@@ -201,7 +201,7 @@ describe('HTTP/2 attacks cost their own connection, and the proxy keeps serving'
 
   const port = (): number => Number(new URL(proxy.url).port)
 
-  it('closes a connection that opens and resets streams in a flood (rapid reset, CVE-2023-44487)', async () => {
+  it('closes a connection that opens and resets streams in a flood (rapid reset, CVE-2023-44487)', async (t) => {
     const raw = await rawH2(port())
     await flood(
       raw.socket,
@@ -215,45 +215,50 @@ describe('HTTP/2 attacks cost their own connection, and the proxy keeps serving'
       20_000,
     )
     const ended = await raw.endedWithin(5000)
+    t.diagnostic(`the proxy's answer: ${ended}`)
     raw.socket.destroy()
     assert.notEqual(ended, 'open', 'the connection was still served 5 s after 20,000 opened-and-reset streams')
     assert.equal(await h2cGet(proxy.url), 200)
   })
 
-  it('closes a connection that floods SETTINGS frames', async () => {
+  it('closes a connection that floods SETTINGS frames', async (t) => {
     const raw = await rawH2(port())
     await flood(raw.socket, () => frame(SETTINGS, 0, 0, Buffer.from([0, 3, 0, 0, 0, 100])), 50_000)
     const ended = await raw.endedWithin(5000)
+    t.diagnostic(`the proxy's answer: ${ended}`)
     raw.socket.destroy()
     assert.notEqual(ended, 'open', 'still served after 50,000 SETTINGS')
     assert.equal(await h2cGet(proxy.url), 200)
   })
 
-  it('closes a connection that floods PING frames', async () => {
+  it('closes a connection that floods PING frames', async (t) => {
     const raw = await rawH2(port())
     await flood(raw.socket, (i) => frame(PING, 0, 0, Buffer.alloc(8, i & 0xff)), 50_000)
     const ended = await raw.endedWithin(5000)
+    t.diagnostic(`the proxy's answer: ${ended}`)
     raw.socket.destroy()
     assert.notEqual(ended, 'open', 'still served after 50,000 PINGs')
     assert.equal(await h2cGet(proxy.url), 200)
   })
 
-  it('closes a connection whose header block goes on in CONTINUATION frames without end (CVE-2024-27316 class)', async () => {
+  it('closes a connection whose header block goes on in CONTINUATION frames without end (CVE-2024-27316 class)', async (t) => {
     const raw = await rawH2(port())
     raw.socket.write(frame(HEADERS, 0, 1, getBlock('x')))
     await flood(raw.socket, (i) => frame(CONTINUATION, 0, 1, literal(`x-${i}`, 'y'.repeat(100))), 20_000)
     const ended = await raw.endedWithin(5000)
+    t.diagnostic(`the proxy's answer: ${ended}`)
     raw.socket.destroy()
     assert.notEqual(ended, 'open', 'still served after 20,000 CONTINUATION frames')
     assert.equal(await h2cGet(proxy.url), 200)
   })
 
-  it('closes a connection whose header block asks for a huge HPACK table', async () => {
+  it('closes a connection whose header block asks for a huge HPACK table', async (t) => {
     const raw = await rawH2(port())
     // A dynamic table size update to 2^24 - 1 (RFC 7541 §6.3), past the 4096 the proxy allowed: a compression error.
     const update = Buffer.from([0x3f, 0xe1, 0xff, 0xff, 0x07])
     raw.socket.write(frame(HEADERS, END_HEADERS | END_STREAM, 1, Buffer.concat([update, getBlock('x')])))
     const ended = await raw.endedWithin(5000)
+    t.diagnostic(`the proxy's answer: ${ended}`)
     raw.socket.destroy()
     assert.equal(ended, 'goaway 9', 'a COMPRESSION_ERROR GOAWAY (RFC 7541 §4.2)')
     assert.equal(await h2cGet(proxy.url), 200)
@@ -277,7 +282,7 @@ describe('HTTP/2 attacks cost their own connection, and the proxy keeps serving'
     assert.equal(await h2cGet(proxy.url), 200)
   })
 
-  it('holds back the upstream, not memory, for a stream that never reads its response', async () => {
+  it('holds back the upstream, not memory, for a stream that never reads its response', async (t) => {
     written = 0
     const raw = await rawH2(port(), false)
     raw.socket.write(
@@ -289,6 +294,7 @@ describe('HTTP/2 attacks cost their own connection, and the proxy keeps serving'
       ),
     )
     await new Promise((r) => setTimeout(r, 1500))
+    t.diagnostic(`the upstream wrote ${written} bytes for a client that reads nothing`)
     // The client's window (64 KiB), socket buffers and the pipes between: a few MiB at most, never the 256 MiB on offer.
     assert.ok(written < 32 * 1024 * 1024, `the upstream got to write ${written} bytes to a client that reads nothing`)
     assert.ok(written > 0, 'the upstream was never asked')
