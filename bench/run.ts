@@ -13,11 +13,13 @@
  * unmeasured load, as the process was idle meanwhile), so the machine's speed, which drifts by a third and more over
  * seconds to minutes, is shared by a scenario and its anchor. A target comparing the two is the median of the
  * rounds' ratios (`paired` in report.ts); the table shows each cell's best round by req/s.
- * BENCH_CONNECTIONS (default 32), BENCH_ONLY (comma-separated scenario names), BENCH_SKIP_MICRO=1.
+ * BENCH_CONNECTIONS (default 32), BENCH_ONLY (comma-separated scenario names), BENCH_SKIP_MICRO=1, BENCH_SKIP_H2=1
+ * (the HTTP/2 part, bench/h2-bench.ts, which needs h2load).
  */
 import os from 'node:os'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { tlsBench } from './tls-bench.ts'
+import { h2Bench } from './h2-bench.ts'
 import { uiBench } from './ui-bench.ts'
 import { replayBench } from './replay-bench.ts'
 import { fileURLToPath } from 'node:url'
@@ -474,6 +476,21 @@ async function main(): Promise<void> {
   for (const t of pages?.targets ?? []) say(`  ${targetLine(t)}`)
 
   say('')
+  say('HTTP/2 (h2load -c 4 -m 10 straight to an h2c upstream is the anchor):')
+  const h2 =
+    process.env.BENCH_SKIP_H2 === '1'
+      ? undefined
+      : await h2Bench({ durationS: load.durationS }).catch((e: unknown) => {
+          say(`  skipped: ${(e as Error).message}`)
+          return undefined
+        })
+  if (h2)
+    say(
+      `  direct ${h2.directReqPerS.toFixed(0)} req/s, through the proxy ${h2.proxiedReqPerS.toFixed(0)} req/s (best rounds); proxy CPU ${h2.proxyCpuUsPerReq.toFixed(0)} µs/req`,
+    )
+  for (const t of h2?.targets ?? []) say(`  ${targetLine(t)}`)
+
+  say('')
   say('the UI in Chromium (synthetic exchanges pushed into the host at 5,000/s):')
   const ui =
     process.env.BENCH_SKIP_UI === '1'
@@ -510,11 +527,13 @@ async function main(): Promise<void> {
       ...(replay?.targets ?? []),
       ...(tls?.targets ?? []),
       ...(pages?.targets ?? []),
+      ...(h2?.targets ?? []),
       ...(ui?.targets ?? []),
     ],
     replay,
     tls,
     pages,
+    h2,
     ui,
     reference: { ...Object.fromEntries(info), paired: Object.fromEntries(anchors) },
     micro,

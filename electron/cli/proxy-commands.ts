@@ -105,6 +105,7 @@ export function printPipelineIfAsked(command: string, flags: Flags, pipeline: re
         noIntercept: flags['no-intercept'] === true,
         passthrough: list('passthrough'),
         insecureUpstream: flags['insecure-upstream'] === true,
+        ...(flags['h2c-upstream'] === true ? { h2cUpstream: true } : {}),
         upstreamCa: list('upstream-ca')?.map((file) => path.resolve(file)),
         allowHosts: list('allow-hosts'),
         pipeline,

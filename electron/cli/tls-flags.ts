@@ -16,6 +16,7 @@ export const TLS_FLAGS: FlagSpec = {
   'upstream-ca': 'string',
   'ca-dir': 'string',
   'allow-hosts': 'string',
+  'h2c-upstream': 'boolean',
 }
 
 export const TLS_USAGE = `HTTPS options:
@@ -25,9 +26,14 @@ export const TLS_USAGE = `HTTPS options:
   --upstream-ca FILES   extra CA certificates (PEM) to trust for upstreams, comma-separated (default none)
   --ca-dir DIR          where the Nanoscope CA lives (default <data dir>/ca; see "nanoscope ca")
   --allow-hosts LIST    forward only to these hosts (comma-separated patterns); others get a 403 (default: all)
+  --h2c-upstream        speak h2c (HTTP/2, prior knowledge) to http:// upstreams (default HTTP/1.1; https:// ones are
+                        asked by ALPN and get h2 when they pick it)
 `
 
-export type TlsProxyOptions = Pick<ProxyOptions, 'tls' | 'insecureUpstream' | 'upstreamCa' | 'allowHosts'>
+export type TlsProxyOptions = Pick<
+  ProxyOptions,
+  'tls' | 'insecureUpstream' | 'upstreamCa' | 'allowHosts' | 'h2cUpstream'
+>
 
 /** Reads the HTTPS flags; loads or makes the CA unless `--no-intercept`. Unreadable CA files are usage errors. */
 export async function tlsOptionsFromFlags(flags: Flags): Promise<TlsProxyOptions> {
@@ -41,6 +47,7 @@ export async function tlsOptionsFromFlags(flags: Flags): Promise<TlsProxyOptions
     ...(flags['insecure-upstream'] === true ? { insecureUpstream: true } : {}),
     ...(upstreamCa ? { upstreamCa } : {}),
     ...(typeof flags['allow-hosts'] === 'string' ? { allowHosts: parseHostList(flags['allow-hosts']) } : {}),
+    ...(flags['h2c-upstream'] === true ? { h2cUpstream: true } : {}),
   }
 }
 

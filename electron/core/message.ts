@@ -64,6 +64,8 @@ export interface Request {
   readonly tags?: readonly string[]
   /** The id capture gave this exchange (its Traffic row), so a block can name the row it acts on; never sent. */
   readonly exchangeId?: string
+  /** Trailer fields, known once the body has ended (HTTP/2 and gRPC); resolves to [] when none came. Never rejects. */
+  readonly trailers?: Promise<Headers>
 }
 
 export interface Response {
@@ -76,6 +78,8 @@ export interface Response {
   /** Labels for the inspector: 'chaos', 'recorded', 'replayed', 'websocket', … */
   readonly tags?: readonly string[]
   readonly tunnel?: Tunnel
+  /** Trailer fields, known once the body has ended (HTTP/2 and gRPC); resolves to [] when none came. Never rejects. */
+  readonly trailers?: Promise<Headers>
 }
 
 export async function bufferBody<M extends Request | Response>(message: M): Promise<M> {
@@ -189,7 +193,8 @@ export function withTags(res: Response, ...tags: string[]): Response {
  * of a frozen object takes V8's slow path, several times the cost, and the recorder tags every response.
  */
 export function withTagList(res: Response, tags: readonly string[]): Response {
-  if (res.generated !== undefined || res.tunnel !== undefined) return freeze({ ...res, tags })
+  if (res.generated !== undefined || res.tunnel !== undefined || res.trailers !== undefined)
+    return freeze({ ...res, tags })
   return freeze({
     status: res.status,
     reason: res.reason,
@@ -201,7 +206,16 @@ export function withTagList(res: Response, tags: readonly string[]): Response {
 }
 
 /** Fails to compile when Response gains a field that `withTagList` does not know about. */
-type ResponseFields = 'status' | 'reason' | 'version' | 'headers' | 'body' | 'generated' | 'tags' | 'tunnel'
+type ResponseFields =
+  | 'status'
+  | 'reason'
+  | 'version'
+  | 'headers'
+  | 'body'
+  | 'generated'
+  | 'tags'
+  | 'tunnel'
+  | 'trailers'
 const everyResponseField: [keyof Response] extends [ResponseFields]
   ? [ResponseFields] extends [keyof Response]
     ? true

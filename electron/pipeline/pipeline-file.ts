@@ -45,6 +45,7 @@ export const listenerSchema = z.strictObject({
   noIntercept: z.boolean().optional().describe('tunnel CONNECT untouched instead of decrypting HTTPS'),
   passthrough: hostList.optional().describe('hosts whose TLS is left alone'),
   insecureUpstream: z.boolean().optional().describe('do not verify upstream certificates'),
+  h2cUpstream: z.boolean().optional().describe('speak h2c (HTTP/2 with prior knowledge) to http:// upstreams'),
   upstreamCa: z
     .array(z.string().min(1))
     .optional()

@@ -126,6 +126,7 @@ export class PipelineRunner {
             }),
           }),
       ...(spec.insecureUpstream ? { insecureUpstream: true } : {}),
+      ...(spec.h2cUpstream ? { h2cUpstream: true } : {}),
       ...(upstreamCa?.length ? { upstreamCa } : {}),
       ...(spec.allowHosts?.length ? { allowHosts: spec.allowHosts } : {}),
       ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),

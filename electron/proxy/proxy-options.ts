@@ -23,6 +23,8 @@ export interface ProxyOptions {
   readonly insecureUpstream?: boolean
   /** Extra PEM certificate authorities trusted for https upstreams (`--upstream-ca FILE`). */
   readonly upstreamCa?: readonly string[]
+  /** Speak h2c (HTTP/2 with prior knowledge) to `http://` upstreams (`--h2c-upstream`). Default false: HTTP/1.1. */
+  readonly h2cUpstream?: boolean
 }
 
 /** A runnable app: its filters (outermost first) and the handler they wrap, each able to explain itself. */

@@ -1,6 +1,6 @@
 import type { Filter, HttpHandler } from '../core/http.ts'
 import type { Request, Response } from '../core/message.ts'
-import { nodeClient } from '../core/client/node-client.ts'
+import { mixedClient } from '../core/client/mixed-client.ts'
 import { connectTunnel } from '../core/client/connect-tunnel.ts'
 import { proxyHost } from '../core/filters/proxy-host.ts'
 import { reverseProxyTo } from '../core/filters/reverse-proxy.ts'
@@ -35,8 +35,9 @@ export interface Upstream {
 }
 
 export function upstream(options: ProxyOptions = {}): Upstream {
-  const client = nodeClient({
+  const client = mixedClient({
     timeoutMs: options.timeoutMs,
+    ...(options.h2cUpstream ? { h2c: true } : {}),
     ...(options.insecureUpstream ? { rejectUnauthorized: false } : {}),
     ...(options.upstreamCa?.length ? { ca: [...options.upstreamCa] } : {}),
   })

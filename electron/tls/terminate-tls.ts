@@ -1,7 +1,8 @@
 /**
  * The TLS end of an intercepted CONNECT tunnel: Nanoscope completes the client's handshake with a leaf minted
- * for the host it asked for (SNI, else the CONNECT target), offers only http/1.1 by ALPN (RFC 7301), then
- * serves the decrypted HTTP/1.1 with `serveWireConnections`, so each request goes through the proxy's pipeline.
+ * for the host it asked for (SNI, else the CONNECT target), offers `h2` and `http/1.1` by ALPN (RFC 7301), then
+ * serves the decrypted HTTP/2 (`h2Sessions`) or HTTP/1.1 (`serveWireConnections`), as the client picked, so each
+ * request goes through the proxy's pipeline.
  *
  * The tunnel's stats count the encrypted bytes on the client's socket. A handshake that does not complete
  * becomes `stats.error = 'tls handshake failed: …'` (capture records it as a failed exchange), naming a
@@ -13,6 +14,7 @@ import type { Duplex } from 'node:stream'
 import type { HttpHandler } from '../core/http.ts'
 import type { TunnelStats } from '../core/message.ts'
 import { serveWireConnections } from '../core/server/wire-server.ts'
+import { h2Sessions } from '../core/server/h2-server.ts'
 import type { LeafMinter } from './leaf-minter.ts'
 
 export interface TerminateOptions {
@@ -60,7 +62,7 @@ export async function terminateTls(client: Duplex, first: Buffer, options: Termi
   const secure = new tls.TLSSocket(client as net.Socket, {
     isServer: true,
     secureContext: fallback,
-    ALPNProtocols: ['http/1.1'],
+    ALPNProtocols: ['h2', 'http/1.1'],
     SNICallback(servername, done) {
       options.certificates.mint(servername).then(
         (l) => done(null, l.context),
@@ -83,7 +85,12 @@ export async function terminateTls(client: Duplex, first: Buffer, options: Termi
   secure.once('secure', () => {
     clearTimeout(timer)
     handshakeAt = performance.now()
-    serveWireConnections(decrypted)(secure)
+    if (secure.alpnProtocol === 'h2') {
+      // A TLSSocket made without a tls.Server never clears `secureConnecting` (only the server's secureConnection
+      // path does), and node:http2 would wait for a 'secureConnect' that never comes; the handshake is done here.
+      Object.assign(secure, { secureConnecting: false })
+      h2Sessions(decrypted).accept(secure)
+    } else serveWireConnections(decrypted)(secure)
   })
   // A client that hangs up mid-handshake leaves the TLS socket half-open, waiting for a handshake that will never finish.
   secure.once('end', () => {

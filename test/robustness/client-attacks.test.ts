@@ -65,8 +65,19 @@ test('raw binary garbage gets a 400 naming the parse error, and the proxy keeps 
   await expectRejected('\r\n\r\n\r\n\r\nhello?\r\n\r\n', 400, /malformed request/)
 })
 
-test('an HTTP/2 preface on the HTTP/1.1 port gets a 400', async () => {
-  await expectRejected('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 400, /malformed request/)
+test('an HTTP/2 preface on the HTTP/1.1 port is answered in HTTP/2 (h2c), and a broken one only closes that connection', async () => {
+  const good = await rawExchange(proxy.port, 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', {
+    ms: 3000,
+    until: (r) => r.length >= 9,
+  })
+  good.socket.destroy()
+  // The server's connection preface is a SETTINGS frame (RFC 9113 §3.4): type 0x4 on stream 0.
+  assert.equal(good.received[3], 0x4, `not an HTTP/2 SETTINGS frame: ${good.received.toString('latin1').slice(0, 40)}`)
+  const broken = await rawExchange(proxy.port, 'PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n', { ms: 3000 })
+  broken.socket.destroy()
+  assert.ok(broken.closed, 'a connection whose preface goes wrong half-way is closed')
+  await proxy.assertStillServes()
+  guard.assertNone()
 })
 
 test('a request line over 8 KiB is still forwarded (RFC 9112 §3 asks for at least 8000 octets)', async () => {

@@ -114,16 +114,21 @@ describe('HTTPS interception through CONNECT', () => {
     })
   })
 
-  it('offers only http/1.1 by ALPN', async () => {
+  it('offers h2 and http/1.1 by ALPN, so a client that prefers h2 gets it and one that asks for http/1.1 only gets that', async () => {
     await withProxy({ tls: { certificates: fixture.minter } }, async (proxy) => {
-      const socket = await connectThrough(proxy.url, 'localhost', upstream.port, {
-        ca: fixture.ca.certPem,
-        ALPNProtocols: ['h2', 'http/1.1'],
-      })
-      try {
-        assert.equal(socket.alpnProtocol, 'http/1.1')
-      } finally {
-        socket.destroy()
+      for (const [offered, picked] of [
+        [['h2', 'http/1.1'], 'h2'],
+        [['http/1.1'], 'http/1.1'],
+      ] as const) {
+        const socket = await connectThrough(proxy.url, 'localhost', upstream.port, {
+          ca: fixture.ca.certPem,
+          ALPNProtocols: [...offered],
+        })
+        try {
+          assert.equal(socket.alpnProtocol, picked)
+        } finally {
+          socket.destroy()
+        }
       }
     })
   })

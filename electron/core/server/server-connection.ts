@@ -17,6 +17,7 @@ import { contentLength, frozenPairs } from '../wire/raw-headers.ts'
 import { writeWireResponse } from './wire-response.ts'
 import { clientErrorAnswer, discardBody } from './write-response.ts'
 import { respond, takeOver } from './take-over.ts'
+import { startsLikePreface } from '../wire/h2-wire.ts'
 
 /** What the connection needs from its server. */
 export interface ConnectionHost {
@@ -27,6 +28,8 @@ export interface ConnectionHost {
   forget(connection: ServerConnection): void
   /** The socket now belongs to a tunnel. */
   tunnelled(socket: Socket): void
+  /** Takes a connection that began with the HTTP/2 preface (h2c with prior knowledge); `head` is what was read. */
+  h2c?(socket: Socket, head: Buffer): void
 }
 
 /** One parsed request waiting for its turn, and how to answer it. */
@@ -62,6 +65,8 @@ export class ServerConnection implements ParserOwner {
   private responding = false
   /** The connection was answered with an error and is closing: nothing more is written. */
   private refused = false
+  /** No byte has arrived yet (the first chunk may be the HTTP/2 preface). */
+  private first = true
 
   constructor(
     readonly socket: Socket,
@@ -95,6 +100,17 @@ export class ServerConnection implements ParserOwner {
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    if (this.first) {
+      this.first = false
+      if (this.host.h2c && chunk.length >= 4 && startsLikePreface(chunk)) {
+        this.socket.pause()
+        this.socket.off('data', this.onData)
+        this.socket.off('end', this.onEnd)
+        this.host.forget(this)
+        this.host.h2c(this.socket, chunk)
+        return
+      }
+    }
     const result = this.parser.execute(chunk)
     if (result instanceof Error) {
       this.parseError(result)

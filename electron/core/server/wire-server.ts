@@ -13,6 +13,7 @@ import net from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { HttpHandler } from '../http.ts'
 import { ServerConnection, type ConnectionHost } from './server-connection.ts'
+import { h2Sessions, type H2Sessions } from './h2-server.ts'
 import {
   DEFAULT_HEADERS_TIMEOUT_MS,
   STOP_GRACE_MS,
@@ -50,6 +51,7 @@ class WireConnections implements ConnectionHost {
   private readonly headersTimeoutMs: number
   private readonly requestTimeoutMs: number | undefined
   private sweeper: NodeJS.Timeout | undefined
+  private h2: H2Sessions | undefined
 
   constructor(
     readonly handler: HttpHandler,
@@ -77,6 +79,16 @@ class WireConnections implements ConnectionHost {
     this.open.delete(connection)
   }
 
+  /** Connections that began with the HTTP/2 preface are served as h2c on the same port. */
+  h2c(socket: net.Socket, head: Buffer): void {
+    if (this.stopping) {
+      socket.destroy()
+      return
+    }
+    this.h2 ??= h2Sessions(this.handler)
+    this.h2.accept(socket, head)
+  }
+
   tunnelled(socket: net.Socket): void {
     this.tunnels.add(socket)
     socket.once('close', () => this.tunnels.delete(socket))
@@ -95,6 +107,7 @@ class WireConnections implements ConnectionHost {
         resolve()
       })
       for (const connection of this.open) connection.closeIfIdle()
+      void this.h2?.stop(STOP_GRACE_MS)
     })
   }
 

@@ -1,0 +1,226 @@
+/**
+ * The HTTP/2 server side: serves h2 sessions on connections that are already open (a TLS socket whose client
+ * picked `h2` by ALPN inside a CONNECT tunnel, or a plain socket that began with the h2c connection preface), and
+ * turns each stream into the same immutable request the HTTP/1.1 adapter makes, so the pipeline cannot tell them
+ * apart except by `version: '2'`.
+ *
+ * - The request: `:method` and `:path` (`:authority` for CONNECT) become the method and target, `:authority` a `host`
+ *   header (`wire/h2-wire.ts`); the body streams with HTTP/2 flow control (a slow upstream stops the client's window,
+ *   nothing is buffered whole); trailers arrive on `request.trailers`.
+ * - The response: connection-specific headers are dropped, `response.trailers` (when the response has them) go out
+ *   as a trailing HEADERS frame; a body that fails half-way resets that stream only (RST_STREAM), never the session.
+ * - Abuse is bounded by node:http2's own limits (`H2_LIMITS`): a peer that floods SETTINGS or PING, resets streams
+ *   in a flood, sends endless CONTINUATION or too many headers, or an invalid preface loses its session; the others
+ *   go on.
+ */
+import http2, { constants } from 'node:http2'
+import type { Duplex } from 'node:stream'
+import { PassThrough } from 'node:stream'
+import type { HttpHandler } from '../http.ts'
+import { emptyBody, generatedResponse, streamBody, type Headers, type Request, type Response } from '../message.ts'
+import { H2_LIMITS, h2Fields, pipeBody, pseudo, rawPairs, regularHeaders, sendTrailers } from '../wire/h2-wire.ts'
+
+/** How long a session may carry no stream before it is closed (GOAWAY). */
+export const H2_IDLE_MS = 120_000
+
+export interface H2Sessions {
+  /** Serves h2 on an open connection; `head` holds bytes already read from it (they are put back first). */
+  accept(socket: Duplex, head?: Buffer): void
+  /** Sessions open now. */
+  readonly size: number
+  /** Sends GOAWAY to every session and closes them; those still busy after `graceMs` are destroyed. */
+  stop(graceMs?: number): Promise<void>
+}
+
+/** Serves HTTP/2 sessions with `handler`. Every request carries version '2'. */
+export function h2Sessions(handler: HttpHandler): H2Sessions {
+  const server = http2.createServer({
+    maxSessionInvalidFrames: H2_LIMITS.maxSessionInvalidFrames,
+    maxSessionRejectedStreams: H2_LIMITS.maxSessionRejectedStreams,
+    maxHeaderListPairs: H2_LIMITS.maxHeaderListPairs,
+    maxSettings: H2_LIMITS.maxSettings,
+    maxOutstandingPings: H2_LIMITS.maxOutstandingPings,
+    maxSessionMemory: H2_LIMITS.maxSessionMemory,
+    settings: {
+      maxConcurrentStreams: H2_LIMITS.maxConcurrentStreams,
+      maxHeaderListSize: H2_LIMITS.maxHeaderListSize,
+    },
+  })
+  const open = new Set<http2.ServerHttp2Session>()
+  server.on('session', (session) => {
+    open.add(session)
+    session.once('close', () => open.delete(session))
+    session.on('error', () => session.destroy())
+    session.setTimeout(H2_IDLE_MS, () => session.close())
+  })
+  // A peer that breaks the protocol costs its own session only.
+  server.on('sessionError', () => {})
+  server.on(
+    'stream',
+    (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, flags: number, rawHeaders?: string[]) =>
+      serveStream(handler, stream, headers, flags, rawHeaders),
+  )
+
+  return {
+    accept(socket: Duplex, head?: Buffer): void {
+      if (head && head.length > 0) socket.unshift(head)
+      socket.on('error', () => socket.destroy())
+      server.emit('connection', socket)
+    },
+    get size() {
+      return open.size
+    },
+    stop(graceMs = 2000): Promise<void> {
+      const sessions = [...open]
+      if (sessions.length === 0) return Promise.resolve()
+      return new Promise<void>((resolve) => {
+        let left = sessions.length
+        const grace = setTimeout(() => {
+          for (const s of sessions) s.destroy()
+        }, graceMs)
+        for (const s of sessions) {
+          s.once('close', () => {
+            if (--left === 0) {
+              clearTimeout(grace)
+              resolve()
+            }
+          })
+          if (s.closed || s.destroyed) s.destroy()
+          else s.close()
+        }
+      })
+    },
+  }
+}
+
+function serveStream(
+  handler: HttpHandler,
+  stream: http2.ServerHttp2Stream,
+  headers: http2.IncomingHttpHeaders,
+  flags: number,
+  rawHeaders: readonly string[] | undefined,
+): void {
+  stream.on('error', () => {})
+  const raw = rawPairs(headers, rawHeaders)
+  const method = pseudo(raw, ':method') ?? 'GET'
+  const authority = pseudo(raw, ':authority')
+  const target = method === 'CONNECT' ? (authority ?? '') : (pseudo(raw, ':path') ?? '/')
+  const fields = regularHeaders(raw)
+  if (authority !== undefined && !fields.some((h) => h[0].toLowerCase() === 'host'))
+    fields.unshift(Object.freeze(['host', authority] as const))
+  const aborter = new AbortController()
+  let answered = false
+  stream.once('close', () => {
+    if (!answered) aborter.abort()
+  })
+  const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0 || stream.readableEnded
+  let body = emptyBody
+  let trailers: Promise<Headers> | undefined
+  if (!ended) {
+    // A stream of its own for the body, so a consumer that destroys it stops reading without resetting the
+    // exchange (the response still has to go out on this stream).
+    const piped = new PassThrough()
+    stream.pipe(piped)
+    stream.once('aborted', () => piped.destroy(new Error('the client reset the stream')))
+    const length = contentLength(fields)
+    body = streamBody(piped, length)
+    trailers = new Promise<Headers>((resolve) => {
+      stream.once('trailers', (t: http2.IncomingHttpHeaders, _f: number, rawT?: string[]) =>
+        resolve(Object.freeze(regularHeaders(rawPairs(t, rawT)))),
+      )
+      // Trailers come before the end of the body; an end without them means there are none.
+      stream.once('end', () => resolve(Object.freeze([])))
+      stream.once('close', () => resolve(Object.freeze([])))
+    })
+  }
+  const session = stream.session
+  const request: Request = Object.freeze({
+    method,
+    target,
+    version: '2',
+    headers: Object.freeze(fields),
+    body,
+    signal: aborter.signal,
+    ...(session?.socket
+      ? { peer: Object.freeze({ address: session.socket.remoteAddress ?? '', port: session.socket.remotePort ?? 0 }) }
+      : {}),
+    ...(trailers ? { trailers } : {}),
+  })
+  let answer: Promise<Response>
+  try {
+    answer = handler(request)
+  } catch (error) {
+    answer = Promise.reject(error)
+  }
+  answer
+    .catch((error: unknown) =>
+      generatedResponse(500, 'internal', `Nanoscope failed: ${error instanceof Error ? error.message : String(error)}`),
+    )
+    .then((response) => {
+      answered = true
+      writeH2Response(stream, method, response)
+    })
+}
+
+/** Writes a response on an h2 stream: head, body with backpressure, trailers when the response carries them. */
+export function writeH2Response(stream: http2.ServerHttp2Stream, method: string, res: Response): void {
+  if (res.tunnel !== undefined || res.status === 101) {
+    // CONNECT and Upgrade inside h2 (RFC 8441) are not carried; the response holds a socket nobody will use.
+    res = generatedResponse(501, 'bad-request', 'Nanoscope does not carry tunnels (CONNECT, Upgrade) over HTTP/2')
+  }
+  if (stream.destroyed || stream.closed) {
+    discard(res)
+    return
+  }
+  const bodiless = method === 'HEAD' || res.status === 204 || res.status === 304 || res.status < 200
+  const withTrailers = res.trailers !== undefined && !bodiless
+  try {
+    stream.respond(h2Fields(res.headers, { [constants.HTTP2_HEADER_STATUS]: res.status }), {
+      endStream: bodiless,
+      waitForTrailers: withTrailers,
+    })
+  } catch (error) {
+    discard(res)
+    if (stream.headersSent) {
+      stream.close(constants.NGHTTP2_INTERNAL_ERROR)
+      return
+    }
+    const failed = generatedResponse(
+      502,
+      'bad-gateway',
+      `the upstream's response cannot be sent over HTTP/2: ${error instanceof Error ? error.message : String(error)}`,
+    )
+    writeH2Response(stream, method, failed)
+    return
+  }
+  if (bodiless) {
+    discard(res)
+    return
+  }
+  if (withTrailers) {
+    stream.once('wantTrailers', () => {
+      res.trailers!.then((t) => {
+        sendTrailers(stream, t)
+      })
+    })
+  }
+  if (res.body.kind === 'bytes') {
+    stream.end(res.body.bytes)
+    return
+  }
+  pipeBody(res.body.stream, stream)
+}
+
+function discard(res: Response): void {
+  if (res.body.kind === 'stream') res.body.stream.resume()
+}
+
+function contentLength(headers: Headers): number | undefined {
+  for (const [name, value] of headers) {
+    if (name.length === 14 && name.toLowerCase() === 'content-length') {
+      const n = Number(value)
+      return Number.isSafeInteger(n) && n >= 0 ? n : undefined
+    }
+  }
+  return undefined
+}

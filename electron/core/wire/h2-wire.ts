@@ -1,0 +1,149 @@
+/**
+ * What the HTTP/2 server and client adapters share (`server/h2-server.ts`, `client/h2-client.ts`): the mapping between
+ * the pipeline's header list and HTTP/2 header blocks (RFC 9113 §8.2–8.3), the limits, the preface, body piping and
+ * trailers.
+ *
+ * - In: pseudo-headers are taken out of the list (`:method`, `:path`, … become the request's method and target);
+ *   `:authority` becomes a `host` header at the front when the block has none, so filters written for HTTP/1.1
+ *   (proxyHost, reverseProxyTo) find the host where they look for it (§8.3.1 asks the same of an intermediary).
+ * - Out: connection-specific headers are dropped (`Connection` and the names it lists, `Keep-Alive`,
+ *   `Proxy-Connection`, `Transfer-Encoding`, `Upgrade`, `HTTP2-Settings`, and `TE` unless it is `trailers`), `Host`
+ *   becomes `:authority`, names are lower-cased (§8.2.1); a repeated name is sent as repeated fields.
+ */
+import http2, { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2'
+import type { Readable } from 'node:stream'
+import type { Header, Headers } from '../message.ts'
+
+const CONNECTION_SPECIFIC = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'http2-settings',
+  'host',
+])
+
+/** A header block as Node hands it over: the raw `[name, value, name, value, …]` list when it has one. */
+export function rawPairs(headers: IncomingHttpHeaders, raw: readonly string[] | undefined): string[] {
+  if (raw) return raw as string[]
+  const flat: string[] = []
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue
+    if (Array.isArray(value)) for (const v of value) flat.push(name, v)
+    else flat.push(name, String(value))
+  }
+  return flat
+}
+
+/** The regular (non-pseudo) fields of a raw block, in order, frozen. */
+export function regularHeaders(raw: readonly string[]): Header[] {
+  const out: Header[] = []
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!
+    if (name.charCodeAt(0) === 58 /* : */) continue
+    out.push(Object.freeze([name, raw[i + 1]!] as const))
+  }
+  return out
+}
+
+/** The value of one pseudo-header in a raw block. */
+export function pseudo(raw: readonly string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i] === name) return raw[i + 1]
+  return undefined
+}
+
+/** The header list turned into a Node header object for HTTP/2, without connection-specific fields. */
+export function h2Fields(headers: Headers, pseudoFields: OutgoingHttpHeaders = {}): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = { ...pseudoFields }
+  const listed = connectionListed(headers)
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase()
+    if (CONNECTION_SPECIFIC.has(lower) || listed?.has(lower)) continue
+    if (lower === 'te' && value.trim().toLowerCase() !== 'trailers') continue
+    if (lower.charCodeAt(0) === 58) continue
+    const had = out[lower]
+    if (had === undefined) out[lower] = value
+    else out[lower] = Array.isArray(had) ? [...had, value] : [String(had), value]
+  }
+  return out
+}
+
+/** Names a `Connection` header lists (they are hop-by-hop too, RFC 9110 §7.6.1). */
+function connectionListed(headers: Headers): Set<string> | undefined {
+  let listed: Set<string> | undefined
+  for (const [name, value] of headers) {
+    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue
+    listed ??= new Set()
+    for (const token of value.split(',')) listed.add(token.trim().toLowerCase())
+  }
+  return listed
+}
+
+/** Trailers as a Node header object: the same rules, and no pseudo-headers. */
+export function h2Trailers(trailers: Headers): OutgoingHttpHeaders {
+  return h2Fields(trailers)
+}
+
+/** The limits every h2 session Nanoscope serves runs under (node:http2 enforces them; the abuse tests pin them). */
+export const H2_LIMITS = Object.freeze({
+  /** Invalid frames a session may send before it is closed. */
+  maxSessionInvalidFrames: 100,
+  /** Streams refused (over the concurrency limit, or reset at once) before the session is closed. */
+  maxSessionRejectedStreams: 100,
+  /** Header fields in one block, pseudo-headers included. */
+  maxHeaderListPairs: 256,
+  /** Entries in one SETTINGS frame. */
+  maxSettings: 32,
+  /** PINGs sent and not yet acknowledged. */
+  maxOutstandingPings: 10,
+  /** Megabytes a session may hold in nghttp2 (unsent frames, header tables): past it, new streams are refused. */
+  maxSessionMemory: 10,
+  /** Concurrent streams a client may open. */
+  maxConcurrentStreams: 128,
+  /** The largest decoded header block, in bytes. */
+  maxHeaderListSize: 64 * 1024,
+})
+
+/** The connection preface of HTTP/2 (RFC 9113 §3.4): what an h2c client with prior knowledge sends first. */
+export const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1')
+const PREFACE_LINE = 'PRI * HTTP/2.0'.length
+
+/**
+ * Whether a connection's first bytes are HTTP/2's: they match the preface's request line (`PRI * HTTP/2.0`) as far as
+ * they go. The rest of the preface is checked by node:http2, which closes a connection that gets it wrong (left to
+ * the HTTP/1.1 parser, `PRI` would stall it).
+ */
+export function startsLikePreface(bytes: Buffer): boolean {
+  const n = Math.min(bytes.length, PREFACE_LINE)
+  return n > 0 && bytes.subarray(0, n).equals(H2_PREFACE.subarray(0, n))
+}
+
+/**
+ * Pipes a body into an h2 stream with backpressure; a body that fails resets the stream (RST_STREAM), and a stream
+ * that goes away stops the body. Plain `pipe` and listeners rather than `stream.pipeline`, which builds and aborts an
+ * AbortController (and a DOMException) for every body: a tenth of the proxy's CPU time under h2load.
+ */
+export function pipeBody(body: Readable, stream: http2.Http2Stream): void {
+  const onBodyError = (): void => {
+    if (!stream.destroyed) stream.close(constants.NGHTTP2_INTERNAL_ERROR)
+  }
+  body.once('error', onBodyError)
+  body.once('close', () => {
+    if (!body.readableEnded) onBodyError()
+  })
+  stream.once('close', () => {
+    if (!body.readableEnded) body.destroy()
+  })
+  body.pipe(stream)
+}
+
+/** Sends trailers unless the stream went away meanwhile (then there is no one to send them to). */
+export function sendTrailers(stream: http2.Http2Stream, trailers: Headers): void {
+  if (stream.destroyed || stream.closed) return
+  try {
+    stream.sendTrailers(h2Trailers(trailers))
+  } catch {
+    stream.close(constants.NGHTTP2_INTERNAL_ERROR)
+  }
+}
