@@ -11,7 +11,8 @@
 import type net from 'node:net'
 import { TLSSocket } from 'node:tls'
 import { Readable } from 'node:stream'
-import { strictParser, type Parser, type ParserOwner } from '../wire/llhttp.ts'
+import type { Parser } from '../wire/llhttp.ts'
+import { ownedParser, type ParserOwner } from '../wire/parser-owner.ts'
 
 /** What a connection reports to the exchange it is carrying. */
 export interface ExchangeOnWire {
@@ -64,7 +65,7 @@ export class WireConnection implements ParserOwner {
     readonly socket: net.Socket,
     private readonly owner: ConnectionOwner,
   ) {
-    this.parser = strictParser('response', this)
+    this.parser = ownedParser('response', this)
     socket.setNoDelay(true)
     socket.on('data', (chunk: Buffer) => this.read(chunk))
     socket.on('end', () => this.ended())
@@ -170,7 +171,7 @@ export class WireConnection implements ParserOwner {
     this.owner.idle(this)
   }
 
-  // Parser events: the connection's parser (wire/llhttp.ts's strictParser) calls these as its ParserOwner.
+  // Parser events: the connection's parser (wire/parser-owner.ts's ownedParser) calls these as its ParserOwner.
 
   headers(chunk: string[]): void {
     this.partialHeaders = this.partialHeaders ? this.partialHeaders.concat(chunk) : chunk

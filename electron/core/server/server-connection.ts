@@ -10,7 +10,8 @@
  */
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
-import { methods, strictParser, type Parser, type ParserOwner } from '../wire/llhttp.ts'
+import { methods, type Parser } from '../wire/llhttp.ts'
+import { ownedParser, type ParserOwner } from '../wire/parser-owner.ts'
 import type { HttpHandler } from '../http.ts'
 import { emptyBody, streamBody, type Request, type Response } from '../message.ts'
 import { contentLength, frozenPairs } from '../wire/raw-headers.ts'
@@ -72,7 +73,7 @@ export class ServerConnection implements ParserOwner {
     readonly socket: Socket,
     private readonly host: ConnectionHost,
   ) {
-    this.parser = strictParser('request', this)
+    this.parser = ownedParser('request', this)
     const aborter = new AbortController()
     this.signal = aborter.signal
     this.peer = Object.freeze({ address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 })
@@ -124,7 +125,7 @@ export class ServerConnection implements ParserOwner {
     this.clientEnded = true
   }
 
-  // Parser events: the connection's parser (wire/llhttp.ts's strictParser) calls these as its ParserOwner.
+  // Parser events: the connection's parser (wire/parser-owner.ts's ownedParser) calls these as its ParserOwner.
 
   messageBegin(): void {
     const now = Date.now()
