@@ -13,6 +13,7 @@ export const SCOPES = {
       'test/static/**/*.test.ts',
       'test/property/header-pipe.property.test.ts',
       'test/property/message.property.test.ts',
+      'test/property/frame-parser.property.test.ts',
     ],
   },
   capture: {
