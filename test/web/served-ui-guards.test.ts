@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
@@ -145,6 +146,7 @@ test('the UI answers to 127.0.0.1, localhost and [::1] at its port, in any case,
     const res = await send(`GET / HTTP/1.1\r\n${hostLine}`)
     assert.equal(res.status, 421, hostLine)
     assert.equal(res.body.toString(), 'This server answers only to its own address.\n')
+    assert.equal(header(res, 'Content-Type'), 'text/plain; charset=utf-8')
   }
   assert.equal((await send('GET / HTTP/1.0')).status, 421, 'no Host at all')
 })
@@ -154,6 +156,7 @@ test('only GET and HEAD are served', async () => {
     const res = await send(`${method} / HTTP/1.1\r\n${ours()}\r\nContent-Length: 0`)
     assert.equal(res.status, 405, method)
     assert.equal(res.body.toString(), 'Only GET and HEAD are served here.\n', method)
+    assert.equal(header(res, 'Content-Type'), 'text/plain; charset=utf-8', method)
   }
 })
 
@@ -221,4 +224,50 @@ test('a UI bound to an IPv6 address prints it in brackets', async (t) => {
   } finally {
     await v6.stop()
   }
+})
+
+test('a UI asked for a port listens on exactly that port, and one asked for a port in use fails to start', async () => {
+  const taken = net.createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  const port = (taken.address() as net.AddressInfo).port
+  try {
+    await assert.rejects(startWebUi(host, { staticDir, port }), /EADDRINUSE/)
+  } finally {
+    await new Promise<void>((resolve) => taken.close(() => resolve()))
+  }
+  const exact = await startWebUi(host, { staticDir, port })
+  try {
+    assert.equal(exact.port, port)
+    assert.equal(
+      (await rawRequest(port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`)).status,
+      200,
+    )
+  } finally {
+    await exact.stop()
+  }
+})
+
+test('stopping the UI closes idle keep-alive connections, requests half sent and websockets at once', async () => {
+  const other = await startWebUi(host, { staticDir })
+  const idle = net.connect(other.port, '127.0.0.1')
+  const idleClosed = new Promise<void>((resolve) => idle.once('close', () => resolve()))
+  idle.on('error', () => {})
+  idle.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${other.port}\r\n\r\n`)
+  await new Promise((resolve) => idle.once('data', resolve))
+  const midRequest = net.connect(other.port, '127.0.0.1')
+  const midClosed = new Promise<void>((resolve) => midRequest.once('close', () => resolve()))
+  midRequest.on('error', () => {})
+  await new Promise((resolve) => midRequest.once('connect', resolve))
+  midRequest.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${other.port}\r\n`)
+  const ws = new WebSocket(`ws://127.0.0.1:${other.port}/api/ws?token=${other.token}`)
+  ws.on('error', () => {})
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+  const wsClosed = new Promise<void>((resolve) => ws.once('close', () => resolve()))
+  const stopped = other.stop()
+  const inTime = (what: Promise<unknown>, label: string) =>
+    Promise.race([what, new Promise((_, reject) => setTimeout(() => reject(new Error(`${label} within 2 s`)), 2000))])
+  await inTime(stopped, 'stop() resolved')
+  await inTime(idleClosed, 'the idle keep-alive connection closed')
+  await inTime(wsClosed, 'the websocket closed')
+  await inTime(midClosed, 'a connection in the middle of its request closed')
 })
