@@ -31,8 +31,6 @@ export default {
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   checkerNodeArgs: ['--import', fileURLToPath(new URL('./test/mutation/typescript-5-hook.mjs', import.meta.url))],
-  // A mutant in code that runs when a module loads would have to run every test file: skipped (reported as ignored).
-  ignoreStatic: true,
   incremental: true,
   incrementalFile: `${reports}/incremental.json`,
   reporters: ['json', 'html', 'clear-text', 'progress-append-only'],
