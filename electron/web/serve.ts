@@ -76,6 +76,7 @@ export async function startWebUi(host: Host, options: WebUiOptions): Promise<Run
       }
       // `null`, numbers and arrays are JSON too; only a command object is acted on.
       if (
+        // Stryker disable next-line ConditionalExpression: equivalent; a JSON string, number or boolean has no `type`, so the next test returns too
         typeof message !== 'object' ||
         message === null ||
         message.type !== 'command' ||

@@ -85,6 +85,8 @@ test('the UI is served at / as its index.html, with its CSP, nosniff, no-cache a
   assert.equal(header(res, 'Content-Type'), 'text/html; charset=utf-8')
   assert.equal(header(res, 'Content-Length'), '24')
   assert.equal(header(res, 'Content-Security-Policy'), UI_CSP)
+  assert.match(UI_CSP, /^default-src 'self'; script-src 'self';/)
+  assert.match(UI_CSP, /object-src 'none'; base-uri 'none'; frame-ancestors 'none'$/)
   assert.equal(header(res, 'X-Content-Type-Options'), 'nosniff')
   assert.equal(header(res, 'Cache-Control'), 'no-cache')
 })
@@ -194,7 +196,9 @@ test('a message that is not JSON closes the socket with 1003; one that is not a 
     ws.send(ignored)
   }
   ws.send(JSON.stringify({ type: 'command', id: 7, name: 'no-such-command' }))
-  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
+  const closed = new Promise<[number, string]>((resolve) =>
+    ws.once('close', (code, why) => resolve([code, String(why)])),
+  )
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no result for command 7 within 3 s')), 3000)
     const check = () => {
@@ -211,8 +215,8 @@ test('a message that is not JSON closes the socket with 1003; one that is not a 
   assert.equal(results[0].ok, false)
   assert.equal(typeof results[0].error, 'string')
   ws.send('not json')
-  const code = await Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(-1), 3000))])
-  assert.equal(code, 1003)
+  const code = await Promise.race([closed, new Promise<[number, string]>((r) => setTimeout(() => r([-1, '']), 3000))])
+  assert.deepEqual(code, [1003, 'messages must be JSON'])
 })
 
 test('a UI bound to an IPv6 address prints it in brackets', async (t) => {
