@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// `npm run mutate [-- <scope>...]`: StrykerJS over one folder at a time (test/mutation/scopes.mjs), at low CPU
+// priority, then a score per folder. With no scope it runs the five folders held to 80%, smallest first. Each scope
+// keeps its incremental file, so a rerun tests only mutants whose code or tests changed. Never part of `npm test`.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { availableParallelism, setPriority, tmpdir } from 'node:os'
+import { delimiter, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { installed } from '../support/node-release.mjs'
+import { DEFAULT_SCOPES, SCOPES } from './scopes.mjs'
+
+// StrykerJS 10 needs Node 22 or newer. On an older Node, run this same script on Node 22 (fetched once from the npm
+// registry, test/support/node-release.mjs), first in PATH so the test files Stryker starts run on it too.
+if (Number(process.versions.node.split('.')[0]) < 22) {
+  const node = installed('22', 'mutate')
+  console.log(`mutate: StrykerJS needs Node 22+, running on ${node}`)
+  const again = spawnSync(node, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, PATH: `${join(node, '..')}${delimiter}${process.env.PATH ?? ''}` },
+  })
+  process.exit(again.status ?? 1)
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const args = process.argv.slice(2)
+const full = args.includes('--full')
+const scopes = args.filter((a) => !a.startsWith('--'))
+const chosen = scopes.length > 0 ? scopes : DEFAULT_SCOPES
+const unknown = chosen.filter((s) => !(s.split('/')[0] in SCOPES))
+if (unknown.length > 0) {
+  console.error(`Unknown scope ${unknown.join(', ')}: pick from ${Object.keys(SCOPES).join(', ')}`)
+  process.exit(2)
+}
+
+/** Stryker's score: killed and timed-out mutants over every mutant that compiles and is not ignored. */
+function scoreOf(report) {
+  const count = { detected: 0, undetected: 0 }
+  for (const file of Object.values(report.files)) {
+    for (const mutant of file.mutants) {
+      if (mutant.status === 'Killed' || mutant.status === 'Timeout') count.detected++
+      else if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') count.undetected++
+    }
+  }
+  const total = count.detected + count.undetected
+  return { ...count, total, score: total === 0 ? Number.NaN : (100 * count.detected) / total }
+}
+
+// Nice 15, inherited by Stryker and every test it starts, so the machine's other work comes first.
+setPriority(15)
+// On a machine of a few cores shared with other work, one test runner; more where there are cores to spare.
+const concurrency =
+  process.env.NANOSCOPE_MUTATE_CONCURRENCY ?? String(Math.max(1, Math.floor(availableParallelism() / 4)))
+const rows = []
+for (const scope of chosen) {
+  const home = mkdtempSync(join(tmpdir(), 'nanoscope-mutate-home-'))
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      join(root, 'test/mutation/typescript-5-hook.mjs'),
+      join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js'),
+      'run',
+      'stryker.config.mjs',
+      ...(full ? ['--force'] : []),
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        NANOSCOPE_MUTATE_SCOPE: scope,
+        NANOSCOPE_MUTATE_CONCURRENCY: concurrency,
+        NANOSCOPE_TEST: '1',
+        NANOSCOPE_HOME: home,
+      },
+    },
+  )
+  rmSync(home, { recursive: true, force: true })
+  const file = join(root, 'reports/mutation', scope, 'mutation.json')
+  if (run.status !== 0 || !existsSync(file)) {
+    rows.push({ scope, line: `failed (exit ${run.status}): see above` })
+    continue
+  }
+  const s = scoreOf(JSON.parse(readFileSync(file, 'utf8')))
+  rows.push({ scope, line: `${s.score.toFixed(1)}% (${s.detected} of ${s.total} mutants killed)` })
+}
+console.log('\nMutation score per folder (reports/mutation/<scope>/index.html lists each survivor):')
+for (const { scope, line } of rows) console.log(`  ${scope.padEnd(10)} ${line}`)
+process.exit(rows.some((r) => r.line.startsWith('failed')) ? 1 : 0)
