@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createSession } from '../../electron/recording/session-store.ts'
 import { startUpstream } from '../support/upstream.ts'
+import { until } from '../support/wait.ts'
 import { s3Env, startS3 } from '../support/s3-server.ts'
 import { exchange, tempDir } from './support.ts'
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
@@ -129,6 +130,12 @@ test("a pipeline's record block records to s3:// as it does to a folder", async 
     const run = cli(['run', '--no-watch', file], env, t.dir)
     const proxy = /listening on (http:\/\/\S+)/.exec(await run.firstLine())?.[1]
     assert.ok(proxy, run.err())
+    // stderr and stdout are separate pipes: the notice may arrive just after the listening line.
+    await until(
+      () => /recording to s3:\/\/team\/blocks\/api/.test(run.err()),
+      5000,
+      'the record block says where it records',
+    ).catch(() => undefined)
     assert.match(run.err(), /recording to s3:\/\/team\/blocks\/api/)
     await send(`${proxy}/via-block`)
     run.child.kill('SIGTERM')
