@@ -33,7 +33,11 @@ export function freePort(): Promise<number> {
   })
 }
 
-function config(port: number, upstream: URL, dir: string): string {
+/**
+ * What every nginx the bench starts has in common: one worker, its files in `dir` (which must hold the temp folders
+ * `body`, `proxy`, `fastcgi`, `uwsgi` and `scgi`), no access log; it opens the `http` block, which the caller closes.
+ */
+export function nginxPrelude(dir: string): string {
   return `worker_processes 1;
 error_log ${dir}/error.log warn;
 pid ${dir}/nginx.pid;
@@ -44,7 +48,11 @@ http {
   proxy_temp_path ${dir}/proxy;
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
+  scgi_temp_path ${dir}/scgi;`
+}
+
+function config(port: number, upstream: URL, dir: string): string {
+  return `${nginxPrelude(dir)}
   keepalive_requests 1000000;
   upstream origin { server ${upstream.host}; keepalive 64; }
   server {

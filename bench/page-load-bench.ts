@@ -18,7 +18,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
 import { launchChromium } from '../test/support/browser.ts'
-import { answers, freePort, nginxBinary } from './nginx-proxy.ts'
+import { answers, freePort, nginxBinary, nginxPrelude } from './nginx-proxy.ts'
 import { killAndWait, startServe } from './serve-process.ts'
 import { target, targetLine, type Target } from './report.ts'
 
@@ -92,17 +92,7 @@ export async function startSite(dir: string): Promise<{ url: string; cert: strin
   const port = await freePort()
   writeFileSync(
     join(dir, 'nginx.conf'),
-    `worker_processes 1;
-error_log ${dir}/error.log warn;
-pid ${dir}/nginx.pid;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
+    `${nginxPrelude(dir)}
   types { text/html html; text/css css; image/svg+xml svg; }
   server {
     listen 127.0.0.1:${port} ssl;
