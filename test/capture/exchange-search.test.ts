@@ -55,7 +55,8 @@ test('body terms match the request or response body as shown (gzip decoded), ign
 })
 
 test('searching the bodies of 100,000 stored exchanges yields to the event loop after every few milliseconds of work', async () => {
-  const hub = new CaptureHub({ maxExchanges: 100_000 })
+  // Room for every body (the default byte bound would drop most of them), so all 100,000 are searched.
+  const hub = new CaptureHub({ maxExchanges: 100_000, maxTotalBodyBytes: 512 * 2 ** 20 })
   const filler = Buffer.alloc(2048, 'lorem ipsum dolor sit amet ')
   for (let n = 1; n <= 100_000; n++) {
     hub.exchangeCompleted(
@@ -81,9 +82,11 @@ test('searching the bodies of 100,000 stored exchanges yields to the event loop 
   assert.deepEqual(matches, [['x77777']])
   assert.ok(slices.length >= 5, `it yielded ${slices.length - 1} times`)
   const sorted = [...slices].sort((a, b) => a - b)
-  const p95 = sorted[Math.floor(sorted.length * 0.95)]!
+  // The process's CPU time counts the garbage collector's helper threads too, so one slice may be stretched by a
+  // collection running beside it; every other slice must be short (a search that does not yield has one slice).
+  const allButLongest = sorted.at(-2)!
   assert.ok(
-    p95 < 30,
-    `95% of its slices of work take under 30 ms of CPU, not ${p95.toFixed(1)} (longest ${sorted.at(-1)!.toFixed(1)}, ${slices.length} slices)`,
+    allButLongest < 30,
+    `all slices of work but one take under 30 ms of CPU, not ${allButLongest.toFixed(1)} (longest ${sorted.at(-1)!.toFixed(1)}, ${slices.length} slices)`,
   )
 })
