@@ -275,34 +275,20 @@ function compared(
   const statusChanged = res.status !== x.response.status
   const outcome = statusChanged || bodyDiff || headers.length > 0 ? 'changed' : 'same'
   const tags = res.tags ?? NO_TAGS
-  return bodyDiff
-    ? {
-        index,
-        method: x.request.method,
-        url,
-        recordedStatus: x.response.status,
-        recordedMs: x.durationMs,
-        outcome,
-        status: res.status,
-        statusChanged,
-        body: bodyDiff,
-        headers,
-        replayedMs,
-        tags,
-      }
-    : {
-        index,
-        method: x.request.method,
-        url,
-        recordedStatus: x.response.status,
-        recordedMs: x.durationMs,
-        outcome,
-        status: res.status,
-        statusChanged,
-        headers,
-        replayedMs,
-        tags,
-      }
+  return {
+    index,
+    method: x.request.method,
+    url,
+    recordedStatus: x.response.status,
+    recordedMs: x.durationMs,
+    outcome,
+    status: res.status,
+    statusChanged,
+    ...(bodyDiff ? { body: bodyDiff } : {}),
+    headers,
+    replayedMs,
+    tags,
+  }
 }
 
 function failed(
