@@ -68,6 +68,12 @@ export interface ExchangeDetail extends ExchangeSummary {
   readonly responseHeaders: RawHeaderList
   readonly requestBody: BodyData | null
   readonly responseBody: BodyData | null
+  /**
+   * Trailer fields that came after each body (HTTP/2 trailers, HTTP/1.1 chunked trailers: gRPC's `grpc-status`),
+   * in wire order; absent when none came.
+   */
+  readonly requestTrailers?: RawHeaderList
+  readonly responseTrailers?: RawHeaderList
   /** For CONNECT tunnels and websockets. */
   readonly tunnel?: { readonly bytesUp: number; readonly bytesDown: number; readonly error?: string }
   /** For websockets: every frame seen, in order, up to the bounds; `framesDropped` counts those beyond. */

@@ -7,7 +7,15 @@
 import { finished } from 'node:stream'
 import { randomBytes } from 'node:crypto'
 import { describe, type Filter } from '../core/http.ts'
-import { streamBody, type Body, type Request, type Response, type Tunnel, type TunnelStats } from '../core/message.ts'
+import {
+  streamBody,
+  type Body,
+  type Headers,
+  type Request,
+  type Response,
+  type Tunnel,
+  type TunnelStats,
+} from '../core/message.ts'
 import { observeStream, pipeBody, PREMATURE_CLOSE } from '../core/wire/stream-plumbing.ts'
 import { frameForUi, tapWebsocket } from '../proxy/websocket-observer.ts'
 import type { Clock } from '../core/clock.ts'
@@ -78,6 +86,9 @@ class Capture implements AbortWatcher {
   private delivered = false
   /** Set while this capture waits to hear that the client went away. */
   private watch: AbortWatch | undefined
+  /** Trailer fields of each body, once known (`finish` waits for those whose body has ended). */
+  private requestTrailers: Headers | undefined
+  private responseTrailers: Headers | undefined
   /** What the sink was given when the request head was read (sinks with `exchangeStarted` only). */
   private started: PendingRecord | undefined
 
@@ -219,7 +230,17 @@ class Capture implements AbortWatcher {
       this.watch.watchers.delete(this)
       this.watch = undefined
     }
-    this.deliver(outcome, undefined)
+    // Trailers come before a body's end (h2-wire, the HTTP/1.1 parser), so the promise of an ended body is settled:
+    // waiting for it costs a microtask. A body that did not end is recorded without them.
+    const res = this.res
+    const requestTrailers = this.requestComplete ? this.original.trailers : undefined
+    const responseTrailers = this.responseComplete ? res?.trailers : undefined
+    if (!requestTrailers && !responseTrailers) return this.deliver(outcome, undefined)
+    void Promise.all([requestTrailers, responseTrailers]).then(([q, s]) => {
+      this.requestTrailers = q
+      this.responseTrailers = s
+      this.deliver(outcome, undefined)
+    })
   }
 
   private deliver(outcome: Outcome, tunnel: TunnelStats | undefined): void {
@@ -257,6 +278,8 @@ class Capture implements AbortWatcher {
       durationMs: outcome.kind === 'pending' ? undefined : (this.responseDone ?? this.elapsed()),
       outcome,
       tunnel,
+      ...(this.requestTrailers ? { requestTrailers: this.requestTrailers } : {}),
+      ...(this.responseTrailers ? { responseTrailers: this.responseTrailers } : {}),
     })
   }
 

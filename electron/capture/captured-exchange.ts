@@ -36,6 +36,9 @@ export interface CapturedExchange extends Omit<ExchangeSummary, 'seq'> {
   readonly responseHeaders: Headers
   readonly requestBody: StoredBody | null
   readonly responseBody: StoredBody | null
+  /** Trailer fields after each body (HTTP/2, HTTP/1.1 chunked), when some came. */
+  readonly requestTrailers?: Headers
+  readonly responseTrailers?: Headers
   readonly tunnel?: TunnelStats
 }
 

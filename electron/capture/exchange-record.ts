@@ -28,6 +28,9 @@ export interface RecordParts {
   readonly durationMs: number | undefined
   readonly outcome: Outcome
   readonly tunnel: TunnelStats | undefined
+  /** Trailer fields after each body, when capture heard them (empty or absent: none came). */
+  readonly requestTrailers?: Headers
+  readonly responseTrailers?: Headers
 }
 
 /**
@@ -81,6 +84,8 @@ export class ExchangeRecord implements CapturedExchange {
   /** Set only for a body that did not all go by (`StoredBody.missing`), which is rare. */
   declare private readonly requestMissing?: number | null
   declare private readonly responseMissing?: number | null
+  /** Set only for an exchange that carried trailers (HTTP/2, gRPC, chunked), which is rare: both lists, packed. */
+  declare private readonly trailers?: Trailers
 
   constructor(p: RecordParts) {
     const { req, res, requestBody, responseBody } = p
@@ -139,6 +144,10 @@ export class ExchangeRecord implements CapturedExchange {
     this.responseBodySize = responseBody ? responseBody.size : 0
     if (requestBody.missing !== undefined) this.requestMissing = requestBody.missing
     if (responseBody?.missing !== undefined) this.responseMissing = responseBody.missing
+    const qt = p.requestTrailers,
+      st = p.responseTrailers
+    if ((qt && qt.length > 0) || (st && st.length > 0))
+      this.trailers = { request: packHeaders(qt ?? noHeaders), response: packHeaders(st ?? noHeaders) }
     this.held =
       tl < 0 || qh < 0 || sh < 0
         ? {
@@ -228,6 +237,18 @@ export class ExchangeRecord implements CapturedExchange {
     return { bytes, size, truncated: length < size }
   }
 
+  /** The request's trailer fields; undefined when none came. */
+  get requestTrailers(): Headers | undefined {
+    const t = this.trailers?.request
+    return t === undefined || t === '' || t.length === 0 ? undefined : unpackHeaders(t)
+  }
+
+  /** The response's trailer fields (gRPC's `grpc-status`…); undefined when none came. */
+  get responseTrailers(): Headers | undefined {
+    const t = this.trailers?.response
+    return t === undefined || t === '' || t.length === 0 ? undefined : unpackHeaders(t)
+  }
+
   /** The request's header list, packed (`packed-headers.ts`). */
   get packedRequestHeaders(): PackedHeaders {
     const n = this.requestHeadersLength
@@ -288,6 +309,14 @@ interface Held {
   readonly requestHeaders: PackedHeaders | undefined
   readonly responseHeaders: PackedHeaders | undefined
 }
+
+/** A record's trailer lists, packed (an empty list is ''). */
+interface Trailers {
+  readonly request: PackedHeaders
+  readonly response: PackedHeaders
+}
+
+const noHeaders: Headers = Object.freeze([])
 
 /** `bodyAt` of a record whose bodies were dropped. */
 const DROPPED = -1

@@ -136,6 +136,8 @@ export class ExchangeStore {
       responseHeaders: record.responseHeaders,
       requestBody: bodyData(record.requestBody),
       responseBody: bodyData(record.responseBody),
+      ...(record.requestTrailers ? { requestTrailers: record.requestTrailers } : {}),
+      ...(record.responseTrailers ? { responseTrailers: record.responseTrailers } : {}),
       ...(record.tunnel ? { tunnel: { ...record.tunnel } } : {}),
     }
   }

@@ -5,7 +5,9 @@
  * body sent with Content-Encoding gzip, deflate or br is decoded, as HAR expects (`content.text` is the decoded
  * body, `content.size` its length, `bodySize` the bytes on the wire), and the header is kept as sent.
  * Request bodies that are not text go in `postData.text` as base64 with `_encoding: "base64"` (HAR 1.2 has
- * no encoding for postData). Header sizes are -1 (unknown); `timings.send` is 0.
+ * no encoding for postData). Header sizes are -1 (unknown); `timings.send` is 0. HAR 1.2 has no place for trailer
+ * fields (HTTP/2, chunked; gRPC's status): they go in `request._trailers` and `response._trailers`, as `{name, value}`
+ * pairs like `headers` (custom fields start with `_`, as the spec allows), and `har import` reads them back.
  */
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib'
 import { GENERATED_HEADER, header, headerValues, type Headers } from '../core/message.ts'
@@ -64,13 +66,21 @@ export function detailToRecorded(d: ExchangeDetail): RecordedExchange {
     startedAt: d.startedAt,
     durationMs: d.durationMs ?? d.timings.responseDone ?? 0,
     ...(d.timings.responseHeaders !== undefined ? { waitMs: d.timings.responseHeaders } : {}),
-    request: { method: d.method, url: d.url, version: d.httpVersion, headers: d.requestHeaders, body: reqBody },
+    request: {
+      method: d.method,
+      url: d.url,
+      version: d.httpVersion,
+      headers: d.requestHeaders,
+      body: reqBody,
+      ...(d.requestTrailers ? { trailers: d.requestTrailers } : {}),
+    },
     response: {
       status: d.status ?? 0,
       reason: d.reason ?? '',
       version: d.httpVersion,
       headers: d.responseHeaders,
       body: resBody,
+      ...(d.responseTrailers ? { trailers: d.responseTrailers } : {}),
     },
     ...(Object.keys(truncated).length > 0 ? { truncated } : {}),
     ...(Object.keys(incomplete).length > 0 ? { incomplete } : {}),
@@ -125,6 +135,7 @@ function harEntry(x: RecordedExchange): HarEntry {
             },
           }
         : {}),
+      ...(x.request.trailers && x.request.trailers.length > 0 ? { _trailers: nameValues(x.request.trailers) } : {}),
     },
     response: {
       status: x.response.status,
@@ -142,6 +153,7 @@ function harEntry(x: RecordedExchange): HarEntry {
       redirectURL: location ?? '',
       headersSize: -1,
       bodySize: x.truncated?.response ?? x.response.body.byteLength,
+      ...(x.response.trailers && x.response.trailers.length > 0 ? { _trailers: nameValues(x.response.trailers) } : {}),
     },
     cache: {},
     timings: { send: 0, wait, receive: time - wait },

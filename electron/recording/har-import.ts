@@ -147,13 +147,21 @@ function importEntry(raw: unknown, note: (what: string) => void, previousStart: 
     startedAt,
     durationMs,
     ...(Number.isFinite(wait) && wait >= 0 ? { waitMs: wait } : {}),
-    request: { method, url, version: version(req.httpVersion), headers: reqHeaders, body: requestBody },
+    request: {
+      method,
+      url,
+      version: version(req.httpVersion),
+      headers: reqHeaders,
+      body: requestBody,
+      ...trailersOf(req._trailers),
+    },
     response: {
       status,
       reason: typeof res.statusText === 'string' ? res.statusText : '',
       version: version(res.httpVersion),
       headers: responseHeaders,
       body: responseBody,
+      ...trailersOf(res._trailers),
     },
     ...(truncated ? { truncated } : {}),
     ...(incomplete ? { incomplete } : {}),
@@ -161,6 +169,15 @@ function importEntry(raw: unknown, note: (what: string) => void, previousStart: 
     ...(tags && tags.length > 0 ? { tags } : {}),
     ...(typeof ours.note === 'string' ? { note: ours.note } : {}),
   }
+}
+
+/** Nanoscope's own `_trailers` (`{name, value}` objects, as HAR writes headers), when there are any. */
+function trailersOf(raw: unknown): { trailers?: Header[] } {
+  if (!Array.isArray(raw)) return {}
+  const trailers: Header[] = []
+  for (const t of raw as Json[])
+    if (t && typeof t.name === 'string' && typeof t.value === 'string') trailers.push([t.name, t.value])
+  return trailers.length > 0 ? { trailers } : {}
 }
 
 /** Headers as `{name, value}` objects or `[name, value]` arrays; pseudo-headers and hop-by-hop fields dropped. */

@@ -35,6 +35,8 @@ export interface HarEntry {
     headersSize: number
     bodySize: number
     postData?: { mimeType: string; text: string; _encoding?: 'base64' }
+    /** Ours: trailer fields after the body (HAR 1.2 has no place for them). */
+    _trailers?: HarNameValue[]
   }
   response: {
     status: number
@@ -46,6 +48,8 @@ export interface HarEntry {
     redirectURL: string
     headersSize: number
     bodySize: number
+    /** Ours: trailer fields after the body (gRPC's `grpc-status`…). */
+    _trailers?: HarNameValue[]
   }
   cache: Record<string, never>
   timings: {

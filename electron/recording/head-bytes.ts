@@ -21,6 +21,8 @@ export function maxHeadBytes(x: RecordedExchange): number {
   let units = q.method.length + q.url.length + q.version.length + s.reason.length + s.version.length
   for (const h of q.headers) units += h[0].length + h[1].length + 6
   for (const h of s.headers) units += h[0].length + h[1].length + 6
+  if (q.trailers) for (const h of q.trailers) units += h[0].length + h[1].length + 6
+  if (s.trailers) for (const h of s.trailers) units += h[0].length + h[1].length + 6
   if (x.tags) for (const t of x.tags) units += t.length + 3
   if (x.generated) units += x.generated.cause.length + x.generated.message.length
   if (x.note !== undefined) units += x.note.length
@@ -44,9 +46,11 @@ export function writeHead(x: RecordedExchange, out: Buffer, at: number, end: num
   at = strField(out, at, REQUEST, q.method)
   at = strField(out, at, URL_KEY, q.url)
   at = versionAndHeaders(out, at, q.version, q.headers)
+  if (q.trailers && q.trailers.length > 0) at = headerList(out, put(out, at, TRAILERS), q.trailers)
   at = numField(out, at, RESPONSE, s.status)
   at = strField(out, at, REASON, s.reason)
   at = versionAndHeaders(out, at, s.version, s.headers)
+  if (s.trailers && s.trailers.length > 0) at = headerList(out, put(out, at, TRAILERS), s.trailers)
   out[at++] = CLOSE_BRACE
   const t = x.truncated
   if (t) {
@@ -102,6 +106,7 @@ const REQUEST = ascii(',"request":{"method":')
 const URL_KEY = ascii(',"url":')
 const VERSION = ascii(',"version":')
 const HEADERS = ascii(',"headers":')
+const TRAILERS = ascii(',"trailers":')
 const RESPONSE = ascii('},"response":{"status":')
 const REASON = ascii(',"reason":')
 const TRUNCATED = ascii(',"truncated":{')

@@ -41,8 +41,20 @@ interface RecordHead {
   startedAt: number
   durationMs: number
   waitMs?: number
-  request: { method: string; url: string; version: string; headers: Array<[string, string]> }
-  response: { status: number; reason: string; version: string; headers: Array<[string, string]> }
+  request: {
+    method: string
+    url: string
+    version: string
+    headers: Array<[string, string]>
+    trailers?: Array<[string, string]>
+  }
+  response: {
+    status: number
+    reason: string
+    version: string
+    headers: Array<[string, string]>
+    trailers?: Array<[string, string]>
+  }
   truncated?: { request?: number; response?: number }
   incomplete?: { request?: number | null; response?: number | null }
   generated?: { cause: string; message: string }
@@ -220,8 +232,18 @@ export function decodeRecord(record: Uint8Array, frame: Frame): RecordedExchange
     startedAt: head.startedAt,
     durationMs: head.durationMs,
     ...(head.waitMs !== undefined ? { waitMs: head.waitMs } : {}),
-    request: { ...head.request, headers: frozenPairs(head.request.headers), body: Buffer.from(req) },
-    response: { ...head.response, headers: frozenPairs(head.response.headers), body: Buffer.from(res) },
+    request: {
+      ...head.request,
+      headers: frozenPairs(head.request.headers),
+      ...(head.request.trailers ? { trailers: frozenPairs(head.request.trailers) } : {}),
+      body: Buffer.from(req),
+    },
+    response: {
+      ...head.response,
+      headers: frozenPairs(head.response.headers),
+      ...(head.response.trailers ? { trailers: frozenPairs(head.response.trailers) } : {}),
+      body: Buffer.from(res),
+    },
     ...(head.truncated ? { truncated: head.truncated } : {}),
     ...(head.incomplete ? { incomplete: head.incomplete } : {}),
     ...(head.generated ? { generated: head.generated } : {}),
@@ -242,7 +264,8 @@ function checkHead(h: RecordHead): string | undefined {
     typeof q.method !== 'string' ||
     typeof q.url !== 'string' ||
     typeof q.version !== 'string' ||
-    !isHeaders(q.headers)
+    !isHeaders(q.headers) ||
+    (q.trailers !== undefined && !isHeaders(q.trailers))
   )
     return 'record header has a malformed request'
   if (
@@ -250,7 +273,8 @@ function checkHead(h: RecordHead): string | undefined {
     typeof s.status !== 'number' ||
     typeof s.reason !== 'string' ||
     typeof s.version !== 'string' ||
-    !isHeaders(s.headers)
+    !isHeaders(s.headers) ||
+    (s.trailers !== undefined && !isHeaders(s.trailers))
   )
     return 'record header has a malformed response'
   if (h.tags !== undefined && !(Array.isArray(h.tags) && h.tags.every((t) => typeof t === 'string')))

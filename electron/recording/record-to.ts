@@ -4,7 +4,7 @@
  * nothing on the hot path waits for the disk; the exchange is appended when its response body has finished.
  */
 import { describe, type Filter } from '../core/http.ts'
-import { header, withTagList, type Body, type Request, type Response } from '../core/message.ts'
+import { header, withTagList, type Body, type Headers, type Request, type Response } from '../core/message.ts'
 import { systemClock, type Clock } from '../core/clock.ts'
 import { teeBody, type CapturedBody, type TeedBody } from '../core/filters/tee-body.ts'
 import { ChunkKeeper, observeStream, PREMATURE_CLOSE, type StreamObserver } from '../core/wire/stream-plumbing.ts'
@@ -89,6 +89,8 @@ class ExchangeRecording implements StreamObserver {
   /** The response body's first chunk, kept without a ChunkKeeper: most bodies of a proxied exchange are one chunk. */
   private first: Buffer | undefined
   private more: ChunkKeeper | undefined
+  /** The response's trailers, when its body ended whole. */
+  private responseTrailers: Promise<Headers> | undefined
 
   constructor(
     private readonly recorder: Recorder,
@@ -126,9 +128,15 @@ class ExchangeRecording implements StreamObserver {
           : bytesCaptured(this.first ?? EMPTY, recorder.cap)
     const missing = error ? missingBytes(body, seen.total) : 0
     const response: Kept = missing === 0 ? seen : { ...seen, missing }
+    if (!error) this.responseTrailers = this.res.trailers
     const tee = this.requestTee
     if (!tee)
-      return this.write(bytesCaptured((req.body as { bytes: Uint8Array }).bytes, recorder.cap), response, durationMs)
+      return this.withTrailers(
+        true,
+        bytesCaptured((req.body as { bytes: Uint8Array }).bytes, recorder.cap),
+        response,
+        durationMs,
+      )
     // Usually the request body has long finished: then no grace timer is needed.
     const now = tee.current()
     if (now.state !== 'streaming') return this.requestEnded(now, response, durationMs)
@@ -139,11 +147,29 @@ class ExchangeRecording implements StreamObserver {
 
   private requestEnded(request: CapturedBody, response: Kept, durationMs: number): void {
     // A body that did not all arrive (answered early, or the client stopped sending) is recorded as far as it went.
-    const missing = request.state === 'complete' ? 0 : missingBytes(this.req.body, request.total)
-    this.write(missing === 0 ? request : { ...request, missing }, response, durationMs)
+    const complete = request.state === 'complete'
+    const missing = complete ? 0 : missingBytes(this.req.body, request.total)
+    this.withTrailers(complete, missing === 0 ? request : { ...request, missing }, response, durationMs)
   }
 
-  private write(request: Kept, response: Kept, durationMs: number): void {
+  /**
+   * Writes the record once the trailers of the bodies that ended are known: they come before a body's end, so those
+   * promises are settled and this waits a microtask, only for exchanges that can carry trailers.
+   */
+  private withTrailers(requestComplete: boolean, request: Kept, response: Kept, durationMs: number): void {
+    const q = requestComplete ? this.req.trailers : undefined
+    const s = this.responseTrailers
+    if (!q && !s) return this.write(request, response, durationMs, undefined, undefined)
+    void Promise.all([q, s]).then(([qt, st]) => this.write(request, response, durationMs, qt, st))
+  }
+
+  private write(
+    request: Kept,
+    response: Kept,
+    durationMs: number,
+    requestTrailers: Headers | undefined,
+    responseTrailers: Headers | undefined,
+  ): void {
     const { req, res, recorder } = this
     const cut = request.total > request.bytes.byteLength || response.total > response.bytes.byteLength
     const tagged = res.tags !== undefined && res.tags.length > 0
@@ -159,6 +185,7 @@ class ExchangeRecording implements StreamObserver {
         version: req.version,
         headers: req.headers,
         body: request.bytes,
+        ...(requestTrailers && requestTrailers.length > 0 ? { trailers: requestTrailers } : {}),
       },
       response: {
         status: res.status,
@@ -166,6 +193,7 @@ class ExchangeRecording implements StreamObserver {
         version: res.version,
         headers: res.headers,
         body: response.bytes,
+        ...(responseTrailers && responseTrailers.length > 0 ? { trailers: responseTrailers } : {}),
       },
     }
     // A plain literal on the common path: spreads of optional parts cost an object clone each.

@@ -12,6 +12,8 @@ export interface RecordedRequest {
   readonly version: string
   readonly headers: Headers
   readonly body: Uint8Array
+  /** Trailer fields after the body (HTTP/2, HTTP/1.1 chunked), when some came. */
+  readonly trailers?: Headers
 }
 
 export interface RecordedResponse {
@@ -20,6 +22,8 @@ export interface RecordedResponse {
   readonly version: string
   readonly headers: Headers
   readonly body: Uint8Array
+  /** Trailer fields after the body (gRPC's `grpc-status`, …), when some came. */
+  readonly trailers?: Headers
 }
 
 export interface RecordedExchange {

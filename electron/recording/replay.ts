@@ -250,6 +250,8 @@ function replayRequest(x: RecordedExchange, url: string, rebased: boolean, signa
     headers: frozenHeaders(headers),
     body: bytesBody(x.request.body),
     signal,
+    // Sent where the protocol can carry them: after an h2 body, or a chunked HTTP/1.1 one.
+    ...(x.request.trailers ? { trailers: Promise.resolve(x.request.trailers) } : {}),
   })
 }
 

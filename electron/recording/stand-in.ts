@@ -244,12 +244,13 @@ export function recordedResponse(x: RecordedExchange): Response {
     headers = headers.map(([n, v]) =>
       n.toLowerCase() === 'content-length' ? ([n, String(x.response.body.byteLength)] as const) : ([n, v] as const),
     )
-  return response(x.response.status, {
+  const res = response(x.response.status, {
     reason: x.response.reason,
     headers,
     body: x.response.body,
     tags: ['replayed', 'stand-in'],
   })
+  return x.response.trailers ? Object.freeze({ ...res, trailers: Promise.resolve(x.response.trailers) }) : res
 }
 
 function miss(req: Request, nearest: unknown[], error: string): Response {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { captureTo, type CaptureOptions } from '../../electron/capture/capture-filter.ts'
 import type { CapturedExchange } from '../../electron/capture/captured-exchange.ts'
 import { CaptureHub } from '../../electron/capture/capture-hub.ts'
+import { ExchangeStore } from '../../electron/capture/exchange-store.ts'
 import { fixedClock } from '../../electron/core/clock.ts'
 import type { HttpHandler } from '../../electron/core/http.ts'
 import {
@@ -271,4 +272,37 @@ test('every exchange gets its own id', async () => {
   const handler = capture(async () => response(204))
   for (let i = 0; i < 100; i++) await handler(request({ target: '/' }))
   assert.equal(new Set(records.map((r) => r.id)).size, 100)
+})
+
+test("an exchange's trailers are captured once its bodies end, and the store's detail carries them", async () => {
+  const { records, capture } = recorder()
+  const trailers = Object.freeze([Object.freeze(['grpc-status', '0'] as const)])
+  const handler = capture(async () =>
+    Object.freeze({
+      ...response(200, { version: '2', body: streamBody(Readable.from([Buffer.from('reply')])) }),
+      trailers: Promise.resolve(trailers),
+    }),
+  )
+  const res = await handler(request({ method: 'POST', target: '/rpc', version: '2', headers: [['host', 'h']] }))
+  assert.equal(await bodyText(res.body), 'reply')
+  await until(() => records.length === 1)
+  assert.deepEqual(records[0]!.responseTrailers, [['grpc-status', '0']])
+  assert.equal(records[0]!.requestTrailers, undefined)
+  const store = new ExchangeStore()
+  store.upsert(records[0]!)
+  assert.deepEqual(store.detail(records[0]!.id)!.responseTrailers, [['grpc-status', '0']])
+  assert.equal('requestTrailers' in store.detail(records[0]!.id)!, false)
+})
+
+test('a response whose trailers turned out empty is captured without any', async () => {
+  const { records, capture } = recorder()
+  const handler = capture(async () =>
+    Object.freeze({
+      ...response(200, { body: streamBody(Readable.from([Buffer.from('x')])) }),
+      trailers: Promise.resolve(Object.freeze([])),
+    }),
+  )
+  await bodyText((await handler(request({ target: '/t', headers: [['Host', 'h']] }))).body)
+  await until(() => records.length === 1)
+  assert.equal(records[0]!.responseTrailers, undefined)
 })

@@ -44,8 +44,14 @@ const exchange: fc.Arbitrary<RecordedExchange> = fc.record(
     startedAt: number,
     durationMs: number,
     waitMs: fc.option(number, { nil: undefined }),
-    request: fc.record({ method: text, url: text, version: text, headers, body: fc.constant(new Uint8Array(0)) }),
-    response: fc.record({ status: number, reason: text, version: text, headers, body: fc.constant(new Uint8Array(0)) }),
+    request: fc.record(
+      { method: text, url: text, version: text, headers, body: fc.constant(new Uint8Array(0)), trailers: headers },
+      { requiredKeys: ['method', 'url', 'version', 'headers', 'body'] },
+    ),
+    response: fc.record(
+      { status: number, reason: text, version: text, headers, body: fc.constant(new Uint8Array(0)), trailers: headers },
+      { requiredKeys: ['status', 'reason', 'version', 'headers', 'body'] },
+    ),
     truncated: fc.option(
       fc.record({ request: fc.option(number, { nil: undefined }), response: fc.option(number, { nil: undefined }) }),
       { nil: undefined },
@@ -71,12 +77,19 @@ function reference(x: RecordedExchange): string {
     startedAt: x.startedAt,
     durationMs: x.durationMs,
     ...(x.waitMs !== undefined ? { waitMs: x.waitMs } : {}),
-    request: { method: x.request.method, url: x.request.url, version: x.request.version, headers: x.request.headers },
+    request: {
+      method: x.request.method,
+      url: x.request.url,
+      version: x.request.version,
+      headers: x.request.headers,
+      ...(x.request.trailers && x.request.trailers.length > 0 ? { trailers: x.request.trailers } : {}),
+    },
     response: {
       status: x.response.status,
       reason: x.response.reason,
       version: x.response.version,
       headers: x.response.headers,
+      ...(x.response.trailers && x.response.trailers.length > 0 ? { trailers: x.response.trailers } : {}),
     },
     ...(x.truncated ? { truncated: { request: x.truncated.request, response: x.truncated.response } } : {}),
     ...(x.incomplete ? { incomplete: { request: x.incomplete.request, response: x.incomplete.response } } : {}),

@@ -159,6 +159,7 @@ export function DetailPane() {
               headers={detail.requestHeaders}
               label="Request body"
             />
+            <Trailers trailers={detail.requestTrailers} which="request" />
           </>
         )}
         {detail &&
@@ -179,6 +180,7 @@ export function DetailPane() {
                 headers={detail.responseHeaders}
                 label="Response body"
               />
+              <Trailers trailers={detail.responseTrailers} which="response" />
             </>
           ))}
       </div>
@@ -216,6 +218,7 @@ function BothHeads({ detail, view }: { detail: ExchangeDetail; view: HeadView })
           <HeadersTable headers={detail.requestHeaders} label="Request headers" />
         </>
       )}
+      <Trailers trailers={detail.requestTrailers} which="request" />
       <h3 className="message-title">Response</h3>
       {hasResponse(detail) ? (
         view === 'raw' ? (
@@ -236,6 +239,18 @@ function BothHeads({ detail, view }: { detail: ExchangeDetail; view: HeadView })
       ) : (
         <NoResponse detail={detail} />
       )}
+      {hasResponse(detail) && <Trailers trailers={detail.responseTrailers} which="response" />}
+    </>
+  )
+}
+
+/** The trailer fields that came after a body (HTTP/2, chunked HTTP/1.1; gRPC's status), as the wire had them. */
+function Trailers({ trailers, which }: { trailers: RawHeaderList | undefined; which: 'request' | 'response' }) {
+  if (!trailers || trailers.length === 0) return null
+  return (
+    <>
+      <h4 className="message-title trailers-title">Trailers</h4>
+      <HeadersTable headers={trailers} label={which === 'request' ? 'Request trailers' : 'Response trailers'} />
     </>
   )
 }

@@ -120,6 +120,23 @@ describe('h2c on plain listeners, trailers and gRPC-shaped traffic', () => {
     assert.equal(seen.trailers?.['x-checksum'], 'abc')
   })
 
+  it("keeps both sides' trailers in capture, so the window's detail can show them", async () => {
+    await h2cRequest(
+      proxy.url,
+      { ':method': 'POST', ':path': '/grpc.Test/Kept', 'content-type': 'application/grpc', te: 'trailers' },
+      grpcFrame('ping'),
+      { 'x-client-trailer': 'sent' },
+    )
+    const x = await proxy.waitFor((e) => e.path === '/grpc.Test/Kept' && e.outcome.kind !== 'pending')
+    assert.deepEqual(x.requestTrailers, [['x-client-trailer', 'sent']])
+    assert.deepEqual(x.responseTrailers, [
+      ['grpc-status', '0'],
+      ['grpc-message', 'fine'],
+    ])
+    const plain = await proxy.waitFor((e) => e.path === '/grpc.Test/Echo' && e.outcome.kind !== 'pending')
+    assert.equal(plain.requestTrailers, undefined, 'a request that sent none has none')
+  })
+
   it('lets curl --http2-prior-knowledge and an HTTP/1.1 client both reach nghttpd, an h2c-only server, through one listener', {
     skip: needs('nghttpd') || needs('curl'),
   }, async () => {

@@ -59,3 +59,33 @@ test('the detail pane opens on what was sent and what came back together: method
   assert.equal(within(panel).queryByTestId('body-text'), null, 'bodies stay on the Request and Response tabs')
   stop()
 })
+
+test('trailers that came after a body are shown in a Trailers block under the headers, and none when there were none', async () => {
+  const withTrailers: ExchangeDetail = {
+    ...detail,
+    httpVersion: '2',
+    responseTrailers: [
+      ['grpc-status', '0'],
+      ['grpc-message', 'fine'],
+    ],
+  }
+  const transport = new FakeTransport({ getExchange: () => withTrailers })
+  const store = createAppStore(transport)
+  const stop = store.getState().start()
+  await tick()
+  transport.emit('exchanges', { exchanges: [summary(1, { url: detail.url })] })
+  await tick()
+  store.getState().openDetail('x1')
+  render(
+    <StoreContext.Provider value={store}>
+      <DetailPane />
+    </StoreContext.Provider>,
+  )
+  const panel = await waitFor(() => screen.getByTestId('panel-headers'))
+  const table = await waitFor(() => within(panel).getByTestId('response-trailers'))
+  assert.deepEqual(rows(table), withTrailers.responseTrailers)
+  assert.equal(table.getAttribute('aria-label'), 'Response trailers')
+  assert.equal(within(panel).queryByTestId('request-trailers'), null, 'the request sent none')
+  assert.equal(within(panel).getAllByText('Trailers').length, 1)
+  stop()
+})

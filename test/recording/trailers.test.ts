@@ -1,0 +1,103 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { Readable } from 'node:stream'
+import { recordTo } from '../../electron/recording/record-to.ts'
+import { decodeLog, encodeRecord } from '../../electron/recording/record-log.ts'
+import { toHar } from '../../electron/recording/har-export.ts'
+import { fromHar } from '../../electron/recording/har-import.ts'
+import { bodyText, request, response, streamBody, type Headers } from '../../electron/core/message.ts'
+import type { RecordedExchange } from '../../electron/recording/recorded-exchange.ts'
+import { waitFor } from './support.ts'
+
+const grpcStatus: Headers = Object.freeze([
+  Object.freeze(['grpc-status', '14'] as const),
+  Object.freeze(['grpc-message', 'no%20backend'] as const),
+])
+
+function keeping() {
+  const kept: RecordedExchange[] = []
+  return { kept, writer: { append: async (x: RecordedExchange) => void kept.push(x) } }
+}
+
+test('a recording keeps the trailers that came after each body, request and response', async () => {
+  const { kept, writer } = keeping()
+  const handler = recordTo(writer)(async (req) => {
+    assert.equal(await bodyText(req.body), 'up')
+    return Object.freeze({
+      ...response(200, { version: '2', body: streamBody(Readable.from([Buffer.from('down')])) }),
+      trailers: Promise.resolve(grpcStatus),
+    })
+  })
+  const res = await handler(
+    Object.freeze({
+      ...request({ method: 'POST', target: 'http://h/rpc', version: '2', headers: [['host', 'h']] }),
+      body: streamBody(Readable.from([Buffer.from('up')])),
+      trailers: Promise.resolve<Headers>([['x-checksum', 'abc']]),
+    }),
+  )
+  assert.equal(await bodyText(res.body), 'down')
+  assert.deepEqual(await res.trailers, grpcStatus, 'the client still gets the trailers')
+  await waitFor(() => kept.length === 1, 2000, 'the record')
+  assert.deepEqual(kept[0]!.request.trailers, [['x-checksum', 'abc']])
+  assert.deepEqual(kept[0]!.response.trailers, grpcStatus)
+})
+
+test('an exchange without trailers is recorded with no trailers field at all', async () => {
+  const { kept, writer } = keeping()
+  const handler = recordTo(writer)(async () =>
+    Object.freeze({
+      ...response(200, { body: streamBody(Readable.from([Buffer.from('x')])) }),
+      trailers: Promise.resolve<Headers>([]),
+    }),
+  )
+  const res = await handler(request({ target: 'http://h/none', headers: [['Host', 'h']] }))
+  await bodyText(res.body)
+  await waitFor(() => kept.length === 1, 2000, 'the record')
+  assert.equal('trailers' in kept[0]!.response, false)
+  assert.equal('trailers' in kept[0]!.request, false)
+})
+
+const withTrailers: RecordedExchange = {
+  startedAt: 1_700_000_000_000,
+  durationMs: 3,
+  request: {
+    method: 'POST',
+    url: 'http://h/grpc.Test/Ping',
+    version: '2',
+    headers: [['content-type', 'application/grpc']],
+    body: Buffer.from([0, 0, 0, 0, 1, 0x41]),
+    trailers: [['x-request-trailer', 'yes']],
+  },
+  response: {
+    status: 200,
+    reason: 'OK',
+    version: '2',
+    headers: [['content-type', 'application/grpc']],
+    body: Buffer.from([0, 0, 0, 0, 0]),
+    trailers: grpcStatus,
+  },
+}
+
+test('a session record stores trailers in its header JSON and reads them back', () => {
+  const bytes = encodeRecord(withTrailers)
+  assert.match(
+    bytes.toString('latin1'),
+    /"headers":\[\["content-type","application\/grpc"\]\],"trailers":\[\["grpc-status","14"\]/,
+  )
+  const [back] = decodeLog(bytes, 'exchanges.log').records
+  assert.deepEqual(back!.request.trailers, [['x-request-trailer', 'yes']])
+  assert.deepEqual(back!.response.trailers, grpcStatus)
+})
+
+test('HAR export puts trailers in _trailers beside headers, and HAR import reads them back', () => {
+  const har = toHar([withTrailers])
+  const entry = har.log.entries[0]!
+  assert.deepEqual(entry.response._trailers, [
+    { name: 'grpc-status', value: '14' },
+    { name: 'grpc-message', value: 'no%20backend' },
+  ])
+  assert.deepEqual(entry.request._trailers, [{ name: 'x-request-trailer', value: 'yes' }])
+  const back = fromHar(JSON.stringify(har)).records[0]!
+  assert.deepEqual(back.response.trailers, grpcStatus)
+  assert.deepEqual(back.request.trailers, [['x-request-trailer', 'yes']])
+})
