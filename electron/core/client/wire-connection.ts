@@ -13,6 +13,7 @@ import { TLSSocket } from 'node:tls'
 import { Readable } from 'node:stream'
 import type { Parser } from '../wire/llhttp.ts'
 import { ownedParser, type ParserOwner } from '../wire/parser-owner.ts'
+import { TrailerSlot } from '../wire/chunked-trailers.ts'
 
 /** What a connection reports to the exchange it is carrying. */
 export interface ExchangeOnWire {
@@ -20,8 +21,8 @@ export interface ExchangeOnWire {
   head(status: number, reason: string, version: string, rawHeaders: string[], keepAlive: boolean): boolean
   /** A body chunk. */
   data(chunk: Buffer): void
-  /** The response is complete. */
-  complete(): void
+  /** The response is complete; `trailers`: a chunked body's trailer section (flat), when it had one. */
+  complete(trailers?: readonly string[]): void
   /** The connection failed (error, hang-up, parse error) before the response completed. */
   failed(error: Error): void
   /**
@@ -51,6 +52,8 @@ export class WireConnection implements ParserOwner {
   closed = false
   private readonly parser: Parser<WireConnection>
   private partialHeaders: string[] | undefined
+  /** The trailer section of the response just completed, if it had one. */
+  private trailing: string[] | undefined
   private informational = false
   private done = false
   private headSeen = false
@@ -151,7 +154,9 @@ export class WireConnection implements ParserOwner {
     if (!exchange) return
     this.exchange = undefined
     this.completed += 1
-    exchange.complete()
+    const trailers = this.trailing
+    this.trailing = undefined
+    exchange.complete(trailers)
   }
 
   /** A write to the upstream failed (see `keepReadingAfterWriteErrors`): told to the exchange once. */
@@ -222,6 +227,9 @@ export class WireConnection implements ParserOwner {
       this.informational = false
       return
     }
+    // Fields llhttp passed on after the head are the body's trailer section.
+    this.trailing = this.partialHeaders
+    this.partialHeaders = undefined
     this.done = true
   }
 
@@ -311,6 +319,9 @@ export function hangUp(): Error {
  * behind, the connection stops reading until it asks for more. Destroying it early closes the connection.
  */
 export class UpstreamBody extends Readable {
+  /** A chunked body's trailers, settled when it completes (or, with none, when it goes away). */
+  trailers: TrailerSlot | undefined
+
   constructor(
     private readonly connection: WireConnection,
     private readonly exchange: ExchangeOnWire,
@@ -327,6 +338,7 @@ export class UpstreamBody extends Readable {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (!this.readableEnded) this.exchange.abandoned()
+    this.trailers?.came(undefined)
     callback(error)
   }
 }

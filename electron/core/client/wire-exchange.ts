@@ -9,7 +9,8 @@ import { emptyBody, generatedResponse, response, streamBody, type Request, type 
 import { contentLength, frozenPairs } from '../wire/raw-headers.ts'
 import { AnswersOnce } from './answers-once.ts'
 import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
-import { LAST_CHUNK, writeChunk } from '../wire/framing.ts'
+import { LAST_CHUNK, isChunked, writeChunk } from '../wire/framing.ts'
+import { lastChunkWith, TrailerSlot } from '../wire/chunked-trailers.ts'
 import { sendBodyStream } from './wire-request.ts'
 import { UpstreamBody, type ExchangeOnWire, type WireConnection } from './wire-connection.ts'
 import type { Origin, WirePool } from './wire-pool.ts'
@@ -65,6 +66,14 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
       if (bytes.byteLength > 0 || chunked) {
         if (chunked) {
           writeChunk(socket, bytes)
+          if (request.trailers) {
+            // A replayed or made-up request's trailers: settled, so this waits a microtask.
+            void request.trailers.then((t) => {
+              if (!socket.destroyed) socket.write(lastChunkWith(t), 'latin1')
+              this.sentAll = true
+            })
+            return
+          }
           socket.write(LAST_CHUNK, 'latin1')
         } else socket.write(bytes)
       }
@@ -73,7 +82,13 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
     }
     socket.write(head, 'latin1')
     if (this.sendBroken) return
-    this.stopSending = sendBodyStream(body.stream, socket, chunked, (error) => this.bodySent(error))
+    this.stopSending = sendBodyStream(
+      body.stream,
+      socket,
+      chunked,
+      (error) => this.bodySent(error),
+      chunked ? request.trailers : undefined,
+    )
   }
 
   head(status: number, reason: string, version: string, rawHeaders: string[], keepAlive: boolean): boolean {
@@ -82,14 +97,17 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
     const headers = frozenPairs(rawHeaders)
     const bodiless = this.request.method === 'HEAD' || status === 204 || status === 304
     if (!bodiless) this.body = new UpstreamBody(this.connection, this)
-    this.settle(
-      response(status, {
-        reason,
-        version,
-        headers,
-        body: this.body ? streamBody(this.body, contentLength(headers)) : emptyBody,
-      }),
-    )
+    const res = response(status, {
+      reason,
+      version,
+      headers,
+      body: this.body ? streamBody(this.body, contentLength(headers)) : emptyBody,
+    })
+    // A chunked body may end with trailers (RFC 9112 §7.1.2): they are known before the body ends.
+    const body = this.body
+    if (body && isChunked(headers))
+      this.settle(Object.freeze({ ...res, trailers: (body.trailers = new TrailerSlot()).fields }))
+    else this.settle(res)
     return this.request.method === 'HEAD'
   }
 
@@ -97,8 +115,9 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
     if (this.body && !this.body.push(chunk)) this.connection.pause()
   }
 
-  complete(): void {
+  complete(trailers?: readonly string[]): void {
     this.responseDone = true
+    this.body?.trailers?.came(trailers)
     this.body?.push(null)
     this.over()
     if (!this.sentAll) this.stopSending?.() // the upstream answered before taking the whole body

@@ -7,9 +7,10 @@
  * rather than smuggled onto the wire.
  */
 import type { Readable, Writable } from 'node:stream'
-import { bodyLength, type Header, type Request } from '../message.ts'
+import { bodyLength, type Header, type Headers, type Request } from '../message.ts'
 import { prematureClose } from '../wire/stream-plumbing.ts'
 import { LAST_CHUNK, TOKEN, headerLine, lastCodingIsChunked, writeChunk } from '../wire/framing.ts'
+import { lastChunkWith } from '../wire/chunked-trailers.ts'
 
 /** What the client needs to know of a request's headers, found in one pass. */
 export interface RequestFacts {
@@ -119,8 +120,10 @@ export function sendBodyStream(
   socket: Writable,
   chunked: boolean,
   done: (error: Error | undefined) => void,
+  /** Trailers to end a chunked body with (the request's, from h2 or a chunked HTTP/1.1 client). */
+  trailers?: Promise<Headers>,
 ): () => void {
-  const sender = new BodySender(source, socket, chunked, done)
+  const sender = new BodySender(source, socket, chunked, done, trailers)
   source.on('data', sender.data)
   source.once('end', sender.end)
   source.once('error', sender.fail)
@@ -135,6 +138,7 @@ class BodySender {
     private readonly socket: Writable,
     private readonly chunked: boolean,
     private readonly done: (error: Error | undefined) => void,
+    private readonly trailers: Promise<Headers> | undefined,
   ) {}
 
   readonly data = (chunk: Buffer): void => {
@@ -151,6 +155,15 @@ class BodySender {
 
   readonly end = (): void => {
     if (this.over) return
+    // Trailers come before a body's end, so the promise is settled: the last chunk waits a microtask for them.
+    if (this.chunked && this.trailers) {
+      void this.trailers.then((t) => {
+        if (this.over) return
+        this.socket.write(lastChunkWith(t), 'latin1')
+        this.finish(undefined)
+      })
+      return
+    }
     if (this.chunked) this.socket.write(LAST_CHUNK, 'latin1')
     this.finish(undefined)
   }

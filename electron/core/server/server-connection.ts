@@ -19,6 +19,7 @@ import { writeWireResponse } from './wire-response.ts'
 import { clientErrorAnswer, discardBody } from './write-response.ts'
 import { respond, takeOver } from './take-over.ts'
 import { startsLikePreface } from '../wire/h2-wire.ts'
+import { acceptsTrailers, TrailerSlot } from '../wire/chunked-trailers.ts'
 
 /** What the connection needs from its server. */
 export interface ConnectionHost {
@@ -189,6 +190,8 @@ export class ServerConnection implements ParserOwner {
     this.reading = body
     this.arrived = 0
     this.expected = length
+    // A chunked body may end with trailers (RFC 9112 §7.1.2): they are known before the body ends.
+    const trailers = chunked && body ? (body.trailers = new TrailerSlot()).fields : undefined
     const request: Request = Object.freeze({
       method,
       target: url,
@@ -197,6 +200,7 @@ export class ServerConnection implements ParserOwner {
       body: body ? streamBody(body, length) : emptyBody,
       signal: this.signal,
       peer: this.peer,
+      ...(trailers ? { trailers } : {}),
     })
     this.queue.push({ request, body, keepAlive, expectsContinue: expectsContinue && major === 1 && minor >= 1 })
     if (!this.active) this.next()
@@ -213,9 +217,16 @@ export class ServerConnection implements ParserOwner {
 
   messageComplete(): void {
     this.receivingSince = undefined
+    // Fields llhttp passed on after the head are the body's trailer section.
+    const trailerFields = this.partialHeaders
+    if (trailerFields.length > 0) {
+      this.partialHeaders = []
+      this.partialUrl = ''
+    }
     const body = this.reading
     this.reading = undefined
     if (!body) return
+    body.trailers?.came(trailerFields)
     body.push(null)
     this.socket.resume() // a pause for this body's backpressure no longer applies: it has all arrived
   }
@@ -254,6 +265,7 @@ export class ServerConnection implements ParserOwner {
         chunkedOk: request.version === '1.1',
         keepAlive: pending.keepAlive && !this.host.stopping,
         sayKeepAlive: pending.keepAlive && request.version === '1.0',
+        trailersOk: request.version === '1.1' && acceptsTrailers(request.headers),
       },
       (reusable) => this.answered(pending, reusable),
     )
@@ -359,6 +371,9 @@ export const MAX_DRAIN_BYTES = 256 * 1024
 
 /** A request body read off the connection: the parser pushes, a slow reader pauses the socket. */
 class RequestBody extends Readable {
+  /** A chunked body's trailers, settled when it completes (or, with none, when it goes away). */
+  trailers: TrailerSlot | undefined
+
   constructor(private readonly socket: Socket) {
     super()
     this.on('error', ignore) // whoever reads the body sees the error; this only keeps an unread one quiet
@@ -366,6 +381,11 @@ class RequestBody extends Readable {
 
   override _read(): void {
     this.socket.resume()
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.trailers?.came(undefined)
+    callback(error)
   }
 }
 

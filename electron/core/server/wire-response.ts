@@ -9,7 +9,8 @@
  */
 import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
-import { bodyLength, generatedResponse, type Response } from '../message.ts'
+import { bodyLength, generatedResponse, type Headers, type Response } from '../message.ts'
+import { lastChunkWith } from '../wire/chunked-trailers.ts'
 import { LAST_CHUNK, headerLine, isChunked, writeChunk } from '../wire/framing.ts'
 import { holdWritesForTurn } from '../wire/turn-writes.ts'
 import { prematureClose } from '../wire/stream-plumbing.ts'
@@ -25,6 +26,11 @@ export interface WireFraming {
   readonly keepAlive: boolean
   /** The client spoke HTTP/1.0 and asked for keep-alive, so it must hear `Connection: keep-alive` back. */
   readonly sayKeepAlive: boolean
+  /**
+   * The client asked for trailers (`TE: trailers`): a chunked body ends with the response's trailers. Without it they
+   * are dropped (RFC 9110 §6.5.1: a client that did not ask may not want them).
+   */
+  readonly trailersOk?: boolean
 }
 
 /**
@@ -39,7 +45,7 @@ export function writeWireResponse(
 ): void {
   let head: WireHead
   try {
-    head = wireHead(response, framing)
+    head = wireHead(response, framing, rechunks(response, framing))
   } catch (error) {
     discardBody(response.body)
     const fallback = generatedResponse(500, 'internal', `the response could not be written: ${messageOf(error)}`)
@@ -64,7 +70,8 @@ export function writeWireResponse(
     done(head.keepAlive)
     return
   }
-  new BodyWriter(socket, body.stream, head, done).start()
+  const trailers = head.chunked && framing.trailersOk ? response.trailers : undefined
+  new BodyWriter(socket, body.stream, head, done, trailers).start()
 }
 
 interface WireHead {
@@ -74,7 +81,22 @@ interface WireHead {
   readonly keepAlive: boolean
 }
 
-function wireHead(response: Response, framing: WireFraming): WireHead {
+/**
+ * Whether an HTTP/2 response goes out chunked whatever its length, so that its trailers can follow: the client asked
+ * for them (`TE: trailers`) and can take chunked framing. An intermediary may change the framing (RFC 9112 §6.1);
+ * the Content-Length the upstream sent is then left out of the head.
+ */
+function rechunks(response: Response, framing: WireFraming): boolean {
+  return (
+    framing.trailersOk === true &&
+    framing.chunkedOk &&
+    response.version === '2' &&
+    response.trailers !== undefined &&
+    response.body.kind === 'stream'
+  )
+}
+
+function wireHead(response: Response, framing: WireFraming, rechunk = false): WireHead {
   const status = response.status
   if (!Number.isInteger(status) || status < 100 || status > 999) throw new RangeError(`invalid status code ${status}`)
   if (CR_OR_LF.test(response.reason)) throw new TypeError('the reason phrase contains CR or LF')
@@ -86,8 +108,9 @@ function wireHead(response: Response, framing: WireFraming): WireHead {
   const headers = response.headers
   for (let i = 0; i < headers.length; i++) {
     const [name, value] = headers[i]!
-    text += headerLine(headers[i]!)
     const n = name.length
+    if (rechunk && n === 14 && name.toLowerCase() === 'content-length') continue
+    text += headerLine(headers[i]!)
     if (n === 14 && name.toLowerCase() === 'content-length') length = true
     else if (n === 17 && name.toLowerCase() === 'transfer-encoding') encoded = true
     else if (n === 10 && name.toLowerCase() === 'connection' && /(?:^|,)\s*close\s*(?:,|$)/i.test(value))
@@ -99,6 +122,9 @@ function wireHead(response: Response, framing: WireFraming): WireHead {
     if (encoded) {
       chunked = isChunked(headers)
       delimitedByClose = !chunked
+    } else if (rechunk) {
+      text += 'Transfer-Encoding: chunked\r\n'
+      chunked = true
     } else if (!length) {
       const known = bodyLength(response.body)
       if (known !== undefined) text += `Content-Length: ${known}\r\n`
@@ -126,6 +152,8 @@ class BodyWriter {
     private readonly source: Readable,
     private readonly head: WireHead,
     private readonly done: (reusable: boolean) => void,
+    /** The response's trailers, to end a chunked body with (the client asked for them). */
+    private readonly trailers?: Promise<Headers>,
   ) {}
 
   // Listeners made in start() as unnamed arrows: a named per-response closure costs a defineProperty under tsx.
@@ -173,13 +201,23 @@ class BodyWriter {
 
   private end(): void {
     if (this.over) return
+    // Trailers come before a body's end, so this promise is settled: the last chunk waits a microtask for them.
+    if (this.trailers) {
+      void this.trailers.then((t) => this.ended(t))
+      return
+    }
+    this.ended(undefined)
+  }
+
+  private ended(trailers: Headers | undefined): void {
+    if (this.over) return
     const socket = this.socket
     if (!this.headSent || this.head.chunked) holdWritesForTurn(socket)
     if (!this.headSent) {
       this.headSent = true
       socket.write(this.head.text, 'latin1')
     }
-    if (this.head.chunked) socket.write(LAST_CHUNK, 'latin1')
+    if (this.head.chunked) socket.write(trailers ? lastChunkWith(trailers) : LAST_CHUNK, 'latin1')
     this.finish()
     this.done(this.head.keepAlive)
   }
