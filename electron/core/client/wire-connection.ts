@@ -13,7 +13,7 @@ import { TLSSocket } from 'node:tls'
 import { Readable } from 'node:stream'
 import type { Parser } from '../wire/llhttp.ts'
 import { ownedParser, type ParserOwner } from '../wire/parser-owner.ts'
-import { TrailerSlot } from '../wire/chunked-trailers.ts'
+import type { TrailerSlot } from '../wire/chunked-trailers.ts'
 
 /** What a connection reports to the exchange it is carrying. */
 export interface ExchangeOnWire {
