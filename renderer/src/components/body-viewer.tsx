@@ -8,17 +8,32 @@ import type { BodyData, RawHeaderList } from '../../../shared/exchange.ts'
 import { bodyBytes, bytesToText, classify, decodeContent, hexDump, type Decoded } from '../lib/body.ts'
 import { formatBytes } from '../lib/format.ts'
 import { headerValue } from '../lib/headers.ts'
+import { isGrpc } from '../lib/grpc.ts'
+import { GrpcMessages, GrpcStatusLine } from './grpc-view.tsx'
 
 export const SIZE_GUARD_BYTES = 1024 * 1024
-type Mode = 'raw' | 'pretty' | 'hex' | 'image'
+type Mode = 'raw' | 'pretty' | 'hex' | 'image' | 'grpc'
 
-export function BodyViewer({ body, headers, label }: { body: BodyData | null; headers: RawHeaderList; label: string }) {
+export function BodyViewer({
+  body,
+  headers,
+  label,
+  trailers,
+}: {
+  body: BodyData | null
+  headers: RawHeaderList
+  label: string
+  /** The message's trailers: a gRPC answer's status is shown from them. */
+  trailers?: RawHeaderList | undefined
+}) {
   const [forced, setForced] = useState(false)
   const testid = label.toLowerCase().replace(/\s+/g, '-')
+  const grpc = isGrpc(headerValue(headers, 'content-type'))
   if (!body || body.size === 0)
     return (
       <section className="body" data-testid={testid}>
         <h3>{label}</h3>
+        {grpc && <GrpcStatusLine headers={headers} trailers={trailers} />}
         <p className="muted small">No body.</p>
       </section>
     )
@@ -28,6 +43,7 @@ export function BodyViewer({ body, headers, label }: { body: BodyData | null; he
       <h3>
         {label} <span className="muted small num">{formatBytes(body.size)}</span>
       </h3>
+      {grpc && <GrpcStatusLine headers={headers} trailers={trailers} />}
       {body.missing !== undefined && (
         <p className="label label-warn" data-testid="incomplete">
           {body.missing === null
@@ -95,15 +111,24 @@ function BodyContent({ body, headers }: { body: BodyData; headers: RawHeaderList
         </p>
       )}
       {decoded.problem && <p className="label label-warn">Shown as on the wire: {decoded.problem}.</p>}
-      <BodyBytes key={wasDecoded ? 'decoded' : 'raw'} bytes={bytes} contentType={contentType} />
+      <BodyBytes key={wasDecoded ? 'decoded' : 'raw'} bytes={bytes} contentType={contentType} headers={headers} />
     </>
   )
 }
 
-function BodyBytes({ bytes, contentType }: { bytes: Uint8Array; contentType: string | undefined }) {
+function BodyBytes({
+  bytes,
+  contentType,
+  headers,
+}: {
+  bytes: Uint8Array
+  contentType: string | undefined
+  headers: RawHeaderList
+}) {
   const kind = useMemo(() => classify(bytes, contentType), [bytes, contentType])
-  const modes: Mode[] =
-    kind === 'json'
+  const modes: Mode[] = isGrpc(contentType)
+    ? ['grpc', 'hex', 'raw']
+    : kind === 'json'
       ? ['raw', 'pretty', 'hex']
       : kind === 'image'
         ? ['image', 'hex']
@@ -123,7 +148,7 @@ function BodyBytes({ bytes, contentType }: { bytes: Uint8Array; contentType: str
             data-testid={`body-mode-${m}`}
             onClick={() => setMode(m)}
           >
-            {m === 'raw' ? 'Raw' : m === 'pretty' ? 'Pretty' : m === 'hex' ? 'Hex' : 'Preview'}
+            {MODE_NAMES[m]}
           </button>
         ))}
       </div>
@@ -135,8 +160,17 @@ function BodyBytes({ bytes, contentType }: { bytes: Uint8Array; contentType: str
       {mode === 'pretty' && <Pretty bytes={bytes} />}
       {mode === 'hex' && <Hex bytes={bytes} />}
       {mode === 'image' && <ImagePreview bytes={bytes} contentType={contentType} />}
+      {mode === 'grpc' && <GrpcMessages bytes={bytes} headers={headers} />}
     </div>
   )
+}
+
+const MODE_NAMES: Readonly<Record<Mode, string>> = {
+  raw: 'Raw',
+  pretty: 'Pretty',
+  hex: 'Hex',
+  image: 'Preview',
+  grpc: 'gRPC messages',
 }
 
 function Pretty({ bytes }: { bytes: Uint8Array }) {

@@ -158,6 +158,7 @@ export function DetailPane() {
               body={detail.requestBody}
               headers={detail.requestHeaders}
               label="Request body"
+              trailers={detail.requestTrailers}
             />
             <Trailers trailers={detail.requestTrailers} which="request" />
           </>
@@ -179,6 +180,7 @@ export function DetailPane() {
                 body={detail.responseBody}
                 headers={detail.responseHeaders}
                 label="Response body"
+                trailers={detail.responseTrailers}
               />
               <Trailers trailers={detail.responseTrailers} which="response" />
             </>

@@ -90,3 +90,57 @@ test('no body says so instead of showing an empty box', () => {
   render(<BodyViewer label="Request body" headers={[]} body={null} />)
   assert.equal(screen.getByTestId('request-body').textContent, 'Request bodyNo body.')
 })
+
+test('a gRPC body opens on its messages with their prefixes decoded, and the status from the trailers is named', async () => {
+  const message = Buffer.from('ping')
+  const body = Buffer.concat([
+    Buffer.from([0, 0, 0, 0, message.length]),
+    message,
+    Buffer.from([1, 0, 0, 0, 2, 0x1f, 0x8b]),
+  ])
+  render(
+    <BodyViewer
+      label="Response body"
+      headers={[
+        ['content-type', 'application/grpc+proto'],
+        ['grpc-encoding', 'gzip'],
+      ]}
+      trailers={[
+        ['grpc-status', '14'],
+        ['grpc-message', 'backend%20down'],
+      ]}
+      body={{ base64: body.toString('base64'), size: body.length, truncated: false }}
+    />,
+  )
+  const list = await waitFor(() => screen.getByRole('region', { name: 'gRPC messages' }))
+  assert.equal(screen.getByTestId('body-mode-grpc').getAttribute('aria-pressed'), 'true', 'the gRPC view comes first')
+  assert.equal(screen.getByTestId('body-mode-grpc').textContent, 'gRPC messages')
+  const prefixes = [...list.querySelectorAll('[data-testid="grpc-prefix"]')].map((p) => p.textContent)
+  assert.deepEqual(prefixes, [
+    '#1 at byte 0: flags 0x00 not compressed, length 4 bytes',
+    '#2 at byte 9: flags 0x01 compressed (gzip), length 2 bytes',
+  ])
+  assert.equal(screen.getAllByTestId('grpc-text')[0]!.textContent, 'ping')
+  assert.match(screen.getAllByTestId('grpc-hex')[1]!.textContent ?? '', /1f 8b/)
+  assert.equal(screen.getByTestId('grpc-status').textContent, 'gRPC status 14 UNAVAILABLE: backend down')
+  fireEvent.click(screen.getByTestId('body-mode-hex'))
+  assert.equal(screen.queryByTestId('grpc-messages'), null)
+  assert.match(screen.getByTestId('body-hex').textContent ?? '', /00 00 00 00 04 70 69 6e 67/)
+})
+
+test('a trailers-only gRPC answer shows its status from the headers', () => {
+  render(
+    <BodyViewer
+      label="Response body"
+      headers={[
+        ['content-type', 'application/grpc'],
+        ['grpc-status', '12'],
+      ]}
+      body={null}
+    />,
+  )
+  assert.equal(
+    screen.getByTestId('grpc-status').textContent,
+    'gRPC status 12 UNIMPLEMENTED (in the headers: a trailers-only answer)',
+  )
+})
