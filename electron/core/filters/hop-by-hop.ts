@@ -3,15 +3,16 @@ import { header, withoutHeadersWhere, type Request, type Response } from '../mes
 
 /**
  * Header fields that describe one connection, not the message (RFC 9110 §7.6.1): a proxy must not forward
- * them. `Trailer` comes from the older list in RFC 7230 §6.1; `Proxy-Connection` is the non-standard field old
- * clients still send. `Transfer-Encoding` goes too: the Node adapters re-frame bodies on each side.
+ * them. `Proxy-Connection` is the non-standard field old clients still send. `Transfer-Encoding` goes too: the Node
+ * adapters re-frame bodies on each side. `Trailer` stays (RFC 9110 §6.6.2 makes it an end-to-end field; RFC 2616's
+ * list had it): Nanoscope relays trailers, so their announcement is true on the other side too, and the HTTP/2 server
+ * reads it to know whether to hold a stream's end for trailers (`server/h2-server.ts`).
  */
 export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
   'proxy-connection',
   'te',
-  'trailer',
   'transfer-encoding',
   'upgrade',
 ])

@@ -19,6 +19,8 @@ import { PassThrough } from 'node:stream'
 import type { HttpHandler } from '../http.ts'
 import { emptyBody, generatedResponse, streamBody, type Headers, type Request, type Response } from '../message.ts'
 import { H2_LIMITS, h2Fields, pipeBody, pseudo, rawPairs, regularHeaders, sendTrailers } from '../wire/h2-wire.ts'
+import { holdsForTrailers } from '../wire/h2-trailers.ts'
+import { pipeBodyEndingWithLastData } from '../wire/h2-body-end.ts'
 
 /** How long a session may carry no stream before it is closed (GOAWAY). */
 export const H2_IDLE_MS = 120_000
@@ -158,12 +160,20 @@ function serveStream(
     )
     .then((response) => {
       answered = true
-      writeH2Response(stream, method, response)
+      writeH2Response(stream, method, response, fields)
     })
 }
 
-/** Writes a response on an h2 stream: head, body with backpressure, trailers when the response carries them. */
-export function writeH2Response(stream: http2.ServerHttp2Stream, method: string, res: Response): void {
+/**
+ * Writes a response on an h2 stream: head, body with backpressure, trailers when the response carries them and the
+ * stream was held for them (`holdsForTrailers`: else the last DATA frame ends the stream).
+ */
+export function writeH2Response(
+  stream: http2.ServerHttp2Stream,
+  method: string,
+  res: Response,
+  requestHeaders: Headers = [],
+): void {
   if (res.tunnel !== undefined || res.status === 101) {
     // CONNECT and Upgrade inside h2 (RFC 8441) are not carried; the response holds a socket nobody will use.
     res = generatedResponse(501, 'bad-request', 'Nanoscope does not carry tunnels (CONNECT, Upgrade) over HTTP/2')
@@ -173,7 +183,7 @@ export function writeH2Response(stream: http2.ServerHttp2Stream, method: string,
     return
   }
   const bodiless = method === 'HEAD' || res.status === 204 || res.status === 304 || res.status < 200
-  const withTrailers = res.trailers !== undefined && !bodiless
+  const withTrailers = !bodiless && holdsForTrailers(res, requestHeaders)
   try {
     stream.respond(h2Fields(res.headers, { [constants.HTTP2_HEADER_STATUS]: res.status }), {
       endStream: bodiless,
@@ -190,7 +200,7 @@ export function writeH2Response(stream: http2.ServerHttp2Stream, method: string,
       'bad-gateway',
       `the upstream's response cannot be sent over HTTP/2: ${error instanceof Error ? error.message : String(error)}`,
     )
-    writeH2Response(stream, method, failed)
+    writeH2Response(stream, method, failed, requestHeaders)
     return
   }
   if (bodiless) {
@@ -208,7 +218,9 @@ export function writeH2Response(stream: http2.ServerHttp2Stream, method: string,
     stream.end(res.body.bytes)
     return
   }
-  pipeBody(res.body.stream, stream)
+  // Without trailers to wait for, the body's end rides on its last DATA frame.
+  if (withTrailers) pipeBody(res.body.stream, stream)
+  else pipeBodyEndingWithLastData(res.body.stream, stream)
 }
 
 function discard(res: Response): void {

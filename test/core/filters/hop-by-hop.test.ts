@@ -15,7 +15,7 @@ function upstream(status: number, headers: Headers): { handler: HttpHandler; see
   }
 }
 
-test('hop-by-hop headers and those named in Connection are removed both ways', async () => {
+test('hop-by-hop headers and those named in Connection are removed both ways, and Trailer, an end-to-end field, stays', async () => {
   const up = upstream(200, [
     ['Content-Type', 'text/plain'],
     ['Connection', 'X-Secret'],
@@ -48,6 +48,7 @@ test('hop-by-hop headers and those named in Connection are removed both ways', a
   ])
   assert.deepEqual(res.headers, [
     ['Content-Type', 'text/plain'],
+    ['Trailer', 'Expires'],
     ['Vary', 'Accept'],
   ])
 })
