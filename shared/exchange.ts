@@ -99,6 +99,8 @@ export interface ListenerInfo {
   readonly url: string
   readonly target?: string
   readonly httpsUpstream: boolean
+  /** Proxies: `http://` upstreams are spoken to in h2c (HTTP/2 with prior knowledge); present when true. */
+  readonly h2cUpstream?: boolean
   /** The composed pipeline, one English line per filter, outermost first. */
   readonly pipeline: readonly string[]
   /** Proxies: the blocks of the pipeline, as a pipeline file holds them (the Pipelines pane edits them). */
@@ -139,6 +141,8 @@ export interface StartListenerRequest {
   readonly intervalMs?: number
   readonly target?: string
   readonly httpsUpstream?: boolean
+  /** Proxies: speak h2c (HTTP/2 with prior knowledge) to `http://` upstreams, for h2c-only servers. Default false. */
+  readonly h2cUpstream?: boolean
   readonly host?: string
   readonly port?: number
 }

@@ -48,6 +48,7 @@ const startListener = z
     intervalMs: whole(1, 3_600_000).optional(),
     target: text.optional(),
     httpsUpstream: z.boolean().optional(),
+    h2cUpstream: z.boolean().optional(),
     host: text.optional(),
     port: whole(0, 65535).optional(),
     pipeline: list.optional(),

@@ -42,7 +42,12 @@ export async function runServeCommand(argv: readonly string[]): Promise<Running 
   })
   const proxyPort = flags['proxy-port'] as number | undefined
   const proxy = await app.startListener(
-    { kind: 'proxy', mode: 'forward', port: proxyPort ?? 8080 },
+    {
+      kind: 'proxy',
+      mode: 'forward',
+      port: proxyPort ?? 8080,
+      ...(flags['h2c-upstream'] === true ? { h2cUpstream: true } : {}),
+    },
     proxyPort === undefined,
   )
   const fromFile = pipelineFile === undefined ? undefined : new FileListeners(app, pipelineFile)

@@ -77,6 +77,7 @@ export class FileListeners {
       baseDir: path.dirname(path.resolve(this.file)),
       ...(spec.target ? { target: spec.target } : {}),
       ...(spec.httpsUpstream ? { httpsUpstream: true } : {}),
+      ...(spec.h2cUpstream ? { h2cUpstream: true } : {}),
       ...(spec.host ? { host: spec.host } : {}),
       port: spec.port ?? 8080,
     }

@@ -250,6 +250,7 @@ export class Host {
             port: l.port,
             ...(l.target ? { target: l.target } : {}),
             ...(l.httpsUpstream ? { httpsUpstream: true } : {}),
+            ...(l.h2cUpstream ? { h2cUpstream: true } : {}),
             pipeline: (l.blocks ?? []) as BlockSpec[],
           })),
         )

@@ -122,6 +122,7 @@ export class Listeners {
       ...(this.options.breakpoints ? { breakpoints: this.options.breakpoints } : {}),
       ...(this.options.tls ? { tls: await this.options.tls() } : {}),
       ...this.options.upstream,
+      ...(request.h2cUpstream ? { h2cUpstream: true } : {}),
     }
     const host = request.host ?? '127.0.0.1'
     const port = request.port ?? 8080
@@ -143,6 +144,7 @@ export class Listeners {
       port: live.server.port,
       url: live.server.url,
       httpsUpstream: o.httpsUpstream ?? false,
+      ...(o.h2cUpstream ? { h2cUpstream: true } : {}),
       pipeline: live.pipeline,
       blocks: live.blocks.map((b) => ({ ...b })),
       blockLines: live.blocks.map(

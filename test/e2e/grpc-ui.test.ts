@@ -11,6 +11,7 @@ import { createRequire } from 'node:module'
 import type { Page } from 'playwright-core'
 import { needsBrowser } from '../support/browser.ts'
 import { startUpstream } from '../support/upstream.ts'
+import { startH2Upstream } from '../core/h2/h2-fixtures.ts'
 import { servedUi, viaProxy } from './ui-helpers.ts'
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
@@ -80,4 +81,41 @@ test('the window shows a gRPC answer: its trailers under the headers, its messag
   await detail.getByRole('button', { name: 'Hex' }).click()
   await detail.getByTestId('body-hex').waitFor()
   assert.equal(await messages.count(), 0, 'the Hex view replaces the messages')
+})
+
+test("the listener form's h2c upstream checkbox starts a proxy that reaches an h2c-only server", {
+  skip: needsBrowser(),
+}, async (t) => {
+  const upstream = await startH2Upstream()
+  t.after(() => upstream.stop())
+  const { page } = await servedUi(t)
+  await page.getByTestId('nav-pipelines').click()
+  const form = page.getByRole('form', { name: 'Start a proxy' })
+  await form.getByLabel('reverse').check()
+  await form.getByLabel('Target URL').fill(upstream.url)
+  await form.getByRole('textbox', { name: 'Port' }).fill('0')
+  const h2c = form.getByRole('checkbox', { name: 'h2c upstream' })
+  assert.equal(await h2c.isChecked(), false, 'HTTP/1.1 upstream by default')
+  await h2c.check()
+  assert.deepEqual(await violations(page), [], 'the form passes axe')
+  await form.getByRole('button', { name: 'Start' }).click()
+  const started = await form.getByRole('status').textContent()
+  const url = /on (http:\/\/[\d.]+:\d+)/.exec(started ?? '')?.[1]
+  assert.ok(url, `the form says where it started: ${started}`)
+  const listener = page.getByTestId('listener').filter({ hasText: 'h2c upstream' })
+  await listener.waitFor()
+  const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    import('node:http').then(({ get }) => {
+      const req = get(`${url}/via-the-window`, { timeout: 10_000 }, (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => (body += c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+      })
+      req.on('timeout', () => req.destroy(new Error('no answer within 10 s')))
+      req.on('error', reject)
+    }, reject)
+  })
+  assert.equal(answer.status, 200)
+  assert.match(answer.body, /^hello over h2 GET \/via-the-window/)
 })

@@ -27,6 +27,7 @@ export function PipelinesView() {
                 <span className="badge badge-muted">
                   {l.mode}
                   {l.httpsUpstream ? ' · https upstream' : ''}
+                  {l.h2cUpstream ? ' · h2c upstream' : ''}
                 </span>
                 <code className="listener-url">{l.url}</code>
                 <CopyButton text={l.url} />
@@ -80,6 +81,7 @@ function StartForm() {
   const [mode, setMode] = useState<ProxyMode>('forward')
   const [target, setTarget] = useState('')
   const [httpsUpstream, setHttpsUpstream] = useState(false)
+  const [h2cUpstream, setH2cUpstream] = useState(false)
   const [port, setPort] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | undefined>(undefined)
@@ -102,6 +104,7 @@ function StartForm() {
       kind,
       mode,
       httpsUpstream,
+      ...(h2cUpstream ? { h2cUpstream: true } : {}),
       ...(mode === 'reverse' ? { target: target.trim() } : {}),
       ...(portNumber !== undefined ? { port: portNumber } : {}),
     }
@@ -182,6 +185,18 @@ function StartForm() {
           <input type="checkbox" checked={httpsUpstream} onChange={(e) => setHttpsUpstream(e.target.checked)} /> HTTPS
           upstream
         </label>
+        <label
+          className="checkbox"
+          title="Speak HTTP/2 with prior knowledge to http:// upstreams (h2c-only servers, gRPC)"
+        >
+          <input
+            type="checkbox"
+            checked={h2cUpstream}
+            data-testid="h2c-upstream"
+            onChange={(e) => setH2cUpstream(e.target.checked)}
+          />{' '}
+          h2c upstream
+        </label>
         <button type="submit" className="btn btn-primary" disabled={busy}>
           {busy ? 'Starting…' : 'Start'}
         </button>
@@ -228,6 +243,7 @@ function StartFromFile() {
           pipeline: Array.isArray(l.pipeline) ? l.pipeline : [],
           port: typeof l.port === 'number' ? l.port : 0,
           ...(l.httpsUpstream === true ? { httpsUpstream: true } : {}),
+          ...(l.h2cUpstream === true ? { h2cUpstream: true } : {}),
         })
         started.push(`${info.name} on ${info.url}`)
       }
