@@ -74,6 +74,12 @@ export interface ExchangeDetail extends ExchangeSummary {
    */
   readonly requestTrailers?: RawHeaderList
   readonly responseTrailers?: RawHeaderList
+  /**
+   * HTTP/2 requests: the pseudo-header fields (`:method`, `:scheme`, `:authority`, `:path`) as the wire had them.
+   * `requestHeaders` then holds the regular fields, with `host` made from `:authority` when the client sent none
+   * (the HTTP/1.1 view of the request, which the pipeline and HTTP/1.1 upstreams see).
+   */
+  readonly requestPseudoHeaders?: RawHeaderList
   /** For CONNECT tunnels and websockets. */
   readonly tunnel?: { readonly bytesUp: number; readonly bytesDown: number; readonly error?: string }
   /** For websockets: every frame seen, in order, up to the bounds; `framesDropped` counts those beyond. */

@@ -39,6 +39,8 @@ export interface CapturedExchange extends Omit<ExchangeSummary, 'seq'> {
   /** Trailer fields after each body (HTTP/2, HTTP/1.1 chunked), when some came. */
   readonly requestTrailers?: Headers
   readonly responseTrailers?: Headers
+  /** HTTP/2 requests: the pseudo-header fields as the wire had them. */
+  readonly requestPseudoHeaders?: Headers
   readonly tunnel?: TunnelStats
 }
 

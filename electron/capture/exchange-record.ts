@@ -84,6 +84,8 @@ export class ExchangeRecord implements CapturedExchange {
   /** Set only for a body that did not all go by (`StoredBody.missing`), which is rare. */
   declare private readonly requestMissing?: number | null
   declare private readonly responseMissing?: number | null
+  /** Set only for HTTP/2 requests: their pseudo-header fields, packed. */
+  declare private readonly pseudo?: PackedHeaders
   /** Set only for an exchange that carried trailers (HTTP/2, gRPC, chunked), which is rare: both lists, packed. */
   declare private readonly trailers?: Trailers
 
@@ -144,6 +146,7 @@ export class ExchangeRecord implements CapturedExchange {
     this.responseBodySize = responseBody ? responseBody.size : 0
     if (requestBody.missing !== undefined) this.requestMissing = requestBody.missing
     if (responseBody?.missing !== undefined) this.responseMissing = responseBody.missing
+    if (req.pseudoHeaders && req.pseudoHeaders.length > 0) this.pseudo = packHeaders(req.pseudoHeaders)
     const qt = p.requestTrailers,
       st = p.responseTrailers
     if ((qt && qt.length > 0) || (st && st.length > 0))
@@ -235,6 +238,12 @@ export class ExchangeRecord implements CapturedExchange {
     if (this.bodyAt === DROPPED && size > 0) return { bytes: noBytes, size, truncated: true, dropped: true }
     const bytes = length === 0 ? noBytes : this.bodySlab!.bytes.subarray(from, from + length)
     return { bytes, size, truncated: length < size }
+  }
+
+  /** An HTTP/2 request's pseudo-header fields as the wire had them; undefined for HTTP/1.1. */
+  get requestPseudoHeaders(): Headers | undefined {
+    const p = this.pseudo
+    return p === undefined ? undefined : unpackHeaders(p)
   }
 
   /** The request's trailer fields; undefined when none came. */

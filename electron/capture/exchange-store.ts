@@ -136,6 +136,7 @@ export class ExchangeStore {
       responseHeaders: record.responseHeaders,
       requestBody: bodyData(record.requestBody),
       responseBody: bodyData(record.responseBody),
+      ...(record.requestPseudoHeaders ? { requestPseudoHeaders: record.requestPseudoHeaders } : {}),
       ...(record.requestTrailers ? { requestTrailers: record.requestTrailers } : {}),
       ...(record.responseTrailers ? { responseTrailers: record.responseTrailers } : {}),
       ...(record.tunnel ? { tunnel: { ...record.tunnel } } : {}),

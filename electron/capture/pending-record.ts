@@ -39,6 +39,9 @@ export class PendingRecord implements CapturedExchange {
   get responseHeaders(): Headers {
     return noHeaders
   }
+  get requestPseudoHeaders(): Headers | undefined {
+    return this.req.pseudoHeaders
+  }
   get requestBody(): null {
     return null
   }

@@ -66,6 +66,12 @@ export interface Request {
   readonly exchangeId?: string
   /** Trailer fields, known once the body has ended (HTTP/2 and gRPC); resolves to [] when none came. Never rejects. */
   readonly trailers?: Promise<Headers>
+  /**
+   * HTTP/2 only: the request's pseudo-header fields (`:method`, `:scheme`, `:authority`, `:path`) as the wire had
+   * them, in their order, for the inspector. Never sent as such: `method`, `target` and `host` are what the pipeline
+   * reads and changes, and the h2 client builds the pseudo-headers it sends from them.
+   */
+  readonly pseudoHeaders?: Headers
 }
 
 export interface Response {

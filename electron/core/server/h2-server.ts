@@ -20,6 +20,7 @@ import type { HttpHandler } from '../http.ts'
 import { emptyBody, generatedResponse, streamBody, type Headers, type Request, type Response } from '../message.ts'
 import { H2_LIMITS, h2Fields, pipeBody, pseudo, rawPairs, regularHeaders, sendTrailers } from '../wire/h2-wire.ts'
 import { holdsForTrailers } from '../wire/h2-trailers.ts'
+import { pseudoHeaders } from '../wire/h2-pseudo.ts'
 import { pipeBodyEndingWithLastData } from '../wire/h2-body-end.ts'
 
 /** How long a session may carry no stream before it is closed (GOAWAY). */
@@ -141,6 +142,7 @@ function serveStream(
     target,
     version: '2',
     headers: Object.freeze(fields),
+    pseudoHeaders: pseudoHeaders(raw),
     body,
     signal: aborter.signal,
     ...(session?.socket

@@ -152,6 +152,7 @@ export function DetailPane() {
               which="request"
               startLine={requestLine(detail.method, detail.target, detail.httpVersion)}
               headers={detail.requestHeaders}
+              pseudo={detail.requestPseudoHeaders}
             />
             <BodyViewer
               key={`${detail.id}-req`}
@@ -217,6 +218,7 @@ function BothHeads({ detail, view }: { detail: ExchangeDetail; view: HeadView })
           <p className="start-line mono" data-testid="request-line">
             {detail.method} {detail.url} {protocolText(detail.httpVersion)}
           </p>
+          <PseudoHeaders pseudo={detail.requestPseudoHeaders} />
           <HeadersTable headers={detail.requestHeaders} label="Request headers" />
         </>
       )}
@@ -244,6 +246,15 @@ function BothHeads({ detail, view }: { detail: ExchangeDetail; view: HeadView })
       {hasResponse(detail) && <Trailers trailers={detail.responseTrailers} which="response" />}
     </>
   )
+}
+
+/**
+ * An HTTP/2 request's pseudo-header fields as the wire had them, above its regular fields (which keep the `host` the
+ * HTTP/1.1 view of the request has, made from `:authority`).
+ */
+function PseudoHeaders({ pseudo }: { pseudo: RawHeaderList | undefined }) {
+  if (!pseudo || pseudo.length === 0) return null
+  return <HeadersTable headers={pseudo} label="Request pseudo-headers" />
 }
 
 /** The trailer fields that came after a body (HTTP/2, chunked HTTP/1.1; gRPC's status), as the wire had them. */
@@ -284,11 +295,13 @@ function Head({
   which,
   startLine,
   headers,
+  pseudo,
 }: {
   view: HeadView
   which: 'request' | 'response'
   startLine: string
   headers: RawHeaderList
+  pseudo?: RawHeaderList | undefined
 }) {
   const label = which === 'request' ? 'Request headers' : 'Response headers'
   if (view === 'raw') {
@@ -303,6 +316,7 @@ function Head({
       <p className="start-line mono" data-testid={`start-line-${which}`}>
         {startLine}
       </p>
+      <PseudoHeaders pseudo={pseudo} />
       <HeadersTable headers={headers} label={label} />
     </>
   )

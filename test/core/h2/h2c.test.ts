@@ -137,6 +137,27 @@ describe('h2c on plain listeners, trailers and gRPC-shaped traffic', () => {
     assert.equal(plain.requestTrailers, undefined, 'a request that sent none has none')
   })
 
+  it("keeps an h2 request's pseudo-headers as the wire had them, beside the host the HTTP/1.1 view of it has", async () => {
+    await h2cRequest(proxy.url, { ':method': 'GET', ':path': '/pseudo?x=1' })
+    const x = await proxy.waitFor((e) => e.path.startsWith('/pseudo') && e.outcome.kind !== 'pending')
+    const authority = new URL(proxy.url).host
+    assert.deepEqual([...x.requestPseudoHeaders!].sort(), [
+      [':authority', authority],
+      [':method', 'GET'],
+      [':path', '/pseudo?x=1'],
+      [':scheme', 'http'],
+    ])
+    assert.ok(
+      x.requestHeaders.some(([n]) => n.toLowerCase() === 'host'),
+      'the HTTP/1.1 view keeps a host (made from :authority, then pointed at the target by the reverse proxy)',
+    )
+    assert.equal(
+      x.requestHeaders.some(([n]) => n.startsWith(':')),
+      false,
+      'no pseudo-header among the regular fields',
+    )
+  })
+
   it('lets curl --http2-prior-knowledge and an HTTP/1.1 client both reach nghttpd, an h2c-only server, through one listener', {
     skip: needs('nghttpd') || needs('curl'),
   }, async () => {

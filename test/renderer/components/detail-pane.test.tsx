@@ -89,3 +89,33 @@ test('trailers that came after a body are shown in a Trailers block under the he
   assert.equal(within(panel).getAllByText('Trailers').length, 1)
   stop()
 })
+
+test("an HTTP/2 request's pseudo-headers are shown as the wire had them, above its regular headers", async () => {
+  const h2: ExchangeDetail = {
+    ...detail,
+    httpVersion: '2',
+    requestPseudoHeaders: [
+      [':method', 'POST'],
+      [':scheme', 'http'],
+      [':authority', 'api.test'],
+      [':path', '/orders?x=1'],
+    ],
+  }
+  const transport = new FakeTransport({ getExchange: () => h2 })
+  const store = createAppStore(transport)
+  const stop = store.getState().start()
+  await tick()
+  transport.emit('exchanges', { exchanges: [summary(1, { url: detail.url })] })
+  await tick()
+  store.getState().openDetail('x1')
+  render(
+    <StoreContext.Provider value={store}>
+      <DetailPane />
+    </StoreContext.Provider>,
+  )
+  const panel = await waitFor(() => screen.getByTestId('panel-headers'))
+  const pseudo = await waitFor(() => within(panel).getByTestId('request-pseudo-headers'))
+  assert.deepEqual(rows(pseudo), h2.requestPseudoHeaders)
+  assert.deepEqual(rows(within(panel).getByTestId('request-headers')), detail.requestHeaders, 'host stays')
+  stop()
+})
