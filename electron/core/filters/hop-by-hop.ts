@@ -22,12 +22,17 @@ export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
  * (RFC 9110 §7.6.1): `Connection`, every field named in `Connection`'s values, and `HOP_BY_HOP_HEADERS`.
  *
  * Beware: websocket handshakes are left untouched, since `Connection: upgrade` and `Upgrade` are what make them
- * work: a GET with `Connection: upgrade` and an `Upgrade` header, and any 101 response.
+ * work: a GET with `Connection: upgrade` and an `Upgrade` header, and any 101 response. An `Upgrade: h2c` offer
+ * (curl `--http2` on an http:// URL) is not: it is declined by dropping it (RFC 9110 §7.8 lets a server ignore
+ * Upgrade), so the exchange goes on in HTTP/1.1 and stays visible to the pipeline. Answering it would mean serving
+ * the upgraded request as stream 1 of a new h2 session, which node:http2 has no way to do, and RFC 9113 §3.1
+ * deprecates the mechanism; passing it on would let an upstream that accepts it take the connection out of sight, as
+ * a raw tunnel. Clients that want h2c send the HTTP/2 preface (prior knowledge), which the listeners serve.
  */
 export function removeHopByHop(): Filter {
   return describe('removes hop-by-hop headers both ways', (next) =>
     async function removeHopByHopHeaders(req) {
-      const forwarded = isUpgradeRequest(req) ? req : withoutHopByHop(req)
+      const forwarded = isUpgradeRequest(req) && !offersOnlyH2c(req) ? req : withoutHopByHop(req)
       const res = await next(forwarded)
       return res.status === 101 ? res : withoutHopByHop(res)
     })
@@ -58,6 +63,12 @@ function isHopByHopName(name: string): boolean {
 }
 
 const HOP_BY_HOP_LENGTHS: ReadonlySet<number> = new Set([...HOP_BY_HOP_HEADERS].map((n) => n.length))
+
+/** An `Upgrade` offering h2c alone (RFC 7540 §3.2), which the proxy declines. */
+function offersOnlyH2c(req: Request): boolean {
+  const offered = header(req, 'Upgrade')
+  return offered !== undefined && offered.trim().toLowerCase() === 'h2c'
+}
 
 /** A websocket (or other protocol) upgrade handshake: GET, `Connection` naming `upgrade`, and `Upgrade`. */
 export function isUpgradeRequest(req: Request): boolean {
