@@ -5,6 +5,7 @@
  * deadline cuts off is reported as not sent or failed, never waited for.
  */
 import { setMaxListeners } from 'node:events'
+import { Readable } from 'node:stream'
 import type { ReplayResultData as ReplayResult, ReplayReportData as ReplayReport } from '../../shared/exchange.ts'
 import { pipeline, type HttpHandler } from '../core/http.ts'
 import {
@@ -12,6 +13,7 @@ import {
   bytesBody,
   header,
   replacedHeaders,
+  streamBody,
   type Headers,
   type Request,
   type Response,
@@ -243,6 +245,20 @@ function replayRequest(x: RecordedExchange, url: string, rebased: boolean, signa
   const cut = x.truncated?.request !== undefined || x.incomplete?.request !== undefined
   if (cut && header(x.request, 'Content-Length') !== undefined)
     headers = replacedHeaders(headers, 'Content-Length', String(x.request.body.byteLength))
+  const trailers = x.request.trailers
+  if (trailers && trailers.length > 0) {
+    // Trailers need chunked framing (RFC 9112 §7.1.2): the body goes as a stream of unknown length, so the client
+    // sends it chunked and ends it with them.
+    return Object.freeze({
+      method: x.request.method,
+      target: url,
+      version: x.request.version,
+      headers: frozenHeaders(headers.filter(([name]) => name.toLowerCase() !== 'content-length')),
+      body: streamBody(Readable.from([Buffer.from(x.request.body)]), undefined),
+      signal,
+      trailers: Promise.resolve(trailers),
+    })
+  }
   return Object.freeze({
     method: x.request.method,
     target: url,
@@ -250,8 +266,6 @@ function replayRequest(x: RecordedExchange, url: string, rebased: boolean, signa
     headers: frozenHeaders(headers),
     body: bytesBody(x.request.body),
     signal,
-    // Sent where the protocol can carry them: after an h2 body, or a chunked HTTP/1.1 one.
-    ...(x.request.trailers ? { trailers: Promise.resolve(x.request.trailers) } : {}),
   })
 }
 

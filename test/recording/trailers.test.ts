@@ -1,6 +1,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Readable } from 'node:stream'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { replay } from '../../electron/recording/replay.ts'
+import { standIn } from '../../electron/recording/stand-in.ts'
 import { recordTo } from '../../electron/recording/record-to.ts'
 import { decodeLog, encodeRecord } from '../../electron/recording/record-log.ts'
 import { toHar } from '../../electron/recording/har-export.ts'
@@ -100,4 +104,73 @@ test('HAR export puts trailers in _trailers beside headers, and HAR import reads
   const back = fromHar(JSON.stringify(har)).records[0]!
   assert.deepEqual(back.response.trailers, grpcStatus)
   assert.deepEqual(back.request.trailers, [['x-request-trailer', 'yes']])
+})
+
+test("replay sends a recorded request's trailers to an HTTP/1.1 server, chunked, and the server reads them", async (t) => {
+  const seen: Array<{ body: string; trailers: Record<string, string | undefined>; chunked: boolean }> = []
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      seen.push({
+        body: Buffer.concat(chunks).toString(),
+        trailers: { ...req.trailers },
+        chunked: req.headers['transfer-encoding'] === 'chunked',
+      })
+      res.end('ok')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  )
+  const { port } = server.address() as AddressInfo
+  const recorded: RecordedExchange = {
+    ...withTrailers,
+    request: {
+      ...withTrailers.request,
+      version: '1.1',
+      headers: [
+        ['Host', `127.0.0.1:${port}`],
+        ['Content-Length', '6'],
+      ],
+    },
+  }
+  const report = await replay([recorded], { target: `http://127.0.0.1:${port}`, speed: Infinity, timeoutMs: 10_000 })
+  assert.equal(report.results[0]!.outcome === 'failed', false, JSON.stringify(report.results[0]))
+  assert.equal(seen.length, 1)
+  assert.equal(seen[0]!.chunked, true)
+  assert.equal(seen[0]!.body, Buffer.from(withTrailers.request.body).toString())
+  assert.equal(seen[0]!.trailers['x-request-trailer'], 'yes')
+})
+
+test("the stand-in answers with the recorded response's trailers, and with none for a response that had none", async () => {
+  const handler = standIn([
+    withTrailers,
+    {
+      ...withTrailers,
+      request: { ...withTrailers.request, url: 'http://h/plain' },
+      response: { ...withTrailers.response, trailers: undefined },
+    },
+  ])
+  const res = await handler(
+    Object.freeze({
+      ...request({ method: 'POST', target: 'http://h/grpc.Test/Ping', headers: [['host', 'h']] }),
+      body: streamBody(Readable.from([Buffer.from(withTrailers.request.body)])),
+    }),
+  )
+  assert.equal(res.status, 200)
+  assert.deepEqual(await res.trailers, grpcStatus)
+  const plain = await handler(
+    Object.freeze({
+      ...request({ method: 'POST', target: 'http://h/plain', headers: [['host', 'h']] }),
+      body: streamBody(Readable.from([Buffer.from(withTrailers.request.body)])),
+    }),
+  )
+  assert.equal(plain.status, 200)
+  assert.equal(plain.trailers, undefined)
 })
