@@ -66,6 +66,7 @@ function normal(x: RecordedExchange) {
       url: hex(x.request.url),
       version: x.request.version,
       headers: headers(x.request.headers),
+      trailers: x.request.trailers ? headers(x.request.trailers) : null,
       body: body(x.request.body),
     },
     response: {
@@ -73,6 +74,7 @@ function normal(x: RecordedExchange) {
       reason: hex(x.response.reason),
       version: x.response.version,
       headers: headers(x.response.headers),
+      trailers: x.response.trailers ? headers(x.response.trailers) : null,
       body: body(x.response.body),
     },
     truncated: x.truncated ?? null,
@@ -118,6 +120,25 @@ function raw(port: number, text: string): Promise<void> {
   })
 }
 
+/** A chunked POST with a request trailer, read to the end with the response's trailers. */
+function chunkedPost(url: string, target: string): Promise<void> {
+  return new Promise((resolve) => {
+    const req = http.request(
+      url,
+      { method: 'POST', path: target, agent: false, headers: { TE: 'trailers' } },
+      (res) => {
+        res.resume()
+        res.on('end', resolve)
+        res.on('error', () => resolve())
+      },
+    )
+    req.on('error', () => resolve())
+    req.write('ab') // a write before end: Node sends the body chunked, so the trailer can follow
+    req.addTrailers({ 'X-Req-Trailer': 'yes' })
+    req.end('c')
+  })
+}
+
 function post(url: string, target: string, bytes: number): Promise<void> {
   return new Promise((resolve) => {
     const req = http.request(
@@ -145,6 +166,7 @@ test('a Python reader written from FORMAT.md reads a recorded session exactly as
     }
     if (req.url === '/chunked') {
       res.write('one,')
+      res.addTrailers({ 'X-Sum': '7' })
       res.end('two')
       return
     }
@@ -164,15 +186,26 @@ test('a Python reader written from FORMAT.md reads a recorded session exactly as
     const u = `127.0.0.1:${upstream.port}`
     await raw(port, `GET http://${u}/plain HTTP/1.1\r\nHost: ${u}\r\nX-Latin: caf\xe9\r\nConnection: close\r\n\r\n`)
     await raw(port, `GET http://${u}/gzip HTTP/1.1\r\nHost: ${u}\r\nConnection: close\r\n\r\n`)
-    await raw(
-      port,
-      `POST http://${u}/chunked HTTP/1.1\r\nHost: ${u}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n`,
-    )
+    await chunkedPost(proxy.server.url, `http://${u}/chunked`)
     await post(proxy.server.url, `http://127.0.0.1:${deadPort}/gone`, 100_000)
     await waitFor(() => writer.count === 4, 5000, 'four records')
     await writer.close()
     const whole = await agree(dir, 'the whole session')
     assert.equal(whole.records?.length, 4)
+    const chunkedUrl = Buffer.from(`http://${u}/chunked`, 'latin1').toString('hex')
+    const chunked = (
+      whole.records as Array<{ request: { url: string; trailers: unknown }; response: { trailers: unknown } }>
+    ).find((r) => r.request.url === chunkedUrl)!
+    const hexPair = (n: string, v: string) => [
+      Buffer.from(n, 'latin1').toString('hex'),
+      Buffer.from(v, 'latin1').toString('hex'),
+    ]
+    assert.deepEqual(
+      chunked.request.trailers,
+      [hexPair('X-Req-Trailer', 'yes')],
+      'the request trailers are in the session',
+    )
+    assert.deepEqual(chunked.response.trailers, [hexPair('X-Sum', '7')], 'the response trailers are in the session')
     assert.equal(whole.torn, null)
 
     // Cut copies: every length through the last record, and a few earlier ones.
