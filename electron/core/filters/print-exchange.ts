@@ -1,5 +1,5 @@
 import { describe, type Filter } from '../http.ts'
-import { withBody, type Request, type Response } from '../message.ts'
+import { withBody, type Headers, type Request, type Response } from '../message.ts'
 import { ChunkKeeper, observeStream, type StreamObserver } from '../wire/stream-plumbing.ts'
 import { teeBody, type CapturedBody, type TeedBody } from './tee-body.ts'
 import { bodyText, requestHead, responseHead } from './wire-text.ts'
@@ -76,8 +76,22 @@ class ExchangePrint implements StreamObserver {
   ended(error: Error | undefined): void {
     const response = this.responseCaptured(error)
     const request = this.requestTee.current()
-    if (request.state !== 'streaming') this.print(request, response)
-    else void settledOrCurrent(this.requestTee).then((settled) => this.print(settled, response))
+    if (request.state !== 'streaming') this.withTrailers(request, response, error === undefined)
+    else
+      void settledOrCurrent(this.requestTee).then((settled) =>
+        this.withTrailers(settled, response, error === undefined),
+      )
+  }
+
+  /**
+   * Prints once the trailers of the bodies that went by whole are known (they come before a body's end, so this
+   * waits a microtask, and only for messages that can carry them: HTTP/2, chunked HTTP/1.1).
+   */
+  private withTrailers(request: CapturedBody, response: CapturedBody, responseWhole: boolean): void {
+    const q = request.state === 'complete' ? this.req.trailers : undefined
+    const s = responseWhole ? this.res.trailers : undefined
+    if (!q && !s) return this.print(request, response, undefined, undefined)
+    void Promise.all([q, s]).then(([qt, st]) => this.print(request, response, qt, st))
   }
 
   private responseCaptured(error: Error | undefined): CapturedBody {
@@ -93,11 +107,24 @@ class ExchangePrint implements StreamObserver {
       : { bytes, total: keeper.seen, state: 'complete' }
   }
 
-  private print(request: CapturedBody, response: CapturedBody): void {
+  private print(
+    request: CapturedBody,
+    response: CapturedBody,
+    requestTrailers: Headers | undefined,
+    responseTrailers: Headers | undefined,
+  ): void {
     this.out.write(
-      `${requestText(this.req, request)}${responseHead(this.res)}${bodyText(this.res, response)}${EXCHANGE_SEPARATOR}`,
+      `${requestText(this.req, request)}${trailerText(requestTrailers)}${responseHead(this.res)}${bodyText(this.res, response)}${trailerText(responseTrailers)}${EXCHANGE_SEPARATOR}`,
     )
   }
+}
+
+/** Trailer fields after a body, under a `<<trailers>>` line, one `name: value` line each; nothing when none came. */
+function trailerText(trailers: Headers | undefined): string {
+  if (!trailers || trailers.length === 0) return ''
+  let text = '<<trailers>>\n'
+  for (const [name, value] of trailers) text += `${name}: ${value}\n`
+  return text
 }
 
 function requestText(req: Request, captured: CapturedBody): string {

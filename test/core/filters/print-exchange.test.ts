@@ -222,3 +222,29 @@ test('the wire printer calls a body binary for each control byte (not tab, LF, F
     }
   }
 })
+
+test('trailers that came after a body print under a <<trailers>> line, after that body', async () => {
+  const out = collector()
+  const handler = printExchange(out)(async (req) => {
+    await bodyBytes(req.body)
+    return Object.freeze({
+      ...response(200, {
+        version: '2',
+        headers: [['content-type', 'text/plain']],
+        body: streamBody(Readable.from([Buffer.from('reply')])),
+      }),
+      trailers: Promise.resolve(Object.freeze([Object.freeze(['grpc-status', '0'] as const)])),
+    })
+  })
+  const res = await handler(
+    Object.freeze({
+      ...request({ method: 'POST', target: 'http://h/rpc', version: '2', headers: [['host', 'h']] }),
+      body: streamBody(Readable.from([Buffer.from('ask\n')])),
+      trailers: Promise.resolve(Object.freeze([Object.freeze(['x-digest', 'abc'] as const)])),
+    }),
+  )
+  await bodyText(res.body)
+  const [text] = await out.written(1)
+  assert.match(text!, /^ask\n<<trailers>>\nx-digest: abc\n/m)
+  assert.match(text!, /^reply\n<<trailers>>\ngrpc-status: 0\n={72}\n$/m)
+})
