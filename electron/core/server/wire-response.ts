@@ -27,8 +27,9 @@ export interface WireFraming {
   /** The client spoke HTTP/1.0 and asked for keep-alive, so it must hear `Connection: keep-alive` back. */
   readonly sayKeepAlive: boolean
   /**
-   * The client asked for trailers (`TE: trailers`): a chunked body ends with the response's trailers. Without it they
-   * are dropped (RFC 9110 §6.5.1: a client that did not ask may not want them).
+   * The client asked for trailers (`TE: trailers`), so an HTTP/2 response is sent chunked even when it has a length,
+   * for its trailers to follow. A body chunked anyway ends with the response's trailers whatever the client said: a
+   * proxy passes on what the upstream sent, and a client that did not ask may ignore them (RFC 9110 §6.5.1).
    */
   readonly trailersOk?: boolean
 }
@@ -70,7 +71,7 @@ export function writeWireResponse(
     done(head.keepAlive)
     return
   }
-  const trailers = head.chunked && framing.trailersOk ? response.trailers : undefined
+  const trailers = head.chunked ? response.trailers : undefined
   new BodyWriter(socket, body.stream, head, done, trailers).start()
 }
 
