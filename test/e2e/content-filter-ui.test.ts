@@ -93,7 +93,8 @@ test('the Traffic filter finds exchanges by header and by body text, with the ot
 
   await filter.fill('header:x-request-id=abc')
   await shows(page, '1 of 4 exchanges', ['/a'])
-  await page.getByTestId('row').click()
+  // A request header matches while the row is still pending: click it once its response is in.
+  await page.locator('[data-testid="row"][data-outcome="completed"]').click()
   const panel = page.getByTestId('panel-headers')
   await panel.waitFor()
   assert.match(await panel.getByTestId('request-line').innerText(), new RegExp(`^GET ${upstream.url}/a HTTP/1\\.1$`))

@@ -43,7 +43,10 @@ test('the window shows a gRPC answer: its trailers under the headers, its messag
   const { app, page } = await servedUi(t)
   await viaProxy(app.proxyUrl, `${upstream.url}/helloworld.Greeter/SayHello`)
 
-  const row = page.getByTestId('row').filter({ hasText: '/helloworld.Greeter/SayHello' })
+  // Clicked once complete: a row appears pending when the request head is read, before the trailers exist.
+  const row = page
+    .locator('[data-testid="row"][data-outcome="completed"]')
+    .filter({ hasText: '/helloworld.Greeter/SayHello' })
   await row.waitFor()
   await row.click()
   const detail = page.getByTestId('detail')
