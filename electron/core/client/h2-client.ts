@@ -10,6 +10,9 @@
  *   stream both ways with HTTP/2 flow control; trailers go out from `request.trailers` and come back on
  *   `response.trailers`. The response says `version: '2'`.
  * - Failures before the response head are generated responses (`upstreamFailure`), as the HTTP/1.1 client's are.
+ * - The head timeout is one sweep per client rather than a timer per stream (`HeadDeadlines`), and each stream has as
+ *   few listeners as it needs: under h2load every timer and listener is paid for each of tens of thousands of streams
+ *   a second.
  */
 import http2, { constants } from 'node:http2'
 import net from 'node:net'
@@ -51,6 +54,7 @@ export interface H2Client {
 
 export function h2Client(options: H2ClientOptions = {}): H2Client {
   const timeoutMs = options.timeoutMs ?? 30_000
+  const deadlines = new HeadDeadlines(timeoutMs)
   const pools = new Map<string, Pooled[]>()
   let closing = false
 
@@ -113,7 +117,7 @@ export function h2Client(options: H2ClientOptions = {}): H2Client {
   return {
     send(request: Request, upstream: Upstream): Promise<Response> {
       if (closing) return Promise.resolve(upstreamFailure(new Error('the client is closed'), upstream.where))
-      return sendStream(sessionFor(upstream), request, upstream, timeoutMs)
+      return sendStream(sessionFor(upstream), request, upstream, deadlines)
     },
     negotiate(upstream: Upstream): Promise<'h2' | 'http/1.1' | 'failed'> {
       return new Promise((resolve) => {
@@ -143,13 +147,63 @@ export function h2Client(options: H2ClientOptions = {}): H2Client {
     },
     close(): void {
       closing = true
+      deadlines.close()
       for (const list of pools.values()) for (const p of list) p.session.destroy()
       pools.clear()
     },
   }
 }
 
-function sendStream(pooled: Pooled, request: Request, upstream: Upstream, timeoutMs: number): Promise<Response> {
+/**
+ * Streams still waiting for their response head, each with its deadline, checked by one interval timer (unreferenced,
+ * running only while a stream waits) every quarter of the timeout, at most a second: a stream times out between
+ * `timeoutMs` and that much later. One timer per stream cost a Timeout object, a closure and two list operations for
+ * every request.
+ */
+export class HeadDeadlines {
+  private readonly waiting = new Set<Waiting>()
+  private sweeper: NodeJS.Timeout | undefined
+  private readonly everyMs: number
+
+  constructor(readonly timeoutMs: number) {
+    this.everyMs = Math.max(5, Math.min(1000, Math.floor(timeoutMs / 4)))
+  }
+
+  /** Calls `expire` once the stream has waited `timeoutMs`, unless `done` is called first. */
+  wait(expire: () => void): Waiting {
+    const waiting: Waiting = { deadline: Date.now() + this.timeoutMs, expire }
+    this.waiting.add(waiting)
+    this.sweeper ??= setInterval(() => this.sweep(), this.everyMs).unref()
+    return waiting
+  }
+
+  done(waiting: Waiting): void {
+    this.waiting.delete(waiting)
+  }
+
+  close(): void {
+    clearInterval(this.sweeper)
+    this.sweeper = undefined
+    this.waiting.clear()
+  }
+
+  private sweep(): void {
+    const now = Date.now()
+    for (const w of this.waiting) {
+      if (now < w.deadline) continue
+      this.waiting.delete(w)
+      w.expire()
+    }
+    if (this.waiting.size === 0) this.close()
+  }
+}
+
+interface Waiting {
+  readonly deadline: number
+  readonly expire: () => void
+}
+
+function sendStream(pooled: Pooled, request: Request, upstream: Upstream, deadlines: HeadDeadlines): Promise<Response> {
   const { session } = pooled
   const fields = h2Fields(request.headers, {
     [constants.HTTP2_HEADER_METHOD]: request.method,
@@ -171,18 +225,21 @@ function sendStream(pooled: Pooled, request: Request, upstream: Upstream, timeou
     }
     pooled.streams++
     let settled = false
-    const timer = setTimeout(() => {
+    const waiting = deadlines.wait(() => {
       if (settled) return
       settled = true
       stream.close(constants.NGHTTP2_CANCEL)
-      resolve(upstreamTimeout(upstream.where, timeoutMs))
-    }, timeoutMs)
+      resolve(upstreamTimeout(upstream.where, deadlines.timeoutMs))
+    })
     const onAbort = (): void => stream.close(constants.NGHTTP2_CANCEL)
     request.signal?.addEventListener('abort', onAbort, { once: true })
+    // Resolves the response's trailers with none when the stream closes without them (set once the head has come).
+    let noTrailers: (() => void) | undefined
     stream.once('close', () => {
       pooled.streams--
-      clearTimeout(timer)
+      deadlines.done(waiting)
       request.signal?.removeEventListener('abort', onAbort)
+      noTrailers?.()
       if (!settled) {
         settled = true
         const code = stream.rstCode
@@ -207,19 +264,20 @@ function sendStream(pooled: Pooled, request: Request, upstream: Upstream, timeou
         return
       }
       settled = true
-      clearTimeout(timer)
+      deadlines.done(waiting)
       const raw = rawPairs(headers, rawHeaders)
       const status = Number(headers[constants.HTTP2_HEADER_STATUS] ?? 502)
       const responseHeaders = Object.freeze(regularHeaders(raw))
       const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0
       let trailers: Promise<Headers> | undefined
       if (!ended) {
+        // Trailers come before the end of the body: an end (or a close) without them means there are none.
         trailers = new Promise<Headers>((done) => {
           stream.once('trailers', (t: http2.IncomingHttpHeaders, _f: number, rawT?: string[]) =>
             done(Object.freeze(regularHeaders(rawPairs(t, rawT)))),
           )
-          stream.once('end', () => done(Object.freeze([])))
-          stream.once('close', () => done(Object.freeze([])))
+          noTrailers = () => done(NO_TRAILERS)
+          stream.once('end', noTrailers)
         })
       }
       resolve(
@@ -246,6 +304,8 @@ function sendStream(pooled: Pooled, request: Request, upstream: Upstream, timeou
     else pipeBody(request.body.stream, stream)
   })
 }
+
+const NO_TRAILERS: Headers = Object.freeze([])
 
 function hostOf(headers: Headers): string | undefined {
   for (const [name, value] of headers) if (name.length === 4 && name.toLowerCase() === 'host') return value

@@ -53,9 +53,12 @@ export function pseudo(raw: readonly string[], name: string): string | undefined
   return undefined
 }
 
-/** The header list turned into a Node header object for HTTP/2, without connection-specific fields. */
+/**
+ * The header list turned into a Node header object for HTTP/2, without connection-specific fields. Beware: the
+ * fields are added to `pseudoFields` itself (no copy per message), so pass a fresh object.
+ */
 export function h2Fields(headers: Headers, pseudoFields: OutgoingHttpHeaders = {}): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = { ...pseudoFields }
+  const out = pseudoFields
   const listed = connectionListed(headers)
   for (const [name, value] of headers) {
     const lower = name.toLowerCase()
