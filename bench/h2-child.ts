@@ -61,8 +61,15 @@ async function startFloor(port: number): Promise<void> {
     const up = client.request(headers, { endStream: stream.readableEnded })
     up.on('error', () => stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR))
     up.once('response', (h) => {
+      if (stream.destroyed || stream.closed) {
+        up.close(http2.constants.NGHTTP2_CANCEL)
+        return
+      }
       stream.respond(h)
       up.pipe(stream)
+    })
+    stream.once('close', () => {
+      if (!up.closed) up.close(http2.constants.NGHTTP2_CANCEL)
     })
     if (!stream.readableEnded) stream.pipe(up)
   })
