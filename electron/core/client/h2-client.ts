@@ -204,7 +204,6 @@ interface Waiting {
 }
 
 function sendStream(pooled: Pooled, request: Request, upstream: Upstream, deadlines: HeadDeadlines): Promise<Response> {
-  const { session } = pooled
   const fields = h2Fields(request.headers, {
     [constants.HTTP2_HEADER_METHOD]: request.method,
     [constants.HTTP2_HEADER_SCHEME]: upstream.secure ? 'https' : 'http',
@@ -218,91 +217,151 @@ function sendStream(pooled: Pooled, request: Request, upstream: Upstream, deadli
   return new Promise<Response>((resolve) => {
     let stream: http2.ClientHttp2Stream
     try {
-      stream = session.request(fields, { endStream: bodiless, waitForTrailers: withTrailers })
+      stream = pooled.session.request(fields, { endStream: bodiless, waitForTrailers: withTrailers })
     } catch (error) {
       resolve(upstreamFailure(error, upstream.where))
       return
     }
+    new H2Exchange(pooled, request, upstream, deadlines, stream, resolve).start(withTrailers, bodiless)
+  })
+}
+
+const EXCHANGE = Symbol('nanoscope.h2Exchange')
+type ExchangeStream = http2.ClientHttp2Stream & { [EXCHANGE]?: H2Exchange }
+
+/**
+ * One request on a stream until its response head (or failure) is known, then until the stream closes. A class whose
+ * listeners are module functions reaching it through the stream (no closures per stream), each added with `on`: every
+ * event here fires once per stream at most, and `once` costs a wrapper and a removal each.
+ */
+class H2Exchange {
+  settled = false
+  private readonly waiting: Waiting
+  private readonly onAbort: (() => void) | undefined
+  /** Resolves the response's trailers with none (set once a response with a body has come). */
+  noTrailers: (() => void) | undefined
+
+  constructor(
+    private readonly pooled: Pooled,
+    private readonly request: Request,
+    private readonly upstream: Upstream,
+    private readonly deadlines: HeadDeadlines,
+    readonly stream: ExchangeStream,
+    private readonly resolve: (response: Response) => void,
+  ) {
     pooled.streams++
-    let settled = false
-    const waiting = deadlines.wait(() => {
-      if (settled) return
-      settled = true
-      stream.close(constants.NGHTTP2_CANCEL)
-      resolve(upstreamTimeout(upstream.where, deadlines.timeoutMs))
-    })
-    const onAbort = (): void => stream.close(constants.NGHTTP2_CANCEL)
-    request.signal?.addEventListener('abort', onAbort, { once: true })
-    // Resolves the response's trailers with none when the stream closes without them (set once the head has come).
-    let noTrailers: (() => void) | undefined
-    stream.once('close', () => {
-      pooled.streams--
-      deadlines.done(waiting)
-      request.signal?.removeEventListener('abort', onAbort)
-      noTrailers?.()
-      if (!settled) {
-        settled = true
-        const code = stream.rstCode
-        resolve(
-          upstreamFailure(
-            Object.assign(new Error(`the upstream closed the stream (HTTP/2 error code ${code})`), {
-              code: code === constants.NGHTTP2_REFUSED_STREAM ? 'ECONNREFUSED' : 'ECONNRESET',
-            }),
-            upstream.where,
-          ),
-        )
-      }
-    })
-    stream.on('error', (error) => {
-      if (settled) return
-      settled = true
-      resolve(upstreamFailure(error, upstream.where))
-    })
-    stream.once('response', (headers, flags, rawHeaders?: string[]) => {
-      if (settled) {
-        stream.close(constants.NGHTTP2_CANCEL)
-        return
-      }
-      settled = true
-      deadlines.done(waiting)
-      const raw = rawPairs(headers, rawHeaders)
-      const status = Number(headers[constants.HTTP2_HEADER_STATUS] ?? 502)
-      const responseHeaders = Object.freeze(regularHeaders(raw))
-      const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0
-      let trailers: Promise<Headers> | undefined
-      if (!ended) {
-        // Trailers come before the end of the body: an end (or a close) without them means there are none.
-        trailers = new Promise<Headers>((done) => {
-          stream.once('trailers', (t: http2.IncomingHttpHeaders, _f: number, rawT?: string[]) =>
-            done(Object.freeze(regularHeaders(rawPairs(t, rawT)))),
-          )
-          noTrailers = () => done(NO_TRAILERS)
-          stream.once('end', noTrailers)
-        })
-      }
-      resolve(
-        Object.freeze({
-          status,
-          reason: reasonPhrase(status),
-          version: '2',
-          headers: responseHeaders,
-          body: ended ? emptyBody : streamBody(stream, contentLength(responseHeaders)),
-          ...(trailers ? { trailers } : {}),
-        }),
-      )
-      if (ended) stream.resume()
-    })
-    if (withTrailers) {
-      stream.once('wantTrailers', () => {
-        request.trailers!.then((t) => {
-          sendTrailers(stream, t)
-        })
-      })
+    this.waiting = deadlines.wait(() => this.timedOut())
+    if (request.signal) {
+      this.onAbort = () => stream.close(constants.NGHTTP2_CANCEL)
+      request.signal.addEventListener('abort', this.onAbort)
     }
+  }
+
+  start(withTrailers: boolean, bodiless: boolean): void {
+    const { stream, request } = this
+    stream[EXCHANGE] = this
+    stream.on('close', onExchangeClose)
+    stream.on('error', onExchangeError)
+    stream.on('response', onExchangeResponse)
+    if (withTrailers) stream.on('wantTrailers', onExchangeWantsTrailers)
     if (bodiless) return
     if (request.body.kind === 'bytes') stream.end(request.body.bytes)
     else pipeBody(request.body.stream, stream)
-  })
+  }
+
+  private timedOut(): void {
+    if (this.settled) return
+    this.settled = true
+    this.stream.close(constants.NGHTTP2_CANCEL)
+    this.resolve(upstreamTimeout(this.upstream.where, this.deadlines.timeoutMs))
+  }
+
+  closed(): void {
+    this.pooled.streams--
+    this.deadlines.done(this.waiting)
+    if (this.onAbort) this.request.signal?.removeEventListener('abort', this.onAbort)
+    this.noTrailers?.()
+    if (this.settled) return
+    this.settled = true
+    const code = this.stream.rstCode
+    this.resolve(
+      upstreamFailure(
+        Object.assign(new Error(`the upstream closed the stream (HTTP/2 error code ${code})`), {
+          code: code === constants.NGHTTP2_REFUSED_STREAM ? 'ECONNREFUSED' : 'ECONNRESET',
+        }),
+        this.upstream.where,
+      ),
+    )
+  }
+
+  failed(error: Error): void {
+    if (this.settled) return
+    this.settled = true
+    this.resolve(upstreamFailure(error, this.upstream.where))
+  }
+
+  response(headers: http2.IncomingHttpHeaders, flags: number, rawHeaders: string[] | undefined): void {
+    const stream = this.stream
+    if (this.settled) {
+      stream.close(constants.NGHTTP2_CANCEL)
+      return
+    }
+    this.settled = true
+    this.deadlines.done(this.waiting)
+    const raw = rawPairs(headers, rawHeaders)
+    const status = Number(headers[constants.HTTP2_HEADER_STATUS] ?? 502)
+    const responseHeaders = Object.freeze(regularHeaders(raw))
+    const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0
+    let trailers: Promise<Headers> | undefined
+    if (!ended) {
+      // Trailers come before the end of the body: an end (or a close) without them means there are none.
+      trailers = new Promise<Headers>((done) => {
+        this.noTrailers = () => done(NO_TRAILERS)
+        stream.on('trailers', (t: http2.IncomingHttpHeaders, _f: number, rawT?: string[]) =>
+          done(Object.freeze(regularHeaders(rawPairs(t, rawT)))),
+        )
+        stream.on('end', this.noTrailers)
+      })
+    }
+    this.resolve(
+      Object.freeze({
+        status,
+        reason: reasonPhrase(status),
+        version: '2',
+        headers: responseHeaders,
+        body: ended ? emptyBody : streamBody(stream, contentLength(responseHeaders)),
+        ...(trailers ? { trailers } : {}),
+      }),
+    )
+    if (ended) stream.resume()
+  }
+
+  wantsTrailers(): void {
+    this.request.trailers!.then((t) => {
+      sendTrailers(this.stream, t)
+    })
+  }
+}
+
+function onExchangeClose(this: ExchangeStream): void {
+  this[EXCHANGE]?.closed()
+}
+
+function onExchangeError(this: ExchangeStream, error: Error): void {
+  this[EXCHANGE]?.failed(error)
+}
+
+function onExchangeResponse(
+  this: ExchangeStream,
+  headers: http2.IncomingHttpHeaders,
+  flags: number,
+  rawHeaders?: string[],
+): void {
+  this[EXCHANGE]?.response(headers, flags, rawHeaders)
+}
+
+function onExchangeWantsTrailers(this: ExchangeStream): void {
+  this[EXCHANGE]?.wantsTrailers()
 }
 
 const NO_TRAILERS: Headers = Object.freeze([])

@@ -110,7 +110,8 @@ function serveStream(
     fields.unshift(Object.freeze(['host', authority] as const))
   const aborter = new AbortController()
   let answered = false
-  stream.once('close', () => {
+  // `on`, not `once`, for events a stream emits once: no wrapper to make and remove per stream.
+  stream.on('close', () => {
     if (!answered) aborter.abort()
   })
   const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0 || stream.readableEnded
@@ -121,16 +122,16 @@ function serveStream(
     // exchange (the response still has to go out on this stream).
     const piped = new PassThrough()
     stream.pipe(piped)
-    stream.once('aborted', () => piped.destroy(new Error('the client reset the stream')))
+    stream.on('aborted', () => piped.destroy(new Error('the client reset the stream')))
     const length = contentLength(fields)
     body = streamBody(piped, length)
     trailers = new Promise<Headers>((resolve) => {
-      stream.once('trailers', (t: http2.IncomingHttpHeaders, _f: number, rawT?: string[]) =>
+      stream.on('trailers', (t: http2.IncomingHttpHeaders, _f: number, rawT?: string[]) =>
         resolve(Object.freeze(regularHeaders(rawPairs(t, rawT)))),
       )
       // Trailers come before the end of the body; an end without them means there are none.
-      stream.once('end', () => resolve(Object.freeze([])))
-      stream.once('close', () => resolve(Object.freeze([])))
+      stream.on('end', () => resolve(Object.freeze([])))
+      stream.on('close', () => resolve(Object.freeze([])))
     })
   }
   const peer = peerOf(stream.session)
@@ -224,7 +225,7 @@ export function writeH2Response(stream: http2.ServerHttp2Stream, method: string,
     return
   }
   if (withTrailers) {
-    stream.once('wantTrailers', () => {
+    stream.on('wantTrailers', () => {
       res.trailers!.then((t) => {
         sendTrailers(stream, t)
       })
