@@ -367,6 +367,9 @@ function onExchangeWantsTrailers(this: ExchangeStream): void {
 const NO_TRAILERS: Headers = Object.freeze([])
 
 function hostOf(headers: Headers): string | undefined {
-  for (const [name, value] of headers) if (name.length === 4 && name.toLowerCase() === 'host') return value
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
+    if (h[0].length === 4 && h[0].toLowerCase() === 'host') return h[1]
+  }
   return undefined
 }

@@ -30,7 +30,9 @@ export function requestFacts(headers: readonly Header[]): RequestFacts {
   let viaHops = 0
   let upgrade = false
   for (let i = 0; i < headers.length; i++) {
-    const [name, value] = headers[i]!
+    const h = headers[i]!
+    const name = h[0]
+    const value = h[1]
     switch (name.length) {
       case 3:
         if (name.toLowerCase() === 'via') viaHops += value.split(',').filter((entry) => entry.trim() !== '').length

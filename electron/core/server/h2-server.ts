@@ -243,9 +243,10 @@ function discard(res: Response): void {
 }
 
 function contentLength(headers: Headers): number | undefined {
-  for (const [name, value] of headers) {
-    if (name.length === 14 && name.toLowerCase() === 'content-length') {
-      const n = Number(value)
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
+    if (h[0].length === 14 && h[0].toLowerCase() === 'content-length') {
+      const n = Number(h[1])
       return Number.isSafeInteger(n) && n >= 0 ? n : undefined
     }
   }

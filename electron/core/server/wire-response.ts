@@ -85,8 +85,10 @@ function wireHead(response: Response, framing: WireFraming): WireHead {
   let connectionClose = false
   const headers = response.headers
   for (let i = 0; i < headers.length; i++) {
-    const [name, value] = headers[i]!
-    text += headerLine(headers[i]!)
+    const h = headers[i]!
+    const name = h[0]
+    const value = h[1]
+    text += headerLine(h)
     const n = name.length
     if (n === 14 && name.toLowerCase() === 'content-length') length = true
     else if (n === 17 && name.toLowerCase() === 'transfer-encoding') encoded = true

@@ -60,8 +60,10 @@ export function pseudo(raw: readonly string[], name: string): string | undefined
 export function h2Fields(headers: Headers, pseudoFields: OutgoingHttpHeaders = {}): OutgoingHttpHeaders {
   const out = pseudoFields
   const listed = connectionListed(headers)
-  for (const [name, value] of headers) {
-    const lower = name.toLowerCase()
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
+    const value = h[1]
+    const lower = h[0].toLowerCase()
     if (CONNECTION_SPECIFIC.has(lower) || listed?.has(lower)) continue
     if (lower === 'te' && value.trim().toLowerCase() !== 'trailers') continue
     if (lower.charCodeAt(0) === 58) continue
@@ -75,10 +77,11 @@ export function h2Fields(headers: Headers, pseudoFields: OutgoingHttpHeaders = {
 /** Names a `Connection` header lists (they are hop-by-hop too, RFC 9110 §7.6.1). */
 function connectionListed(headers: Headers): Set<string> | undefined {
   let listed: Set<string> | undefined
-  for (const [name, value] of headers) {
-    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
+    if (h[0].length !== 10 || h[0].toLowerCase() !== 'connection') continue
     listed ??= new Set()
-    for (const token of value.split(',')) listed.add(token.trim().toLowerCase())
+    for (const token of h[1].split(',')) listed.add(token.trim().toLowerCase())
   }
   return listed
 }
