@@ -3,7 +3,8 @@
  * per exchange, the figure a shared machine moves least. autocannon sends a fixed number of requests (default 20,000,
  * 1 connection) through the scenario's proxy process (`bare-pipe`, `nanoscope-plain`, `nanoscope-capture`,
  * `nanoscope-subscribed`, …) to the bench's upstream; the proxy's user + system time over them is divided by their
- * number, once per round, after a warm-up. Prints one line per round, p50 included.
+ * number, once per round, after a warm-up, with the bytes it allocated on the V8 heap per exchange where the process
+ * answers (`bench/alloc-meter.ts`: the bare pipe and Nanoscope's proxies, not serve). Prints one line per round.
  */
 import autocannon from 'autocannon'
 import { startChild } from './child.ts'
@@ -27,11 +28,14 @@ async function main(): Promise<void> {
     const url = `${running.url}/${size}`
     await run(url, Math.min(exchanges, 5000))
     for (let round = 0; round < rounds; round++) {
+      await running.ask?.('alloc-start')
       const before = (await running.cpuMicros?.()) ?? 0
       const r = await run(url, exchanges)
       const cpu = ((await running.cpuMicros?.()) ?? 0) - before
+      const allocated = await running.ask?.<number>('alloc-stop')
+      const perExchange = allocated === undefined ? '' : `, ${(allocated / exchanges / 1024).toFixed(2)} KiB allocated`
       process.stdout.write(
-        `${scenario} ${size}: ${(cpu / exchanges).toFixed(1)} µs CPU/exchange, p50 ${r.p50Ms} ms, ${r.errors} errors (${connections} connection${connections === 1 ? '' : 's'})\n`,
+        `${scenario} ${size}: ${(cpu / exchanges).toFixed(1)} µs CPU/exchange${perExchange}, p50 ${r.p50Ms} ms, ${r.errors} errors (${connections} connection${connections === 1 ? '' : 's'})\n`,
       )
     }
   } finally {

@@ -8,13 +8,13 @@
  * microseconds.
  */
 import http2 from 'node:http2'
-import v8 from 'node:v8'
 import type { AddressInfo } from 'node:net'
 import { simpleProxy } from '../electron/apps/simple-proxy.ts'
 import { mountApp } from '../electron/proxy/mount-app.ts'
 import { tuneGarbageCollection } from '../electron/proxy/gc-tuning.ts'
 import { mixedClient } from '../electron/core/client/mixed-client.ts'
 import { startWireServer } from '../electron/core/server/wire-server.ts'
+import { answerAllocationQuestions } from './alloc-meter.ts'
 import { systemClock } from '../electron/core/clock.ts'
 
 const [role = 'upstream', upstreamPort = '0'] = process.argv.slice(2)
@@ -80,45 +80,8 @@ async function startFloor(port: number): Promise<void> {
 
 process.on('disconnect', () => process.exit(0))
 process.on('message', (message) => {
-  if (message === 'alloc-start') {
-    process.send?.(allocations.start())
-    return
-  }
-  if (message === 'alloc-stop') {
-    process.send?.(allocations.stop())
-    return
-  }
+  if (answerAllocationQuestions(message)) return
   if (message !== 'cpu?') return
   const { user, system } = process.cpuUsage()
   process.send?.(user + system)
-})
-
-/**
- * Bytes allocated on the V8 heap between 'alloc-start' and 'alloc-stop': what each collection found in use before
- * it, less what the previous one left. Unlike CPU time it does not move with the neighbours' load.
- */
-const allocations = {
-  profiler: undefined as v8.GCProfiler | undefined,
-  startUsed: 0,
-  start(): number {
-    this.profiler = new v8.GCProfiler()
-    this.startUsed = v8.getHeapStatistics().used_heap_size
-    this.profiler.start()
-    return 0
-  },
-  stop(): number {
-    const result = this.profiler?.stop()
-    const endUsed = v8.getHeapStatistics().used_heap_size
-    let total = 0
-    let last = this.startUsed
-    for (const gc of result?.statistics ?? []) {
-      total += Math.max(0, gc.beforeGC.heapStatistics.usedHeapSize - last)
-      last = gc.afterGC.heapStatistics.usedHeapSize
-    }
-    return total + Math.max(0, endUsed - last)
-  },
-}
-main().catch((error: unknown) => {
-  console.error(`h2-child (${role}) failed to start:`, error)
-  process.exit(1)
 })
