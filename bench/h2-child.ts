@@ -85,3 +85,7 @@ process.on('message', (message) => {
   const { user, system } = process.cpuUsage()
   process.send?.(user + system)
 })
+main().catch((error: unknown) => {
+  console.error(`h2-child (${role}) failed to start:`, error)
+  process.exit(1)
+})
