@@ -7,6 +7,7 @@
  */
 import http from 'node:http'
 import { tuneGarbageCollection } from '../electron/proxy/gc-tuning.ts'
+import { answerAllocationQuestions } from './alloc-meter.ts'
 
 tuneGarbageCollection()
 
@@ -41,6 +42,7 @@ server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: typeof address === 'object' && address ? address.port : 0 })
 })
 process.on('message', (message) => {
+  if (answerAllocationQuestions(message)) return
   if (message === 'cpu?') process.send?.(process.cpuUsage())
 })
 process.on('disconnect', () => {

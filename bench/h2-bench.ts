@@ -6,6 +6,10 @@
  *
  * Target: through the proxy ≥ 0.5× direct req/s, every request succeeded. The upstream and the proxy run in their
  * own processes; without h2load on PATH the part is skipped, saying so.
+ *
+ * Beside them, the floor: a bare node:http2 pass-through (`h2-child.ts floor`: server stream to client session
+ * request, bodies piped, nothing else), measured the same way in the same rounds, so the report says how much of
+ * the distance to the target is node:http2's own and how much is Nanoscope's.
  */
 import { execFile } from 'node:child_process'
 import { startChild } from './child.ts'
@@ -18,6 +22,8 @@ export interface H2BenchResult {
   readonly failed: { readonly direct: number; readonly proxied: number }
   /** The proxy's CPU time (user + system) per proxied request: steadier than req/s on a shared machine. */
   readonly proxyCpuUsPerReq: number
+  /** The bare node:http2 pass-through: best round's req/s, median ratio to direct, CPU per request. */
+  readonly floor: { readonly reqPerS: number; readonly ratio: number; readonly cpuUsPerReq: number }
   readonly targets: readonly Target[]
 }
 
@@ -53,23 +59,40 @@ export async function h2Bench(settings: { durationS?: number; rounds?: number } 
   const upstream = await startChild<{ port: number }>('./h2-child.ts', { args: ['upstream'] })
   try {
     const proxy = await startChild<{ port: number }>('./h2-child.ts', { args: ['proxy', String(upstream.ready.port)] })
+    const floorProxy = await startChild<{ port: number }>('./h2-child.ts', {
+      args: ['floor', String(upstream.ready.port)],
+    })
     try {
       const direct: H2loadRun[] = []
       const proxied: H2loadRun[] = []
+      const floor: H2loadRun[] = []
       let proxyCpuUs = 0
+      let floorCpuUs = 0
+      const all = ['direct', 'proxied', 'floor'] as const
       for (let round = 0; round < rounds; round++) {
-        // Alternate which goes first, so a drift in the machine's speed is shared.
-        const order = round % 2 === 0 ? (['direct', 'proxied'] as const) : (['proxied', 'direct'] as const)
+        // Rotate which goes first, so a drift in the machine's speed is shared.
+        const order = [...all.slice(round % 3), ...all.slice(0, round % 3)]
         for (const which of order) {
-          const port = which === 'direct' ? upstream.ready.port : proxy.ready.port
-          const cpuBefore = which === 'proxied' ? await proxy.ask<number>('cpu?') : 0
+          const child = which === 'proxied' ? proxy : which === 'floor' ? floorProxy : undefined
+          const port = child ? child.ready.port : upstream.ready.port
+          const cpuBefore = child ? await child.ask<number>('cpu?') : 0
           const run = await h2load(`http://127.0.0.1:${port}/1k`, durationS)
-          if (which === 'proxied') proxyCpuUs += (await proxy.ask<number>('cpu?')) - cpuBefore
-          ;(which === 'direct' ? direct : proxied).push(run)
+          const cpu = child ? (await child.ask<number>('cpu?')) - cpuBefore : 0
+          if (which === 'proxied') proxyCpuUs += cpu
+          if (which === 'floor') floorCpuUs += cpu
+          ;(which === 'direct' ? direct : which === 'proxied' ? proxied : floor).push(run)
         }
       }
-      const ratios = direct.map((d, i) => proxied[i]!.reqPerS / d.reqPerS).sort((a, b) => a - b)
-      const ratio = ratios[Math.floor(ratios.length / 2)]!
+      const median = (runs: H2loadRun[]): number => {
+        const ratios = direct.map((d, i) => runs[i]!.reqPerS / d.reqPerS).sort((a, b) => a - b)
+        return ratios[Math.floor(ratios.length / 2)]!
+      }
+      const ratio = median(proxied)
+      const requestsOf = (runs: H2loadRun[]): number =>
+        Math.max(
+          1,
+          runs.reduce((n, r) => n + r.total, 0),
+        )
       const failedOf = (runs: H2loadRun[]): number => runs.reduce((n, r) => n + (r.total - r.succeeded), 0)
       const failed = { direct: failedOf(direct), proxied: failedOf(proxied) }
       const best = (runs: H2loadRun[]): number => Math.max(...runs.map((r) => r.reqPerS))
@@ -78,12 +101,8 @@ export async function h2Bench(settings: { durationS?: number; rounds?: number } 
         proxiedReqPerS: best(proxied),
         ratio,
         failed,
-        proxyCpuUsPerReq:
-          proxyCpuUs /
-          Math.max(
-            1,
-            proxied.reduce((n, r) => n + r.total, 0),
-          ),
+        proxyCpuUsPerReq: proxyCpuUs / requestsOf(proxied),
+        floor: { reqPerS: best(floor), ratio: median(floor), cpuUsPerReq: floorCpuUs / requestsOf(floor) },
         targets: [
           target(
             'HTTP/2 (h2load -c 4 -m 10, 1 KiB, h2c) through the proxy vs direct',
@@ -97,6 +116,7 @@ export async function h2Bench(settings: { durationS?: number; rounds?: number } 
         ],
       }
     } finally {
+      await floorProxy.stop()
       await proxy.stop()
     }
   } finally {

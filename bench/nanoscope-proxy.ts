@@ -30,6 +30,7 @@ import { recordProxy } from '../electron/apps/record-proxy.ts'
 import { createSession } from '../electron/recording/session-store.ts'
 import { proxyApp } from '../electron/pipeline/builder.ts'
 import type { BlockSpec } from '../electron/pipeline/block.ts'
+import { answerAllocationQuestions } from './alloc-meter.ts'
 
 export type ProxyVariant = 'plain' | 'capture' | 'recording' | 'pipeline'
 
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
   }
   const mounted = await mountApp(app, { host: '127.0.0.1', port: 0 })
   process.on('message', (message) => {
+    if (answerAllocationQuestions(message)) return
     if (message === 'captured?') process.send?.({ captured: hub?.store.latestSeq ?? 0 })
     else if (message === 'cpu?') process.send?.(process.cpuUsage())
   })

@@ -488,6 +488,10 @@ async function main(): Promise<void> {
     say(
       `  direct ${h2.directReqPerS.toFixed(0)} req/s, through the proxy ${h2.proxiedReqPerS.toFixed(0)} req/s (best rounds); proxy CPU ${h2.proxyCpuUsPerReq.toFixed(0)} µs/req`,
     )
+  if (h2)
+    say(
+      `  the floor (a bare node:http2 pass-through): ${h2.floor.reqPerS.toFixed(0)} req/s, ${h2.floor.ratio.toFixed(2)}× direct (median), CPU ${h2.floor.cpuUsPerReq.toFixed(0)} µs/req`,
+    )
   for (const t of h2?.targets ?? []) say(`  ${targetLine(t)}`)
 
   say('')

@@ -69,6 +69,8 @@ export interface RunningScenario {
   rssMb?(): number
   /** CPU microseconds (user + system) the proxy process has used so far; absent for `direct`. */
   cpuMicros?(): Promise<number>
+  /** Asks the proxy process a bench question (`'alloc-start'`, `'alloc-stop'`); absent where there is no such child. */
+  ask?<T>(question: string): Promise<T>
   stop(): Promise<void>
 }
 
@@ -85,7 +87,12 @@ export async function startScenario(
   if (name === 'direct') return { url: upstreamUrl, stop: async () => {} }
   if (name === 'bare-pipe') {
     const child = await startChild<{ port: number }>('./bare-proxy.ts', { args: [upstreamUrl], nodeFlags })
-    return { url: `http://127.0.0.1:${child.ready.port}`, cpuMicros: () => cpuOf(child), stop: () => child.stop() }
+    return {
+      url: `http://127.0.0.1:${child.ready.port}`,
+      cpuMicros: () => cpuOf(child),
+      ask: (q) => child.ask(q),
+      stop: () => child.stop(),
+    }
   }
   if (name === 'nginx') return startNginx(upstreamUrl)
   if (name === 'nanoscope-subscribed') {
@@ -124,6 +131,7 @@ export async function startScenario(
     url: `http://127.0.0.1:${proxy.ready.port}`,
     pipeline: proxy.ready.pipeline,
     cpuMicros: () => cpuOf(proxy),
+    ask: (q) => proxy.ask(q),
     stop: () => proxy.stop(),
   }
 }

@@ -10,6 +10,9 @@
  *   stream both ways with HTTP/2 flow control; trailers go out from `request.trailers` and come back on
  *   `response.trailers`. The response says `version: '2'`.
  * - Failures before the response head are generated responses (`upstreamFailure`), as the HTTP/1.1 client's are.
+ * - The head timeout is one sweep per client rather than a timer per stream (`HeadDeadlines`), and each stream has as
+ *   few listeners as it needs: under h2load every timer and listener is paid for each of tens of thousands of streams
+ *   a second.
  */
 import http2, { constants } from 'node:http2'
 import net from 'node:net'
@@ -51,6 +54,7 @@ export interface H2Client {
 
 export function h2Client(options: H2ClientOptions = {}): H2Client {
   const timeoutMs = options.timeoutMs ?? 30_000
+  const deadlines = new HeadDeadlines(timeoutMs)
   const pools = new Map<string, Pooled[]>()
   let closing = false
 
@@ -113,7 +117,7 @@ export function h2Client(options: H2ClientOptions = {}): H2Client {
   return {
     send(request: Request, upstream: Upstream): Promise<Response> {
       if (closing) return Promise.resolve(upstreamFailure(new Error('the client is closed'), upstream.where))
-      return sendStream(sessionFor(upstream), request, upstream, timeoutMs)
+      return sendStream(sessionFor(upstream), request, upstream, deadlines)
     },
     negotiate(upstream: Upstream): Promise<'h2' | 'http/1.1' | 'failed'> {
       return new Promise((resolve) => {
@@ -143,14 +147,63 @@ export function h2Client(options: H2ClientOptions = {}): H2Client {
     },
     close(): void {
       closing = true
+      deadlines.close()
       for (const list of pools.values()) for (const p of list) p.session.destroy()
       pools.clear()
     },
   }
 }
 
-function sendStream(pooled: Pooled, request: Request, upstream: Upstream, timeoutMs: number): Promise<Response> {
-  const { session } = pooled
+/**
+ * Streams still waiting for their response head, each with its deadline, checked by one interval timer (unreferenced,
+ * running only while a stream waits) every quarter of the timeout, at most a second: a stream times out between
+ * `timeoutMs` and that much later. One timer per stream cost a Timeout object, a closure and two list operations for
+ * every request.
+ */
+export class HeadDeadlines {
+  private readonly waiting = new Set<Waiting>()
+  private sweeper: NodeJS.Timeout | undefined
+  private readonly everyMs: number
+
+  constructor(readonly timeoutMs: number) {
+    this.everyMs = Math.max(5, Math.min(1000, Math.floor(timeoutMs / 4)))
+  }
+
+  /** Calls `expire` once the stream has waited `timeoutMs`, unless `done` is called first. */
+  wait(expire: () => void): Waiting {
+    const waiting: Waiting = { deadline: Date.now() + this.timeoutMs, expire }
+    this.waiting.add(waiting)
+    this.sweeper ??= setInterval(() => this.sweep(), this.everyMs).unref()
+    return waiting
+  }
+
+  done(waiting: Waiting): void {
+    this.waiting.delete(waiting)
+  }
+
+  close(): void {
+    clearInterval(this.sweeper)
+    this.sweeper = undefined
+    this.waiting.clear()
+  }
+
+  private sweep(): void {
+    const now = Date.now()
+    for (const w of this.waiting) {
+      if (now < w.deadline) continue
+      this.waiting.delete(w)
+      w.expire()
+    }
+    if (this.waiting.size === 0) this.close()
+  }
+}
+
+interface Waiting {
+  readonly deadline: number
+  readonly expire: () => void
+}
+
+function sendStream(pooled: Pooled, request: Request, upstream: Upstream, deadlines: HeadDeadlines): Promise<Response> {
   const fields = h2Fields(request.headers, {
     [constants.HTTP2_HEADER_METHOD]: request.method,
     [constants.HTTP2_HEADER_SCHEME]: upstream.secure ? 'https' : 'http',
@@ -164,90 +217,159 @@ function sendStream(pooled: Pooled, request: Request, upstream: Upstream, timeou
   return new Promise<Response>((resolve) => {
     let stream: http2.ClientHttp2Stream
     try {
-      stream = session.request(fields, { endStream: bodiless, waitForTrailers: withTrailers })
+      stream = pooled.session.request(fields, { endStream: bodiless, waitForTrailers: withTrailers })
     } catch (error) {
       resolve(upstreamFailure(error, upstream.where))
       return
     }
-    pooled.streams++
-    let settled = false
-    const timer = setTimeout(() => {
-      if (settled) return
-      settled = true
-      stream.close(constants.NGHTTP2_CANCEL)
-      resolve(upstreamTimeout(upstream.where, timeoutMs))
-    }, timeoutMs)
-    const onAbort = (): void => stream.close(constants.NGHTTP2_CANCEL)
-    request.signal?.addEventListener('abort', onAbort, { once: true })
-    stream.once('close', () => {
-      pooled.streams--
-      clearTimeout(timer)
-      request.signal?.removeEventListener('abort', onAbort)
-      if (!settled) {
-        settled = true
-        const code = stream.rstCode
-        resolve(
-          upstreamFailure(
-            Object.assign(new Error(`the upstream closed the stream (HTTP/2 error code ${code})`), {
-              code: code === constants.NGHTTP2_REFUSED_STREAM ? 'ECONNREFUSED' : 'ECONNRESET',
-            }),
-            upstream.where,
-          ),
-        )
-      }
-    })
-    stream.on('error', (error) => {
-      if (settled) return
-      settled = true
-      resolve(upstreamFailure(error, upstream.where))
-    })
-    stream.once('response', (headers, flags, rawHeaders?: string[]) => {
-      if (settled) {
-        stream.close(constants.NGHTTP2_CANCEL)
-        return
-      }
-      settled = true
-      clearTimeout(timer)
-      const raw = rawPairs(headers, rawHeaders)
-      const status = Number(headers[constants.HTTP2_HEADER_STATUS] ?? 502)
-      const responseHeaders = Object.freeze(regularHeaders(raw))
-      const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0
-      let trailers: Promise<Headers> | undefined
-      if (!ended) {
-        trailers = new Promise<Headers>((done) => {
-          stream.once('trailers', (t: http2.IncomingHttpHeaders, _f: number, rawT?: string[]) =>
-            done(Object.freeze(regularHeaders(rawPairs(t, rawT)))),
-          )
-          stream.once('end', () => done(Object.freeze([])))
-          stream.once('close', () => done(Object.freeze([])))
-        })
-      }
-      resolve(
-        Object.freeze({
-          status,
-          reason: reasonPhrase(status),
-          version: '2',
-          headers: responseHeaders,
-          body: ended ? emptyBody : streamBody(stream, contentLength(responseHeaders)),
-          ...(trailers ? { trailers } : {}),
-        }),
-      )
-      if (ended) stream.resume()
-    })
-    if (withTrailers) {
-      stream.once('wantTrailers', () => {
-        request.trailers!.then((t) => {
-          sendTrailers(stream, t)
-        })
-      })
-    }
-    if (bodiless) return
-    if (request.body.kind === 'bytes') stream.end(request.body.bytes)
-    else pipeBody(request.body.stream, stream)
+    new H2Exchange(pooled, request, upstream, deadlines, stream, resolve).start(withTrailers, bodiless)
   })
 }
 
+const EXCHANGE = Symbol('nanoscope.h2Exchange')
+type ExchangeStream = http2.ClientHttp2Stream & { [EXCHANGE]?: H2Exchange }
+
+/**
+ * One request on a stream until its response head (or failure) is known, then until the stream closes. A class whose
+ * listeners are module functions reaching it through the stream (no closures per stream), each added with `on`: every
+ * event here fires once per stream at most, and `once` costs a wrapper and a removal each.
+ */
+class H2Exchange {
+  settled = false
+  private readonly waiting: Waiting
+  private readonly onAbort: (() => void) | undefined
+  /** Resolves the response's trailers with none (set once a response with a body has come). */
+  noTrailers: (() => void) | undefined
+
+  constructor(
+    private readonly pooled: Pooled,
+    private readonly request: Request,
+    private readonly upstream: Upstream,
+    private readonly deadlines: HeadDeadlines,
+    readonly stream: ExchangeStream,
+    private readonly resolve: (response: Response) => void,
+  ) {
+    pooled.streams++
+    this.waiting = deadlines.wait(() => this.timedOut())
+    if (request.signal) {
+      this.onAbort = () => stream.close(constants.NGHTTP2_CANCEL)
+      request.signal.addEventListener('abort', this.onAbort)
+    }
+  }
+
+  start(withTrailers: boolean, bodiless: boolean): void {
+    const { stream, request } = this
+    stream[EXCHANGE] = this
+    stream.on('close', onExchangeClose)
+    stream.on('error', onExchangeError)
+    stream.on('response', onExchangeResponse)
+    if (withTrailers) stream.on('wantTrailers', onExchangeWantsTrailers)
+    if (bodiless) return
+    if (request.body.kind === 'bytes') stream.end(request.body.bytes)
+    else pipeBody(request.body.stream, stream)
+  }
+
+  private timedOut(): void {
+    if (this.settled) return
+    this.settled = true
+    this.stream.close(constants.NGHTTP2_CANCEL)
+    this.resolve(upstreamTimeout(this.upstream.where, this.deadlines.timeoutMs))
+  }
+
+  closed(): void {
+    this.pooled.streams--
+    this.deadlines.done(this.waiting)
+    if (this.onAbort) this.request.signal?.removeEventListener('abort', this.onAbort)
+    this.noTrailers?.()
+    if (this.settled) return
+    this.settled = true
+    const code = this.stream.rstCode
+    this.resolve(
+      upstreamFailure(
+        Object.assign(new Error(`the upstream closed the stream (HTTP/2 error code ${code})`), {
+          code: code === constants.NGHTTP2_REFUSED_STREAM ? 'ECONNREFUSED' : 'ECONNRESET',
+        }),
+        this.upstream.where,
+      ),
+    )
+  }
+
+  failed(error: Error): void {
+    if (this.settled) return
+    this.settled = true
+    this.resolve(upstreamFailure(error, this.upstream.where))
+  }
+
+  response(headers: http2.IncomingHttpHeaders, flags: number, rawHeaders: string[] | undefined): void {
+    const stream = this.stream
+    if (this.settled) {
+      stream.close(constants.NGHTTP2_CANCEL)
+      return
+    }
+    this.settled = true
+    this.deadlines.done(this.waiting)
+    const raw = rawPairs(headers, rawHeaders)
+    const status = Number(headers[constants.HTTP2_HEADER_STATUS] ?? 502)
+    const responseHeaders = Object.freeze(regularHeaders(raw))
+    const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0
+    let trailers: Promise<Headers> | undefined
+    if (!ended) {
+      // Trailers come before the end of the body: an end (or a close) without them means there are none.
+      trailers = new Promise<Headers>((done) => {
+        this.noTrailers = () => done(NO_TRAILERS)
+        stream.on('trailers', (t: http2.IncomingHttpHeaders, _f: number, rawT?: string[]) =>
+          done(Object.freeze(regularHeaders(rawPairs(t, rawT)))),
+        )
+        stream.on('end', this.noTrailers)
+      })
+    }
+    this.resolve(
+      Object.freeze({
+        status,
+        reason: reasonPhrase(status),
+        version: '2',
+        headers: responseHeaders,
+        body: ended ? emptyBody : streamBody(stream, contentLength(responseHeaders)),
+        ...(trailers ? { trailers } : {}),
+      }),
+    )
+    if (ended) stream.resume()
+  }
+
+  wantsTrailers(): void {
+    this.request.trailers!.then((t) => {
+      sendTrailers(this.stream, t)
+    })
+  }
+}
+
+function onExchangeClose(this: ExchangeStream): void {
+  this[EXCHANGE]?.closed()
+}
+
+function onExchangeError(this: ExchangeStream, error: Error): void {
+  this[EXCHANGE]?.failed(error)
+}
+
+function onExchangeResponse(
+  this: ExchangeStream,
+  headers: http2.IncomingHttpHeaders,
+  flags: number,
+  rawHeaders?: string[],
+): void {
+  this[EXCHANGE]?.response(headers, flags, rawHeaders)
+}
+
+function onExchangeWantsTrailers(this: ExchangeStream): void {
+  this[EXCHANGE]?.wantsTrailers()
+}
+
+const NO_TRAILERS: Headers = Object.freeze([])
+
 function hostOf(headers: Headers): string | undefined {
-  for (const [name, value] of headers) if (name.length === 4 && name.toLowerCase() === 'host') return value
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
+    if (h[0].length === 4 && h[0].toLowerCase() === 'host') return h[1]
+  }
   return undefined
 }

@@ -31,10 +31,12 @@ export function requestFacts(headers: readonly Header[]): RequestFacts {
   let viaHops = 0
   let upgrade = false
   for (let i = 0; i < headers.length; i++) {
-    const [name, value] = headers[i]!
+    const h = headers[i]!
+    const name = h[0]
+    const value = h[1]
     switch (name.length) {
       case 3:
-        if (name.toLowerCase() === 'via') viaHops += value.split(',').filter((entry) => entry.trim() !== '').length
+        if (name.toLowerCase() === 'via') viaHops += listEntries(value)
         break
       case 4:
         if (name.toLowerCase() === 'host') host = true
@@ -51,6 +53,21 @@ export function requestFacts(headers: readonly Header[]): RequestFacts {
     }
   }
   return { host, contentLength, transferEncoding, viaHops, upgrade }
+}
+
+/** The non-empty entries of a comma-separated field value (RFC 9110 §5.6.1), counted without splitting it. */
+function listEntries(value: string): number {
+  let entries = 0
+  let inEntry = false
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c === 44 /* , */) inEntry = false
+    else if (!inEntry && c !== 32 && c !== 9) {
+      inEntry = true
+      entries++
+    }
+  }
+  return entries
 }
 
 /**

@@ -46,7 +46,11 @@ export function removeHopByHop(): Filter {
 export function withoutHopByHop<M extends Request | Response>(message: M): M {
   let found = false
   let named: string[] | undefined
-  for (const [name, value] of message.headers) {
+  const headers = message.headers
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
+    const name = h[0]
+    const value = h[1]
     if (!isHopByHopName(name)) continue
     found = true
     if (name.length === 10 && name.toLowerCase() === 'connection') named = (named ?? []).concat(tokens(value))
@@ -81,8 +85,11 @@ export function isUpgradeRequest(req: Request): boolean {
 
 function connectionTokens(message: Request | Response): string[] {
   const found: string[] = []
-  for (const [name, value] of message.headers)
-    if (name.length === 10 && name.toLowerCase() === 'connection') found.push(...tokens(value))
+  const headers = message.headers
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
+    if (h[0].length === 10 && h[0].toLowerCase() === 'connection') found.push(...tokens(h[1]))
+  }
   return found
 }
 

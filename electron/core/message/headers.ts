@@ -1,6 +1,10 @@
 /**
  * Header lists: ordered `[name, value]` pairs, with order, case and duplicates kept exactly as received.
  * Case-insensitive lookup is a helper (`header`), never the storage. Lists in messages are frozen, pairs too.
+ *
+ * Beware, on hot paths: loop over a header list by index and read a pair as `h[0]`, `h[1]`. `for … of` and
+ * destructuring (`const [name, value] = pair`) go through the iterator protocol, which V8 does not optimise away for
+ * frozen arrays: under h2load they were 9% of the proxy's allocations, from the header helpers alone.
  */
 
 export type Header = readonly [name: string, value: string]
@@ -21,7 +25,11 @@ export function header(message: { readonly headers: Headers }, name: string): st
 export function headerValues(message: { readonly headers: Headers }, name: string): string[] {
   const lower = name.toLowerCase()
   const values: string[] = []
-  for (const h of message.headers) if (sameName(h[0], lower)) values.push(h[1])
+  const headers = message.headers
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
+    if (sameName(h[0], lower)) values.push(h[1])
+  }
   return values
 }
 
@@ -49,7 +57,8 @@ export function replacedHeaders(headers: Headers, name: string, value: string): 
   const lower = name.toLowerCase()
   const out: Header[] = []
   let placed = false
-  for (const h of headers) {
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
     if (!sameName(h[0], lower)) out.push(h)
     else if (!placed) {
       out.push(Object.freeze([h[0], value] as const))
@@ -67,6 +76,9 @@ export function freezeHeaders(headers: Headers): Headers {
 
 /** Freezes a header list nobody else holds, and each pair in it, in place. */
 export function freezeFresh(headers: Header[]): Headers {
-  for (const h of headers) if (!Object.isFrozen(h)) Object.freeze(h)
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
+    if (!Object.isFrozen(h)) Object.freeze(h)
+  }
   return Object.freeze(headers)
 }

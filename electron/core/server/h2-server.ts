@@ -113,7 +113,8 @@ function serveStream(
     fields.unshift(Object.freeze(['host', authority] as const))
   const aborter = new AbortController()
   let answered = false
-  stream.once('close', () => {
+  // `on`, not `once`, for events a stream emits once: no wrapper to make and remove per stream.
+  stream.on('close', () => {
     if (!answered) aborter.abort()
   })
   const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0 || stream.readableEnded
@@ -124,19 +125,19 @@ function serveStream(
     // exchange (the response still has to go out on this stream).
     const piped = new PassThrough()
     stream.pipe(piped)
-    stream.once('aborted', () => piped.destroy(new Error('the client reset the stream')))
+    stream.on('aborted', () => piped.destroy(new Error('the client reset the stream')))
     const length = contentLength(fields)
     body = streamBody(piped, length)
     trailers = new Promise<Headers>((resolve) => {
-      stream.once('trailers', (t: http2.IncomingHttpHeaders, _f: number, rawT?: string[]) =>
+      stream.on('trailers', (t: http2.IncomingHttpHeaders, _f: number, rawT?: string[]) =>
         resolve(Object.freeze(regularHeaders(rawPairs(t, rawT)))),
       )
       // Trailers come before the end of the body; an end without them means there are none.
-      stream.once('end', () => resolve(Object.freeze([])))
-      stream.once('close', () => resolve(Object.freeze([])))
+      stream.on('end', () => resolve(Object.freeze([])))
+      stream.on('close', () => resolve(Object.freeze([])))
     })
   }
-  const session = stream.session
+  const peer = peerOf(stream.session)
   const request: Request = Object.freeze({
     method,
     target,
@@ -145,9 +146,7 @@ function serveStream(
     pseudoHeaders: pseudoHeaders(raw),
     body,
     signal: aborter.signal,
-    ...(session?.socket
-      ? { peer: Object.freeze({ address: session.socket.remoteAddress ?? '', port: session.socket.remotePort ?? 0 }) }
-      : {}),
+    ...(peer ? { peer } : {}),
     ...(trailers ? { trailers } : {}),
   })
   let answer: Promise<Response>
@@ -156,14 +155,43 @@ function serveStream(
   } catch (error) {
     answer = Promise.reject(error)
   }
-  answer
-    .catch((error: unknown) =>
-      generatedResponse(500, 'internal', `Nanoscope failed: ${error instanceof Error ? error.message : String(error)}`),
-    )
-    .then((response) => {
+  // One reaction for both outcomes: `.catch().then()` costs a promise and a microtask more per stream.
+  answer.then(
+    (response) => {
       answered = true
       writeH2Response(stream, method, response, fields)
-    })
+    },
+    (error: unknown) => {
+      answered = true
+      writeH2Response(
+        stream,
+        method,
+        generatedResponse(
+          500,
+          'internal',
+          `Nanoscope failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+        fields,
+      )
+    },
+  )
+}
+
+/**
+ * The session's peer, frozen once per session: `session.socket` is a Proxy in node:http2, and reading the address
+ * through it for every stream was a measurable share of a small exchange's cost.
+ */
+const peers = new WeakMap<http2.Http2Session, NonNullable<Request['peer']>>()
+function peerOf(session: http2.Http2Session | undefined): Request['peer'] {
+  if (!session) return undefined
+  let peer = peers.get(session)
+  if (peer === undefined) {
+    const socket = session.socket
+    if (!socket) return undefined
+    peer = Object.freeze({ address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 })
+    peers.set(session, peer)
+  }
+  return peer
 }
 
 /**
@@ -210,7 +238,7 @@ export function writeH2Response(
     return
   }
   if (withTrailers) {
-    stream.once('wantTrailers', () => {
+    stream.on('wantTrailers', () => {
       res.trailers!.then((t) => {
         sendTrailers(stream, t)
       })
@@ -230,9 +258,10 @@ function discard(res: Response): void {
 }
 
 function contentLength(headers: Headers): number | undefined {
-  for (const [name, value] of headers) {
-    if (name.length === 14 && name.toLowerCase() === 'content-length') {
-      const n = Number(value)
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
+    if (h[0].length === 14 && h[0].toLowerCase() === 'content-length') {
+      const n = Number(h[1])
       return Number.isSafeInteger(n) && n >= 0 ? n : undefined
     }
   }

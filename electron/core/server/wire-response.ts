@@ -108,10 +108,12 @@ function wireHead(response: Response, framing: WireFraming, rechunk = false): Wi
   let connectionClose = false
   const headers = response.headers
   for (let i = 0; i < headers.length; i++) {
-    const [name, value] = headers[i]!
+    const h = headers[i]!
+    const name = h[0]
+    const value = h[1]
     const n = name.length
     if (rechunk && n === 14 && name.toLowerCase() === 'content-length') continue
-    text += headerLine(headers[i]!)
+    text += headerLine(h)
     if (n === 14 && name.toLowerCase() === 'content-length') length = true
     else if (n === 17 && name.toLowerCase() === 'transfer-encoding') encoded = true
     else if (n === 10 && name.toLowerCase() === 'connection' && /(?:^|,)\s*close\s*(?:,|$)/i.test(value))

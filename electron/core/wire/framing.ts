@@ -37,8 +37,8 @@ export function lastCodingIsChunked(value: string): boolean {
 export function isChunked(headers: readonly Header[]): boolean {
   let last: string | undefined
   for (let i = 0; i < headers.length; i++) {
-    const [name, value] = headers[i]!
-    if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') last = value
+    const h = headers[i]!
+    if (h[0].length === 17 && h[0].toLowerCase() === 'transfer-encoding') last = h[1]
   }
   return last !== undefined && lastCodingIsChunked(last)
 }

@@ -12,7 +12,7 @@
  * that one at once, so a large body is never held back more than one chunk. Backpressure, errors and resets are as
  * `pipeBody`'s (`h2-wire.ts`).
  */
-import { constants, type Http2Stream } from 'node:http2'
+import type { Http2Stream } from 'node:http2'
 import type { Readable } from 'node:stream'
 
 export function pipeBodyEndingWithLastData(body: Readable, stream: Http2Stream): void {
@@ -29,9 +29,19 @@ export function pipeBodyEndingWithLastData(body: Readable, stream: Http2Stream):
     held = undefined
     if (chunk !== undefined && !stream.destroyed) write(chunk)
   }
+  // `destroy(error)` resets the stream with INTERNAL_ERROR; `close(code)` would send END_STREAM first, and the client
+  // would take the truncated body for complete (as `pipeBody` in `h2-wire.ts`).
   const onBodyError = (): void => {
     held = undefined
-    if (!stream.destroyed) stream.close(constants.NGHTTP2_INTERNAL_ERROR)
+    if (!stream.destroyed) stream.destroy(BODY_FAILED)
+  }
+  if (body.readableEnded) {
+    stream.end()
+    return
+  }
+  if (body.destroyed) {
+    onBodyError()
+    return
   }
   const later = (): void => {
     scheduled = false
@@ -57,3 +67,5 @@ export function pipeBodyEndingWithLastData(body: Readable, stream: Http2Stream):
     if (!body.readableEnded) body.destroy()
   })
 }
+
+const BODY_FAILED = Object.assign(new Error('the body failed before its end'), { code: 'ERR_BODY_FAILED' })

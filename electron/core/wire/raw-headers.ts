@@ -27,9 +27,10 @@ export function flatHeaders(headers: Headers): string[] {
 /** The Content-Length as a number when it is a single valid value, else undefined. */
 export function contentLength(headers: Headers): number | undefined {
   let first: string | undefined
-  for (const [n, v] of headers) {
-    if (n.length !== 14 || n.toLowerCase() !== 'content-length') continue
-    const value = v.trim()
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
+    if (h[0].length !== 14 || h[0].toLowerCase() !== 'content-length') continue
+    const value = h[1].trim()
     if (first === undefined) first = value
     else if (value !== first) return undefined
   }
