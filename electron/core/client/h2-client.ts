@@ -19,6 +19,7 @@ import { contentLength } from '../wire/raw-headers.ts'
 import { upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
 import type { Upstream } from './node-client.ts'
 import { H2_LIMITS, h2Fields, pipeBody, rawPairs, regularHeaders, sendTrailers } from '../wire/h2-wire.ts'
+import { trailersAtEnd } from '../wire/trailers-at-end.ts'
 
 /** Sessions to one origin at most; past it, streams share the least busy one. */
 export const MAX_SESSIONS_PER_ORIGIN = 4
@@ -236,8 +237,8 @@ function sendStream(pooled: Pooled, request: Request, upstream: Upstream, timeou
     })
     if (withTrailers) {
       stream.once('wantTrailers', () => {
-        request.trailers!.then((t) => {
-          sendTrailers(stream, t)
+        void trailersAtEnd(request.trailers!).then((t) => {
+          sendTrailers(stream, t ?? [])
         })
       })
     }
