@@ -10,10 +10,11 @@
  * byte read in this turn's poll: when the body's end came with it, the `'end'` handler writes the held chunk and the
  * end together; otherwise it goes out then, a fraction of a loop turn late. A chunk arriving while one is held sends
  * that one at once, so a large body is never held back more than one chunk. Backpressure, errors and resets are as
- * `pipeBody`'s (`h2-wire.ts`).
+ * `pipeBody`'s (`h2-wire.ts`): a body that fails resets the stream, never ends it.
  */
-import { constants, type Http2Stream } from 'node:http2'
+import type { Http2Stream } from 'node:http2'
 import type { Readable } from 'node:stream'
+import { resetUnfinished } from './h2-wire.ts'
 
 export function pipeBodyEndingWithLastData(body: Readable, stream: Http2Stream): void {
   let held: Buffer | string | undefined
@@ -31,7 +32,7 @@ export function pipeBodyEndingWithLastData(body: Readable, stream: Http2Stream):
   }
   const onBodyError = (): void => {
     held = undefined
-    if (!stream.destroyed) stream.close(constants.NGHTTP2_INTERNAL_ERROR)
+    resetUnfinished(stream)
   }
   const later = (): void => {
     scheduled = false

@@ -125,9 +125,7 @@ export function startsLikePreface(bytes: Buffer): boolean {
  * AbortController (and a DOMException) for every body: a tenth of the proxy's CPU time under h2load.
  */
 export function pipeBody(body: Readable, stream: http2.Http2Stream): void {
-  const onBodyError = (): void => {
-    if (!stream.destroyed) stream.close(constants.NGHTTP2_INTERNAL_ERROR)
-  }
+  const onBodyError = (): void => resetUnfinished(stream)
   body.once('error', onBodyError)
   body.once('close', () => {
     if (!body.readableEnded) onBodyError()
@@ -136,6 +134,16 @@ export function pipeBody(body: Readable, stream: http2.Http2Stream): void {
     if (!body.readableEnded) body.destroy()
   })
   body.pipe(stream)
+}
+
+/**
+ * Resets a stream whose body failed (RST_STREAM INTERNAL_ERROR), so the peer knows the message is incomplete. Not
+ * `close(code)`: with the stream's writable side still open it first ends it (`end()`), and unless the stream waits
+ * for trailers that sends END_STREAM, so the peer takes the cut body as whole and the reset after it is ignored.
+ * `destroy` with an error resets without ending (node:http2 sends RST_STREAM with INTERNAL_ERROR for it).
+ */
+export function resetUnfinished(stream: http2.Http2Stream): void {
+  if (!stream.destroyed && !stream.closed) stream.destroy(new Error('the body failed before its end'))
 }
 
 /** Sends trailers unless the stream went away meanwhile (then there is no one to send them to). */
