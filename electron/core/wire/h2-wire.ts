@@ -13,6 +13,7 @@
 import http2, { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2'
 import type { Readable } from 'node:stream'
 import type { Header, Headers } from '../message.ts'
+import { mayTrail } from './chunked-trailers.ts'
 
 const CONNECTION_SPECIFIC = new Set([
   'connection',
@@ -80,9 +81,13 @@ function connectionListed(headers: Headers): Set<string> | undefined {
   return listed
 }
 
-/** Trailers as a Node header object: the same rules, and no pseudo-headers. */
+/**
+ * Trailers as a Node header object: the same rules, no pseudo-headers, and none of the fields a trailer must not
+ * carry (`mayTrail`, as in HTTP/1.1's): an h2 peer resets a stream whose trailers hold one (nghttp2: PROTOCOL_ERROR
+ * for a `content-length` there), so one such field would cost the whole exchange.
+ */
 export function h2Trailers(trailers: Headers): OutgoingHttpHeaders {
-  return h2Fields(trailers)
+  return h2Fields(trailers.some((h) => !mayTrail(h[0])) ? trailers.filter((h) => mayTrail(h[0])) : trailers)
 }
 
 /** The limits every h2 session Nanoscope serves runs under (node:http2 enforces them; the abuse tests pin them). */

@@ -4,7 +4,7 @@ import http2 from 'node:http2'
 import type net from 'node:net'
 import { startWireServer } from '../../../electron/core/server/wire-server.ts'
 import { nodeClient } from '../../../electron/core/client/node-client.ts'
-import { withTarget } from '../../../electron/core/message.ts'
+import { response, withTarget, type Headers } from '../../../electron/core/message.ts'
 import { tcpServer, within } from '../server/net-fixtures.ts'
 
 /** How an h2 client's stream through the proxy ended when the HTTP/1.1 upstream cut its body short. */
@@ -56,4 +56,41 @@ test('an h2 client sees a body the upstream cut short reset (INTERNAL_ERROR), ne
 test('an h2 stream held for trailers is reset too when the upstream cuts its body short', async () => {
   const grpc = await cutThroughProxy('application/grpc', true)
   assert.equal(grpc.rstCode, http2.constants.NGHTTP2_INTERNAL_ERROR)
+})
+
+test('an h2 client gets the trailers it may take, without a field a trailer must not carry, instead of a PROTOCOL_ERROR reset', async () => {
+  const server = await startWireServer(async () =>
+    Object.freeze({
+      ...response(200, { headers: [['content-type', 'application/grpc']], body: 'abc' }),
+      trailers: Promise.resolve<Headers>([
+        ['Content-Length', '99'],
+        ['grpc-status', '0'],
+      ]),
+    }),
+  )
+  const session = http2.connect(server.url)
+  session.on('error', () => {})
+  try {
+    const ended = await within(
+      3000,
+      new Promise<{ trailers: http2.IncomingHttpHeaders | undefined; rstCode: number | undefined }>((resolve) => {
+        const stream = session.request({ ':path': '/', te: 'trailers' })
+        let trailers: http2.IncomingHttpHeaders | undefined
+        stream.on('trailers', (t) => {
+          trailers = t
+        })
+        stream.resume()
+        stream.on('error', () => {})
+        stream.on('close', () => resolve({ trailers, rstCode: stream.rstCode }))
+        stream.end()
+      }),
+      'the h2 stream to close',
+    )
+    assert.equal(ended.rstCode, http2.constants.NGHTTP2_NO_ERROR)
+    assert.equal(ended.trailers?.['grpc-status'], '0')
+    assert.equal(ended.trailers?.['content-length'], undefined)
+  } finally {
+    session.destroy()
+    await within(3000, server.stop(), 'the server to stop')
+  }
 })
