@@ -198,3 +198,16 @@ test('HAR import keeps only trailers that can go on the wire: names that are tok
     `a warning says trailers were dropped: ${imported.warnings.join('; ')}`,
   )
 })
+
+test('an exchange whose body was replaced is recorded when that body ends, without the old body’s trailers that never come', async () => {
+  const { kept: records, writer } = keeping()
+  const handler = recordTo(writer)(async () =>
+    Object.freeze({
+      ...response(200, { body: streamBody(Readable.from([Buffer.from('new')]), undefined) }),
+      trailers: new Promise<Headers>(() => {}),
+    }),
+  )
+  assert.equal(await bodyText((await handler(request({ target: 'http://h/r' }))).body), 'new')
+  await waitFor(() => records.length === 1, 2000, 'the record')
+  assert.equal(records[0]!.response.trailers, undefined)
+})

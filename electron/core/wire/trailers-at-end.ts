@@ -24,3 +24,8 @@ export function trailersAtEnd(trailers: Promise<Headers>): Promise<Headers | und
     )
   })
 }
+
+/** `trailersAtEnd` for an optional promise. */
+export function atEnd(trailers: Promise<Headers> | undefined): Promise<Headers | undefined> | undefined {
+  return trailers && trailersAtEnd(trailers)
+}
