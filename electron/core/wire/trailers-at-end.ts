@@ -1,6 +1,6 @@
 /**
- * The trailers due when a body has ended, as every writer (HTTP/1.1 and h2, server and client) and every observer (capture,
- * the recorder, sniff) reads them.
+ * The trailers due when a body has ended, as every writer (HTTP/1.1 and h2, server and client) and every observer
+ * (capture, the recorder, sniff) reads them.
  *
  * A message's trailers settle before its body ends (they come before the end on the wire), so at the end they are
  * normally known and this waits a microtask. When they are not, they belong to another body: a filter or script
