@@ -17,6 +17,7 @@ import {
   type TunnelStats,
 } from '../core/message.ts'
 import { observeStream, pipeBody, PREMATURE_CLOSE } from '../core/wire/stream-plumbing.ts'
+import { atEnd } from '../core/wire/trailers-at-end.ts'
 import { frameForUi, tapWebsocket } from '../proxy/websocket-observer.ts'
 import type { Clock } from '../core/clock.ts'
 import type { Outcome, Timings } from '../../shared/exchange.ts'
@@ -231,12 +232,13 @@ class Capture implements AbortWatcher {
       this.watch = undefined
     }
     // Trailers come before a body's end (h2-wire, the HTTP/1.1 parser), so the promise of an ended body is settled:
-    // waiting for it costs a microtask. A body that did not end is recorded without them.
+    // waiting for it costs a microtask. A body that did not end is recorded without them, and so are trailers that
+    // have not come by then (a replaced body's) or that failed (`trailersAtEnd`).
     const res = this.res
     const requestTrailers = this.requestComplete ? this.original.trailers : undefined
     const responseTrailers = this.responseComplete ? res?.trailers : undefined
     if (!requestTrailers && !responseTrailers) return this.deliver(outcome, undefined)
-    void Promise.all([requestTrailers, responseTrailers]).then(([q, s]) => {
+    void Promise.all([atEnd(requestTrailers), atEnd(responseTrailers)]).then(([q, s]) => {
       this.requestTrailers = q
       this.responseTrailers = s
       this.deliver(outcome, undefined)

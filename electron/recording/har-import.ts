@@ -7,6 +7,8 @@
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib'
 import { header, type Header } from '../core/message.ts'
 import { HOP_BY_HOP_HEADERS } from '../core/filters/hop-by-hop.ts'
+import { TOKEN } from '../core/wire/framing.ts'
+import { mayTrail } from '../core/wire/chunked-trailers.ts'
 import type { RecordedExchange } from './recorded-exchange.ts'
 import { splitUrl } from './match.ts'
 
@@ -153,7 +155,7 @@ function importEntry(raw: unknown, note: (what: string) => void, previousStart: 
       version: version(req.httpVersion),
       headers: reqHeaders,
       body: requestBody,
-      ...trailersOf(req._trailers),
+      ...trailersOf(req._trailers, note),
     },
     response: {
       status,
@@ -161,7 +163,7 @@ function importEntry(raw: unknown, note: (what: string) => void, previousStart: 
       version: version(res.httpVersion),
       headers: responseHeaders,
       body: responseBody,
-      ...trailersOf(res._trailers),
+      ...trailersOf(res._trailers, note),
     },
     ...(truncated ? { truncated } : {}),
     ...(incomplete ? { incomplete } : {}),
@@ -171,12 +173,29 @@ function importEntry(raw: unknown, note: (what: string) => void, previousStart: 
   }
 }
 
-/** Nanoscope's own `_trailers` (`{name, value}` objects, as HAR writes headers), when there are any. */
-function trailersOf(raw: unknown): { trailers?: Header[] } {
+/**
+ * Nanoscope's own `_trailers` (`{name, value}` objects, as HAR writes headers), when there are any. Only fields that
+ * can go on the wire as trailers are kept (a token name, a value without control characters, a field a trailer may
+ * carry, RFC 9110 §6.5.1); the others are dropped with a note, as malformed headers are.
+ */
+function trailersOf(raw: unknown, note: (what: string) => void): { trailers?: Header[] } {
   if (!Array.isArray(raw)) return {}
   const trailers: Header[] = []
-  for (const t of raw as Json[])
-    if (t && typeof t.name === 'string' && typeof t.value === 'string') trailers.push([t.name, t.value])
+  let dropped = false
+  for (const t of raw as Json[]) {
+    const name: unknown = t?.name
+    const value: unknown = t?.value
+    if (
+      typeof name === 'string' &&
+      typeof value === 'string' &&
+      TOKEN.test(name) &&
+      !/[^\t\x20-\x7e\x80-\xff]/.test(value) &&
+      mayTrail(name)
+    )
+      trailers.push([name, value])
+    else dropped = true
+  }
+  if (dropped) note('trailers that cannot be sent as trailers dropped')
   return trailers.length > 0 ? { trailers } : {}
 }
 

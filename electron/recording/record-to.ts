@@ -6,6 +6,7 @@
 import { describe, type Filter } from '../core/http.ts'
 import { header, withTagList, type Body, type Headers, type Request, type Response } from '../core/message.ts'
 import { systemClock, type Clock } from '../core/clock.ts'
+import { atEnd } from '../core/wire/trailers-at-end.ts'
 import { teeBody, type CapturedBody, type TeedBody } from '../core/filters/tee-body.ts'
 import { ChunkKeeper, observeStream, PREMATURE_CLOSE, type StreamObserver } from '../core/wire/stream-plumbing.ts'
 import type { ExchangeWriter, RecordedExchange } from './recorded-exchange.ts'
@@ -160,7 +161,7 @@ class ExchangeRecording implements StreamObserver {
     const q = requestComplete ? this.req.trailers : undefined
     const s = this.responseTrailers
     if (!q && !s) return this.write(request, response, durationMs, undefined, undefined)
-    void Promise.all([q, s]).then(([qt, st]) => this.write(request, response, durationMs, qt, st))
+    void Promise.all([atEnd(q), atEnd(s)]).then(([qt, st]) => this.write(request, response, durationMs, qt, st))
   }
 
   private write(

@@ -306,3 +306,29 @@ test('a response whose trailers turned out empty is captured without any', async
   await until(() => records.length === 1)
   assert.equal(records[0]!.responseTrailers, undefined)
 })
+
+test('an exchange whose body was replaced is captured when that body ends, without the old body’s trailers that never come', async () => {
+  const { records, capture } = recorder()
+  const handler = capture(async () =>
+    Object.freeze({
+      ...response(200, { body: streamBody(Readable.from([Buffer.from('new')])) }),
+      trailers: new Promise<never>(() => {}),
+    }),
+  )
+  assert.equal(await bodyText((await handler(request({ target: '/r', headers: [['Host', 'h']] }))).body), 'new')
+  await until(() => records.length === 1)
+  assert.equal(records[0]!.responseTrailers, undefined)
+})
+
+test('an exchange whose trailers fail is captured without them', async () => {
+  const { records, capture } = recorder()
+  const handler = capture(async () =>
+    Object.freeze({
+      ...response(200, { body: streamBody(Readable.from([Buffer.from('x')])) }),
+      trailers: Promise.reject(new Error('a script’s trailers failed')),
+    }),
+  )
+  await bodyText((await handler(request({ target: '/f', headers: [['Host', 'h']] }))).body)
+  await until(() => records.length === 1)
+  assert.equal(records[0]!.responseTrailers, undefined)
+})

@@ -174,3 +174,40 @@ test("the stand-in answers with the recorded response's trailers, and with none 
   assert.equal(plain.status, 200)
   assert.equal(plain.trailers, undefined)
 })
+
+test('HAR import keeps only trailers that can go on the wire: names that are tokens, values without CR, LF or NUL, and no field a trailer must not carry', () => {
+  const har = toHar([withTrailers])
+  const entry = har.log.entries[0]! as unknown as { response: { _trailers: unknown } }
+  entry.response._trailers = [
+    { name: 'grpc-status', value: '0' },
+    { name: 'x-split', value: 'a\r\nInjected: yes' },
+    { name: 'x-nul', value: 'a\u0000b' },
+    { name: 'bad name', value: 'v' },
+    { name: ':status', value: '200' },
+    { name: 'Content-Length', value: '99' },
+    { name: 'Transfer-Encoding', value: 'chunked' },
+    { name: 'x-end', value: 'ok' },
+  ]
+  const imported = fromHar(JSON.stringify(har))
+  assert.deepEqual(imported.records[0]!.response.trailers, [
+    ['grpc-status', '0'],
+    ['x-end', 'ok'],
+  ])
+  assert.ok(
+    imported.warnings.some((w) => /trailer/i.test(w)),
+    `a warning says trailers were dropped: ${imported.warnings.join('; ')}`,
+  )
+})
+
+test('an exchange whose body was replaced is recorded when that body ends, without the old body’s trailers that never come', async () => {
+  const { kept: records, writer } = keeping()
+  const handler = recordTo(writer)(async () =>
+    Object.freeze({
+      ...response(200, { body: streamBody(Readable.from([Buffer.from('new')]), undefined) }),
+      trailers: new Promise<Headers>(() => {}),
+    }),
+  )
+  assert.equal(await bodyText((await handler(request({ target: 'http://h/r' }))).body), 'new')
+  await waitFor(() => records.length === 1, 2000, 'the record')
+  assert.equal(records[0]!.response.trailers, undefined)
+})

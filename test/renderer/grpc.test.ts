@@ -85,3 +85,15 @@ test('percent-decoding leaves a lone % and plain text alone and turns bytes that
   assert.equal(percentDecode('%zz%4'), '%zz%4')
   assert.equal(percentDecode('bad %FF byte'), 'bad \ufffd byte')
 })
+
+test('a body with more messages than are listed says there are more, and counts none of them as leftover bytes', () => {
+  const many = join(...Array.from({ length: 12 }, () => frame('x')))
+  const listed = grpcMessages(many, 10)
+  assert.equal(listed.messages.length, 10)
+  assert.equal(listed.more, true)
+  assert.equal(listed.leftover, 0, 'whole messages past the limit are not a cut prefix')
+  const all = grpcMessages(many, 12)
+  assert.equal(all.more, false)
+  assert.equal(all.leftover, 0)
+  assert.deepEqual(grpcMessages(new Uint8Array(0)), { messages: [], leftover: 0, more: false })
+})

@@ -22,6 +22,7 @@ import { contentLength } from '../wire/raw-headers.ts'
 import { upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
 import type { Upstream } from './node-client.ts'
 import { H2_LIMITS, h2Fields, pipeBody, rawPairs, regularHeaders, sendTrailers } from '../wire/h2-wire.ts'
+import { trailersAtEnd } from '../wire/trailers-at-end.ts'
 
 /** Sessions to one origin at most; past it, streams share the least busy one. */
 export const MAX_SESSIONS_PER_ORIGIN = 4
@@ -337,8 +338,8 @@ class H2Exchange {
   }
 
   wantsTrailers(): void {
-    this.request.trailers!.then((t) => {
-      sendTrailers(this.stream, t)
+    void trailersAtEnd(this.request.trailers!).then((t) => {
+      sendTrailers(this.stream, t ?? NO_TRAILERS)
     })
   }
 }

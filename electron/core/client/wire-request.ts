@@ -11,6 +11,7 @@ import { bodyLength, type Header, type Headers, type Request } from '../message.
 import { prematureClose } from '../wire/stream-plumbing.ts'
 import { LAST_CHUNK, TOKEN, headerLine, lastCodingIsChunked, writeChunk } from '../wire/framing.ts'
 import { lastChunkWith } from '../wire/chunked-trailers.ts'
+import { trailersAtEnd } from '../wire/trailers-at-end.ts'
 
 /** What the client needs to know of a request's headers, found in one pass. */
 export interface RequestFacts {
@@ -174,7 +175,7 @@ class BodySender {
     if (this.over) return
     // Trailers come before a body's end, so the promise is settled: the last chunk waits a microtask for them.
     if (this.chunked && this.trailers) {
-      void this.trailers.then((t) => {
+      void trailersAtEnd(this.trailers).then((t) => {
         if (this.over) return
         this.socket.write(lastChunkWith(t), 'latin1')
         this.finish(undefined)

@@ -22,6 +22,7 @@ import { H2_LIMITS, h2Fields, pipeBody, pseudo, rawPairs, regularHeaders, sendTr
 import { holdsForTrailers } from '../wire/h2-trailers.ts'
 import { pseudoHeaders } from '../wire/h2-pseudo.ts'
 import { pipeBodyEndingWithLastData } from '../wire/h2-body-end.ts'
+import { trailersAtEnd } from '../wire/trailers-at-end.ts'
 
 /** How long a session may carry no stream before it is closed (GOAWAY). */
 export const H2_IDLE_MS = 120_000
@@ -239,8 +240,8 @@ export function writeH2Response(
   }
   if (withTrailers) {
     stream.on('wantTrailers', () => {
-      res.trailers!.then((t) => {
-        sendTrailers(stream, t)
+      void trailersAtEnd(res.trailers!).then((t) => {
+        sendTrailers(stream, t ?? [])
       })
     })
   }

@@ -113,12 +113,22 @@ export class ServerConnection implements ParserOwner {
         return
       }
     }
-    const result = this.parser.execute(chunk)
-    if (result instanceof Error) {
-      this.parseError(result)
-      return
+    let rest = chunk
+    for (;;) {
+      const result = this.parser.execute(rest)
+      if (result instanceof Error) {
+        this.parseError(result)
+        return
+      }
+      if (this.upgrade) {
+        this.handOver(rest.subarray(result))
+        return
+      }
+      // llhttp stops after a message with a body that offered an Upgrade (served as a plain request, see
+      // headersComplete); what follows it is the next request.
+      if (result >= rest.length || result <= 0) return
+      rest = rest.subarray(result)
     }
-    if (this.upgrade) this.handOver(chunk.subarray(result))
   }
 
   /** The client closed its side: as with node:http, the connection closes (sockets here are not half-open). */
@@ -173,7 +183,11 @@ export class ServerConnection implements ParserOwner {
     }
     const method = methods[methodIndex] ?? 'GET'
     const version = `${major}.${minor}`
-    if (upgrade) {
+    const length = chunked ? undefined : contentLength(headers)
+    // An Upgrade offered on a request with a body (curl --http2 -d offers h2c): llhttp reads the body before it would
+    // switch, and the pipeline declines h2c (removeHopByHop), so it is served as a plain request with its body. Only a
+    // bodiless upgrade (a websocket handshake) or a CONNECT hands the socket over.
+    if (upgrade && (method === 'CONNECT' || (!chunked && !((length ?? 0) > 0)))) {
       this.upgrade = Object.freeze({
         method,
         target: url,
@@ -185,7 +199,6 @@ export class ServerConnection implements ParserOwner {
       })
       return 0
     }
-    const length = chunked ? undefined : contentLength(headers)
     const body = chunked || (length ?? 0) > 0 ? new RequestBody(this.socket) : undefined
     this.reading = body
     this.arrived = 0

@@ -49,6 +49,11 @@ const NOT_IN_TRAILERS = new Set([
   'content-range',
 ])
 
+/** Whether a field may go in a trailer section when a proxy writes one (RFC 9110 §6.5.1), by name. */
+export function mayTrail(name: string): boolean {
+  return !NOT_IN_TRAILERS.has(name.toLowerCase())
+}
+
 /**
  * The last chunk with the trailer section (`0`, the fields, an empty line). Fields that cannot be written (a
  * name that is not a token, a value with CR or LF) or that a trailer must not carry are left out.
@@ -57,7 +62,7 @@ export function lastChunkWith(trailers: Headers | undefined): string {
   if (!trailers || trailers.length === 0) return '0\r\n\r\n'
   let text = '0\r\n'
   for (const h of trailers) {
-    if (NOT_IN_TRAILERS.has(h[0].toLowerCase())) continue
+    if (!mayTrail(h[0])) continue
     try {
       text += headerLine(h)
     } catch {

@@ -10,10 +10,11 @@
  * byte read in this turn's poll: when the body's end came with it, the `'end'` handler writes the held chunk and the
  * end together; otherwise it goes out then, a fraction of a loop turn late. A chunk arriving while one is held sends
  * that one at once, so a large body is never held back more than one chunk. Backpressure, errors and resets are as
- * `pipeBody`'s (`h2-wire.ts`).
+ * `pipeBody`'s (`h2-wire.ts`): a body that fails resets the stream, never ends it.
  */
 import type { Http2Stream } from 'node:http2'
 import type { Readable } from 'node:stream'
+import { resetUnfinished } from './h2-wire.ts'
 
 export function pipeBodyEndingWithLastData(body: Readable, stream: Http2Stream): void {
   let held: Buffer | string | undefined
@@ -29,11 +30,9 @@ export function pipeBodyEndingWithLastData(body: Readable, stream: Http2Stream):
     held = undefined
     if (chunk !== undefined && !stream.destroyed) write(chunk)
   }
-  // `destroy(error)` resets the stream with INTERNAL_ERROR; `close(code)` would send END_STREAM first, and the client
-  // would take the truncated body for complete (as `pipeBody` in `h2-wire.ts`).
   const onBodyError = (): void => {
     held = undefined
-    if (!stream.destroyed) stream.destroy(BODY_FAILED)
+    resetUnfinished(stream)
   }
   if (body.readableEnded) {
     stream.end()
@@ -67,5 +66,3 @@ export function pipeBodyEndingWithLastData(body: Readable, stream: Http2Stream):
     if (!body.readableEnded) body.destroy()
   })
 }
-
-const BODY_FAILED = Object.assign(new Error('the body failed before its end'), { code: 'ERR_BODY_FAILED' })

@@ -13,6 +13,7 @@
 import http2, { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2'
 import type { Readable } from 'node:stream'
 import type { Header, Headers } from '../message.ts'
+import { mayTrail } from './chunked-trailers.ts'
 
 const CONNECTION_SPECIFIC = new Set([
   'connection',
@@ -86,9 +87,13 @@ function connectionListed(headers: Headers): Set<string> | undefined {
   return listed
 }
 
-/** Trailers as a Node header object: the same rules, and no pseudo-headers. */
+/**
+ * Trailers as a Node header object: the same rules, no pseudo-headers, and none of the fields a trailer must not
+ * carry (`mayTrail`, as in HTTP/1.1's): an h2 peer resets a stream whose trailers hold one (nghttp2: PROTOCOL_ERROR
+ * for a `content-length` there), so one such field would cost the whole exchange.
+ */
 export function h2Trailers(trailers: Headers): OutgoingHttpHeaders {
-  return h2Fields(trailers)
+  return h2Fields(trailers.some((h) => !mayTrail(h[0])) ? trailers.filter((h) => mayTrail(h[0])) : trailers)
 }
 
 /** The limits every h2 session Nanoscope serves runs under (node:http2 enforces them; the abuse tests pin them). */
@@ -174,16 +179,11 @@ function onPipedBodyEnd(this: PipedBody): void {
   if (stream && !stream.destroyed) stream.end()
 }
 
-/**
- * Resets the stream with INTERNAL_ERROR. `destroy(error)`, not `close(code)`: `close` ends the writable side first,
- * so the peer got END_STREAM, took the truncated body for complete, and ignored the RST_STREAM after it.
- */
+/** Resets the stream: the body failed before its end (`resetUnfinished`). */
 function onPipedBodyError(this: PipedBody): void {
   const stream = this[PIPED_TO]
-  if (stream && !stream.destroyed) stream.destroy(BODY_FAILED)
+  if (stream) resetUnfinished(stream)
 }
-
-const BODY_FAILED = Object.assign(new Error('the body failed before its end'), { code: 'ERR_BODY_FAILED' })
 
 function onPipedBodyClose(this: PipedBody): void {
   if (!this.readableEnded) onPipedBodyError.call(this)
@@ -192,6 +192,16 @@ function onPipedBodyClose(this: PipedBody): void {
 function onPipedStreamClose(this: PipedStream): void {
   const body = this[PIPED_FROM]
   if (body && !body.readableEnded) body.destroy()
+}
+
+/**
+ * Resets a stream whose body failed (RST_STREAM INTERNAL_ERROR), so the peer knows the message is incomplete. Not
+ * `close(code)`: with the stream's writable side still open it first ends it (`end()`), and unless the stream waits
+ * for trailers that sends END_STREAM, so the peer takes the cut body as whole and the reset after it is ignored.
+ * `destroy` with an error resets without ending (node:http2 sends RST_STREAM with INTERNAL_ERROR for it).
+ */
+export function resetUnfinished(stream: http2.Http2Stream): void {
+  if (!stream.destroyed && !stream.closed) stream.destroy(new Error('the body failed before its end'))
 }
 
 /** Sends trailers unless the stream went away meanwhile (then there is no one to send them to). */

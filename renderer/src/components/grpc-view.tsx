@@ -19,9 +19,11 @@ export function GrpcMessages({ bytes, headers }: { bytes: Uint8Array; headers: R
   return (
     <section className="grpc-messages" aria-label="gRPC messages" data-testid="grpc-messages">
       <p className="label label-info">
-        {frames.messages.length === 1
-          ? '1 length-prefixed message'
-          : `${frames.messages.length} length-prefixed messages`}{' '}
+        {frames.more
+          ? `More than ${frames.messages.length} length-prefixed messages`
+          : frames.messages.length === 1
+            ? '1 length-prefixed message'
+            : `${frames.messages.length} length-prefixed messages`}{' '}
         — prefixes decoded for display, protobuf not decoded
       </p>
       {frames.messages.length === 0 && <p className="muted small">No whole message prefix in this body.</p>}
@@ -48,7 +50,8 @@ export function GrpcMessages({ bytes, headers }: { bytes: Uint8Array; headers: R
       </ol>
       {frames.messages.length > SHOWN && (
         <p className="muted small">
-          Showing the first {SHOWN} of {frames.messages.length} messages.
+          Showing the first {SHOWN} of {frames.more ? 'more than ' : ''}
+          {frames.messages.length} messages.
         </p>
       )}
       {frames.leftover > 0 && (

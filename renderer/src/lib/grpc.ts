@@ -30,6 +30,8 @@ export interface GrpcFrames {
   readonly messages: readonly GrpcMessage[]
   /** Bytes after the last whole prefix that do not make a prefix (a body cut short mid-prefix). */
   readonly leftover: number
+  /** The body holds more messages than were listed (the `limit`): `messages.length` is then a lower bound. */
+  readonly more: boolean
 }
 
 /** The body's length-prefixed messages, in order; a message cut short by the capture keeps what was captured. */
@@ -51,7 +53,8 @@ export function grpcMessages(body: Uint8Array, limit = 1000): GrpcFrames {
     })
     at = start + length
   }
-  return { messages, leftover: at < body.length ? body.length - at : 0 }
+  const more = messages.length >= limit && at + 5 <= body.length
+  return { messages, leftover: !more && at < body.length ? body.length - at : 0, more }
 }
 
 /** gRPC status codes by number (grpc/doc/statuscodes.md). */

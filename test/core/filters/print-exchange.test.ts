@@ -248,3 +248,19 @@ test('trailers that came after a body print under a <<trailers>> line, after tha
   assert.match(text!, /^ask\n<<trailers>>\nx-digest: abc\n/m)
   assert.match(text!, /^reply\n<<trailers>>\ngrpc-status: 0\n={72}\n$/m)
 })
+
+test('an exchange whose body was replaced prints when that body ends, without the old body’s trailers that never come', async () => {
+  const out = collector()
+  const handler = printExchange(out)(async () =>
+    Object.freeze({
+      ...response(200, {
+        headers: [['content-type', 'text/plain']],
+        body: streamBody(Readable.from([Buffer.from('new')])),
+      }),
+      trailers: new Promise<never>(() => {}),
+    }),
+  )
+  await bodyText((await handler(request({ target: 'http://h/r', headers: [['host', 'h']] }))).body)
+  const [text] = await out.written(1)
+  assert.match(text!, /^new\n={72}\n$/m)
+})

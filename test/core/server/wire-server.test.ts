@@ -66,3 +66,25 @@ test('wire server: answered with most of a large upload still to come, it ends i
     await within(3000, server.stop(), 'the server to stop')
   }
 })
+
+test('wire server: a request with a body that also offers an Upgrade is served as a plain request, its body kept, and a request pipelined after it is answered too', async () => {
+  const seen: string[] = []
+  const server = await startWireServer(async (req) => {
+    const body = req.body.kind === 'stream' ? Buffer.concat(await req.body.stream.toArray()) : req.body.bytes
+    seen.push(`${req.method} ${req.target} ${Buffer.from(body).toString()}`)
+    return response(200, { headers: [['Content-Length', '2']], body: 'ok' })
+  })
+  try {
+    const { received } = await rawExchange(
+      server.port,
+      'POST /up HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n' +
+        'Content-Length: 5\r\n\r\nhello' +
+        'GET /next HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      { ms: 3000 },
+    )
+    assert.deepEqual(seen, ['POST /up hello', 'GET /next '])
+    assert.equal(received.toString('latin1').match(/HTTP\/1\.1 200 OK/g)?.length, 2)
+  } finally {
+    await within(3000, server.stop(), 'the server to stop')
+  }
+})
