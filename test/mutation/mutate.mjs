@@ -3,7 +3,7 @@
 // priority, then a score per folder. With no scope it runs the five folders held to 80%, smallest first. Each scope
 // keeps its incremental file, so a rerun tests only mutants whose code or tests changed. Never part of `npm test`.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, setPriority, tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -51,9 +51,24 @@ setPriority(15)
 // On a machine of a few cores shared with other work, one test runner; more where there are cores to spare.
 const concurrency =
   process.env.NANOSCOPE_MUTATE_CONCURRENCY ?? String(Math.max(1, Math.floor(availableParallelism() / 4)))
+/**
+ * A tsconfig for the type checker holding the scope's code and its tests only (tsconfig `include` takes no `!` or
+ * extended globs): a mutant that breaks the types of a file outside them, and not its own, is tested as it is.
+ */
+function checkerTsconfig(scope) {
+  const { mutate, tests } = SCOPES[scope.split('/')[0]]
+  const include = [...mutate, ...tests]
+    .filter((glob) => !glob.startsWith('!'))
+    .map((glob) => glob.replace('!(*.d).ts', '*.ts'))
+  const file = 'tsconfig.mutate.json'
+  writeFileSync(join(root, file), `${JSON.stringify({ extends: './tsconfig.json', include }, null, 2)}\n`)
+  return file
+}
+
 const rows = []
 for (const scope of chosen) {
   const home = mkdtempSync(join(tmpdir(), 'nanoscope-mutate-home-'))
+  const tsconfig = checkerTsconfig(scope)
   const run = spawnSync(
     process.execPath,
     [
@@ -73,10 +88,12 @@ for (const scope of chosen) {
         NANOSCOPE_MUTATE_CONCURRENCY: concurrency,
         NANOSCOPE_TEST: '1',
         NANOSCOPE_HOME: home,
+        NANOSCOPE_MUTATE_TSCONFIG: tsconfig,
       },
     },
   )
   rmSync(home, { recursive: true, force: true })
+  rmSync(join(root, tsconfig), { force: true })
   const file = join(root, 'reports/mutation', scope, 'mutation.json')
   if (run.status !== 0 || !existsSync(file)) {
     rows.push({ scope, line: `failed (exit ${run.status}): see above` })
