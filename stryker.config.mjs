@@ -30,7 +30,6 @@ export default {
       }
     : {
         testRunner: 'nanoscope-files',
-        appendPlugins: [fileURLToPath(new URL('./test/mutation/file-runner.mjs', import.meta.url))],
         nanoscopeFiles: { testFiles: chosen.tests },
       }),
   // perTest: both runners report coverage per test file, so each mutant runs only the files that reached it.
@@ -49,7 +48,12 @@ export default {
   checkerNodeArgs: ['--import', fileURLToPath(new URL('./test/mutation/typescript-5-hook.mjs', import.meta.url))],
   incremental: true,
   incrementalFile: `${reports}/incremental.json`,
-  reporters: ['json', 'html', 'clear-text', 'progress-append-only'],
+  appendPlugins: [
+    fileURLToPath(new URL('./test/mutation/file-runner.mjs', import.meta.url)),
+    fileURLToPath(new URL('./test/mutation/survivor-reporter.mjs', import.meta.url)),
+  ],
+  // survivors: reports/mutation/<scope>/survivors.txt, each survivor as it is found (test/mutation/survivor-reporter.mjs).
+  reporters: ['json', 'html', 'clear-text', 'progress-append-only', 'survivors'],
   jsonReporter: { fileName: `${reports}/mutation.json` },
   htmlReporter: { fileName: `${reports}/index.html` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: false },
