@@ -77,6 +77,14 @@ test('a response behaviour without headers or body answers with nothing but its 
   assert.equal(header(res, 'X-Nanoscope-Chaos'), 'Response 503')
 })
 
+test('a reset never reaches the upstream, and is marked as one', async () => {
+  const before = calls.length
+  const res = await b.resetConnection().apply(get, upstream)
+  assert.equal(calls.length, before)
+  assert.equal(header(res, 'X-Nanoscope-Chaos'), 'Reset connection')
+  await assert.rejects(bodyText(res.body), /connection reset by chaos/)
+})
+
 test('every behaviour describes itself in one line, as http4k names it', () => {
   const env = highest([])
   assert.deepEqual(
