@@ -18,8 +18,9 @@ test('any query of names and values, percent-encoded, reads back as the same pai
 })
 
 test('a query name without = has an empty value, + is a space, and a bad escape is kept as written', () => {
-  assert.deepEqual(seen('/p?flag&a+b=c+d&bad=%zz&&').query, [
+  assert.deepEqual(seen('/p?flag&=orphan&a+b=c+d&bad=%zz&&').query, [
     ['flag', ''],
+    ['', 'orphan'],
     ['a b', 'c d'],
     ['bad', '%zz'],
   ])
