@@ -12,7 +12,8 @@ const inside = rest.join('/')
 const folder = chosen.mutate[0]?.split('/**/')[0]
 const mutate =
   inside === '' ? chosen.mutate : [inside.endsWith('.ts') ? `${folder}/${inside}` : `${folder}/${inside}/**/!(*.d).ts`]
-const reports = `reports/mutation/${scope}`
+// Absolute when test/mutation/mutate.mjs runs this in a copy of the tree: the reports stay in the working tree's.
+const reports = process.env.NANOSCOPE_MUTATE_REPORTS ?? `reports/mutation/${scope}`
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

@@ -5,7 +5,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { relative } from 'node:path'
 import { declareClassPlugin, PluginKind } from '@stryker-mutator/api/plugin'
 
-const folder = `reports/mutation/${process.env.NANOSCOPE_MUTATE_SCOPE ?? 'web'}`
+const folder = process.env.NANOSCOPE_MUTATE_REPORTS ?? `reports/mutation/${process.env.NANOSCOPE_MUTATE_SCOPE ?? 'web'}`
 const file = `${folder}/survivors.txt`
 const results = `${folder}/results.jsonl`
 
