@@ -7,6 +7,7 @@ export type HostMatcher = (host: string) => boolean
 
 export function hostMatcher(patterns: readonly string[]): HostMatcher {
   const exact = new Set<string>()
+  // Stryker disable next-line ArrayDeclaration: the entry Stryker seeds has capitals, which no lower-cased name ends with
   const suffixes: string[] = []
   let all = false
   for (const raw of patterns) {
