@@ -23,6 +23,7 @@ test('* matches every host, and empty patterns match none', () => {
   assert.equal(hostMatcher(['*'])('anything.test'), true)
   assert.equal(hostMatcher(['', '  ', '.'])('anything.test'), false)
   assert.equal(hostMatcher([])('anything.test'), false)
+  assert.equal(hostMatcher(['', ' '])(''), false, 'not even a request with an empty Host')
   assert.equal(hostMatcher(['a.test', '*'])('b.test'), true, 'a later * still matches all')
 })
 
