@@ -11,6 +11,11 @@ test('an exact pattern matches that host only, ignoring case, spaces, a trailing
     assert.equal(matches(host), false, host)
 })
 
+test('only a whole bracketed name loses its brackets', () => {
+  assert.equal(hostMatcher(['::1x'])('[::1]x'), false)
+  assert.equal(hostMatcher(['x::1'])('x[::1]'), false)
+})
+
 test('*.name matches every name under it, at any depth, but not the name itself', () => {
   const matches = hostMatcher(['*.example.com'])
   assert.equal(matches('a.example.com'), true)
