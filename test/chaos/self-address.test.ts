@@ -29,6 +29,18 @@ test('an origin-form request whose Host is the listening address and port is for
   assert.equal(forUs('127.0.0.1:8080', 'http://127.0.0.1:8080/chaos/status'), false, 'absolute form is proxied')
 })
 
+test('a Host with anything before the name or after the port is not the proxy', () => {
+  const forUs = listening('http://127.0.0.1:8080')
+  assert.equal(forUs('evil:127.0.0.1:8080'), false)
+  assert.equal(forUs('127.0.0.1:8080x'), false)
+})
+
+test('a proxy on another address of this machine answers for that address by name', () => {
+  assert.equal(listening('http://192.0.2.1:8080')('192.0.2.1:8080'), true)
+  assert.equal(listening('http://[2001:db8::1]:8080')('[2001:DB8::1]:8080'), true)
+  assert.equal(listening('http://127.0.0.2:8080')('localhost:8080'), true, 'any 127.x is loopback')
+})
+
 test('port 80 is the default on both sides', () => {
   const forUs = listening('http://127.0.0.1')
   assert.equal(forUs('127.0.0.1'), true)
@@ -63,6 +75,8 @@ test('a proxy on every interface answers for loopback names and for this machine
   if (own) assert.equal(forUs(`${own.address}:8080`), true, own.address)
   assert.equal(forUs('192.0.2.1:8080'), false, 'a documentation address no machine has')
   assert.equal(forUs('example.com:8080'), false)
+  assert.equal(listening('http://[::]:8080')('localhost:8080'), true, 'the IPv6 wildcard too')
+  assert.equal(listening('http://[::]:8080')('[::1]:8080'), true)
   const specific = listening('http://192.0.2.1:8080')
   assert.equal(specific('localhost:8080'), false, 'a proxy on one other address is not reached as localhost')
 })
