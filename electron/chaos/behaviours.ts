@@ -131,8 +131,11 @@ async function knownLength<M extends Request | Response>(message: M): Promise<M>
 function waitForAbort(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     if (!signal) return
-    if (signal.aborted) resolve()
+    if (signal.aborted) {
+      resolve()
+      return
+    }
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal fires 'abort' once; `once` only lets the listener go
-    else signal.addEventListener('abort', () => resolve(), { once: true })
+    signal.addEventListener('abort', () => resolve(), { once: true })
   })
 }
