@@ -172,6 +172,14 @@ test('truncating a streamed request reads the rest of the upload and drops it, r
   assert.equal(source.readableEnded, true, 'the whole upload was read')
 })
 
+test('a cut body gets a Content-Length only when its message had one', async () => {
+  const unframed: HttpHandler = async () => response(200, { body: 'hello world' })
+  const res = await b.truncateBody(4).apply(get, unframed)
+  assert.equal(await bodyText(res.body), 'hell')
+  assert.equal(header(res, 'content-length'), undefined)
+  assert.equal(header(await b.truncateBody(4).apply(get, upstream), 'content-length'), '4')
+})
+
 test('an upstream stream that fails before the limit fails the truncated body too', async () => {
   const source = new Readable({ read() {} })
   const failing: HttpHandler = async () => response(200, { body: streamBody(source, undefined) })
