@@ -40,7 +40,15 @@ const endless = () =>
   })
 
 /** The promise's value, or 'still waiting' after `ms`. */
-const within = <T>(promise: Promise<T>, ms = 1000) => Promise.race([promise, sleep(ms, 'still waiting' as const)])
+async function within<T>(promise: Promise<T>, ms = 1000): Promise<T | 'still waiting'> {
+  const stop = new AbortController()
+  const waiting = sleep(ms, 'still waiting' as const, { signal: stop.signal }).catch(() => 'still waiting' as const)
+  try {
+    return await Promise.race([promise, waiting])
+  } finally {
+    stop.abort() // no timer outlives its test: the dribble test counts them
+  }
+}
 
 test('a latency range draws its wait from exactly the width of the range, added to its low end', async () => {
   const bounds: number[] = []
@@ -170,6 +178,26 @@ test('truncating a streamed request reads the rest of the upload and drops it, r
   assert.equal(got, '01234')
   await within(new Promise((resolve) => (source.readableEnded ? resolve(true) : source.once('end', resolve))))
   assert.equal(source.readableEnded, true, 'the whole upload was read')
+})
+
+test('truncating to nothing ends the body at once, even while the upstream stream sends nothing', async () => {
+  const silent = new Readable({ read() {} })
+  const res = await b.truncateBody(0).apply(get, async () => response(200, { body: streamBody(silent, undefined) }))
+  assert.equal(await within(bodyText(res.body)), '')
+  assert.equal(silent.destroyed, true)
+})
+
+test('a dribbled body that its reader drops stops its timer', async () => {
+  const res = await b.dribble(60_000).apply(get, upstream)
+  if (res.body.kind !== 'stream') throw new Error('a dribbled body streams')
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
+  const before = timers()
+  res.body.stream.resume()
+  await sleep(10)
+  assert.equal(timers(), before + 1, 'a piece is scheduled')
+  res.body.stream.destroy()
+  await sleep(10)
+  assert.equal(timers(), before)
 })
 
 test('a cut body gets a Content-Length only when its message had one', async () => {
