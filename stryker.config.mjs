@@ -12,28 +12,49 @@ const inside = rest.join('/')
 const folder = chosen.mutate[0]?.split('/**/')[0]
 const mutate =
   inside === '' ? chosen.mutate : [inside.endsWith('.ts') ? `${folder}/${inside}` : `${folder}/${inside}/**/!(*.d).ts`]
-const reports = `reports/mutation/${scope}`
+// Absolute when test/mutation/mutate.mjs runs this in a copy of the tree: the reports stay in the working tree's.
+const reports = process.env.NANOSCOPE_MUTATE_REPORTS ?? `reports/mutation/${scope}`
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   mutate,
-  testRunner: 'tap',
-  tap: {
-    testFiles: chosen.tests,
-    // Each test file runs alone in its own node, as `node -r <stryker's hook> --import tsx <file>`; node's runner
-    // prints TAP when asked, whatever the terminal.
-    nodeArgs: ['--import', 'tsx', '--test-reporter=tap', '--test-reporter-destination=stdout'],
-    forceBail: true,
-  },
-  // perTest: the TAP runner reports coverage per test file, so each mutant runs only the files that reached it.
+  // file-runner.mjs: each test file in its own node, cheapest first (CONTRIBUTING.md says why). NANOSCOPE_MUTATE_RUNNER=tap
+  // runs StrykerJS's TAP runner instead, the way this was measured first, to compare verdicts and times.
+  ...(process.env.NANOSCOPE_MUTATE_RUNNER === 'tap'
+    ? {
+        testRunner: 'tap',
+        tap: {
+          testFiles: chosen.tests,
+          nodeArgs: ['--import', 'tsx', '--test-reporter=tap', '--test-reporter-destination=stdout'],
+          forceBail: true,
+        },
+      }
+    : {
+        testRunner: 'nanoscope-files',
+        nanoscopeFiles: { testFiles: chosen.tests },
+      }),
+  // perTest: both runners report coverage per test file, so each mutant runs only the files that reached it.
   coverageAnalysis: 'perTest',
   checkers: ['typescript'],
-  tsconfigFile: 'tsconfig.json',
-  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  // test/mutation/mutate.mjs writes a tsconfig holding only the scope's code and tests (what they import comes in
+  // with them): checking a mutant then costs what that part of the tree costs, not the whole project.
+  tsconfigFile: process.env.NANOSCOPE_MUTATE_TSCONFIG ?? 'tsconfig.json',
+  // TypeScript 7's native checker (the compiler the project builds with) through the checker's native preview: each
+  // mutant is checked against an incremental snapshot of the whole program. NANOSCOPE_MUTATE_CHECKER=ts5 uses the
+  // TypeScript 5 compiler API instead, the way this was first measured (CONTRIBUTING.md has both figures).
+  typescriptChecker: {
+    prioritizePerformanceOverAccuracy: true,
+    experimentalNativePreview: process.env.NANOSCOPE_MUTATE_CHECKER !== 'ts5',
+  },
   checkerNodeArgs: ['--import', fileURLToPath(new URL('./test/mutation/typescript-5-hook.mjs', import.meta.url))],
   incremental: true,
   incrementalFile: `${reports}/incremental.json`,
-  reporters: ['json', 'html', 'clear-text', 'progress-append-only'],
+  appendPlugins: [
+    fileURLToPath(new URL('./test/mutation/file-runner.mjs', import.meta.url)),
+    fileURLToPath(new URL('./test/mutation/survivor-reporter.mjs', import.meta.url)),
+  ],
+  // survivors: reports/mutation/<scope>/survivors.txt, each survivor as it is found (test/mutation/survivor-reporter.mjs).
+  reporters: ['json', 'html', 'clear-text', 'progress-append-only', 'survivors'],
   jsonReporter: { fileName: `${reports}/mutation.json` },
   htmlReporter: { fileName: `${reports}/index.html` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: false },

@@ -29,6 +29,7 @@ export function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
       resolve()
     }
     const timer = setTimeout(done, Math.max(0, ms))
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: done removes the listener itself; `once` only says so
     signal?.addEventListener('abort', done, { once: true })
   })
 }

@@ -31,7 +31,9 @@ export function chaosRequest(req: Request, body?: string): ChaosRequest {
   return {
     method: req.method,
     host,
+    // Stryker disable next-line EqualityOperator: a path and query always starts with '/', so '?' is never at 0
     path: q < 0 ? pathAndQuery : pathAndQuery.slice(0, q),
+    // Stryker disable next-line EqualityOperator: as above
     query: q < 0 ? [] : parseQuery(pathAndQuery.slice(q + 1)),
     headers: req.headers,
     ...(body !== undefined ? { body } : {}),

@@ -7,8 +7,11 @@ const DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?
 
 /** Milliseconds in an ISO-8601 duration such as `PT0.5S`, or undefined when it is not one. */
 export function parseDuration(text: string): number | undefined {
-  const m = DURATION.exec(text.trim().toUpperCase())
-  if (!m || text.trim().toUpperCase() === 'P' || /T$/.test(text.trim())) return undefined
+  const upper = text.trim().toUpperCase()
+  const m = DURATION.exec(upper)
+  // The pattern alone would take `P` and `PT` (every part is optional): Java reads neither, in either case.
+  if (!m || upper === 'P' || upper.endsWith('T')) return undefined
+  // Stryker disable next-line StringLiteral: Number('') is 0 too, so an absent part reads the same either way
   const [, d = '0', h = '0', min = '0', s = '0'] = m
   return Math.round(((Number(d) * 24 + Number(h)) * 60 + Number(min)) * 60_000 + Number(s.replace(',', '.')) * 1000)
 }

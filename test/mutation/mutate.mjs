@@ -3,9 +3,18 @@
 // priority, then a score per folder. With no scope it runs the five folders held to 80%, smallest first. Each scope
 // keeps its incremental file, so a rerun tests only mutants whose code or tests changed. Never part of `npm test`.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { availableParallelism, setPriority, tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
+import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { installed } from '../support/node-release.mjs'
 import { DEFAULT_SCOPES, SCOPES } from './scopes.mjs'
@@ -51,21 +60,64 @@ setPriority(15)
 // On a machine of a few cores shared with other work, one test runner; more where there are cores to spare.
 const concurrency =
   process.env.NANOSCOPE_MUTATE_CONCURRENCY ?? String(Math.max(1, Math.floor(availableParallelism() / 4)))
+/**
+ * A copy of the tree as it is now (the files git tracks or would track, and node_modules linked), where StrykerJS
+ * runs. Its type checker reads the files of the folder it starts in, not its sandbox, so in the working tree a file
+ * edited during a run (a test written for the first survivors) would be checked against mutants placed for the old
+ * text: wrong "does not compile" verdicts. In the copy, the working tree is free to change.
+ */
+function snapshotOfTree() {
+  const copy = mkdtempSync(join(tmpdir(), 'nanoscope-mutate-tree-'))
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: root,
+    encoding: 'utf8',
+  })
+  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`)
+  for (const file of new Set(listed.stdout.split('\0'))) {
+    if (!file || !existsSync(join(root, file))) continue
+    mkdirSync(dirname(join(copy, file)), { recursive: true })
+    copyFileSync(join(root, file), join(copy, file))
+  }
+  symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir')
+  return copy
+}
+
+/**
+ * A tsconfig for the type checker holding the scope's code and its tests only (tsconfig `include` takes no `!` or
+ * extended globs): a mutant that breaks the types of a file outside them, and not its own, is tested as it is.
+ */
+function checkerTsconfig(scope, tree) {
+  const { mutate, tests } = SCOPES[scope.split('/')[0]]
+  const include = [...mutate, ...tests]
+    .filter((glob) => !glob.startsWith('!'))
+    .map((glob) => glob.replace('!(*.d).ts', '*.ts'))
+  const file = 'tsconfig.mutate.json'
+  writeFileSync(join(tree, file), `${JSON.stringify({ extends: './tsconfig.json', include }, null, 2)}\n`)
+  return file
+}
+
 const rows = []
 for (const scope of chosen) {
   const home = mkdtempSync(join(tmpdir(), 'nanoscope-mutate-home-'))
+  const tree = snapshotOfTree()
+  const tsconfig = checkerTsconfig(scope, tree)
+  const reports = join(root, 'reports/mutation', scope)
+  mkdirSync(reports, { recursive: true })
+  console.log(
+    `mutate: ${scope} runs in a copy of the tree (${tree}); survivors as found: ${join(reports, 'survivors.txt')}`,
+  )
   const run = spawnSync(
     process.execPath,
     [
       '--import',
-      join(root, 'test/mutation/typescript-5-hook.mjs'),
-      join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js'),
+      join(tree, 'test/mutation/typescript-5-hook.mjs'),
+      join(tree, 'node_modules/@stryker-mutator/core/bin/stryker.js'),
       'run',
       'stryker.config.mjs',
       ...(full ? ['--force'] : []),
     ],
     {
-      cwd: root,
+      cwd: tree,
       stdio: 'inherit',
       env: {
         ...process.env,
@@ -73,11 +125,14 @@ for (const scope of chosen) {
         NANOSCOPE_MUTATE_CONCURRENCY: concurrency,
         NANOSCOPE_TEST: '1',
         NANOSCOPE_HOME: home,
+        NANOSCOPE_MUTATE_TSCONFIG: tsconfig,
+        NANOSCOPE_MUTATE_REPORTS: reports,
       },
     },
   )
   rmSync(home, { recursive: true, force: true })
-  const file = join(root, 'reports/mutation', scope, 'mutation.json')
+  rmSync(tree, { recursive: true, force: true })
+  const file = join(reports, 'mutation.json')
   if (run.status !== 0 || !existsSync(file)) {
     rows.push({ scope, line: `failed (exit ${run.status}): see above` })
     continue

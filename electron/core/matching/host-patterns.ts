@@ -7,6 +7,7 @@ export type HostMatcher = (host: string) => boolean
 
 export function hostMatcher(patterns: readonly string[]): HostMatcher {
   const exact = new Set<string>()
+  // Stryker disable next-line ArrayDeclaration: the entry Stryker seeds has capitals, which no lower-cased name ends with
   const suffixes: string[] = []
   let all = false
   for (const raw of patterns) {
@@ -32,9 +33,10 @@ export function parseHostList(list: string): string[] {
 }
 
 function normalise(host: string): string {
-  return host
+  // Stryker disable next-line MethodExpression: patterns and hosts both pass through here, so any one case compares alike
+  const lower = host.toLowerCase()
+  return lower
     .trim()
-    .toLowerCase()
     .replace(/^\[(.*)\]$/, '$1')
     .replace(/\.$/, '')
 }
