@@ -5,6 +5,7 @@ import {
   bytesBody,
   header,
   replaceHeader,
+  withoutHeaders,
   streamBody,
   type Body,
   type Request,
@@ -12,9 +13,9 @@ import {
 } from '../core/message.ts'
 
 /**
- * The message with its body cut to at most `limit` bytes and any Content-Length made to match. The rest of a
- * streamed request body is read and dropped (destroying it would cut the client off); the rest of a streamed
- * response body is let go, freeing its upstream connection.
+ * The message with its body cut to at most `limit` bytes and any Content-Length made to match (or removed when the
+ * cut's length cannot be known). The rest of a streamed request body is read and dropped (destroying it would cut
+ * the client off); the rest of a streamed response body is let go, freeing its upstream connection.
  */
 export function cutBody<M extends Request | Response>(message: M, limit: number): M {
   const body = message.body
@@ -28,11 +29,15 @@ export function cutBody<M extends Request | Response>(message: M, limit: number)
           body.length === undefined ? undefined : Math.min(body.length, limit),
         )
   const withCut = { ...message, body: cut } as M
+  if (header(message, 'content-length') === undefined) return Object.freeze(withCut)
+  // The cut length is unknown for a stream of unknown length: the old Content-Length goes rather than over-promise.
   const length = bodyLength(cut)
-  return header(message, 'content-length') !== undefined && length !== undefined
-    ? replaceHeader(withCut, 'Content-Length', String(length))
-    : Object.freeze(withCut)
+  return length === undefined
+    ? withoutHeaders(withCut, CONTENT_LENGTH)
+    : replaceHeader(withCut, 'Content-Length', String(length))
 }
+
+const CONTENT_LENGTH: ReadonlySet<string> = new Set(['content-length'])
 
 /** Passes the first `limit` bytes, then ends; the source's rest is drained or destroyed. */
 function limitStream(source: Readable, limit: number, rest: 'drain' | 'destroy'): Readable {
