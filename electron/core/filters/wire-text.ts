@@ -7,14 +7,18 @@ import { isUtf8 } from 'node:buffer'
 import { header, type Headers, type Request, type Response } from '../message.ts'
 import type { CapturedBody } from './tee-body.ts'
 
+/** The request line, then an HTTP/2 request's pseudo-header fields as the client sent them, then the headers. */
 export function requestHead(req: Request): string {
-  return `${req.method} ${req.target} HTTP/${req.version}\n${headerLines(req.headers)}\n`
+  const pseudo = req.pseudoHeaders ? headerLines(req.pseudoHeaders) : ''
+  return `${req.method} ${req.target} HTTP/${req.version}\n${pseudo}${headerLines(req.headers)}\n`
 }
 
+/** The status line, then for HTTP/2 its one pseudo-header field (`:status`), then the headers. */
 export function responseHead(res: Response): string {
   const statusLine =
     res.reason === '' ? `HTTP/${res.version} ${res.status}` : `HTTP/${res.version} ${res.status} ${res.reason}`
-  return `${statusLine}\n${headerLines(res.headers)}\n`
+  const pseudo = res.version === '2' ? `:status: ${res.status}\n` : ''
+  return `${statusLine}\n${pseudo}${headerLines(res.headers)}\n`
 }
 
 /**

@@ -209,7 +209,7 @@ describe('h2c on plain listeners, trailers and gRPC-shaped traffic', () => {
 })
 
 describe('what the apps see of HTTP/2', () => {
-  it('has the sniffer print HTTP/2 request and status lines for an h2c exchange with an h2c upstream', async () => {
+  it('has the sniffer print HTTP/2 request and status lines, with their pseudo-headers, for an h2c exchange with an h2c upstream', async () => {
     const upstream = await startH2Upstream()
     let printed = ''
     const mounted = await mountApp(
@@ -221,8 +221,16 @@ describe('what the apps see of HTTP/2', () => {
       assert.equal(reply.headers[':status'], 200)
       const deadline = Date.now() + 5000
       while (!printed.includes('HTTP/2 200') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
-      assert.match(printed, /GET http:\/\/127\.0\.0\.1:\d+\/sniffed HTTP\/2\n/)
-      assert.match(printed, /HTTP\/2 200 OK\n/)
+      // The four pseudo-header lines follow the request line, in the order the client sent them (Node's own order).
+      const head = /GET http:\/\/127\.0\.0\.1:\d+\/sniffed HTTP\/2\n((?::[a-z]+: .*\n){4})/.exec(printed)
+      assert.ok(head, printed)
+      assert.deepEqual(head[1]!.trimEnd().split('\n').sort(), [
+        ':authority: ' + new URL(mounted.server.url).host,
+        ':method: GET',
+        ':path: /sniffed',
+        ':scheme: http',
+      ])
+      assert.match(printed, /HTTP\/2 200 OK\n:status: 200\n/)
     } finally {
       await mounted.stop()
       await upstream.stop()
