@@ -2,13 +2,10 @@ import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import http from 'node:http'
 import http2 from 'node:http2'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { needs } from '../../support/counterparts.ts'
 import { startInterceptingProxy, type InterceptingProxy } from '../../tls/fixtures.ts'
-import { freePort, run, startH2Upstream, startProgram, waitForPort, type H2Upstream } from './h2-fixtures.ts'
+import { run, startH2Upstream, startNghttpdWithTrailer, type H2Upstream } from './h2-fixtures.ts'
 
 /** A Node HTTP/1.1 server answering chunked with trailers, and keeping the request trailers it was sent. */
 async function startTrailerUpstream(): Promise<{
@@ -174,22 +171,9 @@ describe('chunked trailers between HTTP/1.1 and HTTP/2', () => {
   it('rechunks an h2 response with a Content-Length so its trailers reach an h1 client that asked (nghttpd --trailer)', {
     skip: needs('nghttpd') || needs('curl'),
   }, async () => {
-    const docs = mkdtempSync(join(tmpdir(), 'nanoscope-nghttpd-'))
-    writeFileSync(join(docs, 'page.txt'), 'from nghttpd\n')
-    const port = await freePort()
-    const server = startProgram('nghttpd', [
-      '--no-tls',
-      '-a',
-      '127.0.0.1',
-      '-d',
-      docs,
-      '--trailer',
-      'x-end: yes',
-      String(port),
-    ])
-    const viaProxy = await startInterceptingProxy({ target: `http://127.0.0.1:${port}`, h2cUpstream: true })
+    const server = await startNghttpdWithTrailer()
+    const viaProxy = await startInterceptingProxy({ target: `http://127.0.0.1:${server.port}`, h2cUpstream: true })
     try {
-      await waitForPort(port)
       const asked = await run('curl', [
         '-sS',
         '-i',
@@ -209,7 +193,6 @@ describe('chunked trailers between HTTP/1.1 and HTTP/2', () => {
     } finally {
       await viaProxy.stop()
       await server.stop()
-      rmSync(docs, { recursive: true, force: true })
     }
   })
 

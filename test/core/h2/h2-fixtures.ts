@@ -6,6 +6,9 @@
 import http2 from 'node:http2'
 import net from 'node:net'
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { LeafMinter } from '../../../electron/tls/leaf-minter.ts'
 
@@ -142,4 +145,35 @@ export function startProgram(program: string, args: string[]): { child: ChildPro
         child.kill('SIGTERM')
       }),
   }
+}
+
+/**
+ * nghttpd, an h2c-only server, on a free port of 127.0.0.1, serving `/page.txt` ("from nghttpd\n") with the trailer
+ * `x-end: yes`; `stop` kills it and removes its folder.
+ */
+export async function startNghttpdWithTrailer(): Promise<{ port: number; stop(): Promise<void> }> {
+  const docs = mkdtempSync(join(tmpdir(), 'nanoscope-nghttpd-'))
+  writeFileSync(join(docs, 'page.txt'), 'from nghttpd\n')
+  const port = await freePort()
+  const server = startProgram('nghttpd', [
+    '--no-tls',
+    '-a',
+    '127.0.0.1',
+    '-d',
+    docs,
+    '--trailer',
+    'x-end: yes',
+    String(port),
+  ])
+  const stop = async (): Promise<void> => {
+    await server.stop()
+    rmSync(docs, { recursive: true, force: true })
+  }
+  try {
+    await waitForPort(port)
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  return { port, stop }
 }

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import http2 from 'node:http2'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { needs } from '../../support/counterparts.ts'
@@ -12,7 +12,7 @@ import { recordProxy } from '../../../electron/apps/record-proxy.ts'
 import { createSession, openSession } from '../../../electron/recording/session-store.ts'
 import { toHar } from '../../../electron/recording/har-export.ts'
 import { startInterceptingProxy, type InterceptingProxy } from '../../tls/fixtures.ts'
-import { freePort, run, startH2Upstream, startProgram, waitForPort, type H2Upstream } from './h2-fixtures.ts'
+import { run, startH2Upstream, startNghttpdWithTrailer, type H2Upstream } from './h2-fixtures.ts'
 
 /** Sends one request over h2c with Node's client; resolves with what came back, trailers included. */
 function h2cRequest(
@@ -161,22 +161,9 @@ describe('h2c on plain listeners, trailers and gRPC-shaped traffic', () => {
   it('lets curl --http2-prior-knowledge and an HTTP/1.1 client both reach nghttpd, an h2c-only server, through one listener', {
     skip: needs('nghttpd') || needs('curl'),
   }, async () => {
-    const docs = mkdtempSync(join(tmpdir(), 'nanoscope-nghttpd-'))
-    writeFileSync(join(docs, 'page.txt'), 'from nghttpd\n')
-    const port = await freePort()
-    const server = startProgram('nghttpd', [
-      '--no-tls',
-      '-a',
-      '127.0.0.1',
-      '-d',
-      docs,
-      '--trailer',
-      'x-end: yes',
-      String(port),
-    ])
-    const viaProxy = await startInterceptingProxy({ target: `http://127.0.0.1:${port}`, h2cUpstream: true })
+    const server = await startNghttpdWithTrailer()
+    const viaProxy = await startInterceptingProxy({ target: `http://127.0.0.1:${server.port}`, h2cUpstream: true })
     try {
-      await waitForPort(port)
       const h2 = await run('curl', [
         '-sS',
         '--http2-prior-knowledge',
@@ -203,7 +190,6 @@ describe('h2c on plain listeners, trailers and gRPC-shaped traffic', () => {
     } finally {
       await viaProxy.stop()
       await server.stop()
-      rmSync(docs, { recursive: true, force: true })
     }
   })
 })
