@@ -48,7 +48,10 @@ export default {
   },
   checkerNodeArgs: ['--import', fileURLToPath(new URL('./test/mutation/typescript-5-hook.mjs', import.meta.url))],
   incremental: true,
-  incrementalFile: `${reports}/incremental.json`,
+  // A sampled run keeps its own file: its mutants outside the sample are "errors" a full run must not reuse.
+  incrementalFile: process.env.NANOSCOPE_MUTATE_SAMPLE
+    ? `${reports}/incremental-sample-${process.env.NANOSCOPE_MUTATE_SAMPLE}.json`
+    : `${reports}/incremental.json`,
   appendPlugins: [
     fileURLToPath(new URL('./test/mutation/file-runner.mjs', import.meta.url)),
     fileURLToPath(new URL('./test/mutation/survivor-reporter.mjs', import.meta.url)),

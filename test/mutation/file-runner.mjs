@@ -14,10 +14,17 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { glob } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { isAbsolute, join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { commonTokens, declareClassPlugin, PluginKind } from '@stryker-mutator/api/plugin'
-import { DryRunStatus, determineHitLimitReached, TestStatus, toMutantRunResult } from '@stryker-mutator/api/test-runner'
+import {
+  DryRunStatus,
+  determineHitLimitReached,
+  MutantRunStatus,
+  TestStatus,
+  toMutantRunResult,
+} from '@stryker-mutator/api/test-runner'
+import { inSample, mutantKey, OUTSIDE, sampleFraction } from './sample.mjs'
 
 const hook = pathToFileURL(fileURLToPath(new URL('./file-runner-hook.mjs', import.meta.url))).href
 const reporter = pathToFileURL(fileURLToPath(new URL('./file-runner-reporter.mjs', import.meta.url))).href
@@ -63,6 +70,14 @@ class FileRunner {
   }
 
   async mutantRun(options) {
+    // A sampled run (sample.mjs): a mutant outside the sample is not tested, and counts in no score.
+    const fraction = sampleFraction()
+    if (
+      fraction !== undefined &&
+      !inSample(mutantKey(treeRelative(options.activeMutant.fileName), options.activeMutant), fraction)
+    ) {
+      return { status: MutantRunStatus.Error, errorMessage: OUTSIDE }
+    }
     // Test ids are `file` (what ran outside any test: the whole file must run) or `file#describe > test`.
     const byFile = new Map()
     for (const id of options.testFilter ?? this.files) {
@@ -178,6 +193,14 @@ class FileRunner {
       })
     })
   }
+}
+
+/** A mutated file's path relative to the tree StrykerJS runs in (its sandbox, the working directory, or the tree). */
+function treeRelative(file) {
+  if (!isAbsolute(file)) return file
+  const inSandbox = relative(process.cwd(), file)
+  if (!inSandbox.startsWith('..')) return inSandbox
+  return relative(process.env.NANOSCOPE_MUTATE_TREE ?? process.cwd(), file)
 }
 
 /** The files the globs name, less those a `!glob` names (scopes.mjs), sorted. Node 22's own `glob`. */

@@ -17,6 +17,7 @@ import { availableParallelism, setPriority, tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { installed } from '../support/node-release.mjs'
+import { inSample, margin, mutantKey, OUTSIDE, sampleFraction } from './sample.mjs'
 import { DEFAULT_SCOPES, SCOPES } from './scopes.mjs'
 
 // StrykerJS 10 needs Node 22 or newer. On an older Node, run this same script on Node 22 (fetched once from the npm
@@ -34,7 +35,20 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const args = process.argv.slice(2)
 const full = args.includes('--full')
-const scopes = args.filter((a) => !a.startsWith('--'))
+// `--sample 0.2` (or `--sample=0.2`): test a fifth of each folder's mutants, chosen by sample.mjs, and estimate.
+const sampleAt = args.findIndex((a) => a === '--sample' || a.startsWith('--sample='))
+const sampleText =
+  sampleAt < 0 ? undefined : args[sampleAt].includes('=') ? args[sampleAt].split('=')[1] : args[sampleAt + 1]
+let fraction
+try {
+  fraction = sampleFraction(sampleText ?? '')
+} catch (error) {
+  console.error(error.message)
+  process.exit(2)
+}
+const scopes = args.filter(
+  (a, i) => !a.startsWith('--') && !(sampleAt >= 0 && i === sampleAt + 1 && !args[sampleAt].includes('=')),
+)
 const chosen = scopes.length > 0 ? scopes : DEFAULT_SCOPES
 const unknown = chosen.filter((s) => !(s.split('/')[0] in SCOPES))
 if (unknown.length > 0) {
@@ -42,17 +56,37 @@ if (unknown.length > 0) {
   process.exit(2)
 }
 
-/** Stryker's score: killed and timed-out mutants over every mutant that compiles and is not ignored. */
+/**
+ * Stryker's score: killed and timed-out mutants over every mutant that compiles and is not ignored. In a sampled run,
+ * over the sample only (the test runner left the others as runtime errors; no test ran for a mutant no test reached,
+ * so those are kept to the sample here), with the estimate's 95% margin over the folder's scoreable mutants.
+ */
 function scoreOf(report) {
-  const count = { detected: 0, undetected: 0 }
-  for (const file of Object.values(report.files)) {
+  const count = { detected: 0, undetected: 0, scoreable: 0 }
+  for (const [name, file] of Object.entries(report.files)) {
     for (const mutant of file.mutants) {
+      const outside = mutant.status === 'RuntimeError' && (mutant.statusReason ?? '').includes(OUTSIDE)
+      if (
+        mutant.status !== 'CompileError' &&
+        mutant.status !== 'Ignored' &&
+        !(mutant.status === 'RuntimeError' && !outside)
+      )
+        count.scoreable++
+      if (outside) continue
+      if (mutant.status === 'NoCoverage' && !inSample(mutantKey(name, reportMutant(mutant)), fraction)) continue
       if (mutant.status === 'Killed' || mutant.status === 'Timeout') count.detected++
       else if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') count.undetected++
     }
   }
   const total = count.detected + count.undetected
-  return { ...count, total, score: total === 0 ? Number.NaN : (100 * count.detected) / total }
+  const score = total === 0 ? Number.NaN : (100 * count.detected) / total
+  return { ...count, total, score, margin: 100 * margin(score / 100, total, count.scoreable) }
+}
+
+/** A mutant of the JSON report as StrykerJS's runner saw it: the report counts columns from 1, the runner from 0. */
+function reportMutant(mutant) {
+  const { line, column } = mutant.location.start
+  return { ...mutant, location: { start: { line, column: column - 1 } } }
 }
 
 // Nice 15, inherited by Stryker and every test it starts, so the machine's other work comes first.
@@ -127,6 +161,8 @@ for (const scope of chosen) {
         NANOSCOPE_HOME: home,
         NANOSCOPE_MUTATE_TSCONFIG: tsconfig,
         NANOSCOPE_MUTATE_REPORTS: reports,
+        NANOSCOPE_MUTATE_TREE: tree,
+        NANOSCOPE_MUTATE_SAMPLE: fraction === undefined ? '' : String(fraction),
       },
     },
   )
@@ -138,7 +174,13 @@ for (const scope of chosen) {
     continue
   }
   const s = scoreOf(JSON.parse(readFileSync(file, 'utf8')))
-  rows.push({ scope, line: `${s.score.toFixed(1)}% (${s.detected} of ${s.total} mutants killed)` })
+  rows.push({
+    scope,
+    line:
+      fraction === undefined
+        ? `${s.score.toFixed(1)}% (${s.detected} of ${s.total} mutants killed)`
+        : `${s.score.toFixed(1)}% ± ${s.margin.toFixed(1)} (95%), estimated from a sample: ${s.detected} of ${s.total} sampled mutants killed, of ${s.scoreable}`,
+  })
 }
 console.log('\nMutation score per folder (reports/mutation/<scope>/index.html lists each survivor):')
 for (const { scope, line } of rows) console.log(`  ${scope.padEnd(10)} ${line}`)

@@ -1,0 +1,36 @@
+// Which mutants a sampled run tests (`npm run mutate -- core --sample 0.2`). A full run of a large folder takes hours on
+// a 2-core machine; a random sample of its mutants estimates the folder's score in a fraction of that, with a margin
+// the score line states. Membership is a hash of what a mutant is (file, place, mutator, replacement), not of its id,
+// which StrykerJS numbers per run: the same mutant is in or out of the sample in every run, in the test runner (which
+// skips the others) and in the score (which counts only the sample), and a rerun after new tests meets the same ones.
+import { createHash } from 'node:crypto'
+
+/** The fraction asked for (0 < f ≤ 1), or undefined for a full run. */
+export function sampleFraction(text = process.env.NANOSCOPE_MUTATE_SAMPLE) {
+  if (text === undefined || text === '') return undefined
+  const f = Number(text)
+  if (!(f > 0 && f <= 1))
+    throw new Error(`--sample takes a fraction of the mutants above 0 and at most 1, not "${text}"`)
+  return f === 1 ? undefined : f
+}
+
+/** The key a mutant is sampled by: its file relative to the tree, its start, its mutator and its replacement. */
+export function mutantKey(file, mutant) {
+  const { line, column } = mutant.location.start
+  return `${file.replaceAll('\\', '/')}:${line}:${column}:${mutant.mutatorName}:${mutant.replacement ?? ''}`
+}
+
+/** Whether a mutant is in a sample of fraction f: the first 32 bits of its key's SHA-256, below f of their range. */
+export function inSample(key, fraction) {
+  if (fraction === undefined) return true
+  return createHash('sha256').update(key).digest().readUInt32BE(0) < fraction * 2 ** 32
+}
+
+/** The 95% margin of a score p (0..1) estimated from n mutants drawn from N (normal approximation, finite population). */
+export function margin(p, n, N) {
+  if (n === 0 || n >= N) return 0
+  return 1.96 * Math.sqrt((p * (1 - p)) / n) * Math.sqrt((N - n) / (N - 1))
+}
+
+/** The reason a mutant outside the sample is given: StrykerJS counts it as a runtime error, outside every score. */
+export const OUTSIDE = 'outside this run’s sample (--sample): not tested'
