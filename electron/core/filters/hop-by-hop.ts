@@ -1,5 +1,5 @@
 import { describe, type Filter } from '../http.ts'
-import { header, withoutHeadersWhere, type Request, type Response } from '../message.ts'
+import { header, headerValues, withoutHeadersWhere, type Request, type Response } from '../message.ts'
 
 /**
  * Header fields that describe one connection, not the message (RFC 9110 §7.6.1): a proxy must not forward
@@ -68,10 +68,21 @@ function isHopByHopName(name: string): boolean {
 
 const HOP_BY_HOP_LENGTHS: ReadonlySet<number> = new Set([...HOP_BY_HOP_HEADERS].map((n) => n.length))
 
-/** An `Upgrade` offering h2c alone (RFC 7540 §3.2), which the proxy declines. */
+/**
+ * An `Upgrade` offering h2c alone (RFC 7540 §3.2), which the proxy declines: every protocol in every `Upgrade` field
+ * is h2c (`Upgrade: h2c, H2C` too). An offer naming any other protocol beside it is an upgrade like any other.
+ */
 function offersOnlyH2c(req: Request): boolean {
-  const offered = header(req, 'Upgrade')
-  return offered !== undefined && offered.trim().toLowerCase() === 'h2c'
+  let offers = 0
+  for (const value of headerValues(req, 'Upgrade')) {
+    for (const token of value.split(',')) {
+      const protocol = token.trim()
+      if (protocol === '') continue
+      if (protocol.toLowerCase() !== 'h2c') return false
+      offers++
+    }
+  }
+  return offers > 0
 }
 
 /** A websocket (or other protocol) upgrade handshake: GET, `Connection` naming `upgrade`, and `Upgrade`. */

@@ -116,3 +116,23 @@ test('an Upgrade on a POST is not a websocket handshake, so it is removed', asyn
   )
   assert.deepEqual(up.seen[0]?.headers, [])
 })
+
+test('an upgrade that offers h2c alone, however it is listed, is declined, and one naming another protocol beside it passes', async () => {
+  const handshake = (...upgrades: string[]) =>
+    request({
+      target: '/',
+      headers: [['Connection', 'Upgrade, HTTP2-Settings'], ...upgrades.map((u): [string, string] => ['Upgrade', u])],
+    })
+  for (const offer of [['h2c, h2c'], ['H2C'], ['h2c', ' h2c ,']]) {
+    const up = upstream(200, [])
+    await removeHopByHop()(up.handler)(handshake(...offer))
+    assert.deepEqual(up.seen[0]?.headers, [], `Upgrade: ${offer.join(' / ')} is declined`)
+  }
+  const up = upstream(200, [])
+  await removeHopByHop()(up.handler)(handshake('h2c', 'websocket'))
+  assert.deepEqual(up.seen[0]?.headers, [
+    ['Connection', 'Upgrade, HTTP2-Settings'],
+    ['Upgrade', 'h2c'],
+    ['Upgrade', 'websocket'],
+  ])
+})
