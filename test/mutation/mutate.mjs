@@ -17,7 +17,7 @@ import { availableParallelism, setPriority, tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { installed } from '../support/node-release.mjs'
-import { inSample, margin, mutantKey, OUTSIDE, sampleFraction } from './sample.mjs'
+import { inSample, margin, OUTSIDE, reportedMutantKey, sampleFraction } from './sample.mjs'
 import { DEFAULT_SCOPES, SCOPES } from './scopes.mjs'
 
 // StrykerJS 10 needs Node 22 or newer. On an older Node, run this same script on Node 22 (fetched once from the npm
@@ -73,7 +73,7 @@ function scoreOf(report) {
       )
         count.scoreable++
       if (outside) continue
-      if (mutant.status === 'NoCoverage' && !inSample(mutantKey(name, reportMutant(mutant)), fraction)) continue
+      if (mutant.status === 'NoCoverage' && !inSample(reportedMutantKey(name, mutant), fraction)) continue
       if (mutant.status === 'Killed' || mutant.status === 'Timeout') count.detected++
       else if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') count.undetected++
     }
@@ -81,12 +81,6 @@ function scoreOf(report) {
   const total = count.detected + count.undetected
   const score = total === 0 ? Number.NaN : (100 * count.detected) / total
   return { ...count, total, score, margin: 100 * margin(score / 100, total, count.scoreable) }
-}
-
-/** A mutant of the JSON report as StrykerJS's runner saw it: the report counts columns from 1, the runner from 0. */
-function reportMutant(mutant) {
-  const { line, column } = mutant.location.start
-  return { ...mutant, location: { start: { line, column: column - 1 } } }
 }
 
 // Nice 15, inherited by Stryker and every test it starts, so the machine's other work comes first.

@@ -20,6 +20,15 @@ export function mutantKey(file, mutant) {
   return `${file.replaceAll('\\', '/')}:${line}:${column}:${mutant.mutatorName}:${mutant.replacement ?? ''}`
 }
 
+/**
+ * The key of a mutant as reports see it (StrykerJS's JSON report and reporters' `onMutantTested`): they count lines
+ * and columns from 1, the test runner's mutant from 0.
+ */
+export function reportedMutantKey(file, mutant) {
+  const { line, column } = mutant.location.start
+  return mutantKey(file, { ...mutant, location: { start: { line: line - 1, column: column - 1 } } })
+}
+
 /** Whether a mutant is in a sample of fraction f: the first 32 bits of its key's SHA-256, below f of their range. */
 export function inSample(key, fraction) {
   if (fraction === undefined) return true

@@ -4,6 +4,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { relative } from 'node:path'
 import { declareClassPlugin, PluginKind } from '@stryker-mutator/api/plugin'
+import { inSample, OUTSIDE, reportedMutantKey, sampleFraction } from './sample.mjs'
 
 const folder = process.env.NANOSCOPE_MUTATE_REPORTS ?? `reports/mutation/${process.env.NANOSCOPE_MUTATE_SCOPE ?? 'web'}`
 const file = `${folder}/survivors.txt`
@@ -20,11 +21,17 @@ class SurvivorReporter {
 
   onMutantTested(result) {
     const at = relative(process.cwd(), result.fileName)
+    // In a sampled run (sample.mjs), mutants outside the sample are neither listed nor scored: the test runner answers
+    // those it is given with a runtime error, and one no test reached never meets it, so it is left out here.
+    const fraction = sampleFraction()
+    if (result.status === 'RuntimeError' && (result.statusReason ?? '').includes(OUTSIDE)) return
+    if (result.status === 'NoCoverage' && !inSample(reportedMutantKey(at, result), fraction)) return
     appendFileSync(results, `${JSON.stringify({ id: result.id, file: at, status: result.status })}\n`)
     if (result.status !== 'Survived' && result.status !== 'NoCoverage') return
+    // Lines and columns counted from 1, as editors and StrykerJS's report count them.
     const { line, column } = result.location.start
     const replacement = (result.replacement ?? '').replace(/\s+/g, ' ').slice(0, 120)
-    appendFileSync(file, `${at}:${line}:${column + 1} ${result.status} ${result.mutatorName}: ${replacement}\n`)
+    appendFileSync(file, `${at}:${line}:${column} ${result.status} ${result.mutatorName}: ${replacement}\n`)
   }
 }
 
