@@ -17,7 +17,8 @@ import { availableParallelism, setPriority, tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { installed } from '../support/node-release.mjs'
-import { inSample, margin, OUTSIDE, reportedMutantKey, sampleFraction } from './sample.mjs'
+import { sampleFraction } from './sample.mjs'
+import { scoreLine, scoreOf } from './score.mjs'
 import { DEFAULT_SCOPES, SCOPES } from './scopes.mjs'
 
 // StrykerJS 10 needs Node 22 or newer. On an older Node, run this same script on Node 22 (fetched once from the npm
@@ -54,33 +55,6 @@ const unknown = chosen.filter((s) => !(s.split('/')[0] in SCOPES))
 if (unknown.length > 0) {
   console.error(`Unknown scope ${unknown.join(', ')}: pick from ${Object.keys(SCOPES).join(', ')}`)
   process.exit(2)
-}
-
-/**
- * Stryker's score: killed and timed-out mutants over every mutant that compiles and is not ignored. In a sampled run,
- * over the sample only (the test runner left the others as runtime errors; no test ran for a mutant no test reached,
- * so those are kept to the sample here), with the estimate's 95% margin over the folder's scoreable mutants.
- */
-function scoreOf(report) {
-  const count = { detected: 0, undetected: 0, scoreable: 0 }
-  for (const [name, file] of Object.entries(report.files)) {
-    for (const mutant of file.mutants) {
-      const outside = mutant.status === 'RuntimeError' && (mutant.statusReason ?? '').includes(OUTSIDE)
-      if (
-        mutant.status !== 'CompileError' &&
-        mutant.status !== 'Ignored' &&
-        !(mutant.status === 'RuntimeError' && !outside)
-      )
-        count.scoreable++
-      if (outside) continue
-      if (mutant.status === 'NoCoverage' && !inSample(reportedMutantKey(name, mutant), fraction)) continue
-      if (mutant.status === 'Killed' || mutant.status === 'Timeout') count.detected++
-      else if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') count.undetected++
-    }
-  }
-  const total = count.detected + count.undetected
-  const score = total === 0 ? Number.NaN : (100 * count.detected) / total
-  return { ...count, total, score, margin: 100 * margin(score / 100, total, count.scoreable) }
 }
 
 // Nice 15, inherited by Stryker and every test it starts, so the machine's other work comes first.
@@ -167,14 +141,8 @@ for (const scope of chosen) {
     rows.push({ scope, line: `failed (exit ${run.status}): see above` })
     continue
   }
-  const s = scoreOf(JSON.parse(readFileSync(file, 'utf8')))
-  rows.push({
-    scope,
-    line:
-      fraction === undefined
-        ? `${s.score.toFixed(1)}% (${s.detected} of ${s.total} mutants killed)`
-        : `${s.score.toFixed(1)}% ± ${s.margin.toFixed(1)} (95%), estimated from a sample: ${s.detected} of ${s.total} sampled mutants killed, of ${s.scoreable}`,
-  })
+  const s = scoreOf(JSON.parse(readFileSync(file, 'utf8')), fraction)
+  rows.push({ scope, line: scoreLine(s, fraction) })
 }
 console.log('\nMutation score per folder (reports/mutation/<scope>/index.html lists each survivor):')
 for (const { scope, line } of rows) console.log(`  ${scope.padEnd(10)} ${line}`)

@@ -35,10 +35,21 @@ export function inSample(key, fraction) {
   return createHash('sha256').update(key).digest().readUInt32BE(0) < fraction * 2 ** 32
 }
 
-/** The 95% margin of a score p (0..1) estimated from n mutants drawn from N (normal approximation, finite population). */
-export function margin(p, n, N) {
-  if (n === 0 || n >= N) return 0
-  return 1.96 * Math.sqrt((p * (1 - p)) / n) * Math.sqrt((N - n) / (N - 1))
+/**
+ * The 95% interval of a score p (0..1) estimated from n mutants drawn from N: Wilson's score interval (it stays inside
+ * 0..1 and does not shrink to nothing when every sampled mutant was killed, as the normal approximation does), narrowed
+ * by the finite-population correction (as a larger effective sample). Returns [low, high]; [p, p] when the sample is the whole.
+ */
+export function interval(p, n, N) {
+  if (n === 0) return [0, 1]
+  if (n >= N) return [p, p]
+  // The finite-population correction as a larger effective sample: the variance shrinks by (N - n) / (N - 1).
+  const m = (n * (N - 1)) / (N - n)
+  const z = 1.96
+  const z2m = (z * z) / m
+  const centre = (p + z2m / 2) / (1 + z2m)
+  const half = (z / (1 + z2m)) * Math.sqrt((p * (1 - p)) / m + z2m / (4 * m))
+  return [Math.max(0, centre - half), Math.min(1, centre + half)]
 }
 
 /** The reason a mutant outside the sample is given: StrykerJS counts it as a runtime error, outside every score. */

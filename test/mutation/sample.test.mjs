@@ -1,8 +1,8 @@
 // The sample a `npm run mutate -- <scope> --sample f` run tests (sample.mjs): the same mutants every run, about the
-// fraction asked for, the runner's and the reports' ways of counting places agreeing, and the margin it prints.
+// fraction asked for, the runner's and the reports' ways of counting places agreeing, and the interval it prints.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { inSample, margin, mutantKey, reportedMutantKey, sampleFraction } from './sample.mjs'
+import { inSample, interval, mutantKey, reportedMutantKey, sampleFraction } from './sample.mjs'
 
 const mutant = (line, column, mutatorName = 'ConditionalExpression', replacement = 'true') => ({
   location: { start: { line, column } },
@@ -37,10 +37,15 @@ test('the fraction is above 0 and at most 1, and 1 or nothing is a full run', ()
   for (const bad of ['0', '-0.1', '1.5', 'half']) assert.throws(() => sampleFraction(bad), /above 0 and at most 1/)
 })
 
-test('the margin is the 95% normal interval, narrowed as the sample nears the whole', () => {
-  // 0.8 over 600 of an effectively endless population: 1.96 × √(0.16 / 600) ≈ 0.032.
-  assert.ok(Math.abs(margin(0.8, 600, 10_000_000) - 0.032) < 0.0005)
-  assert.ok(margin(0.8, 600, 1200) < margin(0.8, 600, 10_000_000))
-  assert.equal(margin(0.8, 600, 600), 0)
-  assert.equal(margin(1, 600, 4000), 0)
+test('the interval is Wilson’s at 95%, narrowed as the sample nears the whole, and never empty when all were killed', () => {
+  // 480 of 600 (0.8) from an effectively endless population: Wilson gives 0.7661 to 0.8301.
+  const [low, high] = interval(0.8, 600, 10_000_000)
+  assert.ok(Math.abs(low - 0.7661) < 0.0005 && Math.abs(high - 0.8301) < 0.0005, `${low} ${high}`)
+  const [nearLow, nearHigh] = interval(0.8, 600, 1200)
+  assert.ok(nearLow > low && nearHigh < high)
+  assert.deepEqual(interval(0.8, 600, 600), [0.8, 0.8])
+  // 34 of 34 killed does not mean certainly 100%: the low end is under 90%.
+  const [allLow, allHigh] = interval(1, 34, 10_000_000)
+  assert.ok(allLow < 0.9 && allLow > 0.85, String(allLow))
+  assert.ok(allHigh > 0.9999, String(allHigh))
 })
