@@ -21,7 +21,6 @@ import { emptyBody, generatedResponse, streamBody, type Headers, type Request, t
 import { H2_LIMITS, h2Fields, pipeBody, pseudo, rawPairs, regularHeaders, sendTrailers } from '../wire/h2-wire.ts'
 import { holdsForTrailers } from '../wire/h2-trailers.ts'
 import { pseudoHeaders } from '../wire/h2-pseudo.ts'
-import { pipeBodyEndingWithLastData } from '../wire/h2-body-end.ts'
 import { trailersAtEnd } from '../wire/trailers-at-end.ts'
 
 /** How long a session may carry no stream before it is closed (GOAWAY). */
@@ -250,8 +249,7 @@ export function writeH2Response(
     return
   }
   // Without trailers to wait for, the body's end rides on its last DATA frame.
-  if (withTrailers) pipeBody(res.body.stream, stream)
-  else pipeBodyEndingWithLastData(res.body.stream, stream)
+  pipeBody(res.body.stream, stream, withTrailers ? 'after-body' : 'with-last-data')
 }
 
 function discard(res: Response): void {
