@@ -1,6 +1,7 @@
 /**
- * `node --import tsx bench/h1-cpu.ts <scenario> [1k|64k] [exchanges] [rounds] [connections]`: one scenario's CPU time
- * per exchange, the figure a shared machine moves least. autocannon sends a fixed number of requests (default 20,000,
+ * `node --import tsx bench/h1-cpu.ts <scenario> [1k|64k|1k-chunked|64k-chunked] [exchanges] [rounds] [connections]`:
+ * one scenario's CPU time per exchange, the figure a shared machine moves least (`-chunked`: the body comes chunked,
+ * without trailers). autocannon sends a fixed number of requests (default 20,000,
  * 1 connection) through the scenario's proxy process (`bare-pipe`, `nanoscope-plain`, `nanoscope-capture`,
  * `nanoscope-subscribed`, …) to the bench's upstream; the proxy's user + system time over them is divided by their
  * number, once per round, after a warm-up, with the bytes it allocated on the V8 heap per exchange where the process

@@ -9,6 +9,9 @@
  *
  *   node --import tsx bench/page-load-bench.ts [rounds=10]
  *
+ * With BENCH_PAGE_PHASES=1, each round also loads the page once more each way and prints where that load's time went
+ * (Resource Timing: connections and their set-up, time to the first byte, time receiving, summed over resources).
+ *
  * With NANOSCOPE_PROFILE_DIR set, the serve process runs under `--cpu-prof` and writes its profile there.
  */
 import { execFileSync, spawn } from 'node:child_process'
@@ -28,6 +31,8 @@ export interface PageLoadResult {
   siteBytes: number
   directMs: number[]
   proxiedMs: number[]
+  /** The serve process's CPU time (user + system) over each load through it: steadier than the times on a busy machine. */
+  serveCpuMs: number[]
   ratios: number[]
   median: number
   targets: Target[]
@@ -119,6 +124,56 @@ export async function startSite(dir: string): Promise<{ url: string; cert: strin
   return { url, cert, stop: () => killAndWait(child) }
 }
 
+/** Where one cold load's time went, summed over its resources (ms): Resource Timing's phases, and connections made. */
+export interface LoadPhases {
+  readonly loadMs: number
+  readonly connections: number
+  /** Sums over resources that opened a connection: connectStart → connectEnd (CONNECT and TLS through a proxy). */
+  readonly connectMs: number
+  /** Sums over all resources: requestStart → responseStart (the first byte), responseStart → responseEnd. */
+  readonly firstByteMs: number
+  readonly receiveMs: number
+  /** Sum of startTime → requestStart: queueing for a connection, plus its set-up. */
+  readonly beforeRequestMs: number
+}
+
+/** One cold load, with its time split by Resource Timing phase (`BENCH_PAGE_PHASES=1` prints them). */
+export async function loadPhases(browser: Browser, url: string): Promise<LoadPhases> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true })
+  try {
+    const page = await context.newPage()
+    await page.goto(url, { waitUntil: 'load', timeout: 60_000 })
+    return await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming
+      const all = [nav, ...(performance.getEntriesByType('resource') as PerformanceResourceTiming[])]
+      let connections = 0
+      let connectMs = 0
+      let firstByteMs = 0
+      let receiveMs = 0
+      let beforeRequestMs = 0
+      for (const r of all) {
+        if (r.connectEnd > r.connectStart) {
+          connections++
+          connectMs += r.connectEnd - r.connectStart
+        }
+        firstByteMs += r.responseStart - r.requestStart
+        receiveMs += r.responseEnd - r.responseStart
+        beforeRequestMs += r.requestStart - r.startTime
+      }
+      return {
+        loadMs: nav.loadEventEnd - nav.startTime,
+        connections,
+        connectMs,
+        firstByteMs,
+        receiveMs,
+        beforeRequestMs,
+      }
+    })
+  } finally {
+    await context.close()
+  }
+}
+
 /** One cold load: a fresh context, navigation start to the end of the load event, in ms. */
 async function loadOnce(browser: Browser, url: string): Promise<number> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true })
@@ -165,21 +220,42 @@ export async function pageLoadBench(rounds = 10, say: (line: string) => void = (
     await loadOnce(proxied, site.url)
     const directMs: number[] = []
     const proxiedMs: number[] = []
+    const serveCpuMs: number[] = []
     const ratios: number[] = []
+    const throughServe = async (): Promise<number> => {
+      const before = await serve.cpuMicros()
+      const ms = await loadOnce(proxied, site.url)
+      serveCpuMs.push(((await serve.cpuMicros()) - before) / 1000)
+      return ms
+    }
     for (let round = 1; round <= rounds; round++) {
       let d: number
       let p: number
       if (round % 2) {
         d = await loadOnce(direct, site.url)
-        p = await loadOnce(proxied, site.url)
+        p = await throughServe()
       } else {
-        p = await loadOnce(proxied, site.url)
+        p = await throughServe()
         d = await loadOnce(direct, site.url)
       }
       directMs.push(d)
       proxiedMs.push(p)
       ratios.push(p / d)
-      say(`round ${round}: direct ${d.toFixed(0)} ms, through serve ${p.toFixed(0)} ms, ratio ${(p / d).toFixed(2)}`)
+      say(
+        `round ${round}: direct ${d.toFixed(0)} ms, through serve ${p.toFixed(0)} ms (serve's CPU ${serveCpuMs.at(-1)!.toFixed(0)} ms), ratio ${(p / d).toFixed(2)}`,
+      )
+      if (process.env.BENCH_PAGE_PHASES === '1')
+        for (const [way, browser] of [
+          ['direct', direct],
+          ['through serve', proxied],
+        ] as const) {
+          const cpuBefore = await serve.cpuMicros()
+          const x = await loadPhases(browser, site.url)
+          const cpu = browser === proxied ? `, serve's CPU ${((await serve.cpuMicros()) - cpuBefore) / 1000} ms` : ''
+          say(
+            `  ${way}, one more load: ${x.loadMs.toFixed(0)} ms${cpu}, ${x.connections} connections taking ${x.connectMs.toFixed(0)} ms in all; summed over resources: before the request ${x.beforeRequestMs.toFixed(0)} ms, to the first byte ${x.firstByteMs.toFixed(0)} ms, receiving ${x.receiveMs.toFixed(0)} ms`,
+          )
+        }
     }
     const m = median(ratios)
     return {
@@ -188,6 +264,7 @@ export async function pageLoadBench(rounds = 10, say: (line: string) => void = (
       siteBytes,
       directMs,
       proxiedMs,
+      serveCpuMs,
       ratios,
       median: m,
       targets: [
@@ -197,7 +274,7 @@ export async function pageLoadBench(rounds = 10, say: (line: string) => void = (
           '<=',
           1.25,
           undefined,
-          `median of ${rounds} rounds (${ratios.map((r) => r.toFixed(2)).join(', ')}); direct median ${median(directMs).toFixed(0)} ms, through serve ${median(proxiedMs).toFixed(0)} ms; ${ASSETS} assets, ${(siteBytes / 1e6).toFixed(1)} MB`,
+          `median of ${rounds} rounds (${ratios.map((r) => r.toFixed(2)).join(', ')}); direct median ${median(directMs).toFixed(0)} ms, through serve ${median(proxiedMs).toFixed(0)} ms, serve's CPU per load ${median(serveCpuMs).toFixed(0)} ms; ${ASSETS} assets, ${(siteBytes / 1e6).toFixed(1)} MB`,
         ),
       ],
     }

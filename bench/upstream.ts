@@ -1,6 +1,7 @@
 /**
  * The benchmark's upstream, run as its own process: a plain node:http server on 127.0.0.1 that answers
- * `/1k` and `/64k` with that many bytes of text (Content-Length framed), anything else with 404.
+ * `/1k` and `/64k` with that many bytes of text (Content-Length framed), `/1k-chunked` and `/64k-chunked` with the
+ * same bytes as one chunk of a chunked body without trailers, anything else with 404.
  * Tells its parent `{ port }` over IPC once listening; exits when the parent disconnects.
  */
 import http from 'node:http'
@@ -13,12 +14,17 @@ const bodies = new Map<string, Buffer>([
 ])
 
 const server = http.createServer(function serveFixedBody(req, res) {
-  const body = bodies.get(req.url ?? '')
+  const url = req.url ?? ''
+  const chunked = url.endsWith('-chunked')
+  const body = bodies.get(chunked ? url.slice(0, -'-chunked'.length) : url)
   if (!body) {
     res.writeHead(404, { 'Content-Length': '0' }).end()
     return
   }
-  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(body.byteLength) })
+  res.writeHead(200, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    ...(chunked ? { 'Transfer-Encoding': 'chunked' } : { 'Content-Length': String(body.byteLength) }),
+  })
   res.end(body)
 })
 server.keepAliveTimeout = 60_000

@@ -17,7 +17,7 @@ import {
   type TunnelStats,
 } from '../core/message.ts'
 import { observeStream, pipeBody, PREMATURE_CLOSE } from '../core/wire/stream-plumbing.ts'
-import { atEnd } from '../core/wire/trailers-at-end.ts'
+import { atEnd, PENDING, trailersNow } from '../core/wire/trailers-at-end.ts'
 import { frameForUi, tapWebsocket } from '../proxy/websocket-observer.ts'
 import type { Clock } from '../core/clock.ts'
 import type { Outcome, Timings } from '../../shared/exchange.ts'
@@ -231,16 +231,22 @@ class Capture implements AbortWatcher {
       this.watch.watchers.delete(this)
       this.watch = undefined
     }
-    // Trailers come before a body's end (h2-wire, the HTTP/1.1 parser), so the promise of an ended body is settled:
-    // waiting for it costs a microtask. A body that did not end is recorded without them, and so are trailers that
+    // Trailers come before a body's end (h2-wire, the HTTP/1.1 parser), so the promise of an ended body is settled,
+    // and marked so when an adapter read it (`trailersNow`): no wait; unmarked, a microtask. A body that did not end is recorded without them, and so are trailers that
     // have not come by then (a replaced body's) or that failed (`trailersAtEnd`).
     const res = this.res
     const requestTrailers = this.requestComplete ? this.original.trailers : undefined
     const responseTrailers = this.responseComplete ? res?.trailers : undefined
-    if (!requestTrailers && !responseTrailers) return this.deliver(outcome, undefined)
-    void Promise.all([atEnd(requestTrailers), atEnd(responseTrailers)]).then(([q, s]) => {
+    const q = trailersNow(requestTrailers)
+    const s = trailersNow(responseTrailers)
+    if (q !== PENDING && s !== PENDING) {
       this.requestTrailers = q
       this.responseTrailers = s
+      return this.deliver(outcome, undefined)
+    }
+    void Promise.all([atEnd(requestTrailers), atEnd(responseTrailers)]).then(([qt, st]) => {
+      this.requestTrailers = qt
+      this.responseTrailers = st
       this.deliver(outcome, undefined)
     })
   }

@@ -22,7 +22,7 @@ import { contentLength } from '../wire/raw-headers.ts'
 import { upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
 import type { Upstream } from './node-client.ts'
 import { H2_LIMITS, h2Fields, pipeBody, rawPairs, regularHeaders, sendTrailers } from '../wire/h2-wire.ts'
-import { trailersAtEnd } from '../wire/trailers-at-end.ts'
+import { settlingTrailers, whenTrailersAtEnd } from '../wire/trailers-at-end.ts'
 
 /** Sessions to one origin at most; past it, streams share the least busy one. */
 export const MAX_SESSIONS_PER_ORIGIN = 4
@@ -316,13 +316,13 @@ class H2Exchange {
     let trailers: Promise<Headers> | undefined
     if (!ended) {
       // Trailers come before the end of the body: an end (or a close) without them means there are none.
-      trailers = new Promise<Headers>((done) => {
-        this.noTrailers = () => done(NO_TRAILERS)
-        stream.on('trailers', (t: http2.IncomingHttpHeaders, _f: number, rawT?: string[]) =>
-          done(Object.freeze(regularHeaders(rawPairs(t, rawT)))),
-        )
-        stream.on('end', this.noTrailers)
-      })
+      const slot = settlingTrailers()
+      trailers = slot.trailers
+      this.noTrailers = () => slot.settle(NO_TRAILERS)
+      stream.on('trailers', (t: http2.IncomingHttpHeaders, _f: number, rawT?: string[]) =>
+        slot.settle(Object.freeze(regularHeaders(rawPairs(t, rawT)))),
+      )
+      stream.on('end', this.noTrailers)
     }
     this.resolve(
       Object.freeze({
@@ -338,9 +338,7 @@ class H2Exchange {
   }
 
   wantsTrailers(): void {
-    void trailersAtEnd(this.request.trailers!).then((t) => {
-      sendTrailers(this.stream, t ?? NO_TRAILERS)
-    })
+    whenTrailersAtEnd(this.request.trailers!, (t) => sendTrailers(this.stream, t ?? NO_TRAILERS))
   }
 }
 

@@ -85,7 +85,8 @@ function sendOnWire(
   }
   const target = { where: upstream.where, timeoutMs }
   return new Promise<Response>((resolve) => {
-    new WireExchange(request, target, pool.acquire(upstream), resolve, {
+    // A body in memory can be sent again on a fresh connection, so it may go out on one idle for longer.
+    new WireExchange(request, target, pool.acquire(upstream, false, request.body.kind === 'bytes'), resolve, {
       pool,
       origin: upstream,
       head: head.text,

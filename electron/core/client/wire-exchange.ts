@@ -11,7 +11,7 @@ import { AnswersOnce } from './answers-once.ts'
 import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
 import { LAST_CHUNK, isChunked, writeChunk } from '../wire/framing.ts'
 import { lastChunkWith, TrailerSlot } from '../wire/chunked-trailers.ts'
-import { trailersAtEnd } from '../wire/trailers-at-end.ts'
+import { whenTrailersAtEnd } from '../wire/trailers-at-end.ts'
 import { sendBodyStream } from './wire-request.ts'
 import { UpstreamBody, type ExchangeOnWire, type WireConnection } from './wire-connection.ts'
 import type { Origin, WirePool } from './wire-pool.ts'
@@ -68,8 +68,8 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
         if (chunked) {
           writeChunk(socket, bytes)
           if (request.trailers) {
-            // A replayed or made-up request's trailers: settled, so this waits a microtask.
-            void trailersAtEnd(request.trailers).then((t) => {
+            // A replayed or made-up request's trailers: settled, so this waits a microtask at most.
+            whenTrailersAtEnd(request.trailers, (t) => {
               if (!socket.destroyed) socket.write(lastChunkWith(t), 'latin1')
               this.sentAll = true
             })

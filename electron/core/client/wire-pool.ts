@@ -1,8 +1,13 @@
 /**
  * Keep-alive connections for the client adapter, one idle list per upstream origin, newest first (the warmest
- * connection is reused). An idle connection is unreferenced, so it never keeps the process alive, and is closed
- * after `IDLE_MS`: shorter than Node's default server keep-alive (5 s), so we usually close before the upstream
- * does; a connection the upstream closed first is caught by the exchange's one retry.
+ * connection is reused). An idle connection is unreferenced, so it never keeps the process alive. Any request may
+ * take a connection idle for up to `IDLE_MS`: shorter than Node's default server keep-alive (5 s), so we usually
+ * send before the upstream closes it. A request the exchange can send again (its body in memory: a GET, a page's
+ * assets) may also take one idle for up to `RETRYABLE_IDLE_MS`: one the upstream closed while idle is gone from the
+ * list already (its FIN closes it here), and one it closes as the request goes out is caught by the exchange's one
+ * retry on a fresh connection (RFC 9112 §9.3.1), so a browser's next page, seconds later, finds the origin's
+ * connections (and their TLS handshakes) warm instead of opening one per parallel request again. Past that, it is
+ * closed.
  *
  * TLS: one secure context for the pool (built once: `tls.connect` otherwise builds one per connection, loading any
  * extra CA certificates again each time), and the last TLS session of each origin, so a new connection to an
@@ -14,6 +19,8 @@ import tls from 'node:tls'
 import { WireConnection, type ConnectionOwner } from './wire-connection.ts'
 
 export const IDLE_MS = 4000
+/** How long a connection is kept idle for requests that can be sent again (see above). */
+export const RETRYABLE_IDLE_MS = 30_000
 
 /** TLS sessions kept for resumption, one per origin, at most. */
 const MAX_SESSIONS = 256
@@ -44,15 +51,23 @@ export class WirePool implements ConnectionOwner {
 
   constructor(private readonly options: PoolOptions) {}
 
-  /** An idle connection to the origin, or a new one (`fresh` skips the idle ones). */
-  acquire(origin: Origin, fresh = false): WireConnection {
+  /**
+   * An idle connection to the origin, or a new one (`fresh` skips the idle ones). `retryable`: the request can be
+   * sent again should the connection turn out stale, so it may take one idle for up to `RETRYABLE_IDLE_MS`.
+   */
+  acquire(origin: Origin, fresh = false, retryable = false): WireConnection {
     if (!fresh) {
       const idle = this.idleByKey.get(origin.key)
       const now = Date.now()
+      const maxIdle = retryable ? RETRYABLE_IDLE_MS : IDLE_MS
       while (idle && idle.length > 0) {
-        const connection = idle.pop()!
+        const connection = idle[idle.length - 1]!
+        const idleFor = now - connection.idleSince
+        // The newest is the warmest: when it is too old for this request, every other one is too.
+        if (!connection.closed && idleFor <= RETRYABLE_IDLE_MS && idleFor > maxIdle) break
+        idle.pop()
         if (connection.closed) continue
-        if (now - connection.idleSince > IDLE_MS) {
+        if (idleFor > RETRYABLE_IDLE_MS) {
           connection.destroy()
           continue
         }
@@ -119,7 +134,7 @@ export class WirePool implements ConnectionOwner {
     const now = Date.now()
     let left = 0
     for (const idle of this.idleByKey.values()) {
-      for (const connection of idle.slice()) if (now - connection.idleSince > IDLE_MS) connection.destroy()
+      for (const connection of idle.slice()) if (now - connection.idleSince > RETRYABLE_IDLE_MS) connection.destroy()
       left += idle.length
     }
     if (left === 0) {

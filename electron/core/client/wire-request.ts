@@ -11,7 +11,7 @@ import { bodyLength, type Header, type Headers, type Request } from '../message.
 import { prematureClose } from '../wire/stream-plumbing.ts'
 import { LAST_CHUNK, TOKEN, headerLine, lastCodingIsChunked, writeChunk } from '../wire/framing.ts'
 import { lastChunkWith } from '../wire/chunked-trailers.ts'
-import { trailersAtEnd } from '../wire/trailers-at-end.ts'
+import { whenTrailersAtEnd } from '../wire/trailers-at-end.ts'
 
 /** What the client needs to know of a request's headers, found in one pass. */
 export interface RequestFacts {
@@ -173,9 +173,9 @@ class BodySender {
 
   readonly end = (): void => {
     if (this.over) return
-    // Trailers come before a body's end, so the promise is settled: the last chunk waits a microtask for them.
+    // Trailers come before a body's end, so they are known now (or, unmarked, in a microtask).
     if (this.chunked && this.trailers) {
-      void trailersAtEnd(this.trailers).then((t) => {
+      whenTrailersAtEnd(this.trailers, (t) => {
         if (this.over) return
         this.socket.write(lastChunkWith(t), 'latin1')
         this.finish(undefined)

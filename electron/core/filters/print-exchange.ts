@@ -1,7 +1,7 @@
 import { describe, type Filter } from '../http.ts'
 import { withBody, type Headers, type Request, type Response } from '../message.ts'
 import { ChunkKeeper, observeStream, type StreamObserver } from '../wire/stream-plumbing.ts'
-import { atEnd } from '../wire/trailers-at-end.ts'
+import { atEnd, PENDING, trailersNow } from '../wire/trailers-at-end.ts'
 import { teeBody, type CapturedBody, type TeedBody } from './tee-body.ts'
 import { bodyText, requestHead, responseHead } from './wire-text.ts'
 
@@ -86,13 +86,16 @@ class ExchangePrint implements StreamObserver {
 
   /**
    * Prints once the trailers of the bodies that went by whole are known (they come before a body's end, so this
-   * waits a microtask, and only for messages that can carry them: HTTP/2, chunked HTTP/1.1); trailers not come by
+   * prints at once when an adapter marked them settled, else waits a microtask, and only for messages that can carry
+   * them: HTTP/2, chunked HTTP/1.1); trailers not come by
    * then (a replaced body's) or failed print as none (`trailersAtEnd`).
    */
   private withTrailers(request: CapturedBody, response: CapturedBody, responseWhole: boolean): void {
     const q = request.state === 'complete' ? this.req.trailers : undefined
     const s = responseWhole ? this.res.trailers : undefined
-    if (!q && !s) return this.print(request, response, undefined, undefined)
+    const qNow = trailersNow(q)
+    const sNow = trailersNow(s)
+    if (qNow !== PENDING && sNow !== PENDING) return this.print(request, response, qNow, sNow)
     void Promise.all([atEnd(q), atEnd(s)]).then(([qt, st]) => this.print(request, response, qt, st))
   }
 

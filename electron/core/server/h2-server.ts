@@ -21,8 +21,7 @@ import { emptyBody, generatedResponse, streamBody, type Headers, type Request, t
 import { H2_LIMITS, h2Fields, pipeBody, pseudo, rawPairs, regularHeaders, sendTrailers } from '../wire/h2-wire.ts'
 import { holdsForTrailers } from '../wire/h2-trailers.ts'
 import { pseudoHeaders } from '../wire/h2-pseudo.ts'
-import { pipeBodyEndingWithLastData } from '../wire/h2-body-end.ts'
-import { trailersAtEnd } from '../wire/trailers-at-end.ts'
+import { settlingTrailers, whenTrailersAtEnd } from '../wire/trailers-at-end.ts'
 
 /** How long a session may carry no stream before it is closed (GOAWAY). */
 export const H2_IDLE_MS = 120_000
@@ -129,14 +128,15 @@ function serveStream(
     stream.on('aborted', () => piped.destroy(new Error('the client reset the stream')))
     const length = contentLength(fields)
     body = streamBody(piped, length)
-    trailers = new Promise<Headers>((resolve) => {
-      stream.on('trailers', (t: http2.IncomingHttpHeaders, _f: number, rawT?: string[]) =>
-        resolve(Object.freeze(regularHeaders(rawPairs(t, rawT)))),
-      )
-      // Trailers come before the end of the body; an end without them means there are none.
-      stream.on('end', () => resolve(Object.freeze([])))
-      stream.on('close', () => resolve(Object.freeze([])))
-    })
+    const slot = settlingTrailers()
+    trailers = slot.trailers
+    stream.on('trailers', (t: http2.IncomingHttpHeaders, _f: number, rawT?: string[]) =>
+      slot.settle(Object.freeze(regularHeaders(rawPairs(t, rawT)))),
+    )
+    // Trailers come before the end of the body; an end without them means there are none.
+    const none = (): void => slot.settle(NO_TRAILERS)
+    stream.on('end', none)
+    stream.on('close', none)
   }
   const peer = peerOf(stream.session)
   const request: Request = Object.freeze({
@@ -182,6 +182,9 @@ function serveStream(
  * The session's peer, frozen once per session: `session.socket` is a Proxy in node:http2, and reading the address
  * through it for every stream was a measurable share of a small exchange's cost.
  */
+/** The trailers of a body that ended without any, one frozen list for all. */
+const NO_TRAILERS: Headers = Object.freeze([])
+
 const peers = new WeakMap<http2.Http2Session, NonNullable<Request['peer']>>()
 function peerOf(session: http2.Http2Session | undefined): Request['peer'] {
   if (!session) return undefined
@@ -240,9 +243,7 @@ export function writeH2Response(
   }
   if (withTrailers) {
     stream.on('wantTrailers', () => {
-      void trailersAtEnd(res.trailers!).then((t) => {
-        sendTrailers(stream, t ?? [])
-      })
+      whenTrailersAtEnd(res.trailers!, (t) => sendTrailers(stream, t ?? []))
     })
   }
   if (res.body.kind === 'bytes') {
@@ -250,8 +251,7 @@ export function writeH2Response(
     return
   }
   // Without trailers to wait for, the body's end rides on its last DATA frame.
-  if (withTrailers) pipeBody(res.body.stream, stream)
-  else pipeBodyEndingWithLastData(res.body.stream, stream)
+  pipeBody(res.body.stream, stream, withTrailers ? 'after-body' : 'with-last-data')
 }
 
 function discard(res: Response): void {

@@ -11,7 +11,7 @@ import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import { bodyLength, generatedResponse, type Headers, type Response } from '../message.ts'
 import { lastChunkWith } from '../wire/chunked-trailers.ts'
-import { trailersAtEnd } from '../wire/trailers-at-end.ts'
+import { whenTrailersAtEnd } from '../wire/trailers-at-end.ts'
 import { LAST_CHUNK, headerLine, isChunked, writeChunk } from '../wire/framing.ts'
 import { holdWritesForTurn } from '../wire/turn-writes.ts'
 import { prematureClose } from '../wire/stream-plumbing.ts'
@@ -205,12 +205,9 @@ class BodyWriter {
 
   private end(): void {
     if (this.over) return
-    // Trailers come before a body's end, so this promise is settled: the last chunk waits a microtask for them.
-    if (this.trailers) {
-      void trailersAtEnd(this.trailers).then((t) => this.ended(t))
-      return
-    }
-    this.ended(undefined)
+    // Trailers come before a body's end, so they are known now (or, unmarked, in a microtask).
+    if (this.trailers) whenTrailersAtEnd(this.trailers, (t) => this.ended(t))
+    else this.ended(undefined)
   }
 
   private ended(trailers: Headers | undefined): void {

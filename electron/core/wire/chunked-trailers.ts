@@ -10,8 +10,12 @@
 import type { Headers } from '../message.ts'
 import { headerLine } from './framing.ts'
 import { frozenPairs } from './raw-headers.ts'
+import { markSettled } from './trailers-at-end.ts'
 
-/** The trailer fields of one chunked body: settled once, when the body completes or goes away (then with none). */
+/**
+ * The trailer fields of one chunked body: settled once, when the body completes or goes away (then with none), and
+ * marked settled (`trailers-at-end.ts`), so the body's end reads them at once.
+ */
 export class TrailerSlot {
   readonly fields: Promise<Headers>
   private settle: ((fields: Headers) => void) | undefined
@@ -27,7 +31,9 @@ export class TrailerSlot {
     const settle = this.settle
     if (!settle) return
     this.settle = undefined
-    settle(flat && flat.length > 0 ? frozenPairs(flat) : NONE)
+    const fields = flat && flat.length > 0 ? frozenPairs(flat) : NONE
+    markSettled(this.fields, fields)
+    settle(fields)
   }
 }
 

@@ -132,41 +132,96 @@ export function startsLikePreface(bytes: Buffer): boolean {
 
 /**
  * Pipes a body into an h2 stream with backpressure (a write the stream cannot take yet pauses the body until
- * 'drain'); a body that fails resets the stream (RST_STREAM), and a stream that goes away stops the body. By hand
- * rather than `stream.pipeline`, which builds and aborts an AbortController (and a DOMException) for every body (a
- * tenth of the proxy's CPU time under h2load), and rather than `pipe`, which makes eight closures per body. The
- * listeners are module functions that find their other end through a symbol, added with `on` (each event but
- * 'data' and 'drain' comes once): nothing is allocated per body but the listeners' entries.
+ * 'drain'); a body that fails resets the stream (RST_STREAM, `resetUnfinished`), never ends it, and a stream that goes
+ * away stops the body. By hand rather than `stream.pipeline`, which builds and aborts an AbortController (and a
+ * DOMException) for every body (a tenth of the proxy's CPU time under h2load), and rather than `pipe`, which makes
+ * eight closures per body. The listeners are module functions that find their other end through a symbol, added
+ * with `on` (each event but 'data' and 'drain' comes once): nothing is allocated per body but the listeners' entries,
+ * and nothing per chunk.
+ *
+ * `end`:
+ * - `'after-body'`: the stream ends when the body does (for a request, or a response that waits for trailers,
+ *   whose end rides on the trailers' HEADERS frame).
+ * - `'with-last-data'`: the body's end rides on its last DATA frame (END_STREAM), as the upstream sent it, rather
+ *   than on an empty DATA frame after it. node:http2 ends a stream on the frame of its last write only when `end()`
+ *   is called before the tick after that write, and a body's `'end'` comes in a later callback than its last
+ *   `'data'` even when both came in one frame from the upstream (node:http2 reports the data and the end of a
+ *   stream separately, ticks and microtasks run between). So the latest chunk is held until the event loop's check
+ *   phase, after every byte read in this turn's poll: when the end came with it, `'end'` writes the held chunk and
+ *   the end together; otherwise it goes out then, a fraction of a loop turn late. A chunk arriving while one is held
+ *   sends that one at once, so a body is never held back more than one chunk. One `setImmediate` per loop turn
+ *   flushes every body holding a chunk (`flushHeld`), not one timer per chunk.
  */
-export function pipeBody(body: Readable, stream: http2.Http2Stream): void {
-  ;(body as PipedBody)[PIPED_TO] = stream
-  ;(stream as PipedStream)[PIPED_FROM] = body
+export function pipeBody(
+  body: Readable,
+  stream: http2.Http2Stream,
+  end: 'after-body' | 'with-last-data' = 'after-body',
+): void {
   // A body already over has no events left to hear: ended, the stream ends; gone before its end, the stream resets.
   if (body.readableEnded) {
     stream.end()
     return
   }
   if (body.destroyed) {
-    onPipedBodyError.call(body)
+    resetUnfinished(stream)
     return
   }
+  ;(body as PipedBody)[PIPED_TO] = stream
+  ;(stream as PipedStream)[PIPED_FROM] = body
   body.on('error', onPipedBodyError)
   body.on('close', onPipedBodyClose)
   body.on('end', onPipedBodyEnd)
   stream.on('close', onPipedStreamClose)
   stream.on('drain', onPipedStreamDrain)
-  body.on('data', onPipedBodyData)
+  body.on('data', end === 'with-last-data' ? onHeldBodyData : onPipedBodyData)
 }
 
 const PIPED_TO = Symbol('nanoscope.pipedTo')
 const PIPED_FROM = Symbol('nanoscope.pipedFrom')
-type PipedBody = Readable & { [PIPED_TO]?: http2.Http2Stream }
+/** The chunk a `'with-last-data'` body holds until the check phase or its end. */
+const HELD = Symbol('nanoscope.heldChunk')
+type Chunk = Buffer | string
+type PipedBody = Readable & { [PIPED_TO]?: http2.Http2Stream; [HELD]?: Chunk | undefined }
 type PipedStream = http2.Http2Stream & { [PIPED_FROM]?: Readable }
 
-function onPipedBodyData(this: PipedBody, chunk: Buffer): void {
-  const stream = this[PIPED_TO]
+/** Bodies that held a chunk in this loop turn; `flushHeld` writes what they still hold in the check phase. */
+let holding: PipedBody[] = []
+let flushScheduled = false
+
+function onPipedBodyData(this: PipedBody, chunk: Chunk): void {
+  writeChunk(this, chunk)
+}
+
+function onHeldBodyData(this: PipedBody, chunk: Chunk): void {
+  const held = this[HELD]
+  this[HELD] = chunk
+  if (held !== undefined) writeChunk(this, held)
+  else holding.push(this) // not held before, so not queued in this turn (a flushed body's slot is left behind empty)
+  if (!flushScheduled) {
+    flushScheduled = true
+    setImmediate(flushHeld)
+  }
+}
+
+function flushHeld(): void {
+  flushScheduled = false
+  const bodies = holding
+  holding = []
+  for (let i = 0; i < bodies.length; i++) writeHeld(bodies[i]!)
+}
+
+/** Writes the chunk a body holds, if any. */
+function writeHeld(body: PipedBody): void {
+  const held = body[HELD]
+  if (held === undefined) return
+  body[HELD] = undefined
+  writeChunk(body, held)
+}
+
+function writeChunk(body: PipedBody, chunk: Chunk): void {
+  const stream = body[PIPED_TO]
   if (!stream || stream.destroyed) return
-  if (!stream.write(chunk)) this.pause()
+  if (!stream.write(chunk)) body.pause()
 }
 
 function onPipedStreamDrain(this: PipedStream): void {
@@ -175,12 +230,14 @@ function onPipedStreamDrain(this: PipedStream): void {
 }
 
 function onPipedBodyEnd(this: PipedBody): void {
+  writeHeld(this)
   const stream = this[PIPED_TO]
   if (stream && !stream.destroyed) stream.end()
 }
 
 /** Resets the stream: the body failed before its end (`resetUnfinished`). */
 function onPipedBodyError(this: PipedBody): void {
+  this[HELD] = undefined
   const stream = this[PIPED_TO]
   if (stream) resetUnfinished(stream)
 }

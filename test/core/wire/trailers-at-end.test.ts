@@ -14,6 +14,14 @@ import {
 import { nodeClient } from '../../../electron/core/client/node-client.ts'
 import { startWireServer } from '../../../electron/core/server/wire-server.ts'
 import { httpUpstream, rawExchange, within } from '../server/net-fixtures.ts'
+import { TrailerSlot } from '../../../electron/core/wire/chunked-trailers.ts'
+import {
+  markSettled,
+  PENDING,
+  settlingTrailers,
+  trailersNow,
+  whenTrailersAtEnd,
+} from '../../../electron/core/wire/trailers-at-end.ts'
 
 /** A chunked upstream answer whose body nobody will read, so its trailers never come, given a new streamed body. */
 function replacedBody(headers: Headers = []): Response {
@@ -111,4 +119,45 @@ test('a chunked request whose streamed body was replaced reaches the upstream wh
     client.close()
     await within(3000, upstream.close(), 'the upstream to stop')
   }
+})
+
+test('a chunked body the parser saw end without a trailer section has its trailers known at once, as none', () => {
+  const slot = new TrailerSlot()
+  assert.equal(trailersNow(slot.fields), PENDING)
+  slot.came(undefined)
+  assert.deepEqual(trailersNow(slot.fields), [])
+  const got: unknown[] = []
+  whenTrailersAtEnd(slot.fields, (t) => got.push(t))
+  assert.deepEqual(got, [[]], 'the end does not wait a microtask for trailers it already knows')
+})
+
+test('a chunked body’s trailer section is known at once when it came, field by field', () => {
+  const slot = new TrailerSlot()
+  slot.came(['X-Checksum', 'abc', 'X-Count', '2'])
+  assert.deepEqual(trailersNow(slot.fields), [
+    ['X-Checksum', 'abc'],
+    ['X-Count', '2'],
+  ])
+})
+
+test('trailers nobody marked settled are read after a microtask, as trailersAtEnd reads them', async () => {
+  const trailers = Promise.resolve<Headers>([['x-late', '1']])
+  assert.equal(trailersNow(trailers), PENDING)
+  assert.equal(trailersNow(undefined), undefined)
+  let got: Headers | undefined
+  whenTrailersAtEnd(trailers, (t) => {
+    got = t
+  })
+  assert.equal(got, undefined)
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.deepEqual(got, [['x-late', '1']])
+})
+
+test('the first fields a trailers promise settles with are the ones read at once, as a promise keeps its first value', async () => {
+  const { trailers, settle } = settlingTrailers()
+  settle([['x-first', '1']])
+  settle([])
+  markSettled(trailers, [['x-third', '3']])
+  assert.deepEqual(trailersNow(trailers), [['x-first', '1']])
+  assert.deepEqual(await trailers, [['x-first', '1']])
 })
