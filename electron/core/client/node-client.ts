@@ -19,7 +19,7 @@ import { upstreamFailure } from './upstream-failure.ts'
 import { sendUpgrade, type Pools } from './upgrade-attempt.ts'
 import { WireExchange } from './wire-exchange.ts'
 import { WirePool, type Origin } from './wire-pool.ts'
-import { requestFacts, requestHead, type RequestFacts } from './wire-request.ts'
+import { isIdempotent, requestFacts, requestHead, type RequestFacts } from './wire-request.ts'
 
 export interface ClientOptions {
   /** No response head within this many milliseconds → 504. Default 30000. */
@@ -85,8 +85,10 @@ function sendOnWire(
   }
   const target = { where: upstream.where, timeoutMs }
   return new Promise<Response>((resolve) => {
-    // A body in memory can be sent again on a fresh connection, so it may go out on one idle for longer.
-    new WireExchange(request, target, pool.acquire(upstream, false, request.body.kind === 'bytes'), resolve, {
+    // An idempotent request with its body in memory (a page's GETs) is sent again on a fresh connection should its
+    // pooled one turn out stale, so it may go out on one idle for longer (wire-pool.ts).
+    const retryable = request.body.kind === 'bytes' && isIdempotent(request.method)
+    new WireExchange(request, target, pool.acquire(upstream, false, retryable), resolve, {
       pool,
       origin: upstream,
       head: head.text,

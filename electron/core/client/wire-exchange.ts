@@ -12,7 +12,7 @@ import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.
 import { LAST_CHUNK, isChunked, writeChunk } from '../wire/framing.ts'
 import { lastChunkWith, TrailerSlot } from '../wire/chunked-trailers.ts'
 import { whenTrailersAtEnd } from '../wire/trailers-at-end.ts'
-import { sendBodyStream } from './wire-request.ts'
+import { isIdempotent, sendBodyStream } from './wire-request.ts'
 import { UpstreamBody, type ExchangeOnWire, type WireConnection } from './wire-connection.ts'
 import type { Origin, WirePool } from './wire-pool.ts'
 import { watchOf, type AbortWatch, type AbortWatcher } from '../wire/abort-watch.ts'
@@ -134,12 +134,14 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
     }
     if (this.settled) return
     // A pooled connection the upstream closed while idle fails on reuse; one fresh attempt is safe while
-    // nothing came back and the body is in memory (RFC 9112 §9.3.1).
+    // nothing came back, the body is in memory and the method is idempotent (RFC 9112 §9.3.1: a proxy must not
+    // retry a POST by itself; that one is a 502 the client may choose to send again).
     const again = this.again
     if (
       again &&
       this.connection.completed > 0 &&
       this.request.body.kind === 'bytes' &&
+      isIdempotent(this.request.method) &&
       STALE.has(errorCode(error) ?? '')
     ) {
       this.settle(

@@ -210,3 +210,13 @@ class BodySender {
 }
 
 function ignore(): void {}
+
+/**
+ * Whether a request may be sent twice with the effect of once (RFC 9110 §9.2.2): only those does a proxy send again
+ * by itself, on a fresh connection, when a pooled one turns out stale (RFC 9112 §9.3.1).
+ */
+export function isIdempotent(method: string): boolean {
+  return IDEMPOTENT.has(method)
+}
+
+const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
