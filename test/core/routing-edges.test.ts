@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { bodyText, header, request, response } from '../../electron/core/message.ts'
+import { bodyText, request, response } from '../../electron/core/message.ts'
 import { pathParams, route, routes } from '../../electron/core/routing.ts'
 
 const ok = async () => response(200, { body: 'ok' })
