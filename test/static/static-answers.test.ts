@@ -5,6 +5,7 @@
  */
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { staticFiles } from '../../electron/core/static/static-files.ts'
@@ -151,4 +152,18 @@ test('dotfiles can be allowed; the description says which', async () => {
   )
   assert.match(open.description, /nothing outside it\)$/)
   assert.equal(etagOf({ size: 0, mtimeMs: 0 }), '"0-0"')
+})
+
+test('a named pipe under the root is a 404 at once, not a request that waits forever for a writer', async (t) => {
+  try {
+    execFileSync('mkfifo', [join(tree.root, 'pipe')])
+  } catch {
+    t.skip('no mkfifo on this system')
+    return
+  }
+  const answer = get('/pipe')
+  const timer = new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), 1000).unref())
+  const res = await Promise.race([answer, timer])
+  assert.notEqual(res, 'waiting', 'still waiting after a second')
+  await plain(res as Response, 404, 'Not Found')
 })

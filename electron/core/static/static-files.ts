@@ -15,6 +15,7 @@
  * Beware: a directory swapped for a symlink between the check and the open could still be followed; serve
  * trees that untrusted users cannot write to.
  */
+import { constants } from 'node:fs'
 import { open, realpath, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import type { HttpHandler } from '../http.ts'
@@ -87,6 +88,13 @@ interface Found {
   readonly facts: FileFacts
 }
 
+/**
+ * Read-only and, where the platform has it, non-blocking: opening a named pipe (FIFO) blocks until a writer comes,
+ * which would hold the request and a libuv thread forever; non-blocking, it opens at once and `stat` turns it away.
+ * Regular files ignore the flag.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)
+
 /** Resolves symlinks and opens a regular file (or notes a folder) only when its real path is under the root. */
 async function openInside(rootReal: string, candidate: string): Promise<Found | undefined> {
   let real: string
@@ -99,7 +107,7 @@ async function openInside(rootReal: string, candidate: string): Promise<Found | 
     return undefined
   let handle: FileHandle | undefined
   try {
-    handle = await open(real, 'r')
+    handle = await open(real, OPEN_FLAGS)
     const stat = await handle.stat()
     if (stat.isDirectory()) {
       await handle.close()
