@@ -11,6 +11,7 @@
  * - Dotfiles and dot-folders (`/.env`, `/.git/config`) are 404 unless `dotfiles: 'allow'`: they hold secrets
  *   far more often than content (the default of Express's serve-static and of nginx setups). `/.well-known/`
  *   (RFC 8615) is the exception and is served.
+ * - Only regular files are served: a named pipe or a device under the root is a 404, at once.
  *
  * Beware: a directory swapped for a symlink between the check and the open could still be followed; serve
  * trees that untrusted users cannot write to.
