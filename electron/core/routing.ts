@@ -136,7 +136,6 @@ function compile(pattern: string): { regex: RegExp; names: string[] } {
 
 function matchingBrace(pattern: string, open: number): number {
   let depth = 0
-  // Stryker disable next-line EqualityOperator: pattern[pattern.length] is undefined, neither brace, so one more turn ends the loop the same way
   for (let i = open; i < pattern.length; i++) {
     if (pattern[i] === '{') depth++
     else if (pattern[i] === '}' && --depth === 0) return i

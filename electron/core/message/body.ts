@@ -46,7 +46,6 @@ function readAll(stream: Readable): Promise<Buffer> {
       return
     }
     stream.on('data', (chunk: Buffer | string) => {
-      // Stryker disable next-line ConditionalExpression: Buffer.from of a Buffer is a copy of the same bytes, so only the cost differs
       const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
       chunks.push(b)
       length += b.byteLength

@@ -74,7 +74,6 @@ export class FrameParser {
     while (at < chunk.length) {
       this.headBytes[this.headLength++] = chunk[at++]!
       const needed = this.headNeeded()
-      // Stryker disable next-line ConditionalExpression: headLength is a number, never equal to an undefined `needed`, so the first test only reads well
       if (needed !== undefined && this.headLength === needed) {
         this.startFrame()
         break
