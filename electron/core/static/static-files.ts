@@ -11,10 +11,12 @@
  * - Dotfiles and dot-folders (`/.env`, `/.git/config`) are 404 unless `dotfiles: 'allow'`: they hold secrets
  *   far more often than content (the default of Express's serve-static and of nginx setups). `/.well-known/`
  *   (RFC 8615) is the exception and is served.
+ * - Only regular files are served: a named pipe or a device under the root is a 404, at once.
  *
  * Beware: a directory swapped for a symlink between the check and the open could still be followed; serve
  * trees that untrusted users cannot write to.
  */
+import { constants } from 'node:fs'
 import { open, realpath, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import type { HttpHandler } from '../http.ts'
@@ -87,6 +89,13 @@ interface Found {
   readonly facts: FileFacts
 }
 
+/**
+ * Read-only and, where the platform has it, non-blocking: opening a named pipe (FIFO) blocks until a writer comes,
+ * which would hold the request and a libuv thread forever; non-blocking, it opens at once and `stat` turns it away.
+ * Regular files ignore the flag.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)
+
 /** Resolves symlinks and opens a regular file (or notes a folder) only when its real path is under the root. */
 async function openInside(rootReal: string, candidate: string): Promise<Found | undefined> {
   let real: string
@@ -99,7 +108,7 @@ async function openInside(rootReal: string, candidate: string): Promise<Found | 
     return undefined
   let handle: FileHandle | undefined
   try {
-    handle = await open(real, 'r')
+    handle = await open(real, OPEN_FLAGS)
     const stat = await handle.stat()
     if (stat.isDirectory()) {
       await handle.close()
