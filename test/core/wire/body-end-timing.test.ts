@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { EventEmitter } from 'node:events'
 import type { Http2Stream } from 'node:http2'
 import { PassThrough } from 'node:stream'
-import { pipeBodyEndingWithLastData } from '../../../electron/core/wire/h2-body-end.ts'
+import { pipeBody } from '../../../electron/core/wire/h2-wire.ts'
 import { atEnd, trailersAtEnd } from '../../../electron/core/wire/trailers-at-end.ts'
 
 /** Records writes, the end and a reset, in order; `full` makes writes ask for a drain. */
@@ -36,7 +36,7 @@ const immediate = () => new Promise((r) => setImmediate(r))
 test('the last chunk of a body and its end go out together, the chunks before it as they come', async () => {
   const body = new PassThrough()
   const { calls, h2 } = standInStream()
-  pipeBodyEndingWithLastData(body, h2)
+  pipeBody(body, h2, 'with-last-data')
   body.write('one')
   await immediate()
   await immediate()
@@ -55,12 +55,12 @@ test('a body already over ends the stream at once; one already destroyed resets 
   return new Promise<void>((resolve) =>
     ended.once('end', () => {
       const a = standInStream()
-      pipeBodyEndingWithLastData(ended, a.h2)
+      pipeBody(ended, a.h2, 'with-last-data')
       assert.deepEqual(a.calls, ['end'])
       const broken = new PassThrough()
       broken.destroy()
       const b = standInStream()
-      pipeBodyEndingWithLastData(broken, b.h2)
+      pipeBody(broken, b.h2, 'with-last-data')
       assert.deepEqual(b.calls, ['reset: the body failed before its end'])
       resolve()
     }),
@@ -70,7 +70,7 @@ test('a body already over ends the stream at once; one already destroyed resets 
 test('a body that fails resets the stream and never ends it; one the stream drops is destroyed', async () => {
   const body = new PassThrough()
   const { calls, h2 } = standInStream()
-  pipeBodyEndingWithLastData(body, h2)
+  pipeBody(body, h2, 'with-last-data')
   body.write('held')
   body.destroy(new Error('upstream reset'))
   await immediate()
@@ -79,7 +79,7 @@ test('a body that fails resets the stream and never ends it; one the stream drop
 
   const dropped = new PassThrough()
   const s = standInStream()
-  pipeBodyEndingWithLastData(dropped, s.h2)
+  pipeBody(dropped, s.h2, 'with-last-data')
   s.stream.emit('close')
   assert.equal(dropped.destroyed, true)
 })
@@ -87,7 +87,7 @@ test('a body that fails resets the stream and never ends it; one the stream drop
 test('a stream that asks for a drain pauses the body until it drains', async () => {
   const body = new PassThrough()
   const { stream, calls, h2 } = standInStream(true)
-  pipeBodyEndingWithLastData(body, h2)
+  pipeBody(body, h2, 'with-last-data')
   body.write('a')
   body.write('b')
   await immediate()
