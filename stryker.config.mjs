@@ -1,17 +1,17 @@
 // StrykerJS, for `npm run mutate` (test/mutation/mutate.mjs), which sets NANOSCOPE_MUTATE_SCOPE to one entry of
 // test/mutation/scopes.mjs per run. CONTRIBUTING.md ("Mutation testing") says why the TAP runner and how to read it.
 import { fileURLToPath } from 'node:url'
-import { SCOPES } from './test/mutation/scopes.mjs'
+import { readFileSync } from 'node:fs'
+import { mutateGlobs, SCOPES } from './test/mutation/scopes.mjs'
 
 const scope = process.env.NANOSCOPE_MUTATE_SCOPE ?? 'web'
-const [base = '', ...rest] = scope.split('/')
-const chosen = SCOPES[base]
-if (!chosen) throw new Error(`No mutation scope "${base}": pick one of ${Object.keys(SCOPES).join(', ')}`)
-// `core/static` mutates a folder inside the scope, `core/client/upstream-failure.ts` one file; the scope's tests.
-const inside = rest.join('/')
-const folder = chosen.mutate[0]?.split('/**/')[0]
-const mutate =
-  inside === '' ? chosen.mutate : [inside.endsWith('.ts') ? `${folder}/${inside}` : `${folder}/${inside}/**/!(*.d).ts`]
+const chosen = SCOPES[scope.split('/')[0]]
+// `core/static` mutates a folder inside the scope, `core/client/upstream-failure.ts` one file; the scope's tests. A
+// sampled run (test/mutation/sample.mjs) names the place of each sampled mutant instead, so the type checker, which
+// otherwise checks every mutant of the folder, checks about the sample only.
+const mutate = process.env.NANOSCOPE_MUTATE_RANGES
+  ? JSON.parse(readFileSync(process.env.NANOSCOPE_MUTATE_RANGES, 'utf8'))
+  : mutateGlobs(scope)
 // Absolute when test/mutation/mutate.mjs runs this in a copy of the tree: the reports stay in the working tree's.
 const reports = process.env.NANOSCOPE_MUTATE_REPORTS ?? `reports/mutation/${scope}`
 

@@ -17,9 +17,9 @@ import { availableParallelism, setPriority, tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { installed } from '../support/node-release.mjs'
-import { sampleFraction } from './sample.mjs'
+import { sampledRanges, sampleFraction } from './sample.mjs'
 import { scoreLine, scoreOf } from './score.mjs'
-import { DEFAULT_SCOPES, SCOPES } from './scopes.mjs'
+import { DEFAULT_SCOPES, mutateGlobs, SCOPES } from './scopes.mjs'
 
 // StrykerJS 10 needs Node 22 or newer. On an older Node, run this same script on Node 22 (fetched once from the npm
 // registry, test/support/node-release.mjs), first in PATH so the test files Stryker starts run on it too.
@@ -105,6 +105,22 @@ for (const scope of chosen) {
   const tsconfig = checkerTsconfig(scope, tree)
   const reports = join(root, 'reports/mutation', scope)
   mkdirSync(reports, { recursive: true })
+  // A sampled run names its sample's places to StrykerJS (sample.mjs), and keeps the folder's mutant count for its score.
+  let ranges
+  let population
+  if (fraction !== undefined) {
+    const sampled = await sampledRanges(tree, mutateGlobs(scope), fraction)
+    population = sampled.population
+    ranges = join(tree, '.nanoscope-sample-ranges.json')
+    if (sampled.ranges.length === 0) {
+      rows.push({ scope, line: `no mutant of its ${population} is in a sample of ${fraction}` })
+      rmSync(tree, { recursive: true, force: true })
+      continue
+    }
+    writeFileSync(ranges, JSON.stringify(sampled.ranges))
+    writeFileSync(join(reports, 'sample.json'), `${JSON.stringify({ fraction, population })}\n`)
+    console.log(`mutate: ${scope} holds ${population} mutants; the sample's places: ${sampled.ranges.length}`)
+  }
   console.log(
     `mutate: ${scope} runs in a copy of the tree (${tree}); survivors as found: ${join(reports, 'survivors.txt')}`,
   )
@@ -131,6 +147,7 @@ for (const scope of chosen) {
         NANOSCOPE_MUTATE_REPORTS: reports,
         NANOSCOPE_MUTATE_TREE: tree,
         NANOSCOPE_MUTATE_SAMPLE: fraction === undefined ? '' : String(fraction),
+        NANOSCOPE_MUTATE_RANGES: ranges ?? '',
       },
     },
   )
@@ -141,7 +158,7 @@ for (const scope of chosen) {
     rows.push({ scope, line: `failed (exit ${run.status}): see above` })
     continue
   }
-  const s = scoreOf(JSON.parse(readFileSync(file, 'utf8')), fraction)
+  const s = scoreOf(JSON.parse(readFileSync(file, 'utf8')), fraction, undefined, population)
   rows.push({ scope, line: scoreLine(s, fraction) })
 }
 console.log('\nMutation score per folder (reports/mutation/<scope>/index.html lists each survivor):')

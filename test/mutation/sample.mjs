@@ -4,6 +4,8 @@
 // which StrykerJS numbers per run: the same mutant is in or out of the sample in every run, in the test runner (which
 // skips the others) and in the score (which counts only the sample), and a rerun after new tests meets the same ones.
 import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
 
 /** The fraction asked for (0 < f ≤ 1), or undefined for a full run. */
 export function sampleFraction(text = process.env.NANOSCOPE_MUTATE_SAMPLE) {
@@ -54,3 +56,45 @@ export function interval(p, n, N) {
 
 /** The reason a mutant outside the sample is given: StrykerJS counts it as a runtime error, outside every score. */
 export const OUTSIDE = 'outside this run’s sample (--sample): not tested'
+
+/**
+ * The places of a sample's mutants in the files the globs name, as StrykerJS `mutate` ranges
+ * (`file:line:column-line:column`, lines from 1, columns from 0), found with StrykerJS's own instrumenter. StrykerJS
+ * then plants and type-checks only mutants inside those places: the sample, and any mutant nested in a sampled one's
+ * place (a function's body inside the function), which the test runner still answers as outside the sample. Also
+ * returns how many mutants the files hold, the population the score's interval is about.
+ */
+export async function sampledRanges(tree, globs, fraction) {
+  const { Instrumenter } = await import('@stryker-mutator/instrumenter')
+  const quiet = () => false
+  const log = { isTraceEnabled: quiet, isDebugEnabled: quiet, isInfoEnabled: quiet, trace() {}, debug() {}, info() {} }
+  Object.assign(log, { warn: console.warn, error: console.error })
+  const files = globs.filter((g) => !g.startsWith('!')).flatMap((glob) => typeScriptFiles(tree, glob))
+  const options = { plugins: null, excludedMutations: [], ignorers: [], noHeader: false }
+  const ranges = []
+  let population = 0
+  for (const file of files) {
+    const content = readFileSync(join(tree, file), 'utf8')
+    const { mutants } = await new Instrumenter(log).instrument([{ name: file, mutate: true, content }], options)
+    population += mutants.length
+    for (const m of mutants) {
+      if (!inSample(mutantKey(file, m), fraction)) continue
+      const { start, end } = m.location
+      ranges.push(`${file}:${start.line + 1}:${start.column}-${end.line + 1}:${end.column}`)
+    }
+  }
+  return { ranges: [...new Set(ranges)], population }
+}
+
+/** The TypeScript files (not declarations) a scope glob names: `folder/**\/!(*.d).ts` or one file. */
+function typeScriptFiles(tree, glob) {
+  const at = glob.indexOf('/**/')
+  if (at < 0) return [glob]
+  const walk = (dir) =>
+    readdirSync(join(tree, dir)).flatMap((name) => {
+      const path = `${dir}/${name}`
+      if (statSync(join(tree, path)).isDirectory()) return walk(path)
+      return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [relative(tree, join(tree, path))] : []
+    })
+  return walk(glob.slice(0, at)).sort()
+}

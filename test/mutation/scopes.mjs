@@ -46,3 +46,14 @@ export const SCOPES = {
 
 /** The five folders the issue holds to a score of 80% or more, smallest first: what `npm run mutate` runs alone. */
 export const DEFAULT_SCOPES = ['web', 'chaos', 'capture', 'recording', 'core']
+
+/** What one run mutates: a scope's globs, or a folder or file inside it (`core/static`, `core/client/x.ts`). */
+export function mutateGlobs(scope) {
+  const [base = '', ...rest] = scope.split('/')
+  const chosen = SCOPES[base]
+  if (!chosen) throw new Error(`No mutation scope "${base}": pick one of ${Object.keys(SCOPES).join(', ')}`)
+  const inside = rest.join('/')
+  const folder = chosen.mutate[0]?.split('/**/')[0]
+  if (inside === '') return chosen.mutate
+  return [inside.endsWith('.ts') ? `${folder}/${inside}` : `${folder}/${inside}/**/!(*.d).ts`]
+}

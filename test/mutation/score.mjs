@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The score of a finished mutation run, from StrykerJS's JSON report: what `npm run mutate` prints at its end, and
 // `node test/mutation/score.mjs <scope> [--sample f]` prints again (per file too) from reports/mutation/<scope>/.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { inSample, interval, OUTSIDE, reportedMutantKey, sampleFraction } from './sample.mjs'
 
@@ -10,7 +10,7 @@ import { inSample, interval, OUTSIDE, reportedMutantKey, sampleFraction } from '
  * over the sample only (the test runner left the others as runtime errors; no test ran for a mutant no test reached,
  * so those are kept to the sample here), with the estimate's 95% interval over the folder's scoreable mutants.
  */
-export function scoreOf(report, fraction, only) {
+export function scoreOf(report, fraction, only, population) {
   const count = { detected: 0, undetected: 0, scoreable: 0 }
   for (const [name, file] of Object.entries(report.files)) {
     if (only !== undefined && name !== only) continue
@@ -30,15 +30,17 @@ export function scoreOf(report, fraction, only) {
   }
   const total = count.detected + count.undetected
   const score = total === 0 ? Number.NaN : (100 * count.detected) / total
-  const [low, high] = interval(score / 100, total, count.scoreable)
-  return { ...count, total, score, low: 100 * low, high: 100 * high }
+  // A sampled run holds only its sample's places: the folder's count (sample.json) is the population, where known.
+  const of = Math.max(count.scoreable, population ?? 0)
+  const [low, high] = interval(score / 100, total, of)
+  return { ...count, of, total, score, low: 100 * low, high: 100 * high }
 }
 
 /** One line: the score, and in a sampled run its 95% interval and how many of the scoreable mutants were sampled. */
 export function scoreLine(s, fraction) {
   return fraction === undefined
     ? `${s.score.toFixed(1)}% (${s.detected} of ${s.total} mutants killed)`
-    : `${s.score.toFixed(1)}% (95% interval ${s.low.toFixed(1)}–${s.high.toFixed(1)}), estimated from a sample: ${s.detected} of ${s.total} sampled mutants killed, of ${s.scoreable}`
+    : `${s.score.toFixed(1)}% (95% interval ${s.low.toFixed(1)}–${s.high.toFixed(1)}), estimated from a sample: ${s.detected} of ${s.total} sampled mutants killed, of ${s.of}`
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -47,8 +49,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const fraction = sampleFraction(at < 0 ? '' : args[at + 1])
   const scope = args.find((a, i) => !a.startsWith('--') && i !== at + 1) ?? 'web'
   const report = JSON.parse(readFileSync(`reports/mutation/${scope}/mutation.json`, 'utf8'))
+  const sampleFile = `reports/mutation/${scope}/sample.json`
+  const population = existsSync(sampleFile) ? JSON.parse(readFileSync(sampleFile, 'utf8')).population : undefined
   for (const name of Object.keys(report.files).sort()) {
     console.log(`  ${name.padEnd(48)} ${scoreLine(scoreOf(report, fraction, name), fraction)}`)
   }
-  console.log(`${scope}: ${scoreLine(scoreOf(report, fraction), fraction)}`)
+  console.log(`${scope}: ${scoreLine(scoreOf(report, fraction, undefined, population), fraction)}`)
 }
