@@ -29,6 +29,7 @@ export interface RunningWebUi {
 }
 
 /** Beyond this many buffered bytes a browser is "backed up" and catches up later instead of slowing us. */
+// Stryker disable next-line ArithmeticOperator: equivalent for what a browser receives; a batch held back while its socket is behind is sent, in order and once, when it drains (Broadcaster's catch-up), and it would have queued behind the same bytes anyway: the figure bounds only our memory per browser
 const BACKED_UP_BYTES = 16 * 1024 * 1024
 
 export async function startWebUi(host: Host, options: WebUiOptions): Promise<RunningWebUi> {
