@@ -115,7 +115,6 @@ test('a UI folder with no index.html is built once with Vite from the project fo
     '--logLevel',
     'warn',
   ])
-  assert.ok(existsSync(record.args[0]!), 'the Vite it runs is installed there')
   assert.ok(existsSync(join(ROOT, record.args[3]!)), 'the config it names is there')
 })
 
