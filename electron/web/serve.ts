@@ -99,7 +99,6 @@ export async function startWebUi(host: Host, options: WebUiOptions): Promise<Run
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, bindHost, () => {
-      // Stryker disable next-line StringLiteral,CallExpression: equivalent but for an accept failure (EMFILE) after listening, the one 'error' a listening server emits (a connection's errors go to its socket), which the leftover listener would swallow where we crash; not provoked without exhausting descriptors
       server.off('error', reject)
       resolve()
     })
