@@ -154,3 +154,22 @@ test('the state carries the seed only when one was given', () => {
   assert.equal(createChaosEngine({ seed: 0 }).state().seed, 0)
   assert.ok(Object.isFrozen(createChaosEngine().state()))
 })
+
+test('every control change is heard at once, and a rejected one not at all', () => {
+  const engine = createChaosEngine({ stages: status(500) })
+  const heard: string[] = []
+  engine.subscribe((s) => heard.push(`${s.active ? 'on' : 'off'}: ${s.description}`))
+  engine.toggle()
+  engine.toggle()
+  engine.activate()
+  assert.ok(!engine.setStages(status(99)).ok)
+  engine.setStages(status(503))
+  engine.deactivate()
+  assert.deepEqual(heard, [
+    'on: Always ReturnStatus (500)',
+    'off: Always ReturnStatus (500)',
+    'on: Always ReturnStatus (500)',
+    'on: Always ReturnStatus (503)',
+    'off: Always ReturnStatus (503)',
+  ])
+})
