@@ -20,7 +20,7 @@ async function docsOf(control: ReturnType<typeof api>['control']): Promise<strin
 }
 
 test('the base path must start with a slash and not end with one', () => {
-  for (const bad of ['', '/', 'chaos', '/chaos/', '/chaos?x', '/cha#os']) {
+  for (const bad of ['', '/', 'chaos', 'api/chaos', '/chaos/', '/chaos?x', '/cha#os', '/a?b/c']) {
     assert.throws(
       () => api(bad),
       new Error(
