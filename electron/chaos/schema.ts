@@ -89,6 +89,7 @@ export function validate(schema: Schema, value: unknown, components: Components,
       for (const name of s.required ?? [])
         if (value[name] === undefined) return { field: `${field}.${name}`, message: 'is required' }
       for (const [name, v] of Object.entries(value)) {
+        // Stryker disable next-line ConditionalExpression: equivalent; an additionalProperties of false is itself falsy, so the test below refuses the field either way
         const property = s.properties[name] ?? (s.additionalProperties === false ? undefined : s.additionalProperties)
         if (!property)
           return {
