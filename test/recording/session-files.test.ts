@@ -17,6 +17,7 @@ import {
   resolveSession,
   sessionInfo,
 } from '../../electron/recording/session-store.ts'
+import { sessionsRoot } from '../../electron/recording/data-dir.ts'
 import { exchange, tempDir } from './support.ts'
 
 const manifest = (fields: Record<string, unknown>) =>
@@ -281,4 +282,12 @@ test('a session is found by path, by folder name under the root, or by display n
   } finally {
     await t.remove()
   }
+})
+
+test('on Windows the sessions folder is joined with a backslash under the data directory', () => {
+  assert.equal(
+    sessionsRoot({ env: { APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, platform: 'win32', home: 'C:\\Users\\a' }),
+    'C:\\Users\\a\\AppData\\Roaming\\Nanoscope\\sessions',
+  )
+  assert.equal(sessionsRoot({ env: {}, platform: 'linux', home: '/home/a' }), '/home/a/.local/share/nanoscope/sessions')
 })
