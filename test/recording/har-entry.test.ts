@@ -212,3 +212,11 @@ test('a body is text when it is UTF-8 without control characters (tab, CR, LF an
   assert.deepEqual(bodyText(view), { text: 'ok', base64: false })
   assert.deepEqual(bodyText(new Uint8Array(0)), { text: '', base64: false })
 })
+
+test('a recorded URL that is not absolute exports with an empty query string, not a made-up one', () => {
+  const entry = (url: string) => toHar([exchange({ url })]).log.entries[0]!.request
+  assert.deepEqual(entry('/relative?x=1').queryString, [])
+  assert.deepEqual(entry('not a url').queryString, [])
+  assert.deepEqual(entry('http://h.test/a?x=1').queryString, [{ name: 'x', value: '1' }])
+  assert.deepEqual(entry('http://h.test/a?').queryString, [])
+})
