@@ -220,3 +220,23 @@ test('a recorded URL that is not absolute exports with an empty query string, no
   assert.deepEqual(entry('http://h.test/a?x=1').queryString, [{ name: 'x', value: '1' }])
   assert.deepEqual(entry('http://h.test/a?').queryString, [])
 })
+
+test('HAR cookies: a nameless one keeps its value, unknown attributes set nothing, an attribute value keeps its "="', () => {
+  const har = toHar([
+    exchange({
+      requestHeaders: [['Cookie', '=v; a=b=c']],
+      responseHeaders: [
+        ['Set-Cookie', 'x=1; SameSite=Strict; Priority=High'],
+        ['Set-Cookie', 'p=1; Path=/a=b; Domain'],
+      ],
+    }),
+  ]).log.entries[0]!
+  assert.deepEqual(har.request.cookies, [
+    { name: '', value: 'v' },
+    { name: 'a', value: 'b=c' },
+  ])
+  assert.deepEqual(JSON.parse(JSON.stringify(har.response.cookies)), [
+    { name: 'x', value: '1' },
+    { name: 'p', value: '1', path: '/a=b', domain: '' },
+  ])
+})
