@@ -229,12 +229,16 @@ function requestCookies(headers: Headers): HarCookie[] {
 
 function responseCookies(headers: Headers): HarCookie[] {
   return headerValues({ headers }, 'set-cookie').map((v) => {
-    const [pair = '', ...attributes] = v.split(';').map((p) => p.trim())
+    const parts = v.split(';').map((p) => p.trim())
+    // Stryker disable next-line StringLiteral: split always gives at least one part, so the default never applies
+    const [pair = '', ...attributes] = parts
     const eq = pair.indexOf('=')
     const cookie: HarCookie = { name: eq < 0 ? pair : pair.slice(0, eq), value: eq < 0 ? '' : pair.slice(eq + 1) }
     for (const a of attributes) {
-      const [k = '', val = ''] = a.split('=', 2)
-      const key = k.toLowerCase()
+      // An attribute's value is everything after its first "=" (RFC 6265 §5.2), "=" included.
+      const at = a.indexOf('=')
+      const key = (at < 0 ? a : a.slice(0, at)).toLowerCase()
+      const val = at < 0 ? '' : a.slice(at + 1)
       if (key === 'path') cookie.path = val
       else if (key === 'domain') cookie.domain = val
       else if (key === 'expires') {

@@ -1,3 +1,4 @@
+/// <reference path="./s3rver.d.ts" />
 // s3rver (an S3-protocol server on a local folder) on 127.0.0.1 for the S3 session tests, and the environment
 // and client a team member would set up for an S3-compatible server.
 import { S3Client } from '@aws-sdk/client-s3'
