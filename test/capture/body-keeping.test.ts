@@ -26,7 +26,7 @@ test('a bytes body within the cap is kept as it is; past the cap, a copy of its 
 })
 
 test('an empty bytes body is stored as empty, whole, whatever the cap', () => {
-  for (const cap of [0, 5]) {
+  for (const cap of [-1, 0, 5]) {
     const empty = storeBytes(new Uint8Array(0), cap)
     assert.deepEqual([empty.bytes.byteLength, empty.size, empty.truncated, empty.missing], [0, 0, false, undefined])
   }

@@ -144,17 +144,17 @@ test('close forgets the subscribers and what was queued, and sends nothing more'
   assert.deepEqual(c.batches, [])
 })
 
-test('a pending batch goes out after the interval, not before, and the interval restarts only when something is queued', async () => {
-  const { broadcaster, capture } = setup({ intervalMs: 40 })
+test('a pending batch goes out on the timer, not on the next turn, all pushes since in one batch', async () => {
+  const { broadcaster, capture } = setup({ intervalMs: 100 })
   const c = collector()
   broadcaster.subscribe(c.subscriber)
   capture()
-  await new Promise((r) => setTimeout(r, 10))
+  await new Promise((r) => setImmediate(r))
   capture()
-  await new Promise((r) => setTimeout(r, 10))
-  assert.deepEqual(c.batches, [], 'not before the interval')
+  await new Promise((r) => setImmediate(r))
+  assert.deepEqual(c.batches, [], 'below the batch bound nothing goes out on the next turn')
   await until(() => c.batches.length === 1)
-  assert.deepEqual(c.sizes(), [2], 'the second push did not restart the timer or send alone')
+  assert.deepEqual(c.sizes(), [2])
   broadcaster.close()
 })
 
@@ -270,4 +270,97 @@ test('a subscriber that backs up after it was sent a batch is owed only updates 
       [2, 404],
     ],
   )
+})
+
+test('an update queued in the batch that finds a subscriber drained is sent to it with its catch-up', () => {
+  const { broadcaster, capture } = setup()
+  let full = false
+  const slow = collector(() => full)
+  broadcaster.subscribe(slow.subscriber)
+  for (let i = 1; i <= 3; i++) capture()
+  broadcaster.flush()
+  full = true
+  capture()
+  broadcaster.flush()
+  full = false
+  capture({ ...makeRecord(1), status: 500 })
+  broadcaster.flush()
+  assert.deepEqual(
+    slow.batches.flat().map((s) => [s.seq, s.status]),
+    [
+      [1, 200],
+      [2, 200],
+      [3, 200],
+      [1, 500],
+      [4, 200],
+    ],
+  )
+})
+
+test('a subscriber that joined after a record was queued gets what came after it, in push order, around a skipped one', () => {
+  const store = new ExchangeStore()
+  const { broadcaster, capture } = setup({}, store)
+  const early = collector()
+  broadcaster.subscribe(early.subscriber)
+  capture()
+  const late = collector()
+  broadcaster.subscribe(late.subscriber)
+  capture()
+  const pending = new PendingRecord('p', 'l1', 1, request({ target: '/p' }))
+  broadcaster.push(pending, store.put(pending))
+  pending.superseded = true
+  const done = { ...makeRecord(9), id: 'p' }
+  broadcaster.push(done, store.put(done))
+  broadcaster.flush()
+  assert.deepEqual(
+    early.batches.flat().map((s) => s.id),
+    ['x1', 'x2', 'p'],
+  )
+  assert.deepEqual(
+    late.batches.flat().map((s) => s.id),
+    ['x2', 'p'],
+  )
+})
+
+test('a subscriber backed up when it joins gets the next batch as it was queued, once it has drained', () => {
+  const { broadcaster, capture } = setup()
+  broadcaster.subscribe(collector().subscriber)
+  capture()
+  let full = true
+  const joiner = collector(() => full)
+  broadcaster.subscribe(joiner.subscriber)
+  broadcaster.flush()
+  full = false
+  capture()
+  capture({ ...makeRecord(1), status: 500 })
+  broadcaster.flush()
+  assert.deepEqual(
+    joiner.batches.map((b) => b.map((s) => [s.seq, s.status])),
+    [
+      [
+        [2, 200],
+        [1, 500],
+      ],
+    ],
+  )
+  broadcaster.close()
+})
+
+test('a flush that was due on the next turn is called off when the last subscriber leaves, so the next one waits for its timer', async () => {
+  const { broadcaster, capture } = setup({ maxItems: 2 })
+  const first = collector()
+  const sub = broadcaster.subscribe(first.subscriber)
+  capture()
+  capture()
+  sub.unsubscribe()
+  const next = collector()
+  broadcaster.subscribe(next.subscriber)
+  capture()
+  await new Promise((r) => setImmediate(r))
+  await new Promise((r) => setImmediate(r))
+  assert.deepEqual(first.batches, [])
+  assert.deepEqual(next.batches, [], 'one below the bound waits for the timer')
+  broadcaster.flush()
+  assert.deepEqual(next.seqs(), [3])
+  broadcaster.close()
 })
