@@ -136,3 +136,15 @@ test("a hub's capture filter keeps bodies up to the hub's body cap", async () =>
   assert.deepEqual((await hub.search([{ kind: 'body', text: 'ABC' }])).matches, [[summary!.id]])
   hub.close()
 })
+
+test('a closed hub sends its subscribers nothing more', async () => {
+  const hub = new CaptureHub({}, { intervalMs: 5 })
+  const sent: ExchangeSummary[] = []
+  hub.subscribe({ deliver: (b) => sent.push(...b) })
+  hub.exchangeCompleted(makeRecord(1))
+  hub.close()
+  assert.equal(hub.broadcaster.subscriberCount, 0)
+  assert.equal(hub.broadcaster.pendingCount, 0)
+  await new Promise((r) => setTimeout(r, 30))
+  assert.deepEqual(sent, [])
+})
