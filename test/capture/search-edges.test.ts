@@ -149,3 +149,26 @@ test('a search yields to the event loop only after 16 records, and then only onc
   const result = await searchExchanges(records.slice(0, 20), [text('x')], { sliceMs: -1 })
   assert.equal(result.searched, 20, 'the default yield lets the search go on')
 })
+
+test('each slice of a search is timed from its last yield, not from the start', async () => {
+  const busy = (ms: number) => {
+    const until = performance.now() + ms
+    while (performance.now() < until) {}
+  }
+  const records = Array.from({ length: 64 }, (_, i) =>
+    Object.defineProperty(withResponse(i + 1, 'x'), 'requestBody', {
+      get() {
+        if (i < 16) busy(4)
+        return null
+      },
+    }),
+  )
+  let yields = 0
+  await searchExchanges(records, [text('x')], {
+    sliceMs: 50,
+    yieldTo: async () => {
+      yields++
+    },
+  })
+  assert.equal(yields, 1, 'the slow first 16 records fill a slice; the 48 quick ones after it do not')
+})
