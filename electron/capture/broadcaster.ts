@@ -208,6 +208,7 @@ export class Broadcaster {
 
   private send(s: Subscribed, items: ExchangeSummary[]): void {
     for (let at = 0; at < items.length; at += this.maxItems) {
+      // Stryker disable next-line EqualityOperator: a batch of exactly maxItems sliced is a copy of the same summaries
       const batch = items.length <= this.maxItems ? items : items.slice(at, at + this.maxItems)
       for (const summary of batch) if (summary.seq > s.lastSeq) s.lastSeq = summary.seq
       try {

@@ -364,3 +364,21 @@ test('a flush that was due on the next turn is called off when the last subscrib
   assert.deepEqual(next.seqs(), [3])
   broadcaster.close()
 })
+
+test('a subscriber sent an update after newer exchanges catches up from the newest it had, with no duplicate', () => {
+  const { broadcaster, capture } = setup()
+  let full = false
+  const slow = collector(() => full)
+  broadcaster.subscribe(slow.subscriber)
+  capture()
+  broadcaster.flush()
+  capture()
+  capture({ ...makeRecord(1), status: 500 })
+  broadcaster.flush()
+  full = true
+  capture()
+  broadcaster.flush()
+  full = false
+  broadcaster.flush()
+  assert.deepEqual(slow.seqs(), [1, 2, 1, 3])
+})
