@@ -1,7 +1,14 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ExchangeRecord, type RecordParts } from '../../electron/capture/exchange-record.ts'
-import { type BodySlab, BodySlabs, SLAB_BYTES, Slabs, slabTextLength } from '../../electron/capture/record-slab.ts'
+import {
+  type BodySlab,
+  BodySlabs,
+  bodySlabs,
+  SLAB_BYTES,
+  Slabs,
+  slabTextLength,
+} from '../../electron/capture/record-slab.ts'
 import { request, response, type Headers } from '../../electron/core/message.ts'
 
 const noBody = { bytes: new Uint8Array(0), size: 0, truncated: false }
@@ -317,4 +324,20 @@ test("a body's own memory is never reused for other bodies, and at most eight em
   assert.equal(emptied.includes(own.slab) || next.has(own.slab), false)
   const reused = [...next].filter((s) => emptied.includes(s))
   assert.equal(reused.length, 8)
+})
+
+test('a body kept at any place in a slab reads back, the very first places included', () => {
+  // Fill the shared body slab in use, so that the next bodies start a fresh one at 0.
+  bodySlabs.keep(new Uint8Array(SLAB_BYTES), undefined)
+  const records = ['a', 'bc', 'def'].map(
+    (text) => new ExchangeRecord(parts({ responseBody: { bytes: bytes(text), size: text.length, truncated: false } })),
+  )
+  assert.deepEqual(
+    records.map((r) => [Buffer.from(r.responseBody!.bytes).toString(), r.responseBody!.dropped]),
+    [
+      ['a', undefined],
+      ['bc', undefined],
+      ['def', undefined],
+    ],
+  )
 })
