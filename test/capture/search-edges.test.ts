@@ -172,3 +172,8 @@ test('each slice of a search is timed from its last yield, not from the start', 
   })
   assert.equal(yields, 1, 'the slow first 16 records fill a slice; the 48 quick ones after it do not')
 })
+
+test('a body that decodes to nothing matches no term, not even an empty one, where any other body does', async () => {
+  const records = [withResponse(1, gzipSync(''), [['Content-Encoding', 'gzip']]), withResponse(2, 'x')]
+  assert.deepEqual(await matching(records, text('')), [['x2']])
+})
