@@ -35,7 +35,8 @@ export default {
       }),
   // perTest: both runners report coverage per test file, so each mutant runs only the files that reached it.
   coverageAnalysis: 'perTest',
-  checkers: ['typescript'],
+  // A sampled run type-checks only its sample (test/mutation/sampled-checker.mjs); the same TypeScript checker.
+  checkers: [process.env.NANOSCOPE_MUTATE_SAMPLE ? 'nanoscope-sampled-typescript' : 'typescript'],
   // test/mutation/mutate.mjs writes a tsconfig holding only the scope's code and tests (what they import comes in
   // with them): checking a mutant then costs what that part of the tree costs, not the whole project.
   tsconfigFile: process.env.NANOSCOPE_MUTATE_TSCONFIG ?? 'tsconfig.json',
@@ -55,6 +56,7 @@ export default {
   appendPlugins: [
     fileURLToPath(new URL('./test/mutation/file-runner.mjs', import.meta.url)),
     fileURLToPath(new URL('./test/mutation/survivor-reporter.mjs', import.meta.url)),
+    fileURLToPath(new URL('./test/mutation/sampled-checker.mjs', import.meta.url)),
   ],
   // survivors: reports/mutation/<scope>/survivors.txt, each survivor as it is found (test/mutation/survivor-reporter.mjs).
   reporters: ['json', 'html', 'clear-text', 'progress-append-only', 'survivors'],

@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { glob } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { isAbsolute, join, relative } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { commonTokens, declareClassPlugin, PluginKind } from '@stryker-mutator/api/plugin'
 import {
@@ -24,7 +24,7 @@ import {
   TestStatus,
   toMutantRunResult,
 } from '@stryker-mutator/api/test-runner'
-import { inSample, mutantKey, OUTSIDE, sampleFraction } from './sample.mjs'
+import { inSample, mutantKey, OUTSIDE, sampleFraction, treeRelative } from './sample.mjs'
 
 const hook = pathToFileURL(fileURLToPath(new URL('./file-runner-hook.mjs', import.meta.url))).href
 const reporter = pathToFileURL(fileURLToPath(new URL('./file-runner-reporter.mjs', import.meta.url))).href
@@ -193,14 +193,6 @@ class FileRunner {
       })
     })
   }
-}
-
-/** A mutated file's path relative to the tree StrykerJS runs in (its sandbox, the working directory, or the tree). */
-function treeRelative(file) {
-  if (!isAbsolute(file)) return file
-  const inSandbox = relative(process.cwd(), file)
-  if (!inSandbox.startsWith('..')) return inSandbox
-  return relative(process.env.NANOSCOPE_MUTATE_TREE ?? process.cwd(), file)
 }
 
 /** The files the globs name, less those a `!glob` names (scopes.mjs), sorted. Node 22's own `glob`. */

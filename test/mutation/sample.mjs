@@ -5,7 +5,7 @@
 // skips the others) and in the score (which counts only the sample), and a rerun after new tests meets the same ones.
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { isAbsolute, join, relative } from 'node:path'
 
 /** The fraction asked for (0 < f ≤ 1), or undefined for a full run. */
 export function sampleFraction(text = process.env.NANOSCOPE_MUTATE_SAMPLE) {
@@ -29,6 +29,14 @@ export function mutantKey(file, mutant) {
 export function reportedMutantKey(file, mutant) {
   const { line, column } = mutant.location.start
   return mutantKey(file, { ...mutant, location: { start: { line: line - 1, column: column - 1 } } })
+}
+
+/** A mutated file's path relative to the tree StrykerJS runs in (its sandbox, the working directory, or the tree). */
+export function treeRelative(file) {
+  if (!isAbsolute(file)) return file
+  const inSandbox = relative(process.cwd(), file)
+  if (!inSandbox.startsWith('..')) return inSandbox
+  return relative(process.env.NANOSCOPE_MUTATE_TREE ?? process.cwd(), file)
 }
 
 /** Whether a mutant is in a sample of fraction f: the first 32 bits of its key's SHA-256, below f of their range. */
