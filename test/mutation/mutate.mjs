@@ -118,7 +118,10 @@ for (const scope of chosen) {
       continue
     }
     writeFileSync(ranges, JSON.stringify(sampled.ranges))
-    writeFileSync(join(reports, 'sample.json'), `${JSON.stringify({ fraction, population })}\n`)
+    writeFileSync(
+      join(reports, 'sample.json'),
+      `${JSON.stringify({ fraction, population, perFile: sampled.perFile })}\n`,
+    )
     console.log(`mutate: ${scope} holds ${population} mutants; the sample's places: ${sampled.ranges.length}`)
   }
   console.log(

@@ -54,7 +54,7 @@ export function interval(p, n, N) {
   if (n === 0) return [0, 1]
   if (n >= N) return [p, p]
   // The finite-population correction as a larger effective sample: the variance shrinks by (N - n) / (N - 1).
-  const m = (n * (N - 1)) / (N - n)
+  const m = Number.isFinite(N) ? (n * (N - 1)) / (N - n) : n
   const z = 1.96
   const z2m = (z * z) / m
   const centre = (p + z2m / 2) / (1 + z2m)
@@ -70,7 +70,7 @@ export const OUTSIDE = 'outside this run’s sample (--sample): not tested'
  * (`file:line:column-line:column`, lines from 1, columns from 0), found with StrykerJS's own instrumenter. StrykerJS
  * then plants and type-checks only mutants inside those places: the sample, and any mutant nested in a sampled one's
  * place (a function's body inside the function), which the test runner still answers as outside the sample. Also
- * returns how many mutants the files hold, the population the score's interval is about.
+ * returns how many mutants the files hold, the population the score's interval is about, in all and per file.
  */
 export async function sampledRanges(tree, globs, fraction) {
   const { Instrumenter } = await import('@stryker-mutator/instrumenter')
@@ -81,17 +81,19 @@ export async function sampledRanges(tree, globs, fraction) {
   const options = { plugins: null, excludedMutations: [], ignorers: [], noHeader: false }
   const ranges = []
   let population = 0
+  const perFile = {}
   for (const file of files) {
     const content = readFileSync(join(tree, file), 'utf8')
     const { mutants } = await new Instrumenter(log).instrument([{ name: file, mutate: true, content }], options)
     population += mutants.length
+    perFile[file] = mutants.length
     for (const m of mutants) {
       if (!inSample(mutantKey(file, m), fraction)) continue
       const { start, end } = m.location
       ranges.push(`${file}:${start.line + 1}:${start.column}-${end.line + 1}:${end.column}`)
     }
   }
-  return { ranges: [...new Set(ranges)], population }
+  return { ranges: [...new Set(ranges)], population, perFile }
 }
 
 /** The TypeScript files (not declarations) a scope glob names: `folder/**\/!(*.d).ts` or one file. */

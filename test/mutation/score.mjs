@@ -40,7 +40,7 @@ export function scoreOf(report, fraction, only, population) {
 export function scoreLine(s, fraction) {
   return fraction === undefined
     ? `${s.score.toFixed(1)}% (${s.detected} of ${s.total} mutants killed)`
-    : `${s.score.toFixed(1)}% (95% interval ${s.low.toFixed(1)}–${s.high.toFixed(1)}), estimated from a sample: ${s.detected} of ${s.total} sampled mutants killed, of ${s.of}`
+    : `${s.score.toFixed(1)}% (95% interval ${s.low.toFixed(1)}–${s.high.toFixed(1)}), estimated from a sample: ${s.detected} of ${s.total} sampled mutants killed, of ${Number.isFinite(s.of) ? s.of : 'an unknown count'}`
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -50,9 +50,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const scope = args.find((a, i) => !a.startsWith('--') && i !== at + 1) ?? 'web'
   const report = JSON.parse(readFileSync(`reports/mutation/${scope}/mutation.json`, 'utf8'))
   const sampleFile = `reports/mutation/${scope}/sample.json`
-  const population = existsSync(sampleFile) ? JSON.parse(readFileSync(sampleFile, 'utf8')).population : undefined
+  // A sampled run's report holds only its sample's places: the folder's and each file's mutant count are in sample.json.
+  const counts = existsSync(sampleFile) ? JSON.parse(readFileSync(sampleFile, 'utf8')) : {}
+  const population = counts.population
   for (const name of Object.keys(report.files).sort()) {
-    console.log(`  ${name.padEnd(48)} ${scoreLine(scoreOf(report, fraction, name), fraction)}`)
+    const ofFile = counts.perFile?.[name] ?? (counts.population === undefined ? undefined : Number.POSITIVE_INFINITY)
+    console.log(`  ${name.padEnd(48)} ${scoreLine(scoreOf(report, fraction, name, ofFile), fraction)}`)
   }
   console.log(`${scope}: ${scoreLine(scoreOf(report, fraction, undefined, population), fraction)}`)
 }
