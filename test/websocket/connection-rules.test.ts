@@ -79,7 +79,7 @@ async function session(
     closed: closed!,
     stats,
     async sent(n) {
-      const deadline = Date.now() + 1000
+      const deadline = Date.now() + 5000
       while (frames.length < n) {
         if (Date.now() > deadline) throw new Error(`the endpoint sent ${frames.length} frames, not ${n}`)
         await new Promise((r) => setTimeout(r, 5))
@@ -143,7 +143,7 @@ test('a ping is answered with a pong of the same payload, a pong is not answered
     const [pong] = await s.sent(1)
     assert.equal(pong!.opcode, Opcode.pong)
     assert.equal(Buffer.from(pong!.payload).toString(), 'are you there')
-    const deadline = Date.now() + 1000
+    const deadline = Date.now() + 5000
     while (s.messages.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5))
     assert.deepEqual(s.messages, [
       { kind: 'text', text: 'hello' },
@@ -209,7 +209,7 @@ test('a message whose fragments together pass the limit is refused with 1009; on
         frame(Opcode.continuation, Buffer.alloc(4)),
       ]),
     )
-    const deadline = Date.now() + 1000
+    const deadline = Date.now() + 5000
     while (s.messages.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5))
     assert.equal(s.messages.length, 1)
     assert.equal(s.frames.length, 0)
@@ -269,7 +269,7 @@ test('an app that throws on a new connection closes it with 1011; a listener tha
   })
   try {
     t.client.write(frame(Opcode.text, 'one'))
-    const deadline = Date.now() + 1000
+    const deadline = Date.now() + 5000
     while (seen.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5))
     assert.deepEqual(seen, ['text'])
     t.client.destroy()
@@ -283,7 +283,7 @@ test('bytes read with the handshake are the first frames, and count as sent up',
   const head = frame(Opcode.text, 'early')
   const s = await session(undefined, {}, head)
   try {
-    const deadline = Date.now() + 1000
+    const deadline = Date.now() + 5000
     while (s.messages.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5))
     assert.deepEqual(s.messages, [{ kind: 'text', text: 'early' }])
     s.client.end()
@@ -310,7 +310,7 @@ test('an endpoint counts its open connections and closes them all with 1001 goin
     const stats = res.tunnel!(pair.peer, Buffer.alloc(0))
     assert.equal(endpoint.connections, 1)
     endpoint.close()
-    const deadline = Date.now() + 1000
+    const deadline = Date.now() + 5000
     while (frames.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5))
     assert.deepEqual(closeOf(frames[0]), { code: 1001, reason: 'going away' })
     pair.client.destroy()
