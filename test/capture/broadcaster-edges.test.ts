@@ -5,29 +5,13 @@ import { ExchangeStore } from '../../electron/capture/exchange-store.ts'
 import type { CapturedExchange } from '../../electron/capture/captured-exchange.ts'
 import { PendingRecord } from '../../electron/capture/pending-record.ts'
 import { request } from '../../electron/core/message.ts'
-import type { ExchangeSummary } from '../../shared/exchange.ts'
-import { makeRecord, until } from './fixtures.ts'
+import { collector, makeRecord, until } from './fixtures.ts'
 
 function setup(options: BroadcasterOptions = {}, store = new ExchangeStore()) {
   const broadcaster = new Broadcaster(store, { intervalMs: 60_000, ...options })
   let n = 0
   const capture = (record: CapturedExchange = makeRecord(++n)) => broadcaster.push(record, store.put(record))
   return { store, broadcaster, capture }
-}
-
-function collector(backedUp?: () => boolean) {
-  const batches: ExchangeSummary[][] = []
-  return {
-    batches,
-    seqs: () => batches.flat().map((s) => s.seq),
-    sizes: () => batches.map((b) => b.length),
-    subscriber: {
-      deliver: (batch: ExchangeSummary[]) => {
-        batches.push(batch)
-      },
-      ...(backedUp ? { backedUp } : {}),
-    },
-  }
 }
 
 test('a clear up to a seq drops the queued summaries it covers, and each subscriber still gets only what is new to it', () => {

@@ -8,8 +8,7 @@ import {
 } from '../../electron/capture/broadcaster.ts'
 import { ExchangeStore } from '../../electron/capture/exchange-store.ts'
 import type { CapturedExchange } from '../../electron/capture/captured-exchange.ts'
-import type { ExchangeSummary } from '../../shared/exchange.ts'
-import { makeRecord, until } from './fixtures.ts'
+import { collector, makeRecord, until } from './fixtures.ts'
 
 function setup(options: BroadcasterOptions = {}) {
   const store = new ExchangeStore()
@@ -17,20 +16,6 @@ function setup(options: BroadcasterOptions = {}) {
   let n = 0
   const capture = (record: CapturedExchange = makeRecord(++n)) => broadcaster.push(record, store.put(record))
   return { store, broadcaster, capture }
-}
-
-function collector(backedUp?: () => boolean) {
-  const batches: ExchangeSummary[][] = []
-  return {
-    batches,
-    seqs: () => batches.flat().map((s) => s.seq),
-    subscriber: {
-      deliver: (batch: ExchangeSummary[]) => {
-        batches.push(batch)
-      },
-      ...(backedUp ? { backedUp } : {}),
-    },
-  }
 }
 
 test('the flush constants are 50 ms and 500 items', () => {
