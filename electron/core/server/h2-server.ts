@@ -120,7 +120,11 @@ function serveStream(
   const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0 || stream.readableEnded
   let body = emptyBody
   let trailers: Promise<Headers> | undefined
-  if (!ended) {
+  // A request that ended with its head is still read to its end: node:http2 closes a stream nobody read from with
+  // RST_STREAM (NO_ERROR) a turn after the response's last write, and when that DATA frame had not gone out yet (a
+  // large body, a busy loop) the client saw a complete response followed by a reset.
+  if (ended) stream.resume()
+  else {
     // A stream of its own for the body, so a consumer that destroys it stops reading without resetting the
     // exchange (the response still has to go out on this stream).
     const piped = new PassThrough()
