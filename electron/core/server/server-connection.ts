@@ -80,6 +80,7 @@ export class ServerConnection implements ParserOwner {
     this.peer = Object.freeze({ address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 })
     socket.setNoDelay(true)
     socket.on('data', this.onData)
+    // Stryker disable next-line StringLiteral: the socket is not half-open, so Node ends our side itself when the client ends its own; the flag only repeats that end
     socket.on('end', this.onEnd)
     socket.on('error', ignore)
     socket.once('close', () => {
@@ -132,6 +133,7 @@ export class ServerConnection implements ParserOwner {
   }
 
   /** The client closed its side: as with node:http, the connection closes (sockets here are not half-open). */
+  // Stryker disable next-line BlockStatement: the socket is not half-open, so Node ends our side itself when the client ends its own; the flag only repeats that end
   private readonly onEnd = (): void => {
     this.clientEnded = true
   }
