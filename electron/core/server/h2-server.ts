@@ -66,7 +66,6 @@ export function h2Sessions(handler: HttpHandler): H2Sessions {
 
   return {
     accept(socket: Duplex, head?: Buffer): void {
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: unshifting no head or an empty one is a no-op for a byte stream
       if (head && head.length > 0) socket.unshift(head)
       socket.on('error', () => socket.destroy())
       server.emit('connection', socket)
