@@ -27,6 +27,11 @@ export interface ServerOptions {
   headersTimeoutMs?: number
   /** Node's `requestTimeout`: how long a client may take to send the whole request. Beware long uploads. */
   requestTimeoutMs?: number
+  /**
+   * How long a kept-alive connection may sit idle between requests before it is closed (Node's `keepAliveTimeout`).
+   * Default `KEEP_ALIVE_TIMEOUT_MS`.
+   */
+  keepAliveTimeoutMs?: number
 }
 
 export interface RunningServer {
@@ -44,6 +49,9 @@ export const STOP_GRACE_MS = 1000
 /** The default time a client has to send a whole request head. */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000
 
+/** How long a kept-alive connection may sit idle between requests by default (node:http's default). */
+export const KEEP_ALIVE_TIMEOUT_MS = 5000
+
 export async function startServer(handler: HttpHandler, options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1'
   const requestTimeout = options.requestTimeoutMs
@@ -56,6 +64,7 @@ export async function startServer(handler: HttpHandler, options: ServerOptions =
     // Node only checks those timeouts every `connectionsCheckingInterval` (30 s by default), so a short timeout
     // would otherwise be enforced late.
     connectionsCheckingInterval: checkingInterval(headersTimeout, requestTimeout),
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS,
   })
   const tunnels = new Set<Duplex>()
   const takeOver = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
