@@ -173,7 +173,8 @@ test('wire server: answered with less than 256 KiB of its upload still to come, 
   await withServer(handler, async (server) => {
     const client = await connect(server.port)
     try {
-      const length = MAX_DRAIN_BYTES + 16 * 1024
+      assert.equal(MAX_DRAIN_BYTES, 256 * 1024)
+      const length = 256 * 1024 + 16 * 1024
       client.socket.write(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: ${length}\r\n\r\n`)
       client.socket.write(Buffer.alloc(64 * 1024, 1))
       await client.waitFor(/too large$/, 'the early answer')
