@@ -105,7 +105,10 @@ function serveStream(
 ): void {
   stream.on('error', () => {})
   const raw = rawPairs(headers, rawHeaders)
-  const method = pseudo(raw, ':method') ?? 'GET'
+  const method =
+    pseudo(raw, ':method') ??
+    // Stryker disable next-line StringLiteral: node:http2 resets a request stream without :method before it is served
+    'GET'
   const authority = pseudo(raw, ':authority')
   const target = method === 'CONNECT' ? (authority ?? '') : (pseudo(raw, ':path') ?? '/')
   const fields = regularHeaders(raw)

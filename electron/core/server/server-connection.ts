@@ -80,6 +80,7 @@ export class ServerConnection implements ParserOwner {
     this.peer = Object.freeze({ address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 })
     socket.setNoDelay(true)
     socket.on('data', this.onData)
+    // Stryker disable next-line StringLiteral: the socket is not half-open, so Node ends our side itself when the client ends its own; the flag only repeats that end
     socket.on('end', this.onEnd)
     socket.on('error', ignore)
     socket.once('close', () => {
@@ -132,6 +133,7 @@ export class ServerConnection implements ParserOwner {
   }
 
   /** The client closed its side: as with node:http, the connection closes (sockets here are not half-open). */
+  // Stryker disable next-line BlockStatement: the socket is not half-open, so Node ends our side itself when the client ends its own; the flag only repeats that end
   private readonly onEnd = (): void => {
     this.clientEnded = true
   }
@@ -181,6 +183,7 @@ export class ServerConnection implements ParserOwner {
         expectsContinue = flat[i + 1]!.trim().toLowerCase() === '100-continue'
       else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true
     }
+    // Stryker disable next-line StringLiteral: llhttp only reports methods it knows, all of them in its own table
     const method = methods[methodIndex] ?? 'GET'
     const version = `${major}.${minor}`
     const length = chunked ? undefined : contentLength(headers)
@@ -326,6 +329,7 @@ export class ServerConnection implements ParserOwner {
     this.since = Date.now()
     if (socket.destroyed) return
     socket.off('data', this.onData)
+    // Stryker disable next-line StringLiteral: a resumed socket with no data listener drops what it reads all the same
     socket.on('data', ignore)
     socket.resume()
     socket.end()

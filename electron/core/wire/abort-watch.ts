@@ -28,6 +28,7 @@ export function watchOf(signal: AbortSignal): AbortWatch {
   if (!watch) {
     watch = new AbortWatch()
     watches.set(signal, watch)
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, so `once` only frees the listener a moment sooner
     signal.addEventListener('abort', watch, { once: true })
   }
   return watch
