@@ -68,6 +68,7 @@ export class LogAppender {
     options: LogAppenderOptions = {},
   ) {
     this.count = count
+    // Stryker disable next-line ArithmeticOperator: the slab size changes how many buffers a turn's write is made of, never a byte of the log (a record larger than the slab gets its own)
     this.slabBytes = options.slabBytes ?? 256 * 1024
     this.referenceBytes = options.referenceBytes ?? 64 * 1024
     this.slab = Buffer.allocUnsafe(this.slabBytes)
@@ -91,9 +92,11 @@ export class LogAppender {
     const q = req.byteLength,
       s = res.byteLength
     const copyReq = q < this.referenceBytes,
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: a body copied into the slab or written from its own buffer puts the same bytes in the log (recorded bodies are never changed once added)
       copyRes = s < this.referenceBytes
     // After the JSON: its newline, the bodies copied in and the record's newline.
     const tail = 1 + (copyReq ? q : 0) + (copyRes ? s : 0) + 1
+    // Stryker disable next-line ConditionalExpression: without this early check, writeHead finds the slab too full and the record gets a fresh slab all the same (below)
     if (this.slab.byteLength - this.used < MAX_FRAME_LINE + USUAL_HEAD_BYTES + tail)
       this.freshSlab(MAX_FRAME_LINE + USUAL_HEAD_BYTES + tail)
     // The frame line comes first and says the JSON's length, known once it is written: the JSON goes where the line
@@ -142,6 +145,7 @@ export class LogAppender {
         crc = crc32(req, crc)
         bodiesAt = at
       }
+      // Stryker disable next-line ConditionalExpression: a body copied into the slab or written from its own buffer puts the same bytes (and checksum) in the log
       if (copyRes) {
         slab.set(res, at)
         at += s
@@ -182,7 +186,9 @@ export class LogAppender {
       while (done < bytes) {
         const rest = done === 0 ? parts : remainingParts(parts, done)
         const n =
+          // Stryker disable next-line ConditionalExpression: writing only the first part loops to write the others, the same bytes in more system calls
           rest.length === 1 ? writeSync(this.fd, rest[0]!, 0, rest[0]!.byteLength, null) : writevSync(this.fd, rest)
+        // Stryker disable next-line EqualityOperator: a write of one byte or more to a file writes at least one or throws; the check only stops a loop that cannot end
         if (n <= 0) throw new Error('writing to the session log made no progress')
         done += n
       }
@@ -224,6 +230,7 @@ export class LogAppender {
   private reference(at: number, body: Uint8Array): void {
     this.used = at
     this.seal()
+    // Stryker disable next-line EqualityOperator: an empty part adds no byte to the write
     if (body.byteLength > 0) this.parts.push(Buffer.from(body.buffer, body.byteOffset, body.byteLength))
   }
 
