@@ -159,7 +159,7 @@ export async function replay(
         break
       }
       // Whatever a stopped run has not sent is reported as not sent, so it is still read to the end (or limit).
-      // Stryker disable next-line ConditionalExpression: without this early check the one after the wait for a slot reports the record as not sent all the same (the wait and the pause end at once on a stopped run)
+      // Stryker disable next-line ConditionalExpression: its `false` mutant is equivalent (the check after the wait for a slot reports the record as not sent all the same: the wait and the pause end at once on a stopped run); `true` is caught by replay-report.test.ts and goes with it
       if (stop.signal.aborted) {
         finish(notSent(i, x, rebase, reasonOf(stop.signal)))
         continue
@@ -413,7 +413,7 @@ export function formatReport(report: ReplayReport): string {
   const c = report.counts
   const l = report.latency
   const answered = c.same + c.changed
-  // Stryker disable next-line ConditionalExpression: read only when nothing was answered, when every result failed or was not sent, so any result is the first failure
+  // Stryker disable next-line ConditionalExpression: its `true` mutant is equivalent (this is read only when nothing was answered, when every result failed or was not sent, so the first result is the first failure); `false` is caught by replay-report.test.ts and goes with it
   const firstFailure = report.results.find((r) => r.outcome === 'failed' || r.outcome === 'not-sent')
   return (
     [
