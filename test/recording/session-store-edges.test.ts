@@ -73,3 +73,21 @@ test('a session reference holding a slash is a path as given, even when a sessio
     await t.remove()
   }
 })
+
+test('a bare name that is a session folder in the working directory is that folder, before a session of that display name under the root', async () => {
+  const t = await tempDir()
+  const cwd = process.cwd()
+  try {
+    const root = join(t.dir, 'sessions')
+    await (await createSession(join(root, '2026-01-01-other'), { name: 'checkout' })).close()
+    const work = join(t.dir, 'work')
+    await (await createSession(join(work, 'checkout'))).close()
+    process.chdir(work)
+    assert.equal(await resolveSession('checkout', root), 'checkout', 'the folder here')
+    process.chdir(t.dir)
+    assert.equal(await resolveSession('checkout', root), join(root, '2026-01-01-other'), 'else the one named so')
+  } finally {
+    process.chdir(cwd)
+    await t.remove()
+  }
+})
