@@ -255,7 +255,9 @@ export function writeDigits(out: Uint8Array, at: number, v: number): number {
     high--
     low += BILLION
   } else if (low >= BILLION) {
+    // Stryker disable next-line UpdateOperator: unreachable (a correctly rounded quotient never floors below the true one, so `low` is never a billion or more)
     high++
+    // Stryker disable next-line AssignmentOperator: unreachable, as the line above says
     low -= BILLION
   }
   at = writeDigits(out, at, high)
