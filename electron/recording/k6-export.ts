@@ -40,6 +40,7 @@ export async function toK6(records: readonly RecordedExchange[], options: K6Expo
         headers: joinedHeaders(step.headers).map(([name, value]) => ({ name, value })),
         ...(step.body.byteLength > 0 ? { postData: { mimeType: header(step, 'content-type') ?? NO_TYPE, text } } : {}),
       },
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: its `true` and `>= 0` mutants are equivalent (har-to-k6 writes no sleep for a pause of 0, and the iteration's closing sleep(1) it adds when no entry has one is taken out below); `false` and `<= 0` are caught by k6-script.test.ts and go with them
       ...(step.pauseMs > 0 ? { sleep: [{ before: step.pauseMs }] } : {}),
     }
   })

@@ -91,6 +91,7 @@ export class LogAppender {
       throw new TypeError('a recorded exchange needs both bodies as bytes (Uint8Array)')
     const q = req.byteLength,
       s = res.byteLength
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a body copied into the slab or written from its own buffer puts the same bytes in the log (recorded bodies are never changed once added)
     const copyReq = q < this.referenceBytes,
       // Stryker disable next-line ConditionalExpression,EqualityOperator: a body copied into the slab or written from its own buffer puts the same bytes in the log (recorded bodies are never changed once added)
       copyRes = s < this.referenceBytes
