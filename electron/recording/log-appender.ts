@@ -97,8 +97,9 @@ export class LogAppender {
       copyRes = s < this.referenceBytes
     // After the JSON: its newline, the bodies copied in and the record's newline.
     const tail = 1 + (copyReq ? q : 0) + (copyRes ? s : 0) + 1
-    // Stryker disable next-line ConditionalExpression: without this early check, writeHead finds the slab too full and the record gets a fresh slab all the same (below)
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: this early check only spares a failed writeHead; without it, or with any other bound, writeHead finds the slab too full and the record gets a fresh slab all the same (below)
     if (this.slab.byteLength - this.used < MAX_FRAME_LINE + USUAL_HEAD_BYTES + tail)
+      // Stryker disable next-line ArithmeticOperator: a fresh slab too small for the record makes writeHead fail, and the record gets one sized by maxHeadBytes (below)
       this.freshSlab(MAX_FRAME_LINE + USUAL_HEAD_BYTES + tail)
     // The frame line comes first and says the JSON's length, known once it is written: the JSON goes where the line
     // would end if it were as long as the last record's, and moves in the rare case its length has other digits.
