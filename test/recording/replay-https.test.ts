@@ -52,12 +52,12 @@ test('a request the server does not answer within the request timeout fails as a
     const report = await replay(recorded(`http://127.0.0.1:${silent.port}/slow`), {
       speed: Infinity,
       requestTimeoutMs: 200,
-      timeoutMs: 3000,
+      timeoutMs: 10_000,
     })
     assert.equal(report.results[0]?.outcome, 'failed')
     assert.equal(report.results[0]?.status, 504)
     assert.doesNotMatch(report.results[0]?.error ?? '', /deadline/)
-    assert.ok(Date.now() - started < 2500, `took ${Date.now() - started} ms`)
+    assert.ok(Date.now() - started < 8000, `took ${Date.now() - started} ms`)
   } finally {
     await silent.stop()
   }
