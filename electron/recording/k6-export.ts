@@ -45,6 +45,7 @@ export async function toK6(records: readonly RecordedExchange[], options: K6Expo
     }
   })
   const archive = { log: { version: '1.2', creator: { ...NANOSCOPE_CREATOR }, entries } }
+  // Stryker disable next-line ObjectLiteral: addSleep is false by default in har-to-k6 (src/constants.js); said here so a new default cannot add sleeps the recording does not have
   let { main } = await liHARToK6Script(archive, { addSleep: false })
   main = main.replace(new RegExp(`^\\s*['"]?content-type['"]?: ['"]${NO_TYPE}['"],?\\n`, 'gim'), '')
   // har-to-k6 ends the iteration with `sleep(1)` when no request has a pause (every `--speed max` export): the

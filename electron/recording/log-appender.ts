@@ -106,12 +106,14 @@ export class LogAppender {
     let start = this.used
     let jsonAt = start + frameLineBytes(this.lastJsonBytes, q, s)
     let at = writeHead(x, this.slab, jsonAt, this.slab.byteLength - tail - MAX_JSON_SHIFT)
+    // Stryker disable next-line EqualityOperator: its `<= 0` mutant is equivalent (writeHead returns -1 or the end of a JSON text, never 0); `>= 0` is caught by log-appender.test.ts and goes with it
     if (at < 0) {
       // Not enough room left in this slab (or a head larger than usual): a new one, with room for the largest it can be.
       this.freshSlab(MAX_FRAME_LINE + maxHeadBytes(x) + tail)
       start = 0
       jsonAt = frameLineBytes(this.lastJsonBytes, q, s)
       at = writeHead(x, this.slab, jsonAt, this.slab.byteLength - tail - MAX_JSON_SHIFT)
+      // Stryker disable next-line ConditionalExpression: its `false` mutant is equivalent (maxHeadBytes bounds every head, head-bytes-bound.test.ts); `true` is caught by log-appender.test.ts and goes with it
       if (at < 0) throw new Error('a record header did not fit in its largest possible size') // never: maxHeadBytes bounds it
     }
     const slab = this.slab
@@ -130,7 +132,7 @@ export class LogAppender {
       slab.set(req, at)
       slab.set(res, at + q)
       crc = crc32(slab.subarray(jsonAt, at + q + s))
-      // Stryker disable next-line EqualityOperator: its `>= 0` mutant is equivalent (moving an empty range is nothing); `< 0` and `<= 0` are caught by log-appender.test.ts and go with it
+      // Stryker disable next-line EqualityOperator,ConditionalExpression: its `>= 0` and `true` mutants are equivalent (moving an empty range is nothing); `< 0`, `<= 0` and `false` are caught by log-appender.test.ts and go with them
       if (q + s > 0) slab.copyWithin(at + 1, at, at + q + s)
       slab[at] = NL
       at += 1 + q + s
@@ -226,6 +228,7 @@ export class LogAppender {
 
   /** Continues `crc` over the slab bytes [from, to). */
   private crcOfSlab(crc: number, from: number, to: number): number {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: `>=` and `true` are equivalent on the Node versions here (20, 22), whose crc32 of nothing returns the value it continues; the check is for those that return 0 (record-log.ts, checksum); `<` and `false` are caught by log-appender.test.ts and go with them
     return to > from ? crc32(this.slab.subarray(from, to), crc) : crc
   }
 

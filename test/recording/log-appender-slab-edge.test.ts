@@ -32,3 +32,27 @@ test('records whose header ends at every place near the end of a 4 KiB slab are 
     await t.remove()
   }
 })
+
+test('a record with a header of 300 KB of escapes and two bodies of 60 KB, past the usual slab, is written whole', async () => {
+  const t = await tempDir()
+  try {
+    const file = join(t.dir, 'log')
+    const fd = openSync(file, 'a')
+    try {
+      const appender = new LogAppender(fd, 0, 0)
+      const x = exchange({
+        method: 'POST',
+        requestBody: Buffer.alloc(60_000, 1),
+        responseBody: Buffer.alloc(60_000, 2),
+        responseHeaders: [['X-Escaped', '\u0001'.repeat(50_000)]],
+      })
+      appender.add(x)
+      appender.flush()
+      assert.deepEqual(readFileSync(file), encodeRecord(x))
+    } finally {
+      closeSync(fd)
+    }
+  } finally {
+    await t.remove()
+  }
+})
