@@ -60,3 +60,20 @@ test('a streamed request whose trailers came empty is recorded with no trailers 
   assert.equal(Buffer.from(kept[0]!.request.body).toString(), 'sent')
   assert.equal('trailers' in kept[0]!.request, false)
 })
+
+test('an OPTIONS exchange, seven letters like CONNECT, is recorded; only CONNECT is a tunnel left out', async () => {
+  const kept: RecordedExchange[] = []
+  const skipped: string[] = []
+  const handler = recordTo(
+    { append: async (x: RecordedExchange) => void kept.push(x) },
+    { onSkip: (why) => skipped.push(why) },
+  )(async () => response(204))
+  for (const method of ['OPTIONS', 'CONNECT'])
+    await bodyText((await handler(request({ method, target: 'http://h.test/x', headers: [['Host', 'h.test']] }))).body)
+  await waitFor(() => kept.length + skipped.length === 2, 2000, 'both exchanges seen')
+  assert.deepEqual(
+    kept.map((x) => x.request.method),
+    ['OPTIONS'],
+  )
+  assert.deepEqual(skipped, ['CONNECT http://h.test/x: tunnels are not recorded'])
+})

@@ -52,6 +52,13 @@ test('a report whose requests all failed without a reason says there was no answ
   )
   const unsent = { ...report.results[0]!, outcome: 'not-sent' as const, statusChanged: false }
   assert.equal(formatReport({ ...report, results: [unsent] }).split('\n')[0], '#1 GET http://h.test/ → ---: not sent: ')
+  const first = { ...unsent, error: 'the replay was stopped' }
+  const second = { ...report.results[0]!, index: 1, error: 'the upstream refused the connection' }
+  assert.match(
+    formatReport({ ...report, total: 2, results: [first, second] }),
+    /^every request failed, so there is no latency to compare; the first: the replay was stopped$/m,
+    'the first failure is the first result, whether not sent or failed',
+  )
 })
 
 test('a request a stopped replay did not send is reported whole: not sent, its recorded status, no change, the reason', async () => {

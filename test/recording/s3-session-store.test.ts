@@ -179,6 +179,7 @@ test('a listed session whose log gained segments after its count was written say
     await put(client, 'q/grown/session.json', manifest(hourAgo))
     await put(client, 'q/grown/exchanges.log/00000000', 'x'.repeat(10))
     await put(client, 'q/grown/exchanges.log/00000001', 'y'.repeat(20))
+    await put(client, 'q/grown/exchanges.log/notes.txt', 'not a segment: left out of the size')
     await put(client, 'q/settled/session.json', manifest(inAnHour))
     await put(client, 'q/settled/exchanges.log/00000000', 'z'.repeat(5))
     const listed = await listS3Sessions('s3://team/q', client)
