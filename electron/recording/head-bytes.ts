@@ -201,6 +201,7 @@ function str(out: Buffer, at: number, s: string): number {
 function escaped(out: Buffer, at: number, s: string): number {
   const t = JSON.stringify(s)
   const bytes = Buffer.byteLength(t, 'utf8')
+  // Stryker disable next-line EqualityOperator: its `<` mutant is equivalent (a string that ends exactly at the buffer's end leaves no room for the head's closing brace, so writeHead says -1 either way); the others are caught by record-head.test.ts and go with it
   if (at + bytes <= out.byteLength) out.write(t, at, 'utf8')
   return at + bytes
 }
@@ -209,8 +210,10 @@ function escaped(out: Buffer, at: number, s: string): number {
 function num(out: Buffer, at: number, v: number): number {
   if (v >= 0 && v < MAX_EXACT) {
     if (Number.isInteger(v)) return writeDigits(out, at, v)
+    // Stryker disable next-line BlockStatement: without the thousandths fast path the number is written as String(v), the same digits
     if (v < MAX_THOUSANDTHS) {
       const i = Math.round(v * 1000)
+      // Stryker disable next-line ConditionalExpression,ArithmeticOperator: `false` and `i * 1000` leave the number to String(v), the same digits (equivalent); `true` is caught by record-head.test.ts and goes with it
       if (i / 1000 === v) {
         const whole = Math.floor(i / 1000)
         return thousandths(out, writeDigits(out, at, whole), i - whole * 1000)
@@ -248,11 +251,20 @@ export function writeDigits(out: Uint8Array, at: number, v: number): number {
   // Nine digits at a time in 32-bit arithmetic (a double's % is a slow library call). Every step here is exact.
   let high = Math.floor(v / BILLION)
   let low = v - high * BILLION
+  // The two corrections below are never needed: for no integer below 2^53 does v / 1e9 round across an integer (the
+  // nearest, n * 1e9 ± 1, are a billionth away; the doubles there are closer together), so they are kept as a guard
+  // only, their mutants equivalent (digits-at-billions.test.ts pins the digits at every billion's edge).
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: `false` is equivalent (never true); `true`, `<= 0` and `>= 0` are caught by digits-at-billions.test.ts and go with it
   if (low < 0) {
+    // Stryker disable next-line UpdateOperator: unreachable, see above
     high--
+    // Stryker disable next-line AssignmentOperator: unreachable, see above
     low += BILLION
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: `false` and `> BILLION` are equivalent (never true); `true` and `<` are caught by digits-at-billions.test.ts and go with them
   } else if (low >= BILLION) {
+    // Stryker disable next-line UpdateOperator: unreachable, see above
     high++
+    // Stryker disable next-line AssignmentOperator: unreachable, see above
     low -= BILLION
   }
   at = writeDigits(out, at, high)

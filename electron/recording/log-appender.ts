@@ -68,6 +68,7 @@ export class LogAppender {
     options: LogAppenderOptions = {},
   ) {
     this.count = count
+    // Stryker disable next-line ArithmeticOperator: the slab size changes how many buffers a turn's write is made of, never a byte of the log (a record larger than the slab gets its own)
     this.slabBytes = options.slabBytes ?? 256 * 1024
     this.referenceBytes = options.referenceBytes ?? 64 * 1024
     this.slab = Buffer.allocUnsafe(this.slabBytes)
@@ -90,23 +91,29 @@ export class LogAppender {
       throw new TypeError('a recorded exchange needs both bodies as bytes (Uint8Array)')
     const q = req.byteLength,
       s = res.byteLength
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a body copied into the slab or written from its own buffer puts the same bytes in the log (recorded bodies are never changed once added)
     const copyReq = q < this.referenceBytes,
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: a body copied into the slab or written from its own buffer puts the same bytes in the log (recorded bodies are never changed once added)
       copyRes = s < this.referenceBytes
     // After the JSON: its newline, the bodies copied in and the record's newline.
     const tail = 1 + (copyReq ? q : 0) + (copyRes ? s : 0) + 1
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: this early check only spares a failed writeHead; without it, or with any other bound, writeHead finds the slab too full and the record gets a fresh slab all the same (below)
     if (this.slab.byteLength - this.used < MAX_FRAME_LINE + USUAL_HEAD_BYTES + tail)
+      // Stryker disable next-line ArithmeticOperator: a fresh slab too small for the record makes writeHead fail, and the record gets one sized by maxHeadBytes (below)
       this.freshSlab(MAX_FRAME_LINE + USUAL_HEAD_BYTES + tail)
     // The frame line comes first and says the JSON's length, known once it is written: the JSON goes where the line
     // would end if it were as long as the last record's, and moves in the rare case its length has other digits.
     let start = this.used
     let jsonAt = start + frameLineBytes(this.lastJsonBytes, q, s)
     let at = writeHead(x, this.slab, jsonAt, this.slab.byteLength - tail - MAX_JSON_SHIFT)
+    // Stryker disable next-line EqualityOperator: its `<= 0` mutant is equivalent (writeHead returns -1 or the end of a JSON text, never 0); `>= 0` is caught by log-appender.test.ts and goes with it
     if (at < 0) {
       // Not enough room left in this slab (or a head larger than usual): a new one, with room for the largest it can be.
       this.freshSlab(MAX_FRAME_LINE + maxHeadBytes(x) + tail)
       start = 0
       jsonAt = frameLineBytes(this.lastJsonBytes, q, s)
       at = writeHead(x, this.slab, jsonAt, this.slab.byteLength - tail - MAX_JSON_SHIFT)
+      // Stryker disable next-line ConditionalExpression: its `false` mutant is equivalent (maxHeadBytes bounds every head, head-bytes-bound.test.ts); `true` is caught by log-appender.test.ts and goes with it
       if (at < 0) throw new Error('a record header did not fit in its largest possible size') // never: maxHeadBytes bounds it
     }
     const slab = this.slab
@@ -125,6 +132,7 @@ export class LogAppender {
       slab.set(req, at)
       slab.set(res, at + q)
       crc = crc32(slab.subarray(jsonAt, at + q + s))
+      // Stryker disable next-line EqualityOperator,ConditionalExpression: its `>= 0` and `true` mutants are equivalent (moving an empty range is nothing); `< 0`, `<= 0` and `false` are caught by log-appender.test.ts and go with them
       if (q + s > 0) slab.copyWithin(at + 1, at, at + q + s)
       slab[at] = NL
       at += 1 + q + s
@@ -142,6 +150,7 @@ export class LogAppender {
         crc = crc32(req, crc)
         bodiesAt = at
       }
+      // Stryker disable next-line ConditionalExpression: a body copied into the slab or written from its own buffer puts the same bytes (and checksum) in the log
       if (copyRes) {
         slab.set(res, at)
         at += s
@@ -182,7 +191,9 @@ export class LogAppender {
       while (done < bytes) {
         const rest = done === 0 ? parts : remainingParts(parts, done)
         const n =
+          // Stryker disable next-line ConditionalExpression: writing only the first part loops to write the others, the same bytes in more system calls
           rest.length === 1 ? writeSync(this.fd, rest[0]!, 0, rest[0]!.byteLength, null) : writevSync(this.fd, rest)
+        // Stryker disable next-line EqualityOperator: a write of one byte or more to a file writes at least one or throws; the check only stops a loop that cannot end
         if (n <= 0) throw new Error('writing to the session log made no progress')
         done += n
       }
@@ -217,6 +228,7 @@ export class LogAppender {
 
   /** Continues `crc` over the slab bytes [from, to). */
   private crcOfSlab(crc: number, from: number, to: number): number {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: `>=` and `true` are equivalent on the Node versions here (20, 22), whose crc32 of nothing returns the value it continues; the check is for those that return 0 (record-log.ts, checksum); `<` and `false` are caught by log-appender.test.ts and go with them
     return to > from ? crc32(this.slab.subarray(from, to), crc) : crc
   }
 
@@ -224,6 +236,7 @@ export class LogAppender {
   private reference(at: number, body: Uint8Array): void {
     this.used = at
     this.seal()
+    // Stryker disable next-line EqualityOperator: an empty part adds no byte to the write
     if (body.byteLength > 0) this.parts.push(Buffer.from(body.buffer, body.byteOffset, body.byteLength))
   }
 

@@ -106,6 +106,7 @@ class ExchangeRecording implements StreamObserver {
   data(chunk: Buffer | string): void {
     const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
     if (this.more) this.more.keep(b)
+    // Stryker disable next-line EqualityOperator,ConditionalExpression: where the first chunk is kept (on its own or in a ChunkKeeper, cut to the cap now or when the record is made) gives the same bytes, so the mutants here are equivalent, but for `true` in place of the whole test or of its first half, which keep a later chunk over the first (caught by record-to.test.ts)
     else if (this.first === undefined && b.byteLength <= this.recorder.cap) this.first = b
     else {
       this.more = new ChunkKeeper(this.recorder.cap)
@@ -129,6 +130,7 @@ class ExchangeRecording implements StreamObserver {
           : bytesCaptured(this.first ?? EMPTY, recorder.cap)
     const missing = error ? missingBytes(body, seen.total) : 0
     const response: Kept = missing === 0 ? seen : { ...seen, missing }
+    // Stryker disable next-line ConditionalExpression: its `true` mutant is equivalent (a body that broke off never got to its trailers, which come after it, so they are none either way); `false` is caught by trailers.test.ts and goes with it
     if (!error) this.responseTrailers = this.res.trailers
     const tee = this.requestTee
     if (!tee)
@@ -239,6 +241,7 @@ function incompletion(request: Kept, response: Kept): RecordedExchange['incomple
 }
 
 function bytesCaptured(bytes: Uint8Array, cap: number): Kept {
+  // Stryker disable next-line ConditionalExpression: its `true` mutant is equivalent (the first `cap` bytes of a body no longer than `cap` are the whole body); `false` (never cut) is caught by record-to.test.ts and goes with it
   return { bytes: bytes.byteLength > cap ? bytes.subarray(0, cap) : bytes, total: bytes.byteLength }
 }
 

@@ -112,6 +112,7 @@ export async function replay(
   const deadline = setTimeout(() => stop.abort(new Error(`the replay deadline of ${timeoutMs} ms passed`)), timeoutMs)
   const outer = options.signal
   const onOuter = () => stop.abort(new Error('the replay was stopped'))
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, so its listener runs once with or without `once`
   outer?.addEventListener('abort', onOuter, { once: true })
   if (outer?.aborted) onOuter()
 
@@ -148,6 +149,7 @@ export async function replay(
     new Promise<void>((resolve) => {
       wake = resolve
     })
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, so its listener runs once with or without `once`
   stop.signal.addEventListener('abort', slotFreed, { once: true })
   try {
     for await (const x of source) {
@@ -157,6 +159,7 @@ export async function replay(
         break
       }
       // Whatever a stopped run has not sent is reported as not sent, so it is still read to the end (or limit).
+      // Stryker disable next-line ConditionalExpression: its `false` mutant is equivalent (the check after the wait for a slot reports the record as not sent all the same: the wait and the pause end at once on a stopped run); `true` is caught by replay-report.test.ts and goes with it
       if (stop.signal.aborted) {
         finish(notSent(i, x, rebase, reasonOf(stop.signal)))
         continue
@@ -164,6 +167,7 @@ export async function replay(
       first ??= x.startedAt
       const url = rebase ? rebase(x.request.url) : x.request.url
       while (active >= concurrency && !stop.signal.aborted) await slot()
+      // Stryker disable next-line ConditionalExpression: its `true` mutant is equivalent (a gap divided by an infinite speed is no wait); `false` is caught by record-replay.test.ts and goes with it
       if (speed !== Infinity)
         await sleep(start + Math.max(0, x.startedAt - first) / speed - clock.monotonic(), stop.signal)
       if (stop.signal.aborted) {
@@ -410,6 +414,7 @@ export function formatReport(report: ReplayReport): string {
   const c = report.counts
   const l = report.latency
   const answered = c.same + c.changed
+  // Stryker disable next-line ConditionalExpression: its `true` mutant is equivalent (this is read only when nothing was answered, when every result failed or was not sent, so the first result is the first failure); `false` is caught by replay-report.test.ts and goes with it
   const firstFailure = report.results.find((r) => r.outcome === 'failed' || r.outcome === 'not-sent')
   return (
     [
