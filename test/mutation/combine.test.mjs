@@ -66,3 +66,14 @@ test('a larger fraction’s report counts only the smaller sample; out-of-sample
     'a.ts': { detected: 1, undetected: 0, source: 'r' },
   })
 })
+
+test('a sampled score counts only mutants in the sample as the code stands, whatever result a run carried forward', async () => {
+  const { scoreOf } = await import('./score.mjs')
+  const [small] = inSmall('a.ts')
+  const [large] = onlyInLarge('a.ts')
+  const report = { files: { 'a.ts': { mutants: [mutant(small, 'Killed'), mutant(large, 'Survived')] } } }
+  const s = scoreOf(report, 0.2, undefined, 100)
+  assert.equal(s.detected, 1)
+  assert.equal(s.total, 1)
+  assert.equal(scoreOf(report, undefined).total, 2)
+})

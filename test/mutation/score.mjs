@@ -7,8 +7,8 @@ import { inSample, interval, OUTSIDE, reportedMutantKey, sampleFraction } from '
 
 /**
  * Stryker's score: killed and timed-out mutants over every mutant that compiles and is not ignored. In a sampled run,
- * over the sample only (the test runner left the others as runtime errors; no test ran for a mutant no test reached,
- * so those are kept to the sample here), with the estimate's 95% interval over the folder's scoreable mutants.
+ * over the sample only (the test runner left the others as runtime errors; results an incremental run carried forward
+ * and mutants no test reached are kept to the sample here), with the estimate's 95% interval over the folder's scoreable mutants.
  */
 export function scoreOf(report, fraction, only, population) {
   const count = { detected: 0, undetected: 0, scoreable: 0 }
@@ -23,7 +23,10 @@ export function scoreOf(report, fraction, only, population) {
       )
         count.scoreable++
       if (outside) continue
-      if (mutant.status === 'NoCoverage' && !inSample(reportedMutantKey(name, mutant), fraction)) continue
+      // Only the sample as the code stands: an incremental run carries old results forward for mutants outside this
+      // run's places (a mutant whose line moved has a new key, and may have left the sample), and the runner never
+      // sees a mutant no test reaches.
+      if (!inSample(reportedMutantKey(name, mutant), fraction)) continue
       if (mutant.status === 'Killed' || mutant.status === 'Timeout') count.detected++
       else if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') count.undetected++
     }
