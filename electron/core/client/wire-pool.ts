@@ -100,6 +100,11 @@ export class WirePool implements ConnectionOwner {
     if (at >= 0) idle!.splice(at, 1)
   }
 
+  /** Whether `close` was called: a request cut off by it is not sent again. */
+  get closed(): boolean {
+    return this.closing
+  }
+
   /** Closes every connection, idle or busy. */
   close(): void {
     this.closing = true
