@@ -1,0 +1,102 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { PassThrough } from 'node:stream'
+import { nodeClient } from '../../../electron/core/client/node-client.ts'
+import { bodyLength, bodyText, request, streamBody, type Body } from '../../../electron/core/message.ts'
+import { closedPort, within } from '../server/net-fixtures.ts'
+import { scriptedUpstream } from './scripted-upstream.ts'
+
+const UPGRADE = [
+  ['Connection', 'Upgrade'],
+  ['Upgrade', 'websocket'],
+  ['Sec-WebSocket-Version', '13'],
+  ['Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ=='],
+] as const
+
+function upgradeTo(url: string, body?: Body) {
+  return request({ target: `${url}/socket`, headers: UPGRADE, ...(body ? { method: 'POST', body } : {}) })
+}
+
+test('a websocket upgrade the upstream declines comes back as its answer, status, headers and body, with no tunnel', async () => {
+  const upstream = await scriptedUpstream(({ socket }) =>
+    socket.write('HTTP/1.1 403 Forbidden\r\nX-Why: origin\r\nContent-Length: 11\r\n\r\nnot allowed'),
+  )
+  const client = nodeClient({ timeoutMs: 2000 })
+  try {
+    const res = await within(2000, client(upgradeTo(upstream.url)), 'the answer')
+    assert.equal(res.status, 403)
+    assert.equal(res.reason, 'Forbidden')
+    assert.deepEqual(res.headers, [
+      ['X-Why', 'origin'],
+      ['Content-Length', '11'],
+    ])
+    assert.equal(res.tunnel, undefined)
+    assert.equal(await within(2000, bodyText(res.body), 'the body'), 'not allowed')
+  } finally {
+    client.close()
+    await upstream.close()
+  }
+})
+
+test('a 304 answer to an upgrade request has no body', async () => {
+  const upstream = await scriptedUpstream(({ socket }) =>
+    socket.write('HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n'),
+  )
+  const client = nodeClient({ timeoutMs: 2000 })
+  try {
+    const res = await within(2000, client(upgradeTo(upstream.url)), 'the answer')
+    assert.equal(res.status, 304)
+    assert.equal(bodyLength(res.body), 0)
+  } finally {
+    client.close()
+    await upstream.close()
+  }
+})
+
+test('closing the client closes the connection a declined upgrade left open for reuse', async () => {
+  const upstream = await scriptedUpstream(({ socket }) =>
+    socket.write('HTTP/1.1 400 Bad Request\r\nContent-Length: 2\r\n\r\nno'),
+  )
+  const client = nodeClient({ timeoutMs: 2000 })
+  try {
+    const res = await within(2000, client(upgradeTo(upstream.url)), 'the answer')
+    assert.equal(await bodyText(res.body), 'no')
+    const connection = await upstream.accepted(1)
+    client.close()
+    await within(2000, connection.closed, 'the connection to close')
+  } finally {
+    client.close()
+    await upstream.close()
+  }
+})
+
+test('a websocket upgrade to a port nothing listens on is a generated 502 refused', async () => {
+  const port = await closedPort()
+  const client = nodeClient({ timeoutMs: 3000 })
+  try {
+    const res = await within(2000, client(upgradeTo(`http://127.0.0.1:${port}`)), 'the answer')
+    assert.equal(res.status, 502)
+    assert.equal(res.generated?.cause, 'refused')
+    assert.equal(res.generated?.message, `upstream refused the connection: 127.0.0.1:${port}`)
+  } finally {
+    client.close()
+  }
+})
+
+test('an upgrade request whose streamed body fails is a generated 502 naming the failure, not a timeout', async () => {
+  const upstream = await scriptedUpstream(() => {})
+  const client = nodeClient({ timeoutMs: 3000 })
+  try {
+    const upload = new PassThrough()
+    const pending = client(upgradeTo(upstream.url, streamBody(upload, 100)))
+    upload.write('part')
+    await upstream.accepted(1)
+    upload.destroy(new Error('the client stopped sending'))
+    const res = await within(2000, pending, 'the answer')
+    assert.equal(res.status, 502)
+    assert.match(res.generated?.message ?? '', /the client stopped sending/)
+  } finally {
+    client.close()
+    await upstream.close()
+  }
+})
