@@ -17,7 +17,7 @@
 import http2, { constants } from 'node:http2'
 import net from 'node:net'
 import tls from 'node:tls'
-import { emptyBody, reasonPhrase, streamBody, type Headers, type Request, type Response } from '../message.ts'
+import { emptyBody, reasonPhrase, sameName, streamBody, type Headers, type Request, type Response } from '../message.ts'
 import { contentLength } from '../wire/raw-headers.ts'
 import { upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
 import type { Upstream } from './node-client.ts'
@@ -373,7 +373,7 @@ const NO_TRAILERS: Headers = Object.freeze([])
 function hostOf(headers: Headers): string | undefined {
   for (let i = 0; i < headers.length; i++) {
     const h = headers[i]!
-    if (h[0].length === 4 && h[0].toLowerCase() === 'host') return h[1]
+    if (sameName(h[0], 'host')) return h[1]
   }
   return undefined
 }

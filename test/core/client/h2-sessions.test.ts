@@ -28,8 +28,12 @@ async function h2cUpstream(settings: http2.Settings = {}) {
       hung.push(stream)
       return
     }
+    if (headers[':path'] === '/broken') {
+      stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR)
+      return
+    }
     stream.respond({ ':status': 200 })
-    stream.end('hello')
+    stream.end(headers[':path'] === '/authority' ? String(headers[':authority']) : 'hello')
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`
@@ -136,5 +140,50 @@ test('TLS to an h2 upstream named by a host name sends that name (SNI), so a ser
   } finally {
     client.close()
     server.close()
+  }
+})
+
+test('a stream the upstream resets with an error before answering is a generated 502 naming the HTTP/2 error', async () => {
+  const upstream = await h2cUpstream()
+  const client = h2Client({ timeoutMs: 3000 })
+  try {
+    const res = await within(
+      3000,
+      client.send(get(`${upstream.base}/broken`), parseTarget(`${upstream.base}/broken`)!),
+      'the answer',
+    )
+    assert.equal(res.status, 502)
+    assert.match(res.generated?.message ?? '', /NGHTTP2_INTERNAL_ERROR/)
+  } finally {
+    client.close()
+    await upstream.close()
+  }
+})
+
+test('a request Host header, in any case and wherever it stands, goes out as :authority; without one, the target authority does', async () => {
+  const upstream = await h2cUpstream()
+  const client = h2Client({ timeoutMs: 3000 })
+  const target = `${upstream.base}/authority`
+  try {
+    const named = await within(
+      3000,
+      client.send(
+        {
+          ...get(target),
+          headers: Object.freeze([
+            Object.freeze(['Date', 'Mon, 07 Dec 2026 20:00:00 GMT'] as const),
+            Object.freeze(['HOST', 'virtual.example'] as const),
+          ]),
+        },
+        parseTarget(target)!,
+      ),
+      'the answer',
+    )
+    assert.equal(await bodyText(named.body), 'virtual.example')
+    const plain = await within(3000, client.send(get(target), parseTarget(target)!), 'the answer')
+    assert.equal(await bodyText(plain.body), upstream.base.slice('http://'.length))
+  } finally {
+    client.close()
+    await upstream.close()
   }
 })

@@ -100,3 +100,37 @@ test('an upgrade request whose streamed body fails is a generated 502 naming the
     await upstream.close()
   }
 })
+
+test('an upgrade sent on a kept connection the upstream dropped is sent once more on a fresh one', async () => {
+  const upstream = await scriptedUpstream(({ socket }, _head, index) => {
+    // The first connection answers its first request and drops the next, as an upstream that closed it while idle.
+    if (upstream.sockets[0]?.socket === socket && index > 0) socket.destroy()
+    else socket.write('HTTP/1.1 400 Bad Request\r\nContent-Length: 2\r\n\r\nno')
+  })
+  const client = nodeClient({ timeoutMs: 2000 })
+  try {
+    const first = await within(2000, client(upgradeTo(upstream.url)), 'the first answer')
+    assert.equal(await bodyText(first.body), 'no')
+    const second = await within(2000, client(upgradeTo(upstream.url)), 'the second answer')
+    assert.equal(second.status, 400)
+    assert.equal(await bodyText(second.body), 'no')
+    assert.equal(upstream.connections, 2)
+  } finally {
+    client.close()
+    await upstream.close()
+  }
+})
+
+test('an upgrade the upstream never answers is a generated 504 after the timeout', async () => {
+  const upstream = await scriptedUpstream(() => {})
+  const client = nodeClient({ timeoutMs: 150 })
+  try {
+    const res = await within(2000, client(upgradeTo(upstream.url)), 'the timeout')
+    assert.equal(res.status, 504)
+    assert.equal(res.generated?.cause, 'timeout')
+    assert.match(res.generated?.message ?? '', /did not respond within 150 ms/)
+  } finally {
+    client.close()
+    await upstream.close()
+  }
+})
