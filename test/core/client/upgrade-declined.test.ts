@@ -1,10 +1,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import type net from 'node:net'
 import { PassThrough } from 'node:stream'
+import tls from 'node:tls'
 import { nodeClient } from '../../../electron/core/client/node-client.ts'
 import { bodyLength, bodyText, request, streamBody, type Body } from '../../../electron/core/message.ts'
 import { closedPort, within } from '../server/net-fixtures.ts'
 import { scriptedUpstream } from './scripted-upstream.ts'
+import { cert, key } from './tls-fixture.ts'
 
 const UPGRADE = [
   ['Connection', 'Upgrade'],
@@ -132,5 +135,34 @@ test('an upgrade the upstream never answers is a generated 504 after the timeout
   } finally {
     client.close()
     await upstream.close()
+  }
+})
+
+test('closing the client closes the TLS connection a declined upgrade to an https upstream left open for reuse', async () => {
+  let closed!: () => void
+  const connectionClosed = new Promise<void>((resolve) => {
+    closed = resolve
+  })
+  const server = tls.createServer({ key, cert }, (socket) => {
+    socket.on('error', () => {})
+    socket.once('close', () => closed())
+    socket.on('data', () => socket.write('HTTP/1.1 400 Bad Request\r\nContent-Length: 2\r\n\r\nno'))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as net.AddressInfo).port
+  const lookup = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }])
+    else callback(null, '127.0.0.1', 4)
+  }) as unknown as net.LookupFunction
+  const client = nodeClient({ ca: cert, lookup, timeoutMs: 3000 })
+  try {
+    const res = await within(3000, client(upgradeTo(`https://localhost:${port}`)), 'the answer')
+    assert.equal(res.status, 400)
+    assert.equal(await bodyText(res.body), 'no')
+    client.close()
+    await within(2000, connectionClosed, 'the connection to close')
+  } finally {
+    client.close()
+    server.close()
   }
 })
