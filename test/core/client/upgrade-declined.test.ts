@@ -1,5 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { getEventListeners } from 'node:events'
 import type net from 'node:net'
 import { PassThrough } from 'node:stream'
 import tls from 'node:tls'
@@ -164,5 +165,46 @@ test('closing the client closes the TLS connection a declined upgrade to an http
   } finally {
     client.close()
     server.close()
+  }
+})
+
+test('a declined upgrade stops listening to its client going away once its answer has been read', async () => {
+  const upstream = await scriptedUpstream(({ socket }) =>
+    socket.write('HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\nno'),
+  )
+  const client = nodeClient({ timeoutMs: 2000 })
+  try {
+    const aborter = new AbortController()
+    const res = await within(2000, client({ ...upgradeTo(upstream.url), signal: aborter.signal }), 'the answer')
+    assert.equal(await bodyText(res.body), 'no')
+    await within(
+      2000,
+      new Promise<void>((resolve) => {
+        const poll = (): void =>
+          getEventListeners(aborter.signal, 'abort').length === 0 ? resolve() : void setTimeout(poll, 5)
+        poll()
+      }),
+      'the abort listener to go',
+    )
+  } finally {
+    client.close()
+    await upstream.close()
+  }
+})
+
+test('the answer to a HEAD that asks to upgrade has no body, whatever length it announces', async () => {
+  const upstream = await scriptedUpstream(({ socket }) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n'))
+  const client = nodeClient({ timeoutMs: 2000 })
+  try {
+    const res = await within(
+      2000,
+      client(request({ method: 'HEAD', target: `${upstream.url}/socket`, headers: UPGRADE })),
+      'the answer',
+    )
+    assert.equal(res.status, 200)
+    assert.equal(bodyLength(res.body), 0)
+  } finally {
+    client.close()
+    await upstream.close()
   }
 })
