@@ -19,7 +19,7 @@ import net from 'node:net'
 import tls from 'node:tls'
 import { emptyBody, reasonPhrase, sameName, streamBody, type Headers, type Request, type Response } from '../message.ts'
 import { contentLength } from '../wire/raw-headers.ts'
-import { upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
+import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
 import type { Upstream } from './node-client.ts'
 import { H2_LIMITS, h2Fields, pipeBody, rawPairs, regularHeaders, sendTrailers } from '../wire/h2-wire.ts'
 import { settlingTrailers, whenTrailersAtEnd } from '../wire/trailers-at-end.ts'
@@ -297,9 +297,14 @@ class H2Exchange {
   }
 
   failed(error: Error): void {
+    // A stream the upstream reset errors just before it closes: closed() names the reset by its code (REFUSED_STREAM is
+    // a refusal, anything else a reset), as the HTTP/1.1 client names a refused or reset connection.
+    if (errorCode(error) === 'ERR_HTTP2_STREAM_ERROR') return
     if (this.settled) return
     this.settled = true
-    this.resolve(upstreamFailure(error, this.upstream.where))
+    // A stream cancelled because its session failed (refused, reset, TLS) carries the session's error as its cause.
+    const cause = errorCode(error) === 'ERR_HTTP2_STREAM_CANCEL' && error.cause instanceof Error ? error.cause : error
+    this.resolve(upstreamFailure(cause, this.upstream.where))
   }
 
   response(headers: http2.IncomingHttpHeaders, flags: number, rawHeaders: string[] | undefined): void {

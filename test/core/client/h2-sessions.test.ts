@@ -6,7 +6,7 @@ import tls from 'node:tls'
 import { h2Client } from '../../../electron/core/client/h2-client.ts'
 import { parseTarget } from '../../../electron/core/client/node-client.ts'
 import { bodyText, emptyBody, type Request } from '../../../electron/core/message.ts'
-import { within } from '../server/net-fixtures.ts'
+import { closedPort, within } from '../server/net-fixtures.ts'
 import { cert, key } from './tls-fixture.ts'
 
 function get(url: string): Request {
@@ -30,6 +30,10 @@ async function h2cUpstream(settings: http2.Settings = {}) {
     }
     if (headers[':path'] === '/broken') {
       stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR)
+      return
+    }
+    if (headers[':path'] === '/refused') {
+      stream.close(http2.constants.NGHTTP2_REFUSED_STREAM)
       return
     }
     stream.respond({ ':status': 200 })
@@ -143,7 +147,7 @@ test('TLS to an h2 upstream named by a host name sends that name (SNI), so a ser
   }
 })
 
-test('a stream the upstream resets with an error before answering is a generated 502 naming the HTTP/2 error', async () => {
+test('a stream the upstream resets with an error before answering is a generated 502 reset naming the HTTP/2 error code', async () => {
   const upstream = await h2cUpstream()
   const client = h2Client({ timeoutMs: 3000 })
   try {
@@ -153,10 +157,42 @@ test('a stream the upstream resets with an error before answering is a generated
       'the answer',
     )
     assert.equal(res.status, 502)
-    assert.match(res.generated?.message ?? '', /NGHTTP2_INTERNAL_ERROR/)
+    assert.equal(res.generated?.cause, 'reset')
+    assert.match(res.generated?.message ?? '', /HTTP\/2 error code 2\b/)
   } finally {
     client.close()
     await upstream.close()
+  }
+})
+
+test('a stream the upstream refuses (REFUSED_STREAM: it did no work) is a generated 502 refused', async () => {
+  const upstream = await h2cUpstream()
+  const client = h2Client({ timeoutMs: 3000 })
+  try {
+    const res = await within(
+      3000,
+      client.send(get(`${upstream.base}/refused`), parseTarget(`${upstream.base}/refused`)!),
+      'the answer',
+    )
+    assert.equal(res.status, 502)
+    assert.equal(res.generated?.cause, 'refused')
+  } finally {
+    client.close()
+    await upstream.close()
+  }
+})
+
+test('an h2c upstream that refuses the connection is a generated 502 refused naming host and port', async () => {
+  const port = await closedPort()
+  const client = h2Client({ timeoutMs: 3000 })
+  const target = `http://127.0.0.1:${port}/`
+  try {
+    const res = await within(3000, client.send(get(target), parseTarget(target)!), 'the answer')
+    assert.equal(res.status, 502)
+    assert.equal(res.generated?.cause, 'refused')
+    assert.equal(res.generated?.message, `upstream refused the connection: 127.0.0.1:${port}`)
+  } finally {
+    client.close()
   }
 })
 
