@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import http2 from 'node:http2'
 import type net from 'node:net'
 import tls from 'node:tls'
-import { h2Client } from '../../../electron/core/client/h2-client.ts'
+import { h2Client, MAX_SESSIONS_PER_ORIGIN } from '../../../electron/core/client/h2-client.ts'
 import { parseTarget } from '../../../electron/core/client/node-client.ts'
 import { bodyText, emptyBody, type Request } from '../../../electron/core/message.ts'
 import { closedPort, within } from '../server/net-fixtures.ts'
@@ -220,6 +220,32 @@ test('a request Host header, in any case and wherever it stands, goes out as :au
     assert.equal(await bodyText(plain.body), upstream.base.slice('http://'.length))
   } finally {
     client.close()
+    await upstream.close()
+  }
+})
+
+test('at most four sessions go to one origin: past that, a stream shares the least busy session', async () => {
+  const upstream = await h2cUpstream({ maxConcurrentStreams: 1 })
+  const client = h2Client({ timeoutMs: 5000 })
+  const hang = () => client.send(get(`${upstream.base}/hang`), parseTarget(`${upstream.base}/hang`)!)
+  const pending = []
+  try {
+    for (let n = 1; n <= MAX_SESSIONS_PER_ORIGIN; n++) {
+      pending.push(hang())
+      await within(
+        2000,
+        until(() => upstream.hung.length === n),
+        `stream ${n}`,
+      )
+    }
+    assert.equal(upstream.sessions.length, MAX_SESSIONS_PER_ORIGIN)
+    // Every session is full; the next stream waits in one of them rather than opening a fifth.
+    pending.push(hang())
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    assert.equal(upstream.sessions.length, MAX_SESSIONS_PER_ORIGIN)
+  } finally {
+    client.close()
+    await Promise.all(pending)
     await upstream.close()
   }
 })
