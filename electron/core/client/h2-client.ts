@@ -311,7 +311,7 @@ class H2Exchange {
     const stream = this.stream
     // A settled exchange's stream is closed already (a timeout sends RST_STREAM, an error destroys it), and Node emits no
     // 'response' on a closed stream: this guard and its close are a second lock.
-    // Stryker disable next-line ConditionalExpression: unreachable, as said above
+    // Stryker disable next-line ConditionalExpression,BlockStatement: unreachable, as said above
     if (this.settled) {
       // Stryker disable next-line CallExpression: unreachable, as said above
       stream.close(constants.NGHTTP2_CANCEL)
