@@ -136,6 +136,7 @@ function compile(pattern: string): { regex: RegExp; names: string[] } {
 
 function matchingBrace(pattern: string, open: number): number {
   let depth = 0
+  // Stryker disable next-line EqualityOperator: one step past the end reads undefined, which neither branch matches, so the loop ends the same
   for (let i = open; i < pattern.length; i++) {
     if (pattern[i] === '{') depth++
     else if (pattern[i] === '}' && --depth === 0) return i

@@ -17,9 +17,9 @@
 import http2, { constants } from 'node:http2'
 import net from 'node:net'
 import tls from 'node:tls'
-import { emptyBody, reasonPhrase, streamBody, type Headers, type Request, type Response } from '../message.ts'
+import { emptyBody, reasonPhrase, sameName, streamBody, type Headers, type Request, type Response } from '../message.ts'
 import { contentLength } from '../wire/raw-headers.ts'
-import { upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
+import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
 import type { Upstream } from './node-client.ts'
 import { H2_LIMITS, h2Fields, pipeBody, rawPairs, regularHeaders, sendTrailers } from '../wire/h2-wire.ts'
 import { settlingTrailers, whenTrailersAtEnd } from '../wire/trailers-at-end.ts'
@@ -195,6 +195,7 @@ export class HeadDeadlines {
       this.waiting.delete(w)
       w.expire()
     }
+    // Stryker disable next-line ConditionalExpression: stopping the unreferenced sweep when nothing waits only saves wake-ups; a later stream times out the same either way
     if (this.waiting.size === 0) this.close()
   }
 }
@@ -296,14 +297,23 @@ class H2Exchange {
   }
 
   failed(error: Error): void {
+    // A stream the upstream reset errors just before it closes: closed() names the reset by its code (REFUSED_STREAM is
+    // a refusal, anything else a reset), as the HTTP/1.1 client names a refused or reset connection.
+    if (errorCode(error) === 'ERR_HTTP2_STREAM_ERROR') return
     if (this.settled) return
     this.settled = true
-    this.resolve(upstreamFailure(error, this.upstream.where))
+    // A stream cancelled because its session failed (refused, reset, TLS) carries the session's error as its cause.
+    const cause = errorCode(error) === 'ERR_HTTP2_STREAM_CANCEL' && error.cause instanceof Error ? error.cause : error
+    this.resolve(upstreamFailure(cause, this.upstream.where))
   }
 
   response(headers: http2.IncomingHttpHeaders, flags: number, rawHeaders: string[] | undefined): void {
     const stream = this.stream
+    // A settled exchange's stream is closed already (a timeout sends RST_STREAM, an error destroys it), and Node emits no
+    // 'response' on a closed stream: this guard and its close are a second lock.
+    // Stryker disable next-line ConditionalExpression,BlockStatement: unreachable, as said above
     if (this.settled) {
+      // Stryker disable next-line CallExpression: unreachable, as said above
       stream.close(constants.NGHTTP2_CANCEL)
       return
     }
@@ -368,7 +378,7 @@ const NO_TRAILERS: Headers = Object.freeze([])
 function hostOf(headers: Headers): string | undefined {
   for (let i = 0; i < headers.length; i++) {
     const h = headers[i]!
-    if (h[0].length === 4 && h[0].toLowerCase() === 'host') return h[1]
+    if (sameName(h[0], 'host')) return h[1]
   }
   return undefined
 }

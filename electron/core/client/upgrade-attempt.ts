@@ -74,6 +74,7 @@ class Attempt extends AnswersOnce {
     }
     this.req = req
     this.timer = setTimeout(attemptTimedOut, pools.timeoutMs, this)
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal fires 'abort' once; `once` only lets the listener go, as release() does
     request.signal?.addEventListener('abort', this, { once: true })
     req.on('error', (error) => this.failed(error))
     req.on('response', (res) => this.responded(res))
@@ -128,6 +129,7 @@ class Attempt extends AnswersOnce {
     if (bodiless) res.resume()
     this.settle(
       response(status, {
+        // Stryker disable next-line StringLiteral: node:http sets statusMessage on every response it parses ('' at least), so the fallback is never used
         reason: res.statusMessage ?? '',
         version: res.httpVersion,
         headers: raw,

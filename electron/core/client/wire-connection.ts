@@ -219,6 +219,7 @@ export class WireConnection implements ParserOwner {
   }
 
   body(chunk: Buffer): void {
+    // Stryker disable next-line ConditionalExpression: llhttp passes body bytes only before messageComplete, and a head after it (done) is told to skip its body
     if (!this.done) this.exchange?.data(chunk)
   }
 
@@ -285,6 +286,7 @@ class WriteReport {
   constructor(private readonly connection: WireConnection) {}
 
   around(callback: WriteCallback): WriteCallback {
+    // Stryker disable next-line ConditionalExpression: a wrapper made again for the same callback does the same; reusing it only saves the allocation
     if (callback !== this.given) {
       const connection = this.connection
       this.given = callback

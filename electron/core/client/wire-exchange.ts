@@ -135,13 +135,16 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
     if (this.settled) return
     // A pooled connection the upstream closed while idle fails on reuse; one fresh attempt is safe while
     // nothing came back, the body is in memory and the method is idempotent (RFC 9112 §9.3.1: a proxy must not
-    // retry a POST by itself; that one is a 502 the client may choose to send again).
+    // retry a POST by itself; that one is a 502 the client may choose to send again). A connection the client's own
+    // close cut off is not stale: nothing is sent again once the pool is closed.
     const again = this.again
     if (
       again &&
+      !again.pool.closed &&
       this.connection.completed > 0 &&
       this.request.body.kind === 'bytes' &&
       isIdempotent(this.request.method) &&
+      // Stryker disable next-line StringLiteral: the fallback only stands for "no code", and no string it could become is a stale code
       STALE.has(errorCode(error) ?? '')
     ) {
       this.settle(

@@ -100,9 +100,15 @@ export class WirePool implements ConnectionOwner {
     if (at >= 0) idle!.splice(at, 1)
   }
 
+  /** Whether `close` was called: a request cut off by it is not sent again. */
+  get closed(): boolean {
+    return this.closing
+  }
+
   /** Closes every connection, idle or busy. */
   close(): void {
     this.closing = true
+    // Stryker disable next-line CallExpression: the sweep is unreferenced, and with every connection closed it finds none left and stops itself
     clearInterval(this.sweeper)
     for (const connection of this.open) connection.destroy()
   }
@@ -122,6 +128,7 @@ export class WirePool implements ConnectionOwner {
       ALPNProtocols: ['http/1.1'],
     })
     socket.on('session', (next: Buffer) => {
+      // Stryker disable next-line ConditionalExpression: Node emits 'session' only once the certificate is verified or verification is off (_tls_wrap's kIsVerified), so this never returns; kept as a second lock should that change
       if (!socket.authorized && rejectUnauthorized) return
       this.sessions.delete(origin.key)
       this.sessions.set(origin.key, next)
@@ -137,6 +144,7 @@ export class WirePool implements ConnectionOwner {
       for (const connection of idle.slice()) if (now - connection.idleSince > RETRYABLE_IDLE_MS) connection.destroy()
       left += idle.length
     }
+    // Stryker disable next-line ConditionalExpression: stopping the unreferenced sweep once nothing is idle only saves wake-ups; idle() reuses a running one
     if (left === 0) {
       clearInterval(this.sweeper)
       this.sweeper = undefined

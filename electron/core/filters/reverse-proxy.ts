@@ -32,12 +32,7 @@ export function reverseProxyTo(base: string): Filter {
 }
 
 function parseBase(base: string): URL {
-  let url: URL | undefined
-  try {
-    url = new URL(base)
-  } catch {
-    url = undefined
-  }
+  const url = URL.canParse(base) ? new URL(base) : undefined
   if (
     !url ||
     (url.protocol !== 'http:' && url.protocol !== 'https:') ||

@@ -66,6 +66,7 @@ function decodeText(bytes: Uint8Array): string | undefined {
   // Checked on the bytes, before decoding: in UTF-8 a code point below U+0080 is that one byte, and such bytes
   // never occur inside a multi-byte sequence, so the bytes hold a control byte exactly when the text would.
   if (hasControlBytes(bytes)) return undefined
+  // Stryker disable next-line ConditionalExpression: TextDecoder gives the same text for valid UTF-8; the native check is only faster
   if (isUtf8(bytes)) {
     // The common case, checked natively: the same text TextDecoder gives (BOM kept), several times faster.
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
@@ -111,6 +112,7 @@ function hasControlBytes(bytes: Uint8Array): boolean {
     const not1b = ((t ^ 0x1b1b1b1b) + 0x7f7f7f7f) | 0
     const is7f = ~(((t ^ 0x7f7f7f7f) + 0x7f7f7f7f) | 0)
     found |= (below09 | is0b | (above0d & below20 & not1b) | is7f) & ~x
+    // Stryker disable next-line ConditionalExpression: an early way out only; the check after the loop gives the same answer
     if ((j & 1023) === 1023 && (found & 0x80808080) !== 0) return true
   }
   if ((found & 0x80808080) !== 0) return true

@@ -1,0 +1,64 @@
+/**
+ * When the wire printer prints a request whose body is still being read as the response ends: it waits a turn for
+ * the body to finish rather than print it half-read, and prints trailers only after a body that went by whole.
+ */
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { PassThrough, Readable } from 'node:stream'
+import { EXCHANGE_SEPARATOR, printExchange } from '../../../electron/core/filters/print-exchange.ts'
+import { bodyBytes, request, response, streamBody, type Request } from '../../../electron/core/message.ts'
+
+function printed(): { out: { write(s: string): void }; first(): Promise<string> } {
+  const writes: string[] = []
+  let wake: (() => void) | undefined
+  return {
+    out: {
+      write(s) {
+        writes.push(s)
+        wake?.()
+      },
+    },
+    async first() {
+      if (writes.length === 0)
+        await Promise.race([
+          new Promise<void>((resolve) => (wake = resolve)),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('nothing printed in 1 s')), 1000).unref()),
+        ])
+      return writes[0]!
+    },
+  }
+}
+
+test('a request body the handler is still reading when its answer ends is printed whole once it has been read', async () => {
+  const out = printed()
+  const body = streamBody(Readable.from([Buffer.from('still '), Buffer.from('arriving')]))
+  // The handler answers at once and reads the request body afterwards, as a fire-and-forget upload would.
+  const answerFirst = async (req: Request) => {
+    void bodyBytes(req.body)
+    return response(202, { body: 'queued' })
+  }
+  const res = await printExchange(out.out)(answerFirst)(
+    request({ method: 'POST', target: '/q', headers: [['Host', 'h']], body }),
+  )
+  assert.equal(res.status, 202)
+  assert.equal(
+    await out.first(),
+    `POST /q HTTP/1.1\nHost: h\n\nstill arriving\nHTTP/1.1 202 Accepted\n\nqueued\n${EXCHANGE_SEPARATOR}`,
+  )
+})
+
+test('a request body nobody read prints as still streaming, without the trailers that would follow it', async () => {
+  const out = printed()
+  const upload = new PassThrough()
+  upload.write('part')
+  const req: Request = {
+    ...request({ method: 'POST', target: '/t', headers: [['Host', 'h']], body: streamBody(upload) }),
+    trailers: Promise.resolve([['X-Checksum', '7']]),
+  }
+  const res = await printExchange(out.out)(async () => response(200, { body: 'ok' }))(req)
+  assert.equal(res.status, 200)
+  const text = await out.first()
+  assert.match(text, /<<body still streaming>>/)
+  assert.doesNotMatch(text, /trailers|X-Checksum/)
+  upload.destroy()
+})
