@@ -17,6 +17,8 @@ export function nginxBinary(): string | undefined {
 
 export interface NginxProxy {
   readonly url: string
+  /** The master process (its worker is its child). */
+  readonly pid: number
   cpuMicros(): Promise<number>
   stop(): Promise<void>
 }
@@ -67,7 +69,35 @@ function config(port: number, upstream: URL, dir: string): string {
 `
 }
 
-export async function startNginx(upstreamUrl: string): Promise<NginxProxy> {
+export function startNginx(upstreamUrl: string): Promise<NginxProxy> {
+  return startNginxWith((port, dir) => config(port, new URL(upstreamUrl), dir))
+}
+
+/** The bench's bodies (as bench/upstream.ts serves them), as files nginx serves at `/1k` and `/64k`. */
+function originConfig(port: number, dir: string): string {
+  mkdirSync(join(dir, 'www'), { recursive: true })
+  writeFileSync(join(dir, 'www', '1k'), Buffer.alloc(1024, 'abcdefghijklmnopqrstuvwxyz0123456789\n'))
+  writeFileSync(join(dir, 'www', '64k'), Buffer.alloc(64 * 1024, 'abcdefghijklmnopqrstuvwxyz0123456789\n'))
+  return `${nginxPrelude(dir)}
+  keepalive_requests 1000000;
+  keepalive_timeout 60s;
+  sendfile on;
+  open_file_cache max=16;
+  default_type text/plain;
+  server {
+    listen 127.0.0.1:${port};
+    location / { root ${dir}/www; }
+  }
+}
+`
+}
+
+/** nginx as the origin: `/1k` and `/64k` from files (sendfile, keep-alive), one worker, no access log. */
+export function startNginxOrigin(): Promise<NginxProxy> {
+  return startNginxWith(originConfig)
+}
+
+async function startNginxWith(configFor: (port: number, dir: string) => string): Promise<NginxProxy> {
   const binary = nginxBinary()
   if (!binary) throw new Error('nginx is not installed (apt-get install nginx-light)')
   const dir = mkdtempSync(join(tmpdir(), 'nanoscope-bench-nginx-'))
@@ -75,7 +105,7 @@ export async function startNginx(upstreamUrl: string): Promise<NginxProxy> {
   let lastError = ''
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort()
-    writeFileSync(join(dir, 'nginx.conf'), config(port, new URL(upstreamUrl), dir))
+    writeFileSync(join(dir, 'nginx.conf'), configFor(port, dir))
     const child = spawn(
       binary,
       ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-g', 'daemon off;'],
@@ -91,6 +121,7 @@ export async function startNginx(upstreamUrl: string): Promise<NginxProxy> {
     if (await answers(url, child, 5000)) {
       return {
         url,
+        pid: child.pid ?? 0,
         cpuMicros: async () => {
           const workers = workersOf(child.pid ?? 0)
           return [child.pid ?? 0, ...workers].reduce((sum, pid) => sum + cpuMicrosOf(pid), 0)
