@@ -148,6 +148,37 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
     }
   })
 
+  test(
+    name('carries exchange after exchange on one connection when bodies outgrow the reader, read at once or slowly'),
+    async () => {
+      // 64 KiB comes in one read, four times a body stream's buffer; 1 MiB fills the socket while nobody reads.
+      const big = Buffer.alloc(64 * 1024, 'abcdefghij')
+      const huge = Buffer.alloc(1024 * 1024, 'klmnopqrst')
+      const upstream = await httpUpstream((req, res) => res.end(req.url?.startsWith('/huge') ? huge : big))
+      try {
+        await withClient({}, async (client) => {
+          for (let i = 0; i < 3; i++) {
+            const res = await within(5000, client(request({ target: `${upstream.url}/big/${i}` })), `response ${i}`)
+            assert.ok((await within(5000, bodyBytes(res.body), `body ${i}`)).equals(big))
+          }
+          const slow = await within(5000, client(request({ target: `${upstream.url}/huge` })), 'the huge response')
+          assert.equal(slow.body.kind, 'stream')
+          await new Promise((resolve) => setTimeout(resolve, 200)) // nobody reads: the upstream socket backs up
+          assert.ok((await within(5000, bodyBytes(slow.body), 'the huge body')).equals(huge))
+          const after = await within(
+            5000,
+            client(request({ target: `${upstream.url}/big/after` })),
+            'the next response',
+          )
+          assert.ok((await within(5000, bodyBytes(after.body), 'the next body')).equals(big))
+          assert.equal(upstream.connections, 1)
+        })
+      } finally {
+        await upstream.close()
+      }
+    },
+  )
+
   /**
    * An upstream whose first connection answers its first request and hangs up on the next (a connection it dropped
    * while idle, found stale on reuse); later connections answer every request. Counts the POSTs it reads.
