@@ -3,7 +3,8 @@
  * connections it makes the proxy open there: a browser speaking h2 to the proxy sends a page's 80 asset requests at
  * once on one connection, and each would otherwise take an upstream connection (and a TLS handshake) of its own,
  * where the browser alone opens six per origin. Past the cap a request waits, first come first served, for one of
- * the client's exchanges to that origin to finish (its response body read or dropped), as browsers queue theirs.
+ * the client's exchanges to that origin to finish (its response body read or dropped), as browsers queue theirs, but
+ * no longer than `MAX_SLOT_WAIT_MS`.
  *
  * Keyed by the client (an object per connection, the request's `peer`) and the origin, so two clients never wait on
  * each other, and a client's own HTTP/1.1 connections, one exchange at a time each, are never capped.
@@ -13,6 +14,13 @@ import type { Body, Response } from '../message.ts'
 /** Exchanges a multiplexed client may have in flight to one origin: the six per origin browsers open themselves. */
 export const MAX_MULTIPLEXED_PER_ORIGIN = 6
 
+/**
+ * How long a request waits for a slot before it goes anyway, on a connection of its own: six long-lived responses (event
+ * streams, long polls) would otherwise hold the client's every other request to that origin for as long as they last,
+ * which HTTP/2 spared it. A page's assets free their slots in far less.
+ */
+export const MAX_SLOT_WAIT_MS = 1000
+
 interface Line {
   busy: number
   readonly waiting: Array<() => void>
@@ -21,7 +29,10 @@ interface Line {
 export class OriginSlots {
   private readonly byClient = new WeakMap<object, Map<string, Line>>()
 
-  constructor(readonly max = MAX_MULTIPLEXED_PER_ORIGIN) {}
+  constructor(
+    readonly max = MAX_MULTIPLEXED_PER_ORIGIN,
+    readonly maxWaitMs = MAX_SLOT_WAIT_MS,
+  ) {}
 
   /** Runs `send` once `client` has fewer than `max` exchanges in flight to `origin`; the slot is held until its response's body is over. */
   run(client: object, origin: string, send: () => Promise<Response>): Promise<Response> {
@@ -45,7 +56,20 @@ export class OriginSlots {
       held.busy += 1
       return go()
     }
-    return new Promise((resolve) => held.waiting.push(() => resolve(go())))
+    return new Promise((resolve) => {
+      const start = (): void => {
+        clearTimeout(timer)
+        held.busy += 1
+        resolve(go())
+      }
+      // Waited long enough: past the cap, on a connection of its own.
+      const timer = setTimeout(() => {
+        const at = held.waiting.indexOf(start)
+        if (at >= 0) held.waiting.splice(at, 1)
+        start()
+      }, this.maxWaitMs)
+      held.waiting.push(start)
+    })
   }
 
   /** How many exchanges `client` has in flight to `origin`, and how many wait. */
@@ -54,14 +78,10 @@ export class OriginSlots {
     return { busy: line?.busy ?? 0, waiting: line?.waiting.length ?? 0 }
   }
 
-  /** One exchange is over: the slot passes to the next waiting, or is given back. */
+  /** One exchange is over: its slot passes to the next waiting, if the line is under the cap again. */
   private free(lines: Map<string, Line>, origin: string, line: Line): void {
-    const next = line.waiting.shift()
-    if (next) {
-      next()
-      return
-    }
     line.busy -= 1
+    if (line.busy < this.max) line.waiting.shift()?.()
     if (line.busy === 0 && lines.get(origin) === line) lines.delete(origin)
   }
 }

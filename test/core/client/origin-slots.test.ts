@@ -156,3 +156,22 @@ test('every client connection has its own slots: 12 HTTP/1.1 connections at once
     await close()
   }
 })
+
+test('a request waits for a slot no longer than the wait limit, then goes past the cap', async () => {
+  const slots = new OriginSlots(1, 50)
+  const client = {}
+  const held = streamed() // a long-lived response: its body never ends while the test waits
+  await slots.run(client, 'o', () => Promise.resolve(held.res))
+  const started = Date.now()
+  const r = await within(
+    2000,
+    slots.run(client, 'o', () => Promise.resolve(response(204))),
+    'the second request',
+  )
+  assert.equal(r.status, 204)
+  assert.ok(Date.now() - started >= 45, 'it waited first')
+  assert.deepEqual(slots.load(client, 'o'), { busy: 1, waiting: 0 })
+  held.body.destroy()
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.deepEqual(slots.load(client, 'o'), { busy: 0, waiting: 0 })
+})
