@@ -20,7 +20,7 @@ import type net from 'node:net'
 import { generatedResponse, type Request, type Response } from '../message.ts'
 import { upstreamFailure } from './upstream-failure.ts'
 import { sendUpgrade, type Pools } from './upgrade-attempt.ts'
-import { WireExchange } from './wire-exchange.ts'
+import { clientGone, WireExchange } from './wire-exchange.ts'
 import { WirePool, type Origin } from './wire-pool.ts'
 import { OriginSlots } from './origin-slots.ts'
 import { isIdempotent, requestFacts, requestHead, type RequestFacts } from './wire-request.ts'
@@ -65,7 +65,13 @@ export function nodeClient(options: ClientOptions = {}): Client {
     // An HTTP/2 client multiplexes: its requests to one origin share a few upstream connections (origin-slots.ts).
     // (An HTTP/1.1 connection has one exchange in flight at a time, so it needs no cap.)
     const client = request.version === '2' ? request.peer : undefined
-    if (client) return slots.run(client, upstream.key, () => sendOnWire(wire, request, upstream, facts, timeoutMs))
+    if (client)
+      return slots.run(
+        client,
+        upstream.key,
+        () => sendOnWire(wire, request, upstream, facts, timeoutMs),
+        request.signal,
+      )
     return sendOnWire(wire, request, upstream, facts, timeoutMs)
   }
 
@@ -93,6 +99,8 @@ function sendOnWire(
     return Promise.resolve(upstreamFailure(error, upstream.where))
   }
   const target = { where: upstream.where, timeoutMs }
+  // Gone already (a stream reset as it opened, a request that waited for a slot): no connection is taken for it.
+  if (request.signal?.aborted) return Promise.resolve(clientGone(upstream.where))
   return new Promise<Response>((resolve) => {
     // An idempotent request with its body in memory (a page's GETs) is sent again on a fresh connection should its
     // pooled one turn out stale, so it may go out on one idle for longer (wire-pool.ts).

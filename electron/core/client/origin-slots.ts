@@ -34,8 +34,11 @@ export class OriginSlots {
     readonly maxWaitMs = MAX_SLOT_WAIT_MS,
   ) {}
 
-  /** Runs `send` once `client` has fewer than `max` exchanges in flight to `origin`; the slot is held until its response's body is over. */
-  run(client: object, origin: string, send: () => Promise<Response>): Promise<Response> {
+  /**
+   * Runs `send` once `client` has fewer than `max` exchanges in flight to `origin`; the slot is held until its response's
+   * body is over. A request whose `signal` aborts while it waits leaves the queue at once (`send` then answers it).
+   */
+  run(client: object, origin: string, send: () => Promise<Response>, signal?: AbortSignal): Promise<Response> {
     let lines = this.byClient.get(client)
     if (!lines) this.byClient.set(client, (lines = new Map()))
     let line = lines.get(origin)
@@ -59,15 +62,18 @@ export class OriginSlots {
     return new Promise((resolve) => {
       const start = (): void => {
         clearTimeout(timer)
+        signal?.removeEventListener('abort', leave)
         held.busy += 1
         resolve(go())
       }
-      // Waited long enough: past the cap, on a connection of its own.
-      const timer = setTimeout(() => {
+      // Waited long enough (past the cap, on a connection of its own), or the client went away.
+      const leave = (): void => {
         const at = held.waiting.indexOf(start)
         if (at >= 0) held.waiting.splice(at, 1)
         start()
-      }, this.maxWaitMs)
+      }
+      const timer = setTimeout(leave, this.maxWaitMs)
+      signal?.addEventListener('abort', leave, { once: true })
       held.waiting.push(start)
     })
   }

@@ -175,3 +175,27 @@ test('a request waits for a slot no longer than the wait limit, then goes past t
   await new Promise((resolve) => setImmediate(resolve))
   assert.deepEqual(slots.load(client, 'o'), { busy: 0, waiting: 0 })
 })
+
+test('a request whose client goes away while it waits for a slot leaves the queue at once', async () => {
+  const slots = new OriginSlots(1, 60_000)
+  const client = {}
+  const held = streamed()
+  await slots.run(client, 'o', () => Promise.resolve(held.res))
+  const aborter = new AbortController()
+  let sent = 0
+  const waiting = slots.run(
+    client,
+    'o',
+    () => {
+      sent += 1
+      return Promise.resolve(response(502, { body: 'gone' }))
+    },
+    aborter.signal,
+  )
+  assert.deepEqual(slots.load(client, 'o'), { busy: 1, waiting: 1 })
+  aborter.abort()
+  assert.equal((await within(1000, waiting, 'the aborted request')).status, 502)
+  assert.equal(sent, 1, 'its send answered it (the client adapter answers an aborted request without a connection)')
+  assert.deepEqual(slots.load(client, 'o'), { busy: 1, waiting: 0 })
+  held.body.destroy()
+})
