@@ -4,7 +4,7 @@
  * `$NANOSCOPE_NGINX`). `nginxBinary()` is undefined when it is not, and the bench skips the scenario, saying so.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -75,9 +75,12 @@ export function startNginx(upstreamUrl: string): Promise<NginxProxy> {
 
 /** The bench's bodies (as bench/upstream.ts serves them), as files nginx serves at `/1k` and `/64k`. */
 function originConfig(port: number, dir: string): string {
-  mkdirSync(join(dir, 'www'), { recursive: true })
-  writeFileSync(join(dir, 'www', '1k'), Buffer.alloc(1024, 'abcdefghijklmnopqrstuvwxyz0123456789\n'))
-  writeFileSync(join(dir, 'www', '64k'), Buffer.alloc(64 * 1024, 'abcdefghijklmnopqrstuvwxyz0123456789\n'))
+  // nginx's worker drops root for nobody: the files and the folders above them must be readable by others.
+  chmodSync(dir, 0o755)
+  mkdirSync(join(dir, 'www'), { recursive: true, mode: 0o755 })
+  const body = (bytes: number) => Buffer.alloc(bytes, 'abcdefghijklmnopqrstuvwxyz0123456789\n')
+  writeFileSync(join(dir, 'www', '1k'), body(1024), { mode: 0o644 })
+  writeFileSync(join(dir, 'www', '64k'), body(64 * 1024), { mode: 0o644 })
   return `${nginxPrelude(dir)}
   keepalive_requests 1000000;
   keepalive_timeout 60s;

@@ -62,6 +62,11 @@ export async function pinnedBench(
   const originName =
     'url' in origin ? 'nginx (files, sendfile)' : 'bench/upstream.ts (node:http; nginx is not installed)'
   pinTree(origin.pid, LOAD_CPU)
+  await checkOrigin(originUrl).catch(async (error: unknown) => {
+    await origin.stop()
+    pinTree(process.pid, restore)
+    throw error
+  })
   const grids: Grid[] = [
     { size: '1k', connections: settings.connections },
     { size: '64k', connections: settings.connections },
@@ -99,6 +104,10 @@ export async function pinnedBench(
             }
             const key = `${name}|${grid.size}|${grid.connections}`
             byCell.set(key, [...(byCell.get(key) ?? []), measured])
+            if (m.non2xx > 0 || m.errors > 0)
+              say(
+                `  WARNING: ${name} ${grid.size} answered ${m.non2xx} of ${m.requests} with an error status, ${m.errors} socket errors`,
+              )
             say(
               `  round ${round} ${name.padEnd(20)} ${grid.size.padEnd(3)} ×${String(grid.connections).padEnd(2)} ${m.reqPerS.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms.toFixed(3)} ms  p99 ${m.p99Ms.toFixed(2)} ms  proxy CPU ${proxyUs?.toFixed(0) ?? '-'} µs/req${m.errors || m.non2xx ? `  errors ${m.errors} non-2xx ${m.non2xx}` : ''}`,
             )
@@ -154,6 +163,19 @@ export async function pinnedBench(
     origin: originName,
     targets,
     summary: summaryTable(cells, single, settings.connections),
+  }
+}
+
+/** Throws unless the origin answers `/1k` and `/64k` with 200 and that many bytes: a bench of error pages measures nothing. */
+async function checkOrigin(url: string): Promise<void> {
+  for (const [path, bytes] of [
+    ['/1k', 1024],
+    ['/64k', 64 * 1024],
+  ] as const) {
+    const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(5000) })
+    const got = (await res.arrayBuffer()).byteLength
+    if (res.status !== 200 || got !== bytes)
+      throw new Error(`the origin answered ${path} with ${res.status} and ${got} bytes, not 200 and ${bytes}`)
   }
 }
 
