@@ -35,6 +35,8 @@ export interface PinnedResult {
   readonly targets: Target[]
   /** The issue's table, in Markdown: every scenario's medians against the bare pipe. */
   readonly summary: string
+  /** Every round's ratios to the bare pipe, a line per scenario. */
+  readonly everyRound: string[]
 }
 
 const LOAD_CPU = '0'
@@ -163,6 +165,7 @@ export async function pinnedBench(
     origin: originName,
     targets,
     summary: summaryTable(cells, single, settings.connections),
+    everyRound: roundsLines(cells, single, settings.connections),
   }
 }
 
@@ -224,6 +227,25 @@ function medianRatio(
 function medianOf(cells: readonly Cell[], scenario: ScenarioName, size: Size, metric: (m: Measurement) => number) {
   const rounds = cells.find((c) => c.scenario === scenario && c.size === size)?.rounds ?? []
   return rounds.length === 0 ? undefined : median(rounds.map(metric))
+}
+
+/** Every round's req/s ÷ the bare pipe's, per scenario and cell, one line per scenario (what the medians are of). */
+export function roundsLines(cells: readonly Cell[], single: readonly Cell[], connections: number): string[] {
+  const ratios = (list: readonly Cell[], s: ScenarioName, size: Size): string => {
+    const a = list.find((c) => c.scenario === 'bare-pipe' && c.size === size)?.rounds ?? []
+    const r = list.find((c) => c.scenario === s && c.size === size)?.rounds ?? []
+    return r
+      .slice(0, a.length)
+      .map((m, i) => (m.reqPerS / a[i]!.reqPerS).toFixed(2))
+      .join(', ')
+  }
+  const names = [...new Set([...cells, ...single].map((c) => c.scenario))].filter(
+    (s) => s !== 'bare-pipe' && s !== 'direct',
+  )
+  return names.map(
+    (s) =>
+      `${s}: 1 KiB ×${connections} ${ratios(cells, s, '1k') || '–'}; 64 KiB ×${connections} ${ratios(cells, s, '64k') || '–'}; 1 KiB ×1 ${ratios(single, s, '1k') || '–'}`,
+  )
 }
 
 /** Markdown: per scenario, req/s ÷ the bare pipe's (median of rounds) in each cell, p99 and CPU per request (medians). */

@@ -432,6 +432,9 @@ async function main(): Promise<void> {
     say('')
     say(`medians of ${rounds} rounds, req/s as a ratio to the bare pipe measured in the same round:`)
     say(pinned.summary)
+    say('')
+    say("every round's req/s ÷ the bare pipe's, in round order:")
+    for (const line of pinned.everyRound) say(`  ${line}`)
   }
 
   say('')

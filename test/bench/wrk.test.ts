@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { parseWrk } from '../../bench/wrk.ts'
-import { addedP50Ratio, summaryTable } from '../../bench/pinned-bench.ts'
+import { addedP50Ratio, roundsLines, summaryTable } from '../../bench/pinned-bench.ts'
 import type { Cell } from '../../bench/report.ts'
 import type { Measurement } from '../../bench/load.ts'
 
@@ -70,4 +70,14 @@ test("the summary gives each scenario's req/s as the median of its per-round rat
     .find((l) => l.startsWith('| nginx'))!
   // Rounds: 1.50, 4.00, 1.50; the median is 1.50 (best over best would say 2.00, the mean 2.33).
   assert.match(row, /^\| nginx \| 1\.50× \| – \| – \| 2\.0 \/ – ms \|/)
+})
+
+test("every round's ratio to the bare pipe is listed per scenario and cell, in round order", () => {
+  const rate = (...values: number[]): Measurement[] => values.map((reqPerS) => ({ reqPerS }) as Measurement)
+  const lines = roundsLines(
+    [cell('bare-pipe', rate(100, 200)), cell('nginx', rate(300, 100))],
+    [cell('direct', rate(50, 50)), cell('bare-pipe', rate(10, 20)), cell('nginx', rate(5, 30))],
+    32,
+  )
+  assert.deepEqual(lines, ['nginx: 1 KiB ×32 3.00, 0.50; 64 KiB ×32 –; 1 KiB ×1 0.50, 1.50'])
 })
