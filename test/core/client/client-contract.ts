@@ -5,6 +5,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { gzipSync } from 'node:zlib'
+import { randomBytes } from 'node:crypto'
 import type net from 'node:net'
 import { bodyBytes, bodyText, request, type Response } from '../../../electron/core/message.ts'
 import type { Client, ClientOptions } from '../../../electron/core/client/node-client.ts'
@@ -151,9 +152,10 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
   test(
     name('carries exchange after exchange on one connection when bodies outgrow the reader, read at once or slowly'),
     async () => {
-      // 64 KiB comes in one read, four times a body stream's buffer; 1 MiB fills the socket while nobody reads.
-      const big = Buffer.alloc(64 * 1024, 'abcdefghij')
-      const huge = Buffer.alloc(1024 * 1024, 'klmnopqrst')
+      // 64 KiB comes in one read, four times a body stream's buffer; 1 MiB fills the socket while nobody reads. Random
+      // bytes, so a chunk overwritten by a later read (a read buffer reused too soon) cannot pass for the right one.
+      const big = randomBytes(64 * 1024)
+      const huge = randomBytes(1024 * 1024)
       const upstream = await httpUpstream((req, res) => res.end(req.url?.startsWith('/huge') ? huge : big))
       try {
         await withClient({}, async (client) => {
