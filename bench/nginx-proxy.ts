@@ -4,7 +4,7 @@
  * `$NANOSCOPE_NGINX`). `nginxBinary()` is undefined when it is not, and the bench skips the scenario, saying so.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,6 +17,8 @@ export function nginxBinary(): string | undefined {
 
 export interface NginxProxy {
   readonly url: string
+  /** The master process (its worker is its child). */
+  readonly pid: number
   cpuMicros(): Promise<number>
   stop(): Promise<void>
 }
@@ -67,7 +69,38 @@ function config(port: number, upstream: URL, dir: string): string {
 `
 }
 
-export async function startNginx(upstreamUrl: string): Promise<NginxProxy> {
+export function startNginx(upstreamUrl: string): Promise<NginxProxy> {
+  return startNginxWith((port, dir) => config(port, new URL(upstreamUrl), dir))
+}
+
+/** The bench's bodies (as bench/upstream.ts serves them), as files nginx serves at `/1k` and `/64k`. */
+function originConfig(port: number, dir: string): string {
+  // nginx's worker drops root for nobody: the files and the folders above them must be readable by others.
+  chmodSync(dir, 0o755)
+  mkdirSync(join(dir, 'www'), { recursive: true, mode: 0o755 })
+  const body = (bytes: number) => Buffer.alloc(bytes, 'abcdefghijklmnopqrstuvwxyz0123456789\n')
+  writeFileSync(join(dir, 'www', '1k'), body(1024), { mode: 0o644 })
+  writeFileSync(join(dir, 'www', '64k'), body(64 * 1024), { mode: 0o644 })
+  return `${nginxPrelude(dir)}
+  keepalive_requests 1000000;
+  keepalive_timeout 60s;
+  sendfile on;
+  open_file_cache max=16;
+  default_type text/plain;
+  server {
+    listen 127.0.0.1:${port};
+    location / { root ${dir}/www; }
+  }
+}
+`
+}
+
+/** nginx as the origin: `/1k` and `/64k` from files (sendfile, keep-alive), one worker, no access log. */
+export function startNginxOrigin(): Promise<NginxProxy> {
+  return startNginxWith(originConfig)
+}
+
+async function startNginxWith(configFor: (port: number, dir: string) => string): Promise<NginxProxy> {
   const binary = nginxBinary()
   if (!binary) throw new Error('nginx is not installed (apt-get install nginx-light)')
   const dir = mkdtempSync(join(tmpdir(), 'nanoscope-bench-nginx-'))
@@ -75,7 +108,7 @@ export async function startNginx(upstreamUrl: string): Promise<NginxProxy> {
   let lastError = ''
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort()
-    writeFileSync(join(dir, 'nginx.conf'), config(port, new URL(upstreamUrl), dir))
+    writeFileSync(join(dir, 'nginx.conf'), configFor(port, dir))
     const child = spawn(
       binary,
       ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-g', 'daemon off;'],
@@ -91,6 +124,7 @@ export async function startNginx(upstreamUrl: string): Promise<NginxProxy> {
     if (await answers(url, child, 5000)) {
       return {
         url,
+        pid: child.pid ?? 0,
         cpuMicros: async () => {
           const workers = workersOf(child.pid ?? 0)
           return [child.pid ?? 0, ...workers].reduce((sum, pid) => sum + cpuMicrosOf(pid), 0)

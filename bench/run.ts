@@ -15,6 +15,10 @@
  * rounds' ratios (`paired` in report.ts); the table shows each cell's best round by req/s.
  * BENCH_CONNECTIONS (default 32), BENCH_ONLY (comma-separated scenario names), BENCH_SKIP_MICRO=1, BENCH_SKIP_H2=1
  * (the HTTP/2 part, bench/h2-bench.ts, which needs h2load).
+ *
+ * Where wrk and taskset are installed and there are two cores or more, the proxy part is measured instead as issue 19
+ * did (bench/pinned-bench.ts): wrk and an nginx origin pinned to CPU 0, the proxy under test alone on CPU 1, every
+ * scenario in turn each round, plus 1 KiB on one connection. BENCH_GENERATOR=autocannon keeps the autocannon part.
  */
 import os from 'node:os'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -25,6 +29,8 @@ import { replayBench } from './replay-bench.ts'
 import { fileURLToPath } from 'node:url'
 import { startChild, type Child } from './child.ts'
 import { nginxBinary } from './nginx-proxy.ts'
+import { PINNED_ARRANGEMENT, pinnedBench, type PinnedResult } from './pinned-bench.ts'
+import { hasProgram } from './wrk.ts'
 import { serveMemory } from './serve-memory.ts'
 import { pageLoadBench } from './page-load-bench.ts'
 import { SlicedMeasurement, warmUp, type LoadSettings, type Measurement } from './load.ts'
@@ -67,11 +73,18 @@ const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name) || s.na
 const SIZES: readonly Size[] = ['1k', '64k']
 
 const cpus = os.cpus()
-const ARRANGEMENT =
+const wrkMissing = !hasProgram('wrk')
+/** wrk with the proxy on a core of its own where the machine allows it (see the header); autocannon otherwise. */
+const generator: 'wrk' | 'autocannon' =
+  process.env.BENCH_GENERATOR !== 'autocannon' && !wrkMissing && hasProgram('taskset') && cpus.length >= 2
+    ? 'wrk'
+    : 'autocannon'
+const AUTOCANNON_ARRANGEMENT =
   'upstream (node:http) in its own process; the proxy under test in its own process; autocannon (programmatic, ' +
   'one event loop) in the orchestrating process; the WebSocket subscriber, when there is one, in a fourth process. ' +
   `So 2 processes compete for ${cpus.length} cores for "direct", 3 for the proxies, 4 with a subscriber ` +
   '(nanoscope-subscribed: the `nanoscope serve` process and the subscriber process).'
+const ARRANGEMENT = generator === 'wrk' ? PINNED_ARRANGEMENT : AUTOCANNON_ARRANGEMENT
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`)
@@ -238,18 +251,32 @@ async function main(): Promise<void> {
   const started = Date.now()
   say(
     `machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 20)} MiB RAM, Node ${process.version}, ${process.platform}/${process.arch}; ` +
-      `load: ${load.connections} connections, pipelining ${load.pipelining}, keep-alive, ${warmupS}s warm-up + ${load.durationS}s measured per cell, ${rounds} round(s); ` +
+      `load: ${generator}, ${load.connections} connections, pipelining ${load.pipelining}, keep-alive, ${warmupS}s warm-up + ${load.durationS}s measured per cell, ${rounds} round(s); ` +
       `arrangement: ${ARRANGEMENT}`,
   )
   for (const s of scenarios) say(`  ${s.name}: ${s.what}`)
   if (nginxMissing)
     say('  nginx: skipped: nginx is not installed (apt-get install nginx-light), so there is no native anchor')
+  if (generator === 'autocannon')
+    say(
+      wrkMissing
+        ? "  note: wrk is not installed (apt-get install wrk), so autocannon in this process is the load generator: its cost shares the cores with the proxy and hides part of the proxy's"
+        : `  note: autocannon is the load generator (${process.env.BENCH_GENERATOR === 'autocannon' ? 'BENCH_GENERATOR=autocannon' : 'taskset missing or one core'})`,
+    )
 
   const upstream = await startChild<{ port: number }>('./upstream.ts')
   let proxies: Awaited<ReturnType<typeof proxyBenchmarks>>
+  let pinned: PinnedResult | undefined
   let replay: Awaited<ReturnType<typeof replayBench>> | undefined
   try {
-    proxies = await proxyBenchmarks(upstream)
+    if (generator === 'wrk') {
+      pinned = await pinnedBench(
+        [SCENARIOS.find((s) => s.name === 'direct')!, ...scenarios.filter((s) => s.name !== 'direct')],
+        { rounds, durationS: load.durationS, warmupS, connections: load.connections },
+        (l) => say(l),
+      )
+      proxies = pinned
+    } else proxies = await proxyBenchmarks(upstream)
     replay =
       process.env.BENCH_SKIP_REPLAY === '1'
         ? undefined
@@ -394,9 +421,21 @@ async function main(): Promise<void> {
   )
   for (const t of proxyTargets) say(`  ${targetLine(t)}`)
   say('for reference (medians of paired rounds, against the bare pipe):')
-  for (const [name, value] of anchors) say(`  ${name}: ${value}`)
+  // With wrk the one-connection figures come from their own cells (below), not from a run at BENCH_CONNECTIONS=1.
+  for (const [name, value] of anchors) if (!pinned || !name.includes('added p50')) say(`  ${name}: ${value}`)
   say('for reference (best round ÷ best round):')
   for (const [name, value] of info) say(`  ${name}: ${value === undefined ? 'n/a' : value.toFixed(2)}`)
+  if (pinned) {
+    say('')
+    say(`on one connection (wrk, origin ${pinned.origin}):`)
+    for (const t of pinned.targets) say(`  ${targetLine(t)}`)
+    say('')
+    say(`medians of ${rounds} rounds, req/s as a ratio to the bare pipe measured in the same round:`)
+    say(pinned.summary)
+    say('')
+    say("every round's req/s ÷ the bare pipe's, in round order:")
+    for (const line of pinned.everyRound) say(`  ${line}`)
+  }
 
   say('')
   say('capture path micro-benchmark:')
@@ -522,10 +561,13 @@ async function main(): Promise<void> {
     arrangement: ARRANGEMENT,
     load: { ...load, warmupS, rounds, keepAlive: true },
     scenarios: scenarios.map((s) => ({ ...s, ...(pipelines[s.name] ? { pipeline: pipelines[s.name] } : {}) })),
+    generator,
     cells,
+    ...(pinned ? { singleConnection: pinned.single, origin: pinned.origin } : {}),
     deliveries,
     targets: [
       ...proxyTargets,
+      ...(pinned?.targets ?? []),
       ...micro.targets,
       ...memoryTargets,
       ...(replay?.targets ?? []),

@@ -62,6 +62,8 @@ export const SCENARIOS: readonly Scenario[] = [
 
 export interface RunningScenario {
   readonly url: string
+  /** The proxy process (nginx's master, whose worker is its child); absent for `direct`. */
+  readonly pid?: number
   readonly pipeline?: readonly string[]
   /** For the subscribed scenario: exchanges captured vs exchanges the subscriber was sent, once they agree (bounded wait). */
   deliveryCheck?(): Promise<{ captured: number; delivered: number; batches: number }>
@@ -89,6 +91,7 @@ export async function startScenario(
     const child = await startChild<{ port: number }>('./bare-proxy.ts', { args: [upstreamUrl], nodeFlags })
     return {
       url: `http://127.0.0.1:${child.ready.port}`,
+      pid: child.pid,
       cpuMicros: () => cpuOf(child),
       ask: (q) => child.ask(q),
       stop: () => child.stop(),
@@ -99,6 +102,7 @@ export async function startScenario(
     const serve = await startServe(upstreamUrl, nodeFlags)
     return {
       url: serve.url,
+      pid: serve.pid,
       cpuMicros: serve.cpuMicros,
       rssMb: serve.rssMb,
       deliveryCheck: async () => {
@@ -129,6 +133,7 @@ export async function startScenario(
   const proxy = await startChild<ProxyReady>('./nanoscope-proxy.ts', { args: [variant, upstreamUrl], nodeFlags })
   return {
     url: `http://127.0.0.1:${proxy.ready.port}`,
+    pid: proxy.pid,
     pipeline: proxy.ready.pipeline,
     cpuMicros: () => cpuOf(proxy),
     ask: (q) => proxy.ask(q),

@@ -7,6 +7,9 @@
  * come back as generated responses, marked as made by Nanoscope; a reset after the head makes the body stream error,
  * so the server adapter cuts its client off rather than pretend the body was complete.
  *
+ * An HTTP/2 client's requests to one origin are held to `MAX_MULTIPLEXED_PER_ORIGIN` in flight (origin-slots.ts), so a
+ * page's assets requested all at once share a browser's six connections rather than open one each.
+ *
  * Two paths: ordinary exchanges go over Nanoscope's own pooled HTTP/1.1 connections (`wire-exchange.ts`, with
  * Node's llhttp parser), which costs a proxy a fraction of node:http's client; requests that ask to upgrade
  * (websockets) go over node:http (`upgrade-attempt.ts`), which hands over the socket after a 101.
@@ -17,8 +20,9 @@ import type net from 'node:net'
 import { generatedResponse, type Request, type Response } from '../message.ts'
 import { upstreamFailure } from './upstream-failure.ts'
 import { sendUpgrade, type Pools } from './upgrade-attempt.ts'
-import { WireExchange } from './wire-exchange.ts'
+import { clientGone, WireExchange } from './wire-exchange.ts'
 import { WirePool, type Origin } from './wire-pool.ts'
+import { OriginSlots } from './origin-slots.ts'
 import { isIdempotent, requestFacts, requestHead, type RequestFacts } from './wire-request.ts'
 
 export interface ClientOptions {
@@ -47,6 +51,7 @@ export function nodeClient(options: ClientOptions = {}): Client {
   const httpsAgent = new https.Agent({ keepAlive: true, ...tlsTrust })
   const pools: Pools = { http: httpAgent, https: httpsAgent, timeoutMs, lookup: options.lookup }
   const wire = new WirePool({ ...tlsTrust, ...(options.lookup ? { lookup: options.lookup } : {}) })
+  const slots = new OriginSlots()
 
   function nodeClient(request: Request): Promise<Response> {
     const upstream = parseTarget(request.target)
@@ -57,6 +62,16 @@ export function nodeClient(options: ClientOptions = {}): Client {
     const facts = requestFacts(request.headers)
     if (facts.viaHops > MAX_VIA_HOPS) return Promise.resolve(loopDetected(facts.viaHops))
     if (facts.upgrade) return sendUpgrade(pools, request, upstream, 1)
+    // An HTTP/2 client multiplexes: its requests to one origin share a few upstream connections (origin-slots.ts).
+    // (An HTTP/1.1 connection has one exchange in flight at a time, so it needs no cap.)
+    const client = request.version === '2' ? request.peer : undefined
+    if (client)
+      return slots.run(
+        client,
+        upstream.key,
+        () => sendOnWire(wire, request, upstream, facts, timeoutMs),
+        request.signal,
+      )
     return sendOnWire(wire, request, upstream, facts, timeoutMs)
   }
 
@@ -84,6 +99,8 @@ function sendOnWire(
     return Promise.resolve(upstreamFailure(error, upstream.where))
   }
   const target = { where: upstream.where, timeoutMs }
+  // Gone already (a stream reset as it opened, a request that waited for a slot): no connection is taken for it.
+  if (request.signal?.aborted) return Promise.resolve(clientGone(upstream.where))
   return new Promise<Response>((resolve) => {
     // An idempotent request with its body in memory (a page's GETs) is sent again on a fresh connection should its
     // pooled one turn out stale, so it may go out on one idle for longer (wire-pool.ts).

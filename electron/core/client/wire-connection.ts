@@ -50,6 +50,10 @@ export class WireConnection implements ParserOwner {
   /** When it last became idle (Date.now()), for the pool's idle expiry. */
   idleSince = 0
   closed = false
+  /** The pool reads this socket into its own buffer (wire-pool.ts) and hands the reads to `receivedOwnRead`. */
+  private ownReads = false
+  /** A body reader asked for a pause (see `pause`). */
+  private holding = false
   private readonly parser: Parser<WireConnection>
   private partialHeaders: string[] | undefined
   /** The trailer section of the response just completed, if it had one. */
@@ -70,7 +74,7 @@ export class WireConnection implements ParserOwner {
   ) {
     this.parser = ownedParser('response', this)
     socket.setNoDelay(true)
-    socket.on('data', (chunk: Buffer) => this.read(chunk))
+    socket.on('data', (chunk: Buffer) => this.received(chunk)) // TLS; plain sockets hand reads to `received` (wire-pool.ts)
     socket.on('end', () => this.ended())
     socket.on('error', (error) => {
       this.socketError ??= error
@@ -89,11 +93,25 @@ export class WireConnection implements ParserOwner {
 
   /** The exchange's body reader wants more: undo any pause its backpressure asked for. */
   resume(): void {
+    this.holding = false
     if (!this.closed) this.socket.resume()
   }
 
+  /**
+   * The body reader fell behind. A socket the pool reads itself (`receivedOwnRead`) stops reading only if more comes
+   * meanwhile: stopping and restarting it costs two epoll_ctl calls, and a response read whole in one read (most are)
+   * needs neither.
+   */
   pause(): void {
-    this.socket.pause()
+    if (this.ownReads) this.holding = true
+    else this.socket.pause()
+  }
+
+  /** A read of a socket the pool reads into its own buffer (wire-pool.ts); false asks the socket to stop reading. */
+  receivedOwnRead(chunk: Buffer): boolean {
+    this.ownReads = true
+    this.received(chunk)
+    return !this.holding
   }
 
   /** Ends the connection now (the exchange is abandoned, or the connection cannot be reused). */
@@ -101,7 +119,8 @@ export class WireConnection implements ParserOwner {
     this.socket.destroy()
   }
 
-  private read(chunk: Buffer): void {
+  /** Bytes read from the upstream; the connection keeps them (its parser hands slices of them on). */
+  received(chunk: Buffer): void {
     if (!this.exchange) {
       this.socket.destroy()
       return
@@ -172,7 +191,8 @@ export class WireConnection implements ParserOwner {
       this.socket.destroy()
       return
     }
-    this.socket.resume() // a pause for the last body's backpressure no longer applies
+    this.holding = false // a pause for the last body's backpressure no longer applies
+    this.socket.resume()
     this.owner.idle(this)
   }
 

@@ -168,7 +168,7 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
 
   /** The request's signal aborted: the client went away before the exchange was over. */
   clientWentAway(): void {
-    this.settle(generatedResponse(502, 'reset', `the client went away before ${this.target.where} answered`))
+    this.settle(clientGone(this.target.where))
     this.over()
     this.stopSending?.()
     this.connection.destroy()
@@ -208,6 +208,11 @@ export interface Resend {
   readonly origin: Origin
   readonly head: string
   readonly chunked: boolean
+}
+
+/** The answer to a request whose client went away before `where` answered (its signal aborted). */
+export function clientGone(where: string): Response {
+  return generatedResponse(502, 'reset', `the client went away before ${where} answered`)
 }
 
 /** Errors a stale pooled connection gives on reuse. */

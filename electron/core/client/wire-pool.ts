@@ -17,8 +17,50 @@
 import net from 'node:net'
 import tls from 'node:tls'
 import { WireConnection, type ConnectionOwner } from './wire-connection.ts'
+import { ownedParser } from '../wire/parser-owner.ts'
 
 export const IDLE_MS = 4000
+
+/**
+ * What plain upstream connections read into, shared (a read is parsed before the next can happen): at
+ * 256 KiB one read takes a 64 KiB response whole, head and body, where Node's own 64 KiB reads take two, and the
+ * body then goes to the client in one write rather than two. Measured with `bench/syscall-count.ts`: see the README's
+ * Performance section.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024)
+
+/**
+ * Whether Node's parser hands body chunks over as copies of its own (Node 20 does: `Buffer::Copy` in `on_body`), so a
+ * read can be parsed straight from the shared buffer: header fields come out as strings, the body as copies, and
+ * nothing else of a read is kept. Asked once, of the parser itself; where it does not copy, each read is copied first.
+ */
+const PARSER_COPIES_BODIES = ((): boolean => {
+  const read = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx')
+  let body: Buffer | undefined
+  const parser = ownedParser('response', {
+    headers() {},
+    headersComplete: () => 0,
+    body(chunk: Buffer) {
+      body = chunk
+    },
+    messageComplete() {},
+  })
+  parser.execute(read)
+  parser.close()
+  read.fill(0)
+  return body?.toString('latin1') === 'x'
+})()
+
+function viewOf(buffer: Uint8Array, bytes: number): Buffer {
+  return Buffer.from(buffer.buffer, buffer.byteOffset, bytes)
+}
+
+/** The first `bytes` of the shared read buffer, copied out into memory of their own (as Node's own reads are: a kept chunk holds no pool slab). */
+function copyOf(buffer: Uint8Array, bytes: number): Buffer {
+  const out = Buffer.allocUnsafeSlow(bytes)
+  out.set(bytes === buffer.byteLength ? buffer : buffer.subarray(0, bytes))
+  return out
+}
 /** How long a connection is kept idle for requests that can be sent again (see above). */
 export const RETRYABLE_IDLE_MS = 30_000
 
@@ -75,7 +117,9 @@ export class WirePool implements ConnectionOwner {
         return connection
       }
     }
-    const connection = new WireConnection(origin.key, this.connect(origin), this)
+    const reader: { connection?: WireConnection } = {}
+    const connection = new WireConnection(origin.key, this.connect(origin, reader), this)
+    reader.connection = connection
     this.open.add(connection)
     return connection
   }
@@ -113,10 +157,20 @@ export class WirePool implements ConnectionOwner {
     for (const connection of this.open) connection.destroy()
   }
 
-  private connect(origin: Origin): net.Socket {
+  private connect(origin: Origin, reader: { connection?: WireConnection }): net.Socket {
     const { lookup, rejectUnauthorized, ca } = this.options
     const where = { host: origin.host, port: origin.port, ...(lookup ? { lookup } : {}) }
-    if (!origin.secure) return net.connect(where)
+    if (!origin.secure)
+      return net.connect({
+        ...where,
+        onread: {
+          buffer: READ_BUFFER,
+          // False stops the socket reading: the connection's body reader fell behind (WireConnection.pause).
+          callback: (bytes: number, buffer: Uint8Array): boolean =>
+            reader.connection?.receivedOwnRead(PARSER_COPIES_BODIES ? viewOf(buffer, bytes) : copyOf(buffer, bytes)) ??
+            true,
+        },
+      })
     this.secureContext ??= tls.createSecureContext(ca ? { ca } : {})
     const session = this.sessions.get(origin.key)
     const socket = tls.connect({

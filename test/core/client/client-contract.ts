@@ -5,6 +5,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { gzipSync } from 'node:zlib'
+import { randomBytes } from 'node:crypto'
 import type net from 'node:net'
 import { bodyBytes, bodyText, request, type Response } from '../../../electron/core/message.ts'
 import type { Client, ClientOptions } from '../../../electron/core/client/node-client.ts'
@@ -147,6 +148,38 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
       await upstream.close()
     }
   })
+
+  test(
+    name('carries exchange after exchange on one connection when bodies outgrow the reader, read at once or slowly'),
+    async () => {
+      // 64 KiB comes in one read, four times a body stream's buffer; 1 MiB fills the socket while nobody reads. Random
+      // bytes, so a chunk overwritten by a later read (a read buffer reused too soon) cannot pass for the right one.
+      const big = randomBytes(64 * 1024)
+      const huge = randomBytes(1024 * 1024)
+      const upstream = await httpUpstream((req, res) => res.end(req.url?.startsWith('/huge') ? huge : big))
+      try {
+        await withClient({}, async (client) => {
+          for (let i = 0; i < 3; i++) {
+            const res = await within(5000, client(request({ target: `${upstream.url}/big/${i}` })), `response ${i}`)
+            assert.ok((await within(5000, bodyBytes(res.body), `body ${i}`)).equals(big))
+          }
+          const slow = await within(5000, client(request({ target: `${upstream.url}/huge` })), 'the huge response')
+          assert.equal(slow.body.kind, 'stream')
+          await new Promise((resolve) => setTimeout(resolve, 200)) // nobody reads: the upstream socket backs up
+          assert.ok((await within(5000, bodyBytes(slow.body), 'the huge body')).equals(huge))
+          const after = await within(
+            5000,
+            client(request({ target: `${upstream.url}/big/after` })),
+            'the next response',
+          )
+          assert.ok((await within(5000, bodyBytes(after.body), 'the next body')).equals(big))
+          assert.equal(upstream.connections, 1)
+        })
+      } finally {
+        await upstream.close()
+      }
+    },
+  )
 
   /**
    * An upstream whose first connection answers its first request and hangs up on the next (a connection it dropped
