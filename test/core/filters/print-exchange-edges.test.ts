@@ -6,27 +6,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { EXCHANGE_SEPARATOR, printExchange } from '../../../electron/core/filters/print-exchange.ts'
 import { request, response } from '../../../electron/core/message.ts'
-
-function collect(): { out: { write(s: string): void }; next(): Promise<string> } {
-  const writes: string[] = []
-  let wake: (() => void) | undefined
-  return {
-    out: {
-      write(s) {
-        writes.push(s)
-        wake?.()
-      },
-    },
-    async next() {
-      if (writes.length === 0)
-        await Promise.race([
-          new Promise<void>((resolve) => (wake = resolve)),
-          new Promise((_, reject) => setTimeout(() => reject(new Error('nothing printed in 1 s')), 1000).unref()),
-        ])
-      return writes.shift()!
-    },
-  }
-}
+import { collect } from './printed-writes.ts'
 
 test('a body cap must be a whole number of bytes, 0 or more', () => {
   for (const cap of [-1, 1.5, Number.NaN])

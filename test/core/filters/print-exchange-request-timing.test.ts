@@ -7,30 +7,10 @@ import assert from 'node:assert/strict'
 import { PassThrough, Readable } from 'node:stream'
 import { EXCHANGE_SEPARATOR, printExchange } from '../../../electron/core/filters/print-exchange.ts'
 import { bodyBytes, request, response, streamBody, type Request } from '../../../electron/core/message.ts'
-
-function printed(): { out: { write(s: string): void }; first(): Promise<string> } {
-  const writes: string[] = []
-  let wake: (() => void) | undefined
-  return {
-    out: {
-      write(s) {
-        writes.push(s)
-        wake?.()
-      },
-    },
-    async first() {
-      if (writes.length === 0)
-        await Promise.race([
-          new Promise<void>((resolve) => (wake = resolve)),
-          new Promise((_, reject) => setTimeout(() => reject(new Error('nothing printed in 1 s')), 1000).unref()),
-        ])
-      return writes[0]!
-    },
-  }
-}
+import { collect } from './printed-writes.ts'
 
 test('a request body the handler is still reading when its answer ends is printed whole once it has been read', async () => {
-  const out = printed()
+  const out = collect()
   const body = streamBody(Readable.from([Buffer.from('still '), Buffer.from('arriving')]))
   // The handler answers at once and reads the request body afterwards, as a fire-and-forget upload would.
   const answerFirst = async (req: Request) => {
@@ -42,13 +22,13 @@ test('a request body the handler is still reading when its answer ends is printe
   )
   assert.equal(res.status, 202)
   assert.equal(
-    await out.first(),
+    await out.next(),
     `POST /q HTTP/1.1\nHost: h\n\nstill arriving\nHTTP/1.1 202 Accepted\n\nqueued\n${EXCHANGE_SEPARATOR}`,
   )
 })
 
 test('a request body nobody read prints as still streaming, without the trailers that would follow it', async () => {
-  const out = printed()
+  const out = collect()
   const upload = new PassThrough()
   upload.write('part')
   const req: Request = {
@@ -57,7 +37,7 @@ test('a request body nobody read prints as still streaming, without the trailers
   }
   const res = await printExchange(out.out)(async () => response(200, { body: 'ok' }))(req)
   assert.equal(res.status, 200)
-  const text = await out.first()
+  const text = await out.next()
   assert.match(text, /<<body still streaming>>/)
   assert.doesNotMatch(text, /trailers|X-Checksum/)
   upload.destroy()
