@@ -66,7 +66,7 @@ export function h2Sessions(handler: HttpHandler): H2Sessions {
 
   return {
     accept(socket: Duplex, head?: Buffer): void {
-      if (head && head.length > 0) socket.unshift(head)
+      if (head?.length) socket.unshift(head)
       socket.on('error', () => socket.destroy())
       server.emit('connection', socket)
     },
@@ -110,7 +110,12 @@ function serveStream(
     // Stryker disable next-line StringLiteral: node:http2 resets a request stream without :method before it is served
     'GET'
   const authority = pseudo(raw, ':authority')
-  const target = method === 'CONNECT' ? (authority ?? '') : (pseudo(raw, ':path') ?? '/')
+  const target =
+    method === 'CONNECT'
+      ? (authority ?? '')
+      : (pseudo(raw, ':path') ??
+        // Stryker disable next-line StringLiteral: node:http2 resets a request stream without :path before it is served
+        '/')
   const fields = regularHeaders(raw)
   if (authority !== undefined && !fields.some((h) => h[0].toLowerCase() === 'host'))
     fields.unshift(Object.freeze(['host', authority] as const))

@@ -127,7 +127,9 @@ export class ServerConnection implements ParserOwner {
       }
       // llhttp stops after a message with a body that offered an Upgrade (served as a plain request, see
       // headersComplete); what follows it is the next request.
-      if (result >= rest.length || result <= 0) return
+      if (result <= 0) return
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: parsing on with nothing left returns 0 just above
+      if (result >= rest.length) return
       rest = rest.subarray(result)
     }
   }
