@@ -7,7 +7,7 @@ import { h2Client, MAX_SESSIONS_PER_ORIGIN } from '../../../electron/core/client
 import { parseTarget } from '../../../electron/core/client/node-client.ts'
 import { bodyText, emptyBody, type Request } from '../../../electron/core/message.ts'
 import { closedPort, within } from '../server/net-fixtures.ts'
-import { cert, key } from './tls-fixture.ts'
+import { cert, key, loopback } from './tls-fixture.ts'
 
 function get(url: string): Request {
   return Object.freeze({ method: 'GET', target: url, version: '2', headers: Object.freeze([]), body: emptyBody })
@@ -127,11 +127,7 @@ test('TLS to an h2 upstream named by a host name sends that name (SNI), so a ser
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as net.AddressInfo).port
-  const lookup = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }])
-    else callback(null, '127.0.0.1', 4)
-  }) as unknown as net.LookupFunction
-  const client = h2Client({ ca: cert, lookup, timeoutMs: 3000 })
+  const client = h2Client({ ca: cert, lookup: loopback, timeoutMs: 3000 })
   try {
     const byName = await within(
       3000,

@@ -4,7 +4,7 @@ import https from 'node:https'
 import type net from 'node:net'
 import { nodeClient, type ClientOptions } from '../../../electron/core/client/node-client.ts'
 import { bodyText, request, type Response } from '../../../electron/core/message.ts'
-import { cert, expiredCert, key } from './tls-fixture.ts'
+import { cert, expiredCert, key, loopback } from './tls-fixture.ts'
 
 async function withHttpsUpstream(certificate: string, use: (port: number) => Promise<void>): Promise<void> {
   const server = https.createServer({ key, cert: certificate }, (_, res) => res.end('secure'))
@@ -17,12 +17,6 @@ async function withHttpsUpstream(certificate: string, use: (port: number) => Pro
     await new Promise((resolve) => server.close(resolve))
   }
 }
-
-/** Resolves every name to 127.0.0.1, so `https://localhost` reaches the test upstream without real DNS. */
-const loopback = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-  if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }])
-  else callback(null, '127.0.0.1', 4)
-}) as unknown as net.LookupFunction
 
 async function fetchWith(options: ClientOptions, target: string): Promise<Response> {
   const client = nodeClient({ lookup: loopback, ...options })

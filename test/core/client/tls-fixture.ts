@@ -1,3 +1,5 @@
+import type net from 'node:net'
+
 /** Test-only TLS material: one P-256 key, self-signed for DNS:localhost (2000–2100), and the same key expired (2000–2001). */
 export const key = `-----BEGIN PRIVATE KEY-----
 MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgyXEtHLzXF/vgnS5G
@@ -27,3 +29,9 @@ HQ4EFgQUj7tnC7rjHKtfYHNGlhwe1/M9njcwCgYIKoZIzj0EAwIDSQAwRgIhALlA
 LRzfn+Zd3D+tQJz6hEbv+xs=
 -----END CERTIFICATE-----
 `
+
+/** Resolves every name to 127.0.0.1, so `https://localhost` reaches the test upstream (and its certificate's name) without real DNS. */
+export const loopback = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+  if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }])
+  else callback(null, '127.0.0.1', 4)
+}) as unknown as net.LookupFunction

@@ -13,7 +13,7 @@ import { WireExchange } from '../../../electron/core/client/wire-exchange.ts'
 import { WirePool } from '../../../electron/core/client/wire-pool.ts'
 import { bodyText, request, streamBody, type Response } from '../../../electron/core/message.ts'
 import { within } from '../server/net-fixtures.ts'
-import { cert, key } from './tls-fixture.ts'
+import { cert, key, loopback } from './tls-fixture.ts'
 
 /** Every write the socket's handle is asked for fails with EPIPE from now on. */
 function failWrites(socket: net.Socket): void {
@@ -30,11 +30,7 @@ test('over TLS, a request whose writes fail after the handshake still gets the a
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as net.AddressInfo).port
-  const lookup = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }])
-    else callback(null, '127.0.0.1', 4)
-  }) as unknown as net.LookupFunction
-  const pool = new WirePool({ rejectUnauthorized: true, ca: cert, lookup })
+  const pool = new WirePool({ rejectUnauthorized: true, ca: cert, lookup: loopback })
   try {
     const origin = { secure: true, host: 'localhost', port, key: `https://localhost:${port}` }
     const connection = pool.acquire(origin)

@@ -8,7 +8,7 @@ import { nodeClient } from '../../../electron/core/client/node-client.ts'
 import { bodyLength, bodyText, request, streamBody, type Body } from '../../../electron/core/message.ts'
 import { closedPort, within } from '../server/net-fixtures.ts'
 import { scriptedUpstream } from './scripted-upstream.ts'
-import { cert, key } from './tls-fixture.ts'
+import { cert, key, loopback } from './tls-fixture.ts'
 
 const UPGRADE = [
   ['Connection', 'Upgrade'],
@@ -151,11 +151,7 @@ test('closing the client closes the TLS connection a declined upgrade to an http
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as net.AddressInfo).port
-  const lookup = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }])
-    else callback(null, '127.0.0.1', 4)
-  }) as unknown as net.LookupFunction
-  const client = nodeClient({ ca: cert, lookup, timeoutMs: 3000 })
+  const client = nodeClient({ ca: cert, lookup: loopback, timeoutMs: 3000 })
   try {
     const res = await within(3000, client(upgradeTo(`https://localhost:${port}`)), 'the answer')
     assert.equal(res.status, 400)
