@@ -32,6 +32,8 @@ export interface ExchangeOnWire {
   sendFailed(error: Error): void
   /** The response body was destroyed before it ended. */
   abandoned(): void
+  /** A read was parsed and the response is not complete: a head held for a body that came whole starts streaming. */
+  readOver(): void
 }
 
 /** What the pool hears from its connections. */
@@ -134,7 +136,7 @@ export class WireConnection implements ParserOwner {
     if (this.done) {
       this.finishExchange()
       if (this.unsolicited) this.socket.destroy() // bytes after the response: the connection cannot be trusted
-    }
+    } else this.exchange?.readOver()
   }
 
   private ended(): void {

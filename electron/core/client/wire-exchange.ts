@@ -5,7 +5,16 @@
  * upstream request, and a pooled connection the upstream had dropped while idle is retried once on a fresh one.
  */
 import { holdWritesForTurn } from '../wire/turn-writes.ts'
-import { emptyBody, generatedResponse, response, streamBody, type Request, type Response } from '../message.ts'
+import {
+  bytesBody,
+  emptyBody,
+  generatedResponse,
+  response,
+  streamBody,
+  type Headers,
+  type Request,
+  type Response,
+} from '../message.ts'
 import { contentLength, frozenPairs } from '../wire/raw-headers.ts'
 import { AnswersOnce } from './answers-once.ts'
 import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
@@ -31,6 +40,12 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
   private sentAll = false
   private keepAlive = false
   private body: UpstreamBody | undefined
+  /**
+   * A Content-Length response whose head came in the read being parsed: held until that read is parsed, so a body
+   * that came whole with its head (most small responses, and up to 256 KiB on a plain connection, wire-pool.ts) is
+   * handed on as bytes, without a stream; one still arriving streams from there (`readOver`).
+   */
+  private held: Held | undefined
   private stopSending: (() => void) | undefined
   /** A write to the upstream failed: the connection cannot carry another exchange. */
   private sendBroken = false
@@ -97,27 +112,63 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
     this.keepAlive = keepAlive
     const headers = frozenPairs(rawHeaders)
     const bodiless = this.request.method === 'HEAD' || status === 204 || status === 304
-    if (!bodiless) this.body = new UpstreamBody(this.connection, this)
-    const res = response(status, {
-      reason,
-      version,
-      headers,
-      body: this.body ? streamBody(this.body, contentLength(headers)) : emptyBody,
-    })
-    // A chunked body may end with trailers (RFC 9112 §7.1.2): they are known before the body ends.
-    const body = this.body
-    if (body && isChunked(headers))
-      this.settle(Object.freeze({ ...res, trailers: (body.trailers = new TrailerSlot()).fields }))
-    else this.settle(res)
+    if (bodiless) this.settle(response(status, { reason, version, headers, body: emptyBody }))
+    else {
+      const length = contentLength(headers)
+      if (length !== undefined && !isChunked(headers))
+        this.held = { status, reason, version, headers, length, chunks: [] }
+      else this.streamBody(status, reason, version, headers, undefined, [])
+    }
     return this.request.method === 'HEAD'
   }
 
+  /** Settles the response with a body that streams, starting with the chunks already read. */
+  private streamBody(
+    status: number,
+    reason: string,
+    version: string,
+    headers: Headers,
+    length: number | undefined,
+    chunks: readonly Buffer[],
+  ): void {
+    const body = (this.body = new UpstreamBody(this.connection, this))
+    for (const chunk of chunks) body.push(chunk)
+    const res = response(status, { reason, version, headers, body: streamBody(body, length ?? contentLength(headers)) })
+    // A chunked body may end with trailers (RFC 9112 §7.1.2): they are known before the body ends.
+    if (isChunked(headers)) this.settle(Object.freeze({ ...res, trailers: (body.trailers = new TrailerSlot()).fields }))
+    else this.settle(res)
+  }
+
+  /** The read that brought the head is parsed and the body is still arriving: it streams from here. */
+  readOver(): void {
+    const held = this.held
+    if (!held) return
+    this.held = undefined
+    this.streamBody(held.status, held.reason, held.version, held.headers, held.length, held.chunks)
+  }
+
   data(chunk: Buffer): void {
-    if (this.body && !this.body.push(chunk)) this.connection.pause()
+    if (this.held) this.held.chunks.push(chunk)
+    else if (this.body && !this.body.push(chunk)) this.connection.pause()
   }
 
   complete(trailers?: readonly string[]): void {
     this.responseDone = true
+    const held = this.held
+    if (held) {
+      // The whole body came with its head: bytes (Node's parser hands each body chunk over as a copy of its own).
+      this.held = undefined
+      const chunks = held.chunks
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+      this.settle(
+        response(held.status, {
+          reason: held.reason,
+          version: held.version,
+          headers: held.headers,
+          body: bytesBody(bytes),
+        }),
+      )
+    }
     this.body?.trailers?.came(trailers)
     this.body?.push(null)
     this.over()
@@ -126,6 +177,7 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
   }
 
   failed(error: Error): void {
+    this.readOver()
     this.over()
     this.stopSending?.()
     if (this.headSeen) {
@@ -200,6 +252,16 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
     clearTimeout(this.timer)
     this.watch?.watchers.delete(this)
   }
+}
+
+/** A response head held until the read that brought it is parsed (`WireExchange.held`). */
+interface Held {
+  readonly status: number
+  readonly reason: string
+  readonly version: string
+  readonly headers: Headers
+  readonly length: number
+  readonly chunks: Buffer[]
 }
 
 /** What a retry needs: where to get a fresh connection, and the request's head and framing. */
