@@ -24,6 +24,7 @@ import { systemClock, type Clock } from '../core/clock.ts'
 import { decodeLog, MAX_FRAME_LINE, parseFrame, SessionError, type TornTail } from './record-log.ts'
 import type { ExchangeWriter, RecordedExchange } from './recorded-exchange.ts'
 import { LogAppender } from './log-appender.ts'
+import { holdEveryTurnWhileOpen } from '../core/wire/turn-writes.ts'
 import { sessionsRoot } from './data-dir.ts'
 
 export const MANIFEST_FILE = 'session.json'
@@ -194,6 +195,8 @@ export async function createSession(dir: string, options: CreateSessionOptions =
     },
   )
   const appender = new LogAppender(handle.fd, size, count)
+  // Its records must be written before the answers that finish their exchanges leave, so writes are held every turn.
+  const letWritesThrough = holdEveryTurnWhileOpen()
   let closing: Promise<SessionInfo> | undefined
   const closed = () => new Error(`the session in ${dir} is closed`)
 
@@ -223,6 +226,7 @@ export async function createSession(dir: string, options: CreateSessionOptions =
     close() {
       return (closing ??= (async () => {
         appender.flush()
+        letWritesThrough()
         await handle.sync().catch(() => {})
         await handle.close()
         manifest = { ...manifest, count: appender.count, updated: new Date(clock.now()).toISOString() }

@@ -4,7 +4,7 @@
  * the upstream's own answers, a failure after the head makes the body stream fail, the client going away closes the
  * upstream request, and a pooled connection the upstream had dropped while idle is retried once on a fresh one.
  */
-import { holdWritesForTurn } from '../wire/turn-writes.ts'
+import { holdWritesIfBusy } from '../wire/turn-writes.ts'
 import {
   bytesBody,
   emptyBody,
@@ -77,7 +77,7 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
     const body = request.body
     if (body.kind === 'bytes') {
       const bytes = body.bytes
-      holdWritesForTurn(socket)
+      holdWritesIfBusy(socket)
       socket.write(head, 'latin1')
       if (bytes.byteLength > 0 || chunked) {
         if (chunked) {

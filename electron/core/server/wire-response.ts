@@ -13,7 +13,7 @@ import { bodyLength, generatedResponse, type Headers, type Response } from '../m
 import { lastChunkWith } from '../wire/chunked-trailers.ts'
 import { whenTrailersAtEnd } from '../wire/trailers-at-end.ts'
 import { LAST_CHUNK, headerLine, isChunked, writeChunk } from '../wire/framing.ts'
-import { holdWritesForTurn } from '../wire/turn-writes.ts'
+import { holdWritesIfBusy } from '../wire/turn-writes.ts'
 import { prematureClose } from '../wire/stream-plumbing.ts'
 import { discardBody, mayHaveBody, messageOf } from './write-response.ts'
 
@@ -57,13 +57,13 @@ export function writeWireResponse(
   const body = response.body
   if (!head.withBody) {
     discardBody(body)
-    holdWritesForTurn(socket)
+    holdWritesIfBusy(socket)
     socket.write(head.text, 'latin1')
     done(head.keepAlive)
     return
   }
   if (body.kind === 'bytes') {
-    holdWritesForTurn(socket)
+    holdWritesIfBusy(socket)
     socket.write(head.text, 'latin1')
     if (head.chunked) {
       writeChunk(socket, body.bytes)
@@ -191,7 +191,7 @@ class BodyWriter {
     const socket = this.socket
     // Every chunk is held to the end of the turn, not only the first with the head: so whatever must happen before
     // a response's last bytes leave (its record written, turn-writes.ts) happens in the turn they are written.
-    holdWritesForTurn(socket)
+    holdWritesIfBusy(socket)
     if (!this.headSent) {
       this.headSent = true
       socket.write(this.head.text, 'latin1')
@@ -213,7 +213,7 @@ class BodyWriter {
   private ended(trailers: Headers | undefined): void {
     if (this.over) return
     const socket = this.socket
-    if (!this.headSent || this.head.chunked) holdWritesForTurn(socket)
+    if (!this.headSent || this.head.chunked) holdWritesIfBusy(socket)
     if (!this.headSent) {
       this.headSent = true
       socket.write(this.head.text, 'latin1')

@@ -1,7 +1,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
-import { beforeHeldWritesLeave, holdWritesForTurn } from '../../../electron/core/wire/turn-writes.ts'
+import {
+  beforeHeldWritesLeave,
+  holdEveryTurnWhileOpen,
+  holdWritesForTurn,
+  holdWritesIfBusy,
+  LIGHT_TURNS_BEFORE_WRITING_THROUGH,
+} from '../../../electron/core/wire/turn-writes.ts'
 import { socketPair } from '../socket-pair.ts'
 
 test('writes made after holdWritesForTurn stay in the socket until the turn ends, then leave together', async () => {
@@ -79,6 +85,59 @@ test('work registered with beforeHeldWritesLeave runs at the end of the turn, be
     assert.deepEqual(seen, ['work ran with 4 bytes still held'])
     assert.equal(client.writableLength, 0, 'and the writes left after it, despite the work that threw')
   } finally {
+    await close()
+  }
+})
+
+/** Turns in which `socket` alone is written through holdWritesIfBusy, so the proxy counts as lightly loaded. */
+async function lightTurns(socket: Parameters<typeof holdWritesIfBusy>[0], turns = LIGHT_TURNS_BEFORE_WRITING_THROUGH) {
+  for (let i = 0; i < turns; i++) {
+    holdWritesIfBusy(socket)
+    socket.write('x')
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+
+test('after turns that each wrote to one socket, a lone socket is written at once; a second one in the same turn is held, and so is the next turn', async () => {
+  const one = await socketPair()
+  const two = await socketPair()
+  try {
+    await lightTurns(one.client)
+    holdWritesIfBusy(one.client)
+    assert.equal(one.client.writableCorked, 0, 'a lone exchange is not held')
+    holdWritesIfBusy(one.client)
+    assert.equal(one.client.writableCorked, 0, 'nor is its second write')
+    holdWritesIfBusy(two.client)
+    assert.equal(two.client.writableCorked, 1, 'a second socket in the turn is held')
+    await new Promise((resolve) => setImmediate(resolve))
+    assert.equal(two.client.writableCorked, 0, 'until the turn ends')
+    holdWritesIfBusy(one.client)
+    assert.equal(one.client.writableCorked, 1, 'the turn after a busy one holds from its first write')
+    await new Promise((resolve) => setImmediate(resolve))
+    await lightTurns(one.client, LIGHT_TURNS_BEFORE_WRITING_THROUGH - 2)
+    holdWritesIfBusy(one.client)
+    assert.equal(one.client.writableCorked, 1, 'still held before enough light turns have passed')
+    await new Promise((resolve) => setImmediate(resolve))
+  } finally {
+    await one.close()
+    await two.close()
+  }
+})
+
+test('while something holds every turn (an open recording), writes are held however light the load, and not once it lets go', async () => {
+  const { client, close } = await socketPair()
+  const letGo = holdEveryTurnWhileOpen()
+  try {
+    await lightTurns(client, LIGHT_TURNS_BEFORE_WRITING_THROUGH + 2)
+    holdWritesIfBusy(client)
+    assert.equal(client.writableCorked, 1, 'held for the recording')
+    await new Promise((resolve) => setImmediate(resolve))
+    letGo()
+    letGo() // a second call lets go of nothing more
+    holdWritesIfBusy(client)
+    assert.equal(client.writableCorked, 0, 'written at once once nothing needs the hold')
+  } finally {
+    letGo()
     await close()
   }
 })
