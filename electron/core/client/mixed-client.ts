@@ -34,8 +34,11 @@ export function mixedClient(options: MixedClientOptions = {}): Client {
 
   function mixedClient(request: Request): Promise<Response> {
     const upstream = parseTarget(request.target)
-    if (!upstream || requestFacts(request.headers).upgrade) return h1(request)
-    if (!upstream.secure) return options.h2c ? h2.send(request, upstream) : h1(request)
+    if (!upstream) return h1(request)
+    // Worked out once here and handed to the HTTP/1.1 client, which would otherwise work them out again.
+    const facts = requestFacts(request.headers)
+    if (facts.upgrade) return h1.send(request, upstream, facts)
+    if (!upstream.secure) return options.h2c ? h2.send(request, upstream) : h1.send(request, upstream, facts)
     let picked = alpn.get(upstream.key)
     if (!picked) {
       if (alpn.size >= MAX_REMEMBERED) alpn.clear()
@@ -44,7 +47,7 @@ export function mixedClient(options: MixedClientOptions = {}): Client {
     }
     return picked.then((protocol) => {
       if (protocol === 'failed' && alpn.get(upstream.key) === picked) alpn.delete(upstream.key)
-      return protocol === 'h2' ? h2.send(request, upstream) : h1(request)
+      return protocol === 'h2' ? h2.send(request, upstream) : h1.send(request, upstream, facts)
     })
   }
 

@@ -43,7 +43,12 @@ export interface Client {
   readonly description: string
 }
 
-export function nodeClient(options: ClientOptions = {}): Client {
+/** The HTTP/1.1 client, which can also be given a request's upstream and facts already worked out (`mixedClient`). */
+export interface H1Client extends Client {
+  send(request: Request, upstream: Upstream, facts: RequestFacts): Promise<Response>
+}
+
+export function nodeClient(options: ClientOptions = {}): H1Client {
   const timeoutMs = options.timeoutMs ?? 30_000
   const rejectUnauthorized = options.rejectUnauthorized ?? true
   const tlsTrust = { rejectUnauthorized, ...(options.ca ? { ca: options.ca } : {}) }
@@ -59,7 +64,10 @@ export function nodeClient(options: ClientOptions = {}): Client {
       return Promise.resolve(
         generatedResponse(502, 'bad-gateway', `no upstream URL: "${request.target}" is not an absolute http(s) URL`),
       )
-    const facts = requestFacts(request.headers)
+    return send(request, upstream, requestFacts(request.headers))
+  }
+
+  function send(request: Request, upstream: Upstream, facts: RequestFacts): Promise<Response> {
     if (facts.viaHops > MAX_VIA_HOPS) return Promise.resolve(loopDetected(facts.viaHops))
     if (facts.upgrade) return sendUpgrade(pools, request, upstream, 1)
     // An HTTP/2 client multiplexes: its requests to one origin share a few upstream connections (origin-slots.ts).
@@ -76,6 +84,7 @@ export function nodeClient(options: ClientOptions = {}): Client {
   }
 
   return Object.assign(nodeClient, {
+    send,
     close(): void {
       wire.close()
       httpAgent.destroy()

@@ -4,6 +4,7 @@
  * the upstream's own answers, a failure after the head makes the body stream fail, the client going away closes the
  * upstream request, and a pooled connection the upstream had dropped while idle is retried once on a fresh one.
  */
+import type { Socket } from 'node:net'
 import { holdWritesIfBusy } from '../wire/turn-writes.ts'
 import {
   bytesBody,
@@ -49,6 +50,8 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
   private stopSending: (() => void) | undefined
   /** A write to the upstream failed: the connection cannot carry another exchange. */
   private sendBroken = false
+  /** Over (`over`): no timeout or abort watch is to be set from here. */
+  private ended = false
 
   constructor(
     private readonly request: Request,
@@ -71,40 +74,50 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
       return
     }
     connection.carry(this)
-    this.timer = setTimeout(exchangeTimedOut, this.target.timeoutMs, this)
-    if (signal) (this.watch = watchOf(signal)).watchers.add(this)
     const socket = connection.socket
     const body = request.body
-    if (body.kind === 'bytes') {
-      const bytes = body.bytes
-      holdWritesIfBusy(socket)
+    // The request goes out first; the timeout and the abort watch are set after it, off the way to the upstream.
+    if (body.kind === 'bytes') this.sendBytes(socket, head, body.bytes, chunked)
+    else {
       socket.write(head, 'latin1')
-      if (bytes.byteLength > 0 || chunked) {
-        if (chunked) {
-          writeChunk(socket, bytes)
-          if (request.trailers) {
-            // A replayed or made-up request's trailers: settled, so this waits a microtask at most.
-            whenTrailersAtEnd(request.trailers, (t) => {
-              if (!socket.destroyed) socket.write(lastChunkWith(t), 'latin1')
-              this.sentAll = true
-            })
-            return
-          }
-          socket.write(LAST_CHUNK, 'latin1')
-        } else socket.write(bytes)
-      }
+      if (!this.sendBroken)
+        this.stopSending = sendBodyStream(
+          body.stream,
+          socket,
+          chunked,
+          (error) => this.bodySent(error),
+          chunked ? request.trailers : undefined,
+        )
+    }
+    if (this.ended) return
+    this.timer = setTimeout(exchangeTimedOut, this.target.timeoutMs, this)
+    if (signal) (this.watch = watchOf(signal)).watchers.add(this)
+  }
+
+  private sendBytes(socket: Socket, head: string, bytes: Uint8Array, chunked: boolean): void {
+    holdWritesIfBusy(socket)
+    socket.write(head, 'latin1')
+    if (bytes.byteLength === 0 && !chunked) {
       this.sentAll = true
       return
     }
-    socket.write(head, 'latin1')
-    if (this.sendBroken) return
-    this.stopSending = sendBodyStream(
-      body.stream,
-      socket,
-      chunked,
-      (error) => this.bodySent(error),
-      chunked ? request.trailers : undefined,
-    )
+    if (!chunked) {
+      socket.write(bytes)
+      this.sentAll = true
+      return
+    }
+    writeChunk(socket, bytes)
+    const trailers = this.request.trailers
+    if (!trailers) {
+      socket.write(LAST_CHUNK, 'latin1')
+      this.sentAll = true
+      return
+    }
+    // A replayed or made-up request's trailers: settled, so this waits a microtask at most.
+    whenTrailersAtEnd(trailers, (t) => {
+      if (!socket.destroyed) socket.write(lastChunkWith(t), 'latin1')
+      this.sentAll = true
+    })
   }
 
   head(status: number, reason: string, version: string, rawHeaders: string[], keepAlive: boolean): boolean {
@@ -249,6 +262,7 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
 
   /** No more timeouts or aborts apply. */
   private over(): void {
+    this.ended = true
     clearTimeout(this.timer)
     this.watch?.watchers.delete(this)
   }
