@@ -64,16 +64,34 @@ export function writeWireResponse(
   }
   if (body.kind === 'bytes') {
     holdWritesIfBusy(socket)
-    socket.write(head.text, 'latin1')
+    const bytes = body.bytes
     if (head.chunked) {
-      writeChunk(socket, body.bytes)
+      socket.write(head.text, 'latin1')
+      writeChunk(socket, bytes)
       socket.write(LAST_CHUNK, 'latin1')
-    } else socket.write(body.bytes)
+    } else if (bytes.byteLength <= ONE_WRITE_BYTES) socket.write(headAndBody(head.text, bytes))
+    else {
+      socket.write(head.text, 'latin1')
+      socket.write(bytes)
+    }
     done(head.keepAlive)
     return
   }
   const trailers = head.chunked ? response.trailers : undefined
   new BodyWriter(socket, body.stream, head, done, trailers).start()
+}
+
+/**
+ * A body up to this size goes out in one buffer with its head: one write whether or not the turn's writes are held
+ * (turn-writes.ts), where head and body written apart are two system calls when they are not.
+ */
+export const ONE_WRITE_BYTES = 16 * 1024
+
+function headAndBody(head: string, body: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(head.length + body.byteLength)
+  const at = out.write(head, 0, 'latin1')
+  out.set(body, at)
+  return out
 }
 
 interface WireHead {
