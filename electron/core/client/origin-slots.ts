@@ -24,9 +24,9 @@ import type { Body, Response } from '../message.ts'
 export const MAX_MULTIPLEXED_PER_ORIGIN = 32
 
 /**
- * How long a request waits for a slot before it goes anyway, on a connection of its own: a cap of long-lived responses (event
- * streams, long polls) would otherwise hold the client's every other request to that origin for as long as they last,
- * which HTTP/2 spared it. A page's assets free their slots in far less.
+ * How long a request waits for a slot before it goes anyway, on a connection of its own: a cap's worth of long-lived
+ * responses (event streams, long polls) would otherwise hold the client's every other request to that origin for as
+ * long as they last, which HTTP/2 spared it. A page's assets free their slots in far less.
  */
 export const MAX_SLOT_WAIT_MS = 1000
 
