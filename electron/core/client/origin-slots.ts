@@ -8,9 +8,9 @@
  * Beware: the cap turns parallel exchanges into a chain. Each waiting request costs a whole exchange through the
  * proxy (upstream and back, and the proxy's turn on a busy loop), so a page's 80 assets behind a cap of six waited
  * 13 exchanges deep: a page loaded through the proxy 0.3 s slower than direct whenever the proxy's exchanges took
- * 20–30 ms instead of 2–3 (measured with Chromium, `bench/page-load-bench.ts`). The cap is therefore set above what a
- * page usually has in flight, bounding the connections a cold load opens rather than pacing a warm one; connections
- * stay warm between loads in the pool (`wire-pool.ts`).
+ * 20–30 ms instead of 2–3 (measured with Chromium, `bench/page-load-bench.ts`). The cap is therefore well above six:
+ * at 32 that page waits two exchanges deep at most, and a cold load opens 32 upstream connections rather than 80,
+ * which stay warm between loads in the pool (`wire-pool.ts`).
  *
  * Keyed by the client (an object per connection, the request's `peer`) and the origin, so two clients never wait on
  * each other, and a client's own HTTP/1.1 connections, one exchange at a time each, are never capped.
