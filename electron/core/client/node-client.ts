@@ -8,7 +8,7 @@
  * so the server adapter cuts its client off rather than pretend the body was complete.
  *
  * An HTTP/2 client's requests to one origin are held to `MAX_MULTIPLEXED_PER_ORIGIN` in flight (origin-slots.ts), so a
- * page's assets requested all at once share a browser's six connections rather than open one each.
+ * page's assets requested all at once share a bounded number of connections rather than open one each.
  *
  * Two paths: ordinary exchanges go over Nanoscope's own pooled HTTP/1.1 connections (`wire-exchange.ts`, with
  * Node's llhttp parser), which costs a proxy a fraction of node:http's client; requests that ask to upgrade

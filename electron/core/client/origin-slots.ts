@@ -1,23 +1,32 @@
 /**
  * A cap on the HTTP/1.1 exchanges one multiplexed client has in flight to one origin, and so on the upstream
  * connections it makes the proxy open there: a browser speaking h2 to the proxy sends a page's 80 asset requests at
- * once on one connection, and each would otherwise take an upstream connection (and a TLS handshake) of its own,
- * where the browser alone opens six per origin. Past the cap a request waits, first come first served, for one of
- * the client's exchanges to that origin to finish (its response body read or dropped), as browsers queue theirs, but
- * no longer than `MAX_SLOT_WAIT_MS`.
+ * once on one connection, and each would otherwise take an upstream connection (and a TLS handshake) of its own.
+ * Past the cap a request waits, first come first served, for one of the client's exchanges to that origin to finish
+ * (its response body read or dropped), but no longer than `MAX_SLOT_WAIT_MS`.
+ *
+ * Beware: the cap turns parallel exchanges into a chain. Each waiting request costs a whole exchange through the
+ * proxy (upstream and back, and the proxy's turn on a busy loop), so a page's 80 assets behind a cap of six waited
+ * 13 exchanges deep: a page loaded through the proxy 0.3 s slower than direct whenever the proxy's exchanges took
+ * 20–30 ms instead of 2–3 (measured with Chromium, `bench/page-load-bench.ts`). The cap is therefore well above six:
+ * at 32 that page waits two exchanges deep at most, and a cold load opens 32 upstream connections rather than 80,
+ * which stay warm between loads in the pool (`wire-pool.ts`).
  *
  * Keyed by the client (an object per connection, the request's `peer`) and the origin, so two clients never wait on
  * each other, and a client's own HTTP/1.1 connections, one exchange at a time each, are never capped.
  */
 import type { Body, Response } from '../message.ts'
 
-/** Exchanges a multiplexed client may have in flight to one origin: the six per origin browsers open themselves. */
-export const MAX_MULTIPLEXED_PER_ORIGIN = 6
+/**
+ * Exchanges a multiplexed client may have in flight to one origin. Not a browser's six per origin: those six are
+ * its own, to an origin answering in a millisecond, while the proxy's exchanges queue on its own loop too (above).
+ */
+export const MAX_MULTIPLEXED_PER_ORIGIN = 32
 
 /**
- * How long a request waits for a slot before it goes anyway, on a connection of its own: six long-lived responses (event
- * streams, long polls) would otherwise hold the client's every other request to that origin for as long as they last,
- * which HTTP/2 spared it. A page's assets free their slots in far less.
+ * How long a request waits for a slot before it goes anyway, on a connection of its own: a cap's worth of long-lived
+ * responses (event streams, long polls) would otherwise hold the client's every other request to that origin for as
+ * long as they last, which HTTP/2 spared it. A page's assets free their slots in far less.
  */
 export const MAX_SLOT_WAIT_MS = 1000
 
