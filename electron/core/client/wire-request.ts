@@ -6,6 +6,7 @@
  * (`ERR_INVALID_CHAR`, `ERR_INVALID_HTTP_TOKEN`, `ERR_UNESCAPED_CHARACTERS`), so a bad header is refused
  * rather than smuggled onto the wire.
  */
+import { sameName } from '../message/headers.ts'
 import type { Readable, Writable } from 'node:stream'
 import { bodyLength, type Header, type Headers, type Request } from '../message.ts'
 import { prematureClose } from '../wire/stream-plumbing.ts'
@@ -37,19 +38,19 @@ export function requestFacts(headers: readonly Header[]): RequestFacts {
     const value = h[1]
     switch (name.length) {
       case 3:
-        if (name.toLowerCase() === 'via') viaHops += listEntries(value)
+        if (sameName(name, 'via')) viaHops += listEntries(value)
         break
       case 4:
-        if (name.toLowerCase() === 'host') host = true
+        if (sameName(name, 'host')) host = true
         break
       case 7:
-        if (name.toLowerCase() === 'upgrade') upgrade = true
+        if (sameName(name, 'upgrade')) upgrade = true
         break
       case 14:
-        if (name.toLowerCase() === 'content-length') contentLength = true
+        if (sameName(name, 'content-length')) contentLength = true
         break
       case 17:
-        if (name.toLowerCase() === 'transfer-encoding') transferEncoding = value
+        if (sameName(name, 'transfer-encoding')) transferEncoding = value
         break
     }
   }

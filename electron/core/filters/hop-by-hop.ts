@@ -1,3 +1,4 @@
+import { sameName } from '../message/headers.ts'
 import { describe, type Filter } from '../http.ts'
 import { header, headerValues, withoutHeadersWhere, type Request, type Response } from '../message.ts'
 
@@ -53,7 +54,7 @@ export function withoutHopByHop<M extends Request | Response>(message: M): M {
     const value = h[1]
     if (!isHopByHopName(name)) continue
     found = true
-    if (name.length === 10 && name.toLowerCase() === 'connection') named = (named ?? []).concat(tokens(value))
+    if (sameName(name, 'connection')) named = (named ?? []).concat(tokens(value))
   }
   if (!found) return message
   const extra = named?.filter((n) => !HOP_BY_HOP_HEADERS.has(n))
@@ -61,12 +62,22 @@ export function withoutHopByHop<M extends Request | Response>(message: M): M {
   return withoutHeadersWhere(message, (name) => isHopByHopName(name) || extra.includes(name.toLowerCase()))
 }
 
-/** One of `HOP_BY_HOP_HEADERS`, in any case; names of another length are not lower-cased. */
+/** One of `HOP_BY_HOP_HEADERS`, in any case (compared by `sameName`, lower-casing nothing). */
 function isHopByHopName(name: string): boolean {
-  return HOP_BY_HOP_LENGTHS.has(name.length) && HOP_BY_HOP_HEADERS.has(name.toLowerCase())
+  const candidates = HOP_BY_HOP_BY_LENGTH[name.length]
+  if (candidates === undefined) return false
+  for (let i = 0; i < candidates.length; i++) if (sameName(name, candidates[i]!)) return true
+  return false
 }
 
-const HOP_BY_HOP_LENGTHS: ReadonlySet<number> = new Set([...HOP_BY_HOP_HEADERS].map((n) => n.length))
+/** `HOP_BY_HOP_HEADERS` by the length of their names. */
+const HOP_BY_HOP_BY_LENGTH: ReadonlyArray<readonly string[] | undefined> = [...HOP_BY_HOP_HEADERS].reduce<string[][]>(
+  (byLength, name) => {
+    byLength[name.length] = [...(byLength[name.length] ?? []), name]
+    return byLength
+  },
+  [],
+)
 
 /**
  * An `Upgrade` offering h2c alone (RFC 7540 §3.2), which the proxy declines: every protocol in every `Upgrade` field
@@ -99,7 +110,7 @@ function connectionTokens(message: Request | Response): string[] {
   const headers = message.headers
   for (let i = 0; i < headers.length; i++) {
     const h = headers[i]!
-    if (h[0].length === 10 && h[0].toLowerCase() === 'connection') found.push(...tokens(h[1]))
+    if (sameName(h[0], 'connection')) found.push(...tokens(h[1]))
   }
   return found
 }

@@ -8,6 +8,7 @@
  * applies), `busy` (an exchange is in progress), `idle` (kept alive between requests: the keep-alive timeout
  * applies).
  */
+import { sameName } from '../message/headers.ts'
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
 import { methods, type Parser } from '../wire/llhttp.ts'
@@ -181,9 +182,8 @@ export class ServerConnection implements ParserOwner {
     let chunked = false
     for (let i = 0; i < flat.length; i += 2) {
       const name = flat[i]!
-      if (name.length === 6 && name.toLowerCase() === 'expect')
-        expectsContinue = flat[i + 1]!.trim().toLowerCase() === '100-continue'
-      else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true
+      if (sameName(name, 'expect')) expectsContinue = flat[i + 1]!.trim().toLowerCase() === '100-continue'
+      else if (sameName(name, 'transfer-encoding')) chunked = true
     }
     // Stryker disable next-line StringLiteral: llhttp only reports methods it knows, all of them in its own table
     const method = methods[methodIndex] ?? 'GET'

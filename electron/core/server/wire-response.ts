@@ -7,6 +7,7 @@
  * held to the end of its event-loop turn (turn-writes.ts). A body stream that fails mid-way destroys the socket,
  * so the client sees a truncated response rather than a complete-looking one.
  */
+import { sameName } from '../message/headers.ts'
 import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import { bodyLength, generatedResponse, type Headers, type Response } from '../message.ts'
@@ -130,13 +131,11 @@ function wireHead(response: Response, framing: WireFraming, rechunk = false): Wi
     const h = headers[i]!
     const name = h[0]
     const value = h[1]
-    const n = name.length
-    if (rechunk && n === 14 && name.toLowerCase() === 'content-length') continue
+    if (rechunk && sameName(name, 'content-length')) continue
     text += headerLine(h)
-    if (n === 14 && name.toLowerCase() === 'content-length') length = true
-    else if (n === 17 && name.toLowerCase() === 'transfer-encoding') encoded = true
-    else if (n === 10 && name.toLowerCase() === 'connection' && /(?:^|,)\s*close\s*(?:,|$)/i.test(value))
-      connectionClose = true
+    if (sameName(name, 'content-length')) length = true
+    else if (sameName(name, 'transfer-encoding')) encoded = true
+    else if (sameName(name, 'connection') && /(?:^|,)\s*close\s*(?:,|$)/i.test(value)) connectionClose = true
   }
   let chunked = false
   let delimitedByClose = false

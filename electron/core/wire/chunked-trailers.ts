@@ -7,6 +7,7 @@
  * - Written: after the last chunk, with the same checks as header lines, leaving out the fields a trailer must not
  *   carry (framing, routing and connection control, RFC 9110 §6.5.1).
  */
+import { sameName } from '../message/headers.ts'
 import type { Headers } from '../message.ts'
 import { headerLine } from './framing.ts'
 import { frozenPairs } from './raw-headers.ts'
@@ -81,7 +82,7 @@ export function lastChunkWith(trailers: Headers | undefined): string {
 /** Whether a request's `TE` says the client accepts trailers in a chunked response (RFC 9110 §10.1.4). */
 export function acceptsTrailers(headers: Headers): boolean {
   for (const [name, value] of headers) {
-    if (name.length !== 2 || name.toLowerCase() !== 'te') continue
+    if (!sameName(name, 'te')) continue
     for (const token of value.split(',')) if (token.split(';')[0]!.trim().toLowerCase() === 'trailers') return true
   }
   return false

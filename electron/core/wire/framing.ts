@@ -3,6 +3,7 @@
  * body in chunked framing. The client writes requests with it (`client/wire-request.ts`), the wire server
  * responses (`server/wire-response.ts`).
  */
+import { sameName } from '../message/headers.ts'
 import http from 'node:http'
 import type { Writable } from 'node:stream'
 import type { Header } from '../message.ts'
@@ -38,7 +39,7 @@ export function isChunked(headers: readonly Header[]): boolean {
   let last: string | undefined
   for (let i = 0; i < headers.length; i++) {
     const h = headers[i]!
-    if (h[0].length === 17 && h[0].toLowerCase() === 'transfer-encoding') last = h[1]
+    if (sameName(h[0], 'transfer-encoding')) last = h[1]
   }
   return last !== undefined && lastCodingIsChunked(last)
 }

@@ -10,6 +10,7 @@
  *   `Proxy-Connection`, `Transfer-Encoding`, `Upgrade`, `HTTP2-Settings`, and `TE` unless it is `trailers`), `Host`
  *   becomes `:authority`, names are lower-cased (§8.2.1); a repeated name is sent as repeated fields.
  */
+import { sameName } from '../message/headers.ts'
 import http2, { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2'
 import type { Readable } from 'node:stream'
 import type { Header, Headers } from '../message.ts'
@@ -80,7 +81,7 @@ function connectionListed(headers: Headers): Set<string> | undefined {
   let listed: Set<string> | undefined
   for (let i = 0; i < headers.length; i++) {
     const h = headers[i]!
-    if (h[0].length !== 10 || h[0].toLowerCase() !== 'connection') continue
+    if (!sameName(h[0], 'connection')) continue
     listed ??= new Set()
     for (const token of h[1].split(',')) listed.add(token.trim().toLowerCase())
   }

@@ -1,4 +1,5 @@
 /** Node's flat raw header arrays (`rawHeaders`, `writeHead(status, reason, flat)`) to and from header pairs. */
+import { sameName } from '../message/headers.ts'
 import type { Header, Headers } from '../message.ts'
 
 export function headerPairs(raw: readonly string[]): Headers {
@@ -30,7 +31,7 @@ export function contentLength(headers: Headers): number | undefined {
   let first: string | undefined
   for (let i = 0; i < headers.length; i++) {
     const h = headers[i]!
-    if (h[0].length !== 14 || h[0].toLowerCase() !== 'content-length') continue
+    if (!sameName(h[0], 'content-length')) continue
     const value = h[1].trim()
     if (first === undefined) first = value
     else if (value !== first) return undefined
