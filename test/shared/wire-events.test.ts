@@ -65,3 +65,39 @@ test('every summary field has a column, and other events pass as they are', () =
   assert.equal(eventToWire('listeners', listeners), listeners)
   assert.equal(eventFromWire('listeners', listeners), listeners)
 })
+
+test('an origin-form row leaves out the url its host and path make, packs its timings and a completed outcome, and reads back whole', () => {
+  const origin: ExchangeSummary = {
+    ...full,
+    url: 'http://x.test/a?b=1',
+    timings: { responseHeaders: 2.5, responseDone: 3 },
+    outcome: { kind: 'completed' },
+  }
+  const rows = summaryRows([origin, sparse])
+  const row = (name: string, i = 0): unknown => rows.rows[i]![SUMMARY_FIELDS.indexOf(name as never)]
+  assert.equal(row('url'), null, 'the url is what http://, the host and the path make')
+  assert.equal(row('url', 1), 'x.test:443', 'an authority-form url is sent as it is')
+  assert.deepEqual(row('timings'), [null, 2.5, 3])
+  assert.equal(row('outcome'), 'completed')
+  assert.equal(row('outcome', 1), 'pending')
+  const back = eventFromWire(
+    'exchanges',
+    JSON.parse(JSON.stringify(eventToWire('exchanges', { exchanges: [origin, sparse] }))),
+  )
+  assert.deepEqual((back as { exchanges: ExchangeSummary[] }).exchanges, [origin, sparse])
+})
+
+test('rows with the url given, timings as objects and outcomes as objects (as serve sent them before) still read', () => {
+  const fields = ['id', 'url', 'host', 'path', 'timings', 'outcome']
+  const rows = [['a-9', 'http://x.test/old', 'x.test', '/old', { responseDone: 4 }, { kind: 'completed' }]]
+  assert.deepEqual(summariesFromRows({ fields, rows }), [
+    {
+      id: 'a-9',
+      url: 'http://x.test/old',
+      host: 'x.test',
+      path: '/old',
+      timings: { responseDone: 4 },
+      outcome: { kind: 'completed' },
+    },
+  ])
+})
