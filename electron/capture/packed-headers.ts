@@ -27,6 +27,49 @@ export function packHeaders(headers: Headers): PackedHeaders {
   return text
 }
 
+/** How many characters `packHeaders` would make of a header list (when it makes text). */
+export function packedLength(headers: Headers): number {
+  const n = headers.length
+  if (n === 0) return 0
+  let length = 2 * n - 1
+  for (let i = 0; i < n; i++) {
+    const h = headers[i]!
+    length += h[0].length + h[1].length
+  }
+  return length
+}
+
+/**
+ * Writes what `packHeaders` makes of a header list straight into `bytes` from `at`, one byte per character, with no
+ * string made on the way; returns how many bytes it wrote (`packedLength`). Only plain ASCII is written so (the
+ * packed text reads back as latin1): at the first other character, or a line feed, it stops and returns -1, and the
+ * bytes it wrote are to be taken as unwritten. `bytes` must have `packedLength(headers)` bytes from `at`.
+ */
+export function writePackedHeaders(headers: Headers, bytes: Uint8Array, at: number): number {
+  const n = headers.length
+  let to = at
+  for (let i = 0; i < n; i++) {
+    const h = headers[i]!
+    if (i > 0) bytes[to++] = 0x0a
+    to = writeAscii(h[0], bytes, to)
+    if (to < 0) return -1
+    bytes[to++] = 0x0a
+    to = writeAscii(h[1], bytes, to)
+    if (to < 0) return -1
+  }
+  return to - at
+}
+
+/** Writes plain ASCII text without line feeds from `to`; returns where it ended, or -1 at any other character. */
+function writeAscii(text: string, bytes: Uint8Array, to: number): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c > 0x7f || c === 0x0a) return -1
+    bytes[to++] = c
+  }
+  return to
+}
+
 /** The header pairs again, frozen (a packed copy is returned as it is). */
 export function unpackHeaders(headers: PackedHeaders): Headers {
   if (typeof headers !== 'string') return headers
