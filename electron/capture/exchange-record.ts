@@ -200,6 +200,11 @@ export class ExchangeRecord implements CapturedExchange {
     return true
   }
 
+  /** The body bytes this record keeps (both bodies), read without making a body view: what the store counts. */
+  get keptBodyBytes(): number {
+    return this.bodyAt === DROPPED ? 0 : this.requestBodyLength + Math.max(0, this.responseBodyLength)
+  }
+
   get startedAt(): number {
     return this.slab.readDoubleLE(this.at)
   }
