@@ -68,7 +68,7 @@ export function summaryRows(summaries: readonly ExchangeSummary[]): SummaryRows 
       s.listenerId,
       s.startedAt,
       s.method,
-      s.url === urlOf(s.host, s.path) ? null : s.url,
+      isUrlOf(s.url, s.host, s.path) ? null : s.url,
       s.host,
       s.path,
       s.httpVersion,
@@ -113,6 +113,17 @@ export function summariesFromRows(packed: SummaryRows): ExchangeSummary[] {
 /** The url an origin-form request's host and path make (as `locateTarget` makes it on capture). */
 function urlOf(host: string, path: string): string {
   return host === '' ? path : `http://${host}${path}`
+}
+
+/** Whether `url` is what `urlOf` makes of the host and path, compared in place (no url made per row). */
+function isUrlOf(url: string, host: string, path: string): boolean {
+  if (host === '') return url === path
+  return (
+    url.length === 7 + host.length + path.length &&
+    url.startsWith('http://') &&
+    url.startsWith(host, 7) &&
+    url.endsWith(path)
+  )
 }
 
 /** The timing marks as `[requestBodyDone, responseHeaders, responseDone]`, `null` for one not reached. */

@@ -1,5 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import fc from 'fast-check'
 import type { ExchangeSummary } from '../../shared/exchange.ts'
 import { SUMMARY_FIELDS, eventFromWire, eventToWire, summariesFromRows, summaryRows } from '../../shared/wire-events.ts'
 
@@ -100,4 +101,48 @@ test('rows with the url given, timings as objects and outcomes as objects (as se
       outcome: { kind: 'completed' },
     },
   ])
+})
+
+test('any url, host and path cross the wire as they were, the url left out only where the host and path make it', () => {
+  const part = fc.string({ unit: fc.constantFrom('a', 'b', '/', ':', 'h', 't', 'p', '') })
+  const urls = fc.oneof(
+    fc.tuple(part, part).map(([host, path]) => ({ host, path, url: host === '' ? path : `http://${host}${path}` })),
+    fc.record({
+      host: part,
+      path: part,
+      url: fc.oneof(
+        part,
+        part.map((p) => `http://${p}`),
+      ),
+    }),
+  )
+  fc.assert(
+    fc.property(urls, ({ url, host, path }) => {
+      const summary: ExchangeSummary = { ...full, url, host, path }
+      const back = eventFromWire(
+        'exchanges',
+        JSON.parse(JSON.stringify(eventToWire('exchanges', { exchanges: [summary] }))),
+      )
+      assert.deepEqual((back as { exchanges: ExchangeSummary[] }).exchanges, [summary])
+    }),
+    { numRuns: 500 },
+  )
+})
+
+test('a url that only starts with the host or ends with the path, or is not http, is sent as it is', () => {
+  const cases = [
+    { url: 'http://ab/c', host: 'a', path: '/c' },
+    { url: 'http://a/b/c', host: 'a', path: '/c' },
+    { url: 'https://a/c', host: 'a', path: '/c' },
+    { url: 'file://a/c', host: 'a', path: '/c' },
+    { url: 'http://b/c', host: 'a', path: '/c' },
+    { url: 'http://a/d', host: 'a', path: '/c' },
+    { url: '/c?x', host: '', path: '/c' },
+  ]
+  const rows = summaryRows(cases.map((c) => ({ ...full, ...c })))
+  const at = SUMMARY_FIELDS.indexOf('url')
+  assert.deepEqual(
+    rows.rows.map((r) => r[at]),
+    cases.map((c) => c.url),
+  )
 })
