@@ -5,7 +5,7 @@
  * 1 connection) through the scenario's proxy process (`bare-pipe`, `nanoscope-plain`, `nanoscope-capture`,
  * `nanoscope-subscribed`, …) to the bench's upstream; the proxy's user + system time over them is divided by their
  * number, once per round, after a warm-up, with the bytes it allocated on the V8 heap per exchange where the process
- * answers (`bench/alloc-meter.ts`: the bare pipe and Nanoscope's proxies, not serve). Prints one line per round.
+ * answers (`bench/alloc-meter.ts`: the bare pipe, Nanoscope's proxies and serve, through `bench/serve-probe.ts`). Prints one line per round.
  */
 import autocannon from 'autocannon'
 import { startChild } from './child.ts'

@@ -104,6 +104,7 @@ export async function startScenario(
       url: serve.url,
       pid: serve.pid,
       cpuMicros: serve.cpuMicros,
+      ask: serve.ask,
       rssMb: serve.rssMb,
       deliveryCheck: async () => {
         // Seqs are handed out one per exchange and only this listener has traffic, so the highest seq seen is

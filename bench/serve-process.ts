@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { startChild, type Child } from './child.ts'
 
 const BIN = fileURLToPath(new URL('../bin/nanoscope.mjs', import.meta.url))
+const PROBE = new URL('./serve-probe.ts', import.meta.url).href
 
 export interface SubscriberCount {
   count: number
@@ -28,6 +29,8 @@ export interface ServeProcess {
   readonly pid: number
   readonly subscriber: Child<{ ready: boolean; url: string }>
   cpuMicros(): Promise<number>
+  /** Asks serve a bench question over its IPC channel (`'alloc-start'`, `'alloc-stop'`: bench/serve-probe.ts). */
+  ask<T>(question: string): Promise<T>
   rssMb(): number
   count(): Promise<SubscriberCount>
   stop(): Promise<void>
@@ -45,10 +48,25 @@ export async function startServe(
   const home = mkdtempSync(join(tmpdir(), 'nanoscope-bench-home-'))
   const child = spawn(
     process.execPath,
-    [...nodeFlags, BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--proxy-port', '0', ...serveArgs],
+    [
+      '--import',
+      'tsx',
+      '--import',
+      PROBE,
+      ...nodeFlags,
+      BIN,
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--proxy-port',
+      '0',
+      ...serveArgs,
+    ],
     {
       env: { ...process.env, NANOSCOPE_HOME: home },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     },
   )
   const stopServe = async (): Promise<void> => {
@@ -75,6 +93,7 @@ export async function startServe(
     pid,
     subscriber,
     cpuMicros: async () => cpuMicrosOf(pid),
+    ask: <T>(question: string) => askServe<T>(child, question),
     rssMb: () => rssMbOf(pid),
     count: () => subscriber.ask<SubscriberCount>('count?'),
     stop: async () => {
@@ -82,6 +101,22 @@ export async function startServe(
       await stopServe()
     },
   }
+}
+
+/** The next message serve's probe sends after `question` (bounded: 5 s). */
+function askServe<T>(child: ChildProcess, question: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', onMessage)
+      reject(new Error(`nanoscope serve did not answer ${question} within 5 s`))
+    }, 5000)
+    const onMessage = (message: unknown): void => {
+      clearTimeout(timer)
+      resolve(message as T)
+    }
+    child.once('message', onMessage)
+    child.send(question)
+  })
 }
 
 /** The UI's and the proxy's URLs from what serve prints when it starts ("… listening on http://…"), bounded. */

@@ -288,8 +288,9 @@ class Capture implements AbortWatcher {
       durationMs: outcome.kind === 'pending' ? undefined : (this.responseDone ?? this.elapsed()),
       outcome,
       tunnel,
-      ...(this.requestTrailers ? { requestTrailers: this.requestTrailers } : {}),
-      ...(this.responseTrailers ? { responseTrailers: this.responseTrailers } : {}),
+      // Given even when undefined (no spread of a fresh object per exchange): the record reads absent lists as none.
+      requestTrailers: this.requestTrailers,
+      responseTrailers: this.responseTrailers,
     })
   }
 

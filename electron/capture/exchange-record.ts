@@ -9,7 +9,14 @@ import type { Outcome, Timings } from '../../shared/exchange.ts'
 import type { CapturedExchange, Mutable, StoredBody } from './captured-exchange.ts'
 import { locateTarget, type RequestLocation } from './request-location.ts'
 import { bodySlabs, headSlabs, slabTextLength, type BodySlab } from './record-slab.ts'
-import { packedHeader, packHeaders, unpackHeaders, type PackedHeaders } from './packed-headers.ts'
+import {
+  packedHeader,
+  packedLength,
+  packHeaders,
+  unpackHeaders,
+  writePackedHeaders,
+  type PackedHeaders,
+} from './packed-headers.ts'
 import { exchangeNote, exchangeTags } from './exchange-tags.ts'
 
 /** What capture knows when an exchange is delivered. */
@@ -109,12 +116,13 @@ export class ExchangeRecord implements CapturedExchange {
     if (p.tunnel) this.tunnel = p.tunnel
 
     const target = req.target
-    const requestHeaders = packHeaders(req.headers)
-    const responseHeaders = res ? packHeaders(res.headers) : ''
     const tl = slabTextLength(target)
-    const qh = slabTextLength(requestHeaders)
-    const sh = slabTextLength(responseHeaders)
-    const slab = headSlabs.slabFor(NUMBERS_BYTES + Math.max(0, tl) + Math.max(0, qh) + Math.max(0, sh))
+    const resHeaders = res ? res.headers : noHeaders
+    // Header lists are packed straight into the slab (no packed string on the way); one that is not plain ASCII
+    // is packed as a string (or a list) and held instead.
+    const slab = headSlabs.slabFor(
+      NUMBERS_BYTES + Math.max(0, tl) + packedLength(req.headers) + packedLength(resHeaders),
+    )
     const start = headSlabs.used
     const { timings } = p
     slab.writeDoubleLE(p.startedAt, start)
@@ -124,8 +132,10 @@ export class ExchangeRecord implements CapturedExchange {
     slab.writeDoubleLE(timings.responseDone ?? NaN, start + 32)
     let at = start + NUMBERS_BYTES
     if (tl > 0) at += slab.write(target, at, tl, 'latin1')
-    if (qh > 0) at += slab.write(requestHeaders as string, at, qh, 'latin1')
-    if (sh > 0) at += slab.write(responseHeaders as string, at, sh, 'latin1')
+    const qh = writePackedHeaders(req.headers, slab, at)
+    if (qh > 0) at += qh
+    const sh = writePackedHeaders(resHeaders, slab, at)
+    if (sh > 0) at += sh
     headSlabs.taken(at - start)
     this.slab = slab
     this.at = start
@@ -156,8 +166,8 @@ export class ExchangeRecord implements CapturedExchange {
         ? {
             // Stryker disable ConditionalExpression,EqualityOperator: a part is read from `held` only when its length is -1, so holding one that is also in the slab changes nothing read
             target: tl < 0 ? target : undefined,
-            requestHeaders: qh < 0 ? requestHeaders : undefined,
-            responseHeaders: sh < 0 ? responseHeaders : undefined,
+            requestHeaders: qh < 0 ? packHeaders(req.headers) : undefined,
+            responseHeaders: sh < 0 ? packHeaders(resHeaders) : undefined,
             // Stryker restore ConditionalExpression,EqualityOperator
           }
         : undefined
@@ -188,6 +198,11 @@ export class ExchangeRecord implements CapturedExchange {
     if (this.responseBodyLength > 0) self.responseBodyLength = 0
     bodySlabs.release(slab)
     return true
+  }
+
+  /** The body bytes this record keeps (both bodies), read without making a body view: what the store counts. */
+  get keptBodyBytes(): number {
+    return this.bodyAt === DROPPED ? 0 : this.requestBodyLength + Math.max(0, this.responseBodyLength)
   }
 
   get startedAt(): number {

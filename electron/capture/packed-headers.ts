@@ -27,6 +27,49 @@ export function packHeaders(headers: Headers): PackedHeaders {
   return text
 }
 
+/** How many characters `packHeaders` would make of a header list (when it makes text). */
+export function packedLength(headers: Headers): number {
+  const n = headers.length
+  if (n === 0) return 0
+  let length = 2 * n - 1
+  for (let i = 0; i < n; i++) {
+    const h = headers[i]!
+    length += h[0].length + h[1].length
+  }
+  return length
+}
+
+/**
+ * Writes what `packHeaders` makes of a header list straight into `bytes` from `at`, one byte per character, with no
+ * string made on the way; returns how many bytes it wrote (`packedLength`). Only plain ASCII is written so (the
+ * packed text reads back as latin1): at the first other character, or a line feed, it stops and returns -1, and the
+ * bytes it wrote are to be taken as unwritten. `bytes` must have `packedLength(headers)` bytes from `at`.
+ */
+export function writePackedHeaders(headers: Headers, bytes: Uint8Array, at: number): number {
+  const n = headers.length
+  let to = at
+  for (let i = 0; i < n; i++) {
+    const h = headers[i]!
+    if (i > 0) bytes[to++] = 0x0a
+    to = writeAscii(h[0], bytes, to)
+    if (to < 0) return -1
+    bytes[to++] = 0x0a
+    to = writeAscii(h[1], bytes, to)
+    if (to < 0) return -1
+  }
+  return to - at
+}
+
+/** Writes plain ASCII text without line feeds from `to`; returns where it ended, or -1 at any other character. */
+function writeAscii(text: string, bytes: Uint8Array, to: number): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c > 0x7f || c === 0x0a) return -1
+    bytes[to++] = c
+  }
+  return to
+}
+
 /** The header pairs again, frozen (a packed copy is returned as it is). */
 export function unpackHeaders(headers: PackedHeaders): Headers {
   if (typeof headers !== 'string') return headers
@@ -49,11 +92,25 @@ export function packedHeader(headers: PackedHeaders, lowerName: string): string 
     const valueEnd = headers.indexOf('\n', nameEnd + 1)
     // Stryker disable next-line EqualityOperator: a value's end is after its name's, so never 0
     const end = valueEnd < 0 ? headers.length : valueEnd
-    if (nameEnd - at === n && headers.slice(at, nameEnd).toLowerCase() === lowerName)
-      return headers.slice(nameEnd + 1, end)
+    if (nameEnd - at === n && nameIs(headers, at, lowerName)) return headers.slice(nameEnd + 1, end)
     at = end + 1
   }
   return undefined
+}
+
+/**
+ * Whether the name at `at` in `text` (as long as `lowerName`) is `lowerName` ignoring case, read in place: ASCII
+ * letters folded by hand, with no string made per header; a name with other characters is lower-cased as a whole,
+ * as `header()` does.
+ */
+function nameIs(text: string, at: number, lowerName: string): boolean {
+  for (let i = 0; i < lowerName.length; i++) {
+    let c = text.charCodeAt(at + i)
+    if (c > 0x7f) return text.slice(at, at + lowerName.length).toLowerCase() === lowerName
+    if (c >= 0x41 && c <= 0x5a) c += 0x20
+    if (c !== lowerName.charCodeAt(i)) return false
+  }
+  return true
 }
 
 function pair(name: string, value: string): Header {

@@ -31,11 +31,12 @@ export function serveChaosControls(o: ChaosProxyOptions): Filter {
     self
       ? `answers the chaos control API at ${basePath} for requests addressed to this proxy`
       : 'passes every request on (chaos controls are on the control port)',
+    // Not an async function: a request that is not for the controls goes on with no promise of its own (no extra hop).
     (next) =>
-      async function chaosControlsOrNext(req) {
+      function chaosControlsOrNext(req) {
+        if (!self?.addresses(req)) return next(req)
         const path = targetPath(req.target)
-        const forUs =
-          self?.addresses(req) && path !== undefined && (path === basePath || path.startsWith(`${basePath}/`))
+        const forUs = path !== undefined && (path === basePath || path.startsWith(`${basePath}/`))
         return forUs ? api.handler(req) : next(req)
       },
   )

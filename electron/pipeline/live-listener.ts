@@ -37,6 +37,28 @@ interface Generation {
   readonly composed: HttpHandler
   inFlight: number
   retired?: () => void
+  /** The generation's own callbacks, made once so an exchange allocates no closures to be counted. */
+  readonly responded: (res: Response) => Response
+  readonly failed: (error: unknown) => never
+  readonly ended: () => void
+}
+
+function generation(app: PipelineApp): Generation {
+  const g: Generation = {
+    app,
+    composed: pipeline(app.filters, app.handler),
+    inFlight: 0,
+    responded: (res) => {
+      settleWhenDone(g, res)
+      return res
+    },
+    failed: (error) => {
+      done(g)
+      throw error
+    },
+    ended: () => done(g),
+  }
+  return g
 }
 
 export async function startLiveListener(
@@ -47,24 +69,14 @@ export async function startLiveListener(
   const self = o.self ?? selfAddress()
   const shared = upstream(o)
   const build = (list: readonly BlockSpec[]): Generation => {
-    const app = proxyApp(list, { ...o, self, upstream: shared })
-    return { app, composed: pipeline(app.filters, app.handler), inFlight: 0 }
+    return generation(proxyApp(list, { ...o, self, upstream: shared }))
   }
   let current = build(blocks)
   let said: string[] = []
   const serve = function servePipeline(req: Request): Promise<Response> {
-    const generation = current
-    generation.inFlight++
-    return generation.composed(req).then(
-      (res) => {
-        settleWhenDone(generation, res)
-        return res
-      },
-      (error: unknown) => {
-        done(generation)
-        throw error
-      },
-    )
+    const g = current
+    g.inFlight++
+    return g.composed(req).then(g.responded, g.failed)
   }
   shared.reenter((req) => current.composed(req))
   let running: RunningServer | undefined
@@ -127,7 +139,8 @@ function settleWhenDone(generation: Generation, res: Response): void {
     done(generation)
     return
   }
-  stream.once('close', () => done(generation))
+  // 'close' comes once, so `on` does without the wrapper `once` would make per exchange.
+  stream.on('close', generation.ended)
 }
 
 function done(generation: Generation): void {

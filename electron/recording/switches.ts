@@ -31,7 +31,8 @@ export function recordingSwitch(options: { clock?: Clock; onSkip?: (reason: stri
   let current: { writer: SessionWriter; filter: Filter } | undefined
   const filter = describe('records exchanges into a session while recording is on', (next: HttpHandler) => {
     const wrapped = new WeakMap<Filter, HttpHandler>()
-    return async function recordWhenOn(req) {
+    // Not an async function: while recording is off a request goes on with no promise of its own (no extra hop).
+    return function recordWhenOn(req) {
       const c = current
       if (!c) return next(req)
       let h = wrapped.get(c.filter)
@@ -105,7 +106,8 @@ export interface StandInSwitch extends Filter {
 export function standInSwitch(): StandInSwitch {
   let current: { dir?: string; count: number; handler: HttpHandler } | undefined
   const filter = describe('answers from a recording while the stand-in is on', (next: HttpHandler) =>
-    async function standInWhenOn(req) {
+    // Not an async function: while the stand-in is off a request goes on with no promise of its own (no extra hop).
+    function standInWhenOn(req) {
       const c = current
       return c ? c.handler(req) : next(req)
     })

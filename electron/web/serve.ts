@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { Host } from '../host/host.ts'
-import type { WireMessage } from '../../shared/contract.ts'
+import type { EventName, Events, WireMessage } from '../../shared/contract.ts'
 import { eventToWire } from '../../shared/wire-events.ts'
 import { serveBuiltFile } from './built-files.ts'
 import { isOurHost, isOurOrigin } from './origin-check.ts'
@@ -59,13 +59,30 @@ export async function startWebUi(host: Host, options: WebUiOptions): Promise<Run
     wss.handleUpgrade(req, socket, head, (ws) => connect(ws))
   })
 
+  /**
+   * Each exchange batch's message as sent, by the batch: the broadcaster hands every window that is not behind the
+   * same batch, so it is turned into rows and JSON once however many windows are open.
+   */
+  const batchMessages = new WeakMap<object, string>()
+  function eventMessage<K extends EventName>(name: K, payload: Events[K]): string {
+    const batch = name === 'exchanges' ? (payload as Events['exchanges']).exchanges : undefined
+    const made = batch && batchMessages.get(batch)
+    if (made !== undefined) return made
+    const text = JSON.stringify({ type: 'event', name, payload: eventToWire(name, payload) } satisfies WireMessage)
+    if (batch) batchMessages.set(batch, text)
+    return text
+  }
+
   function connect(ws: WebSocket): void {
     const send = (message: WireMessage) => {
       // Stryker disable next-line ConditionalExpression: equivalent; ws drops a send on a closing or closed socket without a word (no callback is passed), and a closed socket's window is disconnected on 'close'
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
     }
     const connection = host.connectWindow(
-      (name, payload) => send({ type: 'event', name, payload: eventToWire(name, payload) }),
+      (name, payload) => {
+        // Stryker disable next-line ConditionalExpression: equivalent, as in `send`
+        if (ws.readyState === ws.OPEN) ws.send(eventMessage(name, payload))
+      },
       () => ws.bufferedAmount > BACKED_UP_BYTES,
     )
     ws.on('message', async (data) => {

@@ -264,3 +264,18 @@ test('a body kept in several chunks is copied once, straight from its chunks, an
   assert.equal(record.responseBody!.size, Buffer.concat(chunks).byteLength)
   assert.equal(record.responseBody!.truncated, false)
 })
+
+test('a record counts the body bytes it keeps as its bodies read back, and none once they are dropped', () => {
+  const withBodies = new ExchangeRecord({
+    ...parts([['Host', 'h']], [['Content-Type', 'text/plain']]),
+    requestBody: { bytes: new Uint8Array([9, 9]), size: 2, truncated: false },
+  })
+  const noResponse = new ExchangeRecord(parts([['Host', 'h']], undefined))
+  for (const record of [withBodies, noResponse]) {
+    const read = record.requestBody.bytes.byteLength + (record.responseBody?.bytes.byteLength ?? 0)
+    assert.equal(record.keptBodyBytes, read)
+  }
+  assert.equal(withBodies.keptBodyBytes, 5)
+  withBodies.dropBodies()
+  assert.equal(withBodies.keptBodyBytes, 0)
+})

@@ -1,7 +1,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { packedHeader, packHeaders, unpackHeaders } from '../../electron/capture/packed-headers.ts'
+import {
+  packedHeader,
+  packedLength,
+  packHeaders,
+  unpackHeaders,
+  writePackedHeaders,
+} from '../../electron/capture/packed-headers.ts'
 import { header, type Headers } from '../../electron/core/message.ts'
 
 const text = fc.string({ unit: fc.constantFrom('a', 'B', '-', ' ', ':', '\n', 'é', '') })
@@ -69,4 +75,21 @@ test('looking up a packed header reads names whole: a name that only starts or e
   assert.equal(packedHeader(packHeaders([['Last', 'value']]), 'last'), 'value')
   assert.equal(packedHeader('', 'host'), undefined)
   assert.equal(packedHeader('Dangling', 'dangling'), undefined, 'a name with no value line is not a header')
+})
+
+test('a header list is written into bytes as the text packHeaders makes, or refused (-1) where that text is not plain ASCII', () => {
+  fc.assert(
+    fc.property(headerLists, fc.nat(8), (headers, at) => {
+      const packed = packHeaders(headers)
+      const bytes = new Uint8Array(at + packedLength(headers) + 1).fill(0xee)
+      const written = writePackedHeaders(headers, bytes, at)
+      const ascii = typeof packed === 'string' && /^[\x00-\x7f]*$/.test(packed)
+      if (!ascii) return assert.equal(written, -1)
+      assert.equal(packedLength(headers), packed.length)
+      assert.equal(written, packed.length)
+      assert.equal(Buffer.from(bytes.subarray(at, at + written)).toString('latin1'), packed)
+      assert.equal(bytes[at + written], 0xee, 'nothing written past the packed text')
+    }),
+    { numRuns: 400 },
+  )
 })

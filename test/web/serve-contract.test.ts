@@ -77,6 +77,30 @@ test('a subscriber receives every exchange made through the proxy exactly once a
   assert.ok(seen.every((e) => e.status === 200 && e.outcome.kind === 'completed'))
 })
 
+test('two windows subscribed at once each receive every exchange exactly once, the same summaries in the same order', async (t) => {
+  const { proxy, upstream, wsUrl } = await setUp(t)
+  const one = await connectContract(wsUrl)
+  const two = await connectContract(wsUrl)
+  t.after(() => {
+    one.close()
+    two.close()
+  })
+  await one.invoke('subscribe', {})
+  await two.invoke('subscribe', {})
+  await Promise.all(Array.from({ length: 40 }, (_, i) => viaProxy(proxy.port, `${upstream.url}/both/${i}`)))
+  const ended = (c: typeof one) => c.exchangesSeen().filter((e) => e.outcome.kind !== 'pending')
+  await one.waitFor(() => ended(one).length >= 40)
+  await two.waitFor(() => ended(two).length >= 40)
+  assert.equal(new Set(ended(one).map((e) => e.id)).size, 40)
+  assert.deepEqual(ended(two), ended(one))
+  assert.deepEqual(
+    ended(one)
+      .map((e) => e.path)
+      .sort(),
+    Array.from({ length: 40 }, (_, i) => `/both/${i}`).sort(),
+  )
+})
+
 test('a body is fetched by id with the headers exactly as on the wire', async (t) => {
   const { proxy, upstream, wsUrl } = await setUp(t)
   const client = await connectContract(wsUrl)
