@@ -6,7 +6,7 @@
  * (`ERR_INVALID_CHAR`, `ERR_INVALID_HTTP_TOKEN`, `ERR_UNESCAPED_CHARACTERS`), so a bad header is refused
  * rather than smuggled onto the wire.
  */
-import { sameName } from '../message/headers.ts'
+import { sameName } from '../message.ts'
 import type { Readable, Writable } from 'node:stream'
 import { bodyLength, type Header, type Headers, type Request } from '../message.ts'
 import { prematureClose } from '../wire/stream-plumbing.ts'

@@ -1,4 +1,4 @@
-import { sameName } from '../message/headers.ts'
+import { sameName } from '../message.ts'
 import { describe, type Filter } from '../http.ts'
 import { header, headerValues, withoutHeadersWhere, type Request, type Response } from '../message.ts'
 

@@ -8,7 +8,7 @@
  * applies), `busy` (an exchange is in progress), `idle` (kept alive between requests: the keep-alive timeout
  * applies).
  */
-import { sameName } from '../message/headers.ts'
+import { sameName } from '../message.ts'
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
 import { methods, type Parser } from '../wire/llhttp.ts'

@@ -7,7 +7,7 @@
  * held to the end of its event-loop turn (turn-writes.ts). A body stream that fails mid-way destroys the socket,
  * so the client sees a truncated response rather than a complete-looking one.
  */
-import { sameName } from '../message/headers.ts'
+import { sameName } from '../message.ts'
 import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import { bodyLength, generatedResponse, type Headers, type Response } from '../message.ts'

@@ -7,7 +7,7 @@
  * - Written: after the last chunk, with the same checks as header lines, leaving out the fields a trailer must not
  *   carry (framing, routing and connection control, RFC 9110 §6.5.1).
  */
-import { sameName } from '../message/headers.ts'
+import { sameName } from './same-name.ts'
 import type { Headers } from '../message.ts'
 import { headerLine } from './framing.ts'
 import { frozenPairs } from './raw-headers.ts'

@@ -3,7 +3,7 @@
  * body in chunked framing. The client writes requests with it (`client/wire-request.ts`), the wire server
  * responses (`server/wire-response.ts`).
  */
-import { sameName } from '../message/headers.ts'
+import { sameName } from './same-name.ts'
 import http from 'node:http'
 import type { Writable } from 'node:stream'
 import type { Header } from '../message.ts'

@@ -10,7 +10,7 @@
  *   `Proxy-Connection`, `Transfer-Encoding`, `Upgrade`, `HTTP2-Settings`, and `TE` unless it is `trailers`), `Host`
  *   becomes `:authority`, names are lower-cased (§8.2.1); a repeated name is sent as repeated fields.
  */
-import { sameName } from '../message/headers.ts'
+import { sameName } from './same-name.ts'
 import http2, { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2'
 import type { Readable } from 'node:stream'
 import type { Header, Headers } from '../message.ts'

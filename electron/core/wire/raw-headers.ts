@@ -1,5 +1,5 @@
 /** Node's flat raw header arrays (`rawHeaders`, `writeHead(status, reason, flat)`) to and from header pairs. */
-import { sameName } from '../message/headers.ts'
+import { sameName } from './same-name.ts'
 import type { Header, Headers } from '../message.ts'
 
 export function headerPairs(raw: readonly string[]): Headers {
