@@ -113,6 +113,13 @@ export async function pinnedBench(
             say(
               `  round ${round} ${name.padEnd(20)} ${grid.size.padEnd(3)} ×${String(grid.connections).padEnd(2)} ${m.reqPerS.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms.toFixed(3)} ms  p99 ${m.p99Ms.toFixed(2)} ms  proxy CPU ${proxyUs?.toFixed(0) ?? '-'} µs/req${m.errors || m.non2xx ? `  errors ${m.errors} non-2xx ${m.non2xx}` : ''}`,
             )
+            // The subscriber (on the load's CPU) may still be reading the batches of the load just ended: the next cell
+            // waits for it, or its backlog would be measured as the next scenario's slowness.
+            if (r.deliveryCheck) {
+              const waiting = Date.now()
+              await r.deliveryCheck()
+              say(`  (${name}'s subscriber caught up ${Date.now() - waiting} ms after its load)`)
+            }
           }
         }
         for (const [name, r] of running) {
