@@ -132,9 +132,16 @@ export interface Upstream extends Origin {
 
 /** Splits an absolute-form target (RFC 9112 §3.2.2) without normalising its path, which goes out as sent. */
 export function parseTarget(target: string): Upstream | undefined {
-  const match = ABSOLUTE_TARGET.exec(target)
-  if (!match) return undefined
-  const origin = match[1] ?? ''
+  const authorityAt = afterHttpScheme(target)
+  if (authorityAt < 0) return undefined
+  // The authority ends at the path, the query or the fragment; the path and query end at the fragment.
+  let end = authorityAt
+  while (end < target.length) {
+    const c = target.charCodeAt(end)
+    if (c === 47 /* / */ || c === 63 /* ? */ || c === 35 /* # */) break
+    end++
+  }
+  const origin = target.slice(0, end)
   let where = origins.get(origin)
   if (where === undefined) {
     where = parseOrigin(origin)
@@ -142,11 +149,20 @@ export function parseTarget(target: string): Upstream | undefined {
     origins.set(origin, where)
   }
   if (where === null) return undefined
-  const rest = match[2] ?? ''
+  const fragment = target.indexOf('#', end)
+  const rest = fragment < 0 ? target.slice(end) : target.slice(end, fragment)
   return { ...where, path: rest === '' ? '/' : rest.startsWith('/') ? rest : `/${rest}` }
 }
 
-const ABSOLUTE_TARGET = /^(https?:\/\/[^/?#]*)([^#]*)/i
+/** Where the authority starts in a target that begins `http://` or `https://` (in any case), else -1. */
+function afterHttpScheme(target: string): number {
+  if (target.length < 7) return -1
+  for (let i = 0; i < 4; i++) if ((target.charCodeAt(i) | 0x20) !== HTTP.charCodeAt(i)) return -1
+  const at = (target.charCodeAt(4) | 0x20) === 115 /* s */ ? 5 : 4
+  return target.startsWith('://', at) ? at + 3 : -1
+}
+
+const HTTP = 'http'
 
 /** Parsed `scheme://authority` prefixes, so a proxy sending to a few upstreams parses each once. */
 const origins = new Map<string, Omit<Upstream, 'path'> | null>()

@@ -1,6 +1,5 @@
-import { sameName } from '../message.ts'
 import { describe, type Filter } from '../http.ts'
-import { header, headerValues, withoutHeadersWhere, type Request, type Response } from '../message.ts'
+import { headerValues, sameName, withoutHeadersWhere, type Request, type Response } from '../message.ts'
 
 /**
  * Header fields that describe one connection, not the message (RFC 9110 §7.6.1): a proxy must not forward
@@ -46,20 +45,22 @@ export function removeHopByHop(): Filter {
  */
 export function withoutHopByHop<M extends Request | Response>(message: M): M {
   let found = false
-  let named: string[] | undefined
+  /** Fields `Connection` names that are not hop-by-hop anyway (most name only `keep-alive` or `close`: none). */
+  let extra: string[] | undefined
   const headers = message.headers
   for (let i = 0; i < headers.length; i++) {
     const h = headers[i]!
     const name = h[0]
-    const value = h[1]
     if (!isHopByHopName(name)) continue
     found = true
-    if (sameName(name, 'connection')) named = (named ?? []).concat(tokens(value))
+    if (sameName(name, 'connection')) {
+      for (const token of tokens(h[1])) if (!HOP_BY_HOP_HEADERS.has(token)) (extra ??= []).push(token)
+    }
   }
   if (!found) return message
-  const extra = named?.filter((n) => !HOP_BY_HOP_HEADERS.has(n))
-  if (!extra || extra.length === 0) return withoutHeadersWhere(message, isHopByHopName)
-  return withoutHeadersWhere(message, (name) => isHopByHopName(name) || extra.includes(name.toLowerCase()))
+  if (!extra) return withoutHeadersWhere(message, isHopByHopName)
+  const named = extra
+  return withoutHeadersWhere(message, (name) => isHopByHopName(name) || named.includes(name.toLowerCase()))
 }
 
 /** One of `HOP_BY_HOP_HEADERS`, in any case (compared by `sameName`, lower-casing nothing). */
@@ -100,9 +101,14 @@ function offersOnlyH2c(req: Request): boolean {
 export function isUpgradeRequest(req: Request): boolean {
   return (
     (req.method === 'GET' || req.method.toUpperCase() === 'GET') &&
-    header(req, 'Upgrade') !== undefined &&
+    hasUpgrade(req.headers) &&
     connectionTokens(req).includes('upgrade')
   )
+}
+
+function hasUpgrade(headers: Request['headers']): boolean {
+  for (let i = 0; i < headers.length; i++) if (sameName(headers[i]![0], 'upgrade')) return true
+  return false
 }
 
 function connectionTokens(message: Request | Response): string[] {
