@@ -42,6 +42,8 @@ export interface CapturedExchange extends Omit<ExchangeSummary, 'seq'> {
   /** HTTP/2 requests: the pseudo-header fields as the wire had them. */
   readonly requestPseudoHeaders?: Headers
   readonly tunnel?: TunnelStats
+  /** The body bytes kept (both bodies), where the record can say so without making a view of each body. */
+  readonly keptBodyBytes?: number
 }
 
 /**

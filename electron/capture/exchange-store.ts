@@ -286,10 +286,9 @@ function withBodies(
 }
 
 function bodyBytesOf(record: CapturedExchange): number {
-  // An `ExchangeRecord` says, without making a view of each body to measure it.
-  const kept = (record as { keptBodyBytes?: number }).keptBodyBytes
-  if (kept !== undefined) return kept
-  return (record.requestBody?.bytes.byteLength ?? 0) + (record.responseBody?.bytes.byteLength ?? 0)
+  return (
+    record.keptBodyBytes ?? (record.requestBody?.bytes.byteLength ?? 0) + (record.responseBody?.bytes.byteLength ?? 0)
+  )
 }
 
 function dropped(body: StoredBody | null): StoredBody | null {

@@ -2,7 +2,7 @@
  * How a captured exchange keeps its header lists: packed into one string per message (a store holds up to 100,000
  * records, and one string costs far less to keep and to collect than a pair array and two strings per header).
  */
-import { header, type Header, type Headers } from '../core/message.ts'
+import { header, sameNameAt, type Header, type Headers } from '../core/message.ts'
 
 /**
  * A header list as one string, `name LF value LF name LF value`: one flat string instead of a pair array and two
@@ -92,25 +92,10 @@ export function packedHeader(headers: PackedHeaders, lowerName: string): string 
     const valueEnd = headers.indexOf('\n', nameEnd + 1)
     // Stryker disable next-line EqualityOperator: a value's end is after its name's, so never 0
     const end = valueEnd < 0 ? headers.length : valueEnd
-    if (nameEnd - at === n && nameIs(headers, at, lowerName)) return headers.slice(nameEnd + 1, end)
+    if (nameEnd - at === n && sameNameAt(headers, at, lowerName)) return headers.slice(nameEnd + 1, end)
     at = end + 1
   }
   return undefined
-}
-
-/**
- * Whether the name at `at` in `text` (as long as `lowerName`) is `lowerName` ignoring case, read in place: ASCII
- * letters folded by hand, with no string made per header; a name with other characters is lower-cased as a whole,
- * as `header()` does.
- */
-function nameIs(text: string, at: number, lowerName: string): boolean {
-  for (let i = 0; i < lowerName.length; i++) {
-    let c = text.charCodeAt(at + i)
-    if (c > 0x7f) return text.slice(at, at + lowerName.length).toLowerCase() === lowerName
-    if (c >= 0x41 && c <= 0x5a) c += 0x20
-    if (c !== lowerName.charCodeAt(i)) return false
-  }
-  return true
 }
 
 function pair(name: string, value: string): Header {

@@ -17,7 +17,15 @@ import { copyOf, freezeFresh, freezeHeaders, replacedHeaders, type Header, type 
 import { reasonPhrase } from './message/reason-phrases.ts'
 
 export { bodyBytes, bodyLength, bodyText, bytesBody, emptyBody, streamBody, type Body } from './message/body.ts'
-export { header, headerValues, replacedHeaders, sameName, type Header, type Headers } from './message/headers.ts'
+export {
+  header,
+  headerValues,
+  replacedHeaders,
+  sameName,
+  sameNameAt,
+  type Header,
+  type Headers,
+} from './message/headers.ts'
 export { reasonPhrase } from './message/reason-phrases.ts'
 
 /** Why a response was made by Nanoscope rather than the upstream (http4k's "client generated" statuses). */

@@ -74,15 +74,13 @@ export async function startWebUi(host: Host, options: WebUiOptions): Promise<Run
   }
 
   function connect(ws: WebSocket): void {
-    const send = (message: WireMessage) => {
+    const sendText = (text: string) => {
       // Stryker disable next-line ConditionalExpression: equivalent; ws drops a send on a closing or closed socket without a word (no callback is passed), and a closed socket's window is disconnected on 'close'
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
+      if (ws.readyState === ws.OPEN) ws.send(text)
     }
+    const send = (message: WireMessage) => sendText(JSON.stringify(message))
     const connection = host.connectWindow(
-      (name, payload) => {
-        // Stryker disable next-line ConditionalExpression: equivalent, as in `send`
-        if (ws.readyState === ws.OPEN) ws.send(eventMessage(name, payload))
-      },
+      (name, payload) => sendText(eventMessage(name, payload)),
       () => ws.bufferedAmount > BACKED_UP_BYTES,
     )
     ws.on('message', async (data) => {

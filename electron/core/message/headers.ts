@@ -9,7 +9,7 @@
 
 import { sameName } from '../wire/same-name.ts'
 
-export { sameName }
+export { sameName, sameNameAt } from '../wire/same-name.ts'
 
 export type Header = readonly [name: string, value: string]
 export type Headers = readonly Header[]

@@ -7,12 +7,19 @@
  * A name with a character beyond ASCII is lower-cased as before.
  */
 export function sameName(name: string, lower: string): boolean {
-  const n = name.length
-  if (n !== lower.length) return false
-  if (name === lower) return true
+  return name.length === lower.length && (name === lower || sameNameAt(name, 0, lower))
+}
+
+/**
+ * Whether the `lower.length` characters of `text` from `at` are `lower` ignoring case, read in place (a header name
+ * inside a longer text, such as a packed header list): ASCII letters folded one by one, no string made; a name with
+ * a character beyond ASCII is lower-cased as a whole.
+ */
+export function sameNameAt(text: string, at: number, lower: string): boolean {
+  const n = lower.length
   for (let i = 0; i < n; i++) {
-    let c = name.charCodeAt(i)
-    if (c > 127) return name.toLowerCase() === lower
+    let c = text.charCodeAt(at + i)
+    if (c > 127) return text.slice(at, at + n).toLowerCase() === lower
     if (c >= 65 && c <= 90) c += 32
     if (c !== lower.charCodeAt(i)) return false
   }
