@@ -14,6 +14,7 @@ import { Readable } from 'node:stream'
 import type { Parser } from '../wire/llhttp.ts'
 import { ownedParser, type ParserOwner } from '../wire/parser-owner.ts'
 import type { TrailerSlot } from '../wire/chunked-trailers.ts'
+import { httpVersion } from '../wire/http-version.ts'
 
 /** What a connection reports to the exchange it is carrying. */
 export interface ExchangeOnWire {
@@ -237,7 +238,7 @@ export class WireConnection implements ParserOwner {
       return 1
     }
     this.headSeen = true
-    return exchange.head(status, reason ?? '', `${major}.${minor}`, headers, keepAlive) ? 1 : 0
+    return exchange.head(status, reason ?? '', httpVersion(major, minor), headers, keepAlive) ? 1 : 0
   }
 
   body(chunk: Buffer): void {

@@ -16,6 +16,7 @@ import { ownedParser, type ParserOwner } from '../wire/parser-owner.ts'
 import type { HttpHandler } from '../http.ts'
 import { emptyBody, streamBody, type Request, type Response } from '../message.ts'
 import { contentLength, frozenPairs } from '../wire/raw-headers.ts'
+import { httpVersion } from '../wire/http-version.ts'
 import { writeWireResponse } from './wire-response.ts'
 import { clientErrorAnswer, discardBody } from './write-response.ts'
 import { respond, takeOver } from './take-over.ts'
@@ -187,7 +188,7 @@ export class ServerConnection implements ParserOwner {
     }
     // Stryker disable next-line StringLiteral: llhttp only reports methods it knows, all of them in its own table
     const method = methods[methodIndex] ?? 'GET'
-    const version = `${major}.${minor}`
+    const version = httpVersion(major, minor)
     const length = chunked ? undefined : contentLength(headers)
     // An Upgrade offered on a request with a body (curl --http2 -d offers h2c): llhttp reads the body before it would
     // switch, and the pipeline declines h2c (removeHopByHop), so it is served as a plain request with its body. Only a
