@@ -54,7 +54,8 @@ export function withoutHopByHop<M extends Request | Response>(message: M): M {
     if (!isHopByHopName(name)) continue
     found = true
     if (sameName(name, 'connection')) {
-      for (const token of tokens(h[1])) if (!HOP_BY_HOP_HEADERS.has(token)) (extra ??= []).push(token)
+      const named = tokens(h[1])
+      for (let t = 0; t < named.length; t++) if (!HOP_BY_HOP_HEADERS.has(named[t]!)) (extra ??= []).push(named[t]!)
     }
   }
   if (!found) return message

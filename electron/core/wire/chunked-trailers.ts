@@ -81,9 +81,11 @@ export function lastChunkWith(trailers: Headers | undefined): string {
 
 /** Whether a request's `TE` says the client accepts trailers in a chunked response (RFC 9110 §10.1.4). */
 export function acceptsTrailers(headers: Headers): boolean {
-  for (const [name, value] of headers) {
-    if (!sameName(name, 'te')) continue
-    for (const token of value.split(',')) if (token.split(';')[0]!.trim().toLowerCase() === 'trailers') return true
+  // Indexed: a for-of over the frozen list, destructuring each pair, allocates on every exchange's request.
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!
+    if (!sameName(h[0], 'te')) continue
+    for (const token of h[1].split(',')) if (token.split(';')[0]!.trim().toLowerCase() === 'trailers') return true
   }
   return false
 }

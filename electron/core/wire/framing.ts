@@ -13,7 +13,10 @@ import type { Header } from '../message.ts'
  * control character (CR, LF, NUL…) throws Node's own error (`ERR_INVALID_HTTP_TOKEN`, `ERR_INVALID_CHAR`), so
  * nothing can be smuggled onto the wire.
  */
-export function headerLine([name, value]: Header): string {
+export function headerLine(header: Header): string {
+  // Read by index: destructuring a (frozen) pair goes through the iterator protocol, an allocation per header line.
+  const name = header[0]
+  const value = header[1]
   if (!TOKEN.test(name)) http.validateHeaderName(name)
   if (INVALID_VALUE.test(value)) http.validateHeaderValue(name, value)
   return `${name}: ${value}\r\n`
