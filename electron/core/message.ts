@@ -176,14 +176,22 @@ export function withoutHeaders<M extends Request | Response>(message: M, lowerNa
 /** Removes every header whose name `drop` picks; the message comes back as it is when none is picked. */
 export function withoutHeadersWhere<M extends Request | Response>(message: M, drop: (name: string) => boolean): M {
   const headers = message.headers
+  // Made at its largest size once the first is dropped, filled, then cut to length (in place): a list grown by
+  // `push` is copied into a larger store, and freezing one with room to spare copies it again.
   let kept: Header[] | undefined
+  let n = 0
   for (let i = 0; i < headers.length; i++) {
     const h = headers[i]!
-    const dropped = drop(h[0])
-    if (dropped && !kept) kept = copyOf(headers, i)
-    else if (!dropped && kept) kept.push(h)
+    if (drop(h[0])) {
+      if (!kept) {
+        kept = copyOf(headers, i, headers.length - 1 - i)
+        n = i
+      }
+    } else if (kept) kept[n++] = h
   }
-  return kept ? freeze({ ...message, headers: freezeFresh(kept) }) : message
+  if (!kept) return message
+  kept.length = n
+  return freeze({ ...message, headers: freezeFresh(kept) })
 }
 
 export function withHeaders<M extends Request | Response>(message: M, headers: Headers): M {
