@@ -15,7 +15,12 @@ export abstract class AnswersOnce {
   protected settle(res: Response | Promise<Response>): void {
     if (this.settled) return
     this.settled = true
-    clearTimeout(this.timer)
+    this.stopTimer()
     this.resolve(res)
+  }
+
+  /** Stops the timeout for the response head. */
+  protected stopTimer(): void {
+    clearTimeout(this.timer)
   }
 }

@@ -69,6 +69,10 @@ export class WireConnection implements ParserOwner {
   private socketError: Error | undefined
   /** Writing to the upstream failed: what the exchange hears as the cause if no response comes. */
   private writeError: Error | undefined
+  /** The timer for the response head (`watchHead`), its duration, and the exchange it is watching for. */
+  private headTimer: NodeJS.Timeout | undefined
+  private headTimerMs = 0
+  private headWatcher: { timedOut(): void } | undefined
 
   constructor(
     readonly key: string,
@@ -155,7 +159,38 @@ export class WireConnection implements ParserOwner {
     }
   }
 
+  /**
+   * Times `exchange` out after `ms` unless `unwatchHead` comes first. One timer per connection, moved on (`refresh`)
+   * for each exchange rather than made and cleared for each: on a connection carrying one exchange after another,
+   * a timer of each exchange's own was the only one of its duration, so Node made and dropped a timer list (and
+   * rescheduled libuv's timer) for every exchange. Unreferenced: while it carries an exchange the connection's socket
+   * keeps the process alive, and an idle connection must not.
+   */
+  watchHead(exchange: { timedOut(): void }, ms: number): void {
+    this.headWatcher = exchange
+    if (this.headTimer !== undefined && this.headTimerMs === ms) {
+      this.headTimer.refresh()
+      return
+    }
+    clearTimeout(this.headTimer)
+    this.headTimerMs = ms
+    this.headTimer = setTimeout(headTimedOut, ms, this).unref()
+  }
+
+  /** `exchange` no longer waits for a head (it came, or the exchange is over); a timer that fires later finds nobody. */
+  unwatchHead(exchange: { timedOut(): void }): void {
+    if (this.headWatcher === exchange) this.headWatcher = undefined
+  }
+
+  /** The head timer fired: the exchange still watching, if any, has timed out. */
+  headTimedOut(): void {
+    const watcher = this.headWatcher
+    this.headWatcher = undefined
+    watcher?.timedOut()
+  }
+
   private lost(): void {
+    clearTimeout(this.headTimer)
     this.closed = true
     if (this.exchange && !this.done)
       this.fail(this.headSeen ? (this.socketError ?? hangUp()) : (this.writeError ?? this.socketError ?? hangUp()))
@@ -369,3 +404,7 @@ export class UpstreamBody extends Readable {
 }
 
 function ignore(): void {}
+
+function headTimedOut(connection: WireConnection): void {
+  connection.headTimedOut()
+}

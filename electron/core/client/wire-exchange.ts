@@ -90,7 +90,7 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
         )
     }
     if (this.ended) return
-    this.timer = setTimeout(exchangeTimedOut, this.target.timeoutMs, this)
+    connection.watchHead(this, this.target.timeoutMs)
     if (signal) (this.watch = watchOf(signal)).watchers.add(this)
   }
 
@@ -263,8 +263,13 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
   /** No more timeouts or aborts apply. */
   private over(): void {
     this.ended = true
-    clearTimeout(this.timer)
+    this.stopTimer()
     this.watch?.watchers.delete(this)
+  }
+
+  /** The head's timeout is the connection's (`WireConnection.watchHead`), not a timer of this exchange's own. */
+  protected override stopTimer(): void {
+    this.connection.unwatchHead(this)
   }
 }
 
@@ -293,7 +298,3 @@ export function clientGone(where: string): Response {
 
 /** Errors a stale pooled connection gives on reuse. */
 const STALE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
-
-function exchangeTimedOut(exchange: WireExchange): void {
-  exchange.timedOut()
-}

@@ -299,6 +299,47 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
     }
   })
 
+  test(
+    name('on a reused connection the timeout counts from each request, and an answered one is never timed out'),
+    async () => {
+      // Requests for /stall are never answered; the others are, on the same connection.
+      const upstream = await tcpServer((socket) => {
+        let buffer = ''
+        socket.on('data', (chunk: Buffer) => {
+          buffer += chunk.toString('latin1')
+          while (buffer.includes('\r\n\r\n')) {
+            const head = buffer.slice(0, buffer.indexOf('\r\n\r\n'))
+            buffer = buffer.slice(head.length + 4)
+            if (!head.startsWith('GET /stall')) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')
+          }
+        })
+      })
+      const answered = async (client: Client, path: string): Promise<void> => {
+        const res = await within(2000, client(request({ target: `${upstream.url}${path}` })), `the answer to ${path}`)
+        assert.equal(res.status, 200)
+        assert.equal(await bodyText(res.body), 'ok')
+      }
+      try {
+        await withClient({ timeoutMs: 300 }, async (client) => {
+          await answered(client, '/a')
+          // Past the timeout while the connection idles: the answered exchange must not be timed out now.
+          await new Promise((resolve) => setTimeout(resolve, 450))
+          await answered(client, '/b')
+          // Two thirds of the timeout later: a timer still counting from /b would fire 100 ms into the next request.
+          await new Promise((resolve) => setTimeout(resolve, 200))
+          const started = performance.now()
+          const stalled = await within(3000, client(request({ target: `${upstream.url}/stall` })), 'the timeout')
+          const waited = performance.now() - started
+          assertGenerated(stalled, 504, 'timeout', /did not respond within 300 ms/)
+          assert.ok(waited >= 280, `timed out ${waited.toFixed(0)} ms after the request, not 300`)
+          assert.equal(upstream.connections, 1, 'every request went on one connection')
+        })
+      } finally {
+        await upstream.close()
+      }
+    },
+  )
+
   test(name('an upstream that hangs up before the head is a generated 502 reset'), async () => {
     const upstream = await tcpServer((socket) => socket.once('data', () => socket.destroy()))
     try {
