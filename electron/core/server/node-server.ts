@@ -201,12 +201,28 @@ function incomingRequest(req: http.IncomingMessage, signal: AbortSignal, connect
   })
 }
 
-/** Node's 'clientError': the bytes were not HTTP. Answer briefly and close (RFC 9112 §2.2). */
+/**
+ * Node's 'clientError': the bytes were not HTTP. Answer briefly and close (RFC 9112 §2.2). Bad bytes pipelined
+ * behind a complete request wait for its answer, as with nginx: that answer goes out, then the 400. Beware: only
+ * the one response Node is writing is waited for; requests pipelined behind it are not answered.
+ */
 function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage
+  if (owing.has(socket)) return // node:http reports each later chunk too: one 400 is owed already
+  const inFlight = (socket as { _httpMessage?: http.ServerResponse | null })._httpMessage
   if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
     socket.destroy()
     return
   }
+  if (inFlight && !inFlight.writableFinished) {
+    owing.add(socket)
+    inFlight.once('close', () => {
+      if (socket.writable) socket.end(clientErrorAnswer(error.code))
+      else socket.destroy()
+    })
+    return
+  }
   socket.end(clientErrorAnswer(error.code))
 }
+
+/** Sockets whose 400 waits for the answer in progress. */
+const owing = new WeakSet<Duplex>()
