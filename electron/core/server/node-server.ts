@@ -202,9 +202,10 @@ function incomingRequest(req: http.IncomingMessage, signal: AbortSignal, connect
 }
 
 /**
- * Node's 'clientError': the bytes were not HTTP. Answer briefly and close (RFC 9112 §2.2). Bad bytes pipelined
- * behind a complete request wait for its answer, as with nginx: that answer goes out, then the 400. Beware: only
- * the one response Node is writing is waited for; requests pipelined behind it are not answered.
+ * Node's 'clientError': the bytes were not HTTP, or a request timed out. Answer briefly and close (RFC 9112 §2.2).
+ * Bad bytes pipelined behind a request that has fully arrived wait for its answer, as with nginx: that answer goes
+ * out, then the 400. Beware: only the one response Node is writing is waited for; requests pipelined behind it are
+ * not answered.
  */
 function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   if (owing.has(socket)) return // node:http reports each later chunk too: one 400 is owed already
@@ -213,7 +214,8 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy()
     return
   }
-  if (inFlight && !inFlight.writableFinished) {
+  // Only a request that has fully arrived is answered first: one still arriving (a stalled body) gets its 408 now.
+  if (inFlight && !inFlight.writableFinished && inFlight.req.complete) {
     owing.add(socket)
     inFlight.once('close', () => {
       if (socket.writable) socket.end(clientErrorAnswer(error.code))
