@@ -24,8 +24,12 @@ export function clientGone(where: string): Response {
 export function requestBodyFailed(error: unknown, where: string): Response {
   const code = errorCode(error)
   const detail = error instanceof Error ? error.message : String(error)
-  if (code?.startsWith('HPE_'))
-    return generatedResponse(400, 'bad-request', `the client's request body is not valid HTTP (${code}: ${detail})`)
+  if (code?.startsWith('HPE_')) {
+    // llhttp's errors say only "Parse Error"; what was wrong is in `reason`.
+    const reason = (error as { reason?: unknown }).reason
+    const why = typeof reason === 'string' && reason !== '' ? reason : detail
+    return generatedResponse(400, 'bad-request', `the client's request body is not valid HTTP (${code}: ${why})`)
+  }
   if (code === 'ECONNRESET' || code === PREMATURE_CLOSE)
     return generatedResponse(
       CLIENT_CLOSED_REQUEST,

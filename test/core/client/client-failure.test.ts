@@ -31,11 +31,16 @@ function until(check: () => boolean, what: string, ms = 3000): Promise<void> {
   )
 }
 
-test('a client that leaves mid-upload is recorded and captured as the client aborting, not as an upstream failure', async () => {
-  let upstreamRead = 0
+/**
+ * A real proxy (the wire server, capture, recording, the client) in front of a real upstream that reads every upload to
+ * its end before it answers, and a raw client socket connected to it. Keeps what the client layer answered, what was
+ * recorded and what was captured.
+ */
+async function proxyRig() {
+  const state = { upstreamRead: 0 }
   const upstream = await httpUpstream((req, res) => {
     req.on('data', (chunk: Buffer) => {
-      upstreamRead += chunk.byteLength
+      state.upstreamRead += chunk.byteLength
     })
     req.on('error', () => {})
     req.on('end', () => res.end('whole'))
@@ -68,27 +73,79 @@ test('a client that leaves mid-upload is recorded and captured as the client abo
     ),
   )
   const socket = net.connect(proxy.port, '127.0.0.1')
+  let received = ''
+  socket.on('data', (chunk: Buffer) => {
+    received += chunk.toString('latin1')
+  })
   socket.on('error', () => {})
+  await within(2000, new Promise((resolve) => socket.once('connect', resolve)), 'the connection to the proxy')
+  return {
+    socket,
+    answers,
+    records,
+    captured,
+    received: () => received,
+    upstreamRead: () => state.upstreamRead,
+    ended: () =>
+      until(() => answers.length === 1 && records.length === 1 && captured.length === 1, 'the exchange to end'),
+    async close() {
+      socket.destroy()
+      await within(3000, proxy.stop(), 'the proxy to stop')
+      client.close()
+      await upstream.close()
+    },
+  }
+}
+
+test('a client that leaves mid-upload is recorded and captured as the client aborting, not as an upstream failure', async () => {
+  const rig = await proxyRig()
   try {
-    await within(2000, new Promise((resolve) => socket.once('connect', resolve)), 'the connection to the proxy')
-    socket.write(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n${'a'.repeat(30_000)}`)
-    await until(() => upstreamRead > 0, 'the upload to reach the upstream')
-    socket.destroy()
-    await until(() => answers.length === 1 && records.length === 1 && captured.length === 1, 'the exchange to end')
-    const answer = answers[0]!
+    rig.socket.write(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n${'a'.repeat(30_000)}`)
+    await until(() => rig.upstreamRead() > 0, 'the upload to reach the upstream')
+    rig.socket.destroy()
+    await rig.ended()
+    const answer = rig.answers[0]!
     assert.equal(answer.status, 499)
     assert.equal(answer.generated?.cause, 'client-aborted')
     assert.match(answer.generated?.message ?? '', /^the client went away/)
     assert.doesNotMatch(answer.generated?.message ?? '', /upstream/)
-    const record = records[0]!
+    const record = rig.records[0]!
     assert.deepEqual([record.response.status, record.generated?.cause], [499, 'client-aborted'])
     assert.equal(record.incomplete?.request, 70_000, 'the upload is recorded as far as it went')
-    assert.equal(captured[0]!.outcome.kind, 'aborted')
+    assert.equal(rig.captured[0]!.outcome.kind, 'aborted')
   } finally {
-    socket.destroy()
-    await within(3000, proxy.stop(), 'the proxy to stop')
-    client.close()
-    await upstream.close()
+    await rig.close()
+  }
+})
+
+test("a chunked upload that turns into bytes that are not HTTP is recorded as the client's bad request, not as the upstream answering badly", async () => {
+  const rig = await proxyRig()
+  try {
+    rig.socket.write('POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n')
+    await until(() => rig.upstreamRead() > 0, 'the first chunk to reach the upstream')
+    rig.socket.write('ZZ\r\nnot a chunk\r\n')
+    await rig.ended()
+    const answer = rig.answers[0]!
+    assert.deepEqual(
+      [answer.status, answer.generated?.cause, answer.generated?.message],
+      [
+        400,
+        'bad-request',
+        "the client's request body is not valid HTTP (HPE_INVALID_CHUNK_SIZE: Invalid character in chunk size)",
+      ],
+    )
+    assert.deepEqual([rig.records[0]!.response.status, rig.records[0]!.generated?.cause], [400, 'bad-request'])
+    assert.deepEqual(rig.captured[0]!.outcome, {
+      kind: 'failed',
+      cause: 'bad-request',
+      message: answer.generated?.message,
+    })
+    await until(
+      () => /^HTTP\/1\.1 400 Bad Request\r\n/.test(rig.received()),
+      "the server's own 400 to reach the client",
+    )
+  } finally {
+    await rig.close()
   }
 })
 
@@ -145,6 +202,14 @@ test('a request body that breaks off or is not valid HTTP is named as the client
       },
     ],
   )
+  const parsed = requestBodyFailed(
+    Object.assign(new Error('Parse Error'), {
+      code: 'HPE_INVALID_CHUNK_SIZE',
+      reason: 'Invalid character in chunk size',
+    }),
+    'u.test:80',
+  )
+  assert.equal(parsed.generated?.message, bad.generated?.message, "llhttp's reason, not its bare Parse Error")
   const coded = requestBodyFailed(Object.assign(new Error('stream reset'), { code: 'ERR_X' }), 'u.test:80')
   assert.equal(
     coded.generated?.message,
