@@ -265,3 +265,24 @@ test('wire server: a client that half-closes right after a complete request gets
     }
   })
 })
+
+test('wire server: an answer that takes longer than the request timeout still goes out before the 400 owed to bad bytes pipelined behind its request', async () => {
+  await withServer(
+    async () => {
+      await new Promise((resolve) => setTimeout(resolve, 400))
+      return response(200, { headers: [['Content-Length', '4']], body: 'late' })
+    },
+    async (server) => {
+      const client = await connect(server.port)
+      try {
+        client.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\nthis is not http\r\n\r\n')
+        await client.closed(3000)
+        assert.match(client.text(), /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nlateHTTP\/1\.1 400 Bad Request\r\n/)
+        assert.doesNotMatch(client.text(), /408/, 'the bad bytes are not a request still arriving')
+      } finally {
+        client.socket.destroy()
+      }
+    },
+    { requestTimeoutMs: 150 },
+  )
+})
