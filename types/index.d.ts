@@ -30,6 +30,8 @@ export type FailureCause =
   | 'bad-request'
   | 'bad-gateway'
   | 'internal'
+  /** The client went away, or its request body failed, before the upstream answered. */
+  | 'client-aborted'
 
 /** Present on responses Nanoscope made itself. */
 export interface Generated {

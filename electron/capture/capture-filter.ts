@@ -315,7 +315,11 @@ const abortedByClient: Outcome = Object.freeze({
 const completed: Outcome = Object.freeze({ kind: 'completed' })
 
 function outcomeOf(res: Response): Outcome {
-  return res.generated ? { kind: 'failed', cause: res.generated.cause, message: res.generated.message } : completed
+  const generated = res.generated
+  if (!generated) return completed
+  // The client cut the exchange short (client-failure.ts): its own doing, not a failure of the upstream.
+  if (generated.cause === 'client-aborted') return { kind: 'aborted', message: generated.message }
+  return { kind: 'failed', cause: generated.cause, message: generated.message }
 }
 
 function bodyLengthOf(body: Body): number | undefined {

@@ -38,6 +38,8 @@ export type FailureCause =
   | 'bad-request'
   | 'bad-gateway'
   | 'internal'
+  /** The client went away, or its request body failed, before the upstream answered. */
+  | 'client-aborted'
 
 /** Present on responses Nanoscope made itself, so the UI can say "upstream refused" instead of "502". */
 export interface Generated {

@@ -6,7 +6,15 @@ import type { CapturedExchange, CaptureSink } from '../../electron/capture/captu
 import type { Clock } from '../../electron/core/clock.ts'
 import { fixedClock } from '../../electron/core/clock.ts'
 import type { HttpHandler } from '../../electron/core/http.ts'
-import { bodyBytes, bodyText, request, response, streamBody, type Response } from '../../electron/core/message.ts'
+import {
+  bodyBytes,
+  bodyText,
+  generatedResponse,
+  request,
+  response,
+  streamBody,
+  type Response,
+} from '../../electron/core/message.ts'
 import { until } from './fixtures.ts'
 
 function recorder(overrides: Partial<CaptureOptions> = {}, sink: Partial<CaptureSink> = {}) {
@@ -332,4 +340,22 @@ test("a response's trailers are not captured when its body did not end", async (
   await assert.rejects(bodyBytes(res.body))
   await until(() => records.length === 1)
   assert.equal(records[0]!.responseTrailers, undefined)
+})
+
+test('an answer Nanoscope made because the client cut the exchange short is captured as the client aborting, others as failures', async () => {
+  const { records, capture } = recorder()
+  await capture(async () => generatedResponse(499, 'client-aborted', 'the client went away before u.test:80 answered'))(
+    request({ target: '/' }),
+  )
+  await capture(async () =>
+    generatedResponse(502, 'reset', 'upstream reset the connection before responding: u.test:80'),
+  )(request({ target: '/' }))
+  await until(() => records.length === 2)
+  assert.deepEqual(
+    records.map((r) => r.outcome),
+    [
+      { kind: 'aborted', message: 'the client went away before u.test:80 answered' },
+      { kind: 'failed', cause: 'reset', message: 'upstream reset the connection before responding: u.test:80' },
+    ],
+  )
 })

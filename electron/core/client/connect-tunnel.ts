@@ -8,6 +8,7 @@ import type { HttpHandler } from '../http.ts'
 import { generatedResponse, response, type Request, type Response, type Tunnel } from '../message.ts'
 import { pipeSockets } from './pipe-sockets.ts'
 import { upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
+import { CLIENT_CLOSED_REQUEST } from './client-failure.ts'
 
 export interface ConnectTunnelOptions {
   /** DNS lookup, injectable for tests. */
@@ -58,7 +59,11 @@ function openSocket(
     const abort = (): void =>
       settle({
         kind: 'failed',
-        response: generatedResponse(502, 'reset', `client went away while connecting to ${where}`),
+        response: generatedResponse(
+          CLIENT_CLOSED_REQUEST,
+          'client-aborted',
+          `client went away while connecting to ${where}`,
+        ),
       })
     const timer = setTimeout(() => settle({ kind: 'failed', response: upstreamTimeout(where, timeoutMs) }), timeoutMs)
     socket.once('connect', () => settle({ kind: 'open', socket }))

@@ -20,6 +20,7 @@ import tls from 'node:tls'
 import { emptyBody, reasonPhrase, sameName, streamBody, type Headers, type Request, type Response } from '../message.ts'
 import { contentLength } from '../wire/raw-headers.ts'
 import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
+import { clientGone } from './client-failure.ts'
 import type { Upstream } from './node-client.ts'
 import { H2_LIMITS, h2Fields, pipeBody, rawPairs, regularHeaders, sendTrailers } from '../wire/h2-wire.ts'
 import { settlingTrailers, whenTrailersAtEnd } from '../wire/trailers-at-end.ts'
@@ -285,6 +286,8 @@ class H2Exchange {
     this.noTrailers?.()
     if (this.settled) return
     this.settled = true
+    // Closed by our own cancel because the client went away: the client's doing, not the upstream's.
+    if (this.request.signal?.aborted) return this.resolve(clientGone(this.upstream.where))
     const code = this.stream.rstCode
     this.resolve(
       upstreamFailure(

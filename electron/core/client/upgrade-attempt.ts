@@ -6,21 +6,14 @@
 import http from 'node:http'
 import https from 'node:https'
 import type net from 'node:net'
-import {
-  emptyBody,
-  generatedResponse,
-  response,
-  streamBody,
-  type Request,
-  type Response,
-  type Tunnel,
-} from '../message.ts'
+import { emptyBody, response, streamBody, type Request, type Response, type Tunnel } from '../message.ts'
 import { pipeBody } from '../wire/stream-plumbing.ts'
 import { AnswersOnce } from './answers-once.ts'
 import { pipeSockets } from './pipe-sockets.ts'
 import { contentLength, flatHeaders, headerPairs } from '../wire/raw-headers.ts'
 import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
 import { outgoingHeaders } from './wire-request.ts'
+import { clientGone, requestBodyFailed } from './client-failure.ts'
 import type { Upstream } from './node-client.ts'
 
 export interface Pools {
@@ -86,13 +79,17 @@ class Attempt extends AnswersOnce {
     }
     const body = request.body
     if (body.kind === 'bytes') body.bytes.byteLength === 0 ? req.end() : req.end(body.bytes)
-    else pipeBody(body.stream, req, (error) => req.destroy(error)) // req then reports through 'error'
+    else
+      pipeBody(body.stream, req, (error) => {
+        this.settle(requestBodyFailed(error, this.where)) // the client's body failed, not the upstream
+        req.destroy(error)
+      })
   }
 
   /** The request's signal aborted: the client went away before the upstream answered. */
   handleEvent(): void {
     this.req?.destroy()
-    this.settle(generatedResponse(502, 'reset', `the client went away before ${this.where} answered`))
+    this.settle(clientGone(this.where))
   }
 
   timedOut(): void {

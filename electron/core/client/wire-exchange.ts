@@ -6,19 +6,11 @@
  */
 import type { Socket } from 'node:net'
 import { holdWritesIfBusy } from '../wire/turn-writes.ts'
-import {
-  bytesBody,
-  emptyBody,
-  generatedResponse,
-  response,
-  streamBody,
-  type Headers,
-  type Request,
-  type Response,
-} from '../message.ts'
+import { bytesBody, emptyBody, response, streamBody, type Headers, type Request, type Response } from '../message.ts'
 import { contentLength, frozenPairs } from '../wire/raw-headers.ts'
 import { AnswersOnce } from './answers-once.ts'
 import { errorCode, upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
+import { clientGone, requestBodyFailed } from './client-failure.ts'
 import { LAST_CHUNK, isChunked, writeChunk } from '../wire/framing.ts'
 import { lastChunkWith, TrailerSlot } from '../wire/chunked-trailers.ts'
 import { whenTrailersAtEnd } from '../wire/trailers-at-end.ts'
@@ -248,6 +240,8 @@ export class WireExchange extends AnswersOnce implements ExchangeOnWire, AbortWa
 
   private bodySent(error: Error | undefined): void {
     if (error) {
+      // The request body is the client's: its failure (the client left mid-upload) is the client's, not the upstream's.
+      if (!this.headSeen) this.settle(requestBodyFailed(error, this.target.where))
       this.failed(error)
       this.connection.destroy()
       return
@@ -289,11 +283,6 @@ export interface Resend {
   readonly origin: Origin
   readonly head: string
   readonly chunked: boolean
-}
-
-/** The answer to a request whose client went away before `where` answered (its signal aborted). */
-export function clientGone(where: string): Response {
-  return generatedResponse(502, 'reset', `the client went away before ${where} answered`)
 }
 
 /** Errors a stale pooled connection gives on reuse. */

@@ -26,6 +26,8 @@ const REASONS: Record<number, string> = {
   418: "I'm a teapot",
   429: 'Too Many Requests',
   431: 'Request Header Fields Too Large',
+  /** nginx's, not RFC 9110's: Nanoscope gives it to exchanges the client cut short (client-failure.ts). */
+  499: 'Client Closed Request',
   500: 'Internal Server Error',
   501: 'Not Implemented',
   502: 'Bad Gateway',

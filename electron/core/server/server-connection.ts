@@ -69,6 +69,8 @@ export class ServerConnection implements ParserOwner {
   private responding = false
   /** The connection was answered with an error and is closing: nothing more is written. */
   private refused = false
+  /** Bytes that are not a request came behind complete ones: the 400 owed once those are answered (`code`). */
+  private owed: { readonly code: string | undefined } | undefined
   /** No byte has arrived yet (the first chunk may be the HTTP/2 preface). */
   private first = true
 
@@ -254,6 +256,10 @@ export class ServerConnection implements ParserOwner {
   private next(): void {
     const pending = this.queue.shift()
     if (!pending) {
+      if (this.owed) {
+        this.refuse(this.owed.code)
+        return
+      }
       if (this.clientEnded || this.host.stopping) {
         this.socket.end()
         return
@@ -342,6 +348,14 @@ export class ServerConnection implements ParserOwner {
     this.reading?.destroy(error)
     if (this.responding) {
       this.socket.destroy()
+      return
+    }
+    if (!this.reading && (this.active || this.queue.length > 0)) {
+      // As nginx does: the complete requests ahead of the bad bytes are answered in order, then the 400, then close.
+      this.owed = { code: error.code }
+      this.receivingSince = undefined
+      this.socket.off('data', this.onData)
+      this.socket.on('data', ignore)
       return
     }
     this.refuse(error.code)

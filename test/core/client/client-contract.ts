@@ -390,7 +390,7 @@ export function clientContract(adapter: string, makeClient: MakeClient): void {
         await within(2000, arrival, 'the request to arrive')
         aborter.abort()
         await within(2000, closed, 'the upstream to see its request closed')
-        assert.equal((await pending).generated?.cause, 'reset')
+        assert.equal((await pending).generated?.cause, 'client-aborted')
       })
     } finally {
       await upstream.close()

@@ -17,7 +17,7 @@ test('a request that is not a CONNECT cannot open a tunnel: a generated 400 nami
   assert.equal(res.tunnel, undefined)
 })
 
-test('a client that went away before the tunnel is up gets a generated 502 reset, at once', async () => {
+test('a client that went away before the tunnel is up gets a generated 499 client-aborted, at once', async () => {
   const never = ((_h: string, _o: unknown, _callback: unknown) => {}) as unknown as net.LookupFunction
   const gone = new AbortController()
   gone.abort()
@@ -29,8 +29,8 @@ test('a client that went away before the tunnel is up gets a generated 502 reset
     }),
     'the answer to an aborted CONNECT',
   )
-  assert.equal(res.status, 502)
-  assert.equal(res.generated?.cause, 'reset')
+  assert.equal(res.status, 499)
+  assert.equal(res.generated?.cause, 'client-aborted')
   assert.equal(await bodyText(res.body), 'client went away while connecting to slow.test:443\n')
 
   const leaving = new AbortController()
@@ -40,8 +40,8 @@ test('a client that went away before the tunnel is up gets a generated 502 reset
   })
   leaving.abort()
   const later = await within(1000, pending, 'the answer once the client leaves')
-  assert.equal(later.status, 502)
-  assert.equal(later.generated?.cause, 'reset')
+  assert.equal(later.status, 499)
+  assert.equal(later.generated?.cause, 'client-aborted')
 })
 
 test('an authority needs a port from 1 to 65535 and a host, a bracketed IPv6 literal or a name', () => {

@@ -72,7 +72,7 @@ test('bytes an upstream sends on an idle connection close it, and a POST after t
   }
 })
 
-test('a request whose client went away before it was sent is a generated 502 reset and closes its connection', async () => {
+test('a request whose client went away before it was sent is a generated 499 client-aborted and closes its connection', async () => {
   const upstream = await scriptedUpstream(({ socket }) => socket.write(OK))
   const pool = new WirePool({ rejectUnauthorized: true })
   try {
@@ -92,8 +92,8 @@ test('a request whose client went away before it was sent is a generated 502 res
       ),
       'the answer',
     )
-    assert.equal(res.status, 502)
-    assert.equal(res.generated?.cause, 'reset')
+    assert.equal(res.status, 499)
+    assert.equal(res.generated?.cause, 'client-aborted')
     assert.match(res.generated?.message ?? '', /the client went away before 127\.0\.0\.1:\d+ answered/)
     assert.equal(connection.socket.destroyed, true, 'the connection is closed, not kept for another request')
     assert.notEqual(pool.acquire(origin), connection)

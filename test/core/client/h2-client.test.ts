@@ -89,4 +89,19 @@ describe('the HTTP/2 client', () => {
       client.close()
     }
   })
+
+  it('answers a request whose client went away before the head came as the client aborting, not as the upstream resetting', async () => {
+    const client = h2Client({ timeoutMs: 2000 })
+    try {
+      const aborter = new AbortController()
+      const pending = client.send({ ...get(`${base}/hang`), signal: aborter.signal }, parseTarget(`${base}/hang`)!)
+      setTimeout(() => aborter.abort(), 50)
+      const response = await within(3000, pending)
+      assert.equal(response.status, 499)
+      assert.equal(response.generated?.cause, 'client-aborted')
+      assert.match(response.generated?.message ?? '', /^the client went away before 127\.0\.0\.1:\d+ answered$/)
+    } finally {
+      client.close()
+    }
+  })
 })

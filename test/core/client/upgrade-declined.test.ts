@@ -87,7 +87,7 @@ test('a websocket upgrade to a port nothing listens on is a generated 502 refuse
   }
 })
 
-test('an upgrade request whose streamed body fails is a generated 502 naming the failure, not a timeout', async () => {
+test('an upgrade request whose streamed body fails is a generated 499 naming the client failing, not a timeout', async () => {
   const upstream = await scriptedUpstream(() => {})
   const client = nodeClient({ timeoutMs: 3000 })
   try {
@@ -97,8 +97,9 @@ test('an upgrade request whose streamed body fails is a generated 502 naming the
     await upstream.accepted(1)
     upload.destroy(new Error('the client stopped sending'))
     const res = await within(2000, pending, 'the answer')
-    assert.equal(res.status, 502)
-    assert.match(res.generated?.message ?? '', /the client stopped sending/)
+    assert.equal(res.status, 499)
+    assert.equal(res.generated?.cause, 'client-aborted')
+    assert.match(res.generated?.message ?? '', /the client's request body failed before .*: the client stopped sending/)
   } finally {
     client.close()
     await upstream.close()

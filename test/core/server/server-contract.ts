@@ -289,6 +289,26 @@ export function serverContract(adapter: string, start: StartServer): void {
     })
   })
 
+  test(
+    name('garbage pipelined behind a valid request gets that request answered first, then a 400, then the close'),
+    async () => {
+      const slow: HttpHandler = async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        return response(200, { headers: [['Content-Length', '2']], body: 'ok' })
+      }
+      await withServer(slow, async (server) => {
+        const { received, closed } = await rawExchange(
+          server.port,
+          'GET / HTTP/1.1\r\nHost: x\r\n\r\nthis is not http\r\n\r\n',
+        )
+        assert.ok(closed, 'the connection closes after the 400')
+        const text = received.toString('latin1')
+        assert.match(text, /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nokHTTP\/1\.1 400 Bad Request\r\n/)
+        assert.equal(text.match(/HTTP\/1\.1 /g)?.length, 2, 'two responses, no more')
+      })
+    },
+  )
+
   test(name('oversized request headers get a 431'), async () => {
     await withServer(ok, async (server) => {
       const { received } = await rawExchange(

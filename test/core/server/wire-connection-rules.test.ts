@@ -2,7 +2,7 @@
  * How the wire server treats one client connection over its life, on real sockets: kept open between requests,
  * timed out when a later head stalls, 100 Continue only for
  * `Expect: 100-continue`, a small rest of an unread upload drained rather than the connection dropped, and a
- * client that breaks the protocol mid-answer cut off.
+ * client that breaks the protocol mid-answer cut off, and one that half-closes after its request left unanswered.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -235,4 +235,54 @@ test('wire server: a client that leaves mid-upload fails the body the handler re
     assert.equal(error.message, 'aborted')
     assert.equal(error.code, 'ECONNRESET')
   })
+})
+
+test('wire server: a client that half-closes right after a complete request gets no answer: the connection closes and the exchange is aborted, as nginx proxying does by default', async () => {
+  // nginx 1.22 with proxy_pass (proxy_ignore_client_abort off) closes such a connection unanswered and logs a 499;
+  // this pins that Nanoscope does the same (the client layer then records the exchange as client-aborted).
+  let aborted: Promise<void> | undefined
+  let answered!: (sent: boolean) => void
+  const answer = new Promise<boolean>((resolve) => {
+    answered = resolve
+  })
+  const handler: HttpHandler = async (req) => {
+    const signal = req.signal!
+    aborted = new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    answered(!signal.aborted)
+    return response(200, { headers: [['Content-Length', '2']], body: 'ok' })
+  }
+  await withServer(handler, async (server) => {
+    const client = await connect(server.port, { allowHalfOpen: true })
+    try {
+      client.socket.end('GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+      await client.closed(3000)
+      await within(2000, aborted ?? Promise.reject(new Error('the request never arrived')), 'the signal to abort')
+      assert.equal(await within(2000, answer, 'the handler to answer'), false, 'the client left before the answer')
+      assert.equal(client.text(), '', 'nothing was written back')
+    } finally {
+      client.socket.destroy()
+    }
+  })
+})
+
+test('wire server: an answer that takes longer than the request timeout still goes out before the 400 owed to bad bytes pipelined behind its request', async () => {
+  await withServer(
+    async () => {
+      await new Promise((resolve) => setTimeout(resolve, 400))
+      return response(200, { headers: [['Content-Length', '4']], body: 'late' })
+    },
+    async (server) => {
+      const client = await connect(server.port)
+      try {
+        client.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\nthis is not http\r\n\r\n')
+        await client.closed(3000)
+        assert.match(client.text(), /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nlateHTTP\/1\.1 400 Bad Request\r\n/)
+        assert.doesNotMatch(client.text(), /408/, 'the bad bytes are not a request still arriving')
+      } finally {
+        client.socket.destroy()
+      }
+    },
+    { requestTimeoutMs: 150 },
+  )
 })

@@ -32,6 +32,31 @@ test('wire server: three times more pipelined requests than it queues are all an
   }
 })
 
+test('wire server: bytes that do not parse behind several pipelined requests, one with a body, get their 400 once every one of them is answered in order', async () => {
+  const server = await startWireServer(async (req) => {
+    const body = req.body.kind === 'stream' ? Buffer.concat(await req.body.stream.toArray()).toString() : ''
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    const text = `${req.target}${body}`
+    return response(200, { headers: [['Content-Length', String(text.length)]], body: text })
+  })
+  try {
+    const { received, closed } = await rawExchange(
+      server.port,
+      'GET /1 HTTP/1.1\r\nHost: x\r\n\r\nPOST /2 HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n+abcGET /3 HTTP/1.1\r\nHost: x\r\n\r\n\x00\x01 not http\r\n\r\n',
+    )
+    assert.ok(closed, 'the connection closes after the 400')
+    const text = received.toString('latin1')
+    assert.deepEqual(
+      text
+        .split(/(?=HTTP\/1\.1 \d{3} )/)
+        .map((answer) => `${answer.slice(9, 12)} ${answer.split('\r\n\r\n')[1]!.trim()}`),
+      ['200 /1', '200 /2+abc', '200 /3', '400 malformed request (HPE_INVALID_METHOD)'],
+    )
+  } finally {
+    await within(3000, server.stop(), 'the server to stop')
+  }
+})
+
 test('wire server: answered with most of a large upload still to come, it ends its side after the answer and reads on until the client closes, never resetting it', async () => {
   const server = await startWireServer(async () =>
     response(413, { headers: [['Content-Length', '9']], body: 'too large' }),
