@@ -35,6 +35,8 @@ export interface ExchangeOnWire {
   abandoned(): void
   /** A read was parsed and the response is not complete: a head held for a body that came whole starts streaming. */
   readOver(): void
+  /** No response head came within the time it was given (`WireConnection.watchHead`). */
+  timedOut(): void
 }
 
 /** What the pool hears from its connections. */
@@ -72,7 +74,7 @@ export class WireConnection implements ParserOwner {
   /** The timer for the response head (`watchHead`), its duration, and the exchange it is watching for. */
   private headTimer: NodeJS.Timeout | undefined
   private headTimerMs = 0
-  private headWatcher: { timedOut(): void } | undefined
+  private headWatcher: ExchangeOnWire | undefined
 
   constructor(
     readonly key: string,
@@ -166,7 +168,7 @@ export class WireConnection implements ParserOwner {
    * rescheduled libuv's timer) for every exchange. Unreferenced: while it carries an exchange the connection's socket
    * keeps the process alive, and an idle connection must not.
    */
-  watchHead(exchange: { timedOut(): void }, ms: number): void {
+  watchHead(exchange: ExchangeOnWire, ms: number): void {
     this.headWatcher = exchange
     if (this.headTimer !== undefined && this.headTimerMs === ms) {
       this.headTimer.refresh()
@@ -178,7 +180,7 @@ export class WireConnection implements ParserOwner {
   }
 
   /** `exchange` no longer waits for a head (it came, or the exchange is over); a timer that fires later finds nobody. */
-  unwatchHead(exchange: { timedOut(): void }): void {
+  unwatchHead(exchange: ExchangeOnWire): void {
     if (this.headWatcher === exchange) this.headWatcher = undefined
   }
 
