@@ -2,8 +2,9 @@
  * The floor: a reverse proxy in bare Node (http.createServer + http.request with a keep-alive agent, bodies
  * piped), run as its own process. Forwards everything to `--target` (argv[2]) and tells its parent `{ port }`.
  * No header rewriting beyond what Node does itself: this is what Node's own HTTP costs, nothing more. It runs
- * with the same V8 setting as Nanoscope's proxies (`tuneGarbageCollection`), so the comparison is of code, not of
- * runtime flags (measured: the bare pipe promotes nothing either way).
+ * with the same V8 settings as Nanoscope's forwarding proxies (`tuneGarbageCollection`, and the young-generation
+ * flag bench/scenarios.ts starts it with), so the comparison is of code, not of runtime flags (measured: the bare
+ * pipe promotes nothing either way, and runs no faster or slower with the smaller young generation).
  */
 import http from 'node:http'
 import { tuneGarbageCollection } from '../electron/proxy/gc-tuning.ts'

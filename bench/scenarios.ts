@@ -3,6 +3,7 @@
  * `direct` starts nothing: autocannon talks to the upstream itself.
  */
 import { startChild, type Child } from './child.ts'
+import { FORWARDING_NODE_FLAGS } from '../bin/node-flags.mjs'
 import { startNginx } from './nginx-proxy.ts'
 import { startServe } from './serve-process.ts'
 
@@ -88,7 +89,10 @@ export async function startScenario(
 ): Promise<RunningScenario> {
   if (name === 'direct') return { url: upstreamUrl, stop: async () => {} }
   if (name === 'bare-pipe') {
-    const child = await startChild<{ port: number }>('./bare-proxy.ts', { args: [upstreamUrl], nodeFlags })
+    const child = await startChild<{ port: number }>('./bare-proxy.ts', {
+      args: [upstreamUrl],
+      nodeFlags: [...FORWARDING_NODE_FLAGS, ...nodeFlags],
+    })
     return {
       url: `http://127.0.0.1:${child.ready.port}`,
       pid: child.pid,
@@ -131,7 +135,9 @@ export async function startScenario(
         : name === 'nanoscope-pipeline'
           ? 'pipeline'
           : 'plain'
-  const proxy = await startChild<ProxyReady>('./nanoscope-proxy.ts', { args: [variant, upstreamUrl], nodeFlags })
+  // As the CLI starts its forwarding commands (bin/node-flags.mjs); `capture`, like `serve`, keeps V8's default.
+  const flags = variant === 'capture' ? nodeFlags : [...FORWARDING_NODE_FLAGS, ...nodeFlags]
+  const proxy = await startChild<ProxyReady>('./nanoscope-proxy.ts', { args: [variant, upstreamUrl], nodeFlags: flags })
   return {
     url: `http://127.0.0.1:${proxy.ready.port}`,
     pid: proxy.pid,

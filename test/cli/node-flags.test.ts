@@ -1,0 +1,127 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { request } from 'node:http'
+import { FORWARDING_NODE_FLAGS, LAUNCHED_ENV, missingNodeFlags } from '../../bin/node-flags.mjs'
+import { listeningUrl, runCli } from '../support/cli-process.ts'
+import { startUpstream } from '../support/upstream.ts'
+import { until } from '../support/wait.ts'
+import { startServe } from '../support/serve-process.ts'
+
+const FLAG = '--max-semi-space-size=4'
+
+test('the forwarding commands are started again with the smaller young generation, and serve and the others are not', () => {
+  assert.deepEqual(FORWARDING_NODE_FLAGS, [FLAG])
+  for (const command of ['proxy', 'latency', 'sniff', 'chaos', 'run', 'record'])
+    assert.deepEqual(missingNodeFlags([command, '--port', '0'], [], {}), [FLAG], command)
+  for (const command of ['serve', 'static', 'clock', 'replay', 'har', 'export', 'ca', 'help', 'nonsense'])
+    assert.deepEqual(missingNodeFlags([command], [], {}), [], command)
+  assert.deepEqual(missingNodeFlags([], [], {}), [])
+})
+
+test('no relaunch when node already has the flag, the user chose their own size, or it is turned off', () => {
+  assert.deepEqual(missingNodeFlags(['proxy'], [FLAG], {}), [])
+  assert.deepEqual(missingNodeFlags(['proxy'], ['--import', 'tsx', '--max-semi-space-size=32'], {}), [])
+  assert.deepEqual(missingNodeFlags(['proxy'], ['--max_semi_space_size=8'], {}), [])
+  assert.deepEqual(
+    missingNodeFlags(['proxy'], [], { NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=8' }),
+    [],
+  )
+  assert.deepEqual(missingNodeFlags(['proxy'], [], { NANOSCOPE_NODE_FLAGS: 'off' }), [])
+  assert.deepEqual(
+    missingNodeFlags(['proxy'], [], { [LAUNCHED_ENV]: '1234' }),
+    [],
+    'a relaunched process never relaunches',
+  )
+  assert.deepEqual(missingNodeFlags(['proxy', '--help'], [], {}), [], 'help needs no proxy')
+  assert.deepEqual(missingNodeFlags(['proxy', '-h'], [], {}), [])
+})
+
+/** The processes whose parent is `pid`, with their command lines (Linux's /proc). */
+function childrenOf(pid: number): { pid: number; args: string[] }[] {
+  const found: { pid: number; args: string[] }[] = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (ppid !== pid) continue
+      found.push({ pid: Number(name), args: readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0') })
+    } catch {
+      // the process ended while it was being read
+    }
+  }
+  return found
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { timeout: 5000 }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => {
+        body += c
+      })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    req.on('timeout', () => req.destroy(new Error('timed out')))
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+test('nanoscope proxy serves from a node started with the flag, and exits 0 on SIGTERM as before', {
+  skip: process.platform !== 'linux' && 'reads /proc',
+}, async (t) => {
+  const upstream = await startUpstream((_req, res) => res.end('through the relaunched proxy'))
+  t.after(() => upstream.stop())
+  const cli = runCli(['proxy', '--port', '0', '--target', upstream.url])
+  t.after(() => cli.stop('SIGKILL'))
+  const url = listeningUrl(await cli.firstLine())
+  const children = childrenOf(cli.child.pid!)
+  assert.equal(children.length, 1, 'one node process started by the launcher')
+  assert.ok(children[0]!.args.includes(FLAG), children[0]!.args.join(' '))
+  assert.deepEqual(await get(`${url}/x`), { status: 200, body: 'through the relaunched proxy' })
+  assert.equal(await cli.stop('SIGTERM'), 0)
+  await until(() => !alive(children[0]!.pid), 5000, 'the relaunched proxy to exit')
+})
+
+test('when the launcher is killed outright, the proxy it started stops too', {
+  skip: process.platform !== 'linux' && 'reads /proc',
+}, async (t) => {
+  const cli = runCli(['proxy', '--port', '0'])
+  t.after(() => cli.stop('SIGKILL'))
+  await cli.firstLine()
+  const [proxy] = childrenOf(cli.child.pid!)
+  assert.ok(proxy, 'the launcher started the proxy')
+  t.after(() => {
+    if (alive(proxy.pid)) process.kill(proxy.pid, 'SIGKILL')
+  })
+  await cli.stop('SIGKILL')
+  await until(() => !alive(proxy.pid), 5000, 'the orphaned proxy to stop')
+})
+
+test('nanoscope serve is not relaunched: it runs with the default young generation of V8', {
+  skip: process.platform !== 'linux' && 'reads /proc',
+}, async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'nanoscope-flags-'))
+  t.after(() => rmSync(home, { recursive: true, force: true }))
+  const served = await startServe([], { ...process.env, NANOSCOPE_HOME: home })
+  t.after(() => served.cli.stop('SIGKILL'))
+  const pid = served.cli.child.pid!
+  assert.deepEqual(childrenOf(pid), [], 'no second node process')
+  assert.ok(!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(FLAG))
+  assert.equal((await get(served.uiUrl)).status, 200, 'and it serves the window itself')
+  await served.stop()
+})
