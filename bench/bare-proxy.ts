@@ -2,9 +2,11 @@
  * The floor: a reverse proxy in bare Node (http.createServer + http.request with a keep-alive agent, bodies
  * piped), run as its own process. Forwards everything to `--target` (argv[2]) and tells its parent `{ port }`.
  * No header rewriting beyond what Node does itself: this is what Node's own HTTP costs, nothing more. It runs
- * with the same V8 settings as Nanoscope's forwarding proxies (`tuneGarbageCollection`, and the young-generation
- * flag bench/scenarios.ts starts it with), so the comparison is of code, not of runtime flags (measured: the bare
- * pipe promotes nothing either way, and runs no faster or slower with the smaller young generation).
+ * with the same V8 setting as Nanoscope's proxies (`tuneGarbageCollection`), so the comparison is of code, not of
+ * runtime flags (measured: the bare pipe promotes nothing either way). It does not get the forwarding commands'
+ * smaller young generation (bin/node-flags.mjs): in the bench's order (1 KiB, then 64 KiB in the same process) it
+ * made the pipe slower at 64 KiB (four interleaved rounds, 2026-12-08: 4.0–5.6k req/s against 4.8–7.3k), and an
+ * anchor slowed by a flag Nanoscope chose would flatter every ratio.
  */
 import http from 'node:http'
 import { tuneGarbageCollection } from '../electron/proxy/gc-tuning.ts'
