@@ -239,3 +239,20 @@ test('an .mts script and the file it imports are both read afresh when the scrip
   await send(r.url)
   assert.deepEqual(traces(r.upstream), ['first', 'second'])
 })
+
+test('a script that sets a header value Node will not send gets a 500 saying the request could not be sent, and the upstream sees nothing', async (t) => {
+  const s = scriptDir()
+  s.write('bad.ts', ADD_HEADER('a\\r\\nInjected: yes'))
+  const r = await rig([{ use: 'script', file: 'bad.ts' }], { dir: s.dir })
+  t.after(async () => {
+    await r.stop()
+    s.remove()
+  })
+  const res = await send(r.url, { path: '/x' })
+  assert.equal(res.status, 500)
+  assert.match(
+    res.body.toString(),
+    /^the request could not be sent to 127\.0\.0\.1:\d+ as it stands, and nothing was sent: .*x-trace.* \(ERR_INVALID_CHAR\)\n$/,
+  )
+  assert.equal(r.upstream.requests.length, 0)
+})

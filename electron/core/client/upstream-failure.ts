@@ -6,6 +6,21 @@ import { generatedResponse, type Response } from '../message.ts'
 
 const UNKNOWN_HOST = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA'])
 const RESET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
+/**
+ * Node's refusals of a request head it is asked to send (a name or value with a control character, an unescaped
+ * path, a header HTTP/2 forbids): thrown before a byte goes out, so the upstream is not to blame. A client's own bad
+ * head never gets this far (the server's parser refuses it): the request was made so by a rule, a script or an edit.
+ */
+const UNSENDABLE = new Set([
+  'ERR_INVALID_CHAR',
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_UNESCAPED_CHARACTERS',
+  'ERR_HTTP_INVALID_HEADER_VALUE',
+  'ERR_HTTP2_INVALID_HEADER_VALUE',
+  'ERR_HTTP2_INVALID_CONNECTION_HEADERS',
+  'ERR_HTTP2_INVALID_PSEUDOHEADER',
+  'ERR_HTTP2_HEADER_SINGLE_VALUE',
+])
 
 /** What each certificate error means, in words a person can act on. */
 const TLS_PROBLEMS: Record<string, string> = {
@@ -40,6 +55,12 @@ export function upstreamFailure(error: unknown, where: string): Response {
   if (code === 'ETIMEDOUT') return upstreamTimeout(where)
   if (RESET.has(code))
     return generatedResponse(502, 'reset', `upstream reset the connection before responding: ${where} (${detail})`)
+  if (UNSENDABLE.has(code))
+    return generatedResponse(
+      500,
+      'internal',
+      `the request could not be sent to ${where} as it stands, and nothing was sent: ${detail} (${code})`,
+    )
   const tls = TLS_PROBLEMS[code]
   if (tls) return generatedResponse(502, 'tls', `TLS failed for ${where}: ${tls} (${code})`)
   if (code.startsWith('HPE_')) {

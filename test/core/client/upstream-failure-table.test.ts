@@ -50,6 +50,25 @@ test('a TLS or SSL error without a certificate reason, and EPROTO, are a failed 
   await says('X_ERR_SSL_', 502, 'bad-gateway', 'upstream api.test:8443 failed: X_ERR_SSL_ (boom)')
 })
 
+test('each refusal of a request head before sending blames the request, with a 500 that says nothing was sent', async () => {
+  for (const code of [
+    'ERR_INVALID_CHAR',
+    'ERR_INVALID_HTTP_TOKEN',
+    'ERR_UNESCAPED_CHARACTERS',
+    'ERR_HTTP_INVALID_HEADER_VALUE',
+    'ERR_HTTP2_INVALID_HEADER_VALUE',
+    'ERR_HTTP2_INVALID_CONNECTION_HEADERS',
+    'ERR_HTTP2_INVALID_PSEUDOHEADER',
+    'ERR_HTTP2_HEADER_SINGLE_VALUE',
+  ])
+    await says(
+      code,
+      500,
+      'internal',
+      `the request could not be sent to api.test:8443 as it stands, and nothing was sent: boom (${code})`,
+    )
+})
+
 test('an error with no string code, or no error object at all, is a bad gateway with code UNKNOWN', async () => {
   await says(undefined, 502, 'bad-gateway', 'upstream api.test:8443 failed: UNKNOWN (boom)')
   const numeric = upstreamFailure(Object.assign(new Error('n'), { code: 42 }), 'h:1')
