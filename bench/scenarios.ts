@@ -3,7 +3,7 @@
  * `direct` starts nothing: autocannon talks to the upstream itself.
  */
 import { startChild, type Child } from './child.ts'
-import { FORWARDING_NODE_FLAGS } from '../bin/node-flags.mjs'
+import { FORWARDING_NODE_FLAGS, SERVE_NODE_FLAGS } from '../bin/node-flags.mjs'
 import { startNginx } from './nginx-proxy.ts'
 import { startServe } from './serve-process.ts'
 
@@ -89,8 +89,8 @@ export async function startScenario(
 ): Promise<RunningScenario> {
   if (name === 'direct') return { url: upstreamUrl, stop: async () => {} }
   if (name === 'bare-pipe') {
-    // Not started with the forwarding commands' young-generation flag: it makes the pipe slower at 64 KiB (see
-    // bare-proxy.ts), and an anchor slowed by our choice of flags would flatter every ratio.
+    // Not started with the forwarding commands' flags (bin/node-flags.mjs): the smaller young generation makes the
+    // pipe slower at 64 KiB (see bare-proxy.ts), and an anchor slowed by our choice of flags would flatter every ratio.
     const child = await startChild<{ port: number }>('./bare-proxy.ts', { args: [upstreamUrl], nodeFlags })
     return {
       url: `http://127.0.0.1:${child.ready.port}`,
@@ -134,8 +134,8 @@ export async function startScenario(
         : name === 'nanoscope-pipeline'
           ? 'pipeline'
           : 'plain'
-  // As the CLI starts its forwarding commands (bin/node-flags.mjs); `capture`, like `serve`, keeps V8's default.
-  const flags = variant === 'capture' ? nodeFlags : [...FORWARDING_NODE_FLAGS, ...nodeFlags]
+  // As the CLI starts its forwarding commands (bin/node-flags.mjs); `capture` keeps a hub of exchanges, as `serve` does.
+  const flags = [...(variant === 'capture' ? SERVE_NODE_FLAGS : FORWARDING_NODE_FLAGS), ...nodeFlags]
   const proxy = await startChild<ProxyReady>('./nanoscope-proxy.ts', { args: [variant, upstreamUrl], nodeFlags: flags })
   return {
     url: `http://127.0.0.1:${proxy.ready.port}`,

@@ -4,6 +4,7 @@
  * reverse proxy listener over the same contract, as the window's Pipelines pane does. The serve process is not a
  * bench child, so its CPU time and RSS are read from /proc (Linux; elsewhere they are NaN).
  */
+import { SERVE_NODE_FLAGS } from '../bin/node-flags.mjs'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -53,6 +54,9 @@ export async function startServe(
       'tsx',
       '--import',
       PROBE,
+      // The flags the CLI would relaunch serve with (bin/node-flags.mjs), given here so that serve runs in this process
+      // (its pid, CPU and the probe's IPC are the ones measured) rather than in a relaunched child.
+      ...SERVE_NODE_FLAGS,
       ...nodeFlags,
       BIN,
       'serve',

@@ -1,37 +1,52 @@
 // The Node flags a command runs under, and the relaunch that applies them (bin/nanoscope.mjs).
 //
-// The commands that forward traffic without keeping it in memory run with a young generation of at most 4 MB a
-// semi-space (V8's default grows to 16 MB). Body bytes live outside the JS heap (Node's parser copies each body
-// chunk), and V8 counts external memory allocated since its last full collection against the old generation's
-// limit. With a 16 MB semi-space, some 500 exchanges of 64 KiB pass between young collections, so dead body
-// bytes pile up to about 32 MB before they are freed, and full mark-compacts follow one another every 50–100 ms
-// ("Start (task)" with the old generation nearly empty). A smaller young generation frees them sooner: measured with
-// wrk at 64 KiB (see the README's Performance section), no full collections, and p99 about halved. `serve` keeps
-// V8's default: it keeps every exchange in its store, and there the smaller young generation measured no better.
-// Plain JavaScript: the launcher decides before tsx is loaded. bench/scenarios.ts uses the same flags.
+// Body bytes live outside the JS heap (Node's parser copies each body chunk), and V8 counts external memory allocated
+// since its last full collection against the old generation's limit. A proxy's old generation is small and grows
+// slowly, so V8 sets that limit close above it, and with large bodies the dead body bytes waiting for the next young
+// collection (some 500 exchanges of 64 KiB with the default 16 MB semi-space) reach it again right after each full
+// collection: mark-compacts back to back, every 40–100 ms ("Start (task)" in `--trace-incremental-marking`), for
+// seconds. So the proxies, `serve` among them, start node again with
+// - `--initial-old-space-size`: the old generation's limit never goes below it (64 MB; `serve` 128 MB, its store
+//   being larger), so there is room for those bytes between full collections;
+// - for the forwarding commands, which keep nothing, `--max-semi-space-size=4` as well: young collections come
+//   sooner and free the dead bytes sooner. `serve`, which keeps every exchange in its store, measured no better with it.
+// Measured with wrk at 64 KiB and 1 KiB (see the README's Performance section): with them, 0 to 2 full collections in
+// 8 s of 64 KiB where there were 4 to 76, p99 about halved, and serve's RSS after 100,000 exchanges of 64 KiB unchanged
+// (289 MB). Plain JavaScript: the launcher decides before
+// tsx is loaded. bench/scenarios.ts and bench/serve-process.ts start their processes with the same flags.
 import { spawn } from 'node:child_process'
 
 /** Node flags for the commands that forward traffic and keep none of it (`FORWARDING_COMMANDS`). */
-export const FORWARDING_NODE_FLAGS = Object.freeze(['--max-semi-space-size=4'])
+export const FORWARDING_NODE_FLAGS = Object.freeze(['--max-semi-space-size=4', '--initial-old-space-size=64'])
 
 /** The commands that run a proxy with no store of exchanges in memory. */
 export const FORWARDING_COMMANDS = Object.freeze(['proxy', 'latency', 'sniff', 'chaos', 'run', 'record'])
+
+/** Node flags for `serve`, which keeps the exchanges it shows in a store. */
+export const SERVE_NODE_FLAGS = Object.freeze(['--initial-old-space-size=128'])
+
+/** The Node flags `command` runs under: none but for the proxies (`static`, `clock`, `standin` keep V8's defaults). */
+export function nodeFlagsFor(command) {
+  if (FORWARDING_COMMANDS.includes(command)) return FORWARDING_NODE_FLAGS
+  if (command === 'serve') return SERVE_NODE_FLAGS
+  return []
+}
 
 /** Set in the relaunched process's environment, so it knows a launcher waits on it (and never relaunches again). */
 export const LAUNCHED_ENV = 'NANOSCOPE_LAUNCHED'
 
 /**
- * The flags `argv`'s command should run under that this process was not started with: none for other commands,
- * for help, when relaunched already, or where the user set the same option themselves (on node's command line or in
+ * The flags `argv`'s command should run under (`nodeFlagsFor`) that this process was not started with: none for
+ * other commands, for help, when relaunched already, or where the user set the same option themselves (on node's command line or in
  * NODE_OPTIONS: theirs wins). NANOSCOPE_NODE_FLAGS=off turns the relaunch off.
  */
 export function missingNodeFlags(argv, execArgv = process.execArgv, env = process.env) {
   const [command, ...rest] = argv
-  if (!FORWARDING_COMMANDS.includes(command)) return []
-  if (rest.includes('--help') || rest.includes('-h')) return []
+  const flags = nodeFlagsFor(command)
+  if (flags.length === 0 || rest.includes('--help') || rest.includes('-h')) return []
   if (env[LAUNCHED_ENV] !== undefined || env.NANOSCOPE_NODE_FLAGS === 'off') return []
   const given = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].map(optionName)
-  return FORWARDING_NODE_FLAGS.filter((flag) => !given.includes(optionName(flag)))
+  return flags.filter((flag) => !given.includes(optionName(flag)))
 }
 
 /** `--max-semi-space-size=4` → `--max-semi-space-size`; V8 takes `_` for `-` in names. */

@@ -4,29 +4,37 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'node:http'
-import { FORWARDING_NODE_FLAGS, LAUNCHED_ENV, missingNodeFlags } from '../../bin/node-flags.mjs'
+import { FORWARDING_NODE_FLAGS, LAUNCHED_ENV, missingNodeFlags, SERVE_NODE_FLAGS } from '../../bin/node-flags.mjs'
 import { listeningUrl, runCli } from '../support/cli-process.ts'
 import { startUpstream } from '../support/upstream.ts'
 import { until } from '../support/wait.ts'
 import { startServe } from '../support/serve-process.ts'
 
 const FLAG = '--max-semi-space-size=4'
+const SERVE_FLAG = '--initial-old-space-size=128'
 
-test('the forwarding commands are started again with the smaller young generation, and serve and the others are not', () => {
-  assert.deepEqual(FORWARDING_NODE_FLAGS, [FLAG])
+test('the forwarding commands start again with a smaller young generation and a floor under the old one, serve with a higher floor only, the rest not at all', () => {
+  assert.deepEqual(FORWARDING_NODE_FLAGS, [FLAG, '--initial-old-space-size=64'])
+  assert.deepEqual(SERVE_NODE_FLAGS, [SERVE_FLAG])
   for (const command of ['proxy', 'latency', 'sniff', 'chaos', 'run', 'record'])
-    assert.deepEqual(missingNodeFlags([command, '--port', '0'], [], {}), [FLAG], command)
-  for (const command of ['serve', 'static', 'clock', 'replay', 'har', 'export', 'ca', 'help', 'nonsense'])
+    assert.deepEqual(missingNodeFlags([command, '--port', '0'], [], {}), FORWARDING_NODE_FLAGS, command)
+  assert.deepEqual(missingNodeFlags(['serve', '--port', '0'], [], {}), [SERVE_FLAG])
+  for (const command of ['static', 'clock', 'standin', 'replay', 'har', 'export', 'ca', 'help', 'nonsense'])
     assert.deepEqual(missingNodeFlags([command], [], {}), [], command)
   assert.deepEqual(missingNodeFlags([], [], {}), [])
 })
 
-test('no relaunch when node already has the flag, the user chose their own size, or it is turned off', () => {
-  assert.deepEqual(missingNodeFlags(['proxy'], [FLAG], {}), [])
-  assert.deepEqual(missingNodeFlags(['proxy'], ['--import', 'tsx', '--max-semi-space-size=32'], {}), [])
-  assert.deepEqual(missingNodeFlags(['proxy'], ['--max_semi_space_size=8'], {}), [])
+test('no relaunch when node already has the flags, the user chose their own sizes, or it is turned off', () => {
+  assert.deepEqual(missingNodeFlags(['proxy'], [...FORWARDING_NODE_FLAGS], {}), [])
+  assert.deepEqual(missingNodeFlags(['serve'], [SERVE_FLAG], {}), [])
   assert.deepEqual(
-    missingNodeFlags(['proxy'], [], { NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=8' }),
+    missingNodeFlags(['proxy'], ['--import', 'tsx', '--max-semi-space-size=32'], {}),
+    ['--initial-old-space-size=64'],
+    'only the flag the user did not set',
+  )
+  assert.deepEqual(missingNodeFlags(['proxy'], ['--max_semi_space_size=8', '--initial-old-space-size=16'], {}), [])
+  assert.deepEqual(
+    missingNodeFlags(['serve'], [], { NODE_OPTIONS: '--enable-source-maps --initial-old-space-size=512' }),
     [],
   )
   assert.deepEqual(missingNodeFlags(['proxy'], [], { NANOSCOPE_NODE_FLAGS: 'off' }), [])
@@ -36,7 +44,7 @@ test('no relaunch when node already has the flag, the user chose their own size,
     'a relaunched process never relaunches',
   )
   assert.deepEqual(missingNodeFlags(['proxy', '--help'], [], {}), [], 'help needs no proxy')
-  assert.deepEqual(missingNodeFlags(['proxy', '-h'], [], {}), [])
+  assert.deepEqual(missingNodeFlags(['serve', '-h'], [], {}), [])
 })
 
 /** The processes whose parent is `pid`, with their command lines (Linux's /proc). */
@@ -112,16 +120,18 @@ test('when the launcher is killed outright, the proxy it started stops too', {
   await until(() => !alive(proxy.pid), 5000, 'the orphaned proxy to stop')
 })
 
-test('nanoscope serve is not relaunched: it runs with the default young generation of V8', {
+test('nanoscope serve serves from a node started with its own flag, not the young-generation one', {
   skip: process.platform !== 'linux' && 'reads /proc',
 }, async (t) => {
   const home = mkdtempSync(join(tmpdir(), 'nanoscope-flags-'))
   t.after(() => rmSync(home, { recursive: true, force: true }))
   const served = await startServe([], { ...process.env, NANOSCOPE_HOME: home })
   t.after(() => served.cli.stop('SIGKILL'))
-  const pid = served.cli.child.pid!
-  assert.deepEqual(childrenOf(pid), [], 'no second node process')
-  assert.ok(!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(FLAG))
-  assert.equal((await get(served.uiUrl)).status, 200, 'and it serves the window itself')
+  const children = childrenOf(served.cli.child.pid!)
+  assert.equal(children.length, 1, 'one node process started by the launcher')
+  assert.ok(children[0]!.args.includes(SERVE_FLAG), children[0]!.args.join(' '))
+  assert.ok(!children[0]!.args.includes(FLAG), children[0]!.args.join(' '))
+  assert.equal((await get(served.uiUrl)).status, 200, 'and it serves the window')
   await served.stop()
+  await until(() => !alive(children[0]!.pid), 5000, 'the relaunched serve to exit')
 })
