@@ -12,8 +12,8 @@
 //   sooner and free the dead bytes sooner. `serve`, which keeps every exchange in its store, measured no better with it.
 // Measured with wrk at 64 KiB and 1 KiB (see the README's Performance section): with them, 0 to 2 full collections in
 // 8 s of 64 KiB where there were 4 to 76, p99 about halved, and serve's RSS after 100,000 exchanges of 64 KiB unchanged
-// (289 MB). Plain JavaScript: the launcher decides before
-// tsx is loaded. bench/scenarios.ts and bench/serve-process.ts start their processes with the same flags.
+// (285–289 MB). Plain JavaScript: the launcher decides before tsx is loaded. bench/scenarios.ts and
+// bench/serve-process.ts start their processes with the same flags.
 import { spawn } from 'node:child_process'
 
 /** Node flags for the commands that forward traffic and keep none of it (`FORWARDING_COMMANDS`). */
@@ -37,8 +37,8 @@ export const LAUNCHED_ENV = 'NANOSCOPE_LAUNCHED'
 
 /**
  * The flags `argv`'s command should run under (`nodeFlagsFor`) that this process was not started with: none for
- * other commands, for help, when relaunched already, or where the user set the same option themselves (on node's command line or in
- * NODE_OPTIONS: theirs wins). NANOSCOPE_NODE_FLAGS=off turns the relaunch off.
+ * other commands, for help, when relaunched already, or where the user set the same option themselves (on node's
+ * command line or in NODE_OPTIONS: theirs wins). NANOSCOPE_NODE_FLAGS=off turns the relaunch off.
  */
 export function missingNodeFlags(argv, execArgv = process.execArgv, env = process.env) {
   const [command, ...rest] = argv
