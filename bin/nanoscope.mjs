@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `nanoscope` command. Loads the TypeScript sources through tsx, so a fresh `npm install` is enough. A command
-// that forwards traffic is first started again with the Node flags it runs best under (bin/node-flags.mjs).
+// The `nanoscope` command. Loads the TypeScript sources through tsx, so a fresh `npm install` is enough. A proxy
+// (`serve` among them) is first started again with the Node flags it runs best under (bin/node-flags.mjs).
 import { fileURLToPath } from 'node:url'
 import { followLauncher, missingNodeFlags, relaunch } from './node-flags.mjs'
 
