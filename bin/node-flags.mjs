@@ -37,8 +37,9 @@ export const LAUNCHED_ENV = 'NANOSCOPE_LAUNCHED'
 
 /**
  * The flags `argv`'s command should run under (`nodeFlagsFor`) that this process was not started with: none for
- * other commands, for help, when relaunched already, or where the user set the same option themselves (on node's
- * command line or in NODE_OPTIONS: theirs wins). NANOSCOPE_NODE_FLAGS=off turns the relaunch off.
+ * other commands, for help, when relaunched already, under the inspector (`--inspect…`), or where the user set the
+ * same option themselves (on node's command line or in NODE_OPTIONS: theirs wins). NANOSCOPE_NODE_FLAGS=off turns the
+ * relaunch off.
  */
 export function missingNodeFlags(argv, execArgv = process.execArgv, env = process.env) {
   const [command, ...rest] = argv
@@ -46,6 +47,8 @@ export function missingNodeFlags(argv, execArgv = process.execArgv, env = proces
   if (flags.length === 0 || rest.includes('--help') || rest.includes('-h')) return []
   if (env[LAUNCHED_ENV] !== undefined || env.NANOSCOPE_NODE_FLAGS === 'off') return []
   const given = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].map(optionName)
+  // Under a debugger both processes would ask for the inspector's port, and the one to debug would not get it.
+  if (given.some((name) => name.startsWith('--inspect'))) return []
   return flags.filter((flag) => !given.includes(optionName(flag)))
 }
 

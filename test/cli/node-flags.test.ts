@@ -24,7 +24,7 @@ test('the forwarding commands start again with a smaller young generation and a 
   assert.deepEqual(missingNodeFlags([], [], {}), [])
 })
 
-test('no relaunch when node already has the flags, the user chose their own sizes, or it is turned off', () => {
+test('no relaunch when node already has the flags, the user chose their own sizes, a debugger is attached, or it is turned off', () => {
   assert.deepEqual(missingNodeFlags(['proxy'], [...FORWARDING_NODE_FLAGS], {}), [])
   assert.deepEqual(missingNodeFlags(['serve'], [SERVE_FLAG], {}), [])
   assert.deepEqual(
@@ -43,6 +43,8 @@ test('no relaunch when node already has the flags, the user chose their own size
     [],
     'a relaunched process never relaunches',
   )
+  assert.deepEqual(missingNodeFlags(['proxy'], ['--inspect-brk=0'], {}), [], 'the debugger keeps its process')
+  assert.deepEqual(missingNodeFlags(['serve'], [], { NODE_OPTIONS: '--inspect' }), [])
   assert.deepEqual(missingNodeFlags(['proxy', '--help'], [], {}), [], 'help needs no proxy')
   assert.deepEqual(missingNodeFlags(['serve', '-h'], [], {}), [])
 })
