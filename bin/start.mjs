@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { SERVE_NODE_FLAGS } from './node-flags.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const args = process.argv.slice(2)
@@ -33,9 +34,10 @@ function electronBinary() {
 
 function serve(why) {
   console.log(`starting the browser UI instead: ${why}`)
+  // With serve's Node flags given here, serve runs in this child: no third process to relaunch it with them.
   const child = spawn(
     process.execPath,
-    [fileURLToPath(new URL('./nanoscope.mjs', import.meta.url)), 'serve', ...args],
+    [...SERVE_NODE_FLAGS, fileURLToPath(new URL('./nanoscope.mjs', import.meta.url)), 'serve', ...args],
     { stdio: 'inherit', cwd: root },
   )
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'node:http'
@@ -9,6 +9,7 @@ import { listeningUrl, runCli } from '../support/cli-process.ts'
 import { startUpstream } from '../support/upstream.ts'
 import { until } from '../support/wait.ts'
 import { startServe } from '../support/serve-process.ts'
+import { alive, childrenOf } from '../support/process-tree.ts'
 
 const FLAG = '--max-semi-space-size=4'
 const SERVE_FLAG = '--initial-old-space-size=128'
@@ -48,32 +49,6 @@ test('no relaunch when node already has the flags, the user chose their own size
   assert.deepEqual(missingNodeFlags(['proxy', '--help'], [], {}), [], 'help needs no proxy')
   assert.deepEqual(missingNodeFlags(['serve', '-h'], [], {}), [])
 })
-
-/** The processes whose parent is `pid`, with their command lines (Linux's /proc). */
-function childrenOf(pid: number): { pid: number; args: string[] }[] {
-  const found: { pid: number; args: string[] }[] = []
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-      if (ppid !== pid) continue
-      found.push({ pid: Number(name), args: readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0') })
-    } catch {
-      // the process ended while it was being read
-    }
-  }
-  return found
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 function get(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

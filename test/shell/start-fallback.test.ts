@@ -7,10 +7,16 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import { SERVE_NODE_FLAGS } from '../../bin/node-flags.mjs'
+import { childrenOf } from '../support/process-tree.ts'
+
 const START = fileURLToPath(new URL('../../bin/start.mjs', import.meta.url))
 
-/** Runs `npm start`'s script until serve prints its two lines, then stops it. */
-async function startUntilServing(env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
+/** Runs `npm start`'s script until serve prints its two lines, then (after `whileServing`, given its pid) stops it. */
+async function startUntilServing(
+  env: NodeJS.ProcessEnv,
+  whileServing?: (pid: number) => void,
+): Promise<{ stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [START, '--port', '0', '--proxy-port', '0'], {
     env: { ...process.env, ...env },
     stdio: 'pipe',
@@ -39,6 +45,7 @@ async function startUntilServing(env: NodeJS.ProcessEnv): Promise<{ stdout: stri
         reject(new Error(`exited early; stdout: ${stdout}; stderr: ${stderr}`))
       })
     })
+    whileServing?.(child.pid!)
   } finally {
     child.kill('SIGTERM')
     const force = setTimeout(() => child.kill('SIGKILL'), 5000)
@@ -79,4 +86,24 @@ test("where Electron's runtime was never downloaded, npm start says so in one li
   assert.match(lines[1]!, /^nanoscope serve listening on /)
   assert.doesNotMatch(stdout + stderr, /Downloading Electron|fetch failed|\n\s+at /)
   assert.equal(stderr, '')
+})
+
+test('npm start runs serve with its Node flags in one child process, not through a second launcher', {
+  skip: process.platform !== 'linux' && 'reads /proc',
+}, async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'nanoscope-start-home-'))
+  const empty = mkdtempSync(join(tmpdir(), 'nanoscope-no-electron-'))
+  t.after(() => {
+    rmSync(home, { recursive: true, force: true })
+    rmSync(empty, { recursive: true, force: true })
+  })
+  let serve: { pid: number; args: string[] }[] = []
+  let below: unknown[] = []
+  await startUntilServing({ ELECTRON_OVERRIDE_DIST_PATH: empty, NANOSCOPE_HOME: home }, (pid) => {
+    serve = childrenOf(pid)
+    below = serve.length === 1 ? childrenOf(serve[0]!.pid) : []
+  })
+  assert.equal(serve.length, 1, 'one child: serve')
+  for (const flag of SERVE_NODE_FLAGS) assert.ok(serve[0]!.args.includes(flag), serve[0]!.args.join(' '))
+  assert.deepEqual(below, [], 'serve was not started again')
 })
