@@ -159,8 +159,8 @@ for (const [upstreamKind, startUpstream, h2cUpstream] of [
       assert.equal(captured[0]!.outcome.kind, 'aborted')
       const recorded = records[0]!
       assert.deepEqual(
-        [recorded.response.status, recorded.generated?.cause],
-        [499, 'client-aborted'],
+        [recorded.response.status, recorded.generated?.cause, recorded.tags],
+        [499, 'client-aborted', ['client-aborted']],
         JSON.stringify(recorded.generated),
       )
       assert.equal(recorded.incomplete?.request, 70_000, 'the upload is recorded as far as it went')
