@@ -15,7 +15,7 @@ export interface RecordToOptions {
   readonly clock?: Clock
   /** Bytes kept per body; longer bodies are recorded truncated, with their real length. Default 32 MiB. */
   readonly maxBodyBytes?: number
-  /** Told about exchanges not recorded (the client went away, tunnels) and failed appends. */
+  /** Told about exchanges not recorded (tunnels) and failed appends. */
   readonly onSkip?: (reason: string) => void
 }
 
@@ -28,8 +28,10 @@ const REQUEST_BODY_GRACE_MS = 1000
  * Records each exchange the client saw through `writer` and tags the response `recorded`: with the status the
  * client got, `generated` when Nanoscope made the response (upstream refused, reset, timed out…), and a body that
  * did not all arrive (an upload answered before it was sent, a response the upstream broke off) recorded as far
- * as it went, with `incomplete` saying how much never came. Exchanges the client went away from before the
- * response ended, and tunnels (CONNECT, websockets), are not recorded: `onSkip` hears why.
+ * as it went, with `incomplete` saying how much never came. An exchange the client went away from is recorded too:
+ * before the response head as the generated 499 `client-aborted` the client layer answers, while the response body
+ * streamed as the upstream's response with the body as far as it went (`incomplete`), tagged `client-aborted` with a
+ * note saying so. Tunnels (CONNECT, websockets) are not recorded: `onSkip` hears why.
  */
 export function recordTo(writer: ExchangeWriter, options: RecordToOptions = {}): Filter {
   const recorder: Recorder = {
@@ -74,6 +76,10 @@ export function recordTo(writer: ExchangeWriter, options: RecordToOptions = {}):
 }
 
 const RECORDED: readonly string[] = Object.freeze(['recorded'])
+
+/** The tag and note of a record whose client went away while its response streamed (FORMAT.md, `tags`). */
+export const CLIENT_ABORTED = 'client-aborted'
+const CLIENT_LEFT_NOTE = 'the client went away before the response ended'
 const EMPTY = Buffer.alloc(0)
 
 /** What every exchange of one filter shares (one object per filter, so an exchange makes no closures). */
@@ -92,6 +98,8 @@ class ExchangeRecording implements StreamObserver {
   private more: ChunkKeeper | undefined
   /** The response's trailers, when its body ended whole. */
   private responseTrailers: Promise<Headers> | undefined
+  /** The client went away while the response body streamed. */
+  private clientLeft = false
 
   constructor(
     private readonly recorder: Recorder,
@@ -118,9 +126,8 @@ class ExchangeRecording implements StreamObserver {
   ended(error: Error | undefined): void {
     const { req, recorder } = this
     const durationMs = recorder.clock.monotonic() - this.start
-    if (error && (req.signal?.aborted || (error as { code?: string }).code === PREMATURE_CLOSE)) {
-      return recorder.skip(`${req.method} ${req.target}: the client went away before the response ended`)
-    }
+    // The client left while the response streamed: recorded as far as it went, marked as the client's doing.
+    if (error && (req.signal?.aborted || (error as { code?: string }).code === PREMATURE_CLOSE)) this.clientLeft = true
     const body = this.res.body
     const seen: Kept =
       body.kind === 'bytes'
@@ -175,9 +182,11 @@ class ExchangeRecording implements StreamObserver {
   ): void {
     const { req, res, recorder } = this
     const cut = request.total > request.bytes.byteLength || response.total > response.bytes.byteLength
-    const tagged = res.tags !== undefined && res.tags.length > 0
     const incomplete = request.missing !== undefined || response.missing !== undefined
     const generated = res.generated
+    // Either way the client left (before the head: the client layer's 499; during the body), one tag says so.
+    const left = this.clientLeft || generated?.cause === CLIENT_ABORTED
+    const tagged = left || (res.tags !== undefined && res.tags.length > 0)
     const recorded: RecordedExchange = {
       startedAt: this.startedAt,
       durationMs: round(durationMs),
@@ -207,7 +216,8 @@ class ExchangeRecording implements StreamObserver {
             ...(cut ? { truncated: truncation(request, response) } : {}),
             ...(incomplete ? { incomplete: incompletion(request, response) } : {}),
             ...(generated ? { generated: { cause: generated.cause, message: generated.message } } : {}),
-            ...(tagged ? { tags: res.tags } : {}),
+            ...(tagged ? { tags: left ? withClientAborted(res.tags) : res.tags } : {}),
+            ...(this.clientLeft ? { note: CLIENT_LEFT_NOTE } : {}),
           }
         : recorded
     const writer = recorder.writer
@@ -250,6 +260,11 @@ function truncation(request: Kept, response: Kept): RecordedExchange['truncated'
     ...(request.total > request.bytes.byteLength ? { request: request.total } : {}),
     ...(response.total > response.bytes.byteLength ? { response: response.total } : {}),
   }
+}
+
+function withClientAborted(tags: readonly string[] | undefined): readonly string[] {
+  if (!tags) return [CLIENT_ABORTED]
+  return tags.includes(CLIENT_ABORTED) ? tags : [...tags, CLIENT_ABORTED]
 }
 
 function isConnect(method: string): boolean {

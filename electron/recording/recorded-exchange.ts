@@ -45,7 +45,9 @@ export interface RecordedExchange {
   readonly incomplete?: { readonly request?: number | null; readonly response?: number | null }
   /** Present when Nanoscope made the response itself (the upstream refused, timed out, reset…): why. */
   readonly generated?: { readonly cause: string; readonly message: string }
+  /** Labels: `recorded`, `chaos`…, and `client-aborted` when the client went away before the exchange was over. */
   readonly tags?: readonly string[]
+  /** Free text: what a chaos behaviour did, or that the client went away while the response body streamed. */
   readonly note?: string
 }
 

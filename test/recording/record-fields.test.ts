@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Readable } from 'node:stream'
 import { fixedClock } from '../../electron/core/clock.ts'
-import { bodyText, request, response, streamBody } from '../../electron/core/message.ts'
+import { bodyText, generatedResponse, request, response, streamBody } from '../../electron/core/message.ts'
 import { absoluteUrl, DEFAULT_MAX_RECORDED_BODY, recordTo } from '../../electron/recording/record-to.ts'
 import type { RecordedExchange } from '../../electron/recording/recorded-exchange.ts'
 import { waitFor } from './support.ts'
@@ -107,13 +107,13 @@ test('tunnels and CONNECT exchanges are passed on unrecorded, and onSkip hears w
   assert.equal(kept.length, 1, 'a method that only starts with CONNECT is recorded')
 })
 
-test('an exchange whose client went away before the response ended is not recorded', async () => {
+test('an exchange whose client went away while the response streamed is recorded as far as it went, tagged client-aborted with a note', async () => {
   const { kept, writer } = queueing()
   const skipped: string[] = []
   const abort = new AbortController()
   const body = new Readable({ read() {} })
   const handler = recordTo(writer, { onSkip: (why) => skipped.push(why) })(async () =>
-    response(200, { body: streamBody(body, 100) }),
+    response(200, { headers: [['Content-Length', '100']], body: streamBody(body, 100), tags: ['chaos'] }),
   )
   const res = await handler(
     Object.freeze({
@@ -127,9 +127,34 @@ test('an exchange whose client went away before the response ended is not record
   abort.abort()
   body.destroy(new Error('client gone'))
   assert.equal(await reading, 'failed')
-  await waitFor(() => skipped.length === 1, 2000, 'the skip')
-  assert.deepEqual(skipped, ['GET http://h.test/gone: the client went away before the response ended'])
-  assert.equal(kept.length, 0)
+  await waitFor(() => kept.length === 1, 2000, 'the record')
+  const x = kept[0]!
+  assert.deepEqual(
+    [x.response.status, Buffer.from(x.response.body).toString(), x.incomplete, x.tags, x.note, x.generated],
+    [
+      200,
+      'some',
+      { response: 96 },
+      ['chaos', 'client-aborted'],
+      'the client went away before the response ended',
+      undefined,
+    ],
+  )
+  assert.deepEqual(skipped, [])
+})
+
+test('a client gone before the head, answered with the 499 client-aborted, is recorded with the same tag and no note', async () => {
+  const { kept, writer } = queueing()
+  const handler = recordTo(writer)(async () =>
+    generatedResponse(499, 'client-aborted', 'the client went away before h.test:80 answered'),
+  )
+  await handler(request({ target: 'http://h.test/early', headers: [['Host', 'h.test']] }))
+  await waitFor(() => kept.length === 1, 2000, 'the record')
+  const x = kept[0]!
+  assert.deepEqual(
+    [x.response.status, x.generated?.cause, x.tags, x.note],
+    [499, 'client-aborted', ['client-aborted'], undefined],
+  )
 })
 
 test('a streamed body of unknown length that broke off is recorded incomplete by an unknown amount', async () => {

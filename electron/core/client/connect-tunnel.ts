@@ -1,14 +1,15 @@
 /**
  * The handler for CONNECT (RFC 9110 §9.3.6): opens a TCP connection to the authority-form target and, once
  * it is up, answers 200 with a tunnel that joins the client's socket to it. Failing to connect answers the
- * same generated 502/504 as the client adapter. Beware: nothing here decrypts TLS; the tunnel moves bytes.
+ * same generated 502/504 as the client adapter, and a client gone before the connection is up the same 499
+ * `client-aborted` (`clientGone`). Beware: nothing here decrypts TLS; the tunnel moves bytes.
  */
 import net from 'node:net'
 import type { HttpHandler } from '../http.ts'
 import { generatedResponse, response, type Request, type Response, type Tunnel } from '../message.ts'
 import { pipeSockets } from './pipe-sockets.ts'
 import { upstreamFailure, upstreamTimeout } from './upstream-failure.ts'
-import { CLIENT_CLOSED_REQUEST } from './client-failure.ts'
+import { clientGone } from './client-failure.ts'
 
 export interface ConnectTunnelOptions {
   /** DNS lookup, injectable for tests. */
@@ -56,15 +57,7 @@ function openSocket(
       resolve(outcome)
     }
     const failed = (error: Error): void => settle({ kind: 'failed', response: upstreamFailure(error, where) })
-    const abort = (): void =>
-      settle({
-        kind: 'failed',
-        response: generatedResponse(
-          CLIENT_CLOSED_REQUEST,
-          'client-aborted',
-          `client went away while connecting to ${where}`,
-        ),
-      })
+    const abort = (): void => settle({ kind: 'failed', response: clientGone(where) })
     const timer = setTimeout(() => settle({ kind: 'failed', response: upstreamTimeout(where, timeoutMs) }), timeoutMs)
     socket.once('connect', () => settle({ kind: 'open', socket }))
     socket.on('error', failed)

@@ -110,7 +110,10 @@ test('a client that leaves mid-upload is recorded and captured as the client abo
     assert.match(answer.generated?.message ?? '', /^the client went away/)
     assert.doesNotMatch(answer.generated?.message ?? '', /upstream/)
     const record = rig.records[0]!
-    assert.deepEqual([record.response.status, record.generated?.cause], [499, 'client-aborted'])
+    assert.deepEqual(
+      [record.response.status, record.generated?.cause, record.tags],
+      [499, 'client-aborted', ['client-aborted']],
+    )
     assert.equal(record.incomplete?.request, 70_000, 'the upload is recorded as far as it went')
     assert.equal(rig.captured[0]!.outcome.kind, 'aborted')
   } finally {

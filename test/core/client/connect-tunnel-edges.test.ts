@@ -31,7 +31,7 @@ test('a client that went away before the tunnel is up gets a generated 499 clien
   )
   assert.equal(res.status, 499)
   assert.equal(res.generated?.cause, 'client-aborted')
-  assert.equal(await bodyText(res.body), 'client went away while connecting to slow.test:443\n')
+  assert.equal(await bodyText(res.body), 'the client went away before slow.test:443 answered\n')
 
   const leaving = new AbortController()
   const pending = connectTunnel({ lookup: never })({
@@ -42,6 +42,7 @@ test('a client that went away before the tunnel is up gets a generated 499 clien
   const later = await within(1000, pending, 'the answer once the client leaves')
   assert.equal(later.status, 499)
   assert.equal(later.generated?.cause, 'client-aborted')
+  assert.equal(await bodyText(later.body), 'the client went away before slow.test:8443 answered\n')
 })
 
 test('an authority needs a port from 1 to 65535 and a host, a bracketed IPv6 literal or a name', () => {
