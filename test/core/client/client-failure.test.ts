@@ -17,19 +17,8 @@ import { startWireServer } from '../../../electron/core/server/wire-server.ts'
 import { recordTo } from '../../../electron/recording/record-to.ts'
 import type { RecordedExchange } from '../../../electron/recording/recorded-exchange.ts'
 import { httpUpstream, within } from '../server/net-fixtures.ts'
+import { until } from '../../support/wait.ts'
 import { scriptedUpstream } from './scripted-upstream.ts'
-
-/** Resolves once `check` holds, polling every 10 ms, or rejects after `ms` naming `what`. */
-function until(check: () => boolean, what: string, ms = 3000): Promise<void> {
-  return within(
-    ms,
-    new Promise<void>((resolve) => {
-      const poll = (): void => (check() ? resolve() : void setTimeout(poll, 10))
-      poll()
-    }),
-    what,
-  )
-}
 
 /**
  * A real proxy (the wire server, capture, recording, the client) in front of a real upstream that reads every upload to
@@ -87,7 +76,7 @@ async function proxyRig() {
     received: () => received,
     upstreamRead: () => state.upstreamRead,
     ended: () =>
-      until(() => answers.length === 1 && records.length === 1 && captured.length === 1, 'the exchange to end'),
+      until(() => answers.length === 1 && records.length === 1 && captured.length === 1, 3000, 'the exchange to end'),
     async close() {
       socket.destroy()
       await within(3000, proxy.stop(), 'the proxy to stop')
@@ -101,7 +90,7 @@ test('a client that leaves mid-upload is recorded and captured as the client abo
   const rig = await proxyRig()
   try {
     rig.socket.write(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n${'a'.repeat(30_000)}`)
-    await until(() => rig.upstreamRead() > 0, 'the upload to reach the upstream')
+    await until(() => rig.upstreamRead() > 0, 3000, 'the upload to reach the upstream')
     rig.socket.destroy()
     await rig.ended()
     const answer = rig.answers[0]!
@@ -125,7 +114,7 @@ test("a chunked upload that turns into bytes that are not HTTP is recorded as th
   const rig = await proxyRig()
   try {
     rig.socket.write('POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n')
-    await until(() => rig.upstreamRead() > 0, 'the first chunk to reach the upstream')
+    await until(() => rig.upstreamRead() > 0, 3000, 'the first chunk to reach the upstream')
     rig.socket.write('ZZ\r\nnot a chunk\r\n')
     await rig.ended()
     const answer = rig.answers[0]!
@@ -145,6 +134,7 @@ test("a chunked upload that turns into bytes that are not HTTP is recorded as th
     })
     await until(
       () => /^HTTP\/1\.1 400 Bad Request\r\n/.test(rig.received()),
+      3000,
       "the server's own 400 to reach the client",
     )
   } finally {

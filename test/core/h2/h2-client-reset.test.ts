@@ -16,18 +16,7 @@ import { mountApp } from '../../../electron/proxy/mount-app.ts'
 import { recordTo } from '../../../electron/recording/record-to.ts'
 import type { RecordedExchange } from '../../../electron/recording/recorded-exchange.ts'
 import { httpUpstream, within } from '../server/net-fixtures.ts'
-
-/** Resolves once `check` holds, polling every 10 ms, or rejects after `ms` naming `what`. */
-function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  return within(
-    ms,
-    new Promise<void>((resolve) => {
-      const poll = (): void => (check() ? resolve() : void setTimeout(poll, 10))
-      poll()
-    }),
-    what,
-  )
-}
+import { until } from '../../support/wait.ts'
 
 /** What the upstream saw of the upload: bytes it read, and how the request ended ('end', 'aborted', or not yet). */
 interface Upload {
@@ -143,19 +132,14 @@ for (const [upstreamKind, startUpstream, h2cUpstream] of [
       stream.on('error', () => {})
       stream.resume()
       stream.write(Buffer.alloc(30_000, 'a'))
-      await until(() => upload.read > 0, 'the upload to reach the upstream')
+      await until(() => upload.read > 0, 5000, 'the upload to reach the upstream')
       stream.close(http2.constants.NGHTTP2_CANCEL)
 
-      await until(() => upload.how !== undefined, "the upstream's request to end or be cut")
+      await until(() => upload.how !== undefined, 5000, "the upstream's request to end or be cut")
       assert.equal(upload.how, 'aborted', 'the upstream saw its request cut, not ended as if complete')
       assert.ok(upload.read <= 30_000, `the upstream read no more than the client sent (${upload.read})`)
 
-      await until(() => captured.length === 1 && records.length === 1, 'the exchange to be captured and recorded')
-      console.log(
-        JSON.stringify(captured[0]!.outcome),
-        JSON.stringify({ g: records[0]!.generated, i: records[0]!.incomplete }),
-        upload,
-      )
+      await until(() => captured.length === 1 && records.length === 1, 5000, 'the exchange to be captured and recorded')
       assert.equal(captured[0]!.outcome.kind, 'aborted')
       const recorded = records[0]!
       assert.deepEqual(
