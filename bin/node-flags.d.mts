@@ -1,7 +1,5 @@
 export const FORWARDING_NODE_FLAGS: readonly string[]
-export const FORWARDING_COMMANDS: readonly string[]
 export const SERVE_NODE_FLAGS: readonly string[]
-export function nodeFlagsFor(command: string | undefined): readonly string[]
 export const LAUNCHED_ENV: string
 export function missingNodeFlags(
   argv: readonly string[],

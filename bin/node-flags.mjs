@@ -20,13 +20,13 @@ import { spawn } from 'node:child_process'
 export const FORWARDING_NODE_FLAGS = Object.freeze(['--max-semi-space-size=4', '--initial-old-space-size=64'])
 
 /** The commands that run a proxy with no store of exchanges in memory. */
-export const FORWARDING_COMMANDS = Object.freeze(['proxy', 'latency', 'sniff', 'chaos', 'run', 'record'])
+const FORWARDING_COMMANDS = Object.freeze(['proxy', 'latency', 'sniff', 'chaos', 'run', 'record'])
 
 /** Node flags for `serve`, which keeps the exchanges it shows in a store. */
 export const SERVE_NODE_FLAGS = Object.freeze(['--initial-old-space-size=128'])
 
 /** The Node flags `command` runs under: none but for the proxies (`static`, `clock`, `standin` keep V8's defaults). */
-export function nodeFlagsFor(command) {
+function nodeFlagsFor(command) {
   if (FORWARDING_COMMANDS.includes(command)) return FORWARDING_NODE_FLAGS
   if (command === 'serve') return SERVE_NODE_FLAGS
   return []

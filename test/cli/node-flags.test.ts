@@ -3,7 +3,6 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { request } from 'node:http'
 import { FORWARDING_NODE_FLAGS, LAUNCHED_ENV, missingNodeFlags, SERVE_NODE_FLAGS } from '../../bin/node-flags.mjs'
 import { listeningUrl, runCli } from '../support/cli-process.ts'
 import { startUpstream } from '../support/upstream.ts'
@@ -50,20 +49,10 @@ test('no relaunch when node already has the flags, the user chose their own size
   assert.deepEqual(missingNodeFlags(['serve', '-h'], [], {}), [])
 })
 
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { timeout: 5000 }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => {
-        body += c
-      })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-    })
-    req.on('timeout', () => req.destroy(new Error('timed out')))
-    req.on('error', reject)
-    req.end()
-  })
+/** One GET on loopback, bounded. */
+async function get(url: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5000) })
+  return { status: res.status, body: await res.text() }
 }
 
 test('nanoscope proxy serves from a node started with the flag, and exits 0 on SIGTERM as before', {
